@@ -1,0 +1,34 @@
+// Identifier normalisation: the same real thing found twice must produce the same natural key.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/** Trim, collapse inner white space and Unicode-normalise (NFC) a name. */
+export function normaliseName(s: string): string {
+  return s.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/** Phone numbers to E.164; UK national forms (07700 900123) are read as GB. Returns null if not a number. */
+export function normalisePhone(raw: string, defaultCountry: 'GB' | string = 'GB'): string | null {
+  const s = raw.trim();
+  if (!s) return null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- libphonenumber's CountryCode union is not exported as a runtime list
+  const parsed = parsePhoneNumberFromString(s.startsWith('00') ? '+' + s.slice(2) : s, defaultCountry as any);
+  if (!parsed || !parsed.isPossible()) return null;
+  return parsed.number;
+}
+
+/** Vehicle registration marks: upper case, no spaces or punctuation. */
+export function normaliseVrm(raw: string): string {
+  return raw.normalize('NFKC').toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+/** UK postcodes: upper case with a single space before the inward code (SW1A1AA -> SW1A 1AA). */
+export function normalisePostcode(raw: string): string {
+  const s = raw.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (s.length < 5) return s;
+  return `${s.slice(0, -3)} ${s.slice(-3)}`;
+}
+
+/** Account identifiers: digits and letters only, upper case (IBAN, sort code + number). */
+export function normaliseAccount(raw: string): string {
+  return raw.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}

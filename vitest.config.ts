@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for every layer: unit, contract (both stores), API, analysis-vs-networkx, end-to-end.
+// Files that need Neo4j or Chromium check for them in their own setup and skip with a message.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/hard/**', 'node_modules/**'],
+    globalSetup: ['test/setup/global.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 240_000,
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
