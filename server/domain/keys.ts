@@ -1,6 +1,12 @@
 // Natural keys: how the store recognises that an incoming entity is one it already holds.
 import type { EntityType, Properties } from './model.ts';
-import { normaliseAccount, normaliseName, normalisePhone, normalisePostcode, normaliseVrm } from './normalise.ts';
+import {
+  normaliseAccount,
+  normaliseName,
+  normalisePhone,
+  normalisePostcode,
+  normaliseVrm,
+} from './normalise.ts';
 
 function str(p: Properties, k: string): string | undefined {
   const v = p[k];

@@ -2,7 +2,15 @@
 // Pure: no Node or browser APIs, so both sides can load it.
 import { z } from 'zod';
 
-export const ENTITY_TYPES = ['Person', 'Organisation', 'Vehicle', 'Phone', 'Location', 'Account', 'Event'] as const;
+export const ENTITY_TYPES = [
+  'Person',
+  'Organisation',
+  'Vehicle',
+  'Phone',
+  'Location',
+  'Account',
+  'Event',
+] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export const LINK_TYPES = [
@@ -49,10 +57,25 @@ export const LINK_RULES: Record<LinkType, LinkRule> = {
   RESIDES_AT: { from: ['Person', 'Organisation'], to: ['Location'], directed: true, description: 'address' },
   FREQUENTS: { from: ['Person', 'Vehicle'], to: ['Location'], directed: true, description: 'seen often at' },
   CALLED: { from: ['Phone'], to: ['Phone'], directed: true, description: 'call data: calls or messages' },
-  SIGHTED_AT: { from: ['Vehicle', 'Person'], to: ['Location'], directed: true, description: 'ANPR or sighting' },
-  INVOLVED_IN: { from: ['Person', 'Organisation', 'Vehicle', 'Phone'], to: ['Event'], directed: true, description: 'took part in' },
+  SIGHTED_AT: {
+    from: ['Vehicle', 'Person'],
+    to: ['Location'],
+    directed: true,
+    description: 'ANPR or sighting',
+  },
+  INVOLVED_IN: {
+    from: ['Person', 'Organisation', 'Vehicle', 'Phone'],
+    to: ['Event'],
+    directed: true,
+    description: 'took part in',
+  },
   OCCURRED_AT: { from: ['Event'], to: ['Location'], directed: true, description: 'where an event happened' },
-  TRANSFERRED: { from: ['Account', 'Person', 'Organisation'], to: ['Account', 'Person', 'Organisation'], directed: true, description: 'money transfer' },
+  TRANSFERRED: {
+    from: ['Account', 'Person', 'Organisation'],
+    to: ['Account', 'Person', 'Organisation'],
+    directed: true,
+    description: 'money transfer',
+  },
 };
 void ANY;
 
@@ -101,22 +124,37 @@ export interface MinGrading {
 
 const isoDate = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'must be an ISO 8601 date such as 2024-03-01 or 2024-03-01T14:05:00Z',
-  });
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    {
+      message: 'must be an ISO 8601 date such as 2024-03-01 or 2024-03-01T14:05:00Z',
+    },
+  );
 
 export const entityTypeSchema = z.enum(ENTITY_TYPES, {
-  error: (iss) => `unknown entity type ${JSON.stringify(iss.input)}; expected one of ${ENTITY_TYPES.join(', ')}`,
+  error: (iss) =>
+    `unknown entity type ${JSON.stringify(iss.input)}; expected one of ${ENTITY_TYPES.join(', ')}`,
 });
 export const linkTypeSchema = z.enum(LINK_TYPES, {
   error: (iss) => `unknown link type ${JSON.stringify(iss.input)}; expected one of ${LINK_TYPES.join(', ')}`,
 });
 
-export const propertyValueSchema = z.union([z.string().max(10_000), z.number().finite(), z.boolean(), z.null()]);
+export const propertyValueSchema = z.union([
+  z.string().max(10_000),
+  z.number().finite(),
+  z.boolean(),
+  z.null(),
+]);
 export type PropertyValue = z.infer<typeof propertyValueSchema>;
 export const propertiesSchema = z
   .record(
-    z.string().min(1).max(100).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'property names are letters, digits and _'),
+    z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'property names are letters, digits and _'),
     propertyValueSchema,
   )
   .refine((p) => Object.keys(p).length <= 200, { message: 'at most 200 properties' });
@@ -124,7 +162,8 @@ export type Properties = z.infer<typeof propertiesSchema>;
 
 export const gradingSchema = z.object({
   source: z.union([z.literal(1), z.literal(2), z.literal(3)], {
-    error: (iss) => `source evaluation ${JSON.stringify(iss.input)} is not 1, 2 or 3 (1 reliable, 2 untested, 3 not reliable)`,
+    error: (iss) =>
+      `source evaluation ${JSON.stringify(iss.input)} is not 1, 2 or 3 (1 reliable, 2 untested, 3 not reliable)`,
   }),
   intel: z.enum(INTEL_ASSESSMENTS, {
     error: (iss) => `intelligence assessment ${JSON.stringify(iss.input)} is not one of A, B, C, D, E`,
@@ -326,7 +365,9 @@ export interface AuditInput {
   recipient?: string;
   details?: Record<string, unknown>;
 }
-export interface AuditEvent extends Required<Omit<AuditInput, 'justification' | 'recipient' | 'details' | 'route'>> {
+export interface AuditEvent extends Required<
+  Omit<AuditInput, 'justification' | 'recipient' | 'details' | 'route'>
+> {
   seq: number;
   /** UTC, milliseconds: 2026-01-02T03:04:05.678Z */
   at: string;

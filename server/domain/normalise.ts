@@ -18,7 +18,10 @@ export function normalisePhone(raw: string, defaultCountry: 'GB' | string = 'GB'
 
 /** Vehicle registration marks: upper case, no spaces or punctuation. */
 export function normaliseVrm(raw: string): string {
-  return raw.normalize('NFKC').toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return raw
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
 }
 
 /** UK postcodes: upper case with a single space before the inward code (SW1A1AA -> SW1A 1AA). */
