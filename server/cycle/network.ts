@@ -1,0 +1,219 @@
+// Network measures the intelligence cycle needs (components, pairwise connectivity, betweenness,
+// communities, brokers) over a Subgraph. Pure: no I/O. The cycle treats every link as undirected and
+// collapses parallel links, because "who can reach whom" is what disruption is about; the analysis
+// engine's richer options (weights, grading) are for the analyst's own views.
+import Graph from 'graphology';
+import louvain from 'graphology-communities-louvain';
+import type { Subgraph } from '../domain/model.ts';
+
+/** A simple undirected graph with integer node indices, built once per window. */
+export interface SimpleGraph {
+  ids: string[];
+  index: Map<string, number>;
+  /** Neighbour lists (no self-loops, no duplicates). */
+  adj: number[][];
+  edgeCount: number;
+}
+
+export interface BuildOptions {
+  /** Leave out nodes with no links (the store may return isolated entities). Default true. */
+  dropIsolated?: boolean;
+  /** Only these node ids (e.g. everything but the removed targets). */
+  exclude?: ReadonlySet<string>;
+}
+
+export function buildSimpleGraph(
+  sub: Pick<Subgraph, 'nodes' | 'links'>,
+  opts: BuildOptions = {},
+): SimpleGraph {
+  const dropIsolated = opts.dropIsolated ?? true;
+  const exclude = opts.exclude ?? new Set<string>();
+  const known = new Set(sub.nodes.map((n) => n.id));
+  const pairs = new Map<string, Set<string>>();
+  const touch = (id: string): Set<string> => {
+    let s = pairs.get(id);
+    if (!s) pairs.set(id, (s = new Set()));
+    return s;
+  };
+  if (!dropIsolated) for (const n of sub.nodes) if (!exclude.has(n.id)) touch(n.id);
+  for (const l of sub.links) {
+    if (l.from === l.to) continue;
+    if (!known.has(l.from) || !known.has(l.to)) continue;
+    if (exclude.has(l.from) || exclude.has(l.to)) continue;
+    touch(l.from).add(l.to);
+    touch(l.to).add(l.from);
+  }
+  // Sorted ids make every downstream result independent of the store's row order.
+  const ids = [...pairs.keys()].sort();
+  const index = new Map(ids.map((id, i) => [id, i] as const));
+  let edgeCount = 0;
+  const adj = ids.map((id) => {
+    const list = [...(pairs.get(id) ?? [])].map((n) => index.get(n)!).sort((a, b) => a - b);
+    edgeCount += list.length;
+    return list;
+  });
+  return { ids, index, adj, edgeCount: edgeCount / 2 };
+}
+
+export interface ComponentSummary {
+  nodes: number;
+  components: number;
+  /** Size of the largest connected component. */
+  lccSize: number;
+  /** lccSize / nodes (0 for an empty graph). */
+  lccShare: number;
+  /** Connected (unordered) pairs: sum over components of n(n-1)/2. */
+  connectedPairs: number;
+  /** connectedPairs / (nodes(nodes-1)/2): 1 when everyone can reach everyone. */
+  pairwiseConnectivity: number;
+}
+
+export function componentLabels(g: SimpleGraph): Int32Array {
+  const comp = new Int32Array(g.ids.length).fill(-1);
+  let c = 0;
+  const stack: number[] = [];
+  for (let s = 0; s < comp.length; s++) {
+    if (comp[s] !== -1) continue;
+    comp[s] = c;
+    stack.push(s);
+    while (stack.length) {
+      const v = stack.pop()!;
+      for (const w of g.adj[v]) {
+        if (comp[w] === -1) {
+          comp[w] = c;
+          stack.push(w);
+        }
+      }
+    }
+    c++;
+  }
+  return comp;
+}
+
+export function componentSummary(g: SimpleGraph): ComponentSummary {
+  const n = g.ids.length;
+  const comp = componentLabels(g);
+  const sizes = new Map<number, number>();
+  for (const c of comp) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+  let lcc = 0;
+  let pairs = 0;
+  for (const s of sizes.values()) {
+    lcc = Math.max(lcc, s);
+    pairs += (s * (s - 1)) / 2;
+  }
+  const all = (n * (n - 1)) / 2;
+  return {
+    nodes: n,
+    components: sizes.size,
+    lccSize: lcc,
+    lccShare: n === 0 ? 0 : lcc / n,
+    connectedPairs: pairs,
+    pairwiseConnectivity: all === 0 ? 0 : pairs / all,
+  };
+}
+
+/**
+ * Exact betweenness (Brandes 2001) on the undirected simple graph, normalised by (n-1)(n-2)/2 so that
+ * windows of different sizes compare: 1 means the node sits on every shortest path between others.
+ */
+export function betweenness(g: SimpleGraph): Float64Array {
+  const n = g.ids.length;
+  const cb = new Float64Array(n);
+  const sigma = new Float64Array(n);
+  const dist = new Int32Array(n);
+  const delta = new Float64Array(n);
+  const order = new Int32Array(n);
+  const queue = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    sigma.fill(0);
+    dist.fill(-1);
+    delta.fill(0);
+    sigma[s] = 1;
+    dist[s] = 0;
+    let head = 0;
+    let tail = 0;
+    let count = 0;
+    queue[tail++] = s;
+    while (head < tail) {
+      const v = queue[head++];
+      order[count++] = v;
+      for (const w of g.adj[v]) {
+        if (dist[w] < 0) {
+          dist[w] = dist[v] + 1;
+          queue[tail++] = w;
+        }
+        if (dist[w] === dist[v] + 1) sigma[w] += sigma[v];
+      }
+    }
+    for (let i = count - 1; i > 0; i--) {
+      const w = order[i];
+      for (const v of g.adj[w]) {
+        if (dist[v] === dist[w] - 1) delta[v] += (sigma[v] / sigma[w]) * (1 + delta[w]);
+      }
+      cb[w] += delta[w];
+    }
+  }
+  // Each unordered pair was counted from both ends; normalise to the pair count among the others.
+  const norm = n > 2 ? ((n - 1) * (n - 2)) / 2 : 1;
+  for (let i = 0; i < n; i++) cb[i] = cb[i] / 2 / norm;
+  return cb;
+}
+
+/** Deterministic PRNG so community detection repeats run to run (mulberry32). */
+export function seededRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Louvain communities (seeded); isolated nodes are their own community. */
+export function communities(g: SimpleGraph, seed = 42): { labels: Int32Array; count: number } {
+  const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  for (const id of g.ids) graph.addNode(id);
+  g.adj.forEach((list, v) => {
+    for (const w of list) if (w > v) graph.addUndirectedEdge(g.ids[v], g.ids[w]);
+  });
+  const labels = new Int32Array(g.ids.length);
+  if (g.edgeCount === 0) {
+    labels.forEach((_, i) => (labels[i] = i));
+    return { labels, count: g.ids.length };
+  }
+  const mapping = louvain(graph, { rng: seededRng(seed) });
+  // Renumber by first appearance in sorted id order so labels are stable for the same input.
+  const renumber = new Map<number, number>();
+  g.ids.forEach((id, i) => {
+    const raw = mapping[id];
+    if (!renumber.has(raw)) renumber.set(raw, renumber.size);
+    labels[i] = renumber.get(raw)!;
+  });
+  return { labels, count: renumber.size };
+}
+
+/**
+ * A broker ties communities together: a node whose neighbours fall in at least `minCommunities`
+ * communities (counting its own) and that lies on some shortest path (betweenness above 0).
+ */
+export function brokers(
+  g: SimpleGraph,
+  labels: Int32Array,
+  bc: Float64Array,
+  minCommunities = 2,
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let v = 0; v < g.ids.length; v++) {
+    if (bc[v] <= 0) continue;
+    const seen = new Set<number>([labels[v]]);
+    for (const w of g.adj[v]) seen.add(labels[w]);
+    if (seen.size >= minCommunities)
+      out.set(
+        v,
+        [...seen].sort((a, b) => a - b),
+      );
+  }
+  return out;
+}
