@@ -1,0 +1,83 @@
+// The operational review as a briefing section: plain data (headings, sentences, tables) that the PDF
+// briefing (server/export) lays out. Pure.
+import type { ReviewResult } from './review.ts';
+
+export interface BriefingTable {
+  title: string;
+  columns: string[];
+  rows: string[][];
+}
+export interface BriefingSection {
+  title: string;
+  paragraphs: string[];
+  tables: BriefingTable[];
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export function reviewBriefingSection(r: ReviewResult, opts: { maxRows?: number } = {}): BriefingSection {
+  const max = opts.maxRows ?? 10;
+  const windows = `${r.before.label ?? 'before'} compared with ${r.after.label ?? 'after'}`;
+  const measures: BriefingTable = {
+    title: 'Network before and after',
+    columns: ['Measure', 'Before', r.prediction ? 'Predicted' : '', 'Observed'].filter(Boolean),
+    rows: [
+      [
+        'Entities',
+        String(r.before.nodes),
+        ...(r.prediction ? [String(r.before.nodes - r.prediction.removed.length)] : []),
+        String(r.after.nodes),
+      ],
+      [
+        'Largest component share',
+        pct(r.before.lccShare),
+        ...(r.prediction ? [pct(r.prediction.predicted.lccShare.after)] : []),
+        pct(r.after.lccShare),
+      ],
+      [
+        'Pairwise connectivity',
+        pct(r.before.pairwiseConnectivity),
+        ...(r.prediction ? [pct(r.prediction.predicted.pairwiseConnectivity.after)] : []),
+        pct(r.after.pairwiseConnectivity),
+      ],
+      [
+        'Components',
+        String(r.before.components),
+        ...(r.prediction ? [String(r.prediction.predicted.components.after)] : []),
+        String(r.after.components),
+      ],
+      [
+        'Communities',
+        String(r.before.communities),
+        ...(r.prediction ? ['-'] : []),
+        String(r.after.communities),
+      ],
+    ],
+  };
+  const risers: BriefingTable = {
+    title: 'Who took over the brokerage (rise in betweenness)',
+    columns: ['Entity', 'Before', 'After', 'Rise', 'Linked to a target'],
+    rows: r.risers
+      .slice(0, max)
+      .map((x) => [
+        x.label,
+        x.before.toFixed(3),
+        x.after.toFixed(3),
+        `+${x.rise.toFixed(3)}`,
+        x.targetNeighbour ? 'yes' : 'no',
+      ]),
+  };
+  const people: BriefingTable = {
+    title: 'Who left and who appeared',
+    columns: ['Left the network', 'Appeared'],
+    rows: Array.from(
+      { length: Math.min(max, Math.max(r.disappeared.items.length, r.appeared.items.length)) },
+      (_, i) => [r.disappeared.items[i]?.label ?? '', r.appeared.items[i]?.label ?? ''],
+    ),
+  };
+  return {
+    title: 'Operational review',
+    paragraphs: [windows + '.', ...r.findings],
+    tables: [measures, risers, people],
+  };
+}

@@ -1,0 +1,119 @@
+// The cycle over a store: loads the views the pure functions need and runs them. Used by the API
+// routes, the review CLI and the PDF briefing, so all three say the same thing.
+import type { Subgraph, ViewFilter } from '../domain/model.ts';
+import type { GraphStore } from '../store/graph-store.ts';
+import { StoreError } from '../store/graph-store.ts';
+import { loadGravityScale } from './gravity-scale.ts';
+import {
+  networkPositions,
+  priorityMatrix,
+  type PriorityMatrix,
+  type PriorityOptions,
+} from './priority-matrix.ts';
+import { operationalReview, type ReviewOptions, type ReviewResult } from './review.ts';
+import { rfgScores, type GravityScale, type RecencyModel } from './rfg.ts';
+import { buildSimpleGraph, componentSummary } from './network.ts';
+import type { PredictedEffect } from '../domain/target.ts';
+
+/** Views larger than this are refused rather than silently cut short. */
+export const DEFAULT_VIEW_LIMIT = 200_000;
+
+export async function loadView(
+  store: GraphStore,
+  filter: ViewFilter,
+  limit = DEFAULT_VIEW_LIMIT,
+): Promise<Subgraph> {
+  const sub = await store.subgraph(filter, { limit });
+  if (sub.truncated) {
+    throw new StoreError(
+      'invalid',
+      `the view has more than ${limit} nodes; narrow it with a time window, entity or link types or a minimum grading`,
+      ['view'],
+    );
+  }
+  return sub;
+}
+
+export interface PrioritiesRequest extends PriorityOptions {
+  view?: ViewFilter;
+  asOf?: string;
+  recency?: RecencyModel;
+  lookbackDays?: number;
+  /** Rows returned (the counts cover everyone). */
+  limit?: number;
+  seed?: number;
+}
+
+export interface PrioritiesResult extends PriorityMatrix {
+  dataVersion: number;
+  asOf: string | null;
+  recency: RecencyModel;
+  gravityScale: GravityScale;
+}
+
+export async function computePriorities(
+  store: GraphStore,
+  req: PrioritiesRequest = {},
+  scale: GravityScale = loadGravityScale(),
+): Promise<PrioritiesResult> {
+  const sub = await loadView(store, req.view ?? {});
+  const rfg = rfgScores(sub, {
+    asOf: req.asOf,
+    recency: req.recency,
+    lookbackDays: req.lookbackDays,
+    gravityScale: scale,
+  });
+  const matrix = priorityMatrix(rfg.scores, networkPositions(sub, req.seed), req);
+  return {
+    ...matrix,
+    rows: matrix.rows.slice(0, req.limit ?? 500),
+    dataVersion: sub.dataVersion,
+    asOf: rfg.asOf,
+    recency: rfg.recency,
+    gravityScale: scale,
+  };
+}
+
+export interface Window {
+  from?: string;
+  to?: string;
+}
+
+export interface ReviewRequest extends Omit<ReviewOptions, 'beforeLabel' | 'afterLabel'> {
+  before: Window;
+  after: Window;
+  /** Entity / link types and grading applied to both windows (its own from/to are ignored). */
+  view?: ViewFilter;
+}
+
+export const windowLabel = (w: Window): string => `${w.from ?? ''}..${w.to ?? ''}`;
+
+export async function computeReview(store: GraphStore, req: ReviewRequest): Promise<ReviewResult> {
+  const { from: _f, to: _t, ...base } = req.view ?? {};
+  const before = await loadView(store, { ...base, ...req.before });
+  const after = await loadView(store, { ...base, ...req.after });
+  return operationalReview(before, after, {
+    ...req,
+    beforeLabel: windowLabel(req.before),
+    afterLabel: windowLabel(req.after),
+  });
+}
+
+/** The disruption lab's prediction for removing `ids` from a view, as recorded on a target. */
+export async function predictRemoval(
+  store: GraphStore,
+  ids: string[],
+  view: ViewFilter = {},
+): Promise<PredictedEffect> {
+  const sub = await loadView(store, view);
+  const before = componentSummary(buildSimpleGraph(sub));
+  const after = componentSummary(buildSimpleGraph(sub, { exclude: new Set(ids) }));
+  return {
+    lccShareBefore: before.lccShare,
+    lccShareAfter: after.lccShare,
+    pairwiseConnectivityBefore: before.pairwiseConnectivity,
+    pairwiseConnectivityAfter: after.pairwiseConnectivity,
+    componentsBefore: before.components,
+    componentsAfter: after.components,
+  };
+}
