@@ -1,0 +1,32 @@
+// Degree and weighted degree (strength). On directed graphs `mode` picks in-, out- or total degree
+// (networkx's `G.degree` is in + out). `normalized` divides plain degree by n - 1 (networkx's
+// degree_centrality); it is ignored for weighted degree, which is a sum of strengths.
+import type { CSR } from './csr.ts';
+
+export interface DegreeOptions {
+  weighted?: boolean;
+  mode?: 'all' | 'in' | 'out';
+  normalized?: boolean;
+}
+export const DEGREE_DEFAULTS = { weighted: false, mode: 'all' as 'all' | 'in' | 'out', normalized: false };
+
+export function degree(g: CSR, options: DegreeOptions = {}): Float64Array {
+  const o = { ...DEGREE_DEFAULTS, ...options };
+  const out = new Float64Array(g.n);
+  const add = (offsets: Int32Array, weights: Float64Array) => {
+    for (let v = 0; v < g.n; v++) {
+      if (o.weighted) {
+        let s = 0;
+        for (let p = offsets[v]; p < offsets[v + 1]; p++) s += weights[p];
+        out[v] += s;
+      } else out[v] += offsets[v + 1] - offsets[v];
+    }
+  };
+  if (!g.directed) add(g.offsets, g.weights);
+  else {
+    if (o.mode !== 'in') add(g.offsets, g.weights);
+    if (o.mode !== 'out') add(g.inOffsets, g.inWeights);
+  }
+  if (o.normalized && !o.weighted && g.n > 1) for (let v = 0; v < g.n; v++) out[v] /= g.n - 1;
+  return out;
+}

@@ -1,0 +1,81 @@
+// Single-source shortest paths over a CSR, reusing its arrays between sources. Unweighted: BFS in hops.
+// Weighted: Dijkstra over the distance 1 / weight. `reverse` follows in-arcs, i.e. distances TO the
+// source, which is what networkx's closeness and harmonic centrality use on directed graphs.
+import type { CSR } from './csr.ts';
+import { MinHeap } from './heap.ts';
+
+export class ShortestPaths {
+  readonly dist: Float64Array;
+  /** Nodes reached by the last run, in order of distance; the first `count` entries are valid. */
+  readonly order: Int32Array;
+  count = 0;
+  private readonly heap: MinHeap | null;
+  private readonly done: Uint8Array;
+  private readonly len: Float64Array | null;
+  private readonly offsets: Int32Array;
+  private readonly targets: Int32Array;
+
+  constructor(
+    readonly g: CSR,
+    readonly weighted: boolean,
+    readonly reverse = false,
+  ) {
+    this.dist = new Float64Array(g.n).fill(Infinity);
+    this.order = new Int32Array(g.n);
+    this.done = new Uint8Array(g.n);
+    const rev = reverse && g.directed;
+    this.offsets = rev ? g.inOffsets : g.offsets;
+    this.targets = rev ? g.inTargets : g.targets;
+    const ws = rev ? g.inWeights : g.weights;
+    this.heap = weighted ? new MinHeap(this.targets.length + 1) : null;
+    this.len = weighted ? ws.map((w) => 1 / w) : null;
+  }
+
+  /** Runs from `s`; returns the number of nodes reached (including s). `dist` is Infinity elsewhere. */
+  run(s: number): number {
+    const { dist, order, offsets, targets } = this;
+    for (let i = 0; i < this.count; i++) dist[order[i]] = Infinity;
+    let count = 0;
+    dist[s] = 0;
+    if (!this.heap || !this.len) {
+      order[count++] = s;
+      let head = 0;
+      while (head < count) {
+        const v = order[head++];
+        const dv = dist[v] + 1;
+        for (let p = offsets[v], end = offsets[v + 1]; p < end; p++) {
+          const w = targets[p];
+          if (dist[w] === Infinity) {
+            dist[w] = dv;
+            order[count++] = w;
+          }
+        }
+      }
+    } else {
+      const heap = this.heap;
+      const len = this.len;
+      heap.clear();
+      heap.push(0, s);
+      // Every node reached is eventually popped, so `order` lists all nodes whose state needs resetting.
+      const done = this.done;
+      while (heap.size > 0) {
+        const v = heap.pop();
+        if (done[v]) continue;
+        done[v] = 1;
+        order[count++] = v;
+        const dv = dist[v];
+        for (let p = offsets[v], end = offsets[v + 1]; p < end; p++) {
+          const w = targets[p];
+          const nd = dv + len[p];
+          if (nd < dist[w]) {
+            dist[w] = nd;
+            heap.push(nd, w);
+          }
+        }
+      }
+    }
+    this.count = count;
+    if (this.heap) for (let i = 0; i < count; i++) this.done[order[i]] = 0;
+    return count;
+  }
+}
