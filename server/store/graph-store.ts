@@ -177,6 +177,8 @@ export interface GraphStore {
   deleteLink(id: string, ctx: WriteContext): Promise<void>;
   /** Removes a report; entities and links that rested on nothing else are removed too (retention disposal). */
   deleteReport(id: string, ctx: WriteContext): Promise<{ entities: string[]; links: string[] }>;
+  /** Optional: sets a report's next review date (retention review: retain). Without it retention re-writes the report. */
+  setReportReviewDate?(id: string, reviewDate: string, ctx: WriteContext): Promise<Report>;
   /** Same real thing: `dropId`'s links, reports and key move to `keepId`; recorded so it can be undone. */
   merge(keepId: string, dropId: string, ctx: WriteContext): Promise<MergeRecord>;
   unmerge(mergeId: string, ctx: WriteContext): Promise<void>;

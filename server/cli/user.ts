@@ -1,0 +1,156 @@
+// npm run user -- create NAME --role ROLE | list | disable NAME | enable NAME | reset NAME | role NAME ROLE
+// Accounts are only ever created with a password someone chose or one generated here and printed once:
+// LINKCHART_PASSWORD from the environment, else a hidden prompt on a terminal, else generated.
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { ROLES } from '../domain/model.ts';
+import { openStore } from '../store/open-store.ts';
+import { StoreError, type GraphStore } from '../store/graph-store.ts';
+import { PasswordPolicyError, passwordProblems } from '../security/passwords.ts';
+import { checkRole, createAccount, publicUser, resetAccountPassword } from '../security/users.ts';
+
+const USAGE = `usage: npm run user -- <command>
+  create NAME --role ${ROLES.join('|')}   create a user (password from LINKCHART_PASSWORD, a prompt, or generated)
+  list                                  list users
+  disable NAME | enable NAME            disable (ends their sessions at the next request) or re-enable
+  reset NAME                            set a new password (as for create)
+  role NAME ROLE                        change a role
+The store is the one LINKCHART_DB (or NEO4J_URI) names.`;
+
+class UsageError extends Error {}
+
+async function prompt(question: string): Promise<string> {
+  // Echo nothing while the password is typed.
+  let muted = false;
+  const out = new Writable({
+    write(chunk, _enc, cb) {
+      if (!muted) process.stdout.write(chunk);
+      cb();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output: out, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+/** undefined: generate one. */
+async function passwordFor(name: string): Promise<string | undefined> {
+  const env = process.env.LINKCHART_PASSWORD;
+  if (env) return env;
+  if (!process.stdin.isTTY) return undefined;
+  for (;;) {
+    const a = await prompt(`Password for ${name} (empty: generate one): `);
+    if (!a) return undefined;
+    const problems = passwordProblems(a, { userName: name });
+    if (problems.length) {
+      console.error(`Not accepted: ${problems.join('; ')}`);
+      continue;
+    }
+    if ((await prompt('Again: ')) === a) return a;
+    console.error('The two entries differ; try again.');
+  }
+}
+
+async function byName(store: GraphStore, name: string | undefined) {
+  if (!name) throw new UsageError('a user NAME is required');
+  const u = await store.getUserByName(name);
+  if (!u) throw new StoreError('not_found', `no user named ${JSON.stringify(name)}`);
+  return u;
+}
+
+export async function runUserCli(argv: string[], store: GraphStore): Promise<string> {
+  const [cmd, name, ...rest] = argv;
+  const actor = `cli:${userInfo().username}`;
+  const audit = (action: string, ids: string[], details: Record<string, unknown>) =>
+    store.appendAudit({ actor, action, route: `cli user ${cmd}`, objectIds: ids, outcome: 'ok', details });
+  switch (cmd) {
+    case 'create': {
+      if (!name) throw new UsageError('create needs a NAME');
+      const i = rest.indexOf('--role');
+      const role = i >= 0 ? rest[i + 1] : undefined;
+      if (!role) throw new UsageError(`create needs --role (${ROLES.join(', ')})`);
+      checkRole(role);
+      const out = await createAccount(store, { name, role, password: await passwordFor(name) });
+      await audit('users.change', [out.user.id], { created: name, role });
+      return out.generatedPassword
+        ? `created ${role} ${name}\ngenerated password (shown once): ${out.generatedPassword}`
+        : `created ${role} ${name}`;
+    }
+    case 'list': {
+      const page = await store.listUsers({ limit: 10_000 });
+      return page.items
+        .map(publicUser)
+        .map((u) => `${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}\t${u.createdAt}`)
+        .join('\n');
+    }
+    case 'disable':
+    case 'enable': {
+      const u = await byName(store, name);
+      await store.updateUser(u.id, { disabled: cmd === 'disable' });
+      await audit('users.change', [u.id], { [cmd === 'disable' ? 'disabled' : 'enabled']: u.name });
+      return `${cmd}d ${u.name}`;
+    }
+    case 'reset': {
+      const u = await byName(store, name);
+      const out = await resetAccountPassword(store, u.id, await passwordFor(u.name));
+      await audit('users.change', [u.id], { passwordReset: u.name });
+      return out.generatedPassword
+        ? `new password for ${u.name} (shown once): ${out.generatedPassword}`
+        : `password changed for ${u.name}`;
+    }
+    case 'role': {
+      const u = await byName(store, name);
+      const role = rest[0];
+      if (!role) throw new UsageError('role needs NAME ROLE');
+      checkRole(role);
+      await store.updateUser(u.id, { role });
+      await audit('users.change', [u.id], { role: { from: u.role, to: role } });
+      return `${u.name} is now ${role}`;
+    }
+    default:
+      throw new UsageError(cmd ? `unknown command ${JSON.stringify(cmd)}` : 'no command given');
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    console.log(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  let store: GraphStore | null = null;
+  try {
+    store = await openStore();
+    console.log(await runUserCli(argv, store));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof PasswordPolicyError || e instanceof StoreError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await store?.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,157 @@
+// Sign in, sign out, who am I, change my password. The session is a cookie the security plugin reads;
+// the response also carries the CSRF token the web app echoes in `x-csrf-token` on every write.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteDeps } from '../app.ts';
+import { ROLES } from '../domain/model.ts';
+import { apiErrorSchema, errorResponses, okSchema } from '../api-types/common.ts';
+import {
+  MAX_PASSWORD_LENGTH,
+  burnVerification,
+  hashPassword,
+  needsRehash,
+  passwordProblems,
+  verifyPassword,
+} from '../security/passwords.ts';
+import type { Session } from '../security/sessions.ts';
+import { ApiError } from './errors.ts';
+
+export const loginBodySchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(200),
+  password: z.string().min(1, 'password is required').max(MAX_PASSWORD_LENGTH),
+});
+
+export const sessionInfoSchema = z.object({
+  user: z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) }),
+  /** Echo in the x-csrf-token header on every POST, PUT, PATCH and DELETE. */
+  csrfToken: z.string(),
+  /** When the session ends at the latest (12 h after sign-in), ISO UTC. */
+  expiresAt: z.string(),
+  /** The session ends after this long without a request. */
+  idleTimeoutMs: z.number().int(),
+});
+
+export const passwordChangeBodySchema = z.object({
+  current: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  next: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+});
+
+const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+  const sec = app.security;
+
+  const info = (s: Session) => ({
+    user: s.user,
+    csrfToken: s.csrf,
+    expiresAt: new Date(s.createdAt + sec.sessions.limits.absoluteMs).toISOString(),
+    idleTimeoutMs: sec.sessions.limits.idleMs,
+  });
+
+  app.post(
+    '/auth/login',
+    {
+      config: { access: 'public', audit: 'login' },
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in: sets the session cookie and the CSRF cookie',
+        body: loginBodySchema,
+        response: { 200: sessionInfoSchema, 401: apiErrorSchema, 429: apiErrorSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const { name, password } = req.body;
+      req.audit.actor = name;
+      const wait = sec.throttle.check(name, req.ip);
+      if (wait > 0) {
+        const minutes = Math.ceil(wait / 60_000);
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw new ApiError(
+          429,
+          'locked',
+          `too many sign-in attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        );
+      }
+      const user = await store.getUserByName(name);
+      let ok = false;
+      if (user && !user.disabled) ok = await verifyPassword(password, user.passwordHash);
+      else await burnVerification(password);
+      if (!user || !ok) {
+        sec.throttle.fail(name, req.ip);
+        // One message for unknown name, wrong password and disabled account: no account enumeration.
+        throw new ApiError(
+          401,
+          'bad_credentials',
+          'the name or the password is wrong, or the account is disabled',
+        );
+      }
+      sec.throttle.succeed(name, req.ip);
+      if (needsRehash(user.passwordHash))
+        await store.updateUser(user.id, { passwordHash: await hashPassword(password) });
+      // A session the browser arrived with is dropped, so a planted session id cannot be promoted.
+      if (req.session) sec.endSession(req, reply);
+      const session = sec.startSession(reply, { id: user.id, name: user.name, role: user.role });
+      req.user = session.user;
+      req.audit.objectIds.push(user.id);
+      return info(session);
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config: { access: 'session', audit: 'logout' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: ends the session server-side',
+        response: { 200: okSchema },
+      },
+    },
+    async (req, reply) => {
+      sec.endSession(req, reply);
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/auth/whoami',
+    {
+      config: { access: 'session', audit: false },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user and the CSRF token',
+        response: { 200: sessionInfoSchema },
+      },
+    },
+    async (req) => info(req.session!),
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: { access: 'session', audit: 'password.change' },
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password: ends my other sessions and starts a new one',
+        body: passwordChangeBodySchema,
+        response: { 200: sessionInfoSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const me = req.user!;
+      const user = await store.getUser(me.id);
+      if (!user || !(await verifyPassword(req.body.current, user.passwordHash)))
+        throw new ApiError(403, 'bad_credentials', 'the current password is wrong');
+      const problems = passwordProblems(req.body.next, { userName: user.name });
+      if (problems.length)
+        throw new ApiError(400, 'weak_password', problems.join('; '), { path: ['body', 'next'] });
+      await store.updateUser(user.id, { passwordHash: await hashPassword(req.body.next) });
+      sec.sessions.destroyUser(user.id);
+      const session = sec.startSession(reply, me);
+      req.audit.objectIds.push(user.id);
+      return info(session);
+    },
+  );
+};
+
+export default auth;

@@ -1,0 +1,128 @@
+// User administration (admin only): list, create, change role, disable, reset password. Disabling an
+// account or resetting its password ends its sessions at once.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteDeps } from '../app.ts';
+import { ROLES } from '../domain/model.ts';
+import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
+import { MAX_PASSWORD_LENGTH, PasswordPolicyError } from '../security/passwords.ts';
+import { createAccount, publicUser, resetAccountPassword } from '../security/users.ts';
+import { ApiError } from './errors.ts';
+
+export const publicUserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+
+const createBody = z.object({
+  name: z.string().trim().min(2).max(64),
+  role: z.enum(ROLES),
+  /** Omit to have one generated and returned once. */
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH).optional(),
+});
+const patchBody = z
+  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, { message: 'send role and/or disabled' });
+const resetBody = z.object({ password: z.string().min(1).max(MAX_PASSWORD_LENGTH).optional() });
+const withPassword = z.object({ user: publicUserSchema, generatedPassword: z.string().optional() });
+
+function policy(err: unknown): never {
+  if (err instanceof PasswordPolicyError)
+    throw new ApiError(400, 'weak_password', err.message, { path: ['body', 'password'] });
+  throw err;
+}
+
+const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+  const admin = { access: 'users:admin' } as const;
+
+  app.get(
+    '/users',
+    {
+      config: admin,
+      schema: {
+        tags: ['users'],
+        summary: 'List users',
+        querystring: pageQuerySchema,
+        response: { 200: pageSchema(publicUserSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await store.listUsers(req.query);
+      return { ...page, items: page.items.map(publicUser) };
+    },
+  );
+
+  app.post(
+    '/users',
+    {
+      config: admin,
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user (a generated password is returned once when none is given)',
+        body: createBody,
+        response: { 200: withPassword, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const out = await createAccount(store, req.body).catch(policy);
+      req.audit.objectIds.push(out.user.id);
+      req.audit.details.name = out.user.name;
+      req.audit.details.role = out.user.role;
+      return out;
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      config: admin,
+      schema: {
+        tags: ['users'],
+        summary: 'Change a role or disable/enable a user',
+        params: idParamsSchema,
+        body: patchBody,
+        response: { 200: publicUserSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const existing = await store.getUser(req.params.id);
+      if (!existing) throw new ApiError(404, 'not_found', `no user with id ${JSON.stringify(req.params.id)}`);
+      if (existing.id === req.user!.id && (req.body.disabled || (req.body.role && req.body.role !== 'admin')))
+        throw new ApiError(
+          409,
+          'conflict',
+          'you cannot disable or demote your own account; ask another admin',
+        );
+      const user = await store.updateUser(existing.id, req.body);
+      if (user.disabled) app.security.sessions.destroyUser(user.id);
+      req.audit.details.change = req.body;
+      return publicUser(user);
+    },
+  );
+
+  app.post(
+    '/users/:id/password',
+    {
+      config: admin,
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags: ['users'],
+        summary: "Reset a user's password (generated when none is given); ends their sessions",
+        params: idParamsSchema,
+        body: resetBody,
+        response: { 200: withPassword, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const out = await resetAccountPassword(store, req.params.id, req.body.password).catch(policy);
+      app.security.sessions.destroyUser(out.user.id);
+      return out;
+    },
+  );
+};
+
+export default users;

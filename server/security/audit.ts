@@ -1,0 +1,189 @@
+// The audit hook's rules: which requests are audited under which action, and what each record holds.
+// DPA 2018 s.62 asks for collection, alteration, consultation, disclosure and erasure, each with who,
+// when and (for disclosure) why and to whom; CJIS adds failed logons and denied access. So every
+// request to a route that touches intelligence is recorded, whatever its outcome, before the response
+// leaves: if the record cannot be written the caller gets a 500, not the data.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditInput } from '../domain/model.ts';
+import type { Permission } from './permissions.ts';
+
+export interface AuditContext {
+  /** Overrides the action inferred from the route. */
+  action?: string;
+  /** Overrides the actor (login records the name that was tried). */
+  actor?: string;
+  objectIds: string[];
+  justification?: string;
+  recipient?: string;
+  details: Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Audit action for this route; false: never audited (health, static files, whoami). */
+    audit?: string | false;
+  }
+  interface FastifyRequest {
+    audit: AuditContext;
+  }
+}
+
+export const AUDIT_ACTIONS = [
+  'login',
+  'logout',
+  'password.change',
+  'read',
+  'search',
+  'expand',
+  'analysis',
+  'import',
+  'export',
+  'change',
+  'delete',
+  'audit.read',
+  'audit.export',
+  'retention.read',
+  'retention.retain',
+  'retention.dispose',
+  'users.read',
+  'users.change',
+] as const;
+
+/** The action a route is audited under when it does not name one; null: not audited. */
+export function inferAction(access: Permission | undefined, method: string, url: string): string | null {
+  const m = method.toUpperCase();
+  if (m === 'HEAD' || m === 'OPTIONS') return null;
+  const write = m !== 'GET';
+  switch (access) {
+    case undefined:
+    case 'public':
+    case 'session':
+      return null;
+    case 'graph:read':
+      if (/search/i.test(url)) return 'search';
+      if (/neighbo|expand|path|subgraph/i.test(url)) return 'expand';
+      return 'read';
+    case 'analysis:run':
+      return 'analysis';
+    case 'import:run':
+      return write ? 'import' : 'read';
+    case 'export:run':
+      return 'export';
+    case 'audit:read':
+      return /export/i.test(url) ? 'audit.export' : 'audit.read';
+    case 'retention:review':
+      return write ? (/dispose/i.test(url) ? 'retention.dispose' : 'retention.retain') : 'retention.read';
+    case 'users:admin':
+      return write ? 'users.change' : 'users.read';
+    default:
+      // graph:write, annotations:write, charts:write, targets:*: reads through them are still consultation.
+      return m === 'DELETE' ? 'delete' : write ? 'change' : 'read';
+  }
+}
+
+/** The action this request is audited under, or null. */
+export function actionFor(request: FastifyRequest): string | null {
+  const config = request.routeOptions.config;
+  if (request.audit.action) return request.audit.action;
+  if (config?.audit === false) return null;
+  if (typeof config?.audit === 'string') return config.audit;
+  return inferAction(config?.access, request.method, request.routeOptions.url ?? request.url);
+}
+
+export function outcomeFor(status: number): AuditInput['outcome'] {
+  if (status < 400) return 'ok';
+  if (status === 401 || status === 403 || status === 428 || status === 429) return 'denied';
+  if (status >= 500) return 'error';
+  return 'failed';
+}
+
+const MAX_IDS = 1000;
+
+function addId(out: Set<string>, v: unknown): void {
+  if (out.size < MAX_IDS && typeof v === 'string' && v.length > 0 && v.length <= 200) out.add(v);
+}
+
+/**
+ * The ids a response shows the caller: consultation is "who looked at what", so a list or a search
+ * records what it returned, not only what was asked for. Knows the shapes the API returns (an object
+ * with id; items, hits, nodes, links, entities, paths arrays).
+ */
+export function idsInPayload(payload: unknown, out: Set<string> = new Set()): Set<string> {
+  if (!payload || typeof payload !== 'object') return out;
+  const o = payload as Record<string, unknown>;
+  if (Array.isArray(payload)) {
+    for (const v of payload) idsInPayload(v, out);
+    return out;
+  }
+  addId(out, o.id);
+  for (const k of ['entity', 'link', 'report', 'user', 'chart', 'target']) {
+    const v = o[k];
+    if (v && typeof v === 'object' && !Array.isArray(v)) addId(out, (v as Record<string, unknown>).id);
+  }
+  for (const k of ['items', 'hits', 'nodes', 'links', 'entities', 'reports', 'results']) {
+    const arr = o[k];
+    if (Array.isArray(arr))
+      for (const v of arr) {
+        if (out.size >= MAX_IDS) break;
+        if (typeof v === 'string') addId(out, v);
+        else if (v && typeof v === 'object') {
+          const vo = v as Record<string, unknown>;
+          addId(out, vo.id);
+          if (vo.entity && typeof vo.entity === 'object')
+            addId(out, (vo.entity as Record<string, unknown>).id);
+        }
+      }
+  }
+  return out;
+}
+
+function clip(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > 500 ? `${v.slice(0, 500)}...` : v;
+  if (Array.isArray(v)) return v.slice(0, 50).map(clip);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .slice(0, 50)
+        .map(([k, x]) => [k, clip(x)]),
+    );
+  return v;
+}
+
+/** Fields a request body may carry for a disclosure (top level, or inside `handling`). */
+function disclosureFields(body: unknown): { justification?: string; recipient?: string } {
+  if (!body || typeof body !== 'object') return {};
+  const b = body as Record<string, unknown>;
+  const h = (b.handling && typeof b.handling === 'object' ? b.handling : {}) as Record<string, unknown>;
+  const pick = (k: string): string | undefined => {
+    const v = b[k] ?? h[k];
+    return typeof v === 'string' && v.trim() ? v.trim().slice(0, 2000) : undefined;
+  };
+  return { justification: pick('justification'), recipient: pick('recipient') };
+}
+
+/** The record for a finished request. */
+export function buildAuditRecord(request: FastifyRequest, reply: FastifyReply, action: string): AuditInput {
+  const a = request.audit;
+  const ids = new Set<string>();
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  for (const v of Object.values(params)) addId(ids, v);
+  for (const id of a.objectIds) addId(ids, id);
+  const disclosed = disclosureFields(request.body);
+  const details: Record<string, unknown> = { method: request.method, status: reply.statusCode, ...a.details };
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query && typeof query === 'object' && Object.keys(query).length) details.query = clip(query);
+  if (ids.size >= MAX_IDS) details.objectIdsTruncated = true;
+  const input: AuditInput = {
+    actor: a.actor ?? request.user?.name ?? 'anonymous',
+    action,
+    route: `${request.method} ${request.routeOptions.url ?? request.url}`,
+    objectIds: [...ids],
+    outcome: outcomeFor(reply.statusCode),
+    details,
+  };
+  const justification = a.justification ?? disclosed.justification;
+  const recipient = a.recipient ?? disclosed.recipient;
+  if (justification) input.justification = justification;
+  if (recipient) input.recipient = recipient;
+  return input;
+}

@@ -1,0 +1,275 @@
+// The security plugin: register it first in buildApp, before any route.
+//  - onRoute: a route without `config.access` (or with an unknown one) makes registration throw, so an
+//    unguarded route cannot ship. Read-only routes outside /api (the built web app) are public.
+//  - onRequest: session cookie -> request.user; 401 without a live session, 403 when the role lacks the
+//    route's permission or a cookie-authenticated write fails the CSRF check.
+//  - preSerialization: viewers get report author/text/conditions withheld; the ids a response shows are
+//    noted for the audit record.
+//  - onSend: security headers on every response; a 500 says nothing about internals; the audit record
+//    is written before the response leaves.
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { GraphStore } from '../store/graph-store.ts';
+import { actionFor, buildAuditRecord, idsInPayload } from './audit.ts';
+import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
+import { redactForViewer } from './redact.ts';
+import {
+  LoginThrottle,
+  SessionStore,
+  cookieNames,
+  safeEqual,
+  type Session,
+  type SessionUser,
+} from './sessions.ts';
+
+export interface SecurityOptions {
+  store: GraphStore;
+  sessions?: SessionStore;
+  throttle?: LoginThrottle;
+  /**
+   * Served over TLS (directly, or by a TLS-terminating proxy in front): Secure `__Host-` cookies and HSTS.
+   * Default: LINKCHART_TLS=1 in the environment.
+   */
+  secure?: boolean;
+  /** Write audit records (default true). */
+  audit?: boolean;
+  /** Read-only routes under /api that are public without declaring it (plugin-registered docs). */
+  publicPrefixes?: string[];
+}
+
+export interface Security {
+  store: GraphStore;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  secure: boolean;
+  cookies: { session: string; csrf: string };
+  /** Starts a session for `user` and sets its cookies on `reply`. */
+  startSession(reply: FastifyReply, user: SessionUser): Session;
+  /** Ends the request's session (if any) and clears its cookies. */
+  endSession(request: FastifyRequest, reply: FastifyReply): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    security: Security;
+  }
+  interface FastifyRequest {
+    /** The signed-in user; null on public routes without a session. */
+    user: SessionUser | null;
+    session: Session | null;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSP: scripts only from our own origin (no inline, no eval). Inline styles stay allowed because React
+ * and sigma set element styles; blob: workers because the layout runs in a worker.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function securityHeaders(secure: boolean, api: boolean): Record<string, string> {
+  const h: Record<string, string> = {
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  };
+  // Intelligence must not linger in shared or browser caches.
+  if (api) h['cache-control'] = 'no-store';
+  if (secure) h['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
+  return h;
+}
+
+/** The value of one cookie in a Cookie header (our values are base64url: no decoding needed). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function setCookie(
+  name: string,
+  value: string,
+  opts: { httpOnly: boolean; secure: boolean; maxAge: number },
+): string {
+  return [
+    `${name}=${value}`,
+    'Path=/',
+    `Max-Age=${opts.maxAge}`,
+    'SameSite=Strict',
+    ...(opts.httpOnly ? ['HttpOnly'] : []),
+    ...(opts.secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+/** The route guard, exported so tests can check a route table without starting a server. */
+export function guardRoute(route: RouteOptions, publicPrefixes: string[]): void {
+  const methods = [route.method].flat().map((m) => String(m).toUpperCase());
+  const access = route.config?.access;
+  const where = `${methods.join(',')} ${route.url}`;
+  if (access === undefined) {
+    const readOnly = methods.every((m) => m === 'GET' || m === 'HEAD');
+    const isStatic = !route.url.startsWith('/api');
+    if (readOnly && (isStatic || publicPrefixes.some((p) => route.url.startsWith(p)))) {
+      route.config = { ...route.config, access: 'public', audit: false };
+      return;
+    }
+    throw new Error(
+      `route ${where} declares no access rule: add config: { access: '<permission>' } (see server/security/permissions.ts)`,
+    );
+  }
+  if (!(PERMISSIONS as readonly string[]).includes(access))
+    throw new Error(`route ${where} declares unknown access ${JSON.stringify(access)}`);
+}
+
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    try {
+      return new URL(origin).host === request.headers.host;
+    } catch {
+      return false;
+    }
+  }
+  // Browsers that send no Origin still send Sec-Fetch-Site on fetches.
+  const site = request.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
+
+async function security(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
+  const secure = opts.secure ?? process.env.LINKCHART_TLS === '1';
+  const names = cookieNames(secure);
+  const sessions = opts.sessions ?? new SessionStore();
+  const throttle = opts.throttle ?? new LoginThrottle();
+  const store = opts.store;
+  const auditOn = opts.audit ?? true;
+  const publicPrefixes = opts.publicPrefixes ?? ['/api/docs', '/api/openapi'];
+
+  const api: Security = {
+    store,
+    sessions,
+    throttle,
+    secure,
+    cookies: names,
+    startSession(reply, user) {
+      const { id, session } = sessions.create(user);
+      const maxAge = Math.floor(sessions.limits.absoluteMs / 1000);
+      reply.header('set-cookie', [
+        setCookie(names.session, id, { httpOnly: true, secure, maxAge }),
+        // Readable by the page's script so it can echo it in x-csrf-token (double submit).
+        setCookie(names.csrf, session.csrf, { httpOnly: false, secure, maxAge }),
+      ]);
+      return session;
+    },
+    endSession(request, reply) {
+      sessions.destroy(readCookie(request.headers.cookie, names.session));
+      reply.header('set-cookie', [
+        setCookie(names.session, '', { httpOnly: true, secure, maxAge: 0 }),
+        setCookie(names.csrf, '', { httpOnly: false, secure, maxAge: 0 }),
+      ]);
+    },
+  };
+  app.decorate('security', api);
+  app.decorateRequest('user', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('audit', null as unknown as FastifyRequest['audit']);
+
+  app.addHook('onRoute', (route) => guardRoute(route, publicPrefixes));
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.audit = { objectIds: [], details: {} };
+    const session = sessions.get(readCookie(request.headers.cookie, names.session));
+    if (session) {
+      // Re-read the user each request: a disabled account or a changed role takes effect at once.
+      const u = await store.getUser(session.user.id);
+      if (!u || u.disabled) sessions.destroyUser(session.user.id);
+      else {
+        session.user = { id: u.id, name: u.name, role: u.role };
+        request.user = session.user;
+        request.session = session;
+      }
+    }
+    const access: Permission | undefined = request.routeOptions.config?.access;
+    if (access === undefined) return; // no such route: the 404 handler answers
+    const unsafe = UNSAFE.has(request.method);
+    if (unsafe && !sameOrigin(request)) {
+      return reply.code(403).send(errorBody('cross_origin', 'cross-origin writes are refused'));
+    }
+    if (access === 'public') return;
+    if (!request.user) {
+      return reply
+        .code(401)
+        .send(errorBody('unauthenticated', 'sign in first: no session, or the session has expired'));
+    }
+    if (!ROLE_PERMISSIONS[request.user.role].has(access)) {
+      return reply
+        .code(403)
+        .send(errorBody('forbidden', `the ${request.user.role} role may not do this (needs ${access})`));
+    }
+    if (unsafe) {
+      const token = request.headers['x-csrf-token'];
+      if (typeof token !== 'string' || !request.session || !safeEqual(token, request.session.csrf)) {
+        return reply
+          .code(403)
+          .send(errorBody('csrf', 'missing or wrong x-csrf-token header: send the value of the csrf cookie'));
+      }
+    }
+  });
+
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+    if (auditOn && reply.statusCode < 400 && request.audit && actionFor(request)) {
+      for (const id of idsInPayload(payload)) request.audit.objectIds.push(id);
+    }
+    return request.user?.role === 'viewer' ? redactForViewer(payload) : payload;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const isApi = request.url.startsWith('/api');
+    for (const [k, v] of Object.entries(securityHeaders(secure, isApi))) reply.header(k, v);
+    let out = payload;
+    if (reply.statusCode === 500) {
+      // Whatever produced it, a 500 tells the client nothing about the internals.
+      reply.type('application/json; charset=utf-8');
+      out = JSON.stringify(
+        errorBody('internal', 'the server failed to handle this request; it has been logged'),
+      );
+    }
+    if (auditOn && request.audit) {
+      const action = actionFor(request);
+      if (action) await store.appendAudit(buildAuditRecord(request, reply, action));
+    }
+    return out;
+  });
+}
+
+// Marks the plugin as not encapsulated (what fastify-plugin does), so its hooks and decorators apply to
+// the whole app, including routes registered after it in child plugins.
+Object.assign(security, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'linkchart-security',
+});
+
+export const securityPlugin = security;
+export default securityPlugin;
