@@ -1,0 +1,24 @@
+// GET /api/health. Imported by the web app as '@api/health'.
+import { z } from 'zod';
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  store: z.object({ kind: z.enum(['sqlite', 'neo4j']), dataVersion: z.number() }),
+  counts: z.object({
+    entities: z.number(),
+    links: z.number(),
+    reports: z.number(),
+    annotations: z.number(),
+    charts: z.number(),
+    entitiesByType: z.record(z.string(), z.number()),
+    linksByType: z.record(z.string(), z.number()),
+  }),
+  limits: z.object({
+    bodyBytes: z.number(),
+    uploadBytes: z.number(),
+    maxExpansionNodes: z.number(),
+    maxAnalysisLinks: z.number(),
+  }),
+});
+export type Health = z.infer<typeof healthSchema>;

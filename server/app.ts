@@ -1,0 +1,148 @@
+// buildApp: the Fastify instance behind `npm start`, the tests and the benchmarks. Routes live in
+// server/routes/ (registered by server/routes/index.ts); this file wires validation, the error shape,
+// the OpenAPI document, access rules and the static web app.
+import { existsSync, statSync } from 'node:fs';
+import { join, normalize, sep } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { GraphStore } from './store/graph-store.ts';
+import { PERMISSIONS, type Permission } from './security/permissions.ts';
+import { DEFAULT_LIMITS, SOFTWARE_VERSION, loadConfig, type Config, type Limits } from './config.ts';
+import { errorHandler } from './routes/errors.ts';
+import { registerRoutes } from './routes/index.ts';
+import { securityPlugin, type SecurityOptions } from './security/plugin.ts';
+
+export const DOCS_PREFIX = '/api/docs';
+
+export interface BuildAppOptions {
+  store: GraphStore;
+  /** Defaults to the environment (loadConfig()). */
+  config?: Config;
+  /** Overrides of individual limits (tests use small ones). */
+  limits?: Partial<Limits>;
+  /** Fastify logger; off unless asked for. */
+  logger?: boolean | { level: string };
+  /**
+   * Plugins registered after the access guard and before the routes, e.g. the security plugin
+   * (sessions, roles, audit) so its hooks apply to every route.
+   */
+  plugins?: FastifyPluginAsync[];
+  /** Sessions, roles, CSRF, headers, audit (server/security/plugin.ts); always on. Tests pass a clock or sessions here. */
+  security?: Omit<SecurityOptions, 'store'>;
+}
+
+/** What every route plugin receives as its options. */
+export interface RouteDeps {
+  store: GraphStore;
+  config: Config;
+}
+
+/**
+ * Every route must declare who may call it. Refusing at registration makes a forgotten rule fail at start-up
+ * and in every test, rather than leaving an open route. Routes of the documentation UI are public.
+ */
+function accessGuard(route: RouteOptions): void {
+  const config = (route.config ?? {}) as { access?: Permission };
+  if (!config.access && (route.url === DOCS_PREFIX || route.url.startsWith(DOCS_PREFIX + '/'))) {
+    route.config = { ...config, access: 'public' } as RouteOptions['config'];
+    return;
+  }
+  if (!config.access || !(PERMISSIONS as readonly string[]).includes(config.access)) {
+    throw new Error(
+      `route ${String(route.method)} ${route.url} declares no access rule; add config: { access: <Permission> } ` +
+        `(one of ${PERMISSIONS.join(', ')})`,
+    );
+  }
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const base = opts.config ?? loadConfig();
+  const config: Config = { ...base, limits: { ...DEFAULT_LIMITS, ...base.limits, ...opts.limits } };
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: config.limits.bodyBytes,
+    // Plain-text search queries and ids never need more; longer URLs are refused with 414.
+    routerOptions: { maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.addHook('onRoute', accessGuard);
+  await app.register(securityPlugin, { ...opts.security, store: opts.store });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Linkchart API',
+        description:
+          'Link-analysis workbench: entities, links and intelligence reports with provenance and 3x5x2 grading; ' +
+          'search, expansion, paths, merges, annotations, charts, imports and exports. Errors have one shape: ' +
+          '{ error: { code, message, path?, row?, column? } }.',
+        version: SOFTWARE_VERSION,
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
+
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+
+  const deps: RouteDeps = { store: opts.store, config };
+  await app.register(registerRoutes, { prefix: '/api', ...deps });
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await registerWebApp(app, config);
+  return app;
+}
+
+/** Serves web/dist when it exists, with index.html for every client-side route; JSON 404 under /api. */
+async function registerWebApp(app: FastifyInstance, config: Config): Promise<void> {
+  const root = config.webDist;
+  const hasWeb = existsSync(join(root, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root, serve: false });
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/*',
+    config: { access: 'public' },
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      const path = request.url.split('?')[0];
+      if (path === '/api' || path.startsWith('/api/') || !hasWeb) {
+        return reply.code(404).send({
+          error: {
+            code: 'not_found',
+            message: hasWeb
+              ? `no route ${request.method} ${path}; the API is described at /api/openapi.json`
+              : `no route ${request.method} ${path}; the web app is not built (npm run build:web). The API is described at ${DOCS_PREFIX}`,
+          },
+        });
+      }
+      const rel = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+      const file = join(root, rel);
+      if (rel && file.startsWith(root + sep) && existsSync(file) && statSync(file).isFile()) {
+        return reply.sendFile(rel);
+      }
+      return reply.type('text/html').sendFile('index.html');
+    },
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    });
+  });
+}

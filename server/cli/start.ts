@@ -1,0 +1,123 @@
+// `npm start`: open the configured store, load the demo network into an empty one, serve the API and web app.
+// Every failure a person can fix (port taken, database unusable, bad setting) is said plainly, without a
+// stack trace, and exits 1.
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { openStore } from '../store/open-store.ts';
+import type { GraphStore } from '../store/graph-store.ts';
+import { ensureDemoUser } from '../security/users.ts';
+
+export function fail(message: string): never {
+  process.stderr.write(`linkchart: ${message}\n`);
+  process.exit(1);
+}
+
+interface SeedModule {
+  loadSeed(store: GraphStore, opts: { size: string }): Promise<unknown>;
+}
+
+/** Loads the demo network when the store holds nothing; leaves existing data alone. */
+export async function seedIfEmpty(store: GraphStore, say: (s: string) => void): Promise<void> {
+  const counts = await store.counts();
+  if (counts.entities > 0 || counts.links > 0) {
+    say(`Store holds ${counts.entities} entities and ${counts.links} links; leaving them as they are.`);
+    return;
+  }
+  // Loaded lazily: the seed generator is only needed on an empty store.
+  const mod = (await import(
+    pathToFileURL(resolve(import.meta.dirname, '../../seed/load.ts')).href
+  )) as SeedModule;
+  say('The store is empty: loading the demo network (synthetic county-lines operation)...');
+  await mod.loadSeed(store, { size: 'demo' });
+  const after = await store.counts();
+  say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
+}
+
+export function explainListenError(err: unknown, config: Config): string {
+  const code = (err as { code?: string }).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return `port ${config.port} on ${config.host} is already in use (another Linkchart or another program). Stop that program, or choose another port: PORT=${config.port === 8080 ? 8081 : config.port + 1} npm start`;
+  }
+  if (code === 'EACCES') {
+    return `not permitted to listen on ${where}. Choose a port above 1024, e.g. PORT=8080 npm start`;
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return `cannot listen on ${where}: this machine has no address ${config.host}. Set HOST=127.0.0.1 (this machine only) or HOST=0.0.0.0 (all interfaces)`;
+  }
+  return `cannot listen on ${where}: ${(err as Error).message}`;
+}
+
+export async function start(
+  opts: { logger?: boolean | { level: string }; say?: (s: string) => void } = {},
+): Promise<{
+  app: FastifyInstance;
+  store: GraphStore;
+  url: string;
+}> {
+  const say = opts.say ?? ((s: string) => process.stdout.write(s + '\n'));
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) fail(`${e.message}. Fix the environment variable and start again.`);
+    throw e;
+  }
+  let store: GraphStore;
+  try {
+    store = await openStore({ ...process.env, LINKCHART_DB: config.dbPath });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  try {
+    await seedIfEmpty(store, say);
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    fail(`could not load the demo network into ${config.dbPath}: ${(e as Error).message}`);
+  }
+  let demo: { name: string; password: string } | null = null;
+  if (process.env['LINKCHART_DEMO_USER'] !== '0') {
+    try {
+      demo = await ensureDemoUser(store);
+    } catch (e) {
+      say(`(could not set up the demo user: ${(e as Error).message})`);
+    }
+  }
+  const app = await buildApp({
+    store,
+    config,
+    ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+  });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    fail(explainListenError(e, config));
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  say(`Linkchart is running at ${url}/  (store: ${store.kind}, ${config.dbPath})`);
+  if (demo)
+    say(
+      `Sign in as ${demo.name} with password ${demo.password} (new each start; LINKCHART_DEMO_USER=0 turns this off)`,
+    );
+  say(`API: ${url}/api/health, ${url}/api/search?q=..., documentation at ${url}/api/docs`);
+  const stop = async () => {
+    await app.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return { app, store, url };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  start().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+}

@@ -1,0 +1,91 @@
+// Configuration by environment, with defaults that just work on a fresh clone.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const SOFTWARE_NAME = 'linkchart';
+export const SOFTWARE_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface Limits {
+  /** Largest JSON request body, bytes. */
+  bodyBytes: number;
+  /** Largest import upload, bytes. */
+  uploadBytes: number;
+  /** Most nodes a neighbourhood expansion, path search or view may return. */
+  maxExpansionNodes: number;
+  /** Most links a view handed to analysis or export may hold. */
+  maxAnalysisLinks: number;
+  /** Most row errors an import report lists (the count is always exact). */
+  maxImportErrors: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** The SQLite file (the embedded store). */
+  dbPath: string;
+  neo4j: { uri: string | null; user: string; password: string; database: string | null };
+  /** The built web app; served statically when the folder exists. */
+  webDist: string;
+  limits: Limits;
+  logLevel: string;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  bodyBytes: 5 * 1024 * 1024,
+  uploadBytes: 512 * 1024 * 1024,
+  maxExpansionNodes: 5_000,
+  maxAnalysisLinks: 1_000_000,
+  maxImportErrors: 100,
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Reads the environment. Throws ConfigError with the variable's name when a value is unusable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env['HOST'] || '127.0.0.1',
+    dbPath: resolve(cwd, env['LINKCHART_DB'] || 'data/linkchart.db'),
+    neo4j: {
+      uri: env['NEO4J_URI'] || null,
+      user: env['NEO4J_USER'] || 'neo4j',
+      password: env['NEO4J_PASSWORD'] || '',
+      database: env['NEO4J_DATABASE'] || null,
+    },
+    webDist: resolve(cwd, env['LINKCHART_WEB_DIST'] || 'web/dist'),
+    logLevel: env['LOG_LEVEL'] || 'warn',
+    limits: {
+      bodyBytes: int(env, 'LINKCHART_MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes, 1024, 2 ** 31),
+      uploadBytes: int(env, 'LINKCHART_MAX_UPLOAD_BYTES', DEFAULT_LIMITS.uploadBytes, 1024, 2 ** 40),
+      maxExpansionNodes: int(
+        env,
+        'LINKCHART_MAX_EXPANSION_NODES',
+        DEFAULT_LIMITS.maxExpansionNodes,
+        1,
+        10_000_000,
+      ),
+      maxAnalysisLinks: int(
+        env,
+        'LINKCHART_MAX_ANALYSIS_LINKS',
+        DEFAULT_LIMITS.maxAnalysisLinks,
+        1,
+        100_000_000,
+      ),
+      maxImportErrors: DEFAULT_LIMITS.maxImportErrors,
+    },
+  };
+}

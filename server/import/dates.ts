@@ -1,0 +1,34 @@
+// Dates in call records and ANPR reads come as ISO 8601 or as UK day-first forms; both become ISO UTC.
+// A time without a zone is taken as UTC (exports from carriers and ANPR systems are in UTC or local
+// time without a marker; the import cannot know which, so it keeps the clock reading as given).
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+const UK = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+function valid(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  const dim = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= dim;
+}
+const p2 = (n: number) => (n < 10 ? '0' + n : String(n));
+
+/** ISO UTC string (YYYY-MM-DDTHH:MM:SSZ) or null when the text is not a real date. */
+export function parseWhen(raw: string): string | null {
+  const s = raw.trim();
+  let m = ISO.exec(s);
+  if (m) {
+    const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
+    if (!valid(y, mo, d, h, mi, se)) return null;
+    if (!m[8] || m[8] === 'Z') return `${m[1]}-${m[2]}-${m[3]}T${p2(h)}:${p2(mi)}:${p2(se)}Z`;
+    const t = Date.parse(s.replace(' ', 'T'));
+    return Number.isNaN(t) ? null : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  m = UK.exec(s);
+  if (m) {
+    const [d, mo, y, h, mi, se] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
+    if (!valid(y, mo, d, h, mi, se)) return null;
+    return `${y}-${p2(mo)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(se)}Z`;
+  }
+  return null;
+}

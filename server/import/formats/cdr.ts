@@ -1,0 +1,115 @@
+// Call data records: caller, callee, start, duration -> Phone entities and CALLED links aggregated per
+// (caller, callee): weight = number of calls, total duration, first and last call.
+import type { EntityInput, LinkInput } from '../../domain/model.ts';
+import { normalisePhone } from '../../domain/normalise.ts';
+import { parseWhen } from '../dates.ts';
+import { RowProblem } from '../errors.ts';
+import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
+import type { FormatContext, RowFormat } from './types.ts';
+
+interface Agg {
+  calls: number;
+  duration: number;
+  first: string;
+  last: string;
+}
+
+/** Seconds from "123", "123.5" or "hh:mm:ss" / "mm:ss". */
+export function parseDuration(raw: string): number | null {
+  const s = raw.trim();
+  if (s === '') return 0;
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const m = /^(?:(\d+):)?(\d{1,2}):(\d{2})$/.exec(s);
+  if (m) return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  return null;
+}
+
+export function cdrFormat({ columns, options, reports }: FormatContext): RowFormat {
+  const mapping = proposeMapping('cdr', columns, parseMapPairs(options.map));
+  const col = resolveColumns('cdr', columns, mapping);
+  // Carriers repeat the same few thousand numbers millions of times: parse each distinct string once.
+  const phoneCache = new Map<string, string | null>();
+  const pairs = new Map<string, Agg>();
+  const phones = new Set<string>();
+
+  const phone = (cells: string[], field: 'caller' | 'callee'): string => {
+    const raw = cells[col[field]] ?? '';
+    let e164 = phoneCache.get(raw);
+    if (e164 === undefined) {
+      e164 = normalisePhone(raw);
+      if (phoneCache.size < 1_000_000) phoneCache.set(raw, e164);
+    }
+    if (!e164) {
+      throw new RowProblem(
+        mapping[field],
+        raw.trim() === ''
+          ? `the ${field} number is empty`
+          : `${JSON.stringify(raw)} is not a phone number (UK national 07700 900123 or international +44 7700 900123)`,
+      );
+    }
+    return e164;
+  };
+
+  return {
+    mapping,
+    add(cells) {
+      const a = phone(cells, 'caller');
+      const b = phone(cells, 'callee');
+      const rawStart = cells[col.start] ?? '';
+      const t = parseWhen(rawStart);
+      if (!t) {
+        throw new RowProblem(
+          mapping.start,
+          `${JSON.stringify(rawStart)} is not a date and time (use 2024-03-01T14:05:00Z, 2024-03-01 14:05 or 01/03/2024 14:05)`,
+        );
+      }
+      let dur = 0;
+      if (col.duration !== undefined) {
+        const raw = cells[col.duration] ?? '';
+        const d = parseDuration(raw);
+        if (d === null)
+          throw new RowProblem(
+            mapping.duration,
+            `${JSON.stringify(raw)} is not a duration in seconds or hh:mm:ss`,
+          );
+        dur = d;
+      }
+      if (a === b) throw new RowProblem(mapping.callee, `caller and callee are the same number (${a})`);
+      phones.add(a);
+      phones.add(b);
+      const key = a + '\u0000' + b;
+      const g = pairs.get(key);
+      if (!g) pairs.set(key, { calls: 1, duration: dur, first: t, last: t });
+      else {
+        g.calls++;
+        g.duration += dur;
+        if (t < g.first) g.first = t;
+        if (t > g.last) g.last = t;
+      }
+    },
+    finish() {
+      const entities: EntityInput[] = [...phones].sort().map((n) => ({
+        type: 'Phone',
+        label: n,
+        key: n,
+        properties: { number: n },
+        reports,
+      }));
+      const links: LinkInput[] = [...pairs.keys()].sort().map((k) => {
+        const [a, b] = k.split('\u0000');
+        const g = pairs.get(k)!;
+        return {
+          type: 'CALLED',
+          from: { type: 'Phone', key: a },
+          to: { type: 'Phone', key: b },
+          weight: g.calls,
+          firstSeen: g.first,
+          lastSeen: g.last,
+          properties: { calls: g.calls, totalDuration: g.duration },
+          reports,
+        };
+      });
+      return { entities, links };
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// Imports: POST the file as the request body (text/csv or application/octet-stream), options in the query.
+// /api/imports/preview shows the first rows and the proposed mapping; /api/imports commits and reports.
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteDeps } from '../app.ts';
+import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
+import {
+  importOptionsSchema,
+  importPreviewSchema,
+  importReportSchema,
+  type ImportReport,
+} from '../api-types/imports.ts';
+import { previewImport, runImport } from '../import/pipeline.ts';
+import { ApiError } from './errors.ts';
+import { writeContext } from './context.ts';
+
+const FILE_TYPES = [
+  'text/csv',
+  'text/plain',
+  'application/octet-stream',
+  'text/tab-separated-values',
+  'application/vnd.ms-excel',
+];
+const KEEP_REPORTS = 200;
+
+const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) => {
+  const { uploadBytes, maxImportErrors } = config.limits;
+  // The body stays a stream: the pipeline reads it row by row and enforces the upload cap itself.
+  app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
+  const recent: ImportReport[] = [];
+
+  const fileBody = (body: unknown, declared: string | undefined): Readable => {
+    if (!body || typeof (body as Readable).pipe !== 'function') {
+      throw new ApiError(400, 'invalid', 'send the file as the request body with content-type text/csv');
+    }
+    if (declared !== undefined && Number(declared) > uploadBytes) {
+      (body as Readable).resume();
+      throw new ApiError(
+        413,
+        'too_large',
+        `the file (${declared} bytes) is larger than the upload limit of ${uploadBytes} bytes (LINKCHART_MAX_UPLOAD_BYTES); ` +
+          'split it into smaller files or import it with the CLI on the server (npm run import)',
+      );
+    }
+    return body as Readable;
+  };
+  const docs = {
+    consumes: FILE_TYPES,
+    description:
+      'The request body is the file itself (CSV, UTF-8). Options go in the query string; map entries read ' +
+      '"column=field", repeated or comma-separated. Errors name the file row (header = row 1) and column.',
+  };
+
+  app.post(
+    '/imports/preview',
+    {
+      config: { access: 'import:run' },
+      bodyLimit: uploadBytes,
+      schema: {
+        tags: ['imports'],
+        summary: 'Preview an import: the first rows, the columns and the proposed column mapping',
+        querystring: importOptionsSchema,
+        response: { 200: importPreviewSchema, ...errorResponses },
+        ...docs,
+      },
+    },
+    async (req) => {
+      const input = fileBody(req.body, req.headers['content-length']);
+      return previewImport({ input, options: req.query, limits: { uploadBytes, maxImportErrors } });
+    },
+  );
+  app.post(
+    '/imports',
+    {
+      config: { access: 'import:run' },
+      bodyLimit: uploadBytes,
+      schema: {
+        tags: ['imports'],
+        summary: 'Import a file (all or nothing; the same file again changes nothing) and report what it did',
+        querystring: importOptionsSchema,
+        response: { 200: importReportSchema, ...errorResponses },
+        ...docs,
+      },
+    },
+    async (req) => {
+      const input = fileBody(req.body, req.headers['content-length']);
+      const report = await runImport({
+        store,
+        input,
+        options: req.query,
+        ctx: writeContext(req),
+        limits: { uploadBytes, maxImportErrors },
+      });
+      recent.unshift(report);
+      recent.length = Math.min(recent.length, KEEP_REPORTS);
+      return report;
+    },
+  );
+  app.get(
+    '/imports',
+    {
+      config: { access: 'graph:read' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Reports of recent imports (since the server started), newest first',
+        querystring: pageQuerySchema,
+        response: { 200: pageSchema(importReportSchema), ...errorResponses },
+      },
+    },
+    async (req) => ({
+      items: recent.slice(req.query.offset, req.query.offset + req.query.limit),
+      total: recent.length,
+      offset: req.query.offset,
+      limit: req.query.limit,
+    }),
+  );
+  app.get(
+    '/imports/:id',
+    {
+      config: { access: 'graph:read' },
+      schema: {
+        tags: ['imports'],
+        summary: 'The report of one recent import',
+        params: idParamsSchema,
+        response: { 200: importReportSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const r = recent.find((x) => x.importId === req.params.id);
+      if (!r)
+        throw new ApiError(404, 'not_found', `no recent import with id ${JSON.stringify(req.params.id)}`);
+      return r;
+    },
+  );
+  void z;
+};
+export default imports;

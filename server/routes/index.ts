@@ -1,0 +1,27 @@
+// Registers every route plugin under /api. Each plugin receives { store, config } as options.
+// Add new route plugins here (one line each).
+import type { FastifyPluginAsync } from 'fastify';
+import type { RouteDeps } from '../app.ts';
+import health from './health.ts';
+import graph from './graph.ts';
+import notes from './notes.ts';
+import imports from './imports.ts';
+import exports from './exports.ts';
+import auth from './auth.ts';
+import users from './users.ts';
+import audit from './audit.ts';
+import retention from './retention.ts';
+
+export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store, config }) => {
+  // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
+  const deps: RouteDeps = { store, config };
+  await app.register(health, deps);
+  await app.register(graph, deps);
+  await app.register(notes, deps);
+  await app.register(imports, deps);
+  await app.register(exports, deps);
+  await app.register(auth, deps);
+  await app.register(users, deps);
+  await app.register(audit, deps);
+  await app.register(retention, deps);
+};
