@@ -138,6 +138,8 @@ export const reviewResultSchema = z.object({
   prediction: z
     .object({
       removed: z.array(z.string()),
+      notInView: z.array(z.string()),
+      inheritors: z.array(briefSchema.extend({ rise: z.number() })),
       predicted: z.object({
         lccShare: changeSchema,
         pairwiseConnectivity: changeSchema,

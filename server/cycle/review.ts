@@ -6,6 +6,8 @@
 // Presence in a window means having at least one link in it; every link counts as undirected and
 // parallel links collapse (see network.ts). Betweenness is normalised by (n-1)(n-2)/2 so windows of
 // different sizes compare.
+import { fromPlainGraph } from '../analysis/csr.ts';
+import { disrupt } from '../analysis/disruption.ts';
 import type { Entity, Link, Subgraph } from '../domain/model.ts';
 import {
   betweenness,
@@ -81,11 +83,20 @@ export interface ReviewResult {
   linksFormed: { total: number; items: LinkBrief[] };
   linksEnded: { total: number; items: LinkBrief[] };
   risers: Riser[];
-  /** What removing the targets from the "before" graph predicted, beside what was observed. */
+  /**
+   * What the disruption lab predicted for removing the targets from the "before" graph, beside what
+   * was observed, in the lab's terms: lccShare is the largest component's size relative to the
+   * "before" largest component; pairwise connectivity is connected pairs over the "before" graph's
+   * n(n-1)/2 pairs.
+   */
   prediction: {
     removed: string[];
+    /** Targets that had no link in the "before" window (nothing to remove). */
+    notInView: string[];
     predicted: { lccShare: MetricChange; pairwiseConnectivity: MetricChange; components: MetricChange };
     observed: { lccShare: MetricChange; pairwiseConnectivity: MetricChange; components: MetricChange };
+    /** The lab's predicted inheritors of the targets' brokerage (rise in raw betweenness). */
+    inheritors: (EntityBrief & { rise: number })[];
   } | null;
   observed: { lccShare: MetricChange; pairwiseConnectivity: MetricChange; communities: MetricChange };
   /** Plain sentences for the briefing and the CLI. */
@@ -207,20 +218,55 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
 
   let prediction: ReviewResult['prediction'] = null;
   if (targets.length > 0) {
-    const gp = buildSimpleGraph(before, { exclude: targetSet });
-    const sp = componentSummary(gp);
-    prediction = {
-      removed: targets.filter((t) => inBefore.has(t)),
-      predicted: {
-        lccShare: change(sb.lccShare, sp.lccShare),
-        pairwiseConnectivity: change(sb.pairwiseConnectivity, sp.pairwiseConnectivity),
-        components: change(sb.components, sp.components),
+    const present = targets.filter((t) => inBefore.has(t));
+    // The lab's own graph of the "before" window: structure only (unweighted), nodes with a link.
+    const csr = fromPlainGraph(
+      {
+        nodes: gb.ids.map((id) => ({ id })),
+        edges: gb.adj.flatMap((list, v) =>
+          list.filter((w) => w > v).map((w) => ({ source: gb.ids[v], target: gb.ids[w] })),
+        ),
       },
+      { directed: false, unweighted: true },
+    );
+    const n0 = gb.ids.length;
+    const pairs0 = (n0 * (n0 - 1)) / 2;
+    const obsLcc = sb.lccSize > 0 ? sa.lccSize / sb.lccSize : 0;
+    const obsPairs = pairs0 > 0 ? sa.connectedPairs / pairs0 : 0;
+    let predicted = {
+      lccShare: change(sb.lccSize > 0 ? 1 : 0, sb.lccSize > 0 ? 1 : 0),
+      pairwiseConnectivity: change(sb.pairwiseConnectivity, sb.pairwiseConnectivity),
+      components: change(sb.components, sb.components),
+    };
+    let inheritors: (EntityBrief & { rise: number })[] = [];
+    if (present.length > 0) {
+      const lab = disrupt(csr, {
+        strategy: 'set',
+        targets: present.map((t) => gb.index.get(t)!),
+        inheritors: o.topRisers,
+        // Efficiency is not compared here; a small sample keeps the lab cheap on large windows.
+        efficiencyExactLimit: 500,
+        efficiencySamples: 50,
+        seed: o.seed,
+      });
+      const last = lab.steps[lab.steps.length - 1];
+      predicted = {
+        lccShare: change(lab.baseline.lccShare, last.lccShare),
+        pairwiseConnectivity: change(lab.baseline.pairwiseConnectivity, last.pairwiseConnectivity),
+        components: change(lab.baseline.components, last.components),
+      };
+      inheritors = lab.inheritors.map((x) => ({ ...brief(entities.get(x.id), x.id), rise: x.rise }));
+    }
+    prediction = {
+      removed: present,
+      notInView: targets.filter((t) => !inBefore.has(t)),
+      predicted,
       observed: {
-        lccShare: observed.lccShare,
-        pairwiseConnectivity: observed.pairwiseConnectivity,
+        lccShare: change(predicted.lccShare.before, obsLcc),
+        pairwiseConnectivity: change(sb.pairwiseConnectivity, obsPairs),
         components: change(sb.components, sa.components),
       },
+      inheritors,
     };
   }
 
@@ -230,7 +276,7 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
   );
   if (prediction) {
     findings.push(
-      `Removing ${prediction.removed.length} target${prediction.removed.length === 1 ? '' : 's'} was predicted to take the largest component from ${pct(sb.lccShare)} to ${pct(prediction.predicted.lccShare.after)} of the network (${signedPts(prediction.predicted.lccShare.change)}); observed: ${pct(sa.lccShare)} (${signedPts(observed.lccShare.change)}).`,
+      `The disruption lab predicted that removing ${prediction.removed.length} target${prediction.removed.length === 1 ? '' : 's'} would shrink the largest component to ${pct(prediction.predicted.lccShare.after)} of its size before (${signedPts(prediction.predicted.lccShare.change)}); observed: ${pct(prediction.observed.lccShare.after)} (${signedPts(prediction.observed.lccShare.change)}).`,
     );
   } else {
     findings.push(
@@ -246,7 +292,8 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
       .map((r) => `${r.label} (+${r.rise.toFixed(3)}${r.targetNeighbour ? ', linked to a target' : ''})`);
     findings.push(`Biggest risers in betweenness: ${top.join('; ')}.`);
   }
-  const regrouped = prediction && observed.lccShare.change > prediction.predicted.lccShare.change + 0.05;
+  const regrouped =
+    prediction && prediction.observed.lccShare.after > prediction.predicted.lccShare.after + 0.05;
   if (regrouped) {
     findings.push(
       'The network held together better than predicted: it re-formed around others rather than breaking up.',

@@ -12,7 +12,6 @@ import {
 } from './priority-matrix.ts';
 import { operationalReview, type ReviewOptions, type ReviewResult } from './review.ts';
 import { rfgScores, type GravityScale, type RecencyModel } from './rfg.ts';
-import { buildSimpleGraph, componentSummary } from './network.ts';
 import type { PredictedEffect } from '../domain/target.ts';
 
 /** Views larger than this are refused rather than silently cut short. */
@@ -99,21 +98,24 @@ export async function computeReview(store: GraphStore, req: ReviewRequest): Prom
   });
 }
 
-/** The disruption lab's prediction for removing `ids` from a view, as recorded on a target. */
+/**
+ * The disruption lab's prediction for removing `ids` from a view, as recorded on a target: the same
+ * numbers operationalReview later sets beside what was observed.
+ */
 export async function predictRemoval(
   store: GraphStore,
   ids: string[],
   view: ViewFilter = {},
 ): Promise<PredictedEffect> {
   const sub = await loadView(store, view);
-  const before = componentSummary(buildSimpleGraph(sub));
-  const after = componentSummary(buildSimpleGraph(sub, { exclude: new Set(ids) }));
+  const r = operationalReview(sub, sub, { targets: ids, topRisers: 1 });
+  const p = r.prediction!;
   return {
-    lccShareBefore: before.lccShare,
-    lccShareAfter: after.lccShare,
-    pairwiseConnectivityBefore: before.pairwiseConnectivity,
-    pairwiseConnectivityAfter: after.pairwiseConnectivity,
-    componentsBefore: before.components,
-    componentsAfter: after.components,
+    lccShareBefore: p.predicted.lccShare.before,
+    lccShareAfter: p.predicted.lccShare.after,
+    pairwiseConnectivityBefore: p.predicted.pairwiseConnectivity.before,
+    pairwiseConnectivityAfter: p.predicted.pairwiseConnectivity.after,
+    componentsBefore: p.predicted.components.before,
+    componentsAfter: p.predicted.components.after,
   };
 }

@@ -65,17 +65,28 @@ describe('operational review', () => {
     expect(r.risers.find((x) => x.id === 'b2')).toBeDefined();
   });
 
-  it('puts the predicted effect beside the observed one', () => {
-    // Removing T splits {a0,a1,a2,S} from {b0,b1,b2}: LCC 4/7; pairs 6 + 3 = 9 of 21.
-    expect(r.prediction!.removed).toEqual(['T']);
-    expect(r.prediction!.predicted.lccShare).toEqual({ before: 1, after: 4 / 7, change: 4 / 7 - 1 });
-    expect(r.prediction!.predicted.pairwiseConnectivity.after).toBeCloseTo(9 / 21, 10);
-    expect(r.prediction!.predicted.components.after).toBe(2);
-    expect(r.prediction!.observed.lccShare).toEqual({ before: 1, after: 1, change: 0 });
+  it('puts the disruption lab prediction beside the observed effect', () => {
+    // Lab terms, relative to the "before" graph (8 nodes, LCC 8, 28 pairs). Removing T splits
+    // {a0,a1,a2,S} from {b0,b1,b2}: LCC 4/8; pairs 6 + 3 = 9 of 28; 2 components.
+    // Observed: LCC 7/8; pairs 21 of 28; 1 component.
+    const p = r.prediction!;
+    expect(p.removed).toEqual(['T']);
+    expect(p.notInView).toEqual([]);
+    expect(p.predicted.lccShare).toEqual({ before: 1, after: 0.5, change: -0.5 });
+    expect(p.predicted.pairwiseConnectivity.after).toBeCloseTo(9 / 28, 10);
+    expect(p.predicted.components.after).toBe(2);
+    expect(p.observed.lccShare).toEqual({ before: 1, after: 7 / 8, change: 7 / 8 - 1 });
+    expect(p.observed.pairwiseConnectivity.after).toBeCloseTo(21 / 28, 10);
+    expect(p.observed.components.after).toBe(1);
+    // The lab, removing T from a fixed network, predicts no one inherits (everyone's betweenness
+    // falls); what happened is that S formed a new link and took over.
+    expect(p.inheritors).toEqual([]);
     expect(r.findings.join(' ')).toMatch(
-      /predicted to take the largest component from 100\.0% to 57\.1%.*observed: 100\.0%/,
+      /shrink the largest component to 50\.0% of its size before \(-50\.0 points\); observed: 87\.5% \(-12\.5 points\)/,
     );
     expect(r.findings.join(' ')).toMatch(/re-formed around others/);
+    const none = operationalReview(before, after, { targets: ['nobody'] });
+    expect(none.prediction).toMatchObject({ removed: [], notInView: ['nobody'] });
   });
 
   it('reviews without targets and parses windows', () => {
