@@ -218,55 +218,19 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
 
   let prediction: ReviewResult['prediction'] = null;
   if (targets.length > 0) {
-    const present = targets.filter((t) => inBefore.has(t));
-    // The lab's own graph of the "before" window: structure only (unweighted), nodes with a link.
-    const csr = fromPlainGraph(
-      {
-        nodes: gb.ids.map((id) => ({ id })),
-        edges: gb.adj.flatMap((list, v) =>
-          list.filter((w) => w > v).map((w) => ({ source: gb.ids[v], target: gb.ids[w] })),
-        ),
-      },
-      { directed: false, unweighted: true },
-    );
+    const lab = labPrediction(gb, targets, o.topRisers, o.seed);
     const n0 = gb.ids.length;
     const pairs0 = (n0 * (n0 - 1)) / 2;
-    const obsLcc = sb.lccSize > 0 ? sa.lccSize / sb.lccSize : 0;
-    const obsPairs = pairs0 > 0 ? sa.connectedPairs / pairs0 : 0;
-    let predicted = {
-      lccShare: change(sb.lccSize > 0 ? 1 : 0, sb.lccSize > 0 ? 1 : 0),
-      pairwiseConnectivity: change(sb.pairwiseConnectivity, sb.pairwiseConnectivity),
-      components: change(sb.components, sb.components),
-    };
-    let inheritors: (EntityBrief & { rise: number })[] = [];
-    if (present.length > 0) {
-      const lab = disrupt(csr, {
-        strategy: 'set',
-        targets: present.map((t) => gb.index.get(t)!),
-        inheritors: o.topRisers,
-        // Efficiency is not compared here; a small sample keeps the lab cheap on large windows.
-        efficiencyExactLimit: 500,
-        efficiencySamples: 50,
-        seed: o.seed,
-      });
-      const last = lab.steps[lab.steps.length - 1];
-      predicted = {
-        lccShare: change(lab.baseline.lccShare, last.lccShare),
-        pairwiseConnectivity: change(lab.baseline.pairwiseConnectivity, last.pairwiseConnectivity),
-        components: change(lab.baseline.components, last.components),
-      };
-      inheritors = lab.inheritors.map((x) => ({ ...brief(entities.get(x.id), x.id), rise: x.rise }));
-    }
     prediction = {
-      removed: present,
-      notInView: targets.filter((t) => !inBefore.has(t)),
-      predicted,
+      removed: lab.removed,
+      notInView: lab.notInView,
+      predicted: lab.predicted,
       observed: {
-        lccShare: change(predicted.lccShare.before, obsLcc),
-        pairwiseConnectivity: change(sb.pairwiseConnectivity, obsPairs),
+        lccShare: change(lab.predicted.lccShare.before, sb.lccSize > 0 ? sa.lccSize / sb.lccSize : 0),
+        pairwiseConnectivity: change(sb.pairwiseConnectivity, pairs0 > 0 ? sa.connectedPairs / pairs0 : 0),
         components: change(sb.components, sa.components),
       },
-      inheritors,
+      inheritors: lab.inheritors.map((x) => ({ ...brief(entities.get(x.id), x.id), rise: x.rise })),
     };
   }
 
@@ -337,4 +301,53 @@ export function parseWindow(s: string): { from?: string; to?: string } {
     throw new RangeError(`window ${JSON.stringify(s)}: starts after it ends`);
   }
   return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+export interface LabPrediction {
+  removed: string[];
+  notInView: string[];
+  predicted: { lccShare: MetricChange; pairwiseConnectivity: MetricChange; components: MetricChange };
+  inheritors: { id: string; rise: number }[];
+}
+
+/** The disruption lab (set strategy) on the structure of `g`: what removing `targets` would do. */
+export function labPrediction(g: SimpleGraph, targets: string[], inheritors = 10, seed = 42): LabPrediction {
+  const present = targets.filter((t) => g.index.has(t));
+  const s = componentSummary(g);
+  const none = {
+    lccShare: change(s.lccSize > 0 ? 1 : 0, s.lccSize > 0 ? 1 : 0),
+    pairwiseConnectivity: change(s.pairwiseConnectivity, s.pairwiseConnectivity),
+    components: change(s.components, s.components),
+  };
+  const base = { removed: present, notInView: targets.filter((t) => !g.index.has(t)) };
+  if (present.length === 0) return { ...base, predicted: none, inheritors: [] };
+  // The lab's own graph: structure only (unweighted), nodes with a link.
+  const csr = fromPlainGraph(
+    {
+      nodes: g.ids.map((id) => ({ id })),
+      edges: g.adj.flatMap((list, v) =>
+        list.filter((w) => w > v).map((w) => ({ source: g.ids[v], target: g.ids[w] })),
+      ),
+    },
+    { directed: false, unweighted: true },
+  );
+  const lab = disrupt(csr, {
+    strategy: 'set',
+    targets: present.map((t) => g.index.get(t)!),
+    inheritors,
+    // Efficiency is not compared here; a small sample keeps the lab cheap on large windows.
+    efficiencyExactLimit: 500,
+    efficiencySamples: 50,
+    seed,
+  });
+  const last = lab.steps[lab.steps.length - 1];
+  return {
+    ...base,
+    predicted: {
+      lccShare: change(lab.baseline.lccShare, last.lccShare),
+      pairwiseConnectivity: change(lab.baseline.pairwiseConnectivity, last.pairwiseConnectivity),
+      components: change(lab.baseline.components, last.components),
+    },
+    inheritors: lab.inheritors.map((x) => ({ id: x.id, rise: x.rise })),
+  };
 }

@@ -10,7 +10,8 @@ import {
   type PriorityMatrix,
   type PriorityOptions,
 } from './priority-matrix.ts';
-import { operationalReview, type ReviewOptions, type ReviewResult } from './review.ts';
+import { labPrediction, operationalReview, type ReviewOptions, type ReviewResult } from './review.ts';
+import { buildSimpleGraph } from './network.ts';
 import { rfgScores, type GravityScale, type RecencyModel } from './rfg.ts';
 import type { PredictedEffect } from '../domain/target.ts';
 
@@ -108,8 +109,7 @@ export async function predictRemoval(
   view: ViewFilter = {},
 ): Promise<PredictedEffect> {
   const sub = await loadView(store, view);
-  const r = operationalReview(sub, sub, { targets: ids, topRisers: 1 });
-  const p = r.prediction!;
+  const p = labPrediction(buildSimpleGraph(sub), ids, 1);
   return {
     lccShareBefore: p.predicted.lccShare.before,
     lccShareAfter: p.predicted.lccShare.after,
