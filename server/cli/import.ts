@@ -1,0 +1,175 @@
+// `npm run import -- FILE --format cdr|anpr|entities|links|edgelist|matrix|twomode [--map col=field ...]
+//   [--report REF --grading 2B --handling P [--conditions TEXT]] [--namespace NS] [--entity-type T]
+//   [--link-type T] [--from-type T] [--to-type T] [--no-header] [--project] [--skip-invalid] [--json]`
+// The same pipeline as POST /api/imports, into the store LINKCHART_DB names.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { openStore } from '../store/open-store.ts';
+import type { GraphStore } from '../store/graph-store.ts';
+import { runImport } from '../import/pipeline.ts';
+import { ApiError } from '../routes/errors.ts';
+import type { ImportReport } from '../api-types/imports.ts';
+
+export const IMPORT_USAGE = `usage: npm run import -- FILE --format cdr|anpr|entities|links|edgelist|matrix|twomode
+  [--map COLUMN=FIELD ...]   e.g. --map "A Number=caller" --map "B Number=callee"
+  [--report REF] [--grading 2B] [--handling P|C] [--conditions TEXT] [--report-date YYYY-MM-DD]
+  [--namespace NS] [--entity-type Person] [--link-type ASSOCIATE_OF] [--from-type T] [--to-type T]
+  [--no-header] [--delimiter ,|;|tab|'|'] [--project] [--skip-invalid] [--actor NAME] [--json]`;
+
+export interface ImportCliResult {
+  report?: ImportReport;
+  error?: string;
+}
+
+export function cliOptions(argv: string[]): {
+  file: string;
+  options: Record<string, unknown>;
+  json: boolean;
+  actor: string;
+} {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      map: { type: 'string', multiple: true },
+      report: { type: 'string' },
+      grading: { type: 'string' },
+      handling: { type: 'string' },
+      conditions: { type: 'string' },
+      'report-date': { type: 'string' },
+      namespace: { type: 'string' },
+      'entity-type': { type: 'string' },
+      'link-type': { type: 'string' },
+      'from-type': { type: 'string' },
+      'to-type': { type: 'string' },
+      header: { type: 'string' },
+      'no-header': { type: 'boolean' },
+      delimiter: { type: 'string' },
+      project: { type: 'boolean' },
+      'skip-invalid': { type: 'boolean' },
+      actor: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length !== 1 || !values.format)
+    throw new ApiError(400, 'usage', IMPORT_USAGE);
+  const file = positionals[0];
+  const options: Record<string, unknown> = {
+    format: values.format,
+    name: basename(file),
+    ...(values.map ? { map: values.map.flatMap((m) => m.split(',')).filter(Boolean) } : {}),
+    ...(values.report ? { report: values.report } : {}),
+    ...(values.grading ? { grading: values.grading } : {}),
+    ...(values.handling ? { handling: values.handling } : {}),
+    ...(values.conditions ? { conditions: values.conditions } : {}),
+    ...(values['report-date'] ? { reportDate: values['report-date'] } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+    ...(values['entity-type'] ? { entityType: values['entity-type'] } : {}),
+    ...(values['link-type'] ? { linkType: values['link-type'] } : {}),
+    ...(values['from-type'] ? { fromType: values['from-type'] } : {}),
+    ...(values['to-type'] ? { toType: values['to-type'] } : {}),
+    ...(values['no-header'] ? { header: false } : values.header ? { header: values.header } : {}),
+    ...(values.delimiter ? { delimiter: values.delimiter } : {}),
+    ...(values.project ? { project: true } : {}),
+    ...(values['skip-invalid'] ? { skipInvalid: true } : {}),
+  };
+  let actor = values.actor;
+  if (!actor) {
+    try {
+      actor = `cli:${userInfo().username}`;
+    } catch {
+      actor = 'cli';
+    }
+  }
+  return { file, options, json: Boolean(values.json), actor };
+}
+
+export function describeReport(r: ImportReport): string {
+  return [
+    `Imported ${r.name} (${r.format}) as ${r.importId} in ${r.ms} ms:`,
+    `  rows read ${r.rowsRead}, rejected ${r.rowsRejected}`,
+    `  entities: ${r.entities.created} created, ${r.entities.matched} matched`,
+    `  links:    ${r.links.created} created, ${r.links.matched} matched`,
+    ...(r.reports.created ? [`  reports:  ${r.reports.created} created`] : []),
+    ...r.rejected
+      .slice(0, 20)
+      .map((e) => `  rejected row ${e.row ?? '?'}${e.column ? ` (${e.column})` : ''}: ${e.message}`),
+    `  data version ${r.dataVersion}`,
+  ].join('\n');
+}
+
+/** Runs one import against an open store; never throws for a bad file (returns the error text). */
+export async function importFile(
+  store: GraphStore,
+  argv: string[],
+): Promise<ImportCliResult & { json: boolean }> {
+  let parsed: ReturnType<typeof cliOptions>;
+  try {
+    parsed = cliOptions(argv);
+  } catch (e) {
+    return { error: (e as Error).message, json: false };
+  }
+  const { file, options, json, actor } = parsed;
+  if (!existsSync(file) || !statSync(file).isFile()) return { error: `no file at ${file}`, json };
+  try {
+    const report = await runImport({
+      store,
+      input: createReadStream(file),
+      options,
+      ctx: { actor },
+      limits: { uploadBytes: Number.MAX_SAFE_INTEGER },
+    });
+    return { report, json };
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const where = [
+        e.extra.row !== undefined ? `row ${e.extra.row}` : '',
+        e.extra.column ? `column ${JSON.stringify(e.extra.column)}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      const details = (e.extra.details ?? [])
+        .slice(1, 20)
+        .map((d) => `  row ${d.row ?? '?'}${d.column ? ` (${d.column})` : ''}: ${d.message}`);
+      return { error: [`${file}${where ? ` (${where})` : ''}: ${e.message}`, ...details].join('\n'), json };
+    }
+    const se = e as { name?: string; message?: string };
+    if (se.name === 'StoreError') return { error: `${file}: ${se.message}`, json };
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  let store: GraphStore;
+  try {
+    store = await openStore();
+  } catch (e) {
+    process.stderr.write(`linkchart import: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  try {
+    const res = await importFile(store, process.argv.slice(2));
+    if (res.error) {
+      process.stderr.write(`linkchart import: ${res.error}\n`);
+      process.exitCode = 1;
+    } else if (res.report) {
+      process.stdout.write(
+        (res.json ? JSON.stringify(res.report, null, 2) : describeReport(res.report)) + '\n',
+      );
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`linkchart import: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
