@@ -77,6 +77,7 @@ const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       else await burnVerification(password);
       if (!user || !ok) {
         sec.throttle.fail(name, req.ip);
+        req.audit.outcome = 'failed';
         // One message for unknown name, wrong password and disabled account: no account enumeration.
         throw new ApiError(
           401,

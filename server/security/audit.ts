@@ -13,8 +13,12 @@ export interface AuditContext {
   /** Overrides the actor (login records the name that was tried). */
   actor?: string;
   objectIds: string[];
+  /** Overrides the outcome read from the status (a failed sign-in is 'failed', not 'denied'). */
+  outcome?: AuditInput['outcome'];
   justification?: string;
   recipient?: string;
+  /** Justification/recipient as the raw body carried them (schemas may strip unknown fields). */
+  disclosed?: { justification?: string; recipient?: string };
   details: Record<string, unknown>;
 }
 
@@ -150,7 +154,7 @@ function clip(v: unknown): unknown {
 }
 
 /** Fields a request body may carry for a disclosure (top level, or inside `handling`). */
-function disclosureFields(body: unknown): { justification?: string; recipient?: string } {
+export function disclosureFields(body: unknown): { justification?: string; recipient?: string } {
   if (!body || typeof body !== 'object') return {};
   const b = body as Record<string, unknown>;
   const h = (b.handling && typeof b.handling === 'object' ? b.handling : {}) as Record<string, unknown>;
@@ -168,7 +172,11 @@ export function buildAuditRecord(request: FastifyRequest, reply: FastifyReply, a
   const params = (request.params ?? {}) as Record<string, unknown>;
   for (const v of Object.values(params)) addId(ids, v);
   for (const id of a.objectIds) addId(ids, id);
-  const disclosed = disclosureFields(request.body);
+  const fromBody = disclosureFields(request.body);
+  const disclosed = {
+    justification: fromBody.justification ?? a.disclosed?.justification,
+    recipient: fromBody.recipient ?? a.disclosed?.recipient,
+  };
   const details: Record<string, unknown> = { method: request.method, status: reply.statusCode, ...a.details };
   const query = request.query as Record<string, unknown> | undefined;
   if (query && typeof query === 'object' && Object.keys(query).length) details.query = clip(query);
@@ -178,7 +186,7 @@ export function buildAuditRecord(request: FastifyRequest, reply: FastifyReply, a
     action,
     route: `${request.method} ${request.routeOptions.url ?? request.url}`,
     objectIds: [...ids],
-    outcome: outcomeFor(reply.statusCode),
+    outcome: a.outcome ?? outcomeFor(reply.statusCode),
     details,
   };
   const justification = a.justification ?? disclosed.justification;

@@ -9,7 +9,7 @@
 //    is written before the response leaves.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { GraphStore } from '../store/graph-store.ts';
-import { actionFor, buildAuditRecord, idsInPayload } from './audit.ts';
+import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './audit.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
 import { redactForViewer } from './redact.ts';
 import {
@@ -42,6 +42,8 @@ export interface Security {
   throttle: LoginThrottle;
   secure: boolean;
   cookies: { session: string; csrf: string };
+  /** Every route registered after the plugin, with the permission it declared (or was given). */
+  routes: Array<{ method: string; url: string; access: Permission }>;
   /** Starts a session for `user` and sets its cookies on `reply`. */
   startSession(reply: FastifyReply, user: SessionUser): Session;
   /** Ends the request's session (if any) and clears its cookies. */
@@ -173,6 +175,7 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     throttle,
     secure,
     cookies: names,
+    routes: [],
     startSession(reply, user) {
       const { id, session } = sessions.create(user);
       const maxAge = Math.floor(sessions.limits.absoluteMs / 1000);
@@ -196,7 +199,15 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
   app.decorateRequest('session', null);
   app.decorateRequest('audit', null as unknown as FastifyRequest['audit']);
 
-  app.addHook('onRoute', (route) => guardRoute(route, publicPrefixes));
+  app.addHook('onRoute', (route) => {
+    guardRoute(route, publicPrefixes);
+    for (const method of [route.method].flat())
+      api.routes.push({
+        method: String(method).toUpperCase(),
+        url: route.url,
+        access: route.config!.access!,
+      });
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     request.audit = { objectIds: [], details: {} };
@@ -236,6 +247,11 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
           .send(errorBody('csrf', 'missing or wrong x-csrf-token header: send the value of the csrf cookie'));
       }
     }
+  });
+
+  // Before validation replaces the body with the schema's output, which may drop these fields.
+  app.addHook('preValidation', async (request) => {
+    if (request.audit && request.body) request.audit.disclosed = disclosureFields(request.body);
   });
 
   app.addHook('preSerialization', async (request, reply, payload: unknown) => {

@@ -1,3 +1,4 @@
+import './fast-kdf.ts';
 // The security plugin on a small app of its own (real SQLite store, real routes): guard, 401/403, CSRF,
 // expiry, logout, disable, lockout, headers, viewer redaction, no internals in a 500.
 import Fastify, { type FastifyInstance } from 'fastify';
