@@ -1,0 +1,330 @@
+// User actions: the verbs the top bar, panels and keyboard share. Each talks to the API, updates the chart
+// through the controller and the state through pure producers, and reports failures in the page.
+import type { EntityType, LinkType, Subgraph } from '@domain/model.ts';
+import { api } from './api/client.ts';
+import { runJob, type JobHandle } from './api/analysis.ts';
+import { appStore, showError, showNotice, type AppState, type DisruptionStep } from './state/app.ts';
+import { setCommunities, setMetric } from './state/appearance.ts';
+import { toViewFilter } from './state/filters.ts';
+import { inverse, redo as redoH, undo as undoH } from './state/history.ts';
+import { EMPTY_SELECTION } from './state/selection.ts';
+import { chart } from './graph/controller.ts';
+import {
+  localCommunities,
+  localDisruption,
+  localMetric,
+  localRankStability,
+  simpleCopy,
+} from './graph/local-analysis.ts';
+import { circularLayout, groupedLayout, mapLayout } from './graph/layouts.ts';
+
+/** Expansions bigger than this ask first. */
+export const EXPANSION_WARNING = 200;
+
+const set = appStore.set;
+
+export function fail(e: unknown): void {
+  console.error(e);
+  set((s) => showError(s, e));
+}
+
+export function notify(msg: string): void {
+  set((s) => showNotice(s, msg));
+}
+
+async function guarded<T>(label: string, fn: () => Promise<T>): Promise<T | undefined> {
+  set((s) => ({ ...s, job: { id: null, label, progress: -1, message: '' }, error: null }));
+  try {
+    return await fn();
+  } catch (e) {
+    fail(e);
+    return undefined;
+  } finally {
+    set((s) => (s.job && s.job.id === null ? { ...s, job: null } : s));
+  }
+}
+
+/** Adds a subgraph, asking first when it would add many nodes. Returns the new node ids. */
+export function addWithWarning(sub: Pick<Subgraph, 'nodes' | 'links'>, label: string): string[] | null {
+  const fresh = sub.nodes.filter((n) => !chart.graph.hasNode(n.id)).length;
+  if (fresh > EXPANSION_WARNING && !window.confirm(`This adds ${fresh} entities to the chart. Continue?`))
+    return null;
+  const hadNodes = chart.graph.order > 0;
+  const r = chart.addSubgraph(sub, label);
+  if (!hadNodes && r.nodes.length > 1) chart.quickLayout(chart.graph.order > 2000 ? 30 : 150);
+  if (r.nodes.length) notify(`${label}: ${r.nodes.length} entities, ${r.edges.length} links added`);
+  else notify(`${label}: nothing new`);
+  return r.nodes;
+}
+
+export async function addEntity(id: string): Promise<void> {
+  await guarded('Adding', async () => {
+    if (!chart.graph.hasNode(id)) {
+      const e = await api.entity(id);
+      const onChart = chart.graph.nodes();
+      // Bring along the links to entities already on the chart.
+      let links: Subgraph['links'] = [];
+      if (onChart.length) {
+        const nb = await api.neighbourhood({ seeds: [id], hops: 1, limit: 2000 });
+        links = nb.links.filter((l) => chart.graph.hasNode(l.from === id ? l.to : l.from));
+      }
+      chart.addSubgraph({ nodes: [e], links }, `add ${e.label}`);
+    }
+    set((s) => ({ ...s, selection: { nodes: [id], edge: null }, rightTab: 'details' }));
+    setTimeout(() => chart.focus(id), 50);
+  });
+}
+
+export interface ExpandOptions {
+  linkTypes?: LinkType[];
+  entityTypes?: EntityType[];
+  hops?: number;
+}
+
+export async function expand(ids: string[], opts: ExpandOptions = {}): Promise<void> {
+  if (!ids.length) return notify('Select one or more entities to expand');
+  await guarded('Expanding', async () => {
+    const f = toViewFilter(appStore.get().filters);
+    const filter = opts.linkTypes ? { ...f, linkTypes: opts.linkTypes } : f;
+    delete filter.from;
+    delete filter.to;
+    const sub = await api.neighbourhood({
+      seeds: ids,
+      hops: opts.hops ?? 1,
+      filter,
+      entityTypes: opts.entityTypes,
+      limit: 5000,
+    });
+    const added = addWithWarning(
+      sub,
+      opts.hops && opts.hops > 1 ? `ego network (${opts.hops} hops)` : 'expand',
+    );
+    if (sub.truncated) notify('The expansion was cut at the server limit; narrow it by link or entity type');
+    return added;
+  });
+}
+
+export async function loadDemo(): Promise<void> {
+  await guarded('Loading the demo network', async () => {
+    const h = await api.health();
+    if (!h.counts.entities) await api.loadDemo();
+    await startFromCentral();
+  });
+}
+
+/** The empty state's "most central people": the top people by degree in the store, with their links. */
+export async function startFromCentral(n = 12): Promise<void> {
+  await guarded('Finding the most central people', async () => {
+    const view = await api.view({ entityTypes: ['Person'] }).catch(() => null);
+    let seeds: string[] = [];
+    if (view && view.nodes.length) {
+      const deg = new Map<string, number>();
+      for (const l of view.links) {
+        deg.set(l.from, (deg.get(l.from) ?? 0) + l.weight);
+        deg.set(l.to, (deg.get(l.to) ?? 0) + l.weight);
+      }
+      seeds = view.nodes
+        .map((e) => e.id)
+        .sort((a, b) => (deg.get(b) ?? 0) - (deg.get(a) ?? 0))
+        .slice(0, n);
+    } else {
+      const page = await api.search('a', n);
+      seeds = page.filter((h) => h.entity.type === 'Person').map((h) => h.entity.id);
+    }
+    if (!seeds.length) throw new Error('the store holds no people yet: import data or load the demo network');
+    const sub = await api.neighbourhood({ seeds, hops: 1, limit: 400 });
+    addWithWarning(sub, 'most central people');
+    runLocalMetric('degree');
+    chart.fit();
+  });
+}
+
+export function removeSelected(): void {
+  const s = appStore.get().selection;
+  if (s.edge) chart.removeEdges([s.edge]);
+  if (s.nodes.length) chart.removeNodes(s.nodes);
+  set((st) => ({ ...st, selection: EMPTY_SELECTION }));
+}
+
+export function hideSelected(): void {
+  const s = appStore.get();
+  if (!s.selection.nodes.length) return notify('Select entities to hide');
+  set((st) => ({
+    ...st,
+    hidden: [...new Set([...st.hidden, ...st.selection.nodes])],
+    selection: EMPTY_SELECTION,
+  }));
+}
+export function unhideAll(): void {
+  set((s) => ({ ...s, hidden: [] }));
+}
+
+export function undo(): void {
+  const { history, entry } = undoH(appStore.get().history);
+  if (!entry) return notify('Nothing to undo');
+  chart.applyEntry(inverse(entry));
+  set((s) => ({ ...s, history, notice: `Undid ${entry.label}` }));
+}
+export function redo(): void {
+  const { history, entry } = redoH(appStore.get().history);
+  if (!entry) return notify('Nothing to redo');
+  chart.applyEntry(entry);
+  set((s) => ({ ...s, history, notice: `Redid ${entry.label}` }));
+}
+
+export async function shortestPath(): Promise<void> {
+  const sel = appStore.get().selection.nodes;
+  if (sel.length !== 2) return notify('Select exactly two entities (shift-click) to find the shortest path');
+  await guarded('Finding paths', async () => {
+    const r = await api.paths(sel[0], sel[1]);
+    if (!r.paths.length) return notify('No path within 6 links between them');
+    chart.addSubgraph(r.subgraph, 'shortest path');
+    const nodes = new Set<string>();
+    const edges = new Set<string>();
+    for (const p of r.paths) {
+      p.nodes.forEach((n) => nodes.add(n));
+      p.links.forEach((l) => edges.add(l));
+    }
+    chart.showPath([...nodes], [...edges]);
+    notify(`${r.paths.length} shortest path(s) of ${r.paths[0].links.length} links`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis
+
+let currentJob: JobHandle<unknown> | null = null;
+
+export async function cancelJob(): Promise<void> {
+  const j = currentJob;
+  currentJob = null;
+  set((s) => ({ ...s, job: null }));
+  if (j) await j.cancel().catch(() => undefined);
+}
+
+function chartCopy(): ReturnType<typeof simpleCopy> {
+  return simpleCopy(chart.graph, (n) => chart.isNodeVisible(n));
+}
+
+export function runLocalMetric(name: string): void {
+  const values = localMetric(chartCopy(), name);
+  set((s) => ({ ...s, appearance: setMetric(s.appearance, name, values) }));
+}
+
+/** Runs a metric: on the server over the current view when scope is 'store', else over the chart. */
+export async function runMetric(name: string, scope: 'chart' | 'store'): Promise<void> {
+  if (scope === 'chart') {
+    set((s) => ({ ...s, job: { id: null, label: `Computing ${name}`, progress: -1, message: '' } }));
+    // Let the progress bar paint before a synchronous computation.
+    await new Promise((r) => setTimeout(r, 20));
+    try {
+      runLocalMetric(name);
+      notify(`${name} computed over ${chart.visibleNodeIds().length} entities on the chart`);
+    } catch (e) {
+      fail(e);
+    } finally {
+      set((s) => ({ ...s, job: null }));
+    }
+    return;
+  }
+  await serverJob<{ scores?: Record<string, number>; values?: Record<string, number> }>(
+    `Computing ${name}`,
+    'metric',
+    { metric: name },
+    (r) => {
+      const values = r.scores ?? r.values ?? (r as Record<string, number>);
+      const onChart: Record<string, number> = {};
+      for (const [k, v] of Object.entries(values)) if (chart.graph.hasNode(k)) onChart[k] = v;
+      set((s) => ({ ...s, appearance: setMetric(s.appearance, name, onChart) }));
+    },
+  );
+}
+
+async function serverJob<T>(
+  label: string,
+  kind: 'metric' | 'disruption' | 'explain',
+  body: Record<string, unknown>,
+  done: (r: T) => void,
+): Promise<void> {
+  set((s) => ({ ...s, job: { id: 'starting', label, progress: 0, message: '' }, error: null }));
+  try {
+    const filter = toViewFilter(appStore.get().filters);
+    const h = await runJob<T>(kind, { ...body, filter }, (p) =>
+      set((s) => (s.job ? { ...s, job: { ...s.job, progress: p.progress, message: p.message ?? '' } } : s)),
+    );
+    currentJob = h as JobHandle<unknown>;
+    set((s) => (s.job ? { ...s, job: { ...s.job, id: h.id } } : s));
+    const r = await h.result;
+    if (currentJob === (h as JobHandle<unknown>)) done(r);
+    set((s) => ({ ...s, job: null }));
+  } catch (e) {
+    if (e instanceof Error && e.message === 'cancelled')
+      set((s) => ({ ...s, job: null, notice: 'Cancelled' }));
+    else fail(e);
+  } finally {
+    currentJob = null;
+  }
+}
+
+export function runCommunities(): void {
+  const c = localCommunities(chartCopy());
+  set((s) => ({ ...s, appearance: setCommunities(s.appearance, c) }));
+  notify(`${new Set(Object.values(c)).size} communities found (Louvain, seeded)`);
+}
+
+export function runDisruption(opts: {
+  strategy: 'selected' | 'topk' | 'sequential';
+  metric: string;
+  k: number;
+}): void {
+  const g = chartCopy();
+  const sel = appStore.get().selection.nodes.filter((n) => g.hasNode(n));
+  if (opts.strategy === 'selected' && !sel.length) return notify('Select the entities to remove first');
+  const r = localDisruption(g, {
+    targets: opts.strategy === 'selected' ? sel : undefined,
+    metric: opts.metric,
+    k: opts.k,
+    recompute: opts.strategy === 'sequential',
+  });
+  const steps: DisruptionStep[] = r.steps;
+  set((s) => ({ ...s, disruption: { steps, fragments: r.fragments, removed: r.removed } }));
+}
+
+export function clearDisruption(): void {
+  set((s) => ({ ...s, disruption: null }));
+}
+
+export function explainRank(node: string, metric: string): ReturnType<typeof localRankStability> {
+  return localRankStability(chartCopy(), node, metric);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts
+
+export function applyLayout(kind: 'circular' | 'grouped' | 'map'): void {
+  chart.stopLayout();
+  if (kind === 'circular') chart.moveTo(circularLayout(chart.graph), 'circular layout');
+  else if (kind === 'grouped') {
+    let c = appStore.get().appearance.communities;
+    if (!c) {
+      c = localCommunities(chartCopy());
+      const cc = c;
+      set((s) => ({ ...s, appearance: setCommunities(s.appearance, cc) }));
+    }
+    chart.moveTo(groupedLayout(chart.graph, c), 'grouped layout');
+  } else {
+    const { positions, placed } = mapLayout(chart.graph);
+    if (!placed) return notify('No entity on the chart has coordinates (lat/lon properties)');
+    chart.moveTo(positions, 'map layout', false);
+    set((s) => ({ ...s, mapMode: true }));
+    notify(`${placed} entities placed by their coordinates; the rest near what they link to`);
+  }
+  if (kind !== 'map') set((s) => ({ ...s, mapMode: false }));
+}
+
+export function selectAllOfType(type: EntityType): void {
+  const ids = chart.graph.filterNodes((_n, a) => a.etype === type);
+  set((s) => ({ ...s, selection: { nodes: ids, edge: null } }));
+}
+
+export type { AppState };

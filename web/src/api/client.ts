@@ -1,0 +1,200 @@
+// The one place the web app talks HTTP. Every request carries the session cookie (credentials) and, for
+// writes, the CSRF token, read from the cookie the server sets or from the login response. Errors come
+// back as ApiError with the server's message, so panels can show what was wrong.
+import type {
+  Annotation,
+  AnnotationInput,
+  Chart,
+  EntityDetail,
+  EntityType,
+  LinkDetail,
+  PathResult,
+  Subgraph,
+  ViewFilter,
+} from '@domain/model.ts';
+
+/** Header and cookie names for the CSRF double-submit token (see server/security). */
+export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_COOKIES = ['__Host-linkchart-csrf', 'linkchart_csrf'];
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(t: string | null): void {
+  csrfToken = t;
+}
+
+function csrfFromCookie(): string | null {
+  if (typeof document === 'undefined') return null;
+  for (const part of document.cookie.split(';')) {
+    const [k, ...rest] = part.trim().split('=');
+    if (CSRF_COOKIES.includes(k)) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Listeners told when the server says the session is gone (401), so the app can show the login form. */
+const unauthorisedListeners = new Set<() => void>();
+export function onUnauthorised(fn: () => void): () => void {
+  unauthorisedListeners.add(fn);
+  return () => unauthorisedListeners.delete(fn);
+}
+
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { raw?: boolean; signal?: AbortSignal } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const t = csrfFromCookie() ?? csrfToken;
+    if (t) headers[CSRF_HEADER] = t;
+  }
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'include',
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: opts.signal,
+  });
+  if (!res.ok) {
+    let msg = `${method} ${path}: HTTP ${res.status}`;
+    let parsed: unknown;
+    try {
+      parsed = await res.json();
+      const p = parsed as { message?: string; error?: string | { message?: string; path?: unknown[] } };
+      if (typeof p.error === 'object' && p.error?.message)
+        msg = p.error.path?.length ? `${p.error.message} (at ${p.error.path.join('.')})` : p.error.message;
+      else if (p.message || p.error) msg = `${p.message ?? p.error}`;
+    } catch {
+      // Not JSON: keep the status line.
+    }
+    if (res.status === 401) for (const fn of unauthorisedListeners) fn();
+    throw new ApiError(res.status, msg, parsed);
+  }
+  if (opts.raw) return res as unknown as T;
+  if (res.status === 204) return undefined as T;
+  const ct = res.headers.get('content-type') ?? '';
+  return (ct.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session
+
+export interface Whoami {
+  name: string;
+  role: string;
+}
+
+export async function login(name: string, password: string): Promise<Whoami> {
+  const r = await request<Whoami & { csrfToken?: string; user?: Whoami }>('POST', '/api/auth/login', {
+    name,
+    password,
+  });
+  if (r.csrfToken) setCsrfToken(r.csrfToken);
+  return r.user ?? r;
+}
+
+export async function whoami(): Promise<Whoami | null> {
+  try {
+    const r = await request<Whoami & { user?: Whoami; csrfToken?: string }>('GET', '/api/auth/whoami');
+    if (r.csrfToken) setCsrfToken(r.csrfToken);
+    return r.user ?? r;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 404)) return null;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Graph reads
+
+export interface SearchHitDto {
+  entity: { id: string; type: EntityType; label: string; key: string };
+  score: number;
+}
+
+export type { Health } from '@api/health.ts';
+import type { Health } from '@api/health.ts';
+
+export interface MergeRecord {
+  id: string;
+  keptId: string;
+  mergedId: string;
+}
+
+export const api = {
+  health: () => request<Health>('GET', '/api/health'),
+  search: async (q: string, limit = 10): Promise<SearchHitDto[]> => {
+    const r = await request<{ items: SearchHitDto[] }>(
+      'GET',
+      `/api/search?q=${encodeURIComponent(q)}&limit=${limit}`,
+    );
+    return r.items;
+  },
+  entity: (id: string) => request<EntityDetail>('GET', `/api/entities/${encodeURIComponent(id)}`),
+  link: (id: string) => request<LinkDetail>('GET', `/api/links/${encodeURIComponent(id)}`),
+  neighbourhood: (body: {
+    seeds: string[];
+    hops: number;
+    filter?: ViewFilter;
+    entityTypes?: EntityType[];
+    limit?: number;
+  }) => request<Subgraph>('POST', '/api/neighbourhood', body),
+  view: (filter: ViewFilter, limit?: number) => request<Subgraph>('POST', '/api/view', { filter, limit }),
+  paths: (from: string, to: string, maxHops = 6) =>
+    request<{ paths: PathResult[]; subgraph: Subgraph }>('POST', '/api/paths', {
+      from,
+      to,
+      maxHops,
+      limit: 10,
+    }),
+
+  // Writes
+  writeBatch: (batch: unknown) =>
+    request<{ entityIds: string[]; linkIds: string[]; reportIds: string[] }>('POST', '/api/batch', batch),
+  updateEntity: (id: string, patch: unknown) =>
+    request<EntityDetail>('PATCH', `/api/entities/${encodeURIComponent(id)}`, patch),
+  deleteEntity: (id: string) => request<void>('DELETE', `/api/entities/${encodeURIComponent(id)}`),
+  deleteLink: (id: string) => request<void>('DELETE', `/api/links/${encodeURIComponent(id)}`),
+  merge: (keepId: string, dropId: string) => request<MergeRecord>('POST', '/api/merges', { keepId, dropId }),
+  unmerge: (mergeId: string) => request<void>('POST', `/api/merges/${encodeURIComponent(mergeId)}/undo`, {}),
+  loadDemo: () => request<unknown>('POST', '/api/demo', {}),
+
+  // Annotations
+  annotations: (kind: string, id: string) =>
+    request<{ items: Annotation[] }>(
+      'GET',
+      `/api/annotations?kind=${encodeURIComponent(kind)}&targetId=${encodeURIComponent(id)}`,
+    ).then((r) => r.items),
+  createAnnotation: (a: AnnotationInput) => request<Annotation>('POST', '/api/annotations', a),
+  updateAnnotation: (id: string, a: Partial<AnnotationInput>) =>
+    request<Annotation>('PATCH', `/api/annotations/${encodeURIComponent(id)}`, a),
+  deleteAnnotation: (id: string) => request<void>('DELETE', `/api/annotations/${encodeURIComponent(id)}`),
+
+  // Charts
+  charts: () => request<{ items: Chart[] }>('GET', '/api/charts?limit=200').then((r) => r.items),
+  chart: (id: string) => request<Chart>('GET', `/api/charts/${encodeURIComponent(id)}`),
+  saveChart: (name: string, state: Record<string, unknown>, id?: string) =>
+    id
+      ? request<Chart>('PUT', `/api/charts/${encodeURIComponent(id)}`, { name, state })
+      : request<Chart>('POST', '/api/charts', { name, state }),
+
+  // Export
+  briefingPdf: async (body: unknown): Promise<Blob> => {
+    const res = await request<Response>('POST', '/api/export/briefing.pdf', body, { raw: true });
+    return res.blob();
+  },
+};

@@ -1,0 +1,126 @@
+// The workbench: top bar, filters on the left, the chart in the middle, panels on the right.
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, login, onUnauthorised, whoami } from '../api/client.ts';
+import { chart } from '../graph/controller.ts';
+import { appStore, useApp } from '../state/hooks.ts';
+import { expand, fail, redo, removeSelected, undo } from '../actions.ts';
+import { ChartView } from './ChartView.tsx';
+import { Dialogs } from './Dialogs.tsx';
+import { LeftPanel } from './LeftPanel.tsx';
+import { RightPanel } from './RightPanel.tsx';
+import { TopBar } from './TopBar.tsx';
+
+function isTyping(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return (
+    !!t &&
+    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
+  );
+}
+
+export function App() {
+  const searchRef = useRef<HTMLInputElement>(null);
+  const user = useApp((s) => s.user);
+  const [needLogin, setNeedLogin] = useState(false);
+
+  useEffect(() => {
+    whoami()
+      .then((u) => {
+        if (u) appStore.set((s) => ({ ...s, user: u }));
+      })
+      .catch(() => undefined);
+    return onUnauthorised(() => setNeedLogin(true));
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (appStore.get().dialog) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && (e.key === 'z' || e.key === 'Z') && !e.shiftKey && !isTyping(e)) {
+        e.preventDefault();
+        undo();
+      } else if (mod && (e.key === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey)) && !isTyping(e)) {
+        e.preventDefault();
+        redo();
+      } else if (isTyping(e) || mod || e.altKey) {
+        return;
+      } else if (e.key === '/') {
+        e.preventDefault();
+        searchRef.current?.focus();
+      } else if (e.key === 'e') {
+        void expand(appStore.get().selection.nodes);
+      } else if (e.key === 'Delete' || e.key === 'Backspace') {
+        removeSelected();
+      } else if (e.key === 'f') {
+        chart.fit();
+      } else if (e.key === 'l') {
+        appStore.set((s) => ({ ...s, lasso: !s.lasso }));
+      } else if (e.key === 'Escape') {
+        appStore.set((s) => ({ ...s, lasso: false, selection: { nodes: [], edge: null } }));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="app">
+      <TopBar searchRef={searchRef} />
+      <LeftPanel />
+      <ChartView />
+      <RightPanel />
+      <Dialogs />
+      {needLogin && !user && <LoginDialog onDone={() => setNeedLogin(false)} />}
+    </div>
+  );
+}
+
+function LoginDialog(props: { onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  return (
+    <div className="dialog-backdrop">
+      <form
+        className="dialog"
+        data-testid="login"
+        onSubmit={(e) => {
+          e.preventDefault();
+          login(name, password).then(
+            (u) => {
+              appStore.set((s) => ({ ...s, user: u, error: null }));
+              props.onDone();
+            },
+            (e: unknown) =>
+              setErr(
+                e instanceof ApiError && e.status === 401
+                  ? 'Wrong name or password'
+                  : String((e as Error).message),
+              ),
+          );
+        }}
+      >
+        <h2>Sign in to Linkchart</h2>
+        <div className="form">
+          <label>Name</label>
+          <input data-testid="login-name" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+          <label>Password</label>
+          <input
+            data-testid="login-password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        {err && <div className="toast error">{err}</div>}
+        <div className="buttons">
+          <button className="primary" type="submit" data-testid="login-submit">
+            Sign in
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export { fail };

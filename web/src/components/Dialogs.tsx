@@ -1,0 +1,498 @@
+// Modal dialogs: draw or edit an entity, draw a link, save/open charts, export.
+import { useEffect, useState, type ReactNode } from 'react';
+import {
+  ENTITY_TYPES,
+  HANDLING_LABELS,
+  INTEL_ASSESSMENTS,
+  INTEL_LABELS,
+  LINK_RULES,
+  LINK_TYPES,
+  SOURCE_LABELS,
+  type Chart,
+  type EntityType,
+  type LinkType,
+} from '@domain/model.ts';
+import { api } from '../api/client.ts';
+import { chart } from '../graph/controller.ts';
+import { appStore, useApp } from '../state/hooks.ts';
+import {
+  createEntity,
+  createLink,
+  editEntity,
+  formatProperties,
+  parseProperties,
+  type ReportForm,
+} from '../drawing.ts';
+import { openChart, saveChart } from '../charts.ts';
+import { briefingPdf, download, pngBlob, safeName, svgString } from '../export.ts';
+import { fail } from '../actions.ts';
+import { labelOf } from './DetailsTab.tsx';
+
+function close(): void {
+  appStore.set((s) => ({ ...s, dialog: null }));
+}
+
+function Modal(props: { title: string; children: ReactNode; testId?: string }) {
+  useEffect(() => {
+    const k = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') close();
+    };
+    window.addEventListener('keydown', k);
+    return () => window.removeEventListener('keydown', k);
+  }, []);
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="dialog" role="dialog" aria-label={props.title} data-testid={props.testId}>
+        <h2>{props.title}</h2>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+export function Dialogs() {
+  const d = useApp((s) => s.dialog);
+  if (!d) return null;
+  switch (d.kind) {
+    case 'entity':
+      return d.editId ? <EditEntityDialog id={d.editId} /> : <EntityDialog />;
+    case 'link':
+      return <LinkDialog />;
+    case 'charts':
+      return <ChartsDialog />;
+    case 'export':
+      return <ExportDialog />;
+    default:
+      return null;
+  }
+}
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+function newReport(author: string): ReportForm {
+  return {
+    ref: `MAN-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${Math.floor(Math.random() * 9000 + 1000)}`,
+    date: today(),
+    author,
+    text: '',
+    source: 2,
+    intel: 'B',
+    handling: 'P',
+    conditions: '',
+  };
+}
+
+function ReportFields(props: { r: ReportForm; set: (r: ReportForm) => void }) {
+  const { r, set } = props;
+  return (
+    <fieldset>
+      <legend>Intelligence report it rests on (3x5x2)</legend>
+      <div className="form">
+        <label>Reference</label>
+        <input data-testid="report-ref" value={r.ref} onChange={(e) => set({ ...r, ref: e.target.value })} />
+        <label>Date</label>
+        <input type="date" value={r.date} onChange={(e) => set({ ...r, date: e.target.value })} />
+        <label>Author</label>
+        <input
+          data-testid="report-author"
+          value={r.author}
+          onChange={(e) => set({ ...r, author: e.target.value })}
+        />
+        <label>Source evaluation</label>
+        <select
+          data-testid="report-source"
+          value={r.source}
+          onChange={(e) => set({ ...r, source: Number(e.target.value) as 1 | 2 | 3 })}
+        >
+          {([1, 2, 3] as const).map((s) => (
+            <option key={s} value={s}>
+              {s}: {SOURCE_LABELS[s]}
+            </option>
+          ))}
+        </select>
+        <label>Assessment</label>
+        <select
+          data-testid="report-intel"
+          value={r.intel}
+          onChange={(e) => set({ ...r, intel: e.target.value as ReportForm['intel'] })}
+        >
+          {INTEL_ASSESSMENTS.map((i) => (
+            <option key={i} value={i}>
+              {i}: {INTEL_LABELS[i]}
+            </option>
+          ))}
+        </select>
+        <label>Handling code</label>
+        <select
+          data-testid="report-handling"
+          value={r.handling}
+          onChange={(e) => set({ ...r, handling: e.target.value as 'P' | 'C' })}
+        >
+          <option value="P">P: {HANDLING_LABELS.P}</option>
+          <option value="C">C: {HANDLING_LABELS.C}</option>
+        </select>
+        {r.handling === 'C' && (
+          <>
+            <label>Conditions</label>
+            <textarea
+              data-testid="report-conditions"
+              placeholder="State the conditions (required for C)"
+              value={r.conditions}
+              onChange={(e) => set({ ...r, conditions: e.target.value })}
+            />
+          </>
+        )}
+        <label>Text</label>
+        <textarea value={r.text} onChange={(e) => set({ ...r, text: e.target.value })} />
+      </div>
+    </fieldset>
+  );
+}
+
+function EntityDialog() {
+  const user = useApp((s) => s.user?.name ?? '');
+  const [type, setType] = useState<EntityType>('Person');
+  const [label, setLabel] = useState('');
+  const [props, setProps] = useState('');
+  const [report, setReport] = useState<ReportForm>(() => newReport(user));
+  const [err, setErr] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (): Promise<void> => {
+    setErr(null);
+    try {
+      if (!label.trim()) throw new Error('a label is required');
+      if (report.handling === 'C' && !report.conditions.trim())
+        throw new Error('handling code C requires its conditions');
+      const properties = parseProperties(props);
+      setBusy(true);
+      await createEntity({ type, label: label.trim(), properties, report });
+    } catch (e) {
+      setErr(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title="Draw an entity" testId="entity-dialog">
+      <div className="form">
+        <label>Type</label>
+        <select
+          data-testid="entity-type"
+          value={type}
+          onChange={(e) => setType(e.target.value as EntityType)}
+        >
+          {ENTITY_TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+        <label>Label</label>
+        <input
+          data-testid="entity-label"
+          autoFocus
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+        />
+        <label>Properties</label>
+        <textarea
+          data-testid="entity-props"
+          placeholder={'one per line: name = value\ndob = 1990-04-02\nlat = 53.48'}
+          value={props}
+          onChange={(e) => setProps(e.target.value)}
+        />
+      </div>
+      <ReportFields r={report} set={setReport} />
+      {err && <div className="toast error">{err}</div>}
+      <div className="buttons">
+        <button onClick={close}>Cancel</button>
+        <button className="primary" data-testid="entity-save" disabled={busy} onClick={() => void submit()}>
+          Create
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function EditEntityDialog({ id }: { id: string }) {
+  const [label, setLabel] = useState('');
+  const [props, setProps] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => {
+    api.entity(id).then((e) => {
+      setLabel(e.label);
+      setProps(formatProperties(e.properties));
+    }, fail);
+  }, [id]);
+  return (
+    <Modal title="Edit entity">
+      <div className="form">
+        <label>Label</label>
+        <input value={label} onChange={(e) => setLabel(e.target.value)} />
+        <label>Properties</label>
+        <textarea value={props} rows={6} onChange={(e) => setProps(e.target.value)} />
+      </div>
+      {err && <div className="toast error">{err}</div>}
+      <div className="buttons">
+        <button onClick={close}>Cancel</button>
+        <button
+          className="primary"
+          onClick={() => {
+            try {
+              void editEntity(id, { label: label.trim(), properties: parseProperties(props) });
+            } catch (e) {
+              setErr(e instanceof Error ? e.message : String(e));
+            }
+          }}
+        >
+          Save
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function LinkDialog() {
+  const sel = useApp((s) => s.selection.nodes);
+  const user = useApp((s) => s.user?.name ?? '');
+  const [from, to] = sel;
+  const ft =
+    from && chart.graph.hasNode(from) ? (chart.graph.getNodeAttribute(from, 'etype') as EntityType) : null;
+  const tt = to && chart.graph.hasNode(to) ? (chart.graph.getNodeAttribute(to, 'etype') as EntityType) : null;
+  const allowed = LINK_TYPES.filter(
+    (t) => ft && tt && LINK_RULES[t].from.includes(ft) && LINK_RULES[t].to.includes(tt),
+  );
+  const [type, setType] = useState<LinkType | ''>(allowed[0] ?? '');
+  const [weight, setWeight] = useState('1');
+  const [firstSeen, setFirstSeen] = useState('');
+  const [lastSeen, setLastSeen] = useState('');
+  const [report, setReport] = useState<ReportForm>(() => newReport(user));
+  const [err, setErr] = useState<string | null>(null);
+  if (sel.length !== 2) {
+    return (
+      <Modal title="Draw a link">
+        <p>
+          Select the two entities to link first: click one, then shift-click the other (the link goes from the
+          first to the second).
+        </p>
+        <div className="buttons">
+          <button onClick={close}>OK</button>
+        </div>
+      </Modal>
+    );
+  }
+  return (
+    <Modal title="Draw a link" testId="link-dialog">
+      <p>
+        From <b>{labelOf(from)}</b> ({ft}) to <b>{labelOf(to)}</b> ({tt})
+      </p>
+      <div className="form">
+        <label>Type</label>
+        <select data-testid="link-type" value={type} onChange={(e) => setType(e.target.value as LinkType)}>
+          {allowed.length === 0 && (
+            <option value="">
+              no link type joins {ft} to {tt}
+            </option>
+          )}
+          {allowed.map((t) => (
+            <option key={t} value={t}>
+              {t} — {LINK_RULES[t].description}
+            </option>
+          ))}
+        </select>
+        <label>Weight (strength)</label>
+        <input
+          type="number"
+          min="0.01"
+          step="any"
+          value={weight}
+          onChange={(e) => setWeight(e.target.value)}
+        />
+        <label>First seen</label>
+        <input type="date" value={firstSeen} onChange={(e) => setFirstSeen(e.target.value)} />
+        <label>Last seen</label>
+        <input type="date" value={lastSeen} onChange={(e) => setLastSeen(e.target.value)} />
+      </div>
+      <ReportFields r={report} set={setReport} />
+      {err && <div className="toast error">{err}</div>}
+      <div className="buttons">
+        <button onClick={close}>Cancel</button>
+        <button
+          className="primary"
+          data-testid="link-save"
+          disabled={!type}
+          onClick={() => {
+            const w = Number(weight);
+            if (!(w > 0)) return setErr('weight must be above 0');
+            if (report.handling === 'C' && !report.conditions.trim())
+              return setErr('handling code C requires its conditions');
+            void createLink({ type: type as LinkType, from, to, weight: w, firstSeen, lastSeen, report });
+          }}
+        >
+          Create link
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function ChartsDialog() {
+  const current = useApp((s) => s.chart);
+  const [name, setName] = useState(current.name);
+  const [charts, setCharts] = useState<Chart[] | null>(null);
+  useEffect(() => {
+    api.charts().then(setCharts, fail);
+  }, []);
+  return (
+    <Modal title="Charts" testId="charts-dialog">
+      <div className="row">
+        <input
+          data-testid="chart-name"
+          style={{ flex: 1 }}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <button
+          className="primary"
+          data-testid="chart-save"
+          disabled={!name.trim()}
+          onClick={() => void saveChart(name.trim())}
+        >
+          {current.id ? 'Save' : 'Save'}
+        </button>
+        {current.id && <button onClick={() => void saveChart(name.trim(), true)}>Save as new</button>}
+      </div>
+      <h3 className="small muted">Saved charts</h3>
+      {!charts && <div className="muted">Loading…</div>}
+      {charts && charts.length === 0 && <div className="muted">None saved yet.</div>}
+      {charts && charts.length > 0 && (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Owner</th>
+              <th>Saved</th>
+            </tr>
+          </thead>
+          <tbody>
+            {charts.map((c) => (
+              <tr
+                key={c.id}
+                className="clickable"
+                data-testid="chart-row"
+                onClick={() => void openChart(c.id)}
+              >
+                <td>{c.name}</td>
+                <td>{c.owner}</td>
+                <td>{c.updatedAt.slice(0, 16).replace('T', ' ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="buttons">
+        <button onClick={close}>Close</button>
+      </div>
+    </Modal>
+  );
+}
+
+const MARKINGS = ['OFFICIAL', 'OFFICIAL-SENSITIVE', 'SECRET'];
+
+function ExportDialog() {
+  const chartName = useApp((s) => s.chart.name);
+  const user = useApp((s) => s.user?.name ?? '');
+  const [width, setWidth] = useState(2400);
+  const [title, setTitle] = useState(chartName === 'Untitled chart' ? 'Network briefing' : chartName);
+  const [author, setAuthor] = useState(user);
+  const [marking, setMarking] = useState('OFFICIAL-SENSITIVE');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  const run = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    setBusy(what);
+    setErr(null);
+    try {
+      await fn();
+    } catch (e) {
+      setErr(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const base = safeName(title);
+  return (
+    <Modal title="Export" testId="export-dialog">
+      <fieldset>
+        <legend>Image</legend>
+        <div className="row">
+          <label>Width (px)</label>
+          <select data-testid="png-width" value={width} onChange={(e) => setWidth(Number(e.target.value))}>
+            {[1200, 2400, 3600, 4800].map((w) => (
+              <option key={w} value={w}>
+                {w} × {Math.round(w * 0.62)}
+              </option>
+            ))}
+          </select>
+          <button
+            data-testid="export-png"
+            disabled={!!busy}
+            onClick={() =>
+              void run('png', async () =>
+                download(await pngBlob(width, Math.round(width * 0.62)), `${base}.png`),
+              )
+            }
+          >
+            PNG
+          </button>
+          <button
+            data-testid="export-svg"
+            disabled={!!busy}
+            onClick={() =>
+              void run('svg', async () =>
+                download(new Blob([svgString({ marking })], { type: 'image/svg+xml' }), `${base}.svg`),
+              )
+            }
+          >
+            SVG
+          </button>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>PDF briefing</legend>
+        <div className="form">
+          <label>Title</label>
+          <input data-testid="brief-title" value={title} onChange={(e) => setTitle(e.target.value)} />
+          <label>Author</label>
+          <input data-testid="brief-author" value={author} onChange={(e) => setAuthor(e.target.value)} />
+          <label>Protective marking</label>
+          <select data-testid="brief-marking" value={marking} onChange={(e) => setMarking(e.target.value)}>
+            {MARKINGS.map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        </div>
+        <p className="small muted">
+          The page carries the marking top and bottom, the chart, a legend, the top entities by the metric
+          that sizes the nodes, the grading key, the analysis record and the conditions of any C-coded
+          intelligence.
+        </p>
+        <div className="buttons">
+          <button
+            className="primary"
+            data-testid="export-pdf"
+            disabled={!!busy || !title.trim() || !author.trim()}
+            onClick={() =>
+              void run('pdf', async () =>
+                download(await briefingPdf({ title, author, marking, resolution: 1800 }), `${base}.pdf`),
+              )
+            }
+          >
+            {busy === 'pdf' ? 'Preparing…' : 'PDF briefing'}
+          </button>
+        </div>
+      </fieldset>
+      {err && <div className="toast error">{err}</div>}
+      <div className="buttons">
+        <button onClick={close}>Close</button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,42 @@
+// One layout for both review windows, so a node sits in the same place before and after and the eye
+// sees what changed. ForceAtlas2 on the union of the two windows, from a seeded start.
+import Graph from 'graphology';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
+import type { Subgraph } from '@domain/model.ts';
+
+export type Positions = Map<string, { x: number; y: number }>;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function sharedLayout(windows: Subgraph[], iterations = 200): Positions {
+  const g = new Graph({ type: 'undirected', multi: false });
+  const r = rng(7);
+  const linked = new Set<string>();
+  for (const w of windows) for (const l of w.links) linked.add(l.from).add(l.to);
+  for (const w of windows)
+    for (const n of w.nodes)
+      if (linked.has(n.id) && !g.hasNode(n.id)) g.addNode(n.id, { x: r() * 100, y: r() * 100 });
+  for (const w of windows)
+    for (const l of w.links) {
+      if (l.from === l.to || !g.hasNode(l.from) || !g.hasNode(l.to) || g.hasEdge(l.from, l.to)) continue;
+      g.addEdge(l.from, l.to);
+    }
+  if (g.order > 0) {
+    forceAtlas2.assign(g, {
+      iterations: g.order > 2000 ? 60 : iterations,
+      settings: { ...forceAtlas2.inferSettings(g), barnesHutOptimize: g.order > 500, gravity: 1 },
+    });
+  }
+  const out: Positions = new Map();
+  g.forEachNode((id, a) => out.set(id, { x: a.x as number, y: a.y as number }));
+  return out;
+}

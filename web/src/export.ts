@@ -1,0 +1,168 @@
+// Export of what the analyst sees: PNG at a chosen resolution (@sigma/export-image), SVG (from positions),
+// and the PDF briefing (rendered by the server from the chart image and the analysis record).
+import { toBlob } from '@sigma/export-image';
+import { HANDLING_LABELS, INTEL_LABELS, SOURCE_LABELS, type EntityType, type Report } from '@domain/model.ts';
+import { api } from './api/client.ts';
+import { chart } from './graph/controller.ts';
+import { buildSvg, type SvgEdge, type SvgNode } from './graph/svg-export.ts';
+import { TYPE_COLOURS, communityColour } from './graph/style.ts';
+import { appStore } from './state/app.ts';
+import { rankRows } from './state/appearance.ts';
+import { describeFilters, toViewFilter } from './state/filters.ts';
+import { METRICS } from './api/analysis.ts';
+
+export function download(blob: Blob, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'chart';
+}
+
+export async function pngBlob(width: number, height: number): Promise<Blob> {
+  const sigma = chart.sigma;
+  if (!sigma) throw new Error('the chart is not ready');
+  return toBlob(sigma, {
+    width,
+    height,
+    format: 'png',
+    backgroundColor: '#ffffff',
+    layers: ['edges', 'nodes', 'edgeLabels', 'labels'],
+  });
+}
+
+export function svgString(opts: { marking?: string } = {}): string {
+  const sigma = chart.sigma;
+  if (!sigma) throw new Error('the chart is not ready');
+  const { width, height } = sigma.getDimensions();
+  const nodes: SvgNode[] = [];
+  chart.graph.forEachNode((id, a) => {
+    const d = sigma.getNodeDisplayData(id);
+    if (!d || d.hidden) return;
+    const v = sigma.framedGraphToViewport(d);
+    nodes.push({
+      id,
+      x: v.x,
+      y: v.y,
+      size: sigma.scaleSize(d.size),
+      color: d.color,
+      label: String(a.label),
+      etype: a.etype as EntityType,
+    });
+  });
+  const edges: SvgEdge[] = [];
+  chart.graph.forEachEdge((id, a, s, t) => {
+    const d = sigma.getEdgeDisplayData(id);
+    if (!d || d.hidden) return;
+    edges.push({
+      source: s,
+      target: t,
+      size: Math.max(0.6, sigma.scaleSize(d.size)),
+      color: d.color,
+      directed: !!a.directed,
+      curvature: Number(a.curvature ?? 0),
+    });
+  });
+  return buildSvg(nodes, edges, {
+    width,
+    height,
+    marking: opts.marking,
+    labels: appStore.get().appearance.showLabels,
+  });
+}
+
+export interface BriefingOptions {
+  title: string;
+  author: string;
+  marking: string;
+  /** Long side of the chart image in pixels. */
+  resolution: number;
+}
+
+async function blobToBase64(b: Blob): Promise<string> {
+  const buf = new Uint8Array(await b.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < buf.length; i += 0x8000) s += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** Everything the briefing page needs, gathered from the chart and the state. */
+export async function briefingBody(o: BriefingOptions): Promise<Record<string, unknown>> {
+  const s = appStore.get();
+  const png = await pngBlob(o.resolution, Math.round(o.resolution * 0.62));
+  const metric = s.appearance.sizeBy;
+  const values = metric ? s.appearance.metrics[metric] : null;
+  const visible = new Set(chart.visibleNodeIds());
+  const top = values
+    ? rankRows(Object.fromEntries(Object.entries(values).filter(([k]) => visible.has(k))))
+        .slice(0, 10)
+        .map((r) => ({
+          rank: r.rank,
+          label: String(chart.graph.getNodeAttribute(r.id, 'label')),
+          type: String(chart.graph.getNodeAttribute(r.id, 'etype')),
+          value: r.value,
+        }))
+    : [];
+  const types = new Set<string>();
+  chart.graph.forEachNode((n, a) => visible.has(n) && types.add(a.etype as string));
+  const legend =
+    s.appearance.colourBy === 'community' && s.appearance.communities
+      ? [...new Set(Object.values(s.appearance.communities))]
+          .slice(0, 12)
+          .map((c) => ({ label: `Community ${c + 1}`, colour: communityColour(c) }))
+      : [...types].map((t) => ({ label: t, colour: TYPE_COLOURS[t as EntityType] }));
+  // C-coded intelligence behind what is on the chart carries its conditions into the briefing.
+  const conditions = await handlingConditions([...visible].slice(0, 200));
+  const health = await api.health().catch(() => null);
+  return {
+    title: o.title,
+    author: o.author,
+    marking: o.marking,
+    date: new Date().toISOString(),
+    chartPng: await blobToBase64(png),
+    legend,
+    metric: metric ? (METRICS.find((m) => m.id === metric)?.label ?? metric) : null,
+    topNodes: top,
+    gradingKey: {
+      source: Object.entries(SOURCE_LABELS).map(([k, v]) => `${k}: ${v}`),
+      intel: Object.entries(INTEL_LABELS).map(([k, v]) => `${k}: ${v}`),
+      handling: Object.entries(HANDLING_LABELS).map(([k, v]) => `${k}: ${v}`),
+    },
+    record: {
+      dataVersion: health?.store.dataVersion ?? null,
+      filters: describeFilters(s.filters),
+      viewFilter: toViewFilter(s.filters),
+      metric: metric ?? 'none',
+      parameters: metric ? { scope: 'entities on the chart', normalised: metric === 'betweenness' } : {},
+      entities: visible.size,
+      links: chart.graph.size,
+      chart: s.chart.name,
+    },
+    conditions,
+  };
+}
+
+async function handlingConditions(ids: string[]): Promise<Array<{ ref: string; conditions: string }>> {
+  const out = new Map<string, string>();
+  const collect = (reports: Report[]): void => {
+    for (const r of reports)
+      if (r.handling === 'C') out.set(r.ref, r.conditions ?? '(conditions not recorded)');
+  };
+  const entityIds = ids.slice(0, 100);
+  const results = await Promise.allSettled(entityIds.map((id) => api.entity(id)));
+  for (const r of results) if (r.status === 'fulfilled') collect(r.value.reports);
+  const linkIds = chart.graph.edges().slice(0, 200);
+  const lr = await Promise.allSettled(linkIds.map((id) => api.link(id)));
+  for (const r of lr) if (r.status === 'fulfilled') collect(r.value.reports);
+  return [...out.entries()].map(([ref, conditions]) => ({ ref, conditions }));
+}
+
+export async function briefingPdf(o: BriefingOptions): Promise<Blob> {
+  return api.briefingPdf(await briefingBody(o));
+}

@@ -1,0 +1,160 @@
+// Turning API subgraphs into graph attributes. Writes are batched (one pass per call) and parallel links
+// are indexed so each gets its own curve.
+import type Graph from 'graphology';
+import { indexParallelEdgesIndex, DEFAULT_EDGE_CURVATURE } from '@sigma/edge-curve';
+import type { Entity, Link, Subgraph } from '@domain/model.ts';
+import { DEFAULT_NODE_SIZE, LINK_COLOURS, TYPE_COLOURS, edgeThickness, iconUrl } from './style.ts';
+
+export interface NodeAttrs {
+  [k: string]: unknown;
+  x: number;
+  y: number;
+  size: number;
+  color: string;
+  label: string;
+  image: string;
+  type: 'image';
+  etype: Entity['type'];
+  key: string;
+  props: Entity['properties'];
+  fixed?: boolean;
+}
+
+export interface EdgeAttrs {
+  [k: string]: unknown;
+  ltype: Link['type'];
+  weight: number;
+  directed: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  grading: Link['grading'];
+  size: number;
+  color: string;
+  type: 'line' | 'arrow' | 'curved' | 'curvedArrow';
+  curvature?: number;
+}
+
+export function nodeAttrs(e: Entity, x: number, y: number): NodeAttrs {
+  return {
+    x,
+    y,
+    size: DEFAULT_NODE_SIZE,
+    color: TYPE_COLOURS[e.type],
+    label: e.label,
+    image: iconUrl(e.type),
+    type: 'image',
+    etype: e.type,
+    key: e.key,
+    props: e.properties,
+  };
+}
+
+export function edgeAttrs(l: Link): EdgeAttrs {
+  return {
+    ltype: l.type,
+    weight: l.weight,
+    directed: l.directed,
+    firstSeen: l.firstSeen,
+    lastSeen: l.lastSeen,
+    grading: l.grading,
+    size: edgeThickness(l.weight),
+    color: LINK_COLOURS[l.type] ?? '#999',
+    type: l.directed ? 'arrow' : 'line',
+  };
+}
+
+/** A deterministic pseudo-random in [0, 1) from a string, so re-adding the same data places it the same way. */
+export function hash01(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return ((h >>> 0) % 100000) / 100000;
+}
+
+export interface MergeResult {
+  addedNodes: string[];
+  addedEdges: string[];
+}
+
+/**
+ * Adds the subgraph's entities and links that are not on the chart yet. New nodes are placed around the
+ * chart neighbour they link to (so an expansion grows out of the node expanded), or on a spiral when they
+ * link to nothing already drawn.
+ */
+export function mergeSubgraph(graph: Graph, sub: Pick<Subgraph, 'nodes' | 'links'>): MergeResult {
+  const addedNodes: string[] = [];
+  const addedEdges: string[] = [];
+  const existing = graph.order;
+  const neighbourOf = new Map<string, string>();
+  for (const l of sub.links) {
+    const aIn = graph.hasNode(l.from);
+    const bIn = graph.hasNode(l.to);
+    if (aIn && !bIn && !neighbourOf.has(l.to)) neighbourOf.set(l.to, l.from);
+    if (bIn && !aIn && !neighbourOf.has(l.from)) neighbourOf.set(l.from, l.to);
+  }
+  let spiral = existing;
+  const spread = Math.max(10, Math.sqrt(existing + sub.nodes.length) * 8);
+  for (const e of sub.nodes) {
+    if (graph.hasNode(e.id)) continue;
+    const anchor = neighbourOf.get(e.id);
+    let x: number;
+    let y: number;
+    const a = hash01(e.id) * Math.PI * 2;
+    if (anchor && graph.hasNode(anchor)) {
+      const r = 6 + hash01(e.id + '#') * 10;
+      x = graph.getNodeAttribute(anchor, 'x') + Math.cos(a) * r;
+      y = graph.getNodeAttribute(anchor, 'y') + Math.sin(a) * r;
+    } else {
+      const r = spread * Math.sqrt((spiral + 0.5) / Math.max(1, existing + sub.nodes.length));
+      const t = spiral * 2.399963; // golden angle: even fill without a random generator
+      x = Math.cos(t) * r;
+      y = Math.sin(t) * r;
+      spiral++;
+    }
+    graph.addNode(e.id, nodeAttrs(e, x, y));
+    addedNodes.push(e.id);
+  }
+  for (const l of sub.links) {
+    if (graph.hasEdge(l.id) || !graph.hasNode(l.from) || !graph.hasNode(l.to)) continue;
+    graph.addDirectedEdgeWithKey(l.id, l.from, l.to, edgeAttrs(l));
+    addedEdges.push(l.id);
+  }
+  if (addedEdges.length) curveParallelEdges(graph);
+  return { addedNodes, addedEdges };
+}
+
+function curvature(index: number, maxIndex: number): number {
+  if (index < 0) return -curvature(-index, maxIndex);
+  const amplitude = 3.5;
+  const maxCurvature = amplitude * (1 - Math.exp(-maxIndex / amplitude)) * DEFAULT_EDGE_CURVATURE;
+  return (maxCurvature * index) / Math.max(1, maxIndex);
+}
+
+/** Single links are straight lines (cheaper); links sharing their two ends fan out as curves. */
+export function curveParallelEdges(graph: Graph): void {
+  indexParallelEdgesIndex(graph, {
+    edgeIndexAttribute: 'pIndex',
+    edgeMinIndexAttribute: 'pMin',
+    edgeMaxIndexAttribute: 'pMax',
+  });
+  graph.updateEachEdgeAttributes(
+    (_e, attr) => {
+      const idx = attr.pIndex as number | null | undefined;
+      const max = attr.pMax as number | null | undefined;
+      const directed = attr.directed as boolean;
+      if (typeof idx === 'number' && typeof max === 'number' && max > 0) {
+        const min = attr.pMin as number | null | undefined;
+        // With a min index the group is symmetric, and index 0 can stay straight.
+        const straight = typeof min === 'number' && idx === 0;
+        attr.type = straight ? (directed ? 'arrow' : 'line') : directed ? 'curvedArrow' : 'curved';
+        attr.curvature = straight ? 0 : curvature(idx, max);
+      } else {
+        attr.type = directed ? 'arrow' : 'line';
+      }
+      return attr;
+    },
+    { attributes: ['type', 'curvature'] },
+  );
+}

@@ -1,0 +1,591 @@
+// The chart controller: owns the graphology graph and the sigma renderer, and pushes application state into
+// sigma through nodeReducer/edgeReducer (the graph is not UI state). Anything that changes many attributes
+// at once does it in one batch (updateEachNodeAttributes) so sigma re-indexes once.
+import Sigma from 'sigma';
+import { MultiDirectedGraph } from 'graphology';
+import type Graph from 'graphology';
+import { EdgeArrowProgram, EdgeLineProgram } from 'sigma/rendering';
+import type { NodeDisplayData, EdgeDisplayData } from 'sigma/types';
+import { animateNodes } from 'sigma/utils';
+import { createNodeImageProgram } from '@sigma/node-image';
+import EdgeCurveProgram, { EdgeCurvedArrowProgram } from '@sigma/edge-curve';
+import FA2Layout from 'graphology-layout-forceatlas2/worker';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
+import noverlap from 'graphology-layout-noverlap';
+import type { EntityType, Subgraph } from '@domain/model.ts';
+import { appStore, bumpGraph, type AppState } from '../state/app.ts';
+import { edgePasses, nodePasses, type FilterState } from '../state/filters.ts';
+import { record, type EdgeSnapshot, type HistoryEntry, type NodeSnapshot } from '../state/history.ts';
+import { clickNode, pruneSelection, selectEdge, selectNodes, EMPTY_SELECTION } from '../state/selection.ts';
+import { curveParallelEdges, mergeSubgraph, type EdgeAttrs } from './build.ts';
+import { currentPositions, type Positions } from './layouts.ts';
+import { TYPE_COLOURS, communityColour, iconUrl, sizeScale, DEFAULT_NODE_SIZE } from './style.ts';
+
+const FADED = '#e4e6ea';
+const FRAGMENT_REMOVED = '#9aa0a6';
+
+export type ChartGraph = Graph;
+
+/** Geometry of the polygon (viewport pixels) used by lasso selection. */
+export function pointInPolygon(x: number, y: number, poly: Array<[number, number]>): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+export class ChartController {
+  readonly graph: Graph = new MultiDirectedGraph();
+  sigma: Sigma | null = null;
+  private fa2: FA2Layout | null = null;
+  private hovered: string | null = null;
+  private neighbourhood: Set<string> | null = null;
+  private hiddenNodes = new Set<string>();
+  private hiddenEdges = new Set<string>();
+  private selected = new Set<string>();
+  /** Nodes and links of the last shortest-path result, drawn emphasised. */
+  private pathNodes = new Set<string>();
+  private pathEdges = new Set<string>();
+  private unsubscribe: (() => void) | null = null;
+  private lastState: AppState | null = null;
+  private dragged: string | null = null;
+  private dragStart: Positions | null = null;
+  private dragMoved = false;
+  private lassoPoints: Array<[number, number]> | null = null;
+  lassoSvg: SVGSVGElement | null = null;
+  /** Called once per rendered frame; the benchmark and the tests use it. */
+  onFrame: (() => void) | null = null;
+
+  mount(container: HTMLElement): void {
+    const nodeImage = createNodeImageProgram({ size: { mode: 'force', value: 96 }, padding: 0 });
+    this.sigma = new Sigma(this.graph, container, {
+      allowInvalidContainer: true,
+      renderEdgeLabels: false,
+      enableEdgeEvents: true,
+      defaultNodeType: 'image',
+      defaultEdgeType: 'line',
+      labelFont: 'Inter, system-ui, sans-serif',
+      labelSize: 12,
+      labelWeight: '500',
+      labelDensity: 0.6,
+      labelGridCellSize: 90,
+      labelRenderedSizeThreshold: 7,
+      zIndex: true,
+      minCameraRatio: 0.02,
+      maxCameraRatio: 20,
+      hideEdgesOnMove: false,
+      nodeProgramClasses: { image: nodeImage },
+      edgeProgramClasses: {
+        line: EdgeLineProgram,
+        arrow: EdgeArrowProgram,
+        curved: EdgeCurveProgram,
+        curvedArrow: EdgeCurvedArrowProgram,
+      },
+      nodeReducer: (n, d) => this.nodeReducer(n, d),
+      edgeReducer: (e, d) => this.edgeReducer(e, d),
+    });
+    this.sigma.on('afterRender', () => this.onFrame?.());
+    this.bindEvents();
+    this.unsubscribe = appStore.subscribe(() => this.sync(appStore.get()));
+    this.sync(appStore.get());
+  }
+
+  destroy(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.lastState = null;
+    this.fa2?.kill();
+    this.fa2 = null;
+    this.sigma?.kill();
+    this.sigma = null;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // State -> reducers
+
+  private sync(s: AppState): void {
+    const prev = this.lastState;
+    this.lastState = s;
+    if (!this.sigma) return;
+    let refresh = false;
+    if (
+      !prev ||
+      prev.filters !== s.filters ||
+      prev.hidden !== s.hidden ||
+      prev.graphVersion !== s.graphVersion
+    ) {
+      this.computeHidden(s.filters, s.hidden);
+      refresh = true;
+    }
+    if (!prev || prev.selection !== s.selection) {
+      this.selected = new Set(s.selection.nodes);
+      if (s.selection.edge) {
+        this.selected.add(this.graph.hasEdge(s.selection.edge) ? this.graph.source(s.selection.edge) : '');
+        if (this.graph.hasEdge(s.selection.edge)) this.selected.add(this.graph.target(s.selection.edge));
+      }
+      refresh = true;
+    }
+    if (
+      !prev ||
+      prev.appearance.sizeBy !== s.appearance.sizeBy ||
+      prev.appearance.colourBy !== s.appearance.colourBy ||
+      prev.appearance.metrics !== s.appearance.metrics ||
+      prev.appearance.communities !== s.appearance.communities ||
+      prev.graphVersion !== s.graphVersion
+    ) {
+      this.applyAppearance(s);
+      refresh = false; // attribute updates already trigger a full refresh
+    }
+    if (!prev || prev.appearance.showLabels !== s.appearance.showLabels || prev.disruption !== s.disruption)
+      refresh = true;
+    if (!prev || prev.lasso !== s.lasso) this.sigma.setSetting('enableCameraPanning', !s.lasso);
+    if (refresh) this.sigma.refresh({ skipIndexation: true });
+  }
+
+  /** Filter and hide sets, computed once per change so reducers stay O(1) per item. */
+  private computeHidden(f: FilterState, hidden: string[]): void {
+    const hn = new Set<string>(hidden);
+    const he = new Set<string>();
+    this.graph.forEachNode((n, a) => {
+      if (!nodePasses(a.etype as EntityType, f)) hn.add(n);
+    });
+    const hasVisibleEdge = new Set<string>();
+    this.graph.forEachEdge((e, a, s, t) => {
+      if (hn.has(s) || hn.has(t) || !edgePasses(a as EdgeAttrs, f)) he.add(e);
+      else {
+        hasVisibleEdge.add(s);
+        hasVisibleEdge.add(t);
+      }
+    });
+    // While a time window is set, a node whose every link lies outside it has not "appeared" yet.
+    if (f.time || f.minGrading) {
+      this.graph.forEachNode((n) => {
+        if (!hasVisibleEdge.has(n) && this.graph.degree(n) > 0) hn.add(n);
+      });
+    }
+    this.hiddenNodes = hn;
+    this.hiddenEdges = he;
+  }
+
+  /** Sizes and colours written to the graph in one batch. */
+  private applyAppearance(s: AppState): void {
+    const a = s.appearance;
+    const values = a.sizeBy ? a.metrics[a.sizeBy] : undefined;
+    const size = values ? sizeScale(new Map(Object.entries(values))) : () => DEFAULT_NODE_SIZE;
+    const comm = a.colourBy === 'community' ? a.communities : null;
+    this.graph.updateEachNodeAttributes(
+      (n, attr) => {
+        const t = attr.etype as EntityType;
+        const colour = comm && comm[n] !== undefined ? communityColour(comm[n]) : TYPE_COLOURS[t];
+        attr.size = size(n);
+        attr.color = colour;
+        attr.image = iconUrl(t, colour);
+        return attr;
+      },
+      // 'type' in the hints makes sigma re-index: nodes added since the last frame have no program slot yet.
+      { attributes: ['size', 'color', 'image', 'type'] },
+    );
+  }
+
+  private nodeReducer(n: string, d: Record<string, unknown>): Partial<NodeDisplayData> {
+    const res = { ...d } as Partial<NodeDisplayData> & Record<string, unknown>;
+    if (this.hiddenNodes.has(n)) {
+      res.hidden = true;
+      return res;
+    }
+    const s = this.lastState;
+    const frag = s?.disruption?.fragments;
+    if (frag) {
+      if (s!.disruption!.removed.includes(n)) {
+        res.color = FRAGMENT_REMOVED;
+        res.image = iconUrl(d.etype as EntityType, FRAGMENT_REMOVED);
+      } else if (frag[n] !== undefined) {
+        const c = communityColour(frag[n]);
+        res.color = c;
+        res.image = iconUrl(d.etype as EntityType, c);
+      }
+    }
+    const focus = this.neighbourhood;
+    if (focus && !focus.has(n)) {
+      res.color = FADED;
+      res.image = iconUrl(d.etype as EntityType, FADED);
+      res.label = '';
+      res.zIndex = 0;
+    } else if (this.selected.has(n) || this.pathNodes.has(n)) {
+      res.highlighted = true;
+      res.zIndex = 2;
+      res.forceLabel = true;
+    }
+    if (d.fixed) res.label = `${String(d.label)} ⚲`;
+    if (s && !s.appearance.showLabels && !res.highlighted) res.label = '';
+    return res;
+  }
+
+  private edgeReducer(e: string, d: Record<string, unknown>): Partial<EdgeDisplayData> {
+    const res = { ...d } as Partial<EdgeDisplayData>;
+    if (this.hiddenEdges.has(e)) {
+      res.hidden = true;
+      return res;
+    }
+    const focus = this.neighbourhood;
+    if (focus) {
+      const src = this.graph.source(e);
+      const tgt = this.graph.target(e);
+      if (!(src === this.hovered || tgt === this.hovered)) {
+        res.color = '#f0f1f3';
+        res.zIndex = 0;
+      } else res.zIndex = 1;
+    }
+    if (this.pathEdges.has(e) || this.lastState?.selection.edge === e) {
+      res.color = '#d62728';
+      res.size = Math.max(3, Number(d.size) + 1);
+      res.zIndex = 2;
+    }
+    return res;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Events: hover, click, drag, lasso
+
+  private bindEvents(): void {
+    const sigma = this.sigma!;
+    sigma.on('enterNode', ({ node }) => {
+      this.hovered = node;
+      this.neighbourhood = new Set([node, ...this.graph.neighbors(node)]);
+      sigma.refresh({ skipIndexation: true });
+    });
+    sigma.on('leaveNode', () => {
+      this.hovered = null;
+      this.neighbourhood = null;
+      sigma.refresh({ skipIndexation: true });
+    });
+    sigma.on('clickNode', ({ node, event }) => {
+      if (this.dragMoved) return;
+      const additive = event.original.shiftKey || event.original.ctrlKey || event.original.metaKey;
+      appStore.set((s) => ({ ...s, selection: clickNode(s.selection, node, additive), rightTab: 'details' }));
+    });
+    sigma.on('clickEdge', ({ edge }) => {
+      appStore.set((s) => ({ ...s, selection: selectEdge(s.selection, edge), rightTab: 'details' }));
+    });
+    sigma.on('clickStage', () => {
+      if (appStore.get().lasso || this.dragMoved) return;
+      appStore.set((s) => ({ ...s, selection: EMPTY_SELECTION }));
+    });
+    sigma.on('downNode', ({ node }) => {
+      if (appStore.get().lasso) return;
+      this.dragged = node;
+      this.dragMoved = false;
+      const sel = appStore.get().selection.nodes;
+      const moving = sel.includes(node) ? sel : [node];
+      this.dragStart = currentPositions(this.graph, moving);
+    });
+    const captor = sigma.getMouseCaptor();
+    captor.on('mousemovebody', (e) => {
+      if (this.lassoPoints) {
+        this.lassoPoints.push([e.x, e.y]);
+        this.drawLasso();
+        e.preventSigmaDefault();
+        return;
+      }
+      if (!this.dragged || !this.dragStart) return;
+      const p = sigma.viewportToGraph(e);
+      const origin = this.dragStart[this.dragged];
+      const dx = p.x - origin[0];
+      const dy = p.y - origin[1];
+      for (const [id, [x, y]] of Object.entries(this.dragStart)) {
+        if (this.graph.hasNode(id)) this.graph.mergeNodeAttributes(id, { x: x + dx, y: y + dy });
+      }
+      this.dragMoved = true;
+      e.preventSigmaDefault();
+      e.original.preventDefault();
+      e.original.stopPropagation();
+    });
+    captor.on('mousedown', (e) => {
+      if (!appStore.get().lasso) return;
+      this.lassoPoints = [[e.x, e.y]];
+    });
+    const up = (): void => {
+      if (this.lassoPoints) {
+        const poly = this.lassoPoints;
+        this.lassoPoints = null;
+        this.drawLasso();
+        if (poly.length > 2) this.selectInPolygon(poly);
+        return;
+      }
+      if (this.dragged && this.dragStart && this.dragMoved) {
+        const before = this.dragStart;
+        const after = currentPositions(this.graph, Object.keys(before));
+        appStore.set((s) => ({
+          ...s,
+          history: record(s.history, { kind: 'move', label: 'move', before, after }),
+        }));
+      }
+      this.dragged = null;
+      this.dragStart = null;
+      // Let the click that follows a drag see dragMoved, then clear it.
+      setTimeout(() => (this.dragMoved = false), 0);
+    };
+    captor.on('mouseup', up);
+    sigma.on('upNode', up);
+  }
+
+  private drawLasso(): void {
+    const svg = this.lassoSvg;
+    if (!svg) return;
+    const pts = this.lassoPoints;
+    svg.innerHTML =
+      pts && pts.length > 1
+        ? `<polygon points="${pts.map(([x, y]) => `${x},${y}`).join(' ')}" fill="rgba(47,111,219,0.12)" stroke="#2f6fdb" stroke-dasharray="4 3"/>`
+        : '';
+  }
+
+  private selectInPolygon(poly: Array<[number, number]>): void {
+    const sigma = this.sigma!;
+    const ids: string[] = [];
+    this.graph.forEachNode((n, a) => {
+      if (this.hiddenNodes.has(n)) return;
+      const v = sigma.graphToViewport({ x: a.x as number, y: a.y as number });
+      if (pointInPolygon(v.x, v.y, poly)) ids.push(n);
+    });
+    appStore.set((s) => ({
+      ...s,
+      selection: selectNodes(s.selection, ids, false),
+      lasso: false,
+      notice: `${ids.length} selected by lasso`,
+    }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Graph edits (each recorded for undo)
+
+  /** Adds the subgraph; returns what was new. Recorded as one undoable step. */
+  addSubgraph(sub: Pick<Subgraph, 'nodes' | 'links'>, label = 'add'): { nodes: string[]; edges: string[] } {
+    const r = mergeSubgraph(this.graph, sub);
+    if (r.addedNodes.length || r.addedEdges.length) {
+      const entry: HistoryEntry = {
+        kind: 'add',
+        label,
+        nodes: r.addedNodes.map((id) => this.nodeSnapshot(id)),
+        edges: r.addedEdges.map((id) => this.edgeSnapshot(id)),
+      };
+      appStore.set((s) => bumpGraph({ ...s, history: record(s.history, entry) }));
+    }
+    return { nodes: r.addedNodes, edges: r.addedEdges };
+  }
+
+  nodeSnapshot(id: string): NodeSnapshot {
+    return { id, attributes: { ...this.graph.getNodeAttributes(id) } };
+  }
+  edgeSnapshot(id: string): EdgeSnapshot {
+    return {
+      id,
+      source: this.graph.source(id),
+      target: this.graph.target(id),
+      attributes: { ...this.graph.getEdgeAttributes(id) },
+    };
+  }
+
+  /** Removes nodes (and their links) from the chart, not from the store. */
+  removeNodes(ids: string[], label = 'remove'): void {
+    const present = ids.filter((id) => this.graph.hasNode(id));
+    if (!present.length) return;
+    const edgeIds = new Set<string>();
+    for (const id of present) this.graph.forEachEdge(id, (e) => edgeIds.add(e));
+    const entry: HistoryEntry = {
+      kind: 'remove',
+      label,
+      nodes: present.map((id) => this.nodeSnapshot(id)),
+      edges: [...edgeIds].map((id) => this.edgeSnapshot(id)),
+    };
+    this.applyEntry(entry);
+    appStore.set((s) => ({ ...s, history: record(s.history, entry) }));
+  }
+
+  removeEdges(ids: string[], label = 'remove link'): void {
+    const present = ids.filter((id) => this.graph.hasEdge(id));
+    if (!present.length) return;
+    const entry: HistoryEntry = {
+      kind: 'remove',
+      label,
+      nodes: [],
+      edges: present.map((id) => this.edgeSnapshot(id)),
+    };
+    this.applyEntry(entry);
+    appStore.set((s) => ({ ...s, history: record(s.history, entry) }));
+  }
+
+  /** Applies an entry forwards (undo passes its inverse). */
+  applyEntry(e: HistoryEntry): void {
+    const g = this.graph;
+    switch (e.kind) {
+      case 'add':
+        for (const n of e.nodes) if (!g.hasNode(n.id)) g.addNode(n.id, { ...n.attributes });
+        for (const ed of e.edges)
+          if (!g.hasEdge(ed.id) && g.hasNode(ed.source) && g.hasNode(ed.target))
+            g.addDirectedEdgeWithKey(ed.id, ed.source, ed.target, { ...ed.attributes });
+        curveParallelEdges(g);
+        break;
+      case 'remove':
+        for (const ed of e.edges) if (g.hasEdge(ed.id)) g.dropEdge(ed.id);
+        for (const n of e.nodes) if (g.hasNode(n.id)) g.dropNode(n.id);
+        curveParallelEdges(g);
+        break;
+      case 'move':
+        this.setPositions(e.after);
+        break;
+      case 'style':
+        for (const [id, attrs] of Object.entries(e.after))
+          if (g.hasNode(id)) g.mergeNodeAttributes(id, attrs);
+        break;
+    }
+    appStore.set((s) =>
+      bumpGraph({
+        ...s,
+        selection: pruneSelection(
+          s.selection,
+          (id) => g.hasNode(id),
+          (id) => g.hasEdge(id),
+        ),
+      }),
+    );
+  }
+
+  setPositions(p: Positions): void {
+    this.graph.updateEachNodeAttributes(
+      (id, a) => {
+        const q = p[id];
+        if (q) {
+          a.x = q[0];
+          a.y = q[1];
+        }
+        return a;
+      },
+      { attributes: ['x', 'y'] },
+    );
+  }
+
+  /** Moves nodes to new positions with a short animation, recorded as one undoable move. */
+  moveTo(p: Positions, label: string, animate = true): void {
+    const before = currentPositions(this.graph, Object.keys(p));
+    appStore.set((s) => ({ ...s, history: record(s.history, { kind: 'move', label, before, after: p }) }));
+    if (animate && this.sigma && this.graph.order < 3000) {
+      const targets: Record<string, { x: number; y: number }> = {};
+      for (const [id, [x, y]] of Object.entries(p)) targets[id] = { x, y };
+      animateNodes(this.graph, targets, { duration: 400 }, () => this.fit());
+    } else {
+      this.setPositions(p);
+      this.fit();
+    }
+  }
+
+  togglePin(ids: string[]): void {
+    const before: Record<string, Record<string, unknown>> = {};
+    const after: Record<string, Record<string, unknown>> = {};
+    const pin = ids.some((id) => !this.graph.getNodeAttribute(id, 'fixed'));
+    for (const id of ids) {
+      before[id] = { fixed: !!this.graph.getNodeAttribute(id, 'fixed') };
+      after[id] = { fixed: pin };
+    }
+    const entry: HistoryEntry = { kind: 'style', label: pin ? 'pin' : 'unpin', before, after };
+    this.applyEntry(entry);
+    appStore.set((s) => ({ ...s, history: record(s.history, entry) }));
+  }
+
+  clear(): void {
+    this.stopLayout();
+    this.graph.clear();
+    this.pathNodes.clear();
+    this.pathEdges.clear();
+    appStore.set((s) => bumpGraph({ ...s, selection: EMPTY_SELECTION, disruption: null }));
+  }
+
+  showPath(nodes: string[], edges: string[]): void {
+    this.pathNodes = new Set(nodes);
+    this.pathEdges = new Set(edges);
+    this.sigma?.refresh({ skipIndexation: true });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Layout and camera
+
+  isLayoutRunning(): boolean {
+    return !!this.fa2?.isRunning();
+  }
+
+  private layoutBefore: Positions | null = null;
+
+  startLayout(): void {
+    if (this.graph.order === 0) return;
+    this.fa2?.kill();
+    const settings = forceAtlas2.inferSettings(this.graph);
+    this.layoutBefore = currentPositions(this.graph);
+    this.fa2 = new FA2Layout(this.graph, {
+      settings: { ...settings, barnesHutOptimize: this.graph.order > 1000, adjustSizes: false },
+      getEdgeWeight: 'weight',
+    });
+    this.fa2.start();
+  }
+
+  /** Stops ForceAtlas2 and spreads overlapping nodes apart (noverlap), as one undoable move. */
+  stopLayout(): void {
+    if (!this.fa2) return;
+    this.fa2.stop();
+    this.fa2.kill();
+    this.fa2 = null;
+    if (this.graph.order <= 5000)
+      noverlap.assign(this.graph, { maxIterations: 60, settings: { margin: 2, ratio: 1.1 } });
+    if (this.layoutBefore) {
+      const before = this.layoutBefore;
+      const after = currentPositions(this.graph);
+      appStore.set((s) => ({
+        ...s,
+        history: record(s.history, { kind: 'move', label: 'layout', before, after }),
+      }));
+    }
+    this.layoutBefore = null;
+  }
+
+  /** Runs ForceAtlas2 synchronously for a bounded number of iterations (used after loading data). */
+  quickLayout(iterations = 100): void {
+    if (this.graph.order < 2) return;
+    const settings = forceAtlas2.inferSettings(this.graph);
+    forceAtlas2.assign(this.graph, {
+      iterations,
+      settings: { ...settings, barnesHutOptimize: this.graph.order > 1000 },
+      getEdgeWeight: 'weight',
+    });
+    if (this.graph.order <= 3000)
+      noverlap.assign(this.graph, { maxIterations: 40, settings: { margin: 2, ratio: 1.1 } });
+  }
+
+  fit(): void {
+    void this.sigma?.getCamera().animatedReset({ duration: 300 });
+  }
+
+  focus(id: string): void {
+    if (!this.sigma || !this.graph.hasNode(id)) return;
+    const d = this.sigma.getNodeDisplayData(id);
+    if (!d) return;
+    void this.sigma.getCamera().animate({ x: d.x, y: d.y, ratio: 0.35 }, { duration: 400 });
+  }
+
+  visibleNodeIds(): string[] {
+    return this.graph.filterNodes((n) => !this.hiddenNodes.has(n));
+  }
+  isNodeVisible(id: string): boolean {
+    return this.graph.hasNode(id) && !this.hiddenNodes.has(id);
+  }
+}
+
+export const chart = new ChartController();
+
+// Handy in the browser console and for the end-to-end tests, which read the graph's state.
+declare global {
+  interface Window {
+    __linkchart?: ChartController;
+  }
+}
+if (typeof window !== 'undefined') window.__linkchart = chart;

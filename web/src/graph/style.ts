@@ -1,0 +1,116 @@
+// Visual vocabulary of the chart: one colour and one pictogram per entity type, a palette for communities,
+// and the scales that turn metric values and link weights into sizes. Pure: used by the chart, the SVG
+// export and the briefing legend alike, so all three always agree.
+import type { EntityType, LinkType } from '@domain/model.ts';
+
+export const TYPE_COLOURS: Record<EntityType, string> = {
+  Person: '#2f6fdb',
+  Organisation: '#8e44ad',
+  Vehicle: '#e67e22',
+  Phone: '#16a085',
+  Location: '#c0392b',
+  Account: '#b7950b',
+  Event: '#5d6d7e',
+};
+
+export const LINK_COLOURS: Record<LinkType, string> = {
+  ASSOCIATE_OF: '#7f8c8d',
+  RELATIVE_OF: '#a569bd',
+  MEMBER_OF: '#8e44ad',
+  USES: '#48c9b0',
+  OWNS: '#f0b27a',
+  RESIDES_AT: '#ec7063',
+  FREQUENTS: '#f1948a',
+  CALLED: '#45b39d',
+  SIGHTED_AT: '#eb984e',
+  INVOLVED_IN: '#85929e',
+  OCCURRED_AT: '#cd6155',
+  TRANSFERRED: '#d4ac0d',
+};
+
+/** Colour-blind-safe-ish categorical palette (Tableau 10 + extras) for communities. */
+export const COMMUNITY_PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+  '#1f77b4',
+  '#2ca02c',
+];
+
+export function communityColour(c: number): string {
+  return COMMUNITY_PALETTE[
+    ((c % COMMUNITY_PALETTE.length) + COMMUNITY_PALETTE.length) % COMMUNITY_PALETTE.length
+  ];
+}
+
+// 24x24 pictogram paths (white on the type colour). Drawn by hand so the app ships no icon font.
+export const ICON_PATHS: Record<EntityType, string> = {
+  Person: 'M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4.4 0-8 2.2-8 5v2h16v-2c0-2.8-3.6-5-8-5z',
+  Organisation:
+    'M4 21V5l8-3 8 3v16h-6v-5h-4v5H4zm3-13h2v2H7V8zm4 0h2v2h-2V8zm4 0h2v2h-2V8zM7 12h2v2H7v-2zm8 0h2v2h-2v-2z',
+  Vehicle:
+    'M5 11l1.5-4.5A2 2 0 0 1 8.4 5h7.2a2 2 0 0 1 1.9 1.5L19 11h1v6h-2v2h-3v-2H9v2H6v-2H4v-6h1zm2.2 0h9.6l-1-3H8.2l-1 3zM7 15a1 1 0 1 0 0-2 1 1 0 0 0 0 2zm10 0a1 1 0 1 0 0-2 1 1 0 0 0 0 2z',
+  Phone:
+    'M8 2h8a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm0 3v12h8V5H8zm4 13.2a1 1 0 1 0 0 2 1 1 0 0 0 0-2z',
+  Location: 'M12 2a7 7 0 0 1 7 7c0 5-7 13-7 13S5 14 5 9a7 7 0 0 1 7-7zm0 4a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
+  Account: 'M3 6h18v12H3V6zm2 2v2h14V8H5zm0 5v3h6v-3H5zm8 0v1.5h4V13h-4z',
+  Event: 'M6 3h2v2h8V3h2v2h2v16H4V5h2V3zm-.5 6v10h13V9h-13zM8 11h3v3H8v-3z',
+};
+
+const iconCache = new Map<string, string>();
+
+/** An inline SVG data URL of the type's pictogram: white glyph on a disc of the given colour. */
+export function iconUrl(type: EntityType, colour: string = TYPE_COLOURS[type]): string {
+  const k = `${type}|${colour}`;
+  let url = iconCache.get(k);
+  if (!url) {
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 24 24">` +
+      `<circle cx="12" cy="12" r="12" fill="${colour}"/>` +
+      `<g transform="translate(4.2 4.2) scale(0.65)"><path fill="#fff" d="${ICON_PATHS[type]}"/></g></svg>`;
+    url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    iconCache.set(k, url);
+  }
+  return url;
+}
+
+export const MIN_NODE_SIZE = 6;
+export const MAX_NODE_SIZE = 22;
+export const DEFAULT_NODE_SIZE = 9;
+
+/**
+ * Node sizes from metric values: square-root scale between MIN and MAX, so that area (what the eye
+ * reads) grows roughly with the value. Nodes without a value get the minimum.
+ */
+export function sizeScale(
+  values: ReadonlyMap<string, number>,
+  opts: { min?: number; max?: number } = {},
+): (id: string) => number {
+  const min = opts.min ?? MIN_NODE_SIZE;
+  const max = opts.max ?? MAX_NODE_SIZE;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values.values()) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const span = hi - lo;
+  return (id) => {
+    const v = values.get(id);
+    if (v === undefined || !Number.isFinite(v) || !(span > 0)) return v === undefined ? min : (min + max) / 2;
+    return min + (max - min) * Math.sqrt((v - lo) / span);
+  };
+}
+
+/** Link thickness from weight: logarithmic so a 500-call link does not swamp the chart. */
+export function edgeThickness(weight: number): number {
+  return Math.min(8, 1 + Math.log2(Math.max(1, weight)));
+}
