@@ -15,6 +15,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 home="${LINKCHART_NEO4J_HOME:-$repo/.neo4j}"
+# The jars can be shared by several homes (the test server keeps its data apart from the development one).
+jars="${LINKCHART_NEO4J_JARS:-$repo/.neo4j}"
 port="${NEO4J_BOLT_PORT:-7687}"
 heap="${NEO4J_HEAP:-512m}"
 pagecache="${NEO4J_PAGECACHE:-256m}"
@@ -64,8 +66,8 @@ server.directories.data=$home/data
 server.directories.logs=$home/logs
 server.directories.run=$home/run
 server.directories.import=$home/import
-server.directories.plugins=$home/plugins
-server.directories.lib=$home/lib
+server.directories.plugins=$jars/plugins
+server.directories.lib=$jars/lib
 db.tx_log.rotation.retention_policy=1 files
 server.logs.gc.enabled=false
 EOF
@@ -74,23 +76,23 @@ EOF
 fetch() {
   need_java
   command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven (apt-get install maven) to fetch the Neo4j jars"
-  local stamp="$home/.fetched" want
+  local stamp="$jars/.fetched" want
   want="$(sha256sum "$here/pom.xml" | cut -d' ' -f1)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -d "$home/lib" ]; then
-    say "jars already fetched ($home/lib)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -d "$jars/lib" ]; then
+    say "jars already fetched ($jars/lib)"
   else
     running_pid >/dev/null && die "stop the running server before fetching new jars"
     local t0=$SECONDS
-    rm -rf "$home/lib" "$home/plugins"
-    mkdir -p "$home/lib" "$home/plugins"
+    rm -rf "$jars/lib" "$jars/plugins"
+    mkdir -p "$jars/lib" "$jars/plugins"
     # The server and all third-party jars on the class path; the GDS modules in plugins/, where Neo4j
     # looks for procedures. Both folders come from one dependency tree, so versions never clash.
     mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-      -DexcludeGroupIds=org.neo4j.gds -DoutputDirectory="$home/lib"
+      -DexcludeGroupIds=org.neo4j.gds -DoutputDirectory="$jars/lib"
     mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-      -DincludeGroupIds=org.neo4j.gds -DoutputDirectory="$home/plugins"
+      -DincludeGroupIds=org.neo4j.gds -DoutputDirectory="$jars/plugins"
     echo "$want" >"$stamp"
-    say "fetched $(ls "$home/lib" | wc -l) server jars and $(ls "$home/plugins" | wc -l) GDS jars in $((SECONDS - t0))s"
+    say "fetched $(ls "$jars/lib" | wc -l) server jars and $(ls "$jars/plugins" | wc -l) GDS jars in $((SECONDS - t0))s"
   fi
   write_conf
   if [ ! -f "$home/password" ]; then
@@ -98,7 +100,7 @@ fetch() {
     local pw
     pw="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     # neo4j-admin's entry point; it writes the system database's initial credentials before the first start.
-    NEO4J_HOME="$home" NEO4J_CONF="$home/conf" java -cp "$home/lib/*" org.neo4j.cli.AdminTool \
+    NEO4J_HOME="$home" NEO4J_CONF="$home/conf" java -cp "$jars/lib/*" org.neo4j.cli.AdminTool \
       dbms set-initial-password "$pw" >/dev/null
     (umask 077 && printf '%s' "$pw" >"$home/password")
     say "initial password set (stored in $home/password)"
@@ -113,12 +115,16 @@ bolt_ready() {
 
 start() {
   need_java
+  mkdir -p "$home/run"
+  # Two starts at once (parallel test files) queue here; the second then finds the server running.
+  exec 9>"$home/run/start.lock"
+  flock 9
   local pid
   if pid="$(running_pid)"; then
     say "already running (pid $pid, bolt://127.0.0.1:$port); nothing changed"
     return 0
   fi
-  [ -d "$home/lib" ] && [ -f "$home/password" ] || fetch
+  [ -d "$jars/lib" ] && [ -f "$home/password" ] || fetch
   write_conf
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port is taken by another process; set NEO4J_BOLT_PORT"
@@ -135,7 +141,7 @@ start() {
     --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
     --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
     --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
-    -cp "$home/plugins/*:$home/conf/*:$home/lib/*" org.neo4j.server.CommunityEntryPoint \
+    -cp "$jars/plugins/*:$home/conf/*:$jars/lib/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$home" --config-dir="$home/conf" --console-mode \
     >>"$logfile" 2>&1 </dev/null &
   pid=$!

@@ -1,0 +1,2 @@
+MATCH (a:Annotation {id: $id})
+RETURN a {.*} AS a

@@ -1,0 +1,2 @@
+MERGE (a:Annotation {id: $row.id})
+SET a = $row

@@ -1,0 +1,3 @@
+MATCH (a:Annotation)
+WHERE $kind IS NULL OR (a.targetKind = $kind AND a.targetId = $target)
+RETURN count(a) AS c

@@ -1,0 +1,3 @@
+MATCH (a:Annotation {targetKind: $kind, targetId: $id})
+RETURN a.id AS id
+ORDER BY a.n

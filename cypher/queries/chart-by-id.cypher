@@ -1,0 +1,2 @@
+MATCH (c:Chart {id: $id})
+RETURN c {.*} AS c

@@ -1,0 +1,2 @@
+MERGE (c:Chart {id: $row.id})
+SET c = $row

@@ -1,0 +1,2 @@
+MATCH (c:Chart)
+RETURN count(c) AS c

@@ -1,0 +1,2 @@
+MATCH (e:Entity)
+RETURN e.type AS t, count(*) AS c

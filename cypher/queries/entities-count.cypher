@@ -1,0 +1,3 @@
+MATCH (e:Entity)
+WHERE $type IS NULL OR e.type = $type
+RETURN count(e) AS c

@@ -1,0 +1,3 @@
+MATCH (:Entity {id: $from})-[l]->(:Entity {id: $to})
+WHERE l.id = $id
+DELETE l

@@ -1,0 +1,5 @@
+// Existing links by their natural key (from, type, to).
+UNWIND $pairs AS p
+MATCH (a:Entity {id: p.from})-[l]->(b:Entity {id: p.to})
+WHERE type(l) = p.type
+RETURN l {.*, type: type(l), from: a.id, to: b.id} AS l

@@ -1,0 +1,3 @@
+MATCH (:Entity)-[l]->(:Entity)
+WHERE $type IS NULL OR type(l) = $type
+RETURN count(l) AS c

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[l]-()
+RETURN collect(DISTINCT l.id) AS ids

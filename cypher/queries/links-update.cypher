@@ -1,0 +1,4 @@
+UNWIND $rows AS row
+MATCH (:Entity {id: row.from})-[l]->(:Entity {id: row.to})
+WHERE l.id = row.id
+SET l += row.props

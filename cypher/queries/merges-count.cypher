@@ -1,0 +1,2 @@
+MATCH (m:Merge)
+RETURN count(m) AS c

@@ -1,0 +1,2 @@
+MATCH (r:Report {id: $id})
+DELETE r

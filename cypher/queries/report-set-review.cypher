@@ -1,0 +1,2 @@
+MATCH (r:Report {id: $id})
+SET r.reviewDate = $reviewDate

@@ -1,0 +1,3 @@
+UNWIND $refs AS ref
+MATCH (r:Report {ref: ref})
+RETURN r {.*} AS r

@@ -1,0 +1,3 @@
+UNWIND $rows AS row
+CREATE (r:Report)
+SET r = row

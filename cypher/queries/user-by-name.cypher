@@ -1,0 +1,2 @@
+MATCH (u:User {name: $name})
+RETURN u {.*} AS u

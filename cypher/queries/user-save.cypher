@@ -1,0 +1,2 @@
+MERGE (u:User {id: $row.id})
+SET u = $row

@@ -1,0 +1,6 @@
+MATCH (u:User)
+WITH u
+ORDER BY u.n
+SKIP $offset
+LIMIT $limit
+RETURN u {.*} AS u

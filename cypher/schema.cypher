@@ -1,0 +1,41 @@
+// Linkchart schema for Neo4j 5. Applied statement by statement (split on ';' at line end) by the store's init();
+// every statement is IF NOT EXISTS, so applying it again changes nothing.
+//
+// Model: (:Entity:<EntityType> {id, n, type, key, label, props (JSON), search, reports [report ids], imports, ...})
+// joined by one relationship per link, typed by the link type; (:Report), (:Alias) for merged-away keys, (:Merge),
+// (:Annotation), (:Chart), (:User), (:Audit), and (:Seq) counters for the ids.
+
+CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE;
+CREATE CONSTRAINT entity_natural_key IF NOT EXISTS FOR (e:Entity) REQUIRE (e.type, e.key) IS UNIQUE;
+CREATE CONSTRAINT alias_natural_key IF NOT EXISTS FOR (a:Alias) REQUIRE (a.type, a.key) IS UNIQUE;
+CREATE CONSTRAINT report_id IF NOT EXISTS FOR (r:Report) REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT report_ref IF NOT EXISTS FOR (r:Report) REQUIRE r.ref IS UNIQUE;
+CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (m:Merge) REQUIRE m.id IS UNIQUE;
+CREATE CONSTRAINT annotation_id IF NOT EXISTS FOR (a:Annotation) REQUIRE a.id IS UNIQUE;
+CREATE CONSTRAINT chart_id IF NOT EXISTS FOR (c:Chart) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
+CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
+CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:Audit) REQUIRE a.seq IS UNIQUE;
+CREATE CONSTRAINT seq_name IF NOT EXISTS FOR (s:Seq) REQUIRE s.name IS UNIQUE;
+CREATE CONSTRAINT meta_k IF NOT EXISTS FOR (m:Meta) REQUIRE m.k IS UNIQUE;
+CREATE CONSTRAINT link_id_associate_of IF NOT EXISTS FOR ()-[l:ASSOCIATE_OF]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_relative_of IF NOT EXISTS FOR ()-[l:RELATIVE_OF]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_member_of IF NOT EXISTS FOR ()-[l:MEMBER_OF]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_uses IF NOT EXISTS FOR ()-[l:USES]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_owns IF NOT EXISTS FOR ()-[l:OWNS]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_resides_at IF NOT EXISTS FOR ()-[l:RESIDES_AT]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_frequents IF NOT EXISTS FOR ()-[l:FREQUENTS]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_called IF NOT EXISTS FOR ()-[l:CALLED]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_sighted_at IF NOT EXISTS FOR ()-[l:SIGHTED_AT]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_involved_in IF NOT EXISTS FOR ()-[l:INVOLVED_IN]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_occurred_at IF NOT EXISTS FOR ()-[l:OCCURRED_AT]-() REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT link_id_transferred IF NOT EXISTS FOR ()-[l:TRANSFERRED]-() REQUIRE l.id IS UNIQUE;
+CREATE INDEX entity_n IF NOT EXISTS FOR (e:Entity) ON (e.n);
+CREATE INDEX entity_type IF NOT EXISTS FOR (e:Entity) ON (e.type);
+CREATE INDEX alias_entity IF NOT EXISTS FOR (a:Alias) ON (a.entityId);
+CREATE INDEX report_n IF NOT EXISTS FOR (r:Report) ON (r.n);
+CREATE INDEX report_review IF NOT EXISTS FOR (r:Report) ON (r.reviewDate);
+CREATE INDEX annotation_target IF NOT EXISTS FOR (a:Annotation) ON (a.targetKind, a.targetId);
+CREATE INDEX audit_actor IF NOT EXISTS FOR (a:Audit) ON (a.actor);
+CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (e:Entity) ON EACH [e.label, e.key, e.search]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: false}};

@@ -1,0 +1,121 @@
+// The one place the Neo4j store talks to the driver: managed read and write transactions (the driver retries
+// transient errors), sessions always closed, parameters and results converted between JS numbers and Neo4j
+// integers here and nowhere else, and driver errors turned into StoreErrors.
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import { StoreError } from '../graph-store.ts';
+import { cypher } from './queries.ts';
+
+export type Row = Record<string, unknown>;
+
+/** JS -> Neo4j: whole numbers become Neo4j integers (LIMIT, SKIP and counters need them), the rest as is. */
+export function toNeo(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? neo4j.int(v) : v;
+  if (Array.isArray(v)) return v.map(toNeo);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Row = {};
+    for (const [k, x] of Object.entries(v as Row)) if (x !== undefined) out[k] = toNeo(x);
+    return out;
+  }
+  return v;
+}
+
+/** Neo4j -> JS: integers to numbers (ids and counts stay far below 2^53), maps and lists recursively. */
+export function fromNeo(v: unknown): unknown {
+  if (neo4j.isInt(v)) return (v as { toNumber(): number }).toNumber();
+  if (Array.isArray(v)) return v.map(fromNeo);
+  if (v !== null && typeof v === 'object') {
+    const out: Row = {};
+    for (const [k, x] of Object.entries(v as Row)) out[k] = fromNeo(x);
+    return out;
+  }
+  return v;
+}
+
+const UNAVAILABLE = new Set([
+  'ServiceUnavailable',
+  'SessionExpired',
+  'Neo.TransientError.General.DatabaseUnavailable',
+]);
+
+/** A driver error as a StoreError where the caller can act on it; anything else unchanged. */
+export function mapError(e: unknown, where: string): unknown {
+  if (e instanceof StoreError) return e;
+  const code = (e as { code?: string } | null)?.code ?? '';
+  const msg = e instanceof Error ? e.message : String(e);
+  if (UNAVAILABLE.has(code) || /ECONNREFUSED|connect|Pool is closed|ServiceUnavailable/i.test(code)) {
+    return new StoreError('unavailable', `the Neo4j database at ${where} cannot be reached: ${msg}`);
+  }
+  if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
+    return new StoreError('conflict', `the database refused a duplicate: ${msg}`);
+  }
+  if (code === 'Neo.ClientError.Security.Unauthorized') {
+    return new StoreError(
+      'unavailable',
+      `Neo4j at ${where} refused the credentials (NEO4J_USER / NEO4J_PASSWORD)`,
+    );
+  }
+  return e;
+}
+
+/** A transaction handed to store code: it can run named queries only. */
+export class Tx {
+  constructor(private readonly tx: ManagedTransaction) {}
+
+  async run(name: string, params: Row = {}): Promise<Row[]> {
+    const res = await this.tx.run(cypher(name), toNeo(params) as Row);
+    return res.records.map((r) => fromNeo(r.toObject()) as Row);
+  }
+
+  async one(name: string, params: Row = {}): Promise<Row | undefined> {
+    return (await this.run(name, params))[0];
+  }
+}
+
+export interface ExecutorOptions {
+  database?: string;
+  /** How the server is named in error messages (never the password). */
+  where: string;
+}
+
+export class Executor {
+  constructor(
+    readonly driver: Driver,
+    readonly opts: ExecutorOptions,
+  ) {}
+
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.session('READ', work);
+  }
+
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.session('WRITE', work);
+  }
+
+  /** A statement outside an explicit transaction: schema changes, which Neo4j runs in their own transaction. */
+  async autoCommit(text: string, params: Row = {}): Promise<Row[]> {
+    const session = this.driver.session({ database: this.opts.database });
+    try {
+      const res = await session.run(text, toNeo(params) as Row);
+      return res.records.map((r) => fromNeo(r.toObject()) as Row);
+    } catch (e) {
+      throw mapError(e, this.opts.where);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({
+      database: this.opts.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+    try {
+      const fn = (tx: ManagedTransaction) => work(new Tx(tx));
+      return mode === 'READ' ? await session.executeRead(fn) : await session.executeWrite(fn);
+    } catch (e) {
+      throw mapError(e, this.opts.where);
+    } finally {
+      await session.close();
+    }
+  }
+}
