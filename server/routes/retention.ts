@@ -20,7 +20,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       config: review,
       schema: {
         tags: ['retention'],
-        summary: 'Reports due for review on or before a date (default today)',
+        summary: 'Reports whose review date is before a date (default: today)',
         querystring: pageQuerySchema.extend({ before: isoDay.optional() }),
         response: { 200: pageSchema(reportSchema), ...errorResponses },
       },

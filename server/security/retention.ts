@@ -60,7 +60,7 @@ export function withReviewDates(batch: WriteBatch): WriteBatch {
   };
 }
 
-/** Reports whose review date is on or before `before` (default: today, UTC). */
+/** Reports whose review date is before `before` (default: today, UTC). */
 export async function reviewQueue(
   store: GraphStore,
   opts: { before?: string; offset?: number; limit?: number } = {},
