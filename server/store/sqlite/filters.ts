@@ -1,0 +1,80 @@
+// A view filter as a SQL condition over the links table (alias `l`), with its parameters.
+import type { ViewFilter } from '../../domain/model.ts';
+import { viewFilterSchema } from '../../domain/model.ts';
+import { StoreError } from '../graph-store.ts';
+import { allowedGradeMask, dateMs } from './rows.ts';
+
+export interface SqlCondition {
+  sql: string;
+  params: (string | number)[];
+}
+
+/** Validates a view filter; a StoreError names the field that is wrong. */
+export function checkFilter(
+  filter: ViewFilter | undefined,
+  at: (string | number)[] = ['filter'],
+): ViewFilter {
+  if (!filter) return {};
+  const r = viewFilterSchema.safeParse(filter);
+  if (!r.success) {
+    const iss = r.error.issues[0];
+    const path = [...at, ...iss.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    throw new StoreError('invalid', `${path.join('.')}: ${iss.message}`, path);
+  }
+  const f = r.data;
+  if (f.from && f.to && dateMs(f.from) > dateMs(f.to, true)) {
+    throw new StoreError(
+      'invalid',
+      `${at.join('.')}: the time window starts (${f.from}) after it ends (${f.to})`,
+      [...at, 'from'],
+    );
+  }
+  return f;
+}
+
+/** True when the filter restricts links (not only entity types). */
+export function filtersLinks(f: ViewFilter): boolean {
+  return Boolean(f.linkTypes || f.from || f.to || f.minGrading);
+}
+
+/**
+ * Link conditions of a view. Time window: a link passes if [firstSeen, lastSeen] overlaps [from, to], bounds
+ * inclusive, a missing seen date being open-ended on its side; links with no date at all always pass.
+ * Grading: a link passes if any report behind it is at least the minimum (its grading bit mask meets the
+ * allowed mask); a link with no report fails.
+ */
+export function linkCondition(f: ViewFilter): SqlCondition {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  if (f.linkTypes) {
+    if (f.linkTypes.length === 0) parts.push('0');
+    else {
+      parts.push(`l.type IN (${f.linkTypes.map(() => '?').join(',')})`);
+      params.push(...f.linkTypes);
+    }
+  }
+  if (f.from || f.to) {
+    const conds: string[] = [];
+    if (f.to) {
+      conds.push('(l.first_ms IS NULL OR l.first_ms <= ?)');
+      params.push(dateMs(f.to, true));
+    }
+    if (f.from) {
+      conds.push('(l.last_ms IS NULL OR l.last_ms >= ?)');
+      params.push(dateMs(f.from));
+    }
+    parts.push(`((l.first_ms IS NULL AND l.last_ms IS NULL) OR (${conds.join(' AND ')}))`);
+  }
+  if (f.minGrading) {
+    parts.push('(l.grades & ?) <> 0');
+    params.push(allowedGradeMask(f.minGrading));
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+/** `<col> IN (...)` for entity types, or '1' when unrestricted. */
+export function typeCondition(col: string, types: readonly string[] | undefined): SqlCondition {
+  if (!types) return { sql: '1', params: [] };
+  if (types.length === 0) return { sql: '0', params: [] };
+  return { sql: `${col} IN (${types.map(() => '?').join(',')})`, params: [...types] };
+}

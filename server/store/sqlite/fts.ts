@@ -1,0 +1,26 @@
+// User search text to an FTS5 MATCH expression. The text is plain words, never query syntax: it is cut into
+// the same tokens the unicode61 tokenizer makes and each is quoted, so quotes, operators (AND, OR, NEAR)
+// and punctuation in the input are only ever searched for as words.
+import { normalisePhone } from '../../domain/normalise.ts';
+
+export function ftsTokens(query: string): string[] {
+  return query
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0)
+    .slice(0, 32);
+}
+
+/** The MATCH expression, or null when the text holds nothing searchable. The last word matches as a prefix. */
+export function ftsMatch(query: string): string | null {
+  const tokens = ftsTokens(query);
+  if (tokens.length === 0) return null;
+  const quoted = tokens.map((t, i) => `"${t}"${i === tokens.length - 1 ? '*' : ''}`).join(' ');
+  // A phone number typed in national form (07700 900123) is stored in E.164 (+447700900123).
+  const digits = query.replace(/[\s()-]/g, '');
+  if (/^\+?\d{6,}$/.test(digits)) {
+    const e164 = normalisePhone(digits);
+    if (e164) return `(${quoted}) OR "${e164.slice(1)}"`;
+  }
+  return quoted;
+}

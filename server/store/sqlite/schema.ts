@@ -1,0 +1,215 @@
+// Versioned schema for the SQLite store. Migrations run in order, each in its own transaction; a database
+// records the highest applied version in `schema_version`, so reopening an up-to-date file changes nothing.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'entities, links, reports, provenance, merges, annotations, charts, users, audit',
+    sql: `
+CREATE TABLE meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO meta (k, v) VALUES ('data_version', 0);
+
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ref TEXT NOT NULL UNIQUE,
+  date TEXT NOT NULL,
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  source INTEGER NOT NULL CHECK (source IN (1, 2, 3)),
+  intel TEXT NOT NULL CHECK (intel IN ('A', 'B', 'C', 'D', 'E')),
+  handling TEXT NOT NULL CHECK (handling IN ('P', 'C')),
+  conditions TEXT,
+  review_date TEXT,
+  grade_bit INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  CHECK (handling = 'P' OR (conditions IS NOT NULL AND conditions <> ''))
+);
+CREATE INDEX reports_review ON reports (review_date) WHERE review_date IS NOT NULL;
+
+CREATE TABLE entities (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  key TEXT NOT NULL,
+  label TEXT NOT NULL,
+  properties TEXT NOT NULL DEFAULT '{}',
+  search_text TEXT NOT NULL DEFAULT '',
+  review_date TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (type, key)
+);
+
+-- Natural keys of entities merged away: later upserts of that key resolve to the entity kept.
+CREATE TABLE entity_aliases (
+  type TEXT NOT NULL,
+  key TEXT NOT NULL,
+  entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+  merge_id INTEGER,
+  PRIMARY KEY (type, key)
+) WITHOUT ROWID;
+CREATE INDEX entity_aliases_entity ON entity_aliases (entity_id);
+
+CREATE TABLE links (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  from_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+  to_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+  directed INTEGER NOT NULL,
+  weight REAL NOT NULL,
+  first_seen TEXT,
+  last_seen TEXT,
+  -- Epoch milliseconds of the seen dates (a date alone spans its whole day), for the time-window filter.
+  first_ms INTEGER,
+  last_ms INTEGER,
+  properties TEXT NOT NULL DEFAULT '{}',
+  -- One bit per (source, intel) grading among the reports behind the link: bit (source-1)*5 + intelRank.
+  grades INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  CHECK (from_id <> to_id)
+);
+CREATE UNIQUE INDEX links_natural ON links (from_id, type, to_id);
+CREATE INDEX links_to ON links (to_id);
+
+CREATE TABLE entity_reports (
+  entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+  report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  PRIMARY KEY (entity_id, report_id)
+) WITHOUT ROWID;
+CREATE INDEX entity_reports_report ON entity_reports (report_id);
+
+CREATE TABLE link_reports (
+  link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+  report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+  PRIMARY KEY (link_id, report_id)
+) WITHOUT ROWID;
+CREATE INDEX link_reports_report ON link_reports (report_id);
+
+CREATE TABLE entity_imports (
+  entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+  import_id TEXT NOT NULL,
+  PRIMARY KEY (entity_id, import_id)
+) WITHOUT ROWID;
+CREATE TABLE link_imports (
+  link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+  import_id TEXT NOT NULL,
+  PRIMARY KEY (link_id, import_id)
+) WITHOUT ROWID;
+
+CREATE TABLE merges (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kept_id INTEGER NOT NULL,
+  merged_id INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL,
+  undone INTEGER NOT NULL DEFAULT 0,
+  -- JSON snapshot of every row the merge changed, as it was before: unmerge writes it back.
+  snapshot TEXT NOT NULL
+);
+
+CREATE TABLE annotations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  target_kind TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  target_flag INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX annotations_target ON annotations (target_kind, target_id);
+
+CREATE TABLE charts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'supervisor', 'admin')),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  route TEXT,
+  object_ids TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  justification TEXT,
+  recipient TEXT,
+  details TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_actor ON audit (actor, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only: update refused'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only: delete refused'); END;
+
+-- Full-text search over labels, keys and string properties; the entities table is its content.
+CREATE VIRTUAL TABLE entities_fts USING fts5 (
+  label, key, search_text,
+  content = 'entities', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER entities_fts_ai AFTER INSERT ON entities BEGIN
+  INSERT INTO entities_fts (rowid, label, key, search_text) VALUES (new.id, new.label, new.key, new.search_text);
+END;
+CREATE TRIGGER entities_fts_ad AFTER DELETE ON entities BEGIN
+  INSERT INTO entities_fts (entities_fts, rowid, label, key, search_text)
+    VALUES ('delete', old.id, old.label, old.key, old.search_text);
+END;
+CREATE TRIGGER entities_fts_au AFTER UPDATE OF label, key, search_text ON entities BEGIN
+  INSERT INTO entities_fts (entities_fts, rowid, label, key, search_text)
+    VALUES ('delete', old.id, old.label, old.key, old.search_text);
+  INSERT INTO entities_fts (rowid, label, key, search_text) VALUES (new.id, new.label, new.key, new.search_text);
+END;
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Applies the migrations the file has not seen yet; returns the versions applied. */
+export function migrate(db: Database.Database): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)');
+  const current =
+    (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${current} is newer than this Linkchart (${SCHEMA_VERSION}); upgrade Linkchart`,
+    );
+  }
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
+        m.version,
+        new Date().toISOString(),
+      );
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,1381 @@
+// GraphStore on an embedded SQLite file (better-sqlite3): the zero set-up default.
+// One file, WAL journal, foreign keys on, versioned migrations (schema.ts). Every write method is one
+// transaction; input is validated with the domain schemas first, and errors name the batch index.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import type {
+  Annotation,
+  AnnotationInput,
+  AuditEvent,
+  AuditInput,
+  Chart,
+  ChartInput,
+  Entity,
+  EntityDetail,
+  EntityType,
+  Link,
+  LinkDetail,
+  LinkType,
+  PathResult,
+  Properties,
+  Report,
+  Role,
+  Subgraph,
+  User,
+  ViewFilter,
+  WriteContext,
+} from '../../domain/model.ts';
+import {
+  LINK_RULES,
+  annotationInputSchema,
+  chartInputSchema,
+  entityInputSchema,
+  linkInputSchema,
+  reportInputSchema,
+} from '../../domain/model.ts';
+import { naturalKey } from '../../domain/keys.ts';
+import { normaliseName } from '../../domain/normalise.ts';
+import { auditHash, GENESIS_HASH } from '../../security/audit-chain.ts';
+import type {
+  AuditQuery,
+  EntityPatch,
+  GraphStore,
+  LinkPatch,
+  ListOptions,
+  MergeRecord,
+  NeighbourhoodOptions,
+  Page,
+  PathOptions,
+  SearchHit,
+  StoreCounts,
+  UpsertCounts,
+  WriteBatch,
+  WriteResult,
+} from '../graph-store.ts';
+import { StoreError } from '../graph-store.ts';
+import { checkFilter, filtersLinks, linkCondition, typeCondition } from './filters.ts';
+import { ftsMatch } from './fts.ts';
+import { mergeEntities, recomputeGrades, unmergeEntities } from './merge.ts';
+import { allShortestPaths, toPathResult, type Step } from './paths.ts';
+import {
+  ENTITY_COLS,
+  LINK_COLS,
+  REPORT_COLS,
+  type EntityRow,
+  type LinkRow,
+  type ReportRow,
+  dateMs,
+  entityId,
+  gradeBit,
+  linkId,
+  parseId,
+  parsePlainId,
+  parseProps,
+  reportId,
+  searchText,
+  toEntity,
+  toLink,
+  toReport,
+} from './rows.ts';
+import { migrate } from './schema.ts';
+import {
+  auditInputSchema,
+  entityPatchSchema,
+  invalid,
+  linkPatchSchema,
+  listOptionsSchema,
+  parseOr,
+  userInputSchema,
+} from './validate.ts';
+
+type Param = string | number | null;
+
+export interface SqliteStoreOptions {
+  /** Create the folder of the file if missing (default true). */
+  createDir?: boolean;
+}
+
+const DEFAULT_PAGE = 50;
+const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
+
+const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
+const nfcKey = (k: string): string => k.normalize('NFC').trim();
+
+/** Date columns (seen string and its epoch ms) of a link, with a date alone covering its day. */
+function seen(first: string | null | undefined, last: string | null | undefined) {
+  return {
+    first: first ?? null,
+    last: last ?? null,
+    firstMs: first ? dateMs(first) : null,
+    lastMs: last ? dateMs(last, true) : null,
+  };
+}
+
+export class SqliteGraphStore implements GraphStore {
+  readonly kind = 'sqlite' as const;
+  readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly txRunner: (f: () => unknown) => unknown;
+
+  constructor(
+    readonly path: string,
+    opts: SqliteStoreOptions = {},
+  ) {
+    if (path !== ':memory:' && opts.createDir !== false) mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('cache_size = -65536');
+    this.txRunner = this.db.transaction((f: () => unknown) => f());
+  }
+
+  private tx<T>(f: () => T): T {
+    return this.txRunner(f) as T;
+  }
+
+  /** Prepared statements are cached by their SQL text. */
+  private st(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private bump(): number {
+    return this.st("UPDATE meta SET v = v + 1 WHERE k = 'data_version' RETURNING v").pluck().get() as number;
+  }
+
+  async init(): Promise<void> {
+    migrate(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async dataVersion(): Promise<number> {
+    return this.st("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number;
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const one = (sql: string): number => this.st(sql).pluck().get() as number;
+    const entitiesByType: StoreCounts['entitiesByType'] = {};
+    for (const r of this.st('SELECT type, COUNT(*) AS n FROM entities GROUP BY type').all() as {
+      type: EntityType;
+      n: number;
+    }[])
+      entitiesByType[r.type] = r.n;
+    const linksByType: StoreCounts['linksByType'] = {};
+    for (const r of this.st('SELECT type, COUNT(*) AS n FROM links GROUP BY type').all() as {
+      type: LinkType;
+      n: number;
+    }[])
+      linksByType[r.type] = r.n;
+    return {
+      entities: Object.values(entitiesByType).reduce((a, b) => a + b, 0),
+      links: Object.values(linksByType).reduce((a, b) => a + b, 0),
+      reports: one('SELECT COUNT(*) FROM reports'),
+      annotations: one('SELECT COUNT(*) FROM annotations'),
+      charts: one('SELECT COUNT(*) FROM charts'),
+      audit: one('SELECT COUNT(*) FROM audit'),
+      entitiesByType,
+      linksByType,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Writes
+
+  async writeBatch(batch: WriteBatch, ctx: WriteContext): Promise<WriteResult> {
+    const reports = (batch.reports ?? []).map((r, i) => parseOr(reportInputSchema, r, ['reports', i]));
+    const entities = (batch.entities ?? []).map((e, i) => parseOr(entityInputSchema, e, ['entities', i]));
+    const links = (batch.links ?? []).map((l, i) => parseOr(linkInputSchema, l, ['links', i]));
+    const importId = ctx.importId ?? null;
+    return this.tx(() => {
+      const now = new Date().toISOString();
+      let changed = false;
+      const res: WriteResult = {
+        reports: counts0(),
+        entities: counts0(),
+        links: counts0(),
+        entityIds: [],
+        linkIds: [],
+        reportIds: [],
+        dataVersion: 0,
+      };
+
+      // --- reports: immutable once written; the same ref with other content is a conflict.
+      const refs = new Map<string, { id: number; bit: number }>();
+      const getReport = this.st(`SELECT ${REPORT_COLS}, r.grade_bit FROM reports r WHERE r.ref = ?`);
+      const insReport = this.st(
+        `INSERT INTO reports (ref, date, author, text, source, intel, handling, conditions, review_date, grade_bit, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      reports.forEach((r, i) => {
+        const conditions = r.handling === 'C' ? (r.conditions ?? null) : (r.conditions ?? null);
+        const ex = getReport.get(r.ref) as (ReportRow & { grade_bit: number }) | undefined;
+        if (ex) {
+          const same =
+            ex.date === r.date &&
+            ex.author === r.author &&
+            ex.text === r.text &&
+            ex.source === r.source &&
+            ex.intel === r.intel &&
+            ex.handling === r.handling &&
+            ex.conditions === conditions &&
+            ex.review_date === (r.reviewDate ?? null);
+          if (!same) {
+            throw new StoreError(
+              'conflict',
+              `reports[${i}]: report ${r.ref} already exists with different content; reports cannot be changed once recorded`,
+              ['reports', i, 'ref'],
+            );
+          }
+          res.reports.unchanged++;
+          refs.set(r.ref, { id: ex.id, bit: ex.grade_bit });
+          res.reportIds.push(reportId(ex.id));
+          return;
+        }
+        const bit = gradeBit(r.source, r.intel);
+        const id = Number(
+          insReport.run(
+            r.ref,
+            r.date,
+            r.author,
+            r.text,
+            r.source,
+            r.intel,
+            r.handling,
+            conditions,
+            r.reviewDate ?? null,
+            bit,
+            now,
+          ).lastInsertRowid,
+        );
+        changed = true;
+        res.reports.created++;
+        refs.set(r.ref, { id, bit });
+        res.reportIds.push(reportId(id));
+      });
+      const reportByRef = this.st('SELECT id, grade_bit AS bit FROM reports WHERE ref = ?');
+      const resolveReports = (list: string[], at: (string | number)[]): { id: number; bit: number }[] =>
+        list.map((ref, j) => {
+          let r = refs.get(ref);
+          if (!r) {
+            r = reportByRef.get(ref) as { id: number; bit: number } | undefined;
+            if (!r)
+              throw invalid(
+                [...at, 'reports', j],
+                `report ${JSON.stringify(ref)} does not exist; add it to the batch's reports`,
+              );
+            refs.set(ref, r);
+          }
+          return r;
+        });
+
+      // --- entities, by natural key.
+      const keyed = new Map<string, { id: number; type: EntityType }>();
+      const getEntity = this.st(
+        'SELECT id, label, properties, review_date FROM entities WHERE type = ? AND key = ?',
+      );
+      const getAliased = this.st(
+        `SELECT e.id, e.label, e.properties, e.review_date FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
+         WHERE a.type = ? AND a.key = ?`,
+      );
+      const insEntity = this.st(
+        `INSERT INTO entities (type, key, label, properties, search_text, review_date, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const updEntity = this.st(
+        'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',
+      );
+      const addEntityReport = this.st(
+        'INSERT OR IGNORE INTO entity_reports (entity_id, report_id) VALUES (?, ?)',
+      );
+      const addEntityImport = this.st(
+        'INSERT OR IGNORE INTO entity_imports (entity_id, import_id) VALUES (?, ?)',
+      );
+      const touchEntity = this.st('UPDATE entities SET updated_at = ? WHERE id = ?');
+      entities.forEach((e, i) => {
+        const label = normaliseName(e.label);
+        const key = e.key ? nfcKey(e.key) : naturalKey(e.type, label, e.properties);
+        if (!key) throw invalid(['entities', i, 'key'], 'the natural key is empty');
+        const rs = resolveReports(e.reports, ['entities', i]);
+        const ex = (getEntity.get(e.type, key) ?? getAliased.get(e.type, key)) as
+          { id: number; label: string; properties: string; review_date: string | null } | undefined;
+        let id: number;
+        let status: keyof UpsertCounts;
+        if (!ex) {
+          const props = JSON.stringify(e.properties);
+          id = Number(
+            insEntity.run(e.type, key, label, props, searchText(e.properties), e.reviewDate ?? null, now, now)
+              .lastInsertRowid,
+          );
+          status = 'created';
+        } else {
+          id = ex.id;
+          status = 'unchanged';
+          const hasProps = Object.keys(e.properties).length > 0;
+          const merged: Properties = hasProps ? { ...parseProps(ex.properties), ...e.properties } : {};
+          const props = hasProps ? JSON.stringify(merged) : ex.properties;
+          const review = e.reviewDate ?? ex.review_date;
+          if (label !== ex.label || props !== ex.properties || review !== ex.review_date) {
+            updEntity.run(
+              label,
+              props,
+              searchText(hasProps ? merged : parseProps(ex.properties)),
+              review,
+              now,
+              id,
+            );
+            status = 'updated';
+          }
+        }
+        let joined = false;
+        for (const r of rs) if (addEntityReport.run(id, r.id).changes > 0) joined = true;
+        if (importId !== null && addEntityImport.run(id, importId).changes > 0) joined = true;
+        if (joined && status === 'unchanged') {
+          touchEntity.run(now, id);
+          status = 'updated';
+        }
+        if (status !== 'unchanged') changed = true;
+        res.entities[status]++;
+        res.entityIds.push(entityId(id));
+        keyed.set(`${e.type}\u0000${key}`, { id, type: e.type });
+      });
+
+      // --- links, by (type, from, to); undirected ones with their ends in canonical order.
+      const entityTypeById = this.st('SELECT type FROM entities WHERE id = ?').pluck();
+      const idByKey = this.st('SELECT id FROM entities WHERE type = ? AND key = ?').pluck();
+      const idByAlias = this.st('SELECT entity_id FROM entity_aliases WHERE type = ? AND key = ?').pluck();
+      const endpoint = (
+        ref: { id: string } | { type: EntityType; key: string },
+        at: (string | number)[],
+      ): { id: number; type: EntityType } => {
+        if ('id' in ref) {
+          const n = parseId(ref.id, 'e');
+          const type = n === null ? undefined : (entityTypeById.get(n) as EntityType | undefined);
+          if (n === null || !type) throw invalid(at, `entity ${JSON.stringify(ref.id)} does not exist`);
+          return { id: n, type };
+        }
+        const key = nfcKey(ref.key);
+        const cacheKey = `${ref.type}\u0000${key}`;
+        const hit = keyed.get(cacheKey);
+        if (hit) return hit;
+        let id = (idByKey.get(ref.type, key) ?? idByAlias.get(ref.type, key)) as number | undefined;
+        if (id === undefined) {
+          // Keys typed as they appear in a source (07700 900123) normalise to the stored form (+447700900123).
+          const nk = naturalKey(ref.type, key, {});
+          if (nk !== key)
+            id = (idByKey.get(ref.type, nk) ?? idByAlias.get(ref.type, nk)) as number | undefined;
+        }
+        if (id === undefined) {
+          throw invalid(
+            at,
+            `no ${ref.type} with key ${JSON.stringify(ref.key)}; add it to the batch's entities first`,
+          );
+        }
+        const found = { id, type: ref.type };
+        keyed.set(cacheKey, found);
+        return found;
+      };
+      const insLink = this.st(
+        `INSERT INTO links (type, from_id, to_id, directed, weight, first_seen, last_seen, first_ms, last_ms, properties, grades, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (from_id, type, to_id) DO NOTHING RETURNING id`,
+      ).pluck();
+      const getLink = this.st(
+        `SELECT id, weight, first_seen, last_seen, first_ms, last_ms, properties, grades FROM links
+         WHERE from_id = ? AND type = ? AND to_id = ?`,
+      );
+      const updLink = this.st(
+        `UPDATE links SET weight = ?, first_seen = ?, last_seen = ?, first_ms = ?, last_ms = ?, properties = ?,
+           grades = ?, updated_at = ? WHERE id = ?`,
+      );
+      const addLinkReport = this.st('INSERT OR IGNORE INTO link_reports (link_id, report_id) VALUES (?, ?)');
+      const addLinkImport = this.st('INSERT OR IGNORE INTO link_imports (link_id, import_id) VALUES (?, ?)');
+      const touchLink = this.st('UPDATE links SET updated_at = ? WHERE id = ?');
+      links.forEach((l, i) => {
+        const rule = LINK_RULES[l.type];
+        let from = endpoint(l.from, ['links', i, 'from']);
+        let to = endpoint(l.to, ['links', i, 'to']);
+        if (from.id === to.id) {
+          throw invalid(
+            ['links', i, 'to'],
+            `a ${l.type} link cannot join entity ${entityId(from.id)} to itself`,
+          );
+        }
+        if (!rule.from.includes(from.type) || !rule.to.includes(to.type)) {
+          const bad = !rule.from.includes(from.type) ? 'from' : 'to';
+          throw invalid(
+            ['links', i, bad],
+            `${l.type} (${rule.description}) joins ${rule.from.join('/')} to ${rule.to.join('/')}; ` +
+              `this link joins a ${from.type} to a ${to.type}`,
+          );
+        }
+        if (!rule.directed && from.id > to.id) [from, to] = [to, from];
+        if (l.firstSeen && l.lastSeen && dateMs(l.firstSeen) > dateMs(l.lastSeen, true)) {
+          throw invalid(
+            ['links', i, 'lastSeen'],
+            `lastSeen ${l.lastSeen} is before firstSeen ${l.firstSeen}`,
+          );
+        }
+        const rs = resolveReports(l.reports, ['links', i]);
+        let mask = 0;
+        for (const r of rs) mask |= r.bit;
+        const s = seen(l.firstSeen, l.lastSeen);
+        const props = JSON.stringify(l.properties);
+        const newId = insLink.get(
+          l.type,
+          from.id,
+          to.id,
+          rule.directed ? 1 : 0,
+          l.weight,
+          s.first,
+          s.last,
+          s.firstMs,
+          s.lastMs,
+          props,
+          mask,
+          now,
+          now,
+        ) as number | undefined;
+        let id: number;
+        let status: keyof UpsertCounts;
+        if (newId !== undefined) {
+          id = newId;
+          status = 'created';
+          for (const r of rs) addLinkReport.run(id, r.id);
+          if (importId !== null) addLinkImport.run(id, importId);
+        } else {
+          const ex = getLink.get(from.id, l.type, to.id) as {
+            id: number;
+            weight: number;
+            first_seen: string | null;
+            last_seen: string | null;
+            first_ms: number | null;
+            last_ms: number | null;
+            properties: string;
+            grades: number;
+          };
+          id = ex.id;
+          status = 'unchanged';
+          // Combine: the larger weight, seen dates widened, properties merged, gradings united.
+          const weight = Math.max(ex.weight, l.weight);
+          let first = ex.first_seen;
+          let firstMs = ex.first_ms;
+          if (s.firstMs !== null && (firstMs === null || s.firstMs < firstMs))
+            [first, firstMs] = [s.first, s.firstMs];
+          let last = ex.last_seen;
+          let lastMs = ex.last_ms;
+          if (s.lastMs !== null && (lastMs === null || s.lastMs > lastMs))
+            [last, lastMs] = [s.last, s.lastMs];
+          const hasProps = Object.keys(l.properties).length > 0;
+          const p = hasProps
+            ? JSON.stringify({ ...parseProps(ex.properties), ...l.properties })
+            : ex.properties;
+          const grades = ex.grades | mask;
+          if (
+            weight !== ex.weight ||
+            first !== ex.first_seen ||
+            last !== ex.last_seen ||
+            p !== ex.properties ||
+            grades !== ex.grades
+          ) {
+            updLink.run(weight, first, last, firstMs, lastMs, p, grades, now, id);
+            status = 'updated';
+          }
+          let joined = false;
+          for (const r of rs) if (addLinkReport.run(id, r.id).changes > 0) joined = true;
+          if (importId !== null && addLinkImport.run(id, importId).changes > 0) joined = true;
+          if (joined && status === 'unchanged') {
+            touchLink.run(now, id);
+            status = 'updated';
+          }
+        }
+        if (status !== 'unchanged') changed = true;
+        res.links[status]++;
+        res.linkIds.push(linkId(id));
+      });
+
+      res.dataVersion = changed
+        ? this.bump()
+        : (this.st("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number);
+      return res;
+    });
+  }
+
+  private reportIdsFor(refs: string[], at: (string | number)[]): number[] {
+    const byRef = this.st('SELECT id FROM reports WHERE ref = ?').pluck();
+    return refs.map((ref, j) => {
+      const id = byRef.get(ref) as number | undefined;
+      if (id === undefined) throw invalid([...at, j], `report ${JSON.stringify(ref)} does not exist`);
+      return id;
+    });
+  }
+
+  private entityRowId(id: string): number {
+    const n = parseId(id, 'e');
+    if (n === null || !this.st('SELECT 1 FROM entities WHERE id = ?').get(n)) {
+      throw new StoreError('not_found', `entity ${JSON.stringify(id)} does not exist`, ['id']);
+    }
+    return n;
+  }
+
+  private linkRowId(id: string): number {
+    const n = parseId(id, 'l');
+    if (n === null || !this.st('SELECT 1 FROM links WHERE id = ?').get(n)) {
+      throw new StoreError('not_found', `link ${JSON.stringify(id)} does not exist`, ['id']);
+    }
+    return n;
+  }
+
+  async updateEntity(id: string, patch: EntityPatch, _ctx: WriteContext): Promise<EntityDetail> {
+    const p = parseOr(entityPatchSchema, patch, []);
+    this.tx(() => {
+      const n = this.entityRowId(id);
+      const row = this.st('SELECT label, properties, review_date FROM entities WHERE id = ?').get(n) as {
+        label: string;
+        properties: string;
+        review_date: string | null;
+      };
+      const label = p.label !== undefined ? normaliseName(p.label) : row.label;
+      const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.properties;
+      const review = p.reviewDate !== undefined ? p.reviewDate : row.review_date;
+      const add = this.reportIdsFor(p.addReports ?? [], ['addReports']);
+      const remove = this.reportIdsFor(p.removeReports ?? [], ['removeReports']);
+      let changed = label !== row.label || props !== row.properties || review !== row.review_date;
+      for (const r of add)
+        if (this.st('INSERT OR IGNORE INTO entity_reports VALUES (?, ?)').run(n, r).changes) changed = true;
+      for (const r of remove)
+        if (this.st('DELETE FROM entity_reports WHERE entity_id = ? AND report_id = ?').run(n, r).changes)
+          changed = true;
+      if (!changed) return;
+      this.st(
+        'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',
+      ).run(label, props, searchText(parseProps(props)), review, new Date().toISOString(), n);
+      this.bump();
+    });
+    return (await this.getEntity(id))!;
+  }
+
+  async updateLink(id: string, patch: LinkPatch, _ctx: WriteContext): Promise<LinkDetail> {
+    const p = parseOr(linkPatchSchema, patch, []);
+    this.tx(() => {
+      const n = this.linkRowId(id);
+      const row = this.st('SELECT weight, first_seen, last_seen, properties FROM links WHERE id = ?').get(
+        n,
+      ) as {
+        weight: number;
+        first_seen: string | null;
+        last_seen: string | null;
+        properties: string;
+      };
+      const weight = p.weight ?? row.weight;
+      const first = p.firstSeen !== undefined ? p.firstSeen : row.first_seen;
+      const last = p.lastSeen !== undefined ? p.lastSeen : row.last_seen;
+      if (first && last && dateMs(first) > dateMs(last, true)) {
+        throw invalid(['lastSeen'], `lastSeen ${last} is before firstSeen ${first}`);
+      }
+      const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.properties;
+      const add = this.reportIdsFor(p.addReports ?? [], ['addReports']);
+      const remove = this.reportIdsFor(p.removeReports ?? [], ['removeReports']);
+      let changed =
+        weight !== row.weight ||
+        first !== row.first_seen ||
+        last !== row.last_seen ||
+        props !== row.properties;
+      for (const r of add)
+        if (this.st('INSERT OR IGNORE INTO link_reports VALUES (?, ?)').run(n, r).changes) changed = true;
+      for (const r of remove)
+        if (this.st('DELETE FROM link_reports WHERE link_id = ? AND report_id = ?').run(n, r).changes)
+          changed = true;
+      if (!changed) return;
+      const s = seen(first, last);
+      this.st(
+        `UPDATE links SET weight = ?, first_seen = ?, last_seen = ?, first_ms = ?, last_ms = ?, properties = ?,
+           updated_at = ? WHERE id = ?`,
+      ).run(weight, s.first, s.last, s.firstMs, s.lastMs, props, new Date().toISOString(), n);
+      recomputeGrades(this.db, n);
+      this.bump();
+    });
+    return (await this.getLink(id))!;
+  }
+
+  async deleteEntity(id: string, _ctx: WriteContext): Promise<void> {
+    this.tx(() => {
+      const n = this.entityRowId(id);
+      this.st('DELETE FROM entities WHERE id = ?').run(n);
+      this.bump();
+    });
+  }
+
+  async deleteLink(id: string, _ctx: WriteContext): Promise<void> {
+    this.tx(() => {
+      const n = this.linkRowId(id);
+      this.st('DELETE FROM links WHERE id = ?').run(n);
+      this.bump();
+    });
+  }
+
+  async deleteReport(id: string, _ctx: WriteContext): Promise<{ entities: string[]; links: string[] }> {
+    return this.tx(() => {
+      const rid = this.reportRowId(id);
+      if (rid === null)
+        throw new StoreError('not_found', `report ${JSON.stringify(id)} does not exist`, ['id']);
+      // What rests on this report alone goes with it; links of a removed entity go too.
+      const soleLinks = this.st(
+        `SELECT lr.link_id FROM link_reports lr WHERE lr.report_id = ?
+           AND NOT EXISTS (SELECT 1 FROM link_reports o WHERE o.link_id = lr.link_id AND o.report_id <> lr.report_id)`,
+      )
+        .pluck()
+        .all(rid) as number[];
+      const soleEntities = this.st(
+        `SELECT er.entity_id FROM entity_reports er WHERE er.report_id = ?
+           AND NOT EXISTS (SELECT 1 FROM entity_reports o WHERE o.entity_id = er.entity_id AND o.report_id <> er.report_id)`,
+      )
+        .pluck()
+        .all(rid) as number[];
+      const otherLinks = this.st(
+        'SELECT id FROM links WHERE from_id IN (SELECT value FROM json_each(?)) OR to_id IN (SELECT value FROM json_each(?))',
+      )
+        .pluck()
+        .all(JSON.stringify(soleEntities), JSON.stringify(soleEntities)) as number[];
+      const removedLinks = [...new Set([...soleLinks, ...otherLinks])].sort((a, b) => a - b);
+      const affected = this.st('SELECT link_id FROM link_reports WHERE report_id = ?')
+        .pluck()
+        .all(rid) as number[];
+      this.st('DELETE FROM links WHERE id IN (SELECT value FROM json_each(?))').run(
+        JSON.stringify(removedLinks),
+      );
+      this.st('DELETE FROM entities WHERE id IN (SELECT value FROM json_each(?))').run(
+        JSON.stringify(soleEntities),
+      );
+      this.st('DELETE FROM reports WHERE id = ?').run(rid);
+      const gone = new Set(removedLinks);
+      for (const l of affected) if (!gone.has(l)) recomputeGrades(this.db, l);
+      this.bump();
+      return { entities: soleEntities.sort((a, b) => a - b).map(entityId), links: removedLinks.map(linkId) };
+    });
+  }
+
+  private reportRowId(idOrRef: string): number | null {
+    const n = parseId(idOrRef, 'r');
+    if (n !== null) {
+      const hit = this.st('SELECT id FROM reports WHERE id = ?').pluck().get(n) as number | undefined;
+      if (hit !== undefined) return hit;
+    }
+    return (
+      (this.st('SELECT id FROM reports WHERE ref = ?').pluck().get(idOrRef) as number | undefined) ?? null
+    );
+  }
+
+  async merge(keepId: string, dropId: string, ctx: WriteContext): Promise<MergeRecord> {
+    const id = this.tx(() => {
+      if (keepId === dropId) {
+        throw new StoreError('conflict', `cannot merge entity ${JSON.stringify(keepId)} with itself`, [
+          'dropId',
+        ]);
+      }
+      const keep = parseId(keepId, 'e');
+      const drop = parseId(dropId, 'e');
+      if (keep === null)
+        throw new StoreError('not_found', `entity ${JSON.stringify(keepId)} does not exist`, ['keepId']);
+      if (drop === null)
+        throw new StoreError('not_found', `entity ${JSON.stringify(dropId)} does not exist`, ['dropId']);
+      const mid = mergeEntities(this.db, keep, drop, ctx.actor, new Date().toISOString());
+      this.bump();
+      return mid;
+    });
+    return this.mergeRecord(id)!;
+  }
+
+  private mergeRecord(id: number): MergeRecord | null {
+    const r = this.st('SELECT id, kept_id, merged_id, actor, at, undone FROM merges WHERE id = ?').get(id) as
+      | { id: number; kept_id: number; merged_id: number; actor: string; at: string; undone: number }
+      | undefined;
+    return r
+      ? {
+          id: String(r.id),
+          keptId: entityId(r.kept_id),
+          mergedId: entityId(r.merged_id),
+          actor: r.actor,
+          at: r.at,
+          undone: r.undone === 1,
+        }
+      : null;
+  }
+
+  async unmerge(mergeId: string, _ctx: WriteContext): Promise<void> {
+    this.tx(() => {
+      const n = parsePlainId(mergeId);
+      if (n === null)
+        throw new StoreError('not_found', `merge ${JSON.stringify(mergeId)} does not exist`, ['mergeId']);
+      unmergeEntities(this.db, n);
+      this.bump();
+    });
+  }
+
+  async listMerges(opts: ListOptions = {}): Promise<Page<MergeRecord>> {
+    const { offset, limit } = this.page(opts);
+    const ids = this.st('SELECT id FROM merges ORDER BY id DESC LIMIT ? OFFSET ?')
+      .pluck()
+      .all(limit, offset) as number[];
+    const total = this.st('SELECT COUNT(*) FROM merges').pluck().get() as number;
+    return { items: ids.map((i) => this.mergeRecord(i)!), total, offset, limit };
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Reads
+
+  private page(opts: ListOptions): { offset: number; limit: number } {
+    const o = parseOr(listOptionsSchema, { offset: opts.offset, limit: opts.limit }, []);
+    return { offset: o.offset ?? 0, limit: o.limit ?? DEFAULT_PAGE };
+  }
+
+  async getEntity(id: string): Promise<EntityDetail | null> {
+    const n = parseId(id, 'e');
+    if (n === null) return null;
+    const row = this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id = ?`).get(n) as
+      EntityRow | undefined;
+    if (!row) return null;
+    const reports = (
+      this.st(
+        `SELECT ${REPORT_COLS} FROM entity_reports er JOIN reports r ON r.id = er.report_id WHERE er.entity_id = ? ORDER BY r.id`,
+      ).all(n) as ReportRow[]
+    ).map(toReport);
+    const aliases = this.st('SELECT key FROM entity_aliases WHERE entity_id = ? ORDER BY key')
+      .pluck()
+      .all(n) as string[];
+    return { ...toEntity(row), reports, aliases };
+  }
+
+  async getEntities(ids: string[]): Promise<Entity[]> {
+    const nums = ids.map((i) => parseId(i, 'e')).filter((n): n is number => n !== null);
+    const rows = this.st(
+      `SELECT ${ENTITY_COLS} FROM entities e WHERE e.id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(nums)) as EntityRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    // In the order asked for; unknown ids are left out.
+    return nums.filter((n) => byId.has(n)).map((n) => toEntity(byId.get(n)!));
+  }
+
+  async findEntity(type: EntityType, key: string): Promise<Entity | null> {
+    const k = nfcKey(key);
+    let row = this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.type = ? AND e.key = ?`).get(type, k) as
+      EntityRow | undefined;
+    row ??= this.st(
+      `SELECT ${ENTITY_COLS} FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE a.type = ? AND a.key = ?`,
+    ).get(type, k) as EntityRow | undefined;
+    return row ? toEntity(row) : null;
+  }
+
+  async listEntities(opts: ListOptions & { type?: EntityType } = {}): Promise<Page<Entity>> {
+    const { offset, limit } = this.page(opts);
+    const t = typeCondition('e.type', opts.type ? [opts.type] : undefined);
+    const items = (
+      this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE ${t.sql} ORDER BY e.id LIMIT ? OFFSET ?`).all(
+        ...t.params,
+        limit,
+        offset,
+      ) as EntityRow[]
+    ).map(toEntity);
+    const total = this.st(`SELECT COUNT(*) FROM entities e WHERE ${t.sql}`)
+      .pluck()
+      .get(...t.params) as number;
+    return { items, total, offset, limit };
+  }
+
+  async getLink(id: string): Promise<LinkDetail | null> {
+    const n = parseId(id, 'l');
+    if (n === null) return null;
+    const row = this.st(`SELECT ${LINK_COLS} FROM links l WHERE l.id = ?`).get(n) as LinkRow | undefined;
+    if (!row) return null;
+    const reports = (
+      this.st(
+        `SELECT ${REPORT_COLS} FROM link_reports lr JOIN reports r ON r.id = lr.report_id WHERE lr.link_id = ? ORDER BY r.id`,
+      ).all(n) as ReportRow[]
+    ).map(toReport);
+    return { ...toLink(row), reports };
+  }
+
+  async listLinks(opts: ListOptions & { type?: LinkType; entityId?: string } = {}): Promise<Page<Link>> {
+    const { offset, limit } = this.page(opts);
+    const conds: string[] = [];
+    const params: Param[] = [];
+    if (opts.type) {
+      conds.push('l.type = ?');
+      params.push(opts.type);
+    }
+    if (opts.entityId !== undefined) {
+      const n = parseId(opts.entityId, 'e') ?? -1;
+      conds.push(
+        'l.id IN (SELECT id FROM links WHERE from_id = ? UNION SELECT id FROM links WHERE to_id = ?)',
+      );
+      params.push(n, n);
+    }
+    const where = conds.length ? conds.join(' AND ') : '1';
+    const items = (
+      this.st(`SELECT ${LINK_COLS} FROM links l WHERE ${where} ORDER BY l.id LIMIT ? OFFSET ?`).all(
+        ...params,
+        limit,
+        offset,
+      ) as LinkRow[]
+    ).map(toLink);
+    const total = this.st(`SELECT COUNT(*) FROM links l WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { items, total, offset, limit };
+  }
+
+  async getReport(idOrRef: string): Promise<Report | null> {
+    const n = this.reportRowId(idOrRef);
+    if (n === null) return null;
+    return toReport(this.st(`SELECT ${REPORT_COLS} FROM reports r WHERE r.id = ?`).get(n) as ReportRow);
+  }
+
+  async listReports(opts: ListOptions & { dueBefore?: string } = {}): Promise<Page<Report>> {
+    const { offset, limit } = this.page(opts);
+    const where = opts.dueBefore ? 'r.review_date IS NOT NULL AND r.review_date < ?' : '1';
+    const params = opts.dueBefore ? [opts.dueBefore] : [];
+    const items = (
+      this.st(`SELECT ${REPORT_COLS} FROM reports r WHERE ${where} ORDER BY r.id LIMIT ? OFFSET ?`).all(
+        ...params,
+        limit,
+        offset,
+      ) as ReportRow[]
+    ).map(toReport);
+    const total = this.st(`SELECT COUNT(*) FROM reports r WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { items, total, offset, limit };
+  }
+
+  async search(query: string, opts: { types?: EntityType[]; limit?: number } = {}): Promise<SearchHit[]> {
+    if (typeof query !== 'string') throw invalid(['query'], 'search text must be a string');
+    const match = ftsMatch(query);
+    if (!match) return [];
+    const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
+    const t = typeCondition('e.type', opts.types);
+    const rows = this.st(
+      `SELECT ${ENTITY_COLS}, bm25(entities_fts, 10.0, 5.0, 1.0) AS rank
+       FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
+       WHERE entities_fts MATCH ? AND ${t.sql} ORDER BY rank LIMIT ?`,
+    ).all(match, ...t.params, limit) as (EntityRow & { rank: number })[];
+    return rows.map((r) => ({ entity: toEntity(r), score: -r.rank }));
+  }
+
+  /** Statement listing each link of a node that passes the filter, with the entity at the other end. */
+  private neighbourQuery(filter: ViewFilter, otherTypes: readonly string[] | undefined) {
+    const lc = linkCondition(filter);
+    const tc = typeCondition('e.type', otherTypes);
+    const sql = `SELECT ${LINK_COLS}, l.to_id AS other FROM links l JOIN entities e ON e.id = l.to_id
+        WHERE l.from_id = ? AND ${lc.sql} AND ${tc.sql}
+      UNION ALL
+      SELECT ${LINK_COLS}, l.from_id AS other FROM links l JOIN entities e ON e.id = l.from_id
+        WHERE l.to_id = ? AND ${lc.sql} AND ${tc.sql}`;
+    const stmt = this.st(sql);
+    const params = [...lc.params, ...tc.params];
+    return (node: number) => stmt.all(node, ...params, node, ...params) as (LinkRow & { other: number })[];
+  }
+
+  private entitiesByIds(ids: Iterable<number>): Entity[] {
+    return (
+      this.st(
+        `SELECT ${ENTITY_COLS} FROM entities e WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
+      ).all(JSON.stringify([...ids])) as EntityRow[]
+    ).map(toEntity);
+  }
+
+  async neighbourhood(seedIds: string[], opts: NeighbourhoodOptions): Promise<Subgraph> {
+    const hops = opts.hops;
+    if (!Number.isInteger(hops) || hops < 1 || hops > 4) throw invalid(['hops'], 'hops must be 1, 2, 3 or 4');
+    const filter = checkFilter(opts.filter);
+    const limit = opts.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1)
+      throw invalid(['limit'], 'limit must be a whole number above 0');
+    let types: string[] | undefined = opts.entityTypes ?? filter.entityTypes;
+    if (opts.entityTypes && filter.entityTypes)
+      types = opts.entityTypes.filter((t) => filter.entityTypes!.includes(t));
+    const seeds = seedIds.map((s, i) => {
+      const n = parseId(s, 'e');
+      if (n === null || !this.st('SELECT 1 FROM entities WHERE id = ?').get(n)) {
+        throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
+      }
+      return n;
+    });
+    const read = this.db.transaction(() => {
+      const dataVersion = this.st("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number;
+      const neighbours = this.neighbourQuery(filter, types);
+      const nodes = new Set<number>(seeds);
+      const links = new Map<number, LinkRow>();
+      let truncated = false;
+      let frontier = [...nodes];
+      for (let h = 0; h < hops && frontier.length > 0; h++) {
+        const next: number[] = [];
+        for (const u of frontier) {
+          for (const r of neighbours(u)) {
+            if (!nodes.has(r.other)) {
+              if (nodes.size >= limit) {
+                truncated = true;
+                continue;
+              }
+              nodes.add(r.other);
+              next.push(r.other);
+            }
+            links.set(r.id, r);
+          }
+        }
+        frontier = next;
+      }
+      // Links among the outermost ring, so the result is the whole graph induced on its nodes.
+      for (const u of frontier) for (const r of neighbours(u)) if (nodes.has(r.other)) links.set(r.id, r);
+      return {
+        dataVersion,
+        nodes: this.entitiesByIds(nodes),
+        links: [...links.values()].sort((a, b) => a.id - b.id).map(toLink),
+        truncated,
+      };
+    });
+    return read();
+  }
+
+  async shortestPaths(fromId: string, toId: string, opts: PathOptions = {}): Promise<PathResult[]> {
+    const filter = checkFilter(opts.filter);
+    const maxHops = opts.maxHops ?? 6;
+    const limit = opts.limit ?? 10;
+    if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 12)
+      throw invalid(['maxHops'], 'maxHops must be a whole number from 1 to 12');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw invalid(['limit'], 'limit must be a whole number from 1 to 1000');
+    const a = this.entityRowId(fromId);
+    const b = this.entityRowId(toId);
+    const neighbours = this.neighbourQuery(filter, filter.entityTypes);
+    const steps = (n: number): Step[] => neighbours(n).map((r) => ({ other: r.other, link: r.id }));
+    return this.db.transaction(() =>
+      allShortestPaths(a, b, steps, { maxHops, limit }).map((p) => toPathResult(p, entityId, linkId)),
+    )();
+  }
+
+  /**
+   * The graph a view is built from, in one streaming pass over the links. Nodes: the ends of every link
+   * that passes; when the filter restricts only entity types (or nothing), entities without links too.
+   */
+  async subgraph(filterIn: ViewFilter, opts: { limit?: number } = {}): Promise<Subgraph> {
+    const filter = checkFilter(filterIn);
+    const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
+    const lc = linkCondition(filter);
+    const types = filter.entityTypes;
+    const read = this.db.transaction(() => {
+      const dataVersion = this.st("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number;
+      const links: Link[] = [];
+      const nodeIds = new Set<number>();
+      let truncated = false;
+      const join = types
+        ? `JOIN entities ef ON ef.id = l.from_id JOIN entities et ON et.id = l.to_id
+           WHERE ef.type IN (${types.map(() => '?').join(',')}) AND et.type IN (${types.map(() => '?').join(',')}) AND`
+        : 'WHERE';
+      const stmt = this.st(`SELECT ${LINK_COLS} FROM links l ${join} ${lc.sql} ORDER BY l.id`);
+      const params = types ? [...types, ...types, ...lc.params] : lc.params;
+      for (const r of stmt.iterate(...params) as IterableIterator<LinkRow>) {
+        if (links.length >= limit) {
+          truncated = true;
+          break;
+        }
+        links.push(toLink(r));
+        nodeIds.add(r.from_id);
+        nodeIds.add(r.to_id);
+      }
+      const nodes: Entity[] = [];
+      const all = !filtersLinks(filter) && !truncated;
+      const tc = typeCondition('e.type', types);
+      for (const r of this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE ${tc.sql} ORDER BY e.id`).iterate(
+        ...tc.params,
+      ) as IterableIterator<EntityRow>) {
+        if (all || nodeIds.has(r.id)) nodes.push(toEntity(r));
+      }
+      return { dataVersion, nodes, links, truncated };
+    });
+    return read();
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Annotations, charts, users, audit
+
+  private toAnnotation(r: {
+    id: number;
+    target_kind: string;
+    target_id: string;
+    text: string;
+    tags: string;
+    target_flag: number;
+    author: string;
+    created_at: string;
+    updated_at: string;
+  }): Annotation {
+    return {
+      id: String(r.id),
+      target: { kind: r.target_kind as Annotation['target']['kind'], id: r.target_id },
+      text: r.text,
+      tags: JSON.parse(r.tags) as string[],
+      targetFlag: r.target_flag === 1,
+      author: r.author,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  private annotationRow(n: number) {
+    return this.st('SELECT * FROM annotations WHERE id = ?').get(n) as
+      Parameters<SqliteGraphStore['toAnnotation']>[0] | undefined;
+  }
+
+  async createAnnotation(input: AnnotationInput, ctx: WriteContext): Promise<Annotation> {
+    const a = parseOr(annotationInputSchema, input, []);
+    const n = this.tx(() => {
+      const now = new Date().toISOString();
+      const id = Number(
+        this.st(
+          `INSERT INTO annotations (target_kind, target_id, text, tags, target_flag, author, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          a.target.kind,
+          a.target.id,
+          a.text,
+          JSON.stringify(a.tags),
+          a.target_flag ? 1 : 0,
+          ctx.actor,
+          now,
+          now,
+        ).lastInsertRowid,
+      );
+      this.bump();
+      return id;
+    });
+    return this.toAnnotation(this.annotationRow(n)!);
+  }
+
+  async updateAnnotation(
+    id: string,
+    input: Partial<AnnotationInput>,
+    _ctx: WriteContext,
+  ): Promise<Annotation> {
+    const a = parseOr(annotationInputSchema.partial(), input, []);
+    const n = parsePlainId(id);
+    this.tx(() => {
+      const row = n === null ? undefined : this.annotationRow(n);
+      if (!row) throw new StoreError('not_found', `annotation ${JSON.stringify(id)} does not exist`, ['id']);
+      this.st(
+        `UPDATE annotations SET target_kind = ?, target_id = ?, text = ?, tags = ?, target_flag = ?, updated_at = ?
+         WHERE id = ?`,
+      ).run(
+        a.target?.kind ?? row.target_kind,
+        a.target?.id ?? row.target_id,
+        a.text ?? row.text,
+        a.tags ? JSON.stringify(a.tags) : row.tags,
+        a.target_flag === undefined ? row.target_flag : a.target_flag ? 1 : 0,
+        new Date().toISOString(),
+        n,
+      );
+      this.bump();
+    });
+    return this.toAnnotation(this.annotationRow(n!)!);
+  }
+
+  async deleteAnnotation(id: string, _ctx: WriteContext): Promise<void> {
+    const n = parsePlainId(id);
+    this.tx(() => {
+      if (n === null || this.st('DELETE FROM annotations WHERE id = ?').run(n).changes === 0) {
+        throw new StoreError('not_found', `annotation ${JSON.stringify(id)} does not exist`, ['id']);
+      }
+      this.bump();
+    });
+  }
+
+  async listAnnotations(
+    target?: { kind: string; id: string },
+    opts: ListOptions = {},
+  ): Promise<Page<Annotation>> {
+    const { offset, limit } = this.page(opts);
+    const where = target ? 'target_kind = ? AND target_id = ?' : '1';
+    const params = target ? [target.kind, target.id] : [];
+    const rows = this.st(`SELECT * FROM annotations WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit,
+      offset,
+    ) as Parameters<SqliteGraphStore['toAnnotation']>[0][];
+    const total = this.st(`SELECT COUNT(*) FROM annotations WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { items: rows.map((r) => this.toAnnotation(r)), total, offset, limit };
+  }
+
+  private chartRow(n: number): Chart | null {
+    const r = this.st('SELECT * FROM charts WHERE id = ?').get(n) as
+      | { id: number; name: string; owner: string; state: string; created_at: string; updated_at: string }
+      | undefined;
+    return r
+      ? {
+          id: String(r.id),
+          name: r.name,
+          owner: r.owner,
+          state: JSON.parse(r.state) as Record<string, unknown>,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        }
+      : null;
+  }
+
+  async saveChart(input: ChartInput, ctx: WriteContext, id?: string): Promise<Chart> {
+    const c = parseOr(chartInputSchema, input, []);
+    const n = this.tx(() => {
+      const now = new Date().toISOString();
+      let n: number;
+      if (id !== undefined) {
+        const k = parsePlainId(id);
+        if (
+          k === null ||
+          this.st('UPDATE charts SET name = ?, state = ?, updated_at = ? WHERE id = ?').run(
+            c.name,
+            JSON.stringify(c.state),
+            now,
+            k,
+          ).changes === 0
+        ) {
+          throw new StoreError('not_found', `chart ${JSON.stringify(id)} does not exist`, ['id']);
+        }
+        n = k;
+      } else {
+        n = Number(
+          this.st(
+            'INSERT INTO charts (name, owner, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+          ).run(c.name, ctx.actor, JSON.stringify(c.state), now, now).lastInsertRowid,
+        );
+      }
+      this.bump();
+      return n;
+    });
+    return this.chartRow(n)!;
+  }
+
+  async getChart(id: string): Promise<Chart | null> {
+    const n = parsePlainId(id);
+    return n === null ? null : this.chartRow(n);
+  }
+
+  async listCharts(opts: ListOptions = {}): Promise<Page<Chart>> {
+    const { offset, limit } = this.page(opts);
+    const ids = this.st('SELECT id FROM charts ORDER BY id LIMIT ? OFFSET ?')
+      .pluck()
+      .all(limit, offset) as number[];
+    const total = this.st('SELECT COUNT(*) FROM charts').pluck().get() as number;
+    return { items: ids.map((i) => this.chartRow(i)!), total, offset, limit };
+  }
+
+  async deleteChart(id: string, _ctx: WriteContext): Promise<void> {
+    const n = parsePlainId(id);
+    this.tx(() => {
+      if (n === null || this.st('DELETE FROM charts WHERE id = ?').run(n).changes === 0) {
+        throw new StoreError('not_found', `chart ${JSON.stringify(id)} does not exist`, ['id']);
+      }
+      this.bump();
+    });
+  }
+
+  private userRow(where: string, v: Param): User | null {
+    const r = this.st(`SELECT * FROM users WHERE ${where}`).get(v) as
+      | { id: number; name: string; role: Role; password_hash: string; disabled: number; created_at: string }
+      | undefined;
+    return r
+      ? {
+          id: String(r.id),
+          name: r.name,
+          role: r.role,
+          passwordHash: r.password_hash,
+          disabled: r.disabled === 1,
+          createdAt: r.created_at,
+        }
+      : null;
+  }
+
+  async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
+    const u = parseOr(userInputSchema, user, []);
+    const n = this.tx(() => {
+      if (this.st('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
+        throw new StoreError('conflict', `a user named ${JSON.stringify(u.name)} already exists`, ['name']);
+      }
+      return Number(
+        this.st('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
+          u.name,
+          u.role,
+          u.passwordHash,
+          new Date().toISOString(),
+        ).lastInsertRowid,
+      );
+    });
+    return this.userRow('id = ?', n)!;
+  }
+
+  async updateUser(
+    id: string,
+    patch: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled'>>,
+  ): Promise<User> {
+    const p = parseOr(
+      userInputSchema
+        .pick({ role: true, passwordHash: true })
+        .partial()
+        .extend({ disabled: z.boolean().optional() }),
+      patch,
+      [],
+    );
+    const n = parsePlainId(id);
+    this.tx(() => {
+      const u = n === null ? null : this.userRow('id = ?', n);
+      if (!u) throw new StoreError('not_found', `user ${JSON.stringify(id)} does not exist`, ['id']);
+      this.st('UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE id = ?').run(
+        p.role ?? u.role,
+        p.passwordHash ?? u.passwordHash,
+        (p.disabled ?? u.disabled) ? 1 : 0,
+        n,
+      );
+    });
+    return this.userRow('id = ?', n)!;
+  }
+
+  async getUserByName(name: string): Promise<User | null> {
+    return this.userRow('name = ?', name);
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const n = parsePlainId(id);
+    return n === null ? null : this.userRow('id = ?', n);
+  }
+
+  async listUsers(opts: ListOptions = {}): Promise<Page<User>> {
+    const { offset, limit } = this.page(opts);
+    const ids = this.st('SELECT id FROM users ORDER BY id LIMIT ? OFFSET ?')
+      .pluck()
+      .all(limit, offset) as number[];
+    const total = this.st('SELECT COUNT(*) FROM users').pluck().get() as number;
+    return { items: ids.map((i) => this.userRow('id = ?', i)!), total, offset, limit };
+  }
+
+  async appendAudit(input: AuditInput): Promise<AuditEvent> {
+    const a = parseOr(auditInputSchema, input, []);
+    return this.tx(() => {
+      const last = this.st('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+        { seq: number; hash: string } | undefined;
+      const body: Omit<AuditEvent, 'hash'> = {
+        seq: (last?.seq ?? 0) + 1,
+        at: new Date().toISOString(),
+        actor: a.actor,
+        action: a.action,
+        route: a.route ?? null,
+        objectIds: a.objectIds ?? [],
+        outcome: a.outcome,
+        justification: a.justification ?? null,
+        recipient: a.recipient ?? null,
+        // Stored as JSON, so hash what JSON gives back.
+        details: a.details ? (JSON.parse(JSON.stringify(a.details)) as Record<string, unknown>) : null,
+        prevHash: last?.hash ?? GENESIS_HASH,
+      };
+      const event: AuditEvent = { ...body, hash: auditHash(body) };
+      this.st(
+        `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        event.seq,
+        event.at,
+        event.actor,
+        event.action,
+        event.route,
+        JSON.stringify(event.objectIds),
+        event.outcome,
+        event.justification,
+        event.recipient,
+        event.details ? JSON.stringify(event.details) : null,
+        event.prevHash,
+        event.hash,
+      );
+      return event;
+    });
+  }
+
+  async listAudit(q: AuditQuery = {}): Promise<Page<AuditEvent>> {
+    const { offset, limit } = this.page(q);
+    const conds: string[] = [];
+    const params: Param[] = [];
+    const add = (sql: string, v: Param | undefined) => {
+      if (v === undefined) return;
+      conds.push(sql);
+      params.push(v);
+    };
+    add('actor = ?', q.actor);
+    add('action = ?', q.action);
+    add('EXISTS (SELECT 1 FROM json_each(object_ids) WHERE value = ?)', q.objectId);
+    add('at >= ?', q.since);
+    add('at <= ?', q.until);
+    const where = conds.length ? conds.join(' AND ') : '1';
+    const rows = this.st(`SELECT * FROM audit WHERE ${where} ORDER BY seq LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit,
+      offset,
+    ) as {
+      seq: number;
+      at: string;
+      actor: string;
+      action: string;
+      route: string | null;
+      object_ids: string;
+      outcome: AuditEvent['outcome'];
+      justification: string | null;
+      recipient: string | null;
+      details: string | null;
+      prev_hash: string;
+      hash: string;
+    }[];
+    const total = this.st(`SELECT COUNT(*) FROM audit WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return {
+      items: rows.map((r) => ({
+        seq: r.seq,
+        at: r.at,
+        actor: r.actor,
+        action: r.action,
+        route: r.route,
+        objectIds: JSON.parse(r.object_ids) as string[],
+        outcome: r.outcome,
+        justification: r.justification,
+        recipient: r.recipient,
+        details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      })),
+      total,
+      offset,
+      limit,
+    };
+  }
+}
+
+/** Opens (creating if needed) and migrates a SQLite store at `path`. */
+export async function openSqliteStore(
+  path: string,
+  opts: SqliteStoreOptions = {},
+): Promise<SqliteGraphStore> {
+  const store = new SqliteGraphStore(path, opts);
+  try {
+    await store.init();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
