@@ -78,6 +78,8 @@ import {
   userInputSchema,
 } from '../sqlite/validate.ts';
 import { Executor, type Row, type Tx } from './executor.ts';
+import { Neo4jTargets } from './targets.ts';
+import type { Target, TargetActionInput, TargetQuery, TargetRecord } from '../../domain/target.ts';
 import { schemaStatements } from './queries.ts';
 import { z } from 'zod';
 
@@ -315,6 +317,7 @@ export class Neo4jGraphStore implements GraphStore {
   private readonly ownDriver: boolean;
   /** Schema applied once per process; a failure (Neo4j down) is retried on the next call. */
   private ready: Promise<void> | null = null;
+  private readonly targets: Neo4jTargets;
 
   constructor(readonly opts: Neo4jStoreOptions) {
     const driver =
@@ -329,6 +332,7 @@ export class Neo4jGraphStore implements GraphStore {
       });
     this.ownDriver = !opts.driver;
     this.exec = new Executor(driver, { database: opts.database, where: redactUri(opts.uri) });
+    this.targets = new Neo4jTargets(this.exec, () => this.ensureReady());
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -336,6 +340,21 @@ export class Neo4jGraphStore implements GraphStore {
 
   async init(): Promise<void> {
     await this.ensureReady();
+    await this.targets.init();
+  }
+
+  // Targets: (:Target) and (:TargetAction) nodes (./targets.ts).
+  async saveTarget(t: TargetRecord, ctx: WriteContext, opts?: { expectedVersion?: number }): Promise<Target> {
+    return this.targets.save(t, ctx, opts);
+  }
+  async getTarget(id: string): Promise<Target | null> {
+    return this.targets.get(id);
+  }
+  async listTargets(q?: TargetQuery): Promise<Page<Target>> {
+    return this.targets.list(q);
+  }
+  async appendTargetAction(id: string, a: TargetActionInput, ctx: WriteContext): Promise<Target> {
+    return this.targets.appendAction(id, a, ctx);
   }
 
   private ensureReady(): Promise<void> {
@@ -642,7 +661,7 @@ export class Neo4jGraphStore implements GraphStore {
         let from = endpoint(l.from, ['links', i, 'from']);
         let to = endpoint(l.to, ['links', i, 'to']);
         if (from.id === to.id) {
-          throw invalid(['links', i, 'to'], `a link cannot join entity ${from.id} to itself`);
+          throw invalid(['links', i, 'to'], `a ${l.type} link cannot join entity ${from.id} to itself`);
         }
         if (!rule.from.includes(from.type) || !rule.to.includes(to.type)) {
           const bad = !rule.from.includes(from.type) ? 'from' : 'to';
