@@ -1,6 +1,75 @@
-// Exports: placeholder until server/export lands.
+// Exports: POST /api/exports { format, chartId? | entityIds? | view?, analysis? } -> the file, with the
+// analysis record in the x-analysis-record header (and inside the file, for every format but CSV).
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../app.ts';
+import { errorResponses } from '../api-types/common.ts';
+import { EXPORT_FORMATS, exportRequestSchema, type ExportRequest } from '../api-types/exports.ts';
+import { exportGraph } from '../export/index.ts';
+import type { GraphStore } from '../store/graph-store.ts';
+import { requestUser } from './context.ts';
+import type { FastifyRequest } from 'fastify';
 
-const exports: FastifyPluginAsyncZod<RouteDeps> = async () => {};
-export default exports;
+const exportQuerySchema = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  chartId: z.string().min(1).max(200).optional(),
+  part: z.enum(['nodes', 'links']).optional(),
+});
+
+async function send(
+  store: GraphStore,
+  maxLinks: number,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: ExportRequest,
+) {
+  const { data, files } = await exportGraph(
+    store,
+    { part: 'nodes', ...body },
+    { actor: requestUser(req)?.name ?? 'system', maxLinks },
+  );
+  const file = files[0];
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', `attachment; filename="${file.name}"`)
+    .header('x-analysis-record', encodeURIComponent(JSON.stringify(data.record)))
+    .send(file.text);
+}
+
+const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) => {
+  const maxLinks = config.limits.maxAnalysisLinks;
+  const description =
+    'The response is the file (GraphML, GEXF, CSV nodes or links table, JSON, or i2 ANX XML). The analysis record ' +
+    '(data version, filters, metric, parameters, seeds, software version) is inside the file and, URI-encoded JSON, ' +
+    'in the x-analysis-record header. Items resting on a handling code C report carry handling=C and their conditions.';
+  app.post(
+    '/exports',
+    {
+      config: { access: 'export:run' },
+      schema: {
+        tags: ['exports'],
+        summary: 'Export a view, a saved chart or a set of entities',
+        description,
+        body: exportRequestSchema,
+        response: { ...errorResponses },
+      },
+    },
+    async (req, reply) => send(store, maxLinks, req, reply, req.body),
+  );
+  app.get(
+    '/exports',
+    {
+      config: { access: 'export:run' },
+      schema: {
+        tags: ['exports'],
+        summary: 'Export a saved chart or the whole store (a download link)',
+        description,
+        querystring: exportQuerySchema,
+        response: { ...errorResponses },
+      },
+    },
+    async (req, reply) => send(store, maxLinks, req, reply, req.query),
+  );
+};
+export default exportsRoutes;

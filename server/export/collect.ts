@@ -1,0 +1,154 @@
+// Gathers what an export writes: the entities and links of a view, a saved chart or a list of entities,
+// each with its grading, handling code (C items carry their conditions), report refs and chart position,
+// and the analysis record that lets the same picture be reproduced and reviewed later.
+import type { Entity, Grading, Link, Report, ViewFilter } from '../domain/model.ts';
+import { bestGrading, formatGrading } from '../domain/grading.ts';
+import type { GraphStore } from '../store/graph-store.ts';
+import { chartStateSchema } from '../api-types/graph.ts';
+import type { AnalysisRecord, ExportRequest } from '../api-types/exports.ts';
+import { exportRequestSchema } from '../api-types/exports.ts';
+import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
+import { ApiError } from '../routes/errors.ts';
+
+export interface Marking {
+  /** Best grading of the reports behind it, e.g. '2B', or 'ungraded'. */
+  grade: string;
+  handling: 'P' | 'C' | null;
+  conditions: string | null;
+  reports: string[];
+}
+export interface ExportNode extends Entity, Marking {
+  x: number | null;
+  y: number | null;
+  score: number | null;
+}
+export interface ExportLink extends Link, Marking {}
+
+export interface ExportData {
+  nodes: ExportNode[];
+  links: ExportLink[];
+  record: AnalysisRecord;
+  metric: string | null;
+}
+
+function marking(reports: Report[], own: Grading | null = null): Marking {
+  let g: Grading | null = own;
+  for (const r of reports) g = bestGrading(g, { source: r.source, intel: r.intel });
+  const conditional = reports.filter((r) => r.handling === 'C');
+  return {
+    grade: formatGrading(g),
+    handling: reports.length === 0 ? null : conditional.length ? 'C' : 'P',
+    conditions: conditional.length
+      ? [...new Set(conditional.map((r) => `${r.ref}: ${r.conditions ?? ''}`))].join('; ')
+      : null,
+    reports: reports.map((r) => r.ref),
+  };
+}
+
+export interface CollectOptions {
+  actor: string;
+  /** Most links an export may hold. */
+  maxLinks: number;
+}
+
+export async function collectExport(
+  store: GraphStore,
+  raw: ExportRequest,
+  opts: CollectOptions,
+): Promise<ExportData> {
+  const req = exportRequestSchema.parse(raw);
+  let filter: ViewFilter = req.view ?? {};
+  let positions: Record<string, { x: number; y: number }> = {};
+  let ids: string[] | null = req.entityIds ?? null;
+  let source: AnalysisRecord['source'] = { kind: 'view', filter };
+  if (req.chartId) {
+    const chart = await store.getChart(req.chartId);
+    if (!chart) throw new ApiError(404, 'not_found', `no chart with id ${JSON.stringify(req.chartId)}`);
+    const state = chartStateSchema.safeParse(chart.state);
+    if (state.success) {
+      positions = state.data.positions ?? {};
+      if (!req.view && state.data.filter) filter = state.data.filter;
+      ids = state.data.nodes ?? (Object.keys(positions).length ? Object.keys(positions) : ids);
+    }
+    source = { kind: 'chart', chartId: chart.id, chartName: chart.name, filter };
+  } else if (ids) {
+    source = { kind: 'entities', filter };
+  }
+
+  let entities: Entity[];
+  let links: Link[];
+  const narrow = 'narrow it with entity or link types, a time window, a minimum grading, or export a chart';
+  if (ids) {
+    const unique = [...new Set(ids)];
+    entities = await store.getEntities(unique);
+    const keep = new Set(entities.map((e) => e.id));
+    const sub = unique.length
+      ? await store.neighbourhood([...keep], { hops: 1, filter, limit: Math.max(keep.size * 50, 10_000) })
+      : { links: [] as Link[] };
+    const seen = new Set<string>();
+    links = sub.links.filter(
+      (l) => keep.has(l.from) && keep.has(l.to) && !seen.has(l.id) && (seen.add(l.id), true),
+    );
+  } else {
+    const sub = await store.subgraph(filter, { limit: opts.maxLinks });
+    if (sub.truncated) {
+      throw new ApiError(
+        400,
+        'limit',
+        `this export holds more than ${opts.maxLinks} links (the server's cap); ${narrow}`,
+      );
+    }
+    entities = sub.nodes;
+    links = sub.links;
+  }
+  if (links.length > opts.maxLinks) {
+    throw new ApiError(
+      400,
+      'limit',
+      `this export holds ${links.length} links, above the server's cap of ${opts.maxLinks}; ${narrow}`,
+    );
+  }
+
+  const values = req.analysis?.values ?? {};
+  const nodes: ExportNode[] = [];
+  for (const e of entities) {
+    const d = await store.getEntity(e.id);
+    const p = positions[e.id];
+    nodes.push({
+      ...e,
+      ...marking(d?.reports ?? []),
+      x: p ? p.x : null,
+      y: p ? p.y : null,
+      score: values[e.id] ?? null,
+    });
+  }
+  const outLinks: ExportLink[] = [];
+  for (const l of links) {
+    const d = await store.getLink(l.id);
+    outLinks.push({ ...l, ...marking(d?.reports ?? [], l.grading) });
+  }
+  nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  outLinks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const conditional =
+    nodes.filter((n) => n.handling === 'C').length + outLinks.filter((l) => l.handling === 'C').length;
+  const record: AnalysisRecord = {
+    software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
+    exportedAt: new Date().toISOString(),
+    exportedBy: opts.actor,
+    dataVersion: await store.dataVersion(),
+    source,
+    analysis: {
+      metric: req.analysis?.metric ?? null,
+      parameters: req.analysis?.parameters ?? {},
+      seeds: req.analysis?.seeds ?? [],
+    },
+    counts: { nodes: nodes.length, links: outLinks.length },
+    handling: {
+      conditional,
+      note: conditional
+        ? `${conditional} item(s) rest on handling code C reports: share them only under the conditions given with each`
+        : 'no item rests on a handling code C report',
+    },
+  };
+  return { nodes, links: outLinks, record, metric: req.analysis?.metric ?? null };
+}
