@@ -5,7 +5,7 @@
 // GradeThree handling (P/C). Items resting on a C report say so in their description and attributes.
 import { HANDLING_LABELS, INTEL_ASSESSMENTS, INTEL_LABELS, SOURCE_LABELS } from '../domain/model.ts';
 import type { ExportData, ExportNode } from './collect.ts';
-import { attrs, esc } from './xml.ts';
+import { attrs } from './xml.ts';
 
 const ATTRIBUTE_CLASSES = ['Grading', 'Handling', 'Conditions', 'Reports', 'Key'] as const;
 
