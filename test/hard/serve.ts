@@ -1,0 +1,38 @@
+// A real Linkchart server process for the hard battery: opens LINKCHART_DB, makes sure the user
+// HARD_USER (admin, password HARD_PASSWORD) exists, listens on a free loopback port and prints it.
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { openStore } from '../../server/store/open-store.ts';
+import { hashPassword } from '../../server/security/passwords.ts';
+import { LoginThrottle } from '../../server/security/sessions.ts';
+
+async function main(): Promise<void> {
+  const store = await openStore();
+  const name = process.env.HARD_USER ?? 'hard-admin';
+  if (!(await store.getUserByName(name)))
+    await store.createUser({
+      name,
+      role: 'admin',
+      passwordHash: await hashPassword(process.env.HARD_PASSWORD ?? ''),
+    });
+  const config = { ...loadConfig(), webDist: '/nonexistent-linkchart-web', port: 0, host: '127.0.0.1' };
+  // The battery signs in from one address many times; the throttle itself is tested elsewhere.
+  const app = await buildApp({
+    store,
+    config,
+    security: { throttle: new LoginThrottle({ maxPerAddress: 1_000_000, maxFailures: 1_000_000 }) },
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  process.stdout.write(`LISTENING ${new URL(address).port}\n`);
+  const stop = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`serve failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
