@@ -24,7 +24,6 @@ import { computePriorities, computeReview, predictRemoval, type Window } from '.
 import { decideTarget, proposeTarget, reviewTarget, TransitionError } from '../cycle/targets.ts';
 import type { Target } from '../domain/target.ts';
 import type { GraphStore } from '../store/graph-store.ts';
-import { targetStore } from '../store/target-store.ts';
 import { ApiError } from './errors.ts';
 import { writeContext } from './context.ts';
 
@@ -55,7 +54,7 @@ function toWindow(w: string | Window, where: string): Window {
 }
 
 async function mustGet(store: GraphStore, id: string): Promise<Target> {
-  const t = await targetStore(store).getTarget(id);
+  const t = await store.getTarget(id);
   if (!t) throw new ApiError(404, 'not_found', `no target with id ${JSON.stringify(id)}`);
   return t;
 }
@@ -116,7 +115,7 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
         response: { 200: pageSchema(targetSchema), ...errorResponses },
       },
     },
-    async (request) => targetStore(store).listTargets(request.query),
+    async (request) => store.listTargets(request.query),
   );
 
   app.get(
@@ -166,7 +165,7 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       const record = await run(() =>
         proposeTarget(entity, { reason: b.reason, analysis }, ctx.actor, new Date().toISOString()),
       );
-      const saved = await targetStore(store).saveTarget(record, ctx);
+      const saved = await store.saveTarget(record, ctx);
       auditIds(request, saved.id, saved.entityId);
       return reply.code(201).send(saved);
     },
@@ -190,7 +189,7 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       const ctx = writeContext(request);
       const { version, ...decision } = request.body;
       const next = await run(() => decideTarget(t, decision, ctx.actor, new Date().toISOString()));
-      return targetStore(store).saveTarget(next, ctx, { expectedVersion: version ?? t.version });
+      return store.saveTarget(next, ctx, { expectedVersion: version ?? t.version });
     },
   );
 
@@ -210,7 +209,7 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     async (request, reply) => {
       const t = await mustGet(store, request.params.id);
       auditIds(request, t.entityId);
-      const saved = await targetStore(store).appendTargetAction(t.id, request.body, writeContext(request));
+      const saved = await store.appendTargetAction(t.id, request.body, writeContext(request));
       return reply.code(201).send(saved);
     },
   );
@@ -233,7 +232,7 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       const ctx = writeContext(request);
       const { version, ...input } = request.body;
       const next = await run(() => reviewTarget(t, input, ctx.actor, new Date().toISOString()));
-      return targetStore(store).saveTarget(next, ctx, { expectedVersion: version ?? t.version });
+      return store.saveTarget(next, ctx, { expectedVersion: version ?? t.version });
     },
   );
 };

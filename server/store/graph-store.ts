@@ -31,6 +31,7 @@ import type {
   ViewFilter,
   WriteContext,
 } from '../domain/model.ts';
+import type { Target, TargetActionInput, TargetQuery, TargetRecord } from '../domain/target.ts';
 
 export type StoreKind = 'sqlite' | 'neo4j';
 
@@ -217,6 +218,22 @@ export interface GraphStore {
   getUserByName(name: string): Promise<User | null>;
   getUser(id: string): Promise<User | null>;
   listUsers(opts?: ListOptions): Promise<Page<User>>;
+
+  // --- targets (tasking; server/store/{sqlite,neo4j}/targets.ts, test/contract/targets-contract.ts) ---
+  // Target writes do not move the data version: they change no graph fact.
+  /**
+   * Creates a target (record without id) or replaces one (with id). `expectedVersion`, when given, must
+   * equal the stored version or the save is refused as a conflict.
+   */
+  saveTarget(target: TargetRecord, ctx: WriteContext, opts?: { expectedVersion?: number }): Promise<Target>;
+  getTarget(id: string): Promise<Target | null>;
+  /** Newest first. */
+  listTargets(query?: TargetQuery): Promise<Page<Target>>;
+  /**
+   * Appends an action to the target's append-only log and, in the same transaction, marks the target
+   * actioned. Refused (conflict) unless it is approved or already actioned.
+   */
+  appendTargetAction(targetId: string, action: TargetActionInput, ctx: WriteContext): Promise<Target>;
 
   /** Append-only: the store links each record to the previous one by hash (see server/security/audit-chain.ts). */
   appendAudit(input: AuditInput): Promise<AuditEvent>;

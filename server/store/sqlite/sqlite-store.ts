@@ -80,6 +80,8 @@ import {
   toReport,
 } from './rows.ts';
 import { migrate } from './schema.ts';
+import { SqliteTargets } from './targets.ts';
+import type { Target, TargetActionInput, TargetQuery, TargetRecord } from '../../domain/target.ts';
 import {
   auditInputSchema,
   entityPatchSchema,
@@ -118,6 +120,7 @@ export class SqliteGraphStore implements GraphStore {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly txRunner: (f: () => unknown) => unknown;
+  private readonly targets: SqliteTargets;
 
   constructor(
     readonly path: string,
@@ -131,6 +134,7 @@ export class SqliteGraphStore implements GraphStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     this.txRunner = this.db.transaction((f: () => unknown) => f());
+    this.targets = new SqliteTargets(this.db);
   }
 
   private tx<T>(f: () => T): T {
@@ -153,6 +157,21 @@ export class SqliteGraphStore implements GraphStore {
 
   async init(): Promise<void> {
     migrate(this.db);
+    this.targets.init();
+  }
+
+  // Targets live in their own tables (./targets.ts).
+  async saveTarget(t: TargetRecord, ctx: WriteContext, opts?: { expectedVersion?: number }): Promise<Target> {
+    return this.targets.save(t, ctx, opts);
+  }
+  async getTarget(id: string): Promise<Target | null> {
+    return this.targets.get(id);
+  }
+  async listTargets(q?: TargetQuery): Promise<Page<Target>> {
+    return this.targets.list(q);
+  }
+  async appendTargetAction(id: string, a: TargetActionInput, ctx: WriteContext): Promise<Target> {
+    return this.targets.appendAction(id, a, ctx);
   }
 
   async close(): Promise<void> {

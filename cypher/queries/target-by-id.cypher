@@ -1,0 +1,2 @@
+MATCH (t:Target {id: $id})
+RETURN t {.*} AS t
