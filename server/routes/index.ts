@@ -11,6 +11,7 @@ import auth from './auth.ts';
 import users from './users.ts';
 import audit from './audit.ts';
 import retention from './retention.ts';
+import cycle from './cycle.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -24,4 +25,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(users, deps);
   await app.register(audit, deps);
   await app.register(retention, deps);
+  await app.register(cycle, deps);
 };
