@@ -1085,7 +1085,15 @@ export class SqliteGraphStore implements GraphStore {
     input: Partial<AnnotationInput>,
     _ctx: WriteContext,
   ): Promise<Annotation> {
-    const a = parseOr(annotationInputSchema.partial(), input, []);
+    const parsed = parseOr(annotationInputSchema.partial(), input, []);
+    // The schema's defaults would fill fields the caller left out; a patch keeps those as they are.
+    const has = (k: keyof AnnotationInput) => input[k] !== undefined;
+    const a = {
+      target: has('target') ? parsed.target : undefined,
+      text: has('text') ? parsed.text : undefined,
+      tags: has('tags') ? parsed.tags : undefined,
+      target_flag: has('target_flag') ? parsed.target_flag : undefined,
+    };
     const n = parsePlainId(id);
     this.tx(() => {
       const row = n === null ? undefined : this.annotationRow(n);
