@@ -1597,9 +1597,10 @@ export class Neo4jGraphStore implements GraphStore {
         ...old,
         targetKind: a.target?.kind ?? old.targetKind,
         targetId: a.target?.id ?? old.targetId,
-        text: a.text ?? old.text,
-        tags: a.tags ? JSON.stringify(a.tags) : old.tags,
-        targetFlag: a.target_flag === undefined ? old.targetFlag : a.target_flag,
+        // Only what the caller gave changes: the schema's defaults must not reset the rest.
+        text: input.text !== undefined ? a.text : old.text,
+        tags: input.tags !== undefined ? JSON.stringify(a.tags) : old.tags,
+        targetFlag: input.target_flag !== undefined ? a.target_flag : old.targetFlag,
         updatedAt: new Date().toISOString(),
       };
       await tx.run('annotation-save', { row });
