@@ -38,6 +38,19 @@ export function detectDelimiter(firstLine: string): string {
   return best;
 }
 
+/**
+ * Stop reading an input early. An HTTP request body is drained rather than destroyed, so the socket stays
+ * open for the error response; a file stream is simply closed.
+ */
+export function release(input: Readable): void {
+  if ('path' in input || 'fd' in input) {
+    input.destroy();
+    return;
+  }
+  input.unpipe();
+  input.resume();
+}
+
 /** Byte checks and UTF-8 decoding, before the CSV parser sees anything. */
 class Guard extends Transform {
   bytes = 0;
@@ -90,12 +103,17 @@ class Guard extends Transform {
     try {
       text = this.decoder.decode(chunk, { stream: true });
     } catch {
+      // Find the row of the first undecodable byte so the person can look at it.
+      const loose = new TextDecoder('utf-8').decode(chunk);
+      const at = loose.indexOf('\uFFFD');
+      let row = this.lines;
+      for (let i = loose.indexOf('\n'); i !== -1 && i < at; i = loose.indexOf('\n', i + 1)) row++;
       cb(
         new ImportError(
           400,
           'wrong_encoding',
-          `the file is not valid UTF-8 text (near row ${this.lines}); save it as UTF-8 (CSV UTF-8) and import again`,
-          { row: this.lines },
+          `the file is not valid UTF-8 text (row ${row}); save it as UTF-8 (CSV UTF-8) and import again`,
+          { row },
         ),
       );
       return;
@@ -195,14 +213,13 @@ export async function streamRecords(
         try {
           if (onRecord(rec, row) === false) {
             stopped = true;
-            input.unpipe(guard);
-            input.destroy();
+            release(input);
             done();
             return;
           }
         } catch (e) {
           stopped = true;
-          input.destroy();
+          release(input);
           done(e);
           return;
         }
@@ -254,7 +271,7 @@ export async function readText(input: Readable, maxBytes: number): Promise<{ tex
     );
     input.pipe(guard);
   }).catch((e: unknown) => {
-    input.destroy();
+    release(input);
     throw e;
   });
   const text = parts.join('');

@@ -15,7 +15,7 @@ import {
   type ParsedImportOptions,
   type RowError,
 } from '../api-types/imports.ts';
-import { streamRecords, readText } from './csv.ts';
+import { release, streamRecords, readText } from './csv.ts';
 import { ImportError, RowProblem, describeRowErrors } from './errors.ts';
 import { missingFields, parseMapPairs, proposeMapping } from './mapping.ts';
 import { cdrFormat } from './formats/cdr.ts';
@@ -169,7 +169,7 @@ export async function runImport({
   try {
     opts = parseImportOptions(options);
   } catch (e) {
-    input.destroy();
+    release(input);
     throw e;
   }
   const name = opts.name ?? `upload.${opts.format === 'matrix' || opts.format === 'twomode' ? 'csv' : 'csv'}`;
@@ -181,7 +181,7 @@ export async function runImport({
     const existing = await store.getReport(reportRef);
     if (existing) reportRef = existing.ref;
     else if (!opts.grading) {
-      input.destroy();
+      release(input);
       throw new ImportError(
         400,
         'invalid',

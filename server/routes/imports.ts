@@ -1,6 +1,7 @@
 // Imports: POST the file as the request body (text/csv or application/octet-stream), options in the query.
 // /api/imports/preview shows the first rows and the proposed mapping; /api/imports commits and reports.
 import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../app.ts';
@@ -30,11 +31,13 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
   app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
   const recent: ImportReport[] = [];
 
-  const fileBody = (body: unknown, declared: string | undefined): Readable => {
+  const fileBody = (body: unknown, declared: string | undefined, reply: FastifyReply): Readable => {
     if (!body || typeof (body as Readable).pipe !== 'function') {
       throw new ApiError(400, 'invalid', 'send the file as the request body with content-type text/csv');
     }
     if (declared !== undefined && Number(declared) > uploadBytes) {
+      // Answer at once and close: the client need not send gigabytes to learn the limit.
+      reply.header('connection', 'close');
       (body as Readable).resume();
       throw new ApiError(
         413,
@@ -65,8 +68,8 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
         ...docs,
       },
     },
-    async (req) => {
-      const input = fileBody(req.body, req.headers['content-length']);
+    async (req, reply) => {
+      const input = fileBody(req.body, req.headers['content-length'], reply);
       return previewImport({ input, options: req.query, limits: { uploadBytes, maxImportErrors } });
     },
   );
@@ -83,8 +86,8 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
         ...docs,
       },
     },
-    async (req) => {
-      const input = fileBody(req.body, req.headers['content-length']);
+    async (req, reply) => {
+      const input = fileBody(req.body, req.headers['content-length'], reply);
       const report = await runImport({
         store,
         input,

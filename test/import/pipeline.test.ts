@@ -1,0 +1,296 @@
+// The import pipeline over HTTP: aggregation and normalisation are right, previews propose a mapping,
+// and every malformed file is refused with a 4xx naming the row and column while the store stays unchanged.
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../api/server-harness.ts';
+import { parseWhen } from '../../server/import/dates.ts';
+
+let h: Harness;
+const CSV = { 'content-type': 'text/csv' };
+
+beforeAll(async () => {
+  h = await startHarness({ limits: { uploadBytes: 64 * 1024 } });
+});
+afterAll(async () => h.close());
+
+type Err = { error: { code: string; message: string; row?: number; column?: string; details?: unknown[] } };
+
+async function unchanged<T>(fn: () => Promise<T>): Promise<T> {
+  const before = { v: await h.store.dataVersion(), c: await h.store.counts() };
+  const out = await fn();
+  expect(await h.store.dataVersion()).toBe(before.v);
+  expect((await h.store.counts()).entities).toBe(before.c.entities);
+  expect((await h.store.counts()).links).toBe(before.c.links);
+  return out;
+}
+
+describe('call data records', () => {
+  const cdr = [
+    'A Number,B Number,Start Time,Duration',
+    '07700 900123,07700900456,2024-03-01 14:05:00,60',
+    '+44 7700 900123,0044 7700 900456,01/03/2024 15:00,00:02:00',
+    '07700900123,07700900456,2024-03-02T09:00:00Z,30',
+    '07700900456,07700900123,2024-03-03 10:00,5',
+  ].join('\n');
+
+  it('previews the first rows with a proposed mapping and what is missing', async () => {
+    const r = await h.call(
+      'POST',
+      '/api/imports/preview?format=cdr',
+      'Caller,Callee,When\n07700900123,07700900456,2024-01-01\n',
+      CSV,
+    );
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toMatchObject({
+      columns: ['Caller', 'Callee', 'When'],
+      mapping: { caller: 'Caller', callee: 'Callee' },
+      missing: ['start'],
+    });
+    const mapped = await h.call(
+      'POST',
+      '/api/imports/preview?format=cdr&map=When=start',
+      'Caller,Callee,When\n07700900123,07700900456,2024-01-01\n',
+      CSV,
+    );
+    expect(mapped.json).toMatchObject({
+      missing: [],
+      rows: [['07700900123', '07700900456', '2024-01-01']],
+      errors: [],
+    });
+  });
+
+  it('aggregates calls per ordered pair with count, total duration and first/last call, numbers in E.164', async () => {
+    const r = await h.call(
+      'POST',
+      '/api/imports?format=cdr&map=A Number=caller,B Number=callee,Start Time=start&grading=2B&report=CDR-1',
+      cdr,
+      CSV,
+    );
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toMatchObject({
+      rowsRead: 4,
+      rowsRejected: 0,
+      entities: { created: 2 },
+      links: { created: 2 },
+      reports: { created: 1 },
+    });
+    const a = await h.store.findEntity('Phone', '+447700900123');
+    expect(a).not.toBeNull();
+    const links = await h.store.listLinks({ entityId: a!.id });
+    const out = links.items.find((l) => l.from === a!.id)!;
+    expect(out).toMatchObject({ type: 'CALLED', weight: 3, properties: { calls: 3, totalDuration: 210 } });
+    expect(out.firstSeen?.slice(0, 16)).toBe('2024-03-01T14:05');
+    expect(out.lastSeen?.slice(0, 16)).toBe('2024-03-02T09:00');
+    expect(out.grading).toEqual({ source: 2, intel: 'B' });
+    const detail = await h.store.getLink(out.id);
+    expect(detail!.reports.map((x) => x.ref)).toEqual(['CDR-1']);
+    const again = await unchanged(() =>
+      h.call(
+        'POST',
+        '/api/imports?format=cdr&map=A Number=caller,B Number=callee,Start Time=start&grading=2B&report=CDR-1',
+        cdr,
+        CSV,
+      ),
+    );
+    expect(again.json).toMatchObject({
+      entities: { created: 0, matched: 2 },
+      links: { created: 0, matched: 2 },
+    });
+  });
+
+  it('refuses a bad date with its row and column, and writes nothing', async () => {
+    const bad =
+      'caller,callee,start,duration\n07700900111,07700900222,2024-03-01 10:00,5\n07700900111,07700900222,2024-02-30 10:00,5\n';
+    const r = await unchanged(() => h.call('POST', '/api/imports?format=cdr', bad, CSV));
+    expect(r.status).toBe(400);
+    expect((r.json as Err).error).toMatchObject({ code: 'invalid_file', row: 3, column: 'start' });
+    expect((r.json as Err).error.message).toContain('"2024-02-30 10:00" is not a date');
+  });
+
+  it('refuses a missing column naming the columns the file has', async () => {
+    const r = await unchanged(() =>
+      h.call('POST', '/api/imports?format=cdr', 'caller,start\n07700900111,2024-01-01\n', CSV),
+    );
+    expect(r.status).toBe(400);
+    expect((r.json as Err).error).toMatchObject({ code: 'missing_column', row: 1, column: 'callee' });
+    expect((r.json as Err).error.message).toContain('"caller", "start"');
+    const wrongMap = await unchanged(() =>
+      h.call('POST', '/api/imports?format=cdr&map=Nope=caller', 'caller,callee,start\n', CSV),
+    );
+    expect((wrongMap.json as Err).error).toMatchObject({ code: 'missing_column', column: 'Nope' });
+  });
+
+  it('with skipInvalid imports the good rows and reports the rejected ones', async () => {
+    const mixed =
+      'caller,callee,start\n07700900333,07700900444,2024-01-01\nnot-a-number,07700900444,2024-01-01\n07700900333,07700900444,yesterday\n';
+    const r = await h.call('POST', '/api/imports?format=cdr&skipInvalid=true', mixed, CSV);
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toMatchObject({
+      rowsRead: 3,
+      rowsRejected: 2,
+      links: { created: 1 },
+      rejected: [
+        { row: 3, column: 'caller' },
+        { row: 4, column: 'start' },
+      ],
+    });
+  });
+});
+
+describe('malformed files', () => {
+  it('wrong encoding (Latin-1 bytes) is a 400 asking for UTF-8', async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from('caller,callee,start\n'),
+      Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]),
+      Buffer.from(',x,2024-01-01\n'),
+    ]);
+    const r = await unchanged(() => h.call('POST', '/api/imports?format=cdr', latin1, CSV));
+    expect(r.status).toBe(400);
+    expect((r.json as Err).error).toMatchObject({ code: 'wrong_encoding', row: 2 });
+    const utf16 = Buffer.from('\ufeffcaller,callee\n', 'utf16le');
+    const r16 = await unchanged(() =>
+      h.call('POST', '/api/imports?format=cdr', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]), CSV),
+    );
+    expect((r16.json as Err).error.message).toContain('UTF-16');
+  });
+
+  it('a binary file (PNG) is a 400 saying it is not CSV text', async () => {
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    ]);
+    const r = await unchanged(() =>
+      h.call('POST', '/api/imports?format=anpr', png, { 'content-type': 'application/octet-stream' }),
+    );
+    expect(r.status).toBe(400);
+    expect((r.json as Err).error.code).toBe('binary_file');
+  });
+
+  it('an empty file, a bad option and a matrix that is not a matrix are 400s', async () => {
+    expect((await h.call('POST', '/api/imports?format=cdr', '', CSV)).status).toBe(400);
+    const opt = await h.call('POST', '/api/imports?format=xls', 'a,b\n', CSV);
+    expect((opt.json as Err).error.message).toContain('unknown format "xls"');
+    const grading = await h.call('POST', '/api/imports?format=cdr&grading=9Z', 'a,b\n', CSV);
+    expect((grading.json as Err).error.message).toContain('grading');
+    const notSquare = await unchanged(() =>
+      h.call('POST', '/api/imports?format=matrix', ',a,b\na,0,1\nb,1,x\n', CSV),
+    );
+    expect(notSquare.status).toBe(400);
+    expect((notSquare.json as Err).error).toMatchObject({ code: 'invalid_file', row: 3 });
+  });
+
+  it('an upload over the cap is a 413, whether announced (2 GB) or streamed', async () => {
+    // Announced: a 2 GB content-length is refused before the body is read.
+    const announced = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const u = new URL(h.url + '/api/imports?format=cdr');
+      const req = httpRequest(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname + u.search,
+          method: 'POST',
+          headers: { ...h.auth, ...CSV, 'content-length': String(2 * 1024 ** 3) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('caller,callee,start\n');
+      // The server answers without waiting for the rest; end our side so the socket closes.
+      setTimeout(() => req.destroy(), 2000);
+    });
+    expect(announced.status).toBe(413);
+    expect(announced.body).toContain('upload limit of 65536 bytes');
+    // Streamed (chunked, no length): counted as it arrives.
+    const big = 'caller,callee,start\n' + '07700900123,07700900456,2024-01-01\n'.repeat(4000);
+    const r = await unchanged(() =>
+      fetch(h.url + '/api/imports?format=cdr', {
+        method: 'POST',
+        headers: { ...h.auth, ...CSV },
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode(big));
+            c.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit).then(async (res) => ({ status: res.status, json: (await res.json()) as Err })),
+    );
+    expect(r.status).toBe(413);
+    expect(r.json.error.code).toBe('too_large');
+  });
+});
+
+describe('ANPR, entities and links', () => {
+  it('ANPR reads become Vehicle, Location and SIGHTED_AT links aggregated per vehicle and place', async () => {
+    const anpr =
+      'VRM,Camera,Time,Lat,Lon\nab12 cde,M6 J10 North,2024-04-01 08:00,52.58,-2.05\nAB12CDE,M6 J10 North,2024-04-02 09:30,52.58,-2.05\nXY99 ZZZ,A5 Depot,2024-04-03 22:15,,\n';
+    const r = await h.call('POST', '/api/imports?format=anpr', anpr, CSV);
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toMatchObject({ entities: { created: 4 }, links: { created: 2 } });
+    const v = await h.store.findEntity('Vehicle', 'AB12CDE');
+    const l = (await h.store.listLinks({ entityId: v!.id })).items[0];
+    expect(l).toMatchObject({ type: 'SIGHTED_AT', weight: 2, properties: { reads: 2 } });
+    const bad = await unchanged(() =>
+      h.call('POST', '/api/imports?format=anpr', 'vrm,camera,time,lat,lon\nAB12CDE,X,2024-01-01,95,1\n', CSV),
+    );
+    expect((bad.json as Err).error).toMatchObject({ row: 2, column: 'lat' });
+  });
+
+  it('generic entities and links CSVs map columns to types and properties, and refuse a link the model forbids', async () => {
+    const people = 'Name,Type,Nickname,PNC\nCarol White,Person,Caz,\nDan Black,Person,,12/345\n';
+    const r = await h.call(
+      'POST',
+      '/api/imports?format=entities&map=Name=label,PNC=externalRef',
+      people,
+      CSV,
+    );
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toMatchObject({ entities: { created: 2 } });
+    const dan = (await h.store.search('Dan Black'))[0].entity;
+    expect(dan).toMatchObject({ key: 'ref:12/345', properties: { externalRef: '12/345' } });
+    const links =
+      'from,to,type,weight,first seen\nCarol White,Erin Gray,ASSOCIATE_OF,2,2024-01-01\nErin Gray,Carol White,ASSOCIATE_OF,1,2023-06-01\n';
+    const lr = await h.call('POST', '/api/imports?format=links&fromType=Person&toType=Person', links, CSV);
+    expect(lr.status, lr.text).toBe(200);
+    // Both rows are the same undirected pair: one link, weights added, dates widened.
+    expect(lr.json).toMatchObject({ entities: { created: 1, matched: 1 }, links: { created: 1 } });
+    const erin = (await h.store.search('Erin Gray'))[0].entity;
+    const link = (await h.store.listLinks({ entityId: erin.id })).items[0];
+    expect(link).toMatchObject({ weight: 3 });
+    expect(link.firstSeen?.slice(0, 10)).toBe('2023-06-01');
+    const forbidden = await unchanged(() =>
+      h.call(
+        'POST',
+        '/api/imports?format=links&linkType=CALLED&fromType=Person&toType=Person',
+        'from,to\nA,B\n',
+        CSV,
+      ),
+    );
+    expect((forbidden.json as Err).error.message).toContain(
+      'a CALLED link joins Phone to Phone, not Person to Person',
+    );
+  });
+
+  it('lists recent import reports', async () => {
+    const r = await h.call('GET', '/api/imports?limit=2');
+    expect(r.status).toBe(200);
+    expect((r.json as { items: unknown[]; total: number }).items).toHaveLength(2);
+    const id = (r.json as { items: Array<{ importId: string }> }).items[0].importId;
+    expect((await h.call('GET', `/api/imports/${id}`)).status).toBe(200);
+    expect((await h.call('GET', '/api/imports/imp-nope')).status).toBe(404);
+  });
+});
+
+describe('dates', () => {
+  it('reads ISO and UK day-first forms, refuses impossible dates', () => {
+    expect(parseWhen('2024-03-01')).toBe('2024-03-01T00:00:00Z');
+    expect(parseWhen('2024-03-01T14:05:00+01:00')).toBe('2024-03-01T13:05:00Z');
+    expect(parseWhen('01/03/2024 14:05')).toBe('2024-03-01T14:05:00Z');
+    expect(parseWhen('29/02/2023')).toBeNull();
+    expect(parseWhen('2024-13-01')).toBeNull();
+    expect(parseWhen('tomorrow')).toBeNull();
+  });
+});
