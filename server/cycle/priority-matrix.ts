@@ -10,6 +10,7 @@
 import type { Subgraph } from '../domain/model.ts';
 import { betweenness, brokers, buildSimpleGraph, communities } from './network.ts';
 import type { RfgScore } from './rfg.ts';
+import { definedOnly } from './review.ts';
 
 export const QUADRANTS = [
   'high harm, central',
@@ -119,7 +120,7 @@ export function priorityMatrix(
   positions: ReadonlyMap<string, NetworkPosition>,
   opts: PriorityOptions = {},
 ): PriorityMatrix {
-  const o = { ...DEFAULT_PRIORITY_OPTIONS, ...opts };
+  const o = { ...DEFAULT_PRIORITY_OPTIONS, ...definedOnly(opts) };
   const harmP = midRankPercentiles(rfg.map((r) => r.score));
   const bcs = rfg.map((r) => positions.get(r.entityId)?.betweenness ?? 0);
   const bcP = midRankPercentiles(bcs);

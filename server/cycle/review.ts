@@ -130,7 +130,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} points`;
 
 export function operationalReview(before: Subgraph, after: Subgraph, opts: ReviewOptions = {}): ReviewResult {
-  const o = { ...DEFAULT_REVIEW_OPTIONS, ...opts };
+  const o = { ...DEFAULT_REVIEW_OPTIONS, ...definedOnly(opts) };
   const riserTypes = new Set(o.riserTypes);
   const targets = [...new Set(o.targets ?? [])];
   const entities = new Map<string, Entity>();
@@ -350,4 +350,9 @@ export function labPrediction(g: SimpleGraph, targets: string[], inheritors = 10
     },
     inheritors: lab.inheritors.map((x) => ({ id: x.id, rise: x.rise })),
   };
+}
+
+/** Options with the keys set to undefined dropped, so they do not override the defaults. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
