@@ -27,7 +27,7 @@ export function cycleFixture(): WriteBatch {
   assoc('Dean Cole', 'Dora Finch', '2024-01-05', '2024-06-30');
   // Kerry takes over.
   assoc('Kerry Moss', 'Dora Finch', '2024-07-10', '2024-12-31');
-  for (const [label, date, category, who] of events)
+  for (const [label, date, , who] of events)
     for (const w of who)
       links.push({ type: 'INVOLVED_IN', from: P(w), to: E(label), firstSeen: date, lastSeen: date });
   return {
