@@ -12,6 +12,8 @@ import users from './users.ts';
 import audit from './audit.ts';
 import retention from './retention.ts';
 import cycle from './cycle.ts';
+import analysis from './analysis.ts';
+import briefing from './briefing.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -26,4 +28,6 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(audit, deps);
   await app.register(retention, deps);
   await app.register(cycle, deps);
+  await app.register(analysis, deps);
+  await app.register(briefing, deps);
 };

@@ -1,0 +1,77 @@
+// What an analysis job may be asked to do, validated with zod at the HTTP edge and in the CLIs.
+import { z } from 'zod';
+import { METRIC_NAMES } from '../analysis/registry.ts';
+import { DISRUPTION_STRATEGIES } from '../analysis/disruption.ts';
+
+export const metricJobSchema = z.object({
+  kind: z.literal('metric'),
+  metric: z.enum([...METRIC_NAMES, 'communities', 'cut'], {
+    error: (i) =>
+      `unknown metric ${JSON.stringify(i.input)}; expected one of ${[...METRIC_NAMES, 'communities', 'cut'].join(', ')}`,
+  }),
+  /** Sampled betweenness: pivots. */
+  k: z.number().int().min(1).max(1_000_000).nullable().default(null),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
+});
+export const disruptionJobSchema = z.object({
+  kind: z.literal('disruption'),
+  strategy: z.enum(DISRUPTION_STRATEGIES),
+  metric: z.enum(METRIC_NAMES).default('betweenness'),
+  steps: z.number().int().min(1).max(1000).default(5),
+  /** Entity ids, for the `set` strategy. */
+  targets: z.array(z.string().min(1)).max(1000).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
+});
+export const explainJobSchema = z.object({
+  kind: z.literal('explain'),
+  node: z.string().min(1),
+  focus: z.enum(METRIC_NAMES).default('betweenness'),
+  resamples: z.number().int().min(0).max(500).default(50),
+  dropShare: z.number().min(0).max(0.9).default(0.1),
+  weakBelow: z.number().min(0).max(1).default(0.4),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
+});
+export const jobRequestSchema = z.discriminatedUnion('kind', [
+  metricJobSchema,
+  disruptionJobSchema,
+  explainJobSchema,
+]);
+export type JobRequest = z.output<typeof jobRequestSchema>;
+export type JobRequestInput = z.input<typeof jobRequestSchema>;
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export interface JobStatus {
+  id: string;
+  kind: JobRequest['kind'];
+  state: JobState;
+  /** 0-100 */
+  progress: number;
+  phase: string;
+  error: string | null;
+  dataVersion: number;
+  nodes: number;
+  links: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** Messages from a job worker. */
+export type WorkerMessage =
+  | { type: 'progress'; progress: number; phase: string }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; message: string };
