@@ -19,6 +19,8 @@ export interface AuditContext {
   recipient?: string;
   /** Justification/recipient as the raw body carried them (schemas may strip unknown fields). */
   disclosed?: { justification?: string; recipient?: string };
+  /** The request body as sent, before schema validation (for the handling-code check on exports). */
+  rawBody?: unknown;
   details: Record<string, unknown>;
 }
 

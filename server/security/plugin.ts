@@ -12,6 +12,8 @@ import type { GraphStore } from '../store/graph-store.ts';
 import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './audit.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
 import { redactForViewer } from './redact.ts';
+import { enforceHandling } from './handling.ts';
+import type { Report } from '../domain/model.ts';
 import {
   LoginThrottle,
   SessionStore,
@@ -251,7 +253,34 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
 
   // Before validation replaces the body with the schema's output, which may drop these fields.
   app.addHook('preValidation', async (request) => {
-    if (request.audit && request.body) request.audit.disclosed = disclosureFields(request.body);
+    if (request.audit && request.body) {
+      request.audit.disclosed = disclosureFields(request.body);
+      request.audit.rawBody = request.body;
+    }
+  });
+
+  // Handling codes in force on every export route that names what it exports (entityIds / linkIds):
+  // C-coded intelligence behind them needs { handling: { confirmConditions, justification, recipient } }.
+  // Routes exporting by other means call enforceHandling themselves.
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config?.access !== 'export:run') return;
+    const raw = request.audit?.rawBody;
+    if (!raw || typeof raw !== 'object') return;
+    const b = raw as Record<string, unknown>;
+    const ids = (v: unknown): string[] =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 10_000) : [];
+    const entityIds = ids(b.entityIds);
+    const linkIds = ids(b.linkIds);
+    if (entityIds.length === 0 && linkIds.length === 0) return;
+    const reports: Report[] = [];
+    for (const id of entityIds) reports.push(...((await store.getEntity(id))?.reports ?? []));
+    for (const id of linkIds) reports.push(...((await store.getLink(id))?.reports ?? []));
+    const confirmation =
+      b.handling ??
+      (b.confirmConditions !== undefined
+        ? { confirmConditions: b.confirmConditions, justification: b.justification, recipient: b.recipient }
+        : undefined);
+    enforceHandling(request, reports, confirmation);
   });
 
   app.addHook('preSerialization', async (request, reply, payload: unknown) => {

@@ -196,3 +196,51 @@ describe('handling codes', () => {
     expect(enforceHandling(req(), [reports[0]], undefined)).toEqual([]);
   });
 });
+
+describe('handling codes on the briefing export', () => {
+  // A 1x1 PNG.
+  const png =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+  it('refuses a briefing with C-coded intelligence until confirmed, then audits justification and recipient', async () => {
+    const an = await signIn(app, 'analyst');
+    const both = (await ts.store.findEntity('Person', 'both'))!;
+    const body = {
+      title: 'Op test',
+      author: 'DC Test',
+      marking: 'OFFICIAL-SENSITIVE',
+      chartPng: png,
+      entityIds: [both.id],
+    };
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/exports/briefing',
+      headers: an.headers,
+      payload: body,
+    });
+    expect(refused.statusCode, refused.body).toBe(428);
+    expect(refused.json().error.code).toBe('handling_confirmation_required');
+    expect(refused.json().error.message).toMatch(/NEW\/1/);
+    const handling = {
+      confirmConditions: true,
+      justification: 'Tasking meeting briefing, op test',
+      recipient: 'DI Jones, TCG',
+    };
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/exports/briefing',
+      headers: an.headers,
+      payload: { ...body, handling },
+    });
+    expect(ok.statusCode, ok.body.slice(0, 300)).toBe(200);
+    expect(ok.headers['content-type']).toMatch(/pdf/);
+    const recs = (await ts.store.listAudit({ action: 'export' })).items;
+    expect(recs.map((r) => r.outcome)).toEqual(['denied', 'ok']);
+    expect(recs[1]).toMatchObject({
+      actor: 'analyst',
+      justification: handling.justification,
+      recipient: handling.recipient,
+    });
+    expect(recs[1].details).toMatchObject({ handlingC: ['NEW/1'] });
+  });
+});
