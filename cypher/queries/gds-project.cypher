@@ -1,0 +1,22 @@
+// A view as an undirected GDS graph named $name (Cypher projection). Links between the same two entities are
+// summed into one relationship (as the server's CSR does); with $allNodes, entities without links are nodes too.
+MATCH (a:Entity)
+WHERE $types IS NULL OR a.type IN $types
+OPTIONAL MATCH (a)-[l]->(b:Entity)
+WHERE ($linkTypes IS NULL OR type(l) IN $linkTypes)
+  AND (NOT $windowed OR (l.firstMs IS NULL AND l.lastMs IS NULL)
+    OR (($toMs IS NULL OR l.firstMs IS NULL OR l.firstMs <= $toMs)
+      AND ($fromMs IS NULL OR l.lastMs IS NULL OR l.lastMs >= $fromMs)))
+  AND ($grades IS NULL OR any(g IN l.grades WHERE g IN $grades))
+  AND ($types IS NULL OR b.type IN $types)
+WITH a, b, l
+WHERE b IS NOT NULL OR $allNodes
+WITH
+  CASE WHEN b IS NULL OR a.n < b.n THEN a ELSE b END AS x,
+  CASE WHEN b IS NULL THEN null WHEN a.n < b.n THEN b ELSE a END AS y,
+  sum(coalesce(l.weight, 0.0)) AS w,
+  count(l) AS c
+WITH gds.graph.project($name, x, y,
+  { relationshipProperties: CASE WHEN y IS NULL THEN {} ELSE { weight: toFloat(w), hops: toFloat(c) } END },
+  { undirectedRelationshipTypes: ['*'] }) AS g
+RETURN g.nodeCount AS nodes, g.relationshipCount AS rels

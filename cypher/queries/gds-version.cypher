@@ -1,0 +1,2 @@
+CALL gds.version() YIELD gdsVersion
+RETURN gdsVersion AS version

@@ -1,0 +1,113 @@
+// Whole-graph metrics inside Neo4j with Graph Data Science, for views too large to pull into the server:
+// the view is projected (cypher/queries/gds-project.cypher: undirected, links between two entities summed
+// into one relationship, as the server's CSR does), the algorithm streams its scores, and the projection is
+// dropped. Scores are returned by entity id, on the same scale as the server's analysis:
+// - PageRank: GDS leaves dangling rank undistributed and does not normalise; with a uniform teleport both
+//   variants solve the same linear system up to a constant factor, so L1-normalising GDS's scores gives
+//   networkx's (and server/analysis/pagerank.ts's) values.
+// - Betweenness: on an undirected graph GDS counts each unordered pair once, as networkx does; `normalized`
+//   divides by the number of pairs (n-1)(n-2)/2, as networkx does.
+// - Louvain: labels differ between implementations; compare partitions by their modularity.
+import { randomUUID } from 'node:crypto';
+import type { ViewFilter } from '../../domain/model.ts';
+import { checkFilter, filtersLinks } from '../sqlite/filters.ts';
+import type { Tx } from './executor.ts';
+import { filterParams, type Neo4jGraphStore } from './neo4j-store.ts';
+
+export interface GdsViewOptions {
+  filter?: ViewFilter;
+  /** Use link strengths (PageRank, Louvain). Default true. */
+  weighted?: boolean;
+}
+
+export interface GdsPageRankOptions extends GdsViewOptions {
+  alpha?: number;
+  maxIterations?: number;
+  tolerance?: number;
+}
+
+export interface GdsBetweennessOptions extends GdsViewOptions {
+  /** Divide by the number of pairs, like networkx. Default true. */
+  normalized?: boolean;
+}
+
+export interface GdsProjection {
+  nodes: number;
+  relationships: number;
+}
+
+async function withProjection<T>(
+  store: Neo4jGraphStore,
+  opts: GdsViewOptions,
+  run: (tx: Tx, name: string, p: GdsProjection) => Promise<T>,
+): Promise<T> {
+  const filter = checkFilter(opts.filter);
+  const name = `linkchart-${randomUUID()}`;
+  await store.init();
+  try {
+    return await store.exec.read(async (tx) => {
+      // A retried transaction must not find its own projection from the failed attempt.
+      await tx.run('gds-drop', { name });
+      const r = (await tx.one('gds-project', {
+        name,
+        ...filterParams(filter),
+        types: filter.entityTypes ?? null,
+        // As the store's subgraph(): every entity of the types, unless the filter restricts links.
+        allNodes: !filtersLinks(filter),
+      }))!;
+      return run(tx, name, { nodes: r.nodes as number, relationships: r.rels as number });
+    });
+  } finally {
+    await store.exec.read((tx) => tx.run('gds-drop', { name })).catch(() => undefined);
+  }
+}
+
+export async function gdsPageRank(
+  store: Neo4jGraphStore,
+  opts: GdsPageRankOptions = {},
+): Promise<Map<string, number>> {
+  return withProjection(store, opts, async (tx, name, p) => {
+    if (p.nodes === 0) return new Map();
+    const rows = await tx.run('gds-pagerank', {
+      name,
+      alpha: opts.alpha ?? 0.85,
+      maxIterations: opts.maxIterations ?? 1000,
+      tolerance: opts.tolerance ?? 1e-10,
+      weight: opts.weighted === false ? null : 'weight',
+    });
+    const sum = rows.reduce((s, r) => s + (r.score as number), 0);
+    return new Map(rows.map((r) => [r.id as string, (r.score as number) / sum]));
+  });
+}
+
+export async function gdsBetweenness(
+  store: Neo4jGraphStore,
+  opts: GdsBetweennessOptions = {},
+): Promise<Map<string, number>> {
+  return withProjection(store, opts, async (tx, name, p) => {
+    const n = p.nodes;
+    const rows = await tx.run('gds-betweenness', { name });
+    const scale = opts.normalized === false || n < 3 ? 1 : 2 / ((n - 1) * (n - 2));
+    return new Map(rows.map((r) => [r.id as string, (r.score as number) * scale]));
+  });
+}
+
+export async function gdsLouvain(
+  store: Neo4jGraphStore,
+  opts: GdsViewOptions = {},
+): Promise<Map<string, number>> {
+  return withProjection(store, opts, async (tx, name, p) => {
+    if (p.nodes === 0) return new Map();
+    const rows = await tx.run('gds-louvain', { name, weight: opts.weighted === false ? null : 'weight' });
+    return new Map(rows.map((r) => [r.id as string, r.community as number]));
+  });
+}
+
+/** The GDS version the server runs, or null when the plugin is missing. */
+export async function gdsVersion(store: Neo4jGraphStore): Promise<string | null> {
+  try {
+    return ((await store.exec.read((tx) => tx.one('gds-version')))?.version as string) ?? null;
+  } catch {
+    return null;
+  }
+}
