@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path';
 import type { GraphStore } from './graph-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
+import { neo4jConfigFromEnv, openNeo4jFromEnv } from './neo4j/open.ts';
 
 export const DEFAULT_DB_PATH = 'data/linkchart.db';
 
@@ -40,6 +41,9 @@ function explainSqliteFailure(path: string, err: unknown): string {
  * created if missing). Migrated and ready.
  */
 export async function openStore(env: NodeJS.ProcessEnv = process.env): Promise<GraphStore> {
+  // NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) selects Neo4j; see server/store/neo4j/open.ts.
+  const neo4j = neo4jConfigFromEnv(env);
+  if (neo4j) return openNeo4jFromEnv(neo4j);
   const path = env.LINKCHART_DB?.trim() || DEFAULT_DB_PATH;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
