@@ -13,6 +13,7 @@ import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './a
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
 import { redactForViewer } from './redact.ts';
 import { enforceHandling } from './handling.ts';
+import { ownershipConflict } from './ownership.ts';
 import type { Report } from '../domain/model.ts';
 import {
   LoginThrottle,
@@ -262,7 +263,21 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
   // Handling codes in force on every export route that names what it exports (entityIds / linkIds):
   // C-coded intelligence behind them needs { handling: { confirmConditions, justification, recipient } }.
   // Routes exporting by other means call enforceHandling themselves.
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.user) {
+      const key = `${request.method} ${request.routeOptions.url}`;
+      const id = (request.params as Record<string, string> | undefined)?.id;
+      const owner = await ownershipConflict(store, key, id, request.user);
+      if (owner !== null)
+        return reply
+          .code(403)
+          .send(
+            errorBody(
+              'not_owner',
+              `this belongs to ${owner}; only they, a supervisor or an admin may change it`,
+            ),
+          );
+    }
     if (request.routeOptions.config?.access !== 'export:run') return;
     const raw = request.audit?.rawBody;
     if (!raw || typeof raw !== 'object') return;
