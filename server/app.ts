@@ -2,8 +2,14 @@
 // server/routes/ (registered by server/routes/index.ts); this file wires validation, the error shape,
 // the OpenAPI document, access rules and the static web app.
 import { existsSync, statSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { join, normalize, sep } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type RouteOptions,
+} from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -72,6 +78,34 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     bodyLimit: config.limits.bodyBytes,
     // Plain-text search queries and ids never need more; longer URLs are refused with 414.
     routerOptions: { maxParamLength: 500 },
+    // Errors raised before a route is chosen get the same JSON shape as every other error.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void reply.code(tooLong ? 414 : 400).send({
+        error: {
+          code: tooLong ? 'too_large' : 'invalid',
+          message: tooLong
+            ? 'an id in the URL is longer than 500 characters; no such object exists'
+            : 'the URL is malformed',
+        },
+      });
+    },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || !socket.writable) return;
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const message =
+        status === 431
+          ? 'the request line and headers are larger than the server accepts; send long input in a JSON body'
+          : status === 408
+            ? 'the request took too long to arrive'
+            : 'the request is not valid HTTP';
+      const body = JSON.stringify({ error: { code: status === 431 ? 'too_large' : 'invalid', message } });
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,0 +1,288 @@
+// The HTTP API end to end against a real server and a real SQLite file: CRUD with provenance and grading,
+// search, expansion, paths, views, merges, annotations, charts, pagination, limits, the one error shape,
+// the access-rule guard and the static web app.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { startHarness, type Harness } from './server-harness.ts';
+
+type Err = { error: { code: string; message: string; path?: unknown[] } };
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ limits: { maxExpansionNodes: 6, bodyBytes: 64 * 1024 } });
+});
+afterAll(async () => h.close());
+
+describe('graph CRUD with provenance and grading', () => {
+  const ids: Record<string, string> = {};
+
+  it('creates a report, entities resting on it and a link; reads them back with grading', async () => {
+    const rep = await h.call('POST', '/api/reports', {
+      ref: 'INT-7',
+      date: '2024-05-01',
+      author: 'DS Khan',
+      text: 'Seen together',
+      source: 2,
+      intel: 'B',
+      handling: 'P',
+    });
+    expect(rep.status, rep.text).toBe(201);
+    const names = ['Ann Lee', 'Ben Ray', 'Cat Fox', 'Dev Oak', 'Eve Ash', 'Fay Elm', 'Gus Yew', 'Hal Fir'];
+    for (const n of names) {
+      const r = await h.call('POST', '/api/entities', { type: 'Person', label: n, reports: ['INT-7'] });
+      expect(r.status, r.text).toBe(201);
+      ids[n] = (r.json as { id: string }).id;
+    }
+    const again = await h.call('POST', '/api/entities', {
+      type: 'Person',
+      label: 'Ann  Lee',
+      reports: ['INT-7'],
+    });
+    expect(again.status).toBe(200);
+    expect((again.json as { id: string }).id).toBe(ids['Ann Lee']);
+    // A chain Ann - Ben - Cat - Dev - Eve - Fay - Gus - Hal.
+    for (let i = 0; i + 1 < names.length; i++) {
+      const l = await h.call('POST', '/api/links', {
+        type: 'ASSOCIATE_OF',
+        from: { id: ids[names[i]] },
+        to: { id: ids[names[i + 1]] },
+        weight: i + 1,
+        reports: ['INT-7'],
+      });
+      expect(l.status, l.text).toBe(201);
+    }
+    const ann = await h.call('GET', `/api/entities/${ids['Ann Lee']}`);
+    expect(ann.json).toMatchObject({
+      label: 'Ann Lee',
+      reports: [{ ref: 'INT-7', source: 2, intel: 'B', handling: 'P' }],
+    });
+    const links = await h.call('GET', `/api/links?entityId=${ids['Ann Lee']}`);
+    expect(links.json).toMatchObject({
+      total: 1,
+      items: [{ type: 'ASSOCIATE_OF', grading: { source: 2, intel: 'B' } }],
+    });
+  });
+
+  it('refuses invalid input with the field named, and writes nothing', async () => {
+    const v = await h.store.dataVersion();
+    const bad = await h.call('POST', '/api/links', {
+      type: 'CALLED',
+      from: { id: ids['Ann Lee'] },
+      to: { id: ids['Ben Ray'] },
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.json as Err).error.message).toMatch(/CALLED/);
+    const cond = await h.call('POST', '/api/reports', {
+      ref: 'X',
+      date: '2024-01-01',
+      author: 'a',
+      source: 1,
+      intel: 'A',
+      handling: 'C',
+    });
+    expect(cond.json).toMatchObject({ error: { code: 'invalid', path: ['body', 'conditions'] } });
+    const grading = await h.call('POST', '/api/reports', {
+      ref: 'X',
+      date: '2024-01-01',
+      author: 'a',
+      source: 4,
+      intel: 'A',
+      handling: 'P',
+    });
+    expect((grading.json as Err).error.message).toContain('source evaluation 4 is not 1, 2 or 3');
+    const type = await h.call('POST', '/api/entities', { type: 'Spaceship', label: 'x' });
+    expect((type.json as Err).error.message).toContain('unknown entity type "Spaceship"');
+    expect(await h.store.dataVersion()).toBe(v);
+    expect(JSON.stringify([bad.json, cond.json, grading.json, type.json])).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('updates and deletes, with 404 for unknown ids', async () => {
+    const p = await h.call('PATCH', `/api/entities/${ids['Hal Fir']}`, { properties: { nickname: 'H' } });
+    expect(p.json).toMatchObject({ properties: { nickname: 'H' } });
+    expect((await h.call('PATCH', '/api/entities/nope', { label: 'x' })).status).toBe(404);
+    expect((await h.call('GET', '/api/links/nope')).json).toMatchObject({ error: { code: 'not_found' } });
+    expect((await h.call('DELETE', '/api/reports/nope')).status).toBe(404);
+  });
+
+  it('paginates every list with offset, limit and total', async () => {
+    const page = await h.call('GET', '/api/entities?type=Person&offset=2&limit=3');
+    expect(page.json).toMatchObject({ total: 8, offset: 2, limit: 3 });
+    expect((page.json as { items: unknown[] }).items).toHaveLength(3);
+    for (const path of [
+      '/api/links',
+      '/api/reports',
+      '/api/merges',
+      '/api/annotations',
+      '/api/charts',
+      '/api/imports',
+    ]) {
+      const r = await h.call('GET', `${path}?limit=1&offset=0`);
+      expect(r.status, path).toBe(200);
+      expect(Object.keys(r.json as object).sort(), path).toEqual(['items', 'limit', 'offset', 'total']);
+    }
+    expect((await h.call('GET', '/api/entities?limit=5000')).json).toMatchObject({
+      error: { code: 'invalid', path: ['querystring', 'limit'] },
+    });
+  });
+
+  it('searches, expands within the cap, and refuses an expansion over it with how to narrow it', async () => {
+    const s = await h.call('GET', '/api/search?q=Cat');
+    expect((s.json as { items: Array<{ entity: { id: string } }> }).items[0].entity.id).toBe(ids['Cat Fox']);
+    const one = await h.call('GET', `/api/entities/${ids['Dev Oak']}/neighbourhood?hops=1`);
+    expect((one.json as { nodes: unknown[] }).nodes).toHaveLength(3);
+    const far = await h.call('POST', '/api/neighbourhood', { seeds: [ids['Dev Oak']], hops: 4 });
+    expect(far.status).toBe(400);
+    expect((far.json as Err).error).toMatchObject({ code: 'limit' });
+    expect((far.json as Err).error.message).toContain('more than 6 nodes');
+    expect((far.json as Err).error.message).toContain('fewer hops');
+    const truncated = await h.call('POST', '/api/neighbourhood', {
+      seeds: [ids['Dev Oak']],
+      hops: 4,
+      limit: 5,
+    });
+    expect(truncated.json).toMatchObject({ truncated: true });
+    const over = await h.call('POST', '/api/neighbourhood', { seeds: [ids['Dev Oak']], hops: 1, limit: 100 });
+    expect((over.json as Err).error.message).toContain("above the server's cap of 6");
+    expect((await h.call('POST', '/api/neighbourhood', { seeds: ['nope'] })).status).toBe(404);
+  });
+
+  it('finds the shortest path and returns the entities and links on it', async () => {
+    const r = await h.call('POST', '/api/paths', { from: ids['Ann Lee'], to: ids['Dev Oak'] });
+    expect(r.status, r.text).toBe(200);
+    const body = r.json as {
+      paths: Array<{ nodes: string[]; links: string[] }>;
+      subgraph: { nodes: unknown[]; links: unknown[] };
+    };
+    expect(body.paths[0].nodes).toEqual([ids['Ann Lee'], ids['Ben Ray'], ids['Cat Fox'], ids['Dev Oak']]);
+    expect(body.subgraph.nodes).toHaveLength(4);
+    expect(body.subgraph.links).toHaveLength(3);
+  });
+
+  it('returns a view and refuses one over the analysis cap', async () => {
+    const v = await h.call('POST', '/api/view', { filter: { linkTypes: ['ASSOCIATE_OF'] } });
+    expect((v.json as { links: unknown[] }).links).toHaveLength(7);
+  });
+
+  it('merges two entities and undoes the merge', async () => {
+    const dup = await h.call('POST', '/api/entities', { type: 'Person', label: 'A. Lee' });
+    const dupId = (dup.json as { id: string }).id;
+    await h.call('POST', '/api/links', {
+      type: 'ASSOCIATE_OF',
+      from: { id: dupId },
+      to: { id: ids['Eve Ash'] },
+    });
+    const m = await h.call('POST', '/api/merges', { keepId: ids['Ann Lee'], dropId: dupId });
+    expect(m.status, m.text).toBe(201);
+    const mergeId = (m.json as { id: string }).id;
+    expect((await h.call('GET', `/api/entities/${dupId}`)).status).toBe(404);
+    expect((await h.call('GET', `/api/links?entityId=${ids['Ann Lee']}`)).json).toMatchObject({ total: 2 });
+    const self = await h.call('POST', '/api/merges', { keepId: ids['Ann Lee'], dropId: ids['Ann Lee'] });
+    expect(self.status).toBe(409);
+    const undo = await h.call('POST', `/api/merges/${mergeId}/undo`);
+    expect(undo.status, undo.text).toBe(200);
+    expect((await h.call('GET', `/api/entities/${dupId}`)).status).toBe(200);
+    expect((await h.call('GET', '/api/merges')).json).toMatchObject({
+      total: 1,
+      items: [{ id: mergeId, undone: true }],
+    });
+  });
+
+  it('annotates and saves charts', async () => {
+    const a = await h.call('POST', '/api/annotations', {
+      target: { kind: 'entity', id: ids['Cat Fox'] },
+      text: 'Runner',
+      tags: ['runner'],
+      target_flag: true,
+    });
+    expect(a.status, a.text).toBe(201);
+    const aid = (a.json as { id: string }).id;
+    expect(
+      (await h.call('PATCH', `/api/annotations/${aid}`, { tags: ['runner', 'courier'] })).json,
+    ).toMatchObject({ tags: ['runner', 'courier'] });
+    expect(
+      (await h.call('GET', `/api/annotations?kind=entity&targetId=${ids['Cat Fox']}`)).json,
+    ).toMatchObject({ total: 1 });
+    expect((await h.call('GET', '/api/annotations?kind=entity')).status).toBe(400);
+    expect((await h.call('DELETE', `/api/annotations/${aid}`)).status).toBe(200);
+    const c = await h.call('POST', '/api/charts', { name: 'Op Oak', state: { nodes: [ids['Cat Fox']] } });
+    const cid = (c.json as { id: string }).id;
+    expect((await h.call('PUT', `/api/charts/${cid}`, { name: 'Op Oak 2', state: {} })).json).toMatchObject({
+      name: 'Op Oak 2',
+    });
+    expect((await h.call('PUT', '/api/charts/nope', { name: 'x', state: {} })).status).toBe(404);
+    expect((await h.call('DELETE', `/api/charts/${cid}`)).status).toBe(200);
+  });
+
+  it('refuses a body over the size cap with a 413 in the one error shape', async () => {
+    const r = await h.call('POST', '/api/entities', {
+      type: 'Person',
+      label: 'x',
+      properties: { big: 'y'.repeat(70_000) },
+    });
+    expect(r.status).toBe(413);
+    expect(r.json).toMatchObject({ error: { code: 'too_large' } });
+  });
+
+  it('reports health with store kind, data version and counts', async () => {
+    const r = await fetch(h.url + '/api/health');
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({
+      status: 'ok',
+      store: { kind: 'sqlite' },
+      counts: { entities: 9 },
+    });
+  });
+});
+
+describe('server wiring', () => {
+  it('a route without an access rule fails at registration', async () => {
+    await expect(
+      buildApp({
+        store: h.store,
+        plugins: [
+          async (app) => {
+            app.post('/api/unguarded', async () => ({ ok: true }));
+          },
+        ],
+      }),
+    ).rejects.toThrow(/access/);
+  });
+
+  it('serves the built web app with SPA fallback, and JSON 404s under /api', async () => {
+    const web = join(h.dir, 'web');
+    mkdirSync(join(web, 'assets'), { recursive: true });
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Linkchart</title>');
+    writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
+    const s = await startHarness({ webDist: web });
+    try {
+      const root = await fetch(s.url + '/');
+      expect(await root.text()).toContain('<title>Linkchart</title>');
+      expect(await (await fetch(s.url + '/charts/42')).text()).toContain('<title>Linkchart</title>');
+      expect(await (await fetch(s.url + '/assets/app.js')).text()).toBe('console.log(1)');
+      expect(await (await fetch(s.url + '/..%2f..%2fetc%2fpasswd')).text()).toContain(
+        '<title>Linkchart</title>',
+      );
+      const api = await fetch(s.url + '/api/nothing-here');
+      expect(api.status).toBe(404);
+      expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('publishes the OpenAPI document and a readable docs page', async () => {
+    const doc = (await (await fetch(h.url + '/api/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/entities', '/api/neighbourhood', '/api/imports', '/api/exports']),
+    );
+    const page = await fetch(h.url + '/api/docs/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger');
+  });
+});
