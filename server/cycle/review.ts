@@ -126,6 +126,7 @@ function rankOf(ids: string[], scores: Map<string, number>): Map<string, number>
   return new Map(sorted.map((id, i) => [id, i + 1] as const));
 }
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} points`;
 
@@ -236,7 +237,7 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
 
   const findings: string[] = [];
   findings.push(
-    `${disappeared.length} entities left the network and ${appeared.length} appeared; ${formed.length} links formed and ${ended.length} ended.`,
+    `${plural(disappeared.length, 'entity', 'entities')} left the network and ${appeared.length} appeared; ${plural(formed.length, 'link')} formed and ${ended.length} ended.`,
   );
   if (prediction) {
     findings.push(

@@ -94,6 +94,11 @@ function NetworkSvg(props: {
               <circle cx={sx(p.x)} cy={sy(p.y)} r={r} fill={fill} stroke="#fff" strokeWidth={0.6}>
                 <title>{n.label}</title>
               </circle>
+              {!target && !(rank !== undefined && rank < 3 && side === 'after') && nodes.length <= 40 && (
+                <text x={sx(p.x) + 6} y={sy(p.y) + 4} fontSize="10" fill="#687385">
+                  {labels.get(n.id)}
+                </text>
+              )}
               {(target || (rank !== undefined && rank < 3 && side === 'after')) && (
                 <text
                   x={sx(p.x) + 8}
