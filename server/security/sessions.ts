@@ -128,7 +128,7 @@ export interface ThrottleOptions {
   /** Window failures are counted over, and the lockout length: 15 minutes. */
   windowMs: number;
   lockMs: number;
-  /** Attempts (any outcome) from one address per window, whatever the name: 50, against spraying. */
+  /** Failures from one address per window, whatever the names tried: 50, against password spraying. */
   maxPerAddress: number;
   now: () => number;
 }
@@ -147,7 +147,7 @@ interface Counter {
   lockedUntil: number;
 }
 
-/** Per (user name, address) failure counting with a temporary lockout, plus a per-address ceiling. */
+/** Per (user name, address) failure counting with a temporary lockout, plus a per-address failure ceiling. */
 export class LoginThrottle {
   readonly opts: ThrottleOptions;
   readonly #failures = new Map<string, Counter>();
@@ -171,22 +171,26 @@ export class LoginThrottle {
     return c;
   }
 
-  /** Milliseconds until a login may be tried again; 0 when it may be tried now. Counts the attempt. */
+  /** Milliseconds until a login may be tried again; 0 when it may be tried now. */
   check(name: string, ip: string): number {
     const t = this.opts.now();
     if (this.#failures.size + this.#perAddress.size > 100_000) this.#sweep();
-    const addr = this.#counter(this.#perAddress, ip);
-    addr.count++;
-    if (addr.count > this.opts.maxPerAddress) return Math.max(1, addr.windowStart + this.opts.windowMs - t);
+    const addr = this.#perAddress.get(ip);
+    if (addr && addr.lockedUntil > t) return addr.lockedUntil - t;
     const c = this.#failures.get(this.#key(name, ip));
     if (c && c.lockedUntil > t) return c.lockedUntil - t;
     return 0;
   }
 
+  /** Counts a failed attempt against the name+address and against the address alone. */
   fail(name: string, ip: string): void {
+    const t = this.opts.now();
     const c = this.#counter(this.#failures, this.#key(name, ip));
     c.count++;
-    if (c.count >= this.opts.maxFailures) c.lockedUntil = this.opts.now() + this.opts.lockMs;
+    if (c.count >= this.opts.maxFailures) c.lockedUntil = t + this.opts.lockMs;
+    const addr = this.#counter(this.#perAddress, ip);
+    addr.count++;
+    if (addr.count >= this.opts.maxPerAddress) addr.lockedUntil = t + this.opts.lockMs;
   }
 
   succeed(name: string, ip: string): void {

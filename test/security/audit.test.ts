@@ -331,6 +331,29 @@ describe('audit', () => {
     expect(last.recipient).toBeNull();
   });
 
+  it('supervisors export the audit as CSV with formula injection neutralised; analysts cannot', async () => {
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { name: '=HYPERLINK("http://x")', password: 'wrong-password-x' },
+    });
+    const sup = await signIn(app, 'supervisor');
+    const res = await app.inject({ url: '/api/audit/export?action=login', headers: sup.headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    const lines = res.body.trim().split('\n');
+    expect(lines[0]).toBe(
+      'seq,at,actor,action,route,objectIds,outcome,justification,recipient,details,prevHash,hash',
+    );
+    expect(lines.length).toBeGreaterThan(10);
+    expect(res.body).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(res.body).not.toMatch(/(^|,)=HYPERLINK/m);
+    const an = await signIn(app, 'analyst');
+    expect((await app.inject({ url: '/api/audit/export', headers: an.headers })).statusCode).toBe(403);
+    const v = await app.inject({ url: '/api/audit/verify', headers: sup.headers });
+    expect(v.json()).toMatchObject({ ok: true, firstBroken: null });
+  });
+
   it('has no route that edits or deletes audit records', () => {
     const writes = app.security.routes.filter(
       (r) => r.url.startsWith('/api/audit') && !['GET', 'HEAD'].includes(r.method),

@@ -64,10 +64,18 @@ describe('login throttle', () => {
     expect(th.check('ana', '10.0.0.1')).toBe(0);
   });
 
-  it('limits attempts per address whatever the name (password spraying)', () => {
+  it('limits failures per address whatever the name (password spraying); successes do not count', () => {
     const t = 0;
     const th = new LoginThrottle({ now: () => t, maxPerAddress: 10 });
-    for (let i = 0; i < 10; i++) expect(th.check(`user${i}`, '10.0.0.9')).toBe(0);
+    for (let i = 0; i < 100; i++) {
+      expect(th.check('ana', '10.0.0.9')).toBe(0);
+      th.succeed('ana', '10.0.0.9');
+    }
+    for (let i = 0; i < 10; i++) {
+      expect(th.check(`user${i}`, '10.0.0.9')).toBe(0);
+      th.fail(`user${i}`, '10.0.0.9');
+    }
     expect(th.check('user99', '10.0.0.9')).toBeGreaterThan(0);
+    expect(th.check('user99', '10.0.0.10')).toBe(0);
   });
 });
