@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('access table', () => {
-  it('every route of the app is in the table with the same rule, and nothing else is', () => {
+  it('every route of the app is in the table with the same rule, and nothing else is', async () => {
     const built: AccessTable = {
       about:
         'Who may call each API route. Checked by test/security/access-table.test.ts against the running app; regenerate with UPDATE_ACCESS_TABLE=1 after a deliberate change.',
@@ -62,8 +62,11 @@ describe('access table', () => {
         ]),
       ),
     };
-    if (process.env.UPDATE_ACCESS_TABLE === '1')
-      writeFileSync(TABLE_PATH, JSON.stringify(built, null, 2) + '\n');
+    if (process.env.UPDATE_ACCESS_TABLE === '1') {
+      const { format, resolveConfig } = await import('prettier');
+      const options = { ...(await resolveConfig(TABLE_PATH)), filepath: TABLE_PATH.pathname };
+      writeFileSync(TABLE_PATH, await format(JSON.stringify(built, null, 2), options));
+    }
     const table = JSON.parse(readFileSync(TABLE_PATH, 'utf8')) as AccessTable;
     expect(Object.keys(table.routes).sort()).toEqual(routes.map((r) => r.key));
     for (const r of routes)
