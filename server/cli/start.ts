@@ -2,21 +2,17 @@
 // Every failure a person can fix (port taken, database unusable, bad setting) is said plainly, without a
 // stack trace, and exits 1.
 import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import { ensureDemoUser } from '../security/users.ts';
+import { loadSeed } from '../../seed/load.ts';
 
 export function fail(message: string): never {
   process.stderr.write(`linkchart: ${message}\n`);
   process.exit(1);
-}
-
-interface SeedModule {
-  loadSeed(store: GraphStore, opts: { size: string }): Promise<unknown>;
 }
 
 /** Loads the demo network when the store holds nothing; leaves existing data alone. */
@@ -26,12 +22,8 @@ export async function seedIfEmpty(store: GraphStore, say: (s: string) => void): 
     say(`Store holds ${counts.entities} entities and ${counts.links} links; leaving them as they are.`);
     return;
   }
-  // Loaded lazily: the seed generator is only needed on an empty store.
-  const mod = (await import(
-    pathToFileURL(resolve(import.meta.dirname, '../../seed/load.ts')).href
-  )) as SeedModule;
   say('The store is empty: loading the demo network (synthetic county-lines operation)...');
-  await mod.loadSeed(store, { size: 'demo' });
+  await loadSeed(store, { size: 'demo' });
   const after = await store.counts();
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
 }
@@ -78,14 +70,6 @@ export async function start(
     await store.close().catch(() => undefined);
     fail(`could not load the demo network into ${config.dbPath}: ${(e as Error).message}`);
   }
-  let demo: { name: string; password: string } | null = null;
-  if (process.env['LINKCHART_DEMO_USER'] !== '0') {
-    try {
-      demo = await ensureDemoUser(store);
-    } catch (e) {
-      say(`(could not set up the demo user: ${(e as Error).message})`);
-    }
-  }
   const app = await buildApp({
     store,
     config,
@@ -97,6 +81,15 @@ export async function start(
     await app.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     fail(explainListenError(e, config));
+  }
+  // Only once the port is ours: a second start on a taken port must not change the running one's sign-in.
+  let demo: { name: string; password: string } | null = null;
+  if (process.env['LINKCHART_DEMO_USER'] !== '0') {
+    try {
+      demo = await ensureDemoUser(store);
+    } catch (e) {
+      say(`(could not set up the demo user: ${(e as Error).message})`);
+    }
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
