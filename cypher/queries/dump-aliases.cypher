@@ -1,0 +1,3 @@
+// Everything of one kind, for npm run transfer.
+MATCH (al:Alias)
+RETURN al {.*} AS x

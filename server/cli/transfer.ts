@@ -1,0 +1,208 @@
+// npm run transfer -- --from sqlite:PATH --to neo4j [--replace]
+// npm run transfer -- --from neo4j --to sqlite:PATH [--replace]
+//
+// Copies everything one store holds into the other: entities, links, reports, aliases and merge records (so
+// a merge can still be undone), annotations, charts, users and the audit trail, with the same ids and
+// timestamps, so the audit hash chain still verifies. Then reads the target back and checks the counts of
+// every kind and a digest of the whole content. Running it again changes nothing: a target that already
+// holds the same content is left alone. A target holding other data is refused unless --replace (which
+// empties it first). Neo4j is addressed by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or
+// `neo4j:bolt://host:7687` on the command line (password still from NEO4J_PASSWORD).
+// Exit codes: 0 copied or already identical; 1 verification failed; 2 bad arguments or a refused target.
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { verifyAuditChain } from '../security/audit-chain.ts';
+import { openSqliteStore, type SqliteGraphStore } from '../store/sqlite/sqlite-store.ts';
+import { Neo4jGraphStore } from '../store/neo4j/neo4j-store.ts';
+import { neo4jConfigFromEnv } from '../store/neo4j/open.ts';
+import { dumpCounts, dumpDigest, isEmptyDump, DUMP_PARTS, type Dump } from '../store/transfer/dump.ts';
+import { dumpSqlite, loadSqlite } from '../store/transfer/sqlite.ts';
+import { dumpNeo4j, loadNeo4j, wipeNeo4j } from '../store/transfer/neo4j.ts';
+
+export type Endpoint =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'neo4j'; uri: string; user: string; password: string; database?: string };
+
+export class TransferError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+  ) {
+    super(message);
+    this.name = 'TransferError';
+  }
+}
+
+export function parseEndpoint(spec: string, env: NodeJS.ProcessEnv = process.env): Endpoint {
+  if (spec.startsWith('sqlite:')) {
+    const path = spec.slice('sqlite:'.length);
+    if (!path) throw new TransferError('sqlite: needs a file path, e.g. sqlite:data/linkchart.db', 2);
+    return { kind: 'sqlite', path };
+  }
+  if (spec === 'neo4j' || spec.startsWith('neo4j:')) {
+    const uri = spec === 'neo4j' ? undefined : spec.slice('neo4j:'.length);
+    const cfg = neo4jConfigFromEnv(uri ? { ...env, NEO4J_URI: uri } : env);
+    if (!cfg)
+      throw new TransferError(
+        'neo4j: set NEO4J_URI (and NEO4J_PASSWORD), or write neo4j:bolt://host:7687',
+        2,
+      );
+    return { kind: 'neo4j', ...cfg };
+  }
+  throw new TransferError(
+    `unknown store ${JSON.stringify(spec)}: use sqlite:PATH or neo4j[:bolt://host:port]`,
+    2,
+  );
+}
+
+interface Opened {
+  dump(): Promise<Dump>;
+  load(d: Dump): Promise<void>;
+  wipe(): Promise<void>;
+  close(): Promise<void>;
+  name: string;
+}
+
+async function open(ep: Endpoint, mustExist: boolean): Promise<Opened> {
+  if (ep.kind === 'sqlite') {
+    if (mustExist && !existsSync(ep.path))
+      throw new TransferError(`no SQLite file at ${resolve(ep.path)}`, 2);
+    let store: SqliteGraphStore = await openSqliteStore(ep.path);
+    return {
+      name: `sqlite:${ep.path}`,
+      dump: async () => dumpSqlite(store),
+      load: async (d) => loadSqlite(store, d),
+      wipe: async () => {
+        await store.close();
+        for (const s of ['', '-wal', '-shm']) rmSync(ep.path + s, { force: true });
+        store = await openSqliteStore(ep.path);
+      },
+      close: () => store.close(),
+    };
+  }
+  const store = new Neo4jGraphStore(ep);
+  try {
+    await store.init();
+  } catch (e) {
+    await store.close();
+    throw new TransferError(e instanceof Error ? e.message : String(e), 2);
+  }
+  return {
+    name: `neo4j:${ep.uri}`,
+    dump: () => dumpNeo4j(store),
+    load: (d) => loadNeo4j(store, d),
+    wipe: () => wipeNeo4j(store),
+    close: () => store.close(),
+  };
+}
+
+export interface TransferResult {
+  status: 'copied' | 'identical';
+  counts: ReturnType<typeof dumpCounts>;
+  digest: string;
+  seconds: number;
+}
+
+export async function transfer(
+  from: Endpoint,
+  to: Endpoint,
+  opts: { replace?: boolean; log?: (s: string) => void } = {},
+): Promise<TransferResult> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const t0 = performance.now();
+  if (from.kind === to.kind && (from.kind === 'sqlite' ? from.path === (to as typeof from).path : true)) {
+    throw new TransferError('the source and the target are the same store', 2);
+  }
+  const src = await open(from, true);
+  const dst = await open(to, false);
+  try {
+    const data = await src.dump();
+    const digest = dumpDigest(data);
+    const counts = dumpCounts(data);
+    const brk = verifyAuditChain(data.audit);
+    if (brk)
+      throw new TransferError(
+        `the source's audit chain is broken at record ${brk.seq} (${brk.reason}); not copying`,
+        2,
+      );
+    const before = await dst.dump();
+    if (!isEmptyDump(before)) {
+      if (dumpDigest(before) === digest) {
+        log(`${dst.name} already holds the same content (digest ${digest.slice(0, 12)}): nothing changed`);
+        return { status: 'identical', counts, digest, seconds: (performance.now() - t0) / 1000 };
+      }
+      if (!opts.replace) {
+        const c = dumpCounts(before);
+        throw new TransferError(
+          `${dst.name} holds other data (${c.entities} entities, ${c.links} links, ${c.audit} audit records); ` +
+            'use --replace to empty it first',
+          2,
+        );
+      }
+      log(`emptying ${dst.name} (--replace)`);
+      await dst.wipe();
+    }
+    log(`copying ${src.name} -> ${dst.name}`);
+    await dst.load(data);
+    const after = await dst.dump();
+    const got = dumpCounts(after);
+    const rows = DUMP_PARTS.map(
+      (k) => `${k.padEnd(12)} ${String(counts[k]).padStart(9)} ${String(got[k]).padStart(9)}`,
+    );
+    log(`${'kind'.padEnd(12)} ${'source'.padStart(9)} ${'target'.padStart(9)}\n${rows.join('\n')}`);
+    const bad = DUMP_PARTS.filter((k) => counts[k] !== got[k]);
+    if (bad.length) throw new TransferError(`verification failed: counts differ for ${bad.join(', ')}`, 1);
+    if (dumpDigest(after) !== digest)
+      throw new TransferError('verification failed: the content differs after copying', 1);
+    const chain = verifyAuditChain(after.audit);
+    if (chain)
+      throw new TransferError(`verification failed: the target's audit chain breaks at ${chain.seq}`, 1);
+    const seconds = (performance.now() - t0) / 1000;
+    log(
+      `verified: counts, content digest ${digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s)`,
+    );
+    return { status: 'copied', counts, digest, seconds };
+  } finally {
+    await src.close();
+    await dst.close();
+  }
+}
+
+function usage(): string {
+  return 'usage: npm run transfer -- --from sqlite:PATH|neo4j[:URI] --to sqlite:PATH|neo4j[:URI] [--replace]';
+}
+
+async function main(argv: string[]): Promise<number> {
+  let from: string | undefined;
+  let to: string | undefined;
+  let replace = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--from') from = argv[++i];
+    else if (a === '--to') to = argv[++i];
+    else if (a === '--replace') replace = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(usage());
+      return 0;
+    } else {
+      console.error(`unknown argument ${JSON.stringify(a)}\n${usage()}`);
+      return 2;
+    }
+  }
+  if (!from || !to) {
+    console.error(usage());
+    return 2;
+  }
+  try {
+    await transfer(parseEndpoint(from), parseEndpoint(to), { replace });
+    return 0;
+  } catch (e) {
+    console.error(`transfer: ${e instanceof Error ? e.message : String(e)}`);
+    return e instanceof TransferError ? e.exitCode : 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,189 @@
+// npm run transfer between a real SQLite file and the real Neo4j server: everything copied with its ids,
+// the audit chain still verifying, a merge still undoable on the other side, counts and content verified,
+// a second run changing nothing, a target with other data refused, and the round trip back to SQLite exact.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { Neo4jGraphStore } from '../../server/store/neo4j/neo4j-store.ts';
+import { transfer, TransferError, type Endpoint } from '../../server/cli/transfer.ts';
+import { dumpSqlite } from '../../server/store/transfer/sqlite.ts';
+import { dumpDigest } from '../../server/store/transfer/dump.ts';
+import { verifyAuditChain } from '../../server/security/audit-chain.ts';
+import { lockDatabase, neo4jForTests } from './harness.ts';
+
+const avail = await neo4jForTests();
+const ctx = { actor: 'ana', importId: 'imp-9' };
+
+describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
+  let release: () => void = () => {};
+  const dir = mkdtempSync(join(tmpdir(), 'lc-transfer-'));
+  const src = join(dir, 'src.db');
+  let neo: Endpoint;
+  const quiet = { log: () => {} };
+  beforeAll(async () => {
+    release = await lockDatabase();
+    if (!avail.ok) return;
+    await avail.server.wipe();
+    neo = { kind: 'neo4j', uri: avail.server.uri, user: 'neo4j', password: avail.server.password };
+    const s = await openSqliteStore(src);
+    await s.writeBatch(
+      {
+        reports: [
+          { ref: 'R-1', date: '2024-01-02', author: 'DC Ames', source: 1, intel: 'A', handling: 'P' },
+          {
+            ref: 'R-2',
+            date: '2024-01-03',
+            author: 'DC Ames',
+            source: 2,
+            intel: 'C',
+            handling: 'C',
+            conditions: 'x',
+          },
+        ],
+        entities: [
+          { type: 'Person', label: 'Ann Lee', properties: { dob: '1990-02-03' }, reports: ['R-1'] },
+          { type: 'Person', label: 'A. Lee', reports: ['R-2'] },
+          { type: 'Phone', label: '07700 900777', reports: ['R-2'] },
+          { type: 'Location', label: 'Dock 4', properties: { postcode: 'E1 6AN' } },
+        ],
+        links: [
+          {
+            type: 'USES',
+            from: { type: 'Person', key: 'a. lee' },
+            to: { type: 'Phone', key: '07700900777' },
+            reports: ['R-2'],
+          },
+          {
+            type: 'RESIDES_AT',
+            from: { type: 'Person', key: 'ann lee|1990-02-03' },
+            to: { type: 'Location', key: 'E1 6AN' },
+            firstSeen: '2023-01-01',
+            reports: ['R-1'],
+          },
+          {
+            type: 'ASSOCIATE_OF',
+            from: { type: 'Person', key: 'ann lee|1990-02-03' },
+            to: { type: 'Person', key: 'a. lee' },
+            weight: 3,
+          },
+        ],
+      },
+      ctx,
+    );
+    await s.createAnnotation({ target: { kind: 'entity', id: 'e2' }, text: 'alias?', tags: ['dup'] }, ctx);
+    await s.merge('e1', 'e2', ctx);
+    await s.saveChart({ name: 'Dock', state: { zoom: 2 } }, ctx);
+    await s.createUser({ name: 'ana', role: 'analyst', passwordHash: 'scrypt$x' });
+    for (let i = 0; i < 5; i++)
+      await s.appendAudit({
+        actor: 'ana',
+        action: `step ${i}`,
+        outcome: 'ok',
+        objectIds: [`e${i}`],
+        details: { i },
+      });
+    await s.close();
+  });
+  afterAll(async () => {
+    release();
+    rmSync(dir, { recursive: true, force: true });
+    if (avail.ok) await avail.server.close();
+  });
+
+  it('copies SQLite into Neo4j exactly, and a second run changes nothing', async () => {
+    const first = await transfer({ kind: 'sqlite', path: src }, neo, quiet);
+    expect(first.status).toBe('copied');
+    expect(first.counts).toMatchObject({
+      entities: 3,
+      links: 2,
+      reports: 2,
+      merges: 1,
+      aliases: 1,
+      annotations: 1,
+      charts: 1,
+      users: 1,
+      audit: 5,
+    });
+    const store = new Neo4jGraphStore({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
+    try {
+      const dv = await store.dataVersion();
+      expect(verifyAuditChain((await store.listAudit({ limit: 100 })).items)).toBeNull();
+      expect((await store.getEntity('e1'))?.aliases).toEqual(['a. lee']);
+      expect((await store.findEntity('Person', 'a. lee'))?.id).toBe('e1');
+      expect((await store.getUserByName('ana'))?.passwordHash).toBe('scrypt$x');
+      const second = await transfer({ kind: 'sqlite', path: src }, neo, quiet);
+      expect(second.status).toBe('identical');
+      expect(await store.dataVersion()).toBe(dv);
+      // New writes continue the ids and the chain where SQLite left them.
+      const w = await store.writeBatch({ entities: [{ type: 'Person', label: 'New Person' }] }, ctx);
+      expect(w.entityIds).toEqual(['e5']);
+      const a = await store.appendAudit({ actor: 'ana', action: 'after', outcome: 'ok' });
+      expect(a.seq).toBe(6);
+      expect(verifyAuditChain((await store.listAudit({ limit: 100 })).items)).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a target holding other data unless --replace, then copies', async () => {
+    const other = join(dir, 'other.db');
+    const s = await openSqliteStore(other);
+    await s.writeBatch({ entities: [{ type: 'Person', label: 'Someone Else' }] }, ctx);
+    await s.close();
+    const err = await transfer(neo, { kind: 'sqlite', path: other }, quiet).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransferError);
+    expect((err as TransferError).message).toMatch(/holds other data.*--replace/);
+    const r = await transfer(neo, { kind: 'sqlite', path: other }, { ...quiet, replace: true });
+    expect(r.status).toBe('copied');
+  });
+
+  it('copies Neo4j back into SQLite: the merge can be undone there, the chain holds', async () => {
+    // Neo4j now has one more entity and audit record than the source file (added above).
+    const back = join(dir, 'back.db');
+    await transfer(neo, { kind: 'sqlite', path: back }, quiet);
+    const s = await openSqliteStore(back);
+    try {
+      expect((await s.counts()).entities).toBe(4);
+      expect(verifyAuditChain((await s.listAudit({ limit: 100 })).items)).toBeNull();
+      await s.unmerge('1', ctx);
+      expect((await s.getEntity('e2'))?.label).toBe('A. Lee');
+      expect((await s.listLinks({ entityId: 'e2' })).items.map((l) => l.type).sort()).toEqual([
+        'ASSOCIATE_OF',
+        'USES',
+      ]);
+      expect((await s.listAnnotations({ kind: 'entity', id: 'e2' })).total).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('round-trips SQLite -> Neo4j -> SQLite to the same content, through the npm command', async () => {
+    const env = {
+      ...process.env,
+      NEO4J_URI: avail.ok ? avail.server.uri : '',
+      NEO4J_PASSWORD: avail.ok ? avail.server.password : '',
+    };
+    const run = (args: string[]) =>
+      execFileSync('npx', ['tsx', 'server/cli/transfer.ts', ...args], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    const out = run(['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace']);
+    expect(out).toMatch(/verified/);
+    const again = join(dir, 'again.db');
+    run(['--from', 'neo4j', '--to', `sqlite:${again}`]);
+    const a = await openSqliteStore(src);
+    const b = await openSqliteStore(again);
+    try {
+      expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(dumpSqlite(a)));
+      expect(await b.dataVersion()).toBe(await a.dataVersion());
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
