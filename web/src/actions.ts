@@ -2,7 +2,7 @@
 // through the controller and the state through pure producers, and reports failures in the page.
 import type { EntityType, LinkType, Subgraph } from '@domain/model.ts';
 import { api } from './api/client.ts';
-import { runJob, type JobHandle } from './api/analysis.ts';
+import { runJob, type JobHandle, type JobRequest } from './api/analysis.ts';
 import { appStore, showError, showNotice, type AppState, type DisruptionStep } from './state/app.ts';
 import { setCommunities, setMetric } from './state/appearance.ts';
 import { toViewFilter } from './state/filters.ts';
@@ -10,6 +10,7 @@ import { inverse, redo as redoH, undo as undoH } from './state/history.ts';
 import { EMPTY_SELECTION } from './state/selection.ts';
 import { chart } from './graph/controller.ts';
 import {
+  components,
   localCommunities,
   localDisruption,
   localMetric,
@@ -227,29 +228,25 @@ export async function runMetric(name: string, scope: 'chart' | 'store'): Promise
     }
     return;
   }
-  await serverJob<{ scores?: Record<string, number>; values?: Record<string, number> }>(
-    `Computing ${name}`,
-    'metric',
-    { metric: name },
+  await serverJob<{ scores: Array<{ id: string; score: number }> }>(
+    `Computing ${name} over the whole view`,
+    { kind: 'metric', metric: name },
     (r) => {
-      const values = r.scores ?? r.values ?? (r as Record<string, number>);
       const onChart: Record<string, number> = {};
-      for (const [k, v] of Object.entries(values)) if (chart.graph.hasNode(k)) onChart[k] = v;
+      for (const x of r.scores) if (chart.graph.hasNode(x.id)) onChart[x.id] = x.score;
       set((s) => ({ ...s, appearance: setMetric(s.appearance, name, onChart) }));
+      notify(
+        `${name} computed over ${r.scores.length} entities in the view; ${Object.keys(onChart).length} are on the chart`,
+      );
     },
   );
 }
 
-async function serverJob<T>(
-  label: string,
-  kind: 'metric' | 'disruption' | 'explain',
-  body: Record<string, unknown>,
-  done: (r: T) => void,
-): Promise<void> {
+async function serverJob<T>(label: string, req: JobRequest, done: (r: T) => void): Promise<void> {
   set((s) => ({ ...s, job: { id: 'starting', label, progress: 0, message: '' }, error: null }));
   try {
     const filter = toViewFilter(appStore.get().filters);
-    const h = await runJob<T>(kind, { ...body, filter }, (p) =>
+    const h = await runJob<T>(req, filter, (p) =>
       set((s) => (s.job ? { ...s, job: { ...s.job, progress: p.progress, message: p.message ?? '' } } : s)),
     );
     currentJob = h as JobHandle<unknown>;
@@ -288,6 +285,65 @@ export function runDisruption(opts: {
   });
   const steps: DisruptionStep[] = r.steps;
   set((s) => ({ ...s, disruption: { steps, fragments: r.fragments, removed: r.removed } }));
+}
+
+interface ServerDisruption {
+  baseline: { lccShare: number; components: number };
+  steps: Array<{ step: number; removed: string[]; lccShare: number; components: number }>;
+}
+
+/** The disruption lab over the whole view on the server; the fragments are then shown on the chart. */
+export async function runServerDisruption(opts: {
+  strategy: 'selected' | 'topk' | 'sequential';
+  metric: string;
+  k: number;
+}): Promise<void> {
+  const sel = appStore.get().selection.nodes;
+  if (opts.strategy === 'selected' && !sel.length) return notify('Select the entities to remove first');
+  const strategy = opts.strategy === 'selected' ? 'set' : opts.strategy === 'topk' ? 'block' : 'sequential';
+  await serverJob<ServerDisruption>(
+    'Simulating the disruption',
+    {
+      kind: 'disruption',
+      strategy,
+      metric: opts.metric,
+      steps: opts.strategy === 'selected' ? sel.length : opts.k,
+      ...(strategy === 'set' ? { targets: sel } : {}),
+    },
+    (r) => {
+      const removed: string[] = [];
+      const steps: DisruptionStep[] = [
+        { removed: null, lccShare: r.baseline.lccShare, components: r.baseline.components },
+      ];
+      for (const st of r.steps) {
+        removed.push(...st.removed);
+        steps.push({
+          removed: st.removed.join(', ') || null,
+          lccShare: st.lccShare,
+          components: st.components,
+        });
+      }
+      const g = chartCopy();
+      const fragments = components(g, new Set(removed));
+      set((s) => ({ ...s, disruption: { steps, fragments, removed } }));
+    },
+  );
+}
+
+export interface ServerExplanation {
+  label: string;
+  nodes: number;
+  stability: { rank: number; interval: [number, number]; resamples: number; dropShare: number };
+  weakLeftOut: { rankWith: number; rankWithout: number; linksDropped: number };
+  communities: { own: number; bridged: Array<{ community: number; neighbours: number }>; pathShare: number };
+}
+
+export async function explainOnServer(
+  node: string,
+  metric: string,
+  done: (r: ServerExplanation) => void,
+): Promise<void> {
+  await serverJob<ServerExplanation>('Explaining the rank', { kind: 'explain', node, focus: metric }, done);
 }
 
 export function clearDisruption(): void {

@@ -1,7 +1,7 @@
 // Export of what the analyst sees: PNG at a chosen resolution (@sigma/export-image), SVG (from positions),
 // and the PDF briefing (rendered by the server from the chart image and the analysis record).
 import { toBlob } from '@sigma/export-image';
-import { HANDLING_LABELS, INTEL_LABELS, SOURCE_LABELS, type EntityType, type Report } from '@domain/model.ts';
+import type { EntityType } from '@domain/model.ts';
 import { api } from './api/client.ts';
 import { chart } from './graph/controller.ts';
 import { buildSvg, type SvgEdge, type SvgNode } from './graph/svg-export.ts';
@@ -25,10 +25,14 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'chart';
 }
 
-export async function pngBlob(width: number, height: number): Promise<Blob> {
+/** The chart as PNG. `whole`: the whole graph framed, whatever the analyst has zoomed to. */
+export async function pngBlob(width: number, height: number, whole = false): Promise<Blob> {
   const sigma = chart.sigma;
   if (!sigma) throw new Error('the chart is not ready');
   return toBlob(sigma, {
+    ...(whole ? { cameraState: { x: 0.5, y: 0.5, ratio: 1.05, angle: 0 } } : {}),
+    // Labels scale with the image so they stay readable when it is printed smaller.
+    sigmaSettings: { labelSize: Math.round(12 * Math.max(1, width / 1400)) },
     width,
     height,
     format: 'png',
@@ -95,7 +99,7 @@ async function blobToBase64(b: Blob): Promise<string> {
 /** Everything the briefing page needs, gathered from the chart and the state. */
 export async function briefingBody(o: BriefingOptions): Promise<Record<string, unknown>> {
   const s = appStore.get();
-  const png = await pngBlob(o.resolution, Math.round(o.resolution * 0.62));
+  const png = await pngBlob(o.resolution, Math.round(o.resolution * 0.85), true);
   const metric = s.appearance.sizeBy;
   const values = metric ? s.appearance.metrics[metric] : null;
   const visible = new Set(chart.visibleNodeIds());
@@ -117,9 +121,6 @@ export async function briefingBody(o: BriefingOptions): Promise<Record<string, u
           .slice(0, 12)
           .map((c) => ({ label: `Community ${c + 1}`, colour: communityColour(c) }))
       : [...types].map((t) => ({ label: t, colour: TYPE_COLOURS[t as EntityType] }));
-  // C-coded intelligence behind what is on the chart carries its conditions into the briefing.
-  const conditions = await handlingConditions([...visible].slice(0, 200));
-  const health = await api.health().catch(() => null);
   return {
     title: o.title,
     author: o.author,
@@ -129,40 +130,34 @@ export async function briefingBody(o: BriefingOptions): Promise<Record<string, u
     legend,
     metric: metric ? (METRICS.find((m) => m.id === metric)?.label ?? metric) : null,
     topNodes: top,
-    gradingKey: {
-      source: Object.entries(SOURCE_LABELS).map(([k, v]) => `${k}: ${v}`),
-      intel: Object.entries(INTEL_LABELS).map(([k, v]) => `${k}: ${v}`),
-      handling: Object.entries(HANDLING_LABELS).map(([k, v]) => `${k}: ${v}`),
-    },
+    // The server adds the data version and who exported; it finds the C-coded conditions itself from the ids.
     record: {
-      dataVersion: health?.store.dataVersion ?? null,
-      filters: describeFilters(s.filters),
-      viewFilter: toViewFilter(s.filters),
-      metric: metric ?? 'none',
-      parameters: metric ? { scope: 'entities on the chart', normalised: metric === 'betweenness' } : {},
-      entities: visible.size,
-      links: chart.graph.size,
-      chart: s.chart.name,
+      Chart: s.chart.name,
+      Filters: describeFilters(s.filters),
+      'View filter': toViewFilter(s.filters),
+      Measure: metric ?? 'none',
+      Parameters: metric
+        ? {
+            scope: 'entities visible on the chart',
+            graph: 'undirected, parallel links folded, weights summed',
+          }
+        : {},
+      Communities: s.appearance.communities ? 'Louvain, seed 42, over the chart' : 'not computed',
     },
-    conditions,
+    entityIds: [...visible].slice(0, 5000),
+    linkIds: chart.graph
+      .filterEdges((_e, _a, src, tgt) => visible.has(src) && visible.has(tgt))
+      .slice(0, 5000),
   };
 }
 
-async function handlingConditions(ids: string[]): Promise<Array<{ ref: string; conditions: string }>> {
-  const out = new Map<string, string>();
-  const collect = (reports: Report[]): void => {
-    for (const r of reports)
-      if (r.handling === 'C') out.set(r.ref, r.conditions ?? '(conditions not recorded)');
-  };
-  const entityIds = ids.slice(0, 100);
-  const results = await Promise.allSettled(entityIds.map((id) => api.entity(id)));
-  for (const r of results) if (r.status === 'fulfilled') collect(r.value.reports);
-  const linkIds = chart.graph.edges().slice(0, 200);
-  const lr = await Promise.allSettled(linkIds.map((id) => api.link(id)));
-  for (const r of lr) if (r.status === 'fulfilled') collect(r.value.reports);
-  return [...out.entries()].map(([ref, conditions]) => ({ ref, conditions }));
+/** Confirmation the server asks for (HTTP 428) when the chart rests on C-coded intelligence. */
+export interface HandlingConfirmation {
+  confirmConditions: true;
+  justification: string;
+  recipient: string;
 }
 
-export async function briefingPdf(o: BriefingOptions): Promise<Blob> {
-  return api.briefingPdf(await briefingBody(o));
+export async function briefingPdf(o: BriefingOptions, handling?: HandlingConfirmation): Promise<Blob> {
+  return api.briefingPdf({ ...(await briefingBody(o)), ...(handling ? { handling } : {}) });
 }

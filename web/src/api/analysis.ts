@@ -1,12 +1,11 @@
-// Analysis jobs (server/routes/analysis.ts): start a metric, community, disruption or explanation job, follow
-// its progress over server-sent events, fetch the result, cancel. One wrapper, `runJob`, so every panel
-// shows the same progress bar and the same cancel button.
+// Analysis jobs (server/routes/analysis.ts): start a metric, disruption or explanation job over a view of
+// the store, follow its progress over server-sent events, fetch the result, cancel. One wrapper, `runJob`,
+// so every panel shows the same progress bar and the same cancel button.
 import type { ViewFilter } from '@domain/model.ts';
 import { request } from './client.ts';
 
-export type JobKind = 'metric' | 'disruption' | 'explain';
-
 export interface JobProgress {
+  /** 0 to 1. */
   progress: number;
   message?: string;
 }
@@ -17,107 +16,102 @@ export interface JobHandle<T> {
   cancel(): Promise<void>;
 }
 
-interface StartResponse {
-  id?: string;
-  jobId?: string;
-  status?: string;
-  result?: unknown;
-}
-
 interface JobStatus {
   id: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  progress?: number;
-  message?: string;
-  error?: string | { message: string };
-  result?: unknown;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0-100 */
+  progress: number;
+  phase: string;
+  error: string | null;
 }
 
-export const ANALYSIS_BASE = '/api/analysis';
+export const ANALYSIS_BASE = '/api/analysis/jobs';
+
+export type JobRequest =
+  | { kind: 'metric'; metric: string; k?: number | null; seed?: number }
+  | {
+      kind: 'disruption';
+      strategy: 'set' | 'block' | 'sequential' | 'greedy';
+      metric?: string;
+      steps?: number;
+      targets?: string[];
+    }
+  | { kind: 'explain'; node: string; focus?: string; resamples?: number };
 
 /**
- * Starts a job and resolves with its result. Progress arrives over SSE (`/jobs/:id/events`); if the event
- * stream is unavailable, the job's status is polled instead.
+ * Starts a job and resolves with its result. Progress arrives over SSE (`status` events); if the event
+ * stream fails, the job's status is polled instead.
  */
 export async function runJob<T>(
-  kind: JobKind,
-  body: Record<string, unknown> & { filter?: ViewFilter },
+  req: JobRequest,
+  filter: ViewFilter,
   onProgress: (p: JobProgress) => void,
 ): Promise<JobHandle<T>> {
-  const start = await request<StartResponse>('POST', `${ANALYSIS_BASE}/${kind}`, body);
-  const id = start.id ?? start.jobId;
+  const start = await request<JobStatus>('POST', ANALYSIS_BASE, { view: { filter }, request: req });
+  const id = start.id;
   if (!id) throw new Error('the server did not return a job id');
-  let cancelled = false;
+  const path = `${ANALYSIS_BASE}/${encodeURIComponent(id)}`;
+  let settled = false;
   const result = new Promise<T>((resolve, reject) => {
     let es: EventSource | null = null;
     let poll: ReturnType<typeof setInterval> | null = null;
-    const finish = async (): Promise<void> => {
+    const stop = (): void => {
+      settled = true;
       es?.close();
+      es = null;
       if (poll) clearInterval(poll);
-      try {
-        const r = await request<JobStatus | T>(
-          'GET',
-          `${ANALYSIS_BASE}/jobs/${encodeURIComponent(id)}/result`,
-        );
-        const st = r as JobStatus;
-        resolve((st && typeof st === 'object' && 'result' in st && st.status ? st.result : r) as T);
-      } catch (e) {
-        reject(e);
-      }
-    };
-    const fail = (msg: string): void => {
-      es?.close();
-      if (poll) clearInterval(poll);
-      reject(new Error(msg));
     };
     const onStatus = (st: JobStatus): void => {
-      if (st.progress !== undefined) onProgress({ progress: st.progress, message: st.message });
-      if (st.status === 'done') void finish();
-      else if (st.status === 'failed')
-        fail(typeof st.error === 'string' ? st.error : (st.error?.message ?? 'analysis failed'));
-      else if (st.status === 'cancelled') fail('cancelled');
+      if (settled) return;
+      onProgress({ progress: (st.progress ?? 0) / 100, message: st.phase });
+      if (st.state === 'done') {
+        stop();
+        request<{ result: T }>('GET', `${path}/result`).then((r) => resolve(r.result), reject);
+      } else if (st.state === 'failed') {
+        stop();
+        reject(new Error(st.error ?? 'the analysis failed'));
+      } else if (st.state === 'cancelled') {
+        stop();
+        reject(new Error('cancelled'));
+      }
     };
     const startPolling = (): void => {
-      if (poll) return;
+      if (poll || settled) return;
       poll = setInterval(() => {
-        if (cancelled) return;
-        request<JobStatus>('GET', `${ANALYSIS_BASE}/jobs/${encodeURIComponent(id)}`)
-          .then(onStatus)
-          .catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
-      }, 400);
+        request<JobStatus>('GET', path).then(onStatus, (e: unknown) => {
+          stop();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        });
+      }, 500);
     };
-    if (typeof EventSource !== 'undefined') {
-      es = new EventSource(`${ANALYSIS_BASE}/jobs/${encodeURIComponent(id)}/events`, {
-        withCredentials: true,
-      });
-      const handle = (ev: MessageEvent): void => {
-        try {
-          const data = JSON.parse(ev.data as string) as Partial<JobStatus>;
-          onStatus({ id, status: data.status ?? (ev.type as JobStatus['status']), ...data } as JobStatus);
-        } catch {
-          // A keep-alive or an unparsable line: ignore.
-        }
-      };
-      es.onmessage = handle;
-      for (const t of ['progress', 'done', 'failed', 'cancelled', 'status', 'result', 'error'])
-        es.addEventListener(t, handle as EventListener);
-      es.onerror = () => {
-        es?.close();
-        es = null;
-        startPolling();
-      };
-    } else startPolling();
+    onStatus(start);
+    if (settled) return;
+    if (typeof EventSource === 'undefined') return startPolling();
+    es = new EventSource(`${path}/events`, { withCredentials: true });
+    es.addEventListener('status', (ev) => {
+      try {
+        onStatus(JSON.parse((ev as MessageEvent<string>).data) as JobStatus);
+      } catch {
+        // An unparsable line: the next status or the poll will tell.
+      }
+    });
+    es.onerror = () => {
+      es?.close();
+      es = null;
+      startPolling();
+    };
   });
   return {
     id,
     result,
     cancel: async () => {
-      cancelled = true;
-      await request('DELETE', `${ANALYSIS_BASE}/jobs/${encodeURIComponent(id)}`);
+      if (settled) return;
+      await request('DELETE', path);
     },
   };
 }
 
+/** Measures offered in the panels. Ids are the server's metric names; the chart computes the same locally. */
 export const METRICS = [
   { id: 'degree', label: 'Degree' },
   { id: 'weightedDegree', label: 'Weighted degree' },
@@ -126,5 +120,5 @@ export const METRICS = [
   { id: 'harmonic', label: 'Harmonic closeness' },
   { id: 'eigenvector', label: 'Eigenvector' },
   { id: 'pagerank', label: 'PageRank' },
-  { id: 'kcore', label: 'k-core' },
+  { id: 'coreNumber', label: 'k-core' },
 ] as const;

@@ -194,7 +194,7 @@ export const api = {
 
   // Export
   briefingPdf: async (body: unknown): Promise<Blob> => {
-    const res = await request<Response>('POST', '/api/export/briefing.pdf', body, { raw: true });
+    const res = await request<Response>('POST', '/api/exports/briefing', body, { raw: true });
     return res.blob();
   },
 };

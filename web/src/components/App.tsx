@@ -9,6 +9,7 @@ import { Dialogs } from './Dialogs.tsx';
 import { LeftPanel } from './LeftPanel.tsx';
 import { RightPanel } from './RightPanel.tsx';
 import { TopBar } from './TopBar.tsx';
+import { CycleWorkspace } from '../cycle/CycleWorkspace.tsx';
 
 function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
@@ -21,6 +22,8 @@ function isTyping(e: KeyboardEvent): boolean {
 export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
   const user = useApp((s) => s.user);
+  const cycleOpen = useApp((s) => s.dialog?.kind === 'cycle');
+  const selected = useApp((s) => (s.selection.nodes.length === 1 ? s.selection.nodes[0] : null));
   const [needLogin, setNeedLogin] = useState(false);
 
   useEffect(() => {
@@ -34,7 +37,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (appStore.get().dialog) return;
+      if (appStore.get().dialog) return; // dialogs and the cycle workspace own the keyboard
       const mod = e.ctrlKey || e.metaKey;
       if (mod && (e.key === 'z' || e.key === 'Z') && !e.shiftKey && !isTyping(e)) {
         e.preventDefault();
@@ -70,6 +73,13 @@ export function App() {
       <ChartView />
       <RightPanel />
       <Dialogs />
+      {cycleOpen && (
+        <CycleWorkspace
+          user={user}
+          selectedEntityId={selected}
+          onClose={() => appStore.set((s) => ({ ...s, dialog: null }))}
+        />
+      )}
       {needLogin && !user && <LoginDialog onDone={() => setNeedLogin(false)} />}
     </div>
   );

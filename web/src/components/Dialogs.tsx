@@ -12,7 +12,7 @@ import {
   type EntityType,
   type LinkType,
 } from '@domain/model.ts';
-import { api } from '../api/client.ts';
+import { ApiError, api } from '../api/client.ts';
 import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import {
@@ -406,12 +406,22 @@ function ExportDialog() {
   const [marking, setMarking] = useState('OFFICIAL-SENSITIVE');
   const [busy, setBusy] = useState<string | null>(null);
   const [err, setErr] = useState<string | null>(null);
+  const [conditions, setConditions] = useState<string[] | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const [justification, setJustification] = useState('');
+  const [recipient, setRecipient] = useState('');
   const run = async (what: string, fn: () => Promise<void>): Promise<void> => {
     setBusy(what);
     setErr(null);
     try {
       await fn();
     } catch (e) {
+      if (e instanceof ApiError && e.status === 428) {
+        const details =
+          (e.body as { error?: { details?: Array<{ message: string }> } })?.error?.details ?? [];
+        setConditions(details.map((d) => d.message));
+        return;
+      }
       setErr(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(null);
@@ -474,14 +484,70 @@ function ExportDialog() {
           that sizes the nodes, the grading key, the analysis record and the conditions of any C-coded
           intelligence.
         </p>
+        {conditions && (
+          <div className="conditions" data-testid="handling-confirm">
+            <p>
+              <b>This chart rests on C-coded intelligence.</b> Its conditions go into the briefing; confirm
+              them and record why and to whom it goes:
+            </p>
+            <ul className="small">
+              {conditions.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+            <div className="form">
+              <label>Justification</label>
+              <input
+                data-testid="handling-justification"
+                value={justification}
+                onChange={(e) => setJustification(e.target.value)}
+                placeholder="why this disclosure is necessary"
+              />
+              <label>Recipient</label>
+              <input
+                data-testid="handling-recipient"
+                value={recipient}
+                onChange={(e) => setRecipient(e.target.value)}
+                placeholder="who receives it"
+              />
+            </div>
+            <label className="row">
+              <input
+                type="checkbox"
+                data-testid="handling-ok"
+                checked={confirmed}
+                onChange={() => setConfirmed(!confirmed)}
+              />
+              I have read the conditions and will pass them on with the briefing
+            </label>
+          </div>
+        )}
         <div className="buttons">
           <button
             className="primary"
             data-testid="export-pdf"
-            disabled={!!busy || !title.trim() || !author.trim()}
+            disabled={
+              !!busy ||
+              !title.trim() ||
+              !author.trim() ||
+              (!!conditions &&
+                (!confirmed || justification.trim().length < 10 || recipient.trim().length < 2))
+            }
             onClick={() =>
               void run('pdf', async () =>
-                download(await briefingPdf({ title, author, marking, resolution: 1800 }), `${base}.pdf`),
+                download(
+                  await briefingPdf(
+                    { title, author, marking, resolution: 1800 },
+                    conditions && confirmed
+                      ? {
+                          confirmConditions: true,
+                          justification: justification.trim(),
+                          recipient: recipient.trim(),
+                        }
+                      : undefined,
+                  ),
+                  `${base}.pdf`,
+                ),
               )
             }
           >

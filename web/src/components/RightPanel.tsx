@@ -12,10 +12,12 @@ import {
   clearDisruption,
   explainRank,
   fail,
-  notify,
   runCommunities,
+  explainOnServer,
   runDisruption,
   runMetric,
+  runServerDisruption,
+  type ServerExplanation,
 } from '../actions.ts';
 import { DetailsTab, labelOf } from './DetailsTab.tsx';
 import { LineChart } from './LineChart.tsx';
@@ -23,9 +25,9 @@ import { LineChart } from './LineChart.tsx';
 const TABS: Array<[RightTab, string]> = [
   ['details', 'Details'],
   ['annotations', 'Notes'],
-  ['rankings', 'Rankings'],
+  ['rankings', 'Ranks'],
   ['communities', 'Groups'],
-  ['disruption', 'Disruption'],
+  ['disruption', 'Disrupt'],
   ['explain', 'Explain'],
 ];
 
@@ -300,6 +302,7 @@ function DisruptionTab() {
   const [strategy, setStrategy] = useState<'selected' | 'topk' | 'sequential'>('topk');
   const [metric, setMetric] = useState('betweenness');
   const [k, setK] = useState(5);
+  const [scope, setScope] = useState<'chart' | 'store'>('chart');
   return (
     <div>
       <p className="small muted">
@@ -340,10 +343,18 @@ function DisruptionTab() {
         </div>
       )}
       <div className="row">
+        <select value={scope} onChange={(e) => setScope(e.target.value as 'chart' | 'store')}>
+          <option value="chart">on chart</option>
+          <option value="store">whole view (server)</option>
+        </select>
         <button
           className="primary"
           data-testid="run-disruption"
-          onClick={() => runDisruption({ strategy, metric, k })}
+          onClick={() =>
+            scope === 'chart'
+              ? runDisruption({ strategy, metric, k })
+              : void runServerDisruption({ strategy, metric, k })
+          }
         >
           Simulate
         </button>
@@ -388,8 +399,12 @@ function ExplainTab() {
   const sizeBy = useApp((s) => s.appearance.sizeBy);
   const [metric, setMetric] = useState(sizeBy ?? 'betweenness');
   const [res, setRes] = useState<ReturnType<typeof explainRank> | null>(null);
+  const [server, setServer] = useState<ServerExplanation | null>(null);
   const id = sel[0];
-  useEffect(() => setRes(null), [id, metric]);
+  useEffect(() => {
+    setRes(null);
+    setServer(null);
+  }, [id, metric]);
   if (!id)
     return (
       <p className="muted">Select an entity to see why it ranks where it does and how stable that rank is.</p>
@@ -422,7 +437,33 @@ function ExplainTab() {
         >
           Explain
         </button>
+        <button
+          title="Over the whole filtered view, on the server"
+          onClick={() => void explainOnServer(id, metric, setServer)}
+        >
+          Whole view
+        </button>
       </div>
+      {server && (
+        <div data-testid="explanation-server">
+          <p>
+            Over the whole view ({server.nodes} entities): rank <b>{server.stability.rank}</b>, stability
+            interval{' '}
+            <b>
+              {server.stability.interval[0]}–{server.stability.interval[1]}
+            </b>{' '}
+            over {server.stability.resamples} resamples dropping{' '}
+            {Math.round(server.stability.dropShare * 100)}% of links.
+          </p>
+          <p className="small">
+            Without weakly graded links ({server.weakLeftOut.linksDropped} dropped) it would rank{' '}
+            {server.weakLeftOut.rankWithout} instead of {server.weakLeftOut.rankWith}. It bridges{' '}
+            {server.communities.bridged.length} other communities (
+            {(server.communities.pathShare * 100).toFixed(1)}% of the shortest paths between them pass through
+            it).
+          </p>
+        </div>
+      )}
       {res && (
         <div data-testid="explanation">
           <p>
@@ -444,12 +485,6 @@ function ExplainTab() {
           )}
         </div>
       )}
-      <button
-        className="small"
-        onClick={() => notify('The server explanation uses the whole view; this one uses the chart.')}
-      >
-        ?
-      </button>
     </div>
   );
 }

@@ -123,6 +123,15 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
       >
         Export
       </button>
+      <button
+        data-testid="cycle-button"
+        title="Priorities, targets and operational review"
+        onClick={() =>
+          appStore.set((s) => ({ ...s, dialog: s.dialog?.kind === 'cycle' ? null : { kind: 'cycle' } }))
+        }
+      >
+        Cycle
+      </button>
       <div className="spacer" />
       {user && <span className="user">{user.name}</span>}
     </header>

@@ -56,7 +56,7 @@ export function localMetric(g: UndirectedGraph, name: string): Record<string, nu
       }
     case 'pagerank':
       return pagerank(g, { getEdgeWeight: 'weight' });
-    case 'kcore':
+    case 'coreNumber':
       return coreNumbers(g);
     default:
       throw new Error(`unknown metric ${name}`);

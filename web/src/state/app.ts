@@ -46,7 +46,8 @@ export interface AppState {
     | { kind: 'link' }
     | { kind: 'charts' }
     | { kind: 'export' }
-    | { kind: 'login' };
+    | { kind: 'login' }
+    | { kind: 'cycle' };
   lastMerge: { id: string; keptId: string; mergedId: string } | null;
 }
 

@@ -1,0 +1,119 @@
+// POST /api/exports/briefing: the PDF briefing page (server/export/briefing-pdf.ts). The browser sends the
+// chart image and what it shows; the server adds what it knows better than the client: the data version,
+// who exported, and the conditions of every C-coded report behind the entities and links on the chart.
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteDeps } from '../app.ts';
+import { errorResponses } from '../api-types/common.ts';
+import { briefingPdf } from '../export/briefing-pdf.ts';
+import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
+import { requestUser } from './context.ts';
+import { ApiError } from './errors.ts';
+
+const MAX_IDS = 5000;
+
+export const briefingBodySchema = z.object({
+  title: z.string().trim().min(1, 'title is required').max(200),
+  author: z.string().trim().min(1, 'author is required').max(200),
+  marking: z.string().trim().min(1, 'a protective marking is required').max(60),
+  date: z.string().max(40).optional(),
+  /** Base64 PNG of the chart. */
+  chartPng: z.string().min(1).max(30_000_000),
+  legend: z
+    .array(z.object({ label: z.string().max(100), colour: z.string().max(20) }))
+    .max(50)
+    .default([]),
+  metric: z.string().max(100).nullable().default(null),
+  topNodes: z
+    .array(
+      z.object({
+        rank: z.number().int(),
+        label: z.string().max(500),
+        type: z.string().max(40),
+        value: z.number(),
+      }),
+    )
+    .max(50)
+    .default([]),
+  /** Filters, measure and parameters as the client applied them. */
+  record: z.record(z.string(), z.unknown()).default({}),
+  entityIds: z.array(z.string().min(1).max(200)).max(MAX_IDS).default([]),
+  linkIds: z.array(z.string().min(1).max(200)).max(MAX_IDS).default([]),
+  /** Required when the chart rests on C-coded intelligence (checked by the security plugin; see handling.ts). */
+  handling: z
+    .object({
+      confirmConditions: z.literal(true),
+      justification: z.string().max(2000),
+      recipient: z.string().max(500),
+    })
+    .optional(),
+});
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+  app.post(
+    '/exports/briefing',
+    {
+      config: { access: 'export:run' },
+      // The chart image makes this body larger than ordinary JSON requests.
+      bodyLimit: 40 * 1024 * 1024,
+      schema: {
+        tags: ['exports'],
+        summary: 'PDF briefing page: marking, chart, legend, top entities, grading key, analysis record',
+        body: briefingBodySchema,
+        response: { ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const png = Buffer.from(b.chartPng, 'base64');
+      if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47)
+        throw new ApiError(400, 'invalid', 'chartPng is not a base64 PNG image', {
+          path: ['body', 'chartPng'],
+        });
+      const conditions = new Map<string, string>();
+      const entities = await Promise.all(b.entityIds.map((id) => store.getEntity(id)));
+      const links = await Promise.all(b.linkIds.map((id) => store.getLink(id)));
+      for (const item of [...entities, ...links])
+        for (const r of item?.reports ?? [])
+          if (r.handling === 'C') conditions.set(r.ref, r.conditions ?? '(conditions not recorded)');
+      const user = requestUser(req)?.name ?? 'system';
+      const record: Array<[string, string]> = [
+        ['Software', `${SOFTWARE_NAME} ${SOFTWARE_VERSION}`],
+        ['Data version', String(await store.dataVersion())],
+        ['Exported by', user],
+        ['Exported at', new Date().toISOString()],
+        ...Object.entries(b.record).map(([k, v]) => [k, show(v)] as [string, string]),
+        ['Entities / links on chart', `${b.entityIds.length} / ${b.linkIds.length}`],
+      ];
+      req.audit.objectIds.push(...b.entityIds.slice(0, 1000));
+      req.audit.details.format = 'briefing-pdf';
+      const pdf = await briefingPdf({
+        title: b.title,
+        author: b.author,
+        marking: b.marking,
+        date: b.date ?? new Date().toISOString(),
+        chartPng: png,
+        legend: b.legend,
+        metric: b.metric,
+        topNodes: b.topNodes,
+        record,
+        conditions: [...conditions.entries()].map(([ref, c]) => ({ ref, conditions: c })),
+      });
+      const name = `${b.title.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'briefing'}.pdf`;
+      // Plain FastifyReply: the 200 body is a file, not a schema-typed JSON value.
+      const raw: FastifyReply = reply;
+      return raw
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send(pdf);
+    },
+  );
+};
+export default briefing;
