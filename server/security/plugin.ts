@@ -318,7 +318,21 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     }
     if (auditOn && request.audit) {
       const action = actionFor(request);
-      if (action) await store.appendAudit(buildAuditRecord(request, reply, action));
+      if (action) {
+        try {
+          await store.appendAudit(buildAuditRecord(request, reply, action));
+        } catch (err) {
+          // No record, no data: what is not audited is not shown.
+          request.log.error({ err }, 'audit write failed; response withheld');
+          reply.code(500).type('application/json; charset=utf-8').removeHeader('content-disposition');
+          return JSON.stringify(
+            errorBody(
+              'audit_unavailable',
+              'the audit record could not be written, so the response is withheld',
+            ),
+          );
+        }
+      }
     }
     return out;
   });

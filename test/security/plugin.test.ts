@@ -258,4 +258,26 @@ describe('responses', () => {
     expect(res.body).not.toMatch(/SQLITE|secret|line 42|at /);
     expect(res.json().error.code).toBe('internal');
   });
+
+  it('withholds the response when its audit record cannot be written', async () => {
+    const failing = Object.create(ts.store) as typeof ts.store;
+    failing.appendAudit = async () => {
+      throw new Error('disk I/O error at /var/lib/secret');
+    };
+    const a = Fastify();
+    a.setValidatorCompiler(validatorCompiler);
+    a.setSerializerCompiler(serializerCompiler);
+    a.setErrorHandler(errorHandler);
+    await a.register(securityPlugin, { store: failing, sessions });
+    a.get('/api/secret', { config: { access: 'graph:read' } }, async () => ({
+      id: 'e1',
+      label: 'SECRET DATA',
+    }));
+    const s = await signIn(app, 'analyst');
+    const res = await a.inject({ url: '/api/secret', headers: s.headers });
+    expect(res.statusCode).toBe(500);
+    expect(res.json().error.code).toBe('audit_unavailable');
+    expect(res.body).not.toMatch(/SECRET|disk|\/var/);
+    await a.close();
+  });
 });
