@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
-import { SqliteGraphStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteGraphStore, openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
 import type { GraphStore } from '../../server/store/graph-store.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -25,3 +25,46 @@ storeContract(
     },
   },
 );
+
+describe('SQLite file', () => {
+  it('keeps the file and its full-text index intact through every kind of write, and audit rows append-only', async () => {
+    const path = join(dir, `file-${process.pid}.db`);
+    const s = await openSqliteStore(path);
+    const ctx = { actor: 't', importId: 'i1' };
+    const r = await s.writeBatch(
+      {
+        reports: [{ ref: 'F-1', date: '2024-01-01', author: 'a', source: 2, intel: 'B', handling: 'P' }],
+        entities: [
+          { type: 'Person', label: 'First Label', key: 'k1', reports: ['F-1'] },
+          { type: 'Person', label: 'Second', key: 'k2' },
+          { type: 'Person', label: 'First Relabelled', key: 'k1' },
+        ],
+        links: [
+          { type: 'ASSOCIATE_OF', from: { type: 'Person', key: 'k1' }, to: { type: 'Person', key: 'k2' } },
+        ],
+      },
+      ctx,
+    );
+    await s.updateEntity(r.entityIds[1], { label: 'Second Renamed', properties: { nickname: 'Two' } }, ctx);
+    const m = await s.merge(r.entityIds[0], r.entityIds[1], ctx);
+    await s.unmerge(m.id, ctx);
+    await s.deleteReport('F-1', ctx);
+    expect(
+      s.db.prepare("INSERT INTO entities_fts (entities_fts) VALUES ('integrity-check')").run(),
+    ).toBeTruthy();
+    expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(s.db.pragma('foreign_key_check')).toEqual([]);
+    expect((await s.search('renamed')).map((h) => h.entity.id)).toEqual([r.entityIds[1]]);
+    const a = await s.appendAudit({ actor: 'x', action: 'y', outcome: 'ok' });
+    expect(() => s.db.prepare('DELETE FROM audit WHERE seq = ?').run(a.seq)).toThrow(/append-only/);
+    expect(() => s.db.prepare("UPDATE audit SET actor = 'z' WHERE seq = ?").run(a.seq)).toThrow(
+      /append-only/,
+    );
+    // Reopening applies no migration twice.
+    await s.close();
+    const again = await openSqliteStore(path);
+    expect(again.db.prepare('SELECT COUNT(*) FROM schema_version').pluck().get()).toBe(2);
+    expect((await again.getEntity(r.entityIds[1]))!.label).toBe('Second Renamed');
+    await again.close();
+  });
+});

@@ -484,6 +484,23 @@ export function storeContract(
         expect((await store.search('greaves'))[0]?.entity.id).toBe(r.entityIds[0]);
       });
 
+      it('an entity repeated in one batch under a new label is found by the new label only', async () => {
+        const r = await store.writeBatch(
+          {
+            entities: [
+              person('Olivia Oldname', { key: 'oo-1' }),
+              person('Yusuf Other'),
+              person('Olivia Newname', { key: 'oo-1' }),
+            ],
+          },
+          ctx,
+        );
+        expect(r.entityIds[0]).toBe(r.entityIds[2]);
+        expect((await store.search('newname')).map((h) => h.entity.id)).toEqual([r.entityIds[0]]);
+        expect(await store.search('oldname')).toEqual([]);
+        expect((await store.search('yusuf')).map((h) => h.entity.id)).toEqual([r.entityIds[1]]);
+      });
+
       it('treats hostile text as plain words, never as a query language', async () => {
         await store.writeBatch({ entities: [person('Drop Table'), person('Near Andor')] }, ctx);
         for (const q of [

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../graph-store.ts';
 import { entityId, parseProps, searchText } from './rows.ts';
+import { INDEX_ENTITY_SQL } from './schema.ts';
 
 type Row = Record<string, string | number | null>;
 
@@ -275,6 +276,7 @@ export function unmergeEntities(db: Database.Database, mergeId: number): void {
   }
   const snap = JSON.parse(m.snapshot as string) as MergeSnapshot;
   insertRow(db, 'entities', ENTITY_COLUMNS, snap.drop.row);
+  db.prepare(INDEX_ENTITY_SQL).run(drop);
   restoreJoins(db, 'entity', drop, snap.drop);
   db.prepare(
     'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',

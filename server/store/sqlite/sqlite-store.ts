@@ -79,7 +79,7 @@ import {
   toLink,
   toReport,
 } from './rows.ts';
-import { migrate } from './schema.ts';
+import { INDEX_NEW_ENTITIES_SQL, migrate } from './schema.ts';
 import { SqliteTargets } from './targets.ts';
 import type { Target, TargetActionInput, TargetQuery, TargetRecord } from '../../domain/target.ts';
 import {
@@ -321,6 +321,7 @@ export class SqliteGraphStore implements GraphStore {
         'INSERT OR IGNORE INTO entity_imports (entity_id, import_id) VALUES (?, ?)',
       );
       const touchEntity = this.st('UPDATE entities SET updated_at = ? WHERE id = ?');
+      let firstNew = 0;
       entities.forEach((e, i) => {
         const label = normaliseName(e.label);
         const key = e.key ? nfcKey(e.key) : naturalKey(e.type, label, e.properties);
@@ -337,6 +338,7 @@ export class SqliteGraphStore implements GraphStore {
               .lastInsertRowid,
           );
           status = 'created';
+          if (firstNew === 0) firstNew = id;
         } else {
           id = ex.id;
           status = 'unchanged';
@@ -345,6 +347,11 @@ export class SqliteGraphStore implements GraphStore {
           const props = hasProps ? JSON.stringify(merged) : ex.properties;
           const review = e.reviewDate ?? ex.review_date;
           if (label !== ex.label || props !== ex.properties || review !== ex.review_date) {
+            // The update trigger takes the old text out of the index: it must be in there first.
+            if (firstNew !== 0 && id >= firstNew) {
+              this.st(INDEX_NEW_ENTITIES_SQL).run(firstNew);
+              firstNew = 0;
+            }
             updEntity.run(
               label,
               props,
@@ -368,6 +375,8 @@ export class SqliteGraphStore implements GraphStore {
         res.entityIds.push(entityId(id));
         keyed.set(`${e.type}\u0000${key}`, { id, type: e.type });
       });
+      // Ids only grow (AUTOINCREMENT), so everything from the first new id on was made by this batch.
+      if (firstNew !== 0) this.st(INDEX_NEW_ENTITIES_SQL).run(firstNew);
 
       // --- links, by (type, from, to); undirected ones with their ends in canonical order.
       const entityTypeById = this.st('SELECT type FROM entities WHERE id = ?').pluck();
@@ -449,7 +458,7 @@ export class SqliteGraphStore implements GraphStore {
         let mask = 0;
         for (const r of rs) mask |= r.bit;
         const s = seen(l.firstSeen, l.lastSeen);
-        const props = JSON.stringify(l.properties);
+        const props = Object.keys(l.properties).length === 0 ? '{}' : JSON.stringify(l.properties);
         const newId = insLink.get(
           l.type,
           from.id,
