@@ -37,6 +37,7 @@ export const prioritiesBodySchema = z.object({
   lookbackDays: z.number().positive().max(36_500).optional(),
   harmPercentile: z.number().min(0).max(100).optional(),
   centralPercentile: z.number().min(0).max(100).optional(),
+  brokerPercentile: z.number().min(0).max(100).optional(),
   limit: z.number().int().min(1).max(5_000).default(500),
 });
 export type PrioritiesBody = z.input<typeof prioritiesBodySchema>;
@@ -73,7 +74,11 @@ export const prioritiesResultSchema = z.object({
     default: z.number(),
     categories: z.record(z.string(), z.number()),
   }),
-  options: z.object({ harmPercentile: z.number(), centralPercentile: z.number() }),
+  options: z.object({
+    harmPercentile: z.number(),
+    centralPercentile: z.number(),
+    brokerPercentile: z.number(),
+  }),
   people: z.number(),
   counts: z.record(z.string(), z.number()),
   rows: z.array(priorityRowSchema),

@@ -4,6 +4,7 @@
 // engine's richer options (weights, grading) are for the analyst's own views.
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
+import { buildView } from '../analysis/view.ts';
 import type { Subgraph } from '../domain/model.ts';
 
 /** A simple undirected graph with integer node indices, built once per window. */
@@ -20,14 +21,20 @@ export interface BuildOptions {
   dropIsolated?: boolean;
   /** Only these node ids (e.g. everything but the removed targets). */
   exclude?: ReadonlySet<string>;
+  /**
+   * Fold each phone into the person who uses it (the analysis engine's view projection), so call data
+   * links people directly. Default false.
+   */
+  foldPhones?: boolean;
 }
 
 export function buildSimpleGraph(
-  sub: Pick<Subgraph, 'nodes' | 'links'>,
+  input: Pick<Subgraph, 'nodes' | 'links'>,
   opts: BuildOptions = {},
 ): SimpleGraph {
   const dropIsolated = opts.dropIsolated ?? true;
   const exclude = opts.exclude ?? new Set<string>();
+  const sub = opts.foldPhones ? foldPhones(input) : input;
   const known = new Set(sub.nodes.map((n) => n.id));
   const pairs = new Map<string, Set<string>>();
   const touch = (id: string): Set<string> => {
@@ -216,4 +223,37 @@ export function brokers(
       );
   }
   return out;
+}
+
+/** The subgraph with phones folded into their users (server/analysis/view.ts), as plain nodes and links. */
+export function foldPhones(sub: Pick<Subgraph, 'nodes' | 'links'>): Pick<Subgraph, 'nodes' | 'links'> {
+  const view = buildView(
+    { dataVersion: 0, nodes: sub.nodes, links: sub.links, truncated: false },
+    {
+      projection: { foldPhones: true },
+    },
+  );
+  const keep = new Set(view.csr.ids);
+  const nodes = sub.nodes.filter((n) => keep.has(n.id));
+  const links: Subgraph['links'] = [];
+  const g = view.csr;
+  for (let e = 0; e < g.m; e++) {
+    const from = g.ids[g.edgeU[e]];
+    const to = g.ids[g.edgeV[e]];
+    links.push({
+      id: `${from}~${to}`,
+      type: 'ASSOCIATE_OF',
+      from,
+      to,
+      directed: false,
+      weight: g.edgeW[e],
+      firstSeen: null,
+      lastSeen: null,
+      properties: {},
+      grading: null,
+      createdAt: '',
+      updatedAt: '',
+    });
+  }
+  return { nodes, links };
 }

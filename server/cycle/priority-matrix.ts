@@ -6,7 +6,9 @@
 // (default 75th) among the people scored; "central" when their betweenness is above 0 and at or above
 // the `centralPercentile` (default 75th), or when they broker between communities. Percentiles are
 // mid-rank: (people below + half of those equal) / people * 100, so a crowd of zeros never reaches
-// the top quartile.
+// the top quartile. A broker (neighbours in two or more communities) also counts as central once their
+// betweenness reaches the `brokerPercentile` (default 50th), so a bystander with one link into another
+// group is not called central.
 import type { Subgraph } from '../domain/model.ts';
 import { betweenness, brokers, buildSimpleGraph, communities } from './network.ts';
 import type { RfgScore } from './rfg.ts';
@@ -31,10 +33,12 @@ export interface NetworkPosition {
 export interface PriorityOptions {
   harmPercentile?: number;
   centralPercentile?: number;
+  brokerPercentile?: number;
 }
 export const DEFAULT_PRIORITY_OPTIONS: Required<PriorityOptions> = {
   harmPercentile: 75,
   centralPercentile: 75,
+  brokerPercentile: 50,
 };
 
 export interface PriorityRow {
@@ -96,8 +100,9 @@ export function midRankPercentiles(values: number[]): number[] {
 export function networkPositions(
   sub: Pick<Subgraph, 'nodes' | 'links'>,
   seed = 42,
+  foldPhones = false,
 ): Map<string, NetworkPosition> {
-  const g = buildSimpleGraph(sub);
+  const g = buildSimpleGraph(sub, { foldPhones });
   const bc = betweenness(g);
   const { labels } = communities(g, seed);
   const br = brokers(g, labels, bc);
@@ -129,7 +134,7 @@ export function priorityMatrix(
     const pos = positions.get(r.entityId);
     const broker = !!pos?.brokerOf && pos.brokerOf.length >= 2;
     const highHarm = r.score > 0 && harmP[i] >= o.harmPercentile;
-    const central = bcs[i] > 0 && (bcP[i] >= o.centralPercentile || broker);
+    const central = bcs[i] > 0 && (bcP[i] >= o.centralPercentile || (broker && bcP[i] >= o.brokerPercentile));
     const quadrant: Quadrant = `${highHarm ? 'high' : 'low'} harm, ${central ? 'central' : 'peripheral'}`;
     counts[quadrant]++;
     const gravest = r.events.reduce<(typeof r.events)[number] | null>(
@@ -157,7 +162,10 @@ export function priorityMatrix(
     } else {
       posWhy =
         bcs[i] > 0
-          ? `peripheral: betweenness ${bcs[i].toFixed(3)} (${ordinal(bcP[i])} percentile), below the ${ordinal(o.centralPercentile)}, and no brokerage between communities`
+          ? `peripheral: betweenness ${bcs[i].toFixed(3)} (${ordinal(bcP[i])} percentile), below the ${ordinal(o.centralPercentile)}, ` +
+            (broker
+              ? `touching communities ${pos!.brokerOf!.join(', ')} but below the ${ordinal(o.brokerPercentile)} percentile a broker needs`
+              : 'and no brokerage between communities')
           : `peripheral: on no shortest path between others`;
     }
     if (pos?.community !== null && pos?.community !== undefined) posWhy += `; community ${pos.community}`;

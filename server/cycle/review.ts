@@ -29,12 +29,20 @@ export interface ReviewOptions {
   listLimit?: number;
   /** Louvain seed, so a review repeats exactly. */
   seed?: number;
+  /** Fold phones into the people who use them before measuring (default true; see network.ts). */
+  foldPhones?: boolean;
   /** Labels of the two windows, e.g. '2024-01-01..2024-06-30'. */
   beforeLabel?: string;
   afterLabel?: string;
 }
 
-export const DEFAULT_REVIEW_OPTIONS = { riserTypes: ['Person'], topRisers: 10, listLimit: 200, seed: 42 };
+export const DEFAULT_REVIEW_OPTIONS = {
+  riserTypes: ['Person'],
+  topRisers: 10,
+  listLimit: 200,
+  seed: 42,
+  foldPhones: true,
+};
 
 export interface EntityBrief {
   id: string;
@@ -138,8 +146,8 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
   for (const n of before.nodes) entities.set(n.id, n);
   for (const n of after.nodes) entities.set(n.id, n);
 
-  const gb = buildSimpleGraph(before);
-  const ga = buildSimpleGraph(after);
+  const gb = buildSimpleGraph(before, { foldPhones: o.foldPhones });
+  const ga = buildSimpleGraph(after, { foldPhones: o.foldPhones });
   const sb = summarise(before, gb, o.beforeLabel, o.seed);
   const sa = summarise(after, ga, o.afterLabel, o.seed);
 

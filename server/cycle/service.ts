@@ -63,7 +63,7 @@ export async function computePriorities(
     lookbackDays: req.lookbackDays,
     gravityScale: scale,
   });
-  const matrix = priorityMatrix(rfg.scores, networkPositions(sub, req.seed), req);
+  const matrix = priorityMatrix(rfg.scores, networkPositions(sub, req.seed, true), req);
   return {
     ...matrix,
     rows: matrix.rows.slice(0, req.limit ?? 500),
@@ -109,7 +109,7 @@ export async function predictRemoval(
   view: ViewFilter = {},
 ): Promise<PredictedEffect> {
   const sub = await loadView(store, view);
-  const p = labPrediction(buildSimpleGraph(sub), ids, 1);
+  const p = labPrediction(buildSimpleGraph(sub, { foldPhones: true }), ids, 1);
   return {
     lccShareBefore: p.predicted.lccShare.before,
     lccShareAfter: p.predicted.lccShare.after,
