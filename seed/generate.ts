@@ -461,7 +461,7 @@ function* runIncremental(
       to: { type: 'Person', key: relative.key },
     });
     personLink('RESIDES_AT', relative.key, 'Location', home);
-    relate(leader, relative, 0.4);
+    relate(leader, relative, 0.4, 0, intervention && g === 0 ? ARREST_DAY : DAYS - 1);
     addVehicle([leader], leader, rng.int(0, cameras.length - 1));
     return {
       name,
