@@ -616,8 +616,6 @@ export class Neo4jGraphStore implements GraphStore {
             const key = nfcKey(ref.key);
             if (keyed.has(kk(ref.type, key))) continue;
             keyRefs.push({ type: ref.type, key });
-            const nk = naturalKey(ref.type, key, {});
-            if (nk !== key) keyRefs.push({ type: ref.type, key: nk });
           }
         }
       }
@@ -629,6 +627,15 @@ export class Neo4jGraphStore implements GraphStore {
           typeById.set(r.id as string, r.type as EntityType);
       }
       const byKey = await lookupKeys(keyRefs);
+      // Keys typed as they appear in a source (07700 900123) normalise to the stored form (+447700900123):
+      // only keys not found as given are normalised (parsing phone numbers is the slow part of a batch).
+      const retry: { type: string; key: string }[] = [];
+      for (const k of keyRefs) {
+        if (byKey.has(kk(k.type, k.key))) continue;
+        const nk = naturalKey(k.type as EntityType, k.key, {});
+        if (nk !== k.key) retry.push({ type: k.type, key: nk });
+      }
+      for (const [k, v] of await lookupKeys(retry)) byKey.set(k, v);
       const endpoint = (
         ref: { id: string } | { type: EntityType; key: string },
         at: (string | number)[],
