@@ -257,7 +257,7 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
     );
   }
   findings.push(
-    `Pairwise connectivity went from ${pct(sb.pairwiseConnectivity)} to ${pct(sa.pairwiseConnectivity)}; communities from ${sb.communities} to ${sa.communities}.`,
+    `Within each window, pairwise connectivity went from ${pct(sb.pairwiseConnectivity)} to ${pct(sa.pairwiseConnectivity)}; communities from ${sb.communities} to ${sa.communities}.`,
   );
   if (risers.length > 0) {
     const top = risers

@@ -14,6 +14,7 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createRoleUsers, tempStore, TEST_PASSWORD, type TempStore } from '../security/helpers.ts';
 import { cycleFixture } from '../cycle/network-fixture.ts';
+import { loadSeed } from '../../seed/load.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(REPO, 'test', 'out');
@@ -40,7 +41,7 @@ let profiles: string[] = [];
 let contexts: BrowserContext[] = [];
 let ids: Map<string, string>;
 
-async function signedIn(name: string): Promise<{ ctx: BrowserContext; page: Page }> {
+async function signedIn(name: string, base = url): Promise<{ ctx: BrowserContext; page: Page }> {
   // Each user gets their own browser with a fresh profile.
   const profile = mkdtempSync(join(tmpdir(), 'lc-chromium-'));
   profiles.push(profile);
@@ -52,7 +53,7 @@ async function signedIn(name: string): Promise<{ ctx: BrowserContext; page: Page
   contexts.push(ctx);
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => console.warn(`[${name}] page error: ${e.message}`));
-  await page.goto(url);
+  await page.goto(base);
   await page.getByTestId('login-name').fill(name);
   await page.getByTestId('login-password').fill(TEST_PASSWORD);
   await page.getByTestId('login-submit').click();
@@ -137,7 +138,7 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     await card.getByTestId('open-review').click();
     await expect(page.getByTestId('review-before').inputValue()).resolves.toBe('2024-01-01..2024-06-30');
     await expect(page.getByTestId('review-targets').inputValue()).resolves.toBe(dean);
-    await page.getByLabel('people only').check();
+    await page.getByLabel('people and phones only').check();
     await page.getByTestId('review-run').click();
     await page.getByTestId('review-risers').waitFor();
     const risers = await page.getByTestId('review-risers').innerText();
@@ -173,5 +174,50 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
       ['target.action', 'analyst', true],
       ['target.review', 'analyst', true],
     ]);
+  });
+
+  it('shows the seed network re-forming around its successors, side by side', async () => {
+    const seeded = await tempStore();
+    let seedApp: FastifyInstance | null = null;
+    try {
+      await createRoleUsers(seeded.store, ['analyst']);
+      const { truth } = await loadSeed(seeded.store, {
+        seed: 20240701,
+        size: 'demo',
+        intervention: true,
+        truthFile: null,
+      });
+      const iv = truth.intervention!;
+      const arrested = iv.arrested.map((k) => truth.ids![k]);
+      const successors = iv.arrested.map((k) => truth.labels[iv.successors[k]]);
+      seedApp = await buildApp({ store: seeded.store, config: { ...loadConfig({}), webDist: webDir } });
+      await seedApp.listen({ port: 0, host: '127.0.0.1' });
+      const addr = seedApp.server.address();
+      const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const { ctx, page } = await signedIn('analyst', base);
+      await page.getByTestId('cycle-tab-review').click();
+      await page.getByTestId('review-before').fill('2024-01-01..2024-06-30');
+      await page.getByTestId('review-after').fill('2024-07-01..2024-12-31');
+      await page.getByTestId('review-targets').fill(arrested.join(','));
+      await page.getByTestId('review-run').click();
+      await page.getByTestId('review-risers').waitFor();
+      const top3 = (await page.getByTestId('review-risers').locator('tbody tr').allInnerTexts())
+        .slice(0, 3)
+        .join('\n');
+      for (const name of successors) expect(top3).toContain(name);
+      const lcc = await page.getByTestId('review-lcc').innerText();
+      expect(lcc).toMatch(/^Largest component \(vs before\)\s+100\.0%\s+\d+\.\d%\s+\d+\.\d%$/);
+      // Both charts drew the network, with the targets and the top risers labelled.
+      expect(await page.getByTestId('review-before-chart').locator('circle').count()).toBeGreaterThan(100);
+      await expect(page.getByTestId('review-before-chart').innerText()).resolves.toContain(
+        truth.labels[iv.arrested[0]],
+      );
+      mkdirSync(OUT, { recursive: true });
+      await page.getByTestId('review-view').screenshot({ path: join(OUT, 'cycle-review-seed.png') });
+      await ctx.close();
+    } finally {
+      await seedApp?.close();
+      await seeded.cleanup();
+    }
   });
 });

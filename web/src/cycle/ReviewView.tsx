@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { EntityType, Subgraph } from '@domain/model.ts';
 import { cycleApi, type ReviewResult } from './api.ts';
 import { sharedLayout, type Positions } from './layout.ts';
+import { foldPhones } from '../../../server/cycle/network.ts';
 
 export interface ReviewRequestDraft {
   before: string;
@@ -25,7 +26,15 @@ interface Marks {
   gone: Set<string>;
   appeared: Set<string>;
   risers: Map<string, number>;
+  /** Pairs "a|b" (a < b) linked after but not before. */
   formed: Set<string>;
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** What the review measured: phones folded into their users (as the server does by default). */
+function asMeasured(sub: Subgraph): Subgraph {
+  return { ...sub, ...foldPhones(sub) };
 }
 
 function NetworkSvg(props: {
@@ -59,7 +68,7 @@ function NetworkSvg(props: {
           const a = pos.get(l.from);
           const b = pos.get(l.to);
           if (!a || !b) return null;
-          const formed = side === 'after' && marks.formed.has(l.id);
+          const formed = side === 'after' && marks.formed.has(pairKey(l.from, l.to));
           return (
             <line
               key={l.id}
@@ -149,14 +158,14 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const view = people ? { entityTypes: ['Person'] as EntityType[] } : {};
+      const view = people ? { entityTypes: ['Person', 'Phone'] as EntityType[] } : {};
       const r = await cycleApi.review({ before, after, targets: ids, view });
       const win = (w: string) => {
         const [from, to] = w.split('..').map((s) => s.trim());
         return cycleApi.window({ ...view, ...(from ? { from } : {}), ...(to ? { to } : {}) });
       };
       const [b, a] = await Promise.all([win(before), win(after)]);
-      setResult({ r, before: b, after: a });
+      setResult({ r, before: asMeasured(b), after: asMeasured(a) });
       onResult?.(r, reviewSummaryText(r));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -174,7 +183,10 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
       gone: new Set(r.disappeared.items.map((x) => x.id)),
       appeared: new Set(r.appeared.items.map((x) => x.id)),
       risers: new Map(r.risers.map((x, i) => [x.id, i] as const)),
-      formed: new Set(r.linksFormed.items.map((l) => l.id)),
+      formed: (() => {
+        const had = new Set(result.before.links.map((l) => pairKey(l.from, l.to)));
+        return new Set(result.after.links.map((l) => pairKey(l.from, l.to)).filter((k) => !had.has(k)));
+      })(),
     };
   }, [result]);
 
@@ -209,7 +221,8 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
           />
         </label>
         <label>
-          <input type="checkbox" checked={people} onChange={(e) => setPeople(e.target.checked)} /> people only
+          <input type="checkbox" checked={people} onChange={(e) => setPeople(e.target.checked)} /> people and
+          phones only
         </label>
         <button
           className="primary"
