@@ -2,6 +2,8 @@
 // of 50, 10% mixing, seeded): graphology-metrics / graphology-communities-louvain in this process and
 // python-igraph (C) in a subprocess on the same edge list (its load time excluded: it times itself).
 //
+// Our exact closeness/betweenness and igraph's are best of two runs; graphology's betweenness runs once
+// (minutes).
 // `npm run bench -- 30-analysis [--sizes=1000,10000] [--full]`. Without --full the 50k graph runs exact
 // closeness and betweenness for no one (each would take many minutes on two shared cores): it reports
 // sampled betweenness (500 pivots, with its error bound) instead, and says so.
@@ -41,6 +43,13 @@ async function time<T>(f: () => T | Promise<T>): Promise<[number, T]> {
   return [(performance.now() - t0) / 1000, r];
 }
 
+/** Best of two runs: on a shared machine the minimum is the least disturbed measurement. */
+async function bestOf2<T>(f: () => T | Promise<T>): Promise<number> {
+  const [a] = await time(f);
+  const [b] = await time(f);
+  return Math.min(a, b);
+}
+
 function graphologyOf(e: EdgeArrays): Graph {
   const g = new Graph({ type: 'undirected' });
   for (let i = 0; i < e.n; i++) g.addNode(String(i));
@@ -56,12 +65,19 @@ for line in open(sys.argv[1]):
     a, b, w = line.split(); edges.append((int(a), int(b)))
 g = ig.Graph(n=n, edges=edges)
 out = {}
+run = {
+    'betweenness': lambda: g.betweenness(directed=False),
+    'closeness': lambda: g.closeness(),
+    'pagerank': lambda: g.pagerank(),
+}
 for what in sys.argv[3].split(','):
-    t = time.perf_counter()
-    if what == 'betweenness': g.betweenness(directed=False)
-    elif what == 'closeness': g.closeness()
-    elif what == 'pagerank': g.pagerank()
-    out[what] = time.perf_counter() - t
+    best = None
+    for _ in range(2):  # best of two, as for our side: the machine is shared
+        t = time.perf_counter()
+        run[what]()
+        d = time.perf_counter() - t
+        best = d if best is None else min(best, d)
+    out[what] = best
 print(json.dumps(out))
 `;
 
@@ -152,7 +168,7 @@ const suite: BenchSuite = {
           });
 
         if (heavy) {
-          const [clOurs] = await time(() => closeness(g));
+          const clOurs = await bestOf2(() => closeness(g));
           const [clPeer] = await time(() => closenessGraphology(gg));
           rows.push({
             size,
@@ -172,8 +188,8 @@ const suite: BenchSuite = {
               note: '',
             });
 
-          const [btOurs] = await time(() => betweenness(g));
-          const [btPar] = await time(() => parallelBetweenness(g));
+          const btOurs = await bestOf2(() => betweenness(g));
+          const btPar = await bestOf2(() => parallelBetweenness(g));
           const work = n * e.us.length;
           const estimate = graphologyUnit === null ? null : graphologyUnit * work;
           let btPeer: number | null = null;

@@ -75,9 +75,14 @@ function accumulateUnweighted(
   const { n, offsets, targets } = g;
   const dist = new Int32Array(n).fill(-1);
   const sigma = new Float64Array(n);
-  // coeff[x] = (1 + delta[x]) / sigma[x], set once x's dependency is final.
+  // coeff[x] = (1 + delta[x]) / sigma[x]. It is published one BFS level at a time (after the whole level
+  // is computed), so while level d is processed only levels > d carry a value; a neighbour of a level-d
+  // node is at most one level deeper, so summing coeff over ALL neighbours sums exactly the successors,
+  // without reading dist again.
   const coeff = new Float64Array(n);
+  const delta = new Float64Array(n);
   const order = new Int32Array(n);
+  const levelStart = new Int32Array(n + 1);
   for (let si = from; si < to; si++) {
     if ((si - from) % 32 === 0) {
       if (hooks.isCancelled?.()) throw new BetweennessCancelled();
@@ -86,12 +91,14 @@ function accumulateUnweighted(
     const s = sources[si];
     let head = 0;
     let tail = 0;
+    let levels = 0;
     order[tail++] = s;
     dist[s] = 0;
     sigma[s] = 1;
     while (head < tail) {
       const v = order[head++];
       const dv = dist[v] + 1;
+      if (dv > levels) levelStart[levels++] = head - 1;
       const sv = sigma[v];
       for (let p = offsets[v], end = offsets[v + 1]; p < end; p++) {
         const w = targets[p];
@@ -103,17 +110,22 @@ function accumulateUnweighted(
         if (dw === dv) sigma[w] += sv;
       }
     }
-    for (let i = tail - 1; i > 0; i--) {
-      const w = order[i];
-      const next = dist[w] + 1;
-      let sum = 0;
-      for (let p = offsets[w], end = offsets[w + 1]; p < end; p++) {
-        const x = targets[p];
-        if (dist[x] === next) sum += coeff[x];
+    levelStart[levels] = tail;
+    for (let l = levels - 1; l >= 1; l--) {
+      const lo = levelStart[l];
+      const hi = levelStart[l + 1];
+      for (let i = lo; i < hi; i++) {
+        const w = order[i];
+        let sum = 0;
+        for (let p = offsets[w], end = offsets[w + 1]; p < end; p++) sum += coeff[targets[p]];
+        const d = sigma[w] * sum;
+        delta[w] = d;
+        out[w] += d;
       }
-      const delta = sigma[w] * sum;
-      out[w] += delta;
-      coeff[w] = (1 + delta) / sigma[w];
+      for (let i = lo; i < hi; i++) {
+        const w = order[i];
+        coeff[w] = (1 + delta[w]) / sigma[w];
+      }
     }
     for (let i = 0; i < tail; i++) {
       const v = order[i];
