@@ -6,7 +6,8 @@
 //              = weight of the first band with ageDays <= maxAgeDays, else `older`   (banded)
 //   frequency(p) = number of events counted
 //   gravity(e) = e.properties.gravity when it is a positive number, else scale.categories[category],
-//                else scale.default
+//                else scale.default   (server/cycle/gravity-scale.json: 1-10, 10 gravest, default 2;
+//                LINKCHART_GRAVITY_SCALE=path replaces it; category = the event's category / offence / kind)
 //
 // ageDays = asOf - event date, in days. Events after `asOf` have not happened yet at that date and are
 // left out, as are events older than `lookbackDays` when it is set. An undated event counts with

@@ -69,7 +69,7 @@ describe('cycle API', () => {
     expect(r.status).toBe(200);
     const rows = r.json!.rows as Array<{ label: string; quadrant: string; why: string }>;
     const dean = rows.find((x) => x.label === 'Dean Cole')!;
-    // Dean: firearms (70) 20 days before asOf + robbery (40) 59 days before: the top score, and the only bridge.
+    // Dean: firearms (9) 20 days before asOf + robbery (6) 59 days before: the top score, and the only bridge.
     expect(dean.quadrant).toBe('high harm, central');
     expect(dean.why).toMatch(
       /^Dean Cole is high harm, central: high harm: RFG [\d.]+ \(\d+th percentile\) from 2 events/,

@@ -15,12 +15,12 @@ const nodes = [
   entity('P4', 'Person'),
   entity('P5', 'Person'),
   entity('PH', 'Phone'),
-  entity('E1', 'Event', { date: '2024-07-01', category: 'Firearms' }), // scale: 70
+  entity('E1', 'Event', { date: '2024-07-01', category: 'Firearms' }), // scale: 9
   entity('E2', 'Event', { date: '2024-01-03', category: 'firearms', gravity: 10 }), // own gravity wins: 10
-  entity('E3', 'Event', { date: '2023-07-07', category: 'Drug Supply' }), // drug_supply: 25
-  entity('E4', 'Event', { category: 'littering' }), // undated, not in the table: default 5
+  entity('E3', 'Event', { date: '2023-07-07', category: 'Drug Supply' }), // drug_supply: 5
+  entity('E4', 'Event', { category: 'littering' }), // undated, not in the table: default 2
   entity('E5', 'Event', { date: '2024-08-01', category: 'homicide' }), // after asOf: not counted
-  entity('E6', 'Event', { category: 'robbery' }), // dated by its link: 2024-07-01, robbery 40
+  entity('E6', 'Event', { category: 'robbery' }), // dated by its link: 2024-07-01, robbery 6
 ];
 const links = [
   link('P1', 'E1', 'INVOLVED_IN'),
@@ -41,22 +41,22 @@ describe('RFG', () => {
   it('scores hand-computed cases with the default exponential recency (half-life 180 days)', () => {
     const r = rfgScores(sub, { asOf: '2024-07-01', gravityScale: scale });
     const s = byId(r);
-    // P1: 70 * 2^0 + 10 * 2^(-180/180) = 70 + 5 = 75
-    expect(s.get('P1')!.score).toBeCloseTo(75, 10);
+    // P1: 9 * 2^0 + 10 * 2^(-180/180) = 9 + 5 = 14
+    expect(s.get('P1')!.score).toBeCloseTo(14, 10);
     expect(s.get('P1')!.frequency).toBe(2);
-    expect(s.get('P1')!.gravity).toBe(80);
-    expect(s.get('P1')!.maxGravity).toBe(70);
+    expect(s.get('P1')!.gravity).toBe(19);
+    expect(s.get('P1')!.maxGravity).toBe(10);
     expect(s.get('P1')!.recency).toBe(1);
     expect(s.get('P1')!.lastEventDate).toBe('2024-07-01');
     expect(s.get('P1')!.events.map((e) => [e.eventId, e.gravitySource])).toEqual([
       ['E1', 'category'],
       ['E2', 'event'],
     ]);
-    // P2: 10 * 0.5 + 25 * 2^(-360/180) = 5 + 6.25 = 11.25
-    expect(s.get('P2')!.score).toBeCloseTo(11.25, 10);
+    // P2: 10 * 0.5 + 5 * 2^(-360/180) = 5 + 1.25 = 6.25
+    expect(s.get('P2')!.score).toBeCloseTo(6.25, 10);
     expect(s.get('P2')!.recency).toBeCloseTo(0.5, 10);
-    // P3: undated, default gravity 5 at recency 0.5 = 2.5
-    expect(s.get('P3')!.score).toBeCloseTo(2.5, 10);
+    // P3: undated, default gravity 2 at recency 0.5 = 1
+    expect(s.get('P3')!.score).toBeCloseTo(1, 10);
     expect(s.get('P3')!.events[0]).toMatchObject({
       ageDays: null,
       gravitySource: 'default',
@@ -64,21 +64,21 @@ describe('RFG', () => {
     });
     // P4: the only event is after asOf
     expect(s.get('P4')!).toMatchObject({ score: 0, frequency: 0, lastEventDate: null });
-    // P5: event dated by the link's first seen, age 0: 40
-    expect(s.get('P5')!.score).toBeCloseTo(40, 10);
+    // P5: event dated by the link's first seen, age 0: 6
+    expect(s.get('P5')!.score).toBeCloseTo(6, 10);
     expect(s.has('PH')).toBe(false);
-    expect(r.scores.map((x) => x.entityId)).toEqual(['P1', 'P5', 'P2', 'P3', 'P4']);
+    expect(r.scores.map((x) => x.entityId)).toEqual(['P1', 'P2', 'P5', 'P3', 'P4']);
   });
 
   it('defaults asOf to the latest dated event and honours lookback', () => {
-    // Latest dated event is E5 (2024-08-01): P1 = 70 * 2^(-31/180) + 10 * 2^(-211/180)
+    // Latest dated event is E5 (2024-08-01): P1 = 9 * 2^(-31/180) + 10 * 2^(-211/180)
     const r = rfgScores(sub, { gravityScale: scale });
     expect(r.asOf).toBe('2024-08-01T00:00:00.000Z');
-    expect(byId(r).get('P1')!.score).toBeCloseTo(70 * 2 ** (-31 / 180) + 10 * 2 ** (-211 / 180), 10);
-    expect(byId(r).get('P4')!.score).toBeCloseTo(100, 10);
-    // lookback 179 days from 2024-07-01 drops E2 (180 days): P1 = 70
+    expect(byId(r).get('P1')!.score).toBeCloseTo(9 * 2 ** (-31 / 180) + 10 * 2 ** (-211 / 180), 10);
+    expect(byId(r).get('P4')!.score).toBeCloseTo(10, 10);
+    // lookback 179 days from 2024-07-01 drops E2 (180 days): P1 = 9
     const l = rfgScores(sub, { asOf: '2024-07-01', gravityScale: scale, lookbackDays: 179 });
-    expect(byId(l).get('P1')!.score).toBeCloseTo(70, 10);
+    expect(byId(l).get('P1')!.score).toBeCloseTo(9, 10);
     expect(byId(l).get('P1')!.frequency).toBe(1);
   });
 
@@ -88,9 +88,9 @@ describe('RFG', () => {
     expect(recencyWeight(91, DEFAULT_BANDS)).toBe(0.75);
     expect(recencyWeight(800, DEFAULT_BANDS)).toBe(0.1);
     const r = byId(rfgScores(sub, { asOf: '2024-07-01', gravityScale: scale, recency: DEFAULT_BANDS }));
-    // P1: 70 * 1 + 10 * 0.75 (180 days is in the <=180 band) = 77.5; P2: 10 * 0.75 + 25 * 0.5 = 20
-    expect(r.get('P1')!.score).toBeCloseTo(77.5, 10);
-    expect(r.get('P2')!.score).toBeCloseTo(20, 10);
+    // P1: 9 * 1 + 10 * 0.75 (180 days is in the <=180 band) = 16.5; P2: 10 * 0.75 + 5 * 0.5 = 10
+    expect(r.get('P1')!.score).toBeCloseTo(16.5, 10);
+    expect(r.get('P2')!.score).toBeCloseTo(10, 10);
   });
 
   it('reads the gravity scale a force sets in LINKCHART_GRAVITY_SCALE', () => {
