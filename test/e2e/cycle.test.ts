@@ -104,6 +104,8 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     const analyst = await signedIn('analyst');
     const page = analyst.page;
     await page.getByTestId('priorities-table').waitFor();
+    mkdirSync(OUT, { recursive: true });
+    await page.getByTestId('priorities-panel').screenshot({ path: join(OUT, 'cycle-priorities.png') });
     const row = page.getByTestId(`priority-${dean}`);
     await expect(row.innerText()).resolves.toMatch(/Dean Cole/);
     await row.getByRole('button', { name: 'Propose' }).click();
@@ -159,6 +161,7 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     await card.getByTestId('record-review').click();
     await card.getByText(/Reviewed by analyst/).waitFor();
     await expect(card.getByTestId('target-status').innerText()).resolves.toMatch(/reviewed/i);
+    await page.getByTestId('targets-panel').screenshot({ path: join(OUT, 'cycle-targets.png') });
     await analyst.ctx.close();
 
     // Every step is in the audit, with the target and the entity.

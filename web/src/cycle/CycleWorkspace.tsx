@@ -91,7 +91,7 @@ export function CycleWorkspace({
                 metric: 'priority-matrix',
                 score: r.rfg,
                 dataVersion,
-                reason: `${r.quadrant}: ${r.why}`,
+                reason: r.why,
               });
               setTab('targets');
             }}
