@@ -7,11 +7,12 @@ import { samplingErrorBound } from '../analysis/betweenness.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { louvain } from '../analysis/louvain.ts';
 import { METRIC_NAMES, computeMetric, isMetricName, rankScores } from '../analysis/registry.ts';
-import { loadGraphSource } from '../jobs/load-source.ts';
+import { VIEW_FLAGS, VIEW_FLAGS_USAGE, loadGraphSource, viewFromFlags } from '../jobs/load-source.ts';
 import { parallelBetweenness } from '../jobs/parallel-betweenness.ts';
 
 const USAGE = `usage: npm run analyse -- <file|store> --metric NAME [--top N] [--json] [--k PIVOTS] [--seed S] [--directed]
-metrics: ${METRIC_NAMES.join(', ')}, communities, cut`;
+metrics: ${METRIC_NAMES.join(', ')}, communities, cut
+${VIEW_FLAGS_USAGE}`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
       seed: { type: 'string', default: '1' },
       directed: { type: 'boolean' },
       help: { type: 'boolean', default: false },
+      ...VIEW_FLAGS,
     },
   });
   if (values.help || positionals.length !== 1) {
@@ -38,7 +40,10 @@ async function main(): Promise<number> {
     throw new Error(`--top must be a positive integer, got ${values.top}`);
   if (k !== null && !(Number.isInteger(k) && k >= 1))
     throw new Error(`--k must be a positive integer, got ${values.k}`);
-  const { csr, labels, description } = await loadGraphSource(positionals[0], { directed: values.directed });
+  const { csr, labels, description } = await loadGraphSource(positionals[0], {
+    directed: values.directed,
+    view: viewFromFlags(values),
+  });
   const header = `${description}: ${csr.n} nodes, ${csr.m} links, ${csr.directed ? 'directed' : 'undirected'}`;
 
   if (metric === 'communities') {

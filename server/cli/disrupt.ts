@@ -5,10 +5,11 @@
 import { parseArgs } from 'node:util';
 import { DISRUPTION_STRATEGIES, disrupt, type DisruptionStrategy } from '../analysis/disruption.ts';
 import { METRIC_NAMES, isMetricName } from '../analysis/registry.ts';
-import { loadGraphSource } from '../jobs/load-source.ts';
+import { VIEW_FLAGS, VIEW_FLAGS_USAGE, loadGraphSource, viewFromFlags } from '../jobs/load-source.ts';
 
 const USAGE = `usage: npm run disrupt -- <file|store> --strategy ${DISRUPTION_STRATEGIES.join('|')} [--metric NAME] [--steps K] [--targets a,b] [--json] [--directed]
-metrics: ${METRIC_NAMES.join(', ')}`;
+metrics: ${METRIC_NAMES.join(', ')}
+${VIEW_FLAGS_USAGE}`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -22,6 +23,7 @@ async function main(): Promise<number> {
       seed: { type: 'string', default: '1' },
       directed: { type: 'boolean' },
       help: { type: 'boolean', default: false },
+      ...VIEW_FLAGS,
     },
   });
   if (values.help || positionals.length !== 1) {
@@ -36,7 +38,10 @@ async function main(): Promise<number> {
   const steps = Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1)
     throw new Error(`--steps must be a positive integer, got ${values.steps}`);
-  const { csr, labels, description } = await loadGraphSource(positionals[0], { directed: values.directed });
+  const { csr, labels, description } = await loadGraphSource(positionals[0], {
+    directed: values.directed,
+    view: viewFromFlags(values),
+  });
   let targets: number[] | undefined;
   if (strategy === 'set') {
     if (!values.targets) throw new Error('--strategy set needs --targets a,b,... (node ids or labels)');

@@ -5,6 +5,52 @@ import { fromPlainGraph, type CSR } from '../analysis/csr.ts';
 import { buildView, type ViewOptions } from '../analysis/view.ts';
 import { parseNetworkFile } from '../import/formats/network-files.ts';
 
+/** Command-line flags that shape a store view (see server/analysis/view.ts). */
+export const VIEW_FLAGS = {
+  'fold-phones': { type: 'boolean' },
+  via: { type: 'string' },
+  grading: { type: 'string' },
+  'half-life': { type: 'string' },
+  'min-grading': { type: 'string' },
+} as const;
+export const VIEW_FLAGS_USAGE =
+  'store views: [--fold-phones] [--via Event,Vehicle,Location] [--grading weight] [--half-life DAYS] [--min-grading 2C]';
+
+/** View options from parsed flags; throws with the flag's name when a value is wrong. */
+export function viewFromFlags(v: {
+  'fold-phones'?: boolean;
+  via?: string;
+  grading?: string;
+  'half-life'?: string;
+  'min-grading'?: string;
+}): ViewOptions {
+  const via = v.via ? v.via.split(',').map((x) => x.trim()) : [];
+  for (const x of via) {
+    if (!['Event', 'Vehicle', 'Location'].includes(x))
+      throw new Error(`--via: ${JSON.stringify(x)} is not Event, Vehicle or Location`);
+  }
+  if (v.grading && v.grading !== 'weight' && v.grading !== 'ignore')
+    throw new Error('--grading is weight or ignore');
+  const halfLife = v['half-life'] === undefined ? undefined : Number(v['half-life']);
+  if (halfLife !== undefined && !(halfLife > 0))
+    throw new Error(`--half-life must be a number of days above 0, got ${v['half-life']}`);
+  let minGrading: { source: 1 | 2 | 3; intel: 'A' | 'B' | 'C' | 'D' | 'E' } | undefined;
+  if (v['min-grading']) {
+    const m = /^([123])([A-E])$/.exec(v['min-grading'].trim().toUpperCase());
+    if (!m) throw new Error(`--min-grading is a grading such as 2C, got ${v['min-grading']}`);
+    minGrading = { source: Number(m[1]) as 1 | 2 | 3, intel: m[2] as 'A' | 'B' | 'C' | 'D' | 'E' };
+  }
+  return {
+    filter: minGrading ? { minGrading } : {},
+    projection: {
+      foldPhones: v['fold-phones'] ?? false,
+      personVia: via as Array<'Event' | 'Vehicle' | 'Location'>,
+    },
+    grading: (v.grading as 'weight' | 'ignore' | undefined) ?? 'ignore',
+    halfLifeDays: halfLife,
+  };
+}
+
 export interface LoadedGraph {
   csr: CSR;
   labels: string[];
