@@ -15,8 +15,14 @@ const KILLS = Number(process.env.HARD_KILLS ?? 20);
 function cdrFile(): string {
   const phones = Math.max(50, Math.floor(ROWS / 20));
   const lines = ['caller,callee,start,duration'];
+  // mulberry32: integer arithmetic only (a float LCG loses precision and cycles early).
   let s = 12345;
-  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31);
+  const next = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  };
   const phone = (i: number) => `0781${String(2000000 + i).padStart(7, '0')}`;
   for (let i = 0; i < ROWS; i++) {
     const a = next() % phones;
