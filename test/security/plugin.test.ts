@@ -208,6 +208,59 @@ describe('authentication', () => {
   });
 });
 
+describe('passwords over the API', () => {
+  it('changing my password needs the current one, checks the policy, and ends my other sessions', async () => {
+    const admin = await signIn(app, 'admin');
+    const made = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { name: 'changer', role: 'viewer' },
+    });
+    const first = made.json().generatedPassword as string;
+    const a = await signIn(app, 'changer', first);
+    const b = await signIn(app, 'changer', first);
+    const change = (h: Record<string, string>, current: string, next: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/password', headers: h, payload: { current, next } });
+    expect((await change(a.headers, 'not-the-password', 'Quartz-Lantern-Ferry-8')).statusCode).toBe(403);
+    const weak = await change(a.headers, first, 'letmein12345');
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error.code).toBe('weak_password');
+    const ok = await change(a.headers, first, 'Quartz-Lantern-Ferry-8');
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await app.inject({ url: '/api/auth/whoami', headers: b.headers })).statusCode).toBe(401);
+    const fresh = ok.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    expect((await app.inject({ url: '/api/auth/whoami', headers: { cookie: fresh } })).statusCode).toBe(200);
+    expect((await signIn(app, 'changer', 'Quartz-Lantern-Ferry-8')).csrf).toHaveLength(22);
+  });
+
+  it("an admin reset generates a new password and ends the user's sessions", async () => {
+    const admin = await signIn(app, 'admin');
+    const made = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { name: 'resetme', role: 'viewer' },
+    });
+    const { user, generatedPassword } = made.json();
+    const s = await signIn(app, 'resetme', generatedPassword);
+    const reset = await app.inject({
+      method: 'POST',
+      url: `/api/users/${user.id}/password`,
+      headers: admin.headers,
+      payload: {},
+    });
+    expect(reset.statusCode, reset.body).toBe(200);
+    const next = reset.json().generatedPassword as string;
+    expect(next).not.toBe(generatedPassword);
+    expect((await app.inject({ url: '/api/auth/whoami', headers: s.headers })).statusCode).toBe(401);
+    await expect(signIn(app, 'resetme', generatedPassword)).rejects.toThrow(/401/);
+    expect((await signIn(app, 'resetme', next)).csrf).toHaveLength(22);
+    const list = await app.inject({ url: '/api/users', headers: admin.headers });
+    expect(list.body).not.toMatch(/scrypt|passwordHash/);
+  });
+});
+
 describe('responses', () => {
   it('carries the security headers on every response, 404s included', async () => {
     for (const url of ['/api/thing', '/nowhere', '/api/auth/whoami']) {
