@@ -101,6 +101,9 @@ describe.skipIf(!hasJava || process.env.LINKCHART_TEST_NEO4J === '0')(
         process.kill(pid, 'SIGKILL');
         const outcome = await write;
         if (!acknowledged.has(inFlight)) expect((outcome as { code?: string }).code).toBe('unavailable');
+        console.log(
+          `cycle ${cycle}: batch ${inFlight} ${acknowledged.has(inFlight) ? 'was acknowledged' : 'failed'} when the server died`,
+        );
         await store.close().catch(() => undefined);
         sh('start');
       }
