@@ -29,18 +29,23 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
   const col = resolveColumns('cdr', columns, mapping);
   // Carriers repeat the same few thousand numbers millions of times: parse each distinct string once.
   const phoneCache = new Map<string, string | null>();
-  const pairs = new Map<string, Agg>();
+  // caller -> callee -> aggregate: nested maps avoid building a pair key string for every row.
+  const pairs = new Map<string, Map<string, Agg>>();
   const phones = new Set<string>();
 
   const phone = (cells: string[], field: 'caller' | 'callee'): string => {
     const raw = cells[col[field]] ?? '';
-    // The same number is written many ways (07700 900123, 07700-900123); the library is slow (~150 us a
-    // number), so it sees each number once, keyed by its digits.
-    const key = /^[\d\s+\-().]*$/.test(raw) ? raw.replace(/[\s\-().]/g, '') : raw;
-    let e164 = phoneCache.get(key);
+    let e164 = phoneCache.get(raw);
     if (e164 === undefined) {
-      e164 = normalisePhone(raw);
-      if (phoneCache.size < 1_000_000) phoneCache.set(key, e164);
+      // The same number is written many ways (07700 900123, 07700-900123); the library is slow (~150 us a
+      // number), so it sees each number once, keyed by its digits.
+      const key = /^[\d\s+\-().]*$/.test(raw) ? raw.replace(/[\s\-().]/g, '') : raw;
+      e164 = phoneCache.get(key);
+      if (e164 === undefined) {
+        e164 = normalisePhone(raw);
+        if (phoneCache.size < 1_000_000) phoneCache.set(key, e164);
+      }
+      if (phoneCache.size < 1_000_000) phoneCache.set(raw, e164);
     }
     if (!e164) {
       throw new RowProblem(
@@ -80,9 +85,10 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
       if (a === b) throw new RowProblem(mapping.callee, `caller and callee are the same number (${a})`);
       phones.add(a);
       phones.add(b);
-      const key = a + '\u0000' + b;
-      const g = pairs.get(key);
-      if (!g) pairs.set(key, { calls: 1, duration: dur, first: t, last: t });
+      let row = pairs.get(a);
+      if (!row) pairs.set(a, (row = new Map()));
+      const g = row.get(b);
+      if (!g) row.set(b, { calls: 1, duration: dur, first: t, last: t });
       else {
         g.calls++;
         g.duration += dur;
@@ -98,20 +104,23 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
         properties: { number: n },
         reports,
       }));
-      const links: LinkInput[] = [...pairs.keys()].sort().map((k) => {
-        const [a, b] = k.split('\u0000');
-        const g = pairs.get(k)!;
-        return {
-          type: 'CALLED',
-          from: { type: 'Phone', key: a },
-          to: { type: 'Phone', key: b },
-          weight: g.calls,
-          firstSeen: g.first,
-          lastSeen: g.last,
-          properties: { calls: g.calls, totalDuration: g.duration },
-          reports,
-        };
-      });
+      const links: LinkInput[] = [];
+      for (const a of [...pairs.keys()].sort()) {
+        const row = pairs.get(a)!;
+        for (const b of [...row.keys()].sort()) {
+          const g = row.get(b)!;
+          links.push({
+            type: 'CALLED',
+            from: { type: 'Phone', key: a },
+            to: { type: 'Phone', key: b },
+            weight: g.calls,
+            firstSeen: g.first,
+            lastSeen: g.last,
+            properties: { calls: g.calls, totalDuration: g.duration },
+            reports,
+          });
+        }
+      }
       return { entities, links };
     },
   };
