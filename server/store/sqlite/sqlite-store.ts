@@ -903,14 +903,29 @@ export class SqliteGraphStore implements GraphStore {
   private neighbourQuery(filter: ViewFilter, otherTypes: readonly string[] | undefined) {
     const lc = linkCondition(filter);
     const tc = typeCondition('e.type', otherTypes);
-    const sql = `SELECT ${LINK_COLS}, l.to_id AS other FROM links l JOIN entities e ON e.id = l.to_id
+    // The other end's entity is joined only when its type matters.
+    const join = (end: string) => (otherTypes ? `JOIN entities e ON e.id = l.${end}` : '');
+    const sql = `SELECT ${LINK_COLS}, l.to_id AS other FROM links l ${join('to_id')}
         WHERE l.from_id = ? AND ${lc.sql} AND ${tc.sql}
       UNION ALL
-      SELECT ${LINK_COLS}, l.from_id AS other FROM links l JOIN entities e ON e.id = l.from_id
+      SELECT ${LINK_COLS}, l.from_id AS other FROM links l ${join('from_id')}
         WHERE l.to_id = ? AND ${lc.sql} AND ${tc.sql}`;
     const stmt = this.st(sql);
     const params = [...lc.params, ...tc.params];
     return (node: number) => stmt.all(node, ...params, node, ...params) as (LinkRow & { other: number })[];
+  }
+
+  /** Links passing the filter between any of `ring` and any of `nodes`, in one statement. */
+  private linksAmong(filter: ViewFilter, ring: number[], nodes: Set<number>): LinkRow[] {
+    const lc = linkCondition(filter);
+    const sql = `SELECT ${LINK_COLS} FROM links l
+        WHERE l.from_id IN (SELECT value FROM json_each(?)) AND l.to_id IN (SELECT value FROM json_each(?)) AND ${lc.sql}
+      UNION
+      SELECT ${LINK_COLS} FROM links l
+        WHERE l.to_id IN (SELECT value FROM json_each(?)) AND l.from_id IN (SELECT value FROM json_each(?)) AND ${lc.sql}`;
+    const r = JSON.stringify(ring);
+    const n = JSON.stringify([...nodes]);
+    return this.st(sql).all(r, n, ...lc.params, r, n, ...lc.params) as LinkRow[];
   }
 
   private entitiesByIds(ids: Iterable<number>): Entity[] {
@@ -963,7 +978,7 @@ export class SqliteGraphStore implements GraphStore {
         frontier = next;
       }
       // Links among the outermost ring, so the result is the whole graph induced on its nodes.
-      for (const u of frontier) for (const r of neighbours(u)) if (nodes.has(r.other)) links.set(r.id, r);
+      if (frontier.length > 0) for (const r of this.linksAmong(filter, frontier, nodes)) links.set(r.id, r);
       return {
         dataVersion,
         nodes: this.entitiesByIds(nodes),

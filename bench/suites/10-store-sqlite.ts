@@ -1,0 +1,134 @@
+// The embedded store: seeding throughput into SQLite for a generated county-lines network, beside a plain
+// better-sqlite3 bulk insert of the same rows (the raw-INSERT peer, measured in the same run), then
+// neighbourhood-expansion latency (1 and 2 hops) from random seeds, and a whole-graph subgraph read.
+//
+// `npm run bench -- 10-store [--links=100000] [--samples=2000]`
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { BenchSuite } from '../run.ts';
+import { planNetwork } from '../../seed/generate.ts';
+import { mulberry32 } from '../../seed/random.ts';
+import type { WriteBatch } from '../../server/store/graph-store.ts';
+import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+
+function arg(args: string[], name: string, dflt: number): number {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : dflt;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** The same rows by plain INSERTs: entities keyed in a JS map, links with their ends resolved from it. */
+function rawInsert(path: string, chunks: WriteBatch[]): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE entities (id INTEGER PRIMARY KEY, type TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
+             properties TEXT NOT NULL, UNIQUE (type, key));
+           CREATE TABLE links (id INTEGER PRIMARY KEY, type TEXT NOT NULL, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,
+             weight REAL NOT NULL, first_seen TEXT, last_seen TEXT, properties TEXT NOT NULL);
+           CREATE INDEX links_from ON links (from_id); CREATE INDEX links_to ON links (to_id);`);
+  const insE = db.prepare('INSERT INTO entities (type, key, label, properties) VALUES (?, ?, ?, ?)');
+  const insL = db.prepare(
+    'INSERT INTO links (type, from_id, to_id, weight, first_seen, last_seen, properties) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const ids = new Map<string, number>();
+  const t0 = performance.now();
+  for (const c of chunks) {
+    db.transaction(() => {
+      for (const e of c.entities ?? []) {
+        const id = Number(
+          insE.run(e.type, e.key!, e.label, JSON.stringify(e.properties ?? {})).lastInsertRowid,
+        );
+        ids.set(`${e.type}|${e.key}`, id);
+      }
+      for (const l of c.links ?? []) {
+        const f = l.from as { type: string; key: string };
+        const t = l.to as { type: string; key: string };
+        insL.run(
+          l.type,
+          ids.get(`${f.type}|${f.key}`)!,
+          ids.get(`${t.type}|${t.key}`)!,
+          l.weight ?? 1,
+          l.firstSeen ?? null,
+          l.lastSeen ?? null,
+          JSON.stringify(l.properties ?? {}),
+        );
+      }
+    })();
+  }
+  const s = (performance.now() - t0) / 1000;
+  db.close();
+  return s;
+}
+
+const suite: BenchSuite = {
+  title: 'SQLite store: seeding throughput and neighbourhood latency',
+  async run(args) {
+    const nLinks = arg(args, 'links', 100_000);
+    const samples = arg(args, 'samples', 2_000);
+    const dir = mkdtempSync(join(tmpdir(), 'linkchart-bench-store-'));
+    try {
+      // Generated up front so only the writes are timed.
+      const tg = performance.now();
+      const chunks = [...planNetwork({ seed: 42, size: nLinks }, 10_000).chunks()];
+      const genS = (performance.now() - tg) / 1000;
+      const nEntities = chunks.reduce((a, c) => a + (c.entities?.length ?? 0), 0);
+
+      const store = await openSqliteStore(join(dir, 'store.db'));
+      const t0 = performance.now();
+      for (const c of chunks) await store.writeBatch(c, { actor: 'bench', importId: 'bench' });
+      const storeS = (performance.now() - t0) / 1000;
+      const rawS = rawInsert(join(dir, 'raw.db'), chunks);
+
+      const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+      console.log(
+        `network: ${fmt(nLinks)} links, ${fmt(nEntities)} entities (generated in ${genS.toFixed(2)} s)`,
+      );
+      console.log('| write path | seconds | links/s | ratio to raw |');
+      console.log('| --- | ---: | ---: | ---: |');
+      console.log(
+        `| GraphStore.writeBatch (validated, upsert, provenance, FTS) | ${storeS.toFixed(2)} | ${fmt(nLinks / storeS)} | ${(rawS / storeS).toFixed(2)} |`,
+      );
+      console.log(`| raw better-sqlite3 INSERT (peer) | ${rawS.toFixed(2)} | ${fmt(nLinks / rawS)} | 1.00 |`);
+
+      const ids = (store.db.prepare('SELECT id FROM entities').pluck().all() as number[]).map((n) => `e${n}`);
+      const rng = mulberry32(7);
+      const seeds = Array.from({ length: samples }, () => ids[Math.floor(rng.next() * ids.length)]);
+      console.log('\n| expansion | median ms | p99 ms | max ms | mean nodes |');
+      console.log('| --- | ---: | ---: | ---: | ---: |');
+      for (const [hops, filter] of [
+        [1, undefined],
+        [2, undefined],
+        [1, { from: '2024-03-01', to: '2024-06-30', minGrading: { source: 2, intel: 'C' } }],
+      ] as const) {
+        for (const s of seeds.slice(0, 50)) await store.neighbourhood([s], { hops, filter }); // warm up
+        const times: number[] = [];
+        let nodes = 0;
+        for (const s of seeds) {
+          const t = performance.now();
+          const g = await store.neighbourhood([s], { hops, filter });
+          times.push(performance.now() - t);
+          nodes += g.nodes.length;
+        }
+        times.sort((a, b) => a - b);
+        console.log(
+          `| ${hops} hop${hops > 1 ? 's' : ''}${filter ? ' (time window + grading)' : ''} | ${quantile(times, 0.5).toFixed(3)} | ${quantile(times, 0.99).toFixed(3)} | ${times[times.length - 1].toFixed(1)} | ${(nodes / samples).toFixed(1)} |`,
+        );
+      }
+      const ts = performance.now();
+      const sg = await store.subgraph({});
+      console.log(
+        `\nsubgraph({}) of the whole store: ${fmt(sg.links.length)} links, ${fmt(sg.nodes.length)} nodes in ${((performance.now() - ts) / 1000).toFixed(2)} s`,
+      );
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+export default suite;
