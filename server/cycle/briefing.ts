@@ -18,40 +18,51 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 export function reviewBriefingSection(r: ReviewResult, opts: { maxRows?: number } = {}): BriefingSection {
   const max = opts.maxRows ?? 10;
   const windows = `${r.before.label ?? 'before'} compared with ${r.after.label ?? 'after'}`;
+  const p = r.prediction;
+  // With targets, the lab's terms lead: both measured against the "before" network, so the predicted
+  // and observed columns compare. The window's own shares follow.
+  const lab: string[][] = p
+    ? [
+        [
+          'Largest component (vs before)',
+          pct(p.predicted.lccShare.before),
+          pct(p.predicted.lccShare.after),
+          pct(p.observed.lccShare.after),
+        ],
+        [
+          'Pairwise connectivity (vs before)',
+          pct(p.predicted.pairwiseConnectivity.before),
+          pct(p.predicted.pairwiseConnectivity.after),
+          pct(p.observed.pairwiseConnectivity.after),
+        ],
+      ]
+    : [];
+  const dash = p ? ['-'] : [];
   const measures: BriefingTable = {
     title: 'Network before and after',
-    columns: ['Measure', 'Before', r.prediction ? 'Predicted' : '', 'Observed'].filter(Boolean),
+    columns: ['Measure', 'Before', ...(p ? ['Predicted (lab)'] : []), 'Observed'],
     rows: [
+      ...lab,
       [
         'Entities',
         String(r.before.nodes),
-        ...(r.prediction ? [String(r.before.nodes - r.prediction.removed.length)] : []),
+        ...(p ? [String(r.before.nodes - p.removed.length)] : []),
         String(r.after.nodes),
       ],
+      ['Largest component share of the window', pct(r.before.lccShare), ...dash, pct(r.after.lccShare)],
       [
-        'Largest component share',
-        pct(r.before.lccShare),
-        ...(r.prediction ? [pct(r.prediction.predicted.lccShare.after)] : []),
-        pct(r.after.lccShare),
-      ],
-      [
-        'Pairwise connectivity',
+        'Pairwise connectivity within the window',
         pct(r.before.pairwiseConnectivity),
-        ...(r.prediction ? [pct(r.prediction.predicted.pairwiseConnectivity.after)] : []),
+        ...dash,
         pct(r.after.pairwiseConnectivity),
       ],
       [
         'Components',
         String(r.before.components),
-        ...(r.prediction ? [String(r.prediction.predicted.components.after)] : []),
+        ...(p ? [String(p.predicted.components.after)] : []),
         String(r.after.components),
       ],
-      [
-        'Communities',
-        String(r.before.communities),
-        ...(r.prediction ? ['-'] : []),
-        String(r.after.communities),
-      ],
+      ['Communities', String(r.before.communities), ...dash, String(r.after.communities)],
     ],
   };
   const risers: BriefingTable = {

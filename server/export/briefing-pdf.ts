@@ -4,6 +4,8 @@
 // conditions of every C-coded report behind what is shown. Pure apart from pdfkit: input in, bytes out.
 import PDFDocument from 'pdfkit';
 import { HANDLING_LABELS, INTEL_LABELS, SOURCE_LABELS } from '../domain/model.ts';
+import type { BriefingSection } from '../cycle/briefing.ts';
+import { renderBriefingSections } from '../cycle/briefing-pdf.ts';
 
 export interface BriefingInput {
   title: string;
@@ -22,6 +24,8 @@ export interface BriefingInput {
   record: Array<[string, string]>;
   /** Conditions of C-coded reports behind the chart, by report reference. */
   conditions: Array<{ ref: string; conditions: string }>;
+  /** Further sections on pages of their own, e.g. the operational review (server/cycle/briefing.ts). */
+  sections?: BriefingSection[];
 }
 
 const MARK_COLOUR = '#b00000';
@@ -219,6 +223,8 @@ export function briefingPdf(input: BriefingInput): Promise<Buffer> {
       y = Math.max(doc.y, y + 11) + 2;
     }
   }
+
+  if (input.sections?.length) renderBriefingSections(doc, input.sections, { left, right, height: H });
 
   // The marking goes on every page, top and bottom, once the pages exist.
   const range = doc.bufferedPageRange();

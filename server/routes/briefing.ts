@@ -10,6 +10,10 @@ import { briefingPdf } from '../export/briefing-pdf.ts';
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
 import { requestUser } from './context.ts';
 import { ApiError } from './errors.ts';
+import { reviewBodySchema } from '../api-types/cycle.ts';
+import { computeReview } from '../cycle/service.ts';
+import { reviewBriefingSection } from '../cycle/briefing.ts';
+import { reviewRequestFromBody } from './cycle.ts';
 
 const MAX_IDS = 5000;
 
@@ -40,6 +44,8 @@ export const briefingBodySchema = z.object({
   record: z.record(z.string(), z.unknown()).default({}),
   entityIds: z.array(z.string().min(1).max(200)).max(MAX_IDS).default([]),
   linkIds: z.array(z.string().min(1).max(200)).max(MAX_IDS).default([]),
+  /** Adds the operational review of two windows as a section (server/cycle/briefing.ts). */
+  review: reviewBodySchema.optional(),
   /** Required when the chart rests on C-coded intelligence (checked by the security plugin; see handling.ts). */
   handling: z
     .object({
@@ -105,6 +111,13 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
         topNodes: b.topNodes,
         record,
         conditions: [...conditions.entries()].map(([ref, c]) => ({ ref, conditions: c })),
+        ...(b.review
+          ? {
+              sections: [
+                reviewBriefingSection(await computeReview(store, reviewRequestFromBody(b.review, 'review'))),
+              ],
+            }
+          : {}),
       });
       const name = `${b.title.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'briefing'}.pdf`;
       // Plain FastifyReply: the 200 body is a file, not a schema-typed JSON value.

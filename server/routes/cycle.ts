@@ -2,6 +2,7 @@
 // decide, log actions, review) and the operational review. Every target step is audited under its own
 // action (target.propose, target.decide, target.action, target.review) with the target and entity ids.
 import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../app.ts';
 import { errorResponses, idParamsSchema } from '../api-types/common.ts';
@@ -20,7 +21,13 @@ import {
 import { pageSchema } from '../api-types/common.ts';
 import { loadGravityScale } from '../cycle/gravity-scale.ts';
 import { parseWindow } from '../cycle/review.ts';
-import { computePriorities, computeReview, predictRemoval, type Window } from '../cycle/service.ts';
+import {
+  computePriorities,
+  computeReview,
+  predictRemoval,
+  type ReviewRequest,
+  type Window,
+} from '../cycle/service.ts';
 import { decideTarget, proposeTarget, reviewTarget, TransitionError } from '../cycle/targets.ts';
 import type { Target } from '../domain/target.ts';
 import type { GraphStore } from '../store/graph-store.ts';
@@ -51,6 +58,28 @@ function toWindow(w: string | Window, where: string): Window {
   } catch (e) {
     throw new ApiError(400, 'invalid', `${where}: ${(e as Error).message}`, { path: ['body', where] });
   }
+}
+
+/** A review request from a validated review body (windows as 'FROM..TO' or { from, to }). */
+export function reviewRequestFromBody(b: z.output<typeof reviewBodySchema>, where = 'body'): ReviewRequest {
+  const win = (w: string | Window, k: 'before' | 'after'): Window => {
+    try {
+      return toWindow(w, k);
+    } catch (e) {
+      if (e instanceof ApiError && where !== 'body')
+        throw new ApiError(400, 'invalid', `${where}.${e.message}`, { path: ['body', where, k] });
+      throw e;
+    }
+  };
+  return {
+    before: win(b.before, 'before'),
+    after: win(b.after, 'after'),
+    targets: b.targets,
+    view: b.view,
+    riserTypes: b.riserTypes,
+    topRisers: b.topRisers,
+    listLimit: b.listLimit,
+  };
 }
 
 async function mustGet(store: GraphStore, id: string): Promise<Target> {
@@ -90,17 +119,8 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       },
     },
     async (request) => {
-      const b = request.body;
-      auditIds(request, ...b.targets);
-      return computeReview(store, {
-        before: toWindow(b.before, 'before'),
-        after: toWindow(b.after, 'after'),
-        targets: b.targets,
-        view: b.view,
-        riserTypes: b.riserTypes,
-        topRisers: b.topRisers,
-        listLimit: b.listLimit,
-      });
+      auditIds(request, ...request.body.targets);
+      return computeReview(store, reviewRequestFromBody(request.body));
     },
   );
 

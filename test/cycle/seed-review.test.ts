@@ -75,9 +75,14 @@ describe('operational review of the seed intervention', () => {
     expect(text).toMatch(/disruption lab predicted .* largest component to \d+\.\d% .*; observed: \d+\.\d%/);
     const section = reviewBriefingSection(review);
     expect(section.title).toBe('Operational review');
-    const lcc = section.tables[0].rows.find((r) => r[0] === 'Largest component share')!;
-    expect(section.tables[0].columns).toEqual(['Measure', 'Before', 'Predicted', 'Observed']);
-    expect(lcc).toHaveLength(4);
+    const lcc = section.tables[0].rows.find((r) => r[0] === 'Largest component (vs before)')!;
+    expect(section.tables[0].columns).toEqual(['Measure', 'Before', 'Predicted (lab)', 'Observed']);
+    expect(lcc).toEqual([
+      'Largest component (vs before)',
+      '100.0%',
+      pctOf(p.predicted.lccShare.after),
+      pctOf(p.observed.lccShare.after),
+    ]);
   });
 
   it('gives the same answer on the command line, as JSON and as text', async () => {
@@ -114,3 +119,7 @@ describe('operational review of the seed intervention', () => {
     expect((bad as { stderr: string }).stderr).toMatch(/starts after it ends/);
   }, 60_000);
 });
+
+function pctOf(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
