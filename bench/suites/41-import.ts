@@ -7,7 +7,7 @@
 // Run directly with `--child FILE DB` it imports one file and prints its figures as JSON (used by the suite).
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
@@ -96,8 +96,8 @@ const suite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'linkchart-bench-import-'));
     try {
       const lines: string[] = [
-        '| rows | file MB | import s | rows/s | phones | CALLED links | peak RSS MB | peer: csv-parse only, rows/s | ratio |',
-        '|---|---|---|---|---|---|---|---|---|',
+        '| rows | file MB | import s (read + write) | rows/s | CPU s | rows per CPU s | phones | CALLED links | peak RSS MB | peer: csv-parse only, rows/s | ratio |',
+        '|---|---|---|---|---|---|---|---|---|---|---|',
       ];
       for (const rows of sizes) {
         const file = join(dir, `cdr-${rows}.csv`);
@@ -112,6 +112,9 @@ const suite: BenchSuite = {
         );
         const r = JSON.parse(out.trim().split('\n').pop()!) as {
           seconds: number;
+          cpuSeconds: number;
+          readS: number;
+          writeS: number;
           rows: number;
           entities: number;
           links: number;
@@ -121,7 +124,7 @@ const suite: BenchSuite = {
         const rate = r.rows / r.seconds;
         const peerRate = rows / peer;
         lines.push(
-          `| ${rows.toLocaleString('en-GB')} | ${(statSync(file).size / 1e6).toFixed(1)} | ${r.seconds.toFixed(2)} | ${Math.round(rate).toLocaleString('en-GB')} | ${r.entities} | ${r.links} | ${r.maxRssMb.toFixed(0)} | ${Math.round(peerRate).toLocaleString('en-GB')} | ${(rate / peerRate).toFixed(2)} |`,
+          `| ${rows.toLocaleString('en-GB')} | ${(statSync(file).size / 1e6).toFixed(1)} | ${r.seconds.toFixed(2)} (${r.readS.toFixed(2)} + ${r.writeS.toFixed(2)}) | ${Math.round(rate).toLocaleString('en-GB')} | ${r.cpuSeconds.toFixed(2)} | ${Math.round(r.rows / r.cpuSeconds).toLocaleString('en-GB')} | ${r.entities} | ${r.links} | ${r.maxRssMb.toFixed(0)} | ${Math.round(peerRate).toLocaleString('en-GB')} | ${(rate / peerRate).toFixed(2)} |`,
         );
         rmSync(file, { force: true });
       }

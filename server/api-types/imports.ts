@@ -106,5 +106,7 @@ export const importReportSchema = z.object({
   dataVersion: z.number(),
   bytes: z.number(),
   ms: z.number(),
+  /** Where the time went: reading, validating and aggregating the file; then the one store transaction. */
+  timing: z.object({ readMs: z.number(), writeMs: z.number() }),
 });
 export type ImportReport = z.infer<typeof importReportSchema>;

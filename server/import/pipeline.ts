@@ -193,6 +193,7 @@ export async function runImport({
   const refs = pendingRef ? [pendingRef] : opts.grading ? ['__pending__'] : [];
 
   const got = await collect(input, opts, refs, lim, name);
+  const tRead = performance.now();
   const { name: _n, skipInvalid: _s, ...idOpts } = opts;
   const importId =
     'imp-' + createHash('sha256').update(canonicalJson(idOpts)).update(got.sha256).digest('hex').slice(0, 16);
@@ -256,6 +257,7 @@ export async function runImport({
     dataVersion: result.dataVersion,
     bytes: got.bytes,
     ms: Math.round(performance.now() - t0),
+    timing: { readMs: Math.round(tRead - t0), writeMs: Math.round(performance.now() - tRead) },
   };
 }
 
