@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { Report } from '../domain/model.ts';
 import { ApiError } from '../routes/errors.ts';
+import type { GraphStore } from '../store/graph-store.ts';
 
 /** What an export request adds when it includes C-coded reports (and may add for any disclosure). */
 export const handlingConfirmationSchema = z.object({
@@ -79,4 +80,49 @@ export function enforceHandling(
     audit.details.handlingC = conditions.map((c) => c.ref);
   }
   return conditions;
+}
+
+/**
+ * The confirmation a request carries: body `handling: {...}`, or top-level body fields, or (for GET
+ * downloads) query parameters confirmConditions=true&justification=...&recipient=.... Read from the raw
+ * request, because route schemas drop fields they do not declare.
+ */
+export function confirmationFromRequest(request: FastifyRequest): unknown {
+  const raw = request.audit?.rawBody ?? request.body;
+  if (raw && typeof raw === 'object') {
+    const b = raw as Record<string, unknown>;
+    if (b.handling !== undefined && typeof b.handling === 'object') return b.handling;
+    if (b.confirmConditions !== undefined)
+      return {
+        confirmConditions: b.confirmConditions,
+        justification: b.justification,
+        recipient: b.recipient,
+      };
+  }
+  const q = new URL(request.url, 'http://x').searchParams;
+  if (q.has('confirmConditions'))
+    return {
+      confirmConditions: q.get('confirmConditions') === 'true',
+      justification: q.get('justification') ?? undefined,
+      recipient: q.get('recipient') ?? undefined,
+    };
+  return undefined;
+}
+
+/**
+ * For export routes that gather items with a handling marking (server/export/collect.ts ExportNode and
+ * ExportLink): looks up the C-coded reports behind them and enforces the confirmation. One call after
+ * collecting, before writing the file.
+ */
+export async function enforceExportHandling(
+  request: FastifyRequest,
+  store: GraphStore,
+  items: Iterable<{ handling: 'P' | 'C' | null; reports: string[] }>,
+): Promise<HandlingConditions[]> {
+  const refs = new Set<string>();
+  for (const i of items) if (i.handling === 'C') for (const r of i.reports) refs.add(r);
+  const reports = (await Promise.all([...refs].map((r) => store.getReport(r)))).filter(
+    (r): r is Report => r !== null,
+  );
+  return enforceHandling(request, reports, confirmationFromRequest(request));
 }

@@ -12,7 +12,7 @@ import type { GraphStore } from '../store/graph-store.ts';
 import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './audit.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
 import { redactForViewer } from './redact.ts';
-import { enforceHandling } from './handling.ts';
+import { confirmationFromRequest, enforceHandling } from './handling.ts';
 import { ownershipConflict } from './ownership.ts';
 import type { Report } from '../domain/model.ts';
 import {
@@ -290,12 +290,7 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     const reports: Report[] = [];
     for (const id of entityIds) reports.push(...((await store.getEntity(id))?.reports ?? []));
     for (const id of linkIds) reports.push(...((await store.getLink(id))?.reports ?? []));
-    const confirmation =
-      b.handling ??
-      (b.confirmConditions !== undefined
-        ? { confirmConditions: b.confirmConditions, justification: b.justification, recipient: b.recipient }
-        : undefined);
-    enforceHandling(request, reports, confirmation);
+    enforceHandling(request, reports, confirmationFromRequest(request));
   });
 
   app.addHook('preSerialization', async (request, reply, payload: unknown) => {

@@ -3,7 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../server/domain/model.ts';
 import { defaultReviewDate, withReviewDates } from '../../server/security/retention.ts';
-import { conditionsToCarry, enforceHandling, HandlingError } from '../../server/security/handling.ts';
+import {
+  conditionsToCarry,
+  enforceExportHandling,
+  enforceHandling,
+  HandlingError,
+} from '../../server/security/handling.ts';
 import type { FastifyRequest } from 'fastify';
 import { securedApp } from './app.ts';
 import { createRoleUsers, signIn, tempStore, type TempStore } from './helpers.ts';
@@ -242,5 +247,32 @@ describe('handling codes on the briefing export', () => {
       recipient: handling.recipient,
     });
     expect(recs[1].details).toMatchObject({ handlingC: ['NEW/1'] });
+  });
+});
+
+describe('enforceExportHandling (for export routes)', () => {
+  const items = [
+    { handling: 'P' as const, reports: ['OLD/2'] },
+    { handling: 'C' as const, reports: ['NEW/1'] },
+  ];
+  const request = (url: string, rawBody?: unknown) =>
+    ({ url, audit: { objectIds: [], details: {}, rawBody } }) as unknown as FastifyRequest;
+
+  it('looks up the C-coded reports and wants confirmation from the body or the query', async () => {
+    await expect(enforceExportHandling(request('/api/exports'), ts.store, items)).rejects.toThrow(/NEW\/1/);
+    const body = {
+      handling: { confirmConditions: true, justification: 'Case file for CPS review', recipient: 'CPS' },
+    };
+    const r1 = request('/api/exports', body);
+    expect(await enforceExportHandling(r1, ts.store, items)).toEqual([
+      { ref: 'NEW/1', conditions: 'Not to be shared outside the force' },
+    ]);
+    expect(r1.audit).toMatchObject({ justification: 'Case file for CPS review', recipient: 'CPS' });
+    const q =
+      '/api/exports?format=csv&confirmConditions=true&justification=Case%20file%20for%20CPS&recipient=CPS';
+    const r2 = request(q);
+    expect(await enforceExportHandling(r2, ts.store, items)).toHaveLength(1);
+    expect(r2.audit.recipient).toBe('CPS');
+    expect(await enforceExportHandling(request('/api/exports'), ts.store, [items[0]])).toEqual([]);
   });
 });
