@@ -104,7 +104,12 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
         response: { 200: prioritiesResultSchema, ...errorResponses },
       },
     },
-    async (request) => computePriorities(store, request.body, scale),
+    async (request) => {
+      const result = await computePriorities(store, request.body, scale);
+      // Consultation: the audit names who was shown (the audit caps the list).
+      auditIds(request, ...result.rows.map((r) => r.entityId));
+      return result;
+    },
   );
 
   app.post(
@@ -120,7 +125,9 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     },
     async (request) => {
       auditIds(request, ...request.body.targets);
-      return computeReview(store, reviewRequestFromBody(request.body));
+      const result = await computeReview(store, reviewRequestFromBody(request.body));
+      auditIds(request, ...result.risers.map((r) => r.id));
+      return result;
     },
   );
 

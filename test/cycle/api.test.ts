@@ -82,6 +82,10 @@ describe('cycle API', () => {
     );
     expect(rows[0].label).toBe('Dean Cole');
     expect(r.json!.people).toBe(9);
+    // The audit records who was shown.
+    const seen = (await ts.store.listAudit({ actor: 'viewer', action: 'analysis' })).items.at(-1)!;
+    expect(seen.route).toBe('POST /api/cycle/priorities');
+    expect(seen.objectIds).toContain(ids.get('Dean Cole'));
     const bad = await call(s, 'POST', '/api/cycle/priorities', { asOf: 'last week' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.json)).toMatch(/asOf/);
