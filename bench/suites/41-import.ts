@@ -130,6 +130,13 @@ const suite: BenchSuite = {
       }
       console.log(lines.join('\n'));
       console.log(
+        `Machine load average while running: ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(
+            ' ',
+          )} on ${cpus().length} cores (wall figures suffer when it is above the core count; rows per CPU second do not).`,
+      );
+      console.log(
         'Target: >= 100,000 rows/s; peak RSS should stay near flat from 100k to 1M rows (the file is streamed; only distinct pairs are held).',
       );
     } finally {
