@@ -427,11 +427,14 @@ function* runIncremental(
   };
 
   // --- the groups, their leaders, brokers and supplier.
-  const nGroups = 3;
+  // Two or three groups is the demo's picture; big networks are many such groups side by side, so that no
+  // one person's degree grows with the size asked for.
+  const nGroups = size === 'demo' ? 3 : Math.max(3, Math.round(size / 15_000));
   const supplier = addPerson('supplier', 2, { nationality: 'NL' });
   resides(supplier);
   const groups = Array.from({ length: nGroups }, (_, g) => {
-    const name = GROUP_NAMES[(g + opts.seed) % GROUP_NAMES.length];
+    const base = GROUP_NAMES[(g + opts.seed) % GROUP_NAMES.length];
+    const name = g < GROUP_NAMES.length ? base : `${base} ${Math.floor(g / GROUP_NAMES.length) + 1}`;
     const orgKey = `${name.toLowerCase()} ocg`;
     ent({
       type: 'Organisation',
@@ -442,7 +445,7 @@ function* runIncremental(
     });
     const leader = addPerson('leader', rng.int(1, 2));
     const home = resides(leader);
-    const companyNumber = String(10_000_000 + opts.seed * 10 + g).slice(-8);
+    const companyNumber = String(10_000_000 + ((opts.seed * 1000 + g) % 90_000_000)).slice(-8);
     const business = `${rng.pick(SURNAMES)} ${rng.pick(BUSINESSES)} Ltd`;
     ent({
       type: 'Organisation',
@@ -478,12 +481,12 @@ function* runIncremental(
   const leaderEnd = (g: (typeof groups)[number]): number => (g === intervene ? ARREST_DAY : DAYS - 1);
 
   const brokers: Member[] = [];
-  const brokerLinks: { b: Member; groups: number[] }[] = [];
+  const brokerLinks: { b: Member; groups: number[]; contacts: Map<number, number> }[] = [];
   for (let i = 0; i < nGroups - 1; i++) {
     const b = addPerson('broker', 2);
     resides(b);
     brokers.push(b);
-    brokerLinks.push({ b, groups: [i, i + 1] });
+    brokerLinks.push({ b, groups: [i, i + 1], contacts: new Map() });
     relate(b, supplier, 0.15, 0, i === 0 && intervention ? ARREST_DAY : DAYS - 1);
     for (const g of [i, i + 1])
       relate(
@@ -509,10 +512,14 @@ function* runIncremental(
     resides(m);
     if (rng.chance(0.5)) personLink('MEMBER_OF', m.key, 'Organisation', g.orgKey);
     relate(g.leader, m, 0.3, 0, leaderEnd(g));
-    for (const o of g.lieutenants) if (rng.chance(0.6)) relate(m, o.m, 0.15);
+    // A few peers each, not everyone: lieutenants work their own lines.
+    const peers = g.lieutenants.length <= 3 ? g.lieutenants : [0, 1, 2].map(() => rng.pick(g.lieutenants));
+    for (const o of new Set(peers)) if (rng.chance(0.6)) relate(m, o.m, 0.15);
     for (const bl of brokerLinks) {
-      if (bl.groups.includes(gi) && rng.chance(0.7))
+      if (bl.groups.includes(gi) && (bl.contacts.get(gi) ?? 0) < 6 && rng.chance(0.7)) {
+        bl.contacts.set(gi, (bl.contacts.get(gi) ?? 0) + 1);
         relate(bl.b, m, 0.1, 0, bl === brokerLinks[0] && intervention ? ARREST_DAY : DAYS - 1);
+      }
     }
     if (successorBroker && gi <= 1 && rng.chance(0.7)) relate(successorBroker, m, 0.1, ARREST_DAY);
     if (g.successor) relate(g.successor, m, 0.3, ARREST_DAY);
