@@ -46,9 +46,17 @@ async function guarded<T>(label: string, fn: () => Promise<T>): Promise<T | unde
 }
 
 /** Adds a subgraph, asking first when it would add many nodes. Returns the new node ids. */
-export function addWithWarning(sub: Pick<Subgraph, 'nodes' | 'links'>, label: string): string[] | null {
+export function addWithWarning(
+  sub: Pick<Subgraph, 'nodes' | 'links'>,
+  label: string,
+  warn = true,
+): string[] | null {
   const fresh = sub.nodes.filter((n) => !chart.graph.hasNode(n.id)).length;
-  if (fresh > EXPANSION_WARNING && !window.confirm(`This adds ${fresh} entities to the chart. Continue?`))
+  if (
+    warn &&
+    fresh > EXPANSION_WARNING &&
+    !window.confirm(`This adds ${fresh} entities to the chart. Continue?`)
+  )
     return null;
   const hadNodes = chart.graph.order > 0;
   const r = chart.addSubgraph(sub, label);
@@ -113,28 +121,58 @@ export async function loadDemo(): Promise<void> {
   });
 }
 
-/** The empty state's "most central people": the top people by degree in the store, with their links. */
-export async function startFromCentral(n = 12): Promise<void> {
+/**
+ * Scores people by how connected they are, counting contact through the phones they use (phones folded into
+ * their users: a call between two phones is contact between the people behind them) as well as direct links.
+ */
+export function personContactScores(view: Pick<Subgraph, 'nodes' | 'links'>): Map<string, number> {
+  const type = new Map(view.nodes.map((e) => [e.id, e.type]));
+  const usersOf = new Map<string, string[]>();
+  for (const l of view.links) {
+    if (
+      (l.type === 'USES' || l.type === 'OWNS') &&
+      type.get(l.from) === 'Person' &&
+      type.get(l.to) === 'Phone'
+    ) {
+      const u = usersOf.get(l.to) ?? [];
+      u.push(l.from);
+      usersOf.set(l.to, u);
+    }
+  }
+  const score = new Map<string, number>();
+  const add = (p: string, w: number): void => void score.set(p, (score.get(p) ?? 0) + w);
+  for (const l of view.links) {
+    const a = type.get(l.from) === 'Person' ? [l.from] : (usersOf.get(l.from) ?? []);
+    const b = type.get(l.to) === 'Person' ? [l.to] : (usersOf.get(l.to) ?? []);
+    if (l.type === 'USES' || l.type === 'OWNS') continue;
+    for (const p of a) add(p, l.weight);
+    for (const p of b) add(p, l.weight);
+  }
+  for (const e of view.nodes) if (e.type === 'Person' && !score.has(e.id)) score.set(e.id, 0);
+  return score;
+}
+
+/** The empty state's "most central people": the best-connected people in the store, with their surroundings. */
+export async function startFromCentral(n = 8): Promise<void> {
   await guarded('Finding the most central people', async () => {
-    const view = await api.view({ entityTypes: ['Person'] }).catch(() => null);
+    const view = await api.view({}, 20_000).catch(() => null);
     let seeds: string[] = [];
     if (view && view.nodes.length) {
-      const deg = new Map<string, number>();
-      for (const l of view.links) {
-        deg.set(l.from, (deg.get(l.from) ?? 0) + l.weight);
-        deg.set(l.to, (deg.get(l.to) ?? 0) + l.weight);
-      }
-      seeds = view.nodes
-        .map((e) => e.id)
-        .sort((a, b) => (deg.get(b) ?? 0) - (deg.get(a) ?? 0))
-        .slice(0, n);
+      const score = personContactScores(view);
+      seeds = [...score.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([id]) => id);
     } else {
-      const page = await api.search('a', n);
-      seeds = page.filter((h) => h.entity.type === 'Person').map((h) => h.entity.id);
+      const page = await api.search('a', 50);
+      seeds = page
+        .filter((h) => h.entity.type === 'Person')
+        .map((h) => h.entity.id)
+        .slice(0, n);
     }
     if (!seeds.length) throw new Error('the store holds no people yet: import data or load the demo network');
-    const sub = await api.neighbourhood({ seeds, hops: 1, limit: 400 });
-    addWithWarning(sub, 'most central people');
+    const sub = await api.neighbourhood({ seeds, hops: 2, limit: 160 });
+    addWithWarning(sub, 'most central people', false);
     runLocalMetric('degree');
     chart.fit();
   });

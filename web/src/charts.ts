@@ -55,6 +55,7 @@ export async function openChart(id: string): Promise<void> {
     const c = await api.chart(id);
     const f = parseChartFile(c.state);
     chart.stopLayout();
+    chart.stopAnimation();
     const g = chart.graph;
     g.clear();
     for (const n of f.snapshot.nodes) g.addNode(n.id, { ...n.attributes });

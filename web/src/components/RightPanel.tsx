@@ -1,6 +1,6 @@
 // Right panel: details, annotations, rankings, communities, disruption lab, rank explanation.
 import { useEffect, useMemo, useState } from 'react';
-import type { Annotation } from '@domain/model.ts';
+import { ENTITY_TYPES, type Annotation } from '@domain/model.ts';
 import { api } from '../api/client.ts';
 import { METRICS } from '../api/analysis.ts';
 import { chart } from '../graph/controller.ts';
@@ -180,13 +180,17 @@ function RankingsTab() {
   const [scope, setScope] = useState<'chart' | 'store'>('chart');
   const [desc, setDesc] = useState(true);
   const [sortBy, setSortBy] = useState<'value' | 'label'>('value');
+  const [only, setOnly] = useState<string>('');
   const values = metrics[metric];
   const rows = useMemo(() => {
     if (!values) return [];
     const r = rankRows(values, desc);
     if (sortBy === 'label') r.sort((a, b) => (desc ? -1 : 1) * labelOf(b.id).localeCompare(labelOf(a.id)));
-    return r.filter((x) => chart.graph.hasNode(x.id)).slice(0, 300);
-  }, [values, desc, sortBy]);
+    return r
+      .filter((x) => chart.graph.hasNode(x.id))
+      .filter((x) => !only || chart.graph.getNodeAttribute(x.id, 'etype') === only)
+      .slice(0, 300);
+  }, [values, desc, sortBy, only]);
   return (
     <div>
       <div className="row">
@@ -213,6 +217,17 @@ function RankingsTab() {
         >
           Run
         </button>
+      </div>
+      <div className="row">
+        <label>Show</label>
+        <select data-testid="rank-type" value={only} onChange={(e) => setOnly(e.target.value)}>
+          <option value="">all entity types</option>
+          {ENTITY_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t} only
+            </option>
+          ))}
+        </select>
       </div>
       {!values && <p className="muted">Run a measure to rank entities; nodes are sized by it.</p>}
       {values && (

@@ -262,10 +262,19 @@ export class ChartController {
       this.neighbourhood = null;
       sigma.refresh({ skipIndexation: true });
     });
-    sigma.on('clickNode', ({ node, event }) => {
+    let lastClicked: string | null = null;
+    const onNodeClick = (node: string, original: MouseEvent | TouchEvent): void => {
       if (this.dragMoved) return;
-      const additive = event.original.shiftKey || event.original.ctrlKey || event.original.metaKey;
+      lastClicked = node;
+      const additive = original.shiftKey || original.ctrlKey || original.metaKey;
       appStore.set((s) => ({ ...s, selection: clickNode(s.selection, node, additive), rightTab: 'details' }));
+    };
+    sigma.on('clickNode', ({ node, event }) => onNodeClick(node, event.original));
+    // Sigma turns a second click within its double-click delay into a double click, even on another node:
+    // quick shift-clicks on two entities must still select both, and never zoom.
+    sigma.on('doubleClickNode', ({ node, event }) => {
+      event.preventSigmaDefault();
+      if (node !== lastClicked) onNodeClick(node, event.original);
     });
     sigma.on('clickEdge', ({ edge }) => {
       appStore.set((s) => ({ ...s, selection: selectEdge(s.selection, edge), rightTab: 'details' }));
@@ -419,6 +428,7 @@ export class ChartController {
 
   /** Applies an entry forwards (undo passes its inverse). */
   applyEntry(e: HistoryEntry): void {
+    this.stopAnimation();
     const g = this.graph;
     switch (e.kind) {
       case 'add':
@@ -471,14 +481,32 @@ export class ChartController {
   moveTo(p: Positions, label: string, animate = true): void {
     const before = currentPositions(this.graph, Object.keys(p));
     appStore.set((s) => ({ ...s, history: record(s.history, { kind: 'move', label, before, after: p }) }));
+    this.stopAnimation();
     if (animate && this.sigma && this.graph.order < 3000) {
       const targets: Record<string, { x: number; y: number }> = {};
       for (const [id, [x, y]] of Object.entries(p)) targets[id] = { x, y };
-      animateNodes(this.graph, targets, { duration: 400 }, () => this.fit());
+      const cancel = animateNodes(this.graph, targets, { duration: 400 }, () => {
+        this.cancelAnimation = null;
+        this.fit();
+      });
+      // Cancelling jumps to the end positions, so an interrupted layout still lands where it was going.
+      this.cancelAnimation = () => {
+        cancel();
+        this.setPositions(Object.fromEntries(Object.entries(p).filter(([id]) => this.graph.hasNode(id))));
+      };
     } else {
       this.setPositions(p);
       this.fit();
     }
+  }
+
+  private cancelAnimation: (() => void) | null = null;
+
+  /** Stops a running layout animation: it writes positions every frame and must not outlive its nodes. */
+  stopAnimation(): void {
+    const c = this.cancelAnimation;
+    this.cancelAnimation = null;
+    c?.();
   }
 
   togglePin(ids: string[]): void {
@@ -495,6 +523,7 @@ export class ChartController {
   }
 
   clear(): void {
+    this.stopAnimation();
     this.stopLayout();
     this.graph.clear();
     this.pathNodes.clear();
@@ -570,6 +599,11 @@ export class ChartController {
     const d = this.sigma.getNodeDisplayData(id);
     if (!d) return;
     void this.sigma.getCamera().animate({ x: d.x, y: d.y, ratio: 0.35 }, { duration: 400 });
+  }
+
+  /** The selected node ids, in selection order (for the tests and the console). */
+  selectedIds(): string[] {
+    return appStore.get().selection.nodes;
   }
 
   visibleNodeIds(): string[] {

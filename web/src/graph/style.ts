@@ -112,5 +112,5 @@ export function sizeScale(
 
 /** Link thickness from weight: logarithmic so a 500-call link does not swamp the chart. */
 export function edgeThickness(weight: number): number {
-  return Math.min(8, 1 + Math.log2(Math.max(1, weight)));
+  return Math.min(5, 0.8 + 0.6 * Math.log2(Math.max(1, weight)));
 }
