@@ -119,6 +119,7 @@ const windowSummarySchema = z.object({
   pairwiseConnectivity: z.number(),
   communities: z.number(),
   dataVersion: z.number(),
+  betweennessPivots: z.number().nullable(),
 });
 const changeSchema = z.object({ before: z.number(), after: z.number(), change: z.number() });
 const listOf = <T extends z.ZodType>(item: T) => z.object({ total: z.number(), items: z.array(item) });

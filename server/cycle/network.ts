@@ -5,6 +5,8 @@
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import { buildView } from '../analysis/view.ts';
+import { betweenness as engineBetweenness } from '../analysis/betweenness.ts';
+import { fromPlainGraph, type CSR } from '../analysis/csr.ts';
 import type { Subgraph } from '../domain/model.ts';
 
 /** A simple undirected graph with integer node indices, built once per window. */
@@ -119,51 +121,46 @@ export function componentSummary(g: SimpleGraph): ComponentSummary {
   };
 }
 
+/** The simple graph as the analysis engine's compact graph (unweighted, undirected). */
+export function toCsr(g: SimpleGraph): CSR {
+  return fromPlainGraph(
+    {
+      nodes: g.ids.map((id) => ({ id })),
+      edges: g.adj.flatMap((list, v) =>
+        list.filter((w) => w > v).map((w) => ({ source: g.ids[v], target: g.ids[w] })),
+      ),
+    },
+    { directed: false, unweighted: true },
+  );
+}
+
+export interface BetweennessOptions {
+  /** Exact up to this many nodes; above it, sampled from `pivots` seeded sources. */
+  maxExact?: number;
+  pivots?: number;
+  seed?: number;
+}
+export const DEFAULT_BETWEENNESS = { maxExact: 4000, pivots: 1000, seed: 1 };
+
+/** How many sources betweenness uses for a graph of n nodes: null when exact. */
+export function betweennessPivots(n: number, opts: BetweennessOptions = {}): number | null {
+  const o = { ...DEFAULT_BETWEENNESS, ...opts };
+  return n > o.maxExact ? o.pivots : null;
+}
+
 /**
- * Exact betweenness (Brandes 2001) on the undirected simple graph, normalised by (n-1)(n-2)/2 so that
- * windows of different sizes compare: 1 means the node sits on every shortest path between others.
+ * Betweenness on the undirected simple graph (the analysis engine's Brandes), normalised like networkx
+ * ((n-1)(n-2)/2 pairs) so windows of different sizes compare: 1 means the node sits on every shortest
+ * path between others. Large graphs are sampled (see betweennessPivots) so a review stays interactive.
  */
-export function betweenness(g: SimpleGraph): Float64Array {
-  const n = g.ids.length;
-  const cb = new Float64Array(n);
-  const sigma = new Float64Array(n);
-  const dist = new Int32Array(n);
-  const delta = new Float64Array(n);
-  const order = new Int32Array(n);
-  const queue = new Int32Array(n);
-  for (let s = 0; s < n; s++) {
-    sigma.fill(0);
-    dist.fill(-1);
-    delta.fill(0);
-    sigma[s] = 1;
-    dist[s] = 0;
-    let head = 0;
-    let tail = 0;
-    let count = 0;
-    queue[tail++] = s;
-    while (head < tail) {
-      const v = queue[head++];
-      order[count++] = v;
-      for (const w of g.adj[v]) {
-        if (dist[w] < 0) {
-          dist[w] = dist[v] + 1;
-          queue[tail++] = w;
-        }
-        if (dist[w] === dist[v] + 1) sigma[w] += sigma[v];
-      }
-    }
-    for (let i = count - 1; i > 0; i--) {
-      const w = order[i];
-      for (const v of g.adj[w]) {
-        if (dist[v] === dist[w] - 1) delta[v] += (sigma[v] / sigma[w]) * (1 + delta[w]);
-      }
-      cb[w] += delta[w];
-    }
-  }
-  // Each unordered pair was counted from both ends; normalise to the pair count among the others.
-  const norm = n > 2 ? ((n - 1) * (n - 2)) / 2 : 1;
-  for (let i = 0; i < n; i++) cb[i] = cb[i] / 2 / norm;
-  return cb;
+export function betweenness(g: SimpleGraph, opts: BetweennessOptions = {}): Float64Array {
+  if (g.ids.length === 0) return new Float64Array(0);
+  const o = { ...DEFAULT_BETWEENNESS, ...opts };
+  return engineBetweenness(toCsr(g), {
+    normalized: true,
+    k: betweennessPivots(g.ids.length, o),
+    seed: o.seed,
+  });
 }
 
 /** Deterministic PRNG so community detection repeats run to run (mulberry32). */

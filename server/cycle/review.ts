@@ -6,7 +6,6 @@
 // Presence in a window means having at least one link in it; every link counts as undirected and
 // parallel links collapse (see network.ts). Betweenness is normalised by (n-1)(n-2)/2 so windows of
 // different sizes compare.
-import { fromPlainGraph } from '../analysis/csr.ts';
 import { disrupt } from '../analysis/disruption.ts';
 import type { Entity, Link, Subgraph } from '../domain/model.ts';
 import {
@@ -14,6 +13,8 @@ import {
   buildSimpleGraph,
   communities,
   componentSummary,
+  toCsr,
+  betweennessPivots,
   type ComponentSummary,
   type SimpleGraph,
 } from './network.ts';
@@ -63,6 +64,8 @@ export interface WindowSummary extends ComponentSummary {
   links: number;
   communities: number;
   dataVersion: number;
+  /** Sources betweenness was sampled from in this window; null when exact. */
+  betweennessPivots: number | null;
 }
 
 export interface Riser extends EntityBrief {
@@ -126,6 +129,7 @@ function summarise(sub: Subgraph, g: SimpleGraph, label: string | undefined, see
     links: g.edgeCount,
     communities: communities(g, seed).count,
     dataVersion: sub.dataVersion,
+    betweennessPivots: betweennessPivots(g.ids.length),
   };
 }
 
@@ -330,16 +334,7 @@ export function labPrediction(g: SimpleGraph, targets: string[], inheritors = 10
   };
   const base = { removed: present, notInView: targets.filter((t) => !g.index.has(t)) };
   if (present.length === 0) return { ...base, predicted: none, inheritors: [] };
-  // The lab's own graph: structure only (unweighted), nodes with a link.
-  const csr = fromPlainGraph(
-    {
-      nodes: g.ids.map((id) => ({ id })),
-      edges: g.adj.flatMap((list, v) =>
-        list.filter((w) => w > v).map((w) => ({ source: g.ids[v], target: g.ids[w] })),
-      ),
-    },
-    { directed: false, unweighted: true },
-  );
+  const csr = toCsr(g);
   const lab = disrupt(csr, {
     strategy: 'set',
     targets: present.map((t) => g.index.get(t)!),

@@ -1,7 +1,13 @@
 // The cycle's network measures against networkx (an independent implementation) and hand cases.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { betweenness, buildSimpleGraph, componentSummary, seededRng } from '../../server/cycle/network.ts';
+import {
+  betweenness,
+  betweennessPivots,
+  buildSimpleGraph,
+  componentSummary,
+  seededRng,
+} from '../../server/cycle/network.ts';
 import { midRankPercentiles } from '../../server/cycle/priority-matrix.ts';
 import { people } from './fixtures.ts';
 
@@ -72,5 +78,26 @@ print(json.dumps({'bc':b,'components':len(cc),'lcc':max(len(c) for c in cc),'pai
   it('ranks mid-rank percentiles', () => {
     // zeros share the lower half: (0 + 3/2)/5 = 30th; 1 -> (3 + 0.5)/5 = 70th; 5 -> 90th
     expect(midRankPercentiles([0, 0, 0, 1, 5])).toEqual([30, 30, 30, 70, 90]);
+  });
+
+  it('samples betweenness on large graphs and stays close to exact', () => {
+    expect(betweennessPivots(4000)).toBeNull();
+    expect(betweennessPivots(4001)).toBe(1000);
+    // 30 cliques of 10, each tied to the hub (node 300) through its first member: the hub dominates.
+    const edges: [number, number][] = [];
+    for (let c = 0; c < 30; c++) {
+      for (let i = 0; i < 10; i++) for (let j = i + 1; j < 10; j++) edges.push([c * 10 + i, c * 10 + j]);
+      edges.push([c * 10, 300]);
+    }
+    const g = buildSimpleGraph(people(301, edges));
+    const exact = betweenness(g);
+    const sampled = betweenness(g, { maxExact: 100, pivots: 150 });
+    const top = (x: Float64Array) => [...x.keys()].sort((a, b) => x[b] - x[a])[0];
+    expect(g.ids[top(exact)]).toBe('p300');
+    expect(g.ids[top(sampled)]).toBe('p300');
+    let worst = 0;
+    for (let i = 0; i < exact.length; i++) worst = Math.max(worst, Math.abs(sampled[i] - exact[i]));
+    expect(worst).toBeLessThan(0.1);
+    expect(sampled).not.toEqual(exact);
   });
 });
