@@ -78,10 +78,16 @@ async function expand(
   const narrow =
     'narrow it with fewer hops, fewer seeds, entity or link types, a time window or a minimum grading';
   const limit = capFor(requested, cap, 'nodes', narrow);
-  const found = new Set((await store.getEntities(seeds)).map((e) => e.id));
-  const missing = seeds.find((s) => !found.has(s));
-  if (missing !== undefined) throw notFound('entity', missing);
   const sub = await store.neighbourhood(seeds, { hops, limit, ...rest });
+  // Seeds are always in the result; one missing is an unknown id (checked after, to spare a query per call).
+  if (sub.nodes.length < seeds.length || !sub.truncated) {
+    const got = new Set(sub.nodes.map((n) => n.id));
+    const missing = seeds.find((s) => !got.has(s));
+    if (missing !== undefined) {
+      const known = new Set((await store.getEntities([missing])).map((e) => e.id));
+      if (!known.has(missing)) throw notFound('entity', missing);
+    }
+  }
   if (sub.truncated && requested === undefined) {
     throw new ApiError(
       400,

@@ -1,0 +1,146 @@
+// HTTP API under load: 50 concurrent clients (autocannon, loopback) asking for the 1-hop neighbourhood of
+// random entities on a 1M-link SQLite store seeded by the generator, against the server started as
+// `npm start` would (own process, sessions, audit, validation, serialisation). Peer: the same expansions
+// called directly on the store in this process, one at a time.
+//
+// `npm run bench -- 40-api [--links=1000000] [--seconds=10]`. The seeded store is kept in bench/out/.
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BenchSuite } from '../run.ts';
+import { openStore } from '../../server/store/open-store.ts';
+import { loadSeed } from '../../seed/load.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function seeded(links: number): Promise<string> {
+  const db = join(ROOT, 'bench/out', `api-${links}.db`);
+  if (existsSync(db)) return db;
+  const tmp = `${db}.partial`;
+  for (const s of ['', '-wal', '-shm']) rmSync(tmp + s, { force: true });
+  const store = await openStore({ LINKCHART_DB: tmp });
+  const t0 = performance.now();
+  const r = await loadSeed(store, { size: links, truthFile: null });
+  await store.close();
+  console.log(
+    `seeded ${r.links} links, ${r.entities} entities in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const { renameSync } = await import('node:fs');
+  for (const s of ['-wal', '-shm']) rmSync(tmp + s, { force: true });
+  renameSync(tmp, db);
+  return db;
+}
+
+const suite: BenchSuite = {
+  title: 'API: 1-hop expansion under 50 concurrent clients on a 1M-link SQLite store',
+  async run(args) {
+    const links = Number(args.find((a) => a.startsWith('--links='))?.slice(8) ?? 1_000_000);
+    const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
+    const db = await seeded(links);
+
+    // Sample the entities to expand from, spread over the whole store.
+    const store = await openStore({ LINKCHART_DB: db });
+    const counts = await store.counts();
+    const ids: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const page = await store.listEntities({ offset: Math.floor((i * counts.entities) / 500), limit: 1 });
+      if (page.items[0]) ids.push(page.items[0].id);
+    }
+
+    // The server, as npm start runs it, in its own process.
+    const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'server/cli/start.ts')], {
+      env: { ...process.env, PORT: '0', LINKCHART_DB: db, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      const t0 = Date.now();
+      while (!/Sign in as demo with password (\S+)/.test(out) || !/running at (\S+)\//.test(out)) {
+        if (Date.now() - t0 > 120_000 || proc.exitCode !== null)
+          throw new Error(`server did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const url = /running at (\S+)\//.exec(out)![1];
+      const password = /Sign in as demo with password (\S+)/.exec(out)![1];
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'demo', password }),
+      });
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const path = (i: number) => `/api/entities/${ids[i % ids.length]}/neighbourhood?hops=1&limit=5000`;
+      const check = await fetch(url + path(0), { headers: { cookie } });
+      if (check.status !== 200) throw new Error(`expansion answered ${check.status}: ${await check.text()}`);
+
+      // A variable specifier: autocannon ships no type declarations.
+      const specifier = 'autocannon';
+      const autocannon = ((await import(specifier)) as { default: Autocannon }).default;
+      let k = 0;
+      // Warm-up, then the measured run.
+      await autocannon({
+        url,
+        connections: 10,
+        duration: 2,
+        headers: { cookie },
+        requests: [{ setupRequest: (r: { path: string }) => ({ ...r, path: path(k++) }) }],
+      });
+      const res = await autocannon({
+        url,
+        connections: 50,
+        duration: seconds,
+        headers: { cookie },
+        requests: [{ setupRequest: (r: { path: string }) => ({ ...r, path: path(k++) }) }],
+      });
+
+      // Peer: the store itself, in process, one call at a time.
+      const lat: number[] = [];
+      let nodes = 0;
+      for (let round = 0; round < 4; round++) {
+        for (const id of ids) {
+          const t = performance.now();
+          const sub = await store.neighbourhood([id], { hops: 1, limit: 5000 });
+          lat.push(performance.now() - t);
+          nodes += sub.nodes.length;
+        }
+      }
+      lat.sort((a, b) => a - b);
+      const peerRps = 1000 / (lat.reduce((a, b) => a + b, 0) / lat.length);
+      console.log(
+        [
+          `store: ${counts.links.toLocaleString('en-GB')} links, ${counts.entities.toLocaleString('en-GB')} entities; mean 1-hop result ${(nodes / lat.length).toFixed(1)} nodes`,
+          '| path | clients | requests/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |',
+          '|---|---|---|---|---|---|---|---|---|',
+          `| HTTP GET /api/entities/:id/neighbourhood?hops=1 | 50 | ${Math.round(res.requests.average)} | ${res.latency.p50} | ${res.latency.p90} | ${res.latency.p99} | ${res.latency.max} | ${res.non2xx} | ${res.errors + res.timeouts} |`,
+          `| peer: store.neighbourhood in process | 1 | ${Math.round(peerRps)} | ${pct(lat, 50).toFixed(2)} | ${pct(lat, 90).toFixed(2)} | ${pct(lat, 99).toFixed(2)} | ${lat[lat.length - 1].toFixed(2)} | - | - |`,
+          `HTTP p99 / store p99: ${(res.latency.p99 / pct(lat, 99)).toFixed(1)}x. Target: HTTP p99 under 20 ms.`,
+          `Machine load average: ${loadavg()
+            .map((x) => x.toFixed(1))
+            .join(' ')} on ${cpus().length} cores (server, clients and other work share them).`,
+        ].join('\n'),
+      );
+    } finally {
+      proc.kill('SIGTERM');
+      await store.close();
+    }
+  },
+};
+export default suite;
