@@ -1,5 +1,9 @@
 // The SQLite store's pure helpers: search text to FTS, dates for the time window, grading masks, path search.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { entityInputSchema, linkInputSchema } from '../../server/domain/model.ts';
+import { fastEntity, fastLink } from '../../server/store/sqlite/validate.ts';
+import { generateNetwork } from '../../seed/generate.ts';
 import { ftsMatch } from '../../server/store/sqlite/fts.ts';
 import {
   allowedGradeMask,
@@ -70,5 +74,111 @@ describe('allShortestPaths', () => {
     expect(allShortestPaths(1, 5, nb, { maxHops: 2, limit: 10 })).toEqual([]);
     expect(allShortestPaths(1, 5, nb, { maxHops: 3, limit: 1 })).toHaveLength(1);
     expect(allShortestPaths(1, 9, nb, { maxHops: 6, limit: 10 })).toEqual([]);
+  });
+});
+
+describe('fast validation paths agree with the schemas', () => {
+  const dateArb = fc.oneof(
+    fc.constantFrom(
+      '2024-01-01',
+      '2024-02-30',
+      '2024-02-31T10:00',
+      '2024-01-01T25:00',
+      '2024-13-01',
+      '2024-01-01T10:00:00Z',
+      '2024-1-1',
+      '',
+      'x',
+    ),
+    fc.string(),
+  );
+  const propsArb = fc.oneof(
+    fc.constantFrom(undefined, {}, { calls: 3 }, { n: NaN }, { 'bad key': 1 }, { a: [1] }, []),
+    fc.dictionary(
+      fc.oneof(fc.constantFrom('calls', 'a_b', '_x', '9bad', 'with space', ''), fc.string()),
+      fc.oneof(
+        fc.string(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.object(),
+      ),
+    ),
+  );
+  const refArb = fc.oneof(
+    fc.constantFrom(
+      { id: 'e1' },
+      { type: 'Phone', key: '+447700900001' },
+      { id: '' },
+      { type: 'Phone', key: '' },
+    ),
+    fc.record({ id: fc.oneof(fc.string(), fc.integer()) }),
+    fc.record({
+      type: fc.constantFrom('Person', 'Phone', 'Alien'),
+      key: fc.oneof(fc.string(), fc.constant('k')),
+    }),
+    fc.constant(null),
+  );
+  const reportsArb = fc.oneof(
+    fc.constantFrom(undefined, [], ['R1'], [''], 'R1'),
+    fc.array(fc.oneof(fc.string(), fc.integer())),
+  );
+  it('links', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            type: fc.constantFrom('CALLED', 'USES', 'LIKES'),
+            from: refArb,
+            to: refArb,
+            weight: fc.oneof(fc.constantFrom(undefined, 0, -0, -1, 3, NaN, Infinity, '3'), fc.double()),
+            firstSeen: fc.oneof(fc.constant(undefined), dateArb),
+            lastSeen: fc.oneof(fc.constant(undefined), dateArb),
+            properties: propsArb,
+            reports: reportsArb,
+          },
+          { requiredKeys: ['type'] },
+        ),
+        (v) => {
+          const fast = fastLink(v);
+          if (fast === null) return;
+          const z = linkInputSchema.safeParse(v);
+          expect(z.success).toBe(true);
+          expect(fast).toEqual(z.data);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+  it('entities', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            type: fc.constantFrom('Person', 'Phone', 'Alien'),
+            label: fc.oneof(fc.string(), fc.constant('  Ann  '), fc.constant('   ')),
+            key: fc.oneof(fc.constant(undefined), fc.string(), fc.constant(' k ')),
+            properties: propsArb,
+            reports: reportsArb,
+            reviewDate: fc.oneof(fc.constant(undefined), dateArb),
+          },
+          { requiredKeys: ['type'] },
+        ),
+        (v) => {
+          const fast = fastEntity(v);
+          if (fast === null) return;
+          const z = entityInputSchema.safeParse(v);
+          expect(z.success).toBe(true);
+          expect(fast).toEqual(z.data);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+  it('accepts the plain shapes the seed writes', () => {
+    const { batch } = generateNetwork({ seed: 3 });
+    expect(batch.links!.every((l) => fastLink(l) !== null)).toBe(true);
+    expect(batch.entities!.every((e) => fastEntity(e) !== null)).toBe(true);
   });
 });

@@ -85,6 +85,8 @@ import type { Target, TargetActionInput, TargetQuery, TargetRecord } from '../..
 import {
   auditInputSchema,
   entityPatchSchema,
+  fastEntity,
+  fastLink,
   invalid,
   linkPatchSchema,
   listOptionsSchema,
@@ -213,8 +215,10 @@ export class SqliteGraphStore implements GraphStore {
 
   async writeBatch(batch: WriteBatch, ctx: WriteContext): Promise<WriteResult> {
     const reports = (batch.reports ?? []).map((r, i) => parseOr(reportInputSchema, r, ['reports', i]));
-    const entities = (batch.entities ?? []).map((e, i) => parseOr(entityInputSchema, e, ['entities', i]));
-    const links = (batch.links ?? []).map((l, i) => parseOr(linkInputSchema, l, ['links', i]));
+    const entities = (batch.entities ?? []).map(
+      (e, i) => fastEntity(e) ?? parseOr(entityInputSchema, e, ['entities', i]),
+    );
+    const links = (batch.links ?? []).map((l, i) => fastLink(l) ?? parseOr(linkInputSchema, l, ['links', i]));
     const importId = ctx.importId ?? null;
     return this.tx(() => {
       const now = new Date().toISOString();

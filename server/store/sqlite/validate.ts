@@ -1,7 +1,14 @@
 // Input validation for the SQLite store: zod schemas from the domain, turned into StoreErrors that say where.
 import { z } from 'zod';
 import { StoreError } from '../graph-store.ts';
-import { propertiesSchema } from '../../domain/model.ts';
+import type { EntityRef, EntityType, LinkType, Properties } from '../../domain/model.ts';
+import {
+  ENTITY_TYPES,
+  LINK_TYPES,
+  entityInputSchema,
+  linkInputSchema,
+  propertiesSchema,
+} from '../../domain/model.ts';
 
 type PathItem = string | number;
 
@@ -74,3 +81,108 @@ export const listOptionsSchema = z.object({
   offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.number().int().min(1).max(10_000).optional(),
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Fast paths for bulk writes. Validating every row of a large import with zod costs more than writing it, so
+// rows in the plain, common shape are checked here by hand against the same rules; anything else (including
+// every invalid row) goes through the zod schema, which stays the one source of error messages. A fast check
+// only ever accepts what the schema accepts, and gives the same output.
+
+const LINK_TYPE_SET = new Set<string>(LINK_TYPES);
+const ENTITY_TYPE_SET = new Set<string>(ENTITY_TYPES);
+const PROP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const goodDates = new Set<string>();
+
+function fastDate(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  if (goodDates.has(v)) return true;
+  if (!ISO_DATE.test(v) || Number.isNaN(Date.parse(v))) return false;
+  if (goodDates.size > 50_000) goodDates.clear();
+  goodDates.add(v);
+  return true;
+}
+
+function fastProps(v: unknown): Properties | null {
+  if (v === undefined) return {};
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    Array.isArray(v) ||
+    Object.getPrototypeOf(v) !== Object.prototype
+  )
+    return null;
+  let n = 0;
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) return null;
+    if (++n > 200 || k.length > 100 || !PROP_NAME.test(k)) return null;
+    const x = (v as Record<string, unknown>)[k];
+    if (x === null || typeof x === 'boolean') continue;
+    if (typeof x === 'number' ? !Number.isFinite(x) : typeof x !== 'string' || x.length > 10_000) return null;
+  }
+  return { ...(v as Properties) };
+}
+
+function fastRefs(v: unknown): string[] | null {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.length > 1000) return null;
+  for (const r of v) if (typeof r !== 'string' || r.length < 1) return null;
+  return [...(v as string[])];
+}
+
+function fastEntityRef(v: unknown): EntityRef | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const r = v as Record<string, unknown>;
+  if (r.id !== undefined) return typeof r.id === 'string' && r.id.length >= 1 ? { id: r.id } : null;
+  if (typeof r.type !== 'string' || !ENTITY_TYPE_SET.has(r.type)) return null;
+  if (typeof r.key !== 'string' || r.key.length < 1 || r.key.length > 500) return null;
+  return { type: r.type as EntityType, key: r.key };
+}
+
+export type LinkParsed = z.output<typeof linkInputSchema>;
+export type EntityParsed = z.output<typeof entityInputSchema>;
+
+/** The parsed link if `v` is a plain valid link, else null (then parse it with the schema). */
+export function fastLink(v: unknown): LinkParsed | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const l = v as Record<string, unknown>;
+  if (typeof l.type !== 'string' || !LINK_TYPE_SET.has(l.type)) return null;
+  const from = fastEntityRef(l.from);
+  const to = fastEntityRef(l.to);
+  if (!from || !to) return null;
+  const weight = l.weight === undefined ? 1 : l.weight;
+  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) return null;
+  if (l.firstSeen !== undefined && !fastDate(l.firstSeen)) return null;
+  if (l.lastSeen !== undefined && !fastDate(l.lastSeen)) return null;
+  const properties = fastProps(l.properties);
+  const reports = fastRefs(l.reports);
+  if (!properties || !reports) return null;
+  const out: LinkParsed = { type: l.type as LinkType, from, to, weight, properties, reports };
+  if (l.firstSeen !== undefined) out.firstSeen = l.firstSeen as string;
+  if (l.lastSeen !== undefined) out.lastSeen = l.lastSeen as string;
+  return out;
+}
+
+/** The parsed entity if `v` is a plain valid entity, else null (then parse it with the schema). */
+export function fastEntity(v: unknown): EntityParsed | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const e = v as Record<string, unknown>;
+  if (typeof e.type !== 'string' || !ENTITY_TYPE_SET.has(e.type)) return null;
+  if (typeof e.label !== 'string') return null;
+  const label = e.label.trim();
+  if (label.length < 1 || label.length > 500) return null;
+  let key: string | undefined;
+  if (e.key !== undefined) {
+    if (typeof e.key !== 'string') return null;
+    key = e.key.trim();
+    if (key.length < 1 || key.length > 500) return null;
+  }
+  if (e.reviewDate !== undefined && !fastDate(e.reviewDate)) return null;
+  const properties = fastProps(e.properties);
+  const reports = fastRefs(e.reports);
+  if (!properties || !reports) return null;
+  const out: EntityParsed = { type: e.type as EntityType, label, properties, reports };
+  if (key !== undefined) out.key = key;
+  if (e.reviewDate !== undefined) out.reviewDate = e.reviewDate as string;
+  return out;
+}
