@@ -7,6 +7,7 @@
 // parallel links collapse (see network.ts). Betweenness is normalised by (n-1)(n-2)/2 so windows of
 // different sizes compare.
 import { disrupt } from '../analysis/disruption.ts';
+import { connectedComponents } from '../analysis/components.ts';
 import type { Entity, Link, Subgraph } from '../domain/model.ts';
 import {
   betweenness,
@@ -335,6 +336,26 @@ export function labPrediction(g: SimpleGraph, targets: string[], inheritors = 10
   const base = { removed: present, notInView: targets.filter((t) => !g.index.has(t)) };
   if (present.length === 0) return { ...base, predicted: none, inheritors: [] };
   const csr = toCsr(g);
+  if (betweennessPivots(g.ids.length) !== null) {
+    // Large window: the lab's inheritor search is exact betweenness twice over, too slow for a request.
+    // The same measures, in the lab's own terms, straight from the components.
+    const before = connectedComponents(csr);
+    const removed = new Uint8Array(csr.n);
+    for (const t of present) removed[g.index.get(t)!] = 1;
+    const after = connectedComponents(csr, removed);
+    const lcc0 = Math.max(0, ...before.sizes);
+    const pairs = (sizes: Int32Array) => Array.from(sizes).reduce((a, x) => a + (x * (x - 1)) / 2, 0);
+    const all = (csr.n * (csr.n - 1)) / 2;
+    return {
+      ...base,
+      predicted: {
+        lccShare: change(lcc0 > 0 ? 1 : 0, lcc0 > 0 ? Math.max(0, ...after.sizes) / lcc0 : 0),
+        pairwiseConnectivity: change(all ? pairs(before.sizes) / all : 0, all ? pairs(after.sizes) / all : 0),
+        components: change(before.count, after.count),
+      },
+      inheritors: [],
+    };
+  }
   const lab = disrupt(csr, {
     strategy: 'set',
     targets: present.map((t) => g.index.get(t)!),

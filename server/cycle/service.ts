@@ -4,15 +4,11 @@ import type { Subgraph, ViewFilter } from '../domain/model.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import { StoreError } from '../store/graph-store.ts';
 import { loadGravityScale } from './gravity-scale.ts';
-import {
-  networkPositions,
-  priorityMatrix,
-  type PriorityMatrix,
-  type PriorityOptions,
-} from './priority-matrix.ts';
-import { labPrediction, operationalReview, type ReviewOptions, type ReviewResult } from './review.ts';
+import { type PriorityMatrix, type PriorityOptions } from './priority-matrix.ts';
+import { definedOnly, labPrediction, type ReviewOptions, type ReviewResult } from './review.ts';
 import { buildSimpleGraph } from './network.ts';
-import { rfgScores, type GravityScale, type RecencyModel } from './rfg.ts';
+import { type GravityScale, type RecencyModel, type RfgResult } from './rfg.ts';
+import { runCycle } from './off-thread.ts';
 import type { PredictedEffect } from '../domain/target.ts';
 
 /** Views larger than this are refused rather than silently cut short. */
@@ -57,13 +53,22 @@ export async function computePriorities(
   scale: GravityScale = loadGravityScale(),
 ): Promise<PrioritiesResult> {
   const sub = await loadView(store, req.view ?? {});
-  const rfg = rfgScores(sub, {
-    asOf: req.asOf,
-    recency: req.recency,
-    lookbackDays: req.lookbackDays,
-    gravityScale: scale,
-  });
-  const matrix = priorityMatrix(rfg.scores, networkPositions(sub, req.seed, true), req);
+  const { rfg, matrix } = (await runCycle({
+    kind: 'priorities',
+    sub,
+    rfg: definedOnly({
+      asOf: req.asOf,
+      recency: req.recency,
+      lookbackDays: req.lookbackDays,
+      gravityScale: scale,
+    }),
+    matrix: definedOnly({
+      harmPercentile: req.harmPercentile,
+      centralPercentile: req.centralPercentile,
+      brokerPercentile: req.brokerPercentile,
+    }),
+    seed: req.seed,
+  })) as { rfg: RfgResult; matrix: PriorityMatrix };
   return {
     ...matrix,
     rows: matrix.rows.slice(0, req.limit ?? 500),
@@ -92,11 +97,17 @@ export async function computeReview(store: GraphStore, req: ReviewRequest): Prom
   const { from: _f, to: _t, ...base } = req.view ?? {};
   const before = await loadView(store, { ...base, ...req.before });
   const after = await loadView(store, { ...base, ...req.after });
-  return operationalReview(before, after, {
-    ...req,
-    beforeLabel: windowLabel(req.before),
-    afterLabel: windowLabel(req.after),
-  });
+  const { before: _b, after: _a, view: _v, ...options } = req;
+  return (await runCycle({
+    kind: 'review',
+    before,
+    after,
+    options: {
+      ...definedOnly(options),
+      beforeLabel: windowLabel(req.before),
+      afterLabel: windowLabel(req.after),
+    },
+  })) as ReviewResult;
 }
 
 /**
