@@ -30,6 +30,18 @@ export const exportRequestSchema = z.object({
   /** ...or the view (filtered graph); the filter also narrows a chart or an entity list. */
   view: viewFilterSchema.optional(),
   analysis: exportAnalysisSchema.optional(),
+  /**
+   * Required when the export includes handling-code C intelligence (else 428 with each report's conditions):
+   * the exporter confirms the conditions and says why and to whom the material goes (audited).
+   */
+  handling: z
+    .object({
+      confirmConditions: z.boolean(),
+      justification: z.string().max(2000),
+      recipient: z.string().max(500),
+    })
+    .partial()
+    .optional(),
   /** CSV only: which of the two tables (the CLI writes both). */
   part: z.enum(['nodes', 'links']).optional(),
 });

@@ -17,7 +17,7 @@ export const EXPORT_USAGE = `usage: npm run export -- --format graphml|gexf|csv|
 export async function exportToFiles(
   store: GraphStore,
   argv: string[],
-): Promise<{ written: string[] } | { error: string }> {
+): Promise<{ written: string[]; conditions: string[] } | { error: string }> {
   let values: Record<string, string | undefined>;
   try {
     values = parseArgs({
@@ -89,7 +89,7 @@ export async function exportToFiles(
     writeFileSync(out, files[0].text);
     written.push(out);
   }
-  return { written };
+  return { written, conditions: data.conditionalReports.map((r) => `${r.ref}: ${r.conditions ?? ''}`) };
 }
 
 async function main(): Promise<void> {
@@ -107,6 +107,12 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     } else {
       process.stdout.write(`Wrote ${res.written.join(', ')}\n`);
+      if (res.conditions.length) {
+        process.stdout.write(
+          `Handling code C: this export includes intelligence shared only under conditions; pass them on with it:\n` +
+            res.conditions.map((c) => `  ${c}\n`).join(''),
+        );
+      }
     }
   } catch (e) {
     process.stderr.write(`linkchart export: ${(e as Error).message}\n`);

@@ -25,6 +25,8 @@ export interface ExportNode extends Entity, Marking {
 export interface ExportLink extends Link, Marking {}
 
 export interface ExportData {
+  /** Every handling-C report the export rests on (for the confirmation the security layer asks for). */
+  conditionalReports: Array<Pick<Report, 'ref' | 'handling' | 'conditions'>>;
   nodes: ExportNode[];
   links: ExportLink[];
   record: AnalysisRecord;
@@ -110,9 +112,16 @@ export async function collectExport(
   }
 
   const values = req.analysis?.values ?? {};
+  const cReports = new Map<string, Pick<Report, 'ref' | 'handling' | 'conditions'>>();
+  const noteC = (reports: Report[]) => {
+    for (const r of reports)
+      if (r.handling === 'C')
+        cReports.set(r.ref, { ref: r.ref, handling: r.handling, conditions: r.conditions });
+  };
   const nodes: ExportNode[] = [];
   for (const e of entities) {
     const d = await store.getEntity(e.id);
+    noteC(d?.reports ?? []);
     const p = positions[e.id];
     nodes.push({
       ...e,
@@ -125,6 +134,7 @@ export async function collectExport(
   const outLinks: ExportLink[] = [];
   for (const l of links) {
     const d = await store.getLink(l.id);
+    noteC(d?.reports ?? []);
     outLinks.push({ ...l, ...marking(d?.reports ?? [], l.grading) });
   }
   nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -150,5 +160,11 @@ export async function collectExport(
         : 'no item rests on a handling code C report',
     },
   };
-  return { nodes, links: outLinks, record, metric: req.analysis?.metric ?? null };
+  return {
+    conditionalReports: [...cReports.values()],
+    nodes,
+    links: outLinks,
+    record,
+    metric: req.analysis?.metric ?? null,
+  };
 }

@@ -6,7 +6,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../app.ts';
 import { errorResponses } from '../api-types/common.ts';
 import { EXPORT_FORMATS, exportRequestSchema, type ExportRequest } from '../api-types/exports.ts';
-import { exportGraph } from '../export/index.ts';
+import { writeExport } from '../export/index.ts';
+import { collectExport } from '../export/collect.ts';
+import { confirmationFromRequest, enforceHandling } from '../security/handling.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import { requestUser } from './context.ts';
 import type { FastifyRequest } from 'fastify';
@@ -15,6 +17,9 @@ const exportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS),
   chartId: z.string().min(1).max(200).optional(),
   part: z.enum(['nodes', 'links']).optional(),
+  confirmConditions: z.enum(['true', 'false']).optional(),
+  justification: z.string().max(2000).optional(),
+  recipient: z.string().max(500).optional(),
 });
 
 async function send(
@@ -24,12 +29,10 @@ async function send(
   reply: FastifyReply,
   body: ExportRequest,
 ) {
-  const { data, files } = await exportGraph(
-    store,
-    { part: 'nodes', ...body },
-    { actor: requestUser(req)?.name ?? 'system', maxLinks },
-  );
-  const file = files[0];
+  const data = await collectExport(store, body, { actor: requestUser(req)?.name ?? 'system', maxLinks });
+  // Handling codes in force: C-coded intelligence leaves only with its conditions confirmed (428 otherwise).
+  enforceHandling(req, data.conditionalReports, confirmationFromRequest(req));
+  const file = writeExport(data, body.format, body.part ?? 'nodes')[0];
   return reply
     .header('content-type', file.contentType)
     .header('content-disposition', `attachment; filename="${file.name}"`)
@@ -69,7 +72,10 @@ const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, con
         response: { ...errorResponses },
       },
     },
-    async (req, reply) => send(store, maxLinks, req, reply, req.query),
+    async (req, reply) => {
+      const { confirmConditions: _c, justification: _j, recipient: _r, ...body } = req.query;
+      return send(store, maxLinks, req, reply, body);
+    },
   );
 };
 export default exportsRoutes;

@@ -105,10 +105,17 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
+const CONFIRM = {
+  confirmConditions: true,
+  justification: 'Briefing for the Op Oak tasking meeting',
+  recipient: 'DI Patel',
+};
+
 async function exportText(
   body: Record<string, unknown>,
+  confirm = true,
 ): Promise<{ text: string; record: Record<string, unknown>; status: number }> {
-  const res = await h.call('POST', '/api/exports', body);
+  const res = await h.call('POST', '/api/exports', confirm ? { ...body, handling: CONFIRM } : body);
   const raw = res.headers.get('x-analysis-record');
   return {
     text: res.text,
@@ -360,6 +367,20 @@ print(json.dumps({"n": g.number_of_nodes(), "e": g.number_of_edges(), "nodes": {
     expect(readFileSync(join(h.dir, 'cli-out.links.csv'), 'utf8')).toContain('CALLED,7,true');
     const bad = await exportToFiles(h.store, ['--format', 'pdf', '--out', out]);
     expect('error' in bad && bad.error).toContain('unknown export format "pdf"');
+  });
+
+  it('C-coded intelligence leaves only with its conditions confirmed (428 naming them otherwise)', async () => {
+    const r = await h.call('POST', '/api/exports', { format: 'json', chartId });
+    expect(r.status).toBe(428);
+    expect(r.json).toMatchObject({
+      error: {
+        code: 'handling_confirmation_required',
+        details: [{ message: 'R-COND: not for disclosure to partners' }],
+      },
+    });
+    // Phones only: nothing C-coded, no confirmation needed.
+    expect((await exportText({ format: 'json', entityIds: [ids.p1, ids.p2] }, false)).status).toBe(200);
+    expect((await exportText({ format: 'json', chartId })).status).toBe(200);
   });
 
   it('refuses an unknown chart and an unknown format with a 4xx that says so', async () => {
