@@ -107,13 +107,26 @@ const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
 const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 const nfcKey = (k: string): string => k.normalize('NFC').trim();
 
+// Imports repeat the same few hundred dates; parsing each once saves a regex and a Date.parse per row.
+const msCache = new Map<string, number>();
+function cachedMs(s: string, end: boolean): number {
+  const k = end ? `${s}~` : s;
+  let v = msCache.get(k);
+  if (v === undefined) {
+    if (msCache.size > 20_000) msCache.clear();
+    v = dateMs(s, end);
+    msCache.set(k, v);
+  }
+  return v;
+}
+
 /** Date columns (seen string and its epoch ms) of a link, with a date alone covering its day. */
 function seen(first: string | null | undefined, last: string | null | undefined) {
   return {
     first: first ?? null,
     last: last ?? null,
-    firstMs: first ? dateMs(first) : null,
-    lastMs: last ? dateMs(last, true) : null,
+    firstMs: first ? cachedMs(first, false) : null,
+    lastMs: last ? cachedMs(last, true) : null,
   };
 }
 
@@ -304,6 +317,10 @@ export class SqliteGraphStore implements GraphStore {
 
       // --- entities, by natural key.
       const keyed = new Map<string, { id: number; type: EntityType }>();
+      // Most stores have merged nothing: then there are no aliases to look up.
+      const anyAlias = this.st('SELECT EXISTS (SELECT 1 FROM entity_aliases)').pluck().get() === 1;
+      const alias = (s: Database.Statement, type: string, key: string): unknown =>
+        anyAlias ? s.get(type, key) : undefined;
       const getEntity = this.st(
         'SELECT id, label, properties, review_date FROM entities WHERE type = ? AND key = ?',
       );
@@ -331,7 +348,7 @@ export class SqliteGraphStore implements GraphStore {
         const key = e.key ? nfcKey(e.key) : naturalKey(e.type, label, e.properties);
         if (!key) throw invalid(['entities', i, 'key'], 'the natural key is empty');
         const rs = resolveReports(e.reports, ['entities', i]);
-        const ex = (getEntity.get(e.type, key) ?? getAliased.get(e.type, key)) as
+        const ex = (getEntity.get(e.type, key) ?? alias(getAliased, e.type, key)) as
           { id: number; label: string; properties: string; review_date: string | null } | undefined;
         let id: number;
         let status: keyof UpsertCounts;
@@ -400,12 +417,12 @@ export class SqliteGraphStore implements GraphStore {
         const cacheKey = `${ref.type}\u0000${key}`;
         const hit = keyed.get(cacheKey);
         if (hit) return hit;
-        let id = (idByKey.get(ref.type, key) ?? idByAlias.get(ref.type, key)) as number | undefined;
+        let id = (idByKey.get(ref.type, key) ?? alias(idByAlias, ref.type, key)) as number | undefined;
         if (id === undefined) {
           // Keys typed as they appear in a source (07700 900123) normalise to the stored form (+447700900123).
           const nk = naturalKey(ref.type, key, {});
           if (nk !== key)
-            id = (idByKey.get(ref.type, nk) ?? idByAlias.get(ref.type, nk)) as number | undefined;
+            id = (idByKey.get(ref.type, nk) ?? alias(idByAlias, ref.type, nk)) as number | undefined;
         }
         if (id === undefined) {
           throw invalid(
@@ -452,7 +469,7 @@ export class SqliteGraphStore implements GraphStore {
           );
         }
         if (!rule.directed && from.id > to.id) [from, to] = [to, from];
-        if (l.firstSeen && l.lastSeen && dateMs(l.firstSeen) > dateMs(l.lastSeen, true)) {
+        if (l.firstSeen && l.lastSeen && cachedMs(l.firstSeen, false) > cachedMs(l.lastSeen, true)) {
           throw invalid(
             ['links', i, 'lastSeen'],
             `lastSeen ${l.lastSeen} is before firstSeen ${l.firstSeen}`,
