@@ -1,4 +1,5 @@
-// `npm run analyse -- <source> --metric NAME [--top N] [--json] [--k PIVOTS] [--seed S] [--directed]`
+// `npm run analyse -- <source> --metric NAME [--top N] [--json] [--k PIVOTS] [--seed S] [--directed]
+//  [--threads N]`
 // Ranks the nodes of a network file (matrix, two-mode, edge list) or of the configured store (`store`).
 // Metrics: see METRIC_NAMES in server/analysis/registry.ts; also `communities` (Louvain) and `cut`
 // (articulation points and bridges).
@@ -10,7 +11,7 @@ import { METRIC_NAMES, computeMetric, isMetricName, rankScores } from '../analys
 import { VIEW_FLAGS, VIEW_FLAGS_USAGE, loadGraphSource, viewFromFlags } from '../jobs/load-source.ts';
 import { parallelBetweenness } from '../jobs/parallel-betweenness.ts';
 
-const USAGE = `usage: npm run analyse -- <file|store> --metric NAME [--top N] [--json] [--k PIVOTS] [--seed S] [--directed]
+const USAGE = `usage: npm run analyse -- <file|store> --metric NAME [--top N] [--json] [--k PIVOTS] [--seed S] [--directed] [--threads N]
 metrics: ${METRIC_NAMES.join(', ')}, communities, cut
 ${VIEW_FLAGS_USAGE}`;
 
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
       k: { type: 'string' },
       seed: { type: 'string', default: '1' },
       directed: { type: 'boolean' },
+      threads: { type: 'string' },
       help: { type: 'boolean', default: false },
       ...VIEW_FLAGS,
     },
@@ -36,6 +38,10 @@ async function main(): Promise<number> {
   const top = Number(values.top);
   const seed = Number(values.seed);
   const k = values.k === undefined ? null : Number(values.k);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new Error(`--threads must be a positive integer, got ${values.threads}`);
+  }
   if (!Number.isInteger(top) || top < 1)
     throw new Error(`--top must be a positive integer, got ${values.top}`);
   if (k !== null && !(Number.isInteger(k) && k >= 1))
@@ -84,7 +90,7 @@ async function main(): Promise<number> {
   if (!isMetricName(metric)) throw new Error(`unknown metric ${JSON.stringify(metric)}\n${USAGE}`);
   const t0 = performance.now();
   const scores = metric.startsWith('betweenness')
-    ? await parallelBetweenness(csr, { weighted: metric === 'betweennessWeighted', k, seed })
+    ? await parallelBetweenness(csr, { weighted: metric === 'betweennessWeighted', k, seed, threads })
     : computeMetric(csr, metric, { k, seed });
   const seconds = (performance.now() - t0) / 1000;
   const ranked = rankScores(csr, scores);

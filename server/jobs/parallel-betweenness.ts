@@ -28,7 +28,8 @@ function isShared(g: CSR): boolean {
 export async function parallelBetweenness(g: CSR, options: ParallelOptions = {}): Promise<Float64Array> {
   const o = { ...BETWEENNESS_DEFAULTS, ...options };
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), g.n));
-  if (threads === 1 || g.n < 200) {
+  // Small graphs are done before a worker could start; an explicit thread count is obeyed.
+  if (threads === 1 || (options.threads === undefined && g.n < 200)) {
     return betweenness(g, { ...options, isCancelled: () => options.signal?.aborted === true });
   }
   const shared = isShared(g) ? g : toShared(g);
