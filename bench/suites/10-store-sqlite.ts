@@ -4,7 +4,7 @@
 //
 // `npm run bench -- 10-store [--links=100000] [--samples=2000]`
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BenchSuite } from '../run.ts';
@@ -23,7 +23,13 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** The same rows by plain INSERTs: entities keyed in a JS map, links with their ends resolved from it. */
-function rawInsert(path: string, chunks: WriteBatch[]): number {
+/** CPU seconds of this process since `from`: less thrown about than wall time on a shared machine. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
+function rawInsert(path: string, chunks: WriteBatch[]): { wall: number; cpu: number } {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -37,6 +43,7 @@ function rawInsert(path: string, chunks: WriteBatch[]): number {
     'INSERT INTO links (type, from_id, to_id, weight, first_seen, last_seen, properties) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const ids = new Map<string, number>();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (const c of chunks) {
     db.transaction(() => {
@@ -61,9 +68,9 @@ function rawInsert(path: string, chunks: WriteBatch[]): number {
       }
     })();
   }
-  const s = (performance.now() - t0) / 1000;
+  const r = { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0) };
   db.close();
-  return s;
+  return r;
 }
 
 const suite: BenchSuite = {
@@ -80,21 +87,30 @@ const suite: BenchSuite = {
       const nEntities = chunks.reduce((a, c) => a + (c.entities?.length ?? 0), 0);
 
       const store = await openSqliteStore(join(dir, 'store.db'));
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (const c of chunks) await store.writeBatch(c, { actor: 'bench', importId: 'bench' });
       const storeS = (performance.now() - t0) / 1000;
-      const rawS = rawInsert(join(dir, 'raw.db'), chunks);
+      const storeCpu = cpuSince(c0);
+      const raw = rawInsert(join(dir, 'raw.db'), chunks);
 
       const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
       console.log(
         `network: ${fmt(nLinks)} links, ${fmt(nEntities)} entities (generated in ${genS.toFixed(2)} s)`,
       );
-      console.log('| write path | seconds | links/s | ratio to raw |');
-      console.log('| --- | ---: | ---: | ---: |');
       console.log(
-        `| GraphStore.writeBatch (validated, upsert, provenance, FTS) | ${storeS.toFixed(2)} | ${fmt(nLinks / storeS)} | ${(rawS / storeS).toFixed(2)} |`,
+        `load average when measured: ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(', ')} (2 cores)`,
       );
-      console.log(`| raw better-sqlite3 INSERT (peer) | ${rawS.toFixed(2)} | ${fmt(nLinks / rawS)} | 1.00 |`);
+      console.log('| write path | wall s | links/s | CPU s | links per CPU-s | ratio to raw (CPU) |');
+      console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+      console.log(
+        `| GraphStore.writeBatch (validated, upsert, provenance, FTS) | ${storeS.toFixed(2)} | ${fmt(nLinks / storeS)} | ${storeCpu.toFixed(2)} | ${fmt(nLinks / storeCpu)} | ${(raw.cpu / storeCpu).toFixed(2)} |`,
+      );
+      console.log(
+        `| raw better-sqlite3 INSERT (peer) | ${raw.wall.toFixed(2)} | ${fmt(nLinks / raw.wall)} | ${raw.cpu.toFixed(2)} | ${fmt(nLinks / raw.cpu)} | 1.00 |`,
+      );
 
       const ids = (store.db.prepare('SELECT id FROM entities').pluck().all() as number[]).map((n) => `e${n}`);
       const rng = mulberry32(7);
