@@ -68,9 +68,13 @@ async function child(file: string, db: string): Promise<void> {
   });
   const seconds = (performance.now() - t0) / 1000;
   await store.close();
+  const cpu = process.cpuUsage();
   process.stdout.write(
     JSON.stringify({
       seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      readS: report.timing.readMs / 1000,
+      writeS: report.timing.writeMs / 1000,
       rows: report.rowsRead,
       entities: report.entities.created,
       links: report.links.created,
