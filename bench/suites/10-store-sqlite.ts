@@ -115,25 +115,37 @@ const suite: BenchSuite = {
       const ids = (store.db.prepare('SELECT id FROM entities').pluck().all() as number[]).map((n) => `e${n}`);
       const rng = mulberry32(7);
       const seeds = Array.from({ length: samples }, () => ids[Math.floor(rng.next() * ids.length)]);
-      console.log('\n| expansion | median ms | p99 ms | max ms | mean nodes |');
-      console.log('| --- | ---: | ---: | ---: | ---: |');
+      // Each seed is timed in two passes. On a shared machine a single sample is sometimes held up by the
+      // scheduler (a 2-node expansion taking 100 ms once and 0.05 ms the next time), so the table shows the
+      // first pass as measured and, beside it, the p99 of each seed's better pass, which removes those stalls
+      // but not the real cost of large neighbourhoods.
+      console.log(
+        '\n| expansion | median ms | p99 ms (pass 1) | p99 ms (better of 2 passes) | max ms | mean nodes |',
+      );
+      console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
       for (const [hops, filter] of [
         [1, undefined],
         [2, undefined],
         [1, { from: '2024-03-01', to: '2024-06-30', minGrading: { source: 2, intel: 'C' } }],
       ] as const) {
         for (const s of seeds.slice(0, 50)) await store.neighbourhood([s], { hops, filter }); // warm up
-        const times: number[] = [];
-        let nodes = 0;
-        for (const s of seeds) {
-          const t = performance.now();
-          const g = await store.neighbourhood([s], { hops, filter });
-          times.push(performance.now() - t);
-          nodes += g.nodes.length;
-        }
-        times.sort((a, b) => a - b);
+        const pass = async (): Promise<{ times: number[]; nodes: number }> => {
+          const times: number[] = [];
+          let nodes = 0;
+          for (const s of seeds) {
+            const t = performance.now();
+            const g = await store.neighbourhood([s], { hops, filter });
+            times.push(performance.now() - t);
+            nodes += g.nodes.length;
+          }
+          return { times, nodes };
+        };
+        const a = await pass();
+        const b = await pass();
+        const best = a.times.map((t, i) => Math.min(t, b.times[i])).sort((x, y) => x - y);
+        const first = [...a.times].sort((x, y) => x - y);
         console.log(
-          `| ${hops} hop${hops > 1 ? 's' : ''}${filter ? ' (time window + grading)' : ''} | ${quantile(times, 0.5).toFixed(3)} | ${quantile(times, 0.99).toFixed(3)} | ${times[times.length - 1].toFixed(1)} | ${(nodes / samples).toFixed(1)} |`,
+          `| ${hops} hop${hops > 1 ? 's' : ''}${filter ? ' (time window + grading)' : ''} | ${quantile(first, 0.5).toFixed(3)} | ${quantile(first, 0.99).toFixed(3)} | ${quantile(best, 0.99).toFixed(3)} | ${first[first.length - 1].toFixed(1)} | ${(a.nodes / samples).toFixed(1)} |`,
         );
       }
       const ts = performance.now();
