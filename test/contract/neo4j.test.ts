@@ -3,7 +3,7 @@
 // Not run here: the audit tamper hook. Neo4j Community has no triggers, so the store keeps the audit log
 // append-only by never updating it, and the hash chain (npm run audit:verify) shows any edit made behind it.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { lockDatabase, neo4jForTests } from '../neo4j/harness.ts';
+import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from '../neo4j/harness.ts';
 import { storeContract } from './store-contract.ts';
 
 const avail = await neo4jForTests();
@@ -17,7 +17,7 @@ if (!avail.ok) {
   let release: () => void = () => {};
   beforeAll(async () => {
     release = await lockDatabase();
-  });
+  }, LOCK_WAIT_MS);
   afterAll(async () => {
     release();
     await server.close();

@@ -5,7 +5,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../server/store/graph-store.ts';
 import { neo4jConfigFromEnv, openNeo4jFromEnv } from '../../server/store/neo4j/open.ts';
-import { lockDatabase, neo4jForTests } from './harness.ts';
+import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 
@@ -42,7 +42,7 @@ describe.skipIf(!avail.ok)('Neo4j unavailable and back', () => {
   let release: () => void = () => {};
   beforeAll(async () => {
     release = await lockDatabase();
-  });
+  }, LOCK_WAIT_MS);
   afterAll(async () => {
     release();
     if (avail.ok) await avail.server.close();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore, WriteBatch } from '../../server/store/graph-store.ts';
 import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
-import { lockDatabase, neo4jForTests } from './harness.ts';
+import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 if (!avail.ok) console.warn(avail.reason);
@@ -291,7 +291,7 @@ describe.skipIf(!avail.ok)('Neo4j store answers as the SQLite store does', () =>
   const dir = mkdtempSync(join(tmpdir(), 'lc-diff-'));
   beforeAll(async () => {
     release = await lockDatabase();
-  });
+  }, LOCK_WAIT_MS);
   afterAll(async () => {
     release();
     rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { betweenness } from '../../server/analysis/betweenness.ts';
 import { louvain } from '../../server/analysis/louvain.ts';
 import { modularity } from '../../server/analysis/modularity.ts';
 import { mulberry32 } from '../../server/analysis/random.ts';
-import { lockDatabase, neo4jForTests } from './harness.ts';
+import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 
@@ -45,7 +45,7 @@ describe.skipIf(!avail.ok)('GDS against the server analysis', () => {
     if (!avail.ok) return;
     store = await avail.server.freshStore();
     await store.writeBatch(clusteredNetwork(), { actor: 'test' });
-  });
+  }, LOCK_WAIT_MS);
   afterAll(async () => {
     await store?.close();
     release();

@@ -111,6 +111,9 @@ async function connect(): Promise<Neo4jAvailability> {
 
 const LOCK = join(TEST_HOME, 'run', 'db.lock');
 
+/** How long a test file may wait for the database (the hook timeout of the beforeAll that takes the lock). */
+export const LOCK_WAIT_MS = 900_000;
+
 function holderAlive(): boolean {
   try {
     const pid = Number(readFileSync(LOCK, 'utf8'));
@@ -122,7 +125,7 @@ function holderAlive(): boolean {
 }
 
 /** Exclusive use of the test database by this process (test files run in parallel workers). */
-export async function lockDatabase(timeoutMs = 600_000): Promise<() => void> {
+export async function lockDatabase(timeoutMs = LOCK_WAIT_MS - 10_000): Promise<() => void> {
   mkdirSync(join(TEST_HOME, 'run'), { recursive: true });
   const deadline = Date.now() + timeoutMs;
   for (;;) {

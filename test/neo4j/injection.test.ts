@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../server/store/graph-store.ts';
 import type { Neo4jGraphStore } from '../../server/store/neo4j/neo4j-store.ts';
-import { lockDatabase, neo4jForTests } from './harness.ts';
+import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 
@@ -45,7 +45,7 @@ describe.skipIf(!avail.ok)('Cypher injection on the Neo4j store', () => {
   beforeAll(async () => {
     release = await lockDatabase();
     if (avail.ok) store = await avail.server.freshStore();
-  });
+  }, LOCK_WAIT_MS);
   afterAll(async () => {
     await store?.close();
     release();

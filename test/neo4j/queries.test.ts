@@ -2,7 +2,7 @@
 // schema applies twice without change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queries, schemaStatements } from '../../server/store/neo4j/queries.ts';
-import { lockDatabase, neo4jForTests } from './harness.ts';
+import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 if (!avail.ok) console.warn(avail.reason);
@@ -11,7 +11,7 @@ describe.skipIf(!avail.ok)('cypher/ on Neo4j', () => {
   let release: () => void = () => {};
   beforeAll(async () => {
     release = await lockDatabase();
-  });
+  }, LOCK_WAIT_MS);
   afterAll(async () => {
     release();
     if (avail.ok) await avail.server.close();

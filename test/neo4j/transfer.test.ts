@@ -12,7 +12,7 @@ import { transfer, TransferError, type Endpoint } from '../../server/cli/transfe
 import { dumpSqlite } from '../../server/store/transfer/sqlite.ts';
 import { dumpDigest } from '../../server/store/transfer/dump.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
-import { lockDatabase, neo4jForTests } from './harness.ts';
+import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 const ctx = { actor: 'ana', importId: 'imp-9' };
@@ -86,7 +86,7 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
         details: { i },
       });
     await s.close();
-  });
+  }, LOCK_WAIT_MS);
   afterAll(async () => {
     release();
     rmSync(dir, { recursive: true, force: true });
@@ -147,6 +147,8 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
     const s = await openSqliteStore(back);
     try {
       expect((await s.counts()).entities).toBe(4);
+      // Searchable in the copy: the full-text index was filled too.
+      expect((await s.search('Ann Lee')).map((h) => h.entity.id)).toEqual(['e1']);
       expect(verifyAuditChain((await s.listAudit({ limit: 100 })).items)).toBeNull();
       await s.unmerge('1', ctx);
       expect((await s.getEntity('e2'))?.label).toBe('A. Lee');
@@ -160,30 +162,34 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
     }
   });
 
-  it('round-trips SQLite -> Neo4j -> SQLite to the same content, through the npm command', async () => {
-    const env = {
-      ...process.env,
-      NEO4J_URI: avail.ok ? avail.server.uri : '',
-      NEO4J_PASSWORD: avail.ok ? avail.server.password : '',
-    };
-    const run = (args: string[]) =>
-      execFileSync('npx', ['tsx', 'server/cli/transfer.ts', ...args], {
-        env,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    const out = run(['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace']);
-    expect(out).toMatch(/verified/);
-    const again = join(dir, 'again.db');
-    run(['--from', 'neo4j', '--to', `sqlite:${again}`]);
-    const a = await openSqliteStore(src);
-    const b = await openSqliteStore(again);
-    try {
-      expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(dumpSqlite(a)));
-      expect(await b.dataVersion()).toBe(await a.dataVersion());
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
+  it(
+    'round-trips SQLite -> Neo4j -> SQLite to the same content, through the npm command',
+    { timeout: 240_000 },
+    async () => {
+      const env = {
+        ...process.env,
+        NEO4J_URI: avail.ok ? avail.server.uri : '',
+        NEO4J_PASSWORD: avail.ok ? avail.server.password : '',
+      };
+      const run = (args: string[]) =>
+        execFileSync('npx', ['tsx', 'server/cli/transfer.ts', ...args], {
+          env,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      const out = run(['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace']);
+      expect(out).toMatch(/verified/);
+      const again = join(dir, 'again.db');
+      run(['--from', 'neo4j', '--to', `sqlite:${again}`]);
+      const a = await openSqliteStore(src);
+      const b = await openSqliteStore(again);
+      try {
+        expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(dumpSqlite(a)));
+        expect(await b.dataVersion()).toBe(await a.dataVersion());
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    },
+  );
 });

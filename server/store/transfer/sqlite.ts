@@ -9,6 +9,7 @@ import type {
 } from '../../domain/model.ts';
 import type { SqliteGraphStore } from '../sqlite/sqlite-store.ts';
 import { dateMs, gradeBit, parseProps, searchText } from '../sqlite/rows.ts';
+import { INDEX_NEW_ENTITIES_SQL } from '../sqlite/schema.ts';
 import type { Dump, DumpEntity, DumpLink, DumpSnapshot } from './dump.ts';
 import { idNum } from './dump.ts';
 
@@ -233,6 +234,8 @@ export function loadSqlite(store: SqliteGraphStore, d: Dump): void {
         insert('entity_reports', { entity_id: idNum(x.id), report_id: idNum(rep) });
       for (const imp of x.imports) insert('entity_imports', { entity_id: idNum(x.id), import_id: imp });
     }
+    // The store's writers add new entities to the full-text index themselves (schema migration 2).
+    db.prepare(INDEX_NEW_ENTITIES_SQL).run(0);
     for (const x of d.links) {
       insert('links', linkRow(x));
       for (const rep of x.reports) insert('link_reports', { link_id: idNum(x.id), report_id: idNum(rep) });
