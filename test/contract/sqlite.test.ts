@@ -49,6 +49,16 @@ describe('SQLite file', () => {
     const m = await s.merge(r.entityIds[0], r.entityIds[1], ctx);
     await s.unmerge(m.id, ctx);
     await s.deleteReport('F-1', ctx);
+    // A batch switches SQLite's own foreign-key checks off for its transaction: they come back on, failed or not.
+    await expect(
+      s.writeBatch(
+        {
+          links: [{ type: 'CALLED', from: { type: 'Person', key: 'k1' }, to: { type: 'Person', key: 'k2' } }],
+        },
+        ctx,
+      ),
+    ).rejects.toThrow(/CALLED/);
+    expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(
       s.db.prepare("INSERT INTO entities_fts (entities_fts) VALUES ('integrity-check')").run(),
     ).toBeTruthy();

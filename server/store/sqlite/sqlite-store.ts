@@ -233,6 +233,23 @@ export class SqliteGraphStore implements GraphStore {
     );
     const links = (batch.links ?? []).map((l, i) => fastLink(l) ?? parseOr(linkInputSchema, l, ['links', i]));
     const importId = ctx.importId ?? null;
+    // Every reference a batch writes (entity ends, report refs) is resolved and checked by this code before
+    // it is written, and a batch deletes nothing, so SQLite's own foreign-key checks (five look-ups a link)
+    // are switched off for its transaction. The pragma cannot change inside a transaction, hence out here.
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      return this.writeBatchTx(reports, entities, links, importId);
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
+  }
+
+  private writeBatchTx(
+    reports: z.output<typeof reportInputSchema>[],
+    entities: z.output<typeof entityInputSchema>[],
+    links: z.output<typeof linkInputSchema>[],
+    importId: string | null,
+  ): WriteResult {
     return this.tx(() => {
       const now = new Date().toISOString();
       let changed = false;
@@ -437,8 +454,8 @@ export class SqliteGraphStore implements GraphStore {
       const insLink = this.st(
         `INSERT INTO links (type, from_id, to_id, directed, weight, first_seen, last_seen, first_ms, last_ms, properties, grades, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (from_id, type, to_id) DO NOTHING RETURNING id`,
-      ).pluck();
+         ON CONFLICT (from_id, type, to_id) DO NOTHING`,
+      );
       const getLink = this.st(
         `SELECT id, weight, first_seen, last_seen, first_ms, last_ms, properties, grades FROM links
          WHERE from_id = ? AND type = ? AND to_id = ?`,
@@ -480,7 +497,7 @@ export class SqliteGraphStore implements GraphStore {
         for (const r of rs) mask |= r.bit;
         const s = seen(l.firstSeen, l.lastSeen);
         const props = Object.keys(l.properties).length === 0 ? '{}' : JSON.stringify(l.properties);
-        const newId = insLink.get(
+        const ins = insLink.run(
           l.type,
           from.id,
           to.id,
@@ -494,7 +511,8 @@ export class SqliteGraphStore implements GraphStore {
           mask,
           now,
           now,
-        ) as number | undefined;
+        );
+        const newId = ins.changes === 1 ? Number(ins.lastInsertRowid) : undefined;
         let id: number;
         let status: keyof UpsertCounts;
         if (newId !== undefined) {
