@@ -53,7 +53,13 @@ describe('SQLite file', () => {
     await expect(
       s.writeBatch(
         {
-          links: [{ type: 'CALLED', from: { type: 'Person', key: 'k1' }, to: { type: 'Person', key: 'k2' } }],
+          entities: [
+            { type: 'Person', label: 'Fk One', key: 'fk1' },
+            { type: 'Person', label: 'Fk Two', key: 'fk2' },
+          ],
+          links: [
+            { type: 'CALLED', from: { type: 'Person', key: 'fk1' }, to: { type: 'Person', key: 'fk2' } },
+          ],
         },
         ctx,
       ),
