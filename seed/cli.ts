@@ -65,6 +65,11 @@ try {
     },
   });
   const c = r.counts;
+  const names = (keys: string[]) =>
+    keys
+      .slice(0, 5)
+      .map((k) => r.truth.labels[k])
+      .join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : '');
   const fmt = (o: Record<string, number | undefined>) =>
     Object.entries(o)
       .map(([k, v]) => `${k} ${v}`)
@@ -74,8 +79,7 @@ try {
       `${r.entities} entities, ${r.links} links, ${r.reports} reports written in ${r.seconds.toFixed(2)} s ` +
       `(${Math.round(r.linksPerSecond).toLocaleString('en-GB')} links/s into the store).\n` +
       `Store now holds ${c.entities} entities (${fmt(c.entitiesByType)}), ${c.links} links (${fmt(c.linksByType)}), ${c.reports} reports.\n` +
-      `Ground truth: leaders ${r.truth.leaders.map((k) => r.truth.labels[k]).join(', ')}; ` +
-      `brokers ${r.truth.brokers.map((k) => r.truth.labels[k]).join(', ')}.` +
+      `Ground truth: leaders ${names(r.truth.leaders)}; brokers ${names(r.truth.brokers)}.` +
       (r.truthFile ? ` Written to ${r.truthFile}.` : '') +
       '\n',
   );
