@@ -179,3 +179,35 @@ export function toReport(r: ReportRow): Report {
     createdAt: r.created_at,
   };
 }
+
+// Row arrays (statement.raw()) in LINK_COLS / ENTITY_COLS order: whole-graph reads build a million objects,
+// and arrays skip building an intermediate row object for each.
+type Cell = string | number | null;
+export function toLinkRaw(r: Cell[]): Link {
+  return {
+    id: linkId(r[0] as number),
+    type: r[1] as LinkType,
+    from: entityId(r[2] as number),
+    to: entityId(r[3] as number),
+    directed: r[4] === 1,
+    weight: r[5] as number,
+    firstSeen: r[6] as string | null,
+    lastSeen: r[7] as string | null,
+    properties: parseProps(r[8] as string),
+    grading: gradingFromMask(r[9] as number),
+    createdAt: r[10] as string,
+    updatedAt: r[11] as string,
+  };
+}
+export function toEntityRaw(r: Cell[]): Entity {
+  return {
+    id: entityId(r[0] as number),
+    type: r[1] as EntityType,
+    label: r[3] as string,
+    key: r[2] as string,
+    properties: parseProps(r[4] as string),
+    reviewDate: r[5] as string | null,
+    createdAt: r[6] as string,
+    updatedAt: r[7] as string,
+  };
+}

@@ -76,7 +76,9 @@ import {
   reportId,
   searchText,
   toEntity,
+  toEntityRaw,
   toLink,
+  toLinkRaw,
   toReport,
 } from './rows.ts';
 import { INDEX_NEW_ENTITIES_SQL, migrate } from './schema.ts';
@@ -162,6 +164,17 @@ export class SqliteGraphStore implements GraphStore {
     if (!s) {
       s = this.db.prepare(sql);
       this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** A cached statement that returns rows as arrays (kept apart from the object-row one of the same SQL). */
+  private raw(sql: string): Database.Statement {
+    const key = `${sql} -- raw`;
+    let s = this.stmts.get(key);
+    if (!s) {
+      s = this.db.prepare(sql).raw(true);
+      this.stmts.set(key, s);
     }
     return s;
   }
@@ -1063,25 +1076,30 @@ export class SqliteGraphStore implements GraphStore {
         ? `JOIN entities ef ON ef.id = l.from_id JOIN entities et ON et.id = l.to_id
            WHERE ef.type IN (${types.map(() => '?').join(',')}) AND et.type IN (${types.map(() => '?').join(',')}) AND`
         : 'WHERE';
-      const stmt = this.st(`SELECT ${LINK_COLS} FROM links l ${join} ${lc.sql} ORDER BY l.id`);
+      const stmt = this.raw(`SELECT ${LINK_COLS} FROM links l ${join} ${lc.sql} ORDER BY l.id`);
       const params = types ? [...types, ...types, ...lc.params] : lc.params;
-      for (const r of stmt.iterate(...params) as IterableIterator<LinkRow>) {
+      for (const r of stmt.iterate(...params) as IterableIterator<(string | number | null)[]>) {
         if (links.length >= limit) {
           truncated = true;
           break;
         }
-        links.push(toLink(r));
-        nodeIds.add(r.from_id);
-        nodeIds.add(r.to_id);
+        links.push(toLinkRaw(r));
+        nodeIds.add(r[2] as number);
+        nodeIds.add(r[3] as number);
       }
       const nodes: Entity[] = [];
-      const all = !filtersLinks(filter) && !truncated;
       const tc = typeCondition('e.type', types);
-      for (const r of this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE ${tc.sql} ORDER BY e.id`).iterate(
-        ...tc.params,
-      ) as IterableIterator<EntityRow>) {
-        if (all || nodeIds.has(r.id)) nodes.push(toEntity(r));
-      }
+      // Without link filters every entity of the allowed types is in the view; otherwise only the ends of
+      // the links found, fetched by id rather than by reading every entity.
+      const all = !filtersLinks(filter) && !truncated;
+      const rows = all
+        ? this.raw(`SELECT ${ENTITY_COLS} FROM entities e WHERE ${tc.sql} ORDER BY e.id`).iterate(
+            ...tc.params,
+          )
+        : this.raw(
+            `SELECT ${ENTITY_COLS} FROM entities e WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
+          ).iterate(JSON.stringify([...nodeIds]));
+      for (const r of rows as IterableIterator<(string | number | null)[]>) nodes.push(toEntityRaw(r));
       return { dataVersion, nodes, links, truncated };
     });
     return read();
