@@ -15,6 +15,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 home="${LINKCHART_NEO4J_HOME:-$repo/.neo4j}"
+# Absolute, because Neo4j resolves relative folders in neo4j.conf against its home, not against ours.
+mkdir -p "$home"
+home="$(cd "$home" && pwd)"
 # The jars can be shared by several homes (the test server keeps its data apart from the development one).
 jars="${LINKCHART_NEO4J_JARS:-$repo/.neo4j}"
 port="${NEO4J_BOLT_PORT:-7687}"

@@ -85,7 +85,7 @@ async function connect(): Promise<Neo4jAvailability> {
       // In slices, so a large test graph does not need one huge transaction.
       for (;;) {
         const r = await driver.executeQuery(
-          'MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS c',
+          'MATCH (n) WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS c',
         );
         if (Number(r.records[0].get('c')) === 0) break;
       }
