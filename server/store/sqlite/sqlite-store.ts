@@ -132,6 +132,39 @@ function seen(first: string | null | undefined, last: string | null | undefined)
   };
 }
 
+const JOIN_INSERT = {
+  entityReports:
+    'INSERT OR IGNORE INTO entity_reports (entity_id, report_id) SELECT value ->> 0, value ->> 1 FROM json_each(?)',
+  entityImports:
+    'INSERT OR IGNORE INTO entity_imports (entity_id, import_id) SELECT value, ? FROM json_each(?)',
+  linkReports:
+    'INSERT OR IGNORE INTO link_reports (link_id, report_id) SELECT value ->> 0, value ->> 1 FROM json_each(?)',
+  linkImports: 'INSERT OR IGNORE INTO link_imports (link_id, import_id) SELECT value, ? FROM json_each(?)',
+} as const;
+
+/** Report and import joins of newly created rows, written in one statement each (see writeBatchTx). */
+class JoinBuffer {
+  private pairs: number[][] = [];
+  private ids: number[] = [];
+  constructor(
+    private readonly reportsStmt: Database.Statement,
+    private readonly importsStmt: Database.Statement,
+    private readonly importId: string | null,
+  ) {}
+
+  add(id: number, reports: { id: number }[]): void {
+    for (const r of reports) this.pairs.push([id, r.id]);
+    if (this.importId !== null) this.ids.push(id);
+  }
+
+  flush(): void {
+    if (this.pairs.length) this.reportsStmt.run(JSON.stringify(this.pairs));
+    if (this.ids.length) this.importsStmt.run(this.importId, JSON.stringify(this.ids));
+    this.pairs = [];
+    this.ids = [];
+  }
+}
+
 export class SqliteGraphStore implements GraphStore {
   readonly kind = 'sqlite' as const;
   readonly db: Database.Database;
@@ -360,7 +393,7 @@ export class SqliteGraphStore implements GraphStore {
       );
       const insEntity = this.st(
         `INSERT INTO entities (type, key, label, properties, search_text, review_date, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, key) DO NOTHING`,
       );
       const updEntity = this.st(
         'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',
@@ -372,25 +405,49 @@ export class SqliteGraphStore implements GraphStore {
         'INSERT OR IGNORE INTO entity_imports (entity_id, import_id) VALUES (?, ?)',
       );
       const touchEntity = this.st('UPDATE entities SET updated_at = ? WHERE id = ?');
+      // Join rows of rows this batch created are written together, one statement per table (fewer calls
+      // into SQLite); they are flushed before any existing row's joins are checked, so a row repeated
+      // within the batch still sees them.
+      const pend = new JoinBuffer(
+        this.st(JOIN_INSERT.entityReports),
+        this.st(JOIN_INSERT.entityImports),
+        importId,
+      );
       let firstNew = 0;
       entities.forEach((e, i) => {
         const label = normaliseName(e.label);
         const key = e.key ? nfcKey(e.key) : naturalKey(e.type, label, e.properties);
         if (!key) throw invalid(['entities', i, 'key'], 'the natural key is empty');
         const rs = resolveReports(e.reports, ['entities', i]);
-        const ex = (getEntity.get(e.type, key) ?? alias(getAliased, e.type, key)) as
-          { id: number; label: string; properties: string; review_date: string | null } | undefined;
+        type Existing = { id: number; label: string; properties: string; review_date: string | null };
+        // Without aliases an insert that conflicts proves the key exists, so new rows skip the look-up.
+        let ex = anyAlias
+          ? ((getEntity.get(e.type, key) ?? getAliased.get(e.type, key)) as Existing | undefined)
+          : undefined;
+        let newId: number | undefined;
+        if (!ex) {
+          const ins = insEntity.run(
+            e.type,
+            key,
+            label,
+            JSON.stringify(e.properties),
+            searchText(e.properties),
+            e.reviewDate ?? null,
+            now,
+            now,
+          );
+          if (ins.changes === 1) newId = Number(ins.lastInsertRowid);
+          else ex = getEntity.get(e.type, key) as Existing;
+        }
         let id: number;
         let status: keyof UpsertCounts;
-        if (!ex) {
-          const props = JSON.stringify(e.properties);
-          id = Number(
-            insEntity.run(e.type, key, label, props, searchText(e.properties), e.reviewDate ?? null, now, now)
-              .lastInsertRowid,
-          );
+        if (newId !== undefined) {
+          id = newId;
           status = 'created';
           if (firstNew === 0) firstNew = id;
-        } else {
+          pend.add(id, rs);
+        } else if (ex) {
+          pend.flush();
           id = ex.id;
           status = 'unchanged';
           const hasProps = Object.keys(e.properties).length > 0;
@@ -413,19 +470,22 @@ export class SqliteGraphStore implements GraphStore {
             );
             status = 'updated';
           }
-        }
-        let joined = false;
-        for (const r of rs) if (addEntityReport.run(id, r.id).changes > 0) joined = true;
-        if (importId !== null && addEntityImport.run(id, importId).changes > 0) joined = true;
-        if (joined && status === 'unchanged') {
-          touchEntity.run(now, id);
-          status = 'updated';
+          let joined = false;
+          for (const r of rs) if (addEntityReport.run(id, r.id).changes > 0) joined = true;
+          if (importId !== null && addEntityImport.run(id, importId).changes > 0) joined = true;
+          if (joined && status === 'unchanged') {
+            touchEntity.run(now, id);
+            status = 'updated';
+          }
+        } else {
+          throw new Error('unreachable: an entity insert neither wrote nor conflicted');
         }
         if (status !== 'unchanged') changed = true;
         res.entities[status]++;
         res.entityIds.push(entityId(id));
         keyed.set(`${e.type}\u0000${key}`, { id, type: e.type });
       });
+      pend.flush();
       // Ids only grow (AUTOINCREMENT), so everything from the first new id on was made by this batch.
       if (firstNew !== 0) this.st(INDEX_NEW_ENTITIES_SQL).run(firstNew);
 
@@ -480,6 +540,11 @@ export class SqliteGraphStore implements GraphStore {
       const addLinkReport = this.st('INSERT OR IGNORE INTO link_reports (link_id, report_id) VALUES (?, ?)');
       const addLinkImport = this.st('INSERT OR IGNORE INTO link_imports (link_id, import_id) VALUES (?, ?)');
       const touchLink = this.st('UPDATE links SET updated_at = ? WHERE id = ?');
+      const lpend = new JoinBuffer(
+        this.st(JOIN_INSERT.linkReports),
+        this.st(JOIN_INSERT.linkImports),
+        importId,
+      );
       links.forEach((l, i) => {
         const rule = LINK_RULES[l.type];
         let from = endpoint(l.from, ['links', i, 'from']);
@@ -531,9 +596,9 @@ export class SqliteGraphStore implements GraphStore {
         if (newId !== undefined) {
           id = newId;
           status = 'created';
-          for (const r of rs) addLinkReport.run(id, r.id);
-          if (importId !== null) addLinkImport.run(id, importId);
+          lpend.add(id, rs);
         } else {
+          lpend.flush();
           const ex = getLink.get(from.id, l.type, to.id) as {
             id: number;
             weight: number;
@@ -583,6 +648,7 @@ export class SqliteGraphStore implements GraphStore {
         res.links[status]++;
         res.linkIds.push(linkId(id));
       });
+      lpend.flush();
 
       res.dataVersion = changed
         ? this.bump()
