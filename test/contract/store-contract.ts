@@ -834,6 +834,37 @@ export function storeContract(
       });
     });
 
+    describe('review dates', () => {
+      it('sets a review date by grading on entry, keeps it on re-writes, and moves it on retain', async () => {
+        await store.writeBatch(
+          {
+            reports: [
+              report('RV-2B', 2, 'B'),
+              report('RV-3E', 3, 'E'),
+              report('RV-GIVEN', 2, 'B', { reviewDate: '2025-03-01' }),
+            ],
+          },
+          ctx,
+        );
+        // 2024-01-01 plus the retention table's period: six years by default, one for 3 or E.
+        expect((await store.getReport('RV-2B'))!.reviewDate).toBe('2030-01-01');
+        expect((await store.getReport('RV-3E'))!.reviewDate).toBe('2025-01-01');
+        expect((await store.getReport('RV-GIVEN'))!.reviewDate).toBe('2025-03-01');
+        if (!store.setReportReviewDate) return;
+        const v = await store.dataVersion();
+        const moved = await store.setReportReviewDate('RV-3E', '2027-06-30', ctx);
+        expect(moved).toMatchObject({ ref: 'RV-3E', reviewDate: '2027-06-30', source: 3, intel: 'E' });
+        expect(await store.dataVersion()).toBeGreaterThan(v);
+        // Written again as the source gave it (no review date): the same report, its date left alone.
+        const again = await store.writeBatch({ reports: [report('RV-3E', 3, 'E')] }, ctx);
+        expect(again.reports).toEqual({ created: 0, updated: 0, unchanged: 1 });
+        expect((await store.getReport('RV-3E'))!.reviewDate).toBe('2027-06-30');
+        await storeError(store.setReportReviewDate('RV-NONE', '2027-06-30', ctx), 'not_found');
+        await storeError(store.setReportReviewDate('RV-2B', '30/06/2027', ctx), 'invalid');
+        expect((await store.getReport('RV-2B'))!.reviewDate).toBe('2030-01-01');
+      });
+    });
+
     describe('pagination and listing', () => {
       it('pages entities, links and reports with totals', async () => {
         await store.writeBatch(

@@ -38,6 +38,7 @@ import {
 import { naturalKey } from '../../domain/keys.ts';
 import { normaliseName } from '../../domain/normalise.ts';
 import { auditHash, GENESIS_HASH } from '../../security/audit-chain.ts';
+import { defaultReviewDate } from '../../security/retention.ts';
 import type {
   AuditQuery,
   EntityPatch,
@@ -171,6 +172,7 @@ export class SqliteGraphStore implements GraphStore {
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly txRunner: (f: () => unknown) => unknown;
   private readonly targets: SqliteTargets;
+  private auditTx: ((f: () => AuditEvent) => AuditEvent) | null = null;
 
   constructor(
     readonly path: string,
@@ -328,7 +330,9 @@ export class SqliteGraphStore implements GraphStore {
             ex.intel === r.intel &&
             ex.handling === r.handling &&
             ex.conditions === conditions &&
-            ex.review_date === (r.reviewDate ?? null);
+            // The review date is not part of a report's identity (retention moves it on): a report
+            // written again without one is the same report; a different date given outright is not.
+            (r.reviewDate === undefined || ex.review_date === r.reviewDate);
           if (!same) {
             throw new StoreError(
               'conflict',
@@ -352,7 +356,8 @@ export class SqliteGraphStore implements GraphStore {
             r.intel,
             r.handling,
             conditions,
-            r.reviewDate ?? null,
+            // Every report has a review date, set by its grading on entry when the source gave none.
+            r.reviewDate ?? defaultReviewDate(r),
             bit,
             now,
           ).lastInsertRowid,
@@ -808,6 +813,26 @@ export class SqliteGraphStore implements GraphStore {
       for (const l of affected) if (!gone.has(l)) recomputeGrades(this.db, l);
       this.bump();
       return { entities: soleEntities.sort((a, b) => a - b).map(entityId), links: removedLinks.map(linkId) };
+    });
+  }
+
+  /** Retention review (retain): moves the review date on. Nothing else about a report ever changes. */
+  async setReportReviewDate(id: string, reviewDate: string, _ctx: WriteContext): Promise<Report> {
+    const date = parseOr(
+      z.object({ reviewDate: reportInputSchema.shape.date }),
+      { reviewDate },
+      [],
+    ).reviewDate;
+    return this.tx(() => {
+      const n = this.reportRowId(id);
+      if (n === null)
+        throw new StoreError('not_found', `report ${JSON.stringify(id)} does not exist`, ['id']);
+      if (
+        this.st('UPDATE reports SET review_date = ? WHERE id = ? AND review_date IS NOT ?').run(date, n, date)
+          .changes
+      )
+        this.bump();
+      return toReport(this.st(`SELECT ${REPORT_COLS} FROM reports r WHERE r.id = ?`).get(n) as ReportRow);
     });
   }
 
@@ -1442,7 +1467,12 @@ export class SqliteGraphStore implements GraphStore {
 
   async appendAudit(input: AuditInput): Promise<AuditEvent> {
     const a = parseOr(auditInputSchema, input, []);
-    return this.tx(() => {
+    // The chain's tip is read inside the transaction every time (a B-tree descent, a few microseconds;
+    // caching it measured no faster and would go stale when a CLI or a transfer load appends through
+    // another path). IMMEDIATE takes the write lock before that read, so a CLI appending from another
+    // process waits for the lock instead of failing to upgrade a stale read snapshot.
+    this.auditTx ??= this.db.transaction((f: () => AuditEvent) => f()).immediate;
+    return this.auditTx(() => {
       const last = this.st('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
         { seq: number; hash: string } | undefined;
       const body: Omit<AuditEvent, 'hash'> = {
