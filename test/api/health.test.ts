@@ -1,0 +1,57 @@
+// /api/health keeps its counts for the data version they were taken at: a probe during heavy work costs one
+// row read, and any write (which moves the data version) is reflected at the next probe.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './server-harness.ts';
+
+type Health = { store: { dataVersion: number }; counts: { entities: number; links: number; charts: number } };
+
+describe('/api/health counts', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  const health = async (): Promise<Health> => (await (await fetch(`${h.url}/api/health`)).json()) as Health;
+
+  it('answers from the cache while the data version holds, and counts again after a write', async () => {
+    const before = await health();
+    let calls = 0;
+    const counts = h.store.counts.bind(h.store);
+    h.store.counts = () => {
+      calls++;
+      return counts();
+    };
+    try {
+      await Promise.all([health(), health(), health()]);
+      expect(calls).toBe(0);
+      await h.store.writeBatch(
+        {
+          entities: [
+            { type: 'Person', label: 'Health Probe One' },
+            { type: 'Person', label: 'Health Probe Two' },
+          ],
+          links: [
+            {
+              type: 'ASSOCIATE_OF',
+              from: { type: 'Person', key: 'health probe one' },
+              to: { type: 'Person', key: 'health probe two' },
+            },
+          ],
+        },
+        { actor: 'test' },
+      );
+      const after = await health();
+      expect(calls).toBe(1);
+      expect(after.store.dataVersion).toBeGreaterThan(before.store.dataVersion);
+      expect(after.counts.entities).toBe(before.counts.entities + 2);
+      expect(after.counts.links).toBe(before.counts.links + 1);
+      await h.store.saveChart({ name: 'c', state: {} }, { actor: 'test' });
+      expect((await health()).counts.charts).toBe(before.counts.charts + 1);
+      expect(calls).toBe(2);
+    } finally {
+      h.store.counts = counts;
+    }
+  });
+});
