@@ -6,6 +6,7 @@ USING INDEX e:Entity(type, key)
 OPTIONAL MATCH (al:Alias {type: k.type, key: k.key})
 USING INDEX al:Alias(type, key)
 OPTIONAL MATCH (ae:Entity {id: al.entityId})
+USING INDEX ae:Entity(id)
 WITH k, coalesce(e, ae) AS x
 WHERE x IS NOT NULL
 RETURN k.type AS type, k.key AS key, x {.*} AS e
