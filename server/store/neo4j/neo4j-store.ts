@@ -81,6 +81,7 @@ import { Executor, type Row, type Tx } from './executor.ts';
 import { Neo4jTargets } from './targets.ts';
 import type { Target, TargetActionInput, TargetQuery, TargetRecord } from '../../domain/target.ts';
 import { schemaStatements } from './queries.ts';
+import { defaultReviewDate } from '../../security/retention.ts';
 import { z } from 'zod';
 
 const DEFAULT_PAGE = 50;
@@ -458,7 +459,8 @@ export class Neo4jGraphStore implements GraphStore {
             ex.intel === r.intel &&
             ex.handling === r.handling &&
             (ex.conditions ?? null) === conditions &&
-            (ex.reviewDate ?? null) === (r.reviewDate ?? null);
+            // Not part of the report's identity (as in the SQLite store): absent means "as recorded".
+            (r.reviewDate === undefined || (ex.reviewDate ?? null) === r.reviewDate);
           if (!same) {
             throw new StoreError(
               'conflict',
@@ -482,7 +484,7 @@ export class Neo4jGraphStore implements GraphStore {
           intel: r.intel,
           handling: r.handling,
           conditions,
-          reviewDate: r.reviewDate ?? null,
+          reviewDate: r.reviewDate ?? defaultReviewDate(r),
           grade: gradeCode(r.source, r.intel),
           createdAt: now,
         };
