@@ -119,7 +119,8 @@ bolt_ready() {
 start() {
   need_java
   mkdir -p "$home/run"
-  # Two starts at once (parallel test files) queue here; the second then finds the server running.
+  # Two starts at once (parallel test files) queue here; the second then finds the server running. The server
+  # itself must not inherit this descriptor, or it would hold the lock for its whole life.
   exec 9>"$home/run/start.lock"
   flock 9
   local pid
@@ -146,7 +147,7 @@ start() {
     --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
     -cp "$jars/plugins/*:$home/conf/*:$jars/lib/*" org.neo4j.server.CommunityEntryPoint \
     --home-dir="$home" --config-dir="$home/conf" --console-mode \
-    >>"$logfile" 2>&1 </dev/null &
+    >>"$logfile" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$pidfile"
   local deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-180}))
@@ -164,6 +165,7 @@ start() {
     sleep 1
   done
   say "started (pid $pid, bolt://127.0.0.1:$port) in $((SECONDS - t0))s"
+  exec 9>&-
 }
 
 stop() {

@@ -63,7 +63,8 @@ async function connect(): Promise<Neo4jAvailability> {
     const status = spawnSync('bash', [script, 'status'], { env: scriptEnv(), encoding: 'utf8' });
     if (status.status !== 0) {
       execFileSync('bash', [script, 'start'], { env: scriptEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
-      writeFileSync(STARTED_BY_TESTS, String(Date.now()));
+      // The server's pid: teardown stops it only if that same server is still the one running.
+      writeFileSync(STARTED_BY_TESTS, readFileSync(join(TEST_HOME, 'run', 'neo4j.pid'), 'utf8').trim());
     }
     uri = `bolt://127.0.0.1:${TEST_PORT}`;
     password = testPassword();

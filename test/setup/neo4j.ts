@@ -44,7 +44,12 @@ export default async function setupNeo4j(): Promise<() => Promise<void>> {
       return false;
     });
     if (others.length > 0 || !existsSync(STARTED_BY_TESTS)) return;
+    const startedPid = readFileSync(STARTED_BY_TESTS, 'utf8').trim();
+    const pidFile = join(TEST_HOME, 'run', 'neo4j.pid');
+    const runningPid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
     rmSync(STARTED_BY_TESTS, { force: true });
+    // A marker left by a run that never reached its teardown must not stop a server someone started since.
+    if (startedPid !== runningPid) return;
     execFileSync('bash', [join(REPO, 'cypher/server/neo4j.sh'), 'stop'], {
       env: scriptEnv(),
       stdio: 'inherit',
