@@ -250,6 +250,7 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     const pts = await page.getAttribute('[data-testid=disruption-chart] polyline', 'points');
     expect(pts!.trim().split(/\s+/).length).toBe(6); // before + 5 removals
     const removed = await page.evaluate(() => {
+      // Removed entities are drawn grey.
       const c = window.__linkchart!;
       const id = c.graph.nodes().find((n) => c.sigma!.getNodeDisplayData(n)?.color === '#9aa0a6');
       return id ?? null;

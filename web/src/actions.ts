@@ -8,6 +8,7 @@ import { setCommunities, setMetric } from './state/appearance.ts';
 import { toViewFilter } from './state/filters.ts';
 import { inverse, redo as redoH, undo as undoH } from './state/history.ts';
 import { EMPTY_SELECTION } from './state/selection.ts';
+import { personContactScores } from './state/central.ts';
 import { chart } from './graph/controller.ts';
 import {
   components,
@@ -18,6 +19,9 @@ import {
   simpleCopy,
 } from './graph/local-analysis.ts';
 import { circularLayout, groupedLayout, mapLayout } from './graph/layouts.ts';
+
+/** Above this many nodes a fresh chart is laid out in the worker instead of before the first frame. */
+export const LARGE_CHART = 1500;
 
 /** Expansions bigger than this ask first. */
 export const EXPANSION_WARNING = 200;
@@ -60,7 +64,11 @@ export function addWithWarning(
     return null;
   const hadNodes = chart.graph.order > 0;
   const r = chart.addSubgraph(sub, label);
-  if (!hadNodes && r.nodes.length > 1) chart.quickLayout(chart.graph.order > 2000 ? 30 : 150);
+  if (!hadNodes && r.nodes.length > 1) {
+    // Small charts are laid out at once; large ones draw immediately and settle in the layout worker.
+    if (chart.graph.order <= LARGE_CHART) chart.quickLayout(150);
+    else chart.startLayout({ stopAfterMs: 8000 });
+  }
   if (r.nodes.length) notify(`${label}: ${r.nodes.length} entities, ${r.edges.length} links added`);
   else notify(`${label}: nothing new`);
   return r.nodes;
@@ -121,37 +129,6 @@ export async function loadDemo(): Promise<void> {
   });
 }
 
-/**
- * Scores people by how connected they are, counting contact through the phones they use (phones folded into
- * their users: a call between two phones is contact between the people behind them) as well as direct links.
- */
-export function personContactScores(view: Pick<Subgraph, 'nodes' | 'links'>): Map<string, number> {
-  const type = new Map(view.nodes.map((e) => [e.id, e.type]));
-  const usersOf = new Map<string, string[]>();
-  for (const l of view.links) {
-    if (
-      (l.type === 'USES' || l.type === 'OWNS') &&
-      type.get(l.from) === 'Person' &&
-      type.get(l.to) === 'Phone'
-    ) {
-      const u = usersOf.get(l.to) ?? [];
-      u.push(l.from);
-      usersOf.set(l.to, u);
-    }
-  }
-  const score = new Map<string, number>();
-  const add = (p: string, w: number): void => void score.set(p, (score.get(p) ?? 0) + w);
-  for (const l of view.links) {
-    const a = type.get(l.from) === 'Person' ? [l.from] : (usersOf.get(l.from) ?? []);
-    const b = type.get(l.to) === 'Person' ? [l.to] : (usersOf.get(l.to) ?? []);
-    if (l.type === 'USES' || l.type === 'OWNS') continue;
-    for (const p of a) add(p, l.weight);
-    for (const p of b) add(p, l.weight);
-  }
-  for (const e of view.nodes) if (e.type === 'Person' && !score.has(e.id)) score.set(e.id, 0);
-  return score;
-}
-
 /** The empty state's "most central people": the best-connected people in the store, with their surroundings. */
 export async function startFromCentral(n = 8): Promise<void> {
   await guarded('Finding the most central people', async () => {
@@ -175,6 +152,16 @@ export async function startFromCentral(n = 8): Promise<void> {
     addWithWarning(sub, 'most central people', false);
     runLocalMetric('degree');
     chart.fit();
+  });
+}
+
+/** Loads the whole view (the store filtered by the chart's filters), as far as the server's limit allows. */
+export async function loadView(): Promise<void> {
+  await guarded('Loading the view', async () => {
+    performance.mark('linkchart:view-request');
+    const sub = await api.view(toViewFilter(appStore.get().filters));
+    addWithWarning(sub, 'whole view', chart.graph.order > 0);
+    if (sub.truncated) notify('The view was cut at the server limit; narrow it with filters');
   });
 }
 

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, login, onUnauthorised, whoami } from '../api/client.ts';
 import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
-import { expand, fail, redo, removeSelected, undo } from '../actions.ts';
+import { expand, fail, loadView, redo, removeSelected, undo } from '../actions.ts';
 import { ChartView } from './ChartView.tsx';
 import { Dialogs } from './Dialogs.tsx';
 import { LeftPanel } from './LeftPanel.tsx';
@@ -29,7 +29,10 @@ export function App() {
   useEffect(() => {
     whoami()
       .then((u) => {
-        if (u) appStore.set((s) => ({ ...s, user: u }));
+        if (!u) return;
+        appStore.set((s) => ({ ...s, user: u }));
+        // ?load=view opens the whole view at once (bookmarkable; the render benchmark uses it).
+        if (new URLSearchParams(location.search).get('load') === 'view') void loadView();
       })
       .catch(() => undefined);
     return onUnauthorised(() => setNeedLogin(true));

@@ -135,7 +135,9 @@ export function DetailsTab() {
           <dd>{link.weight}</dd>
           <dt>Seen</dt>
           <dd>
-            {link.firstSeen?.slice(0, 10) ?? '?'} → {link.lastSeen?.slice(0, 10) ?? '?'}
+            {link.firstSeen || link.lastSeen
+              ? `${link.firstSeen?.slice(0, 10) ?? '?'} → ${link.lastSeen?.slice(0, 10) ?? '?'}`
+              : 'undated'}
           </dd>
           <dt>Grading</dt>
           <dd>{link.grading ? `${link.grading.source}${link.grading.intel} (best report)` : 'ungraded'}</dd>

@@ -3,7 +3,7 @@ import type { RefObject } from 'react';
 import { LINK_TYPES, ENTITY_TYPES } from '@domain/model.ts';
 import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
-import { expand, hideSelected, redo, removeSelected, shortestPath, undo } from '../actions.ts';
+import { expand, hideSelected, loadView, redo, removeSelected, shortestPath, undo } from '../actions.ts';
 import { deleteSelectedFromStore, mergeSelected, undoMerge } from '../drawing.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { Menu } from './Menu.tsx';
@@ -31,6 +31,7 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
           title="Bring in neighbours of the selected entities (e)"
           items={[
             { label: 'All neighbours  (e)', onClick: () => void expand(sel), disabled: none },
+            { label: 'Whole view (all the filters let through)…', onClick: () => void loadView() },
             { label: 'Ego network, 2 hops', onClick: () => void expand(sel, { hops: 2 }), disabled: none },
             'sep',
             ...LINK_TYPES.map((t) => ({

@@ -87,7 +87,12 @@ export class ChartController {
       nodeReducer: (n, d) => this.nodeReducer(n, d),
       edgeReducer: (e, d) => this.edgeReducer(e, d),
     });
-    this.sigma.on('afterRender', () => this.onFrame?.());
+    this.sigma.on('afterRender', () => {
+      // The first frame with something drawn, for the render benchmark (bench/suites/50-render.ts).
+      if (this.graph.order > 0 && !performance.getEntriesByName('linkchart:first-frame').length)
+        performance.mark('linkchart:first-frame');
+      this.onFrame?.();
+    });
     this.bindEvents();
     this.unsubscribe = appStore.subscribe(() => this.sync(appStore.get()));
     this.sync(appStore.get());
@@ -141,6 +146,10 @@ export class ChartController {
     }
     if (!prev || prev.appearance.showLabels !== s.appearance.showLabels || prev.disruption !== s.disruption)
       refresh = true;
+    // Edge picking costs a second render of every link: only worth it while links can be told apart.
+    const edgeEvents = this.graph.size < 5000;
+    if (this.sigma.getSetting('enableEdgeEvents') !== edgeEvents)
+      this.sigma.setSetting('enableEdgeEvents', edgeEvents);
     if (!prev || prev.lasso !== s.lasso) this.sigma.setSetting('enableCameraPanning', !s.lasso);
     if (refresh) this.sigma.refresh({ skipIndexation: true });
   }
@@ -202,7 +211,8 @@ export class ChartController {
       if (s!.disruption!.removed.includes(n)) {
         res.color = FRAGMENT_REMOVED;
         res.image = iconUrl(d.etype as EntityType, FRAGMENT_REMOVED);
-      } else if (frag[n] !== undefined) {
+      } else if (frag[n] !== undefined && frag[n] > 0) {
+        // The largest remaining component keeps its usual colours; the pieces broken off stand out.
         const c = communityColour(frag[n]);
         res.color = c;
         res.image = iconUrl(d.etype as EntityType, c);
@@ -546,8 +556,13 @@ export class ChartController {
 
   private layoutBefore: Positions | null = null;
 
-  startLayout(): void {
+  private layoutTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Starts ForceAtlas2 in its worker; with `stopAfterMs`, stops (and de-overlaps) on its own. */
+  startLayout(opts: { stopAfterMs?: number } = {}): void {
     if (this.graph.order === 0) return;
+    if (this.layoutTimer) clearTimeout(this.layoutTimer);
+    if (opts.stopAfterMs) this.layoutTimer = setTimeout(() => this.stopLayout(), opts.stopAfterMs);
     this.fa2?.kill();
     const settings = forceAtlas2.inferSettings(this.graph);
     this.layoutBefore = currentPositions(this.graph);
@@ -560,6 +575,8 @@ export class ChartController {
 
   /** Stops ForceAtlas2 and spreads overlapping nodes apart (noverlap), as one undoable move. */
   stopLayout(): void {
+    if (this.layoutTimer) clearTimeout(this.layoutTimer);
+    this.layoutTimer = null;
     if (!this.fa2) return;
     this.fa2.stop();
     this.fa2.kill();

@@ -213,7 +213,7 @@ export function localRankStability(
   const base = localMetric(g, metric);
   let s = seed;
   const rng = (): number => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
     return s / 0x7fffffff;
   };
   const ranks: number[] = [];

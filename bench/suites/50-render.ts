@@ -1,0 +1,186 @@
+// Render benchmark: a 20,000-node, 60,000-link view from the API in headless Chromium. Measures the time from
+// the view request to the first frame, and the frame time while panning, for the workbench (pictograms,
+// reducers, curved parallel links, layout worker) beside a bare sigma page drawing the same graph from the
+// same API. Reports our overhead as a ratio (aim: at most 1.3x).
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { BenchSuite } from '../run.ts';
+import { ensureWebBuilt, launch, login, startServer } from '../../test/e2e/harness.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const NODES = 20_000;
+const LINKS = 60_000;
+
+async function fillStore(db: string): Promise<void> {
+  const { openStore } = await import('../../server/store/open-store.ts');
+  const store = await openStore({ ...process.env, LINKCHART_DB: db });
+  // Deterministic: people in groups of 50 with a few links across groups, 3 links per person on average.
+  let s = 12345;
+  const rnd = (): number => (s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
+  const entities = Array.from({ length: NODES }, (_, i) => ({
+    type: 'Person' as const,
+    label: `Person ${i}`,
+    key: `p${i}`,
+  }));
+  await store.writeBatch({ entities }, { actor: 'bench' });
+  const seen = new Set<string>();
+  const links: Array<{
+    type: 'ASSOCIATE_OF';
+    from: { type: 'Person'; key: string };
+    to: { type: 'Person'; key: string };
+    weight: number;
+  }> = [];
+  while (links.length < LINKS) {
+    const a = Math.floor(rnd() * NODES);
+    const b = rnd() < 0.9 ? Math.floor(a / 50) * 50 + Math.floor(rnd() * 50) : Math.floor(rnd() * NODES);
+    if (a === b) continue;
+    const k = a < b ? `${a}-${b}` : `${b}-${a}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    links.push({
+      type: 'ASSOCIATE_OF',
+      from: { type: 'Person', key: `p${a}` },
+      to: { type: 'Person', key: `p${b}` },
+      weight: 1 + Math.floor(rnd() * 5),
+    });
+  }
+  for (let i = 0; i < links.length; i += 10_000)
+    await store.writeBatch({ links: links.slice(i, i + 10_000) }, { actor: 'bench' });
+  await store.close();
+}
+
+async function bareBundle(): Promise<string> {
+  const r = await build({
+    entryPoints: [join(import.meta.dirname, 'render/bare.ts')],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    minify: true,
+    absWorkingDir: ROOT,
+  });
+  return r.outputFiles[0].text;
+}
+
+async function firstFrameMs(page: Page): Promise<number> {
+  try {
+    await page.waitForFunction(() => performance.getEntriesByName('linkchart:first-frame').length > 0, null, {
+      timeout: 30_000,
+      polling: 100,
+    });
+  } catch (e) {
+    console.log(
+      'marks so far:',
+      await page.evaluate(() =>
+        performance
+          .getEntriesByType('mark')
+          .map((m) => m.name)
+          .join(', '),
+      ),
+      await page.evaluate(() => location.href),
+    );
+    mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'bench/out/render-timeout.png') });
+    throw e;
+  }
+  return page.evaluate(() => {
+    const a = performance.getEntriesByName('linkchart:view-request')[0].startTime;
+    const b = performance.getEntriesByName('linkchart:first-frame')[0].startTime;
+    return b - a;
+  });
+}
+
+/** Pans the camera by a small step on each of `frames` animation frames; mean and 95th percentile interval. */
+async function panFrames(page: Page, sigmaExpr: string, frames = 30): Promise<{ mean: number; p95: number }> {
+  return page.evaluate(
+    async ([expr, n]) => {
+      const sigma = new Function(`return ${expr}`)() as {
+        getCamera(): {
+          getState(): { x: number; y: number; ratio: number; angle: number };
+          setState(s: object): void;
+        };
+      };
+      const cam = sigma.getCamera();
+      const times: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < (n as number); i++) {
+        const st = cam.getState();
+        cam.setState({ ...st, x: st.x + (i % 60 < 30 ? 0.004 : -0.004) });
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      times.sort((a, b) => a - b);
+      return {
+        mean: times.reduce((a, b) => a + b, 0) / times.length,
+        p95: times[Math.floor(times.length * 0.95)],
+      };
+    },
+    [sigmaExpr, frames] as const,
+  );
+}
+
+const suite: BenchSuite = {
+  title: `Render: ${NODES.toLocaleString()} nodes, ${LINKS.toLocaleString()} links in headless Chromium (workbench vs bare sigma)`,
+  async run() {
+    if (!existsSync('/usr/bin/chromium')) {
+      console.log('skipped: /usr/bin/chromium not found');
+      return;
+    }
+    ensureWebBuilt();
+    const t0 = performance.now();
+    const server = await startServer(fillStore);
+    console.log(`store filled and server up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const b = await launch({ width: 1366, height: 768 });
+    const profileDir = mkdtempSync(join(tmpdir(), 'linkchart-bench-'));
+    try {
+      const page = b.context.pages()[0] ?? (await b.context.newPage());
+      page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+      page.on('console', (m) => m.type() === 'error' && console.log(`console: ${m.text()}`));
+      await login(page, server);
+      const js = await bareBundle();
+      const rows: Array<{ name: string; first: number; mean: number; p95: number }> = [];
+      // Alternate the two pages so neither always runs on a warm machine.
+      for (let round = 0; round < 2; round++) {
+        await page.goto(`${server.url}/?load=view`);
+        const first = await firstFrameMs(page);
+        await page.waitForTimeout(9000); // the layout worker stops itself after 8 s
+        const pan = await panFrames(page, 'window.__linkchart.sigma');
+        const order = await page.evaluate(() => window.__linkchart!.graph.order);
+        rows.push({ name: `workbench (${order} nodes)`, first, ...pan });
+
+        await page.route(`${server.url}/bench-bare.html`, (route) =>
+          route.fulfill({
+            contentType: 'text/html',
+            body: `<!doctype html><html><body style="margin:0"><div id="c" style="position:absolute;left:210px;top:46px;width:836px;height:722px"></div><script type="module">${js}</script></body></html>`,
+          }),
+        );
+        await page.goto(`${server.url}/bench-bare.html`);
+        const bfirst = await firstFrameMs(page);
+        const bpan = await panFrames(page, 'window.__bare');
+        rows.push({ name: 'bare sigma', first: bfirst, ...bpan });
+      }
+      const avg = (name: string, k: 'first' | 'mean' | 'p95'): number => {
+        const r = rows.filter((x) => x.name.startsWith(name));
+        return r.reduce((a, x) => a + x[k], 0) / r.length;
+      };
+      console.log('| page | request to first frame (ms) | pan frame mean (ms) | pan frame p95 (ms) |');
+      console.log('|---|---:|---:|---:|');
+      for (const r of rows)
+        console.log(`| ${r.name} | ${r.first.toFixed(0)} | ${r.mean.toFixed(1)} | ${r.p95.toFixed(1)} |`);
+      const f = avg('workbench', 'first') / avg('bare', 'first');
+      const p = avg('workbench', 'mean') / avg('bare', 'mean');
+      console.log(
+        `ratio workbench / bare: first frame ${f.toFixed(2)}x, panning frame ${p.toFixed(2)}x (aim <= 1.3x)`,
+      );
+    } finally {
+      await b.close();
+      rmSync(profileDir, { recursive: true, force: true });
+      await server.stop();
+    }
+  },
+};
+export default suite;

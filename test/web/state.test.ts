@@ -1,0 +1,303 @@
+// The web app's pure state modules and graph helpers, without React or a browser.
+import { describe, expect, it, vi } from 'vitest';
+
+// @sigma/edge-curve (used for parallel-link curves) loads sigma's WebGL programs, which read these globals.
+vi.hoisted(() => {
+  const g = globalThis as Record<string, unknown>;
+  g.WebGL2RenderingContext ??= class {};
+  g.WebGLRenderingContext ??= class {};
+});
+import { MultiDirectedGraph } from 'graphology';
+import type { Entity, Link } from '../../server/domain/model.ts';
+import {
+  DEFAULT_FILTERS,
+  edgePasses,
+  playbackStep,
+  setMinGrading,
+  setTimeWindow,
+  timeBounds,
+  toViewFilter,
+  toggleEntityType,
+  toggleLinkType,
+} from '../../web/src/state/filters.ts';
+import { clickNode, EMPTY_SELECTION, pruneSelection, selectNodes } from '../../web/src/state/selection.ts';
+import {
+  EMPTY_HISTORY,
+  HISTORY_LIMIT,
+  inverse,
+  record,
+  redo,
+  undo,
+  type HistoryEntry,
+} from '../../web/src/state/history.ts';
+import { communityGroups, rankRows } from '../../web/src/state/appearance.ts';
+import { parseChartFile, toChartFile } from '../../web/src/state/chart-file.ts';
+import { personContactScores } from '../../web/src/state/central.ts';
+import { edgeThickness, sizeScale } from '../../web/src/graph/style.ts';
+import { mergeSubgraph } from '../../web/src/graph/build.ts';
+import { circularLayout, mapLayout, project, unproject } from '../../web/src/graph/layouts.ts';
+import { components, localDisruption, simpleCopy } from '../../web/src/graph/local-analysis.ts';
+import { buildSvg } from '../../web/src/graph/svg-export.ts';
+
+const edge = (over: Partial<Parameters<typeof edgePasses>[0]> = {}) => ({
+  ltype: 'CALLED' as const,
+  grading: { source: 2 as const, intel: 'C' as const },
+  firstSeen: '2024-03-01',
+  lastSeen: '2024-05-01',
+  ...over,
+});
+
+describe('filters', () => {
+  it('hides link types, weak grading and links outside the time window; keeps undated links', () => {
+    expect(edgePasses(edge(), DEFAULT_FILTERS)).toBe(true);
+    expect(edgePasses(edge(), toggleLinkType(DEFAULT_FILTERS, 'CALLED'))).toBe(false);
+    expect(edgePasses(edge(), setMinGrading(DEFAULT_FILTERS, { source: 1, intel: 'E' }))).toBe(false);
+    expect(edgePasses(edge(), setMinGrading(DEFAULT_FILTERS, { source: 2, intel: 'C' }))).toBe(true);
+    expect(
+      edgePasses(edge({ grading: null }), setMinGrading(DEFAULT_FILTERS, { source: 3, intel: 'E' })),
+    ).toBe(false);
+    const june = setTimeWindow(DEFAULT_FILTERS, {
+      from: Date.parse('2024-06-01'),
+      to: Date.parse('2024-07-01'),
+    });
+    expect(edgePasses(edge(), june)).toBe(false);
+    expect(edgePasses(edge({ lastSeen: '2024-06-10' }), june)).toBe(true);
+    expect(edgePasses(edge({ firstSeen: null, lastSeen: null }), june)).toBe(true);
+  });
+  it('swaps a reversed window, and playback grows the window to the end then starts again', () => {
+    const f = setTimeWindow(DEFAULT_FILTERS, { from: 10, to: 5 });
+    expect(f.time).toEqual({ from: 5, to: 10 });
+    let p = playbackStep(DEFAULT_FILTERS, { min: 0, max: 100 }, 40);
+    expect(p.time).toEqual({ from: 0, to: 40 });
+    p = playbackStep(playbackStep(p, { min: 0, max: 100 }, 40), { min: 0, max: 100 }, 40);
+    expect(p.time).toEqual({ from: 0, to: 100 });
+    expect(playbackStep(p, { min: 0, max: 100 }, 40).time).toEqual({ from: 0, to: 0 });
+  });
+  it('time bounds span the dated links, and the view filter lists what is shown', () => {
+    expect(timeBounds([edge(), edge({ firstSeen: null, lastSeen: null })])).toEqual({
+      min: Date.parse('2024-03-01'),
+      max: Date.parse('2024-05-01'),
+    });
+    expect(timeBounds([edge({ firstSeen: null, lastSeen: null })])).toBeNull();
+    const v = toViewFilter(toggleEntityType(DEFAULT_FILTERS, 'Phone'));
+    expect(v.entityTypes).not.toContain('Phone');
+    expect(v.entityTypes).toContain('Person');
+    expect(toViewFilter(DEFAULT_FILTERS)).toEqual({});
+  });
+});
+
+describe('selection and history', () => {
+  it('click selects one, shift-click toggles in order, pruning drops what left the chart', () => {
+    let s = clickNode(EMPTY_SELECTION, 'a', false);
+    s = clickNode(s, 'b', true);
+    expect(s.nodes).toEqual(['a', 'b']);
+    expect(clickNode(s, 'a', true).nodes).toEqual(['b']);
+    expect(clickNode(s, 'c', false).nodes).toEqual(['c']);
+    expect(selectNodes(s, ['b', 'c', 'c'], true).nodes).toEqual(['a', 'b', 'c']);
+    expect(
+      pruneSelection(
+        s,
+        (id) => id !== 'a',
+        () => true,
+      ).nodes,
+    ).toEqual(['b']);
+  });
+  it('undo and redo walk the stack; a new edit clears redo; inverse swaps add/remove and before/after', () => {
+    const add: HistoryEntry = { kind: 'add', label: 'add', nodes: [{ id: 'x', attributes: {} }], edges: [] };
+    const move: HistoryEntry = { kind: 'move', label: 'move', before: { x: [0, 0] }, after: { x: [1, 1] } };
+    let h = record(record(EMPTY_HISTORY, add), move);
+    const u = undo(h);
+    expect(u.entry).toBe(move);
+    expect(inverse(move)).toMatchObject({ before: { x: [1, 1] }, after: { x: [0, 0] } });
+    expect(inverse(add).kind).toBe('remove');
+    const r = redo(u.history);
+    expect(r.entry).toBe(move);
+    h = record(u.history, add);
+    expect(h.future).toEqual([]);
+    expect(undo(EMPTY_HISTORY).entry).toBeNull();
+    for (let i = 0; i < HISTORY_LIMIT + 5; i++) h = record(h, move);
+    expect(h.past.length).toBe(HISTORY_LIMIT);
+  });
+});
+
+describe('appearance and scales', () => {
+  it('ranks with shared ranks for ties, in either order', () => {
+    const r = rankRows({ a: 3, b: 5, c: 3, d: 1 });
+    expect(r.map((x) => [x.id, x.rank])).toEqual([
+      ['b', 1],
+      ['a', 2],
+      ['c', 2],
+      ['d', 4],
+    ]);
+    expect(rankRows({ a: 3, b: 5 }, false)[0].id).toBe('a');
+    expect(communityGroups({ a: 1, b: 0, c: 1 })).toEqual([
+      { community: 1, members: ['a', 'c'] },
+      { community: 0, members: ['b'] },
+    ]);
+  });
+  it('sizes grow with the value between the bounds; thickness is bounded', () => {
+    const s = sizeScale(
+      new Map([
+        ['a', 0],
+        ['b', 25],
+        ['c', 100],
+      ]),
+      { min: 4, max: 20 },
+    );
+    expect(s('a')).toBe(4);
+    expect(s('c')).toBe(20);
+    expect(s('b')).toBeCloseTo(12, 6); // sqrt scale: area follows the value
+    expect(s('missing')).toBe(4);
+    expect(edgeThickness(1)).toBeLessThan(edgeThickness(100));
+    expect(edgeThickness(1e9)).toBeLessThanOrEqual(5);
+  });
+});
+
+const ent = (id: string, type: Entity['type'] = 'Person', properties: Entity['properties'] = {}): Entity => ({
+  id,
+  type,
+  label: id,
+  key: id,
+  properties,
+  reviewDate: null,
+  createdAt: '',
+  updatedAt: '',
+});
+const lnk = (
+  id: string,
+  from: string,
+  to: string,
+  type: Link['type'] = 'ASSOCIATE_OF',
+  weight = 1,
+): Link => ({
+  id,
+  type,
+  from,
+  to,
+  directed: type !== 'ASSOCIATE_OF',
+  weight,
+  firstSeen: null,
+  lastSeen: null,
+  properties: {},
+  grading: null,
+  createdAt: '',
+  updatedAt: '',
+});
+
+describe('graph building and layouts', () => {
+  it('adds only what is new, places expansions near their anchor, and curves parallel links apart', () => {
+    const g = new MultiDirectedGraph();
+    mergeSubgraph(g, { nodes: [ent('a')], links: [] });
+    g.mergeNodeAttributes('a', { x: 1000, y: 1000 });
+    const r = mergeSubgraph(g, {
+      nodes: [ent('a'), ent('b')],
+      links: [lnk('l1', 'a', 'b'), lnk('l2', 'a', 'b', 'RELATIVE_OF'), lnk('l3', 'b', 'zzz')],
+    });
+    expect(r.addedNodes).toEqual(['b']);
+    expect(r.addedEdges).toEqual(['l1', 'l2']);
+    const d = Math.hypot(g.getNodeAttribute('b', 'x') - 1000, g.getNodeAttribute('b', 'y') - 1000);
+    expect(d).toBeLessThan(20);
+    const c1 = g.getEdgeAttribute('l1', 'curvature') as number;
+    const c2 = g.getEdgeAttribute('l2', 'curvature') as number;
+    expect(c1).not.toBe(c2);
+    expect(g.getEdgeAttribute('l2', 'type')).toMatch(/curved/);
+  });
+  it('circular layout keeps pinned nodes; map layout projects coordinates and places the rest by neighbours', () => {
+    const g = new MultiDirectedGraph();
+    mergeSubgraph(g, {
+      nodes: [
+        ent('loc1', 'Location', { lat: 53.48, lon: -2.24 }),
+        ent('loc2', 'Location', { lat: 51.5, lon: -0.12 }),
+        ent('p'),
+        ent('pinned'),
+      ],
+      links: [lnk('x', 'p', 'loc1', 'FREQUENTS')],
+    });
+    g.setNodeAttribute('pinned', 'fixed', true);
+    expect(Object.keys(circularLayout(g))).not.toContain('pinned');
+    const { positions, placed } = mapLayout(g);
+    expect(placed).toBe(2);
+    // Manchester is north (up: larger y) and west of London.
+    expect(positions.loc1[1]).toBeGreaterThan(positions.loc2[1]);
+    expect(positions.loc1[0]).toBeLessThan(positions.loc2[0]);
+    expect(Math.hypot(positions.p[0] - positions.loc1[0], positions.p[1] - positions.loc1[1])).toBeLessThan(
+      0.1,
+    );
+    const [lat, lon] = unproject(...project(53.48, -2.24));
+    expect(lat).toBeCloseTo(53.48, 6);
+    expect(lon).toBeCloseTo(-2.24, 6);
+  });
+});
+
+describe('analysis on the chart', () => {
+  it('finds components and simulates removing the cut vertex of a barbell', () => {
+    const g = new MultiDirectedGraph();
+    const nodes = ['a1', 'a2', 'a3', 'hub', 'b1', 'b2', 'b3'].map((i) => ent(i));
+    const links = [
+      lnk('1', 'a1', 'a2'),
+      lnk('2', 'a2', 'a3'),
+      lnk('3', 'a3', 'a1'),
+      lnk('4', 'a1', 'hub'),
+      lnk('5', 'hub', 'b1'),
+      lnk('6', 'b1', 'b2'),
+      lnk('7', 'b2', 'b3'),
+      lnk('8', 'b3', 'b1'),
+    ];
+    mergeSubgraph(g, { nodes, links });
+    const s = simpleCopy(g);
+    expect(new Set(Object.values(components(s))).size).toBe(1);
+    const r = localDisruption(s, { metric: 'betweenness', k: 1 });
+    expect(r.removed).toEqual(['hub']);
+    expect(r.steps[0].lccShare).toBe(1);
+    expect(r.steps[1].lccShare).toBeCloseTo(3 / 7, 6);
+    expect(r.steps[1].components).toBe(2);
+    expect(r.fragments.a1).not.toBe(r.fragments.b1);
+  });
+  it('person contact counts calls through the phones people use', () => {
+    const sub = {
+      nodes: [ent('p1'), ent('p2'), ent('p3'), ent('ph1', 'Phone'), ent('ph2', 'Phone')],
+      links: [
+        lnk('u1', 'p1', 'ph1', 'USES'),
+        lnk('u2', 'p2', 'ph2', 'USES'),
+        lnk('c1', 'ph1', 'ph2', 'CALLED', 40),
+        lnk('r', 'p3', 'p1', 'RELATIVE_OF', 1),
+      ],
+    };
+    const s = personContactScores(sub);
+    expect(s.get('p1')).toBe(41);
+    expect(s.get('p2')).toBe(40);
+    expect(s.get('p3')).toBe(1);
+  });
+});
+
+describe('saved charts and SVG', () => {
+  it('round-trips the chart file and refuses foreign state', () => {
+    const f = toChartFile({
+      nodes: ['a'],
+      positions: { a: { x: 1, y: 2 } },
+      filter: {},
+      snapshot: { nodes: [{ id: 'a', attributes: { x: 1, y: 2 } }], edges: [] },
+      appearance: { sizeBy: null, colourBy: 'type', showLabels: true, metrics: {}, communities: null },
+      filters: DEFAULT_FILTERS,
+      hidden: [],
+      camera: null,
+      mapMode: false,
+    });
+    expect(parseChartFile(JSON.parse(JSON.stringify(f)) as Record<string, unknown>)).toEqual(f);
+    expect(() => parseChartFile({ nodes: [] })).toThrow(/not saved by this version/);
+  });
+  it('writes escaped labels, arrows for directed links and the marking', () => {
+    const svg = buildSvg(
+      [
+        { id: 'a', x: 10, y: 10, size: 8, color: '#123456', label: 'A <&> "B"', etype: 'Person' },
+        { id: 'b', x: 100, y: 50, size: 8, color: '#654321', label: 'B', etype: 'Phone' },
+      ],
+      [{ source: 'a', target: 'b', size: 2, color: '#999', directed: true, curvature: 0 }],
+      { width: 200, height: 100, marking: 'OFFICIAL-SENSITIVE' },
+    );
+    expect(svg).toContain('A &lt;&amp;&gt; &quot;B&quot;');
+    expect(svg).toContain('marker-end="url(#arrow)"');
+    expect(svg.match(/OFFICIAL-SENSITIVE/g)!.length).toBe(2);
+    expect(svg.startsWith('<svg')).toBe(true);
+  });
+});
