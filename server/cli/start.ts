@@ -22,8 +22,12 @@ export async function seedIfEmpty(store: GraphStore, say: (s: string) => void): 
     say(`Store holds ${counts.entities} entities and ${counts.links} links; leaving them as they are.`);
     return;
   }
-  say('The store is empty: loading the demo network (synthetic county-lines operation)...');
-  await loadSeed(store, { size: 'demo' });
+  say(
+    'The store is empty: loading the demo network (synthetic county-lines operation, with an arrest on 2024-07-01)...',
+  );
+  // With its intervention (an arrest on 2024-07-01 and the network re-forming around successors), so the demo
+  // shows the whole intelligence cycle: priorities, targets, and an operational review that finds the successors.
+  await loadSeed(store, { size: 'demo', intervention: true });
   const after = await store.counts();
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
 }
