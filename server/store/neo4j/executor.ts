@@ -3,7 +3,7 @@
 // integers here and nowhere else, and driver errors turned into StoreErrors.
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { StoreError } from '../graph-store.ts';
-import { cypher, cypherTyped } from './queries.ts';
+import { cypher } from './queries.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -63,12 +63,6 @@ export class Tx {
 
   async run(name: string, params: Row = {}): Promise<Row[]> {
     const res = await this.tx.run(cypher(name), toNeo(params) as Row);
-    return res.records.map((r) => fromNeo(r.toObject()) as Row);
-  }
-
-  /** A named query written for one type from the allow-list (see cypherTyped). */
-  async runTyped(name: string, type: string, params: Row = {}): Promise<Row[]> {
-    const res = await this.tx.run(cypherTyped(name, type), toNeo(params) as Row);
     return res.records.map((r) => fromNeo(r.toObject()) as Row);
   }
 

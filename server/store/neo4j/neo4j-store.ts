@@ -604,9 +604,7 @@ export class Neo4jGraphStore implements GraphStore {
       }
       const creates = [...byId.values()].filter((s) => s.isNew).map((s) => s.node);
       const updates = [...byId.values()].filter((s) => !s.isNew && s.dirty).map((s) => s.node);
-      // One statement per entity type, so each is written with its label (faster than a dynamic label).
-      for (const [type, rows] of groupBy(creates, (c) => c.type))
-        await tx.runTyped('entities-create-typed', type, { rows });
+      if (creates.length) await tx.run('entities-create', { rows: creates });
       if (updates.length) await tx.run('entities-update', { rows: updates });
 
       // --- links, by (type, from, to); undirected ones with their ends in canonical order.
@@ -816,10 +814,8 @@ export class Neo4jGraphStore implements GraphStore {
         .filter((s) => !s.isNew && s.dirty)
         .map((s) => ({ from: s.rel.from, to: s.rel.to, id: s.rel.id, props: relProps(s.rel) }));
       // Chunked so one huge batch does not become one huge parameter; still one transaction.
-      // One statement per link type, so each is written with its type (faster than a dynamic type).
-      for (const [type, rows] of groupBy(newLinks, (r) => r.type))
-        for (let i = 0; i < rows.length; i += 10_000)
-          await tx.runTyped('links-create-typed', type, { rows: rows.slice(i, i + 10_000) });
+      for (let i = 0; i < newLinks.length; i += 10_000)
+        await tx.run('links-create', { rows: newLinks.slice(i, i + 10_000) });
       for (let i = 0; i < changedLinks.length; i += 10_000)
         await tx.run('links-update', { rows: changedLinks.slice(i, i + 10_000) });
 
@@ -1859,18 +1855,6 @@ export function redactUri(uri: string): string {
 }
 
 /** Opens a Neo4j store and applies the schema; with `lazy`, a server that is down is only reported. */
-/** Items grouped by a key, groups in order of first appearance. */
-function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const g = m.get(k);
-    if (g) g.push(t);
-    else m.set(k, [t]);
-  }
-  return m;
-}
-
 export async function openNeo4jStore(opts: Neo4jStoreOptions): Promise<Neo4jGraphStore> {
   const store = new Neo4jGraphStore(opts);
   await store.init();

@@ -4,7 +4,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { ENTITY_TYPES, LINK_TYPES } from '../../domain/model.ts';
 
 export const CYPHER_DIR = fileURLToPath(new URL('../../../cypher/', import.meta.url));
 const QUERY_DIR = join(CYPHER_DIR, 'queries');
@@ -37,24 +36,6 @@ export function cypher(name: string): string {
   const q = queries().get(name);
   if (q === undefined) throw new Error(`no Cypher query named ${name} in cypher/queries`);
   return q;
-}
-
-/**
- * A named query written for one label or relationship type: `__ENTITY_TYPE__` or `__LINK_TYPE__` in its text is
- * replaced by `type`, which must be on the domain's allow-list (never user text). A static type lets Neo4j plan
- * and write faster than a dynamic `$(row.type)`, which bulk writes notice.
- */
-export function cypherTyped(name: string, type: string): string {
-  const q = cypher(name);
-  if (q.includes('__LINK_TYPE__')) {
-    if (!(LINK_TYPES as readonly string[]).includes(type)) throw new Error(`${type} is not a link type`);
-    return q.replaceAll('__LINK_TYPE__', type);
-  }
-  if (q.includes('__ENTITY_TYPE__')) {
-    if (!(ENTITY_TYPES as readonly string[]).includes(type)) throw new Error(`${type} is not an entity type`);
-    return q.replaceAll('__ENTITY_TYPE__', type);
-  }
-  throw new Error(`Cypher query ${name} is not written for a type`);
 }
 
 /** The schema statements (constraints, indexes, the full-text index), in order. */
