@@ -2,7 +2,7 @@
 // status request keep answering in under 50 ms. Peer: the same requests on the idle server, in the same run.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BenchSuite } from '../run.ts';
-import { communityGraph } from '../../server/analysis/random-graph.ts';
+import { loadCommunityGraph } from '../../seed/community-store.ts';
 import { startHarness } from '../../test/api/server-harness.ts';
 
 const N = 50_000;
@@ -17,33 +17,7 @@ const suite: BenchSuite = {
   async run() {
     const h = await startHarness();
     try {
-      const e = communityGraph({ n: N, meanDegree: 4, seed: 3 });
-      const ids: string[] = [];
-      for (let c = 0; c < N; c += 10_000) {
-        const r = await h.store.writeBatch(
-          {
-            entities: Array.from({ length: Math.min(10_000, N - c) }, (_, i) => ({
-              type: 'Person' as const,
-              label: `Person ${c + i}`,
-              key: `p${c + i}`,
-            })),
-          },
-          { actor: 'bench' },
-        );
-        ids.push(...r.entityIds);
-      }
-      for (let c = 0; c < e.us.length; c += 20_000) {
-        const links = [];
-        for (let i = c; i < Math.min(e.us.length, c + 20_000); i++) {
-          links.push({
-            type: 'ASSOCIATE_OF' as const,
-            from: { id: ids[e.us[i]] },
-            to: { id: ids[e.vs[i]] },
-            weight: e.ws[i],
-          });
-        }
-        await h.store.writeBatch({ links }, { actor: 'bench' });
-      }
+      const g = await loadCommunityGraph(h.store, { n: N, meanDegree: 4, seed: 3 }, 'bench');
       const sample = async (path: string, count: number): Promise<number[]> => {
         const out: number[] = [];
         for (let i = 0; i < count; i++) {
@@ -77,7 +51,7 @@ const suite: BenchSuite = {
               6,
             )} ms  (idle median ${pct(peer, 50).toFixed(1)} ms, ratio ${(pct(xs, 50) / pct(peer, 50)).toFixed(2)}x)`,
         );
-      console.log(`${N} nodes, ${e.us.length} links; job still ${state} at the end of sampling`);
+      console.log(`${g.nodes} nodes, ${g.links} links; job still ${state} at the end of sampling`);
       row('GET /api/health during job', busyHealth, idleHealth);
       row('GET job status during job', busyStatus, idleStatus);
       console.log(

@@ -4,7 +4,7 @@
 // timings here share two cores with the rest of the suite, so this file checks the structure instead.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { communityGraph } from '../../server/analysis/random-graph.ts';
+import { loadCommunityGraph } from '../../seed/community-store.ts';
 import { startHarness, type Harness } from '../api/server-harness.ts';
 
 let h: Harness;
@@ -12,33 +12,7 @@ const N = 50_000;
 
 beforeAll(async () => {
   h = await startHarness();
-  const e = communityGraph({ n: N, meanDegree: 4, seed: 3 });
-  const ids: string[] = [];
-  for (let c = 0; c < N; c += 10_000) {
-    const r = await h.store.writeBatch(
-      {
-        entities: Array.from({ length: Math.min(10_000, N - c) }, (_, i) => ({
-          type: 'Person' as const,
-          label: `Person ${c + i}`,
-          key: `p${c + i}`,
-        })),
-      },
-      { actor: 'test' },
-    );
-    ids.push(...r.entityIds);
-  }
-  for (let c = 0; c < e.us.length; c += 20_000) {
-    const links = [];
-    for (let i = c; i < Math.min(e.us.length, c + 20_000); i++) {
-      links.push({
-        type: 'ASSOCIATE_OF' as const,
-        from: { id: ids[e.us[i]] },
-        to: { id: ids[e.vs[i]] },
-        weight: e.ws[i],
-      });
-    }
-    await h.store.writeBatch({ links }, { actor: 'test' });
-  }
+  await loadCommunityGraph(h.store, { n: N, meanDegree: 4, seed: 3 }, 'test');
 });
 
 afterAll(async () => {
