@@ -175,6 +175,40 @@ export function storeContract(
         expect((await store.counts()).links).toBe(5);
       });
 
+      it('an existing entity or link that gains a report or an import is updated, and the version rises', async () => {
+        const first = await store.writeBatch(network(), ctx);
+        const v = await store.dataVersion();
+        const more = await store.writeBatch(
+          {
+            reports: [report('R-NEW', 1, 'B')],
+            entities: [person('Alice Archer', { reports: ['R-NEW'] })],
+            links: [{ type: 'USES', from: P('alice archer'), to: T('+447700900001'), reports: ['R-NEW'] }],
+          },
+          ctx,
+        );
+        expect(more.entities).toEqual({ created: 0, updated: 1, unchanged: 0 });
+        expect(more.links).toEqual({ created: 0, updated: 1, unchanged: 0 });
+        expect(more.entityIds[0]).toBe(first.entityIds[0]);
+        expect(more.linkIds[0]).toBe(first.linkIds[0]);
+        const v2 = await store.dataVersion();
+        expect(v2).toBeGreaterThan(v);
+        expect((await store.getEntity(first.entityIds[0]))!.reports.map((x) => x.ref).sort()).toEqual([
+          'R-1A',
+          'R-NEW',
+        ]);
+        expect((await store.getLink(first.linkIds[0]))!.reports.map((x) => x.ref).sort()).toEqual([
+          'R-1A',
+          'R-NEW',
+        ]);
+        // The same facts from another import: provenance grows, so they are updated again.
+        const other = await store.writeBatch(
+          { entities: [person('Alice Archer')] },
+          { actor: 'contract', importId: 'imp-other' },
+        );
+        expect(other.entities).toEqual({ created: 0, updated: 1, unchanged: 0 });
+        expect(await store.dataVersion()).toBeGreaterThan(v2);
+      });
+
       it('the data version rises on every write that changes something', async () => {
         const v0 = await store.dataVersion();
         const r = await store.writeBatch({ entities: [person('Dan Dare')] }, ctx);
