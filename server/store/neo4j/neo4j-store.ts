@@ -286,6 +286,34 @@ export function luceneQuery(query: string): string | null {
   return q;
 }
 
+/**
+ * Adds the reports and the import a fact rests on. Returns the fact's new status: an unchanged fact that gained
+ * provenance is updated (and stamped); a created or updated one stays as it is.
+ */
+function joinProvenance(
+  fact: { reports: string[]; imports: string[]; updatedAt: string },
+  reports: readonly { id: string }[],
+  importId: string | null,
+  now: string,
+  status: keyof UpsertCounts,
+): { joined: boolean; status: keyof UpsertCounts } {
+  let joined = false;
+  for (const r of reports)
+    if (!fact.reports.includes(r.id)) {
+      fact.reports = [...fact.reports, r.id];
+      joined = true;
+    }
+  if (importId !== null && !fact.imports.includes(importId)) {
+    fact.imports = [...fact.imports, importId];
+    joined = true;
+  }
+  if (joined && status === 'unchanged') {
+    fact.updatedAt = now;
+    return { joined, status: 'updated' };
+  }
+  return { joined, status };
+}
+
 /** Date fields of a link, with a date alone covering its whole day. */
 function seen(first: string | null | undefined, last: string | null | undefined) {
   return {
@@ -580,23 +608,9 @@ export class Neo4jGraphStore implements GraphStore {
           }
         }
         const node = slot.node;
-        let joined = false;
-        for (const r of rs)
-          if (!node.reports.includes(r.id)) {
-            node.reports = [...node.reports, r.id];
-            joined = true;
-          }
-        if (importId !== null && !node.imports.includes(importId)) {
-          node.imports = [...node.imports, importId];
-          joined = true;
-        }
-        if (joined) {
-          slot.dirty = true;
-          if (status === 'unchanged') {
-            node.updatedAt = now;
-            status = 'updated';
-          }
-        }
+        const provenance = joinProvenance(node, rs, importId, now, status);
+        if (provenance.joined) slot.dirty = true;
+        status = provenance.status;
         if (status !== 'unchanged') changed = true;
         res.entities[status]++;
         res.entityIds.push(node.id);
@@ -785,23 +799,9 @@ export class Neo4jGraphStore implements GraphStore {
             slot.dirty = true;
             status = 'updated';
           }
-          let joined = false;
-          for (const r of rs)
-            if (!ex.reports.includes(r.id)) {
-              ex.reports = [...ex.reports, r.id];
-              joined = true;
-            }
-          if (importId !== null && !ex.imports.includes(importId)) {
-            ex.imports = [...ex.imports, importId];
-            joined = true;
-          }
-          if (joined) {
-            slot.dirty = true;
-            if (status === 'unchanged') {
-              ex.updatedAt = now;
-              status = 'updated';
-            }
-          }
+          const provenance = joinProvenance(ex, rs, importId, now, status);
+          if (provenance.joined) slot.dirty = true;
+          status = provenance.status;
         }
         if (status !== 'unchanged') changed = true;
         res.links[status]++;
