@@ -6,10 +6,11 @@
 //  - preSerialization: viewers get report author/text/conditions withheld; the ids a response shows are
 //    noted for the audit record.
 //  - onSend: security headers on every response; a 500 says nothing about internals; the audit record
-//    is written before the response leaves.
+//    is written before the response leaves (grouped with those of concurrent requests: audit-writer.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { GraphStore } from '../store/graph-store.ts';
 import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './audit.ts';
+import { AuditWriter } from './audit-writer.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
 import { redactForViewer } from './redact.ts';
 import { confirmationFromRequest, enforceHandling } from './handling.ts';
@@ -170,6 +171,7 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
   const throttle = opts.throttle ?? new LoginThrottle();
   const store = opts.store;
   const auditOn = opts.audit ?? true;
+  const auditWriter = new AuditWriter(store);
   const publicPrefixes = opts.publicPrefixes ?? ['/api/docs', '/api/openapi'];
 
   const api: Security = {
@@ -300,9 +302,9 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     return request.user?.role === 'viewer' ? redactForViewer(payload) : payload;
   });
 
+  const headersFor = { api: securityHeaders(secure, true), page: securityHeaders(secure, false) };
   app.addHook('onSend', async (request, reply, payload) => {
-    const isApi = request.url.startsWith('/api');
-    for (const [k, v] of Object.entries(securityHeaders(secure, isApi))) reply.header(k, v);
+    reply.headers(request.url.startsWith('/api') ? headersFor.api : headersFor.page);
     let out = payload;
     if (reply.statusCode === 500) {
       // Whatever produced it, a 500 tells the client nothing about the internals.
@@ -315,7 +317,7 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
       const action = actionFor(request);
       if (action) {
         try {
-          await store.appendAudit(buildAuditRecord(request, reply, action));
+          await auditWriter.append(buildAuditRecord(request, reply, action));
         } catch (err) {
           // No record, no data: what is not audited is not shown.
           request.log.error({ err }, 'audit write failed; response withheld');

@@ -237,5 +237,11 @@ export interface GraphStore {
 
   /** Append-only: the store links each record to the previous one by hash (see server/security/audit-chain.ts). */
   appendAudit(input: AuditInput): Promise<AuditEvent>;
+  /**
+   * Several records in one transaction, chained in the order given: all are written or none (a bad one
+   * is refused as 'invalid' with its index in the path). The server's audit hook groups the records of
+   * concurrent requests this way, so the chain costs one commit per group rather than one per request.
+   */
+  appendAuditBatch(inputs: AuditInput[]): Promise<AuditEvent[]>;
   listAudit(query?: AuditQuery): Promise<Page<AuditEvent>>;
 }

@@ -1023,6 +1023,37 @@ export function storeContract(
         }
         await storeError(store.appendAudit({ actor: '', action: 'x', outcome: 'ok' }), 'invalid');
       });
+
+      it('appends a batch in one go, chained in order after what is there; a bad record writes none', async () => {
+        const first = await store.appendAudit({ actor: 'ana', action: 'login', outcome: 'ok' });
+        expect(await store.appendAuditBatch([])).toEqual([]);
+        const batch = await store.appendAuditBatch(
+          [0, 1, 2].map((i) => ({
+            actor: `user${i}`,
+            action: 'expand',
+            objectIds: [`e${i}`],
+            outcome: 'ok' as const,
+            details: { i, z: { y: 1, x: [2, 3] } },
+          })),
+        );
+        expect(batch.map((e) => e.actor)).toEqual(['user0', 'user1', 'user2']);
+        expect(batch.map((e) => e.seq)).toEqual([first.seq + 1, first.seq + 2, first.seq + 3]);
+        expect(batch[0].prevHash).toBe(first.hash);
+        const after = await store.appendAudit({ actor: 'ana', action: 'logout', outcome: 'ok' });
+        expect(after.prevHash).toBe(batch[2].hash);
+        const all = await store.listAudit({ limit: 100 });
+        // What the batch returned is what was stored, and the whole chain still verifies.
+        expect(all.items.slice(1, 4)).toEqual(batch);
+        expect(verifyAuditChain(all.items)).toBeNull();
+
+        const bad = store.appendAuditBatch([
+          { actor: 'ok', action: 'read', outcome: 'ok' },
+          { actor: 'ok', action: 'read', outcome: 'maybe' as 'ok' },
+        ]);
+        const err = await storeError(bad, 'invalid');
+        expect(err.path?.[0]).toBe(1);
+        expect((await store.listAudit({ limit: 100 })).total).toBe(5);
+      });
     });
   });
 }

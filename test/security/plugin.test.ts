@@ -314,7 +314,7 @@ describe('responses', () => {
 
   it('withholds the response when its audit record cannot be written', async () => {
     const failing = Object.create(ts.store) as typeof ts.store;
-    failing.appendAudit = async () => {
+    failing.appendAudit = failing.appendAuditBatch = async () => {
       throw new Error('disk I/O error at /var/lib/secret');
     };
     const a = Fastify();

@@ -1785,27 +1785,38 @@ export class Neo4jGraphStore implements GraphStore {
   }
 
   async appendAudit(input: AuditInput): Promise<AuditEvent> {
-    const a = parseOr(auditInputSchema, input, []);
+    return (await this.appendAuditBatch([input]))[0];
+  }
+
+  async appendAuditBatch(inputs: AuditInput[]): Promise<AuditEvent[]> {
+    // Every record is checked before any is written, so a bad one leaves the batch unwritten.
+    const valid = inputs.map((input, i) => parseOr(auditInputSchema, input, inputs.length > 1 ? [i] : []));
+    if (valid.length === 0) return [];
     return this.write(async (tx, st) => {
-      const prevHash = st.meta.auditHash ?? GENESIS_HASH;
-      const body: Omit<AuditEvent, 'hash'> = {
-        seq: st.next('audit'),
-        at: new Date().toISOString(),
-        actor: a.actor,
-        action: a.action,
-        route: a.route ?? null,
-        objectIds: a.objectIds ?? [],
-        outcome: a.outcome,
-        justification: a.justification ?? null,
-        recipient: a.recipient ?? null,
-        // Stored as JSON, so hash what JSON gives back.
-        details: a.details ? (JSON.parse(JSON.stringify(a.details)) as Record<string, unknown>) : null,
-        prevHash,
-      };
-      const event: AuditEvent = { ...body, hash: auditHash(body) };
-      await tx.run('audit-append', { row: auditRow(event) });
-      st.meta.auditHash = event.hash;
-      return event;
+      const at = new Date().toISOString();
+      const events: AuditEvent[] = [];
+      for (const a of valid) {
+        const details = a.details ? JSON.stringify(a.details) : null;
+        const body: Omit<AuditEvent, 'hash'> = {
+          seq: st.next('audit'),
+          at,
+          actor: a.actor,
+          action: a.action,
+          route: a.route ?? null,
+          objectIds: a.objectIds ?? [],
+          outcome: a.outcome,
+          justification: a.justification ?? null,
+          recipient: a.recipient ?? null,
+          // Stored as JSON, so hash what JSON gives back.
+          details: details === null ? null : (JSON.parse(details) as Record<string, unknown>),
+          prevHash: st.meta.auditHash ?? GENESIS_HASH,
+        };
+        const event: AuditEvent = { ...body, hash: auditHash(body) };
+        st.meta.auditHash = event.hash;
+        events.push(event);
+      }
+      await tx.run('audit-append', { rows: events.map(auditRow) });
+      return events;
     });
   }
 
