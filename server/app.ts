@@ -16,11 +16,11 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { GraphStore } from './store/graph-store.ts';
+import { serializerCompiler } from './api-types/serializer.ts';
 import { PERMISSIONS, type Permission } from './security/permissions.ts';
 import { DEFAULT_LIMITS, SOFTWARE_VERSION, loadConfig, type Config, type Limits } from './config.ts';
 import { errorHandler } from './routes/errors.ts';

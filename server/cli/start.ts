@@ -7,6 +7,7 @@ import { buildApp } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
 import type { GraphStore } from '../store/graph-store.ts';
+import { SqliteGraphStore } from '../store/sqlite/sqlite-store.ts';
 import { ensureDemoUser } from '../security/users.ts';
 import { loadSeed } from '../../seed/load.ts';
 
@@ -74,6 +75,8 @@ export async function start(
     await store.close().catch(() => undefined);
     fail(`could not load the demo network into ${config.dbPath}: ${(e as Error).message}`);
   }
+  // A long-running server checkpoints the SQLite WAL from a worker thread, not inside request commits.
+  if (store instanceof SqliteGraphStore) await store.checkpointInBackground();
   const app = await buildApp({
     store,
     config,

@@ -83,4 +83,25 @@ describe('SQLite file', () => {
     expect((await again.getEntity(r.entityIds[1]))!.label).toBe('Second Renamed');
     await again.close();
   });
+
+  it('sees a user changed by another connection at once, though it keeps users it has read', async () => {
+    const path = join(dir, `users-${process.pid}.db`);
+    const server = await openSqliteStore(path);
+    const cli = await openSqliteStore(path);
+    const u = await server.createUser({ name: 'ana', role: 'analyst', passwordHash: 'h' });
+    expect(await server.getUser(u.id)).toMatchObject({ role: 'analyst', disabled: false });
+    // Another process (the user CLI) disables the account and changes the role.
+    await cli.updateUser(u.id, { disabled: true, role: 'viewer' });
+    expect(await server.getUser(u.id)).toMatchObject({ role: 'viewer', disabled: true });
+    // And a change through this store, with nothing else committing in between.
+    await server.updateUser(u.id, { disabled: false });
+    expect(await server.getUser(u.id)).toMatchObject({ role: 'viewer', disabled: false });
+    // What it hands out is a copy: a caller changing it changes nothing for the next.
+    const copy = (await server.getUser(u.id))!;
+    copy.role = 'admin';
+    expect((await server.getUser(u.id))!.role).toBe('viewer');
+    expect(await server.getUser('999')).toBeNull();
+    await cli.close();
+    await server.close();
+  });
 });

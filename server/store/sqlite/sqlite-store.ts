@@ -1,6 +1,7 @@
 // GraphStore on an embedded SQLite file (better-sqlite3): the zero set-up default.
 // One file, WAL journal, foreign keys on, versioned migrations (schema.ts). Every write method is one
 // transaction; input is validated with the domain schemas first, and errors name the batch index.
+import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -172,7 +173,11 @@ export class SqliteGraphStore implements GraphStore {
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly txRunner: (f: () => unknown) => unknown;
   private readonly targets: SqliteTargets;
-  private auditTx: ((f: () => AuditEvent) => AuditEvent) | null = null;
+  private auditTx: ((f: () => AuditEvent[]) => AuditEvent[]) | null = null;
+  private checkpointer: BackgroundCheckpointer | null = null;
+  /** getUser's cache: users by row id, valid while data_version stays at usersSeenAt. */
+  private readonly knownUsers = new Map<number, User>();
+  private usersSeenAt = -1;
 
   constructor(
     readonly path: string,
@@ -237,7 +242,18 @@ export class SqliteGraphStore implements GraphStore {
     return this.targets.appendAction(id, a, ctx);
   }
 
+  /**
+   * Checkpoints the WAL from a worker thread instead of inside commits (see checkpointer.ts). For a
+   * long-running server; a file store only. Stopped by close().
+   */
+  async checkpointInBackground(opts: CheckpointerOptions = {}): Promise<void> {
+    if (this.checkpointer || this.path === ':memory:') return;
+    this.checkpointer = await BackgroundCheckpointer.start(this.db, this.path, opts);
+  }
+
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.checkpointer = null;
     if (this.db.open) this.db.close();
   }
 
@@ -1058,24 +1074,46 @@ export class SqliteGraphStore implements GraphStore {
     return (node: number) => stmt.all(node, ...params, node, ...params) as (LinkRow & { other: number })[];
   }
 
-  /** Links passing the filter between any of `ring` and any of `nodes`, in one statement. */
-  private linksAmong(filter: ViewFilter, ring: number[], nodes: Set<number>): LinkRow[] {
+  /**
+   * Links passing the filter with both ends in the outermost ring. Links from the ring to inner nodes
+   * were all found when the inner nodes were expanded, so only ring-to-ring links are missing; one
+   * direction suffices because both ends are in the same set.
+   */
+  private linksWithinRing(filter: ViewFilter, ring: number[]): LinkRow[] {
+    if (ring.length < 2) return [];
+    const inRing = new Set(ring);
+    // The (from_id, type, to_id) index answers "where do u's links go" without reading link rows, and
+    // ring-to-ring links are rare, so only the few that exist are read whole (and filtered) afterwards.
+    // One indexed statement per ring node measured several times faster than joining two json_each lists.
+    const out = this.raw('SELECT to_id, id FROM links WHERE from_id = ?');
+    const ids: number[] = [];
+    for (const u of ring)
+      for (const [to, id] of out.all(u) as [number, number][]) if (inRing.has(to)) ids.push(id);
+    if (ids.length === 0) return [];
     const lc = linkCondition(filter);
-    const sql = `SELECT ${LINK_COLS} FROM links l
-        WHERE l.from_id IN (SELECT value FROM json_each(?)) AND l.to_id IN (SELECT value FROM json_each(?)) AND ${lc.sql}
-      UNION
-      SELECT ${LINK_COLS} FROM links l
-        WHERE l.to_id IN (SELECT value FROM json_each(?)) AND l.from_id IN (SELECT value FROM json_each(?)) AND ${lc.sql}`;
-    const r = JSON.stringify(ring);
-    const n = JSON.stringify([...nodes]);
-    return this.st(sql).all(r, n, ...lc.params, r, n, ...lc.params) as LinkRow[];
+    return this.st(
+      `SELECT ${LINK_COLS} FROM links l WHERE l.id IN (SELECT value FROM json_each(?)) AND ${lc.sql}`,
+    ).all(JSON.stringify(ids), ...lc.params) as LinkRow[];
   }
 
+  /** Entities by row id, in id order; ids with no entity are left out. */
   private entitiesByIds(ids: Iterable<number>): Entity[] {
+    const list = [...ids];
+    // A handful of primary-key lookups costs half of building a json_each list for them; larger sets
+    // go through the list in one statement.
+    if (list.length <= 64) {
+      const one = this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id = ?`);
+      const rows: EntityRow[] = [];
+      for (const id of list.sort((a, b) => a - b)) {
+        const r = one.get(id) as EntityRow | undefined;
+        if (r) rows.push(r);
+      }
+      return rows.map(toEntity);
+    }
     return (
       this.st(
         `SELECT ${ENTITY_COLS} FROM entities e WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
-      ).all(JSON.stringify([...ids])) as EntityRow[]
+      ).all(JSON.stringify(list)) as EntityRow[]
     ).map(toEntity);
   }
 
@@ -1089,11 +1127,11 @@ export class SqliteGraphStore implements GraphStore {
     let types: string[] | undefined = opts.entityTypes ?? filter.entityTypes;
     if (opts.entityTypes && filter.entityTypes)
       types = opts.entityTypes.filter((t) => filter.entityTypes!.includes(t));
+    const unknownSeed = (i: number): StoreError =>
+      new StoreError('not_found', `entity ${JSON.stringify(seedIds[i])} does not exist`, ['seedIds', i]);
     const seeds = seedIds.map((s, i) => {
       const n = parseId(s, 'e');
-      if (n === null || !this.st('SELECT 1 FROM entities WHERE id = ?').get(n)) {
-        throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
-      }
+      if (n === null) throw unknownSeed(i);
       return n;
     });
     const read = this.db.transaction(() => {
@@ -1121,10 +1159,18 @@ export class SqliteGraphStore implements GraphStore {
         frontier = next;
       }
       // Links among the outermost ring, so the result is the whole graph induced on its nodes.
-      if (frontier.length > 0) for (const r of this.linksAmong(filter, frontier, nodes)) links.set(r.id, r);
+      for (const r of this.linksWithinRing(filter, frontier)) links.set(r.id, r);
+      const entities = this.entitiesByIds(nodes);
+      // Seeds are checked here rather than one query each up front: a seed that does not exist has no
+      // links, so it only shows up as missing from the entities read.
+      if (entities.length < nodes.size) {
+        const found = new Set(entities.map((e) => e.id));
+        const i = seeds.findIndex((n) => !found.has(entityId(n)));
+        if (i >= 0) throw unknownSeed(i);
+      }
       return {
         dataVersion,
-        nodes: this.entitiesByIds(nodes),
+        nodes: entities,
         links: [...links.values()].sort((a, b) => a.id - b.id).map(toLink),
         truncated,
       };
@@ -1405,6 +1451,7 @@ export class SqliteGraphStore implements GraphStore {
 
   async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
     const u = parseOr(userInputSchema, user, []);
+    this.knownUsers.clear();
     const n = this.tx(() => {
       if (this.st('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
         throw new StoreError('conflict', `a user named ${JSON.stringify(u.name)} already exists`, ['name']);
@@ -1434,6 +1481,7 @@ export class SqliteGraphStore implements GraphStore {
       [],
     );
     const n = parsePlainId(id);
+    this.knownUsers.clear();
     this.tx(() => {
       const u = n === null ? null : this.userRow('id = ?', n);
       if (!u) throw new StoreError('not_found', `user ${JSON.stringify(id)} does not exist`, ['id']);
@@ -1453,7 +1501,23 @@ export class SqliteGraphStore implements GraphStore {
 
   async getUser(id: string): Promise<User | null> {
     const n = parsePlainId(id);
-    return n === null ? null : this.userRow('id = ?', n);
+    if (n === null) return null;
+    // The server reads the signed-in user on every request (so a disabled account or a changed role
+    // takes effect at once), which made this lookup the costliest statement after the expansion itself.
+    // Users found are kept until anything changes them: a write through this store clears the cache, and
+    // so does a commit by any other connection (a CLI disabling an account), which data_version reports.
+    const v = this.st('PRAGMA data_version').pluck().get() as number;
+    if (v !== this.usersSeenAt) {
+      this.knownUsers.clear();
+      this.usersSeenAt = v;
+    }
+    let u = this.knownUsers.get(n);
+    if (!u) {
+      const row = this.userRow('id = ?', n);
+      if (!row) return null;
+      this.knownUsers.set(n, (u = row));
+    }
+    return { ...u };
   }
 
   async listUsers(opts: ListOptions = {}): Promise<Page<User>> {
@@ -1466,48 +1530,62 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async appendAudit(input: AuditInput): Promise<AuditEvent> {
-    const a = parseOr(auditInputSchema, input, []);
+    return (await this.appendAuditBatch([input]))[0];
+  }
+
+  async appendAuditBatch(inputs: AuditInput[]): Promise<AuditEvent[]> {
+    // Every record is checked before any is written, so a bad one leaves the batch unwritten.
+    const valid = inputs.map((input, i) => parseOr(auditInputSchema, input, inputs.length > 1 ? [i] : []));
+    if (valid.length === 0) return [];
     // The chain's tip is read inside the transaction every time (a B-tree descent, a few microseconds;
     // caching it measured no faster and would go stale when a CLI or a transfer load appends through
     // another path). IMMEDIATE takes the write lock before that read, so a CLI appending from another
     // process waits for the lock instead of failing to upgrade a stale read snapshot.
-    this.auditTx ??= this.db.transaction((f: () => AuditEvent) => f()).immediate;
+    this.auditTx ??= this.db.transaction((f: () => AuditEvent[]) => f()).immediate;
     return this.auditTx(() => {
       const last = this.st('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
         { seq: number; hash: string } | undefined;
-      const body: Omit<AuditEvent, 'hash'> = {
-        seq: (last?.seq ?? 0) + 1,
-        at: new Date().toISOString(),
-        actor: a.actor,
-        action: a.action,
-        route: a.route ?? null,
-        objectIds: a.objectIds ?? [],
-        outcome: a.outcome,
-        justification: a.justification ?? null,
-        recipient: a.recipient ?? null,
-        // Stored as JSON, so hash what JSON gives back.
-        details: a.details ? (JSON.parse(JSON.stringify(a.details)) as Record<string, unknown>) : null,
-        prevHash: last?.hash ?? GENESIS_HASH,
-      };
-      const event: AuditEvent = { ...body, hash: auditHash(body) };
-      this.st(
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const at = new Date().toISOString();
+      const insert = this.st(
         `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        event.seq,
-        event.at,
-        event.actor,
-        event.action,
-        event.route,
-        JSON.stringify(event.objectIds),
-        event.outcome,
-        event.justification,
-        event.recipient,
-        event.details ? JSON.stringify(event.details) : null,
-        event.prevHash,
-        event.hash,
       );
-      return event;
+      return valid.map((a) => {
+        const details = a.details ? JSON.stringify(a.details) : null;
+        const body: Omit<AuditEvent, 'hash'> = {
+          seq: ++seq,
+          at,
+          actor: a.actor,
+          action: a.action,
+          route: a.route ?? null,
+          objectIds: a.objectIds ?? [],
+          outcome: a.outcome,
+          justification: a.justification ?? null,
+          recipient: a.recipient ?? null,
+          // Stored as JSON, so hash what JSON gives back.
+          details: details === null ? null : (JSON.parse(details) as Record<string, unknown>),
+          prevHash,
+        };
+        const event: AuditEvent = { ...body, hash: auditHash(body) };
+        insert.run(
+          event.seq,
+          event.at,
+          event.actor,
+          event.action,
+          event.route,
+          JSON.stringify(event.objectIds),
+          event.outcome,
+          event.justification,
+          event.recipient,
+          details,
+          event.prevHash,
+          event.hash,
+        );
+        prevHash = event.hash;
+        return event;
+      });
     });
   }
 
