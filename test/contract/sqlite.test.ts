@@ -92,6 +92,8 @@ describe('SQLite file', () => {
     expect(await server.getUser(u.id)).toMatchObject({ role: 'analyst', disabled: false });
     // Another process (the user CLI) disables the account and changes the role.
     await cli.updateUser(u.id, { disabled: true, role: 'viewer' });
+    // Seen from the next turn of the event loop on (the server asks once per turn).
+    await new Promise((r) => setImmediate(r));
     expect(await server.getUser(u.id)).toMatchObject({ role: 'viewer', disabled: true });
     // And a change through this store, with nothing else committing in between.
     await server.updateUser(u.id, { disabled: false });

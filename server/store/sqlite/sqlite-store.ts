@@ -108,6 +108,11 @@ export interface SqliteStoreOptions {
 const DEFAULT_PAGE = 50;
 const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
 
+/** A row as an array (statement.raw()), columns in SELECT order. */
+type RawRow = (string | number | null)[];
+/** Where neighbourQuery's rows carry the other end's row id: after the LINK_COLS. */
+const OTHER = LINK_COLS.split(',').length;
+
 const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 const nfcKey = (k: string): string => k.normalize('NFC').trim();
 
@@ -178,6 +183,7 @@ export class SqliteGraphStore implements GraphStore {
   /** getUser's cache: users by row id, valid while data_version stays at usersSeenAt. */
   private readonly knownUsers = new Map<number, User>();
   private usersSeenAt = -1;
+  private usersCheckedThisTurn = false;
 
   constructor(
     readonly path: string,
@@ -1058,7 +1064,11 @@ export class SqliteGraphStore implements GraphStore {
     return rows.map((r) => ({ entity: toEntity(r), score: -r.rank }));
   }
 
-  /** Statement listing each link of a node that passes the filter, with the entity at the other end. */
+  /**
+   * Statement listing each link of a node that passes the filter, with the entity at the other end, as
+   * row arrays: LINK_COLS, then the other end's row id at OTHER. Arrays, because building a keyed object
+   * per row cost twice the query itself on the 1-hop path.
+   */
   private neighbourQuery(filter: ViewFilter, otherTypes: readonly string[] | undefined) {
     const lc = linkCondition(filter);
     const tc = typeCondition('e.type', otherTypes);
@@ -1069,17 +1079,17 @@ export class SqliteGraphStore implements GraphStore {
       UNION ALL
       SELECT ${LINK_COLS}, l.from_id AS other FROM links l ${join('from_id')}
         WHERE l.to_id = ? AND ${lc.sql} AND ${tc.sql}`;
-    const stmt = this.st(sql);
+    const stmt = this.raw(sql);
     const params = [...lc.params, ...tc.params];
-    return (node: number) => stmt.all(node, ...params, node, ...params) as (LinkRow & { other: number })[];
+    return (node: number) => stmt.all(node, ...params, node, ...params) as RawRow[];
   }
 
   /**
-   * Links passing the filter with both ends in the outermost ring. Links from the ring to inner nodes
-   * were all found when the inner nodes were expanded, so only ring-to-ring links are missing; one
-   * direction suffices because both ends are in the same set.
+   * Links passing the filter with both ends in the outermost ring, as LINK_COLS row arrays. Links from
+   * the ring to inner nodes were all found when the inner nodes were expanded, so only ring-to-ring links
+   * are missing; one direction suffices because both ends are in the same set.
    */
-  private linksWithinRing(filter: ViewFilter, ring: number[]): LinkRow[] {
+  private linksWithinRing(filter: ViewFilter, ring: number[]): RawRow[] {
     if (ring.length < 2) return [];
     const inRing = new Set(ring);
     // The (from_id, type, to_id) index answers "where do u's links go" without reading link rows, and
@@ -1091,9 +1101,9 @@ export class SqliteGraphStore implements GraphStore {
       for (const [to, id] of out.all(u) as [number, number][]) if (inRing.has(to)) ids.push(id);
     if (ids.length === 0) return [];
     const lc = linkCondition(filter);
-    return this.st(
+    return this.raw(
       `SELECT ${LINK_COLS} FROM links l WHERE l.id IN (SELECT value FROM json_each(?)) AND ${lc.sql}`,
-    ).all(JSON.stringify(ids), ...lc.params) as LinkRow[];
+    ).all(JSON.stringify(ids), ...lc.params) as RawRow[];
   }
 
   /** Entities by row id, in id order; ids with no entity are left out. */
@@ -1102,19 +1112,19 @@ export class SqliteGraphStore implements GraphStore {
     // A handful of primary-key lookups costs half of building a json_each list for them; larger sets
     // go through the list in one statement.
     if (list.length <= 64) {
-      const one = this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id = ?`);
-      const rows: EntityRow[] = [];
+      const one = this.raw(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id = ?`);
+      const out: Entity[] = [];
       for (const id of list.sort((a, b) => a - b)) {
-        const r = one.get(id) as EntityRow | undefined;
-        if (r) rows.push(r);
+        const r = one.get(id) as RawRow | undefined;
+        if (r) out.push(toEntityRaw(r));
       }
-      return rows.map(toEntity);
+      return out;
     }
     return (
-      this.st(
+      this.raw(
         `SELECT ${ENTITY_COLS} FROM entities e WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
-      ).all(JSON.stringify(list)) as EntityRow[]
-    ).map(toEntity);
+      ).all(JSON.stringify(list)) as RawRow[]
+    ).map(toEntityRaw);
   }
 
   async neighbourhood(seedIds: string[], opts: NeighbourhoodOptions): Promise<Subgraph> {
@@ -1134,32 +1144,35 @@ export class SqliteGraphStore implements GraphStore {
       if (n === null) throw unknownSeed(i);
       return n;
     });
-    const read = this.db.transaction(() => {
+    // One read transaction, so every statement sees the same snapshot (the runner is built once: making a
+    // transaction function per call measured 2% of a 1-hop request).
+    return this.tx(() => {
       const dataVersion = this.st("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number;
       const neighbours = this.neighbourQuery(filter, types);
       const nodes = new Set<number>(seeds);
-      const links = new Map<number, LinkRow>();
+      const links = new Map<number, RawRow>();
       let truncated = false;
       let frontier = [...nodes];
       for (let h = 0; h < hops && frontier.length > 0; h++) {
         const next: number[] = [];
         for (const u of frontier) {
           for (const r of neighbours(u)) {
-            if (!nodes.has(r.other)) {
+            const other = r[OTHER] as number;
+            if (!nodes.has(other)) {
               if (nodes.size >= limit) {
                 truncated = true;
                 continue;
               }
-              nodes.add(r.other);
-              next.push(r.other);
+              nodes.add(other);
+              next.push(other);
             }
-            links.set(r.id, r);
+            links.set(r[0] as number, r);
           }
         }
         frontier = next;
       }
       // Links among the outermost ring, so the result is the whole graph induced on its nodes.
-      for (const r of this.linksWithinRing(filter, frontier)) links.set(r.id, r);
+      for (const r of this.linksWithinRing(filter, frontier)) links.set(r[0] as number, r);
       const entities = this.entitiesByIds(nodes);
       // Seeds are checked here rather than one query each up front: a seed that does not exist has no
       // links, so it only shows up as missing from the entities read.
@@ -1171,11 +1184,10 @@ export class SqliteGraphStore implements GraphStore {
       return {
         dataVersion,
         nodes: entities,
-        links: [...links.values()].sort((a, b) => a.id - b.id).map(toLink),
+        links: [...links.values()].sort((a, b) => (a[0] as number) - (b[0] as number)).map(toLinkRaw),
         truncated,
       };
     });
-    return read();
   }
 
   async shortestPaths(fromId: string, toId: string, opts: PathOptions = {}): Promise<PathResult[]> {
@@ -1189,10 +1201,11 @@ export class SqliteGraphStore implements GraphStore {
     const a = this.entityRowId(fromId);
     const b = this.entityRowId(toId);
     const neighbours = this.neighbourQuery(filter, filter.entityTypes);
-    const steps = (n: number): Step[] => neighbours(n).map((r) => ({ other: r.other, link: r.id }));
-    return this.db.transaction(() =>
+    const steps = (n: number): Step[] =>
+      neighbours(n).map((r) => ({ other: r[OTHER] as number, link: r[0] as number }));
+    return this.tx(() =>
       allShortestPaths(a, b, steps, { maxHops, limit }).map((p) => toPathResult(p, entityId, linkId)),
-    )();
+    );
   }
 
   /**
@@ -1503,13 +1516,19 @@ export class SqliteGraphStore implements GraphStore {
     const n = parsePlainId(id);
     if (n === null) return null;
     // The server reads the signed-in user on every request (so a disabled account or a changed role
-    // takes effect at once), which made this lookup the costliest statement after the expansion itself.
-    // Users found are kept until anything changes them: a write through this store clears the cache, and
-    // so does a commit by any other connection (a CLI disabling an account), which data_version reports.
-    const v = this.st('PRAGMA data_version').pluck().get() as number;
-    if (v !== this.usersSeenAt) {
-      this.knownUsers.clear();
-      this.usersSeenAt = v;
+    // takes effect at once), which made this lookup the costliest statement after the expansion itself:
+    // not the row, but opening a read transaction, a few locking system calls. Users found are kept until
+    // anything changes them: a write through this store clears the cache, and so does a commit by any
+    // other connection (a CLI disabling an account), which data_version reports. That is asked once per
+    // turn of the event loop, so another process's change is seen within one turn (milliseconds).
+    if (!this.usersCheckedThisTurn) {
+      this.usersCheckedThisTurn = true;
+      setImmediate(() => (this.usersCheckedThisTurn = false));
+      const v = this.st('PRAGMA data_version').pluck().get() as number;
+      if (v !== this.usersSeenAt) {
+        this.knownUsers.clear();
+        this.usersSeenAt = v;
+      }
     }
     let u = this.knownUsers.get(n);
     if (!u) {
