@@ -600,6 +600,42 @@ export function storeContract(
         await storeError(store.neighbourhood([ids['Alice Archer']], { hops: 5 }), 'invalid');
       });
 
+      it('includes the links among the outermost ring, for small and large rings, with the filter applied', async () => {
+        // A hub with n spokes; spoke i is linked to spoke i+1 for even i, half of those links in 2023 only.
+        for (const n of [5, 150]) {
+          const hub = person(`Hub ${n}`, { key: `hub-${n}` });
+          const spokes = Array.from({ length: n }, (_, i) =>
+            person(`Spoke ${n}-${i}`, { key: `spoke-${n}-${i}` }),
+          );
+          const pairs = Array.from({ length: n / 5 }, (_, k) => 5 * k);
+          const r = await store.writeBatch(
+            {
+              entities: [hub, ...spokes],
+              links: [
+                ...spokes.map((s) => ({ type: 'ASSOCIATE_OF' as const, from: P(hub.key!), to: P(s.key!) })),
+                ...pairs.map((i) => ({
+                  type: 'ASSOCIATE_OF' as const,
+                  from: P(spokes[i + 1].key!),
+                  to: P(spokes[i].key!),
+                  ...(i % 10 === 0 ? { firstSeen: '2023-01-01', lastSeen: '2023-12-31' } : {}),
+                })),
+              ],
+            },
+            ctx,
+          );
+          const one = await store.neighbourhood([r.entityIds[0]], { hops: 1, limit: 1000 });
+          expect(one.nodes).toHaveLength(n + 1);
+          expect(one.links).toHaveLength(n + pairs.length);
+          const in2024 = await store.neighbourhood([r.entityIds[0]], {
+            hops: 1,
+            limit: 1000,
+            filter: { from: '2024-01-01', to: '2024-12-31' },
+          });
+          // Undated spokes stay; of the ring links only the undated half does.
+          expect(in2024.links).toHaveLength(n + pairs.filter((i) => i % 10 !== 0).length);
+        }
+      });
+
       it('finds all shortest paths ignoring direction, within maxHops', async () => {
         const r = await store.writeBatch(
           {

@@ -112,6 +112,7 @@ const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
 type RawRow = (string | number | null)[];
 /** Where neighbourQuery's rows carry the other end's row id: after the LINK_COLS. */
 const OTHER = LINK_COLS.split(',').length;
+const placeholders = (n: number): string => Array<string>(n).fill('?').join(',');
 
 const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 const nfcKey = (k: string): string => k.normalize('NFC').trim();
@@ -1091,14 +1092,23 @@ export class SqliteGraphStore implements GraphStore {
    */
   private linksWithinRing(filter: ViewFilter, ring: number[]): RawRow[] {
     if (ring.length < 2) return [];
-    const inRing = new Set(ring);
-    // The (from_id, type, to_id) index answers "where do u's links go" without reading link rows, and
-    // ring-to-ring links are rare, so only the few that exist are read whole (and filtered) afterwards.
-    // One indexed statement per ring node measured several times faster than joining two json_each lists.
-    const out = this.raw('SELECT to_id, id FROM links WHERE from_id = ?');
-    const ids: number[] = [];
-    for (const u of ring)
-      for (const [to, id] of out.all(u) as [number, number][]) if (inRing.has(to)) ids.push(id);
+    // The (from_id, type, to_id) index answers "which links join two ring nodes" without reading link
+    // rows; ring-to-ring links are rare, so the few found are read whole (and filtered) afterwards. Small
+    // rings bind their ids as plain parameters (one statement per ring size, cached), which measured
+    // 2-3x faster than a statement per ring node or json_each lists; large rings use json_each.
+    const ids = (
+      ring.length <= 100
+        ? this.st(
+            `SELECT id FROM links WHERE from_id IN (${placeholders(ring.length)}) AND to_id IN (${placeholders(ring.length)})`,
+          )
+            .pluck()
+            .all(...ring, ...ring)
+        : this.st(
+            'SELECT id FROM links WHERE from_id IN (SELECT value FROM json_each(@r)) AND to_id IN (SELECT value FROM json_each(@r))',
+          )
+            .pluck()
+            .all({ r: JSON.stringify(ring) })
+    ) as number[];
     if (ids.length === 0) return [];
     const lc = linkCondition(filter);
     return this.raw(
