@@ -1,7 +1,7 @@
 // The audit hash chain: each record's hash covers its content and the previous record's hash, so an
 // edit or deletion anywhere breaks every hash after it. Stores call `chainAudit` inside the append
 // transaction; `verifyAuditChain` (npm run audit:verify) walks the chain.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEvent } from '../domain/model.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -26,7 +26,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function auditHash(event: Omit<AuditEvent, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+  return hash('sha256', canonicalJson(event), 'hex');
 }
 
 export interface ChainBreak {
