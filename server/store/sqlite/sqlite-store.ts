@@ -1577,11 +1577,8 @@ export class SqliteGraphStore implements GraphStore {
       let seq = last?.seq ?? 0;
       let prevHash = last?.hash ?? GENESIS_HASH;
       const at = new Date().toISOString();
-      const insert = this.st(
-        `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      return valid.map((a) => {
+      const rows: (string | number | null)[] = [];
+      const events = valid.map((a) => {
         const details = a.details ? JSON.stringify(a.details) : null;
         const body: Omit<AuditEvent, 'hash'> = {
           seq: ++seq,
@@ -1598,7 +1595,7 @@ export class SqliteGraphStore implements GraphStore {
           prevHash,
         };
         const event: AuditEvent = { ...body, hash: auditHash(body) };
-        insert.run(
+        rows.push(
           event.seq,
           event.at,
           event.actor,
@@ -1615,6 +1612,15 @@ export class SqliteGraphStore implements GraphStore {
         prevHash = event.hash;
         return event;
       });
+      // Up to 64 rows per INSERT: one statement step per group instead of one per record.
+      for (let i = 0; i < events.length; i += 64) {
+        const n = Math.min(64, events.length - i);
+        this.st(
+          `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
+           VALUES ${Array<string>(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        ).run(...rows.slice(i * 12, (i + n) * 12));
+      }
+      return events;
     });
   }
 
