@@ -6,6 +6,7 @@
 // `npm run bench -- 40-api [--links=1000000] [--seconds=10]`. The seeded store is kept in bench/out/.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { Agent, get as httpGet } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchSuite } from '../run.ts';
@@ -44,6 +45,43 @@ function processTreeCpuMs(root: number): number {
     return 0;
   }
   return total;
+}
+
+/** Clients each sending `perSecond` requests a second on one keep-alive connection; sorted latencies (ms). */
+async function pacedLoad(
+  url: string,
+  cookie: string,
+  path: (i: number) => string,
+  o: { clients: number; perSecond: number; seconds: number },
+): Promise<{ lat: number[]; rps: number; non2xx: number }> {
+  const lat: number[] = [];
+  let non2xx = 0;
+  let k = 0;
+  const end = performance.now() + o.seconds * 1000;
+  const gap = 1000 / o.perSecond;
+  await Promise.all(
+    Array.from({ length: o.clients }, async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      let next = performance.now() + Math.random() * gap;
+      while (next < end) {
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const t = performance.now();
+        await new Promise<void>((resolve, reject) =>
+          httpGet(url + path(k++), { agent, headers: { cookie } }, (r) => {
+            if ((r.statusCode ?? 0) >= 300) non2xx++;
+            r.resume();
+            r.on('end', () => resolve());
+          }).on('error', reject),
+        );
+        lat.push(performance.now() - t);
+        next += gap;
+      }
+      agent.destroy();
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  return { lat, rps: lat.length / o.seconds, non2xx };
 }
 
 function pct(sorted: number[], p: number): number {
@@ -152,7 +190,12 @@ const suite: BenchSuite = {
         runs.push({ res, cpuUs: ((processTreeCpuMs(proc.pid!) - c0) * 1000) / res.requests.total });
       }
       const median = <T>(xs: T[], key: (x: T) => number): number => xs.map(key).sort((a, b) => a - b)[1];
-
+      // The runs above are closed loops: each client sends its next request the moment an answer arrives,
+      // so they measure the server flat out, where latency is clients / throughput. Beside them, the same
+      // 50 clients paced at 40 requests/s each (2,000 req/s, far more than 50 analysts clicking): the
+      // latency a request sees when the server is busy but not saturated. Paced by a plain node:http client:
+      // autocannon's connectionRate mode reported p50 7 ms at 100 req/s where a keep-alive client sees 1 ms.
+      const paced = await pacedLoad(url, cookie, path, { clients: 50, perSecond: 40, seconds });
       // Peer: the store itself, in process, one call at a time.
       const lat: number[] = [];
       let nodes = 0;
@@ -175,9 +218,10 @@ const suite: BenchSuite = {
             ({ res, cpuUs }, i) =>
               `| HTTP GET /api/entities/:id/neighbourhood?hops=1, run ${i + 1} | 50 | ${Math.round(res.requests.average)} | ${res.latency.p50} | ${res.latency.p90} | ${res.latency.p99} | ${res.latency.max} | ${res.non2xx} | ${res.errors + res.timeouts} | ${cpuUs.toFixed(0)} |`,
           ),
+          `| same, 50 clients paced at 40 req/s each | 50 | ${Math.round(paced.rps)} | ${pct(paced.lat, 50).toFixed(1)} | ${pct(paced.lat, 90).toFixed(1)} | ${pct(paced.lat, 99).toFixed(1)} | ${paced.lat[paced.lat.length - 1].toFixed(1)} | ${paced.non2xx} | 0 | - |`,
           `| peer: store.neighbourhood in process | 1 | ${Math.round(peerRps)} | ${pct(lat, 50).toFixed(2)} | ${pct(lat, 90).toFixed(2)} | ${pct(lat, 99).toFixed(2)} | ${lat[lat.length - 1].toFixed(2)} | - | - | - |`,
           `Median of the three runs: ${Math.round(median(runs, (r) => r.res.requests.average))} requests/s, p99 ${median(runs, (r) => r.res.latency.p99)} ms ` +
-            `(HTTP p99 / store p99: ${(median(runs, (r) => r.res.latency.p99) / pct(lat, 99)).toFixed(1)}x). Target: HTTP p99 under 20 ms.`,
+            `(HTTP p99 / store p99: ${(median(runs, (r) => r.res.latency.p99) / pct(lat, 99)).toFixed(1)}x). Target: HTTP p99 under 20 ms (closed loop).`,
           `Machine load average: ${loadavg()
             .map((x) => x.toFixed(1))
             .join(' ')} on ${cpus().length} cores (server, clients and other work share them).`,
