@@ -1,7 +1,8 @@
 // Imports: POST the file as the request body (text/csv or application/octet-stream), options in the query.
 // /api/imports/preview shows the first rows and the proposed mapping; /api/imports commits and reports.
-import type { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
+import { PassThrough, type Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../app.ts';
@@ -13,6 +14,7 @@ import {
   type ImportReport,
 } from '../api-types/imports.ts';
 import { previewImport, runImport } from '../import/pipeline.ts';
+import { ImportError } from '../import/errors.ts';
 import { ApiError } from './errors.ts';
 import { writeContext } from './context.ts';
 
@@ -29,6 +31,9 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
   const { uploadBytes, maxImportErrors } = config.limits;
   // The body stays a stream: the pipeline reads it row by row and enforces the upload cap itself.
   app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
+  // multipart/form-data (curl -F file=@calls.csv): one byte past the cap reaches the pipeline, which answers
+  // 413 exactly as for a raw body; busboy's own limit would only truncate the part.
+  await app.register(multipart, { limits: { fileSize: uploadBytes + 1, fieldSize: 64 * 1024, parts: 16 } });
   const recent: ImportReport[] = [];
 
   const fileBody = (body: unknown, declared: string | undefined, reply: FastifyReply): Readable => {
@@ -48,10 +53,54 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
     }
     return body as Readable;
   };
+  /**
+   * The one file part of a multipart upload, as a stream the pipeline reads like a raw body. The file must
+   * be the last part: its stream ends only once the parser has confirmed no second file follows, so an
+   * upload with two files fails while the pipeline is still reading, before anything is written.
+   */
+  const multipartFile = async (req: FastifyRequest): Promise<Readable> => {
+    const it = req.parts()[Symbol.asyncIterator]();
+    let next = await it.next();
+    while (!next.done && next.value.type !== 'file') next = await it.next();
+    if (next.done) {
+      throw new ApiError(
+        400,
+        'no_file',
+        'the multipart upload has no file part; send it as -F file=@name.csv',
+      );
+    }
+    const part = next.value;
+    if (part.type !== 'file') throw new ApiError(400, 'no_file', 'the multipart upload has no file part');
+    const file = part.file;
+    const out = new PassThrough();
+    file.on('error', (e: Error) => out.destroy(e));
+    file.on('end', () => {
+      void (async () => {
+        for (let n = await it.next(); !n.done; n = await it.next()) {
+          if (n.value.type === 'file') {
+            n.value.file.resume();
+            throw new ImportError(
+              400,
+              'multiple_files',
+              `the multipart upload has more than one file part (${JSON.stringify(n.value.fieldname)} is the second); send one file per import`,
+            );
+          }
+        }
+      })().then(
+        () => out.end(),
+        (e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))),
+      );
+    });
+    file.pipe(out, { end: false });
+    return out;
+  };
+  const upload = (req: FastifyRequest, reply: FastifyReply): Promise<Readable> | Readable =>
+    req.isMultipart() ? multipartFile(req) : fileBody(req.body, req.headers['content-length'], reply);
   const docs = {
-    consumes: FILE_TYPES,
+    consumes: [...FILE_TYPES, 'multipart/form-data'],
     description:
-      'The request body is the file itself (CSV, UTF-8). Options go in the query string; map entries read ' +
+      'The request body is the file itself (CSV, UTF-8), or multipart/form-data with exactly one file part ' +
+      '(curl -F file=@calls.csv). Options go in the query string; map entries read ' +
       '"column=field", repeated or comma-separated. Errors name the file row (header = row 1) and column.',
   };
 
@@ -69,7 +118,7 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       },
     },
     async (req, reply) => {
-      const input = fileBody(req.body, req.headers['content-length'], reply);
+      const input = await upload(req, reply);
       return previewImport({ input, options: req.query, limits: { uploadBytes, maxImportErrors } });
     },
   );
@@ -87,7 +136,7 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       },
     },
     async (req, reply) => {
-      const input = fileBody(req.body, req.headers['content-length'], reply);
+      const input = await upload(req, reply);
       const report = await runImport({
         store,
         input,
