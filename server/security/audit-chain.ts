@@ -2,7 +2,7 @@
 // edit or deletion anywhere breaks every hash after it. Stores call `chainAudit` inside the append
 // transaction; `verifyAuditChain` (npm run audit:verify) walks the chain.
 import { hash } from 'node:crypto';
-import type { AuditEvent } from '../domain/model.ts';
+import type { AuditEvent, AuditInput } from '../domain/model.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -27,6 +27,34 @@ export function canonicalJson(value: unknown): string {
 
 export function auditHash(event: Omit<AuditEvent, 'hash'>): string {
   return hash('sha256', canonicalJson(event), 'hex');
+}
+
+/**
+ * The stored record for a (validated) input at `seq`, chained after `prevHash`, with its details as the
+ * JSON the store keeps. Both stores build records here, so they hash the same thing.
+ */
+export function chainAudit(
+  input: AuditInput,
+  seq: number,
+  at: string,
+  prevHash: string,
+): { event: AuditEvent; detailsJson: string | null } {
+  const detailsJson = input.details ? JSON.stringify(input.details) : null;
+  const body: Omit<AuditEvent, 'hash'> = {
+    seq,
+    at,
+    actor: input.actor,
+    action: input.action,
+    route: input.route ?? null,
+    objectIds: input.objectIds ?? [],
+    outcome: input.outcome,
+    justification: input.justification ?? null,
+    recipient: input.recipient ?? null,
+    // Stored as JSON, so hash what JSON gives back.
+    details: detailsJson === null ? null : (JSON.parse(detailsJson) as Record<string, unknown>),
+    prevHash,
+  };
+  return { event: { ...body, hash: auditHash(body) }, detailsJson };
 }
 
 export interface ChainBreak {

@@ -47,7 +47,7 @@ import {
 import { naturalKey } from '../../domain/keys.ts';
 import { normaliseName, normalisePhone } from '../../domain/normalise.ts';
 import { bestGrading, intelRank } from '../../domain/grading.ts';
-import { auditHash, GENESIS_HASH } from '../../security/audit-chain.ts';
+import { chainAudit, GENESIS_HASH } from '../../security/audit-chain.ts';
 import type {
   AuditQuery,
   EntityPatch,
@@ -1796,22 +1796,7 @@ export class Neo4jGraphStore implements GraphStore {
       const at = new Date().toISOString();
       const events: AuditEvent[] = [];
       for (const a of valid) {
-        const details = a.details ? JSON.stringify(a.details) : null;
-        const body: Omit<AuditEvent, 'hash'> = {
-          seq: st.next('audit'),
-          at,
-          actor: a.actor,
-          action: a.action,
-          route: a.route ?? null,
-          objectIds: a.objectIds ?? [],
-          outcome: a.outcome,
-          justification: a.justification ?? null,
-          recipient: a.recipient ?? null,
-          // Stored as JSON, so hash what JSON gives back.
-          details: details === null ? null : (JSON.parse(details) as Record<string, unknown>),
-          prevHash: st.meta.auditHash ?? GENESIS_HASH,
-        };
-        const event: AuditEvent = { ...body, hash: auditHash(body) };
+        const { event } = chainAudit(a, st.next('audit'), at, st.meta.auditHash ?? GENESIS_HASH);
         st.meta.auditHash = event.hash;
         events.push(event);
       }

@@ -38,7 +38,7 @@ import {
 } from '../../domain/model.ts';
 import { naturalKey } from '../../domain/keys.ts';
 import { normaliseName } from '../../domain/normalise.ts';
-import { auditHash, GENESIS_HASH } from '../../security/audit-chain.ts';
+import { chainAudit, GENESIS_HASH } from '../../security/audit-chain.ts';
 import { defaultReviewDate } from '../../security/retention.ts';
 import type {
   AuditQuery,
@@ -1579,22 +1579,7 @@ export class SqliteGraphStore implements GraphStore {
       const at = new Date().toISOString();
       const rows: (string | number | null)[] = [];
       const events = valid.map((a) => {
-        const details = a.details ? JSON.stringify(a.details) : null;
-        const body: Omit<AuditEvent, 'hash'> = {
-          seq: ++seq,
-          at,
-          actor: a.actor,
-          action: a.action,
-          route: a.route ?? null,
-          objectIds: a.objectIds ?? [],
-          outcome: a.outcome,
-          justification: a.justification ?? null,
-          recipient: a.recipient ?? null,
-          // Stored as JSON, so hash what JSON gives back.
-          details: details === null ? null : (JSON.parse(details) as Record<string, unknown>),
-          prevHash,
-        };
-        const event: AuditEvent = { ...body, hash: auditHash(body) };
+        const { event, detailsJson } = chainAudit(a, ++seq, at, prevHash);
         rows.push(
           event.seq,
           event.at,
@@ -1605,7 +1590,7 @@ export class SqliteGraphStore implements GraphStore {
           event.outcome,
           event.justification,
           event.recipient,
-          details,
+          detailsJson,
           event.prevHash,
           event.hash,
         );
@@ -1617,7 +1602,9 @@ export class SqliteGraphStore implements GraphStore {
         const n = Math.min(64, events.length - i);
         this.st(
           `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
-           VALUES ${Array<string>(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+           VALUES ${Array<string>(n)
+             .fill(`(${placeholders(12)})`)
+             .join(', ')}`,
         ).run(...rows.slice(i * 12, (i + n) * 12));
       }
       return events;
