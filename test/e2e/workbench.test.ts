@@ -90,6 +90,17 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     await page.keyboard.press('e');
     await page.waitForFunction(() => window.__linkchart!.graph.order > 1, null, { timeout: 20_000 });
     await page.waitForTimeout(600);
+    // Adding the person zoomed in on it; what the expansion added must still be in sight, not off-screen.
+    const offScreen = await page.evaluate(() => {
+      const c = window.__linkchart!;
+      const s = c.sigma!;
+      const { width, height } = s.getDimensions();
+      return c.graph.nodes().filter((n) => {
+        const p = s.framedGraphToViewport(s.getNodeDisplayData(n)!);
+        return p.x < 0 || p.y < 0 || p.x > width || p.y > height;
+      });
+    });
+    expect(offScreen).toEqual([]);
     // Pixels the WebGL canvases add: the chart area with and without them.
     const inked = await inkedPixels(page);
     await page.evaluate(() =>

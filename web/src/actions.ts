@@ -68,7 +68,7 @@ export function addWithWarning(
     // Small charts are laid out at once; large ones draw immediately and settle in the layout worker.
     if (chart.graph.order <= LARGE_CHART) chart.quickLayout(150);
     else chart.startLayout({ stopAfterMs: 8000 });
-  }
+  } else if (hadNodes) chart.reveal(r.nodes);
   if (r.nodes.length) notify(`${label}: ${r.nodes.length} entities, ${r.edges.length} links added`);
   else notify(`${label}: nothing new`);
   return r.nodes;

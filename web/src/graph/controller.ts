@@ -611,6 +611,24 @@ export class ChartController {
     void this.sigma?.getCamera().animatedReset({ duration: 300 });
   }
 
+  /**
+   * Keeps what was just added in sight: if any of `ids` lies outside the visible area (say, the camera
+   * was zoomed in on the one entity being expanded), the camera fits the chart; otherwise it stays put.
+   */
+  reveal(ids: string[]): void {
+    const s = this.sigma;
+    if (!s || ids.length === 0) return;
+    s.refresh(); // frames the new nodes, so their place on screen can be read
+    const { width, height } = s.getDimensions();
+    const offScreen = ids.some((id) => {
+      const d = s.getNodeDisplayData(id);
+      if (!d) return false;
+      const p = s.framedGraphToViewport(d);
+      return p.x < 0 || p.y < 0 || p.x > width || p.y > height;
+    });
+    if (offScreen) this.fit();
+  }
+
   focus(id: string): void {
     if (!this.sigma || !this.graph.hasNode(id)) return;
     const d = this.sigma.getNodeDisplayData(id);
