@@ -2,7 +2,7 @@
 // /api/imports/preview shows the first rows and the proposed mapping; /api/imports commits and reports.
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import multipart from '@fastify/multipart';
+import multipart, { type Multipart } from '@fastify/multipart';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../app.ts';
@@ -59,9 +59,23 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
    * upload with two files fails while the pipeline is still reading, before anything is written.
    */
   const multipartFile = async (req: FastifyRequest): Promise<Readable> => {
-    const it = req.parts()[Symbol.asyncIterator]();
-    let next = await it.next();
-    while (!next.done && next.value.type !== 'file') next = await it.next();
+    let it: AsyncIterator<Multipart>;
+    let next: IteratorResult<Multipart>;
+    try {
+      it = req.parts()[Symbol.asyncIterator]();
+      next = await it.next();
+      while (!next.done && next.value.type !== 'file') next = await it.next();
+    } catch (e) {
+      // The form itself is broken (no boundary in the content type, a malformed part header): the
+      // parser's errors carry no status, and without one they would be answered as a server fault.
+      const status = (e as { statusCode?: number }).statusCode;
+      if (status !== undefined && status < 500) throw e;
+      throw new ApiError(
+        400,
+        'bad_multipart',
+        `the multipart/form-data body could not be read (${(e as Error).message}); send it as -F file=@name.csv`,
+      );
+    }
     if (next.done) {
       throw new ApiError(
         400,

@@ -165,6 +165,55 @@ describe('every route, with bad input, answers below 500', () => {
             'a,b\n1,2\n',
             { 'content-type': 'text/csv' },
           ]);
+          // Uploads also come as multipart/form-data (curl -F, browsers): broken forms of it too.
+          const b = 'walkboundary';
+          const form = (parts: string[], end = `--${b}--\r\n`) =>
+            parts.map((p) => `--${b}\r\n${p}\r\n`).join('') + end;
+          const filePart = (content: string | Buffer) =>
+            `Content-Disposition: form-data; name="file"; filename="f.csv"\r\nContent-Type: text/csv\r\n\r\n${content}`;
+          const multipart = `multipart/form-data; boundary=${b}`;
+          cases.push(
+            [
+              'multipart-no-boundary',
+              url('x', { format: 'cdr' }),
+              'a,b\n1,2\n',
+              { 'content-type': 'multipart/form-data' },
+            ],
+            [
+              'multipart-truncated',
+              url('x', { format: 'cdr' }),
+              form([filePart('caller,callee\n1,2')], ''),
+              { 'content-type': multipart },
+            ],
+            [
+              'multipart-no-file',
+              url('x', { format: 'cdr' }),
+              form([`Content-Disposition: form-data; name="note"\r\n\r\n${'n'.repeat(200_000)}`]),
+              { 'content-type': multipart },
+            ],
+            [
+              'multipart-binary-file',
+              url('x', { format: 'cdr' }),
+              Buffer.concat([
+                Buffer.from(form([filePart('')], '').slice(0, -2)),
+                Buffer.from([0, 1, 2, 255, 254, 0]),
+                Buffer.from(`\r\n--${b}--\r\n`),
+              ]),
+              { 'content-type': multipart },
+            ],
+            [
+              'multipart-two-files',
+              url('x', { format: 'cdr' }),
+              form([filePart('a,b\n1,2'), filePart('a,b\n3,4')]),
+              { 'content-type': multipart },
+            ],
+            [
+              'multipart-wrong-typed-format',
+              url('x', { format: 12 as unknown as string, mapping: '{' }),
+              form([filePart('a,b\n1,2')]),
+              { 'content-type': multipart },
+            ],
+          );
         }
         for (const [kind, u, body, headers] of cases) {
           const res = await h.call(method.toUpperCase(), u, body, headers);

@@ -95,6 +95,25 @@ describe('multipart import', () => {
     expect(await multi.store.dataVersion()).toBe(v);
   });
 
+  it('answers a broken form (no boundary, cut short) with a 400, and writes nothing', async () => {
+    const v = await multi.store.dataVersion();
+    const noBoundary = await multi.call('POST', '/api/imports' + QUERY, cdr, {
+      'content-type': 'multipart/form-data',
+    });
+    expect(noBoundary.status, noBoundary.text).toBe(400);
+    expect(noBoundary.json).toMatchObject({ error: { code: 'bad_multipart' } });
+    expect((noBoundary.json as { error: { message: string } }).error.message).toMatch(/boundary/i);
+    const cut = await multi.call(
+      'POST',
+      '/api/imports' + QUERY,
+      `--b\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\n\r\n${cdr}`,
+      { 'content-type': 'multipart/form-data; boundary=b' },
+    );
+    expect(cut.status, cut.text).toBeGreaterThanOrEqual(400);
+    expect(cut.status, cut.text).toBeLessThan(500);
+    expect(await multi.store.dataVersion()).toBe(v);
+  });
+
   it('still requires the CSRF token', async () => {
     const form = new FormData();
     form.append('file', new Blob([cdr]), 'calls.csv');
