@@ -3,7 +3,7 @@
 //
 // Model: (:Entity:<EntityType> {id, n, type, key, label, props (JSON), search, reports [report ids], imports, ...})
 // joined by one relationship per link, typed by the link type; (:Report), (:Alias) for merged-away keys, (:Merge),
-// (:Annotation), (:Chart), (:User), (:Audit), and (:Seq) counters for the ids.
+// (:Annotation), (:Chart), (:User), (:Audit), (:ImportRun), and (:Seq) counters for the ids.
 
 CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE;
 CREATE CONSTRAINT entity_natural_key IF NOT EXISTS FOR (e:Entity) REQUIRE (e.type, e.key) IS UNIQUE;
@@ -16,6 +16,8 @@ CREATE CONSTRAINT chart_id IF NOT EXISTS FOR (c:Chart) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
 CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:Audit) REQUIRE a.seq IS UNIQUE;
+CREATE CONSTRAINT import_run_seq IF NOT EXISTS FOR (r:ImportRun) REQUIRE r.seq IS UNIQUE;
+CREATE INDEX import_run_import IF NOT EXISTS FOR (r:ImportRun) ON (r.importId);
 CREATE CONSTRAINT seq_name IF NOT EXISTS FOR (s:Seq) REQUIRE s.name IS UNIQUE;
 CREATE CONSTRAINT meta_k IF NOT EXISTS FOR (m:Meta) REQUIRE m.k IS UNIQUE;
 CREATE CONSTRAINT link_id_associate_of IF NOT EXISTS FOR ()-[l:ASSOCIATE_OF]-() REQUIRE l.id IS UNIQUE;

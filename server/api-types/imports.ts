@@ -108,5 +108,8 @@ export const importReportSchema = z.object({
   ms: z.number(),
   /** Where the time went: reading, validating and aggregating the file; then the one store transaction. */
   timing: z.object({ readMs: z.number(), writeMs: z.number() }),
+  /** When and by whom (on reports read back from the store). */
+  at: z.string().optional(),
+  actor: z.string().optional(),
 });
 export type ImportReport = z.infer<typeof importReportSchema>;

@@ -383,4 +383,24 @@ export interface AuditEvent extends Required<
 export interface WriteContext {
   actor: string;
   importId?: string;
+  /**
+   * For an import: its report, built from the write's counts inside the write's transaction and kept with
+   * it (an import run), so the data and the record of how it came in are committed together or not at all.
+   */
+  importRun?: (result: {
+    reports: { created: number; updated: number; unchanged: number };
+    entities: { created: number; updated: number; unchanged: number };
+    links: { created: number; updated: number; unchanged: number };
+    dataVersion: number;
+  }) => Record<string, unknown>;
+}
+
+/** One run of an import: who ran it, when, and the pipeline's report of it (kept as the pipeline gave it). */
+export interface ImportRun {
+  /** Order of runs, from 1. */
+  seq: number;
+  importId: string;
+  at: string;
+  actor: string;
+  report: Record<string, unknown>;
 }

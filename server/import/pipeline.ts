@@ -235,30 +235,36 @@ export async function runImport({
     reportRef = ref;
   }
 
-  const result = await store.writeBatch(
-    { reports: reportInput ? [reportInput] : [], entities: got.entities ?? [], links: got.links ?? [] },
-    { ...ctx, importId },
-  );
   const c = (u: { created: number; updated: number; unchanged: number }) => ({
     created: u.created,
     matched: u.updated + u.unchanged,
   });
-  return {
-    importId,
-    format: opts.format,
-    name,
-    rowsRead: got.rowsRead,
-    rowsRejected: got.errorCount,
-    entities: c(result.entities),
-    links: c(result.links),
-    reports: c(result.reports),
-    rejected: got.errors,
-    mapping: got.mapping,
-    dataVersion: result.dataVersion,
-    bytes: got.bytes,
-    ms: Math.round(performance.now() - t0),
-    timing: { readMs: Math.round(tRead - t0), writeMs: Math.round(performance.now() - tRead) },
-  };
+  // The report is built inside the write's transaction and stored with it (an import run): the data and
+  // the record of how it came in commit together. Its write time runs to just before the commit.
+  let report: ImportReport | null = null;
+  const buildReport: NonNullable<WriteContext['importRun']> = (result) =>
+    (report = {
+      importId,
+      format: opts.format,
+      name,
+      rowsRead: got.rowsRead,
+      rowsRejected: got.errorCount,
+      entities: c(result.entities),
+      links: c(result.links),
+      reports: c(result.reports),
+      rejected: got.errors,
+      mapping: got.mapping,
+      dataVersion: result.dataVersion,
+      bytes: got.bytes,
+      ms: Math.round(performance.now() - t0),
+      timing: { readMs: Math.round(tRead - t0), writeMs: Math.round(performance.now() - tRead) },
+    });
+  await store.writeBatch(
+    { reports: reportInput ? [reportInput] : [], entities: got.entities ?? [], links: got.links ?? [] },
+    { ...ctx, importId, importRun: buildReport },
+  );
+  if (!report) throw new Error('import pipeline: the store did not build the import report');
+  return report;
 }
 
 export interface PreviewArgs {

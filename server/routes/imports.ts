@@ -6,6 +6,7 @@ import multipart, { type Multipart } from '@fastify/multipart';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from '../app.ts';
+import type { ImportRun } from '../domain/model.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import {
   importOptionsSchema,
@@ -25,7 +26,13 @@ const FILE_TYPES = [
   'text/tab-separated-values',
   'application/vnd.ms-excel',
 ];
-const KEEP_REPORTS = 200;
+
+/** A stored run as the API reports it: the pipeline's report, with who ran it and when. */
+const asReport = (r: ImportRun): ImportReport => ({
+  ...(r.report as ImportReport),
+  at: r.at,
+  actor: r.actor,
+});
 
 const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) => {
   const { uploadBytes, maxImportErrors } = config.limits;
@@ -34,7 +41,6 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
   // multipart/form-data (curl -F file=@calls.csv): one byte past the cap reaches the pipeline, which answers
   // 413 exactly as for a raw body; busboy's own limit would only truncate the part.
   await app.register(multipart, { limits: { fileSize: uploadBytes + 1, fieldSize: 64 * 1024, parts: 16 } });
-  const recent: ImportReport[] = [];
 
   const fileBody = (body: unknown, declared: string | undefined, reply: FastifyReply): Readable => {
     if (!body || typeof (body as Readable).pipe !== 'function') {
@@ -158,8 +164,6 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
         ctx: writeContext(req),
         limits: { uploadBytes, maxImportErrors },
       });
-      recent.unshift(report);
-      recent.length = Math.min(recent.length, KEEP_REPORTS);
       return report;
     },
   );
@@ -169,17 +173,16 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       config: { access: 'graph:read' },
       schema: {
         tags: ['imports'],
-        summary: 'Reports of recent imports (since the server started), newest first',
-        querystring: pageQuerySchema,
+        summary:
+          'Reports of imports, newest first (each run of an import, through the API or the CLI); importId keeps one import',
+        querystring: pageQuerySchema.extend({ importId: z.string().max(200).optional() }),
         response: { 200: pageSchema(importReportSchema), ...errorResponses },
       },
     },
-    async (req) => ({
-      items: recent.slice(req.query.offset, req.query.offset + req.query.limit),
-      total: recent.length,
-      offset: req.query.offset,
-      limit: req.query.limit,
-    }),
+    async (req) => {
+      const page = await store.listImportRuns(req.query);
+      return { ...page, items: page.items.map(asReport) };
+    },
   );
   app.get(
     '/imports/:id',
@@ -187,16 +190,15 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       config: { access: 'graph:read' },
       schema: {
         tags: ['imports'],
-        summary: 'The report of one recent import',
+        summary: 'The report of the latest run of one import',
         params: idParamsSchema,
         response: { 200: importReportSchema, ...errorResponses },
       },
     },
     async (req) => {
-      const r = recent.find((x) => x.importId === req.params.id);
-      if (!r)
-        throw new ApiError(404, 'not_found', `no recent import with id ${JSON.stringify(req.params.id)}`);
-      return r;
+      const r = (await store.listImportRuns({ importId: req.params.id, limit: 1 })).items[0];
+      if (!r) throw new ApiError(404, 'not_found', `no import with id ${JSON.stringify(req.params.id)}`);
+      return asReport(r);
     },
   );
   void z;

@@ -10,6 +10,7 @@ import type {
   Annotation,
   AnnotationInput,
   AuditEvent,
+  ImportRun,
   AuditInput,
   Chart,
   ChartInput,
@@ -244,4 +245,8 @@ export interface GraphStore {
    */
   appendAuditBatch(inputs: AuditInput[]): Promise<AuditEvent[]>;
   listAudit(query?: AuditQuery): Promise<Page<AuditEvent>>;
+
+  // --- import runs (written by writeBatch when its context carries importRun) ---
+  /** Runs newest first; with importId, the runs of that import only. */
+  listImportRuns(query?: ListOptions & { importId?: string }): Promise<Page<ImportRun>>;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteGraphStore, openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { SCHEMA_VERSION } from '../../server/store/sqlite/schema.ts';
 import type { GraphStore } from '../../server/store/graph-store.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -27,6 +28,27 @@ storeContract(
 );
 
 describe('SQLite file', () => {
+  it('upgrades a file from before import runs (schema 2) in place, keeping its data', async () => {
+    const path = join(dir, `v2-${process.pid}.db`);
+    const s = await openSqliteStore(path);
+    await s.writeBatch({ entities: [{ type: 'Person', label: 'Kept Person' }] }, { actor: 't' });
+    // Back to what a schema-2 file holds.
+    s.db.exec('DROP TABLE import_runs; DELETE FROM schema_version WHERE version = 3');
+    await s.close();
+    const up = await openSqliteStore(path);
+    try {
+      expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(3);
+      expect((await up.counts()).entities).toBe(1);
+      await up.writeBatch(
+        { entities: [{ type: 'Person', label: 'Kept Person' }] },
+        { actor: 't', importId: 'imp-up', importRun: () => ({ ok: true }) },
+      );
+      expect((await up.listImportRuns()).items.map((r) => r.report)).toEqual([{ ok: true }]);
+    } finally {
+      await up.close();
+    }
+  });
+
   it('keeps the file and its full-text index intact through every kind of write, and audit rows append-only', async () => {
     const path = join(dir, `file-${process.pid}.db`);
     const s = await openSqliteStore(path);
@@ -79,7 +101,7 @@ describe('SQLite file', () => {
     // Reopening applies no migration twice.
     await s.close();
     const again = await openSqliteStore(path);
-    expect(again.db.prepare('SELECT COUNT(*) FROM schema_version').pluck().get()).toBe(2);
+    expect(again.db.prepare('SELECT COUNT(*) FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
     expect((await again.getEntity(r.entityIds[1]))!.label).toBe('Second Renamed');
     await again.close();
   });

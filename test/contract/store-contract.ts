@@ -1,7 +1,13 @@
 // The contract every GraphStore keeps, as a describe() factory: the SQLite store and the Neo4j store run the
 // same tests. Store-agnostic: ids are opaque strings, and each test builds its own data on a fresh store.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EntityInput, LinkInput, ReportInput, ViewFilter } from '../../server/domain/model.ts';
+import type {
+  EntityInput,
+  LinkInput,
+  ReportInput,
+  ViewFilter,
+  WriteContext,
+} from '../../server/domain/model.ts';
 import type { GraphStore, WriteBatch } from '../../server/store/graph-store.ts';
 import { StoreError } from '../../server/store/graph-store.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
@@ -1026,6 +1032,71 @@ export function storeContract(
         expect(await store.getUserByName('analyst1')).toEqual(up);
         expect(await store.getUser(u.id)).toEqual(up);
         expect((await store.listUsers()).total).toBe(1);
+      });
+    });
+
+    describe('import runs', () => {
+      const runCtx = (importId: string, seen: unknown[] = []) => ({
+        actor: 'importer',
+        importId,
+        importRun: (r: Parameters<NonNullable<WriteContext['importRun']>>[0]) => {
+          seen.push(r);
+          return {
+            importId,
+            created: r.entities.created,
+            matched: r.entities.updated + r.entities.unchanged,
+          };
+        },
+      });
+
+      it('keeps a run with the write, built from its counts, newest first; a run is not a data change', async () => {
+        expect((await store.listImportRuns()).total).toBe(0);
+        await store.writeBatch(network(), runCtx('imp-a'));
+        const v = await store.dataVersion();
+        const c0 = await store.counts();
+        await store.writeBatch(network(), runCtx('imp-a'));
+        // Re-importing changes nothing but leaves a record that it was done.
+        expect(await store.dataVersion()).toBe(v);
+        expect(await store.counts()).toEqual(c0);
+        await store.writeBatch({ entities: [person('Zed Runner')] }, runCtx('imp-b'));
+        const all = await store.listImportRuns();
+        expect(all.total).toBe(3);
+        expect(all.items.map((r) => r.importId)).toEqual(['imp-b', 'imp-a', 'imp-a']);
+        expect(all.items.map((r) => r.seq)).toEqual([...all.items.map((r) => r.seq)].sort((a, b) => b - a));
+        const entities = network().entities!.length;
+        expect(all.items.map((r) => r.report)).toEqual([
+          { importId: 'imp-b', created: 1, matched: 0 },
+          { importId: 'imp-a', created: 0, matched: entities },
+          { importId: 'imp-a', created: entities, matched: 0 },
+        ]);
+        expect(all.items[0].actor).toBe('importer');
+        expect(Number.isNaN(Date.parse(all.items[0].at))).toBe(false);
+        const a = await store.listImportRuns({ importId: 'imp-a', limit: 1 });
+        expect([a.total, a.items.length, a.items[0].seq]).toEqual([2, 1, all.items[1].seq]);
+        expect((await store.listImportRuns({ offset: 2 })).items.map((r) => r.seq)).toEqual([
+          all.items[2].seq,
+        ]);
+        expect((await store.listImportRuns({ importId: 'imp-none' })).total).toBe(0);
+      });
+
+      it('writes no run when the write is refused, and no data when the run cannot be built', async () => {
+        const bad: WriteBatch = {
+          links: [{ type: 'CALLED', from: P('nobody'), to: P('noone'), reports: [] }],
+        };
+        await expect(store.writeBatch(bad, runCtx('imp-bad'))).rejects.toThrow();
+        expect((await store.listImportRuns()).total).toBe(0);
+        const v = await store.dataVersion();
+        const failing = {
+          actor: 'importer',
+          importId: 'imp-throws',
+          importRun: () => {
+            throw new Error('report failed');
+          },
+        };
+        await expect(store.writeBatch(network(), failing)).rejects.toThrow('report failed');
+        expect(await store.dataVersion()).toBe(v);
+        expect((await store.counts()).entities).toBe(0);
+        expect((await store.listImportRuns()).total).toBe(0);
       });
     });
 

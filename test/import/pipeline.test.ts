@@ -1,9 +1,14 @@
 // The import pipeline over HTTP: aggregation and normalisation are right, previews propose a mapping,
 // and every malformed file is refused with a 4xx naming the row and column while the store stays unchanged.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../api/server-harness.ts';
 import { parseWhen } from '../../server/import/dates.ts';
+import { openSqliteStore, type SqliteGraphStore } from '../../server/store/sqlite/sqlite-store.ts';
 
 let h: Harness;
 const CSV = { 'content-type': 'text/csv' };
@@ -293,4 +298,51 @@ describe('dates', () => {
     expect(parseWhen('2024-13-01')).toBeNull();
     expect(parseWhen('tomorrow')).toBeNull();
   });
+});
+
+describe('import reports', () => {
+  type Listed = {
+    items: Array<{ importId: string; name: string; actor?: string; at?: string; rowsRead: number }>;
+  };
+
+  it('keeps each run in the store: listed newest first with who and when, after a reopen, CLI runs included', async () => {
+    const csv = 'caller,callee,start\n07700900901,07700900902,2024-05-01T10:00:00Z\n';
+    const q = '/api/imports?format=cdr&name=reports-test.csv';
+    const first = await h.call('POST', q, csv, CSV);
+    expect(first.status, first.text).toBe(200);
+    const id = (first.json as { importId: string }).importId;
+    await h.call('POST', q, csv, CSV);
+    const listed = await h.call('GET', `/api/imports?importId=${id}`);
+    expect(listed.status, listed.text).toBe(200);
+    const runs = (listed.json as Listed).items;
+    expect(runs.map((r) => [r.importId, r.name, r.actor, r.rowsRead])).toEqual([
+      [id, 'reports-test.csv', 'tester', 1],
+      [id, 'reports-test.csv', 'tester', 1],
+    ]);
+    expect(Date.parse(runs[0].at!)).toBeGreaterThan(Date.now() - 60_000);
+    const one = await h.call('GET', `/api/imports/${id}`);
+    expect(one.json).toMatchObject({ importId: id, links: { created: 0, matched: 1 }, actor: 'tester' });
+    expect((await h.call('GET', '/api/imports/imp-nothing')).status).toBe(404);
+
+    // The file itself holds the runs: a second connection (a restarted server) reads them.
+    const path = (h.store as SqliteGraphStore).path;
+    const reopened = await openSqliteStore(path);
+    try {
+      expect((await reopened.listImportRuns({ importId: id })).total).toBe(2);
+    } finally {
+      await reopened.close();
+    }
+
+    // An import by the CLI, in its own process, is listed by the running server.
+    const file = join(mkdtempSync(join(tmpdir(), 'lc-runs-')), 'cli-calls.csv');
+    writeFileSync(file, 'caller,callee,start\n07700900903,07700900904,2024-05-02T10:00:00Z\n');
+    execFileSync('npx', ['tsx', 'server/cli/import.ts', file, '--format', 'cdr'], {
+      env: { ...process.env, LINKCHART_DB: path },
+      cwd: resolve(import.meta.dirname, '../..'),
+      stdio: 'pipe',
+    });
+    const latest = (await h.call('GET', '/api/imports?limit=1')).json as Listed & { total: number };
+    expect(latest.items[0]).toMatchObject({ name: 'cli-calls.csv', rowsRead: 1 });
+    expect(latest.total).toBeGreaterThanOrEqual(3);
+  }, 120_000);
 });

@@ -73,6 +73,10 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       },
       ctx,
     );
+    await s.writeBatch(
+      { entities: [{ type: 'Location', label: 'Dock 4', properties: { postcode: 'E1 6AN' } }] },
+      { ...ctx, importId: 'imp-dock', importRun: () => ({ name: 'dock.csv', rowsRead: 1 }) },
+    );
     await s.createAnnotation({ target: { kind: 'entity', id: 'e2' }, text: 'alias?', tags: ['dup'] }, ctx);
     await s.merge('e1', 'e2', ctx);
     await s.saveChart({ name: 'Dock', state: { zoom: 2 } }, ctx);
@@ -106,6 +110,7 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       charts: 1,
       users: 1,
       audit: 5,
+      importRuns: 1,
     });
     const store = new Neo4jGraphStore({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
     try {
@@ -114,6 +119,9 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       expect((await store.getEntity('e1'))?.aliases).toEqual(['a. lee']);
       expect((await store.findEntity('Person', 'a. lee'))?.id).toBe('e1');
       expect((await store.getUserByName('ana'))?.passwordHash).toBe('scrypt$x');
+      expect((await store.listImportRuns()).items.map((r) => [r.importId, r.report])).toEqual([
+        ['imp-dock', { name: 'dock.csv', rowsRead: 1 }],
+      ]);
       const second = await transfer({ kind: 'sqlite', path: src }, neo, quiet);
       expect(second.status).toBe('identical');
       expect(await store.dataVersion()).toBe(dv);

@@ -12,6 +12,7 @@ import type {
   Annotation,
   AnnotationInput,
   AuditEvent,
+  ImportRun,
   AuditInput,
   Chart,
   ChartInput,
@@ -820,6 +821,16 @@ export class Neo4jGraphStore implements GraphStore {
         await tx.run('links-update', { rows: changedLinks.slice(i, i + 10_000) });
 
       res.dataVersion = changed ? st.bump() : st.meta.dataVersion;
+      if (ctx.importRun) {
+        if (importId === null) throw invalid(['importId'], 'an import run needs the import id');
+        // A log of what was done, like the audit: it does not change the data version.
+        await tx.run('import-run-create', {
+          importId,
+          at: now,
+          actor: ctx.actor,
+          report: JSON.stringify(ctx.importRun(res)),
+        });
+      }
       return res;
     });
   }
@@ -1802,6 +1813,25 @@ export class Neo4jGraphStore implements GraphStore {
       }
       await tx.run('audit-append', { rows: events.map(auditRow) });
       return events;
+    });
+  }
+
+  async listImportRuns(q: ListOptions & { importId?: string } = {}): Promise<Page<ImportRun>> {
+    const { offset, limit } = this.page(q);
+    const params = { importId: q.importId ?? null, offset, limit };
+    return this.read(async (tx) => {
+      const items = (await tx.run('import-runs-list', params)).map((x) => {
+        const r = x.r as Row;
+        return {
+          seq: r.seq as number,
+          importId: r.importId as string,
+          at: r.at as string,
+          actor: r.actor as string,
+          report: JSON.parse(r.report as string) as Record<string, unknown>,
+        };
+      });
+      const total = (await tx.one('import-runs-count', params))!.c as number;
+      return { items, total, offset, limit };
     });
   }
 

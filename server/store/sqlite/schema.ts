@@ -193,6 +193,20 @@ END;
     // their triggers.
     sql: 'DROP TRIGGER IF EXISTS entities_fts_ai;',
   },
+  {
+    version: 3,
+    description: 'import runs: the report of each import, written in the import transaction',
+    sql: `
+CREATE TABLE import_runs (
+  seq INTEGER PRIMARY KEY,
+  import_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  report TEXT NOT NULL
+);
+CREATE INDEX import_runs_import ON import_runs (import_id, seq);
+`,
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

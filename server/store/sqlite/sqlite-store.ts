@@ -10,6 +10,7 @@ import type {
   Annotation,
   AnnotationInput,
   AuditEvent,
+  ImportRun,
   AuditInput,
   Chart,
   ChartInput,
@@ -309,7 +310,7 @@ export class SqliteGraphStore implements GraphStore {
     // are switched off for its transaction. The pragma cannot change inside a transaction, hence out here.
     this.db.pragma('foreign_keys = OFF');
     try {
-      return this.writeBatchTx(reports, entities, links, importId);
+      return this.writeBatchTx(reports, entities, links, importId, ctx);
     } finally {
       this.db.pragma('foreign_keys = ON');
     }
@@ -320,6 +321,7 @@ export class SqliteGraphStore implements GraphStore {
     entities: z.output<typeof entityInputSchema>[],
     links: z.output<typeof linkInputSchema>[],
     importId: string | null,
+    ctx: WriteContext,
   ): WriteResult {
     return this.tx(() => {
       const now = new Date().toISOString();
@@ -681,6 +683,16 @@ export class SqliteGraphStore implements GraphStore {
       res.dataVersion = changed
         ? this.bump()
         : (this.st("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number);
+      if (ctx.importRun) {
+        if (importId === null) throw invalid(['importId'], 'an import run needs the import id');
+        // A log of what was done, like the audit: it does not change the data version.
+        this.st('INSERT INTO import_runs (import_id, at, actor, report) VALUES (?, ?, ?, ?)').run(
+          importId,
+          now,
+          ctx.actor,
+          JSON.stringify(ctx.importRun(res)),
+        );
+      }
       return res;
     });
   }
@@ -1609,6 +1621,29 @@ export class SqliteGraphStore implements GraphStore {
       }
       return events;
     });
+  }
+
+  async listImportRuns(q: ListOptions & { importId?: string } = {}): Promise<Page<ImportRun>> {
+    const { offset, limit } = this.page(q);
+    const where = q.importId === undefined ? '1' : 'import_id = ?';
+    const params = q.importId === undefined ? [] : [q.importId];
+    const items = (
+      this.st(`SELECT * FROM import_runs WHERE ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(
+        ...params,
+        limit,
+        offset,
+      ) as { seq: number; import_id: string; at: string; actor: string; report: string }[]
+    ).map((r) => ({
+      seq: r.seq,
+      importId: r.import_id,
+      at: r.at,
+      actor: r.actor,
+      report: JSON.parse(r.report) as Record<string, unknown>,
+    }));
+    const total = this.st(`SELECT COUNT(*) FROM import_runs WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { items, total, offset, limit };
   }
 
   async listAudit(q: AuditQuery = {}): Promise<Page<AuditEvent>> {

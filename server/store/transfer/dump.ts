@@ -1,7 +1,7 @@
 // A store-neutral copy of everything a store holds, for `npm run transfer`: ids, provenance, merge records
 // (with what unmerge needs), annotations, charts, users and the audit chain, exactly as stored.
 import { createHash } from 'node:crypto';
-import type { AuditEvent, EntityType, LinkType } from '../../domain/model.ts';
+import type { AuditEvent, EntityType, ImportRun, LinkType } from '../../domain/model.ts';
 
 export interface DumpReport {
   id: string;
@@ -106,6 +106,7 @@ export interface Dump {
   charts: DumpChart[];
   users: DumpUser[];
   audit: AuditEvent[];
+  importRuns: ImportRun[];
 }
 
 export const DUMP_PARTS = [
@@ -118,6 +119,7 @@ export const DUMP_PARTS = [
   'charts',
   'users',
   'audit',
+  'importRuns',
 ] as const;
 
 export function isEmptyDump(d: Dump): boolean {
@@ -163,6 +165,7 @@ export function dumpDigest(d: Dump): string {
     charts: sortedCopy(d.charts, (c) => c.id),
     users: sortedCopy(d.users, (u) => u.id),
     audit: d.audit,
+    importRuns: d.importRuns,
   };
   return createHash('sha256')
     .update(JSON.stringify(canonical(norm)))

@@ -136,6 +136,13 @@ export async function dumpNeo4j(store: Neo4jGraphStore): Promise<Dump> {
         prevHash: x.prevHash as string,
         hash: x.hash as string,
       })),
+      importRuns: (await rows('dump-import-runs')).map((x) => ({
+        seq: x.seq as number,
+        importId: x.importId as string,
+        at: x.at as string,
+        actor: x.actor as string,
+        report: JSON.parse(x.report as string) as Record<string, unknown>,
+      })),
     };
   });
 }
@@ -210,6 +217,10 @@ export async function loadNeo4j(store: Neo4jGraphStore, d: Dump): Promise<void> 
   await sliced(
     'load-audits',
     d.audit.map((a) => ({ ...a, details: a.details ? JSON.stringify(a.details) : null })),
+  );
+  await sliced(
+    'load-import-runs',
+    d.importRuns.map((r) => ({ ...r, report: JSON.stringify(r.report) })),
   );
   const max = (ids: string[]) => ids.reduce((m, id) => Math.max(m, idNum(id)), 0);
   const last = d.audit[d.audit.length - 1];

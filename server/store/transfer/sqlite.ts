@@ -167,6 +167,13 @@ export function dumpSqlite(store: SqliteGraphStore): Dump {
         prevHash: x.prev_hash as string,
         hash: x.hash as string,
       })),
+      importRuns: all('SELECT * FROM import_runs ORDER BY seq').map((x) => ({
+        seq: x.seq as number,
+        importId: x.import_id as string,
+        at: x.at as string,
+        actor: x.actor as string,
+        report: JSON.parse(x.report as string) as Record<string, unknown>,
+      })),
     };
   })();
 }
@@ -319,6 +326,15 @@ export function loadSqlite(store: SqliteGraphStore, d: Dump): void {
         details: a.details ? JSON.stringify(a.details) : null,
         prev_hash: a.prevHash,
         hash: a.hash,
+      });
+    }
+    for (const r of d.importRuns) {
+      insert('import_runs', {
+        seq: r.seq,
+        import_id: r.importId,
+        at: r.at,
+        actor: r.actor,
+        report: JSON.stringify(r.report),
       });
     }
     db.prepare("UPDATE meta SET v = ? WHERE k = 'data_version'").run(d.dataVersion);

@@ -1,0 +1,3 @@
+MATCH (r:ImportRun)
+WHERE $importId IS NULL OR r.importId = $importId
+RETURN count(r) AS c
