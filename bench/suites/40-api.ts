@@ -1,11 +1,11 @@
-// HTTP API under load: 50 concurrent clients (autocannon, loopback) asking for the 1-hop neighbourhood of
+// HTTP API under load: 50 concurrent clients (autocannon, then wrk when installed; loopback) asking for the 1-hop neighbourhood of
 // random entities on a 1M-link SQLite store seeded by the generator, against the server started as
 // `npm start` would (own process, sessions, audit, validation, serialisation). Peer: the same expansions
 // called directly on the store in this process, one at a time.
 //
 // `npm run bench -- 40-api [--links=1000000] [--seconds=10]`. The seeded store is kept in bench/out/.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,6 +86,78 @@ async function pacedLoad(
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface WrkResult {
+  requests: number;
+  seconds: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * The same closed loop from wrk, a load generator written in C, when it is installed (Debian's wrk; .ci/run
+ * installs it). On a 2-core machine the client shares the cores with the server: autocannon spends about
+ * 55 µs of a core per request, wrk a fraction of that, so wrk's figures show more of the server and less
+ * of the client. Latencies in ms from wrk's own histogram, read through its Lua `done` hook.
+ */
+function wrkLoad(
+  url: string,
+  cookie: string,
+  paths: string[],
+  o: { connections: number; seconds: number },
+): Promise<WrkResult | null> {
+  const script = join(ROOT, 'bench/out', `wrk-${process.pid}.lua`);
+  const q = (x: string) => JSON.stringify(x); // a JSON string is a valid Lua string literal for these ASCII paths
+  writeFileSync(
+    script,
+    [
+      `local paths = {${paths.map(q).join(',')}}`,
+      'local i = 0',
+      'local non2xx = 0',
+      'request = function()',
+      '  i = i + 1',
+      '  return wrk.format("GET", paths[(i % #paths) + 1])',
+      'end',
+      'response = function(status) if status >= 300 then non2xx = non2xx + 1 end end',
+      'done = function(summary, latency, requests)',
+      '  local e = summary.errors',
+      '  io.write(string.format("WRK %d %d %f %f %f %f %d %d\\n", summary.requests, summary.duration,',
+      '    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,',
+      '    latency.max / 1000, non2xx, e.connect + e.read + e.write + e.timeout))',
+      'end',
+    ].join('\n'),
+  );
+  return new Promise((resolvePromise) => {
+    const child = spawn(
+      'wrk',
+      ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, '-H', `Cookie: ${cookie}`, '-s', script, url],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', () => resolvePromise(null)); // not installed
+    child.on('close', () => {
+      rmSync(script, { force: true });
+      const m = /WRK (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)/.exec(out);
+      if (!m) return resolvePromise(null);
+      const n = m.slice(1).map(Number);
+      resolvePromise({
+        requests: n[0],
+        seconds: n[1] / 1e6,
+        p50: n[2],
+        p90: n[3],
+        p99: n[4],
+        max: n[5],
+        non2xx: n[6],
+        errors: n[7],
+      });
+    });
+  });
 }
 
 async function seeded(links: number): Promise<string> {
@@ -189,6 +261,18 @@ const suite: BenchSuite = {
         });
         runs.push({ res, cpuUs: ((processTreeCpuMs(proc.pid!) - c0) * 1000) / res.requests.total });
       }
+      const wrkRuns: { res: WrkResult; cpuUs: number }[] = [];
+      for (let run = 0; run < 3; run++) {
+        const c0 = processTreeCpuMs(proc.pid!);
+        const res = await wrkLoad(
+          url,
+          cookie,
+          ids.map((_, i) => path(i)),
+          { connections: 50, seconds },
+        );
+        if (!res) break;
+        wrkRuns.push({ res, cpuUs: ((processTreeCpuMs(proc.pid!) - c0) * 1000) / res.requests });
+      }
       const median = <T>(xs: T[], key: (x: T) => number): number => xs.map(key).sort((a, b) => a - b)[1];
       // The runs above are closed loops: each client sends its next request the moment an answer arrives,
       // so they measure the server flat out, where latency is clients / throughput. Beside them, the same
@@ -218,10 +302,17 @@ const suite: BenchSuite = {
             ({ res, cpuUs }, i) =>
               `| HTTP GET /api/entities/:id/neighbourhood?hops=1, run ${i + 1} | 50 | ${Math.round(res.requests.average)} | ${res.latency.p50} | ${res.latency.p90} | ${res.latency.p99} | ${res.latency.max} | ${res.non2xx} | ${res.errors + res.timeouts} | ${cpuUs.toFixed(0)} |`,
           ),
+          ...wrkRuns.map(
+            ({ res, cpuUs }, i) =>
+              `| same from wrk (C client), run ${i + 1} | 50 | ${Math.round(res.requests / res.seconds)} | ${res.p50.toFixed(1)} | ${res.p90.toFixed(1)} | ${res.p99.toFixed(1)} | ${res.max.toFixed(1)} | ${res.non2xx} | ${res.errors} | ${cpuUs.toFixed(0)} |`,
+          ),
           `| same, 50 clients paced at 40 req/s each | 50 | ${Math.round(paced.rps)} | ${pct(paced.lat, 50).toFixed(1)} | ${pct(paced.lat, 90).toFixed(1)} | ${pct(paced.lat, 99).toFixed(1)} | ${paced.lat[paced.lat.length - 1].toFixed(1)} | ${paced.non2xx} | 0 | - |`,
           `| peer: store.neighbourhood in process | 1 | ${Math.round(peerRps)} | ${pct(lat, 50).toFixed(2)} | ${pct(lat, 90).toFixed(2)} | ${pct(lat, 99).toFixed(2)} | ${lat[lat.length - 1].toFixed(2)} | - | - | - |`,
           `Median of the three runs: ${Math.round(median(runs, (r) => r.res.requests.average))} requests/s, p99 ${median(runs, (r) => r.res.latency.p99)} ms ` +
             `(HTTP p99 / store p99: ${(median(runs, (r) => r.res.latency.p99) / pct(lat, 99)).toFixed(1)}x). Target: HTTP p99 under 20 ms (closed loop).`,
+          wrkRuns.length === 3
+            ? `Median of the three wrk runs: ${Math.round(median(wrkRuns, (r) => r.res.requests / r.res.seconds))} requests/s, p99 ${median(wrkRuns, (r) => r.res.p99).toFixed(1)} ms.`
+            : 'wrk is not installed (apt-get install wrk), so its rows are left out.',
           `Machine load average: ${loadavg()
             .map((x) => x.toFixed(1))
             .join(' ')} on ${cpus().length} cores (server, clients and other work share them).`,

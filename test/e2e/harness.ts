@@ -1,7 +1,7 @@
 // End-to-end harness: the real server (server/cli/start.ts) on a random port with a temp SQLite file holding
-// the demo network, and real Chromium driven by playwright-core. Builds the web app only if web/dist is missing.
+// the demo network, and real Chromium driven by playwright-core. Builds the web app if web/dist is missing or stale.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -24,8 +24,19 @@ export function chromiumArgs(): string[] {
   ];
 }
 
+/** Newest modification time under a path (a file, or a folder walked recursively), in ms. */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, f) => Math.max(m, newest(join(path, f))), st.mtimeMs);
+}
+
+/** Builds web/dist when it is missing or older than the web app's sources, so a test never drives a stale app. */
 export function ensureWebBuilt(): void {
-  if (existsSync(join(ROOT, 'web/dist/index.html'))) return;
+  const built = join(ROOT, 'web/dist/index.html');
+  const sources = ['web/src', 'web/index.html', 'vite.config.ts'].map((p) => newest(join(ROOT, p)));
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
   const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('vite build failed');
 }

@@ -173,7 +173,17 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     const after = await graph<number[]>('(c) => c.graph.mapNodes((_n, a) => a.size)');
     expect(new Set(after).size).toBeGreaterThan(3);
     expect(Math.max(...after)).toBeGreaterThan(Math.max(...before));
-    // The most central person: rank people only, click the first row, it is selected and focused.
+    // People are ranked by default, numbered among themselves from 1; all types are one choice away.
+    expect(await page.inputValue('[data-testid=rank-type]')).toBe('Person');
+    const ranks = (await page.$$eval('[data-testid=rankings] tbody tr td:first-child', (tds) =>
+      tds.map((td) => Number(td.textContent)),
+    )) as number[];
+    expect(ranks[0]).toBe(1);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    await page.selectOption('[data-testid=rank-type]', '');
+    const allRows = await page.$$eval('[data-testid=rankings] tbody tr', (trs) => trs.length);
+    expect(allRows).toBeGreaterThan(ranks.length);
+    // The most central person: click the first row, it is selected and focused.
     await page.selectOption('[data-testid=rank-type]', 'Person');
     const top = await page.textContent('[data-testid=rankings] tbody tr:first-child td:nth-child(2)');
     await page.click('[data-testid=rankings] tbody tr:first-child');

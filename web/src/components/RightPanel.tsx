@@ -180,16 +180,24 @@ function RankingsTab() {
   const [scope, setScope] = useState<'chart' | 'store'>('chart');
   const [desc, setDesc] = useState(true);
   const [sortBy, setSortBy] = useState<'value' | 'label'>('value');
-  const [only, setOnly] = useState<string>('');
+  // People first: "who should we prioritise" is asked of people, and a phone or a place shared by the
+  // whole group otherwise tops every measure. Any other type, or all, is one click away.
+  // null: not chosen yet, so people when the chart has any (it may be empty when the tab first opens).
+  const [chosen, setOnly] = useState<string | null>(null);
   const values = metrics[metric];
+  const only = chosen ?? (values && chart.graph.someNode((_n, a) => a.etype === 'Person') ? 'Person' : '');
   const rows = useMemo(() => {
     if (!values) return [];
-    const r = rankRows(values, desc);
+    // Ranked among the entities shown (on the chart, of the chosen type), so the first person is 1.
+    const shown: Record<string, number> = {};
+    for (const [id, v] of Object.entries(values)) {
+      if (!chart.graph.hasNode(id)) continue;
+      if (only && chart.graph.getNodeAttribute(id, 'etype') !== only) continue;
+      shown[id] = v;
+    }
+    const r = rankRows(shown, desc);
     if (sortBy === 'label') r.sort((a, b) => (desc ? -1 : 1) * labelOf(b.id).localeCompare(labelOf(a.id)));
-    return r
-      .filter((x) => chart.graph.hasNode(x.id))
-      .filter((x) => !only || chart.graph.getNodeAttribute(x.id, 'etype') === only)
-      .slice(0, 300);
+    return r.slice(0, 300);
   }, [values, desc, sortBy, only]);
   return (
     <div>
@@ -234,7 +242,10 @@ function RankingsTab() {
         <table className="grid" data-testid="rankings">
           <thead>
             <tr>
-              <th onClick={() => (sortBy === 'value' ? setDesc(!desc) : (setSortBy('value'), setDesc(true)))}>
+              <th
+                title="Rank among the entities shown"
+                onClick={() => (sortBy === 'value' ? setDesc(!desc) : (setSortBy('value'), setDesc(true)))}
+              >
                 #
               </th>
               <th
