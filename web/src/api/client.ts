@@ -54,10 +54,12 @@ export async function request<T>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { raw?: boolean; signal?: AbortSignal } = {},
+  opts: { raw?: boolean; signal?: AbortSignal; file?: Blob } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
+  // A file goes as the request body itself (the import routes stream it), not wrapped in JSON.
+  if (opts.file) headers['content-type'] = 'text/csv';
   if (method !== 'GET' && method !== 'HEAD') {
     const t = csrfFromCookie() ?? csrfToken;
     if (t) headers[CSRF_HEADER] = t;
@@ -66,7 +68,7 @@ export async function request<T>(
     method,
     headers,
     credentials: 'include',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: opts.file ?? (body === undefined ? undefined : JSON.stringify(body)),
     signal: opts.signal,
   });
   if (!res.ok) {

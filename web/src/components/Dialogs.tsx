@@ -1,5 +1,5 @@
-// Modal dialogs: draw or edit an entity, draw a link, save/open charts, export.
-import { useEffect, useState, type ReactNode } from 'react';
+// Modal dialogs: draw or edit an entity, draw a link, save/open charts, export, import.
+import { useEffect, useState } from 'react';
 import {
   ENTITY_TYPES,
   HANDLING_LABELS,
@@ -14,7 +14,7 @@ import {
 } from '@domain/model.ts';
 import { ApiError, api } from '../api/client.ts';
 import { chart } from '../graph/controller.ts';
-import { appStore, useApp } from '../state/hooks.ts';
+import { useApp } from '../state/hooks.ts';
 import {
   createEntity,
   createLink,
@@ -27,28 +27,8 @@ import { openChart, saveChart } from '../charts.ts';
 import { briefingPdf, download, pngBlob, safeName, svgString } from '../export.ts';
 import { fail } from '../actions.ts';
 import { labelOf } from './DetailsTab.tsx';
-
-function close(): void {
-  appStore.set((s) => ({ ...s, dialog: null }));
-}
-
-function Modal(props: { title: string; children: ReactNode; testId?: string }) {
-  useEffect(() => {
-    const k = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') close();
-    };
-    window.addEventListener('keydown', k);
-    return () => window.removeEventListener('keydown', k);
-  }, []);
-  return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="dialog" role="dialog" aria-label={props.title} data-testid={props.testId}>
-        <h2>{props.title}</h2>
-        {props.children}
-      </div>
-    </div>
-  );
-}
+import { ImportDialog } from './ImportDialog.tsx';
+import { Modal, closeDialog as close } from './Modal.tsx';
 
 export function Dialogs() {
   const d = useApp((s) => s.dialog);
@@ -62,6 +42,8 @@ export function Dialogs() {
       return <ChartsDialog />;
     case 'export':
       return <ExportDialog />;
+    case 'import':
+      return <ImportDialog />;
     default:
       return null;
   }

@@ -119,6 +119,13 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
         Charts
       </button>
       <button
+        data-testid="import-button"
+        title="Import call data records, ANPR reads, entities, links or network files"
+        onClick={() => appStore.set((s) => ({ ...s, dialog: { kind: 'import' } }))}
+      >
+        Import
+      </button>
+      <button
         data-testid="export-button"
         onClick={() => appStore.set((s) => ({ ...s, dialog: { kind: 'export' } }))}
       >

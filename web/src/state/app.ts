@@ -46,6 +46,7 @@ export interface AppState {
     | { kind: 'link' }
     | { kind: 'charts' }
     | { kind: 'export' }
+    | { kind: 'import' }
     | { kind: 'login' }
     | { kind: 'cycle' };
   lastMerge: { id: string; keptId: string; mergedId: string } | null;

@@ -1,0 +1,112 @@
+// Importing a file from the web app, end to end: real server (npm start's entry), real Chromium. The
+// analyst picks a call data file, checks the preview, maps the column the server could not guess, grades
+// it, imports it, reads the report, sees the run in the history, and a second import changes nothing.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { OUT, ensureWebBuilt, launch, login, startServer, type Server } from './harness.ts';
+
+const haveChromium = existsSync('/usr/bin/chromium');
+
+// "Billed" is not a name the server maps to a duration by itself: the analyst maps it.
+const CDR = [
+  'Caller,Callee,Start,Billed',
+  '07700 900601,07700900602,2024-06-01 10:00,60',
+  '07700900601,+44 7700 900602,2024-06-02 11:30,30',
+  '07700900602,07700900603,2024-06-03 09:15,12',
+].join('\n');
+
+describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
+  let server: Server;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    ensureWebBuilt();
+    server = await startServer();
+    const b = await launch({ width: 1366, height: 900 });
+    closeBrowser = b.close;
+    page = b.context.pages()[0] ?? (await b.context.newPage());
+    page.on('pageerror', (e) => errors.push(e.message));
+    await login(page, server);
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.stop();
+  });
+
+  const pick = (name: string, text: string) =>
+    page.setInputFiles('[data-testid=import-file]', {
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(text),
+    });
+
+  it('previews, maps, grades and imports a call data file, and shows the report and the history', async () => {
+    await page.click('[data-testid=import-button]');
+    await page.waitForSelector('[data-testid=import-dialog]');
+    await pick('calls-cdr.csv', CDR);
+    await page.waitForSelector('[data-testid=import-preview] tbody tr');
+    expect(await page.inputValue('[data-testid=import-format]')).toBe('cdr');
+    // The header names the server recognised are mapped already; the duration column is not.
+    expect(await page.inputValue('[data-testid=map-caller]')).toBe('Caller');
+    expect(await page.inputValue('[data-testid=map-start]')).toBe('Start');
+    expect(await page.inputValue('[data-testid=map-duration]')).toBe('');
+    await page.selectOption('[data-testid=map-duration]', 'Billed');
+    await page.selectOption('[data-testid=import-source]', '2');
+    await page.selectOption('[data-testid=import-intel]', 'B');
+    await page.fill('[data-testid=import-report-ref]', 'CDR-E2E-1');
+    await page.click('[data-testid=import-run]');
+    await page.waitForSelector('[data-testid=import-report]');
+    expect(await page.textContent('[data-testid=import-entities]')).toBe('3 created, 0 matched');
+    expect(await page.textContent('[data-testid=import-links]')).toBe('2 created, 0 matched');
+    await page.waitForSelector('[data-testid=import-history] tbody tr');
+    expect(await page.textContent('[data-testid=import-history] tbody tr:first-child')).toContain(
+      'calls-cdr.csv',
+    );
+    await page.screenshot({ path: join(OUT, 'e2e-import.png') });
+
+    // What landed in the store: numbers in E.164, the calls aggregated with the mapped duration, graded.
+    const link = await page.evaluate(async () => {
+      const get = async (u: string) => (await fetch(u, { credentials: 'include' })).json();
+      const hits = (await get('/api/search?q=447700900601')) as { items: Array<{ entity: { id: string } }> };
+      const id = hits.items[0].entity.id;
+      const links = (await get(`/api/links?entityId=${id}`)) as {
+        items: Array<{ type: string; properties: Record<string, unknown>; grading: unknown }>;
+      };
+      return links.items.find((l) => l.type === 'CALLED');
+    });
+    expect(link).toMatchObject({
+      properties: { calls: 2, totalDuration: 90 },
+      grading: { source: 2, intel: 'B' },
+    });
+
+    // The same file again: nothing new, and the history says so.
+    await page.click('[data-testid=import-run]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=import-entities]')?.textContent === '0 created, 3 matched',
+    );
+    const rows = await page.$$eval('[data-testid=import-history] tbody tr', (trs) => trs.length);
+    expect(rows).toBe(2);
+  });
+
+  it('names the row of a bad date, and imports nothing from that file', async () => {
+    await pick(
+      'bad-calls.csv',
+      'Caller,Callee,Start\n07700900611,07700900612,2024-06-01\n07700900611,07700900612,not a date\n',
+    );
+    await page.waitForSelector('[data-testid=import-preview] tbody tr');
+    await page.click('[data-testid=import-run]');
+    await page.waitForSelector('[data-testid=import-error]');
+    expect(await page.textContent('[data-testid=import-error]')).toMatch(/row 3/);
+    const found = await page.evaluate(async () => {
+      const r = await fetch('/api/search?q=447700900611', { credentials: 'include' });
+      return ((await r.json()) as { items: unknown[] }).items.length;
+    });
+    expect(found).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
