@@ -200,6 +200,66 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     await shot('06-ranked');
   });
 
+  it('selects with the lasso exactly the entities inside the drawn shape', async () => {
+    await page.keyboard.press('Escape');
+    const r = 70;
+    // A person with others around it on screen, so the shape catches several entities and leaves others out.
+    const target = await page.evaluate((r) => {
+      const c = window.__linkchart!;
+      const at = (n: string) => {
+        const a = c.graph.getNodeAttributes(n);
+        return c.sigma!.graphToViewport({ x: a.x as number, y: a.y as number });
+      };
+      const shown = c.graph.filterNodes((n) => c.isNodeVisible(n));
+      const { width, height } = c.sigma!.getDimensions();
+      let best = { id: '', n: 0 };
+      for (const n of shown) {
+        if (c.graph.getNodeAttribute(n, 'etype') !== 'Person') continue;
+        const p = at(n);
+        if (p.x < r || p.y < r || p.x > width - r || p.y > height - r) continue;
+        const k = shown.filter((m) => {
+          const q = at(m);
+          return Math.abs(q.x - p.x) < r && Math.abs(q.y - p.y) < r;
+        }).length;
+        if (k > best.n) best = { id: n, n: k };
+      }
+      return best.id;
+    }, r);
+    const p = await nodeScreenPosition(page, target);
+    const box = (await page.locator('[data-testid=chart]').boundingBox())!;
+    // What should be caught: every visible node whose centre lies in the square, from sigma's own positions.
+    const expected = await page.evaluate(
+      ({ x, y, r }) => {
+        const c = window.__linkchart!;
+        return c.graph
+          .filterNodes((n, a) => {
+            if (!c.isNodeVisible(n)) return false;
+            const v = c.sigma!.graphToViewport({ x: a.x as number, y: a.y as number });
+            return Math.abs(v.x - x) < r && Math.abs(v.y - y) < r;
+          })
+          .sort();
+      },
+      { x: p.x - box.x, y: p.y - box.y, r },
+    );
+    expect(expected.length).toBeGreaterThan(1);
+    expect(expected).toContain(target);
+    await page.click('button[title="Lasso select (l)"]');
+    await page.mouse.move(p.x - r, p.y - r);
+    await page.mouse.down();
+    for (const [dx, dy] of [
+      [r, -r],
+      [r, r],
+      [-r, r],
+      [-r, -r + 1],
+    ])
+      await page.mouse.move(p.x + dx, p.y + dy, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction((n) => window.__linkchart!.selectedIds().length === n, expected.length);
+    expect(await graph<string[]>('(c) => c.selectedIds().sort()')).toEqual(expected);
+    await shot('06b-lasso');
+    await page.keyboard.press('Escape');
+  });
+
   it('draws an entity and a link by hand, each resting on a graded report', async () => {
     const other = await graph<string>(
       "(c) => c.graph.filterNodes((n, a) => a.etype === 'Person' && c.isNodeVisible(n))[0]",

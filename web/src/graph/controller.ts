@@ -287,6 +287,8 @@ export class ChartController {
       if (node !== lastClicked) onNodeClick(node, event.original);
     });
     sigma.on('clickEdge', ({ edge }) => {
+      // The end of a drag or of a lasso over a link is not a click on it.
+      if (appStore.get().lasso || this.dragMoved) return;
       appStore.set((s) => ({ ...s, selection: selectEdge(s.selection, edge), rightTab: 'details' }));
     });
     sigma.on('clickStage', () => {
@@ -332,6 +334,10 @@ export class ChartController {
         this.lassoPoints = null;
         this.drawLasso();
         if (poly.length > 2) this.selectInPolygon(poly);
+        // The button coming up ends the gesture and is also a click on the stage (or a node), which would
+        // clear (or replace) the selection the lasso just made: treat it as the end of a drag.
+        this.dragMoved = true;
+        setTimeout(() => (this.dragMoved = false), 0);
         return;
       }
       if (this.dragged && this.dragStart && this.dragMoved) {
