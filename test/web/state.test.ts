@@ -8,6 +8,7 @@ vi.hoisted(() => {
   g.WebGLRenderingContext ??= class {};
 });
 import { MultiDirectedGraph } from 'graphology';
+import { labelSide } from '../../web/src/graph/labels.ts';
 import type { Entity, Link } from '../../server/domain/model.ts';
 import {
   DEFAULT_FILTERS,
@@ -299,5 +300,16 @@ describe('saved charts and SVG', () => {
     expect(svg).toContain('marker-end="url(#arrow)"');
     expect(svg.match(/OFFICIAL-SENSITIVE/g)!.length).toBe(2);
     expect(svg.startsWith('<svg')).toBe(true);
+  });
+});
+
+describe('labels', () => {
+  it('go right of their node unless they would run past the right edge and fit on the left', () => {
+    // 800 px wide canvas, node radius 10, label 100 px.
+    expect(labelSide(100, 10, 100, 800)).toBe('right');
+    expect(labelSide(686, 10, 100, 800)).toBe('right'); // ends at 799
+    expect(labelSide(688, 10, 100, 800)).toBe('left'); // would end at 801
+    // Too long for either side: stays on the right (cut, as before) rather than running off the left.
+    expect(labelSide(400, 10, 500, 800)).toBe('right');
   });
 });

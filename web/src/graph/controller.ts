@@ -18,10 +18,14 @@ import { edgePasses, nodePasses, type FilterState } from '../state/filters.ts';
 import { record, type EdgeSnapshot, type HistoryEntry, type NodeSnapshot } from '../state/history.ts';
 import { clickNode, pruneSelection, selectEdge, selectNodes, EMPTY_SELECTION } from '../state/selection.ts';
 import { curveParallelEdges, mergeSubgraph, type EdgeAttrs } from './build.ts';
+import { drawNodeLabel } from './labels.ts';
 import { currentPositions, type Positions } from './layouts.ts';
 import { TYPE_COLOURS, communityColour, iconUrl, sizeScale, DEFAULT_NODE_SIZE } from './style.ts';
 
 const FADED = '#e4e6ea';
+/** Entity types labelled first, and the most of them a chart labels all at once. */
+const LABEL_FIRST = new Set<EntityType>(['Person', 'Organisation']);
+const MAX_FORCED_PEOPLE_LABELS = 40;
 const FRAGMENT_REMOVED = '#9aa0a6';
 
 export type ChartGraph = Graph;
@@ -44,6 +48,8 @@ export class ChartController {
   private hovered: string | null = null;
   private neighbourhood: Set<string> | null = null;
   private hiddenNodes = new Set<string>();
+  /** Whether people and organisations all get labels (few enough of them on the chart). */
+  private labelPeople = true;
   private hiddenEdges = new Set<string>();
   private selected = new Set<string>();
   /** Nodes and links of the last shortest-path result, drawn emphasised. */
@@ -71,8 +77,10 @@ export class ChartController {
       labelSize: 12,
       labelWeight: '500',
       labelDensity: 0.6,
-      labelGridCellSize: 90,
+      // Wide cells: a label is about 100-150 px long, and a narrower grid let neighbouring labels overlap.
+      labelGridCellSize: 140,
       labelRenderedSizeThreshold: 7,
+      defaultDrawNodeLabel: drawNodeLabel,
       zIndex: true,
       minCameraRatio: 0.02,
       maxCameraRatio: 20,
@@ -177,6 +185,11 @@ export class ChartController {
     }
     this.hiddenNodes = hn;
     this.hiddenEdges = he;
+    let people = 0;
+    this.graph.forEachNode((n, a) => {
+      if (!hn.has(n) && LABEL_FIRST.has(a.etype as EntityType)) people++;
+    });
+    this.labelPeople = people <= MAX_FORCED_PEOPLE_LABELS;
   }
 
   /** Sizes and colours written to the graph in one batch. */
@@ -229,6 +242,9 @@ export class ChartController {
       res.zIndex = 2;
       res.forceLabel = true;
     }
+    // People and organisations are what a chart is read for: on a chart with few of them, every one is
+    // named, whatever the label grid would have picked (it favours the largest nodes, often phones).
+    else if (this.labelPeople && !focus && LABEL_FIRST.has(d.etype as EntityType)) res.forceLabel = true;
     if (d.fixed) res.label = `${String(d.label)} ⚲`;
     if (s && !s.appearance.showLabels && !res.highlighted) res.label = '';
     return res;
