@@ -1,5 +1,5 @@
 MATCH (e:Entity)
-WHERE $type IS NULL OR e.type = $type
+WHERE ($type IS NULL OR e.type = $type) AND ($importId IS NULL OR $importId IN e.imports)
 WITH e
 ORDER BY e.n
 SKIP $offset

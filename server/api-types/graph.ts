@@ -110,7 +110,11 @@ export const linkPatchSchema = z
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50));
 
-export const entityListQuerySchema = z.object({ type: entityTypeSchema.optional() });
+export const entityListQuerySchema = z.object({
+  type: entityTypeSchema.optional(),
+  /** The entities one import wrote or matched (its id is in the import's report). */
+  importId: z.string().min(1).max(200).optional(),
+});
 export const linkListQuerySchema = z.object({
   type: linkTypeSchema.optional(),
   entityId: z.string().min(1).max(200).optional(),

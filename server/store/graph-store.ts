@@ -190,7 +190,8 @@ export interface GraphStore {
   getEntity(id: string): Promise<EntityDetail | null>;
   getEntities(ids: string[]): Promise<Entity[]>;
   findEntity(type: EntityType, key: string): Promise<Entity | null>;
-  listEntities(opts?: ListOptions & { type?: EntityType }): Promise<Page<Entity>>;
+  /** With importId: the entities that import wrote or matched. */
+  listEntities(opts?: ListOptions & { type?: EntityType; importId?: string }): Promise<Page<Entity>>;
   getLink(id: string): Promise<LinkDetail | null>;
   listLinks(opts?: ListOptions & { type?: LinkType; entityId?: string }): Promise<Page<Link>>;
   getReport(idOrRef: string): Promise<Report | null>;

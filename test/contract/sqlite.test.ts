@@ -33,11 +33,14 @@ describe('SQLite file', () => {
     const s = await openSqliteStore(path);
     await s.writeBatch({ entities: [{ type: 'Person', label: 'Kept Person' }] }, { actor: 't' });
     // Back to what a schema-2 file holds.
-    s.db.exec('DROP TABLE import_runs; DELETE FROM schema_version WHERE version = 3');
+    s.db.exec(
+      'DROP TABLE import_runs; DROP INDEX entity_imports_by_import; DROP INDEX link_imports_by_import; ' +
+        'DELETE FROM schema_version WHERE version > 2',
+    );
     await s.close();
     const up = await openSqliteStore(path);
     try {
-      expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(3);
+      expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
       expect((await up.counts()).entities).toBe(1);
       await up.writeBatch(
         { entities: [{ type: 'Person', label: 'Kept Person' }] },

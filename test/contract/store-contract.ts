@@ -1036,6 +1036,7 @@ export function storeContract(
     });
 
     describe('import runs', () => {
+      const byNum = (a: string, b: string) => Number(a.slice(1)) - Number(b.slice(1));
       const runCtx = (importId: string, seen: unknown[] = []) => ({
         actor: 'importer',
         importId,
@@ -1077,6 +1078,24 @@ export function storeContract(
           all.items[2].seq,
         ]);
         expect((await store.listImportRuns({ importId: 'imp-none' })).total).toBe(0);
+      });
+
+      it('lists the entities an import wrote or matched', async () => {
+        const first = await store.writeBatch(network(), { actor: 'importer', importId: 'imp-net' });
+        const again = await store.writeBatch(
+          { entities: [network().entities![0], person('Only Second')] },
+          { actor: 'importer', importId: 'imp-second' },
+        );
+        const ids = (q: { importId: string; limit?: number; offset?: number }) =>
+          store.listEntities(q).then((p) => [p.total, p.items.map((e) => e.id)]);
+        expect(await ids({ importId: 'imp-second' })).toEqual([2, [...again.entityIds].sort(byNum)]);
+        expect(await ids({ importId: 'imp-net', limit: 1000 })).toEqual([
+          first.entityIds.length,
+          [...new Set(first.entityIds)].sort(byNum),
+        ]);
+        expect(await ids({ importId: 'imp-none' })).toEqual([0, []]);
+        const people = await store.listEntities({ importId: 'imp-second', type: 'Person' });
+        expect(people.items.every((e) => e.type === 'Person')).toBe(true);
       });
 
       it('writes no run when the write is refused, and no data when the run cannot be built', async () => {

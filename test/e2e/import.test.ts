@@ -91,9 +91,22 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
     );
     const rows = await page.$$eval('[data-testid=import-history] tbody tr', (trs) => trs.length);
     expect(rows).toBe(2);
+
+    // Show on chart: the three phones and the two CALLED links between them, nothing else.
+    await page.click('[data-testid=import-show]');
+    await page.waitForSelector('[data-testid=import-dialog]', { state: 'detached' });
+    await page.waitForFunction(() => window.__linkchart!.graph.order === 3);
+    const onChart = await page.evaluate(() => {
+      const c = window.__linkchart!;
+      return { labels: c.graph.mapNodes((_n, a) => a.label as string).sort(), links: c.graph.size };
+    });
+    expect(onChart).toEqual({ labels: ['+447700900601', '+447700900602', '+447700900603'], links: 2 });
+    await page.screenshot({ path: join(OUT, 'e2e-import-shown.png') });
   });
 
   it('names the row of a bad date, and imports nothing from that file', async () => {
+    await page.click('[data-testid=import-button]');
+    await page.waitForSelector('[data-testid=import-dialog]');
     await pick(
       'bad-calls.csv',
       'Caller,Callee,Start\n07700900611,07700900612,2024-06-01\n07700900611,07700900612,not a date\n',

@@ -1320,13 +1320,16 @@ export class Neo4jGraphStore implements GraphStore {
     });
   }
 
-  async listEntities(opts: ListOptions & { type?: EntityType } = {}): Promise<Page<Entity>> {
+  async listEntities(
+    opts: ListOptions & { type?: EntityType; importId?: string } = {},
+  ): Promise<Page<Entity>> {
     const { offset, limit } = this.page(opts);
+    const where = { type: opts.type ?? null, importId: opts.importId ?? null };
     return this.read(async (tx) => {
-      const items = (await tx.run('entities-list', { type: opts.type ?? null, offset, limit })).map((r) =>
+      const items = (await tx.run('entities-list', { ...where, offset, limit })).map((r) =>
         toEntity(r.e as EntityNode),
       );
-      const total = (await tx.one('entities-count', { type: opts.type ?? null }))!.c as number;
+      const total = (await tx.one('entities-count', where))!.c as number;
       return { items, total, offset, limit };
     });
   }

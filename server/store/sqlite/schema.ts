@@ -207,6 +207,14 @@ CREATE TABLE import_runs (
 CREATE INDEX import_runs_import ON import_runs (import_id, seq);
 `,
   },
+  {
+    version: 4,
+    description: 'entities and links by import, for "what did this import bring in"',
+    sql: `
+CREATE INDEX entity_imports_by_import ON entity_imports (import_id, entity_id);
+CREATE INDEX link_imports_by_import ON link_imports (import_id, link_id);
+`,
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

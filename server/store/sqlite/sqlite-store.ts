@@ -982,19 +982,26 @@ export class SqliteGraphStore implements GraphStore {
     return row ? toEntity(row) : null;
   }
 
-  async listEntities(opts: ListOptions & { type?: EntityType } = {}): Promise<Page<Entity>> {
+  async listEntities(
+    opts: ListOptions & { type?: EntityType; importId?: string } = {},
+  ): Promise<Page<Entity>> {
     const { offset, limit } = this.page(opts);
     const t = typeCondition('e.type', opts.type ? [opts.type] : undefined);
+    const where =
+      opts.importId === undefined
+        ? t.sql
+        : `${t.sql} AND e.id IN (SELECT entity_id FROM entity_imports WHERE import_id = ?)`;
+    const params = opts.importId === undefined ? t.params : [...t.params, opts.importId];
     const items = (
-      this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE ${t.sql} ORDER BY e.id LIMIT ? OFFSET ?`).all(
-        ...t.params,
+      this.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE ${where} ORDER BY e.id LIMIT ? OFFSET ?`).all(
+        ...params,
         limit,
         offset,
       ) as EntityRow[]
     ).map(toEntity);
-    const total = this.st(`SELECT COUNT(*) FROM entities e WHERE ${t.sql}`)
+    const total = this.st(`SELECT COUNT(*) FROM entities e WHERE ${where}`)
       .pluck()
-      .get(...t.params) as number;
+      .get(...params) as number;
     return { items, total, offset, limit };
   }
 

@@ -1,5 +1,6 @@
 // Imports from the web app: preview a file, import it, list past runs (server/routes/imports.ts).
 import type { ImportFormat, ImportPreview, ImportReport } from '@api/imports.ts';
+import type { Entity } from '@domain/model.ts';
 import { request } from './client.ts';
 
 export type { ImportFormat, ImportPreview, ImportReport } from '@api/imports.ts';
@@ -30,6 +31,12 @@ export function importQuery(file: { name: string }, c: ImportChoices): string {
 }
 
 export const importsApi = {
+  /** The entities an import wrote or matched (the first `limit`), and how many there are. */
+  entities: (importId: string, limit = 1000) =>
+    request<{ items: Entity[]; total: number }>(
+      'GET',
+      `/api/entities?importId=${encodeURIComponent(importId)}&limit=${limit}`,
+    ),
   preview: (file: File, c: ImportChoices) =>
     request<ImportPreview>('POST', `/api/imports/preview?${importQuery(file, c)}`, undefined, { file }),
   run: (file: File, c: ImportChoices) =>

@@ -17,6 +17,8 @@ import {
   type ImportPreview,
   type ImportReport,
 } from '../api/imports.ts';
+import { api } from '../api/client.ts';
+import { addWithWarning, fail, notify } from '../actions.ts';
 import { useApp } from '../state/hooks.ts';
 import { Modal, closeDialog } from './Modal.tsx';
 
@@ -41,6 +43,30 @@ function guessFormat(name: string): ImportFormat {
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Most of an import's entities put on the chart at once (the expansion cap is 5,000 nodes). */
+const SHOW_MAX = 1000;
+
+/** Puts an import's entities on the chart with the links among them. */
+async function showOnChart(r: ImportReport): Promise<void> {
+  const page = await importsApi.entities(r.importId, SHOW_MAX);
+  if (page.items.length === 0) {
+    notify(`${r.name}: nothing to show`);
+    return;
+  }
+  const ids = new Set(page.items.map((e) => e.id));
+  const sub = await api.neighbourhood({ seeds: [...ids], hops: 1, limit: 5000 });
+  closeDialog();
+  const added = addWithWarning(
+    {
+      nodes: sub.nodes.filter((n) => ids.has(n.id)),
+      links: sub.links.filter((l) => ids.has(l.from) && ids.has(l.to)),
+    },
+    `import ${r.name}`,
+  );
+  if (added && page.total > page.items.length)
+    notify(`import ${r.name}: the first ${page.items.length} of its ${page.total} entities are on the chart`);
+}
 
 function Counts({ r }: { r: ImportReport }) {
   const c = (x: { created: number; matched: number }) => `${x.created} created, ${x.matched} matched`;
@@ -314,10 +340,12 @@ export function ImportDialog() {
               ))}
             </ul>
           )}
-          <p className="small muted">
-            Importing the same file again changes nothing. Search for what it brought in to put it on the
-            chart.
-          </p>
+          <div className="row">
+            <button data-testid="import-show" onClick={() => void showOnChart(result).catch(fail)}>
+              Show on chart
+            </button>
+            <span className="small muted">Importing the same file again changes nothing.</span>
+          </div>
         </fieldset>
       )}
 
