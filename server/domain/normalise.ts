@@ -16,6 +16,17 @@ export function normalisePhone(raw: string, defaultCountry: 'GB' | string = 'GB'
   return parsed.number;
 }
 
+/**
+ * How a number is shown (the key stays E.164): UK numbers in the national form analysts read and dial
+ * (07700 900123), others in the international form (+33 6 12 34 56 78). Anything unparsable as given.
+ */
+export function displayPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  // By calling code, not country: the metadata leaves some UK ranges (Ofcom's drama numbers) without one.
+  return parsed.countryCallingCode === '44' ? parsed.formatNational() : parsed.formatInternational();
+}
+
 /** Vehicle registration marks: upper case, no spaces or punctuation. */
 export function normaliseVrm(raw: string): string {
   return raw

@@ -100,7 +100,7 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
       const c = window.__linkchart!;
       return { labels: c.graph.mapNodes((_n, a) => a.label as string).sort(), links: c.graph.size };
     });
-    expect(onChart).toEqual({ labels: ['+447700900601', '+447700900602', '+447700900603'], links: 2 });
+    expect(onChart).toEqual({ labels: ['07700 900601', '07700 900602', '07700 900603'], links: 2 });
     await page.screenshot({ path: join(OUT, 'e2e-import-shown.png') });
   });
 

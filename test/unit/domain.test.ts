@@ -1,7 +1,12 @@
 // The domain spine: natural keys, normalisation, grading arithmetic and the input schemas' messages.
 import { describe, expect, it } from 'vitest';
 import { naturalKey } from '../../server/domain/keys.ts';
-import { normalisePhone, normalisePostcode, normaliseVrm } from '../../server/domain/normalise.ts';
+import {
+  displayPhone,
+  normalisePhone,
+  normalisePostcode,
+  normaliseVrm,
+} from '../../server/domain/normalise.ts';
 import { bestGrading, gradingWeight, passesMinGrading } from '../../server/domain/grading.ts';
 import { linkInputSchema, reportInputSchema, viewFilterSchema } from '../../server/domain/model.ts';
 
@@ -22,6 +27,14 @@ describe('natural keys', () => {
     expect(naturalKey('Person', 'Ann Lee', { dob: '1990-01-02' })).toBe('ann lee|1990-01-02');
     expect(naturalKey('Organisation', 'X', { companyNumber: 'sc123' })).toBe('co:SC123');
     expect(naturalKey('Account', '20-00-00 1234 5678')).toBe('20000012345678');
+  });
+  it('shows UK numbers in the national form and others internationally, and keys them the same', () => {
+    expect(displayPhone('+447700900123')).toBe('07700 900123');
+    expect(displayPhone('+442079460000')).toBe('020 7946 0000');
+    expect(displayPhone('+33612345678')).toBe('+33 6 12 34 56 78');
+    expect(displayPhone('12')).toBe('12');
+    for (const n of ['+447700900123', '+442079460000', '+33612345678'])
+      expect(normalisePhone(displayPhone(n))).toBe(n);
   });
   it('normalisers are stable on their own output', () => {
     expect(normalisePhone(normalisePhone('07700 900123')!)).toBe('+447700900123');

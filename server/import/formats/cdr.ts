@@ -1,7 +1,7 @@
 // Call data records: caller, callee, start, duration -> Phone entities and CALLED links aggregated per
 // (caller, callee): weight = number of calls, total duration, first and last call.
 import type { EntityInput, LinkInput } from '../../domain/model.ts';
-import { normalisePhone } from '../../domain/normalise.ts';
+import { displayPhone, normalisePhone } from '../../domain/normalise.ts';
 import { parseWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
@@ -99,7 +99,7 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
     finish() {
       const entities: EntityInput[] = [...phones].sort().map((n) => ({
         type: 'Phone',
-        label: n,
+        label: displayPhone(n),
         key: n,
         properties: { number: n },
         reports,
