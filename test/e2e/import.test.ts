@@ -101,6 +101,18 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
       return { labels: c.graph.mapNodes((_n, a) => a.label as string).sort(), links: c.graph.size };
     });
     expect(onChart).toEqual({ labels: ['07700 900601', '07700 900602', '07700 900603'], links: 2 });
+    // The time window spans the calls' three days, its end thumb at the end (it stopped half-way when the
+    // sliders stepped whole days from the first call's time of day).
+    const to = await page.$eval('input[aria-label=To]', (el) => [
+      (el as HTMLInputElement).value,
+      (el as HTMLInputElement).max,
+    ]);
+    expect(to).toEqual(['2', '2']);
+    // Moving it back a day and forward again keeps the last day's call: nothing is filtered out.
+    await page.fill('input[aria-label=To]', '1');
+    await page.waitForFunction(() => window.__linkchart!.visibleNodeIds().length === 2);
+    await page.fill('input[aria-label=To]', '2');
+    await page.waitForFunction(() => window.__linkchart!.visibleNodeIds().length === 3);
     await page.screenshot({ path: join(OUT, 'e2e-import-shown.png') });
   });
 

@@ -161,6 +161,12 @@ function TimeFilter({ bounds }: { bounds: { min: number; max: number } | null })
   if (!bounds) return null;
   const from = time?.from ?? bounds.min;
   const to = time?.to ?? bounds.max;
+  // The sliders move in whole UTC days: day i starts at first + i days. Stepping a day at a time from the
+  // earliest link's own time could not reach the latest link (a window of under two days left the end
+  // thumb half-way, and moving it cut the last day off).
+  const first = Math.floor(bounds.min / DAY) * DAY;
+  const lastDay = Math.floor((bounds.max - first) / DAY);
+  const dayOf = (t: number): number => Math.min(lastDay, Math.max(0, Math.floor((t - first) / DAY)));
   const fmt = (t: number): string => new Date(t).toISOString().slice(0, 10);
   const set = (f: number, t: number): void =>
     appStore.set((s) => ({ ...s, filters: setTimeWindow(s.filters, { from: f, to: t }) }));
@@ -184,21 +190,22 @@ function TimeFilter({ bounds }: { bounds: { min: number; max: number } | null })
         type="range"
         aria-label="From"
         style={{ width: '100%' }}
-        min={bounds.min}
-        max={bounds.max}
-        step={DAY}
-        value={from}
-        onChange={(e) => set(Number(e.target.value), to)}
+        min={0}
+        max={lastDay}
+        step={1}
+        value={dayOf(from)}
+        onChange={(e) => set(first + Number(e.target.value) * DAY, to)}
       />
       <input
         type="range"
         aria-label="To"
         style={{ width: '100%' }}
-        min={bounds.min}
-        max={bounds.max}
-        step={DAY}
-        value={to}
-        onChange={(e) => set(from, Number(e.target.value))}
+        min={0}
+        max={lastDay}
+        step={1}
+        value={dayOf(to)}
+        // The end of the chosen day, so its links stay in.
+        onChange={(e) => set(from, first + (Number(e.target.value) + 1) * DAY - 1)}
       />
       <button data-testid="play" onClick={() => setPlaying(!playing)}>
         {playing ? '❚❚ Pause' : '▶ Play over time'}
