@@ -134,4 +134,28 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
     expect(found).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('imports an entities file once its type is chosen', async () => {
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=import-button]');
+    await page.waitForSelector('[data-testid=import-dialog]');
+    await pick('nominals.csv', 'Name,Notes\nNadia Quillfeather,seen at the dock\nPiotr Zielinski,\n');
+    await page.selectOption('[data-testid=import-format]', 'entities');
+    await page.waitForSelector('[data-testid=import-entity-type]');
+    expect(await page.inputValue('[data-testid=map-label]')).toBe('Name');
+    // Without a type the import cannot start, and the dialog says what is missing.
+    expect(await page.isDisabled('[data-testid=import-run]')).toBe(true);
+    await page.selectOption('[data-testid=import-entity-type]', 'Person');
+    await page.click('[data-testid=import-run]');
+    await page.waitForSelector('[data-testid=import-report]');
+    expect(await page.textContent('[data-testid=import-entities]')).toBe('2 created, 0 matched');
+    const found = await page.evaluate(async () => {
+      const r = await fetch('/api/search?q=Quillfeather&types=Person', { credentials: 'include' });
+      return ((await r.json()) as { items: Array<{ entity: { type: string } }> }).items.map(
+        (h) => h.entity.type,
+      );
+    });
+    expect(found).toEqual(['Person']);
+    expect(errors).toEqual([]);
+  });
 });

@@ -16,6 +16,9 @@ export interface ImportChoices {
   skipInvalid?: boolean;
   /** Two-mode files: also write the projection onto people. */
   project?: boolean;
+  /** Entities and links files: the type when no column gives it. */
+  entityType?: string;
+  linkType?: string;
 }
 
 /** The query string the import routes read (the file is the body); `map` entries read column=field. */
@@ -27,6 +30,8 @@ export function importQuery(file: { name: string }, c: ImportChoices): string {
   if (c.report) q.set('report', c.report);
   if (c.skipInvalid) q.set('skipInvalid', 'true');
   if (c.project) q.set('project', 'true');
+  if (c.entityType) q.set('entityType', c.entityType);
+  if (c.linkType) q.set('linkType', c.linkType);
   return q.toString();
 }
 

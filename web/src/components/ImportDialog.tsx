@@ -2,7 +2,9 @@
 // mapping, adjust the mapping and the grading, import (all or nothing), read the report; past runs below.
 import { useEffect, useState } from 'react';
 import {
+  ENTITY_TYPES,
   HANDLING_LABELS,
+  LINK_TYPES,
   INTEL_ASSESSMENTS,
   INTEL_LABELS,
   SOURCE_EVALUATIONS,
@@ -110,6 +112,8 @@ export function ImportDialog() {
   const [reportRef, setReportRef] = useState('');
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [project, setProject] = useState(true);
+  const [entityType, setEntityType] = useState('');
+  const [linkType, setLinkType] = useState('');
   const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
   const [err, setErr] = useState<string | null>(null);
   const [result, setResult] = useState<ImportReport | null>(null);
@@ -130,10 +134,15 @@ export function ImportDialog() {
     ...(reportRef.trim() ? { report: reportRef.trim() } : {}),
     ...(skipInvalid ? { skipInvalid } : {}),
     ...(format === 'twomode' ? { project } : {}),
+    ...(format === 'entities' && entityType ? { entityType } : {}),
+    ...(format === 'links' && linkType ? { linkType } : {}),
   });
   const fields = FORMAT_FIELDS[format];
   const canMap = fields.required.length + fields.optional.length > 0;
   const missing = fields.required.filter((f) => !mapping[f]);
+  // An entities file needs a type: from a column or chosen here (links take their type the same way).
+  if (format === 'entities' && !mapping.type && !entityType) missing.push('type (a column, or choose one)');
+  if (format === 'links' && !mapping.type && !linkType) missing.push('type (a column, or choose one)');
 
   const doPreview = async (f: File, fmt: ImportFormat): Promise<void> => {
     setBusy('preview');
@@ -261,7 +270,37 @@ export function ImportDialog() {
               ))}
             </div>
           )}
-          {missing.length > 0 && <p className="small warn">Choose the column for: {missing.join(', ')}.</p>}
+          {format === 'entities' && !mapping.type && (
+            <div className="form">
+              <label>Entity type</label>
+              <select
+                data-testid="import-entity-type"
+                value={entityType}
+                onChange={(e) => setEntityType(e.target.value)}
+              >
+                <option value="">choose…</option>
+                {ENTITY_TYPES.map((t) => (
+                  <option key={t}>{t}</option>
+                ))}
+              </select>
+            </div>
+          )}
+          {format === 'links' && !mapping.type && (
+            <div className="form">
+              <label>Link type</label>
+              <select
+                data-testid="import-link-type"
+                value={linkType}
+                onChange={(e) => setLinkType(e.target.value)}
+              >
+                <option value="">choose…</option>
+                {LINK_TYPES.map((t) => (
+                  <option key={t}>{t}</option>
+                ))}
+              </select>
+            </div>
+          )}
+          {missing.length > 0 && <p className="small warn">Still needed: {missing.join(', ')}.</p>}
           {preview.errors.length > 0 && (
             <ul className="small warn">
               {preview.errors.slice(0, 5).map((e, i) => (

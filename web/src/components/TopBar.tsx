@@ -120,6 +120,7 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
       </button>
       <button
         data-testid="import-button"
+        disabled={user?.role === 'viewer'}
         title="Import call data records, ANPR reads, entities, links or network files"
         onClick={() => appStore.set((s) => ({ ...s, dialog: { kind: 'import' } }))}
       >
