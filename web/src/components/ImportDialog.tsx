@@ -139,10 +139,27 @@ export function ImportDialog() {
   });
   const fields = FORMAT_FIELDS[format];
   const canMap = fields.required.length + fields.optional.length > 0;
+  // Entities and links files need a type: from a column, or one chosen here for every row.
+  const fixedType =
+    mapping.type || (format !== 'entities' && format !== 'links')
+      ? null
+      : format === 'entities'
+        ? {
+            label: 'Entity type',
+            testId: 'import-entity-type',
+            types: ENTITY_TYPES,
+            value: entityType,
+            set: setEntityType,
+          }
+        : {
+            label: 'Link type',
+            testId: 'import-link-type',
+            types: LINK_TYPES,
+            value: linkType,
+            set: setLinkType,
+          };
   const missing = fields.required.filter((f) => !mapping[f]);
-  // An entities file needs a type: from a column or chosen here (links take their type the same way).
-  if (format === 'entities' && !mapping.type && !entityType) missing.push('type (a column, or choose one)');
-  if (format === 'links' && !mapping.type && !linkType) missing.push('type (a column, or choose one)');
+  if (fixedType && !fixedType.value) missing.push('type (a column, or choose one)');
 
   const doPreview = async (f: File, fmt: ImportFormat): Promise<void> => {
     setBusy('preview');
@@ -270,31 +287,16 @@ export function ImportDialog() {
               ))}
             </div>
           )}
-          {format === 'entities' && !mapping.type && (
+          {fixedType && (
             <div className="form">
-              <label>Entity type</label>
+              <label>{fixedType.label}</label>
               <select
-                data-testid="import-entity-type"
-                value={entityType}
-                onChange={(e) => setEntityType(e.target.value)}
+                data-testid={fixedType.testId}
+                value={fixedType.value}
+                onChange={(e) => fixedType.set(e.target.value)}
               >
                 <option value="">choose…</option>
-                {ENTITY_TYPES.map((t) => (
-                  <option key={t}>{t}</option>
-                ))}
-              </select>
-            </div>
-          )}
-          {format === 'links' && !mapping.type && (
-            <div className="form">
-              <label>Link type</label>
-              <select
-                data-testid="import-link-type"
-                value={linkType}
-                onChange={(e) => setLinkType(e.target.value)}
-              >
-                <option value="">choose…</option>
-                {LINK_TYPES.map((t) => (
+                {fixedType.types.map((t) => (
                   <option key={t}>{t}</option>
                 ))}
               </select>
