@@ -89,8 +89,10 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
     await page.waitForFunction(
       () => document.querySelector('[data-testid=import-entities]')?.textContent === '0 created, 3 matched',
     );
-    const rows = await page.$$eval('[data-testid=import-history] tbody tr', (trs) => trs.length);
-    expect(rows).toBe(2);
+    // The history reloads after the report shows.
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=import-history] tbody tr').length === 2,
+    );
 
     // Show on chart: the three phones and the two CALLED links between them, nothing else.
     await page.click('[data-testid=import-show]');

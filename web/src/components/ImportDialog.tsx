@@ -1,6 +1,6 @@
 // Import a file from the web app: pick it and its format, preview the first rows with the proposed column
 // mapping, adjust the mapping and the grading, import (all or nothing), read the report; past runs below.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   ENTITY_TYPES,
   HANDLING_LABELS,
@@ -119,10 +119,13 @@ export function ImportDialog() {
   const [result, setResult] = useState<ImportReport | null>(null);
   const [history, setHistory] = useState<ImportReport[] | null>(null);
 
+  // Only the newest request may set the list: an older answer arriving late would hide the last import.
+  const historySeq = useRef(0);
   const loadHistory = (): void => {
+    const seq = ++historySeq.current;
     importsApi.history(8).then(
-      (h) => setHistory(h.items),
-      () => setHistory([]),
+      (h) => seq === historySeq.current && setHistory(h.items),
+      () => seq === historySeq.current && setHistory([]),
     );
   };
   useEffect(loadHistory, []);
