@@ -172,7 +172,17 @@ export async function runImport({
     release(input);
     throw e;
   }
-  const name = opts.name ?? `upload.${opts.format === 'matrix' || opts.format === 'twomode' ? 'csv' : 'csv'}`;
+  // A network file names its nodes by numbers or codes that mean something only inside that file: without a
+  // namespace (given, or the file name's base) the nodes of two unrelated files would merge into one entity.
+  if (!ROW_FORMATS[opts.format] && opts.name === undefined && opts.namespace === undefined) {
+    release(input);
+    throw new ImportError(
+      400,
+      'namespace_needed',
+      `a network file (format ${opts.format}) needs name= (its file name, e.g. name=Jake_edgelist.csv, whose base becomes the namespace) or namespace=, so that its node ids do not merge with another file's`,
+    );
+  }
+  const name = opts.name ?? 'upload.csv';
 
   // Provenance: an existing report is referred to; a new one is created from the grading given.
   let reportRef = opts.report;

@@ -1,5 +1,6 @@
 // Imports: POST the file as the request body (text/csv or application/octet-stream), options in the query.
 // /api/imports/preview shows the first rows and the proposed mapping; /api/imports commits and reports.
+import { basename } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import multipart, { type Multipart } from '@fastify/multipart';
@@ -26,6 +27,12 @@ const FILE_TYPES = [
   'text/tab-separated-values',
   'application/vnd.ms-excel',
 ];
+
+/** An uploaded file: its bytes, and its name when the upload carried one (a multipart file part). */
+interface Upload {
+  input: Readable;
+  name?: string;
+}
 
 /** A stored run as the API reports it: the pipeline's report, with who ran it and when. */
 const asReport = (r: ImportRun): ImportReport => ({
@@ -64,7 +71,7 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
    * be the last part: its stream ends only once the parser has confirmed no second file follows, so an
    * upload with two files fails while the pipeline is still reading, before anything is written.
    */
-  const multipartFile = async (req: FastifyRequest): Promise<Readable> => {
+  const multipartFile = async (req: FastifyRequest): Promise<Upload> => {
     let it: AsyncIterator<Multipart>;
     let next: IteratorResult<Multipart>;
     try {
@@ -112,10 +119,17 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       );
     });
     file.pipe(out, { end: false });
-    return out;
+    // The part's file name names the import when the query does not (a browser may send a whole path).
+    const name = part.filename ? basename(part.filename.replaceAll('\\', '/')).trim().slice(0, 300) : '';
+    return { input: out, ...(name ? { name } : {}) };
   };
-  const upload = (req: FastifyRequest, reply: FastifyReply): Promise<Readable> | Readable =>
-    req.isMultipart() ? multipartFile(req) : fileBody(req.body, req.headers['content-length'], reply);
+  const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<Upload> =>
+    req.isMultipart()
+      ? multipartFile(req)
+      : { input: fileBody(req.body, req.headers['content-length'], reply) };
+  /** The import options of the query, named after the uploaded file when the query gives no name. */
+  const withName = <Q extends { name?: string | undefined }>(query: Q, up: Upload): Q =>
+    query.name === undefined && up.name !== undefined ? { ...query, name: up.name } : query;
   const docs = {
     consumes: [...FILE_TYPES, 'multipart/form-data'],
     description:
@@ -138,8 +152,12 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       },
     },
     async (req, reply) => {
-      const input = await upload(req, reply);
-      return previewImport({ input, options: req.query, limits: { uploadBytes, maxImportErrors } });
+      const up = await upload(req, reply);
+      return previewImport({
+        input: up.input,
+        options: withName(req.query, up),
+        limits: { uploadBytes, maxImportErrors },
+      });
     },
   );
   app.post(
@@ -156,11 +174,11 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       },
     },
     async (req, reply) => {
-      const input = await upload(req, reply);
+      const up = await upload(req, reply);
       const report = await runImport({
         store,
-        input,
-        options: req.query,
+        input: up.input,
+        options: withName(req.query, up),
         ctx: writeContext(req),
         limits: { uploadBytes, maxImportErrors },
       });

@@ -29,10 +29,11 @@ async function send(
   path: string,
   files: Array<[string, string]>,
   fields: Array<[string, string]> = [],
+  filename = 'calls.csv',
 ): Promise<{ status: number; json: unknown }> {
   const form = new FormData();
   for (const [k, v] of fields) form.append(k, v);
-  for (const [k, v] of files) form.append(k, new Blob([v], { type: 'text/csv' }), 'calls.csv');
+  for (const [k, v] of files) form.append(k, new Blob([v], { type: 'text/csv' }), filename);
   const r = await fetch(h.url + path, { method: 'POST', body: form, headers: h.auth });
   const text = await r.text();
   return { status: r.status, json: text ? JSON.parse(text) : null };
@@ -59,6 +60,46 @@ describe('multipart import', () => {
       links: { created: 0, matched: 2 },
     });
     expect(await multi.store.dataVersion()).toBe(v);
+  });
+
+  it('names the import after the uploaded file unless the query names it', async () => {
+    const m = await send(multi, '/api/imports' + QUERY, [['file', cdr]], [], 'week-23 calls.csv');
+    expect(m.json).toMatchObject({ name: 'week-23 calls.csv' });
+    const named = await send(multi, '/api/imports' + QUERY + '&name=cdr-june.csv', [['file', cdr]]);
+    expect(named.json).toMatchObject({ name: 'cdr-june.csv' });
+    const runs = (await multi.call('GET', '/api/imports?limit=2')).json as { items: Array<{ name: string }> };
+    expect(runs.items.map((r) => r.name)).toEqual(['cdr-june.csv', 'week-23 calls.csv']);
+  });
+
+  it('keeps the nodes of two network files apart: each takes its namespace from its file name', async () => {
+    const edges = '1,2\n2,3\n';
+    const one = await send(multi, '/api/imports?format=edgelist', [['file', edges]], [], 'Jake_edgelist.csv');
+    expect(one.status, JSON.stringify(one.json)).toBe(200);
+    expect(one.json).toMatchObject({ name: 'Jake_edgelist.csv', mapping: { namespace: 'jake' } });
+    const two = await send(
+      multi,
+      '/api/imports?format=edgelist',
+      [['file', edges]],
+      [],
+      'Juanes_edgelist.csv',
+    );
+    expect(two.json).toMatchObject({
+      entities: { created: 3, matched: 0 },
+      mapping: { namespace: 'juanes' },
+    });
+  });
+
+  it('refuses a network file that has neither a name nor a namespace, and writes nothing', async () => {
+    const v = await raw.store.dataVersion();
+    const r = await raw.call('POST', '/api/imports?format=edgelist', '1,2\n', { 'content-type': 'text/csv' });
+    expect(r.status, r.text).toBe(400);
+    expect(r.json).toMatchObject({ error: { code: 'namespace_needed' } });
+    expect((r.json as { error: { message: string } }).error.message).toContain('name=');
+    expect(await raw.store.dataVersion()).toBe(v);
+    const ok = await raw.call('POST', '/api/imports?format=edgelist&namespace=op-kestrel', '1,2\n', {
+      'content-type': 'text/csv',
+    });
+    expect(ok.json).toMatchObject({ entities: { created: 2 }, mapping: { namespace: 'op-kestrel' } });
   });
 
   it('previews a multipart upload, with other fields before the file ignored', async () => {

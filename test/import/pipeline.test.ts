@@ -177,7 +177,7 @@ describe('malformed files', () => {
     const grading = await h.call('POST', '/api/imports?format=cdr&grading=9Z', 'a,b\n', CSV);
     expect((grading.json as Err).error.message).toContain('grading');
     const notSquare = await unchanged(() =>
-      h.call('POST', '/api/imports?format=matrix', ',a,b\na,0,1\nb,1,x\n', CSV),
+      h.call('POST', '/api/imports?format=matrix&name=m.csv', ',a,b\na,0,1\nb,1,x\n', CSV),
     );
     expect(notSquare.status).toBe(400);
     expect((notSquare.json as Err).error).toMatchObject({ code: 'invalid_file', row: 3 });
