@@ -35,6 +35,25 @@ export function normaliseVrm(raw: string): string {
     .replace(/[^A-Z0-9]/g, '');
 }
 
+// DVLA's formats, each shown with its space: current (AB12 CDE), prefix (A123 BCD), suffix (ABC 123D),
+// dateless and Northern Irish (ABZ 1234, 1234 AB). Anything else (a foreign plate) is shown as keyed.
+const VRM_FORMS: RegExp[] = [
+  /^([A-Z]{2}[0-9]{2})([A-Z]{3})$/,
+  /^([A-Z][0-9]{1,3})([A-Z]{3})$/,
+  /^([A-Z]{3})([0-9]{1,3}[A-Z])$/,
+  /^([A-Z]{1,3})([0-9]{1,4})$/,
+  /^([0-9]{1,4})([A-Z]{1,3})$/,
+];
+
+/** How a registration is shown (the key stays without spaces): UK marks as printed on the plate. */
+export function displayVrm(vrm: string): string {
+  for (const form of VRM_FORMS) {
+    const m = form.exec(vrm);
+    if (m) return `${m[1]} ${m[2]}`;
+  }
+  return vrm;
+}
+
 /** UK postcodes: upper case with a single space before the inward code (SW1A1AA -> SW1A 1AA). */
 export function normalisePostcode(raw: string): string {
   const s = raw.toUpperCase().replace(/[^A-Z0-9]/g, '');

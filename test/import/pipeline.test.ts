@@ -236,6 +236,8 @@ describe('ANPR, entities and links', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.json).toMatchObject({ entities: { created: 4 }, links: { created: 2 } });
     const v = await h.store.findEntity('Vehicle', 'AB12CDE');
+    // Keyed without the space, shown as on the plate.
+    expect(v).toMatchObject({ label: 'AB12 CDE', properties: { vrm: 'AB12CDE' } });
     const l = (await h.store.listLinks({ entityId: v!.id })).items[0];
     expect(l).toMatchObject({ type: 'SIGHTED_AT', weight: 2, properties: { reads: 2 } });
     const bad = await unchanged(() =>

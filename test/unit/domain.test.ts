@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { naturalKey } from '../../server/domain/keys.ts';
 import {
   displayPhone,
+  displayVrm,
   normalisePhone,
   normalisePostcode,
   normaliseVrm,
@@ -35,6 +36,13 @@ describe('natural keys', () => {
     expect(displayPhone('12')).toBe('12');
     for (const n of ['+447700900123', '+442079460000', '+33612345678'])
       expect(normalisePhone(displayPhone(n))).toBe(n);
+  });
+  it('shows UK registrations as printed on the plate, and keys them without the space', () => {
+    const shown = ['ab12cde', 'A123 BCD', 'abc-123d', 'ABZ 1234', '1234 AB', 'WP 1', 'AB-123-CD'].map((r) =>
+      displayVrm(normaliseVrm(r)),
+    );
+    expect(shown).toEqual(['AB12 CDE', 'A123 BCD', 'ABC 123D', 'ABZ 1234', '1234 AB', 'WP 1', 'AB123CD']);
+    for (const r of shown) expect(normaliseVrm(r)).toBe(normaliseVrm(displayVrm(normaliseVrm(r))));
   });
   it('normalisers are stable on their own output', () => {
     expect(normalisePhone(normalisePhone('07700 900123')!)).toBe('+447700900123');

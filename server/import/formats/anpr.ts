@@ -2,7 +2,7 @@
 // and SIGHTED_AT links aggregated per (vehicle, place): weight = number of reads, first and last read.
 import type { EntityInput, LinkInput, Properties } from '../../domain/model.ts';
 import { naturalKey } from '../../domain/keys.ts';
-import { normaliseName, normaliseVrm } from '../../domain/normalise.ts';
+import { displayVrm, normaliseName, normaliseVrm } from '../../domain/normalise.ts';
 import { parseWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
@@ -81,9 +81,13 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
     },
     finish() {
       const entities: EntityInput[] = [
-        ...[...vehicles]
-          .sort()
-          .map((v): EntityInput => ({ type: 'Vehicle', label: v, key: v, properties: { vrm: v }, reports })),
+        ...[...vehicles].sort().map((v): EntityInput => ({
+          type: 'Vehicle',
+          label: displayVrm(v),
+          key: v,
+          properties: { vrm: v },
+          reports,
+        })),
         ...[...places.keys()].sort().map((k): EntityInput => {
           const p = places.get(k)!;
           return { type: 'Location', label: p.label, key: k, properties: p.properties, reports };
