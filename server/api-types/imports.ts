@@ -7,8 +7,9 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** The fields each format maps columns onto; required ones first. */
 export const FORMAT_FIELDS: Record<ImportFormat, { required: string[]; optional: string[] }> = {
-  cdr: { required: ['caller', 'callee', 'start'], optional: ['duration'] },
-  anpr: { required: ['vrm', 'place', 'time'], optional: ['lat', 'lon'] },
+  // timeOfDay: a separate time column, for files that give the date and the time in two columns.
+  cdr: { required: ['caller', 'callee', 'start'], optional: ['duration', 'timeOfDay'] },
+  anpr: { required: ['vrm', 'place', 'time'], optional: ['lat', 'lon', 'timeOfDay'] },
   entities: { required: ['label'], optional: ['type', 'key'] },
   links: {
     required: ['from', 'to'],

@@ -55,3 +55,19 @@ export function parseWhen(raw: string): string | null {
   }
   return null;
 }
+
+/**
+ * A date from one column and a time of day from another, read as one date and time (null when they do not
+ * make one). "9:05" is read as 09:05.
+ */
+export function parseDateAndTime(date: string, time: string): string | null {
+  const t = time.trim();
+  return parseWhen(`${date.trim()} ${/^\d:/.test(t) ? '0' + t : t}`);
+}
+
+/** The message for a date and time that could not be read, naming both columns when there are two. */
+export function badWhen(raw: string, time?: string): string {
+  return time === undefined
+    ? `${JSON.stringify(raw)} is not a date and time (use 2024-03-01T14:05:00Z, 2024-03-01 14:05 or 01/03/2024 14:05)`
+    : `${JSON.stringify(raw)} with the time ${JSON.stringify(time)} is not a date and time (a date such as 2024-03-01 or 01/03/2024, and a time such as 14:05 or 14:05:30)`;
+}

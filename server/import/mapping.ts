@@ -42,12 +42,15 @@ const SYNONYMS: Record<string, string[]> = {
     'date time',
     'timestamp',
     'date',
+    'call date',
+    'start date',
     'time',
   ],
   duration: ['duration', 'duration s', 'duration_s', 'duration (s)', 'seconds', 'secs', 'length'],
   vrm: ['vrm', 'vrn', 'registration', 'reg', 'plate', 'number plate', 'vehicle', 'index'],
   place: ['camera', 'camera id', 'camera_id', 'place', 'location', 'site', 'camera name'],
-  time: ['time', 'timestamp', 'datetime', 'date time', 'read time', 'read_time', 'seen', 'date'],
+  time: ['timestamp', 'datetime', 'date time', 'seen', 'date', 'read date', 'time', 'read time', 'read_time'],
+  timeOfDay: ['time of day', 'call time', 'start time', 'read time', 'time'],
   lat: ['lat', 'latitude', 'y'],
   lon: ['lon', 'lng', 'long', 'longitude', 'x'],
   label: ['label', 'name', 'full name', 'fullname'],
@@ -103,8 +106,18 @@ export function proposeMapping(
       }
     }
   }
+  // A separate time column is proposed only beside a column whose header names a date alone: "Start Time"
+  // or "Timestamp" usually hold the date too, and adding a time to them would spoil every row.
+  const dated = mapping.start ?? mapping.time;
+  if (mapping.timeOfDay && !user.timeOfDay && !(dated && isDateOnlyHeader(dated))) {
+    taken.delete(mapping.timeOfDay);
+    delete mapping.timeOfDay;
+  }
   return mapping;
 }
+
+const isDateOnlyHeader = (column: string): boolean =>
+  /date/.test(norm(column)) && !/time|stamp/.test(norm(column));
 
 export function missingFields(format: ImportFormat, mapping: Record<string, string>): string[] {
   return FORMAT_FIELDS[format].required.filter((f) => !mapping[f]);

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../api/server-harness.ts';
 import { parseWhen } from '../../server/import/dates.ts';
+import { proposeMapping } from '../../server/import/mapping.ts';
 import { openSqliteStore, type SqliteGraphStore } from '../../server/store/sqlite/sqlite-store.ts';
 
 let h: Harness;
@@ -244,6 +245,57 @@ describe('ANPR, entities and links', () => {
       h.call('POST', '/api/imports?format=anpr', 'vrm,camera,time,lat,lon\nAB12CDE,X,2024-01-01,95,1\n', CSV),
     );
     expect((bad.json as Err).error).toMatchObject({ row: 2, column: 'lat' });
+  });
+
+  it('reads the date and the time of day from two columns, for call records and ANPR reads', async () => {
+    const cdr =
+      'Date,Time,A Number,B Number,Duration\n01/06/2024,9:05,07700900101,07700900102,00:01:30\n02/06/2024,17:45:10,07700900101,07700900102,30\n';
+    const p = await h.call('POST', '/api/imports/preview?format=cdr', cdr, CSV);
+    expect(p.json).toMatchObject({ mapping: { start: 'Date', timeOfDay: 'Time' } });
+    const r = await h.call('POST', '/api/imports?format=cdr', cdr, CSV);
+    expect(r.status, r.text).toBe(200);
+    const phone = await h.store.findEntity('Phone', '+447700900101');
+    const called = (await h.store.listLinks({ entityId: phone!.id })).items[0];
+    expect(called).toMatchObject({
+      firstSeen: '2024-06-01T09:05:00Z',
+      lastSeen: '2024-06-02T17:45:10Z',
+      properties: { calls: 2, totalDuration: 120 },
+    });
+
+    const anpr = 'VRM,Camera,Read Date,Read Time\nKX70 ABC,A38 Bridge,2024-06-03,23:59:59\n';
+    const a = await h.call('POST', '/api/imports?format=anpr', anpr, CSV);
+    expect(a.status, a.text).toBe(200);
+    expect(a.json).toMatchObject({ mapping: { time: 'Read Date', timeOfDay: 'Read Time' } });
+    const car = await h.store.findEntity('Vehicle', 'KX70ABC');
+    expect((await h.store.listLinks({ entityId: car!.id })).items[0].firstSeen).toBe('2024-06-03T23:59:59Z');
+
+    // A bad time is blamed on the time column, and the file writes nothing.
+    const bad = await unchanged(() =>
+      h.call('POST', '/api/imports?format=cdr', cdr.replace('17:45:10', '25:00'), CSV),
+    );
+    expect((bad.json as Err).error).toMatchObject({ row: 3, column: 'Time' });
+    expect((bad.json as Err).error.message).toContain('"25:00"');
+  });
+
+  it('proposes a time-of-day column only beside a column that holds a date alone', () => {
+    expect(proposeMapping('cdr', ['Caller', 'Callee', 'Start Time', 'Time'], {})).toEqual({
+      caller: 'Caller',
+      callee: 'Callee',
+      start: 'Start Time',
+    });
+    expect(proposeMapping('anpr', ['VRM', 'Camera', 'Time'], {})).toEqual({
+      vrm: 'VRM',
+      place: 'Camera',
+      time: 'Time',
+    });
+    expect(proposeMapping('cdr', ['Call Date', 'Call Time', 'A', 'B'], { caller: 'A', callee: 'B' })).toEqual(
+      {
+        caller: 'A',
+        callee: 'B',
+        start: 'Call Date',
+        timeOfDay: 'Call Time',
+      },
+    );
   });
 
   it('generic entities and links CSVs map columns to types and properties, and refuse a link the model forbids', async () => {

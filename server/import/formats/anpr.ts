@@ -3,7 +3,7 @@
 import type { EntityInput, LinkInput, Properties } from '../../domain/model.ts';
 import { naturalKey } from '../../domain/keys.ts';
 import { displayVrm, normaliseName, normaliseVrm } from '../../domain/normalise.ts';
-import { parseWhen } from '../dates.ts';
+import { badWhen, parseDateAndTime, parseWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
 import type { FormatContext, RowFormat } from './types.ts';
@@ -50,12 +50,13 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
       const place = normaliseName(cells[col.place] ?? '');
       if (!place) throw new RowProblem(mapping.place, 'the camera or place is empty');
       const rawTime = cells[col.time] ?? '';
-      const t = parseWhen(rawTime);
-      if (!t)
-        throw new RowProblem(
-          mapping.time,
-          `${JSON.stringify(rawTime)} is not a date and time (use 2024-03-01T14:05:00Z or 01/03/2024 14:05)`,
-        );
+      const clock = col.timeOfDay === undefined ? undefined : (cells[col.timeOfDay] ?? '');
+      const t = clock === undefined ? parseWhen(rawTime) : parseDateAndTime(rawTime, clock);
+      if (!t) {
+        // A date that reads on its own puts the fault in the time column.
+        const where = clock !== undefined && parseWhen(rawTime) ? mapping.timeOfDay : mapping.time;
+        throw new RowProblem(where, badWhen(rawTime, clock));
+      }
       const properties: Properties = { camera: place };
       if (col.lat !== undefined) {
         const lat = coord(cells, 'lat', 90);

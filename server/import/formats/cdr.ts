@@ -2,7 +2,7 @@
 // (caller, callee): weight = number of calls, total duration, first and last call.
 import type { EntityInput, LinkInput } from '../../domain/model.ts';
 import { displayPhone, normalisePhone } from '../../domain/normalise.ts';
-import { parseWhen } from '../dates.ts';
+import { badWhen, parseDateAndTime, parseWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
 import type { FormatContext, RowFormat } from './types.ts';
@@ -64,12 +64,12 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
       const a = phone(cells, 'caller');
       const b = phone(cells, 'callee');
       const rawStart = cells[col.start] ?? '';
-      const t = parseWhen(rawStart);
+      const clock = col.timeOfDay === undefined ? undefined : (cells[col.timeOfDay] ?? '');
+      const t = clock === undefined ? parseWhen(rawStart) : parseDateAndTime(rawStart, clock);
       if (!t) {
-        throw new RowProblem(
-          mapping.start,
-          `${JSON.stringify(rawStart)} is not a date and time (use 2024-03-01T14:05:00Z, 2024-03-01 14:05 or 01/03/2024 14:05)`,
-        );
+        // A date that reads on its own puts the fault in the time column.
+        const where = clock !== undefined && parseWhen(rawStart) ? mapping.timeOfDay : mapping.start;
+        throw new RowProblem(where, badWhen(rawStart, clock));
       }
       let dur = 0;
       if (col.duration !== undefined) {

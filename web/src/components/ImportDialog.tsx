@@ -34,6 +34,13 @@ const FORMAT_LABELS: Record<ImportFormat, string> = {
   twomode: 'Two-mode matrix (people by events)',
 };
 
+/** Fields whose name alone would not say what the column must hold. */
+const FIELD_LABELS: Record<string, string> = {
+  start: 'start (date and time, or date)',
+  time: 'time (date and time, or date)',
+  timeOfDay: 'time of day, if in its own column',
+};
+
 /** A first guess at the format from the file name; the analyst confirms it. */
 function guessFormat(name: string): ImportFormat {
   const n = name.toLowerCase();
@@ -271,7 +278,7 @@ export function ImportDialog() {
               {[...fields.required, ...fields.optional].map((f) => (
                 <div className="contents" key={f}>
                   <label>
-                    {f}
+                    {FIELD_LABELS[f] ?? f}
                     {fields.required.includes(f) ? ' *' : ''}
                   </label>
                   <select
