@@ -57,7 +57,10 @@ export const importOptionsSchema = z.object({
   linkType: z.enum(LINK_TYPES).optional(),
   fromType: z.enum(ENTITY_TYPES).optional(),
   toType: z.enum(ENTITY_TYPES).optional(),
-  /** Network files: identifiers are local to a file, so entities are keyed as namespace:label (default: file stem). */
+  /**
+   * Network files: identifiers are local to a file, so entities are keyed as namespace:label. Default: the
+   * stem of the file name (name=, or the multipart part's); a network file with neither is refused.
+   */
   namespace: z.string().trim().min(1).max(100).optional(),
   /** Two-mode files: also write the projection onto people (ASSOCIATE_OF weighted by shared events). */
   project: z.preprocess((v) => (v === 'false' ? false : v === 'true' ? true : v), z.boolean()).optional(),
