@@ -1,6 +1,7 @@
 // Dates in call records and ANPR reads come as ISO 8601 or as UK day-first forms; both become ISO UTC.
 // A time without a zone is taken as UTC (exports from carriers and ANPR systems are in UTC or local
 // time without a marker; the import cannot know which, so it keeps the clock reading as given).
+import { RowProblem } from './errors.ts';
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
@@ -57,17 +58,27 @@ export function parseWhen(raw: string): string | null {
 }
 
 /**
- * A date from one column and a time of day from another, read as one date and time (null when they do not
- * make one). "9:05" is read as 09:05.
+ * A row's date and time: from one column, or from a date column and a time-of-day column ("9:05" reads as
+ * 09:05). Throws a RowProblem naming the column at fault: the time column when the date reads on its own.
  */
-export function parseDateAndTime(date: string, time: string): string | null {
-  const t = time.trim();
-  return parseWhen(`${date.trim()} ${/^\d:/.test(t) ? '0' + t : t}`);
-}
-
-/** The message for a date and time that could not be read, naming both columns when there are two. */
-export function badWhen(raw: string, time?: string): string {
-  return time === undefined
-    ? `${JSON.stringify(raw)} is not a date and time (use 2024-03-01T14:05:00Z, 2024-03-01 14:05 or 01/03/2024 14:05)`
-    : `${JSON.stringify(raw)} with the time ${JSON.stringify(time)} is not a date and time (a date such as 2024-03-01 or 01/03/2024, and a time such as 14:05 or 14:05:30)`;
+export function rowWhen(
+  date: string,
+  clock: string | undefined,
+  columns: { date: string | undefined; clock: string | undefined },
+): string {
+  if (clock === undefined) {
+    const t = parseWhen(date);
+    if (t) return t;
+    throw new RowProblem(
+      columns.date,
+      `${JSON.stringify(date)} is not a date and time (use 2024-03-01T14:05:00Z, 2024-03-01 14:05 or 01/03/2024 14:05)`,
+    );
+  }
+  const c = clock.trim();
+  const t = parseWhen(`${date.trim()} ${/^\d:/.test(c) ? '0' + c : c}`);
+  if (t) return t;
+  throw new RowProblem(
+    parseWhen(date) ? columns.clock : columns.date,
+    `${JSON.stringify(date)} with the time ${JSON.stringify(clock)} is not a date and time (a date such as 2024-03-01 or 01/03/2024, and a time such as 14:05 or 14:05:30)`,
+  );
 }

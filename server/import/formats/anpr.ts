@@ -3,7 +3,7 @@
 import type { EntityInput, LinkInput, Properties } from '../../domain/model.ts';
 import { naturalKey } from '../../domain/keys.ts';
 import { displayVrm, normaliseName, normaliseVrm } from '../../domain/normalise.ts';
-import { badWhen, parseDateAndTime, parseWhen } from '../dates.ts';
+import { rowWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
 import type { FormatContext, RowFormat } from './types.ts';
@@ -17,6 +17,7 @@ interface Agg {
 export function anprFormat({ columns, options, reports }: FormatContext): RowFormat {
   const mapping = proposeMapping('anpr', columns, parseMapPairs(options.map));
   const col = resolveColumns('anpr', columns, mapping);
+  const whenColumns = { date: mapping.time, clock: mapping.timeOfDay };
   if ((col.lat === undefined) !== (col.lon === undefined)) {
     throw new RowProblem(
       mapping.lat ?? mapping.lon,
@@ -49,14 +50,11 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
         throw new RowProblem(mapping.vrm, `${JSON.stringify(rawVrm)} is not a vehicle registration`);
       const place = normaliseName(cells[col.place] ?? '');
       if (!place) throw new RowProblem(mapping.place, 'the camera or place is empty');
-      const rawTime = cells[col.time] ?? '';
-      const clock = col.timeOfDay === undefined ? undefined : (cells[col.timeOfDay] ?? '');
-      const t = clock === undefined ? parseWhen(rawTime) : parseDateAndTime(rawTime, clock);
-      if (!t) {
-        // A date that reads on its own puts the fault in the time column.
-        const where = clock !== undefined && parseWhen(rawTime) ? mapping.timeOfDay : mapping.time;
-        throw new RowProblem(where, badWhen(rawTime, clock));
-      }
+      const t = rowWhen(
+        cells[col.time] ?? '',
+        col.timeOfDay === undefined ? undefined : (cells[col.timeOfDay] ?? ''),
+        whenColumns,
+      );
       const properties: Properties = { camera: place };
       if (col.lat !== undefined) {
         const lat = coord(cells, 'lat', 90);

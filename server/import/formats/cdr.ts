@@ -2,7 +2,7 @@
 // (caller, callee): weight = number of calls, total duration, first and last call.
 import type { EntityInput, LinkInput } from '../../domain/model.ts';
 import { displayPhone, normalisePhone } from '../../domain/normalise.ts';
-import { badWhen, parseDateAndTime, parseWhen } from '../dates.ts';
+import { rowWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
 import type { FormatContext, RowFormat } from './types.ts';
@@ -27,6 +27,7 @@ export function parseDuration(raw: string): number | null {
 export function cdrFormat({ columns, options, reports }: FormatContext): RowFormat {
   const mapping = proposeMapping('cdr', columns, parseMapPairs(options.map));
   const col = resolveColumns('cdr', columns, mapping);
+  const whenColumns = { date: mapping.start, clock: mapping.timeOfDay };
   // Carriers repeat the same few thousand numbers millions of times: parse each distinct string once.
   const phoneCache = new Map<string, string | null>();
   // caller -> callee -> aggregate: nested maps avoid building a pair key string for every row.
@@ -63,14 +64,11 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
     add(cells) {
       const a = phone(cells, 'caller');
       const b = phone(cells, 'callee');
-      const rawStart = cells[col.start] ?? '';
-      const clock = col.timeOfDay === undefined ? undefined : (cells[col.timeOfDay] ?? '');
-      const t = clock === undefined ? parseWhen(rawStart) : parseDateAndTime(rawStart, clock);
-      if (!t) {
-        // A date that reads on its own puts the fault in the time column.
-        const where = clock !== undefined && parseWhen(rawStart) ? mapping.timeOfDay : mapping.start;
-        throw new RowProblem(where, badWhen(rawStart, clock));
-      }
+      const t = rowWhen(
+        cells[col.start] ?? '',
+        col.timeOfDay === undefined ? undefined : (cells[col.timeOfDay] ?? ''),
+        whenColumns,
+      );
       let dur = 0;
       if (col.duration !== undefined) {
         const raw = cells[col.duration] ?? '';
