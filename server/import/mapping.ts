@@ -110,7 +110,6 @@ export function proposeMapping(
   // or "Timestamp" usually hold the date too, and adding a time to them would spoil every row.
   const dated = mapping.start ?? mapping.time;
   if (mapping.timeOfDay && !user.timeOfDay && !(dated && isDateOnlyHeader(dated))) {
-    taken.delete(mapping.timeOfDay);
     delete mapping.timeOfDay;
   }
   return mapping;
