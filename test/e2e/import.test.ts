@@ -141,9 +141,27 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
     await page.keyboard.press('Escape');
     await page.click('[data-testid=import-button]');
     await page.waitForSelector('[data-testid=import-dialog]');
+    // The call-records preview (the format guessed from the name) is held back until the entities preview
+    // has answered: its late answer must not replace the entities mapping.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const cdrPreview = (u: URL) =>
+      u.pathname === '/api/imports/preview' && u.searchParams.get('format') === 'cdr';
+    await page.route(cdrPreview, async (route) => {
+      await held;
+      await route.continue();
+    });
     await pick('nominals.csv', 'Name,Notes\nNadia Quillfeather,seen at the dock\nPiotr Zielinski,\n');
     await page.selectOption('[data-testid=import-format]', 'entities');
     await page.waitForSelector('[data-testid=import-entity-type]');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=map-label]') as HTMLSelectElement | null)?.value === 'Name',
+    );
+    const late = page.waitForResponse((r) => cdrPreview(new URL(r.url())));
+    release();
+    await late;
+    await page.unroute(cdrPreview);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
     expect(await page.inputValue('[data-testid=map-label]')).toBe('Name');
     // Without a type the import cannot start, and the dialog says what is missing.
     expect(await page.isDisabled('[data-testid=import-run]')).toBe(true);

@@ -41,6 +41,15 @@ const FIELD_LABELS: Record<string, string> = {
   timeOfDay: 'time of day, if in its own column',
 };
 
+/**
+ * For requests of one kind where only the newest answer counts: starts a turn on `turn` and returns a check
+ * that stays true while no later turn has started, so a late answer to an older request is dropped.
+ */
+function startTurn(turn: { current: number }): () => boolean {
+  const mine = ++turn.current;
+  return () => mine === turn.current;
+}
+
 /** A first guess at the format from the file name; the analyst confirms it. */
 function guessFormat(name: string): ImportFormat {
   const n = name.toLowerCase();
@@ -126,13 +135,13 @@ export function ImportDialog() {
   const [result, setResult] = useState<ImportReport | null>(null);
   const [history, setHistory] = useState<ImportReport[] | null>(null);
 
-  // Only the newest request may set the list: an older answer arriving late would hide the last import.
-  const historySeq = useRef(0);
+  const historyTurn = useRef(0);
+  const previewTurn = useRef(0);
   const loadHistory = (): void => {
-    const seq = ++historySeq.current;
+    const current = startTurn(historyTurn);
     importsApi.history(8).then(
-      (h) => seq === historySeq.current && setHistory(h.items),
-      () => seq === historySeq.current && setHistory([]),
+      (h) => current() && setHistory(h.items),
+      () => current() && setHistory([]),
     );
   };
   useEffect(loadHistory, []);
@@ -172,19 +181,23 @@ export function ImportDialog() {
   if (fixedType && !fixedType.value) missing.push('type (a column, or choose one)');
 
   const doPreview = async (f: File, fmt: ImportFormat): Promise<void> => {
+    // A format changed while the first preview is on its way: only the newest preview sets the mapping.
+    const current = startTurn(previewTurn);
     setBusy('preview');
     setErr(null);
     setResult(null);
     try {
       // The server proposes a mapping from the header; the analyst's own choices start from it.
       const p = await importsApi.preview(f, { format: fmt, mapping: {} });
+      if (!current()) return;
       setPreview(p);
       setMapping(p.mapping);
     } catch (e) {
+      if (!current()) return;
       setPreview(null);
       setErr(message(e));
     } finally {
-      setBusy(null);
+      if (current()) setBusy(null);
     }
   };
   const doImport = async (): Promise<void> => {
