@@ -1,6 +1,7 @@
 // Configuration by environment, with defaults that just work on a fresh clone.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { READ_POOL_DEFAULTS } from './store/sqlite/read-pool.ts';
 
 export const SOFTWARE_NAME = 'linkchart';
 export const SOFTWARE_VERSION: string = (
@@ -30,6 +31,8 @@ export interface Config {
   webDist: string;
   limits: Limits;
   logLevel: string;
+  /** Worker threads answering graph walks on the SQLite store; 0 walks on the request thread. */
+  readWorkers: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     webDist: resolve(cwd, env['LINKCHART_WEB_DIST'] || 'web/dist'),
     logLevel: env['LOG_LEVEL'] || 'warn',
+    readWorkers: int(env, 'LINKCHART_READ_WORKERS', READ_POOL_DEFAULTS.workers, 0, 64),
     limits: {
       bodyBytes: int(env, 'LINKCHART_MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes, 1024, 2 ** 31),
       uploadBytes: int(env, 'LINKCHART_MAX_UPLOAD_BYTES', DEFAULT_LIMITS.uploadBytes, 1024, 2 ** 40),

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import type { BenchSuite } from '../run.ts';
 import { openStore } from '../../server/store/open-store.ts';
 import { loadSeed } from '../../seed/load.ts';
+import { loadConfig } from '../../server/config.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -310,7 +311,7 @@ const suite: BenchSuite = {
       const peerRps = 1000 / (lat.reduce((a, b) => a + b, 0) / lat.length);
       console.log(
         [
-          `store: ${counts.links.toLocaleString('en-GB')} links, ${counts.entities.toLocaleString('en-GB')} entities; mean 1-hop result ${(nodes / lat.length).toFixed(1)} nodes`,
+          `store: ${counts.links.toLocaleString('en-GB')} links, ${counts.entities.toLocaleString('en-GB')} entities; mean 1-hop result ${(nodes / lat.length).toFixed(1)} nodes; server walking on ${loadConfig(process.env).readWorkers} read worker thread(s) (LINKCHART_READ_WORKERS)`,
           '| path | clients | requests/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server CPU µs/request |',
           '|---|---|---|---|---|---|---|---|---|---|',
           ...runs.map(

@@ -76,7 +76,11 @@ export async function start(
     fail(`could not load the demo network into ${config.dbPath}: ${(e as Error).message}`);
   }
   // A long-running server checkpoints the SQLite WAL from a worker thread, not inside request commits.
-  if (store instanceof SqliteGraphStore) await store.checkpointInBackground();
+  // And walks the graph (expansions, paths) on worker threads, leaving the request thread to HTTP.
+  if (store instanceof SqliteGraphStore) {
+    await store.checkpointInBackground();
+    if (config.readWorkers > 0) await store.readInWorkers({ workers: config.readWorkers });
+  }
   const app = await buildApp({
     store,
     config,

@@ -109,6 +109,27 @@ describe('SQLite file', () => {
     await again.close();
   });
 
+  it('a read-only connection, as a read worker opens, reads the file and refuses every write', async () => {
+    const path = join(dir, `ro-${process.pid}.db`);
+    const s = await openSqliteStore(path);
+    const r = await s.writeBatch({ entities: [{ type: 'Person', label: 'Read Me' }] }, { actor: 't' });
+    const ro = new SqliteGraphStore(path, { readOnly: true });
+    try {
+      expect((await ro.neighbourhood([r.entityIds[0]], { hops: 1 })).nodes.map((e) => e.label)).toEqual([
+        'Read Me',
+      ]);
+      await expect(
+        ro.writeBatch({ entities: [{ type: 'Person', label: 'Not Me' }] }, { actor: 't' }),
+      ).rejects.toThrow(/readonly|read-only/i);
+      expect((await s.counts()).entities).toBe(1);
+      // It never creates a file: a worker pointed at a missing one fails to start instead.
+      expect(() => new SqliteGraphStore(join(dir, 'missing.db'), { readOnly: true })).toThrow();
+    } finally {
+      await ro.close();
+      await s.close();
+    }
+  });
+
   it('sees a user changed by another connection at once, though it keeps users it has read', async () => {
     const path = join(dir, `users-${process.pid}.db`);
     const server = await openSqliteStore(path);

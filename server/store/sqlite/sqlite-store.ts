@@ -2,6 +2,7 @@
 // One file, WAL journal, foreign keys on, versioned migrations (schema.ts). Every write method is one
 // transaction; input is validated with the domain schemas first, and errors name the batch index.
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
+import { SqliteReadPool, type ReadPoolOptions } from './read-pool.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -104,6 +105,11 @@ type Param = string | number | null;
 export interface SqliteStoreOptions {
   /** Create the folder of the file if missing (default true). */
   createDir?: boolean;
+  /**
+   * A connection that only reads a file another store has opened and migrated (a read-pool worker's):
+   * no journal-mode change, and SQLite refuses any write on it.
+   */
+  readOnly?: boolean;
 }
 
 const DEFAULT_PAGE = 50;
@@ -182,6 +188,8 @@ export class SqliteGraphStore implements GraphStore {
   private readonly targets: SqliteTargets;
   private auditTx: ((f: () => AuditEvent[]) => AuditEvent[]) | null = null;
   private checkpointer: BackgroundCheckpointer | null = null;
+  /** Worker threads that answer graph walks, when the server asked for them (readInWorkers). */
+  private readers: SqliteReadPool | null = null;
   /** getUser's cache: users by row id, valid while data_version stays at usersSeenAt. */
   private readonly knownUsers = new Map<number, User>();
   private usersSeenAt = -1;
@@ -192,10 +200,13 @@ export class SqliteGraphStore implements GraphStore {
     opts: SqliteStoreOptions = {},
   ) {
     if (path !== ':memory:' && opts.createDir !== false) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
+    this.db = new Database(path, opts.readOnly ? { fileMustExist: true } : {});
+    if (opts.readOnly) this.db.pragma('query_only = ON');
+    else {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+    }
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     this.txRunner = this.db.transaction((f: () => unknown) => f());
@@ -259,7 +270,24 @@ export class SqliteGraphStore implements GraphStore {
     this.checkpointer = await BackgroundCheckpointer.start(this.db, this.path, opts);
   }
 
+  /**
+   * Answers neighbourhood expansions and shortest paths from worker threads with their own connections
+   * (see read-pool.ts), so a walk no longer holds the request thread. For a long-running server on a
+   * file store; stopped by close().
+   */
+  async readInWorkers(opts: ReadPoolOptions = {}): Promise<void> {
+    if (this.readers || this.path === ':memory:') return;
+    this.readers = await SqliteReadPool.start(this.path, opts);
+  }
+
+  /** Calls the read workers have answered (0 when there are none). */
+  get answeredInWorkers(): number {
+    return this.readers?.answered ?? 0;
+  }
+
   async close(): Promise<void> {
+    await this.readers?.stop();
+    this.readers = null;
     await this.checkpointer?.stop();
     this.checkpointer = null;
     if (this.db.open) this.db.close();
@@ -1157,6 +1185,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async neighbourhood(seedIds: string[], opts: NeighbourhoodOptions): Promise<Subgraph> {
+    if (this.readers?.size) return this.readers.call('neighbourhood', [seedIds, opts]);
     const hops = opts.hops;
     if (!Number.isInteger(hops) || hops < 1 || hops > 4) throw invalid(['hops'], 'hops must be 1, 2, 3 or 4');
     const filter = checkFilter(opts.filter);
@@ -1220,6 +1249,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async shortestPaths(fromId: string, toId: string, opts: PathOptions = {}): Promise<PathResult[]> {
+    if (this.readers?.size) return this.readers.call('shortestPaths', [fromId, toId, opts]);
     const filter = checkFilter(opts.filter);
     const maxHops = opts.maxHops ?? 6;
     const limit = opts.limit ?? 10;
