@@ -79,7 +79,16 @@ export async function start(
   // And walks the graph (expansions, paths) on worker threads, leaving the request thread to HTTP.
   if (store instanceof SqliteGraphStore) {
     await store.checkpointInBackground();
-    if (config.readWorkers > 0) await store.readInWorkers({ workers: config.readWorkers });
+    if (config.readWorkers > 0) {
+      try {
+        await store.readInWorkers({ workers: config.readWorkers });
+      } catch (e) {
+        // Slower under load, but every answer the same: not a reason to refuse to start.
+        say(
+          `(expansions run on the request thread: the read workers did not start: ${(e as Error).message})`,
+        );
+      }
+    }
   }
   const app = await buildApp({
     store,
