@@ -16,12 +16,15 @@ export type ReadPoolMethod = (typeof READ_POOL_METHODS)[number];
 export interface ReadPoolOptions {
   /** Worker threads (default: one per core beside the request thread's, 1 to 4). */
   workers?: number;
+  /** The worker module (default ./read-worker.ts; tests swap in one that fails). */
+  entry?: URL;
 }
 
 // One per spare core: on 2 cores one worker measured 5-15% more requests a second than two (the request
 // thread, the worker and the clients already fill both cores), and past 4 the request thread is the limit.
 export const READ_POOL_DEFAULTS: Required<ReadPoolOptions> = {
   workers: Math.max(1, Math.min(4, availableParallelism() - 1)),
+  entry: new URL('./read-worker.ts', import.meta.url),
 };
 
 /** What a worker sends back for one call. */
@@ -61,7 +64,8 @@ export class SqliteReadPool {
       throw new Error('SqliteReadPool: workers must be a whole number from 1 to 64');
     const pool = new SqliteReadPool();
     try {
-      await Promise.all(Array.from({ length: n }, () => pool.add(path)));
+      const entry = opts.entry ?? READ_POOL_DEFAULTS.entry;
+      await Promise.all(Array.from({ length: n }, () => pool.add(path, entry)));
     } catch (e) {
       await pool.stop();
       throw e;
@@ -74,15 +78,19 @@ export class SqliteReadPool {
     return this.readers.length;
   }
 
-  private async add(path: string): Promise<void> {
+  private async add(path: string, entry: URL): Promise<void> {
     // Normal priority: these answer requests, unlike the analysis workers.
-    const worker = spawnTsWorker(new URL('./read-worker.ts', import.meta.url), { path }, { nice: 0 });
+    const worker = spawnTsWorker(entry, { path }, { nice: 0 });
     const reader: Reader = { worker, pending: new Map() };
     await new Promise<void>((resolve, reject) => {
       const early = (e: unknown): void => reject(e instanceof Error ? e : new Error(String(e)));
+      const exited = (code: number): void =>
+        reject(new Error(`SqliteReadPool: worker exited (code ${code}) before it opened ${path}`));
       worker.once('error', early);
+      worker.once('exit', exited);
       worker.once('message', (m: { type?: string; message?: string }) => {
         worker.off('error', early);
+        worker.off('exit', exited);
         if (m.type === 'ready') resolve();
         else reject(new Error(`SqliteReadPool: worker could not open ${path}: ${m.message ?? m.type}`));
       });
