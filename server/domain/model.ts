@@ -210,10 +210,16 @@ export interface Report {
 }
 
 /** Identify an entity either by id or by its natural key. */
-export const entityRefSchema = z.union([
-  z.object({ id: z.string().min(1) }),
-  z.object({ type: entityTypeSchema, key: z.string().min(1).max(500) }),
-]);
+export const entityRefSchema = z.union(
+  [
+    z.object({ id: z.string().min(1) }),
+    z.object({ type: entityTypeSchema, key: z.string().min(1).max(500) }),
+  ],
+  // zod's own word for a union is "Invalid input", which does not say what to send.
+  {
+    error: 'an entity is named as {"id": "e12"} or by type and natural key, {"type": "Person", "key": "..."}',
+  },
+);
 export type EntityRef = z.infer<typeof entityRefSchema>;
 
 export const entityInputSchema = z.object({

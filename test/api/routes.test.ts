@@ -74,6 +74,15 @@ describe('graph CRUD with provenance and grading', () => {
     });
     expect(bad.status).toBe(400);
     expect((bad.json as Err).error.message).toMatch(/CALLED/);
+    // An entity named by a bare string: the answer says the two shapes a reference takes.
+    const bareId = await h.call('POST', '/api/links', {
+      type: 'ASSOCIATE_OF',
+      from: ids['Ann Lee'],
+      to: { id: ids['Ben Ray'] },
+    });
+    expect(bareId.status).toBe(400);
+    expect(bareId.json).toMatchObject({ error: { code: 'invalid', path: ['body', 'from'] } });
+    expect((bareId.json as Err).error.message).toMatch(/\{"id": "e12"\}.*\{"type": "Person", "key"/);
     const cond = await h.call('POST', '/api/reports', {
       ref: 'X',
       date: '2024-01-01',
