@@ -31,7 +31,7 @@ import {
   undo,
   type HistoryEntry,
 } from '../../web/src/state/history.ts';
-import { communityGroups, rankRows } from '../../web/src/state/appearance.ts';
+import { communityGroups, formatMetric, rankRows } from '../../web/src/state/appearance.ts';
 import { parseChartFile, toChartFile } from '../../web/src/state/chart-file.ts';
 import { personContactScores } from '../../web/src/state/central.ts';
 import { edgeThickness, sizeScale } from '../../web/src/graph/style.ts';
@@ -131,6 +131,8 @@ describe('appearance and scales', () => {
       ['d', 4],
     ]);
     expect(rankRows({ a: 3, b: 5 }, false)[0].id).toBe('a');
+    // Degree is a count: 8, not 8.0000; fractions keep their places.
+    expect([8, 0, 0.0123456, 12.345, 150].map(formatMetric)).toEqual(['8', '0', '0.0123', '12.3', '150']);
     expect(communityGroups({ a: 1, b: 0, c: 1 })).toEqual([
       { community: 1, members: ['a', 'c'] },
       { community: 0, members: ['b'] },

@@ -6,7 +6,7 @@ import { METRICS } from '../api/analysis.ts';
 import { chart } from '../graph/controller.ts';
 import { communityColour } from '../graph/style.ts';
 import { appStore, useApp } from '../state/hooks.ts';
-import { communityGroups, rankRows } from '../state/appearance.ts';
+import { communityGroups, formatMetric, rankRows } from '../state/appearance.ts';
 import type { RightTab } from '../state/app.ts';
 import {
   clearDisruption,
@@ -270,7 +270,7 @@ function RankingsTab() {
               >
                 <td>{r.rank}</td>
                 <td>{labelOf(r.id)}</td>
-                <td className="num">{r.value < 10 ? r.value.toFixed(4) : r.value.toFixed(1)}</td>
+                <td className="num">{formatMetric(r.value)}</td>
               </tr>
             ))}
           </tbody>
@@ -494,7 +494,7 @@ function ExplainTab() {
         <div data-testid="explanation">
           <p>
             Ranks <b>{res.rank}</b> of {res.of} by {METRICS.find((m) => m.id === metric)?.label.toLowerCase()}{' '}
-            (value {res.value.toFixed(4)}).
+            (value {formatMetric(res.value)}).
           </p>
           <p>
             Stability interval (90%): rank <b>{res.low}</b> to <b>{res.high}</b> when each link is kept with

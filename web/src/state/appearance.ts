@@ -57,6 +57,15 @@ export function rankRows(values: Record<string, number>, descending = true): Ran
   return rows;
 }
 
+/**
+ * A metric's value as the Ranks table shows it: counts (degree, component sizes) as whole numbers, small
+ * fractions (betweenness, PageRank) to four places, larger values to one.
+ */
+export function formatMetric(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  return Math.abs(v) < 10 ? v.toFixed(4) : v.toFixed(1);
+}
+
 /** Community id -> member ids, largest first. */
 export function communityGroups(c: Record<string, number>): Array<{ community: number; members: string[] }> {
   const m = new Map<number, string[]>();
