@@ -27,6 +27,13 @@ export const exportRequestSchema = z.object({
   chartId: z.string().min(1).max(200).optional(),
   /** ...or these entities and the links among them... */
   entityIds: z.array(z.string().min(1).max(200)).max(100_000).optional(),
+  /**
+   * Chart positions of those entities, so i2 and Gephi open the chart as it was laid out (a saved chart
+   * brings its own).
+   */
+  positions: z
+    .record(z.string().min(1).max(200), z.object({ x: z.number().finite(), y: z.number().finite() }))
+    .optional(),
   /** ...or the view (filtered graph); the filter also narrows a chart or an entity list. */
   view: viewFilterSchema.optional(),
   analysis: exportAnalysisSchema.optional(),

@@ -60,7 +60,7 @@ export async function collectExport(
 ): Promise<ExportData> {
   const req = exportRequestSchema.parse(raw);
   let filter: ViewFilter = req.view ?? {};
-  let positions: Record<string, { x: number; y: number }> = {};
+  let positions: Record<string, { x: number; y: number }> = req.positions ?? {};
   let ids: string[] | null = req.entityIds ?? null;
   let source: AnalysisRecord['source'] = { kind: 'view', filter };
   if (req.chartId) {

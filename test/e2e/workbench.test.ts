@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import {
   OUT,
   ROOT,
@@ -412,6 +413,39 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     expect(text).toContain('Not to be shared outside the e2e team');
     expect(text).toContain('Grading key');
     expect(text).toContain('Analysis record');
+
+    // The chart's data for i2 and other tools, from the same dialog, with the conditions confirmed above.
+    const visible = await graph<Array<{ id: string; label: string; x: number; y: number }>>(
+      '(c) => c.visibleNodeIds().map((n) => ({ id: n, label: c.graph.getNodeAttribute(n, "label"), x: c.graph.getNodeAttribute(n, "x"), y: c.graph.getNodeAttribute(n, "y") }))',
+    );
+    const fetchData = async (format: string, file: string): Promise<string> => {
+      await page.selectOption('[data-testid=data-format]', format);
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-data]')]);
+      expect(d.suggestedFilename()).toBe(file);
+      const path = join(OUT, `e2e-data-${file}`);
+      await d.saveAs(path);
+      return readFileSync(path, 'utf8');
+    };
+    const anx = await fetchData('anx', 'E2E-briefing.anx');
+    expect(XMLValidator.validate(anx)).toBe(true);
+    expect(anx.match(/<ChartItem /g)!.length).toBeGreaterThanOrEqual(visible.length);
+    const items = (
+      new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '',
+        isArray: (n) => n === 'ChartItem',
+      }).parse(anx) as { Chart: { ChartItemCollection: { ChartItem: Array<{ Label: string }> } } }
+    ).Chart.ChartItemCollection.ChartItem.map((i) => String(i.Label));
+    for (const v of visible) expect(items).toContain(v.label);
+    const json = JSON.parse(await fetchData('json', 'E2E-briefing.json')) as {
+      nodes: Array<{ id: string; x: number; y: number }>;
+    };
+    expect(json.nodes.map((n) => n.id).sort()).toEqual(visible.map((v) => v.id).sort());
+    for (const v of visible) {
+      const n = json.nodes.find((m) => m.id === v.id)!;
+      expect(n.x).toBeCloseTo(v.x, 6);
+      expect(n.y).toBeCloseTo(v.y, 6);
+    }
   });
 
   it('raised no uncaught error in the page', () => {

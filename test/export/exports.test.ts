@@ -350,6 +350,18 @@ print(json.dumps({"n": g.number_of_nodes(), "e": g.number_of_edges(), "nodes": {
     expect(doc.record.source.kind).toBe('entities');
     expect(doc.nodes).toHaveLength(2);
     expect(doc.links.map((l) => l.type)).toEqual(['CALLED']);
+    // The web app sends the chart's positions with its entities, so the file opens laid out as drawn.
+    const placed = JSON.parse(
+      (
+        await exportText({
+          format: 'json',
+          entityIds: [ids.p1, ids.p2],
+          positions: { [ids.p1]: { x: 12.5, y: -3 } },
+        })
+      ).text,
+    ) as { nodes: Array<{ id: string; x: number | null; y: number | null }> };
+    expect(placed.nodes.find((n) => n.id === ids.p1)).toMatchObject({ x: 12.5, y: -3 });
+    expect(placed.nodes.find((n) => n.id === ids.p2)).toMatchObject({ x: null, y: null });
     const out = join(h.dir, 'cli-out.csv');
     const res = await exportToFiles(h.store, [
       '--format',

@@ -1,5 +1,6 @@
 // Export of what the analyst sees: PNG at a chosen resolution (@sigma/export-image), SVG (from positions),
-// and the PDF briefing (rendered by the server from the chart image and the analysis record).
+// the PDF briefing (rendered by the server from the chart image and the analysis record), and the chart's
+// data as a file other tools open (i2 ANX, GraphML, GEXF, CSV, JSON; written by the server).
 import { toBlob } from '@sigma/export-image';
 import type { EntityType } from '@domain/model.ts';
 import { api } from './api/client.ts';
@@ -149,6 +150,58 @@ export async function briefingBody(o: BriefingOptions): Promise<Record<string, u
       .filterEdges((_e, _a, src, tgt) => visible.has(src) && visible.has(tgt))
       .slice(0, 5000),
   };
+}
+
+/** The data formats the Export dialog offers, in the order an analyst reaches for them. */
+export const DATA_FORMATS = [
+  { id: 'anx', label: "i2 Analyst's Notebook chart (ANX)", ext: 'anx' },
+  { id: 'graphml', label: 'GraphML', ext: 'graphml' },
+  { id: 'gexf', label: 'GEXF (Gephi)', ext: 'gexf' },
+  { id: 'csv-nodes', label: 'CSV: entities', ext: 'nodes.csv' },
+  { id: 'csv-links', label: 'CSV: links', ext: 'links.csv' },
+  { id: 'json', label: 'JSON', ext: 'json' },
+] as const;
+export type DataFormat = (typeof DATA_FORMATS)[number]['id'];
+
+/**
+ * The entities on the chart (those the filters leave visible), where they are drawn, the view filter and the
+ * measure sizing the nodes, as an export request: the file holds what the analyst sees, laid out as drawn.
+ */
+export function dataExportBody(format: DataFormat): Record<string, unknown> {
+  const s = appStore.get();
+  const ids = chart.visibleNodeIds();
+  const positions: Record<string, { x: number; y: number }> = {};
+  for (const id of ids) {
+    const a = chart.graph.getNodeAttributes(id);
+    if (Number.isFinite(a.x) && Number.isFinite(a.y)) positions[id] = { x: a.x as number, y: a.y as number };
+  }
+  const metric = s.appearance.sizeBy;
+  const values = metric ? s.appearance.metrics[metric] : null;
+  const [fmt, part] = format.startsWith('csv-') ? ['csv', format.slice(4)] : [format, undefined];
+  return {
+    format: fmt,
+    ...(part ? { part } : {}),
+    entityIds: ids,
+    positions,
+    view: toViewFilter(s.filters),
+    ...(metric && values
+      ? {
+          analysis: {
+            metric,
+            values: Object.fromEntries(ids.filter((id) => id in values).map((id) => [id, values[id]])),
+          },
+        }
+      : {}),
+  };
+}
+
+export async function dataExport(
+  format: DataFormat,
+  base: string,
+  handling?: HandlingConfirmation,
+): Promise<void> {
+  const blob = await api.exportFile({ ...dataExportBody(format), ...(handling ? { handling } : {}) });
+  download(blob, `${base}.${DATA_FORMATS.find((f) => f.id === format)!.ext}`);
 }
 
 /** Confirmation the server asks for (HTTP 428) when the chart rests on C-coded intelligence. */

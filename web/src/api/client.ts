@@ -195,6 +195,11 @@ export const api = {
       : request<Chart>('POST', '/api/charts', { name, state }),
 
   // Export
+  /** A data file: GraphML, GEXF, CSV, JSON or i2 ANX. */
+  exportFile: async (body: unknown): Promise<Blob> => {
+    const res = await request<Response>('POST', '/api/exports', body, { raw: true });
+    return res.blob();
+  },
   briefingPdf: async (body: unknown): Promise<Blob> => {
     const res = await request<Response>('POST', '/api/exports/briefing', body, { raw: true });
     return res.blob();

@@ -24,7 +24,16 @@ import {
   type ReportForm,
 } from '../drawing.ts';
 import { openChart, saveChart } from '../charts.ts';
-import { briefingPdf, download, pngBlob, safeName, svgString } from '../export.ts';
+import {
+  DATA_FORMATS,
+  briefingPdf,
+  dataExport,
+  download,
+  pngBlob,
+  safeName,
+  svgString,
+  type DataFormat,
+} from '../export.ts';
 import { fail } from '../actions.ts';
 import { labelOf } from './DetailsTab.tsx';
 import { ImportDialog } from './ImportDialog.tsx';
@@ -392,6 +401,7 @@ function ExportDialog() {
   const [confirmed, setConfirmed] = useState(false);
   const [justification, setJustification] = useState('');
   const [recipient, setRecipient] = useState('');
+  const [dataFormat, setDataFormat] = useState<DataFormat>('anx');
   const run = async (what: string, fn: () => Promise<void>): Promise<void> => {
     setBusy(what);
     setErr(null);
@@ -410,6 +420,12 @@ function ExportDialog() {
     }
   };
   const base = safeName(title);
+  const unconfirmed =
+    !!conditions && (!confirmed || justification.trim().length < 10 || recipient.trim().length < 2);
+  const handling =
+    conditions && confirmed
+      ? { confirmConditions: true as const, justification: justification.trim(), recipient: recipient.trim() }
+      : undefined;
   return (
     <Modal title="Export" testId="export-dialog">
       <fieldset>
@@ -448,6 +464,33 @@ function ExportDialog() {
         </div>
       </fieldset>
       <fieldset>
+        <legend>Data, for i2, Gephi or a spreadsheet</legend>
+        <div className="row">
+          <select
+            data-testid="data-format"
+            value={dataFormat}
+            onChange={(e) => setDataFormat(e.target.value as DataFormat)}
+          >
+            {DATA_FORMATS.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+          <button
+            data-testid="export-data"
+            disabled={!!busy || unconfirmed}
+            onClick={() => void run('data', () => dataExport(dataFormat, base, handling))}
+          >
+            {busy === 'data' ? 'Preparing…' : 'Download'}
+          </button>
+        </div>
+        <p className="small muted">
+          The entities the filters leave on the chart, the links among them, their gradings and sources, the
+          positions as drawn, the measure sizing the nodes, and the analysis record.
+        </p>
+      </fieldset>
+      <fieldset>
         <legend>PDF briefing</legend>
         <div className="form">
           <label>Title</label>
@@ -466,68 +509,15 @@ function ExportDialog() {
           that sizes the nodes, the grading key, the analysis record and the conditions of any C-coded
           intelligence.
         </p>
-        {conditions && (
-          <div className="conditions" data-testid="handling-confirm">
-            <p>
-              <b>This chart rests on C-coded intelligence.</b> Its conditions go into the briefing; confirm
-              them and record why and to whom it goes:
-            </p>
-            <ul className="small">
-              {conditions.map((c) => (
-                <li key={c}>{c}</li>
-              ))}
-            </ul>
-            <div className="form">
-              <label>Justification</label>
-              <input
-                data-testid="handling-justification"
-                value={justification}
-                onChange={(e) => setJustification(e.target.value)}
-                placeholder="why this disclosure is necessary"
-              />
-              <label>Recipient</label>
-              <input
-                data-testid="handling-recipient"
-                value={recipient}
-                onChange={(e) => setRecipient(e.target.value)}
-                placeholder="who receives it"
-              />
-            </div>
-            <label className="row">
-              <input
-                type="checkbox"
-                data-testid="handling-ok"
-                checked={confirmed}
-                onChange={() => setConfirmed(!confirmed)}
-              />
-              I have read the conditions and will pass them on with the briefing
-            </label>
-          </div>
-        )}
         <div className="buttons">
           <button
             className="primary"
             data-testid="export-pdf"
-            disabled={
-              !!busy ||
-              !title.trim() ||
-              !author.trim() ||
-              (!!conditions &&
-                (!confirmed || justification.trim().length < 10 || recipient.trim().length < 2))
-            }
+            disabled={!!busy || !title.trim() || !author.trim() || unconfirmed}
             onClick={() =>
               void run('pdf', async () =>
                 download(
-                  await briefingPdf(
-                    { title, author, marking, resolution: 1800 },
-                    conditions && confirmed
-                      ? {
-                          confirmConditions: true,
-                          justification: justification.trim(),
-                          recipient: recipient.trim(),
-                        }
-                      : undefined,
-                  ),
+                  await briefingPdf({ title, author, marking, resolution: 1800 }, handling),
                   `${base}.pdf`,
                 ),
               )
@@ -537,6 +527,44 @@ function ExportDialog() {
           </button>
         </div>
       </fieldset>
+      {conditions && (
+        <div className="conditions" data-testid="handling-confirm">
+          <p>
+            <b>This chart rests on C-coded intelligence.</b> Its conditions go with the briefing or the file;
+            confirm them and record why and to whom it goes:
+          </p>
+          <ul className="small">
+            {conditions.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+          <div className="form">
+            <label>Justification</label>
+            <input
+              data-testid="handling-justification"
+              value={justification}
+              onChange={(e) => setJustification(e.target.value)}
+              placeholder="why this disclosure is necessary"
+            />
+            <label>Recipient</label>
+            <input
+              data-testid="handling-recipient"
+              value={recipient}
+              onChange={(e) => setRecipient(e.target.value)}
+              placeholder="who receives it"
+            />
+          </div>
+          <label className="row">
+            <input
+              type="checkbox"
+              data-testid="handling-ok"
+              checked={confirmed}
+              onChange={() => setConfirmed(!confirmed)}
+            />
+            I have read the conditions and will pass them on with what I export
+          </label>
+        </div>
+      )}
       {err && <div className="toast error">{err}</div>}
       <div className="buttons">
         <button onClick={close}>Close</button>
