@@ -49,13 +49,29 @@ describe('SqliteReadPool', () => {
     await expect(SqliteReadPool.start(missing, { workers: 2 })).rejects.toThrow(/no-such\.db/);
   });
 
-  it('answers from the worker, and the store stops it on close', async () => {
+  it('answers from the workers; a call whose options cannot be copied fails alone, leaving nothing in flight', async () => {
     const s = await openSqliteStore(join(dir, 'answers.db'));
     const r = await s.writeBatch({ entities: [{ type: 'Person', label: 'Solo' }] }, { actor: 't' });
     await s.readInWorkers({ workers: 2 });
     const got = await Promise.all([1, 2, 3, 4].map(() => s.neighbourhood([r.entityIds[0]], { hops: 2 })));
     expect(got.map((g) => g.nodes.map((n) => n.label))).toEqual(Array(4).fill(['Solo']));
     expect(s.answeredInWorkers).toBe(4);
+    // Options that cannot be copied to a worker fail that call alone, leaving nothing in flight; the next
+    // call is answered as before.
+    const pool = await SqliteReadPool.start(s.path, { workers: 1 });
+    try {
+      const uncopyable = { hops: 1, filter: { from: (() => '2024') as unknown as string } };
+      await expect(pool.call('neighbourhood', [[r.entityIds[0]], uncopyable])).rejects.toThrow(
+        /could not be cloned/,
+      );
+      expect(pool.inFlight).toBe(0);
+      const next = pool.call('neighbourhood', [[r.entityIds[0]], { hops: 1 }]);
+      expect(pool.inFlight).toBe(1);
+      expect((await next).nodes).toHaveLength(1);
+      expect(pool.inFlight).toBe(0);
+    } finally {
+      await pool.stop();
+    }
     await s.close();
     expect(s.answeredInWorkers).toBe(0);
   });

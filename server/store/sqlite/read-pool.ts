@@ -73,6 +73,11 @@ export class SqliteReadPool {
     return pool;
   }
 
+  /** Calls sent and not yet answered. */
+  get inFlight(): number {
+    return this.readers.reduce((n, r) => n + r.pending.size, 0);
+  }
+
   /** Workers still running; the store walks on its own thread when there are none. */
   get size(): number {
     return this.readers.length;
@@ -132,7 +137,15 @@ export class SqliteReadPool {
       // Held while it has calls: an unref'd worker with a call in flight would let a CLI exit under it.
       if (reader.pending.size === 0) reader.worker.ref();
       reader.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      reader.worker.postMessage({ id, method, args });
+      try {
+        reader.worker.postMessage({ id, method, args });
+      } catch (e) {
+        // Arguments that cannot be copied to the worker (a function, say): this call fails, and nothing of
+        // it stays behind to hold the worker.
+        reader.pending.delete(id);
+        if (reader.pending.size === 0) reader.worker.unref();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
     });
   }
 
