@@ -97,15 +97,25 @@ async function blobToBase64(b: Blob): Promise<string> {
   return btoa(s);
 }
 
+/** The measure sizing the nodes and its values for the entities left visible; null when none sizes them. */
+function sizingOnVisible(
+  visible: ReadonlySet<string>,
+): { metric: string; values: Record<string, number> } | null {
+  const { sizeBy, metrics } = appStore.get().appearance;
+  const all = sizeBy ? metrics[sizeBy] : null;
+  if (!sizeBy || !all) return null;
+  return { metric: sizeBy, values: Object.fromEntries(Object.entries(all).filter(([k]) => visible.has(k))) };
+}
+
 /** Everything the briefing page needs, gathered from the chart and the state. */
 export async function briefingBody(o: BriefingOptions): Promise<Record<string, unknown>> {
   const s = appStore.get();
   const png = await pngBlob(o.resolution, Math.round(o.resolution * 0.85), true);
   const metric = s.appearance.sizeBy;
-  const values = metric ? s.appearance.metrics[metric] : null;
   const visible = new Set(chart.visibleNodeIds());
-  const top = values
-    ? rankRows(Object.fromEntries(Object.entries(values).filter(([k]) => visible.has(k))))
+  const sized = sizingOnVisible(visible);
+  const top = sized
+    ? rankRows(sized.values)
         .slice(0, 10)
         .map((r) => ({
           rank: r.rank,
@@ -175,8 +185,7 @@ export function dataExportBody(format: DataFormat): Record<string, unknown> {
     const a = chart.graph.getNodeAttributes(id);
     if (Number.isFinite(a.x) && Number.isFinite(a.y)) positions[id] = { x: a.x as number, y: a.y as number };
   }
-  const metric = s.appearance.sizeBy;
-  const values = metric ? s.appearance.metrics[metric] : null;
+  const sized = sizingOnVisible(new Set(ids));
   const [fmt, part] = format.startsWith('csv-') ? ['csv', format.slice(4)] : [format, undefined];
   return {
     format: fmt,
@@ -184,14 +193,7 @@ export function dataExportBody(format: DataFormat): Record<string, unknown> {
     entityIds: ids,
     positions,
     view: toViewFilter(s.filters),
-    ...(metric && values
-      ? {
-          analysis: {
-            metric,
-            values: Object.fromEntries(ids.filter((id) => id in values).map((id) => [id, values[id]])),
-          },
-        }
-      : {}),
+    ...(sized ? { analysis: sized } : {}),
   };
 }
 
