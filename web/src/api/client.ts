@@ -137,6 +137,11 @@ export interface MergeRecord {
   mergedId: string;
 }
 
+/** A POST whose answer is a file to download, not JSON. */
+async function postForFile(path: string, body: unknown): Promise<Blob> {
+  return (await request<Response>('POST', path, body, { raw: true })).blob();
+}
+
 export const api = {
   health: () => request<Health>('GET', '/api/health'),
   search: async (q: string, limit = 10): Promise<SearchHitDto[]> => {
@@ -196,12 +201,6 @@ export const api = {
 
   // Export
   /** A data file: GraphML, GEXF, CSV, JSON or i2 ANX. */
-  exportFile: async (body: unknown): Promise<Blob> => {
-    const res = await request<Response>('POST', '/api/exports', body, { raw: true });
-    return res.blob();
-  },
-  briefingPdf: async (body: unknown): Promise<Blob> => {
-    const res = await request<Response>('POST', '/api/exports/briefing', body, { raw: true });
-    return res.blob();
-  },
+  exportFile: (body: unknown): Promise<Blob> => postForFile('/api/exports', body),
+  briefingPdf: (body: unknown): Promise<Blob> => postForFile('/api/exports/briefing', body),
 };
