@@ -44,15 +44,15 @@ if (size !== 'demo' && (!Number.isInteger(size) || size < 100)) {
 const seed = Number(args.seed);
 if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a whole number (got "${args.seed}")`);
 
-let store;
+let stores;
 try {
-  store = await openStore(args.db ? { ...process.env, LINKCHART_DB: args.db } : process.env);
+  stores = await openStore(args.db ? { ...process.env, LINKCHART_DB: args.db } : process.env);
 } catch (e) {
   fail((e as Error).message);
 }
 try {
   let last = 0;
-  const r = await loadSeed(store, {
+  const r = await loadSeed(stores, {
     size,
     seed,
     intervention: args.intervention,
@@ -86,5 +86,5 @@ try {
 } catch (e) {
   fail((e as Error).message);
 } finally {
-  await store.close();
+  await stores.close();
 }

@@ -13,7 +13,7 @@
 // never sit in memory at once.
 import type { EntityInput, EntityType, LinkInput, LinkType, ReportInput } from '../server/domain/model.ts';
 import type { WriteBatch } from '../server/store/graph-store.ts';
-import { mulberry32, type Rng } from './random.ts';
+import { createRng, type Rng } from './random.ts';
 import { FIRST_NAMES, SURNAMES, STREETS, TOWNS, ROADS, GROUP_NAMES, BUSINESSES, OFFICERS } from './names.ts';
 
 export interface GenerateOptions {
@@ -132,7 +132,7 @@ function* runIncremental(
   chunkLinks: number,
   sink: WriteBatch[] | null,
 ): Generator<void, GroundTruth> {
-  const rng: Rng = mulberry32(opts.seed);
+  const rng: Rng = createRng(opts.seed);
   const seedTag = String(opts.seed);
   const target = size === 'demo' ? Infinity : size;
   const intervention = opts.intervention === true;

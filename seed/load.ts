@@ -1,7 +1,8 @@
 // Loads a generated network into a store in chunks, one transaction each, and reports the throughput.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { GraphStore, StoreCounts } from '../server/store/graph-store.ts';
+import type { StoreCounts } from '../server/store/common.ts';
+import type { Stores } from '../server/store/stores.ts';
 import { planNetwork, type GenerateOptions, type GroundTruth } from './generate.ts';
 
 export const DEFAULT_SEED = 20240701;
@@ -30,8 +31,8 @@ export interface LoadSeedResult {
   truthFile: string | null;
 }
 
-/** Generates the network for `opts` and writes it to `store`; the truth comes back with entity ids filled in. */
-export async function loadSeed(store: GraphStore, opts: LoadSeedOptions = {}): Promise<LoadSeedResult> {
+/** Generates the network for `opts` and writes it to `stores`; the truth comes back with entity ids filled in. */
+export async function loadSeed(stores: Stores, opts: LoadSeedOptions = {}): Promise<LoadSeedResult> {
   const size = opts.size ?? 'demo';
   const seed = opts.seed ?? DEFAULT_SEED;
   const t0 = performance.now();
@@ -46,7 +47,7 @@ export async function loadSeed(store: GraphStore, opts: LoadSeedOptions = {}): P
   const ctx = { actor: 'seed', importId: `seed-${seed}-${size}` };
   for (const chunk of plan.chunks()) {
     const t = performance.now();
-    await store.writeBatch(chunk, ctx);
+    await stores.graph.writeBatch(chunk, ctx);
     storeMs += performance.now() - t;
     links += chunk.links?.length ?? 0;
     entities += chunk.entities?.length ?? 0;
@@ -55,7 +56,7 @@ export async function loadSeed(store: GraphStore, opts: LoadSeedOptions = {}): P
   }
   const truth: GroundTruth = { ...plan.truth, ids: {} };
   for (const key of Object.keys(truth.labels)) {
-    const e = await store.findEntity('Person', key);
+    const e = await stores.graph.findEntity('Person', key);
     if (e) truth.ids![key] = e.id;
   }
   let truthFile: string | null = null;
@@ -69,7 +70,7 @@ export async function loadSeed(store: GraphStore, opts: LoadSeedOptions = {}): P
   const seconds = (performance.now() - t0) / 1000;
   return {
     truth,
-    counts: await store.counts(),
+    counts: await stores.counts(),
     links,
     entities,
     reports,

@@ -1,4 +1,6 @@
-// A small seeded PRNG (mulberry32) and helpers: the same seed gives the same network, on any machine.
+// Drawing helpers over the project's one seeded generator (server/analysis/random.ts): the same seed gives the
+// same network, on any machine.
+import { mulberry32 } from '../server/analysis/random.ts';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -10,15 +12,8 @@ export interface Rng {
   weighted(weights: readonly number[]): number;
 }
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export function createRng(seed: number): Rng {
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),

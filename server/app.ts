@@ -19,18 +19,19 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { GraphStore } from './store/graph-store.ts';
+import type { Stores } from './store/stores.ts';
 import { serializerCompiler } from './api-types/serializer.ts';
 import { PERMISSIONS, type Permission } from './security/permissions.ts';
 import { DEFAULT_LIMITS, SOFTWARE_VERSION, loadConfig, type Config, type Limits } from './config.ts';
 import { errorHandler } from './routes/errors.ts';
 import { registerRoutes } from './routes/index.ts';
+import type { RouteDeps } from './routes/context.ts';
 import { securityPlugin, type SecurityOptions } from './security/plugin.ts';
 
 export const DOCS_PREFIX = '/api/docs';
 
 export interface BuildAppOptions {
-  store: GraphStore;
+  stores: Stores;
   /** Defaults to the environment (loadConfig()). */
   config?: Config;
   /** Overrides of individual limits (tests use small ones). */
@@ -43,13 +44,7 @@ export interface BuildAppOptions {
    */
   plugins?: FastifyPluginAsync[];
   /** Sessions, roles, CSRF, headers, audit (server/security/plugin.ts); always on. Tests pass a clock or sessions here. */
-  security?: Omit<SecurityOptions, 'store'>;
-}
-
-/** What every route plugin receives as its options. */
-export interface RouteDeps {
-  store: GraphStore;
-  config: Config;
+  security?: Omit<SecurityOptions, 'stores'>;
 }
 
 /**
@@ -112,7 +107,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.addHook('onRoute', accessGuard);
-  await app.register(securityPlugin, { ...opts.security, store: opts.store });
+  await app.register(securityPlugin, { ...opts.security, stores: opts.stores });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -133,7 +128,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
-  const deps: RouteDeps = { store: opts.store, config };
+  const deps: RouteDeps = { stores: opts.stores, config };
   await app.register(registerRoutes, { prefix: '/api', ...deps });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>

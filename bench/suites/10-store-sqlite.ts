@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BenchSuite } from '../run.ts';
 import { planNetwork } from '../../seed/generate.ts';
-import { mulberry32 } from '../../seed/random.ts';
+import { mulberry32 } from '../../server/analysis/random.ts';
 import type { WriteBatch } from '../../server/store/graph-store.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 
 function arg(args: string[], name: string, dflt: number): number {
   const a = args.find((x) => x.startsWith(`--${name}=`));
@@ -86,7 +86,8 @@ const suite: BenchSuite = {
       const genS = (performance.now() - tg) / 1000;
       const nEntities = chunks.reduce((a, c) => a + (c.entities?.length ?? 0), 0);
 
-      const store = await openSqliteStore(join(dir, 'store.db'));
+      const stores = await openSqliteStores(join(dir, 'store.db'));
+      const store = stores.graph;
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (const c of chunks) await store.writeBatch(c, { actor: 'bench', importId: 'bench' });
@@ -112,9 +113,11 @@ const suite: BenchSuite = {
         `| raw better-sqlite3 INSERT (peer) | ${raw.wall.toFixed(2)} | ${fmt(nLinks / raw.wall)} | ${raw.cpu.toFixed(2)} | ${fmt(nLinks / raw.cpu)} | 1.00 |`,
       );
 
-      const ids = (store.db.prepare('SELECT id FROM entities').pluck().all() as number[]).map((n) => `e${n}`);
+      const ids = (stores.db.prepare('SELECT id FROM entities').pluck().all() as number[]).map(
+        (n) => `e${n}`,
+      );
       const rng = mulberry32(7);
-      const seeds = Array.from({ length: samples }, () => ids[Math.floor(rng.next() * ids.length)]);
+      const seeds = Array.from({ length: samples }, () => ids[Math.floor(rng() * ids.length)]);
       // Each seed is timed in two passes. On a shared machine a single sample is sometimes held up by the
       // scheduler (a 2-node expansion taking 100 ms once and 0.05 ms the next time), so the table shows the
       // first pass as measured and, beside it, the p99 of each seed's better pass, which removes those stalls
@@ -153,7 +156,7 @@ const suite: BenchSuite = {
       console.log(
         `\nsubgraph({}) of the whole store: ${fmt(sg.links.length)} links, ${fmt(sg.nodes.length)} nodes in ${((performance.now() - ts) / 1000).toFixed(2)} s`,
       );
-      await store.close();
+      await stores.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

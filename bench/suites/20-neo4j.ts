@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSuite } from '../run.ts';
 import { planNetwork } from '../../seed/generate.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import type { GraphStore } from '../../server/store/graph-store.ts';
 import { gdsBetweenness, gdsPageRank } from '../../server/store/neo4j/gds.ts';
 import { buildView } from '../../server/analysis/view.ts';
@@ -62,8 +62,8 @@ const suite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'lc-bench-neo4j-'));
     try {
       const rows: string[][] = [['store', 'links', 'entities', 'seconds', 'links/s']];
-      const sqlite = await openSqliteStore(join(dir, 'bench.db'));
-      const s = await importInto(sqlite, links);
+      const sqlite = await openSqliteStores(join(dir, 'bench.db'));
+      const s = await importInto(sqlite.graph, links);
       await sqlite.close();
       rows.push([
         'SQLite',
@@ -73,7 +73,7 @@ const suite: BenchSuite = {
         (s.links / s.seconds).toFixed(0),
       ]);
       const neo = await avail.server.freshStore();
-      const n = await importInto(neo, links);
+      const n = await importInto(neo.graph, links);
       rows.push([
         'Neo4j',
         String(n.links),
@@ -86,8 +86,8 @@ const suite: BenchSuite = {
 
       // Analysis on a smaller network: exact betweenness on the whole 100k-link view takes minutes either way.
       const a = await avail.server.freshStore();
-      await importInto(a, analysisLinks);
-      const [tPull, sg] = await time(() => a.subgraph({}));
+      await importInto(a.graph, analysisLinks);
+      const [tPull, sg] = await time(() => a.graph.subgraph({}));
       const view = buildView(sg);
       console.log(
         `\nanalysis view: ${view.csr.n} nodes, ${view.csr.m} edges (${analysisLinks} links generated)`,

@@ -17,7 +17,7 @@ const suite: BenchSuite = {
   async run() {
     const h = await startHarness();
     try {
-      const g = await loadCommunityGraph(h.store, { n: N, meanDegree: 4, seed: 3 }, 'bench');
+      const g = await loadCommunityGraph(h.stores.graph, { n: N, meanDegree: 4, seed: 3 }, 'bench');
       const sample = async (path: string, count: number): Promise<number[]> => {
         const out: number[] = [];
         for (let i = 0; i < count; i++) {

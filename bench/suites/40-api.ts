@@ -168,10 +168,10 @@ async function seeded(links: number): Promise<string> {
   if (existsSync(db)) return db;
   const tmp = `${db}.partial`;
   for (const s of ['', '-wal', '-shm']) rmSync(tmp + s, { force: true });
-  const store = await openStore({ LINKCHART_DB: tmp });
+  const stores = await openStore({ LINKCHART_DB: tmp });
   const t0 = performance.now();
-  const r = await loadSeed(store, { size: links, truthFile: null });
-  await store.close();
+  const r = await loadSeed(stores, { size: links, truthFile: null });
+  await stores.close();
   console.log(
     `seeded ${r.links} links, ${r.entities} entities in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
@@ -189,8 +189,9 @@ const suite: BenchSuite = {
     const db = await seeded(links);
 
     // Sample the entities to expand from, spread over the whole store.
-    const store = await openStore({ LINKCHART_DB: db });
-    const counts = await store.counts();
+    const stores = await openStore({ LINKCHART_DB: db });
+    const store = stores.graph;
+    const counts = await stores.counts();
     const ids: string[] = [];
     for (let i = 0; i < 500; i++) {
       const page = await store.listEntities({ offset: Math.floor((i * counts.entities) / 500), limit: 1 });
@@ -341,7 +342,7 @@ const suite: BenchSuite = {
       );
     } finally {
       proc.kill('SIGTERM');
-      await store.close();
+      await stores.close();
     }
   },
 };

@@ -13,19 +13,13 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse';
 import type { BenchSuite } from '../run.ts';
+import { mulberry32 } from '../../server/analysis/random.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /** A realistic CDR file: 10,000 phones, each calling a fixed set of 10 contacts, so distinct pairs level off. */
 export async function writeCdrFile(path: string, rows: number, seed = 7): Promise<void> {
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const PHONES = 10_000;
   const numbers = Array.from({ length: PHONES }, (_, i) =>
     i % 3 === 0 ? `+44 7700 ${String(900000 + i).slice(-6)}` : `07700 ${String(900000 + i).slice(-6)}`,
@@ -57,17 +51,17 @@ export async function writeCdrFile(path: string, rows: number, seed = 7): Promis
 async function child(file: string, db: string): Promise<void> {
   const { openStore } = await import('../../server/store/open-store.ts');
   const { runImport } = await import('../../server/import/pipeline.ts');
-  const store = await openStore({ LINKCHART_DB: db });
+  const stores = await openStore({ LINKCHART_DB: db });
   const t0 = performance.now();
   const report = await runImport({
-    store,
+    store: stores.graph,
     input: createReadStream(file),
     options: { format: 'cdr' },
     ctx: { actor: 'bench' },
     limits: { uploadBytes: Number.MAX_SAFE_INTEGER },
   });
   const seconds = (performance.now() - t0) / 1000;
-  await store.close();
+  await stores.close();
   const cpu = process.cpuUsage();
   process.stdout.write(
     JSON.stringify({

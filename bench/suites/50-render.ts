@@ -16,7 +16,8 @@ const LINKS = 60_000;
 
 async function fillStore(db: string): Promise<void> {
   const { openStore } = await import('../../server/store/open-store.ts');
-  const store = await openStore({ ...process.env, LINKCHART_DB: db });
+  const stores = await openStore({ ...process.env, LINKCHART_DB: db });
+  const store = stores.graph;
   // Deterministic: people in groups of 50 with a few links across groups, 3 links per person on average.
   let s = 12345;
   const rnd = (): number => (s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
@@ -49,7 +50,7 @@ async function fillStore(db: string): Promise<void> {
   }
   for (let i = 0; i < links.length; i += 10_000)
     await store.writeBatch({ links: links.slice(i, i + 10_000) }, { actor: 'bench' });
-  await store.close();
+  await stores.close();
 }
 
 async function bareBundle(): Promise<string> {

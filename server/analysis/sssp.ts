@@ -79,3 +79,33 @@ export class ShortestPaths {
     return count;
   }
 }
+
+/** Progress and cancellation of a metric that runs one search per node. */
+export interface SweepHooks {
+  onProgress?: (done: number, total: number) => void;
+  isCancelled?: () => boolean;
+}
+
+/**
+ * Scores every node u from the shortest paths that reach it (distances TO u, as networkx's closeness and
+ * harmonic centrality use on directed graphs): `score` sees `sp.dist` and the first `reached` entries of
+ * `sp.order`, u itself first at distance 0. Closeness and harmonic centrality differ only in the score.
+ */
+export function scoreByDistancesTo(
+  g: CSR,
+  weighted: boolean,
+  name: string,
+  hooks: SweepHooks,
+  score: (sp: ShortestPaths, reached: number) => number,
+): Float64Array {
+  const out = new Float64Array(g.n);
+  const sp = new ShortestPaths(g, weighted, true);
+  for (let u = 0; u < g.n; u++) {
+    if (u % 64 === 0) {
+      if (hooks.isCancelled?.()) throw new Error(`${name}: cancelled`);
+      hooks.onProgress?.(u, g.n);
+    }
+    out[u] = score(sp, sp.run(u));
+  }
+  return out;
+}

@@ -1,7 +1,8 @@
 // npm run audit:verify: walks the audit hash chain from the first record and names the first record that
 // was altered, removed or re-ordered. Exit 0: the chain holds; 1: it is broken; 2: it could not be read.
 import type { AuditEvent } from '../domain/model.ts';
-import type { GraphStore } from '../store/graph-store.ts';
+import type { SecurityStore } from '../store/security-store.ts';
+import type { Stores } from '../store/stores.ts';
 import { openStore } from '../store/open-store.ts';
 import { GENESIS_HASH, verifyAuditChain, type ChainBreak } from '../security/audit-chain.ts';
 
@@ -13,12 +14,12 @@ export interface VerifyResult {
 }
 
 /** Page by page, so a long trail is never held in memory at once. */
-export async function verifyStoreAudit(store: GraphStore, pageSize = 5000): Promise<VerifyResult> {
+export async function verifyStoreAudit(security: SecurityStore, pageSize = 5000): Promise<VerifyResult> {
   let prev = GENESIS_HASH;
   let last: AuditEvent | null = null;
   let records = 0;
   for (let offset = 0; ; offset += pageSize) {
-    const page = await store.listAudit({ offset, limit: pageSize });
+    const page = await security.listAudit({ offset, limit: pageSize });
     const items = page.items;
     if (items.length === 0) break;
     const expected = last ? last.seq + 1 : 1;
@@ -40,10 +41,10 @@ export async function verifyStoreAudit(store: GraphStore, pageSize = 5000): Prom
 }
 
 async function main(): Promise<number> {
-  let store: GraphStore | null = null;
+  let stores: Stores | null = null;
   try {
-    store = await openStore();
-    const r = await verifyStoreAudit(store);
+    stores = await openStore();
+    const r = await verifyStoreAudit(stores.security);
     if (r.broken) {
       console.error(`audit chain BROKEN at record ${r.broken.seq}: ${r.broken.reason}`);
       return 1;
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
     console.error(`cannot read the audit trail: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   } finally {
-    await store?.close();
+    await stores?.close();
   }
 }
 

@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openStore } from '../store/open-store.ts';
-import type { GraphStore } from '../store/graph-store.ts';
+import type { Stores } from '../store/stores.ts';
 import { exportRequestSchema } from '../api-types/exports.ts';
 import { exportGraph } from '../export/index.ts';
 import { loadConfig } from '../config.ts';
@@ -15,7 +15,7 @@ export const EXPORT_USAGE = `usage: npm run export -- --format graphml|gexf|csv|
   [--analysis '{"metric":"betweenness","parameters":{...},"seeds":[42]}']`;
 
 export async function exportToFiles(
-  store: GraphStore,
+  stores: Stores,
   argv: string[],
 ): Promise<{ written: string[]; conditions: string[] } | { error: string }> {
   let values: Record<string, string | undefined>;
@@ -70,7 +70,7 @@ export async function exportToFiles(
       actor = 'cli';
     }
   }
-  const { data, files } = await exportGraph(store, request, {
+  const { data, files } = await exportGraph(stores, request, {
     actor,
     maxLinks: loadConfig().limits.maxAnalysisLinks,
   });
@@ -93,15 +93,15 @@ export async function exportToFiles(
 }
 
 async function main(): Promise<void> {
-  let store: GraphStore;
+  let stores: Stores;
   try {
-    store = await openStore();
+    stores = await openStore();
   } catch (e) {
     process.stderr.write(`linkchart export: ${(e as Error).message}\n`);
     process.exit(1);
   }
   try {
-    const res = await exportToFiles(store, process.argv.slice(2));
+    const res = await exportToFiles(stores, process.argv.slice(2));
     if ('error' in res) {
       process.stderr.write(`linkchart export: ${res.error}\n`);
       process.exitCode = 1;
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     process.stderr.write(`linkchart export: ${(e as Error).message}\n`);
     process.exitCode = 1;
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openStore } from '../store/open-store.ts';
-import type { GraphStore } from '../store/graph-store.ts';
+import type { Stores } from '../store/stores.ts';
 import { runImport } from '../import/pipeline.ts';
 import { ApiError } from '../routes/errors.ts';
 import type { ImportReport } from '../api-types/imports.ts';
@@ -105,7 +105,7 @@ export function describeReport(r: ImportReport): string {
 
 /** Runs one import against an open store; never throws for a bad file (returns the error text). */
 export async function importFile(
-  store: GraphStore,
+  stores: Stores,
   argv: string[],
 ): Promise<ImportCliResult & { json: boolean }> {
   let parsed: ReturnType<typeof cliOptions>;
@@ -118,10 +118,17 @@ export async function importFile(
   if (!existsSync(file) || !statSync(file).isFile()) return { error: `no file at ${file}`, json };
   // An import from the command line is audited like one through the API (DPA 2018 s.62: collection).
   const audit = (outcome: 'ok' | 'failed', objectIds: string[], details: Record<string, unknown>) =>
-    store.appendAudit({ actor, action: 'import', route: 'cli import', outcome, objectIds, details });
+    stores.security.appendAudit({
+      actor,
+      action: 'import',
+      route: 'cli import',
+      outcome,
+      objectIds,
+      details,
+    });
   try {
     const report = await runImport({
-      store,
+      store: stores.graph,
       input: createReadStream(file),
       options,
       ctx: { actor },
@@ -163,15 +170,15 @@ export async function importFile(
 }
 
 async function main(): Promise<void> {
-  let store: GraphStore;
+  let stores: Stores;
   try {
-    store = await openStore();
+    stores = await openStore();
   } catch (e) {
     process.stderr.write(`linkchart import: ${(e as Error).message}\n`);
     process.exit(1);
   }
   try {
-    const res = await importFile(store, process.argv.slice(2));
+    const res = await importFile(stores, process.argv.slice(2));
     if (res.error) {
       process.stderr.write(`linkchart import: ${res.error}\n`);
       process.exitCode = 1;
@@ -181,7 +188,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

@@ -88,15 +88,15 @@ export async function main(argv: string[]): Promise<number> {
       .map((t) => t.trim())
       .filter(Boolean) ?? [];
 
-  const store = await openStore();
+  const stores = await openStore();
   try {
-    const found = new Set((await store.getEntities(targets)).map((e) => e.id));
+    const found = new Set((await stores.graph.getEntities(targets)).map((e) => e.id));
     const unknown = targets.find((t) => !found.has(t));
     if (unknown) {
       console.error(`--targets: no entity with id ${JSON.stringify(unknown)}`);
       return 2;
     }
-    const r = await computeReview(store, {
+    const r = await computeReview(stores.graph, {
       before,
       after,
       targets,
@@ -106,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(args.json ? JSON.stringify(r, null, 2) : formatReview(r));
     return 0;
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
-import type { GraphStore } from '../store/graph-store.ts';
-import { SqliteGraphStore } from '../store/sqlite/sqlite-store.ts';
+import type { Stores } from '../store/stores.ts';
+import { SqliteStores } from '../store/sqlite/stores.ts';
 import { ensureDemoUser } from '../security/users.ts';
 import { loadSeed } from '../../seed/load.ts';
 
@@ -17,8 +17,8 @@ export function fail(message: string): never {
 }
 
 /** Loads the demo network when the store holds nothing; leaves existing data alone. */
-export async function seedIfEmpty(store: GraphStore, say: (s: string) => void): Promise<void> {
-  const counts = await store.counts();
+export async function seedIfEmpty(stores: Stores, say: (s: string) => void): Promise<void> {
+  const counts = await stores.counts();
   if (counts.entities > 0 || counts.links > 0) {
     say(`Store holds ${counts.entities} entities and ${counts.links} links; leaving them as they are.`);
     return;
@@ -28,8 +28,8 @@ export async function seedIfEmpty(store: GraphStore, say: (s: string) => void): 
   );
   // With its intervention (an arrest on 2024-07-01 and the network re-forming around successors), so the demo
   // shows the whole intelligence cycle: priorities, targets, and an operational review that finds the successors.
-  await loadSeed(store, { size: 'demo', intervention: true });
-  const after = await store.counts();
+  await loadSeed(stores, { size: 'demo', intervention: true });
+  const after = await stores.counts();
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
 }
 
@@ -52,7 +52,7 @@ export async function start(
   opts: { logger?: boolean | { level: string }; say?: (s: string) => void } = {},
 ): Promise<{
   app: FastifyInstance;
-  store: GraphStore;
+  stores: Stores;
   url: string;
 }> {
   const say = opts.say ?? ((s: string) => process.stdout.write(s + '\n'));
@@ -63,25 +63,25 @@ export async function start(
     if (e instanceof ConfigError) fail(`${e.message}. Fix the environment variable and start again.`);
     throw e;
   }
-  let store: GraphStore;
+  let stores: Stores;
   try {
-    store = await openStore({ ...process.env, LINKCHART_DB: config.dbPath });
+    stores = await openStore({ ...process.env, LINKCHART_DB: config.dbPath });
   } catch (e) {
     fail((e as Error).message);
   }
   try {
-    await seedIfEmpty(store, say);
+    await seedIfEmpty(stores, say);
   } catch (e) {
-    await store.close().catch(() => undefined);
+    await stores.close().catch(() => undefined);
     fail(`could not load the demo network into ${config.dbPath}: ${(e as Error).message}`);
   }
   // A long-running server checkpoints the SQLite WAL from a worker thread, not inside request commits.
   // And walks the graph (expansions, paths) on worker threads, leaving the request thread to HTTP.
-  if (store instanceof SqliteGraphStore) {
-    await store.checkpointInBackground();
+  if (stores instanceof SqliteStores) {
+    await stores.checkpointInBackground();
     if (config.readWorkers > 0) {
       try {
-        await store.readInWorkers({ workers: config.readWorkers });
+        await stores.readInWorkers({ workers: config.readWorkers });
       } catch (e) {
         // Slower under load, but every answer the same: not a reason to refuse to start.
         say(
@@ -91,7 +91,7 @@ export async function start(
     }
   }
   const app = await buildApp({
-    store,
+    stores,
     config,
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
   });
@@ -99,14 +99,14 @@ export async function start(
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await app.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await stores.close().catch(() => undefined);
     fail(explainListenError(e, config));
   }
   // Only once the port is ours: a second start on a taken port must not change the running one's sign-in.
   let demo: { name: string; password: string } | null = null;
   if (process.env['LINKCHART_DEMO_USER'] !== '0') {
     try {
-      demo = await ensureDemoUser(store);
+      demo = await ensureDemoUser(stores.security);
     } catch (e) {
       say(`(could not set up the demo user: ${(e as Error).message})`);
     }
@@ -115,7 +115,7 @@ export async function start(
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  say(`Linkchart is running at ${url}/  (store: ${store.kind}, ${config.dbPath})`);
+  say(`Linkchart is running at ${url}/  (store: ${stores.kind}, ${config.dbPath})`);
   if (demo)
     say(
       `Sign in as ${demo.name} with password ${demo.password} (new each start; LINKCHART_DEMO_USER=0 turns this off)`,
@@ -123,12 +123,12 @@ export async function start(
   say(`API: ${url}/api/health, ${url}/api/search?q=..., documentation at ${url}/api/docs`);
   const stop = async () => {
     await app.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await stores.close().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  return { app, store, url };
+  return { app, stores, url };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

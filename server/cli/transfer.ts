@@ -13,8 +13,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { verifyAuditChain } from '../security/audit-chain.ts';
-import { openSqliteStore, type SqliteGraphStore } from '../store/sqlite/sqlite-store.ts';
-import { Neo4jGraphStore } from '../store/neo4j/neo4j-store.ts';
+import { openSqliteStores, type SqliteStores } from '../store/sqlite/stores.ts';
+import { Neo4jStores } from '../store/neo4j/stores.ts';
 import { neo4jConfigFromEnv } from '../store/neo4j/open.ts';
 import { dumpCounts, dumpDigest, isEmptyDump, DUMP_PARTS, type Dump } from '../store/transfer/dump.ts';
 import { dumpSqlite, loadSqlite } from '../store/transfer/sqlite.ts';
@@ -68,32 +68,32 @@ async function open(ep: Endpoint, mustExist: boolean): Promise<Opened> {
   if (ep.kind === 'sqlite') {
     if (mustExist && !existsSync(ep.path))
       throw new TransferError(`no SQLite file at ${resolve(ep.path)}`, 2);
-    let store: SqliteGraphStore = await openSqliteStore(ep.path);
+    let stores: SqliteStores = await openSqliteStores(ep.path);
     return {
       name: `sqlite:${ep.path}`,
-      dump: async () => dumpSqlite(store),
-      load: async (d) => loadSqlite(store, d),
+      dump: async () => dumpSqlite(stores),
+      load: async (d) => loadSqlite(stores, d),
       wipe: async () => {
-        await store.close();
+        await stores.close();
         for (const s of ['', '-wal', '-shm']) rmSync(ep.path + s, { force: true });
-        store = await openSqliteStore(ep.path);
+        stores = await openSqliteStores(ep.path);
       },
-      close: () => store.close(),
+      close: () => stores.close(),
     };
   }
-  const store = new Neo4jGraphStore(ep);
+  const stores = new Neo4jStores(ep);
   try {
-    await store.init();
+    await stores.init();
   } catch (e) {
-    await store.close();
+    await stores.close();
     throw new TransferError(e instanceof Error ? e.message : String(e), 2);
   }
   return {
     name: `neo4j:${ep.uri}`,
-    dump: () => dumpNeo4j(store),
-    load: (d) => loadNeo4j(store, d),
-    wipe: () => wipeNeo4j(store),
-    close: () => store.close(),
+    dump: () => dumpNeo4j(stores),
+    load: (d) => loadNeo4j(stores, d),
+    wipe: () => wipeNeo4j(stores),
+    close: () => stores.close(),
   };
 }
 

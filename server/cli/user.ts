@@ -6,7 +6,9 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { ROLES } from '../domain/model.ts';
 import { openStore } from '../store/open-store.ts';
-import { StoreError, type GraphStore } from '../store/graph-store.ts';
+import { StoreError } from '../store/common.ts';
+import type { SecurityStore } from '../store/security-store.ts';
+import type { Stores } from '../store/stores.ts';
 import { PasswordPolicyError, passwordProblems } from '../security/passwords.ts';
 import { checkRole, createAccount, publicUser, resetAccountPassword } from '../security/users.ts';
 
@@ -58,18 +60,18 @@ async function passwordFor(name: string): Promise<string | undefined> {
   }
 }
 
-async function byName(store: GraphStore, name: string | undefined) {
+async function byName(security: SecurityStore, name: string | undefined) {
   if (!name) throw new UsageError('a user NAME is required');
-  const u = await store.getUserByName(name);
+  const u = await security.getUserByName(name);
   if (!u) throw new StoreError('not_found', `no user named ${JSON.stringify(name)}`);
   return u;
 }
 
-export async function runUserCli(argv: string[], store: GraphStore): Promise<string> {
+export async function runUserCli(argv: string[], security: SecurityStore): Promise<string> {
   const [cmd, name, ...rest] = argv;
   const actor = `cli:${userInfo().username}`;
   const audit = (action: string, ids: string[], details: Record<string, unknown>) =>
-    store.appendAudit({ actor, action, route: `cli user ${cmd}`, objectIds: ids, outcome: 'ok', details });
+    security.appendAudit({ actor, action, route: `cli user ${cmd}`, objectIds: ids, outcome: 'ok', details });
   switch (cmd) {
     case 'create': {
       if (!name) throw new UsageError('create needs a NAME');
@@ -77,14 +79,14 @@ export async function runUserCli(argv: string[], store: GraphStore): Promise<str
       const role = i >= 0 ? rest[i + 1] : undefined;
       if (!role) throw new UsageError(`create needs --role (${ROLES.join(', ')})`);
       checkRole(role);
-      const out = await createAccount(store, { name, role, password: await passwordFor(name) });
+      const out = await createAccount(security, { name, role, password: await passwordFor(name) });
       await audit('users.change', [out.user.id], { created: name, role });
       return out.generatedPassword
         ? `created ${role} ${name}\ngenerated password (shown once): ${out.generatedPassword}`
         : `created ${role} ${name}`;
     }
     case 'list': {
-      const page = await store.listUsers({ limit: 10_000 });
+      const page = await security.listUsers({ limit: 10_000 });
       return page.items
         .map(publicUser)
         .map((u) => `${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}\t${u.createdAt}`)
@@ -92,25 +94,25 @@ export async function runUserCli(argv: string[], store: GraphStore): Promise<str
     }
     case 'disable':
     case 'enable': {
-      const u = await byName(store, name);
-      await store.updateUser(u.id, { disabled: cmd === 'disable' });
+      const u = await byName(security, name);
+      await security.updateUser(u.id, { disabled: cmd === 'disable' });
       await audit('users.change', [u.id], { [cmd === 'disable' ? 'disabled' : 'enabled']: u.name });
       return `${cmd}d ${u.name}`;
     }
     case 'reset': {
-      const u = await byName(store, name);
-      const out = await resetAccountPassword(store, u.id, await passwordFor(u.name));
+      const u = await byName(security, name);
+      const out = await resetAccountPassword(security, u.id, await passwordFor(u.name));
       await audit('users.change', [u.id], { passwordReset: u.name });
       return out.generatedPassword
         ? `new password for ${u.name} (shown once): ${out.generatedPassword}`
         : `password changed for ${u.name}`;
     }
     case 'role': {
-      const u = await byName(store, name);
+      const u = await byName(security, name);
       const role = rest[0];
       if (!role) throw new UsageError('role needs NAME ROLE');
       checkRole(role);
-      await store.updateUser(u.id, { role });
+      await security.updateUser(u.id, { role });
       await audit('users.change', [u.id], { role: { from: u.role, to: role } });
       return `${u.name} is now ${role}`;
     }
@@ -125,10 +127,10 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return argv.length === 0 ? 2 : 0;
   }
-  let store: GraphStore | null = null;
+  let stores: Stores | null = null;
   try {
-    store = await openStore();
-    console.log(await runUserCli(argv, store));
+    stores = await openStore();
+    console.log(await runUserCli(argv, stores.security));
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -141,7 +143,7 @@ async function main(): Promise<number> {
     }
     throw e;
   } finally {
-    await store?.close();
+    await stores?.close();
   }
 }
 

@@ -7,6 +7,7 @@ import louvain from 'graphology-communities-louvain';
 import { buildView } from '../analysis/view.ts';
 import { betweenness as engineBetweenness } from '../analysis/betweenness.ts';
 import { fromPlainGraph, type CSR } from '../analysis/csr.ts';
+import { mulberry32 } from '../analysis/random.ts';
 import type { Subgraph } from '../domain/model.ts';
 
 /** A simple undirected graph with integer node indices, built once per window. */
@@ -163,18 +164,6 @@ export function betweenness(g: SimpleGraph, opts: BetweennessOptions = {}): Floa
   });
 }
 
-/** Deterministic PRNG so community detection repeats run to run (mulberry32). */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Louvain communities (seeded); isolated nodes are their own community. */
 export function communities(g: SimpleGraph, seed = 42): { labels: Int32Array; count: number } {
   const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
@@ -187,7 +176,8 @@ export function communities(g: SimpleGraph, seed = 42): { labels: Int32Array; co
     labels.forEach((_, i) => (labels[i] = i));
     return { labels, count: g.ids.length };
   }
-  const mapping = louvain(graph, { rng: seededRng(seed) });
+  // Seeded so community detection repeats run to run.
+  const mapping = louvain(graph, { rng: mulberry32(seed) });
   // Renumber by first appearance in sorted id order so labels are stable for the same input.
   const renumber = new Map<number, number>();
   g.ids.forEach((id, i) => {

@@ -2,7 +2,7 @@
 // routes, the review CLI and the PDF briefing, so all three say the same thing.
 import type { Subgraph, ViewFilter } from '../domain/model.ts';
 import type { GraphStore } from '../store/graph-store.ts';
-import { StoreError } from '../store/graph-store.ts';
+import { StoreError } from '../store/common.ts';
 import { loadGravityScale } from './gravity-scale.ts';
 import { type PriorityMatrix, type PriorityOptions } from './priority-matrix.ts';
 import { definedOnly, labPrediction, type ReviewOptions, type ReviewResult } from './review.ts';

@@ -4,6 +4,8 @@
 import type { Entity, Grading, Link, Report, ViewFilter } from '../domain/model.ts';
 import { bestGrading, formatGrading } from '../domain/grading.ts';
 import type { GraphStore } from '../store/graph-store.ts';
+import type { Stores } from '../store/stores.ts';
+import type { WorkspaceStore } from '../store/workspace-store.ts';
 import { chartStateSchema } from '../api-types/graph.ts';
 import type { AnalysisRecord, ExportRequest } from '../api-types/exports.ts';
 import { exportRequestSchema } from '../api-types/exports.ts';
@@ -53,18 +55,25 @@ export interface CollectOptions {
   maxLinks: number;
 }
 
-export async function collectExport(
-  store: GraphStore,
-  raw: ExportRequest,
-  opts: CollectOptions,
-): Promise<ExportData> {
-  const req = exportRequestSchema.parse(raw);
+/** The aggregates an export reads: the graph, and the workspace for a saved chart. */
+export type ExportStores = Pick<Stores, 'graph' | 'workspace'>;
+
+interface ExportSource {
+  filter: ViewFilter;
+  positions: Record<string, { x: number; y: number }>;
+  /** The entities asked for (a chart's or a list), or null for the whole view. */
+  ids: string[] | null;
+  source: AnalysisRecord['source'];
+}
+
+/** What the request names: a view, a saved chart (its nodes, positions and filter) or a list of entities. */
+async function resolveSource(workspace: WorkspaceStore, req: ExportRequest): Promise<ExportSource> {
   let filter: ViewFilter = req.view ?? {};
   let positions: Record<string, { x: number; y: number }> = req.positions ?? {};
   let ids: string[] | null = req.entityIds ?? null;
   let source: AnalysisRecord['source'] = { kind: 'view', filter };
   if (req.chartId) {
-    const chart = await store.getChart(req.chartId);
+    const chart = await workspace.getChart(req.chartId);
     if (!chart) throw new ApiError(404, 'not_found', `no chart with id ${JSON.stringify(req.chartId)}`);
     const state = chartStateSchema.safeParse(chart.state);
     if (state.success) {
@@ -76,40 +85,61 @@ export async function collectExport(
   } else if (ids) {
     source = { kind: 'entities', filter };
   }
+  return { filter, positions, ids, source };
+}
 
+/** The entities and the links among them, within the server's cap on links. */
+async function gatherGraph(
+  graph: GraphStore,
+  { filter, ids }: ExportSource,
+  maxLinks: number,
+): Promise<{ entities: Entity[]; links: Link[] }> {
   let entities: Entity[];
   let links: Link[];
   const narrow = 'narrow it with entity or link types, a time window, a minimum grading, or export a chart';
   if (ids) {
     const unique = [...new Set(ids)];
-    entities = await store.getEntities(unique);
+    entities = await graph.getEntities(unique);
     const keep = new Set(entities.map((e) => e.id));
     const sub = unique.length
-      ? await store.neighbourhood([...keep], { hops: 1, filter, limit: Math.max(keep.size * 50, 10_000) })
+      ? await graph.neighbourhood([...keep], { hops: 1, filter, limit: Math.max(keep.size * 50, 10_000) })
       : { links: [] as Link[] };
     const seen = new Set<string>();
     links = sub.links.filter(
       (l) => keep.has(l.from) && keep.has(l.to) && !seen.has(l.id) && (seen.add(l.id), true),
     );
   } else {
-    const sub = await store.subgraph(filter, { limit: opts.maxLinks });
+    const sub = await graph.subgraph(filter, { limit: maxLinks });
     if (sub.truncated) {
       throw new ApiError(
         400,
         'limit',
-        `this export holds more than ${opts.maxLinks} links (the server's cap); ${narrow}`,
+        `this export holds more than ${maxLinks} links (the server's cap); ${narrow}`,
       );
     }
     entities = sub.nodes;
     links = sub.links;
   }
-  if (links.length > opts.maxLinks) {
+  if (links.length > maxLinks) {
     throw new ApiError(
       400,
       'limit',
-      `this export holds ${links.length} links, above the server's cap of ${opts.maxLinks}; ${narrow}`,
+      `this export holds ${links.length} links, above the server's cap of ${maxLinks}; ${narrow}`,
     );
   }
+  return { entities, links };
+}
+
+export async function collectExport(
+  stores: ExportStores,
+  raw: ExportRequest,
+  opts: CollectOptions,
+): Promise<ExportData> {
+  const req = exportRequestSchema.parse(raw);
+  const graph = stores.graph;
+  const from = await resolveSource(stores.workspace, req);
+  const { positions, source } = from;
+  const { entities, links } = await gatherGraph(graph, from, opts.maxLinks);
 
   const values = req.analysis?.values ?? {};
   const cReports = new Map<string, Pick<Report, 'ref' | 'handling' | 'conditions'>>();
@@ -120,7 +150,7 @@ export async function collectExport(
   };
   const nodes: ExportNode[] = [];
   for (const e of entities) {
-    const d = await store.getEntity(e.id);
+    const d = await graph.getEntity(e.id);
     noteC(d?.reports ?? []);
     const p = positions[e.id];
     nodes.push({
@@ -133,7 +163,7 @@ export async function collectExport(
   }
   const outLinks: ExportLink[] = [];
   for (const l of links) {
-    const d = await store.getLink(l.id);
+    const d = await graph.getLink(l.id);
     noteC(d?.reports ?? []);
     outLinks.push({ ...l, ...marking(d?.reports ?? [], l.grading) });
   }
@@ -145,7 +175,7 @@ export async function collectExport(
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
     exportedAt: new Date().toISOString(),
     exportedBy: opts.actor,
-    dataVersion: await store.dataVersion(),
+    dataVersion: await graph.dataVersion(),
     source,
     analysis: {
       metric: req.analysis?.metric ?? null,

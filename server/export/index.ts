@@ -1,7 +1,6 @@
 // One entry point for every export format: gather the data, write the text, name the file.
-import type { GraphStore } from '../store/graph-store.ts';
 import type { ExportFormat, ExportRequest } from '../api-types/exports.ts';
-import { collectExport, type CollectOptions, type ExportData } from './collect.ts';
+import { collectExport, type CollectOptions, type ExportData, type ExportStores } from './collect.ts';
 import { toGraphml } from './graphml.ts';
 import { toGexf } from './gexf.ts';
 import { toCsvLinks, toCsvNodes } from './csv.ts';
@@ -50,10 +49,10 @@ export function writeExport(data: ExportData, format: ExportFormat, part?: 'node
 }
 
 export async function exportGraph(
-  store: GraphStore,
+  stores: ExportStores,
   req: ExportRequest,
   opts: CollectOptions,
 ): Promise<{ data: ExportData; files: ExportFile[] }> {
-  const data = await collectExport(store, req, opts);
+  const data = await collectExport(stores, req, opts);
   return { data, files: writeExport(data, req.format, req.part) };
 }

@@ -1,5 +1,5 @@
 // Where the CLIs get a graph: a network file in any format the parsers read, or `store` (the configured
-// GraphStore, through a view).
+// store's graph, through a view).
 import { readFileSync } from 'node:fs';
 import { fromPlainGraph, type CSR } from '../analysis/csr.ts';
 import { buildView, type ViewOptions } from '../analysis/view.ts';
@@ -63,19 +63,19 @@ export async function loadGraphSource(
 ): Promise<LoadedGraph> {
   if (source === 'store') {
     const { openStore } = await import('../store/open-store.ts');
-    const store = await openStore();
+    const stores = await openStore();
     try {
       const view = opts.view ?? {};
-      const sg = await store.subgraph(view.filter ?? {});
+      const sg = await stores.graph.subgraph(view.filter ?? {});
       const v = buildView(sg, { ...view, directed: opts.directed ?? view.directed });
       const notes = v.notes.length ? `; ${v.notes.join('; ')}` : '';
       return {
         csr: v.csr,
         labels: v.labels,
-        description: `store (${store.kind}, data version ${sg.dataVersion}${sg.truncated ? ', TRUNCATED' : ''})${notes}`,
+        description: `store (${stores.kind}, data version ${sg.dataVersion}${sg.truncated ? ', TRUNCATED' : ''})${notes}`,
       };
     } finally {
-      await store.close();
+      await stores.close();
     }
   }
   let text: string;

@@ -5,16 +5,17 @@
 //   GET    /analysis/jobs/:id/events   progress as server-sent events (`status` events; the last is final)
 //   GET    /analysis/jobs/:id/result   the result once done (409 while running)
 //   DELETE /analysis/jobs/:id          cancel
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { GraphStore } from '../store/graph-store.ts';
+import type { Stores } from '../store/stores.ts';
 import { ViewCache, viewOptionsSchema } from '../analysis/view.ts';
 import { JobManager, type JobManagerOptions } from '../jobs/job-manager.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../api-types/errors.ts';
 
 export interface AnalysisRoutesOptions {
-  store: GraphStore;
+  stores: Stores;
   jobs?: JobManagerOptions;
   /** Most nodes a view may load for analysis. */
   maxViewNodes?: number;
@@ -33,8 +34,41 @@ const idParams = z.object({ id: z.string().uuid('job ids are UUIDs') });
 
 const access = { access: 'analysis:run' as const };
 
+const isFinal = (s: JobStatus) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled';
+
+/**
+ * Writes the job's status as server-sent events, now and on every change, and ends the response with the
+ * final one. Returns the unsubscribe to call if the client leaves first (null when the job was already over).
+ */
+function streamStatus(
+  manager: JobManager,
+  id: string,
+  first: JobStatus,
+  res: ServerResponse,
+): (() => void) | null {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  });
+  const send = (s: JobStatus) => res.write(`event: status\ndata: ${JSON.stringify(s)}\n\n`);
+  send(first);
+  if (isFinal(first)) {
+    res.end();
+    return null;
+  }
+  const off = manager.subscribe(id, (s) => {
+    send(s);
+    if (isFinal(s)) {
+      off();
+      res.end();
+    }
+  });
+  return off;
+}
+
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
-  const { store } = opts;
+  const { graph } = opts.stores;
   const manager = new JobManager(opts.jobs);
   const views = new ViewCache(4);
   app.addHook('onClose', async () => manager.close());
@@ -58,9 +92,9 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     },
     async (req, reply) => {
       const { view, request } = req.body;
-      const dataVersion = await store.dataVersion();
+      const dataVersion = await graph.dataVersion();
       const built = await views.getOrBuild(dataVersion, view, () =>
-        store.subgraph(view.filter, opts.maxViewNodes ? { limit: opts.maxViewNodes } : {}),
+        graph.subgraph(view.filter, opts.maxViewNodes ? { limit: opts.maxViewNodes } : {}),
       );
       if (built.csr.n === 0)
         throw new ApiError(400, 'invalid', 'the view is empty: widen its filter', { path: ['body', 'view'] });
@@ -112,27 +146,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     async (req, reply) => {
       const first = find(req.params.id);
       reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      const send = (s: JobStatus) => res.write(`event: status\ndata: ${JSON.stringify(s)}\n\n`);
-      send(first);
-      const final = (s: JobStatus) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled';
-      if (final(first)) {
-        res.end();
-        return;
-      }
-      const off = manager.subscribe(req.params.id, (s) => {
-        send(s);
-        if (final(s)) {
-          off();
-          res.end();
-        }
-      });
-      req.raw.on('close', off);
+      const off = streamStatus(manager, req.params.id, first, reply.raw);
+      if (off) req.raw.on('close', off);
     },
   );
 };

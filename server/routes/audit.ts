@@ -2,10 +2,10 @@
 // route that edits or deletes a record; reading the trail is itself audited.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from './context.ts';
 import type { AuditEvent } from '../domain/model.ts';
 import { errorResponses, pageQuerySchema, pageSchema } from '../api-types/common.ts';
-import type { AuditQuery, GraphStore } from '../store/graph-store.ts';
+import type { AuditQuery, SecurityStore } from '../store/security-store.ts';
 import { verifyAuditChain } from '../security/audit-chain.ts';
 
 export const auditEventSchema = z.object({
@@ -33,10 +33,10 @@ export const auditQuerySchema = z.object({
 });
 
 /** Every record matching `query`, in seq order, a page at a time. */
-export async function* allAudit(store: GraphStore, query: AuditQuery = {}): AsyncGenerator<AuditEvent> {
+export async function* allAudit(security: SecurityStore, query: AuditQuery = {}): AsyncGenerator<AuditEvent> {
   const limit = 1000;
   for (let offset = 0; ; offset += limit) {
-    const page = await store.listAudit({ ...query, offset, limit });
+    const page = await security.listAudit({ ...query, offset, limit });
     yield* page.items;
     if (page.items.length < limit || offset + limit >= page.total) return;
   }
@@ -64,7 +64,8 @@ export const AUDIT_CSV_COLUMNS = [
   'hash',
 ] as const;
 
-const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+  const { security } = stores;
   app.get(
     '/audit',
     {
@@ -76,7 +77,7 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
         response: { 200: pageSchema(auditEventSchema), ...errorResponses },
       },
     },
-    async (req) => store.listAudit(req.query),
+    async (req) => security.listAudit(req.query),
   );
 
   app.get(
@@ -93,7 +94,7 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       const { format, ...query } = req.query;
       const lines: string[] = format === 'csv' ? [AUDIT_CSV_COLUMNS.join(',')] : [];
       let n = 0;
-      for await (const e of allAudit(store, query)) {
+      for await (const e of allAudit(security, query)) {
         n++;
         lines.push(
           format === 'csv' ? AUDIT_CSV_COLUMNS.map((c) => csvCell(e[c])).join(',') : JSON.stringify(e),
@@ -126,7 +127,7 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     },
     async () => {
       const events: AuditEvent[] = [];
-      for await (const e of allAudit(store)) events.push(e);
+      for await (const e of allAudit(security)) events.push(e);
       const broken = verifyAuditChain(events);
       const records = events.length;
       return { ok: broken === null, records, firstBroken: broken };

@@ -2,7 +2,7 @@
 // the response also carries the CSRF token the web app echoes in `x-csrf-token` on every write.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from './context.ts';
 import { ROLES } from '../domain/model.ts';
 import { apiErrorSchema, errorResponses, okSchema } from '../api-types/common.ts';
 import {
@@ -13,8 +13,11 @@ import {
   passwordProblems,
   verifyPassword,
 } from '../security/passwords.ts';
+import type { Security } from '../security/plugin.ts';
 import type { Session } from '../security/sessions.ts';
-import { ApiError } from './errors.ts';
+import type { SecurityStore } from '../store/security-store.ts';
+import type { ZodApp } from './crud.ts';
+import { ApiError } from '../api-types/errors.ts';
 
 export const loginBodySchema = z.object({
   name: z.string().trim().min(1, 'name is required').max(200),
@@ -36,16 +39,18 @@ export const passwordChangeBodySchema = z.object({
   next: z.string().min(1).max(MAX_PASSWORD_LENGTH),
 });
 
-const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
-  const sec = app.security;
-
-  const info = (s: Session) => ({
+/** What a signed-in client is told about its session. */
+function sessionInfo(sec: Security, s: Session) {
+  return {
     user: s.user,
     csrfToken: s.csrf,
     expiresAt: new Date(s.createdAt + sec.sessions.limits.absoluteMs).toISOString(),
     idleTimeoutMs: sec.sessions.limits.idleMs,
-  });
+  };
+}
 
+function loginRoute(app: ZodApp, users: SecurityStore): void {
+  const sec = app.security;
   app.post(
     '/auth/login',
     {
@@ -71,7 +76,7 @@ const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
           `too many sign-in attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
         );
       }
-      const user = await store.getUserByName(name);
+      const user = await users.getUserByName(name);
       let ok = false;
       if (user && !user.disabled) ok = await verifyPassword(password, user.passwordHash);
       else await burnVerification(password);
@@ -87,16 +92,51 @@ const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       }
       sec.throttle.succeed(name, req.ip);
       if (needsRehash(user.passwordHash))
-        await store.updateUser(user.id, { passwordHash: await hashPassword(password) });
+        await users.updateUser(user.id, { passwordHash: await hashPassword(password) });
       // A session the browser arrived with is dropped, so a planted session id cannot be promoted.
       if (req.session) sec.endSession(req, reply);
       const session = sec.startSession(reply, { id: user.id, name: user.name, role: user.role });
       req.user = session.user;
       req.audit.objectIds.push(user.id);
-      return info(session);
+      return sessionInfo(sec, session);
     },
   );
+}
 
+function passwordRoute(app: ZodApp, users: SecurityStore): void {
+  const sec = app.security;
+  app.post(
+    '/auth/password',
+    {
+      config: { access: 'session', audit: 'password.change' },
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password: ends my other sessions and starts a new one',
+        body: passwordChangeBodySchema,
+        response: { 200: sessionInfoSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const me = req.user!;
+      const user = await users.getUser(me.id);
+      if (!user || !(await verifyPassword(req.body.current, user.passwordHash)))
+        throw new ApiError(403, 'bad_credentials', 'the current password is wrong');
+      const problems = passwordProblems(req.body.next, { userName: user.name });
+      if (problems.length)
+        throw new ApiError(400, 'weak_password', problems.join('; '), { path: ['body', 'next'] });
+      await users.updateUser(user.id, { passwordHash: await hashPassword(req.body.next) });
+      sec.sessions.destroyUser(user.id);
+      const session = sec.startSession(reply, me);
+      req.audit.objectIds.push(user.id);
+      return sessionInfo(sec, session);
+    },
+  );
+}
+
+const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+  const sec = app.security;
+  loginRoute(app, stores.security);
   app.post(
     '/auth/logout',
     {
@@ -123,36 +163,10 @@ const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
         response: { 200: sessionInfoSchema },
       },
     },
-    async (req) => info(req.session!),
+    async (req) => sessionInfo(sec, req.session!),
   );
 
-  app.post(
-    '/auth/password',
-    {
-      config: { access: 'session', audit: 'password.change' },
-      bodyLimit: 16 * 1024,
-      schema: {
-        tags: ['auth'],
-        summary: 'Change my password: ends my other sessions and starts a new one',
-        body: passwordChangeBodySchema,
-        response: { 200: sessionInfoSchema, ...errorResponses },
-      },
-    },
-    async (req, reply) => {
-      const me = req.user!;
-      const user = await store.getUser(me.id);
-      if (!user || !(await verifyPassword(req.body.current, user.passwordHash)))
-        throw new ApiError(403, 'bad_credentials', 'the current password is wrong');
-      const problems = passwordProblems(req.body.next, { userName: user.name });
-      if (problems.length)
-        throw new ApiError(400, 'weak_password', problems.join('; '), { path: ['body', 'next'] });
-      await store.updateUser(user.id, { passwordHash: await hashPassword(req.body.next) });
-      sec.sessions.destroyUser(user.id);
-      const session = sec.startSession(reply, me);
-      req.audit.objectIds.push(user.id);
-      return info(session);
-    },
-  );
+  passwordRoute(app, stores.security);
 };
 
 export default auth;

@@ -4,16 +4,15 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
 import { errorResponses } from '../api-types/common.ts';
+import { reviewBodySchema } from '../api-types/cycle.ts';
+import { ApiError } from '../api-types/errors.ts';
+import { reviewRequestFromBody } from '../api-types/review-request.ts';
 import { briefingPdf } from '../export/briefing-pdf.ts';
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
-import { requestUser } from './context.ts';
-import { ApiError } from './errors.ts';
-import { reviewBodySchema } from '../api-types/cycle.ts';
 import { computeReview } from '../cycle/service.ts';
 import { reviewBriefingSection } from '../cycle/briefing.ts';
-import { reviewRequestFromBody } from './cycle.ts';
+import { requestUser, type RouteDeps } from './context.ts';
 
 const MAX_IDS = 5000;
 
@@ -62,7 +61,8 @@ function show(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+  const { graph } = stores;
   app.post(
     '/exports/briefing',
     {
@@ -84,15 +84,15 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
           path: ['body', 'chartPng'],
         });
       const conditions = new Map<string, string>();
-      const entities = await Promise.all(b.entityIds.map((id) => store.getEntity(id)));
-      const links = await Promise.all(b.linkIds.map((id) => store.getLink(id)));
+      const entities = await Promise.all(b.entityIds.map((id) => graph.getEntity(id)));
+      const links = await Promise.all(b.linkIds.map((id) => graph.getLink(id)));
       for (const item of [...entities, ...links])
         for (const r of item?.reports ?? [])
           if (r.handling === 'C') conditions.set(r.ref, r.conditions ?? '(conditions not recorded)');
       const user = requestUser(req)?.name ?? 'system';
       const record: Array<[string, string]> = [
         ['Software', `${SOFTWARE_NAME} ${SOFTWARE_VERSION}`],
-        ['Data version', String(await store.dataVersion())],
+        ['Data version', String(await graph.dataVersion())],
         ['Exported by', user],
         ['Exported at', new Date().toISOString()],
         ...Object.entries(b.record).map(([k, v]) => [k, show(v)] as [string, string]),
@@ -114,7 +114,7 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
         ...(b.review
           ? {
               sections: [
-                reviewBriefingSection(await computeReview(store, reviewRequestFromBody(b.review, 'review'))),
+                reviewBriefingSection(await computeReview(graph, reviewRequestFromBody(b.review, 'review'))),
               ],
             }
           : {}),

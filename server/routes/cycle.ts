@@ -4,8 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
-import { errorResponses, idParamsSchema } from '../api-types/common.ts';
+import { errorResponses, idParamsSchema, pageSchema } from '../api-types/common.ts';
 import {
   prioritiesBodySchema,
   prioritiesResultSchema,
@@ -18,21 +17,20 @@ import {
   targetReviewBodySchema,
   targetSchema,
 } from '../api-types/cycle.ts';
-import { pageSchema } from '../api-types/common.ts';
+import { ApiError } from '../api-types/errors.ts';
+import { reviewRequestFromBody } from '../api-types/review-request.ts';
 import { loadGravityScale } from '../cycle/gravity-scale.ts';
-import { parseWindow } from '../cycle/review.ts';
-import {
-  computePriorities,
-  computeReview,
-  predictRemoval,
-  type ReviewRequest,
-  type Window,
-} from '../cycle/service.ts';
+import type { GravityScale } from '../cycle/rfg.ts';
+import { computePriorities, computeReview, predictRemoval } from '../cycle/service.ts';
 import { decideTarget, proposeTarget, reviewTarget, TransitionError } from '../cycle/targets.ts';
-import type { Target } from '../domain/target.ts';
+import type { Target, TargetRecord } from '../domain/target.ts';
+import type { CycleStore } from '../store/cycle-store.ts';
 import type { GraphStore } from '../store/graph-store.ts';
-import { ApiError } from './errors.ts';
-import { writeContext } from './context.ts';
+import type { Permission } from '../security/permissions.ts';
+import { writeContext, type RouteDeps } from './context.ts';
+import { notFound, untyped, type ZodApp } from './crud.ts';
+
+const TAGS = ['cycle'];
 
 const TRANSITION_STATUS = { conflict: 409, forbidden: 403, invalid: 400 } as const;
 
@@ -51,61 +49,66 @@ function auditIds(request: FastifyRequest, ...ids: (string | undefined)[]): void
   if (audit) for (const id of ids) if (id) audit.objectIds.push(id);
 }
 
-function toWindow(w: string | Window, where: string): Window {
-  if (typeof w !== 'string') return w;
-  try {
-    return parseWindow(w);
-  } catch (e) {
-    throw new ApiError(400, 'invalid', `${where}: ${(e as Error).message}`, { path: ['body', where] });
-  }
-}
-
-/** A review request from a validated review body (windows as 'FROM..TO' or { from, to }). */
-export function reviewRequestFromBody(b: z.output<typeof reviewBodySchema>, where = 'body'): ReviewRequest {
-  const win = (w: string | Window, k: 'before' | 'after'): Window => {
-    try {
-      return toWindow(w, k);
-    } catch (e) {
-      if (e instanceof ApiError && where !== 'body')
-        throw new ApiError(400, 'invalid', `${where}.${e.message}`, { path: ['body', where, k] });
-      throw e;
-    }
-  };
-  return {
-    before: win(b.before, 'before'),
-    after: win(b.after, 'after'),
-    targets: b.targets,
-    view: b.view,
-    riserTypes: b.riserTypes,
-    topRisers: b.topRisers,
-    listLimit: b.listLimit,
-  };
-}
-
-async function mustGet(store: GraphStore, id: string): Promise<Target> {
-  const t = await store.getTarget(id);
-  if (!t) throw new ApiError(404, 'not_found', `no target with id ${JSON.stringify(id)}`);
+async function mustGet(targets: CycleStore, id: string): Promise<Target> {
+  const t = await targets.getTarget(id);
+  if (!t) throw notFound('target', id);
   return t;
 }
 
-const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
-  // Read once at start-up: a bad LINKCHART_GRAVITY_SCALE file stops the server with its message.
-  const scale = loadGravityScale();
-  const tags = ['cycle'];
+/** A step of a target's life (decide, review): the pure transition, then a save that refuses a stale version. */
+type TargetStep<I> = (t: Target, input: I, actor: string, now: string) => TargetRecord;
 
+/** POST /targets/:id/<step>: load the target, apply the transition, save it against the version read. */
+function targetStep<I extends object>(
+  app: ZodApp,
+  targets: CycleStore,
+  step: {
+    url: string;
+    access: Permission;
+    audit: string;
+    summary: string;
+    body: z.ZodType<I & { version?: number }>;
+    apply: TargetStep<I>;
+  },
+): void {
+  untyped(app).post<{ Params: { id: string } }>(
+    step.url,
+    {
+      config: { access: step.access, audit: step.audit },
+      schema: {
+        tags: TAGS,
+        summary: step.summary,
+        params: idParamsSchema,
+        body: step.body,
+        response: { 200: targetSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const t = await mustGet(targets, request.params.id);
+      auditIds(request, t.entityId);
+      const ctx = writeContext(request);
+      const { version, ...input } = request.body as I & { version?: number };
+      const next = await run(() => step.apply(t, input as I, ctx.actor, new Date().toISOString()));
+      return targets.saveTarget(next, ctx, { expectedVersion: version ?? t.version });
+    },
+  );
+}
+
+/** The priority matrix and the operational review: analyses that read the graph and store nothing. */
+function analysisRoutes(app: ZodApp, graph: GraphStore, scale: GravityScale): void {
   app.post(
     '/cycle/priorities',
     {
       config: { access: 'analysis:run' },
       schema: {
-        tags,
+        tags: TAGS,
         summary: 'Priority matrix: RFG harm score beside network position, with the reason for each person',
         body: prioritiesBodySchema,
         response: { 200: prioritiesResultSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const result = await computePriorities(store, request.body, scale);
+      const result = await computePriorities(graph, request.body, scale);
       // Consultation: the audit names who was shown (the audit caps the list).
       auditIds(request, ...result.rows.map((r) => r.entityId));
       return result;
@@ -117,7 +120,7 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     {
       config: { access: 'analysis:run' },
       schema: {
-        tags,
+        tags: TAGS,
         summary: 'Operational review: the network in two time windows compared, with the predicted effect',
         body: reviewBodySchema,
         response: { 200: reviewResultSchema, ...errorResponses },
@@ -125,50 +128,21 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     },
     async (request) => {
       auditIds(request, ...request.body.targets);
-      const result = await computeReview(store, reviewRequestFromBody(request.body));
+      const result = await computeReview(graph, reviewRequestFromBody(request.body));
       auditIds(request, ...result.risers.map((r) => r.id));
       return result;
     },
   );
+}
 
-  app.get(
-    '/targets',
-    {
-      config: { access: 'targets:propose' },
-      schema: {
-        tags,
-        summary: 'List targets',
-        querystring: targetListQuerySchema,
-        response: { 200: pageSchema(targetSchema), ...errorResponses },
-      },
-    },
-    async (request) => store.listTargets(request.query),
-  );
-
-  app.get(
-    '/targets/:id',
-    {
-      config: { access: 'targets:propose' },
-      schema: {
-        tags,
-        summary: 'A target with its decision, actions and review',
-        params: idParamsSchema,
-        response: { 200: targetSchema, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const t = await mustGet(store, request.params.id);
-      auditIds(request, t.entityId);
-      return t;
-    },
-  );
-
+/** POST /targets: a proposal, with the analysis behind it completed from the graph where the client left gaps. */
+function proposeRoute(app: ZodApp, graph: GraphStore, targets: CycleStore): void {
   app.post(
     '/targets',
     {
       config: { access: 'targets:propose', audit: 'target.propose' },
       schema: {
-        tags,
+        tags: TAGS,
         summary: 'Propose a target with the reason and the analysis record behind it',
         body: targetProposeBodySchema,
         response: { 201: targetSchema, ...errorResponses },
@@ -176,7 +150,7 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     },
     async (request, reply) => {
       const b = request.body;
-      const entity = await store.getEntity(b.entityId);
+      const entity = await graph.getEntity(b.entityId);
       if (!entity)
         throw new ApiError(404, 'not_found', `no entity with id ${JSON.stringify(b.entityId)}`, {
           path: ['body', 'entityId'],
@@ -185,47 +159,71 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       const analysis = {
         ...b.analysis,
         view,
-        dataVersion: b.analysis.dataVersion ?? (await store.dataVersion()),
-        predictedEffect: b.analysis.predictedEffect ?? (await predictRemoval(store, [entity.id], view)),
+        dataVersion: b.analysis.dataVersion ?? (await graph.dataVersion()),
+        predictedEffect: b.analysis.predictedEffect ?? (await predictRemoval(graph, [entity.id], view)),
       };
       const ctx = writeContext(request);
       const record = await run(() =>
         proposeTarget(entity, { reason: b.reason, analysis }, ctx.actor, new Date().toISOString()),
       );
-      const saved = await store.saveTarget(record, ctx);
+      const saved = await targets.saveTarget(record, ctx);
       auditIds(request, saved.id, saved.entityId);
       return reply.code(201).send(saved);
     },
   );
+}
 
-  app.post(
-    '/targets/:id/decision',
+/** Targets: list, read, propose, decide, log actions, review. */
+function targetRoutes(app: ZodApp, graph: GraphStore, targets: CycleStore): void {
+  app.get(
+    '/targets',
     {
-      config: { access: 'targets:decide', audit: 'target.decide' },
+      config: { access: 'targets:propose' },
       schema: {
-        tags,
-        summary: 'A supervisor approves or rejects a proposed target, with a reason',
+        tags: TAGS,
+        summary: 'List targets',
+        querystring: targetListQuerySchema,
+        response: { 200: pageSchema(targetSchema), ...errorResponses },
+      },
+    },
+    async (request) => targets.listTargets(request.query),
+  );
+
+  app.get(
+    '/targets/:id',
+    {
+      config: { access: 'targets:propose' },
+      schema: {
+        tags: TAGS,
+        summary: 'A target with its decision, actions and review',
         params: idParamsSchema,
-        body: targetDecisionBodySchema,
         response: { 200: targetSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const t = await mustGet(store, request.params.id);
+      const t = await mustGet(targets, request.params.id);
       auditIds(request, t.entityId);
-      const ctx = writeContext(request);
-      const { version, ...decision } = request.body;
-      const next = await run(() => decideTarget(t, decision, ctx.actor, new Date().toISOString()));
-      return store.saveTarget(next, ctx, { expectedVersion: version ?? t.version });
+      return t;
     },
   );
+
+  proposeRoute(app, graph, targets);
+
+  targetStep(app, targets, {
+    url: '/targets/:id/decision',
+    access: 'targets:decide',
+    audit: 'target.decide',
+    summary: 'A supervisor approves or rejects a proposed target, with a reason',
+    body: targetDecisionBodySchema,
+    apply: decideTarget,
+  });
 
   app.post(
     '/targets/:id/actions',
     {
       config: { access: 'targets:propose', audit: 'target.action' },
       schema: {
-        tags,
+        tags: TAGS,
         summary:
           'Log an action (arrest, warrant, seizure, phone disconnection, safeguarding referral) and its outcome',
         params: idParamsSchema,
@@ -234,34 +232,28 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       },
     },
     async (request, reply) => {
-      const t = await mustGet(store, request.params.id);
+      const t = await mustGet(targets, request.params.id);
       auditIds(request, t.entityId);
-      const saved = await store.appendTargetAction(t.id, request.body, writeContext(request));
+      const saved = await targets.appendTargetAction(t.id, request.body, writeContext(request));
       return reply.code(201).send(saved);
     },
   );
 
-  app.post(
-    '/targets/:id/review',
-    {
-      config: { access: 'targets:propose', audit: 'target.review' },
-      schema: {
-        tags,
-        summary: 'Record the operational review of an actioned target',
-        params: idParamsSchema,
-        body: targetReviewBodySchema,
-        response: { 200: targetSchema, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const t = await mustGet(store, request.params.id);
-      auditIds(request, t.entityId);
-      const ctx = writeContext(request);
-      const { version, ...input } = request.body;
-      const next = await run(() => reviewTarget(t, input, ctx.actor, new Date().toISOString()));
-      return store.saveTarget(next, ctx, { expectedVersion: version ?? t.version });
-    },
-  );
+  targetStep(app, targets, {
+    url: '/targets/:id/review',
+    access: 'targets:propose',
+    audit: 'target.review',
+    summary: 'Record the operational review of an actioned target',
+    body: targetReviewBodySchema,
+    apply: reviewTarget,
+  });
+}
+
+const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+  // Read once at start-up: a bad LINKCHART_GRAVITY_SCALE file stops the server with its message.
+  const scale = loadGravityScale();
+  analysisRoutes(app, stores.graph, scale);
+  targetRoutes(app, stores.graph, stores.cycle);
 };
 
 export default cycle;

@@ -2,21 +2,12 @@
 // Never a stack trace: anything unexpected is logged and reported as a plain 500.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { StoreError } from '../store/graph-store.ts';
+import { StoreError } from '../store/common.ts';
 import type { ApiErrorBody } from '../api-types/common.ts';
+import { ApiError } from '../api-types/errors.ts';
 
-/** An error a route throws on purpose; the message goes to the client as it is. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Omit<ApiErrorBody['error'], 'code' | 'message'> = {},
-  ) {
-    super(message);
-  }
-}
+// Routes throw ApiError; it is defined beside the API's shapes and re-exported here for them.
+export { ApiError };
 
 const STORE_STATUS: Record<StoreError['code'], number> = {
   invalid: 400,

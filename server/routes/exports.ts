@@ -1,17 +1,14 @@
 // Exports: POST /api/exports { format, chartId? | entityIds? | view?, analysis? } -> the file, with the
 // analysis record in the x-analysis-record header (and inside the file, for every format but CSV).
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
 import { errorResponses } from '../api-types/common.ts';
 import { EXPORT_FORMATS, exportRequestSchema, type ExportRequest } from '../api-types/exports.ts';
 import { writeExport } from '../export/index.ts';
-import { collectExport } from '../export/collect.ts';
+import { collectExport, type ExportStores } from '../export/collect.ts';
 import { confirmationFromRequest, enforceHandling } from '../security/handling.ts';
-import type { GraphStore } from '../store/graph-store.ts';
-import { requestUser } from './context.ts';
-import type { FastifyRequest } from 'fastify';
+import { requestUser, type RouteDeps } from './context.ts';
 
 const exportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS),
@@ -23,13 +20,13 @@ const exportQuerySchema = z.object({
 });
 
 async function send(
-  store: GraphStore,
+  stores: ExportStores,
   maxLinks: number,
   req: FastifyRequest,
   reply: FastifyReply,
   body: ExportRequest,
 ) {
-  const data = await collectExport(store, body, { actor: requestUser(req)?.name ?? 'system', maxLinks });
+  const data = await collectExport(stores, body, { actor: requestUser(req)?.name ?? 'system', maxLinks });
   // Handling codes in force: C-coded intelligence leaves only with its conditions confirmed (428 otherwise).
   enforceHandling(req, data.conditionalReports, confirmationFromRequest(req));
   const file = writeExport(data, body.format, body.part ?? 'nodes')[0];
@@ -40,7 +37,7 @@ async function send(
     .send(file.text);
 }
 
-const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) => {
+const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
   const maxLinks = config.limits.maxAnalysisLinks;
   const description =
     'The response is the file (GraphML, GEXF, CSV nodes or links table, JSON, or i2 ANX XML). The analysis record ' +
@@ -58,7 +55,7 @@ const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, con
         response: { ...errorResponses },
       },
     },
-    async (req, reply) => send(store, maxLinks, req, reply, req.body),
+    async (req, reply) => send(stores, maxLinks, req, reply, req.body),
   );
   app.get(
     '/exports',
@@ -74,7 +71,7 @@ const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, con
     },
     async (req, reply) => {
       const { confirmConditions: _c, justification: _j, recipient: _r, ...body } = req.query;
-      return send(store, maxLinks, req, reply, body);
+      return send(stores, maxLinks, req, reply, body);
     },
   );
 };

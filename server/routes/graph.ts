@@ -2,22 +2,16 @@
 // expansion, paths, views, merges, and batch writes.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
 import {
   entityInputSchema,
   linkInputSchema,
   reportInputSchema,
   type Entity,
   type Link,
+  type WriteContext,
 } from '../domain/model.ts';
-import type { GraphStore } from '../store/graph-store.ts';
-import {
-  errorResponses,
-  idParamsSchema,
-  okSchema,
-  pageQuerySchema,
-  pageSchema,
-} from '../api-types/common.ts';
+import type { GraphStore, WriteBatch } from '../store/graph-store.ts';
+import { errorResponses, idParamsSchema, pageQuerySchema } from '../api-types/common.ts';
 import {
   entityDetailSchema,
   entityListQuerySchema,
@@ -41,18 +35,15 @@ import {
   viewBodySchema,
   writeResultSchema,
 } from '../api-types/graph.ts';
-import { ApiError } from './errors.ts';
-import { writeContext } from './context.ts';
+import { ApiError } from '../api-types/errors.ts';
+import { writeContext, type RouteDeps } from './context.ts';
+import { crudRoutes, notFound, type Kind, type ZodApp } from './crud.ts';
 
 export const writeBatchBodySchema = z.object({
   reports: z.array(reportInputSchema).max(10_000).optional(),
   entities: z.array(entityInputSchema).max(50_000).optional(),
   links: z.array(linkInputSchema).max(50_000).optional(),
 });
-
-function notFound(what: string, id: string): ApiError {
-  return new ApiError(404, 'not_found', `no ${what} with id ${JSON.stringify(id)}`);
-}
 
 /** Resolve the requested cap against the server's; an over-cap request is refused with the way to narrow it. */
 export function capFor(requested: number | undefined, cap: number, what: string, narrow: string): number {
@@ -68,7 +59,7 @@ export function capFor(requested: number | undefined, cap: number, what: string,
 }
 
 async function expand(
-  store: GraphStore,
+  graph: GraphStore,
   seeds: string[],
   hops: number,
   requested: number | undefined,
@@ -78,13 +69,13 @@ async function expand(
   const narrow =
     'narrow it with fewer hops, fewer seeds, entity or link types, a time window or a minimum grading';
   const limit = capFor(requested, cap, 'nodes', narrow);
-  const sub = await store.neighbourhood(seeds, { hops, limit, ...rest });
+  const sub = await graph.neighbourhood(seeds, { hops, limit, ...rest });
   // Seeds are always in the result; one missing is an unknown id (checked after, to spare a query per call).
   if (sub.nodes.length < seeds.length || !sub.truncated) {
     const got = new Set(sub.nodes.map((n) => n.id));
     const missing = seeds.find((s) => !got.has(s));
     if (missing !== undefined) {
-      const known = new Set((await store.getEntities([missing])).map((e) => e.id));
+      const known = new Set((await graph.getEntities([missing])).map((e) => e.id));
       if (!known.has(missing)) throw notFound('entity', missing);
     }
   }
@@ -99,16 +90,30 @@ async function expand(
   return sub;
 }
 
-const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) => {
-  const read = { access: 'graph:read' } as const;
-  const write = { access: 'graph:write' } as const;
-  const { maxExpansionNodes, maxAnalysisLinks } = config.limits;
+const BATCH_IDS = { entities: 'entityIds', links: 'linkIds', reports: 'reportIds' } as const;
 
-  // --- batch ---
+/** POST of one entity, link or report: a batch of one, so it is matched by natural key like any import. */
+function upsertOne<K extends keyof typeof BATCH_IDS>(graph: GraphStore, key: K) {
+  return async (item: NonNullable<WriteBatch[K]>[number], ctx: WriteContext) => {
+    const res = await graph.writeBatch({ [key]: [item] }, ctx);
+    return { id: res[BATCH_IDS[key]][0], created: res[key].created > 0 };
+  };
+}
+
+const GRAPH_ACCESS = { read: 'graph:read', write: 'graph:write' } as const;
+const ENTITIES: Kind = { path: '/entities', tag: 'entities', what: 'entity', ...GRAPH_ACCESS };
+const LINKS: Kind = { path: '/links', tag: 'links', what: 'link', ...GRAPH_ACCESS };
+const REPORTS: Kind = { path: '/reports', tag: 'reports', what: 'report', ...GRAPH_ACCESS };
+const MERGES: Kind = { path: '/merges', tag: 'merges', what: 'merge', ...GRAPH_ACCESS };
+
+const READ = { access: GRAPH_ACCESS.read };
+const WRITE = { access: GRAPH_ACCESS.write };
+
+function batchRoute(app: ZodApp, graph: GraphStore): void {
   app.post(
     '/batch',
     {
-      config: write,
+      config: WRITE,
       schema: {
         tags: ['graph'],
         summary: 'Write reports, entities and links in one transaction (upsert by natural key)',
@@ -116,92 +121,40 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
         response: { 200: writeResultSchema, ...errorResponses },
       },
     },
-    async (req) => store.writeBatch(req.body, writeContext(req)),
+    async (req) => graph.writeBatch(req.body, writeContext(req)),
   );
+}
 
-  // --- entities ---
-  app.get(
-    '/entities',
-    {
-      config: read,
-      schema: {
-        tags: ['entities'],
-        summary: 'List entities',
-        querystring: pageQuerySchema.extend(entityListQuerySchema.shape),
-        response: { 200: pageSchema(entitySchema), ...errorResponses },
-      },
-    },
-    async (req) => store.listEntities(req.query),
-  );
-  app.post(
-    '/entities',
-    {
-      config: write,
-      schema: {
-        tags: ['entities'],
-        summary: 'Create (or match by natural key) an entity',
-        body: entityInputSchema,
-        response: { 200: entityDetailSchema, 201: entityDetailSchema, ...errorResponses },
-      },
-    },
-    async (req, reply) => {
-      const res = await store.writeBatch({ entities: [req.body] }, writeContext(req));
-      const e = await store.getEntity(res.entityIds[0]);
-      if (!e) throw notFound('entity', res.entityIds[0]);
-      return reply.code(res.entities.created ? 201 : 200).send(e);
-    },
-  );
-  app.get(
-    '/entities/:id',
-    {
-      config: read,
-      schema: {
-        tags: ['entities'],
-        summary: 'An entity with the reports it rests on and its merged aliases',
-        params: idParamsSchema,
-        response: { 200: entityDetailSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      const e = await store.getEntity(req.params.id);
-      if (!e) throw notFound('entity', req.params.id);
-      return e;
-    },
-  );
-  app.patch(
-    '/entities/:id',
-    {
-      config: write,
-      schema: {
-        tags: ['entities'],
-        summary: 'Update an entity (label, properties, review date, attach or detach reports)',
-        params: idParamsSchema,
-        body: entityPatchSchema,
-        response: { 200: entityDetailSchema, ...errorResponses },
-      },
-    },
-    async (req) => store.updateEntity(req.params.id, req.body, writeContext(req)),
-  );
-  app.delete(
-    '/entities/:id',
-    {
-      config: write,
-      schema: {
-        tags: ['entities'],
-        summary: 'Delete an entity and its links',
-        params: idParamsSchema,
-        response: { 200: okSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await store.deleteEntity(req.params.id, writeContext(req));
-      return { ok: true as const };
-    },
-  );
+function entityRoutes(app: ZodApp, graph: GraphStore, maxExpansionNodes: number): void {
+  const entities = crudRoutes(app, ENTITIES, {
+    schema: entityDetailSchema,
+    get: (id) => graph.getEntity(id),
+  });
+  entities.list({
+    summary: 'List entities',
+    query: pageQuerySchema.extend(entityListQuerySchema.shape),
+    item: entitySchema,
+    list: (q) => graph.listEntities(q),
+  });
+  entities.upsert({
+    summary: 'Create (or match by natural key) an entity',
+    body: entityInputSchema,
+    upsert: upsertOne(graph, 'entities'),
+  });
+  entities.get('An entity with the reports it rests on and its merged aliases');
+  entities.update({
+    summary: 'Update an entity (label, properties, review date, attach or detach reports)',
+    body: entityPatchSchema,
+    update: (id, patch, ctx) => graph.updateEntity(id, patch, ctx),
+  });
+  entities.remove({
+    summary: 'Delete an entity and its links',
+    remove: (id, ctx) => graph.deleteEntity(id, ctx),
+  });
   app.get(
     '/entities/:id/neighbourhood',
     {
-      config: read,
+      config: READ,
       schema: {
         tags: ['graph'],
         summary: 'Neighbourhood of one entity, k hops (1 to 4)',
@@ -210,142 +163,51 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
         response: { 200: subgraphSchema, ...errorResponses },
       },
     },
-    async (req) => expand(store, [req.params.id], req.query.hops, req.query.limit, maxExpansionNodes),
+    async (req) => expand(graph, [req.params.id], req.query.hops, req.query.limit, maxExpansionNodes),
   );
+}
 
-  // --- links ---
-  app.get(
-    '/links',
-    {
-      config: read,
-      schema: {
-        tags: ['links'],
-        summary: 'List links, optionally of one type or touching one entity',
-        querystring: pageQuerySchema.extend(linkListQuerySchema.shape),
-        response: { 200: pageSchema(linkSchema), ...errorResponses },
-      },
-    },
-    async (req) => store.listLinks(req.query),
-  );
-  app.post(
-    '/links',
-    {
-      config: write,
-      schema: {
-        tags: ['links'],
-        summary: 'Create (or match) a link between two entities named by id or by natural key',
-        body: linkInputSchema,
-        response: { 200: linkDetailSchema, 201: linkDetailSchema, ...errorResponses },
-      },
-    },
-    async (req, reply) => {
-      const res = await store.writeBatch({ links: [req.body] }, writeContext(req));
-      const l = await store.getLink(res.linkIds[0]);
-      if (!l) throw notFound('link', res.linkIds[0]);
-      return reply.code(res.links.created ? 201 : 200).send(l);
-    },
-  );
-  app.get(
-    '/links/:id',
-    {
-      config: read,
-      schema: {
-        tags: ['links'],
-        summary: 'A link with the reports it rests on',
-        params: idParamsSchema,
-        response: { 200: linkDetailSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      const l = await store.getLink(req.params.id);
-      if (!l) throw notFound('link', req.params.id);
-      return l;
-    },
-  );
-  app.patch(
-    '/links/:id',
-    {
-      config: write,
-      schema: {
-        tags: ['links'],
-        summary: 'Update a link (weight, first/last seen, properties, reports)',
-        params: idParamsSchema,
-        body: linkPatchSchema,
-        response: { 200: linkDetailSchema, ...errorResponses },
-      },
-    },
-    async (req) => store.updateLink(req.params.id, req.body, writeContext(req)),
-  );
-  app.delete(
-    '/links/:id',
-    {
-      config: write,
-      schema: {
-        tags: ['links'],
-        summary: 'Delete a link',
-        params: idParamsSchema,
-        response: { 200: okSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await store.deleteLink(req.params.id, writeContext(req));
-      return { ok: true as const };
-    },
-  );
+function linkRoutes(app: ZodApp, graph: GraphStore): void {
+  const links = crudRoutes(app, LINKS, { schema: linkDetailSchema, get: (id) => graph.getLink(id) });
+  links.list({
+    summary: 'List links, optionally of one type or touching one entity',
+    query: pageQuerySchema.extend(linkListQuerySchema.shape),
+    item: linkSchema,
+    list: (q) => graph.listLinks(q),
+  });
+  links.upsert({
+    summary: 'Create (or match) a link between two entities named by id or by natural key',
+    body: linkInputSchema,
+    upsert: upsertOne(graph, 'links'),
+  });
+  links.get('A link with the reports it rests on');
+  links.update({
+    summary: 'Update a link (weight, first/last seen, properties, reports)',
+    body: linkPatchSchema,
+    update: (id, patch, ctx) => graph.updateLink(id, patch, ctx),
+  });
+  links.remove({ summary: 'Delete a link', remove: (id, ctx) => graph.deleteLink(id, ctx) });
+}
 
-  // --- reports ---
-  app.get(
-    '/reports',
-    {
-      config: read,
-      schema: {
-        tags: ['reports'],
-        summary: 'List intelligence reports (dueBefore: review date before)',
-        querystring: pageQuerySchema.extend(reportListQuerySchema.shape),
-        response: { 200: pageSchema(reportSchema), ...errorResponses },
-      },
-    },
-    async (req) => store.listReports(req.query),
-  );
-  app.post(
-    '/reports',
-    {
-      config: write,
-      schema: {
-        tags: ['reports'],
-        summary: 'Record an intelligence report with its 3x5x2 grading',
-        body: reportInputSchema,
-        response: { 200: reportSchema, 201: reportSchema, ...errorResponses },
-      },
-    },
-    async (req, reply) => {
-      const res = await store.writeBatch({ reports: [req.body] }, writeContext(req));
-      const r = await store.getReport(res.reportIds[0]);
-      if (!r) throw notFound('report', res.reportIds[0]);
-      return reply.code(res.reports.created ? 201 : 200).send(r);
-    },
-  );
-  app.get(
-    '/reports/:id',
-    {
-      config: read,
-      schema: {
-        tags: ['reports'],
-        summary: 'A report by id or reference',
-        params: idParamsSchema,
-        response: { 200: reportSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      const r = await store.getReport(req.params.id);
-      if (!r) throw notFound('report', req.params.id);
-      return r;
-    },
-  );
+function reportRoutes(app: ZodApp, graph: GraphStore): void {
+  const reports = crudRoutes(app, REPORTS, { schema: reportSchema, get: (id) => graph.getReport(id) });
+  reports.list({
+    summary: 'List intelligence reports (dueBefore: review date before)',
+    query: pageQuerySchema.extend(reportListQuerySchema.shape),
+    item: reportSchema,
+    list: (q) => graph.listReports(q),
+  });
+  reports.upsert({
+    summary: 'Record an intelligence report with its 3x5x2 grading',
+    body: reportInputSchema,
+    upsert: upsertOne(graph, 'reports'),
+  });
+  reports.get('A report by id or reference');
+  // Not a plain delete: the reply names what went with the report.
   app.delete(
     '/reports/:id',
     {
-      config: write,
+      config: WRITE,
       schema: {
         tags: ['reports'],
         summary: 'Delete a report; entities and links resting on nothing else go with it',
@@ -356,14 +218,16 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
         },
       },
     },
-    async (req) => store.deleteReport(req.params.id, writeContext(req)),
+    async (req) => graph.deleteReport(req.params.id, writeContext(req)),
   );
+}
 
-  // --- search, expansion, paths, views ---
+/** Search and expansion from seeds. */
+function searchRoutes(app: ZodApp, graph: GraphStore, maxExpansionNodes: number): void {
   app.get(
     '/search',
     {
-      config: read,
+      config: READ,
       schema: {
         tags: ['graph'],
         summary: 'Full-text search over labels and identifiers',
@@ -372,7 +236,7 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
       },
     },
     async (req) => {
-      const hits = await store.search(req.query.q, {
+      const hits = await graph.search(req.query.q, {
         limit: req.query.limit,
         ...(req.query.types ? { types: req.query.types } : {}),
       });
@@ -382,7 +246,7 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
   app.post(
     '/neighbourhood',
     {
-      config: read,
+      config: READ,
       schema: {
         tags: ['graph'],
         summary: `Expand from seed entities, 1 to 4 hops, with filters (cap: ${maxExpansionNodes} nodes)`,
@@ -392,16 +256,19 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
     },
     async (req) => {
       const { seeds, hops, limit, filter, entityTypes } = req.body;
-      return expand(store, seeds, hops, limit, maxExpansionNodes, {
+      return expand(graph, seeds, hops, limit, maxExpansionNodes, {
         ...(filter ? { filter } : {}),
         ...(entityTypes ? { entityTypes } : {}),
       });
     },
   );
+}
+
+function pathRoute(app: ZodApp, graph: GraphStore): void {
   app.post(
     '/paths',
     {
-      config: read,
+      config: READ,
       schema: {
         tags: ['graph'],
         summary: 'Shortest paths (fewest links) between two entities',
@@ -411,26 +278,29 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
     },
     async (req) => {
       const { from, to, filter, maxHops, limit } = req.body;
-      for (const id of [from, to]) if (!(await store.getEntity(id))) throw notFound('entity', id);
-      const paths = await store.shortestPaths(from, to, { maxHops, limit, ...(filter ? { filter } : {}) });
+      for (const id of [from, to]) if (!(await graph.getEntity(id))) throw notFound('entity', id);
+      const paths = await graph.shortestPaths(from, to, { maxHops, limit, ...(filter ? { filter } : {}) });
       const nodeIds = [...new Set(paths.flatMap((p) => p.nodes))];
       const linkIds = [...new Set(paths.flatMap((p) => p.links))];
-      const nodes: Entity[] = await store.getEntities(nodeIds);
+      const nodes: Entity[] = await graph.getEntities(nodeIds);
       const links: Link[] = [];
       for (const id of linkIds) {
-        const l = await store.getLink(id);
+        const l = await graph.getLink(id);
         if (l) {
           const { reports: _r, ...plain } = l;
           links.push(plain);
         }
       }
-      return { paths, subgraph: { dataVersion: await store.dataVersion(), nodes, links, truncated: false } };
+      return { paths, subgraph: { dataVersion: await graph.dataVersion(), nodes, links, truncated: false } };
     },
   );
+}
+
+function viewRoute(app: ZodApp, graph: GraphStore, maxAnalysisLinks: number): void {
   app.post(
     '/view',
     {
-      config: read,
+      config: READ,
       schema: {
         tags: ['graph'],
         summary: `The filtered graph a view is built from (cap: ${maxAnalysisLinks} links)`,
@@ -441,7 +311,7 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
     async (req) => {
       const narrow = 'narrow the view with entity or link types, a time window or a minimum grading';
       const limit = capFor(req.body.limit, maxAnalysisLinks, 'links', narrow);
-      const sub = await store.subgraph(req.body.filter, { limit });
+      const sub = await graph.subgraph(req.body.filter, { limit });
       if (sub.truncated && req.body.limit === undefined) {
         throw new ApiError(
           400,
@@ -452,51 +322,40 @@ const graph: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) =
       return sub;
     },
   );
+}
 
-  // --- merges ---
-  app.get(
-    '/merges',
-    {
-      config: read,
-      schema: {
-        tags: ['merges'],
-        summary: 'Merges, newest first',
-        querystring: pageQuerySchema,
-        response: { 200: pageSchema(mergeRecordSchema), ...errorResponses },
-      },
-    },
-    async (req) => store.listMerges(req.query),
-  );
-  app.post(
-    '/merges',
-    {
-      config: write,
-      schema: {
-        tags: ['merges'],
-        summary:
-          'Merge two entities that are the same real thing (dropId into keepId); recorded so it can be undone',
-        body: mergeBodySchema,
-        response: { 201: mergeRecordSchema, ...errorResponses },
-      },
-    },
-    async (req, reply) =>
-      reply.code(201).send(await store.merge(req.body.keepId, req.body.dropId, writeContext(req))),
-  );
-  app.post(
-    '/merges/:id/undo',
-    {
-      config: write,
-      schema: {
-        tags: ['merges'],
-        summary: 'Undo a merge (un-merge)',
-        params: idParamsSchema,
-        response: { 200: okSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await store.unmerge(req.params.id, writeContext(req));
-      return { ok: true as const };
-    },
-  );
+function mergeRoutes(app: ZodApp, graph: GraphStore): void {
+  const merges = crudRoutes(app, MERGES, { schema: mergeRecordSchema });
+  merges.list({
+    summary: 'Merges, newest first',
+    query: pageQuerySchema,
+    item: mergeRecordSchema,
+    list: (q) => graph.listMerges(q),
+  });
+  merges.create({
+    summary:
+      'Merge two entities that are the same real thing (dropId into keepId); recorded so it can be undone',
+    body: mergeBodySchema,
+    create: (m, ctx) => graph.merge(m.keepId, m.dropId, ctx),
+  });
+  merges.remove({
+    summary: 'Undo a merge (un-merge)',
+    method: 'POST',
+    url: '/merges/:id/undo',
+    remove: (id, ctx) => graph.unmerge(id, ctx),
+  });
+}
+
+const graphRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
+  const { graph } = stores;
+  const { maxExpansionNodes, maxAnalysisLinks } = config.limits;
+  batchRoute(app, graph);
+  entityRoutes(app, graph, maxExpansionNodes);
+  linkRoutes(app, graph);
+  reportRoutes(app, graph);
+  searchRoutes(app, graph, maxExpansionNodes);
+  pathRoute(app, graph);
+  viewRoute(app, graph, maxAnalysisLinks);
+  mergeRoutes(app, graph);
 };
-export default graph;
+export default graphRoutes;

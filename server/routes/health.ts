@@ -1,19 +1,19 @@
 // GET /api/health: is the store reachable, which kind, what it holds.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from './context.ts';
 import { SOFTWARE_VERSION } from '../config.ts';
 import { healthSchema } from '../api-types/health.ts';
 import { errorResponses } from '../api-types/common.ts';
-import type { StoreCounts } from '../store/graph-store.ts';
+import type { StoreCounts } from '../store/common.ts';
 
-const health: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) => {
+const health: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
   // Counting 150k rows takes 30-90 ms, too slow for a health probe during a big analysis. Every write
   // that changes a count also changes the data version (one row read), so counts are kept for the
   // version they were taken at; concurrent probes at the same version share one count.
   let cached: { dataVersion: number; counts: Promise<StoreCounts> } | null = null;
   const countsAt = (dataVersion: number): Promise<StoreCounts> => {
     if (cached?.dataVersion !== dataVersion) {
-      const counts = store.counts();
+      const counts = stores.counts();
       cached = { dataVersion, counts };
       // A failed count is not kept: the next probe tries again.
       counts.catch(() => {
@@ -33,13 +33,13 @@ const health: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) 
       },
     },
     async () => {
-      const dataVersion = await store.dataVersion();
+      const dataVersion = await stores.graph.dataVersion();
       const counts = await countsAt(dataVersion);
       const { maxImportErrors: _unused, ...limits } = config.limits;
       return {
         status: 'ok' as const,
         version: SOFTWARE_VERSION,
-        store: { kind: store.kind, dataVersion },
+        store: { kind: stores.kind, dataVersion },
         counts: {
           entities: counts.entities,
           links: counts.links,

@@ -6,7 +6,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import multipart, { type Multipart } from '@fastify/multipart';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
 import type { ImportRun } from '../domain/model.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import {
@@ -15,10 +14,12 @@ import {
   importReportSchema,
   type ImportReport,
 } from '../api-types/imports.ts';
-import { previewImport, runImport } from '../import/pipeline.ts';
+import { previewImport, runImport, type ImportLimits, type PreviewArgs } from '../import/pipeline.ts';
+import type { ImportLog } from '../store/import-log.ts';
 import { ImportError } from '../import/errors.ts';
-import { ApiError } from './errors.ts';
-import { writeContext } from './context.ts';
+import { ApiError } from '../api-types/errors.ts';
+import { writeContext, type RouteDeps } from './context.ts';
+import { notFound, untyped, type ZodApp } from './crud.ts';
 
 const FILE_TYPES = [
   'text/csv',
@@ -41,150 +42,138 @@ const asReport = (r: ImportRun): ImportReport => ({
   actor: r.actor,
 });
 
-const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config }) => {
-  const { uploadBytes, maxImportErrors } = config.limits;
-  // The body stays a stream: the pipeline reads it row by row and enforces the upload cap itself.
-  app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
-  // multipart/form-data (curl -F file=@calls.csv): one byte past the cap reaches the pipeline, which answers
-  // 413 exactly as for a raw body; busboy's own limit would only truncate the part.
-  await app.register(multipart, { limits: { fileSize: uploadBytes + 1, fieldSize: 64 * 1024, parts: 16 } });
+function fileBody(
+  body: unknown,
+  declared: string | undefined,
+  reply: FastifyReply,
+  uploadBytes: number,
+): Readable {
+  if (!body || typeof (body as Readable).pipe !== 'function') {
+    throw new ApiError(400, 'invalid', 'send the file as the request body with content-type text/csv');
+  }
+  if (declared !== undefined && Number(declared) > uploadBytes) {
+    // Answer at once and close: the client need not send gigabytes to learn the limit.
+    reply.header('connection', 'close');
+    (body as Readable).resume();
+    throw new ApiError(
+      413,
+      'too_large',
+      `the file (${declared} bytes) is larger than the upload limit of ${uploadBytes} bytes (LINKCHART_MAX_UPLOAD_BYTES); ` +
+        'split it into smaller files or import it with the CLI on the server (npm run import)',
+    );
+  }
+  return body as Readable;
+}
 
-  const fileBody = (body: unknown, declared: string | undefined, reply: FastifyReply): Readable => {
-    if (!body || typeof (body as Readable).pipe !== 'function') {
-      throw new ApiError(400, 'invalid', 'send the file as the request body with content-type text/csv');
-    }
-    if (declared !== undefined && Number(declared) > uploadBytes) {
-      // Answer at once and close: the client need not send gigabytes to learn the limit.
-      reply.header('connection', 'close');
-      (body as Readable).resume();
-      throw new ApiError(
-        413,
-        'too_large',
-        `the file (${declared} bytes) is larger than the upload limit of ${uploadBytes} bytes (LINKCHART_MAX_UPLOAD_BYTES); ` +
-          'split it into smaller files or import it with the CLI on the server (npm run import)',
-      );
-    }
-    return body as Readable;
-  };
-  /**
-   * The one file part of a multipart upload, as a stream the pipeline reads like a raw body. The file must
-   * be the last part: its stream ends only once the parser has confirmed no second file follows, so an
-   * upload with two files fails while the pipeline is still reading, before anything is written.
-   */
-  const multipartFile = async (req: FastifyRequest): Promise<Upload> => {
-    let it: AsyncIterator<Multipart>;
-    let next: IteratorResult<Multipart>;
-    try {
-      it = req.parts()[Symbol.asyncIterator]();
-      next = await it.next();
-      while (!next.done && next.value.type !== 'file') next = await it.next();
-    } catch (e) {
-      // The form itself is broken (no boundary in the content type, a malformed part header): the
-      // parser's errors carry no status, and without one they would be answered as a server fault.
-      const status = (e as { statusCode?: number }).statusCode;
-      if (status !== undefined && status < 500) throw e;
-      throw new ApiError(
-        400,
-        'bad_multipart',
-        `the multipart/form-data body could not be read (${(e as Error).message}); send it as -F file=@name.csv`,
-      );
-    }
-    if (next.done) {
-      throw new ApiError(
-        400,
-        'no_file',
-        'the multipart upload has no file part; send it as -F file=@name.csv',
-      );
-    }
-    const part = next.value;
-    if (part.type !== 'file') throw new ApiError(400, 'no_file', 'the multipart upload has no file part');
-    const file = part.file;
-    const out = new PassThrough();
-    file.on('error', (e: Error) => out.destroy(e));
-    file.on('end', () => {
-      void (async () => {
-        for (let n = await it.next(); !n.done; n = await it.next()) {
-          if (n.value.type === 'file') {
-            n.value.file.resume();
-            throw new ImportError(
-              400,
-              'multiple_files',
-              `the multipart upload has more than one file part (${JSON.stringify(n.value.fieldname)} is the second); send one file per import`,
-            );
-          }
+/**
+ * The one file part of a multipart upload, as a stream the pipeline reads like a raw body. The file must
+ * be the last part: its stream ends only once the parser has confirmed no second file follows, so an
+ * upload with two files fails while the pipeline is still reading, before anything is written.
+ */
+async function multipartFile(req: FastifyRequest): Promise<Upload> {
+  let it: AsyncIterator<Multipart>;
+  let next: IteratorResult<Multipart>;
+  try {
+    it = req.parts()[Symbol.asyncIterator]();
+    next = await it.next();
+    while (!next.done && next.value.type !== 'file') next = await it.next();
+  } catch (e) {
+    // The form itself is broken (no boundary in the content type, a malformed part header): the
+    // parser's errors carry no status, and without one they would be answered as a server fault.
+    const status = (e as { statusCode?: number }).statusCode;
+    if (status !== undefined && status < 500) throw e;
+    throw new ApiError(
+      400,
+      'bad_multipart',
+      `the multipart/form-data body could not be read (${(e as Error).message}); send it as -F file=@name.csv`,
+    );
+  }
+  if (next.done) {
+    throw new ApiError(400, 'no_file', 'the multipart upload has no file part; send it as -F file=@name.csv');
+  }
+  const part = next.value;
+  if (part.type !== 'file') throw new ApiError(400, 'no_file', 'the multipart upload has no file part');
+  const file = part.file;
+  const out = new PassThrough();
+  file.on('error', (e: Error) => out.destroy(e));
+  file.on('end', () => {
+    void (async () => {
+      for (let n = await it.next(); !n.done; n = await it.next()) {
+        if (n.value.type === 'file') {
+          n.value.file.resume();
+          throw new ImportError(
+            400,
+            'multiple_files',
+            `the multipart upload has more than one file part (${JSON.stringify(n.value.fieldname)} is the second); send one file per import`,
+          );
         }
-      })().then(
-        () => out.end(),
-        (e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))),
-      );
-    });
-    file.pipe(out, { end: false });
-    // The part's file name names the import when the query does not (a browser may send a whole path).
-    const name = part.filename ? basename(part.filename.replaceAll('\\', '/')).trim().slice(0, 300) : '';
-    return { input: out, ...(name ? { name } : {}) };
-  };
-  const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<Upload> =>
-    req.isMultipart()
-      ? multipartFile(req)
-      : { input: fileBody(req.body, req.headers['content-length'], reply) };
-  /** The import options of the query, named after the uploaded file when the query gives no name. */
-  const withName = <Q extends { name?: string | undefined }>(query: Q, up: Upload): Q =>
-    query.name === undefined && up.name !== undefined ? { ...query, name: up.name } : query;
-  const docs = {
-    consumes: [...FILE_TYPES, 'multipart/form-data'],
-    description:
-      'The request body is the file itself (CSV, UTF-8), or multipart/form-data with exactly one file part ' +
-      '(curl -F file=@calls.csv). Options go in the query string; map entries read ' +
-      '"column=field", repeated or comma-separated. Errors name the file row (header = row 1) and column.',
-  };
+      }
+    })().then(
+      () => out.end(),
+      (e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))),
+    );
+  });
+  file.pipe(out, { end: false });
+  // The part's file name names the import when the query does not (a browser may send a whole path).
+  const name = part.filename ? basename(part.filename.replaceAll('\\', '/')).trim().slice(0, 300) : '';
+  return { input: out, ...(name ? { name } : {}) };
+}
 
-  app.post(
-    '/imports/preview',
+/** The uploaded file, from a raw body or a multipart form. */
+async function upload(req: FastifyRequest, reply: FastifyReply, uploadBytes: number): Promise<Upload> {
+  return req.isMultipart()
+    ? multipartFile(req)
+    : { input: fileBody(req.body, req.headers['content-length'], reply, uploadBytes) };
+}
+
+/** The import options of the query, named after the uploaded file when the query gives no name. */
+function withName<Q extends { name?: string | undefined }>(query: Q, up: Upload): Q {
+  return query.name === undefined && up.name !== undefined ? { ...query, name: up.name } : query;
+}
+
+const DOCS = {
+  consumes: [...FILE_TYPES, 'multipart/form-data'],
+  description:
+    'The request body is the file itself (CSV, UTF-8), or multipart/form-data with exactly one file part ' +
+    '(curl -F file=@calls.csv). Options go in the query string; map entries read ' +
+    '"column=field", repeated or comma-separated. Errors name the file row (header = row 1) and column.',
+};
+
+/** POST a file: the upload and its options (named after the file) go to one step of the pipeline. */
+function fileRoute<R extends z.ZodType>(
+  app: ZodApp,
+  limits: ImportLimits,
+  route: {
+    url: string;
+    summary: string;
+    response: R;
+    run: (file: PreviewArgs, req: FastifyRequest) => Promise<z.output<R>>;
+  },
+): void {
+  const { uploadBytes } = limits;
+  untyped(app).post(
+    route.url,
     {
       config: { access: 'import:run' },
       bodyLimit: uploadBytes,
       schema: {
         tags: ['imports'],
-        summary: 'Preview an import: the first rows, the columns and the proposed column mapping',
+        summary: route.summary,
         querystring: importOptionsSchema,
-        response: { 200: importPreviewSchema, ...errorResponses },
-        ...docs,
+        response: { 200: route.response, ...errorResponses },
+        ...DOCS,
       },
     },
     async (req, reply) => {
-      const up = await upload(req, reply);
-      return previewImport({
-        input: up.input,
-        options: withName(req.query, up),
-        limits: { uploadBytes, maxImportErrors },
-      });
+      const up = await upload(req, reply, uploadBytes);
+      const options = withName(req.query as z.output<typeof importOptionsSchema>, up);
+      return route.run({ input: up.input, options, limits }, req);
     },
   );
-  app.post(
-    '/imports',
-    {
-      config: { access: 'import:run' },
-      bodyLimit: uploadBytes,
-      schema: {
-        tags: ['imports'],
-        summary: 'Import a file (all or nothing; the same file again changes nothing) and report what it did',
-        querystring: importOptionsSchema,
-        response: { 200: importReportSchema, ...errorResponses },
-        ...docs,
-      },
-    },
-    async (req, reply) => {
-      const up = await upload(req, reply);
-      const report = await runImport({
-        store,
-        input: up.input,
-        options: withName(req.query, up),
-        ctx: writeContext(req),
-        limits: { uploadBytes, maxImportErrors },
-      });
-      return report;
-    },
-  );
+}
+
+/** The kept reports of past runs. */
+function runRoutes(app: ZodApp, log: ImportLog): void {
   app.get(
     '/imports',
     {
@@ -198,7 +187,7 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       },
     },
     async (req) => {
-      const page = await store.listImportRuns(req.query);
+      const page = await log.listImportRuns(req.query);
       return { ...page, items: page.items.map(asReport) };
     },
   );
@@ -214,11 +203,34 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { store, config })
       },
     },
     async (req) => {
-      const r = (await store.listImportRuns({ importId: req.params.id, limit: 1 })).items[0];
-      if (!r) throw new ApiError(404, 'not_found', `no import with id ${JSON.stringify(req.params.id)}`);
+      const r = (await log.listImportRuns({ importId: req.params.id, limit: 1 })).items[0];
+      if (!r) throw notFound('import', req.params.id);
       return asReport(r);
     },
   );
-  void z;
+}
+
+const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
+  const { uploadBytes, maxImportErrors } = config.limits;
+  const limits: ImportLimits = { uploadBytes, maxImportErrors };
+  // The body stays a stream: the pipeline reads it row by row and enforces the upload cap itself.
+  app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
+  // multipart/form-data (curl -F file=@calls.csv): one byte past the cap reaches the pipeline, which answers
+  // 413 exactly as for a raw body; busboy's own limit would only truncate the part.
+  await app.register(multipart, { limits: { fileSize: uploadBytes + 1, fieldSize: 64 * 1024, parts: 16 } });
+
+  fileRoute(app, limits, {
+    url: '/imports/preview',
+    summary: 'Preview an import: the first rows, the columns and the proposed column mapping',
+    response: importPreviewSchema,
+    run: (file) => previewImport(file),
+  });
+  fileRoute(app, limits, {
+    url: '/imports',
+    summary: 'Import a file (all or nothing; the same file again changes nothing) and report what it did',
+    response: importReportSchema,
+    run: (file, req) => runImport({ ...file, store: stores.graph, ctx: writeContext(req) }),
+  });
+  runRoutes(app, stores.imports);
 };
 export default imports;

@@ -1,7 +1,7 @@
-// Registers every route plugin under /api. Each plugin receives { store, config } as options.
+// Registers every route plugin under /api. Each plugin receives { stores, config } (RouteDeps) as options.
 // Add new route plugins here (one line each).
 import type { FastifyPluginAsync } from 'fastify';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from './context.ts';
 import health from './health.ts';
 import graph from './graph.ts';
 import notes from './notes.ts';
@@ -15,9 +15,9 @@ import cycle from './cycle.ts';
 import analysis from './analysis.ts';
 import briefing from './briefing.ts';
 
-export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store, config }) => {
+export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
-  const deps: RouteDeps = { store, config };
+  const deps: RouteDeps = { stores, config };
   await app.register(health, deps);
   await app.register(graph, deps);
   await app.register(notes, deps);

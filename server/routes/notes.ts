@@ -1,23 +1,35 @@
 // Annotations (notes, tags, target flags on entities, links and charts) and saved charts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
 import { annotationInputSchema, chartInputSchema } from '../domain/model.ts';
-import {
-  errorResponses,
-  idParamsSchema,
-  okSchema,
-  pageQuerySchema,
-  pageSchema,
-} from '../api-types/common.ts';
+import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { annotationListQuerySchema, annotationSchema, chartSchema } from '../api-types/graph.ts';
-import { ApiError } from './errors.ts';
-import { writeContext } from './context.ts';
+import { ApiError } from '../api-types/errors.ts';
+import { writeContext, type RouteDeps } from './context.ts';
+import { crudRoutes, notFound, type Kind } from './crud.ts';
 
-const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+const ANNOTATIONS: Kind = {
+  path: '/annotations',
+  tag: 'annotations',
+  what: 'annotation',
+  read: 'graph:read',
+  write: 'annotations:write',
+};
+const CHARTS: Kind = {
+  path: '/charts',
+  tag: 'charts',
+  what: 'chart',
+  read: 'graph:read',
+  write: 'charts:write',
+};
+
+const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+  const { workspace } = stores;
+
+  // Not a plain list: the target is two query fields that come together or not at all.
   app.get(
     '/annotations',
     {
-      config: { access: 'graph:read' },
+      config: { access: ANNOTATIONS.read },
       schema: {
         tags: ['annotations'],
         summary: 'List annotations, optionally on one target (kind and targetId together)',
@@ -32,100 +44,46 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
           path: ['querystring', kind === undefined ? 'kind' : 'targetId'],
         });
       }
-      return store.listAnnotations(kind && targetId ? { kind, id: targetId } : undefined, { offset, limit });
+      return workspace.listAnnotations(kind && targetId ? { kind, id: targetId } : undefined, {
+        offset,
+        limit,
+      });
     },
   );
-  app.post(
-    '/annotations',
-    {
-      config: { access: 'annotations:write' },
-      schema: {
-        tags: ['annotations'],
-        summary: 'Add a note or tags to an entity, link or chart',
-        body: annotationInputSchema,
-        response: { 201: annotationSchema, ...errorResponses },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await store.createAnnotation(req.body, writeContext(req))),
-  );
-  app.patch(
-    '/annotations/:id',
-    {
-      config: { access: 'annotations:write' },
-      schema: {
-        tags: ['annotations'],
-        summary: 'Change an annotation',
-        params: idParamsSchema,
-        body: annotationInputSchema.partial().strict(),
-        response: { 200: annotationSchema, ...errorResponses },
-      },
-    },
-    async (req) => store.updateAnnotation(req.params.id, req.body, writeContext(req)),
-  );
-  app.delete(
-    '/annotations/:id',
-    {
-      config: { access: 'annotations:write' },
-      schema: {
-        tags: ['annotations'],
-        summary: 'Delete an annotation',
-        params: idParamsSchema,
-        response: { 200: okSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await store.deleteAnnotation(req.params.id, writeContext(req));
-      return { ok: true as const };
-    },
-  );
+  const annotations = crudRoutes(app, ANNOTATIONS, { schema: annotationSchema });
+  annotations.create({
+    summary: 'Add a note or tags to an entity, link or chart',
+    body: annotationInputSchema,
+    create: (a, ctx) => workspace.createAnnotation(a, ctx),
+  });
+  annotations.update({
+    summary: 'Change an annotation',
+    body: annotationInputSchema.partial().strict(),
+    update: (id, patch, ctx) => workspace.updateAnnotation(id, patch, ctx),
+  });
+  annotations.remove({
+    summary: 'Delete an annotation',
+    remove: (id, ctx) => workspace.deleteAnnotation(id, ctx),
+  });
 
-  app.get(
-    '/charts',
-    {
-      config: { access: 'graph:read' },
-      schema: {
-        tags: ['charts'],
-        summary: 'Saved charts',
-        querystring: pageQuerySchema,
-        response: { 200: pageSchema(chartSchema), ...errorResponses },
-      },
-    },
-    async (req) => store.listCharts(req.query),
-  );
-  app.post(
-    '/charts',
-    {
-      config: { access: 'charts:write' },
-      schema: {
-        tags: ['charts'],
-        summary: 'Save a chart (positions, styling, filters)',
-        body: chartInputSchema,
-        response: { 201: chartSchema, ...errorResponses },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await store.saveChart(req.body, writeContext(req))),
-  );
-  app.get(
-    '/charts/:id',
-    {
-      config: { access: 'graph:read' },
-      schema: {
-        tags: ['charts'],
-        summary: 'A saved chart',
-        params: idParamsSchema,
-        response: { 200: chartSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      const c = await store.getChart(req.params.id);
-      if (!c) throw new ApiError(404, 'not_found', `no chart with id ${JSON.stringify(req.params.id)}`);
-      return c;
-    },
-  );
+  const charts = crudRoutes(app, CHARTS, { schema: chartSchema, get: (id) => workspace.getChart(id) });
+  charts.list({
+    summary: 'Saved charts',
+    query: pageQuerySchema,
+    item: chartSchema,
+    list: (q) => workspace.listCharts(q),
+  });
+  charts.create({
+    summary: 'Save a chart (positions, styling, filters)',
+    body: chartInputSchema,
+    create: (c, ctx) => workspace.saveChart(c, ctx),
+  });
+  charts.get('A saved chart');
+  // Not a plain update: a PUT replaces the whole chart, and only one that exists.
   app.put(
     '/charts/:id',
     {
-      config: { access: 'charts:write' },
+      config: { access: CHARTS.write },
       schema: {
         tags: ['charts'],
         summary: 'Replace a saved chart',
@@ -135,27 +93,10 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       },
     },
     async (req) => {
-      if (!(await store.getChart(req.params.id))) {
-        throw new ApiError(404, 'not_found', `no chart with id ${JSON.stringify(req.params.id)}`);
-      }
-      return store.saveChart(req.body, writeContext(req), req.params.id);
+      if (!(await workspace.getChart(req.params.id))) throw notFound('chart', req.params.id);
+      return workspace.saveChart(req.body, writeContext(req), req.params.id);
     },
   );
-  app.delete(
-    '/charts/:id',
-    {
-      config: { access: 'charts:write' },
-      schema: {
-        tags: ['charts'],
-        summary: 'Delete a saved chart',
-        params: idParamsSchema,
-        response: { 200: okSchema, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await store.deleteChart(req.params.id, writeContext(req));
-      return { ok: true as const };
-    },
-  );
+  charts.remove({ summary: 'Delete a saved chart', remove: (id, ctx) => workspace.deleteChart(id, ctx) });
 };
 export default notes;

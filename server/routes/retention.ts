@@ -2,16 +2,16 @@
 // date, dispose. Each call is audited by the security plugin with the reviewer, the reason and the ids.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { reportSchema } from '../api-types/graph.ts';
 import { REVIEW_TABLE, disposeReport, retainReport, reviewQueue } from '../security/retention.ts';
-import { writeContext } from './context.ts';
+import { writeContext, type RouteDeps } from './context.ts';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-03-01');
 const reason = z.string().trim().min(5, 'reason: say why (at least 5 characters)').max(2000);
 
-const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+  const { graph } = stores;
   const review = { access: 'retention:review' } as const;
 
   app.get(
@@ -25,7 +25,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
         response: { 200: pageSchema(reportSchema), ...errorResponses },
       },
     },
-    async (req) => reviewQueue(store, req.query),
+    async (req) => reviewQueue(graph, req.query),
   );
 
   app.get(
@@ -55,7 +55,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     },
     async (req) => {
       req.audit.details.reason = req.body.reason;
-      const report = await retainReport(store, req.params.id, req.body, writeContext(req));
+      const report = await retainReport(graph, req.params.id, req.body, writeContext(req));
       req.audit.details.ref = report.ref;
       req.audit.details.nextReview = report.reviewDate;
       return report;
@@ -79,7 +79,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
     },
     async (req) => {
       req.audit.details.reason = req.body.reason;
-      const out = await disposeReport(store, req.params.id, writeContext(req));
+      const out = await disposeReport(graph, req.params.id, writeContext(req));
       req.audit.objectIds.push(out.report.id, ...out.entities, ...out.links);
       req.audit.details.ref = out.report.ref;
       return { report: out.report.ref, entities: out.entities, links: out.links };

@@ -2,12 +2,13 @@
 // account or resetting its password ends its sessions at once.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from './context.ts';
 import { ROLES } from '../domain/model.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { MAX_PASSWORD_LENGTH, PasswordPolicyError } from '../security/passwords.ts';
 import { createAccount, publicUser, resetAccountPassword } from '../security/users.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../api-types/errors.ts';
+import { notFound } from './crud.ts';
 
 export const publicUserSchema = z.object({
   id: z.string(),
@@ -35,7 +36,8 @@ function policy(err: unknown): never {
   throw err;
 }
 
-const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
+const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+  const accounts = stores.security;
   const admin = { access: 'users:admin' } as const;
 
   app.get(
@@ -50,7 +52,7 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       },
     },
     async (req) => {
-      const page = await store.listUsers(req.query);
+      const page = await accounts.listUsers(req.query);
       return { ...page, items: page.items.map(publicUser) };
     },
   );
@@ -68,7 +70,7 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       },
     },
     async (req) => {
-      const out = await createAccount(store, req.body).catch(policy);
+      const out = await createAccount(accounts, req.body).catch(policy);
       req.audit.objectIds.push(out.user.id);
       req.audit.details.name = out.user.name;
       req.audit.details.role = out.user.role;
@@ -89,15 +91,15 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       },
     },
     async (req) => {
-      const existing = await store.getUser(req.params.id);
-      if (!existing) throw new ApiError(404, 'not_found', `no user with id ${JSON.stringify(req.params.id)}`);
+      const existing = await accounts.getUser(req.params.id);
+      if (!existing) throw notFound('user', req.params.id);
       if (existing.id === req.user!.id && (req.body.disabled || (req.body.role && req.body.role !== 'admin')))
         throw new ApiError(
           409,
           'conflict',
           'you cannot disable or demote your own account; ask another admin',
         );
-      const user = await store.updateUser(existing.id, req.body);
+      const user = await accounts.updateUser(existing.id, req.body);
       if (user.disabled) app.security.sessions.destroyUser(user.id);
       req.audit.details.change = req.body;
       return publicUser(user);
@@ -118,7 +120,7 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { store }) => {
       },
     },
     async (req) => {
-      const out = await resetAccountPassword(store, req.params.id, req.body.password).catch(policy);
+      const out = await resetAccountPassword(accounts, req.params.id, req.body.password).catch(policy);
       app.security.sessions.destroyUser(out.user.id);
       return out;
     },

@@ -5,7 +5,7 @@
 // request still waits for its own record. No timer: a record waits at most until the loop's check phase
 // (setImmediate), or, on a store that answers asynchronously, until the group ahead of it commits.
 import type { AuditEvent, AuditInput } from '../domain/model.ts';
-import type { GraphStore } from '../store/graph-store.ts';
+import type { SecurityStore } from '../store/security-store.ts';
 
 interface Pending {
   input: AuditInput;
@@ -27,7 +27,7 @@ export class AuditWriter {
   private readonly maxBatch: number;
 
   constructor(
-    private readonly store: Pick<GraphStore, 'appendAudit' | 'appendAuditBatch'>,
+    private readonly store: Pick<SecurityStore, 'appendAudit' | 'appendAuditBatch'>,
     opts: AuditWriterOptions = {},
   ) {
     this.maxBatch = opts.maxBatch ?? AUDIT_WRITER_DEFAULTS.maxBatch;

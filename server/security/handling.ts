@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { Report } from '../domain/model.ts';
-import { ApiError } from '../routes/errors.ts';
+import { ApiError } from '../api-types/errors.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 
 /** What an export request adds when it includes C-coded reports (and may add for any disclosure). */
@@ -116,12 +116,12 @@ export function confirmationFromRequest(request: FastifyRequest): unknown {
  */
 export async function enforceExportHandling(
   request: FastifyRequest,
-  store: GraphStore,
+  graph: Pick<GraphStore, 'getReport'>,
   items: Iterable<{ handling: 'P' | 'C' | null; reports: string[] }>,
 ): Promise<HandlingConditions[]> {
   const refs = new Set<string>();
   for (const i of items) if (i.handling === 'C') for (const r of i.reports) refs.add(r);
-  const reports = (await Promise.all([...refs].map((r) => store.getReport(r)))).filter(
+  const reports = (await Promise.all([...refs].map((r) => graph.getReport(r)))).filter(
     (r): r is Report => r !== null,
   );
   return enforceHandling(request, reports, confirmationFromRequest(request));

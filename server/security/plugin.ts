@@ -8,7 +8,7 @@
 //  - onSend: security headers on every response; a 500 says nothing about internals; the audit record
 //    is written before the response leaves (grouped with those of concurrent requests: audit-writer.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { GraphStore } from '../store/graph-store.ts';
+import type { Stores } from '../store/stores.ts';
 import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './audit.ts';
 import { AuditWriter } from './audit-writer.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
@@ -26,7 +26,7 @@ import {
 } from './sessions.ts';
 
 export interface SecurityOptions {
-  store: GraphStore;
+  stores: Stores;
   sessions?: SessionStore;
   throttle?: LoginThrottle;
   /**
@@ -41,7 +41,7 @@ export interface SecurityOptions {
 }
 
 export interface Security {
-  store: GraphStore;
+  stores: Stores;
   sessions: SessionStore;
   throttle: LoginThrottle;
   secure: boolean;
@@ -164,18 +164,15 @@ function sameOrigin(request: FastifyRequest): boolean {
   return site === undefined || site === 'same-origin' || site === 'none';
 }
 
-async function security(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
+/** The decoration: the plugin's parts, and starting and ending a session with its cookies. */
+function securityApi(opts: SecurityOptions): Security {
   const secure = opts.secure ?? process.env.LINKCHART_TLS === '1';
   const names = cookieNames(secure);
   const sessions = opts.sessions ?? new SessionStore();
   const throttle = opts.throttle ?? new LoginThrottle();
-  const store = opts.store;
-  const auditOn = opts.audit ?? true;
-  const auditWriter = new AuditWriter(store);
-  const publicPrefixes = opts.publicPrefixes ?? ['/api/docs', '/api/openapi'];
-
-  const api: Security = {
-    store,
+  const { stores } = opts;
+  return {
+    stores,
     sessions,
     throttle,
     secure,
@@ -199,27 +196,17 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
       ]);
     },
   };
-  app.decorate('security', api);
-  app.decorateRequest('user', null);
-  app.decorateRequest('session', null);
-  app.decorateRequest('audit', null as unknown as FastifyRequest['audit']);
+}
 
-  app.addHook('onRoute', (route) => {
-    guardRoute(route, publicPrefixes);
-    for (const method of [route.method].flat())
-      api.routes.push({
-        method: String(method).toUpperCase(),
-        url: route.url,
-        access: route.config!.access!,
-      });
-  });
-
-  app.addHook('onRequest', async (request, reply) => {
+/** onRequest: who is asking (re-read on every request), then the route's access rule, origin and CSRF. */
+function authenticate(api: Security) {
+  const { sessions, stores, cookies: names } = api;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     request.audit = { objectIds: [], details: {} };
     const session = sessions.get(readCookie(request.headers.cookie, names.session));
     if (session) {
       // Re-read the user each request: a disabled account or a changed role takes effect at once.
-      const u = await store.getUser(session.user.id);
+      const u = await stores.security.getUser(session.user.id);
       if (!u || u.disabled) sessions.destroyUser(session.user.id);
       else {
         session.user = { id: u.id, name: u.name, role: u.role };
@@ -252,24 +239,19 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
           .send(errorBody('csrf', 'missing or wrong x-csrf-token header: send the value of the csrf cookie'));
       }
     }
-  });
+  };
+}
 
-  // Before validation replaces the body with the schema's output, which may drop these fields.
-  app.addHook('preValidation', async (request) => {
-    if (request.audit && request.body) {
-      request.audit.disclosed = disclosureFields(request.body);
-      request.audit.rawBody = request.body;
-    }
-  });
-
-  // Handling codes in force on every export route that names what it exports (entityIds / linkIds):
-  // C-coded intelligence behind them needs { handling: { confirmConditions, justification, recipient } }.
-  // Routes exporting by other means call enforceHandling themselves.
-  app.addHook('preHandler', async (request, reply) => {
+// preHandler: a saved object changes only by its owner or a supervisor (ownership.ts).
+// Handling codes in force on every export route that names what it exports (entityIds / linkIds):
+// C-coded intelligence behind them needs { handling: { confirmConditions, justification, recipient } }.
+// Routes exporting by other means call enforceHandling themselves.
+function guardObjects(stores: Stores) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.user) {
       const key = `${request.method} ${request.routeOptions.url}`;
       const id = (request.params as Record<string, string> | undefined)?.id;
-      const owner = await ownershipConflict(store, key, id, request.user);
+      const owner = await ownershipConflict(stores.workspace, key, id, request.user);
       if (owner !== null)
         return reply
           .code(403)
@@ -290,20 +272,16 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     const linkIds = ids(b.linkIds);
     if (entityIds.length === 0 && linkIds.length === 0) return;
     const reports: Report[] = [];
-    for (const id of entityIds) reports.push(...((await store.getEntity(id))?.reports ?? []));
-    for (const id of linkIds) reports.push(...((await store.getLink(id))?.reports ?? []));
+    for (const id of entityIds) reports.push(...((await stores.graph.getEntity(id))?.reports ?? []));
+    for (const id of linkIds) reports.push(...((await stores.graph.getLink(id))?.reports ?? []));
     enforceHandling(request, reports, confirmationFromRequest(request));
-  });
+  };
+}
 
-  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-    if (auditOn && reply.statusCode < 400 && request.audit && actionFor(request)) {
-      for (const id of idsInPayload(payload)) request.audit.objectIds.push(id);
-    }
-    return request.user?.role === 'viewer' ? redactForViewer(payload) : payload;
-  });
-
+/** onSend: security headers, a 500 that says nothing, and the audit record before the response leaves. */
+function finishResponse(secure: boolean, auditOn: boolean, auditWriter: AuditWriter) {
   const headersFor = { api: securityHeaders(secure, true), page: securityHeaders(secure, false) };
-  app.addHook('onSend', async (request, reply, payload) => {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     reply.headers(request.url.startsWith('/api') ? headersFor.api : headersFor.page);
     let out = payload;
     if (reply.statusCode === 500) {
@@ -332,7 +310,50 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
       }
     }
     return out;
+  };
+}
+
+async function security(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
+  const api = securityApi(opts);
+  const auditOn = opts.audit ?? true;
+  const auditWriter = new AuditWriter(api.stores.security);
+  const publicPrefixes = opts.publicPrefixes ?? ['/api/docs', '/api/openapi'];
+
+  app.decorate('security', api);
+  app.decorateRequest('user', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('audit', null as unknown as FastifyRequest['audit']);
+
+  app.addHook('onRoute', (route) => {
+    guardRoute(route, publicPrefixes);
+    for (const method of [route.method].flat())
+      api.routes.push({
+        method: String(method).toUpperCase(),
+        url: route.url,
+        access: route.config!.access!,
+      });
   });
+
+  app.addHook('onRequest', authenticate(api));
+
+  // Before validation replaces the body with the schema's output, which may drop these fields.
+  app.addHook('preValidation', async (request) => {
+    if (request.audit && request.body) {
+      request.audit.disclosed = disclosureFields(request.body);
+      request.audit.rawBody = request.body;
+    }
+  });
+
+  app.addHook('preHandler', guardObjects(api.stores));
+
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+    if (auditOn && reply.statusCode < 400 && request.audit && actionFor(request)) {
+      for (const id of idsInPayload(payload)) request.audit.objectIds.push(id);
+    }
+    return request.user?.role === 'viewer' ? redactForViewer(payload) : payload;
+  });
+
+  app.addHook('onSend', finishResponse(api.secure, auditOn, auditWriter));
 }
 
 // Marks the plugin as not encapsulated (what fastify-plugin does), so its hooks and decorators apply to

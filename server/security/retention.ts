@@ -4,7 +4,8 @@
 // next date; disposing deletes the report and whatever rested on nothing else. The audit hook records
 // all three (actions retention.read, retention.retain, retention.dispose).
 import type { Report, ReportInput, WriteContext } from '../domain/model.ts';
-import { StoreError, type GraphStore, type Page, type WriteBatch } from '../store/graph-store.ts';
+import { StoreError, type Page } from '../store/common.ts';
+import type { GraphStore, WriteBatch } from '../store/graph-store.ts';
 
 export interface ReviewRule {
   /** Applies when the report matches (first matching rule wins). */
@@ -62,11 +63,11 @@ export function withReviewDates(batch: WriteBatch): WriteBatch {
 
 /** Reports whose review date is before `before` (default: today, UTC). */
 export async function reviewQueue(
-  store: GraphStore,
+  graph: GraphStore,
   opts: { before?: string; offset?: number; limit?: number } = {},
 ): Promise<Page<Report>> {
   const before = opts.before ?? new Date().toISOString().slice(0, 10);
-  return store.listReports({ dueBefore: before, offset: opts.offset, limit: opts.limit });
+  return graph.listReports({ dueBefore: before, offset: opts.offset, limit: opts.limit });
 }
 
 export interface RetainDecision {
@@ -77,12 +78,12 @@ export interface RetainDecision {
 
 /** Keeps a report for another period. The reviewer and reason go in the audit record. */
 export async function retainReport(
-  store: GraphStore,
+  graph: GraphStore,
   idOrRef: string,
   decision: RetainDecision,
   ctx: WriteContext,
 ): Promise<Report> {
-  const report = await store.getReport(idOrRef);
+  const report = await graph.getReport(idOrRef);
   if (!report) throw new StoreError('not_found', `no report ${JSON.stringify(idOrRef)}`, ['id']);
   const today = new Date().toISOString().slice(0, 10);
   const next = decision.nextReview ?? defaultReviewDate({ ...report, date: today });
@@ -90,7 +91,7 @@ export async function retainReport(
     throw new StoreError('invalid', `next review date ${next} must be after today (${today})`, [
       'nextReview',
     ]);
-  if (store.setReportReviewDate) return store.setReportReviewDate(report.id, next, ctx);
+  if (graph.setReportReviewDate) return graph.setReportReviewDate(report.id, next, ctx);
   // Stores without the method: re-write the same report with the new date (an upsert by ref).
   const input: ReportInput = {
     ref: report.ref,
@@ -103,8 +104,8 @@ export async function retainReport(
     ...(report.conditions ? { conditions: report.conditions } : {}),
     reviewDate: next,
   };
-  await store.writeBatch({ reports: [input] }, ctx);
-  const after = await store.getReport(report.id);
+  await graph.writeBatch({ reports: [input] }, ctx);
+  const after = await graph.getReport(report.id);
   if (!after || after.reviewDate !== next)
     throw new StoreError('conflict', `the store did not record the new review date for ${report.ref}`);
   return after;
@@ -112,12 +113,12 @@ export async function retainReport(
 
 /** Removes the report and everything that rested only on it; returns what went. */
 export async function disposeReport(
-  store: GraphStore,
+  graph: GraphStore,
   idOrRef: string,
   ctx: WriteContext,
 ): Promise<{ report: Report; entities: string[]; links: string[] }> {
-  const report = await store.getReport(idOrRef);
+  const report = await graph.getReport(idOrRef);
   if (!report) throw new StoreError('not_found', `no report ${JSON.stringify(idOrRef)}`, ['id']);
-  const removed = await store.deleteReport(report.id, ctx);
+  const removed = await graph.deleteReport(report.id, ctx);
   return { report, ...removed };
 }

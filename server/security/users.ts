@@ -3,8 +3,8 @@
 // is shown once.
 import type { Role, User } from '../domain/model.ts';
 import { ROLES } from '../domain/model.ts';
-import type { GraphStore } from '../store/graph-store.ts';
-import { StoreError } from '../store/graph-store.ts';
+import { StoreError } from '../store/common.ts';
+import type { SecurityStore } from '../store/security-store.ts';
 import { PasswordPolicyError, generatePassword, hashPassword, passwordProblems } from './passwords.ts';
 
 export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
@@ -53,27 +53,27 @@ async function choosePassword(
 }
 
 export async function createAccount(
-  store: GraphStore,
+  users: SecurityStore,
   input: { name: string; role: string; password?: string },
 ): Promise<{ user: PublicUser; generatedPassword?: string }> {
   checkUserName(input.name);
   checkRole(input.role);
-  if (await store.getUserByName(input.name))
+  if (await users.getUserByName(input.name))
     throw new StoreError('conflict', `a user named ${JSON.stringify(input.name)} already exists`, ['name']);
   const { hash, generated } = await choosePassword(input.name, input.password);
-  const user = await store.createUser({ name: input.name, role: input.role, passwordHash: hash });
+  const user = await users.createUser({ name: input.name, role: input.role, passwordHash: hash });
   return { user: publicUser(user), ...(generated ? { generatedPassword: generated } : {}) };
 }
 
 export async function resetAccountPassword(
-  store: GraphStore,
+  users: SecurityStore,
   id: string,
   password?: string,
 ): Promise<{ user: PublicUser; generatedPassword?: string }> {
-  const existing = await store.getUser(id);
+  const existing = await users.getUser(id);
   if (!existing) throw new StoreError('not_found', `no user with id ${JSON.stringify(id)}`, ['id']);
   const { hash, generated } = await choosePassword(existing.name, password);
-  const user = await store.updateUser(id, { passwordHash: hash });
+  const user = await users.updateUser(id, { passwordHash: hash });
   return { user: publicUser(user), ...(generated ? { generatedPassword: generated } : {}) };
 }
 
@@ -85,18 +85,18 @@ export const DEMO_USER = 'demo';
  * fixed password: a demo left running on a network must not open to a known one.
  */
 export async function ensureDemoUser(
-  store: GraphStore,
+  users: SecurityStore,
   opts: { name?: string; role?: Role } = {},
 ): Promise<{ name: string; password: string; created: boolean }> {
   const name = opts.name ?? DEMO_USER;
   const role = opts.role ?? 'supervisor';
   const password = generatePassword();
   const hash = await hashPassword(password);
-  const existing = await store.getUserByName(name);
+  const existing = await users.getUserByName(name);
   if (existing) {
-    await store.updateUser(existing.id, { passwordHash: hash, disabled: false });
+    await users.updateUser(existing.id, { passwordHash: hash, disabled: false });
     return { name, password, created: false };
   }
-  await store.createUser({ name, role, passwordHash: hash });
+  await users.createUser({ name, role, passwordHash: hash });
   return { name, password, created: true };
 }

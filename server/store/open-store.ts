@@ -1,9 +1,9 @@
-// Picks and opens the GraphStore the configuration asks for. Everything else receives a GraphStore and never
-// knows which database is behind it.
+// Picks and opens the stores the configuration asks for. Everything else receives the Stores (or the one
+// aggregate it needs) and never knows which database is behind them.
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { GraphStore } from './graph-store.ts';
-import { openSqliteStore } from './sqlite/sqlite-store.ts';
+import type { Stores } from './stores.ts';
+import { openSqliteStores } from './sqlite/stores.ts';
 import { neo4jConfigFromEnv, openNeo4jFromEnv } from './neo4j/open.ts';
 
 export const DEFAULT_DB_PATH = 'data/linkchart.db';
@@ -37,17 +37,17 @@ function explainSqliteFailure(path: string, err: unknown): string {
 }
 
 /**
- * The store configured by the environment: SQLite at LINKCHART_DB (default data/linkchart.db, folder
+ * The stores configured by the environment: SQLite at LINKCHART_DB (default data/linkchart.db, folder
  * created if missing). Migrated and ready.
  */
-export async function openStore(env: NodeJS.ProcessEnv = process.env): Promise<GraphStore> {
+export async function openStore(env: NodeJS.ProcessEnv = process.env): Promise<Stores> {
   // NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) selects Neo4j; see server/store/neo4j/open.ts.
   const neo4j = neo4jConfigFromEnv(env);
   if (neo4j) return openNeo4jFromEnv(neo4j);
   const path = env.LINKCHART_DB?.trim() || DEFAULT_DB_PATH;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-    return await openSqliteStore(path, { createDir: false });
+    return await openSqliteStores(path, { createDir: false });
   } catch (e) {
     throw new Error(explainSqliteFailure(path, e), { cause: e });
   }

@@ -12,7 +12,7 @@ const N = 50_000;
 
 beforeAll(async () => {
   h = await startHarness();
-  await loadCommunityGraph(h.store, { n: N, meanDegree: 4, seed: 3 }, 'test');
+  await loadCommunityGraph(h.stores.graph, { n: N, meanDegree: 4, seed: 3 }, 'test');
 });
 
 afterAll(async () => {
@@ -87,7 +87,7 @@ describe('analysis routes', () => {
         'running',
       );
       const countsT0 = performance.now();
-      await h.store.counts();
+      await h.stores.counts();
       const countsMs = performance.now() - countsT0;
       const ms = (xs: number[]) => xs.map((t) => t.toFixed(1)).join(' ');
       console.log(

@@ -8,26 +8,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildView, type View } from '../../server/analysis/view.ts';
 import { computeMetric, rankScores } from '../../server/analysis/registry.ts';
 import { openStore } from '../../server/store/open-store.ts';
-import type { GraphStore } from '../../server/store/graph-store.ts';
+import type { Stores } from '../../server/store/stores.ts';
 import { loadSeed } from '../../seed/load.ts';
 import type { GroundTruth } from '../../seed/generate.ts';
 
 let dir: string;
-let store: GraphStore;
+let stores: Stores;
 let truth: GroundTruth;
 let view: View;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'linkchart-seed-rank-'));
-  store = await openStore({ LINKCHART_DB: join(dir, 'seed.db') });
-  ({ truth } = await loadSeed(store, { size: 'demo', truthFile: null }));
-  view = buildView(await store.subgraph({}), {
+  stores = await openStore({ LINKCHART_DB: join(dir, 'seed.db') });
+  ({ truth } = await loadSeed(stores, { size: 'demo', truthFile: null }));
+  view = buildView(await stores.graph.subgraph({}), {
     projection: { foldPhones: true, personVia: ['Event', 'Vehicle', 'Location'] },
   });
 });
 
 afterAll(async () => {
-  await store?.close();
+  await stores?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -18,15 +18,15 @@ describe('/api/health counts', () => {
   it('answers from the cache while the data version holds, and counts again after a write', async () => {
     const before = await health();
     let calls = 0;
-    const counts = h.store.counts.bind(h.store);
-    h.store.counts = () => {
+    const counts = h.stores.counts.bind(h.stores);
+    h.stores.counts = () => {
       calls++;
       return counts();
     };
     try {
       await Promise.all([health(), health(), health()]);
       expect(calls).toBe(0);
-      await h.store.writeBatch(
+      await h.stores.graph.writeBatch(
         {
           entities: [
             { type: 'Person', label: 'Health Probe One' },
@@ -47,11 +47,11 @@ describe('/api/health counts', () => {
       expect(after.store.dataVersion).toBeGreaterThan(before.store.dataVersion);
       expect(after.counts.entities).toBe(before.counts.entities + 2);
       expect(after.counts.links).toBe(before.counts.links + 1);
-      await h.store.saveChart({ name: 'c', state: {} }, { actor: 'test' });
+      await h.stores.workspace.saveChart({ name: 'c', state: {} }, { actor: 'test' });
       expect((await health()).counts.charts).toBe(before.counts.charts + 1);
       expect(calls).toBe(2);
     } finally {
-      h.store.counts = counts;
+      h.stores.counts = counts;
     }
   });
 });

@@ -66,7 +66,7 @@ describe('graph CRUD with provenance and grading', () => {
   });
 
   it('refuses invalid input with the field named, and writes nothing', async () => {
-    const v = await h.store.dataVersion();
+    const v = await h.stores.graph.dataVersion();
     const bad = await h.call('POST', '/api/links', {
       type: 'CALLED',
       from: { id: ids['Ann Lee'] },
@@ -103,7 +103,7 @@ describe('graph CRUD with provenance and grading', () => {
     expect((grading.json as Err).error.message).toContain('source evaluation 4 is not 1, 2 or 3');
     const type = await h.call('POST', '/api/entities', { type: 'Spaceship', label: 'x' });
     expect((type.json as Err).error.message).toContain('unknown entity type "Spaceship"');
-    expect(await h.store.dataVersion()).toBe(v);
+    expect(await h.stores.graph.dataVersion()).toBe(v);
     expect(JSON.stringify([bad.json, cond.json, grading.json, type.json])).not.toMatch(/at .*\.ts:\d+/);
   });
 
@@ -249,7 +249,7 @@ describe('server wiring', () => {
   it('a route without an access rule fails at registration', async () => {
     await expect(
       buildApp({
-        store: h.store,
+        stores: h.stores,
         plugins: [
           async (app) => {
             app.post('/api/unguarded', async () => ({ ok: true }));

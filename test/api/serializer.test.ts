@@ -13,20 +13,20 @@ import {
   COMPILED_SCHEMAS,
 } from '../../server/api-types/serializer.ts';
 import { subgraphSchema, entitySchema } from '../../server/api-types/graph.ts';
-import { openSqliteStore, type SqliteGraphStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 import { loadSeed } from '../../seed/load.ts';
 
 const viaZod = (data: unknown): string => JSON.stringify(z.encode(subgraphSchema, data as never));
 const compiled = compileSerializer(subgraphSchema);
 
 const dir = mkdtempSync(join(tmpdir(), 'linkchart-serializer-'));
-let store: SqliteGraphStore;
+let stores: SqliteStores;
 beforeAll(async () => {
-  store = await openSqliteStore(join(dir, 's.db'));
-  await loadSeed(store, { size: 'demo', truthFile: null });
+  stores = await openSqliteStores(join(dir, 's.db'));
+  await loadSeed(stores, { size: 'demo', truthFile: null });
 }, 120_000);
 afterAll(async () => {
-  await store.close();
+  await stores.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -69,12 +69,12 @@ describe('compiled subgraph serializer', () => {
   });
 
   it('writes the same bytes as zod for every 1- and 2-hop neighbourhood of the demo network', async () => {
-    const all = await store.listEntities({ limit: 10_000 });
+    const all = await stores.graph.listEntities({ limit: 10_000 });
     expect(all.items.length).toBeGreaterThan(500);
     let checked = 0;
     for (const e of all.items) {
       for (const hops of [1, 2]) {
-        const sub = await store.neighbourhood([e.id], { hops, limit: 5000 });
+        const sub = await stores.graph.neighbourhood([e.id], { hops, limit: 5000 });
         const expected = viaZod(sub);
         expect(compiled(sub), `${e.id} hops ${hops}`).toBe(expected);
         checked++;

@@ -8,12 +8,12 @@ import { buildApp } from '../../server/app.ts';
 import type { Limits } from '../../server/config.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openStore } from '../../server/store/open-store.ts';
-import type { GraphStore } from '../../server/store/graph-store.ts';
+import type { Stores } from '../../server/store/stores.ts';
 import type { Role } from '../../server/domain/model.ts';
 
 export interface Harness {
   app: FastifyInstance;
-  store: GraphStore;
+  stores: Stores;
   url: string;
   dir: string;
   /** Cookie and CSRF headers of a signed-in user. */
@@ -32,10 +32,10 @@ export async function startHarness(
   opts: { limits?: Partial<Limits>; role?: Role; webDist?: string } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'linkchart-api-'));
-  const store = await openStore({ LINKCHART_DB: join(dir, 'test.db') });
+  const stores = await openStore({ LINKCHART_DB: join(dir, 'test.db') });
   const config = { ...loadConfig({}, dir), ...(opts.webDist ? { webDist: opts.webDist } : {}) };
   const app = await buildApp({
-    store,
+    stores,
     config,
     ...(opts.limits ? { limits: opts.limits } : {}),
     security: { audit: false },
@@ -43,7 +43,7 @@ export async function startHarness(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const user = await store.createUser({
+  const user = await stores.security.createUser({
     name: 'tester',
     role: opts.role ?? 'admin',
     passwordHash: 'not-used',
@@ -52,7 +52,7 @@ export async function startHarness(
   const auth = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
   return {
     app,
-    store,
+    stores,
     url,
     dir,
     auth,
@@ -78,7 +78,7 @@ export async function startHarness(
     },
     async close() {
       await app.close();
-      await store.close();
+      await stores.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

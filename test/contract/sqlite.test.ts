@@ -1,52 +1,40 @@
-// The store contract on a real SQLite file in a temp folder, plus what only SQLite can show (raw SQL on the file).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The stores contract on a real SQLite file in a temp folder, plus what only SQLite can show (raw SQL on the file).
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteGraphStore, openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { describe, expect, it } from 'vitest';
+import { SqliteStores, openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { SCHEMA_VERSION } from '../../server/store/sqlite/schema.ts';
-import type { GraphStore } from '../../server/store/graph-store.ts';
-import { storeContract } from './store-contract.ts';
+import { sqliteTempFiles } from './sqlite-files.ts';
+import { storesContract } from './stores-contract.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'linkchart-contract-'));
-let n = 0;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const files = sqliteTempFiles('linkchart-contract-');
+const dir = files.dir;
 
-storeContract(
-  'sqlite',
-  async () => new SqliteGraphStore(join(dir, `store-${process.pid}-${++n}.db`)),
-  async (s: GraphStore) => {
-    const path = (s as SqliteGraphStore).path;
-    await s.close();
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+storesContract('sqlite', async () => new SqliteStores(files.next()), files.remove, {
+  tamperAudit: async (s, seq) => {
+    s.db.prepare("UPDATE audit SET actor = 'mallory' WHERE seq = ?").run(seq);
   },
-  {
-    tamperAudit: async (s, seq) => {
-      (s as SqliteGraphStore).db.prepare("UPDATE audit SET actor = 'mallory' WHERE seq = ?").run(seq);
-    },
-  },
-);
+});
 
 describe('SQLite file', () => {
   it('upgrades a file from before import runs (schema 2) in place, keeping its data', async () => {
     const path = join(dir, `v2-${process.pid}.db`);
-    const s = await openSqliteStore(path);
-    await s.writeBatch({ entities: [{ type: 'Person', label: 'Kept Person' }] }, { actor: 't' });
+    const s = await openSqliteStores(path);
+    await s.graph.writeBatch({ entities: [{ type: 'Person', label: 'Kept Person' }] }, { actor: 't' });
     // Back to what a schema-2 file holds.
     s.db.exec(
       'DROP TABLE import_runs; DROP INDEX entity_imports_by_import; DROP INDEX link_imports_by_import; ' +
         'DELETE FROM schema_version WHERE version > 2',
     );
     await s.close();
-    const up = await openSqliteStore(path);
+    const up = await openSqliteStores(path);
     try {
       expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
       expect((await up.counts()).entities).toBe(1);
-      await up.writeBatch(
+      await up.graph.writeBatch(
         { entities: [{ type: 'Person', label: 'Kept Person' }] },
         { actor: 't', importId: 'imp-up', importRun: () => ({ ok: true }) },
       );
-      expect((await up.listImportRuns()).items.map((r) => r.report)).toEqual([{ ok: true }]);
+      expect((await up.imports.listImportRuns()).items.map((r) => r.report)).toEqual([{ ok: true }]);
     } finally {
       await up.close();
     }
@@ -54,9 +42,9 @@ describe('SQLite file', () => {
 
   it('keeps the file and its full-text index intact through every kind of write, and audit rows append-only', async () => {
     const path = join(dir, `file-${process.pid}.db`);
-    const s = await openSqliteStore(path);
+    const s = await openSqliteStores(path);
     const ctx = { actor: 't', importId: 'i1' };
-    const r = await s.writeBatch(
+    const r = await s.graph.writeBatch(
       {
         reports: [{ ref: 'F-1', date: '2024-01-01', author: 'a', source: 2, intel: 'B', handling: 'P' }],
         entities: [
@@ -70,13 +58,17 @@ describe('SQLite file', () => {
       },
       ctx,
     );
-    await s.updateEntity(r.entityIds[1], { label: 'Second Renamed', properties: { nickname: 'Two' } }, ctx);
-    const m = await s.merge(r.entityIds[0], r.entityIds[1], ctx);
-    await s.unmerge(m.id, ctx);
-    await s.deleteReport('F-1', ctx);
+    await s.graph.updateEntity(
+      r.entityIds[1],
+      { label: 'Second Renamed', properties: { nickname: 'Two' } },
+      ctx,
+    );
+    const m = await s.graph.merge(r.entityIds[0], r.entityIds[1], ctx);
+    await s.graph.unmerge(m.id, ctx);
+    await s.graph.deleteReport('F-1', ctx);
     // A batch switches SQLite's own foreign-key checks off for its transaction: they come back on, failed or not.
     await expect(
-      s.writeBatch(
+      s.graph.writeBatch(
         {
           entities: [
             { type: 'Person', label: 'Fk One', key: 'fk1' },
@@ -95,35 +87,35 @@ describe('SQLite file', () => {
     ).toBeTruthy();
     expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(s.db.pragma('foreign_key_check')).toEqual([]);
-    expect((await s.search('renamed')).map((h) => h.entity.id)).toEqual([r.entityIds[1]]);
-    const a = await s.appendAudit({ actor: 'x', action: 'y', outcome: 'ok' });
+    expect((await s.graph.search('renamed')).map((h) => h.entity.id)).toEqual([r.entityIds[1]]);
+    const a = await s.security.appendAudit({ actor: 'x', action: 'y', outcome: 'ok' });
     expect(() => s.db.prepare('DELETE FROM audit WHERE seq = ?').run(a.seq)).toThrow(/append-only/);
     expect(() => s.db.prepare("UPDATE audit SET actor = 'z' WHERE seq = ?").run(a.seq)).toThrow(
       /append-only/,
     );
     // Reopening applies no migration twice.
     await s.close();
-    const again = await openSqliteStore(path);
+    const again = await openSqliteStores(path);
     expect(again.db.prepare('SELECT COUNT(*) FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
-    expect((await again.getEntity(r.entityIds[1]))!.label).toBe('Second Renamed');
+    expect((await again.graph.getEntity(r.entityIds[1]))!.label).toBe('Second Renamed');
     await again.close();
   });
 
   it('a read-only connection, as a read worker opens, reads the file and refuses every write', async () => {
     const path = join(dir, `ro-${process.pid}.db`);
-    const s = await openSqliteStore(path);
-    const r = await s.writeBatch({ entities: [{ type: 'Person', label: 'Read Me' }] }, { actor: 't' });
-    const ro = new SqliteGraphStore(path, { readOnly: true });
+    const s = await openSqliteStores(path);
+    const r = await s.graph.writeBatch({ entities: [{ type: 'Person', label: 'Read Me' }] }, { actor: 't' });
+    const ro = new SqliteStores(path, { readOnly: true });
     try {
-      expect((await ro.neighbourhood([r.entityIds[0]], { hops: 1 })).nodes.map((e) => e.label)).toEqual([
-        'Read Me',
-      ]);
+      expect((await ro.graph.neighbourhood([r.entityIds[0]], { hops: 1 })).nodes.map((e) => e.label)).toEqual(
+        ['Read Me'],
+      );
       await expect(
-        ro.writeBatch({ entities: [{ type: 'Person', label: 'Not Me' }] }, { actor: 't' }),
+        ro.graph.writeBatch({ entities: [{ type: 'Person', label: 'Not Me' }] }, { actor: 't' }),
       ).rejects.toThrow(/readonly|read-only/i);
       expect((await s.counts()).entities).toBe(1);
       // It never creates a file: a worker pointed at a missing one fails to start instead.
-      expect(() => new SqliteGraphStore(join(dir, 'missing.db'), { readOnly: true })).toThrow();
+      expect(() => new SqliteStores(join(dir, 'missing.db'), { readOnly: true })).toThrow();
     } finally {
       await ro.close();
       await s.close();
@@ -132,23 +124,23 @@ describe('SQLite file', () => {
 
   it('sees a user changed by another connection at once, though it keeps users it has read', async () => {
     const path = join(dir, `users-${process.pid}.db`);
-    const server = await openSqliteStore(path);
-    const cli = await openSqliteStore(path);
-    const u = await server.createUser({ name: 'ana', role: 'analyst', passwordHash: 'h' });
-    expect(await server.getUser(u.id)).toMatchObject({ role: 'analyst', disabled: false });
+    const server = await openSqliteStores(path);
+    const cli = await openSqliteStores(path);
+    const u = await server.security.createUser({ name: 'ana', role: 'analyst', passwordHash: 'h' });
+    expect(await server.security.getUser(u.id)).toMatchObject({ role: 'analyst', disabled: false });
     // Another process (the user CLI) disables the account and changes the role.
-    await cli.updateUser(u.id, { disabled: true, role: 'viewer' });
+    await cli.security.updateUser(u.id, { disabled: true, role: 'viewer' });
     // Seen from the next turn of the event loop on (the server asks once per turn).
     await new Promise((r) => setImmediate(r));
-    expect(await server.getUser(u.id)).toMatchObject({ role: 'viewer', disabled: true });
+    expect(await server.security.getUser(u.id)).toMatchObject({ role: 'viewer', disabled: true });
     // And a change through this store, with nothing else committing in between.
-    await server.updateUser(u.id, { disabled: false });
-    expect(await server.getUser(u.id)).toMatchObject({ role: 'viewer', disabled: false });
+    await server.security.updateUser(u.id, { disabled: false });
+    expect(await server.security.getUser(u.id)).toMatchObject({ role: 'viewer', disabled: false });
     // What it hands out is a copy: a caller changing it changes nothing for the next.
-    const copy = (await server.getUser(u.id))!;
+    const copy = (await server.security.getUser(u.id))!;
     copy.role = 'admin';
-    expect((await server.getUser(u.id))!.role).toBe('viewer');
-    expect(await server.getUser('999')).toBeNull();
+    expect((await server.security.getUser(u.id))!.role).toBe('viewer');
+    expect(await server.security.getUser('999')).toBeNull();
     await cli.close();
     await server.close();
   });

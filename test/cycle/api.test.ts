@@ -49,16 +49,16 @@ async function call(s: Session, method: string, path: string, body?: unknown) {
 
 beforeAll(async () => {
   ts = await tempStore();
-  await createRoleUsers(ts.store, ['analyst', 'supervisor', 'viewer']);
-  await ts.store.createUser({
+  await createRoleUsers(ts.stores.security, ['analyst', 'supervisor', 'viewer']);
+  await ts.stores.security.createUser({
     name: 'sam',
     role: 'supervisor',
     passwordHash: await hashPassword(TEST_PASSWORD),
   });
-  const r = await ts.store.writeBatch(cycleFixture(), { actor: 'seed' });
-  const entities = await ts.store.getEntities(r.entityIds);
+  const r = await ts.stores.graph.writeBatch(cycleFixture(), { actor: 'seed' });
+  const entities = await ts.stores.graph.getEntities(r.entityIds);
   ids = new Map(entities.map((e) => [e.label, e.id]));
-  app = await buildApp({ store: ts.store, config: { ...loadConfig({}), webDist: '/nonexistent' } });
+  app = await buildApp({ stores: ts.stores, config: { ...loadConfig({}), webDist: '/nonexistent' } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -83,7 +83,7 @@ describe('cycle API', () => {
     expect(rows[0].label).toBe('Dean Cole');
     expect(r.json!.people).toBe(9);
     // The audit records who was shown.
-    const seen = (await ts.store.listAudit({ actor: 'viewer', action: 'analysis' })).items.at(-1)!;
+    const seen = (await ts.stores.security.listAudit({ actor: 'viewer', action: 'analysis' })).items.at(-1)!;
     expect(seen.route).toBe('POST /api/cycle/priorities');
     expect(seen.objectIds).toContain(ids.get('Dean Cole'));
     const bad = await call(s, 'POST', '/api/cycle/priorities', { asOf: 'last week' });
@@ -215,7 +215,7 @@ describe('cycle API', () => {
     expect(self.status).toBe(403);
 
     // The audit: every step, by whom, with the target and the entity.
-    const audit = await ts.store.listAudit({ objectId: t.id, limit: 100 });
+    const audit = await ts.stores.security.listAudit({ objectId: t.id, limit: 100 });
     const steps = audit.items
       .filter((e) => e.action.startsWith('target.'))
       .map((e) => [e.action, e.actor, e.outcome, e.objectIds.includes(dean)]);

@@ -6,14 +6,14 @@ import {
   betweennessPivots,
   buildSimpleGraph,
   componentSummary,
-  seededRng,
 } from '../../server/cycle/network.ts';
 import { midRankPercentiles } from '../../server/cycle/priority-matrix.ts';
+import { mulberry32 } from '../../server/analysis/random.ts';
 import { people } from './fixtures.ts';
 
 describe('cycle network measures', () => {
   it('match networkx betweenness (normalised) and components on a random graph', () => {
-    const rng = seededRng(7);
+    const rng = mulberry32(7);
     const n = 60;
     const edges: [number, number][] = [];
     for (let i = 0; i < 75; i++) edges.push([Math.floor(rng() * n), Math.floor(rng() * n)]);

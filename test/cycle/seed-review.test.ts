@@ -15,7 +15,7 @@ import type { GroundTruth } from '../../seed/generate.ts';
 import { computeReview } from '../../server/cycle/service.ts';
 import { reviewBriefingSection } from '../../server/cycle/briefing.ts';
 import type { ReviewResult } from '../../server/cycle/review.ts';
-import { openSqliteStore, type SqliteGraphStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BEFORE = { from: '2024-01-01', to: '2024-06-30' };
@@ -23,7 +23,7 @@ const AFTER = { from: '2024-07-01', to: '2024-12-31' };
 
 let dir: string;
 let dbPath: string;
-let store: SqliteGraphStore;
+let stores: SqliteStores;
 let truth: GroundTruth;
 let arrested: string[];
 let successors: string[];
@@ -32,16 +32,16 @@ let review: ReviewResult;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lc-seed-review-'));
   dbPath = join(dir, 'seed.db');
-  store = await openSqliteStore(dbPath);
-  truth = (await loadSeed(store, { seed: 20240701, size: 'demo', intervention: true, truthFile: null }))
+  stores = await openSqliteStores(dbPath);
+  truth = (await loadSeed(stores, { seed: 20240701, size: 'demo', intervention: true, truthFile: null }))
     .truth;
   const id = (key: string) => truth.ids![key];
   arrested = truth.intervention!.arrested.map(id);
   successors = truth.intervention!.arrested.map((k) => id(truth.intervention!.successors[k]));
-  review = await computeReview(store, { before: BEFORE, after: AFTER, targets: arrested });
+  review = await computeReview(stores.graph, { before: BEFORE, after: AFTER, targets: arrested });
 }, 120_000);
 afterAll(async () => {
-  await store?.close();
+  await stores?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

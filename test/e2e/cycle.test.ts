@@ -79,10 +79,10 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
       stdio: 'inherit',
     });
     ts = await tempStore();
-    await createRoleUsers(ts.store, ['analyst', 'supervisor']);
-    const r = await ts.store.writeBatch(cycleFixture(), { actor: 'seed' });
-    ids = new Map((await ts.store.getEntities(r.entityIds)).map((e) => [e.label, e.id]));
-    app = await buildApp({ store: ts.store, config: { ...loadConfig({}), webDist: webDir } });
+    await createRoleUsers(ts.stores.security, ['analyst', 'supervisor']);
+    const r = await ts.stores.graph.writeBatch(cycleFixture(), { actor: 'seed' });
+    ids = new Map((await ts.stores.graph.getEntities(r.entityIds)).map((e) => [e.label, e.id]));
+    app = await buildApp({ stores: ts.stores, config: { ...loadConfig({}), webDist: webDir } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -165,9 +165,9 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     await analyst.ctx.close();
 
     // Every step is in the audit, with the target and the entity.
-    const target = (await ts.store.listTargets()).items[0];
+    const target = (await ts.stores.cycle.listTargets()).items[0];
     expect(target).toMatchObject({ entityId: dean, status: 'reviewed', proposedBy: 'analyst' });
-    const audit = await ts.store.listAudit({ objectId: target.id, limit: 100 });
+    const audit = await ts.stores.security.listAudit({ objectId: target.id, limit: 100 });
     const steps = audit.items
       .filter((e) => e.action.startsWith('target.') && e.outcome === 'ok')
       .map((e) => [e.action, e.actor, e.objectIds.includes(dean)]);
@@ -183,8 +183,8 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     const seeded = await tempStore();
     let seedApp: FastifyInstance | null = null;
     try {
-      await createRoleUsers(seeded.store, ['analyst']);
-      const { truth } = await loadSeed(seeded.store, {
+      await createRoleUsers(seeded.stores.security, ['analyst']);
+      const { truth } = await loadSeed(seeded.stores, {
         seed: 20240701,
         size: 'demo',
         intervention: true,
@@ -193,7 +193,7 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
       const iv = truth.intervention!;
       const arrested = iv.arrested.map((k) => truth.ids![k]);
       const successors = iv.arrested.map((k) => truth.labels[iv.successors[k]]);
-      seedApp = await buildApp({ store: seeded.store, config: { ...loadConfig({}), webDist: webDir } });
+      seedApp = await buildApp({ stores: seeded.stores, config: { ...loadConfig({}), webDist: webDir } });
       await seedApp.listen({ port: 0, host: '127.0.0.1' });
       const addr = seedApp.server.address();
       const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

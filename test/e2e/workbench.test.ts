@@ -45,9 +45,9 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
         : async (db) => {
             const { openStore } = await import('../../server/store/open-store.ts');
             const { fixtureBatch } = await import('./fixture.ts');
-            const store = await openStore({ ...process.env, LINKCHART_DB: db });
-            await store.writeBatch(fixtureBatch(), { actor: 'e2e' });
-            await store.close();
+            const stores = await openStore({ ...process.env, LINKCHART_DB: db });
+            await stores.graph.writeBatch(fixtureBatch(), { actor: 'e2e' });
+            await stores.close();
           },
     );
     const b = await launch({ width: WIDTH, height: HEIGHT });

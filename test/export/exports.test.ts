@@ -363,7 +363,7 @@ print(json.dumps({"n": g.number_of_nodes(), "e": g.number_of_edges(), "nodes": {
     expect(placed.nodes.find((n) => n.id === ids.p1)).toMatchObject({ x: 12.5, y: -3 });
     expect(placed.nodes.find((n) => n.id === ids.p2)).toMatchObject({ x: null, y: null });
     const out = join(h.dir, 'cli-out.csv');
-    const res = await exportToFiles(h.store, [
+    const res = await exportToFiles(h.stores, [
       '--format',
       'csv',
       '--out',
@@ -377,7 +377,7 @@ print(json.dumps({"n": g.number_of_nodes(), "e": g.number_of_edges(), "nodes": {
       join(h.dir, 'cli-out.record.json'),
     ]);
     expect(readFileSync(join(h.dir, 'cli-out.links.csv'), 'utf8')).toContain('CALLED,7,true');
-    const bad = await exportToFiles(h.store, ['--format', 'pdf', '--out', out]);
+    const bad = await exportToFiles(h.stores, ['--format', 'pdf', '--out', out]);
     expect('error' in bad && bad.error).toContain('unknown export format "pdf"');
   });
 

@@ -4,7 +4,8 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { mulberry32 } from '../../server/analysis/random.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { verifyStoreAudit } from '../../server/cli/audit-verify.ts';
 import { login, startServer, tempDb } from './harness.ts';
 
@@ -15,14 +16,9 @@ const KILLS = Number(process.env.HARD_KILLS ?? 20);
 function cdrFile(): string {
   const phones = Math.max(50, Math.floor(ROWS / 20));
   const lines = ['caller,callee,start,duration'];
-  // mulberry32: integer arithmetic only (a float LCG loses precision and cycles early).
-  let s = 12345;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  // mulberry32 (a float LCG loses precision and cycles early), as whole numbers below 2^32: the scaling is exact.
+  const rand = mulberry32(12345);
+  const next = () => rand() * 4294967296;
   const phone = (i: number) => `0781${String(2000000 + i).padStart(7, '0')}`;
   for (let i = 0; i < ROWS; i++) {
     const a = next() % phones;
@@ -111,9 +107,9 @@ describe('kill -9 during a large import', () => {
     await server.stop();
     expect(counts(dbPath)).toEqual(expected);
 
-    const store = await openSqliteStore(dbPath);
-    const chain = await verifyStoreAudit(store);
-    await store.close();
+    const stores = await openSqliteStores(dbPath);
+    const chain = await verifyStoreAudit(stores.security);
+    await stores.close();
     expect(chain.broken).toBeNull();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import neo4j from 'neo4j-driver';
 import type { WriteBatch } from '../../server/store/graph-store.ts';
-import { Neo4jGraphStore } from '../../server/store/neo4j/neo4j-store.ts';
+import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { REPO } from '../setup/neo4j.ts';
 
 const PER_BATCH = 2_000;
@@ -82,8 +82,9 @@ describe.skipIf(!hasJava || process.env.LINKCHART_TEST_NEO4J === '0')(
       const attempted = new Set<number>();
       let next = 0;
       for (let cycle = 0; cycle < 2; cycle++) {
-        const store = new Neo4jGraphStore({ uri, password });
-        await store.init();
+        const stores = new Neo4jStores({ uri, password });
+        await stores.init();
+        const store = stores.graph;
         // A few batches to acknowledge, then one in flight when the process dies.
         for (let k = 0; k < 3; k++) {
           attempted.add(next);
@@ -104,7 +105,7 @@ describe.skipIf(!hasJava || process.env.LINKCHART_TEST_NEO4J === '0')(
         console.log(
           `cycle ${cycle}: batch ${inFlight} ${acknowledged.has(inFlight) ? 'was acknowledged' : 'failed'} when the server died`,
         );
-        await store.close().catch(() => undefined);
+        await stores.close().catch(() => undefined);
         sh('start');
       }
       const driver = neo4j.driver(uri, neo4j.auth.basic('neo4j', password));
@@ -123,11 +124,11 @@ describe.skipIf(!hasJava || process.env.LINKCHART_TEST_NEO4J === '0')(
           else expect([0, PER_BATCH], `batch ${i}: ${people} people, ${links} links`).toContain(people);
           expect(links, `batch ${i}`).toBe(people);
         }
-        const store = new Neo4jGraphStore({ uri, password, driver });
+        const stores = new Neo4jStores({ uri, password, driver });
         const committed = [...attempted].filter((i) => acknowledged.has(i)).length;
         // One data version per committed batch (an unacknowledged batch may still have committed).
-        expect(await store.dataVersion()).toBeGreaterThanOrEqual(committed);
-        expect((await store.counts()).entities % PER_BATCH).toBe(0);
+        expect(await stores.graph.dataVersion()).toBeGreaterThanOrEqual(committed);
+        expect((await stores.counts()).entities % PER_BATCH).toBe(0);
       } finally {
         await driver.close();
       }

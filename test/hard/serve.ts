@@ -7,10 +7,10 @@ import { hashPassword } from '../../server/security/passwords.ts';
 import { LoginThrottle } from '../../server/security/sessions.ts';
 
 async function main(): Promise<void> {
-  const store = await openStore();
+  const stores = await openStore();
   const name = process.env.HARD_USER ?? 'hard-admin';
-  if (!(await store.getUserByName(name)))
-    await store.createUser({
+  if (!(await stores.security.getUserByName(name)))
+    await stores.security.createUser({
       name,
       role: 'admin',
       passwordHash: await hashPassword(process.env.HARD_PASSWORD ?? ''),
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const config = { ...loadConfig(), webDist: '/nonexistent-linkchart-web', port: 0, host: '127.0.0.1' };
   // The battery signs in from one address many times; the throttle itself is tested elsewhere.
   const app = await buildApp({
-    store,
+    stores,
     config,
     security: { throttle: new LoginThrottle({ maxPerAddress: 1_000_000, maxFailures: 1_000_000 }) },
   });
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   process.stdout.write(`LISTENING ${new URL(address).port}\n`);
   const stop = async () => {
     await app.close();
-    await store.close();
+    await stores.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

@@ -6,31 +6,31 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../server/cli/import.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
-import { openSqliteStore, type SqliteGraphStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 
 describe('import CLI audit', () => {
   let dir: string;
-  let store: SqliteGraphStore;
+  let stores: SqliteStores;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'linkchart-cli-audit-'));
-    store = await openSqliteStore(join(dir, 'store.db'));
+    stores = await openSqliteStores(join(dir, 'store.db'));
   });
   afterEach(async () => {
-    await store.close();
+    await stores.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('records a successful import with its id and counts, and a failed one as failed', async () => {
     const good = join(dir, 'calls.csv');
     writeFileSync(good, 'source,target\nAnn Smith,Bob Jones\nBob Jones,Cy Twombly\n');
-    const ok = await importFile(store, [good, '--format', 'edgelist']);
+    const ok = await importFile(stores, [good, '--format', 'edgelist']);
     expect(ok.error).toBeUndefined();
     const bad = join(dir, 'empty.csv');
     writeFileSync(bad, 'a;b;c\n');
-    const failed = await importFile(store, [bad, '--format', 'matrix']);
+    const failed = await importFile(stores, [bad, '--format', 'matrix']);
     expect(failed.error).toMatch(/matrix/);
 
-    const items = (await store.listAudit({ action: 'import' })).items;
+    const items = (await stores.security.listAudit({ action: 'import' })).items;
     expect(items).toHaveLength(2);
     expect(items[0]).toMatchObject({
       actor: `cli:${userInfo().username}`,
@@ -51,7 +51,9 @@ describe('import CLI audit', () => {
   it('names the actor given with --actor', async () => {
     const good = join(dir, 'calls.csv');
     writeFileSync(good, 'source,target\nAnn Smith,Bob Jones\n');
-    await importFile(store, [good, '--format', 'edgelist', '--actor', 'analyst7']);
-    expect((await store.listAudit({ action: 'import' })).items.map((a) => a.actor)).toEqual(['analyst7']);
+    await importFile(stores, [good, '--format', 'edgelist', '--actor', 'analyst7']);
+    expect((await stores.security.listAudit({ action: 'import' })).items.map((a) => a.actor)).toEqual([
+      'analyst7',
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store/open-store.ts';
-import type { GraphStore } from '../../server/store/graph-store.ts';
+import type { Stores } from '../../server/store/stores.ts';
 import { importFile } from '../../server/cli/import.ts';
 import { startHarness, type Harness } from '../api/server-harness.ts';
 
@@ -69,45 +69,45 @@ function toQuery(args: string[], name: string): string {
 
 describe.skipIf(!present)('shared datasets import via the CLI', () => {
   let dir: string;
-  let store: GraphStore;
+  let stores: Stores;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'linkchart-ds-'));
-    store = await openStore({ LINKCHART_DB: join(dir, 'cli.db') });
+    stores = await openStore({ LINKCHART_DB: join(dir, 'cli.db') });
   });
   afterAll(async () => {
-    await store.close();
+    await stores.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   for (const c of CASES) {
     it(`${c.file}: ${c.entities} entities, ${c.links} links; again: nothing changes`, async () => {
       const path = join(DATASETS, c.file);
-      const first = await importFile(store, [path, ...c.args]);
+      const first = await importFile(stores, [path, ...c.args]);
       expect(first.error).toBeUndefined();
       expect(first.report!.entities).toEqual({ created: c.entities, matched: 0 });
       expect(first.report!.links).toEqual({ created: c.links, matched: 0 });
-      const v = await store.dataVersion();
-      const again = await importFile(store, [path, ...c.args]);
+      const v = await stores.graph.dataVersion();
+      const again = await importFile(stores, [path, ...c.args]);
       expect(again.report!.entities).toEqual({ created: 0, matched: c.entities });
       expect(again.report!.links).toEqual({ created: 0, matched: c.links });
-      expect(await store.dataVersion()).toBe(v);
+      expect(await stores.graph.dataVersion()).toBe(v);
       expect(again.report!.importId).toBe(first.report!.importId);
     });
   }
 
   it('krebs_9_11_attrib.csv adds the flight to the 19 hijackers already imported from the edge list', async () => {
-    const res = await importFile(store, [join(DATASETS, 'krebs_9_11_attrib.csv'), ...ATTRIB_ARGS]);
+    const res = await importFile(stores, [join(DATASETS, 'krebs_9_11_attrib.csv'), ...ATTRIB_ARGS]);
     expect(res.error).toBeUndefined();
     expect(res.report!.entities).toEqual({ created: 0, matched: 19 });
-    const hit = (await store.search('Hani Hanjour'))[0];
+    const hit = (await stores.graph.search('Hani Hanjour'))[0];
     expect(hit.entity.properties['flight']).toBe('77_Pentagon');
-    const v = await store.dataVersion();
-    await importFile(store, [join(DATASETS, 'krebs_9_11_attrib.csv'), ...ATTRIB_ARGS]);
-    expect(await store.dataVersion()).toBe(v);
+    const v = await stores.graph.dataVersion();
+    await importFile(stores, [join(DATASETS, 'krebs_9_11_attrib.csv'), ...ATTRIB_ARGS]);
+    expect(await stores.graph.dataVersion()).toBe(v);
   });
 
   it('the two-mode file projected onto people adds the co-attendance links', async () => {
-    const res = await importFile(store, [
+    const res = await importFile(stores, [
       join(DATASETS, 'NDRANGHETAMAFIA_2M.csv'),
       '--format',
       'twomode',
@@ -115,7 +115,7 @@ describe.skipIf(!present)('shared datasets import via the CLI', () => {
     ]);
     expect(res.report!.links.created).toBeGreaterThan(1000);
     expect(res.report!.links.matched).toBe(455);
-    const counts = await store.counts();
+    const counts = await stores.counts();
     expect(counts.entitiesByType.Event).toBe(47);
   });
 

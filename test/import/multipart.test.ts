@@ -53,13 +53,13 @@ describe('multipart import', () => {
     expect(pick(m.json)).toMatchObject({ rowsRead: 3, entities: { created: 3 }, links: { created: 2 } });
     expect((m.json as { importId: string }).importId).toBe((r.json as { importId: string }).importId);
 
-    const v = await multi.store.dataVersion();
+    const v = await multi.stores.graph.dataVersion();
     const again = await send(multi, '/api/imports' + QUERY, [['file', cdr]]);
     expect(again.json).toMatchObject({
       entities: { created: 0, matched: 3 },
       links: { created: 0, matched: 2 },
     });
-    expect(await multi.store.dataVersion()).toBe(v);
+    expect(await multi.stores.graph.dataVersion()).toBe(v);
   });
 
   it('names the import after the uploaded file unless the query names it', async () => {
@@ -90,12 +90,12 @@ describe('multipart import', () => {
   });
 
   it('refuses a network file that has neither a name nor a namespace, and writes nothing', async () => {
-    const v = await raw.store.dataVersion();
+    const v = await raw.stores.graph.dataVersion();
     const r = await raw.call('POST', '/api/imports?format=edgelist', '1,2\n', { 'content-type': 'text/csv' });
     expect(r.status, r.text).toBe(400);
     expect(r.json).toMatchObject({ error: { code: 'namespace_needed' } });
     expect((r.json as { error: { message: string } }).error.message).toContain('name=');
-    expect(await raw.store.dataVersion()).toBe(v);
+    expect(await raw.stores.graph.dataVersion()).toBe(v);
     const ok = await raw.call('POST', '/api/imports?format=edgelist&namespace=op-kestrel', '1,2\n', {
       'content-type': 'text/csv',
     });
@@ -109,19 +109,19 @@ describe('multipart import', () => {
   });
 
   it('refuses an oversize file with 413 naming the limit, and writes nothing', async () => {
-    const v = await multi.store.dataVersion();
-    const before = await multi.store.counts();
+    const v = await multi.stores.graph.dataVersion();
+    const before = await multi.stores.counts();
     const big = cdr + '07700900111,07700900222,2024-01-04T10:00:00Z,5\n'.repeat(200);
     expect(big.length).toBeGreaterThan(CAP);
     const r = await send(multi, '/api/imports' + QUERY, [['file', big]]);
     expect(r.status).toBe(413);
     expect(JSON.stringify(r.json)).toContain(String(CAP));
-    expect(await multi.store.dataVersion()).toBe(v);
-    expect(await multi.store.counts()).toEqual(before);
+    expect(await multi.stores.graph.dataVersion()).toBe(v);
+    expect(await multi.stores.counts()).toEqual(before);
   });
 
   it('refuses no file part or two file parts with a 400 naming the problem, and writes nothing', async () => {
-    const v = await multi.store.dataVersion();
+    const v = await multi.stores.graph.dataVersion();
     const none = await send(multi, '/api/imports' + QUERY, [], [['file', 'not a file']]);
     expect(none.status).toBe(400);
     expect(none.json).toMatchObject({ error: { code: 'no_file' } });
@@ -133,11 +133,11 @@ describe('multipart import', () => {
     expect(two.status, JSON.stringify(two.json)).toBe(400);
     expect(two.json).toMatchObject({ error: { code: 'multiple_files' } });
     expect((two.json as { error: { message: string } }).error.message).toContain('file2');
-    expect(await multi.store.dataVersion()).toBe(v);
+    expect(await multi.stores.graph.dataVersion()).toBe(v);
   });
 
   it('answers a broken form (no boundary, cut short) with a 400, and writes nothing', async () => {
-    const v = await multi.store.dataVersion();
+    const v = await multi.stores.graph.dataVersion();
     const noBoundary = await multi.call('POST', '/api/imports' + QUERY, cdr, {
       'content-type': 'multipart/form-data',
     });
@@ -152,7 +152,7 @@ describe('multipart import', () => {
     );
     expect(cut.status, cut.text).toBeGreaterThanOrEqual(400);
     expect(cut.status, cut.text).toBeLessThan(500);
-    expect(await multi.store.dataVersion()).toBe(v);
+    expect(await multi.stores.graph.dataVersion()).toBe(v);
   });
 
   it('still requires the CSRF token', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../api/server-harness.ts';
 import { parseWhen } from '../../server/import/dates.ts';
 import { proposeMapping } from '../../server/import/mapping.ts';
-import { openSqliteStore, type SqliteGraphStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 
 let h: Harness;
 const CSV = { 'content-type': 'text/csv' };
@@ -22,11 +22,11 @@ afterAll(async () => h.close());
 type Err = { error: { code: string; message: string; row?: number; column?: string; details?: unknown[] } };
 
 async function unchanged<T>(fn: () => Promise<T>): Promise<T> {
-  const before = { v: await h.store.dataVersion(), c: await h.store.counts() };
+  const before = { v: await h.stores.graph.dataVersion(), c: await h.stores.counts() };
   const out = await fn();
-  expect(await h.store.dataVersion()).toBe(before.v);
-  expect((await h.store.counts()).entities).toBe(before.c.entities);
-  expect((await h.store.counts()).links).toBe(before.c.links);
+  expect(await h.stores.graph.dataVersion()).toBe(before.v);
+  expect((await h.stores.counts()).entities).toBe(before.c.entities);
+  expect((await h.stores.counts()).links).toBe(before.c.links);
   return out;
 }
 
@@ -80,15 +80,15 @@ describe('call data records', () => {
       links: { created: 2 },
       reports: { created: 1 },
     });
-    const a = await h.store.findEntity('Phone', '+447700900123');
+    const a = await h.stores.graph.findEntity('Phone', '+447700900123');
     expect(a).not.toBeNull();
-    const links = await h.store.listLinks({ entityId: a!.id });
+    const links = await h.stores.graph.listLinks({ entityId: a!.id });
     const out = links.items.find((l) => l.from === a!.id)!;
     expect(out).toMatchObject({ type: 'CALLED', weight: 3, properties: { calls: 3, totalDuration: 210 } });
     expect(out.firstSeen?.slice(0, 16)).toBe('2024-03-01T14:05');
     expect(out.lastSeen?.slice(0, 16)).toBe('2024-03-02T09:00');
     expect(out.grading).toEqual({ source: 2, intel: 'B' });
-    const detail = await h.store.getLink(out.id);
+    const detail = await h.stores.graph.getLink(out.id);
     expect(detail!.reports.map((x) => x.ref)).toEqual(['CDR-1']);
     const again = await unchanged(() =>
       h.call(
@@ -236,10 +236,10 @@ describe('ANPR, entities and links', () => {
     const r = await h.call('POST', '/api/imports?format=anpr', anpr, CSV);
     expect(r.status, r.text).toBe(200);
     expect(r.json).toMatchObject({ entities: { created: 4 }, links: { created: 2 } });
-    const v = await h.store.findEntity('Vehicle', 'AB12CDE');
+    const v = await h.stores.graph.findEntity('Vehicle', 'AB12CDE');
     // Keyed without the space, shown as on the plate.
     expect(v).toMatchObject({ label: 'AB12 CDE', properties: { vrm: 'AB12CDE' } });
-    const l = (await h.store.listLinks({ entityId: v!.id })).items[0];
+    const l = (await h.stores.graph.listLinks({ entityId: v!.id })).items[0];
     expect(l).toMatchObject({ type: 'SIGHTED_AT', weight: 2, properties: { reads: 2 } });
     const bad = await unchanged(() =>
       h.call('POST', '/api/imports?format=anpr', 'vrm,camera,time,lat,lon\nAB12CDE,X,2024-01-01,95,1\n', CSV),
@@ -254,8 +254,8 @@ describe('ANPR, entities and links', () => {
     expect(p.json).toMatchObject({ mapping: { start: 'Date', timeOfDay: 'Time' } });
     const r = await h.call('POST', '/api/imports?format=cdr', cdr, CSV);
     expect(r.status, r.text).toBe(200);
-    const phone = await h.store.findEntity('Phone', '+447700900101');
-    const called = (await h.store.listLinks({ entityId: phone!.id })).items[0];
+    const phone = await h.stores.graph.findEntity('Phone', '+447700900101');
+    const called = (await h.stores.graph.listLinks({ entityId: phone!.id })).items[0];
     expect(called).toMatchObject({
       firstSeen: '2024-06-01T09:05:00Z',
       lastSeen: '2024-06-02T17:45:10Z',
@@ -266,8 +266,10 @@ describe('ANPR, entities and links', () => {
     const a = await h.call('POST', '/api/imports?format=anpr', anpr, CSV);
     expect(a.status, a.text).toBe(200);
     expect(a.json).toMatchObject({ mapping: { time: 'Read Date', timeOfDay: 'Read Time' } });
-    const car = await h.store.findEntity('Vehicle', 'KX70ABC');
-    expect((await h.store.listLinks({ entityId: car!.id })).items[0].firstSeen).toBe('2024-06-03T23:59:59Z');
+    const car = await h.stores.graph.findEntity('Vehicle', 'KX70ABC');
+    expect((await h.stores.graph.listLinks({ entityId: car!.id })).items[0].firstSeen).toBe(
+      '2024-06-03T23:59:59Z',
+    );
 
     // A bad time is blamed on the time column, and the file writes nothing.
     const bad = await unchanged(() =>
@@ -308,7 +310,7 @@ describe('ANPR, entities and links', () => {
     );
     expect(r.status, r.text).toBe(200);
     expect(r.json).toMatchObject({ entities: { created: 2 } });
-    const dan = (await h.store.search('Dan Black'))[0].entity;
+    const dan = (await h.stores.graph.search('Dan Black'))[0].entity;
     expect(dan).toMatchObject({ key: 'ref:12/345', properties: { externalRef: '12/345' } });
     const links =
       'from,to,type,weight,first seen\nCarol White,Erin Gray,ASSOCIATE_OF,2,2024-01-01\nErin Gray,Carol White,ASSOCIATE_OF,1,2023-06-01\n';
@@ -316,8 +318,8 @@ describe('ANPR, entities and links', () => {
     expect(lr.status, lr.text).toBe(200);
     // Both rows are the same undirected pair: one link, weights added, dates widened.
     expect(lr.json).toMatchObject({ entities: { created: 1, matched: 1 }, links: { created: 1 } });
-    const erin = (await h.store.search('Erin Gray'))[0].entity;
-    const link = (await h.store.listLinks({ entityId: erin.id })).items[0];
+    const erin = (await h.stores.graph.search('Erin Gray'))[0].entity;
+    const link = (await h.stores.graph.listLinks({ entityId: erin.id })).items[0];
     expect(link).toMatchObject({ weight: 3 });
     expect(link.firstSeen?.slice(0, 10)).toBe('2023-06-01');
     const forbidden = await unchanged(() =>
@@ -379,10 +381,10 @@ describe('import reports', () => {
     expect((await h.call('GET', '/api/imports/imp-nothing')).status).toBe(404);
 
     // The file itself holds the runs: a second connection (a restarted server) reads them.
-    const path = (h.store as SqliteGraphStore).path;
-    const reopened = await openSqliteStore(path);
+    const path = (h.stores as SqliteStores).path;
+    const reopened = await openSqliteStores(path);
     try {
-      expect((await reopened.listImportRuns({ importId: id })).total).toBe(2);
+      expect((await reopened.imports.listImportRuns({ importId: id })).total).toBe(2);
     } finally {
       await reopened.close();
     }

@@ -3,7 +3,7 @@
 // a TCP relay in front of the real server being closed and reopened on the same port.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreError } from '../../server/store/graph-store.ts';
+import { StoreError } from '../../server/store/common.ts';
 import { neo4jConfigFromEnv, openNeo4jFromEnv } from '../../server/store/neo4j/open.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
@@ -74,13 +74,13 @@ describe.skipIf(!avail.ok)('Neo4j unavailable and back', () => {
     await probe.close();
     const messages: string[] = [];
     const t0 = Date.now();
-    const store = await openNeo4jFromEnv(
+    const stores = await openNeo4jFromEnv(
       { uri: `bolt://127.0.0.1:${port}`, user: 'neo4j', password: avail.server.password },
       (m) => messages.push(m),
     );
     try {
       expect(messages.join('\n')).toMatch(/cannot be reached.*503/s);
-      const err = await store.dataVersion().then(
+      const err = await stores.graph.dataVersion().then(
         () => null,
         (e: unknown) => e,
       );
@@ -91,24 +91,27 @@ describe.skipIf(!avail.ok)('Neo4j unavailable and back', () => {
       const up = await relay(target, port);
       try {
         // Schema applied on the first call that reaches the server, then normal service.
-        await store.writeBatch({ entities: [{ type: 'Person', label: 'Back Again' }] }, { actor: 't' });
-        expect((await store.counts()).entities).toBe(1);
+        await stores.graph.writeBatch(
+          { entities: [{ type: 'Person', label: 'Back Again' }] },
+          { actor: 't' },
+        );
+        expect((await stores.counts()).entities).toBe(1);
       } finally {
         await up.close();
       }
-      const down = await store.counts().then(
+      const down = await stores.counts().then(
         () => null,
         (e: unknown) => e,
       );
       expect((down as StoreError).code).toBe('unavailable');
       const again = await relay(target, port);
       try {
-        expect((await store.counts()).entities).toBe(1);
+        expect((await stores.counts()).entities).toBe(1);
       } finally {
         await again.close();
       }
     } finally {
-      await store.close();
+      await stores.close();
     }
   });
 });

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphStore, WriteBatch } from '../../server/store/graph-store.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import type { WriteBatch } from '../../server/store/graph-store.ts';
+import type { Stores } from '../../server/store/stores.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
@@ -134,17 +135,17 @@ async function settle<T>(p: Promise<T>): Promise<unknown> {
 }
 
 /** A script of operations; each step's answer is recorded. */
-async function script(s: GraphStore): Promise<Record<string, unknown>> {
+async function script(s: Stores): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const step = async (name: string, p: Promise<unknown>) => {
     out[name] = await settle(p);
   };
-  await step('write1', s.writeBatch(base, ctx));
-  await step('write1-again', s.writeBatch(base, ctx));
-  await step('dv1', s.dataVersion());
+  await step('write1', s.graph.writeBatch(base, ctx));
+  await step('write1-again', s.graph.writeBatch(base, ctx));
+  await step('dv1', s.graph.dataVersion());
   await step(
     'write2',
-    s.writeBatch(
+    s.graph.writeBatch(
       {
         entities: [{ type: 'Phone', label: '+44 7700 900123', properties: { network: 'O2' } }],
         links: [
@@ -163,25 +164,25 @@ async function script(s: GraphStore): Promise<Record<string, unknown>> {
   );
   await step(
     'conflict',
-    s.writeBatch(
+    s.graph.writeBatch(
       { reports: [{ ref: 'R-1', date: '2024-01-03', author: 'x', source: 1, intel: 'A', handling: 'P' }] },
       ctx,
     ),
   );
   await step(
     'bad-rule',
-    s.writeBatch({ links: [{ type: 'CALLED', from: { id: 'e1' }, to: { id: 'e2' } }] }, ctx),
+    s.graph.writeBatch({ links: [{ type: 'CALLED', from: { id: 'e1' }, to: { id: 'e2' } }] }, ctx),
   );
   await step(
     'bad-key',
-    s.writeBatch(
+    s.graph.writeBatch(
       { links: [{ type: 'USES', from: { id: 'e1' }, to: { type: 'Phone', key: '+449999' } }] },
       ctx,
     ),
   );
   await step(
     'self-link',
-    s.writeBatch(
+    s.graph.writeBatch(
       {
         links: [
           { type: 'ASSOCIATE_OF', from: { id: 'e1' }, to: { type: 'Person', key: 'john smith|1980-01-01' } },
@@ -192,97 +193,106 @@ async function script(s: GraphStore): Promise<Record<string, unknown>> {
   );
   await step(
     'bad-report',
-    s.writeBatch({ entities: [{ type: 'Person', label: 'Nobody', reports: ['R-404'] }] }, ctx),
+    s.graph.writeBatch({ entities: [{ type: 'Person', label: 'Nobody', reports: ['R-404'] }] }, ctx),
   );
   await step('counts', s.counts());
-  for (const id of ['e1', 'e2', 'e3', 'e4', 'e99', 'x1']) await step(`entity-${id}`, s.getEntity(id));
-  for (const id of ['l1', 'l2', 'l3', 'l6', 'l99']) await step(`link-${id}`, s.getLink(id));
-  await step('find-phone', s.findEntity('Phone', '+447700900123'));
-  await step('list-entities', s.listEntities({ limit: 3, offset: 1 }));
-  await step('list-persons', s.listEntities({ type: 'Person' }));
-  await step('list-links', s.listLinks({}));
-  await step('list-links-e1', s.listLinks({ entityId: 'e1' }));
-  await step('list-links-type', s.listLinks({ type: 'ASSOCIATE_OF', limit: 2 }));
-  await step('reports', s.listReports({ dueBefore: '2026-01-01' }));
-  await step('report-ref', s.getReport('R-2'));
-  await step('report-id', s.getReport('r3'));
-  const ids = async (q: string) => (await s.search(q)).map((h) => h.entity.id).sort();
+  for (const id of ['e1', 'e2', 'e3', 'e4', 'e99', 'x1']) await step(`entity-${id}`, s.graph.getEntity(id));
+  for (const id of ['l1', 'l2', 'l3', 'l6', 'l99']) await step(`link-${id}`, s.graph.getLink(id));
+  await step('find-phone', s.graph.findEntity('Phone', '+447700900123'));
+  await step('list-entities', s.graph.listEntities({ limit: 3, offset: 1 }));
+  await step('list-persons', s.graph.listEntities({ type: 'Person' }));
+  await step('list-links', s.graph.listLinks({}));
+  await step('list-links-e1', s.graph.listLinks({ entityId: 'e1' }));
+  await step('list-links-type', s.graph.listLinks({ type: 'ASSOCIATE_OF', limit: 2 }));
+  await step('reports', s.graph.listReports({ dueBefore: '2026-01-01' }));
+  await step('report-ref', s.graph.getReport('R-2'));
+  await step('report-id', s.graph.getReport('r3'));
+  const ids = async (q: string) => (await s.graph.search(q)).map((h) => h.entity.id).sort();
   await step('search-smith', ids('smith'));
   await step('search-quote', ids('"the knife'));
   await step('search-phone', ids('07700 900123'));
   await step('search-prefix', ids('Acm'));
-  await step('nbh-1', s.neighbourhood(['e1'], { hops: 1 }));
+  await step('nbh-1', s.graph.neighbourhood(['e1'], { hops: 1 }));
   await step(
     'nbh-2-filtered',
-    s.neighbourhood(['e1'], {
+    s.graph.neighbourhood(['e1'], {
       hops: 2,
       filter: { from: '2024-01-01', minGrading: { source: 2, intel: 'C' } },
     }),
   );
-  await step('nbh-limit', s.neighbourhood(['e2'], { hops: 3, limit: 3 }));
-  await step('paths', s.shortestPaths('e2', 'e5'));
+  await step('nbh-limit', s.graph.neighbourhood(['e2'], { hops: 3, limit: 3 }));
+  await step('paths', s.graph.shortestPaths('e2', 'e5'));
   await step(
     'paths-types',
-    s.shortestPaths('e2', 'e7', { filter: { linkTypes: ['ASSOCIATE_OF', 'MEMBER_OF'] } }),
+    s.graph.shortestPaths('e2', 'e7', { filter: { linkTypes: ['ASSOCIATE_OF', 'MEMBER_OF'] } }),
   );
-  await step('sub-all', s.subgraph({}));
-  await step('sub-window', s.subgraph({ from: '2023-07-01', to: '2023-12-31' }));
-  await step('sub-grade', s.subgraph({ minGrading: { source: 1, intel: 'B' } }));
-  await step('sub-types', s.subgraph({ entityTypes: ['Person', 'Organisation'] }));
-  await step('sub-limit', s.subgraph({}, { limit: 2 }));
+  await step('sub-all', s.graph.subgraph({}));
+  await step('sub-window', s.graph.subgraph({ from: '2023-07-01', to: '2023-12-31' }));
+  await step('sub-grade', s.graph.subgraph({ minGrading: { source: 1, intel: 'B' } }));
+  await step('sub-types', s.graph.subgraph({ entityTypes: ['Person', 'Organisation'] }));
+  await step('sub-limit', s.graph.subgraph({}, { limit: 2 }));
   await step(
     'upd-entity',
-    s.updateEntity('e3', { label: 'Jay Smith', addReports: ['R-3'], removeReports: ['R-2'] }, ctx),
+    s.graph.updateEntity('e3', { label: 'Jay Smith', addReports: ['R-3'], removeReports: ['R-2'] }, ctx),
   );
-  await step('upd-link', s.updateLink('l1', { weight: 4, removeReports: ['R-1'], addReports: ['R-2'] }, ctx));
-  await step('upd-link-bad', s.updateLink('l1', { firstSeen: '2025-01-01', lastSeen: '2024-01-01' }, ctx));
-  await step('merge-self', s.merge('e1', 'e1', ctx));
-  await step('merge-type', s.merge('e1', 'e4', ctx));
-  const ann = await s.createAnnotation(
+  await step(
+    'upd-link',
+    s.graph.updateLink('l1', { weight: 4, removeReports: ['R-1'], addReports: ['R-2'] }, ctx),
+  );
+  await step(
+    'upd-link-bad',
+    s.graph.updateLink('l1', { firstSeen: '2025-01-01', lastSeen: '2024-01-01' }, ctx),
+  );
+  await step('merge-self', s.graph.merge('e1', 'e1', ctx));
+  await step('merge-type', s.graph.merge('e1', 'e4', ctx));
+  const ann = await s.workspace.createAnnotation(
     { target: { kind: 'entity', id: 'e3' }, text: 'watch', tags: ['x'] },
     ctx,
   );
   out['annotation'] = norm(ann);
-  await step('merge', s.merge('e1', 'e3', ctx));
-  await step('after-merge-e1', s.getEntity('e1'));
-  await step('after-merge-links', s.listLinks({}));
-  await step('after-merge-alias', s.findEntity('Person', 'j. smith'));
-  await step('after-merge-write', s.writeBatch({ entities: [{ type: 'Person', label: 'J. Smith' }] }, ctx));
-  await step('annotations-e1', s.listAnnotations({ kind: 'entity', id: 'e1' }));
-  await step('merges', s.listMerges());
-  await step('unmerge', s.unmerge('1', ctx));
-  await step('unmerge-again', s.unmerge('1', ctx));
-  await step('after-unmerge-e1', s.getEntity('e1'));
-  await step('after-unmerge-e3', s.getEntity('e3'));
-  await step('after-unmerge-links', s.listLinks({}));
-  await step('annotations-e3', s.listAnnotations({ kind: 'entity', id: 'e3' }));
-  await step('delete-report', s.deleteReport('R-3', ctx));
-  await step('after-delete-report', s.subgraph({}));
-  await step('delete-link', s.deleteLink('l2', ctx));
-  await step('delete-entity', s.deleteEntity('e2', ctx));
-  await step('delete-entity-again', s.deleteEntity('e2', ctx));
-  await step('after-deletes', s.subgraph({}));
-  await step('chart', s.saveChart({ name: 'Brief', state: { a: [1, 2] } }, ctx));
-  await step('chart-upd', s.saveChart({ name: 'Brief 2', state: {} }, ctx, '1'));
-  await step('chart-missing', s.saveChart({ name: 'x', state: {} }, ctx, '9'));
-  await step('charts', s.listCharts());
-  await step('user', s.createUser({ name: 'ana', role: 'analyst', passwordHash: 'h' }));
-  await step('user-dup', s.createUser({ name: 'ana', role: 'viewer', passwordHash: 'h' }));
-  await step('user-upd', s.updateUser('1', { disabled: true }));
-  await step('users', s.listUsers());
-  await step('user-by-name', s.getUserByName('ana'));
+  await step('merge', s.graph.merge('e1', 'e3', ctx));
+  await step('after-merge-e1', s.graph.getEntity('e1'));
+  await step('after-merge-links', s.graph.listLinks({}));
+  await step('after-merge-alias', s.graph.findEntity('Person', 'j. smith'));
+  await step(
+    'after-merge-write',
+    s.graph.writeBatch({ entities: [{ type: 'Person', label: 'J. Smith' }] }, ctx),
+  );
+  await step('annotations-e1', s.workspace.listAnnotations({ kind: 'entity', id: 'e1' }));
+  await step('merges', s.graph.listMerges());
+  await step('unmerge', s.graph.unmerge('1', ctx));
+  await step('unmerge-again', s.graph.unmerge('1', ctx));
+  await step('after-unmerge-e1', s.graph.getEntity('e1'));
+  await step('after-unmerge-e3', s.graph.getEntity('e3'));
+  await step('after-unmerge-links', s.graph.listLinks({}));
+  await step('annotations-e3', s.workspace.listAnnotations({ kind: 'entity', id: 'e3' }));
+  await step('delete-report', s.graph.deleteReport('R-3', ctx));
+  await step('after-delete-report', s.graph.subgraph({}));
+  await step('delete-link', s.graph.deleteLink('l2', ctx));
+  await step('delete-entity', s.graph.deleteEntity('e2', ctx));
+  await step('delete-entity-again', s.graph.deleteEntity('e2', ctx));
+  await step('after-deletes', s.graph.subgraph({}));
+  await step('chart', s.workspace.saveChart({ name: 'Brief', state: { a: [1, 2] } }, ctx));
+  await step('chart-upd', s.workspace.saveChart({ name: 'Brief 2', state: {} }, ctx, '1'));
+  await step('chart-missing', s.workspace.saveChart({ name: 'x', state: {} }, ctx, '9'));
+  await step('charts', s.workspace.listCharts());
+  await step('user', s.security.createUser({ name: 'ana', role: 'analyst', passwordHash: 'h' }));
+  await step('user-dup', s.security.createUser({ name: 'ana', role: 'viewer', passwordHash: 'h' }));
+  await step('user-upd', s.security.updateUser('1', { disabled: true }));
+  await step('users', s.security.listUsers());
+  await step('user-by-name', s.security.getUserByName('ana'));
   for (let i = 0; i < 3; i++)
-    await s.appendAudit({
+    await s.security.appendAudit({
       actor: 'ana',
       action: `a${i}`,
       outcome: 'ok',
       objectIds: ['e1'],
       details: { i, d: undefined },
     });
-  await step('audit', s.listAudit({ actor: 'ana', objectId: 'e1' }));
-  out['audit-chain'] = verifyAuditChain((await s.listAudit({ limit: 1000 })).items);
+  await step('audit', s.security.listAudit({ actor: 'ana', objectId: 'e1' }));
+  out['audit-chain'] = verifyAuditChain((await s.security.listAudit({ limit: 1000 })).items);
   await step('final-counts', s.counts());
-  await step('final-dv', s.dataVersion());
+  await step('final-dv', s.graph.dataVersion());
   return out;
 }
 
@@ -300,7 +310,7 @@ describe.skipIf(!avail.ok)('Neo4j store answers as the SQLite store does', () =>
 
   it('gives the same answer to every step of a script', async () => {
     if (!avail.ok) return;
-    const sqlite = await openSqliteStore(join(dir, 'a.db'));
+    const sqlite = await openSqliteStores(join(dir, 'a.db'));
     const neo = await avail.server.freshStore();
     try {
       const a = await script(sqlite);

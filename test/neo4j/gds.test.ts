@@ -2,7 +2,7 @@
 // node by node within the algorithms' tolerance; Louvain partitions agree in modularity (labels differ).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteBatch } from '../../server/store/graph-store.ts';
-import type { Neo4jGraphStore } from '../../server/store/neo4j/neo4j-store.ts';
+import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { gdsBetweenness, gdsLouvain, gdsPageRank, gdsVersion } from '../../server/store/neo4j/gds.ts';
 import { buildView } from '../../server/analysis/view.ts';
 import { pagerank } from '../../server/analysis/pagerank.ts';
@@ -39,27 +39,27 @@ export function clusteredNetwork(people = 240, groups = 6, seed = 7): WriteBatch
 
 describe.skipIf(!avail.ok)('GDS against the server analysis', () => {
   let release: () => void = () => {};
-  let store: Neo4jGraphStore;
+  let stores: Neo4jStores;
   beforeAll(async () => {
     release = await lockDatabase();
     if (!avail.ok) return;
-    store = await avail.server.freshStore();
-    await store.writeBatch(clusteredNetwork(), { actor: 'test' });
+    stores = await avail.server.freshStore();
+    await stores.graph.writeBatch(clusteredNetwork(), { actor: 'test' });
   }, LOCK_WAIT_MS);
   afterAll(async () => {
-    await store?.close();
+    await stores?.close();
     release();
     if (avail.ok) await avail.server.close();
   });
 
   it('has the GDS procedures', async () => {
-    expect(await gdsVersion(store)).toMatch(/^2\.13\./);
+    expect(await gdsVersion(stores)).toMatch(/^2\.13\./);
   });
 
   it('PageRank (weighted) matches node by node', async () => {
-    const view = buildView(await store.subgraph({}));
+    const view = buildView(await stores.graph.subgraph({}));
     const ours = pagerank(view.csr, { weighted: true, tolerance: 1e-14 });
-    const gds = await gdsPageRank(store, { weighted: true });
+    const gds = await gdsPageRank(stores, { weighted: true });
     expect(gds.size).toBe(view.csr.n);
     let worst = 0;
     view.csr.ids.forEach((id, i) => (worst = Math.max(worst, Math.abs(gds.get(id)! - ours[i]) / ours[i])));
@@ -68,27 +68,27 @@ describe.skipIf(!avail.ok)('GDS against the server analysis', () => {
 
   it('PageRank (unweighted, filtered view) matches node by node', async () => {
     const filter = { linkTypes: ['ASSOCIATE_OF' as const] };
-    const view = buildView(await store.subgraph(filter), { filter });
+    const view = buildView(await stores.graph.subgraph(filter), { filter });
     const ours = pagerank(view.csr, { weighted: false, tolerance: 1e-14 });
-    const gds = await gdsPageRank(store, { weighted: false, filter });
+    const gds = await gdsPageRank(stores, { weighted: false, filter });
     expect(gds.size).toBe(view.csr.n);
     view.csr.ids.forEach((id, i) => expect(gds.get(id)!, id).toBeCloseTo(ours[i], 6));
   });
 
   it('betweenness matches node by node', async () => {
-    const view = buildView(await store.subgraph({}));
+    const view = buildView(await stores.graph.subgraph({}));
     const ours = betweenness(view.csr, { weighted: false, normalized: true });
-    const gds = await gdsBetweenness(store, { normalized: true });
+    const gds = await gdsBetweenness(stores, { normalized: true });
     view.csr.ids.forEach((id, i) => expect(gds.get(id)!, id).toBeCloseTo(ours[i], 9));
     const raw = betweenness(view.csr, { weighted: false, normalized: false });
-    const gdsRaw = await gdsBetweenness(store, { normalized: false });
+    const gdsRaw = await gdsBetweenness(stores, { normalized: false });
     view.csr.ids.forEach((id, i) => expect(gdsRaw.get(id)!, id).toBeCloseTo(raw[i], 6));
   });
 
   it('Louvain finds a partition as good as the server does', async () => {
-    const view = buildView(await store.subgraph({}));
+    const view = buildView(await stores.graph.subgraph({}));
     const ours = louvain(view.csr, { weighted: true, seed: 1 });
-    const gds = await gdsLouvain(store, { weighted: true });
+    const gds = await gdsLouvain(stores, { weighted: true });
     const remap = new Map<number, number>();
     const labels = view.csr.ids.map((id) => {
       const c = gds.get(id)!;

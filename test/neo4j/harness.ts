@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
-import { Neo4jGraphStore } from '../../server/store/neo4j/neo4j-store.ts';
+import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import {
   LEASES,
   REPO,
@@ -21,8 +21,8 @@ export interface Neo4jTestServer {
   uri: string;
   password: string;
   driver: Driver;
-  /** A store on an empty database. */
-  freshStore(): Promise<Neo4jGraphStore>;
+  /** Initialised stores on an empty database. */
+  freshStore(): Promise<Neo4jStores>;
   wipe(): Promise<void>;
   /** Node and relationship counts of the whole database. */
   dbCounts(): Promise<{ nodes: number; rels: number }>;
@@ -93,9 +93,9 @@ async function connect(): Promise<Neo4jAvailability> {
     },
     async freshStore() {
       await server.wipe();
-      const store = new Neo4jGraphStore({ uri, password, driver });
-      await store.init();
-      return store;
+      const stores = new Neo4jStores({ uri, password, driver });
+      await stores.init();
+      return stores;
     },
     async dbCounts() {
       const r = await driver.executeQuery(

@@ -2,8 +2,8 @@
 // searched as plain text, and labels or relationship types taken from input are refused unless they are on the
 // domain's allow-lists. The database's node and relationship counts are checked around every attempt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreError } from '../../server/store/graph-store.ts';
-import type { Neo4jGraphStore } from '../../server/store/neo4j/neo4j-store.ts';
+import { StoreError } from '../../server/store/common.ts';
+import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
@@ -41,13 +41,13 @@ const ctx = { actor: `actor'"\`}` };
 
 describe.skipIf(!avail.ok)('Cypher injection on the Neo4j store', () => {
   let release: () => void = () => {};
-  let store: Neo4jGraphStore;
+  let stores: Neo4jStores;
   beforeAll(async () => {
     release = await lockDatabase();
-    if (avail.ok) store = await avail.server.freshStore();
+    if (avail.ok) stores = await avail.server.freshStore();
   }, LOCK_WAIT_MS);
   afterAll(async () => {
-    await store?.close();
+    await stores?.close();
     release();
     if (avail.ok) await avail.server.close();
   });
@@ -55,7 +55,7 @@ describe.skipIf(!avail.ok)('Cypher injection on the Neo4j store', () => {
   it('stores hostile text as plain text and finds it by its words', async () => {
     if (!avail.ok) return;
     const db = avail.server;
-    const r = await store.writeBatch(
+    const r = await stores.graph.writeBatch(
       {
         reports: [
           {
@@ -90,20 +90,20 @@ describe.skipIf(!avail.ok)('Cypher injection on the Neo4j store', () => {
     expect(r.links.created).toBe(NASTY.length - 1);
     const before = await db.dbCounts();
     for (const [i, label] of NASTY.entries()) {
-      const e = await store.getEntity(r.entityIds[i]);
+      const e = await stores.graph.getEntity(r.entityIds[i]);
       expect(e?.label).toBe(`${label} ${i}`);
       expect(e?.key).toBe(`${label}|${i}`);
       expect(e?.properties).toEqual({ note: label, x_y: `${label}}`, n: i });
-      expect((await store.findEntity('Person', `${label}|${i}`))?.id).toBe(r.entityIds[i]);
+      expect((await stores.graph.findEntity('Person', `${label}|${i}`))?.id).toBe(r.entityIds[i]);
     }
-    const rep = await store.getReport(NASTY[1]);
+    const rep = await stores.graph.getReport(NASTY[1]);
     expect(rep).toMatchObject({ ref: NASTY[1], author: NASTY[2], text: NASTY[3], conditions: NASTY[4] });
-    const l = await store.getLink(r.linkIds[0]);
+    const l = await stores.graph.getLink(r.linkIds[0]);
     expect(l?.properties).toEqual({ why: NASTY[1] });
     // Found by the words in them, and nothing else.
-    const hits = await store.search('Bomber Mac');
+    const hits = await stores.graph.search('Bomber Mac');
     expect(hits.map((h) => h.entity.id)).toEqual([r.entityIds[0]]);
-    expect((await store.search('DETACH DELETE')).length).toBeGreaterThanOrEqual(4);
+    expect((await stores.graph.search('DETACH DELETE')).length).toBeGreaterThanOrEqual(4);
     expect(await db.dbCounts()).toEqual(before);
   });
 
@@ -111,7 +111,7 @@ describe.skipIf(!avail.ok)('Cypher injection on the Neo4j store', () => {
     if (!avail.ok) return;
     const before = await avail.server.dbCounts();
     for (const q of SEARCHES) {
-      const hits = await store.search(q);
+      const hits = await stores.graph.search(q);
       expect(Array.isArray(hits), q).toBe(true);
       // A hit must contain a word of the query: no query syntax can widen the match.
       for (const h of hits) {
@@ -151,7 +151,7 @@ describe.skipIf(!avail.ok)('Cypher injection on the Neo4j store', () => {
       },
     ];
     for (const a of attempts) {
-      const err = await store.writeBatch(a as never, ctx).then(
+      const err = await stores.graph.writeBatch(a as never, ctx).then(
         () => null,
         (e: unknown) => e,
       );
@@ -159,24 +159,31 @@ describe.skipIf(!avail.ok)('Cypher injection on the Neo4j store', () => {
       expect((err as StoreError).code).toBe('invalid');
     }
     for (const t of ['Person`) DETACH DELETE n //', "Person' OR 1=1"]) {
-      expect(await store.findEntity(t as never, 'x')).toBeNull();
-      const err = await store.subgraph({ entityTypes: [t as never] }).then(
+      expect(await stores.graph.findEntity(t as never, 'x')).toBeNull();
+      const err = await stores.graph.subgraph({ entityTypes: [t as never] }).then(
         () => null,
         (e: unknown) => e,
       );
       expect((err as StoreError).code).toBe('invalid');
     }
-    expect(await store.getEntity("e1'}) DETACH DELETE n //")).toBeNull();
-    expect(await store.getLink('l1` DETACH DELETE n')).toBeNull();
-    expect(await store.getReport("') DETACH DELETE n //")).toBeNull();
-    await store.saveChart({ name: NASTY[2], state: { q: NASTY[3] } }, ctx);
-    await store.createAnnotation(
+    expect(await stores.graph.getEntity("e1'}) DETACH DELETE n //")).toBeNull();
+    expect(await stores.graph.getLink('l1` DETACH DELETE n')).toBeNull();
+    expect(await stores.graph.getReport("') DETACH DELETE n //")).toBeNull();
+    await stores.workspace.saveChart({ name: NASTY[2], state: { q: NASTY[3] } }, ctx);
+    await stores.workspace.createAnnotation(
       { target: { kind: 'entity', id: NASTY[1] }, text: NASTY[3], tags: [NASTY[5]] },
       ctx,
     );
-    await store.appendAudit({ actor: NASTY[1], action: NASTY[2], outcome: 'ok', details: { q: NASTY[3] } });
-    expect((await store.listAudit({ actor: NASTY[1] })).items[0].details).toEqual({ q: NASTY[3] });
-    expect((await store.listAnnotations({ kind: 'entity', id: NASTY[1] })).items[0].tags).toEqual([NASTY[5]]);
+    await stores.security.appendAudit({
+      actor: NASTY[1],
+      action: NASTY[2],
+      outcome: 'ok',
+      details: { q: NASTY[3] },
+    });
+    expect((await stores.security.listAudit({ actor: NASTY[1] })).items[0].details).toEqual({ q: NASTY[3] });
+    expect((await stores.workspace.listAnnotations({ kind: 'entity', id: NASTY[1] })).items[0].tags).toEqual([
+      NASTY[5],
+    ]);
     const after = await avail.server.dbCounts();
     // The chart, annotation and audit record above are three new nodes; nothing else moved.
     expect(after).toEqual({ nodes: before.nodes + 3, rels: before.rels });

@@ -19,16 +19,16 @@ describe.skipIf(!avail.ok)('cypher/ on Neo4j', () => {
 
   it('applies the schema idempotently', async () => {
     if (!avail.ok) return;
-    const store = await avail.server.freshStore();
+    const stores = await avail.server.freshStore();
     const before = await avail.server.driver.executeQuery('SHOW CONSTRAINTS YIELD name RETURN count(*) AS c');
-    await store.init();
+    await stores.init();
     await (await avail.server.freshStore()).close();
     const after = await avail.server.driver.executeQuery('SHOW CONSTRAINTS YIELD name RETURN count(*) AS c');
     expect(Number(after.records[0].get('c'))).toBe(Number(before.records[0].get('c')));
     expect(Number(after.records[0].get('c'))).toBeGreaterThanOrEqual(
       schemaStatements().filter((s) => s.startsWith('CREATE CONSTRAINT')).length,
     );
-    await store.close();
+    await stores.close();
   });
 
   it('plans every named query', async () => {

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
-import { Neo4jGraphStore } from '../../server/store/neo4j/neo4j-store.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
+import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { transfer, TransferError, type Endpoint } from '../../server/cli/transfer.ts';
 import { dumpSqlite } from '../../server/store/transfer/sqlite.ts';
 import { dumpDigest } from '../../server/store/transfer/dump.ts';
@@ -28,8 +28,8 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
     if (!avail.ok) return;
     await avail.server.wipe();
     neo = { kind: 'neo4j', uri: avail.server.uri, user: 'neo4j', password: avail.server.password };
-    const s = await openSqliteStore(src);
-    await s.writeBatch(
+    const s = await openSqliteStores(src);
+    await s.graph.writeBatch(
       {
         reports: [
           { ref: 'R-1', date: '2024-01-02', author: 'DC Ames', source: 1, intel: 'A', handling: 'P' },
@@ -73,16 +73,19 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       },
       ctx,
     );
-    await s.writeBatch(
+    await s.graph.writeBatch(
       { entities: [{ type: 'Location', label: 'Dock 4', properties: { postcode: 'E1 6AN' } }] },
       { ...ctx, importId: 'imp-dock', importRun: () => ({ name: 'dock.csv', rowsRead: 1 }) },
     );
-    await s.createAnnotation({ target: { kind: 'entity', id: 'e2' }, text: 'alias?', tags: ['dup'] }, ctx);
-    await s.merge('e1', 'e2', ctx);
-    await s.saveChart({ name: 'Dock', state: { zoom: 2 } }, ctx);
-    await s.createUser({ name: 'ana', role: 'analyst', passwordHash: 'scrypt$x' });
+    await s.workspace.createAnnotation(
+      { target: { kind: 'entity', id: 'e2' }, text: 'alias?', tags: ['dup'] },
+      ctx,
+    );
+    await s.graph.merge('e1', 'e2', ctx);
+    await s.workspace.saveChart({ name: 'Dock', state: { zoom: 2 } }, ctx);
+    await s.security.createUser({ name: 'ana', role: 'analyst', passwordHash: 'scrypt$x' });
     for (let i = 0; i < 5; i++)
-      await s.appendAudit({
+      await s.security.appendAudit({
         actor: 'ana',
         action: `step ${i}`,
         outcome: 'ok',
@@ -112,34 +115,34 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       audit: 5,
       importRuns: 1,
     });
-    const store = new Neo4jGraphStore({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
+    const stores = new Neo4jStores({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
     try {
-      const dv = await store.dataVersion();
-      expect(verifyAuditChain((await store.listAudit({ limit: 100 })).items)).toBeNull();
-      expect((await store.getEntity('e1'))?.aliases).toEqual(['a. lee']);
-      expect((await store.findEntity('Person', 'a. lee'))?.id).toBe('e1');
-      expect((await store.getUserByName('ana'))?.passwordHash).toBe('scrypt$x');
-      expect((await store.listImportRuns()).items.map((r) => [r.importId, r.report])).toEqual([
+      const dv = await stores.graph.dataVersion();
+      expect(verifyAuditChain((await stores.security.listAudit({ limit: 100 })).items)).toBeNull();
+      expect((await stores.graph.getEntity('e1'))?.aliases).toEqual(['a. lee']);
+      expect((await stores.graph.findEntity('Person', 'a. lee'))?.id).toBe('e1');
+      expect((await stores.security.getUserByName('ana'))?.passwordHash).toBe('scrypt$x');
+      expect((await stores.imports.listImportRuns()).items.map((r) => [r.importId, r.report])).toEqual([
         ['imp-dock', { name: 'dock.csv', rowsRead: 1 }],
       ]);
       const second = await transfer({ kind: 'sqlite', path: src }, neo, quiet);
       expect(second.status).toBe('identical');
-      expect(await store.dataVersion()).toBe(dv);
+      expect(await stores.graph.dataVersion()).toBe(dv);
       // New writes continue the ids and the chain where SQLite left them.
-      const w = await store.writeBatch({ entities: [{ type: 'Person', label: 'New Person' }] }, ctx);
+      const w = await stores.graph.writeBatch({ entities: [{ type: 'Person', label: 'New Person' }] }, ctx);
       expect(w.entityIds).toEqual(['e5']);
-      const a = await store.appendAudit({ actor: 'ana', action: 'after', outcome: 'ok' });
+      const a = await stores.security.appendAudit({ actor: 'ana', action: 'after', outcome: 'ok' });
       expect(a.seq).toBe(6);
-      expect(verifyAuditChain((await store.listAudit({ limit: 100 })).items)).toBeNull();
+      expect(verifyAuditChain((await stores.security.listAudit({ limit: 100 })).items)).toBeNull();
     } finally {
-      await store.close();
+      await stores.close();
     }
   });
 
   it('refuses a target holding other data unless --replace, then copies', async () => {
     const other = join(dir, 'other.db');
-    const s = await openSqliteStore(other);
-    await s.writeBatch({ entities: [{ type: 'Person', label: 'Someone Else' }] }, ctx);
+    const s = await openSqliteStores(other);
+    await s.graph.writeBatch({ entities: [{ type: 'Person', label: 'Someone Else' }] }, ctx);
     await s.close();
     const err = await transfer(neo, { kind: 'sqlite', path: other }, quiet).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransferError);
@@ -152,19 +155,19 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
     // Neo4j now has one more entity and audit record than the source file (added above).
     const back = join(dir, 'back.db');
     await transfer(neo, { kind: 'sqlite', path: back }, quiet);
-    const s = await openSqliteStore(back);
+    const s = await openSqliteStores(back);
     try {
       expect((await s.counts()).entities).toBe(4);
       // Searchable in the copy: the full-text index was filled too.
-      expect((await s.search('Ann Lee')).map((h) => h.entity.id)).toEqual(['e1']);
-      expect(verifyAuditChain((await s.listAudit({ limit: 100 })).items)).toBeNull();
-      await s.unmerge('1', ctx);
-      expect((await s.getEntity('e2'))?.label).toBe('A. Lee');
-      expect((await s.listLinks({ entityId: 'e2' })).items.map((l) => l.type).sort()).toEqual([
+      expect((await s.graph.search('Ann Lee')).map((h) => h.entity.id)).toEqual(['e1']);
+      expect(verifyAuditChain((await s.security.listAudit({ limit: 100 })).items)).toBeNull();
+      await s.graph.unmerge('1', ctx);
+      expect((await s.graph.getEntity('e2'))?.label).toBe('A. Lee');
+      expect((await s.graph.listLinks({ entityId: 'e2' })).items.map((l) => l.type).sort()).toEqual([
         'ASSOCIATE_OF',
         'USES',
       ]);
-      expect((await s.listAnnotations({ kind: 'entity', id: 'e2' })).total).toBe(1);
+      expect((await s.workspace.listAnnotations({ kind: 'entity', id: 'e2' })).total).toBe(1);
     } finally {
       await s.close();
     }
@@ -189,11 +192,11 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       expect(out).toMatch(/verified/);
       const again = join(dir, 'again.db');
       run(['--from', 'neo4j', '--to', `sqlite:${again}`]);
-      const a = await openSqliteStore(src);
-      const b = await openSqliteStore(again);
+      const a = await openSqliteStores(src);
+      const b = await openSqliteStores(again);
       try {
         expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(dumpSqlite(a)));
-        expect(await b.dataVersion()).toBe(await a.dataVersion());
+        expect(await b.graph.dataVersion()).toBe(await a.graph.dataVersion());
       } finally {
         await a.close();
         await b.close();

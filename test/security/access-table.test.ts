@@ -38,8 +38,8 @@ function inject(method: string, url: string, headers: Record<string, string>) {
 
 beforeAll(async () => {
   ts = await tempStore();
-  await createRoleUsers(ts.store, ROLES);
-  app = await securedApp(ts.store, { sessions: new SessionStore({ now: () => clock }) });
+  await createRoleUsers(ts.stores.security, ROLES);
+  app = await securedApp(ts.stores, { sessions: new SessionStore({ now: () => clock }) });
   routes = app.security.routes
     .map((r) => ({ ...r, key: `${r.method} ${r.url}` }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

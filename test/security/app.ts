@@ -1,16 +1,16 @@
 // The app the security tests run against: the real buildApp when it loads, so every route is covered.
 import type { FastifyInstance } from 'fastify';
-import type { GraphStore } from '../../server/store/graph-store.ts';
+import type { Stores } from '../../server/store/stores.ts';
 import type { SecurityOptions } from '../../server/security/plugin.ts';
 import { loadConfig } from '../../server/config.ts';
 
 export async function securedApp(
-  store: GraphStore,
-  security: Omit<SecurityOptions, 'store'> = {},
+  stores: Stores,
+  security: Omit<SecurityOptions, 'stores'> = {},
 ): Promise<FastifyInstance> {
   const { buildApp } = await import('../../server/app.ts');
   const config = { ...loadConfig({}), webDist: '/nonexistent-linkchart-web' };
-  const app = await buildApp({ store, config, security });
+  const app = await buildApp({ stores, config, security });
   await app.ready();
   return app;
 }

@@ -16,14 +16,14 @@ const groups: number[] = [];
 
 beforeAll(async () => {
   ts = await tempStore();
-  await loadSeed(ts.store, { size: 'demo', truthFile: null });
-  await createRoleUsers(ts.store, ['analyst', 'viewer']);
-  const batch = ts.store.appendAuditBatch.bind(ts.store);
-  ts.store.appendAuditBatch = (inputs) => {
+  await loadSeed(ts.stores, { size: 'demo', truthFile: null });
+  await createRoleUsers(ts.stores.security, ['analyst', 'viewer']);
+  const batch = ts.stores.security.appendAuditBatch.bind(ts.stores.security);
+  ts.stores.security.appendAuditBatch = (inputs) => {
     groups.push(inputs.length);
     return batch(inputs);
   };
-  app = await securedApp(ts.store);
+  app = await securedApp(ts.stores);
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 }, 120_000);
 afterAll(async () => {
@@ -34,8 +34,8 @@ afterAll(async () => {
 describe('audit under concurrent requests', () => {
   it('gives every response its own record, in fewer transactions than requests', async () => {
     const users = { analyst: await signIn(app, 'analyst'), viewer: await signIn(app, 'viewer') };
-    const entities = (await ts.store.listEntities({ limit: 100 })).items.map((e) => e.id);
-    const before = (await ts.store.listAudit({ limit: 1 })).total;
+    const entities = (await ts.stores.graph.listEntities({ limit: 100 })).items.map((e) => e.id);
+    const before = (await ts.stores.security.listAudit({ limit: 1 })).total;
     groups.length = 0;
     const requests = Array.from({ length: 200 }, (_, i) => ({
       who: i % 2 ? ('viewer' as const) : ('analyst' as const),
@@ -51,7 +51,7 @@ describe('audit under concurrent requests', () => {
         return { ...r, shown: [...body.nodes.map((n) => n.id), ...body.links.map((l) => l.id)] };
       }),
     );
-    const records = (await ts.store.listAudit({ offset: before, limit: 1000 })).items;
+    const records = (await ts.stores.security.listAudit({ offset: before, limit: 1000 })).items;
     expect(records).toHaveLength(200);
     expect(groups.reduce((a, b) => a + b, 0)).toBe(200);
     expect(groups.length).toBeLessThan(200);
@@ -69,6 +69,6 @@ describe('audit under concurrent requests', () => {
       })
       .sort();
     expect(got).toEqual(want);
-    expect(verifyAuditChain((await ts.store.listAudit({ limit: 10_000 })).items)).toBeNull();
+    expect(verifyAuditChain((await ts.stores.security.listAudit({ limit: 10_000 })).items)).toBeNull();
   });
 });

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteGraphStore, openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
+import type { SecurityStore } from '../../server/store/security-store.ts';
 import { AuditWriter } from '../../server/security/audit-writer.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import type { AuditInput } from '../../server/domain/model.ts';
@@ -12,13 +13,15 @@ import type { AuditInput } from '../../server/domain/model.ts';
 const dir = mkdtempSync(join(tmpdir(), 'linkchart-audit-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let store: SqliteGraphStore;
+let stores: SqliteStores;
+let store: SecurityStore;
 let n = 0;
 /** Sizes of the groups the writer handed to the store. */
 let groups: number[];
 
 beforeEach(async () => {
-  store = await openSqliteStore(join(dir, `a-${++n}.db`));
+  stores = await openSqliteStores(join(dir, `a-${++n}.db`));
+  store = stores.security;
   groups = [];
   const batch = store.appendAuditBatch.bind(store);
   store.appendAuditBatch = (inputs) => {
@@ -26,7 +29,7 @@ beforeEach(async () => {
     return batch(inputs);
   };
 });
-afterEach(async () => store.close());
+afterEach(async () => stores.close());
 
 const rec = (i: number): AuditInput => ({
   actor: `user${i}`,

@@ -3,14 +3,15 @@
 // `npm run audit:verify` fail and name that record.
 import './fast-kdf.ts';
 import { spawnSync } from 'node:child_process';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type AuditEvent } from '../../server/domain/model.ts';
 import { LoginThrottle } from '../../server/security/sessions.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import { verifyStoreAudit } from '../../server/cli/audit-verify.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { mulberry32 } from '../../server/analysis/random.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { securedApp } from './app.ts';
 import {
   TEST_PASSWORD,
@@ -34,21 +35,10 @@ interface Expected {
   recipient?: string;
 }
 
-/** Deterministic choice of operations (mulberry32), so a failure repeats. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeAll(async () => {
   ts = await tempStore();
-  await createRoleUsers(ts.store, ROLES);
-  app = await securedApp(ts.store, {
+  await createRoleUsers(ts.stores.security, ROLES);
+  app = await securedApp(ts.stores, {
     throttle: new LoginThrottle({ maxPerAddress: 1_000_000, maxFailures: 1_000_000 }),
   });
 });
@@ -57,239 +47,166 @@ afterAll(async () => {
   await ts?.cleanup();
 });
 
+const KINDS = [
+  'create',
+  'read',
+  'readMissing',
+  'list',
+  'search',
+  'expand',
+  'update',
+  'delete',
+  'denied',
+  'unauth',
+  'loginFail',
+  'loginOk',
+  'auditRead',
+  'whoami',
+  'health',
+] as const;
+
+interface Script {
+  analyst: SignedIn;
+  viewer: SignedIn;
+  supervisor: SignedIn;
+  /** Ids of the entities created and not yet deleted. */
+  live: string[];
+  rand: () => number;
+  pick: <T>(xs: readonly T[]) => T;
+}
+
+/**
+ * The scripted operations: each sends its request, checks the answer and returns the record the audit must
+ * then hold, or null for a request that is not audited.
+ */
+function scriptedSteps(s: Script): Record<(typeof KINDS)[number], (n: number) => Promise<Expected | null>> {
+  const { analyst, viewer, supervisor, live, rand, pick } = s;
+  /** One request; `status` is the code it must answer, 'ok' for any success, or undefined for no check. */
+  const send = async (req: InjectOptions, status?: number | 'ok') => {
+    const res = await app.inject(req);
+    if (status === 'ok') expect(res.statusCode, res.body).toBeLessThan(300);
+    else if (status !== undefined) expect(res.statusCode, res.body).toBe(status);
+    return res;
+  };
+  const record = (
+    actor: string,
+    action: string,
+    route: string,
+    outcome: AuditEvent['outcome'],
+    ids: string[],
+  ): Expected => ({ actor, action, route, outcome, ids });
+  const entity = (id: string) => `/api/entities/${id}`;
+  return {
+    create: async (n) => {
+      const res = await send(
+        {
+          method: 'POST',
+          url: '/api/entities',
+          headers: analyst.headers,
+          payload: { type: 'Person', label: `Person ${n}`, key: `person-${n}` },
+        },
+        'ok',
+      );
+      const id = res.json().id as string;
+      live.push(id);
+      return record('analyst', 'change', 'POST /api/entities', 'ok', [id]);
+    },
+    read: async () => {
+      const id = pick(live);
+      await send({ url: entity(id), headers: viewer.headers }, 200);
+      return record('viewer', 'read', 'GET /api/entities/:id', 'ok', [id]);
+    },
+    readMissing: async () => {
+      await send({ url: entity('999999999'), headers: viewer.headers }, 404);
+      return record('viewer', 'read', 'GET /api/entities/:id', 'failed', ['999999999']);
+    },
+    list: async () => {
+      const res = await send({ url: '/api/entities?limit=3', headers: analyst.headers });
+      const ids = (res.json().items as Array<{ id: string }>).map((e) => e.id);
+      return record('analyst', 'read', 'GET /api/entities', 'ok', ids);
+    },
+    search: async () => {
+      const res = await send({ url: `/api/search?q=Person`, headers: analyst.headers }, 200);
+      const ids = (res.json().items as Array<{ entity: { id: string } }>).map((h) => h.entity.id);
+      return record('analyst', 'search', 'GET /api/search', 'ok', ids);
+    },
+    expand: async () => {
+      const id = pick(live);
+      await send({ url: `${entity(id)}/neighbourhood?hops=1`, headers: analyst.headers }, 200);
+      return record('analyst', 'expand', 'GET /api/entities/:id/neighbourhood', 'ok', [id]);
+    },
+    update: async (n) => {
+      const id = pick(live);
+      const payload = { label: `Renamed ${n}` };
+      await send({ method: 'PATCH', url: entity(id), headers: analyst.headers, payload }, 200);
+      return record('analyst', 'change', 'PATCH /api/entities/:id', 'ok', [id]);
+    },
+    delete: async () => {
+      const id = live.splice(Math.floor(rand() * live.length), 1)[0];
+      await send({ method: 'DELETE', url: entity(id), headers: analyst.headers }, 'ok');
+      return record('analyst', 'delete', 'DELETE /api/entities/:id', 'ok', [id]);
+    },
+    denied: async () => {
+      const id = pick(live);
+      await send({ method: 'DELETE', url: entity(id), headers: viewer.headers }, 403);
+      return record('viewer', 'delete', 'DELETE /api/entities/:id', 'denied', [id]);
+    },
+    unauth: async () => {
+      await send({ url: '/api/entities' }, 401);
+      return record('anonymous', 'read', 'GET /api/entities', 'denied', []);
+    },
+    loginFail: async (n) => {
+      const name = rand() < 0.5 ? `nobody-${n}` : 'analyst';
+      const payload = { name, password: 'wrong-password-x' };
+      await send({ method: 'POST', url: '/api/auth/login', payload }, 401);
+      return record(name, 'login', 'POST /api/auth/login', 'failed', []);
+    },
+    loginOk: async () => {
+      await signIn(app, 'viewer', TEST_PASSWORD);
+      return record('viewer', 'login', 'POST /api/auth/login', 'ok', []);
+    },
+    auditRead: async () => {
+      await send({ url: '/api/audit?limit=1', headers: supervisor.headers }, 200);
+      return record('supervisor', 'audit.read', 'GET /api/audit', 'ok', []);
+    },
+    whoami: async () => {
+      await send({ url: '/api/auth/whoami', headers: analyst.headers }, 200);
+      return null; // not audited: it shows no intelligence
+    },
+    health: async () => {
+      await send({ url: '/api/health' }, 200);
+      return null;
+    },
+  };
+}
+
 describe('audit', () => {
   it('1,000 scripted operations produce exactly the expected records, each with every field', async () => {
-    const before = (await ts.store.listAudit({ limit: 1 })).total;
+    const before = (await ts.stores.security.listAudit({ limit: 1 })).total;
     const analyst: SignedIn = await signIn(app, 'analyst');
     const viewer: SignedIn = await signIn(app, 'viewer');
     const supervisor: SignedIn = await signIn(app, 'supervisor');
-    const userId = (await ts.store.getUserByName('analyst'))!.id;
+    const userId = (await ts.stores.security.getUserByName('analyst'))!.id;
     const expected: Expected[] = [
       { actor: 'analyst', action: 'login', route: 'POST /api/auth/login', outcome: 'ok', ids: [userId] },
       { actor: 'viewer', action: 'login', route: 'POST /api/auth/login', outcome: 'ok', ids: [] },
       { actor: 'supervisor', action: 'login', route: 'POST /api/auth/login', outcome: 'ok', ids: [] },
     ];
     const live: string[] = [];
-    const rand = rng(7);
-    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
-    let ops = 3;
+    // Seeded, so the choice of operations (and any failure) repeats.
+    const rand = mulberry32(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const steps = scriptedSteps({ analyst, viewer, supervisor, live, rand, pick });
     let n = 0;
-    while (ops < 1000) {
-      const kind =
-        live.length < 3
-          ? 'create'
-          : pick([
-              'create',
-              'read',
-              'readMissing',
-              'list',
-              'search',
-              'expand',
-              'update',
-              'delete',
-              'denied',
-              'unauth',
-              'loginFail',
-              'loginOk',
-              'auditRead',
-              'whoami',
-              'health',
-            ]);
+    while (expected.length < 1000) {
+      const kind = live.length < 3 ? 'create' : pick(KINDS);
       n++;
-      switch (kind) {
-        case 'create': {
-          const res = await app.inject({
-            method: 'POST',
-            url: '/api/entities',
-            headers: analyst.headers,
-            payload: { type: 'Person', label: `Person ${n}`, key: `person-${n}` },
-          });
-          expect(res.statusCode, res.body).toBeLessThan(300);
-          const id = res.json().id as string;
-          live.push(id);
-          expected.push({
-            actor: 'analyst',
-            action: 'change',
-            route: 'POST /api/entities',
-            outcome: 'ok',
-            ids: [id],
-          });
-          break;
-        }
-        case 'read': {
-          const id = pick(live);
-          expect((await app.inject({ url: `/api/entities/${id}`, headers: viewer.headers })).statusCode).toBe(
-            200,
-          );
-          expected.push({
-            actor: 'viewer',
-            action: 'read',
-            route: 'GET /api/entities/:id',
-            outcome: 'ok',
-            ids: [id],
-          });
-          break;
-        }
-        case 'readMissing': {
-          expect(
-            (await app.inject({ url: '/api/entities/999999999', headers: viewer.headers })).statusCode,
-          ).toBe(404);
-          expected.push({
-            actor: 'viewer',
-            action: 'read',
-            route: 'GET /api/entities/:id',
-            outcome: 'failed',
-            ids: ['999999999'],
-          });
-          break;
-        }
-        case 'list': {
-          const res = await app.inject({ url: '/api/entities?limit=3', headers: analyst.headers });
-          const ids = (res.json().items as Array<{ id: string }>).map((e) => e.id);
-          expected.push({ actor: 'analyst', action: 'read', route: 'GET /api/entities', outcome: 'ok', ids });
-          break;
-        }
-        case 'search': {
-          const res = await app.inject({ url: `/api/search?q=Person`, headers: analyst.headers });
-          expect(res.statusCode, res.body).toBe(200);
-          const ids = (res.json().items as Array<{ entity: { id: string } }>).map((h) => h.entity.id);
-          expected.push({ actor: 'analyst', action: 'search', route: 'GET /api/search', outcome: 'ok', ids });
-          break;
-        }
-        case 'expand': {
-          const id = pick(live);
-          const res = await app.inject({
-            url: `/api/entities/${id}/neighbourhood?hops=1`,
-            headers: analyst.headers,
-          });
-          expect(res.statusCode, res.body).toBe(200);
-          expected.push({
-            actor: 'analyst',
-            action: 'expand',
-            route: 'GET /api/entities/:id/neighbourhood',
-            outcome: 'ok',
-            ids: [id],
-          });
-          break;
-        }
-        case 'update': {
-          const id = pick(live);
-          const res = await app.inject({
-            method: 'PATCH',
-            url: `/api/entities/${id}`,
-            headers: analyst.headers,
-            payload: { label: `Renamed ${n}` },
-          });
-          expect(res.statusCode, res.body).toBe(200);
-          expected.push({
-            actor: 'analyst',
-            action: 'change',
-            route: 'PATCH /api/entities/:id',
-            outcome: 'ok',
-            ids: [id],
-          });
-          break;
-        }
-        case 'delete': {
-          const id = live.splice(Math.floor(rand() * live.length), 1)[0];
-          const res = await app.inject({
-            method: 'DELETE',
-            url: `/api/entities/${id}`,
-            headers: analyst.headers,
-          });
-          expect(res.statusCode, res.body).toBeLessThan(300);
-          expected.push({
-            actor: 'analyst',
-            action: 'delete',
-            route: 'DELETE /api/entities/:id',
-            outcome: 'ok',
-            ids: [id],
-          });
-          break;
-        }
-        case 'denied': {
-          const id = pick(live);
-          const res = await app.inject({
-            method: 'DELETE',
-            url: `/api/entities/${id}`,
-            headers: viewer.headers,
-          });
-          expect(res.statusCode).toBe(403);
-          expected.push({
-            actor: 'viewer',
-            action: 'delete',
-            route: 'DELETE /api/entities/:id',
-            outcome: 'denied',
-            ids: [id],
-          });
-          break;
-        }
-        case 'unauth': {
-          expect((await app.inject({ url: '/api/entities' })).statusCode).toBe(401);
-          expected.push({
-            actor: 'anonymous',
-            action: 'read',
-            route: 'GET /api/entities',
-            outcome: 'denied',
-            ids: [],
-          });
-          break;
-        }
-        case 'loginFail': {
-          const name = rand() < 0.5 ? `nobody-${n}` : 'analyst';
-          const res = await app.inject({
-            method: 'POST',
-            url: '/api/auth/login',
-            payload: { name, password: 'wrong-password-x' },
-          });
-          expect(res.statusCode).toBe(401);
-          expected.push({
-            actor: name,
-            action: 'login',
-            route: 'POST /api/auth/login',
-            outcome: 'failed',
-            ids: [],
-          });
-          break;
-        }
-        case 'loginOk': {
-          await signIn(app, 'viewer', TEST_PASSWORD);
-          expected.push({
-            actor: 'viewer',
-            action: 'login',
-            route: 'POST /api/auth/login',
-            outcome: 'ok',
-            ids: [],
-          });
-          break;
-        }
-        case 'auditRead': {
-          expect(
-            (await app.inject({ url: '/api/audit?limit=1', headers: supervisor.headers })).statusCode,
-          ).toBe(200);
-          expected.push({
-            actor: 'supervisor',
-            action: 'audit.read',
-            route: 'GET /api/audit',
-            outcome: 'ok',
-            ids: [],
-          });
-          break;
-        }
-        case 'whoami':
-          expect((await app.inject({ url: '/api/auth/whoami', headers: analyst.headers })).statusCode).toBe(
-            200,
-          );
-          continue; // not audited: it shows no intelligence
-        case 'health':
-          expect((await app.inject({ url: '/api/health' })).statusCode).toBe(200);
-          continue;
-      }
-      ops++;
+      const record = await steps[kind](n);
+      if (record) expected.push(record);
     }
     expect(expected).toHaveLength(1000);
 
-    const page = await ts.store.listAudit({ offset: before, limit: 5000 });
+    const page = await ts.stores.security.listAudit({ offset: before, limit: 5000 });
     expect(page.items).toHaveLength(1000);
     page.items.forEach((e, i) => {
       const x = expected[i];
@@ -312,7 +229,7 @@ describe('audit', () => {
     const searches = page.items.filter((e) => e.action === 'search');
     expect(searches.length).toBeGreaterThan(10);
     for (const s of searches) expect(s.details?.query).toMatchObject({ q: 'Person' });
-    expect(verifyAuditChain((await ts.store.listAudit({ limit: 10_000 })).items)).toBeNull();
+    expect(verifyAuditChain((await ts.stores.security.listAudit({ limit: 10_000 })).items)).toBeNull();
   }, 120_000);
 
   it('records the justification and recipient a disclosure gives', async () => {
@@ -325,7 +242,7 @@ describe('audit', () => {
       payload: { type: 'Person', label: 'Disclosed', key: 'disclosed-1', justification: 'x' },
     });
     expect(res.statusCode).toBeLessThan(500);
-    const last = (await ts.store.listAudit({ limit: 10_000 })).items.at(-1)!;
+    const last = (await ts.stores.security.listAudit({ limit: 10_000 })).items.at(-1)!;
     expect(last.actor).toBe('supervisor');
     expect(last.justification).toBe('x');
     expect(last.recipient).toBeNull();
@@ -365,7 +282,7 @@ describe('audit', () => {
     const path = ts.dbPath;
     // Close our handle so the CLI and the tamperer see the committed file.
     await app.close();
-    await ts.store.close();
+    await ts.stores.close();
     const ok = spawnSync('npx', ['tsx', 'server/cli/audit-verify.ts'], {
       env: { ...process.env, LINKCHART_DB: path },
       encoding: 'utf8',
@@ -391,10 +308,10 @@ describe('audit', () => {
     db2.prepare('UPDATE audit SET actor = ? WHERE seq = 500').run(original);
     db2.prepare('DELETE FROM audit WHERE seq = 700').run();
     db2.close();
-    const store = await openSqliteStore(path);
-    const r = await verifyStoreAudit(store, 256);
-    await store.close();
+    const stores = await openSqliteStores(path);
+    const r = await verifyStoreAudit(stores.security, 256);
+    await stores.close();
     expect(r.broken?.seq).toBe(700);
-    ts.store = await openSqliteStore(path); // for cleanup
+    ts.stores = await openSqliteStores(path); // for cleanup
   }, 60_000);
 });

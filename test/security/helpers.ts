@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../server/domain/model.ts';
-import type { GraphStore } from '../../server/store/graph-store.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import type { SecurityStore } from '../../server/store/security-store.ts';
+import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 import { hashPassword } from '../../server/security/passwords.ts';
 
 export const TEST_PASSWORD = 'Correct-Horse-Battery-9';
 
 export interface TempStore {
-  store: GraphStore;
+  stores: SqliteStores;
   dir: string;
   dbPath: string;
   cleanup(): Promise<void>;
@@ -21,23 +21,25 @@ export interface TempStore {
 export async function tempStore(): Promise<TempStore> {
   const dir = mkdtempSync(join(tmpdir(), 'linkchart-sec-'));
   const dbPath = join(dir, 'test.db');
-  const store = await openSqliteStore(dbPath);
-  return {
-    store,
+  const ts: TempStore = {
+    stores: await openSqliteStores(dbPath),
     dir,
     dbPath,
+    // The store a test last put in `stores` (one may close it and open the file again).
     async cleanup() {
-      await store.close();
+      await ts.stores.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return ts;
 }
 
 /** One user per role, named after it, all with TEST_PASSWORD. */
-export async function createRoleUsers(store: GraphStore, roles: readonly Role[]): Promise<void> {
+export async function createRoleUsers(security: SecurityStore, roles: readonly Role[]): Promise<void> {
   const hash = await hashPassword(TEST_PASSWORD);
   for (const role of roles) {
-    if (!(await store.getUserByName(role))) await store.createUser({ name: role, role, passwordHash: hash });
+    if (!(await security.getUserByName(role)))
+      await security.createUser({ name: role, role, passwordHash: hash });
   }
 }
 

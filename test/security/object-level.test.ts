@@ -10,13 +10,13 @@ let ts: TempStore;
 let app: FastifyInstance;
 beforeAll(async () => {
   ts = await tempStore();
-  await createRoleUsers(ts.store, ROLES);
-  await ts.store.createUser({
+  await createRoleUsers(ts.stores.security, ROLES);
+  await ts.stores.security.createUser({
     name: 'analyst2',
     role: 'analyst',
     passwordHash: await hashPassword(TEST_PASSWORD),
   });
-  app = await securedApp(ts.store);
+  app = await securedApp(ts.stores);
 });
 afterAll(async () => {
   await app?.close();
@@ -54,7 +54,7 @@ describe('object-level access', () => {
     expect(
       (await app.inject({ method: 'DELETE', url: `/api/charts/${id}`, headers: sup.headers })).statusCode,
     ).toBeLessThan(300);
-    const audit = (await ts.store.listAudit({ objectId: id })).items.map((a) => [
+    const audit = (await ts.stores.security.listAudit({ objectId: id })).items.map((a) => [
       a.actor,
       a.action,
       a.outcome,

@@ -39,11 +39,11 @@ async function build(): Promise<FastifyInstance> {
   a.setSerializerCompiler(serializerCompiler);
   a.setErrorHandler(errorHandler);
   await a.register(securityPlugin, {
-    store: ts.store,
+    stores: ts.stores,
     sessions,
     throttle: new LoginThrottle({ now: () => clock }),
   });
-  const deps = { store: ts.store, config: loadConfig({}) };
+  const deps = { stores: ts.stores, config: loadConfig({}) };
   await a.register(
     async (api) => {
       await api.register(auth, deps);
@@ -62,7 +62,7 @@ async function build(): Promise<FastifyInstance> {
 
 beforeAll(async () => {
   ts = await tempStore();
-  await createRoleUsers(ts.store, ROLES);
+  await createRoleUsers(ts.stores.security, ROLES);
   app = await build();
 });
 afterAll(async () => {
@@ -73,7 +73,7 @@ afterAll(async () => {
 describe('route guard', () => {
   it('refuses to register an /api route without an access rule, or with an unknown one', async () => {
     const a = Fastify();
-    await a.register(securityPlugin, { store: ts.store });
+    await a.register(securityPlugin, { stores: ts.stores });
     expect(() => a.get('/api/open', async () => 'x')).toThrow(/declares no access rule/);
     expect(() => a.post('/anything', async () => 'x')).toThrow(/declares no access rule/);
     expect(() => a.get('/api/odd', { config: { access: 'everything' as never } }, async () => 'x')).toThrow(
@@ -277,8 +277,8 @@ describe('responses', () => {
     const a = Fastify();
     a.setValidatorCompiler(validatorCompiler);
     a.setSerializerCompiler(serializerCompiler);
-    await a.register(securityPlugin, { store: ts.store, secure: true });
-    await a.register(auth, { prefix: '/api', store: ts.store, config: loadConfig({}) });
+    await a.register(securityPlugin, { stores: ts.stores, secure: true });
+    await a.register(auth, { prefix: '/api', stores: ts.stores, config: loadConfig({}) });
     const res = await a.inject({
       method: 'POST',
       url: '/api/auth/login',
@@ -313,15 +313,16 @@ describe('responses', () => {
   });
 
   it('withholds the response when its audit record cannot be written', async () => {
-    const failing = Object.create(ts.store) as typeof ts.store;
-    failing.appendAudit = failing.appendAuditBatch = async () => {
+    const security = Object.create(ts.stores.security) as typeof ts.stores.security;
+    security.appendAudit = security.appendAuditBatch = async () => {
       throw new Error('disk I/O error at /var/lib/secret');
     };
+    const failing = Object.create(ts.stores, { security: { value: security } }) as typeof ts.stores;
     const a = Fastify();
     a.setValidatorCompiler(validatorCompiler);
     a.setSerializerCompiler(serializerCompiler);
     a.setErrorHandler(errorHandler);
-    await a.register(securityPlugin, { store: failing, sessions });
+    await a.register(securityPlugin, { stores: failing, sessions });
     a.get('/api/secret', { config: { access: 'graph:read' } }, async () => ({
       id: 'e1',
       label: 'SECRET DATA',

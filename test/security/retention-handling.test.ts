@@ -20,9 +20,9 @@ const ctx = { actor: 'seed' };
 
 beforeAll(async () => {
   ts = await tempStore();
-  await createRoleUsers(ts.store, ROLES);
-  app = await securedApp(ts.store);
-  await ts.store.writeBatch(
+  await createRoleUsers(ts.stores.security, ROLES);
+  app = await securedApp(ts.stores);
+  await ts.stores.graph.writeBatch(
     withReviewDates({
       reports: [
         {
@@ -107,8 +107,8 @@ describe('retention review', () => {
 
   it('disposal removes the report and what rested on it alone, from the store and search, and is audited', async () => {
     const sup = await signIn(app, 'supervisor');
-    const old = (await ts.store.getReport('OLD/1'))!;
-    const onlyOld = (await ts.store.findEntity('Person', 'only-old'))!;
+    const old = (await ts.stores.graph.getReport('OLD/1'))!;
+    const onlyOld = (await ts.stores.graph.findEntity('Person', 'only-old'))!;
     const noReason = await app.inject({
       method: 'POST',
       url: `/api/retention/reports/${old.id}/dispose`,
@@ -124,11 +124,11 @@ describe('retention review', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().entities).toEqual([onlyOld.id]);
-    expect(await ts.store.getReport('OLD/1')).toBeNull();
-    expect(await ts.store.getEntity(onlyOld.id)).toBeNull();
-    expect(await ts.store.findEntity('Person', 'both')).not.toBeNull();
-    expect((await ts.store.search('Only Old')).length).toBe(0);
-    const rec = (await ts.store.listAudit({ action: 'retention.dispose' })).items;
+    expect(await ts.stores.graph.getReport('OLD/1')).toBeNull();
+    expect(await ts.stores.graph.getEntity(onlyOld.id)).toBeNull();
+    expect(await ts.stores.graph.findEntity('Person', 'both')).not.toBeNull();
+    expect((await ts.stores.graph.search('Only Old')).length).toBe(0);
+    const rec = (await ts.stores.security.listAudit({ action: 'retention.dispose' })).items;
     expect(rec).toHaveLength(2);
     const ok = rec.find((r) => r.outcome === 'ok')!;
     expect(ok.actor).toBe('supervisor');
@@ -141,22 +141,24 @@ describe('retention review', () => {
 
   it('retaining records the reviewer, the reason and a new review date', async () => {
     const sup = await signIn(app, 'supervisor');
-    const r = (await ts.store.getReport('OLD/2'))!;
+    const r = (await ts.stores.graph.getReport('OLD/2'))!;
     const res = await app.inject({
       method: 'POST',
       url: `/api/retention/reports/${r.id}/retain`,
       headers: sup.headers,
       payload: { reason: 'Live investigation op KESTREL', nextReview: '2030-01-01' },
     });
-    if (!ts.store.setReportReviewDate) {
+    if (!ts.stores.graph.setReportReviewDate) {
       // Until the store can change a review date, retaining is refused plainly and still audited.
       expect(res.statusCode, res.body).toBe(409);
-      expect((await ts.store.listAudit({ action: 'retention.retain' })).items.at(-1)!.outcome).toBe('failed');
+      expect((await ts.stores.security.listAudit({ action: 'retention.retain' })).items.at(-1)!.outcome).toBe(
+        'failed',
+      );
       return;
     }
     expect(res.statusCode, res.body).toBe(200);
-    expect((await ts.store.getReport('OLD/2'))!.reviewDate).toBe('2030-01-01');
-    const rec = (await ts.store.listAudit({ action: 'retention.retain' })).items.at(-1)!;
+    expect((await ts.stores.graph.getReport('OLD/2'))!.reviewDate).toBe('2030-01-01');
+    const rec = (await ts.stores.security.listAudit({ action: 'retention.retain' })).items.at(-1)!;
     expect(rec.details).toMatchObject({ reason: 'Live investigation op KESTREL', nextReview: '2030-01-01' });
   });
 });
@@ -209,7 +211,7 @@ describe('handling codes on the briefing export', () => {
 
   it('refuses a briefing with C-coded intelligence until confirmed, then audits justification and recipient', async () => {
     const an = await signIn(app, 'analyst');
-    const both = (await ts.store.findEntity('Person', 'both'))!;
+    const both = (await ts.stores.graph.findEntity('Person', 'both'))!;
     const body = {
       title: 'Op test',
       author: 'DC Test',
@@ -239,7 +241,7 @@ describe('handling codes on the briefing export', () => {
     });
     expect(ok.statusCode, ok.body.slice(0, 300)).toBe(200);
     expect(ok.headers['content-type']).toMatch(/pdf/);
-    const recs = (await ts.store.listAudit({ action: 'export' })).items;
+    const recs = (await ts.stores.security.listAudit({ action: 'export' })).items;
     expect(recs.map((r) => r.outcome)).toEqual(['denied', 'ok']);
     expect(recs[1]).toMatchObject({
       actor: 'analyst',
@@ -259,20 +261,22 @@ describe('enforceExportHandling (for export routes)', () => {
     ({ url, audit: { objectIds: [], details: {}, rawBody } }) as unknown as FastifyRequest;
 
   it('looks up the C-coded reports and wants confirmation from the body or the query', async () => {
-    await expect(enforceExportHandling(request('/api/exports'), ts.store, items)).rejects.toThrow(/NEW\/1/);
+    await expect(enforceExportHandling(request('/api/exports'), ts.stores.graph, items)).rejects.toThrow(
+      /NEW\/1/,
+    );
     const body = {
       handling: { confirmConditions: true, justification: 'Case file for CPS review', recipient: 'CPS' },
     };
     const r1 = request('/api/exports', body);
-    expect(await enforceExportHandling(r1, ts.store, items)).toEqual([
+    expect(await enforceExportHandling(r1, ts.stores.graph, items)).toEqual([
       { ref: 'NEW/1', conditions: 'Not to be shared outside the force' },
     ]);
     expect(r1.audit).toMatchObject({ justification: 'Case file for CPS review', recipient: 'CPS' });
     const q =
       '/api/exports?format=csv&confirmConditions=true&justification=Case%20file%20for%20CPS&recipient=CPS';
     const r2 = request(q);
-    expect(await enforceExportHandling(r2, ts.store, items)).toHaveLength(1);
+    expect(await enforceExportHandling(r2, ts.stores.graph, items)).toHaveLength(1);
     expect(r2.audit.recipient).toBe('CPS');
-    expect(await enforceExportHandling(request('/api/exports'), ts.store, [items[0]])).toEqual([]);
+    expect(await enforceExportHandling(request('/api/exports'), ts.stores.graph, [items[0]])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { verifyPassword } from '../../server/security/passwords.ts';
 import { ensureDemoUser } from '../../server/security/users.ts';
 import { tempStore, type TempStore } from './helpers.ts';
@@ -8,10 +8,10 @@ import { tempStore, type TempStore } from './helpers.ts';
 let ts: TempStore;
 beforeAll(async () => {
   ts = await tempStore();
-  await ts.store.close();
+  await ts.stores.close();
 });
 afterAll(async () => {
-  ts.store = await openSqliteStore(ts.dbPath);
+  ts.stores = await openSqliteStores(ts.dbPath);
   await ts.cleanup();
 });
 
@@ -43,7 +43,8 @@ describe('npm run user', () => {
     expect(list.stdout).toMatch(/chief\tadmin/);
     expect(list.stdout).toMatch(/ana\tanalyst\tdisabled/);
 
-    const store = await openSqliteStore(ts.dbPath);
+    const stores = await openSqliteStores(ts.dbPath);
+    const store = stores.security;
     try {
       expect(
         await verifyPassword('Granite-Harbour-Lantern-4', (await store.getUserByName('chief'))!.passwordHash),
@@ -59,7 +60,7 @@ describe('npm run user', () => {
       expect(d1.password).not.toBe(d2.password);
       expect(await verifyPassword(d2.password, (await store.getUserByName('demo'))!.passwordHash)).toBe(true);
     } finally {
-      await store.close();
+      await stores.close();
     }
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planNetwork } from '../../seed/generate.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { CRASH_PLAN } from './crash-plan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkchart-crash-'));
@@ -92,14 +92,14 @@ describe('crash safety', () => {
       db.close();
 
       // And the store opens it and writes on.
-      const store = await openSqliteStore(path);
-      expect((await store.counts()).links).toBe(totalAfter(m).links);
-      const r = await store.writeBatch(
+      const stores = await openSqliteStores(path);
+      expect((await stores.counts()).links).toBe(totalAfter(m).links);
+      const r = await stores.graph.writeBatch(
         { entities: [{ type: 'Person', label: 'After The Crash' }] },
         { actor: 't' },
       );
       expect(r.entities.created).toBe(1);
-      await store.close();
+      await stores.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { SqliteReadPool } from '../../server/store/sqlite/read-pool.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkchart-read-pool-'));
@@ -13,9 +13,9 @@ const dying = new URL('./fixtures/dying-read-worker.ts', import.meta.url);
 
 describe('SqliteReadPool', () => {
   it('fails the calls of a worker that dies, then the store walks on its own thread', async () => {
-    const s = await openSqliteStore(join(dir, 'dies.db'));
+    const s = await openSqliteStores(join(dir, 'dies.db'));
     try {
-      const r = await s.writeBatch(
+      const r = await s.graph.writeBatch(
         {
           entities: [
             { type: 'Person', label: 'One', key: 'one' },
@@ -31,14 +31,14 @@ describe('SqliteReadPool', () => {
         },
         { actor: 't' },
       );
-      const before = await s.neighbourhood([r.entityIds[0]], { hops: 1 });
+      const before = await s.graph.neighbourhood([r.entityIds[0]], { hops: 1 });
       await s.readInWorkers({ workers: 1, entry: dying });
-      await expect(s.neighbourhood([r.entityIds[0]], { hops: 1 })).rejects.toThrow(
+      await expect(s.graph.neighbourhood([r.entityIds[0]], { hops: 1 })).rejects.toThrow(
         /worker exited \(code 3\)/,
       );
       expect(s.answeredInWorkers).toBe(0);
-      expect(await s.neighbourhood([r.entityIds[0]], { hops: 1 })).toEqual(before);
-      expect((await s.shortestPaths(r.entityIds[0], r.entityIds[1]))[0].links).toHaveLength(1);
+      expect(await s.graph.neighbourhood([r.entityIds[0]], { hops: 1 })).toEqual(before);
+      expect((await s.graph.shortestPaths(r.entityIds[0], r.entityIds[1]))[0].links).toHaveLength(1);
     } finally {
       await s.close();
     }
@@ -50,10 +50,12 @@ describe('SqliteReadPool', () => {
   });
 
   it('answers from the workers; a call whose options cannot be copied fails alone, leaving nothing in flight', async () => {
-    const s = await openSqliteStore(join(dir, 'answers.db'));
-    const r = await s.writeBatch({ entities: [{ type: 'Person', label: 'Solo' }] }, { actor: 't' });
+    const s = await openSqliteStores(join(dir, 'answers.db'));
+    const r = await s.graph.writeBatch({ entities: [{ type: 'Person', label: 'Solo' }] }, { actor: 't' });
     await s.readInWorkers({ workers: 2 });
-    const got = await Promise.all([1, 2, 3, 4].map(() => s.neighbourhood([r.entityIds[0]], { hops: 2 })));
+    const got = await Promise.all(
+      [1, 2, 3, 4].map(() => s.graph.neighbourhood([r.entityIds[0]], { hops: 2 })),
+    );
     expect(got.map((g) => g.nodes.map((n) => n.label))).toEqual(Array(4).fill(['Solo']));
     expect(s.answeredInWorkers).toBe(4);
     // Options that cannot be copied to a worker fail that call alone, leaving nothing in flight; the next

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LinkInput } from '../../server/domain/model.ts';
 import type { WriteBatch } from '../../server/store/graph-store.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { ARREST_DAY, generateNetwork, planNetwork } from '../../seed/generate.ts';
 import { loadSeed } from '../../seed/load.ts';
 
@@ -179,9 +179,9 @@ describe('seed generator', () => {
   });
 
   it('the demo loads into a store: every row valid, counts as generated, truth written with ids', async () => {
-    const store = await openSqliteStore(join(dir, 'demo.db'));
+    const stores = await openSqliteStores(join(dir, 'demo.db'));
     const truthFile = join(dir, 'truth.json');
-    const r = await loadSeed(store, { seed: 11, truthFile, chunkLinks: 300 });
+    const r = await loadSeed(stores, { seed: 11, truthFile, chunkLinks: 300 });
     const { truth } = generateNetwork({ seed: 11 });
     expect(r.counts.entities).toBe(truth.counts.entities);
     expect(r.counts.links).toBe(truth.counts.links);
@@ -189,14 +189,14 @@ describe('seed generator', () => {
     const written = JSON.parse(readFileSync(truthFile, 'utf8')) as typeof r.truth;
     expect(written.leaders).toEqual(truth.leaders);
     for (const k of written.leaders) {
-      const e = await store.getEntity(written.ids![k]);
+      const e = await stores.graph.getEntity(written.ids![k]);
       expect(e?.label).toBe(truth.labels[k]);
     }
     // Loading again changes nothing.
-    const v = await store.dataVersion();
-    const again = await loadSeed(store, { seed: 11, truthFile: null });
+    const v = await stores.graph.dataVersion();
+    const again = await loadSeed(stores, { seed: 11, truthFile: null });
     expect(again.counts.links).toBe(r.counts.links);
-    expect(await store.dataVersion()).toBe(v);
-    await store.close();
+    expect(await stores.graph.dataVersion()).toBe(v);
+    await stores.close();
   });
 });

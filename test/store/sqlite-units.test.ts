@@ -2,16 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entityInputSchema, linkInputSchema } from '../../server/domain/model.ts';
-import { fastEntity, fastLink } from '../../server/store/sqlite/validate.ts';
+import { fastEntity, fastLink } from '../../server/store/shared/validate.ts';
 import { generateNetwork } from '../../seed/generate.ts';
 import { ftsMatch } from '../../server/store/sqlite/fts.ts';
-import {
-  allowedGradeMask,
-  dateMs,
-  gradeBit,
-  gradingFromMask,
-  parseId,
-} from '../../server/store/sqlite/rows.ts';
+import { allowedGradeMask, gradeBit, gradingFromMask } from '../../server/store/sqlite/rows.ts';
+import { dateMs } from '../../server/store/shared/values.ts';
+import { parseId } from '../../server/store/shared/ids.ts';
 import { allShortestPaths } from '../../server/store/sqlite/paths.ts';
 
 describe('ftsMatch', () => {

@@ -2,7 +2,7 @@
 // transient errors), sessions always closed, parameters and results converted between JS numbers and Neo4j
 // integers here and nowhere else, and driver errors turned into StoreErrors.
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
-import { StoreError } from '../graph-store.ts';
+import { StoreError } from '../common.ts';
 import { cypher } from './queries.ts';
 
 export type Row = Record<string, unknown>;
@@ -77,7 +77,8 @@ export interface ExecutorOptions {
   where: string;
 }
 
-export class Executor {
+/** The driver and the database every aggregate of the Neo4j store shares (see stores.ts). */
+export class Neo4jExecutor {
   constructor(
     readonly driver: Driver,
     readonly opts: ExecutorOptions,

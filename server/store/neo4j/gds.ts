@@ -10,9 +10,13 @@
 // - Louvain: labels differ between implementations; compare partitions by their modularity.
 import { randomUUID } from 'node:crypto';
 import type { ViewFilter } from '../../domain/model.ts';
-import { checkFilter, filtersLinks } from '../sqlite/filters.ts';
+import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import type { Tx } from './executor.ts';
-import { filterParams, type Neo4jGraphStore } from './neo4j-store.ts';
+import { filterParams } from './query-params.ts';
+import type { Neo4jStores } from './stores.ts';
+
+/** What GDS needs of the stores: the schema applied, and the executor to run its queries on. */
+export type GdsTarget = Pick<Neo4jStores, 'init' | 'exec'>;
 
 export interface GdsViewOptions {
   filter?: ViewFilter;
@@ -37,15 +41,15 @@ export interface GdsProjection {
 }
 
 async function withProjection<T>(
-  store: Neo4jGraphStore,
+  stores: GdsTarget,
   opts: GdsViewOptions,
   run: (tx: Tx, name: string, p: GdsProjection) => Promise<T>,
 ): Promise<T> {
   const filter = checkFilter(opts.filter);
   const name = `linkchart-${randomUUID()}`;
-  await store.init();
+  await stores.init();
   try {
-    return await store.exec.read(async (tx) => {
+    return await stores.exec.read(async (tx) => {
       // A retried transaction must not find its own projection from the failed attempt.
       await tx.run('gds-drop', { name });
       const r = (await tx.one('gds-project', {
@@ -58,15 +62,15 @@ async function withProjection<T>(
       return run(tx, name, { nodes: r.nodes as number, relationships: r.rels as number });
     });
   } finally {
-    await store.exec.read((tx) => tx.run('gds-drop', { name })).catch(() => undefined);
+    await stores.exec.read((tx) => tx.run('gds-drop', { name })).catch(() => undefined);
   }
 }
 
 export async function gdsPageRank(
-  store: Neo4jGraphStore,
+  stores: GdsTarget,
   opts: GdsPageRankOptions = {},
 ): Promise<Map<string, number>> {
-  return withProjection(store, opts, async (tx, name, p) => {
+  return withProjection(stores, opts, async (tx, name, p) => {
     if (p.nodes === 0) return new Map();
     const rows = await tx.run('gds-pagerank', {
       name,
@@ -81,10 +85,10 @@ export async function gdsPageRank(
 }
 
 export async function gdsBetweenness(
-  store: Neo4jGraphStore,
+  stores: GdsTarget,
   opts: GdsBetweennessOptions = {},
 ): Promise<Map<string, number>> {
-  return withProjection(store, opts, async (tx, name, p) => {
+  return withProjection(stores, opts, async (tx, name, p) => {
     const n = p.nodes;
     const rows = await tx.run('gds-betweenness', { name });
     const scale = opts.normalized === false || n < 3 ? 1 : 2 / ((n - 1) * (n - 2));
@@ -92,11 +96,8 @@ export async function gdsBetweenness(
   });
 }
 
-export async function gdsLouvain(
-  store: Neo4jGraphStore,
-  opts: GdsViewOptions = {},
-): Promise<Map<string, number>> {
-  return withProjection(store, opts, async (tx, name, p) => {
+export async function gdsLouvain(stores: GdsTarget, opts: GdsViewOptions = {}): Promise<Map<string, number>> {
+  return withProjection(stores, opts, async (tx, name, p) => {
     if (p.nodes === 0) return new Map();
     const rows = await tx.run('gds-louvain', { name, weight: opts.weighted === false ? null : 'weight' });
     return new Map(rows.map((r) => [r.id as string, r.community as number]));
@@ -104,9 +105,9 @@ export async function gdsLouvain(
 }
 
 /** The GDS version the server runs, or null when the plugin is missing. */
-export async function gdsVersion(store: Neo4jGraphStore): Promise<string | null> {
+export async function gdsVersion(stores: GdsTarget): Promise<string | null> {
   try {
-    return ((await store.exec.read((tx) => tx.one('gds-version')))?.version as string) ?? null;
+    return ((await stores.exec.read((tx) => tx.one('gds-version')))?.version as string) ?? null;
   } catch {
     return null;
   }

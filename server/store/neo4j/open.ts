@@ -1,7 +1,8 @@
 // The Neo4j store from the environment: NEO4J_URI (bolt:// or neo4j://), NEO4J_USER (default neo4j),
 // NEO4J_PASSWORD, NEO4J_DATABASE (default: the server's default database).
-import { StoreError } from '../graph-store.ts';
-import { Neo4jGraphStore, redactUri } from './neo4j-store.ts';
+import { StoreError } from '../common.ts';
+import { redactUri } from './context.ts';
+import { Neo4jStores } from './stores.ts';
 
 export interface Neo4jEnvConfig {
   uri: string;
@@ -27,26 +28,26 @@ export function neo4jConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Neo4jE
 }
 
 /**
- * Opens the Neo4j store. If the server cannot be reached now, says so on stderr and returns the store all the
+ * Opens the Neo4j stores. If the server cannot be reached now, says so on stderr and returns the store all the
  * same: every call answers StoreError('unavailable') (HTTP 503) until the server is back, and the schema is
  * applied on the first call that reaches it. Wrong credentials or a bad address stop the start-up instead.
  */
 export async function openNeo4jFromEnv(
   cfg: Neo4jEnvConfig,
   log: (msg: string) => void = (m) => console.error(m),
-): Promise<Neo4jGraphStore> {
-  const store = new Neo4jGraphStore(cfg);
+): Promise<Neo4jStores> {
+  const stores = new Neo4jStores(cfg);
   try {
-    await store.init();
+    await stores.init();
   } catch (e) {
     if (e instanceof StoreError && e.code === 'unavailable' && !/credentials/.test(e.message)) {
       log(
         `linkchart: ${e.message}. Starting anyway: the API answers 503 until Neo4j is reachable, then recovers by itself.`,
       );
-      return store;
+      return stores;
     }
-    await store.close();
+    await stores.close();
     throw e;
   }
-  return store;
+  return stores;
 }

@@ -2,14 +2,7 @@
 // the same tokens the unicode61 tokenizer makes and each is quoted, so quotes, operators (AND, OR, NEAR)
 // and punctuation in the input are only ever searched for as words.
 import { normalisePhone } from '../../domain/normalise.ts';
-
-export function ftsTokens(query: string): string[] {
-  return query
-    .normalize('NFC')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length > 0)
-    .slice(0, 32);
-}
+import { ftsTokens } from '../shared/search-tokens.ts';
 
 /** The MATCH expression, or null when the text holds nothing searchable. The last word matches as a prefix. */
 export function ftsMatch(query: string): string | null {

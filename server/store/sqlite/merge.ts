@@ -2,8 +2,9 @@
 // every row it changes or removes, as it was before, so unmerge puts back exactly that state.
 // Both functions run inside the caller's transaction.
 import type Database from 'better-sqlite3';
-import { StoreError } from '../graph-store.ts';
-import { entityId, parseProps, searchText } from './rows.ts';
+import { StoreError } from '../common.ts';
+import { entityId } from '../shared/ids.ts';
+import { parseProps, searchText } from '../shared/values.ts';
 import { INDEX_ENTITY_SQL } from './schema.ts';
 
 type Row = Record<string, string | number | null>;
@@ -102,19 +103,8 @@ function minDate(a: Row, b: Row, col: 'first' | 'last'): [string | number | null
   return pickA ? [a[sc], a[mc]] : [b[sc], b[mc]];
 }
 
-/**
- * Moves `drop`'s links, reports, imports and key to `keep`, then deletes `drop`. A link that would then
- * duplicate one of `keep`'s (same type and ends) is combined into it: reports and imports united, the
- * larger weight, the seen dates widened. A link between the two entities is removed (it would join an
- * entity to itself). Returns the merge id.
- */
-export function mergeEntities(
-  db: Database.Database,
-  keep: number,
-  drop: number,
-  actor: string,
-  now: string,
-): number {
+/** The two entities' rows, refused unless both exist, are different and are of the same type. */
+function mergeable(db: Database.Database, keep: number, drop: number): { keepRow: Row; dropRow: Row } {
   if (keep === drop) {
     throw new StoreError('conflict', `cannot merge entity ${entityId(keep)} with itself`, ['dropId']);
   }
@@ -129,6 +119,23 @@ export function mergeEntities(
       ['dropId'],
     );
   }
+  return { keepRow, dropRow };
+}
+
+/**
+ * Moves `drop`'s links, reports, imports and key to `keep`, then deletes `drop`. A link that would then
+ * duplicate one of `keep`'s (same type and ends) is combined into it: reports and imports united, the
+ * larger weight, the seen dates widened. A link between the two entities is removed (it would join an
+ * entity to itself). Returns the merge id.
+ */
+export function mergeEntities(
+  db: Database.Database,
+  keep: number,
+  drop: number,
+  actor: string,
+  now: string,
+): number {
+  const { keepRow, dropRow } = mergeable(db, keep, drop);
   const mergeId = Number(
     db
       .prepare("INSERT INTO merges (kept_id, merged_id, actor, at, snapshot) VALUES (?, ?, ?, ?, '{}')")
@@ -150,6 +157,20 @@ export function mergeEntities(
       .pluck()
       .all(entityId(drop)) as number[],
   };
+  moveLinks(db, keep, drop, now, snap);
+  moveEntity(db, snap, mergeId, now);
+  db.prepare('UPDATE merges SET snapshot = ? WHERE id = ?').run(JSON.stringify(snap), mergeId);
+  return mergeId;
+}
+
+/** Moves each of `drop`'s links to `keep`, snapshotting every link it changes or removes first. */
+function moveLinks(
+  db: Database.Database,
+  keep: number,
+  drop: number,
+  now: string,
+  snap: MergeSnapshot,
+): void {
   const snapped = new Set<number>();
   const dropLinks = db.prepare('SELECT * FROM links WHERE from_id = ? OR to_id = ?').all(drop, drop) as Row[];
   const findLink = db.prepare('SELECT * FROM links WHERE from_id = ? AND type = ? AND to_id = ?');
@@ -177,31 +198,44 @@ export function mergeEntities(
       snap.links.push(linkSnap(db, ex));
       snapped.add(ex.id as number);
     }
-    const [fs, fm] = minDate(ex, dl, 'first');
-    const [ls, lm] = minDate(ex, dl, 'last');
-    const props = { ...parseProps(dl.properties as string), ...parseProps(ex.properties as string) };
-    db.prepare(
-      `UPDATE links SET weight = ?, first_seen = ?, first_ms = ?, last_seen = ?, last_ms = ?, properties = ?,
-         grades = grades | ?, updated_at = ? WHERE id = ?`,
-    ).run(
-      Math.max(ex.weight as number, dl.weight as number),
-      fs,
-      fm,
-      ls,
-      lm,
-      JSON.stringify(props),
-      dl.grades,
-      now,
-      ex.id,
-    );
-    db.prepare(
-      'INSERT OR IGNORE INTO link_reports (link_id, report_id) SELECT ?, report_id FROM link_reports WHERE link_id = ?',
-    ).run(ex.id, dl.id);
-    db.prepare(
-      'INSERT OR IGNORE INTO link_imports (link_id, import_id) SELECT ?, import_id FROM link_imports WHERE link_id = ?',
-    ).run(ex.id, dl.id);
-    db.prepare('DELETE FROM links WHERE id = ?').run(dl.id);
+    combineLinks(db, ex, dl, now);
   }
+}
+
+/** Combines link `dl` into `ex`, which joins the same ends, and deletes `dl`. */
+function combineLinks(db: Database.Database, ex: Row, dl: Row, now: string): void {
+  const [fs, fm] = minDate(ex, dl, 'first');
+  const [ls, lm] = minDate(ex, dl, 'last');
+  const props = { ...parseProps(dl.properties as string), ...parseProps(ex.properties as string) };
+  db.prepare(
+    `UPDATE links SET weight = ?, first_seen = ?, first_ms = ?, last_seen = ?, last_ms = ?, properties = ?,
+       grades = grades | ?, updated_at = ? WHERE id = ?`,
+  ).run(
+    Math.max(ex.weight as number, dl.weight as number),
+    fs,
+    fm,
+    ls,
+    lm,
+    JSON.stringify(props),
+    dl.grades,
+    now,
+    ex.id,
+  );
+  db.prepare(
+    'INSERT OR IGNORE INTO link_reports (link_id, report_id) SELECT ?, report_id FROM link_reports WHERE link_id = ?',
+  ).run(ex.id, dl.id);
+  db.prepare(
+    'INSERT OR IGNORE INTO link_imports (link_id, import_id) SELECT ?, import_id FROM link_imports WHERE link_id = ?',
+  ).run(ex.id, dl.id);
+  db.prepare('DELETE FROM links WHERE id = ?').run(dl.id);
+}
+
+/** Moves the dropped entity's joins, properties, aliases and annotations to the kept one and deletes it. */
+function moveEntity(db: Database.Database, snap: MergeSnapshot, mergeId: number, now: string): void {
+  const keepRow = snap.keep.row;
+  const dropRow = snap.drop.row;
+  const keep = keepRow.id as number;
+  const drop = dropRow.id as number;
   db.prepare(
     'INSERT OR IGNORE INTO entity_reports (entity_id, report_id) SELECT ?, report_id FROM entity_reports WHERE entity_id = ?',
   ).run(keep, drop);
@@ -228,8 +262,6 @@ export function mergeEntities(
     keep,
     mergeId,
   );
-  db.prepare('UPDATE merges SET snapshot = ? WHERE id = ?').run(JSON.stringify(snap), mergeId);
-  return mergeId;
 }
 
 function insertRow(db: Database.Database, table: string, cols: string[], row: Row): void {

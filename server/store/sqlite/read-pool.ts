@@ -7,7 +7,8 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnTsWorker } from '../../jobs/spawn.ts';
-import { StoreError, type GraphStore } from '../graph-store.ts';
+import { StoreError } from '../common.ts';
+import type { GraphStore } from '../graph-store.ts';
 
 /** The store methods a worker answers. Pure reads of the graph that need no state of the server's. */
 export const READ_POOL_METHODS = ['neighbourhood', 'shortestPaths'] as const;

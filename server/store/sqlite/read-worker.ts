@@ -1,15 +1,17 @@
-// Worker thread for SqliteReadPool: a read-only store on its own connection, answering one call at a time.
+// Worker thread for SqliteReadPool: the graph store on its own read-only connection, answering one call at a
+// time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { StoreError } from '../graph-store.ts';
+import { StoreError } from '../common.ts';
+import { SqliteConnection } from './connection.ts';
+import { SqliteGraphStore } from './graph-store.ts';
 import { READ_POOL_METHODS, type ReadPoolMethod, type ReadReply } from './read-pool.ts';
-import { SqliteGraphStore } from './sqlite-store.ts';
 
 const { path } = workerData as { path: string };
 const port = parentPort!;
 
-let store: SqliteGraphStore;
+let graph: SqliteGraphStore;
 try {
-  store = new SqliteGraphStore(path, { createDir: false, readOnly: true });
+  graph = new SqliteGraphStore(new SqliteConnection(path, { createDir: false, readOnly: true }));
 } catch (e) {
   port.postMessage({ type: 'failed', message: (e as Error).message });
   process.exit(1);
@@ -26,8 +28,8 @@ port.on('message', (m: { id: number; method: ReadPoolMethod; args: unknown[] }) 
     });
     return;
   }
-  const call = store[m.method] as (...a: unknown[]) => Promise<unknown>;
-  call.apply(store, m.args).then(
+  const call = graph[m.method] as (...a: unknown[]) => Promise<unknown>;
+  call.apply(graph, m.args).then(
     (value) => reply({ id: m.id, value }),
     (e: unknown) =>
       reply({

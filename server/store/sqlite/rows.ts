@@ -1,5 +1,9 @@
-// Row <-> domain mapping for the SQLite store: public ids, dates for the time window, grading bit masks.
+// Row <-> domain mapping for every SQLite store: public ids, dates for the time window, grading bit masks,
+// and each table's row as the domain object it holds. The one place a column name meets a field name.
 import type {
+  Annotation,
+  AuditEvent,
+  Chart,
   Entity,
   EntityType,
   Grading,
@@ -7,44 +11,18 @@ import type {
   Link,
   LinkType,
   MinGrading,
-  Properties,
   Report,
+  ImportRun,
+  Role,
   SourceEvaluation,
+  User,
 } from '../../domain/model.ts';
+import type { ActionKind, Target, TargetAction, TargetStatus } from '../../domain/target.ts';
+import type { MergeRecord } from '../graph-store.ts';
 import { INTEL_ASSESSMENTS } from '../../domain/model.ts';
 import { bestGrading, intelRank } from '../../domain/grading.ts';
-
-// Public ids carry a kind prefix so an id of one kind passed where another is expected is simply unknown.
-export const entityId = (n: number): string => `e${n}`;
-export const linkId = (n: number): string => `l${n}`;
-export const reportId = (n: number): string => `r${n}`;
-
-/** Row id from a public id with the given prefix, or null if it is not one. */
-export function parseId(id: string, prefix: string): number | null {
-  if (typeof id !== 'string' || !id.startsWith(prefix)) return null;
-  const s = id.slice(prefix.length);
-  if (!/^[1-9]\d{0,15}$/.test(s)) return null;
-  return Number(s);
-}
-
-/** Plain integer ids for annotations, charts, users, merges. */
-export function parsePlainId(id: string): number | null {
-  return typeof id === 'string' && /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
-}
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/;
-const DAY_MS = 86_400_000;
-
-/**
- * Epoch ms of an ISO date. A date without a time means its whole day: its start, or with `end` its last
- * millisecond, so window bounds and seen dates given as days are inclusive. A time without a zone is UTC.
- */
-export function dateMs(s: string, end = false): number {
-  if (DATE_ONLY.test(s)) return Date.parse(`${s}T00:00:00Z`) + (end ? DAY_MS - 1 : 0);
-  const t = s.replace(' ', 'T');
-  return Date.parse(HAS_ZONE.test(t) ? t : `${t}Z`);
-}
+import { entityId, linkId, reportId, targetId } from '../shared/ids.ts';
+import { parseProps } from '../shared/values.ts';
 
 export function gradeBit(source: SourceEvaluation, intel: IntelAssessment): number {
   return 1 << ((source - 1) * 5 + intelRank(intel));
@@ -75,17 +53,6 @@ export function gradingFromMask(mask: number): Grading | null {
   }
   bestCache.set(mask, best);
   return best;
-}
-
-export function parseProps(s: string): Properties {
-  return s === '{}' ? {} : (JSON.parse(s) as Properties);
-}
-
-/** String property values, for full-text search. */
-export function searchText(p: Properties): string {
-  let out = '';
-  for (const v of Object.values(p)) if (typeof v === 'string') out += (out ? ' ' : '') + v;
-  return out;
 }
 
 export interface EntityRow {
@@ -209,5 +176,198 @@ export function toEntityRaw(r: Cell[]): Entity {
     reviewDate: r[5] as string | null,
     createdAt: r[6] as string,
     updatedAt: r[7] as string,
+  };
+}
+
+export interface MergeRow {
+  id: number;
+  kept_id: number;
+  merged_id: number;
+  actor: string;
+  at: string;
+  undone: number;
+}
+export const MERGE_COLS = 'id, kept_id, merged_id, actor, at, undone';
+
+export function toMerge(r: MergeRow): MergeRecord {
+  return {
+    id: String(r.id),
+    keptId: entityId(r.kept_id),
+    mergedId: entityId(r.merged_id),
+    actor: r.actor,
+    at: r.at,
+    undone: r.undone === 1,
+  };
+}
+
+export interface AnnotationRow {
+  id: number;
+  target_kind: string;
+  target_id: string;
+  text: string;
+  tags: string;
+  target_flag: number;
+  author: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toAnnotation(r: AnnotationRow): Annotation {
+  return {
+    id: String(r.id),
+    target: { kind: r.target_kind as Annotation['target']['kind'], id: r.target_id },
+    text: r.text,
+    tags: JSON.parse(r.tags) as string[],
+    targetFlag: r.target_flag === 1,
+    author: r.author,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface ChartRow {
+  id: number;
+  name: string;
+  owner: string;
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toChart(r: ChartRow): Chart {
+  return {
+    id: String(r.id),
+    name: r.name,
+    owner: r.owner,
+    state: JSON.parse(r.state) as Record<string, unknown>,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface UserRow {
+  id: number;
+  name: string;
+  role: Role;
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+}
+
+export function toUser(r: UserRow): User {
+  return {
+    id: String(r.id),
+    name: r.name,
+    role: r.role,
+    passwordHash: r.password_hash,
+    disabled: r.disabled === 1,
+    createdAt: r.created_at,
+  };
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  route: string | null;
+  object_ids: string;
+  outcome: AuditEvent['outcome'];
+  justification: string | null;
+  recipient: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toAuditEvent(r: AuditRow): AuditEvent {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    route: r.route,
+    objectIds: JSON.parse(r.object_ids) as string[],
+    outcome: r.outcome,
+    justification: r.justification,
+    recipient: r.recipient,
+    details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export interface ImportRunRow {
+  seq: number;
+  import_id: string;
+  at: string;
+  actor: string;
+  report: string;
+}
+
+export function toImportRun(r: ImportRunRow): ImportRun {
+  return {
+    seq: r.seq,
+    importId: r.import_id,
+    at: r.at,
+    actor: r.actor,
+    report: JSON.parse(r.report) as Record<string, unknown>,
+  };
+}
+
+export interface TargetRow {
+  id: number;
+  entity_id: string;
+  entity_label: string;
+  entity_type: string;
+  reason: string;
+  analysis: string;
+  status: string;
+  proposed_by: string;
+  proposed_at: string;
+  decision: string | null;
+  review: string | null;
+  version: number;
+  updated_at: string;
+}
+
+export function toTarget(r: TargetRow, actions: TargetAction[]): Target {
+  return {
+    id: targetId(r.id),
+    entityId: r.entity_id,
+    entityLabel: r.entity_label,
+    entityType: r.entity_type as Target['entityType'],
+    reason: r.reason,
+    analysis: JSON.parse(r.analysis) as Target['analysis'],
+    status: r.status as TargetStatus,
+    proposedBy: r.proposed_by,
+    proposedAt: r.proposed_at,
+    decision: r.decision ? (JSON.parse(r.decision) as Target['decision']) : null,
+    review: r.review ? (JSON.parse(r.review) as Target['review']) : null,
+    actions,
+    version: r.version,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface TargetActionRow {
+  id: number;
+  target_id: number;
+  kind: string;
+  date: string;
+  outcome: string;
+  actor: string;
+  recorded_at: string;
+}
+
+export function toTargetAction(r: TargetActionRow): TargetAction {
+  return {
+    id: `ta${r.id}`,
+    targetId: targetId(r.target_id),
+    kind: r.kind as ActionKind,
+    date: r.date,
+    outcome: r.outcome,
+    actor: r.actor,
+    recordedAt: r.recorded_at,
   };
 }

@@ -1,99 +1,41 @@
 // A store-neutral copy of everything a store holds, for `npm run transfer`: ids, provenance, merge records
 // (with what unmerge needs), annotations, charts, users and the audit chain, exactly as stored.
 import { createHash } from 'node:crypto';
-import type { AuditEvent, EntityType, ImportRun, LinkType } from '../../domain/model.ts';
+import type { AuditEvent, ImportRun } from '../../domain/model.ts';
+import type {
+  ALIAS_FIELDS,
+  ANNOTATION_FIELDS,
+  CHART_FIELDS,
+  ENTITY_FIELDS,
+  LINK_FIELDS,
+  MERGE_FIELDS,
+  RecordOf,
+  REPORT_FIELDS,
+  USER_FIELDS,
+} from './fields.ts';
 
-export interface DumpReport {
-  id: string;
-  ref: string;
-  date: string;
-  author: string;
-  text: string;
-  source: number;
-  intel: string;
-  handling: string;
-  conditions: string | null;
-  reviewDate: string | null;
-  createdAt: string;
-}
-export interface DumpEntity {
-  id: string;
-  type: EntityType;
-  key: string;
-  label: string;
-  /** Properties as the JSON text both stores keep. */
-  props: string;
-  reviewDate: string | null;
-  createdAt: string;
-  updatedAt: string;
+export { idNum } from './fields.ts';
+
+/** The reports and imports an entity or link rests on. */
+export interface Provenance {
   reports: string[];
   imports: string[];
 }
-export interface DumpAlias {
-  type: string;
-  key: string;
-  entityId: string;
-  mergeId: string | null;
-}
-export interface DumpLink {
-  id: string;
-  type: LinkType;
-  from: string;
-  to: string;
-  directed: boolean;
-  weight: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  props: string;
-  reports: string[];
-  imports: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+
+export type DumpReport = RecordOf<typeof REPORT_FIELDS>;
+export type DumpEntity = RecordOf<typeof ENTITY_FIELDS> & Provenance;
+export type DumpAlias = RecordOf<typeof ALIAS_FIELDS>;
+export type DumpLink = RecordOf<typeof LINK_FIELDS> & Provenance;
 export interface DumpSnapshot {
   keep: DumpEntity;
   drop: DumpEntity & { aliases: { type: string; key: string }[] };
   links: DumpLink[];
   annotations: string[];
 }
-export interface DumpMerge {
-  id: string;
-  keptId: string;
-  mergedId: string;
-  actor: string;
-  at: string;
-  undone: boolean;
-  snapshot: DumpSnapshot;
-}
-export interface DumpAnnotation {
-  id: string;
-  targetKind: string;
-  targetId: string;
-  text: string;
-  /** JSON text. */
-  tags: string;
-  targetFlag: boolean;
-  author: string;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface DumpChart {
-  id: string;
-  name: string;
-  owner: string;
-  /** JSON text. */
-  state: string;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface DumpUser {
-  id: string;
-  name: string;
-  role: string;
-  passwordHash: string;
-  disabled: boolean;
-  createdAt: string;
-}
+export type DumpMerge = RecordOf<typeof MERGE_FIELDS> & { snapshot: DumpSnapshot };
+export type DumpAnnotation = RecordOf<typeof ANNOTATION_FIELDS>;
+export type DumpChart = RecordOf<typeof CHART_FIELDS>;
+export type DumpUser = RecordOf<typeof USER_FIELDS>;
 
 export interface Dump {
   dataVersion: number;
@@ -125,9 +67,6 @@ export const DUMP_PARTS = [
 export function isEmptyDump(d: Dump): boolean {
   return DUMP_PARTS.every((k) => d[k].length === 0);
 }
-
-/** Numeric part of an id ('e12', '12') for ordering. */
-export const idNum = (id: string): number => Number(/\d+$/.exec(id)?.[0] ?? NaN);
 
 function sortedCopy<T>(xs: T[], key: (x: T) => string): T[] {
   return [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

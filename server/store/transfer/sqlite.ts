@@ -1,25 +1,48 @@
 // Dump and load of the SQLite store for `npm run transfer`, on its tables directly (server/store/sqlite/schema.ts),
 // so ids, timestamps, merge snapshots and the audit chain are copied exactly. A load is one transaction.
-import type {
-  AuditEvent,
-  EntityType,
-  LinkType,
-  SourceEvaluation,
-  IntelAssessment,
-} from '../../domain/model.ts';
-import type { SqliteGraphStore } from '../sqlite/sqlite-store.ts';
-import { dateMs, gradeBit, parseProps, searchText } from '../sqlite/rows.ts';
+// Which column holds which field is in fields.ts.
+import type { IntelAssessment, SourceEvaluation } from '../../domain/model.ts';
+import type { SqliteStores } from '../sqlite/stores.ts';
+import { gradeBit } from '../sqlite/rows.ts';
+import { dateMs, parseProps, searchText } from '../shared/values.ts';
 import { INDEX_NEW_ENTITIES_SQL } from '../sqlite/schema.ts';
 import type { Dump, DumpEntity, DumpLink, DumpSnapshot } from './dump.ts';
-import { idNum } from './dump.ts';
+import {
+  ALIAS_FIELDS,
+  ANNOTATION_FIELDS,
+  AUDIT_FIELDS,
+  CHART_FIELDS,
+  ENTITY_FIELDS,
+  fromSqlite,
+  IMPORT_RUN_FIELDS,
+  idNum,
+  LINK_FIELDS,
+  MERGE_FIELDS,
+  REPORT_FIELDS,
+  toSqlite,
+  USER_FIELDS,
+  type SqlValue,
+} from './fields.ts';
 
-type Row = Record<string, string | number | null>;
+type Row = Record<string, SqlValue>;
+type Db = SqliteStores['db'];
 
-const e = (n: number | string | null) => `e${n}`;
-const l = (n: number | string | null) => `l${n}`;
-const r = (n: number | string | null) => `r${n}`;
+const r = (n: number | string) => `r${n}`;
 
-function joins(db: SqliteGraphStore['db'], table: string, col: string, value: string): Map<number, string[]> {
+/** A row of an entity or link as a merge snapshot keeps it, with its provenance as report numbers. */
+interface SnapshotRow {
+  row: Row;
+  reports: number[];
+  imports: string[];
+}
+interface SqliteSnapshot {
+  keep: SnapshotRow;
+  drop: SnapshotRow & { aliases: { type: string; key: string }[] };
+  links: SnapshotRow[];
+  annotations: number[];
+}
+
+function joins(db: Db, table: string, col: string, value: string): Map<number, string[]> {
   const m = new Map<number, string[]>();
   for (const row of db.prepare(`SELECT ${col} AS k, ${value} AS v FROM ${table}`).all() as {
     k: number;
@@ -32,186 +55,87 @@ function joins(db: SqliteGraphStore['db'], table: string, col: string, value: st
   return m;
 }
 
-function entityFromRow(row: Row, reports: string[], imports: string[]): DumpEntity {
+const entityFrom = (row: Row, reports: string[], imports: string[]): DumpEntity => ({
+  ...fromSqlite(ENTITY_FIELDS, row),
+  reports,
+  imports,
+});
+const linkFrom = (row: Row, reports: string[], imports: string[]): DumpLink => ({
+  ...fromSqlite(LINK_FIELDS, row),
+  reports,
+  imports,
+});
+
+function snapshotFrom(text: string): DumpSnapshot {
+  const s = JSON.parse(text) as SqliteSnapshot;
   return {
-    id: e(row.id),
-    type: row.type as EntityType,
-    key: row.key as string,
-    label: row.label as string,
-    props: row.properties as string,
-    reviewDate: (row.review_date as string | null) ?? null,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-    reports,
-    imports,
+    keep: entityFrom(s.keep.row, s.keep.reports.map(r), s.keep.imports),
+    drop: { ...entityFrom(s.drop.row, s.drop.reports.map(r), s.drop.imports), aliases: s.drop.aliases },
+    links: s.links.map((k) => linkFrom(k.row, k.reports.map(r), k.imports)),
+    annotations: s.annotations.map(String),
   };
 }
 
-function linkFromRow(row: Row, reports: string[], imports: string[]): DumpLink {
-  return {
-    id: l(row.id),
-    type: row.type as LinkType,
-    from: e(row.from_id),
-    to: e(row.to_id),
-    directed: row.directed === 1,
-    weight: row.weight as number,
-    firstSeen: (row.first_seen as string | null) ?? null,
-    lastSeen: (row.last_seen as string | null) ?? null,
-    props: row.properties as string,
-    reports,
-    imports,
-    createdAt: row.created_at as string,
-    updatedAt: row.updated_at as string,
-  };
-}
-
-export function dumpSqlite(store: SqliteGraphStore): Dump {
-  const db = store.db;
+export function dumpSqlite(stores: SqliteStores): Dump {
+  const db = stores.db;
   return db.transaction((): Dump => {
     const er = joins(db, 'entity_reports', 'entity_id', 'report_id');
     const ei = joins(db, 'entity_imports', 'entity_id', 'import_id');
     const lr = joins(db, 'link_reports', 'link_id', 'report_id');
     const li = joins(db, 'link_imports', 'link_id', 'import_id');
-    const all = (sql: string) => db.prepare(sql).all() as Row[];
+    const rows = (table: string, order: string) =>
+      db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all() as Row[];
     return {
       dataVersion: (db.prepare("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number) ?? 0,
-      reports: all('SELECT * FROM reports ORDER BY id').map((x) => ({
-        id: r(x.id),
-        ref: x.ref as string,
-        date: x.date as string,
-        author: x.author as string,
-        text: x.text as string,
-        source: x.source as number,
-        intel: x.intel as string,
-        handling: x.handling as string,
-        conditions: (x.conditions as string | null) ?? null,
-        reviewDate: (x.review_date as string | null) ?? null,
-        createdAt: x.created_at as string,
-      })),
-      entities: all('SELECT * FROM entities ORDER BY id').map((x) =>
-        entityFromRow(x, (er.get(x.id as number) ?? []).map(r), ei.get(x.id as number) ?? []),
+      reports: rows('reports', 'id').map((x) => fromSqlite(REPORT_FIELDS, x)),
+      entities: rows('entities', 'id').map((x) =>
+        entityFrom(x, (er.get(x.id as number) ?? []).map(r), ei.get(x.id as number) ?? []),
       ),
-      aliases: all('SELECT * FROM entity_aliases ORDER BY type, key').map((x) => ({
-        type: x.type as string,
-        key: x.key as string,
-        entityId: e(x.entity_id),
-        mergeId: x.merge_id === null ? null : String(x.merge_id),
-      })),
-      links: all('SELECT * FROM links ORDER BY id').map((x) =>
-        linkFromRow(x, (lr.get(x.id as number) ?? []).map(r), li.get(x.id as number) ?? []),
+      aliases: rows('entity_aliases', 'type, key').map((x) => fromSqlite(ALIAS_FIELDS, x)),
+      links: rows('links', 'id').map((x) =>
+        linkFrom(x, (lr.get(x.id as number) ?? []).map(r), li.get(x.id as number) ?? []),
       ),
-      merges: all('SELECT * FROM merges ORDER BY id').map((x) => {
-        const s = JSON.parse(x.snapshot as string) as {
-          keep: { row: Row; reports: number[]; imports: string[] };
-          drop: { row: Row; reports: number[]; imports: string[]; aliases: { type: string; key: string }[] };
-          links: { row: Row; reports: number[]; imports: string[] }[];
-          annotations: number[];
-        };
-        const snapshot: DumpSnapshot = {
-          keep: entityFromRow(s.keep.row, s.keep.reports.map(r), s.keep.imports),
-          drop: {
-            ...entityFromRow(s.drop.row, s.drop.reports.map(r), s.drop.imports),
-            aliases: s.drop.aliases,
-          },
-          links: s.links.map((k) => linkFromRow(k.row, k.reports.map(r), k.imports)),
-          annotations: s.annotations.map(String),
-        };
-        return {
-          id: String(x.id),
-          keptId: e(x.kept_id),
-          mergedId: e(x.merged_id),
-          actor: x.actor as string,
-          at: x.at as string,
-          undone: x.undone === 1,
-          snapshot,
-        };
-      }),
-      annotations: all('SELECT * FROM annotations ORDER BY id').map((x) => ({
-        id: String(x.id),
-        targetKind: x.target_kind as string,
-        targetId: x.target_id as string,
-        text: x.text as string,
-        tags: x.tags as string,
-        targetFlag: x.target_flag === 1,
-        author: x.author as string,
-        createdAt: x.created_at as string,
-        updatedAt: x.updated_at as string,
+      merges: rows('merges', 'id').map((x) => ({
+        ...fromSqlite(MERGE_FIELDS, x),
+        snapshot: snapshotFrom(x.snapshot as string),
       })),
-      charts: all('SELECT * FROM charts ORDER BY id').map((x) => ({
-        id: String(x.id),
-        name: x.name as string,
-        owner: x.owner as string,
-        state: x.state as string,
-        createdAt: x.created_at as string,
-        updatedAt: x.updated_at as string,
-      })),
-      users: all('SELECT * FROM users ORDER BY id').map((x) => ({
-        id: String(x.id),
-        name: x.name as string,
-        role: x.role as string,
-        passwordHash: x.password_hash as string,
-        disabled: x.disabled === 1,
-        createdAt: x.created_at as string,
-      })),
-      audit: all('SELECT * FROM audit ORDER BY seq').map((x): AuditEvent => ({
-        seq: x.seq as number,
-        at: x.at as string,
-        actor: x.actor as string,
-        action: x.action as string,
-        route: (x.route as string | null) ?? null,
-        objectIds: JSON.parse(x.object_ids as string) as string[],
-        outcome: x.outcome as AuditEvent['outcome'],
-        justification: (x.justification as string | null) ?? null,
-        recipient: (x.recipient as string | null) ?? null,
-        details: x.details ? (JSON.parse(x.details as string) as Record<string, unknown>) : null,
-        prevHash: x.prev_hash as string,
-        hash: x.hash as string,
-      })),
-      importRuns: all('SELECT * FROM import_runs ORDER BY seq').map((x) => ({
-        seq: x.seq as number,
-        importId: x.import_id as string,
-        at: x.at as string,
-        actor: x.actor as string,
-        report: JSON.parse(x.report as string) as Record<string, unknown>,
-      })),
+      annotations: rows('annotations', 'id').map((x) => fromSqlite(ANNOTATION_FIELDS, x)),
+      charts: rows('charts', 'id').map((x) => fromSqlite(CHART_FIELDS, x)),
+      users: rows('users', 'id').map((x) => fromSqlite(USER_FIELDS, x)),
+      audit: rows('audit', 'seq').map((x) => fromSqlite(AUDIT_FIELDS, x)),
+      importRuns: rows('import_runs', 'seq').map((x) => fromSqlite(IMPORT_RUN_FIELDS, x)),
     };
   })();
 }
 
-/** Writes a dump into an empty SQLite store, in one transaction. */
-export function loadSqlite(store: SqliteGraphStore, d: Dump): void {
-  const db = store.db;
+/** The rows a load writes for entities and links, with the columns the store derives (search text, grades). */
+function rowMakers(d: Dump) {
   const bits = new Map<string, number>();
   for (const x of d.reports)
     bits.set(x.id, gradeBit(x.source as SourceEvaluation, x.intel as IntelAssessment));
   const mask = (reports: string[]) => reports.reduce((m, id) => m | (bits.get(id) ?? 0), 0);
-  const entityRow = (x: DumpEntity): Row => ({
-    id: idNum(x.id),
-    type: x.type,
-    key: x.key,
-    label: x.label,
-    properties: x.props,
-    search_text: searchText(parseProps(x.props)),
-    review_date: x.reviewDate,
-    created_at: x.createdAt,
-    updated_at: x.updatedAt,
-  });
-  const linkRow = (x: DumpLink): Row => ({
-    id: idNum(x.id),
-    type: x.type,
-    from_id: idNum(x.from),
-    to_id: idNum(x.to),
-    directed: x.directed ? 1 : 0,
-    weight: x.weight,
-    first_seen: x.firstSeen,
-    last_seen: x.lastSeen,
-    first_ms: x.firstSeen ? dateMs(x.firstSeen) : null,
-    last_ms: x.lastSeen ? dateMs(x.lastSeen, true) : null,
-    properties: x.props,
-    grades: mask(x.reports),
-    created_at: x.createdAt,
-    updated_at: x.updatedAt,
-  });
+  return {
+    reportRow: (x: Dump['reports'][number]): Row => ({
+      ...toSqlite(REPORT_FIELDS, x),
+      grade_bit: bits.get(x.id)!,
+    }),
+    entityRow: (x: DumpEntity): Row => ({
+      ...toSqlite(ENTITY_FIELDS, x),
+      search_text: searchText(parseProps(x.props)),
+    }),
+    linkRow: (x: DumpLink): Row => ({
+      ...toSqlite(LINK_FIELDS, x),
+      first_ms: x.firstSeen ? dateMs(x.firstSeen) : null,
+      last_ms: x.lastSeen ? dateMs(x.lastSeen, true) : null,
+      grades: mask(x.reports),
+    }),
+  };
+}
+
+/** Writes a dump into an empty SQLite store, in one transaction. */
+export function loadSqlite(stores: SqliteStores, d: Dump): void {
+  const db = stores.db;
+  const { reportRow, entityRow, linkRow } = rowMakers(d);
   const insert = (table: string, row: Row) => {
     const cols = Object.keys(row);
     db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
@@ -219,22 +143,7 @@ export function loadSqlite(store: SqliteGraphStore, d: Dump): void {
     );
   };
   db.transaction(() => {
-    for (const x of d.reports) {
-      insert('reports', {
-        id: idNum(x.id),
-        ref: x.ref,
-        date: x.date,
-        author: x.author,
-        text: x.text,
-        source: x.source,
-        intel: x.intel,
-        handling: x.handling,
-        conditions: x.conditions,
-        review_date: x.reviewDate,
-        grade_bit: bits.get(x.id)!,
-        created_at: x.createdAt,
-      });
-    }
+    for (const x of d.reports) insert('reports', reportRow(x));
     for (const x of d.entities) {
       insert('entities', entityRow(x));
       for (const rep of x.reports)
@@ -250,7 +159,7 @@ export function loadSqlite(store: SqliteGraphStore, d: Dump): void {
     }
     for (const x of d.merges) {
       const s = x.snapshot;
-      const snapshot = {
+      const snapshot: SqliteSnapshot = {
         keep: { row: entityRow(s.keep), reports: s.keep.reports.map(idNum), imports: s.keep.imports },
         drop: {
           row: entityRow(s.drop),
@@ -261,82 +170,14 @@ export function loadSqlite(store: SqliteGraphStore, d: Dump): void {
         links: s.links.map((k) => ({ row: linkRow(k), reports: k.reports.map(idNum), imports: k.imports })),
         annotations: s.annotations.map(Number),
       };
-      insert('merges', {
-        id: Number(x.id),
-        kept_id: idNum(x.keptId),
-        merged_id: idNum(x.mergedId),
-        actor: x.actor,
-        at: x.at,
-        undone: x.undone ? 1 : 0,
-        snapshot: JSON.stringify(snapshot),
-      });
+      insert('merges', { ...toSqlite(MERGE_FIELDS, x), snapshot: JSON.stringify(snapshot) });
     }
-    for (const x of d.aliases) {
-      insert('entity_aliases', {
-        type: x.type,
-        key: x.key,
-        entity_id: idNum(x.entityId),
-        merge_id: x.mergeId === null ? null : Number(x.mergeId),
-      });
-    }
-    for (const x of d.annotations) {
-      insert('annotations', {
-        id: Number(x.id),
-        target_kind: x.targetKind,
-        target_id: x.targetId,
-        text: x.text,
-        tags: x.tags,
-        target_flag: x.targetFlag ? 1 : 0,
-        author: x.author,
-        created_at: x.createdAt,
-        updated_at: x.updatedAt,
-      });
-    }
-    for (const x of d.charts) {
-      insert('charts', {
-        id: Number(x.id),
-        name: x.name,
-        owner: x.owner,
-        state: x.state,
-        created_at: x.createdAt,
-        updated_at: x.updatedAt,
-      });
-    }
-    for (const x of d.users) {
-      insert('users', {
-        id: Number(x.id),
-        name: x.name,
-        role: x.role,
-        password_hash: x.passwordHash,
-        disabled: x.disabled ? 1 : 0,
-        created_at: x.createdAt,
-      });
-    }
-    for (const a of d.audit) {
-      insert('audit', {
-        seq: a.seq,
-        at: a.at,
-        actor: a.actor,
-        action: a.action,
-        route: a.route,
-        object_ids: JSON.stringify(a.objectIds),
-        outcome: a.outcome,
-        justification: a.justification,
-        recipient: a.recipient,
-        details: a.details ? JSON.stringify(a.details) : null,
-        prev_hash: a.prevHash,
-        hash: a.hash,
-      });
-    }
-    for (const r of d.importRuns) {
-      insert('import_runs', {
-        seq: r.seq,
-        import_id: r.importId,
-        at: r.at,
-        actor: r.actor,
-        report: JSON.stringify(r.report),
-      });
-    }
+    for (const x of d.aliases) insert('entity_aliases', toSqlite(ALIAS_FIELDS, x));
+    for (const x of d.annotations) insert('annotations', toSqlite(ANNOTATION_FIELDS, x));
+    for (const x of d.charts) insert('charts', toSqlite(CHART_FIELDS, x));
+    for (const x of d.users) insert('users', toSqlite(USER_FIELDS, x));
+    for (const x of d.audit) insert('audit', toSqlite(AUDIT_FIELDS, x));
+    for (const x of d.importRuns) insert('import_runs', toSqlite(IMPORT_RUN_FIELDS, x));
     db.prepare("UPDATE meta SET v = ? WHERE k = 'data_version'").run(d.dataVersion);
   })();
 }

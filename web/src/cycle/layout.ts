@@ -3,23 +3,13 @@
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import type { Subgraph } from '@domain/model.ts';
+import { mulberry32 } from '../../../server/analysis/random.ts';
 
 export type Positions = Map<string, { x: number; y: number }>;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function sharedLayout(windows: Subgraph[], iterations = 200): Positions {
   const g = new Graph({ type: 'undirected', multi: false });
-  const r = rng(7);
+  const r = mulberry32(7);
   const linked = new Set<string>();
   for (const w of windows) for (const l of w.links) linked.add(l.from).add(l.to);
   for (const w of windows)

@@ -1,6 +1,15 @@
-// Input validation for the SQLite store: zod schemas from the domain, turned into StoreErrors that say where.
+// Input validation for the stores: zod schemas from the domain, turned into StoreErrors that say where.
+// Both backends check their input with these same functions, so the same bad input gets the same error.
 import { z } from 'zod';
-import { StoreError } from '../graph-store.ts';
+import { StoreError } from '../common.ts';
+import {
+  targetActionInputSchema,
+  targetRecordSchema,
+  TRANSITIONS,
+  type TargetActionInput,
+  type TargetRecord,
+  type TargetStatus,
+} from '../../domain/target.ts';
 import type { EntityRef, EntityType, LinkType, Properties } from '../../domain/model.ts';
 import {
   ENTITY_TYPES,
@@ -8,6 +17,7 @@ import {
   entityInputSchema,
   linkInputSchema,
   propertiesSchema,
+  reportInputSchema,
 } from '../../domain/model.ts';
 
 type PathItem = string | number;
@@ -29,6 +39,41 @@ export function formatPath(path: PathItem[]): string {
 
 export function invalid(path: PathItem[], message: string): StoreError {
   return new StoreError('invalid', `${formatPath(path)}: ${message}`, path);
+}
+
+/** A target record, parsed; refused as 'target <field>: <why>'. */
+export function parseTargetRecord(input: TargetRecord): z.output<typeof targetRecordSchema> {
+  const parsed = targetRecordSchema.safeParse(input);
+  if (!parsed.success) throw namedInvalid(parsed.error, 'target');
+  return parsed.data;
+}
+
+/** A target action, parsed; refused as 'action <field>: <why>'. */
+export function parseTargetAction(input: TargetActionInput): z.output<typeof targetActionInputSchema> {
+  const parsed = targetActionInputSchema.safeParse(input);
+  if (!parsed.success) throw namedInvalid(parsed.error, 'action');
+  return parsed.data;
+}
+
+function namedInvalid(e: { issues: { path: PropertyKey[]; message: string }[] }, prefix: string): StoreError {
+  const first = e.issues[0];
+  const path = first.path.filter((p): p is string | number => typeof p !== 'symbol');
+  return new StoreError(
+    'invalid',
+    `${prefix}${path.length ? ` ${path.join('.')}` : ''}: ${first.message}`,
+    path,
+  );
+}
+
+/** Actions are logged on a target only once it is approved (or actioned already): else a conflict. */
+export function checkActionable(id: string, status: string): void {
+  if (!TRANSITIONS.action.includes(status as TargetStatus)) {
+    throw new StoreError(
+      'conflict',
+      `target ${id} is ${status}: actions can be logged only once it is approved`,
+      ['status'],
+    );
+  }
 }
 
 const isoDate = z
@@ -141,6 +186,7 @@ function fastEntityRef(v: unknown): EntityRef | null {
 
 export type LinkParsed = z.output<typeof linkInputSchema>;
 export type EntityParsed = z.output<typeof entityInputSchema>;
+export type ReportParsed = z.output<typeof reportInputSchema>;
 
 /** The parsed link if `v` is a plain valid link, else null (then parse it with the schema). */
 export function fastLink(v: unknown): LinkParsed | null {

@@ -1,0 +1,181 @@
+// Edits of single graph facts on Neo4j: entity and link patches, deletes, and a report's removal (retention
+// disposal) with what rests on it alone. Each is one write transaction that moves the data version if it
+// changed anything.
+import { z } from 'zod';
+import type { Report } from '../../domain/model.ts';
+import { reportInputSchema } from '../../domain/model.ts';
+import { normaliseName } from '../../domain/normalise.ts';
+import type { EntityPatch, LinkPatch } from '../graph-store.ts';
+import { dateMs, searchText } from '../shared/values.ts';
+import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
+import type { Neo4jContext } from './context.ts';
+import type { Tx } from './executor.ts';
+import { gradesOf, loadEntity, loadLink, loadReport } from './graph-load.ts';
+import { num, parseProps, seen, toReport, type LinkRel, type ReportNode } from './rows.ts';
+
+async function reportsForRefs(tx: Tx, refs: string[], at: (string | number)[]): Promise<ReportNode[]> {
+  if (refs.length === 0) return [];
+  const found = new Map<string, ReportNode>();
+  for (const r of await tx.run('reports-by-ref', { refs }))
+    found.set((r.r as ReportNode).ref, r.r as ReportNode);
+  return refs.map((ref, j) => {
+    const r = found.get(ref);
+    if (!r) throw invalid([...at, j], `report ${JSON.stringify(ref)} does not exist`);
+    return r;
+  });
+}
+
+/** A fact's report ids after a patch's addReports and removeReports, and whether they changed. */
+async function patchReports(
+  tx: Tx,
+  current: string[],
+  p: { addReports?: string[]; removeReports?: string[] },
+): Promise<{ reports: string[]; changed: boolean }> {
+  const add = await reportsForRefs(tx, p.addReports ?? [], ['addReports']);
+  const remove = await reportsForRefs(tx, p.removeReports ?? [], ['removeReports']);
+  let reports = current;
+  let changed = false;
+  for (const r of add)
+    if (!reports.includes(r.id)) {
+      reports = [...reports, r.id];
+      changed = true;
+    }
+  for (const r of remove)
+    if (reports.includes(r.id)) {
+      reports = reports.filter((x) => x !== r.id);
+      changed = true;
+    }
+  return { reports, changed };
+}
+
+export async function updateEntity(c: Neo4jContext, id: string, patch: EntityPatch): Promise<void> {
+  const p = parseOr(entityPatchSchema, patch, []);
+  await c.write(async (tx, st) => {
+    const row = await loadEntity(tx, id);
+    const label = p.label !== undefined ? normaliseName(p.label) : row.label;
+    const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.props;
+    const review = p.reviewDate !== undefined ? p.reviewDate : (row.reviewDate ?? null);
+    const { reports, changed } = await patchReports(tx, row.reports, p);
+    if (!changed && label === row.label && props === row.props && review === (row.reviewDate ?? null)) return;
+    await tx.run('entities-update', {
+      rows: [
+        {
+          id: row.id,
+          label,
+          props,
+          search: searchText(parseProps(props)),
+          reviewDate: review,
+          reports,
+          updatedAt: new Date().toISOString(),
+        },
+      ],
+    });
+    st.bump();
+  });
+}
+
+export async function updateLink(c: Neo4jContext, id: string, patch: LinkPatch): Promise<void> {
+  const p = parseOr(linkPatchSchema, patch, []);
+  await c.write(async (tx, st) => {
+    const row = await loadLink(tx, id);
+    const weight = p.weight ?? row.weight;
+    const first = p.firstSeen !== undefined ? p.firstSeen : (row.firstSeen ?? null);
+    const last = p.lastSeen !== undefined ? p.lastSeen : (row.lastSeen ?? null);
+    if (first && last && dateMs(first) > dateMs(last, true)) {
+      throw invalid(['lastSeen'], `lastSeen ${last} is before firstSeen ${first}`);
+    }
+    const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.props;
+    const { reports, changed } = await patchReports(tx, row.reports, p);
+    const same =
+      weight === row.weight &&
+      first === (row.firstSeen ?? null) &&
+      last === (row.lastSeen ?? null) &&
+      props === row.props;
+    if (!changed && same) return;
+    const grades = await gradesOf(tx, reports);
+    const fields = {
+      weight,
+      ...seen(first, last),
+      props,
+      reports,
+      grades,
+      updatedAt: new Date().toISOString(),
+    };
+    await tx.run('links-update', { rows: [{ from: row.from, to: row.to, id: row.id, props: fields }] });
+    st.bump();
+  });
+}
+
+/** Deletes the entity and its links. */
+export async function deleteEntity(c: Neo4jContext, id: string): Promise<void> {
+  await c.write(async (tx, st) => {
+    await loadEntity(tx, id);
+    await tx.run('entities-delete', { ids: [id] });
+    st.bump();
+  });
+}
+
+export async function deleteLink(c: Neo4jContext, id: string): Promise<void> {
+  await c.write(async (tx, st) => {
+    const l = await loadLink(tx, id);
+    await tx.run('link-delete', { from: l.from, to: l.to, id });
+    st.bump();
+  });
+}
+
+/** Links that keep other reports lose this one and its grading. */
+async function dropReportFromLinks(tx: Tx, reportId: string, links: LinkRel[]): Promise<void> {
+  if (links.length === 0) return;
+  const rows = [];
+  for (const l of links) {
+    const reports = (l.reports ?? []).filter((x) => x !== reportId);
+    rows.push({ from: l.from, to: l.to, id: l.id, props: { reports, grades: await gradesOf(tx, reports) } });
+  }
+  await tx.run('links-update', { rows });
+}
+
+/** Removes a report; entities and links that rested on nothing else are removed too (retention disposal). */
+export async function deleteReport(
+  c: Neo4jContext,
+  id: string,
+): Promise<{ entities: string[]; links: string[] }> {
+  return c.write(async (tx, st) => {
+    const rep = await loadReport(tx, id);
+    // What rests on this report alone goes with it; links of a removed entity go too.
+    const r = (await tx.one('report-dependants', { id: rep.id }))!;
+    const soleEntities = (r.soleEntities as string[]).sort((a, b) => num(a) - num(b));
+    const soleLinks = r.soleLinks as string[];
+    const otherLinks = soleEntities.length
+      ? ((await tx.one('links-of-entities', { ids: soleEntities }))!.ids as string[])
+      : [];
+    const removedLinks = [...new Set([...soleLinks, ...otherLinks])].sort((a, b) => num(a) - num(b));
+    const affectedAll = r.affected as LinkRel[];
+    const sole = new Set(soleLinks);
+    await tx.run('links-delete', {
+      rows: affectedAll.filter((l) => sole.has(l.id)).map((l) => ({ from: l.from, to: l.to, id: l.id })),
+    });
+    // Removing the entities removes their remaining links with them.
+    if (soleEntities.length) await tx.run('entities-delete', { ids: soleEntities });
+    await tx.run('report-delete', { id: rep.id });
+    const gone = new Set(removedLinks);
+    await dropReportFromLinks(
+      tx,
+      rep.id,
+      affectedAll.filter((l) => !gone.has(l.id)),
+    );
+    await tx.run('entities-drop-report', { id: rep.id });
+    st.bump();
+    return { entities: soleEntities, links: removedLinks };
+  });
+}
+
+export async function setReportReviewDate(c: Neo4jContext, id: string, reviewDate: string): Promise<Report> {
+  const date = parseOr(z.object({ reviewDate: reportInputSchema.shape.date }), { reviewDate }, []).reviewDate;
+  return c.write(async (tx, st) => {
+    const rep = await loadReport(tx, id);
+    if ((rep.reviewDate ?? null) === date) return toReport(rep);
+    await tx.run('report-set-review', { id: rep.id, reviewDate: date });
+    st.bump();
+    return toReport({ ...rep, reviewDate: date });
+  });
+}

@@ -1,0 +1,121 @@
+// Reads of graph facts on Neo4j: entities, links and reports by id, key or page, and full-text search. An id
+// of the wrong shape is simply not found.
+import type {
+  Entity,
+  EntityDetail,
+  EntityType,
+  Link,
+  LinkDetail,
+  LinkType,
+  Report,
+} from '../../domain/model.ts';
+import { ENTITY_TYPES } from '../../domain/model.ts';
+import type { ListOptions, Page } from '../common.ts';
+import type { SearchHit } from '../graph-store.ts';
+import { nfcKey } from '../shared/values.ts';
+import { parseId } from '../shared/ids.ts';
+import { invalid } from '../shared/validate.ts';
+import type { Neo4jContext } from './context.ts';
+import { findReport } from './graph-load.ts';
+import { luceneQuery } from './query-params.ts';
+import {
+  toEntity,
+  toLink,
+  toReport,
+  toReports,
+  type EntityNode,
+  type LinkRel,
+  type ReportNode,
+} from './rows.ts';
+
+export async function getEntity(c: Neo4jContext, id: string): Promise<EntityDetail | null> {
+  if (parseId(id, 'e') === null) return null;
+  return c.read(async (tx) => {
+    const r = await tx.one('entity-detail', { id });
+    if (!r) return null;
+    const reports = toReports(r.reports as ReportNode[]);
+    const aliases = (r.aliases as string[]).sort();
+    return { ...toEntity(r.e as EntityNode), reports, aliases };
+  });
+}
+
+export async function getEntities(c: Neo4jContext, ids: string[]): Promise<Entity[]> {
+  const valid = ids.filter((i) => parseId(i, 'e') !== null);
+  if (valid.length === 0) return [];
+  return c.read(async (tx) => {
+    const rows = (await tx.run('entities-by-id', { ids: valid })).map((r) => r.e as EntityNode);
+    const byId = new Map(rows.map((e) => [e.id, e]));
+    // In the order asked for; unknown ids are left out.
+    return valid.filter((i) => byId.has(i)).map((i) => toEntity(byId.get(i)!));
+  });
+}
+
+export async function findEntity(c: Neo4jContext, type: EntityType, key: string): Promise<Entity | null> {
+  if (!ENTITY_TYPES.includes(type)) return null;
+  return c.read(async (tx) => {
+    const r = await tx.one('entities-by-key', { keys: [{ type, key: nfcKey(key) }] });
+    return r ? toEntity(r.e as EntityNode) : null;
+  });
+}
+
+export async function listEntities(
+  c: Neo4jContext,
+  opts: ListOptions & { type?: EntityType; importId?: string } = {},
+): Promise<Page<Entity>> {
+  const where = { type: opts.type ?? null, importId: opts.importId ?? null };
+  return c.listPage('entities', opts, where, 'e', (r) => toEntity(r as unknown as EntityNode));
+}
+
+export async function getLink(c: Neo4jContext, id: string): Promise<LinkDetail | null> {
+  if (parseId(id, 'l') === null) return null;
+  return c.read(async (tx) => {
+    const r = await tx.one('link-by-id', { id });
+    if (!r) return null;
+    const l = r.l as LinkRel;
+    const reports = l.reports?.length
+      ? toReports((await tx.run('reports-by-id', { ids: l.reports })).map((x) => x.r as ReportNode))
+      : [];
+    return { ...toLink(l), reports };
+  });
+}
+
+export async function listLinks(
+  c: Neo4jContext,
+  opts: ListOptions & { type?: LinkType; entityId?: string } = {},
+): Promise<Page<Link>> {
+  const params = { type: opts.type ?? null, entity: opts.entityId ?? null };
+  const which = opts.entityId !== undefined ? 'links-of-entity' : 'links';
+  return c.listPage(which, opts, params, 'l', (r) => toLink(r as unknown as LinkRel));
+}
+
+export async function getReport(c: Neo4jContext, idOrRef: string): Promise<Report | null> {
+  if (typeof idOrRef !== 'string') return null;
+  return c.read(async (tx) => {
+    const r = await findReport(tx, idOrRef);
+    return r ? toReport(r) : null;
+  });
+}
+
+export async function listReports(
+  c: Neo4jContext,
+  opts: ListOptions & { dueBefore?: string } = {},
+): Promise<Page<Report>> {
+  const params = { due: opts.dueBefore ?? null };
+  return c.listPage('reports', opts, params, 'r', (r) => toReport(r as unknown as ReportNode));
+}
+
+/** Plain text, never a query language: see luceneQuery. */
+export async function search(
+  c: Neo4jContext,
+  query: string,
+  opts: { types?: EntityType[]; limit?: number } = {},
+): Promise<SearchHit[]> {
+  if (typeof query !== 'string') throw invalid(['query'], 'search text must be a string');
+  const q = luceneQuery(query);
+  if (!q) return [];
+  const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
+  return c.read(async (tx) => {
+    const rows = await tx.run('search', { q, types: opts.types ?? null, limit });
+    return rows.map((r) => ({ entity: toEntity(r.e as EntityNode), score: r.score as number }));
+  });
+}

@@ -1,0 +1,213 @@
+// Walks and views on Neo4j: the neighbourhood of some entities, all shortest paths between two, and the
+// filtered graph a view is built from. Walks go breadth first, one query per ring, so the view filter applies
+// to every link they cross.
+import type { Entity, PathResult, Subgraph, ViewFilter } from '../../domain/model.ts';
+import { StoreError } from '../common.ts';
+import type { NeighbourhoodOptions, PathOptions } from '../graph-store.ts';
+import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
+import { parseId } from '../shared/ids.ts';
+import { invalid } from '../shared/validate.ts';
+import { readDataVersion, type Neo4jContext } from './context.ts';
+import type { Row, Tx } from './executor.ts';
+import { filterParams } from './query-params.ts';
+import { toEntity, toLink, type EntityNode, type LinkRel } from './rows.ts';
+
+const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
+
+type Neighbours = Map<string, { other: string; l: LinkRel }[]>;
+
+/** Each frontier node's links that pass the filter, with the entity at the other end, grouped by node. */
+async function neighbours(
+  tx: Tx,
+  ids: string[],
+  fp: Row,
+  otherTypes: readonly string[] | undefined,
+): Promise<Neighbours> {
+  const out: Neighbours = new Map();
+  for (const id of ids) out.set(id, []);
+  if (ids.length === 0) return out;
+  for (const r of await tx.run('neighbours', { ids, ...fp, types: otherTypes ?? null })) {
+    out.get(r.u as string)!.push({ other: r.other as string, l: r.l as LinkRel });
+  }
+  for (const list of out.values()) list.sort((a, b) => a.l.n - b.l.n);
+  return out;
+}
+
+/** Entities by id, in the order they were created. */
+async function entitiesById(tx: Tx, ids: Iterable<string>): Promise<Entity[]> {
+  return (await tx.run('entities-by-id', { ids: [...ids] }))
+    .map((r) => r.e as EntityNode)
+    .sort((a, b) => a.n - b.n)
+    .map(toEntity);
+}
+
+function neighbourhoodTypes(opts: NeighbourhoodOptions, filter: ViewFilter): string[] | undefined {
+  if (opts.entityTypes && filter.entityTypes)
+    return opts.entityTypes.filter((t) => filter.entityTypes!.includes(t));
+  return opts.entityTypes ?? filter.entityTypes;
+}
+
+async function checkSeeds(tx: Tx, seedIds: string[]): Promise<void> {
+  const asked = seedIds.filter((s) => typeof s === 'string');
+  const present = new Set((await tx.run('entity-types-by-id', { ids: asked })).map((r) => r.id as string));
+  seedIds.forEach((s, i) => {
+    if (parseId(s, 'e') === null || !present.has(s)) {
+      throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
+    }
+  });
+}
+
+export async function neighbourhood(
+  c: Neo4jContext,
+  seedIds: string[],
+  opts: NeighbourhoodOptions,
+): Promise<Subgraph> {
+  const hops = opts.hops;
+  if (!Number.isInteger(hops) || hops < 1 || hops > 4) throw invalid(['hops'], 'hops must be 1, 2, 3 or 4');
+  const filter = checkFilter(opts.filter);
+  const limit = opts.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw invalid(['limit'], 'limit must be a whole number above 0');
+  const types = neighbourhoodTypes(opts, filter);
+  const fp = filterParams(filter);
+  return c.read(async (tx) => {
+    await checkSeeds(tx, seedIds);
+    const dataVersion = await readDataVersion(tx);
+    const nodes = new Set<string>(seedIds);
+    const links = new Map<string, LinkRel>();
+    let truncated = false;
+    let frontier = [...nodes];
+    for (let h = 0; h < hops && frontier.length > 0; h++) {
+      const next: string[] = [];
+      const nb = await neighbours(tx, frontier, fp, types);
+      for (const u of frontier) {
+        for (const r of nb.get(u)!) {
+          if (!nodes.has(r.other)) {
+            if (nodes.size >= limit) {
+              truncated = true;
+              continue;
+            }
+            nodes.add(r.other);
+            next.push(r.other);
+          }
+          links.set(r.l.id, r.l);
+        }
+      }
+      frontier = next;
+    }
+    // Links among the outermost ring, so the result is the whole graph induced on its nodes.
+    const nb = await neighbours(tx, frontier, fp, types);
+    for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) links.set(r.l.id, r.l);
+    const sorted = [...links.values()].sort((a, b) => a.n - b.n);
+    return { dataVersion, nodes: await entitiesById(tx, nodes), links: sorted.map(toLink), truncated };
+  });
+}
+
+/** Every shortest path from `fromId` to `toId` as recorded by `preds`, walked back from the target. */
+function walkBack(
+  preds: Map<string, { other: string; link: string }[]>,
+  fromId: string,
+  toId: string,
+  limit: number,
+) {
+  const out: PathResult[] = [];
+  const ns: string[] = [toId];
+  const ls: string[] = [];
+  const walk = (v: string): void => {
+    if (out.length >= limit) return;
+    if (v === fromId) {
+      out.push({ nodes: [...ns].reverse(), links: [...ls].reverse() });
+      return;
+    }
+    for (const p of preds.get(v) ?? []) {
+      ns.push(p.other);
+      ls.push(p.link);
+      walk(p.other);
+      ns.pop();
+      ls.pop();
+      if (out.length >= limit) return;
+    }
+  };
+  walk(toId);
+  return out;
+}
+
+export async function shortestPaths(
+  c: Neo4jContext,
+  fromId: string,
+  toId: string,
+  opts: PathOptions = {},
+): Promise<PathResult[]> {
+  const filter = checkFilter(opts.filter);
+  const maxHops = opts.maxHops ?? 6;
+  const limit = opts.limit ?? 10;
+  if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 12)
+    throw invalid(['maxHops'], 'maxHops must be a whole number from 1 to 12');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw invalid(['limit'], 'limit must be a whole number from 1 to 1000');
+  const fp = filterParams(filter);
+  return c.read(async (tx) => {
+    for (const id of [fromId, toId]) {
+      if (parseId(id, 'e') === null || !(await tx.one('entity-by-id', { id }))) {
+        throw new StoreError('not_found', `entity ${JSON.stringify(id)} does not exist`, ['id']);
+      }
+    }
+    if (fromId === toId) return [{ nodes: [fromId], links: [] }];
+    // Breadth first by layers, one query per layer; then every shortest path walked back from the target.
+    const dist = new Map<string, number>([[fromId, 0]]);
+    const preds = new Map<string, { other: string; link: string }[]>();
+    let frontier = [fromId];
+    let found = false;
+    for (let d = 0; d < maxHops && frontier.length > 0 && !found; d++) {
+      const next: string[] = [];
+      const nb = await neighbours(tx, frontier, fp, filter.entityTypes);
+      for (const u of frontier) {
+        for (const s of nb.get(u)!) {
+          const dv = dist.get(s.other);
+          if (dv === undefined) {
+            dist.set(s.other, d + 1);
+            preds.set(s.other, [{ other: u, link: s.l.id }]);
+            next.push(s.other);
+            if (s.other === toId) found = true;
+          } else if (dv === d + 1) {
+            preds.get(s.other)!.push({ other: u, link: s.l.id });
+          }
+        }
+      }
+      frontier = next;
+    }
+    return found ? walkBack(preds, fromId, toId, limit) : [];
+  });
+}
+
+/** The filtered graph a view is built from: its links, and their ends (or every entity of the types). */
+export async function subgraph(
+  c: Neo4jContext,
+  filterIn: ViewFilter,
+  opts: { limit?: number } = {},
+): Promise<Subgraph> {
+  const filter = checkFilter(filterIn);
+  const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
+  const fp = filterParams(filter);
+  const types = filter.entityTypes ?? null;
+  return c.read(async (tx) => {
+    const dataVersion = await readDataVersion(tx);
+    const rows = await tx.run('subgraph-links', {
+      ...fp,
+      types,
+      limit: Math.min(limit, Number.MAX_SAFE_INTEGER - 1) + 1,
+    });
+    let truncated = false;
+    if (rows.length > limit) {
+      truncated = true;
+      rows.length = limit;
+    }
+    const links = rows.map((r) => toLink(r.l as LinkRel));
+    let nodes: Entity[];
+    if (!filtersLinks(filter) && !truncated) {
+      nodes = (await tx.run('entities-of-types', { types })).map((r) => toEntity(r.e as EntityNode));
+    } else {
+      nodes = await entitiesById(tx, new Set(links.flatMap((l) => [l.from, l.to])));
+    }
+    return { dataVersion, nodes, links, truncated };
+  });
+}

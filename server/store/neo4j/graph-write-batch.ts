@@ -1,0 +1,112 @@
+// What the steps of one write batch share (graph-write.ts runs them): the transaction, the results so far, the
+// reports the batch may cite, and the provenance step that joins each fact to its reports and import.
+import type { EntityType } from '../../domain/model.ts';
+import type { UpsertCounts, WriteResult } from '../graph-store.ts';
+import { invalid } from '../shared/validate.ts';
+import type { State } from './context.ts';
+import type { Tx } from './executor.ts';
+import type { EntityNode, ReportNode } from './rows.ts';
+
+/** One batch in its transaction: what every step reads and adds to. */
+export interface BatchRun {
+  tx: Tx;
+  st: State;
+  now: string;
+  importId: string | null;
+  res: WriteResult;
+  /** Whether any fact changed: then the data version rises. */
+  changed: boolean;
+}
+
+/** A fact the batch writes: its stored form, whether the batch creates it, and whether it must be saved. */
+export interface Slot<T> {
+  fact: T;
+  isNew: boolean;
+  dirty: boolean;
+}
+
+/** One mention of a fact in the batch (in input order), the reports it cites and what it did to the fact. */
+export interface Mention<T> {
+  slot: Slot<T>;
+  reports: ReportNode[];
+  status: keyof UpsertCounts;
+}
+
+export type PathItem = string | number;
+
+export const kk = (type: string, key: string): string => `${type}\u0000${key}`;
+
+/** Entities of the batch by natural key (kk), as written or found. */
+export type Keyed = Map<string, { id: string; type: EntityType }>;
+
+/** Stored entities by natural key (kk): found by their own key or by one merged into them. */
+export async function lookupKeys(
+  tx: Tx,
+  keys: { type: string; key: string }[],
+): Promise<Map<string, EntityNode>> {
+  const uniq = [...new Map(keys.map((k) => [kk(k.type, k.key), k])).values()];
+  const found = new Map<string, EntityNode>();
+  if (uniq.length === 0) return found;
+  for (const r of await tx.run('entities-by-key', { keys: uniq })) {
+    found.set(kk(r.type as string, r.key as string), r.e as EntityNode);
+  }
+  return found;
+}
+
+/** The reports a fact of the batch cites, by ref; each must be in the batch or already stored. */
+export function citedReports(known: Map<string, ReportNode>, refs: string[], at: PathItem[]): ReportNode[] {
+  return refs.map((ref, j) => {
+    const r = known.get(ref);
+    if (!r)
+      throw invalid(
+        [...at, 'reports', j],
+        `report ${JSON.stringify(ref)} does not exist; add it to the batch's reports`,
+      );
+    return r;
+  });
+}
+
+/**
+ * Adds the reports and the import a fact rests on. Returns the fact's new status: an unchanged fact that gained
+ * provenance is updated (and stamped); a created or updated one stays as it is.
+ */
+function joinProvenance(
+  fact: { reports: string[]; imports: string[]; updatedAt: string },
+  reports: readonly { id: string }[],
+  importId: string | null,
+  now: string,
+  status: keyof UpsertCounts,
+): { joined: boolean; status: keyof UpsertCounts } {
+  let joined = false;
+  for (const r of reports)
+    if (!fact.reports.includes(r.id)) {
+      fact.reports = [...fact.reports, r.id];
+      joined = true;
+    }
+  if (importId !== null && !fact.imports.includes(importId)) {
+    fact.imports = [...fact.imports, importId];
+    joined = true;
+  }
+  if (joined && status === 'unchanged') {
+    fact.updatedAt = now;
+    return { joined, status: 'updated' };
+  }
+  return { joined, status };
+}
+
+/**
+ * The provenance step: every mention, in input order, joins its fact to the reports it cites and to the
+ * import; then the mention is counted as created, updated or unchanged.
+ */
+export function recordProvenance(
+  run: BatchRun,
+  kind: 'entities' | 'links',
+  mentions: Mention<{ reports: string[]; imports: string[]; updatedAt: string }>[],
+): void {
+  for (const m of mentions) {
+    const p = joinProvenance(m.slot.fact, m.reports, run.importId, run.now, m.status);
+    if (p.joined) m.slot.dirty = true;
+    if (p.status !== 'unchanged') run.changed = true;
+    run.res[kind][p.status]++;
+  }
+}

@@ -1,0 +1,136 @@
+// The entity steps of a write batch: resolve every entity's natural key (and find the stored entities those
+// keys already name), then upsert them by key. Provenance and the counts follow in graph-write-batch.ts.
+import type { Properties } from '../../domain/model.ts';
+import { naturalKey } from '../../domain/keys.ts';
+import { normaliseName } from '../../domain/normalise.ts';
+import { nfcKey, searchText } from '../shared/values.ts';
+import { invalid, type EntityParsed } from '../shared/validate.ts';
+import type { Tx } from './executor.ts';
+import {
+  citedReports,
+  kk,
+  lookupKeys,
+  type BatchRun,
+  type Keyed,
+  type Mention,
+  type Slot,
+} from './graph-write-batch.ts';
+import { entityNode, parseProps, type EntityNode, type ReportNode } from './rows.ts';
+
+export interface KeyedInput {
+  e: EntityParsed;
+  label: string;
+  key: string;
+}
+
+export interface ResolvedKeys {
+  /** The batch's entities with their normalised labels and natural keys, in input order. */
+  inputs: KeyedInput[];
+  /** Stored entities by natural key (kk). */
+  existing: Map<string, EntityNode>;
+}
+
+export interface EntityUpserts {
+  byId: Map<string, Slot<EntityNode>>;
+  keyed: Keyed;
+  mentions: Mention<EntityNode>[];
+}
+
+/** Natural keys of the batch's entities (an empty one is refused), and the stored entities they name. */
+export async function resolveKeys(tx: Tx, entities: EntityParsed[]): Promise<ResolvedKeys> {
+  const inputs = entities.map((e, i) => {
+    const label = normaliseName(e.label);
+    const key = e.key ? nfcKey(e.key) : naturalKey(e.type, label, e.properties);
+    if (!key) throw invalid(['entities', i, 'key'], 'the natural key is empty');
+    return { e, label, key };
+  });
+  const existing = await lookupKeys(
+    tx,
+    inputs.map((p) => ({ type: p.e.type, key: p.key })),
+  );
+  return { inputs, existing };
+}
+
+function newEntity(run: BatchRun, { e, label, key }: KeyedInput): Slot<EntityNode> {
+  const n = run.st.next('entity');
+  return {
+    fact: {
+      id: `e${n}`,
+      n,
+      type: e.type,
+      key,
+      label,
+      props: JSON.stringify(e.properties),
+      search: searchText(e.properties),
+      reviewDate: e.reviewDate ?? null,
+      createdAt: run.now,
+      updatedAt: run.now,
+      reports: [],
+      imports: [],
+    },
+    isNew: true,
+    dirty: true,
+  };
+}
+
+/** An entity met again takes the new label, gains the new properties and keeps a review date it had. */
+function mergeEntity(
+  run: BatchRun,
+  slot: Slot<EntityNode>,
+  { e, label }: KeyedInput,
+): 'updated' | 'unchanged' {
+  const node = slot.fact;
+  const hasProps = Object.keys(e.properties).length > 0;
+  const merged: Properties = hasProps ? { ...parseProps(node.props), ...e.properties } : {};
+  const props = hasProps ? JSON.stringify(merged) : node.props;
+  const review = e.reviewDate ?? node.reviewDate ?? null;
+  if (label === node.label && props === node.props && review === (node.reviewDate ?? null))
+    return 'unchanged';
+  node.label = label;
+  node.props = props;
+  node.search = searchText(parseProps(props));
+  node.reviewDate = review;
+  node.updatedAt = run.now;
+  slot.dirty = true;
+  return 'updated';
+}
+
+/** Entities by natural key: one slot per entity however often the batch names it, in memory until saved. */
+export function upsertEntities(
+  run: BatchRun,
+  { inputs, existing }: ResolvedKeys,
+  reports: Map<string, ReportNode>,
+): EntityUpserts {
+  const out: EntityUpserts = { byId: new Map(), keyed: new Map(), mentions: [] };
+  for (const [i, input] of inputs.entries()) {
+    const cited = citedReports(reports, input.e.reports, ['entities', i]);
+    const k = kk(input.e.type, input.key);
+    const hitId = out.keyed.get(k)?.id ?? existing.get(k)?.id;
+    let slot = hitId ? out.byId.get(hitId) : undefined;
+    if (!slot && hitId) {
+      slot = { fact: entityNode(existing.get(k)!), isNew: false, dirty: false };
+      out.byId.set(hitId, slot);
+    }
+    let status: Mention<EntityNode>['status'];
+    if (!slot) {
+      slot = newEntity(run, input);
+      out.byId.set(slot.fact.id, slot);
+      status = 'created';
+    } else {
+      status = mergeEntity(run, slot, input);
+    }
+    out.mentions.push({ slot, reports: cited, status });
+    run.res.entityIds.push(slot.fact.id);
+    out.keyed.set(k, { id: slot.fact.id, type: input.e.type });
+  }
+  return out;
+}
+
+/** Writes the entities the batch created or changed: one query for each kind. */
+export async function saveEntities(run: BatchRun, { byId }: EntityUpserts): Promise<void> {
+  const slots = [...byId.values()];
+  const creates = slots.filter((s) => s.isNew).map((s) => s.fact);
+  const updates = slots.filter((s) => !s.isNew && s.dirty).map((s) => s.fact);
+  if (creates.length) await run.tx.run('entities-create', { rows: creates });
+  if (updates.length) await run.tx.run('entities-update', { rows: updates });
+}

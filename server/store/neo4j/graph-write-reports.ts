@@ -1,0 +1,78 @@
+// The reports step of a write batch: reports are immutable once written, so one met again must be the same.
+import { defaultReviewDate } from '../../security/retention.ts';
+import { StoreError } from '../common.ts';
+import type { EntityParsed, LinkParsed, ReportParsed } from '../shared/validate.ts';
+import type { BatchRun } from './graph-write-batch.ts';
+import { gradeCode, type ReportNode } from './rows.ts';
+
+/** Same ref, same report; the review date is not part of its identity: absent means "as recorded". */
+function sameReport(ex: ReportNode, r: ReportParsed): boolean {
+  return (
+    ex.date === r.date &&
+    ex.author === r.author &&
+    ex.text === r.text &&
+    ex.source === r.source &&
+    ex.intel === r.intel &&
+    ex.handling === r.handling &&
+    (ex.conditions ?? null) === (r.conditions ?? null) &&
+    (r.reviewDate === undefined || (ex.reviewDate ?? null) === r.reviewDate)
+  );
+}
+
+function newReport(run: BatchRun, r: ReportParsed): ReportNode {
+  const n = run.st.next('report');
+  return {
+    id: `r${n}`,
+    n,
+    ref: r.ref,
+    date: r.date,
+    author: r.author,
+    text: r.text,
+    source: r.source,
+    intel: r.intel,
+    handling: r.handling,
+    conditions: r.conditions ?? null,
+    reviewDate: r.reviewDate ?? defaultReviewDate(r),
+    grade: gradeCode(r.source, r.intel),
+    createdAt: run.now,
+  };
+}
+
+/**
+ * Reports are immutable once written: the same ref with other content is a conflict. Returns every report the
+ * batch may cite by ref: its own and the stored ones its entities and links name.
+ */
+export async function upsertReports(
+  run: BatchRun,
+  batch: { reports: ReportParsed[]; entities: EntityParsed[]; links: LinkParsed[] },
+): Promise<Map<string, ReportNode>> {
+  const wanted = new Set<string>(batch.reports.map((r) => r.ref));
+  for (const e of batch.entities) for (const r of e.reports) wanted.add(r);
+  for (const l of batch.links) for (const r of l.reports) wanted.add(r);
+  const known = new Map<string, ReportNode>();
+  if (wanted.size) {
+    for (const r of await run.tx.run('reports-by-ref', { refs: [...wanted] }))
+      known.set((r.r as ReportNode).ref, r.r as ReportNode);
+  }
+  const created: ReportNode[] = [];
+  batch.reports.forEach((r, i) => {
+    const ex = known.get(r.ref);
+    if (ex && !sameReport(ex, r)) {
+      throw new StoreError(
+        'conflict',
+        `reports[${i}]: report ${r.ref} already exists with different content; reports cannot be changed once recorded`,
+        ['reports', i, 'ref'],
+      );
+    }
+    const node = ex ?? newReport(run, r);
+    if (!ex) {
+      created.push(node);
+      known.set(r.ref, node);
+      run.changed = true;
+    }
+    run.res.reports[ex ? 'unchanged' : 'created']++;
+    run.res.reportIds.push(node.id);
+  });
+  if (created.length) await run.tx.run('reports-create', { rows: created });
+  return known;
+}

@@ -1,0 +1,79 @@
+// The Neo4j backend as one Stores: every aggregate over one driver and executor (context.ts), opened once.
+import type { EntityType, LinkType } from '../../domain/model.ts';
+import { LINK_TYPES } from '../../domain/model.ts';
+import type { StoreCounts } from '../common.ts';
+import type { Stores } from '../stores.ts';
+import { Neo4jContext, type Neo4jStoreOptions } from './context.ts';
+import { Neo4jCycleStore } from './cycle.ts';
+import type { Neo4jExecutor } from './executor.ts';
+import { Neo4jGraphStore } from './graph-store.ts';
+import { Neo4jImportLog } from './import-log.ts';
+import { Neo4jSecurityStore } from './security.ts';
+import { Neo4jWorkspaceStore } from './workspace.ts';
+
+export type { Neo4jStoreOptions } from './context.ts';
+
+export class Neo4jStores implements Stores {
+  readonly kind = 'neo4j' as const;
+  /** The driver and executor every aggregate shares (transfer and GDS run their own queries on it). */
+  readonly exec: Neo4jExecutor;
+  readonly graph: Neo4jGraphStore;
+  readonly workspace: Neo4jWorkspaceStore;
+  readonly security: Neo4jSecurityStore;
+  readonly cycle: Neo4jCycleStore;
+  readonly imports: Neo4jImportLog;
+  private readonly c: Neo4jContext;
+
+  constructor(readonly opts: Neo4jStoreOptions) {
+    this.c = new Neo4jContext(opts);
+    this.exec = this.c.exec;
+    this.graph = new Neo4jGraphStore(this.c);
+    this.workspace = new Neo4jWorkspaceStore(this.c);
+    this.security = new Neo4jSecurityStore(this.c);
+    this.cycle = new Neo4jCycleStore(this.c);
+    this.imports = new Neo4jImportLog(this.c);
+  }
+
+  /** Applies the schema (the graph's, then the targets'). Idempotent; retried after a failure. */
+  async init(): Promise<void> {
+    await this.cycle.ensureReady();
+  }
+
+  async close(): Promise<void> {
+    await this.c.close();
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return this.c.read(async (tx) => {
+      const entitiesByType: StoreCounts['entitiesByType'] = {};
+      for (const r of await tx.run('count-entities-by-type'))
+        entitiesByType[r.t as EntityType] = r.c as number;
+      const linksByType: StoreCounts['linksByType'] = {};
+      for (const r of await tx.run('count-links-by-type', { types: [...LINK_TYPES] }))
+        if ((r.c as number) > 0) linksByType[r.t as LinkType] = r.c as number;
+      const o = (await tx.one('count-others'))!;
+      return {
+        entities: Object.values(entitiesByType).reduce((a, b) => a + b, 0),
+        links: Object.values(linksByType).reduce((a, b) => a + b, 0),
+        reports: o.reports as number,
+        annotations: o.annotations as number,
+        charts: o.charts as number,
+        audit: o.audit as number,
+        entitiesByType,
+        linksByType,
+      };
+    });
+  }
+}
+
+/** Opens the Neo4j stores and applies the schema; closes the driver again if that fails. */
+export async function openNeo4jStores(opts: Neo4jStoreOptions): Promise<Neo4jStores> {
+  const stores = new Neo4jStores(opts);
+  try {
+    await stores.init();
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
+  return stores;
+}

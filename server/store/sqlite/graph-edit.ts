@@ -1,0 +1,215 @@
+// GraphStore edits on SQLite, each one transaction that moves the data version when it changes anything:
+// patching or deleting one entity or link, disposing of a report and what rests on it alone, moving a
+// report's review date, and merging two entities (and undoing it; the row work is in merge.ts).
+import { z } from 'zod';
+import type { EntityDetail, LinkDetail, Report, WriteContext } from '../../domain/model.ts';
+import { reportInputSchema } from '../../domain/model.ts';
+import { normaliseName } from '../../domain/normalise.ts';
+import { StoreError, type ListOptions, type Page } from '../common.ts';
+import type { EntityPatch, LinkPatch, MergeRecord } from '../graph-store.ts';
+import type { SqliteConnection } from './connection.ts';
+import { entityRowId, getEntity, getLink, linkRowId, reportByRowId, reportRowId } from './graph-read.ts';
+import { mergeEntities, recomputeGrades, unmergeEntities } from './merge.ts';
+import { MERGE_COLS, toMerge, type MergeRow } from './rows.ts';
+import { dateMs, parseProps, searchText, seen } from '../shared/values.ts';
+import { entityId, linkId, parseId, parsePlainId } from '../shared/ids.ts';
+import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
+
+const reviewDateSchema = z.object({ reviewDate: reportInputSchema.shape.date });
+
+function reportIdsFor(c: SqliteConnection, refs: string[], at: (string | number)[]): number[] {
+  const byRef = c.st('SELECT id FROM reports WHERE ref = ?').pluck();
+  return refs.map((ref, j) => {
+    const id = byRef.get(ref) as number | undefined;
+    if (id === undefined) throw invalid([...at, j], `report ${JSON.stringify(ref)} does not exist`);
+    return id;
+  });
+}
+
+/**
+ * Attaches and detaches the patch's reports of entity or link `n`; true when a join row changed. Unknown
+ * refs are refused before any is written.
+ */
+function patchReports(
+  c: SqliteConnection,
+  kind: 'entity' | 'link',
+  n: number,
+  p: { addReports?: string[]; removeReports?: string[] },
+): boolean {
+  const add = reportIdsFor(c, p.addReports ?? [], ['addReports']);
+  const remove = reportIdsFor(c, p.removeReports ?? [], ['removeReports']);
+  let changed = false;
+  for (const r of add)
+    if (c.st(`INSERT OR IGNORE INTO ${kind}_reports VALUES (?, ?)`).run(n, r).changes) changed = true;
+  for (const r of remove)
+    if (c.st(`DELETE FROM ${kind}_reports WHERE ${kind}_id = ? AND report_id = ?`).run(n, r).changes)
+      changed = true;
+  return changed;
+}
+
+export function updateEntity(c: SqliteConnection, id: string, patch: EntityPatch): EntityDetail {
+  const p = parseOr(entityPatchSchema, patch, []);
+  c.tx(() => {
+    const n = entityRowId(c, id);
+    const row = c.st('SELECT label, properties, review_date FROM entities WHERE id = ?').get(n) as {
+      label: string;
+      properties: string;
+      review_date: string | null;
+    };
+    const label = p.label !== undefined ? normaliseName(p.label) : row.label;
+    const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.properties;
+    const review = p.reviewDate !== undefined ? p.reviewDate : row.review_date;
+    const changedRow = label !== row.label || props !== row.properties || review !== row.review_date;
+    const changedJoins = patchReports(c, 'entity', n, p);
+    if (!changedRow && !changedJoins) return;
+    c.st(
+      'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',
+    ).run(label, props, searchText(parseProps(props)), review, new Date().toISOString(), n);
+    c.bump();
+  });
+  return getEntity(c, id)!;
+}
+
+export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch): LinkDetail {
+  const p = parseOr(linkPatchSchema, patch, []);
+  c.tx(() => {
+    const n = linkRowId(c, id);
+    const row = c.st('SELECT weight, first_seen, last_seen, properties FROM links WHERE id = ?').get(n) as {
+      weight: number;
+      first_seen: string | null;
+      last_seen: string | null;
+      properties: string;
+    };
+    const weight = p.weight ?? row.weight;
+    const first = p.firstSeen !== undefined ? p.firstSeen : row.first_seen;
+    const last = p.lastSeen !== undefined ? p.lastSeen : row.last_seen;
+    if (first && last && dateMs(first) > dateMs(last, true)) {
+      throw invalid(['lastSeen'], `lastSeen ${last} is before firstSeen ${first}`);
+    }
+    const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.properties;
+    const changedRow =
+      weight !== row.weight || first !== row.first_seen || last !== row.last_seen || props !== row.properties;
+    const changedJoins = patchReports(c, 'link', n, p);
+    if (!changedRow && !changedJoins) return;
+    const s = seen(first, last);
+    c.st(
+      `UPDATE links SET weight = ?, first_seen = ?, last_seen = ?, first_ms = ?, last_ms = ?, properties = ?,
+         updated_at = ? WHERE id = ?`,
+    ).run(weight, s.first, s.last, s.firstMs, s.lastMs, props, new Date().toISOString(), n);
+    recomputeGrades(c.db, n);
+    c.bump();
+  });
+  return getLink(c, id)!;
+}
+
+export function deleteEntity(c: SqliteConnection, id: string): void {
+  c.tx(() => {
+    c.st('DELETE FROM entities WHERE id = ?').run(entityRowId(c, id));
+    c.bump();
+  });
+}
+
+export function deleteLink(c: SqliteConnection, id: string): void {
+  c.tx(() => {
+    c.st('DELETE FROM links WHERE id = ?').run(linkRowId(c, id));
+    c.bump();
+  });
+}
+
+const reportNotFound = (id: string): StoreError =>
+  new StoreError('not_found', `report ${JSON.stringify(id)} does not exist`, ['id']);
+
+/** Row ids of the `kind`s that rest on report `rid` and on no other. */
+function restingOnlyOn(c: SqliteConnection, kind: 'entity' | 'link', rid: number): number[] {
+  const t = `${kind}_reports`;
+  const col = `${kind}_id`;
+  return c
+    .st(
+      `SELECT j.${col} FROM ${t} j WHERE j.report_id = ?
+         AND NOT EXISTS (SELECT 1 FROM ${t} o WHERE o.${col} = j.${col} AND o.report_id <> j.report_id)`,
+    )
+    .pluck()
+    .all(rid) as number[];
+}
+
+export function deleteReport(c: SqliteConnection, id: string): { entities: string[]; links: string[] } {
+  return c.tx(() => {
+    const rid = reportRowId(c, id);
+    if (rid === null) throw reportNotFound(id);
+    // What rests on this report alone goes with it; links of a removed entity go too.
+    const soleLinks = restingOnlyOn(c, 'link', rid);
+    const soleEntities = restingOnlyOn(c, 'entity', rid);
+    const entityList = JSON.stringify(soleEntities);
+    const otherLinks = c
+      .st(
+        'SELECT id FROM links WHERE from_id IN (SELECT value FROM json_each(?)) OR to_id IN (SELECT value FROM json_each(?))',
+      )
+      .pluck()
+      .all(entityList, entityList) as number[];
+    const removedLinks = [...new Set([...soleLinks, ...otherLinks])].sort((a, b) => a - b);
+    const affected = c
+      .st('SELECT link_id FROM link_reports WHERE report_id = ?')
+      .pluck()
+      .all(rid) as number[];
+    c.st('DELETE FROM links WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(removedLinks));
+    c.st('DELETE FROM entities WHERE id IN (SELECT value FROM json_each(?))').run(entityList);
+    c.st('DELETE FROM reports WHERE id = ?').run(rid);
+    const gone = new Set(removedLinks);
+    for (const l of affected) if (!gone.has(l)) recomputeGrades(c.db, l);
+    c.bump();
+    return { entities: soleEntities.sort((a, b) => a - b).map(entityId), links: removedLinks.map(linkId) };
+  });
+}
+
+/** Retention review (retain): moves the review date on. Nothing else about a report ever changes. */
+export function setReportReviewDate(c: SqliteConnection, id: string, reviewDate: string): Report {
+  const date = parseOr(reviewDateSchema, { reviewDate }, []).reviewDate;
+  return c.tx(() => {
+    const n = reportRowId(c, id);
+    if (n === null) throw reportNotFound(id);
+    if (
+      c.st('UPDATE reports SET review_date = ? WHERE id = ? AND review_date IS NOT ?').run(date, n, date)
+        .changes
+    )
+      c.bump();
+    return reportByRowId(c, n);
+  });
+}
+
+function mergeRecord(c: SqliteConnection, id: number): MergeRecord {
+  return toMerge(c.st(`SELECT ${MERGE_COLS} FROM merges WHERE id = ?`).get(id) as MergeRow);
+}
+
+export function merge(c: SqliteConnection, keepId: string, dropId: string, ctx: WriteContext): MergeRecord {
+  const id = c.tx(() => {
+    if (keepId === dropId) {
+      throw new StoreError('conflict', `cannot merge entity ${JSON.stringify(keepId)} with itself`, [
+        'dropId',
+      ]);
+    }
+    const keep = parseId(keepId, 'e');
+    const drop = parseId(dropId, 'e');
+    if (keep === null)
+      throw new StoreError('not_found', `entity ${JSON.stringify(keepId)} does not exist`, ['keepId']);
+    if (drop === null)
+      throw new StoreError('not_found', `entity ${JSON.stringify(dropId)} does not exist`, ['dropId']);
+    const mid = mergeEntities(c.db, keep, drop, ctx.actor, new Date().toISOString());
+    c.bump();
+    return mid;
+  });
+  return mergeRecord(c, id);
+}
+
+export function unmerge(c: SqliteConnection, mergeId: string): void {
+  c.tx(() => {
+    const n = parsePlainId(mergeId);
+    if (n === null)
+      throw new StoreError('not_found', `merge ${JSON.stringify(mergeId)} does not exist`, ['mergeId']);
+    unmergeEntities(c.db, n);
+    c.bump();
+  });
+}
+
+export function listMerges(c: SqliteConnection, opts: ListOptions): Page<MergeRecord> {
+  return c.pageOf(c.page(opts), { cols: MERGE_COLS, from: 'merges', order: 'id DESC' }, toMerge);
+}

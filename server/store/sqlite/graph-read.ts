@@ -1,0 +1,198 @@
+// GraphStore reads on SQLite: single entities, links and reports, their lists, and full-text search.
+// Also the id look-ups the writes and walks share (a public id to a row id that exists).
+import type {
+  Entity,
+  EntityDetail,
+  EntityType,
+  Link,
+  LinkDetail,
+  LinkType,
+  Report,
+} from '../../domain/model.ts';
+import { StoreError, type ListOptions, type Page } from '../common.ts';
+import type { SearchHit } from '../graph-store.ts';
+import type { Param, SqliteConnection } from './connection.ts';
+import { typeCondition } from './filters.ts';
+import { ftsMatch } from './fts.ts';
+import {
+  ENTITY_COLS,
+  LINK_COLS,
+  REPORT_COLS,
+  toEntity,
+  toLink,
+  toReport,
+  type EntityRow,
+  type LinkRow,
+  type ReportRow,
+} from './rows.ts';
+import { nfcKey } from '../shared/values.ts';
+import { parseId } from '../shared/ids.ts';
+import { invalid } from '../shared/validate.ts';
+
+/** The row id of entity `id`; not_found when there is none. */
+export function entityRowId(c: SqliteConnection, id: string): number {
+  const n = parseId(id, 'e');
+  if (n === null || !c.st('SELECT 1 FROM entities WHERE id = ?').get(n)) {
+    throw new StoreError('not_found', `entity ${JSON.stringify(id)} does not exist`, ['id']);
+  }
+  return n;
+}
+
+/** The row id of link `id`; not_found when there is none. */
+export function linkRowId(c: SqliteConnection, id: string): number {
+  const n = parseId(id, 'l');
+  if (n === null || !c.st('SELECT 1 FROM links WHERE id = ?').get(n)) {
+    throw new StoreError('not_found', `link ${JSON.stringify(id)} does not exist`, ['id']);
+  }
+  return n;
+}
+
+/** The row id of a report by its id or its ref, or null. */
+export function reportRowId(c: SqliteConnection, idOrRef: string): number | null {
+  const n = parseId(idOrRef, 'r');
+  if (n !== null) {
+    const hit = c.st('SELECT id FROM reports WHERE id = ?').pluck().get(n) as number | undefined;
+    if (hit !== undefined) return hit;
+  }
+  return (c.st('SELECT id FROM reports WHERE ref = ?').pluck().get(idOrRef) as number | undefined) ?? null;
+}
+
+/** The report with row id `n`, which exists. */
+export function reportByRowId(c: SqliteConnection, n: number): Report {
+  return toReport(c.st(`SELECT ${REPORT_COLS} FROM reports r WHERE r.id = ?`).get(n) as ReportRow);
+}
+
+/** The reports behind an entity or a link, by id. */
+function reportsOf(c: SqliteConnection, kind: 'entity' | 'link', n: number): Report[] {
+  const j = kind === 'entity' ? 'er' : 'lr';
+  return (
+    c
+      .st(
+        `SELECT ${REPORT_COLS} FROM ${kind}_reports ${j} JOIN reports r ON r.id = ${j}.report_id WHERE ${j}.${kind}_id = ? ORDER BY r.id`,
+      )
+      .all(n) as ReportRow[]
+  ).map(toReport);
+}
+
+export function getEntity(c: SqliteConnection, id: string): EntityDetail | null {
+  const n = parseId(id, 'e');
+  if (n === null) return null;
+  const row = c.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id = ?`).get(n) as EntityRow | undefined;
+  if (!row) return null;
+  const aliases = c
+    .st('SELECT key FROM entity_aliases WHERE entity_id = ? ORDER BY key')
+    .pluck()
+    .all(n) as string[];
+  return { ...toEntity(row), reports: reportsOf(c, 'entity', n), aliases };
+}
+
+export function getEntities(c: SqliteConnection, ids: string[]): Entity[] {
+  const nums = ids.map((i) => parseId(i, 'e')).filter((n): n is number => n !== null);
+  const rows = c
+    .st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(nums)) as EntityRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // In the order asked for; unknown ids are left out.
+  return nums.filter((n) => byId.has(n)).map((n) => toEntity(byId.get(n)!));
+}
+
+export function findEntity(c: SqliteConnection, type: EntityType, key: string): Entity | null {
+  const k = nfcKey(key);
+  let row = c.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.type = ? AND e.key = ?`).get(type, k) as
+    EntityRow | undefined;
+  row ??= c
+    .st(
+      `SELECT ${ENTITY_COLS} FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE a.type = ? AND a.key = ?`,
+    )
+    .get(type, k) as EntityRow | undefined;
+  return row ? toEntity(row) : null;
+}
+
+export function listEntities(
+  c: SqliteConnection,
+  opts: ListOptions & { type?: EntityType; importId?: string },
+): Page<Entity> {
+  const at = c.page(opts);
+  const t = typeCondition('e.type', opts.type ? [opts.type] : undefined);
+  const byImport = opts.importId !== undefined;
+  return c.pageOf(
+    at,
+    {
+      cols: ENTITY_COLS,
+      from: 'entities e',
+      where: byImport
+        ? `${t.sql} AND e.id IN (SELECT entity_id FROM entity_imports WHERE import_id = ?)`
+        : t.sql,
+      params: byImport ? [...t.params, opts.importId!] : t.params,
+      order: 'e.id',
+    },
+    toEntity,
+  );
+}
+
+export function getLink(c: SqliteConnection, id: string): LinkDetail | null {
+  const n = parseId(id, 'l');
+  if (n === null) return null;
+  const row = c.st(`SELECT ${LINK_COLS} FROM links l WHERE l.id = ?`).get(n) as LinkRow | undefined;
+  if (!row) return null;
+  return { ...toLink(row), reports: reportsOf(c, 'link', n) };
+}
+
+export function listLinks(
+  c: SqliteConnection,
+  opts: ListOptions & { type?: LinkType; entityId?: string },
+): Page<Link> {
+  const at = c.page(opts);
+  const conds: string[] = [];
+  const params: Param[] = [];
+  if (opts.type) {
+    conds.push('l.type = ?');
+    params.push(opts.type);
+  }
+  if (opts.entityId !== undefined) {
+    const n = parseId(opts.entityId, 'e') ?? -1;
+    conds.push('l.id IN (SELECT id FROM links WHERE from_id = ? UNION SELECT id FROM links WHERE to_id = ?)');
+    params.push(n, n);
+  }
+  const where = conds.length ? conds.join(' AND ') : '1';
+  return c.pageOf(at, { cols: LINK_COLS, from: 'links l', where, params, order: 'l.id' }, toLink);
+}
+
+export function getReport(c: SqliteConnection, idOrRef: string): Report | null {
+  const n = reportRowId(c, idOrRef);
+  return n === null ? null : reportByRowId(c, n);
+}
+
+export function listReports(c: SqliteConnection, opts: ListOptions & { dueBefore?: string }): Page<Report> {
+  return c.pageOf(
+    c.page(opts),
+    {
+      cols: REPORT_COLS,
+      from: 'reports r',
+      where: opts.dueBefore ? 'r.review_date IS NOT NULL AND r.review_date < ?' : '1',
+      params: opts.dueBefore ? [opts.dueBefore] : [],
+      order: 'r.id',
+    },
+    toReport,
+  );
+}
+
+export function search(
+  c: SqliteConnection,
+  query: string,
+  opts: { types?: EntityType[]; limit?: number },
+): SearchHit[] {
+  if (typeof query !== 'string') throw invalid(['query'], 'search text must be a string');
+  const match = ftsMatch(query);
+  if (!match) return [];
+  const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
+  const t = typeCondition('e.type', opts.types);
+  const rows = c
+    .st(
+      `SELECT ${ENTITY_COLS}, bm25(entities_fts, 10.0, 5.0, 1.0) AS rank
+       FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
+       WHERE entities_fts MATCH ? AND ${t.sql} ORDER BY rank LIMIT ?`,
+    )
+    .all(match, ...t.params, limit) as (EntityRow & { rank: number })[];
+  return rows.map((r) => ({ entity: toEntity(r), score: -r.rank }));
+}

@@ -1,0 +1,187 @@
+// SecurityStore on SQLite: users (with the signed-in user's cache) and the append-only, hash-chained audit.
+// Neither moves the data version: they change no graph fact.
+import { z } from 'zod';
+import type { AuditEvent, AuditInput, Role, User } from '../../domain/model.ts';
+import { chainAudit, GENESIS_HASH } from '../../security/audit-chain.ts';
+import { StoreError, type ListOptions, type Page } from '../common.ts';
+import type { AuditQuery, SecurityStore } from '../security-store.ts';
+import { placeholders, type Param, type SqliteConnection } from './connection.ts';
+import { toAuditEvent, toUser, type AuditRow, type UserRow } from './rows.ts';
+import { parsePlainId } from '../shared/ids.ts';
+import { auditInputSchema, parseOr, userInputSchema } from '../shared/validate.ts';
+
+const userPatchSchema = userInputSchema
+  .pick({ role: true, passwordHash: true })
+  .partial()
+  .extend({ disabled: z.boolean().optional() });
+
+/** Audit columns in INSERT order; AUDIT_ROWS records go in one statement. */
+const AUDIT_COLS = 12;
+const AUDIT_ROWS = 64;
+
+export class SqliteSecurityStore implements SecurityStore {
+  /** getUser's cache: users by row id, valid while data_version stays at usersSeenAt. */
+  private readonly knownUsers = new Map<number, User>();
+  private usersSeenAt = -1;
+  private usersCheckedThisTurn = false;
+
+  constructor(private readonly c: SqliteConnection) {}
+
+  private userRow(where: 'id = ?' | 'name = ?', v: Param): User | null {
+    const r = this.c.st(`SELECT * FROM users WHERE ${where}`).get(v) as UserRow | undefined;
+    return r ? toUser(r) : null;
+  }
+
+  async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
+    const u = parseOr(userInputSchema, user, []);
+    this.knownUsers.clear();
+    const n = this.c.tx(() => {
+      if (this.c.st('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
+        throw new StoreError('conflict', `a user named ${JSON.stringify(u.name)} already exists`, ['name']);
+      }
+      return Number(
+        this.c
+          .st('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)')
+          .run(u.name, u.role, u.passwordHash, new Date().toISOString()).lastInsertRowid,
+      );
+    });
+    return this.userRow('id = ?', n)!;
+  }
+
+  async updateUser(
+    id: string,
+    patch: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled'>>,
+  ): Promise<User> {
+    const p = parseOr(userPatchSchema, patch, []);
+    const n = parsePlainId(id);
+    this.knownUsers.clear();
+    this.c.tx(() => {
+      const u = n === null ? null : this.userRow('id = ?', n);
+      if (!u) throw new StoreError('not_found', `user ${JSON.stringify(id)} does not exist`, ['id']);
+      this.c
+        .st('UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE id = ?')
+        .run(p.role ?? u.role, p.passwordHash ?? u.passwordHash, (p.disabled ?? u.disabled) ? 1 : 0, n);
+    });
+    return this.userRow('id = ?', n)!;
+  }
+
+  async getUserByName(name: string): Promise<User | null> {
+    return this.userRow('name = ?', name);
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const n = parsePlainId(id);
+    if (n === null) return null;
+    this.forgetUsersIfChanged();
+    let u = this.knownUsers.get(n);
+    if (!u) {
+      const row = this.userRow('id = ?', n);
+      if (!row) return null;
+      this.knownUsers.set(n, (u = row));
+    }
+    return { ...u };
+  }
+
+  /**
+   * The server reads the signed-in user on every request (so a disabled account or a changed role takes
+   * effect at once), which made that lookup the costliest statement after the expansion itself: not the
+   * row, but opening a read transaction, a few locking system calls. Users found are kept until anything
+   * changes them: a write through this store clears the cache, and so does a commit by any other
+   * connection (a CLI disabling an account), which data_version reports. That is asked once per turn of
+   * the event loop, so another process's change is seen within one turn (milliseconds).
+   */
+  private forgetUsersIfChanged(): void {
+    if (this.usersCheckedThisTurn) return;
+    this.usersCheckedThisTurn = true;
+    setImmediate(() => (this.usersCheckedThisTurn = false));
+    const v = this.c.st('PRAGMA data_version').pluck().get() as number;
+    if (v !== this.usersSeenAt) {
+      this.knownUsers.clear();
+      this.usersSeenAt = v;
+    }
+  }
+
+  async listUsers(opts: ListOptions = {}): Promise<Page<User>> {
+    return this.c.pageOf(this.c.page(opts), { cols: '*', from: 'users', order: 'id' }, toUser);
+  }
+
+  async appendAudit(input: AuditInput): Promise<AuditEvent> {
+    return (await this.appendAuditBatch([input]))[0];
+  }
+
+  async appendAuditBatch(inputs: AuditInput[]): Promise<AuditEvent[]> {
+    // Every record is checked before any is written, so a bad one leaves the batch unwritten.
+    const valid = inputs.map((input, i) => parseOr(auditInputSchema, input, inputs.length > 1 ? [i] : []));
+    if (valid.length === 0) return [];
+    // The chain's tip is read inside the transaction every time (a B-tree descent, a few microseconds;
+    // caching it measured no faster and would go stale when a CLI or a transfer load appends through
+    // another path). IMMEDIATE takes the write lock before that read, so a CLI appending from another
+    // process waits for the lock instead of failing to upgrade a stale read snapshot.
+    return this.c.immediate(() => {
+      const last = this.c.st('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+        { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const at = new Date().toISOString();
+      const rows: Param[] = [];
+      const events = valid.map((a) => {
+        const { event, detailsJson } = chainAudit(a, ++seq, at, prevHash);
+        rows.push(
+          event.seq,
+          event.at,
+          event.actor,
+          event.action,
+          event.route,
+          JSON.stringify(event.objectIds),
+          event.outcome,
+          event.justification,
+          event.recipient,
+          detailsJson,
+          event.prevHash,
+          event.hash,
+        );
+        prevHash = event.hash;
+        return event;
+      });
+      this.insertAudit(rows, events.length);
+      return events;
+    });
+  }
+
+  /** Up to AUDIT_ROWS rows per INSERT: one statement step per group instead of one per record. */
+  private insertAudit(rows: Param[], count: number): void {
+    for (let i = 0; i < count; i += AUDIT_ROWS) {
+      const n = Math.min(AUDIT_ROWS, count - i);
+      this.c
+        .st(
+          `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
+           VALUES ${Array<string>(n)
+             .fill(`(${placeholders(AUDIT_COLS)})`)
+             .join(', ')}`,
+        )
+        .run(...rows.slice(i * AUDIT_COLS, (i + n) * AUDIT_COLS));
+    }
+  }
+
+  async listAudit(q: AuditQuery = {}): Promise<Page<AuditEvent>> {
+    const at = this.c.page(q);
+    const conds: string[] = [];
+    const params: Param[] = [];
+    const add = (sql: string, v: Param | undefined) => {
+      if (v === undefined) return;
+      conds.push(sql);
+      params.push(v);
+    };
+    add('actor = ?', q.actor);
+    add('action = ?', q.action);
+    add('EXISTS (SELECT 1 FROM json_each(object_ids) WHERE value = ?)', q.objectId);
+    add('at >= ?', q.since);
+    add('at <= ?', q.until);
+    const where = conds.length ? conds.join(' AND ') : '1';
+    return this.c.pageOf<AuditRow, AuditEvent>(
+      at,
+      { cols: '*', from: 'audit', where, params, order: 'seq' },
+      toAuditEvent,
+    );
+  }
+}

@@ -1,0 +1,126 @@
+// The SQLite backend's Stores: every aggregate's store over one connection to one file (the zero set-up
+// default), plus what only a long-running server on a file asks for: checkpoints and graph walks on worker
+// threads. Every write method is one transaction; input is validated with the domain schemas first, and
+// errors name the batch index.
+import type Database from 'better-sqlite3';
+import type { EntityType, LinkType } from '../../domain/model.ts';
+import type { StoreCounts } from '../common.ts';
+import type { Stores } from '../stores.ts';
+import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
+import { SqliteConnection, type SqliteStoreOptions } from './connection.ts';
+import { SqliteCycleStore } from './cycle.ts';
+import { SqliteGraphStore } from './graph-store.ts';
+import { SqliteImportLog } from './import-log.ts';
+import { SqliteReadPool, type ReadPoolOptions } from './read-pool.ts';
+import { migrate } from './schema.ts';
+import { SqliteSecurityStore } from './security.ts';
+import { SqliteWorkspaceStore } from './workspace.ts';
+
+export type { SqliteStoreOptions } from './connection.ts';
+
+export class SqliteStores implements Stores {
+  readonly kind = 'sqlite' as const;
+  /** The file's connection, for what only SQLite can do (the transfer's bulk load, tests' raw SQL). */
+  readonly db: Database.Database;
+  readonly graph: SqliteGraphStore;
+  readonly workspace: SqliteWorkspaceStore;
+  readonly security: SqliteSecurityStore;
+  readonly cycle: SqliteCycleStore;
+  readonly imports: SqliteImportLog;
+  private readonly conn: SqliteConnection;
+  private checkpointer: BackgroundCheckpointer | null = null;
+  /** Worker threads that answer graph walks, when the server asked for them (readInWorkers). */
+  private readers: SqliteReadPool | null = null;
+
+  /** Opens the file (creating it and its folder if needed); init() migrates it. */
+  constructor(
+    readonly path: string,
+    opts: SqliteStoreOptions = {},
+  ) {
+    this.conn = new SqliteConnection(path, opts);
+    this.db = this.conn.db;
+    this.graph = new SqliteGraphStore(this.conn);
+    this.workspace = new SqliteWorkspaceStore(this.conn);
+    this.security = new SqliteSecurityStore(this.conn);
+    this.cycle = new SqliteCycleStore(this.conn);
+    this.imports = new SqliteImportLog(this.conn);
+  }
+
+  async init(): Promise<void> {
+    migrate(this.db);
+    this.cycle.init();
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const one = (sql: string): number => this.conn.st(sql).pluck().get() as number;
+    const entities = this.countByType<EntityType>('entities');
+    const links = this.countByType<LinkType>('links');
+    return {
+      entities: entities.total,
+      links: links.total,
+      reports: one('SELECT COUNT(*) FROM reports'),
+      annotations: one('SELECT COUNT(*) FROM annotations'),
+      charts: one('SELECT COUNT(*) FROM charts'),
+      audit: one('SELECT COUNT(*) FROM audit'),
+      entitiesByType: entities.byType,
+      linksByType: links.byType,
+    };
+  }
+
+  private countByType<T extends string>(table: 'entities' | 'links') {
+    const byType: Partial<Record<T, number>> = {};
+    let total = 0;
+    const rows = this.conn.st(`SELECT type, COUNT(*) AS n FROM ${table} GROUP BY type`).all();
+    for (const r of rows as { type: T; n: number }[]) {
+      byType[r.type] = r.n;
+      total += r.n;
+    }
+    return { byType, total };
+  }
+
+  /**
+   * Checkpoints the WAL from a worker thread instead of inside commits (see checkpointer.ts). For a
+   * long-running server; a file store only. Stopped by close().
+   */
+  async checkpointInBackground(opts: CheckpointerOptions = {}): Promise<void> {
+    if (this.checkpointer || this.path === ':memory:') return;
+    this.checkpointer = await BackgroundCheckpointer.start(this.db, this.path, opts);
+  }
+
+  /**
+   * Answers neighbourhood expansions and shortest paths from worker threads with their own connections
+   * (see read-pool.ts), so a walk no longer holds the request thread. For a long-running server on a
+   * file store; stopped by close().
+   */
+  async readInWorkers(opts: ReadPoolOptions = {}): Promise<void> {
+    if (this.readers || this.path === ':memory:') return;
+    this.readers = await SqliteReadPool.start(this.path, opts);
+    this.graph.walkIn(this.readers);
+  }
+
+  /** Calls the read workers have answered (0 when there are none). */
+  get answeredInWorkers(): number {
+    return this.readers?.answered ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.graph.walkIn(null);
+    await this.readers?.stop();
+    this.readers = null;
+    await this.checkpointer?.stop();
+    this.checkpointer = null;
+    this.conn.close();
+  }
+}
+
+/** Opens (creating if needed) and migrates the SQLite stores at `path`. */
+export async function openSqliteStores(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteStores> {
+  const stores = new SqliteStores(path, opts);
+  try {
+    await stores.init();
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
+  return stores;
+}

@@ -1,0 +1,35 @@
+// Stores: the data layer as the rest of Linkchart sees it, one interface per aggregate, opened once
+// (server/store/open-store.ts) over one connection or driver. Each backend (sqlite/, neo4j/) implements each
+// interface in its own file; one contract suite per interface (test/contract/) runs on both.
+//
+// Rules every implementation keeps:
+// - Every method that writes is one transaction: it writes all of its input or, on any error, nothing.
+// - Input is validated with the domain schemas before anything is written; a StoreError says what and where.
+// - Upserts are idempotent: the same input again changes nothing, and does not move the data version.
+// - The data version (GraphStore.dataVersion) rises on every graph or workspace write that changes something;
+//   users, the audit, targets and import runs leave it alone.
+import type { StoreCounts, StoreKind } from './common.ts';
+import type { CycleStore } from './cycle-store.ts';
+import type { GraphStore } from './graph-store.ts';
+import type { ImportLog } from './import-log.ts';
+import type { SecurityStore } from './security-store.ts';
+import type { WorkspaceStore } from './workspace-store.ts';
+
+export interface Stores {
+  readonly kind: StoreKind;
+  /** Entities, links, reports, merges, search, walks and views. */
+  readonly graph: GraphStore;
+  /** Annotations and charts. */
+  readonly workspace: WorkspaceStore;
+  /** Users and the audit. */
+  readonly security: SecurityStore;
+  /** Targets and their action logs. */
+  readonly cycle: CycleStore;
+  /** Import runs. */
+  readonly imports: ImportLog;
+  /** Apply migrations / schema. Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  /** How much of everything the store holds (health, start-up, tests). */
+  counts(): Promise<StoreCounts>;
+}

@@ -1,0 +1,234 @@
+// The field lists of a transfer dump, written once: for every part (reports, entities, links, ...) each field
+// of the dump, the SQLite column that holds it and how its value is read from and written to each store. The
+// dump's types are derived from these tables, and the SQLite and Neo4j dumps and loads (sqlite.ts, neo4j.ts)
+// convert rows through them, so a new column is added in one place.
+import type { AuditEvent, EntityType, ImportRun, LinkType } from '../../domain/model.ts';
+
+export type SqlValue = string | number | null;
+
+/** One field of a dump part. Neo4j keeps every field under its dump name; SQLite under `col`. */
+export interface Field<T> {
+  col: string;
+  fromSql(v: unknown): T;
+  toSql(v: T): SqlValue;
+  fromNeo(v: unknown): T;
+  /** As a Neo4j load writes it. */
+  toNeo(v: T): unknown;
+}
+
+type Fields = Record<string, Field<unknown>>;
+/** The dump record a field table describes. */
+export type RecordOf<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+/** Numeric part of an id ('e12', '12') for ordering. */
+export const idNum = (id: string): number => Number(/\d+$/.exec(id)?.[0] ?? NaN);
+
+const same = <T>(v: unknown) => v as T;
+
+const str = <T extends string = string>(col: string): Field<T> => ({
+  col,
+  fromSql: same<T>,
+  toSql: (v) => v,
+  fromNeo: same<T>,
+  toNeo: (v) => v,
+});
+const maybeStr = (col: string): Field<string | null> => ({
+  col,
+  fromSql: (v) => (v as string | null) ?? null,
+  toSql: (v) => v,
+  fromNeo: (v) => (v as string | undefined) ?? null,
+  toNeo: (v) => v,
+});
+const num = (col: string): Field<number> => ({
+  col,
+  fromSql: same<number>,
+  toSql: (v) => v,
+  fromNeo: same<number>,
+  toNeo: (v) => v,
+});
+/** SQLite keeps booleans as 0 and 1. */
+const flag = (col: string): Field<boolean> => ({
+  col,
+  fromSql: (v) => v === 1,
+  toSql: (v) => (v ? 1 : 0),
+  fromNeo: same<boolean>,
+  toNeo: (v) => v,
+});
+/**
+ * An id: SQLite keeps the number, the dump (and Neo4j) the id as the API shows it, with its prefix ('e12' for
+ * an entity; plain '12' for annotations, charts, users and merges).
+ */
+const id = (col: string, prefix = ''): Field<string> => ({
+  col,
+  fromSql: (v) => `${prefix}${v as number}`,
+  toSql: (v) => (prefix ? idNum(v) : Number(v)),
+  fromNeo: same<string>,
+  toNeo: (v) => v,
+});
+const maybeId = (col: string): Field<string | null> => ({
+  col,
+  fromSql: (v) => (v === null ? null : String(v)),
+  toSql: (v) => (v === null ? null : Number(v)),
+  fromNeo: (v) => (v as string | undefined) ?? null,
+  toNeo: (v) => v,
+});
+/** JSON text in both stores. */
+const json = <T>(col: string): Field<T> => ({
+  col,
+  fromSql: (v) => JSON.parse(v as string) as T,
+  toSql: (v) => JSON.stringify(v),
+  fromNeo: (v) => JSON.parse(v as string) as T,
+  toNeo: (v) => JSON.stringify(v),
+});
+const maybeJson = <T>(col: string): Field<T | null> => ({
+  col,
+  fromSql: (v) => (v ? (JSON.parse(v as string) as T) : null),
+  toSql: (v) => (v ? JSON.stringify(v) : null),
+  fromNeo: (v) => (v ? (JSON.parse(v as string) as T) : null),
+  toNeo: (v) => (v ? JSON.stringify(v) : null),
+});
+/** JSON text in SQLite, a list property in Neo4j. */
+const list = (col: string): Field<string[]> => ({
+  col,
+  fromSql: (v) => JSON.parse(v as string) as string[],
+  toSql: (v) => JSON.stringify(v),
+  fromNeo: (v) => (v as string[] | undefined) ?? [],
+  toNeo: (v) => v,
+});
+
+export const REPORT_FIELDS = {
+  id: id('id', 'r'),
+  ref: str('ref'),
+  date: str('date'),
+  author: str('author'),
+  text: str('text'),
+  source: num('source'),
+  intel: str('intel'),
+  handling: str('handling'),
+  conditions: maybeStr('conditions'),
+  reviewDate: maybeStr('review_date'),
+  createdAt: str('created_at'),
+};
+/** Entities and links also carry their provenance (report ids and import ids), kept in SQLite's join tables. */
+export const ENTITY_FIELDS = {
+  id: id('id', 'e'),
+  type: str<EntityType>('type'),
+  key: str('key'),
+  label: str('label'),
+  /** Properties as the JSON text both stores keep. */
+  props: str('properties'),
+  reviewDate: maybeStr('review_date'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+};
+export const LINK_FIELDS = {
+  id: id('id', 'l'),
+  type: str<LinkType>('type'),
+  from: id('from_id', 'e'),
+  to: id('to_id', 'e'),
+  directed: flag('directed'),
+  weight: num('weight'),
+  firstSeen: maybeStr('first_seen'),
+  lastSeen: maybeStr('last_seen'),
+  props: str('properties'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+};
+export const ALIAS_FIELDS = {
+  type: str('type'),
+  key: str('key'),
+  entityId: id('entity_id', 'e'),
+  mergeId: maybeId('merge_id'),
+};
+/** Merges also carry the snapshot unmerge needs (see DumpSnapshot). */
+export const MERGE_FIELDS = {
+  id: id('id'),
+  keptId: id('kept_id', 'e'),
+  mergedId: id('merged_id', 'e'),
+  actor: str('actor'),
+  at: str('at'),
+  undone: flag('undone'),
+};
+export const ANNOTATION_FIELDS = {
+  id: id('id'),
+  targetKind: str('target_kind'),
+  targetId: str('target_id'),
+  text: str('text'),
+  /** JSON text. */
+  tags: str('tags'),
+  targetFlag: flag('target_flag'),
+  author: str('author'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+};
+export const CHART_FIELDS = {
+  id: id('id'),
+  name: str('name'),
+  owner: str('owner'),
+  /** JSON text. */
+  state: str('state'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+};
+export const USER_FIELDS = {
+  id: id('id'),
+  name: str('name'),
+  role: str('role'),
+  passwordHash: str('password_hash'),
+  disabled: flag('disabled'),
+  createdAt: str('created_at'),
+};
+export const AUDIT_FIELDS = {
+  seq: num('seq'),
+  at: str('at'),
+  actor: str('actor'),
+  action: str('action'),
+  route: maybeStr('route'),
+  objectIds: list('object_ids'),
+  outcome: str<AuditEvent['outcome']>('outcome'),
+  justification: maybeStr('justification'),
+  recipient: maybeStr('recipient'),
+  details: maybeJson<Record<string, unknown>>('details'),
+  prevHash: str('prev_hash'),
+  hash: str('hash'),
+};
+export const IMPORT_RUN_FIELDS = {
+  seq: num('seq'),
+  importId: str('import_id'),
+  at: str('at'),
+  actor: str('actor'),
+  report: json<Record<string, unknown>>('report'),
+};
+
+// The audit and import-run tables describe the domain's own records, field for field.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _auditMatches: Same<RecordOf<typeof AUDIT_FIELDS>, AuditEvent> = true;
+const _importRunMatches: Same<RecordOf<typeof IMPORT_RUN_FIELDS>, ImportRun> = true;
+
+/** A SQLite row (columns by name) as a dump record. */
+export function fromSqlite<F extends Fields>(fields: F, row: Record<string, unknown>): RecordOf<F> {
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(fields)) out[k] = f.fromSql(row[f.col]);
+  return out as RecordOf<F>;
+}
+
+/** A dump record as a SQLite row (columns by name). */
+export function toSqlite<F extends Fields>(fields: F, x: RecordOf<F>): Record<string, SqlValue> {
+  const out: Record<string, SqlValue> = {};
+  for (const [k, f] of Object.entries(fields)) out[f.col] = f.toSql((x as Record<string, unknown>)[k]);
+  return out;
+}
+
+/** A Neo4j row (fields by their dump names) as a dump record. */
+export function fromNeo4j<F extends Fields>(fields: F, row: Record<string, unknown>): RecordOf<F> {
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(fields)) out[k] = f.fromNeo(row[k]);
+  return out as RecordOf<F>;
+}
+
+/** A dump record as a Neo4j load writes it. */
+export function toNeo4j<F extends Fields>(fields: F, x: RecordOf<F>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(fields)) out[k] = f.toNeo((x as Record<string, unknown>)[k]);
+  return out;
+}

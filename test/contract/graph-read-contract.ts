@@ -1,0 +1,370 @@
+// The GraphStore contract, reads: unknown ids, full-text search, the views (neighbourhood, shortest paths,
+// subgraph with time windows and gradings) and paged lists. Part of stores-contract.ts.
+import { describe, expect, it } from 'vitest';
+import type { ViewFilter } from '../../server/domain/model.ts';
+import type { Stores } from '../../server/store/stores.ts';
+import {
+  type ContractSetup,
+  P,
+  ctx,
+  freshStores,
+  loadNetwork,
+  person,
+  phone,
+  report,
+  storeError,
+} from './fixtures.ts';
+
+export function graphReadContract<S extends Stores>(name: string, setup: ContractSetup<S>): void {
+  describe(`GraphStore contract, reads: ${name}`, () => {
+    const stores = freshStores(setup);
+    const load = () => loadNetwork(stores.graph);
+
+    describe('unknown ids', () => {
+      it('reads give null or nothing; writes and walks say not_found', async () => {
+        const ids = await load();
+        const a = ids['Alice Archer'];
+        expect(await stores.graph.getEntity('no-such-id')).toBeNull();
+        expect(await stores.graph.getLink('no-such-id')).toBeNull();
+        expect(await stores.graph.getReport('no-such-ref')).toBeNull();
+        expect(await stores.graph.getEntities(['no-such-id'])).toEqual([]);
+        await storeError(stores.graph.updateEntity('no-such-id', { label: 'x' }, ctx), 'not_found');
+        await storeError(stores.graph.updateLink('no-such-id', { weight: 2 }, ctx), 'not_found');
+        await storeError(stores.graph.deleteEntity('no-such-id', ctx), 'not_found');
+        await storeError(stores.graph.deleteLink('no-such-id', ctx), 'not_found');
+        await storeError(stores.graph.deleteReport('no-such-id', ctx), 'not_found');
+        await storeError(stores.graph.merge(a, 'no-such-id', ctx), 'not_found');
+        await storeError(stores.graph.merge('no-such-id', a, ctx), 'not_found');
+        await storeError(stores.graph.unmerge('no-such-id', ctx), 'not_found');
+        await storeError(stores.graph.neighbourhood(['no-such-id'], { hops: 1 }), 'not_found');
+        await storeError(stores.graph.shortestPaths(a, 'no-such-id'), 'not_found');
+        // A link id is not an entity id.
+        const l = (await stores.graph.listLinks()).items[0].id;
+        expect(await stores.graph.getEntity(l)).toBeNull();
+      });
+    });
+
+    describe('search', () => {
+      it('finds by label, key and string properties, prefix of the last word, filtered by type', async () => {
+        const r = await stores.graph.writeBatch(
+          {
+            entities: [
+              person('Marcus Whitfield', { properties: { nickname: 'Ghost' } }),
+              { type: 'Organisation', label: 'Whitfield Motors Ltd' },
+              phone('07700 900555'),
+            ],
+          },
+          ctx,
+        );
+        const hits = await stores.graph.search('whitfield');
+        expect(hits.map((h) => h.entity.id).sort()).toEqual([r.entityIds[0], r.entityIds[1]].sort());
+        expect(
+          (await stores.graph.search('whit', { types: ['Organisation'] })).map((h) => h.entity.id),
+        ).toEqual([r.entityIds[1]]);
+        expect((await stores.graph.search('ghost'))[0]?.entity.id).toBe(r.entityIds[0]);
+        expect((await stores.graph.search('447700900555'))[0]?.entity.id).toBe(r.entityIds[2]);
+        expect(await stores.graph.search('nothing-like-this-anywhere')).toEqual([]);
+        expect((await stores.graph.search('whitfield', { limit: 1 })).length).toBe(1);
+        await stores.graph.updateEntity(r.entityIds[0], { label: 'Marcus Greaves' }, ctx);
+        expect((await stores.graph.search('greaves'))[0]?.entity.id).toBe(r.entityIds[0]);
+      });
+
+      it('an entity repeated in one batch under a new label is found by the new label only', async () => {
+        const r = await stores.graph.writeBatch(
+          {
+            entities: [
+              person('Olivia Oldname', { key: 'oo-1' }),
+              person('Yusuf Other'),
+              person('Olivia Newname', { key: 'oo-1' }),
+            ],
+          },
+          ctx,
+        );
+        expect(r.entityIds[0]).toBe(r.entityIds[2]);
+        expect((await stores.graph.search('newname')).map((h) => h.entity.id)).toEqual([r.entityIds[0]]);
+        expect(await stores.graph.search('oldname')).toEqual([]);
+        expect((await stores.graph.search('yusuf')).map((h) => h.entity.id)).toEqual([r.entityIds[1]]);
+      });
+
+      it('treats hostile text as plain words, never as a query language', async () => {
+        await stores.graph.writeBatch({ entities: [person('Drop Table'), person('Near Andor')] }, ctx);
+        for (const q of [
+          '"; DROP TABLE entities; --',
+          'AND OR NEAR(',
+          'NOT',
+          '*',
+          '"',
+          "' OR 1=1 --",
+          'a:b',
+          '(((',
+          '^x',
+          'MATCH (n) DETACH DELETE n',
+          '\u0000',
+          '',
+          '   ',
+        ]) {
+          await expect(stores.graph.search(q), q).resolves.toBeInstanceOf(Array);
+        }
+        expect((await stores.graph.search('"; DROP TABLE')).map((h) => h.entity.label)).toEqual([
+          'Drop Table',
+        ]);
+        expect((await stores.counts()).entities).toBe(2);
+      });
+    });
+
+    describe('views: neighbourhood, paths, subgraph', () => {
+      it('expands k hops from seeds with the links among the nodes found', async () => {
+        const ids = await load();
+        const one = await stores.graph.neighbourhood([ids['Alice Archer']], { hops: 1 });
+        expect(one.nodes.map((n) => n.label).sort()).toEqual(['07700 900001', 'Alice Archer']);
+        expect(one.links).toHaveLength(1);
+        expect(one.truncated).toBe(false);
+        const three = await stores.graph.neighbourhood([ids['Alice Archer']], { hops: 3 });
+        expect(three.nodes.map((n) => n.label).sort()).toEqual([
+          '07700 900001',
+          '07700 900002',
+          '07700 900003',
+          'Alice Archer',
+          'Bob Baker',
+        ]);
+        // USES Alice, CALLED 1->2, USES Bob, CALLED 2->3: everything among the nodes found.
+        expect(three.links).toHaveLength(4);
+        expect(three.dataVersion).toBe(await stores.graph.dataVersion());
+        const limited = await stores.graph.neighbourhood([ids['07700 900002']], { hops: 2, limit: 3 });
+        expect(limited.nodes).toHaveLength(3);
+        expect(limited.truncated).toBe(true);
+        const phonesOnly = await stores.graph.neighbourhood([ids['07700 900002']], {
+          hops: 4,
+          entityTypes: ['Phone'],
+        });
+        expect(phonesOnly.nodes.map((n) => n.type).sort()).toEqual(['Phone', 'Phone', 'Phone']);
+        const calls = await stores.graph.neighbourhood([ids['07700 900002']], {
+          hops: 2,
+          filter: { linkTypes: ['CALLED'] },
+        });
+        expect(calls.links.every((l) => l.type === 'CALLED')).toBe(true);
+        expect(calls.nodes).toHaveLength(3);
+        const jan = await stores.graph.neighbourhood([ids['07700 900002']], {
+          hops: 1,
+          filter: { linkTypes: ['CALLED'], from: '2024-01-01', to: '2024-01-31' },
+        });
+        expect(jan.nodes.map((n) => n.label).sort()).toEqual(['07700 900001', '07700 900002']);
+        await storeError(stores.graph.neighbourhood([ids['Alice Archer']], { hops: 0 }), 'invalid');
+        await storeError(stores.graph.neighbourhood([ids['Alice Archer']], { hops: 5 }), 'invalid');
+      });
+
+      it('includes the links among the outermost ring, for small and large rings, with the filter applied', async () => {
+        // A hub with n spokes; spoke i is linked to spoke i+1 for even i, half of those links in 2023 only.
+        for (const n of [5, 150]) {
+          const hub = person(`Hub ${n}`, { key: `hub-${n}` });
+          const spokes = Array.from({ length: n }, (_, i) =>
+            person(`Spoke ${n}-${i}`, { key: `spoke-${n}-${i}` }),
+          );
+          const pairs = Array.from({ length: n / 5 }, (_, k) => 5 * k);
+          const r = await stores.graph.writeBatch(
+            {
+              entities: [hub, ...spokes],
+              links: [
+                ...spokes.map((s) => ({ type: 'ASSOCIATE_OF' as const, from: P(hub.key!), to: P(s.key!) })),
+                ...pairs.map((i) => ({
+                  type: 'ASSOCIATE_OF' as const,
+                  from: P(spokes[i + 1].key!),
+                  to: P(spokes[i].key!),
+                  ...(i % 10 === 0 ? { firstSeen: '2023-01-01', lastSeen: '2023-12-31' } : {}),
+                })),
+              ],
+            },
+            ctx,
+          );
+          const one = await stores.graph.neighbourhood([r.entityIds[0]], { hops: 1, limit: 1000 });
+          expect(one.nodes).toHaveLength(n + 1);
+          expect(one.links).toHaveLength(n + pairs.length);
+          const in2024 = await stores.graph.neighbourhood([r.entityIds[0]], {
+            hops: 1,
+            limit: 1000,
+            filter: { from: '2024-01-01', to: '2024-12-31' },
+          });
+          // Undated spokes stay; of the ring links only the undated half does.
+          expect(in2024.links).toHaveLength(n + pairs.filter((i) => i % 10 !== 0).length);
+        }
+      });
+
+      it('finds all shortest paths ignoring direction, within maxHops', async () => {
+        const r = await stores.graph.writeBatch(
+          {
+            entities: [person('S'), person('M1'), person('M2'), person('Z'), person('Far')],
+            links: [
+              { type: 'ASSOCIATE_OF', from: P('s'), to: P('m1') },
+              { type: 'ASSOCIATE_OF', from: P('s'), to: P('m2') },
+              { type: 'TRANSFERRED', from: P('z'), to: P('m1') },
+              { type: 'TRANSFERRED', from: P('m2'), to: P('z') },
+              { type: 'ASSOCIATE_OF', from: P('z'), to: P('far') },
+            ],
+          },
+          ctx,
+        );
+        const [s, m1, m2, z, far] = r.entityIds;
+        const paths = await stores.graph.shortestPaths(s, z);
+        expect(paths.map((p) => p.nodes.join('>')).sort()).toEqual(
+          [`${s}>${m1}>${z}`, `${s}>${m2}>${z}`].sort(),
+        );
+        expect(paths.every((p) => p.links.length === 2)).toBe(true);
+        expect(await stores.graph.shortestPaths(s, far, { maxHops: 2 })).toEqual([]);
+        expect((await stores.graph.shortestPaths(s, far, { maxHops: 3 }))[0].nodes).toHaveLength(4);
+        expect(await stores.graph.shortestPaths(s, z, { limit: 1 })).toHaveLength(1);
+        expect(await stores.graph.shortestPaths(s, s)).toEqual([{ nodes: [s], links: [] }]);
+        const onlyAssoc = await stores.graph.shortestPaths(s, z, { filter: { linkTypes: ['ASSOCIATE_OF'] } });
+        expect(onlyAssoc).toEqual([]);
+      });
+
+      it('time window bounds are inclusive; undated links always pass; open ends are open', async () => {
+        await stores.graph.writeBatch(
+          {
+            entities: [person('T1'), person('T2'), person('T3'), person('T4'), person('T5')],
+            links: [
+              {
+                type: 'ASSOCIATE_OF',
+                from: P('t1'),
+                to: P('t2'),
+                firstSeen: '2024-01-01',
+                lastSeen: '2024-01-31',
+              },
+              { type: 'RELATIVE_OF', from: P('t1'), to: P('t3') },
+              { type: 'ASSOCIATE_OF', from: P('t1'), to: P('t4'), firstSeen: '2024-06-01' },
+              {
+                type: 'ASSOCIATE_OF',
+                from: P('t1'),
+                to: P('t5'),
+                firstSeen: '2024-02-01T10:00:00Z',
+                lastSeen: '2024-02-01T11:00:00Z',
+              },
+            ],
+          },
+          ctx,
+        );
+        const types = async (f: ViewFilter) =>
+          (await stores.graph.subgraph(f)).links
+            .map((l) => `${l.type}:${l.firstSeen ?? '-'}`)
+            .sort()
+            .join(' ');
+        const undated = 'RELATIVE_OF:-';
+        expect(await types({ from: '2024-01-31', to: '2024-01-31' })).toBe(
+          `ASSOCIATE_OF:2024-01-01 ${undated}`,
+        );
+        expect(await types({ from: '2023-12-01', to: '2024-01-01' })).toBe(
+          `ASSOCIATE_OF:2024-01-01 ${undated}`,
+        );
+        expect(await types({ from: '2023-01-01', to: '2023-12-31' })).toBe(undated);
+        expect(await types({ from: '2024-02-01', to: '2024-02-01' })).toBe(
+          `ASSOCIATE_OF:2024-02-01T10:00:00Z ${undated}`,
+        );
+        expect(await types({ from: '2024-02-02', to: '2024-05-31' })).toBe(undated);
+        // Bounds with a time are exact and inclusive to the millisecond.
+        const feb1 = `ASSOCIATE_OF:2024-02-01T10:00:00Z ${undated}`;
+        expect(await types({ from: '2024-01-15', to: '2024-02-01T10:00:00Z' })).toBe(
+          `ASSOCIATE_OF:2024-01-01 ${feb1}`,
+        );
+        expect(await types({ from: '2024-01-15', to: '2024-02-01T09:59:59Z' })).toBe(
+          `ASSOCIATE_OF:2024-01-01 ${undated}`,
+        );
+        expect(await types({ from: '2024-02-01T11:00:00Z', to: '2024-03-01' })).toBe(feb1);
+        expect(await types({ from: '2024-02-01T11:00:01Z', to: '2024-03-01' })).toBe(undated);
+        expect(await types({ from: '2030-01-01' })).toBe(`ASSOCIATE_OF:2024-06-01 ${undated}`);
+        expect(await types({ to: '2024-01-01' })).toBe(`ASSOCIATE_OF:2024-01-01 ${undated}`);
+        await storeError(stores.graph.subgraph({ from: '2024-02-01', to: '2024-01-01' }), 'invalid');
+        await storeError(stores.graph.subgraph({ from: 'yesterday' }), 'invalid');
+      });
+
+      it('grading: a link is as strong as its best report; a minimum passes if any report meets it', async () => {
+        const r = await stores.graph.writeBatch(
+          {
+            reports: [
+              report('G-3E', 3, 'E'),
+              report('G-1A', 1, 'A'),
+              report('G-2C', 2, 'C'),
+              report('G-1D', 1, 'D'),
+            ],
+            entities: [person('G1'), person('G2'), person('G3'), person('G4'), person('G5')],
+            links: [
+              { type: 'ASSOCIATE_OF', from: P('g1'), to: P('g2'), reports: ['G-3E', 'G-1A'] },
+              { type: 'ASSOCIATE_OF', from: P('g1'), to: P('g3'), reports: ['G-2C'] },
+              { type: 'ASSOCIATE_OF', from: P('g1'), to: P('g4') },
+              { type: 'ASSOCIATE_OF', from: P('g1'), to: P('g5'), reports: ['G-1D', 'G-2C'] },
+            ],
+          },
+          ctx,
+        );
+        const [both, twoC, none, mixed] = r.linkIds;
+        expect((await stores.graph.getLink(both))!.grading).toEqual({ source: 1, intel: 'A' });
+        expect((await stores.graph.getLink(twoC))!.grading).toEqual({ source: 2, intel: 'C' });
+        expect((await stores.graph.getLink(none))!.grading).toBeNull();
+        // Best by weight (source x assessment): 2C (0.7 x 0.6) beats 1D (1 x 0.4).
+        expect((await stores.graph.getLink(mixed))!.grading).toEqual({ source: 2, intel: 'C' });
+        const pass = async (source: 1 | 2 | 3, intel: 'A' | 'B' | 'C' | 'D' | 'E') =>
+          (await stores.graph.subgraph({ minGrading: { source, intel } })).links.map((l) => l.id).sort();
+        expect(await pass(1, 'A')).toEqual([both]);
+        expect(await pass(2, 'C')).toEqual([both, twoC, mixed].sort());
+        expect(await pass(1, 'C')).toEqual([both]);
+        expect(await pass(1, 'D')).toEqual([both, mixed].sort());
+        expect(await pass(3, 'E')).toEqual([both, twoC, mixed].sort());
+        expect((await stores.graph.subgraph({})).links).toHaveLength(4);
+      });
+
+      it('subgraph keeps isolated entities only without link filters, filters types, and truncates', async () => {
+        await load();
+        await stores.graph.writeBatch({ entities: [person('Loner')] }, ctx);
+        const all = await stores.graph.subgraph({});
+        expect(all.nodes).toHaveLength(7);
+        expect(all.links).toHaveLength(5);
+        expect(all.truncated).toBe(false);
+        expect(all.dataVersion).toBe(await stores.graph.dataVersion());
+        const phones = await stores.graph.subgraph({ entityTypes: ['Phone'] });
+        expect(phones.nodes.map((n) => n.type)).toEqual(['Phone', 'Phone', 'Phone']);
+        expect(phones.links.map((l) => l.type)).toEqual(['CALLED', 'CALLED']);
+        const calls = await stores.graph.subgraph({ linkTypes: ['CALLED'] });
+        expect(calls.nodes).toHaveLength(3);
+        const cut = await stores.graph.subgraph({}, { limit: 2 });
+        expect(cut.links).toHaveLength(2);
+        expect(cut.truncated).toBe(true);
+        for (const l of cut.links) {
+          expect(cut.nodes.some((n) => n.id === l.from) && cut.nodes.some((n) => n.id === l.to)).toBe(true);
+        }
+      });
+    });
+
+    describe('pagination and listing', () => {
+      it('pages entities, links and reports with totals', async () => {
+        await stores.graph.writeBatch(
+          {
+            reports: [
+              report('P-1', 2, 'B', { reviewDate: '2024-06-01' }),
+              report('P-2', 2, 'B', { reviewDate: '2026-06-01' }),
+              report('P-3', 2, 'B'),
+            ],
+            entities: Array.from({ length: 25 }, (_, i) => person(`Person ${String(i).padStart(2, '0')}`)),
+          },
+          ctx,
+        );
+        const p1 = await stores.graph.listEntities({ limit: 10 });
+        const p3 = await stores.graph.listEntities({ offset: 20, limit: 10 });
+        expect(p1).toMatchObject({ total: 25, offset: 0, limit: 10 });
+        expect(p1.items).toHaveLength(10);
+        expect(p3.items).toHaveLength(5);
+        const all = new Set(
+          [
+            ...p1.items,
+            ...(await stores.graph.listEntities({ offset: 10, limit: 10 })).items,
+            ...p3.items,
+          ].map((e) => e.id),
+        );
+        expect(all.size).toBe(25);
+        expect((await stores.graph.listEntities({ type: 'Phone' })).total).toBe(0);
+        expect((await stores.graph.listReports({ dueBefore: '2025-01-01' })).items.map((x) => x.ref)).toEqual(
+          ['P-1'],
+        );
+        expect((await stores.graph.listReports()).total).toBe(3);
+        await storeError(stores.graph.listEntities({ limit: -1 }), 'invalid');
+      });
+    });
+  });
+}

@@ -1,0 +1,85 @@
+// The WorkspaceStore contract: annotations and charts, what analysts make on top of the graph. Part of
+// stores-contract.ts.
+import { describe, expect, it } from 'vitest';
+import type { Stores } from '../../server/store/stores.ts';
+import { type ContractSetup, ctx, freshStores, loadNetwork, storeError } from './fixtures.ts';
+
+export function workspaceContract<S extends Stores>(name: string, setup: ContractSetup<S>): void {
+  describe(`WorkspaceStore contract: ${name}`, () => {
+    const stores = freshStores(setup);
+    const load = () => loadNetwork(stores.graph);
+
+    describe('annotations and charts', () => {
+      it('creates, updates, lists and deletes annotations', async () => {
+        const ids = await load();
+        const target = { kind: 'entity' as const, id: ids['Bob Baker'] };
+        const a = await stores.workspace.createAnnotation(
+          { target, text: 'Seen driving', tags: ['vehicle'] },
+          ctx,
+        );
+        expect(a).toMatchObject({
+          target,
+          text: 'Seen driving',
+          tags: ['vehicle'],
+          targetFlag: false,
+          author: 'contract',
+        });
+        const u = await stores.workspace.updateAnnotation(
+          a.id,
+          { target_flag: true, text: 'Proposed target' },
+          ctx,
+        );
+        expect(u).toMatchObject({ targetFlag: true, text: 'Proposed target', tags: ['vehicle'] });
+        await stores.workspace.createAnnotation(
+          { target: { kind: 'entity', id: ids['Alice Archer'] }, text: 'x' },
+          ctx,
+        );
+        expect((await stores.workspace.listAnnotations(target)).items.map((x) => x.id)).toEqual([a.id]);
+        expect((await stores.workspace.listAnnotations()).total).toBe(2);
+        await stores.workspace.deleteAnnotation(a.id, ctx);
+        expect((await stores.workspace.listAnnotations(target)).total).toBe(0);
+        await storeError(
+          stores.workspace.createAnnotation({ target: { kind: 'planet' as 'entity', id: 'x' } }, ctx),
+          'invalid',
+        );
+      });
+
+      it('saves, updates, lists and deletes charts', async () => {
+        const c = await stores.workspace.saveChart(
+          { name: 'Op Sandstone', state: { positions: { a: [1, 2] } } },
+          ctx,
+        );
+        expect(c).toMatchObject({
+          name: 'Op Sandstone',
+          owner: 'contract',
+          state: { positions: { a: [1, 2] } },
+        });
+        const c2 = await stores.workspace.saveChart(
+          { name: 'Op Sandstone v2', state: { zoom: 2 } },
+          ctx,
+          c.id,
+        );
+        expect(c2).toMatchObject({ id: c.id, name: 'Op Sandstone v2', state: { zoom: 2 } });
+        expect(await stores.workspace.getChart(c.id)).toEqual(c2);
+        expect((await stores.workspace.listCharts()).total).toBe(1);
+        await storeError(stores.workspace.saveChart({ name: '', state: {} }, ctx), 'invalid');
+        await storeError(
+          stores.workspace.saveChart({ name: 'x', state: {} }, ctx, 'no-such-id'),
+          'not_found',
+        );
+        await stores.workspace.deleteChart(c.id, ctx);
+        expect(await stores.workspace.getChart(c.id)).toBeNull();
+      });
+    });
+
+    describe('unknown ids', () => {
+      it('reads give null; writes say not_found', async () => {
+        await load();
+        expect(await stores.workspace.getChart('no-such-id')).toBeNull();
+        await storeError(stores.workspace.deleteChart('no-such-id', ctx), 'not_found');
+        await storeError(stores.workspace.deleteAnnotation('no-such-id', ctx), 'not_found');
+        await storeError(stores.workspace.updateAnnotation('no-such-id', { text: 'x' }, ctx), 'not_found');
+      });
+    });
+  });
+}
