@@ -1,6 +1,6 @@
 // GraphStore: the intelligence graph (entities, links, reports, merges, search, walks and views), the aggregate
 // every analysis and chart rests on. Implemented by sqlite/graph*.ts and neo4j/graph*.ts; contract:
-// test/contract/graph-contract.ts. The rules every store keeps are in stores.ts.
+// test/contract/graph-{write,read}-contract.ts. The rules every store keeps are in stores.ts.
 import type {
   Entity,
   EntityDetail,
@@ -19,16 +19,6 @@ import type {
   WriteContext,
 } from '../domain/model.ts';
 import type { ListOptions, Page } from './common.ts';
-
-// Older imports name these here; new code imports them from common.ts and stores.ts.
-export {
-  StoreError,
-  type ListOptions,
-  type Page,
-  type StoreCounts,
-  type StoreErrorCode,
-  type StoreKind,
-} from './common.ts';
 
 export interface WriteBatch {
   reports?: ReportInput[];
