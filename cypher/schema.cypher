@@ -15,6 +15,9 @@ CREATE CONSTRAINT annotation_id IF NOT EXISTS FOR (a:Annotation) REQUIRE a.id IS
 CREATE CONSTRAINT chart_id IF NOT EXISTS FOR (c:Chart) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
+// The folded name (NFKC + case fold, server/domain/names.ts): `Analyst1` cannot exist beside `analyst1`. Users
+// from before it have no nameKey until the store gives them one; of names that fold alike, the first keeps it.
+CREATE CONSTRAINT user_name_key IF NOT EXISTS FOR (u:User) REQUIRE u.nameKey IS UNIQUE;
 CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:Audit) REQUIRE a.seq IS UNIQUE;
 CREATE CONSTRAINT import_run_seq IF NOT EXISTS FOR (r:ImportRun) REQUIRE r.seq IS UNIQUE;
 CREATE INDEX import_run_import IF NOT EXISTS FOR (r:ImportRun) ON (r.importId);

@@ -1,6 +1,8 @@
 // buildApp: the Fastify instance behind `npm start`, the tests and the benchmarks. Routes live in
 // server/routes/ (registered by server/routes/index.ts); this file wires validation, the error shape,
-// the OpenAPI document, access rules and the static web app.
+// the OpenAPI document, access rules, request ids and the server log, the JSON body parser (with its depth
+// limit) and the static web app.
+import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { join, normalize, sep } from 'node:path';
@@ -23,10 +25,10 @@ import type { Stores } from './store/stores.ts';
 import { serializerCompiler } from './api-types/serializer.ts';
 import { PERMISSIONS, type Permission } from './security/permissions.ts';
 import { DEFAULT_LIMITS, SOFTWARE_VERSION, loadConfig, type Config, type Limits } from './config.ts';
-import { errorHandler } from './routes/errors.ts';
+import { ApiError, errorHandler } from './routes/errors.ts';
 import { registerRoutes } from './routes/index.ts';
 import type { RouteDeps } from './routes/context.ts';
-import { securityPlugin, type SecurityOptions } from './security/plugin.ts';
+import { securityHeaders, securityPlugin, type SecurityOptions } from './security/plugin.ts';
 
 export const DOCS_PREFIX = '/api/docs';
 
@@ -36,8 +38,13 @@ export interface BuildAppOptions {
   config?: Config;
   /** Overrides of individual limits (tests use small ones). */
   limits?: Partial<Limits>;
-  /** Fastify logger; off unless asked for. */
-  logger?: boolean | { level: string };
+  /**
+   * Fastify logger (pino, JSON lines on stdout). Default: on at LOG_LEVEL (default 'warn': every 5xx with
+   * its error and request id, nothing per request); LOG_LEVEL=silent turns it off.
+   */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
+  /** Deepest nesting of objects and arrays a JSON body may have (default LINKCHART_MAX_JSON_DEPTH or 64). */
+  maxJsonDepth?: number;
   /**
    * Plugins registered after the access guard and before the routes, e.g. the security plugin
    * (sessions, roles, audit) so its hooks apply to every route.
@@ -65,17 +72,74 @@ function accessGuard(route: RouteOptions): void {
   }
 }
 
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
+/** LINKCHART_MAX_JSON_DEPTH, checked (1 to 10,000), or the default. */
+export function maxJsonDepthFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LINKCHART_MAX_JSON_DEPTH?.trim();
+  if (!raw) return DEFAULT_MAX_JSON_DEPTH;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new Error(
+      `LINKCHART_MAX_JSON_DEPTH must be a whole number from 1 to 10000 (got ${JSON.stringify(raw)})`,
+    );
+  return n;
+}
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `max`, found in one pass without parsing (so a
+ * body nested 5,000 deep is refused before anything recurses over it). Strings are skipped whole.
+ */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip to the closing quote: the next quote not escaped by an odd run of backslashes.
+      for (let from = i + 1; ;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) return false; // unterminated: the parser says so
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        if ((q - 1 - b) % 2 === 0) {
+          i = q;
+          break;
+        }
+        from = q + 1;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+function defaultLogger(env: NodeJS.ProcessEnv = process.env): { level: string } {
+  return { level: env.LOG_LEVEL?.trim() || 'warn' };
+}
+
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const base = opts.config ?? loadConfig();
   const config: Config = { ...base, limits: { ...DEFAULT_LIMITS, ...base.limits, ...opts.limits } };
+  const maxJsonDepth = opts.maxJsonDepth ?? maxJsonDepthFromEnv();
+  const secure = opts.security?.secure ?? process.env.LINKCHART_TLS === '1';
+  const apiHeaders = securityHeaders(secure, true);
+  const rawHeaders = Object.entries(apiHeaders)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: opts.logger ?? defaultLogger(),
+    // A random id per request (not a counter that restarts at 1): the log line of a 5xx and the response
+    // that tells the caller about it (header x-request-id, error.requestId) carry the same one.
+    genReqId: () => randomUUID(),
     bodyLimit: config.limits.bodyBytes,
     // Plain-text search queries and ids never need more; longer URLs are refused with 414.
     routerOptions: { maxParamLength: 500 },
     // Errors raised before a route is chosen get the same JSON shape as every other error.
-    frameworkErrors: (err, _request, reply: FastifyReply) => {
+    frameworkErrors: (err, request, reply: FastifyReply) => {
       const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      // Answered before any route (and its hooks) is chosen: the security headers are set here.
+      void reply.headers(apiHeaders).header('x-request-id', String(request.id));
       void reply.code(tooLong ? 414 : 400).send({
         error: {
           code: tooLong ? 'too_large' : 'invalid',
@@ -96,9 +160,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
             ? 'the request took too long to arrive'
             : 'the request is not valid HTTP';
       const body = JSON.stringify({ error: { code: status === 431 ? 'too_large' : 'invalid', message } });
+      // Written to the socket directly (no request was made of it), so the security headers are added here.
       socket.end(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          `${rawHeaders}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     },
   }).withTypeProvider<ZodTypeProvider>();
@@ -106,6 +171,23 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // JSON bodies as Fastify parses them (prototype poisoning refused), after a depth check: a chart state
+  // nested 5,000 deep used to overflow the stack further on, an unlogged 500, instead of the caller's 400.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
+    const body = raw as string;
+    if (jsonDeeperThan(body, maxJsonDepth))
+      return done(
+        new ApiError(
+          400,
+          'too_deep',
+          `the request body nests objects and arrays more than ${maxJsonDepth} deep; send flatter JSON`,
+        ),
+        undefined,
+      );
+    parseJson(request, body, done);
+  });
   app.addHook('onRoute', accessGuard);
   await app.register(securityPlugin, { ...opts.security, stores: opts.stores });
 

@@ -17,8 +17,24 @@ export interface Limits {
   maxExpansionNodes: number;
   /** Most links a view handed to analysis or export may hold. */
   maxAnalysisLinks: number;
+  /**
+   * Most links an interactive answer carries (a view, an expansion): far below maxAnalysisLinks, so one is
+   * built and sent in a few tens of milliseconds of the request thread; larger views go through the
+   * analysis job API.
+   */
+  maxViewLinks: number;
+  /** Views waiting for their turn (one is built at a time); past it, 429 busy. */
+  maxViewQueue: number;
   /** Most row errors an import report lists (the count is always exact). */
   maxImportErrors: number;
+  /** Longest CSV record an import reads, in characters (line breaks inside quoted cells included). */
+  maxImportRowChars: number;
+  /** Most cells in one CSV record an import reads. */
+  maxImportColumns: number;
+  /** Largest network file (edgelist, matrix, twomode) an upload may be: these are read whole. */
+  maxNetworkFileBytes: number;
+  /** Most pairs of people an imported two-mode file's projection may join. */
+  maxProjectionPairs: number;
 }
 
 export interface Config {
@@ -37,10 +53,16 @@ export interface Config {
 
 export const DEFAULT_LIMITS: Limits = {
   bodyBytes: 5 * 1024 * 1024,
-  uploadBytes: 512 * 1024 * 1024,
+  uploadBytes: 100 * 1024 * 1024,
   maxExpansionNodes: 5_000,
   maxAnalysisLinks: 1_000_000,
+  maxViewLinks: 5_000,
+  maxViewQueue: 32,
   maxImportErrors: 100,
+  maxImportRowChars: 1_000_000,
+  maxImportColumns: 1_000,
+  maxNetworkFileBytes: 256 * 1024,
+  maxProjectionPairs: 100_000,
 };
 
 export class ConfigError extends Error {
@@ -89,7 +111,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         1,
         100_000_000,
       ),
+      maxViewLinks: int(env, 'LINKCHART_MAX_VIEW_LINKS', DEFAULT_LIMITS.maxViewLinks, 1, 100_000_000),
+      maxViewQueue: int(env, 'LINKCHART_MAX_VIEW_QUEUE', DEFAULT_LIMITS.maxViewQueue, 0, 100_000),
       maxImportErrors: DEFAULT_LIMITS.maxImportErrors,
+      maxImportRowChars: int(
+        env,
+        'LINKCHART_MAX_IMPORT_ROW_CHARS',
+        DEFAULT_LIMITS.maxImportRowChars,
+        1_000,
+        1_000_000_000,
+      ),
+      maxImportColumns: int(
+        env,
+        'LINKCHART_MAX_IMPORT_COLUMNS',
+        DEFAULT_LIMITS.maxImportColumns,
+        2,
+        1_000_000,
+      ),
+      maxNetworkFileBytes: int(
+        env,
+        'LINKCHART_MAX_NETWORK_FILE_BYTES',
+        DEFAULT_LIMITS.maxNetworkFileBytes,
+        1024,
+        2 ** 40,
+      ),
+      maxProjectionPairs: int(
+        env,
+        'LINKCHART_MAX_PROJECTION_PAIRS',
+        DEFAULT_LIMITS.maxProjectionPairs,
+        1,
+        1_000_000_000,
+      ),
     },
   };
 }

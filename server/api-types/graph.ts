@@ -2,6 +2,7 @@
 // merges, annotations, charts). Imported by the web app as '@api/graph'.
 import { z } from 'zod';
 import {
+  labelSchema,
   ENTITY_TYPES,
   HANDLING_CODES,
   INTEL_ASSESSMENTS,
@@ -88,7 +89,7 @@ const isoOrNull = z.string().max(40).nullable();
 
 export const entityPatchSchema = z
   .object({
-    label: z.string().trim().min(1, 'label cannot be empty').max(500).optional(),
+    label: labelSchema('label', 500, 'label cannot be empty').optional(),
     properties: propertiesSchema.optional(),
     reviewDate: isoOrNull.optional(),
     addReports: z.array(z.string().min(1).max(200)).max(1000).optional(),

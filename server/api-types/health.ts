@@ -22,3 +22,10 @@ export const healthSchema = z.object({
   }),
 });
 export type Health = z.infer<typeof healthSchema>;
+
+/** What anyone may know: up or not. */
+export const publicHealthSchema = z.object({ status: z.enum(['ok', 'degraded']) });
+
+/** The answer: everything for a signed-in user, the status alone otherwise. */
+export const healthResponseSchema = z.union([healthSchema, publicHealthSchema]);
+export type HealthResponse = z.infer<typeof healthResponseSchema>;

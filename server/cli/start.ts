@@ -1,6 +1,7 @@
 // `npm start`: open the configured store, load the demo network into an empty one, serve the API and web app.
 // Every failure a person can fix (port taken, database unusable, bad setting) is said plainly, without a
 // stack trace, and exits 1.
+import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
@@ -8,8 +9,17 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Stores } from '../store/stores.ts';
 import { SqliteStores } from '../store/sqlite/stores.ts';
-import { ensureDemoUser } from '../security/users.ts';
+import { ensureDemoUser, nameClashes, type DemoUser } from '../security/users.ts';
 import { loadSeed } from '../../seed/load.ts';
+
+/** Who started the server, for the audit record of what the start did. */
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
 
 export function fail(message: string): never {
   process.stderr.write(`linkchart: ${message}\n`);
@@ -102,23 +112,30 @@ export async function start(
     await stores.close().catch(() => undefined);
     fail(explainListenError(e, config));
   }
-  // Only once the port is ours: a second start on a taken port must not change the running one's sign-in.
-  let demo: { name: string; password: string } | null = null;
+  // Only once the port is ours: a second start on a taken port must not touch the store's accounts.
+  // The demo account is created once (an analyst, the creation audited) and never changed by a later start.
+  let demo: DemoUser | null = null;
   if (process.env['LINKCHART_DEMO_USER'] !== '0') {
     try {
-      demo = await ensureDemoUser(stores.security);
+      demo = await ensureDemoUser(stores.security, { actor: `start:${osUser()}` });
     } catch (e) {
       say(`(could not set up the demo user: ${(e as Error).message})`);
     }
   }
+  const clashes = await nameClashes(stores.security).catch(() => []);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   say(`Linkchart is running at ${url}/  (store: ${stores.kind}, ${config.dbPath})`);
-  if (demo)
+  if (demo?.created)
     say(
-      `Sign in as ${demo.name} with password ${demo.password} (new each start; LINKCHART_DEMO_USER=0 turns this off)`,
+      `Created the demo user: sign in as ${demo.name} (${demo.role}) with password ${demo.password} (shown once; npm run user -- reset ${demo.name} sets a new one; LINKCHART_DEMO_USER=0 turns this off)`,
+    );
+  else if (demo) say(`The demo user ${demo.name} exists.`);
+  for (const group of clashes)
+    say(
+      `Warning: user names that differ only in case or Unicode form: ${group.map((u) => `${JSON.stringify(u.name)} (id ${u.id})`).join(', ')}. All are kept; the first answers to any form of the name, the others to their exact names only. Disable the ones not wanted: npm run user -- disable NAME`,
     );
   say(`API: ${url}/api/health, ${url}/api/search?q=..., documentation at ${url}/api/docs`);
   const stop = async () => {

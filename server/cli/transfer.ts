@@ -9,10 +9,11 @@
 // empties it first). Neo4j is addressed by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or
 // `neo4j:bolt://host:7687` on the command line (password still from NEO4J_PASSWORD).
 // Exit codes: 0 copied or already identical; 1 verification failed; 2 bad arguments or a refused target.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { verifyAuditChain } from '../security/audit-chain.ts';
+import { GENESIS_HASH, verifyAuditChain, type AuditKey } from '../security/audit-chain.ts';
+import { defaultAuditKeyFile, resolveAuditKey } from '../security/audit-key.ts';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/stores.ts';
 import { Neo4jStores } from '../store/neo4j/stores.ts';
 import { neo4jConfigFromEnv } from '../store/neo4j/open.ts';
@@ -104,12 +105,25 @@ export interface TransferResult {
   seconds: number;
 }
 
+/**
+ * The key the audit trail is checked with: LINKCHART_AUDIT_KEY or LINKCHART_AUDIT_KEY_FILE, else the key
+ * file beside a SQLite source; null when there is none (an unkeyed trail still verifies without one).
+ */
+export function transferAuditKey(from: Endpoint, env: NodeJS.ProcessEnv = process.env): AuditKey | null {
+  const dbPath = from.kind === 'sqlite' ? from.path : undefined;
+  return resolveAuditKey(env, { dbPath, mode: 'verify' }).key;
+}
+
+const KEY_NEEDED =
+  'the audit trail is keyed: set LINKCHART_AUDIT_KEY or LINKCHART_AUDIT_KEY_FILE (or keep the key file beside the source database)';
+
 export async function transfer(
   from: Endpoint,
   to: Endpoint,
-  opts: { replace?: boolean; log?: (s: string) => void } = {},
+  opts: { replace?: boolean; log?: (s: string) => void; auditKey?: AuditKey | null } = {},
 ): Promise<TransferResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
+  const key = opts.auditKey === undefined ? transferAuditKey(from) : opts.auditKey;
   const t0 = performance.now();
   if (from.kind === to.kind && (from.kind === 'sqlite' ? from.path === (to as typeof from).path : true)) {
     throw new TransferError('the source and the target are the same store', 2);
@@ -120,7 +134,8 @@ export async function transfer(
     const data = await src.dump();
     const digest = dumpDigest(data);
     const counts = dumpCounts(data);
-    const brk = verifyAuditChain(data.audit);
+    const brk = verifyAuditChain(data.audit, GENESIS_HASH, key);
+    if (brk?.needsKey) throw new TransferError(`cannot check the source's audit: ${KEY_NEEDED}`, 2);
     if (brk)
       throw new TransferError(
         `the source's audit chain is broken at record ${brk.seq} (${brk.reason}); not copying`,
@@ -155,9 +170,23 @@ export async function transfer(
     if (bad.length) throw new TransferError(`verification failed: counts differ for ${bad.join(', ')}`, 1);
     if (dumpDigest(after) !== digest)
       throw new TransferError('verification failed: the content differs after copying', 1);
-    const chain = verifyAuditChain(after.audit);
+    const chain = verifyAuditChain(after.audit, GENESIS_HASH, key);
     if (chain)
       throw new TransferError(`verification failed: the target's audit chain breaks at ${chain.seq}`, 1);
+    // A SQLite target keyed by the key file beside the source needs it beside itself too (npm start would
+    // otherwise make a new key, which the trail's last record would refuse).
+    if (
+      to.kind === 'sqlite' &&
+      key &&
+      from.kind === 'sqlite' &&
+      key.source === defaultAuditKeyFile(from.path)
+    ) {
+      const target = defaultAuditKeyFile(to.path);
+      if (!existsSync(target)) {
+        writeFileSync(target, readFileSync(key.source), { mode: 0o600, flag: 'wx' });
+        log(`copied the audit key file to ${target}`);
+      }
+    }
     const seconds = (performance.now() - t0) / 1000;
     log(
       `verified: counts, content digest ${digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s)`,

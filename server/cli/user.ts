@@ -10,7 +10,13 @@ import { StoreError } from '../store/common.ts';
 import type { SecurityStore } from '../store/security-store.ts';
 import type { Stores } from '../store/stores.ts';
 import { PasswordPolicyError, passwordProblems } from '../security/passwords.ts';
-import { checkRole, createAccount, publicUser, resetAccountPassword } from '../security/users.ts';
+import {
+  checkRole,
+  createAccount,
+  nameClashes,
+  publicUser,
+  resetAccountPassword,
+} from '../security/users.ts';
 
 const USAGE = `usage: npm run user -- <command>
   create NAME --role ${ROLES.join('|')}   create a user (password from LINKCHART_PASSWORD, a prompt, or generated)
@@ -87,10 +93,16 @@ export async function runUserCli(argv: string[], security: SecurityStore): Promi
     }
     case 'list': {
       const page = await security.listUsers({ limit: 10_000 });
-      return page.items
-        .map(publicUser)
-        .map((u) => `${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}\t${u.createdAt}`)
-        .join('\n');
+      // Names that fold alike (a store from before names were compared ignoring case) are pointed out.
+      const clashes = (await nameClashes(security)).map(
+        (g) => `warning: ${g.map((u) => u.name).join(', ')} differ only in case or Unicode form`,
+      );
+      return [
+        ...page.items
+          .map(publicUser)
+          .map((u) => `${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}\t${u.createdAt}`),
+        ...clashes,
+      ].join('\n');
     }
     case 'disable':
     case 'enable': {

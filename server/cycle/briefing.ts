@@ -1,6 +1,10 @@
 // The operational review as a briefing section: plain data (headings, sentences, tables) that the PDF
-// briefing (server/export) lays out. Pure.
+// briefing (server/export) lays out (pure), and the review run for a briefing together with what it rests
+// on, for the disclosure check (server/security/handling.ts assessDisclosure).
+import type { Subgraph } from '../domain/model.ts';
+import type { GraphStore } from '../store/graph-store.ts';
 import type { ReviewResult } from './review.ts';
+import { computeReview, type ReviewRequest } from './service.ts';
 
 export interface BriefingTable {
   title: string;
@@ -90,5 +94,50 @@ export function reviewBriefingSection(r: ReviewResult, opts: { maxRows?: number 
     title: 'Operational review',
     paragraphs: [windows + '.', ...r.findings],
     tables: [measures, risers, people],
+  };
+}
+
+/** What a review section rests on: the entities and links of both windows, and the targets it names. */
+export interface ReviewBasis {
+  entityIds: string[];
+  linkIds: string[];
+}
+
+/**
+ * The operational review as a briefing section, with what it rests on. Every figure, ranking and name in
+ * the section is computed over both windows' views (betweenness, components and communities are whole
+ * network measures: a C-coded link anywhere in a window can put a name among the risers), so the section
+ * carries every entity and link the review read, not only the ones it prints. The views are captured as
+ * computeReview reads them, so the check sees exactly what the review used.
+ */
+export async function reviewForBriefing(
+  graph: GraphStore,
+  req: ReviewRequest,
+  opts: { maxRows?: number } = {},
+): Promise<{ section: BriefingSection; result: ReviewResult; basis: ReviewBasis }> {
+  const views: Subgraph[] = [];
+  const recording = new Proxy(graph, {
+    get(target, prop) {
+      if (prop === 'subgraph')
+        return async (...args: Parameters<GraphStore['subgraph']>) => {
+          const sub = await target.subgraph(...args);
+          views.push(sub);
+          return sub;
+        };
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const result = await computeReview(recording, req);
+  const entityIds = new Set<string>(req.targets ?? []);
+  const linkIds = new Set<string>();
+  for (const v of views) {
+    for (const n of v.nodes) entityIds.add(n.id);
+    for (const l of v.links) linkIds.add(l.id);
+  }
+  return {
+    section: reviewBriefingSection(result, opts),
+    result,
+    basis: { entityIds: [...entityIds], linkIds: [...linkIds] },
   };
 }

@@ -1,6 +1,7 @@
 // The domain model, defined once and imported by server and web (web imports it as '@domain/model').
 // Pure: no Node or browser APIs, so both sides can load it.
 import { z } from 'zod';
+import { unsafeLabelProblem, unsafeTextProblem } from './text.ts';
 
 export const ENTITY_TYPES = [
   'Person',
@@ -122,6 +123,34 @@ export interface MinGrading {
 // ---------------------------------------------------------------------------------------------
 // Schemas with messages a person can act on.
 
+/**
+ * A label or name: one line, trimmed, 1 to `max` characters, without control characters (NUL included),
+ * bidirectional overrides or isolates, or stray direction marks (text.ts); refused with a message that
+ * names the field and the character.
+ */
+export function labelSchema(field: string, max: number, required = `${field} is required`) {
+  return z
+    .string()
+    .trim()
+    .min(1, required)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = unsafeLabelProblem(s, field);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+/** Free text (a report, a note): up to `max` characters, any line breaks, no NUL. */
+export function freeTextSchema(field: string, max: number) {
+  return z
+    .string()
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = unsafeTextProblem(s, field);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
 const isoDate = z
   .string()
   .refine(
@@ -172,16 +201,18 @@ export const gradingSchema = z.object({
 
 export const reportInputSchema = z
   .object({
-    ref: z.string().trim().min(1, 'report reference is required').max(200),
+    ref: labelSchema('report reference', 200),
     date: isoDate,
-    author: z.string().trim().min(1, 'report author is required').max(200),
-    text: z.string().max(100_000).default(''),
+    author: labelSchema('report author', 200),
+    text: freeTextSchema('report text', 100_000).default(''),
     source: gradingSchema.shape.source,
     intel: gradingSchema.shape.intel,
     handling: z.enum(HANDLING_CODES, {
       error: (iss) => `handling code ${JSON.stringify(iss.input)} is not P or C`,
     }),
-    conditions: z.string().trim().max(5_000).optional(),
+    conditions: freeTextSchema('handling conditions', 5_000)
+      .transform((c) => c.trim())
+      .optional(),
     reviewDate: isoDate.optional(),
   })
   .superRefine((r, ctx) => {
@@ -224,9 +255,9 @@ export type EntityRef = z.infer<typeof entityRefSchema>;
 
 export const entityInputSchema = z.object({
   type: entityTypeSchema,
-  label: z.string().trim().min(1, 'label is required').max(500),
+  label: labelSchema('label', 500),
   /** Natural key; derived from the identifiers by `naturalKey` when absent. */
-  key: z.string().trim().min(1).max(500).optional(),
+  key: labelSchema('key', 500).optional(),
   properties: propertiesSchema.default({}),
   /** References (`ref`) of intelligence reports this entity rests on; each must exist or be in the same batch. */
   reports: z.array(z.string().min(1)).max(1000).default([]),
@@ -318,8 +349,8 @@ export interface PathResult {
 
 export const annotationInputSchema = z.object({
   target: z.object({ kind: z.enum(['entity', 'link', 'chart']), id: z.string().min(1) }),
-  text: z.string().max(20_000).default(''),
-  tags: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+  text: freeTextSchema('note text', 20_000).default(''),
+  tags: z.array(labelSchema('tag', 60)).max(50).default([]),
   /** Flagged as a proposed disruption target. */
   target_flag: z.boolean().default(false),
 });
@@ -336,7 +367,7 @@ export interface Annotation {
 }
 
 export const chartInputSchema = z.object({
-  name: z.string().trim().min(1, 'chart name is required').max(200),
+  name: labelSchema('chart name', 200),
   /** Opaque to the store: positions, styling, filters, as the web app writes them. */
   state: z.record(z.string(), z.unknown()),
 });

@@ -1,9 +1,14 @@
 // Identifier normalisation: the same real thing found twice must produce the same natural key.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { stripUnsafe } from './text.ts';
 
-/** Trim, collapse inner white space and Unicode-normalise (NFC) a name. */
+/**
+ * Trim, collapse inner white space and Unicode-normalise (NFC) a name, dropping the control and
+ * bidirectional-override characters a label may not hold (text.ts): an imported name is cleaned of them,
+ * a name typed into the API is refused with them.
+ */
 export function normaliseName(s: string): string {
-  return s.normalize('NFC').replace(/\s+/g, ' ').trim();
+  return stripUnsafe(s.normalize('NFC').replace(/\s+/g, ' ')).replace(/ {2,}/g, ' ').trim();
 }
 
 /** Phone numbers to E.164; UK national forms (07700 900123) are read as GB. Returns null if not a number. */

@@ -22,13 +22,24 @@ export interface BriefingInput {
   topNodes: Array<{ rank: number; label: string; type: string; value: number }>;
   /** Name-value pairs of the analysis record, printed in order. */
   record: Array<[string, string]>;
-  /** Conditions of C-coded reports behind the chart, by report reference. */
-  conditions: Array<{ ref: string; conditions: string }>;
+  /**
+   * The disclosure check's answer (server/security/handling.ts assessDisclosure): the sentence about
+   * handling code C, and the conditions of every C-coded report behind the briefing, by reference.
+   */
+  handling: { statement: string; conditions: Array<{ ref: string; conditions: string }> };
   /** Further sections on pages of their own, e.g. the operational review (server/cycle/briefing.ts). */
   sections?: BriefingSection[];
 }
 
 const MARK_COLOUR = '#b00000';
+
+/** The chart picture has a PNG signature but cannot be decoded: the caller's input, not a server fault. */
+export class UnreadableImageError extends Error {
+  constructor(cause: unknown) {
+    super(`chartPng is not a readable PNG image (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = 'UnreadableImageError';
+  }
+}
 
 function isPng(b: Buffer): boolean {
   return b.length > 8 && b.readUInt32BE(0) === 0x89504e47 && b.readUInt32BE(4) === 0x0d0a1a0a;
@@ -77,11 +88,15 @@ export function briefingPdf(input: BriefingInput): Promise<Buffer> {
   const chartW = 540;
   const chartH = H - y - 70;
   doc.rect(left, y, chartW, chartH).lineWidth(0.5).strokeColor('#ccc').stroke();
-  doc.image(input.chartPng, left + 2, y + 2, {
-    fit: [chartW - 4, chartH - 4],
-    align: 'center',
-    valign: 'center',
-  });
+  try {
+    doc.image(input.chartPng, left + 2, y + 2, {
+      fit: [chartW - 4, chartH - 4],
+      align: 'center',
+      valign: 'center',
+    });
+  } catch (e) {
+    throw new UnreadableImageError(e);
+  }
 
   const colX = left + chartW + 16;
   const colW = right - colX;
@@ -191,25 +206,15 @@ export function briefingPdf(input: BriefingInput): Promise<Buffer> {
   y += 12;
   doc.font('Helvetica-Bold').fontSize(13).fillColor('#1d2430').text('Handling conditions', left, y);
   y = doc.y + 4;
-  if (!input.conditions.length) {
-    doc
-      .font('Helvetica')
-      .fontSize(8.5)
-      .fillColor('#333')
-      .text('No intelligence behind this chart carries handling code C.', left, y);
-  } else {
-    doc
-      .font('Helvetica')
-      .fontSize(8.5)
-      .fillColor('#333')
-      .text(
-        'This briefing rests in part on intelligence with handling code C. Share it only under these conditions:',
-        left,
-        y,
-        { width: right - left },
-      );
+  // The statement and the conditions are the disclosure check's own answer, never worked out here.
+  doc
+    .font('Helvetica')
+    .fontSize(8.5)
+    .fillColor('#333')
+    .text(input.handling.statement, left, y, { width: right - left });
+  if (input.handling.conditions.length) {
     y = doc.y + 4;
-    for (const c of input.conditions.slice(0, 60)) {
+    for (const c of input.handling.conditions) {
       if (y > H - 70) {
         doc.addPage();
         y = 50;

@@ -11,6 +11,7 @@ import type { AnalysisRecord, ExportRequest } from '../api-types/exports.ts';
 import { exportRequestSchema } from '../api-types/exports.ts';
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
 import { ApiError } from '../routes/errors.ts';
+import { judgeDisclosure, type CarriedItem, type Disclosure } from '../security/handling.ts';
 
 export interface Marking {
   /** Best grading of the reports behind it, e.g. '2B', or 'ungraded'. */
@@ -29,6 +30,11 @@ export interface ExportLink extends Link, Marking {}
 export interface ExportData {
   /** Every handling-C report the export rests on (for the confirmation the security layer asks for). */
   conditionalReports: Array<Pick<Report, 'ref' | 'handling' | 'conditions'>>;
+  /**
+   * The disclosure check's answer over everything the file carries (server/security/handling.ts): the
+   * route gates on it (authoriseDisclosure) and the record's handling note is its statement.
+   */
+  disclosure: Disclosure;
   nodes: ExportNode[];
   links: ExportLink[];
   record: AnalysisRecord;
@@ -142,16 +148,16 @@ export async function collectExport(
   const { entities, links } = await gatherGraph(graph, from, opts.maxLinks);
 
   const values = req.analysis?.values ?? {};
-  const cReports = new Map<string, Pick<Report, 'ref' | 'handling' | 'conditions'>>();
-  const noteC = (reports: Report[]) => {
-    for (const r of reports)
-      if (r.handling === 'C')
-        cReports.set(r.ref, { ref: r.ref, handling: r.handling, conditions: r.conditions });
-  };
+  // What the file carries, with the reports behind each item, for the one disclosure check.
+  const carried = { entities: [] as CarriedItem[], links: [] as CarriedItem[] };
+  const item = (id: string, reports: Report[]): CarriedItem => ({
+    id,
+    reports: reports.map((r) => ({ id: r.id, ref: r.ref, handling: r.handling, conditions: r.conditions })),
+  });
   const nodes: ExportNode[] = [];
   for (const e of entities) {
     const d = await graph.getEntity(e.id);
-    noteC(d?.reports ?? []);
+    carried.entities.push(item(e.id, d?.reports ?? []));
     const p = positions[e.id];
     nodes.push({
       ...e,
@@ -164,13 +170,12 @@ export async function collectExport(
   const outLinks: ExportLink[] = [];
   for (const l of links) {
     const d = await graph.getLink(l.id);
-    noteC(d?.reports ?? []);
+    carried.links.push(item(l.id, d?.reports ?? []));
     outLinks.push({ ...l, ...marking(d?.reports ?? [], l.grading) });
   }
   nodes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   outLinks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const conditional =
-    nodes.filter((n) => n.handling === 'C').length + outLinks.filter((l) => l.handling === 'C').length;
+  const disclosure = judgeDisclosure({ ...carried, reports: [] }, 'export');
   const record: AnalysisRecord = {
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
     exportedAt: new Date().toISOString(),
@@ -184,14 +189,18 @@ export async function collectExport(
     },
     counts: { nodes: nodes.length, links: outLinks.length },
     handling: {
-      conditional,
-      note: conditional
-        ? `${conditional} item(s) rest on handling code C reports: share them only under the conditions given with each`
-        : 'no item rests on a handling code C report',
+      conditional: disclosure.conditionalItems,
+      // The disclosure check's sentence; each C item carries its own conditions in the file.
+      note: disclosure.statement,
     },
   };
   return {
-    conditionalReports: [...cReports.values()],
+    conditionalReports: disclosure.conditions.map((c) => ({
+      ref: c.ref,
+      handling: 'C' as const,
+      conditions: c.conditions,
+    })),
+    disclosure,
     nodes,
     links: outLinks,
     record,

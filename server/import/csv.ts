@@ -3,6 +3,9 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { ImportError } from './errors.ts';
+import { CSV_LIMITS, CsvRecordError, RecordReader, type OnRecord } from './records.ts';
+
+export { CSV_LIMITS, detectDelimiter, scanRecord, splitRecord, type OnRecord } from './records.ts';
 
 export interface StreamStats {
   bytes: number;
@@ -15,26 +18,10 @@ export interface StreamOptions {
   /** ',' ';' '\t' '|' or undefined to detect from the first line. */
   delimiter?: string;
   maxBytes: number;
-}
-
-/**
- * Called for every record with its 1-based row number (the file line where it starts, for one-line records).
- * Return false to stop reading (previews).
- */
-export type OnRecord = (cells: string[], row: number) => boolean | void;
-
-export function detectDelimiter(firstLine: string): string {
-  const candidates = [',', ';', '\t', '|'];
-  let best = ',';
-  let bestCount = 0;
-  for (const c of candidates) {
-    const n = firstLine.split(c).length - 1;
-    if (n > bestCount) {
-      best = c;
-      bestCount = n;
-    }
-  }
-  return best;
+  /** Longest record, in characters (default CSV_LIMITS.maxRowChars). */
+  maxRowChars?: number;
+  /** Most cells in one record (default CSV_LIMITS.maxColumns). */
+  maxColumns?: number;
 }
 
 /**
@@ -50,6 +37,18 @@ export function release(input: Readable): void {
   input.resume();
 }
 
+/** Which byte limit a file meets: its name, the variable that sets it, and what to do instead. */
+export interface ByteCap {
+  name: string;
+  variable: string;
+  advice: string;
+}
+const UPLOAD_CAP: ByteCap = {
+  name: 'upload limit',
+  variable: 'LINKCHART_MAX_UPLOAD_BYTES',
+  advice: 'split it into smaller files or import it with the CLI on the server (npm run import)',
+};
+
 /** Byte checks and UTF-8 decoding, before the CSV parser sees anything. */
 class Guard extends Transform {
   bytes = 0;
@@ -57,7 +56,10 @@ class Guard extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private first = true;
   private lines = 1;
-  constructor(private readonly maxBytes: number) {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly cap: ByteCap = UPLOAD_CAP,
+  ) {
     super({ decodeStrings: true, encoding: 'utf8' });
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -67,8 +69,8 @@ class Guard extends Transform {
         new ImportError(
           413,
           'too_large',
-          `the file is larger than the upload limit of ${this.maxBytes} bytes (LINKCHART_MAX_UPLOAD_BYTES); ` +
-            'split it into smaller files or import it with the CLI on the server (npm run import)',
+          `the file is larger than the ${this.cap.name} of ${this.maxBytes} bytes (${this.cap.variable}); ` +
+            this.cap.advice,
         ),
       );
       return;
@@ -151,60 +153,9 @@ class Guard extends Transform {
 }
 
 /**
- * Splits one record's text into cells (RFC 4180: "" inside quotes is a quote; a quote inside an unquoted
- * cell is kept as it is, as spreadsheets do).
- */
-export function splitRecord(text: string, delimiter: string): string[] {
-  return scanRecord(text, delimiter).cells;
-}
-
-/** Cells of a record, and whether its text stops inside a quoted cell (the record goes on to the next line). */
-export function scanRecord(text: string, delimiter: string): { cells: string[]; open: boolean } {
-  if (!text.includes('"')) return { cells: text.split(delimiter), open: false };
-  const cells: string[] = [];
-  let open = false;
-  let i = 0;
-  const n = text.length;
-  for (;;) {
-    if (text[i] === '"') {
-      let cell = '';
-      i++;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q === -1) {
-          cell += text.slice(i);
-          i = n;
-          open = true;
-          break;
-        }
-        cell += text.slice(i, q);
-        if (text[q + 1] === '"') {
-          cell += '"';
-          i = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-      // Anything between the closing quote and the delimiter is kept (relaxed, like csv-parse's relax_quotes).
-      const d = text.indexOf(delimiter, i);
-      cell += text.slice(i, d === -1 ? n : d);
-      cells.push(cell);
-      if (d === -1) return { cells, open };
-      i = d + delimiter.length;
-    } else {
-      const d = text.indexOf(delimiter, i);
-      cells.push(text.slice(i, d === -1 ? n : d));
-      if (d === -1) return { cells, open };
-      i = d + delimiter.length;
-    }
-  }
-}
-
-/**
- * Reads `input` as CSV, calling `onRecord` for every non-empty record. A small hand-written splitter rather
+ * Reads `input` as CSV, calling `onRecord` for every non-empty record. A small hand-written reader rather
  * than a general parser: imports are dominated by plain lines, which it splits with String#split, and it
- * still handles quoted cells, doubled quotes and line breaks inside quotes.
+ * still handles quoted cells, doubled quotes and line breaks inside quotes, in one pass (RecordReader).
  */
 export async function streamRecords(
   input: Readable,
@@ -212,12 +163,14 @@ export async function streamRecords(
   onRecord: OnRecord,
 ): Promise<StreamStats> {
   const guard = new Guard(opts.maxBytes);
-  let delimiter = opts.delimiter;
-  let line = 0;
-  let carry = '';
-  let pending: string | null = null;
-  let pendingRow = 0;
-  let first = true;
+  const reader = new RecordReader(
+    opts.delimiter,
+    {
+      maxRowChars: opts.maxRowChars ?? CSV_LIMITS.maxRowChars,
+      maxColumns: opts.maxColumns ?? CSV_LIMITS.maxColumns,
+    },
+    onRecord,
+  );
   let stopped = false;
   input.on('error', (e) =>
     guard.destroy(
@@ -225,73 +178,35 @@ export async function streamRecords(
     ),
   );
   input.pipe(guard);
-
-  const emit = (cells: string[], row: number): boolean => onRecord(cells, row) !== false;
-  const take = (raw: string): boolean => {
-    line++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (pending === null && text === '') return true;
-    if (!delimiter) delimiter = detectDelimiter(text);
-    if (pending !== null) {
-      pending += '\n' + text;
-      const r = scanRecord(pending, delimiter);
-      if (r.open) return true;
-      pending = null;
-      return emit(r.cells, pendingRow);
-    }
-    if (!text.includes('"')) return emit(text.split(delimiter), line);
-    const r = scanRecord(text, delimiter);
-    if (r.open) {
-      pending = text;
-      pendingRow = line;
-      return true;
-    }
-    return emit(r.cells, line);
-  };
-
   try {
     for await (const chunk of guard as AsyncIterable<string>) {
-      let text = carry + chunk;
-      if (first) {
-        first = false;
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      }
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        if (!take(text.slice(start, nl))) {
-          stopped = true;
-          break;
-        }
-        start = nl + 1;
-      }
-      if (stopped) break;
-      carry = text.slice(start);
-    }
-    if (!stopped) {
-      if (carry !== '') take(carry);
-      if (pending !== null) {
-        throw new ImportError(
-          400,
-          'invalid_csv',
-          `the file ends inside a quoted cell that opens on row ${pendingRow}; close its quote`,
-          {
-            row: pendingRow,
-          },
-        );
+      if (!reader.push(chunk)) {
+        stopped = true;
+        break;
       }
     }
+    if (!stopped) reader.end();
   } catch (e) {
     release(input);
+    if (e instanceof CsvRecordError) throw new ImportError(400, e.code, e.message, { row: e.row });
     throw e;
   }
   if (stopped) release(input);
-  if (first) throw new ImportError(400, 'empty_file', 'the file is empty');
-  return { bytes: guard.bytes, sha256: stopped ? '' : guard.digest(), delimiter: delimiter ?? ',' };
+  if (!reader.seen) throw new ImportError(400, 'empty_file', 'the file is empty');
+  return {
+    bytes: guard.bytes,
+    sha256: stopped ? '' : guard.digest(),
+    delimiter: reader.delimiter ?? ',',
+  };
 }
 
 /** Reads a whole (small) text file through the same checks; for formats whose parsers need the whole text. */
-export async function readText(input: Readable, maxBytes: number): Promise<{ text: string } & StreamStats> {
-  const guard = new Guard(maxBytes);
+export async function readText(
+  input: Readable,
+  maxBytes: number,
+  cap?: ByteCap,
+): Promise<{ text: string } & StreamStats> {
+  const guard = new Guard(maxBytes, cap);
   const parts: string[] = [];
   await new Promise<void>((resolve, reject) => {
     guard.on('data', (t: string) => parts.push(t));

@@ -15,7 +15,7 @@ import {
   type ParsedImportOptions,
   type RowError,
 } from '../api-types/imports.ts';
-import { release, streamRecords, readText } from './csv.ts';
+import { CSV_LIMITS, release, streamRecords, readText, type StreamOptions } from './csv.ts';
 import { ImportError, RowProblem, describeRowErrors } from './errors.ts';
 import { missingFields, parseMapPairs, proposeMapping } from './mapping.ts';
 import { cdrFormat } from './formats/cdr.ts';
@@ -35,8 +35,33 @@ const ROW_FORMATS: Partial<Record<ImportFormat, (c: FormatContext) => RowFormat>
 export interface ImportLimits {
   uploadBytes: number;
   maxImportErrors: number;
+  /** Longest CSV record, in characters (line breaks inside quoted cells included). */
+  maxRowChars: number;
+  /** Most cells in one CSV record. */
+  maxColumns: number;
+  /** Largest network file (edgelist, matrix, twomode): these are read whole. */
+  networkBytes: number;
+  /** Most pairs of people a two-mode projection may join. */
+  maxProjectedPairs: number;
 }
-export const DEFAULT_IMPORT_LIMITS: ImportLimits = { uploadBytes: 512 * 1024 * 1024, maxImportErrors: 100 };
+/** The pipeline's own defaults (the CLI's): the server passes its configured limits (server/config.ts). */
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  uploadBytes: 100 * 1024 * 1024,
+  maxImportErrors: 100,
+  ...CSV_LIMITS,
+  networkBytes: Number.MAX_SAFE_INTEGER,
+  maxProjectedPairs: Number.MAX_SAFE_INTEGER,
+};
+
+/** What the CSV reader is told of the limits and the options. */
+function readOptions(opts: ParsedImportOptions, limits: ImportLimits): StreamOptions {
+  return {
+    maxBytes: limits.uploadBytes,
+    maxRowChars: limits.maxRowChars,
+    maxColumns: limits.maxColumns,
+    ...(opts.delimiter ? { delimiter: DELIMS[opts.delimiter] ?? opts.delimiter } : {}),
+  };
+}
 
 /** Validates raw options (query string or CLI flags); a bad option is a 400 naming it. */
 export function parseImportOptions(raw: ImportOptions | Record<string, unknown>): ParsedImportOptions {
@@ -83,11 +108,25 @@ async function collect(
 ): Promise<Collected> {
   const factory = ROW_FORMATS[opts.format];
   if (!factory) {
-    const { text, sha256, bytes } = await readText(input, limits.uploadBytes);
+    // A network file is read whole (its parsers need every row), so it has its own, smaller, cap.
+    const network = limits.networkBytes < limits.uploadBytes;
+    const { text, sha256, bytes } = await readText(
+      input,
+      network ? limits.networkBytes : limits.uploadBytes,
+      network
+        ? {
+            name: 'network file limit',
+            variable: 'LINKCHART_MAX_NETWORK_FILE_BYTES',
+            advice: `import it as links (format=links) instead, or with the CLI on the server (npm run import)`,
+          }
+        : undefined,
+    );
     const namespace = opts.namespace ?? defaultNamespace(name);
     const { entities, links } = networkBatch(text, opts.format as 'edgelist' | 'matrix' | 'twomode', {
       namespace,
       reports,
+      maxRowChars: limits.maxRowChars,
+      maxProjectedPairs: limits.maxProjectedPairs,
       ...(opts.project !== undefined ? { project: opts.project } : {}),
       ...(opts.header !== undefined ? { header: opts.header } : {}),
     });
@@ -100,37 +139,30 @@ async function collect(
   let rowsRead = 0;
   const header = opts.header ?? true;
   const stopAt = opts.skipInvalid ? Infinity : Math.max(1000, limits.maxImportErrors);
-  const stats = await streamRecords(
-    input,
-    {
-      maxBytes: limits.uploadBytes,
-      ...(opts.delimiter ? { delimiter: DELIMS[opts.delimiter] ?? opts.delimiter } : {}),
-    },
-    (cells, row) => {
-      if (!format) {
-        const columns = header ? cells.map((c) => c.trim()) : cells.map((_, i) => String(i + 1));
-        try {
-          format = factory({ columns, options: opts, reports });
-        } catch (e) {
-          if (e instanceof RowProblem)
-            throw new ImportError(400, 'missing_column', e.message, {
-              row: 1,
-              ...(e.column ? { column: e.column } : {}),
-            });
-          throw e;
-        }
-        if (header) return;
-      }
-      rowsRead++;
+  const stats = await streamRecords(input, readOptions(opts, limits), (cells, row) => {
+    if (!format) {
+      const columns = header ? cells.map((c) => c.trim()) : cells.map((_, i) => String(i + 1));
       try {
-        format.add(cells, row);
+        format = factory({ columns, options: opts, reports });
       } catch (e) {
-        errorCount++;
-        if (errors.length < limits.maxImportErrors) errors.push(problemToError(e, row));
-        if (errorCount >= stopAt) return false;
+        if (e instanceof RowProblem)
+          throw new ImportError(400, 'missing_column', e.message, {
+            row: 1,
+            ...(e.column ? { column: e.column } : {}),
+          });
+        throw e;
       }
-    },
-  );
+      if (header) return;
+    }
+    rowsRead++;
+    try {
+      format.add(cells, row);
+    } catch (e) {
+      errorCount++;
+      if (errors.length < limits.maxImportErrors) errors.push(problemToError(e, row));
+      if (errorCount >= stopAt) return false;
+    }
+  });
   if (!format) throw new ImportError(400, 'empty_file', 'the file has a header but no rows');
   const out = (format as RowFormat).finish();
   return {
@@ -284,6 +316,9 @@ export interface PreviewArgs {
   rows?: number;
 }
 
+/** The CSV reader's refusals of one record: a preview lists them beside the rows read before it. */
+const UNREADABLE = new Set(['invalid_csv', 'row_too_long', 'too_many_columns']);
+
 /** The first rows, the columns found and the mapping proposed, without writing anything. */
 export async function previewImport({
   input,
@@ -300,42 +335,35 @@ export async function previewImport({
   let format: RowFormat | null = null;
   let mapping: Record<string, string> = {};
   const factory = ROW_FORMATS[opts.format];
-  await streamRecords(
-    input,
-    {
-      maxBytes: lim.uploadBytes,
-      ...(opts.delimiter ? { delimiter: DELIMS[opts.delimiter] ?? opts.delimiter } : {}),
-    },
-    (cells, row) => {
-      if (!columns) {
-        columns = header ? cells.map((c) => c.trim()) : cells.map((_, i) => String(i + 1));
-        mapping = factory ? proposeMapping(opts.format, columns, parseMapPairs(opts.map)) : {};
-        if (factory && missingFields(opts.format, mapping).length === 0) {
-          try {
-            format = factory({ columns, options: opts, reports: [] });
-          } catch (e) {
-            errors.push(
-              e instanceof RowProblem
-                ? { row: 1, message: e.message }
-                : { row: 1, message: (e as Error).message },
-            );
-          }
-        }
-        if (header) return;
-      }
-      sample.push(cells);
-      if (format) {
+  await streamRecords(input, readOptions(opts, lim), (cells, row) => {
+    if (!columns) {
+      columns = header ? cells.map((c) => c.trim()) : cells.map((_, i) => String(i + 1));
+      mapping = factory ? proposeMapping(opts.format, columns, parseMapPairs(opts.map)) : {};
+      if (factory && missingFields(opts.format, mapping).length === 0) {
         try {
-          (format as RowFormat).add(cells, row);
+          format = factory({ columns, options: opts, reports: [] });
         } catch (e) {
-          errors.push(problemToError(e, row));
+          errors.push(
+            e instanceof RowProblem
+              ? { row: 1, message: e.message }
+              : { row: 1, message: (e as Error).message },
+          );
         }
       }
-      return sample.length < rows;
-    },
-  ).catch((e: unknown) => {
+      if (header) return;
+    }
+    sample.push(cells);
+    if (format) {
+      try {
+        (format as RowFormat).add(cells, row);
+      } catch (e) {
+        errors.push(problemToError(e, row));
+      }
+    }
+    return sample.length < rows;
+  }).catch((e: unknown) => {
     // A preview of a file the CSV reader cannot read still shows what it could.
-    if (columns && e instanceof ImportError && e.code === 'invalid_csv') {
+    if (columns && e instanceof ImportError && UNREADABLE.has(e.code)) {
       errors.push({ ...(e.extra.row !== undefined ? { row: e.extra.row } : {}), message: e.message });
       return;
     }

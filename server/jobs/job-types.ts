@@ -66,7 +66,11 @@ export interface JobStatus {
   dataVersion: number;
   nodes: number;
   links: number;
+  /** The user who asked for it (their name); only they, a supervisor or an admin see the job. */
+  owner: string;
   createdAt: string;
+  /** When the computation began running (it may have begun for another user asking the same). */
+  startedAt: string | null;
   finishedAt: string | null;
 }
 

@@ -1,24 +1,33 @@
 // /api/analysis: analysis jobs over a view of the store. Heavy work runs in worker threads
 // (server/jobs/job-manager.ts); these routes start, watch, fetch and cancel it.
-//   POST   /analysis/jobs              {view, request} -> 202 job status (an identical running job is joined)
+//   POST   /analysis/jobs              {view, request} -> 202 job status (the caller's identical job is joined)
 //   GET    /analysis/jobs/:id          status: state, progress 0-100, phase
 //   GET    /analysis/jobs/:id/events   progress as server-sent events (`status` events; the last is final)
 //   GET    /analysis/jobs/:id/result   the result once done (409 while running)
 //   DELETE /analysis/jobs/:id          cancel
-import type { ServerResponse } from 'node:http';
+// A job belongs to the user who started it: anyone else gets the same 404 as for a job that never existed
+// (supervisors and admins may look and cancel; their records name the owner). Another user's identical
+// request gets its own job sharing the computation. Each user may hold LINKCHART_MAX_JOBS_PER_USER queued
+// or running jobs (429 beyond, with Retry-After); the queue as a whole holds LINKCHART_MAX_QUEUED_JOBS (503).
+import { PassThrough } from 'node:stream';
 import { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Stores } from '../store/stores.ts';
+import type { Config } from '../config.ts';
 import { ViewCache, viewOptionsSchema } from '../analysis/view.ts';
-import { JobManager, type JobManagerOptions } from '../jobs/job-manager.ts';
+import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from '../jobs/job-manager.ts';
+import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
 import { ApiError } from '../api-types/errors.ts';
+import { requestUser } from './context.ts';
 
 export interface AnalysisRoutesOptions {
   stores: Stores;
+  config?: Config;
   jobs?: JobManagerOptions;
-  /** Most nodes a view may load for analysis. */
-  maxViewNodes?: number;
+  /** Most links a view may load for analysis (default: the config's maxAnalysisLinks). */
+  maxViewLinks?: number;
 }
 
 const startBodySchema = z.object({
@@ -34,50 +43,79 @@ const idParams = z.object({ id: z.string().uuid('job ids are UUIDs') });
 
 const access = { access: 'analysis:run' as const };
 
+/** Roles that may see and cancel other users' jobs (each such look is audited with the owner's name). */
+const OVERSEERS: ReadonlySet<string> = new Set(['supervisor', 'admin']);
+
 const isFinal = (s: JobStatus) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled';
 
+const notFound = (id: string) =>
+  new ApiError(404, 'not_found', `no analysis job ${id} (finished jobs are kept for a while only)`);
+
+function ownerOf(req: FastifyRequest): JobOwner & { role: string } {
+  const u = requestUser(req);
+  return u ? { id: u.id, name: u.name, role: u.role } : { id: 'anonymous', name: 'anonymous', role: '' };
+}
+
 /**
- * Writes the job's status as server-sent events, now and on every change, and ends the response with the
- * final one. Returns the unsubscribe to call if the client leaves first (null when the job was already over).
+ * The job's status as server-sent events, now and on every change, ending with the final one. A stream
+ * sent through reply.send (not a hijacked reply), so the security plugin's onSend hook gives it the
+ * security headers and writes its audit record before the first byte leaves, as for every other read.
  */
-function streamStatus(
-  manager: JobManager,
-  id: string,
-  first: JobStatus,
-  res: ServerResponse,
-): (() => void) | null {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-  });
-  const send = (s: JobStatus) => res.write(`event: status\ndata: ${JSON.stringify(s)}\n\n`);
+function statusStream(manager: JobManager, id: string, first: JobStatus, follow: boolean): PassThrough {
+  const out = new PassThrough();
+  const send = (s: JobStatus) => out.write(`event: status\ndata: ${JSON.stringify(s)}\n\n`);
   send(first);
-  if (isFinal(first)) {
-    res.end();
-    return null;
+  if (isFinal(first) || !follow) {
+    out.end();
+    return out;
   }
   const off = manager.subscribe(id, (s) => {
+    if (out.destroyed) return;
     send(s);
     if (isFinal(s)) {
       off();
-      res.end();
+      out.end();
     }
   });
-  return off;
+  // The client left (Fastify destroys the stream when the response closes).
+  out.once('close', off);
+  return out;
 }
 
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
   const { graph } = opts.stores;
-  const manager = new JobManager(opts.jobs);
+  const limits = resolveJobLimits(opts.config?.limits ?? {});
+  const manager = new JobManager({
+    concurrency: limits.jobWorkers,
+    maxJobsPerUser: limits.maxJobsPerUser,
+    maxQueued: limits.maxQueuedJobs,
+    maxJobMs: limits.maxJobSeconds * 1000,
+    ...opts.jobs,
+  });
+  const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
   const views = new ViewCache(4);
   app.addHook('onClose', async () => manager.close());
 
-  const find = (id: string): JobStatus => {
+  /**
+   * The job `id` if the caller may see it: its owner, or a supervisor/admin (whose record then names the
+   * owner). Anyone else gets the 404 a job that never existed gets, so ids cannot be probed.
+   */
+  const find = (req: FastifyRequest, id: string): JobStatus => {
     const s = manager.get(id);
-    if (!s)
-      throw new ApiError(404, 'not_found', `no analysis job ${id} (finished jobs are kept for a while only)`);
+    const owner = manager.ownerOf(id);
+    if (!s || !owner) throw notFound(id);
+    const me = ownerOf(req);
+    if (owner.id !== me.id) {
+      if (!OVERSEERS.has(me.role)) throw notFound(id);
+      req.audit.details.jobOwner = owner.name;
+    }
     return s;
+  };
+
+  const refuse = (reply: FastifyReply, e: JobLimitError): never => {
+    reply.header('retry-after', String(e.retryAfterSeconds));
+    if (e.reason === 'user') throw new ApiError(429, 'too_many_jobs', e.message);
+    throw new ApiError(503, 'busy', e.message);
   };
 
   app.post(
@@ -93,16 +131,36 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     async (req, reply) => {
       const { view, request } = req.body;
       const dataVersion = await graph.dataVersion();
-      const built = await views.getOrBuild(dataVersion, view, () =>
-        graph.subgraph(view.filter, opts.maxViewNodes ? { limit: opts.maxViewNodes } : {}),
-      );
-      if (built.csr.n === 0)
-        throw new ApiError(400, 'invalid', 'the view is empty: widen its filter', { path: ['body', 'view'] });
-      const status = manager.start(
-        { csr: built.csr, labels: built.labels, dataVersion, viewKey: ViewCache.key(dataVersion, view) },
-        request,
-      );
-      return reply.code(202).send({ ...status, notes: built.notes });
+      const viewKey = ViewCache.key(dataVersion, view);
+      try {
+        const { status, notes } = await manager.submit(
+          ownerOf(req),
+          { dataVersion, viewKey, request },
+          async () => {
+            const built = await views.getOrBuild(dataVersion, view, async () => {
+              const sub = await graph.subgraph(view.filter, maxViewLinks ? { limit: maxViewLinks } : {});
+              if (sub.truncated)
+                throw new ApiError(
+                  413,
+                  'too_large',
+                  `this view holds more than ${maxViewLinks} links, the most an analysis loads ` +
+                    '(LINKCHART_MAX_ANALYSIS_LINKS); narrow it with entity or link types, a time window or a minimum grading',
+                  { path: ['body', 'view'] },
+                );
+              return sub;
+            });
+            if (built.csr.n === 0)
+              throw new ApiError(400, 'invalid', 'the view is empty: widen its filter', {
+                path: ['body', 'view'],
+              });
+            return { csr: built.csr, labels: built.labels, dataVersion, viewKey, notes: built.notes };
+          },
+        );
+        return reply.code(202).send({ ...status, notes });
+      } catch (e) {
+        if (e instanceof JobLimitError) return refuse(reply, e);
+        throw e;
+      }
     },
   );
 
@@ -112,14 +170,14 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       config: access,
       schema: { tags: ['analysis'], summary: 'Status of an analysis job', params: idParams },
     },
-    async (req) => find(req.params.id),
+    async (req) => find(req, req.params.id),
   );
 
   app.get(
     '/analysis/jobs/:id/result',
     { config: access, schema: { tags: ['analysis'], summary: 'Result of a finished job', params: idParams } },
     async (req) => {
-      const s = find(req.params.id);
+      const s = find(req, req.params.id);
       if (s.state === 'failed') throw new ApiError(409, 'conflict', `the job failed: ${s.error}`);
       if (s.state === 'cancelled') throw new ApiError(409, 'conflict', 'the job was cancelled');
       if (s.state !== 'done')
@@ -132,8 +190,13 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     '/analysis/jobs/:id',
     { config: access, schema: { tags: ['analysis'], summary: 'Cancel an analysis job', params: idParams } },
     async (req) => {
-      find(req.params.id);
-      return manager.cancel(req.params.id)!;
+      find(req, req.params.id);
+      const by = ownerOf(req);
+      const owner = manager.ownerOf(req.params.id);
+      return manager.cancel(
+        req.params.id,
+        owner && owner.id !== by.id ? `cancelled by ${by.name} (${by.role})` : 'cancelled by request',
+      )!;
     },
   );
 
@@ -144,10 +207,10 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       schema: { tags: ['analysis'], summary: 'Progress of a job as server-sent events', params: idParams },
     },
     async (req, reply) => {
-      const first = find(req.params.id);
-      reply.hijack();
-      const off = streamStatus(manager, req.params.id, first, reply.raw);
-      if (off) req.raw.on('close', off);
+      const first = find(req, req.params.id);
+      reply.type('text/event-stream; charset=utf-8');
+      // HEAD gets the headers only: nothing to follow.
+      return reply.send(statusStream(manager, req.params.id, first, req.method !== 'HEAD'));
     },
   );
 };

@@ -6,7 +6,8 @@ import type { RouteDeps } from './context.ts';
 import type { AuditEvent } from '../domain/model.ts';
 import { errorResponses, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import type { AuditQuery, SecurityStore } from '../store/security-store.ts';
-import { verifyAuditChain } from '../security/audit-chain.ts';
+import { auditKeyOf } from '../security/audit-chain.ts';
+import { verifyStoreAudit } from '../security/audit-verify.ts';
 
 export const auditEventSchema = z.object({
   seq: z.number().int(),
@@ -115,22 +116,22 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       config: { access: 'audit:read', audit: 'audit.read' },
       schema: {
         tags: ['audit'],
-        summary: 'Walk the hash chain; names the first broken record',
+        summary: 'Walk the hash chain (keyed: with the audit key); names the first broken record',
         response: {
           200: z.object({
             ok: z.boolean(),
             records: z.number().int(),
+            /** Records written keyed; the rest were written before the key was set. */
+            keyed: z.number().int(),
             firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
           }),
         },
       },
     },
     async () => {
-      const events: AuditEvent[] = [];
-      for await (const e of allAudit(security)) events.push(e);
-      const broken = verifyAuditChain(events);
-      const records = events.length;
-      return { ok: broken === null, records, firstBroken: broken };
+      const r = await verifyStoreAudit(security, { key: auditKeyOf(security) });
+      const firstBroken = r.broken && { seq: r.broken.seq, reason: r.broken.reason };
+      return { ok: r.broken === null, records: r.records, keyed: r.keyed, firstBroken };
     },
   );
 };

@@ -1,9 +1,10 @@
 // Sign in, sign out, who am I, change my password. The session is a cookie the security plugin reads;
 // the response also carries the CSRF token the web app echoes in `x-csrf-token` on every write.
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from './context.ts';
-import { ROLES } from '../domain/model.ts';
+import { ROLES, type User } from '../domain/model.ts';
 import { apiErrorSchema, errorResponses, okSchema } from '../api-types/common.ts';
 import {
   MAX_PASSWORD_LENGTH,
@@ -14,7 +15,7 @@ import {
   verifyPassword,
 } from '../security/passwords.ts';
 import type { Security } from '../security/plugin.ts';
-import type { Session } from '../security/sessions.ts';
+import type { LoginAttempt, Session, ThrottleGate } from '../security/sessions.ts';
 import type { SecurityStore } from '../store/security-store.ts';
 import type { ZodApp } from './crud.ts';
 import { ApiError } from '../api-types/errors.ts';
@@ -49,6 +50,21 @@ function sessionInfo(sec: Security, s: Session) {
   };
 }
 
+/**
+ * The attempt the throttle admitted, or a 429 saying how long to wait (also in Retry-After, in seconds).
+ * Refused attempts are not counted: their password was never looked at.
+ */
+function admit(reply: FastifyReply, gate: ThrottleGate): LoginAttempt {
+  if (gate.attempt) return gate.attempt;
+  const seconds = Math.max(1, Math.ceil(gate.waitMs / 1000));
+  reply.header('retry-after', String(seconds));
+  const when =
+    seconds < 60
+      ? `${seconds} second${seconds === 1 ? '' : 's'}`
+      : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`;
+  throw new ApiError(429, 'locked', `too many sign-in attempts; try again in ${when}`);
+}
+
 function loginRoute(app: ZodApp, users: SecurityStore): void {
   const sec = app.security;
   app.post(
@@ -66,39 +82,37 @@ function loginRoute(app: ZodApp, users: SecurityStore): void {
     async (req, reply) => {
       const { name, password } = req.body;
       req.audit.actor = name;
-      const wait = sec.throttle.check(name, req.ip);
-      if (wait > 0) {
-        const minutes = Math.ceil(wait / 60_000);
-        reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        throw new ApiError(
-          429,
-          'locked',
-          `too many sign-in attempts; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-        );
+      // Counted before the password is looked at, in this same turn of the event loop: see LoginThrottle.
+      const attempt = admit(reply, sec.throttle.begin(name, req.ip));
+      try {
+        // Found by its folded name: `Analyst1` and `analyst1` are one account.
+        const user = await users.getUserByName(name);
+        let ok = false;
+        if (user && !user.disabled) ok = await verifyPassword(password, user.passwordHash);
+        else await burnVerification(password);
+        if (!user || !ok) {
+          attempt.fail();
+          req.audit.outcome = 'failed';
+          // One message for unknown name, wrong password and disabled account: no account enumeration.
+          throw new ApiError(
+            401,
+            'bad_credentials',
+            'the name or the password is wrong, or the account is disabled',
+          );
+        }
+        attempt.succeed();
+        req.audit.actor = user.name;
+        if (needsRehash(user.passwordHash))
+          await users.updateUser(user.id, { passwordHash: await hashPassword(password) });
+        // A session the browser arrived with is dropped, so a planted session id cannot be promoted.
+        if (req.session) sec.endSession(req, reply);
+        const session = sec.startSession(reply, { id: user.id, name: user.name, role: user.role });
+        req.user = session.user;
+        req.audit.objectIds.push(user.id);
+        return sessionInfo(sec, session);
+      } finally {
+        attempt.release();
       }
-      const user = await users.getUserByName(name);
-      let ok = false;
-      if (user && !user.disabled) ok = await verifyPassword(password, user.passwordHash);
-      else await burnVerification(password);
-      if (!user || !ok) {
-        sec.throttle.fail(name, req.ip);
-        req.audit.outcome = 'failed';
-        // One message for unknown name, wrong password and disabled account: no account enumeration.
-        throw new ApiError(
-          401,
-          'bad_credentials',
-          'the name or the password is wrong, or the account is disabled',
-        );
-      }
-      sec.throttle.succeed(name, req.ip);
-      if (needsRehash(user.passwordHash))
-        await users.updateUser(user.id, { passwordHash: await hashPassword(password) });
-      // A session the browser arrived with is dropped, so a planted session id cannot be promoted.
-      if (req.session) sec.endSession(req, reply);
-      const session = sec.startSession(reply, { id: user.id, name: user.name, role: user.role });
-      req.user = session.user;
-      req.audit.objectIds.push(user.id);
-      return sessionInfo(sec, session);
     },
   );
 }
@@ -114,14 +128,31 @@ function passwordRoute(app: ZodApp, users: SecurityStore): void {
         tags: ['auth'],
         summary: 'Change my password: ends my other sessions and starts a new one',
         body: passwordChangeBodySchema,
-        response: { 200: sessionInfoSchema, ...errorResponses },
+        response: { 200: sessionInfoSchema, 429: apiErrorSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
       const me = req.user!;
-      const user = await users.getUser(me.id);
-      if (!user || !(await verifyPassword(req.body.current, user.passwordHash)))
-        throw new ApiError(403, 'bad_credentials', 'the current password is wrong');
+      // The current-password check is a sign-in by another door: counted first, under the same limits
+      // (and the same counts) as signing in as this user from this address.
+      const attempt = admit(reply, sec.throttle.begin(me.name, req.ip));
+      let user: User | null;
+      try {
+        user = await users.getUser(me.id);
+        if (!user || !(await verifyPassword(req.body.current, user.passwordHash))) {
+          attempt.fail();
+          req.audit.outcome = 'failed';
+          throw new ApiError(403, 'bad_credentials', 'the current password is wrong');
+        }
+        attempt.succeed();
+      } finally {
+        attempt.release();
+      }
+      // scrypt hashes the NFKC form, so the same NFKC form is the same password.
+      if (req.body.next.normalize('NFKC') === req.body.current.normalize('NFKC'))
+        throw new ApiError(400, 'password_reuse', 'the new password must differ from the current one', {
+          path: ['body', 'next'],
+        });
       const problems = passwordProblems(req.body.next, { userName: user.name });
       if (problems.length)
         throw new ApiError(400, 'weak_password', problems.join('; '), { path: ['body', 'next'] });

@@ -1,6 +1,9 @@
 // POST /api/exports/briefing: the PDF briefing page (server/export/briefing-pdf.ts). The browser sends the
 // chart image and what it shows; the server adds what it knows better than the client: the data version,
-// who exported, and the conditions of every C-coded report behind the entities and links on the chart.
+// who exported, and whether C-coded intelligence lies behind anything the briefing carries (the entities
+// and links on the chart, the rows of its top table, everything its review section was computed from),
+// asked of the one disclosure check (server/security/handling.ts): 428 without the confirmation, and the
+// PDF's handling statement is that check's answer.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -8,10 +11,11 @@ import { errorResponses } from '../api-types/common.ts';
 import { reviewBodySchema } from '../api-types/cycle.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { reviewRequestFromBody } from '../api-types/review-request.ts';
-import { briefingPdf } from '../export/briefing-pdf.ts';
+import { briefingPdf, UnreadableImageError } from '../export/briefing-pdf.ts';
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
-import { computeReview } from '../cycle/service.ts';
-import { reviewBriefingSection } from '../cycle/briefing.ts';
+import { reviewForBriefing } from '../cycle/briefing.ts';
+import { assessDisclosure, authoriseDisclosure } from '../security/handling.ts';
+import type { GraphStore } from '../store/graph-store.ts';
 import { requestUser, type RouteDeps } from './context.ts';
 
 const MAX_IDS = 5000;
@@ -31,6 +35,8 @@ export const briefingBodySchema = z.object({
   topNodes: z
     .array(
       z.object({
+        /** The entity the row names; a row without one is matched to entities by its label. */
+        id: z.string().min(1).max(200).optional(),
         rank: z.number().int(),
         label: z.string().max(500),
         type: z.string().max(40),
@@ -54,6 +60,28 @@ export const briefingBodySchema = z.object({
     })
     .optional(),
 });
+
+const sameLabel = (a: string, b: string): boolean =>
+  a.normalize('NFKC').trim().toLowerCase() === b.normalize('NFKC').trim().toLowerCase();
+
+/**
+ * The entities a top-table row names: its id, or (a row sent without one) every entity whose label is the
+ * row's label. The table prints names, so a name is what it discloses.
+ */
+async function entitiesInTable(
+  graph: Pick<GraphStore, 'search'>,
+  rows: Array<{ id?: string | undefined; label: string }>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const row of rows) {
+    if (row.id) ids.push(row.id);
+    else if (row.label.trim()) {
+      const hits = await graph.search(row.label.trim(), { limit: 50 });
+      for (const h of hits) if (sameLabel(h.entity.label, row.label)) ids.push(h.entity.id);
+    }
+  }
+  return ids;
+}
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return '—';
@@ -83,12 +111,36 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
         throw new ApiError(400, 'invalid', 'chartPng is not a base64 PNG image', {
           path: ['body', 'chartPng'],
         });
-      const conditions = new Map<string, string>();
-      const entities = await Promise.all(b.entityIds.map((id) => graph.getEntity(id)));
-      const links = await Promise.all(b.linkIds.map((id) => graph.getLink(id)));
-      for (const item of [...entities, ...links])
-        for (const r of item?.reports ?? [])
-          if (r.handling === 'C') conditions.set(r.ref, r.conditions ?? '(conditions not recorded)');
+      const review = b.review
+        ? await reviewForBriefing(graph, reviewRequestFromBody(b.review, 'review'))
+        : null;
+      // Everything the briefing carries, judged once: the chart, the top table, the review's windows.
+      const disclosure = await assessDisclosure(
+        graph,
+        {
+          entities: [
+            ...b.entityIds,
+            ...(await entitiesInTable(graph, b.topNodes)),
+            ...(review?.basis.entityIds ?? []),
+          ],
+          links: [...b.linkIds, ...(review?.basis.linkIds ?? [])],
+        },
+        'briefing',
+      );
+      const chart = b.record['Chart'];
+      const view = b.record['View filter'];
+      authoriseDisclosure(req, disclosure, {
+        format: 'briefing-pdf',
+        source: {
+          kind: 'briefing',
+          title: b.title,
+          ...(typeof chart === 'string' ? { chartName: chart } : {}),
+          ...(view !== undefined ? { view } : {}),
+          ...(review
+            ? { review: { before: review.result.before.label, after: review.result.after.label } }
+            : {}),
+        },
+      });
       const user = requestUser(req)?.name ?? 'system';
       const record: Array<[string, string]> = [
         ['Software', `${SOFTWARE_NAME} ${SOFTWARE_VERSION}`],
@@ -98,27 +150,26 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
         ...Object.entries(b.record).map(([k, v]) => [k, show(v)] as [string, string]),
         ['Entities / links on chart', `${b.entityIds.length} / ${b.linkIds.length}`],
       ];
-      req.audit.objectIds.push(...b.entityIds.slice(0, 1000));
-      req.audit.details.format = 'briefing-pdf';
-      const pdf = await briefingPdf({
-        title: b.title,
-        author: b.author,
-        marking: b.marking,
-        date: b.date ?? new Date().toISOString(),
-        chartPng: png,
-        legend: b.legend,
-        metric: b.metric,
-        topNodes: b.topNodes,
-        record,
-        conditions: [...conditions.entries()].map(([ref, c]) => ({ ref, conditions: c })),
-        ...(b.review
-          ? {
-              sections: [
-                reviewBriefingSection(await computeReview(graph, reviewRequestFromBody(b.review, 'review'))),
-              ],
-            }
-          : {}),
-      });
+      let pdf: Buffer;
+      try {
+        pdf = await briefingPdf({
+          title: b.title,
+          author: b.author,
+          marking: b.marking,
+          date: b.date ?? new Date().toISOString(),
+          chartPng: png,
+          legend: b.legend,
+          metric: b.metric,
+          topNodes: b.topNodes,
+          record,
+          handling: { statement: disclosure.statement, conditions: disclosure.conditions },
+          ...(review ? { sections: [review.section] } : {}),
+        });
+      } catch (e) {
+        if (e instanceof UnreadableImageError)
+          throw new ApiError(400, 'invalid', e.message, { path: ['body', 'chartPng'] });
+        throw e;
+      }
       const name = `${b.title.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'briefing'}.pdf`;
       // Plain FastifyReply: the 200 body is a file, not a schema-typed JSON value.
       const raw: FastifyReply = reply;

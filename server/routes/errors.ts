@@ -1,6 +1,8 @@
 // One JSON error shape for every failure: { error: { code, message, path?, row?, column?, details? } }.
-// Never a stack trace: anything unexpected is logged and reported as a plain 500.
+// Never a stack trace: every 5xx is logged with its error and request id (the response carries the id:
+// header x-request-id, and error.requestId) and reported as a plain 500 (or the 503 a store gives).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { serverErrorLogged } from '../security/plugin.ts';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { StoreError } from '../store/common.ts';
 import type { ApiErrorBody } from '../api-types/common.ts';
@@ -89,6 +91,13 @@ export function toErrorBody(
 }
 
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, body } = toErrorBody(err, request.log);
+  const { status, body } = toErrorBody(err);
+  if (status >= 500) {
+    request.log.error(
+      { err, statusCode: status, method: request.method, route: request.routeOptions.url ?? null },
+      status === 500 ? 'unexpected error' : 'server error',
+    );
+    serverErrorLogged.add(request);
+  }
   void reply.code(status).type('application/json; charset=utf-8').send(body);
 }

@@ -1,16 +1,20 @@
 // Entities, links and intelligence reports (CRUD with provenance and grading), search, neighbourhood
 // expansion, paths, views, merges, and batch writes.
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  LINK_TYPES,
   entityInputSchema,
   linkInputSchema,
   reportInputSchema,
   type Entity,
+  type EntityType,
   type Link,
   type WriteContext,
 } from '../domain/model.ts';
 import type { GraphStore, WriteBatch } from '../store/graph-store.ts';
+import { filtersLinks } from '../store/shared/view-filter.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema } from '../api-types/common.ts';
 import {
   entityDetailSchema,
@@ -36,6 +40,7 @@ import {
   writeResultSchema,
 } from '../api-types/graph.ts';
 import { ApiError } from '../api-types/errors.ts';
+import type { Limits } from '../config.ts';
 import { writeContext, type RouteDeps } from './context.ts';
 import { crudRoutes, notFound, type Kind, type ZodApp } from './crud.ts';
 
@@ -58,14 +63,85 @@ export function capFor(requested: number | undefined, cap: number, what: string,
   return requested ?? cap;
 }
 
+/**
+ * Views take turns: one is built and sent at a time, and the next starts only after the event loop has
+ * served whatever came in meanwhile (health probes, other users' clicks). A view's work on the request
+ * thread (the store's read, the answer's serialisation) is bounded by the view cap, so no request waits
+ * behind more than one view's worth of it. Up to `queue` views wait their turn; past that, 429 with
+ * Retry-After (an overload any client can cause, not a server fault to log). Expansions and path searches
+ * walk the graph on the read workers, and many small ones at once are their normal use: they are bounded
+ * by their caps alone.
+ */
+export class ViewTurns {
+  private busy = false;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly queue: number) {}
+
+  /**
+   * Resolves when it is this request's turn. The turn ends when its response has gone or its client has
+   * (the response's `close`); a client that leaves while waiting gives up its place.
+   */
+  take(reply: FastifyReply): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let state: 'waiting' | 'holding' | 'done' = 'waiting';
+      const grant = () => {
+        if (state !== 'waiting') return this.pass();
+        state = 'holding';
+        resolve();
+      };
+      reply.raw.once('close', () => {
+        if (state === 'holding') this.pass();
+        else if (state === 'waiting') {
+          const at = this.waiting.indexOf(grant);
+          if (at >= 0) this.waiting.splice(at, 1);
+          // Nobody is left to read the answer; 499 (client closed request) keeps it out of the 5xx log.
+          reject(new ApiError(499, 'gone', 'the client closed the request while it waited'));
+        }
+        state = 'done';
+      });
+      if (!this.busy) {
+        this.busy = true;
+        grant();
+      } else if (this.waiting.length >= this.queue) {
+        state = 'done';
+        reply.header('retry-after', '1');
+        reject(
+          new ApiError(
+            429,
+            'busy',
+            `${this.queue} views are already waiting to be built; try again in a moment`,
+          ),
+        );
+      } else this.waiting.push(grant);
+    });
+  }
+
+  /** Hands the turn on after two turns of the event loop: the second comes after a poll for I/O. */
+  private pass(): void {
+    setImmediate(() =>
+      setImmediate(() => {
+        const next = this.waiting.shift();
+        if (next) next();
+        else this.busy = false;
+      }),
+    );
+  }
+}
+
+/** Lets the event loop poll for I/O before going on (between building an answer and serialising it). */
+export function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 async function expand(
   graph: GraphStore,
   seeds: string[],
   hops: number,
   requested: number | undefined,
-  cap: number,
+  limits: Pick<Limits, 'maxExpansionNodes' | 'maxViewLinks'>,
   rest: Omit<Parameters<GraphStore['neighbourhood']>[1], 'hops' | 'limit'> = {},
 ) {
+  const cap = limits.maxExpansionNodes;
   const narrow =
     'narrow it with fewer hops, fewer seeds, entity or link types, a time window or a minimum grading';
   const limit = capFor(requested, cap, 'nodes', narrow);
@@ -87,6 +163,17 @@ async function expand(
         `or pass a limit to accept a truncated result`,
     );
   }
+  // The links among the nodes reached are bounded like a view's: the answer is refused rather than
+  // redacted, serialised and sent on the request thread.
+  if (sub.links.length > limits.maxViewLinks) {
+    throw new ApiError(
+      413,
+      'expansion_too_large',
+      `this expansion holds ${sub.links.length} links among ${sub.nodes.length} entities, more than the ` +
+        `interactive cap of ${limits.maxViewLinks} links; ${narrow}, or pass a lower limit`,
+    );
+  }
+  await yieldToIo();
   return sub;
 }
 
@@ -125,7 +212,7 @@ function batchRoute(app: ZodApp, graph: GraphStore): void {
   );
 }
 
-function entityRoutes(app: ZodApp, graph: GraphStore, maxExpansionNodes: number): void {
+function entityRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
   const entities = crudRoutes(app, ENTITIES, {
     schema: entityDetailSchema,
     get: (id) => graph.getEntity(id),
@@ -163,7 +250,7 @@ function entityRoutes(app: ZodApp, graph: GraphStore, maxExpansionNodes: number)
         response: { 200: subgraphSchema, ...errorResponses },
       },
     },
-    async (req) => expand(graph, [req.params.id], req.query.hops, req.query.limit, maxExpansionNodes),
+    async (req) => expand(graph, [req.params.id], req.query.hops, req.query.limit, limits),
   );
 }
 
@@ -223,7 +310,7 @@ function reportRoutes(app: ZodApp, graph: GraphStore): void {
 }
 
 /** Search and expansion from seeds. */
-function searchRoutes(app: ZodApp, graph: GraphStore, maxExpansionNodes: number): void {
+function searchRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
   app.get(
     '/search',
     {
@@ -249,14 +336,14 @@ function searchRoutes(app: ZodApp, graph: GraphStore, maxExpansionNodes: number)
       config: READ,
       schema: {
         tags: ['graph'],
-        summary: `Expand from seed entities, 1 to 4 hops, with filters (cap: ${maxExpansionNodes} nodes)`,
+        summary: `Expand from seed entities, 1 to 4 hops, with filters (caps: ${limits.maxExpansionNodes} nodes, ${limits.maxViewLinks} links)`,
         body: neighbourhoodBodySchema,
         response: { 200: subgraphSchema, ...errorResponses },
       },
     },
     async (req) => {
       const { seeds, hops, limit, filter, entityTypes } = req.body;
-      return expand(graph, seeds, hops, limit, maxExpansionNodes, {
+      return expand(graph, seeds, hops, limit, limits, {
         ...(filter ? { filter } : {}),
         ...(entityTypes ? { entityTypes } : {}),
       });
@@ -296,30 +383,64 @@ function pathRoute(app: ZodApp, graph: GraphStore): void {
   );
 }
 
-function viewRoute(app: ZodApp, graph: GraphStore, maxAnalysisLinks: number): void {
+/** Entities of the view's types, counted (cheap: one count per type, nothing read). */
+async function entitiesOfTypes(graph: GraphStore, types: readonly EntityType[] | undefined): Promise<number> {
+  if (!types) return (await graph.listEntities({ limit: 1 })).total;
+  let n = 0;
+  for (const type of new Set(types)) n += (await graph.listEntities({ type, limit: 1 })).total;
+  return n;
+}
+
+function viewRoute(app: ZodApp, graph: GraphStore, limits: Limits): void {
+  const { maxViewLinks: cap, maxAnalysisLinks } = limits;
+  // A view's entities are the ends of its links, or, when the filter restricts only entity types, every
+  // entity of those types: bounded the same way, at twice the link cap.
+  const nodeCap = 2 * cap;
+  const turns = new ViewTurns(limits.maxViewQueue);
+  const narrow =
+    'narrow it with entity or link types, a time window or a minimum grading, or pass a limit to accept ' +
+    `a truncated view of at most ${cap} links; for analysis of the whole graph (up to ${maxAnalysisLinks} ` +
+    'links) start a job with POST /api/analysis/jobs';
+  const tooLarge = (what: string) =>
+    new ApiError(413, 'view_too_large', `this view holds more than ${what} (the interactive cap); ${narrow}`);
   app.post(
     '/view',
     {
       config: READ,
       schema: {
         tags: ['graph'],
-        summary: `The filtered graph a view is built from (cap: ${maxAnalysisLinks} links)`,
+        summary: `The filtered graph a view is built from (interactive cap: ${cap} links)`,
+        description:
+          `At most ${cap} links (LINKCHART_MAX_VIEW_LINKS) and ${nodeCap} entities. A larger view is refused ` +
+          'with 413 and how to narrow it, unless `limit` accepts a truncated one: then it is cut at `limit` ' +
+          'or the cap, whichever is lower, to its first links and the entities at their ends, and says ' +
+          'truncated. Analysis of the whole graph goes through the job API.',
         body: viewBodySchema,
         response: { 200: subgraphSchema, ...errorResponses },
       },
     },
-    async (req) => {
-      const narrow = 'narrow the view with entity or link types, a time window or a minimum grading';
-      const limit = capFor(req.body.limit, maxAnalysisLinks, 'links', narrow);
-      const sub = await graph.subgraph(req.body.filter, { limit });
-      if (sub.truncated && req.body.limit === undefined) {
-        throw new ApiError(
-          400,
-          'limit',
-          `this view holds more than ${maxAnalysisLinks} links (the server's cap); ${narrow}`,
-        );
+    async (req, reply) => {
+      // A limit says a truncated view will do: it is served, at most at the cap.
+      const requested = req.body.limit === undefined ? undefined : Math.min(req.body.limit, cap);
+      await turns.take(reply);
+      let filter = req.body.filter;
+      // Without a link filter the view holds every entity of its types: counted first, so a view that
+      // would hold too many is refused before anything is read, and a truncated one is cut to its links.
+      let cut = false;
+      if (!filtersLinks(filter) && (await entitiesOfTypes(graph, filter.entityTypes)) > nodeCap) {
+        if (requested === undefined) throw tooLarge(`${nodeCap} entities`);
+        filter = { ...filter, linkTypes: [...LINK_TYPES] };
+        cut = true;
       }
-      return sub;
+      // The store stops at the cap: a refused view never holds more than that.
+      const sub = await graph.subgraph(filter, { limit: requested ?? cap });
+      if (requested === undefined && (sub.truncated || sub.nodes.length > nodeCap)) {
+        throw tooLarge(sub.truncated ? `${cap} links` : `${nodeCap} entities`);
+      }
+      // The answer is serialised after the event loop has had a turn: the read and the writing of a view
+      // are two pieces of work on the request thread, never one twice as long.
+      await yieldToIo();
+      return cut ? { ...sub, truncated: true } : sub;
     },
   );
 }
@@ -348,14 +469,13 @@ function mergeRoutes(app: ZodApp, graph: GraphStore): void {
 
 const graphRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
   const { graph } = stores;
-  const { maxExpansionNodes, maxAnalysisLinks } = config.limits;
   batchRoute(app, graph);
-  entityRoutes(app, graph, maxExpansionNodes);
+  entityRoutes(app, graph, config.limits);
   linkRoutes(app, graph);
   reportRoutes(app, graph);
-  searchRoutes(app, graph, maxExpansionNodes);
+  searchRoutes(app, graph, config.limits);
   pathRoute(app, graph);
-  viewRoute(app, graph, maxAnalysisLinks);
+  viewRoute(app, graph, config.limits);
   mergeRoutes(app, graph);
 };
 export default graphRoutes;

@@ -211,8 +211,16 @@ function runRoutes(app: ZodApp, log: ImportLog): void {
 }
 
 const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
-  const { uploadBytes, maxImportErrors } = config.limits;
-  const limits: ImportLimits = { uploadBytes, maxImportErrors };
+  const l = config.limits;
+  const limits: ImportLimits = {
+    uploadBytes: l.uploadBytes,
+    maxImportErrors: l.maxImportErrors,
+    maxRowChars: l.maxImportRowChars,
+    maxColumns: l.maxImportColumns,
+    networkBytes: l.maxNetworkFileBytes,
+    maxProjectedPairs: l.maxProjectionPairs,
+  };
+  const { uploadBytes } = limits;
   // The body stays a stream: the pipeline reads it row by row and enforces the upload cap itself.
   app.addContentTypeParser(FILE_TYPES, (_req, payload, done) => done(null, payload));
   // multipart/form-data (curl -F file=@calls.csv): one byte past the cap reaches the pipeline, which answers

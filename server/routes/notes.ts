@@ -1,6 +1,11 @@
-// Annotations (notes, tags, target flags on entities, links and charts) and saved charts.
+// Annotations (notes, tags, target flags on entities, links and charts) and saved charts. Each belongs to
+// whoever made it (an annotation's author, a chart's owner): the security plugin refuses anyone else's
+// change or delete (server/security/ownership.ts, 403 naming the owner); a supervisor's or admin's is let
+// through and its audit record says whose object it was (ownerOverride).
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { annotationInputSchema, chartInputSchema } from '../domain/model.ts';
+import { ownerOverride } from '../security/ownership.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { annotationListQuerySchema, annotationSchema, chartSchema } from '../api-types/graph.ts';
 import { ApiError } from '../api-types/errors.ts';
@@ -22,8 +27,33 @@ const CHARTS: Kind = {
   write: 'charts:write',
 };
 
+/**
+ * A PATCH body: the fields of an annotation, each optional and without the defaults a new one gets, so
+ * a PATCH carrying only `text` leaves the tags and the target flag as they are.
+ */
+const shape = annotationInputSchema.shape;
+export const annotationPatchSchema = z
+  .object({
+    target: shape.target.optional(),
+    text: shape.text.unwrap().optional(),
+    tags: shape.tags.unwrap().optional(),
+    target_flag: shape.target_flag.unwrap().optional(),
+  })
+  .strict();
+
 const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
   const { workspace } = stores;
+
+  // After the plugin's ownership check (which refused everyone but the owner and the override roles):
+  // a supervisor or admin changing someone else's note or chart is recorded as such.
+  app.addHook('preHandler', async (req) => {
+    const user = req.user;
+    if (!user || !req.audit) return;
+    const key = `${req.method} ${req.routeOptions.url}`;
+    const id = (req.params as Record<string, string> | undefined)?.id;
+    const owner = await ownerOverride(workspace, key, id, user);
+    if (owner !== null) req.audit.details.ownerOverride = { owner, by: user.name, role: user.role };
+  });
 
   // Not a plain list: the target is two query fields that come together or not at all.
   app.get(
@@ -58,7 +88,7 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
   });
   annotations.update({
     summary: 'Change an annotation',
-    body: annotationInputSchema.partial().strict(),
+    body: annotationPatchSchema,
     update: (id, patch, ctx) => workspace.updateAnnotation(id, patch, ctx),
   });
   annotations.remove({

@@ -3,9 +3,27 @@
 // when and (for disclosure) why and to whom; CJIS adds failed logons and denied access. So every
 // request to a route that touches intelligence is recorded, whatever its outcome, before the response
 // leaves: if the record cannot be written the caller gets a 500, not the data.
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditInput } from '../domain/model.ts';
 import type { Permission } from './permissions.ts';
+
+/**
+ * What an export or a briefing disclosed, as the route's disclosure check found it (handling.ts
+ * authoriseDisclosure). The record names all of it: the format, the chart or view it came from, every
+ * entity, link and report id it carried, the C-coded references among the reports, and the confirmation.
+ */
+export interface DisclosureAudit {
+  format: string;
+  source: Record<string, unknown>;
+  entityIds: string[];
+  linkIds: string[];
+  reportIds: string[];
+  /** References of the C-coded reports behind it. */
+  handlingC: string[];
+  /** The confirmation the request carried, when complete; null otherwise. */
+  confirmation: { confirmConditions: true; justification: string; recipient: string } | null;
+}
 
 export interface AuditContext {
   /** Overrides the action inferred from the route. */
@@ -21,6 +39,8 @@ export interface AuditContext {
   disclosed?: { justification?: string; recipient?: string };
   /** The request body as sent, before schema validation (for the handling-code check on exports). */
   rawBody?: unknown;
+  /** Set by an export route's disclosure check: what the output carried (see disclosureDetails). */
+  disclosure?: DisclosureAudit;
   details: Record<string, unknown>;
 }
 
@@ -53,6 +73,9 @@ export const AUDIT_ACTIONS = [
   'retention.dispose',
   'users.read',
   'users.change',
+  'anonymous.failures',
+  'audit.keyed',
+  'audit.triggers',
 ] as const;
 
 /** The action a route is audited under when it does not name one; null: not audited. */
@@ -167,6 +190,100 @@ export function disclosureFields(body: unknown): { justification?: string; recip
   return { justification: pick('justification'), recipient: pick('recipient') };
 }
 
+/** Default of LINKCHART_AUDIT_EXPORT_IDS. */
+export const DEFAULT_AUDIT_EXPORT_IDS = 1000;
+
+/**
+ * How many carried ids an export's record lists in its objectIds (the searchable column) before it
+ * gives the digest there instead: LINKCHART_AUDIT_EXPORT_IDS, a whole number from 0 to 1,000,000,
+ * default 1000. Read when the record is built; a value that is not such a number gives the default
+ * (an export must never lose its audit record to a typing error: the lists are in details either way).
+ */
+export function auditExportIdLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['LINKCHART_AUDIT_EXPORT_IDS'];
+  const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 0 && n <= 1_000_000 ? n : DEFAULT_AUDIT_EXPORT_IDS;
+}
+
+/**
+ * SHA-256 over the sorted, kind-prefixed id list ("entity:e1\nlink:l2\nreport:r3", one a line), so
+ * two disclosures of the same things have the same digest whatever order they were sent in.
+ */
+export function disclosureDigest(d: Pick<DisclosureAudit, 'entityIds' | 'linkIds' | 'reportIds'>): string {
+  const lines = [
+    ...d.entityIds.map((id) => `entity:${id}`),
+    ...d.linkIds.map((id) => `link:${id}`),
+    ...d.reportIds.map((id) => `report:${id}`),
+  ].sort();
+  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
+}
+
+/**
+ * The record's part for a disclosure: details.disclosure holds the format, the source, the complete
+ * entity, link and report id lists (inside the chained record, so the chain covers them), their digest,
+ * the C-coded refs and the confirmation; objectIds holds the chart id and every carried id while they
+ * number at most `limit`, and past that the digest in their place (the lists stay in details).
+ */
+export function disclosureDetails(
+  d: DisclosureAudit,
+  limit = auditExportIdLimit(),
+): { details: Record<string, unknown>; objectIds: string[] } {
+  const digest = disclosureDigest(d);
+  const total = d.entityIds.length + d.linkIds.length + d.reportIds.length;
+  const inline = total <= limit;
+  const chartId = typeof d.source.chartId === 'string' ? [d.source.chartId] : [];
+  return {
+    details: {
+      format: d.format,
+      source: clip(d.source),
+      counts: { entities: d.entityIds.length, links: d.linkIds.length, reports: d.reportIds.length },
+      entities: d.entityIds,
+      links: d.linkIds,
+      reports: d.reportIds,
+      digest,
+      idsInObjectIds: inline,
+      handlingC: d.handlingC,
+      confirmation: d.confirmation,
+    },
+    objectIds: inline ? [...chartId, ...d.entityIds, ...d.linkIds, ...d.reportIds] : [...chartId, digest],
+  };
+}
+
+const str = (v: unknown, max = 200): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined;
+const idList = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length <= 200) : [];
+
+/**
+ * An export request refused before its route knew what it would carry (a 400, or the plugin's own 428):
+ * the record still names the format, the source and the ids as asked, marked `asked`.
+ */
+export function askedDisclosure(request: FastifyRequest): DisclosureAudit {
+  const raw = (request.audit?.rawBody ?? request.body ?? {}) as Record<string, unknown>;
+  const body = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
+  const query = new URL(request.url, 'http://x').searchParams;
+  const briefing = /\/briefing$/.test(request.routeOptions.url ?? '');
+  const format = briefing
+    ? 'briefing-pdf'
+    : (str(body.format, 40) ?? str(query.get('format'), 40) ?? 'unknown');
+  const chartId = str(body.chartId) ?? str(query.get('chartId'));
+  const source: Record<string, unknown> = briefing
+    ? { kind: 'briefing', asked: true }
+    : chartId
+      ? { kind: 'chart', chartId, asked: true }
+      : { kind: Array.isArray(body.entityIds) ? 'entities' : 'view', filter: body.view ?? {}, asked: true };
+  return {
+    format,
+    source,
+    entityIds: [...new Set(idList(body.entityIds))].sort(),
+    linkIds: [...new Set(idList(body.linkIds))].sort(),
+    reportIds: [],
+    // The security plugin's own check (entityIds / linkIds) notes the C-coded refs it refused on.
+    handlingC: idList(request.audit?.details?.handlingC),
+    confirmation: null,
+  };
+}
+
 /** The record for a finished request. */
 export function buildAuditRecord(request: FastifyRequest, reply: FastifyReply, action: string): AuditInput {
   const a = request.audit;
@@ -183,11 +300,20 @@ export function buildAuditRecord(request: FastifyRequest, reply: FastifyReply, a
   const query = request.query as Record<string, unknown> | undefined;
   if (query && typeof query === 'object' && Object.keys(query).length) details.query = clip(query);
   if (ids.size >= MAX_IDS) details.objectIdsTruncated = true;
+  // Every export and briefing names what it disclosed (or, refused early, what it asked for).
+  const disclosure = a.disclosure ?? (action === 'export' ? askedDisclosure(request) : undefined);
+  let objectIds = [...ids];
+  if (disclosure) {
+    const d = disclosureDetails(disclosure);
+    details.disclosure = d.details;
+    objectIds = [...new Set([...objectIds, ...d.objectIds])];
+    delete details.objectIdsTruncated;
+  }
   const input: AuditInput = {
     actor: a.actor ?? request.user?.name ?? 'anonymous',
     action,
     route: `${request.method} ${request.routeOptions.url ?? request.url}`,
-    objectIds: [...ids],
+    objectIds,
     outcome: a.outcome ?? outcomeFor(reply.statusCode),
     details,
   };

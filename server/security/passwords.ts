@@ -3,6 +3,7 @@
 // old hashes keep verifying with their own parameters and `needsRehash` says when to upgrade one.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { foldName } from '../domain/names.ts';
 
 export interface ScryptParams {
   /** CPU/memory cost, a power of two. 2^15 with r=8 is ~32 MiB and ~60-100 ms per hash on one core. */
@@ -128,12 +129,24 @@ function commonCore(lower: string, list: ReadonlySet<string>): string | null {
 }
 
 export interface PolicyOptions {
-  /** The account name: a password containing it is refused. */
+  /** The account name: a password containing it (in any case or Unicode form) is refused. */
   userName?: string;
   minLength?: number;
 }
 
-/** Problems with a proposed password, each a sentence the user can act on; empty when it is acceptable. */
+/**
+ * Words specific to this service (ASVS 5.0 6.2.11): a password built on the product's own name is among the
+ * first an attacker tries against it.
+ */
+export const CONTEXT_WORDS: readonly string[] = ['linkchart'];
+
+/**
+ * Problems with a proposed password, each a sentence naming the rule it breaks; empty when acceptable.
+ * Following OWASP ASVS 5.0 V6.2 (password security): at least 12 characters (6.2.1 asks 8), up to 1024
+ * (6.2.9 asks at least 64 be allowed), no composition rules (6.2.5), and refused when it is a commonly used
+ * password (6.2.4), is all digits, contains the user name or a word specific to this service (6.2.11), or
+ * uses three characters or fewer.
+ */
 export function passwordProblems(password: string, opts: PolicyOptions = {}): string[] {
   const min = opts.minLength ?? MIN_PASSWORD_LENGTH;
   const problems: string[] = [];
@@ -143,12 +156,16 @@ export function passwordProblems(password: string, opts: PolicyOptions = {}): st
   if (password.length > MAX_PASSWORD_LENGTH)
     problems.push(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
   const lower = password.normalize('NFKC').toLowerCase();
+  // A PIN or a date, however long: the first thing guessed, and a keyspace of 10 per character.
+  if (/^[\p{Nd}\s]+$/u.test(lower)) problems.push('password must not be all digits');
   if (new Set(lower).size < 4) problems.push('password must use more than three different characters');
   const core = commonCore(lower, commonPasswords());
   if (core !== null) problems.push(`password is built on a commonly used password ("${core}")`);
-  const name = opts.userName?.trim().toLowerCase();
-  if (name && name.length >= 3 && lower.includes(name))
-    problems.push('password must not contain the user name');
+  const folded = foldName(password);
+  const name = opts.userName === undefined ? '' : foldName(opts.userName);
+  if (name.length >= 3 && folded.includes(name)) problems.push('password must not contain the user name');
+  const word = CONTEXT_WORDS.find((w) => folded.includes(w));
+  if (word) problems.push(`password must not contain the name of this service ("${word}")`);
   return problems;
 }
 

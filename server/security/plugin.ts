@@ -5,12 +5,20 @@
 //    route's permission or a cookie-authenticated write fails the CSRF check.
 //  - preSerialization: viewers get report author/text/conditions withheld; the ids a response shows are
 //    noted for the audit record.
-//  - onSend: security headers on every response; a 500 says nothing about internals; the audit record
-//    is written before the response leaves (grouped with those of concurrent requests: audit-writer.ts).
+//  - onSend: security headers and the request id on every response; a 5xx is logged, carries the request
+//    id and says nothing about internals; the audit record is written before the response leaves (grouped
+//    with those of concurrent requests: audit-writer.ts). Failures of callers not signed in are sampled
+//    and counted instead (audit-sampler.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { AuditInput } from '../domain/model.ts';
 import type { Stores } from '../store/stores.ts';
 import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './audit.ts';
 import { AuditWriter } from './audit-writer.ts';
+import {
+  AnonymousFailureSampler,
+  anonymousAuditFromEnv,
+  type AnonymousAuditOptions,
+} from './audit-sampler.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
 import { redactForViewer } from './redact.ts';
 import { confirmationFromRequest, enforceHandling } from './handling.ts';
@@ -36,6 +44,11 @@ export interface SecurityOptions {
   secure?: boolean;
   /** Write audit records (default true). */
   audit?: boolean;
+  /**
+   * How failures of callers not signed in are sampled and counted (defaults: audit-sampler.ts, and the
+   * environment: LINKCHART_AUDIT_ANON_WINDOW_MS, LINKCHART_AUDIT_ANON_SAMPLE); false: one record each.
+   */
+  anonymousAudit?: AnonymousAuditOptions | false;
   /** Read-only routes under /api that are public without declaring it (plugin-registered docs). */
   publicPrefixes?: string[];
 }
@@ -150,11 +163,18 @@ export function guardRoute(route: RouteOptions, publicPrefixes: string[]): void 
     throw new Error(`route ${where} declares unknown access ${JSON.stringify(access)}`);
 }
 
-function sameOrigin(request: FastifyRequest): boolean {
+/**
+ * Whether a write comes from our own origin: the Origin header's scheme and host must both be ours. Served
+ * over TLS (`secure`: directly or behind a TLS-terminating proxy) our scheme is https, else the scheme the
+ * request came in on; an http:// page on the same host (a man in the middle's, say) is another origin.
+ */
+export function sameOrigin(request: FastifyRequest, secure: boolean): boolean {
   const origin = request.headers.origin;
   if (origin !== undefined) {
     try {
-      return new URL(origin).host === request.headers.host;
+      const u = new URL(origin);
+      const scheme = secure || request.protocol === 'https' ? 'https:' : 'http:';
+      return u.protocol === scheme && u.host === request.headers.host;
     } catch {
       return false;
     }
@@ -217,7 +237,7 @@ function authenticate(api: Security) {
     const access: Permission | undefined = request.routeOptions.config?.access;
     if (access === undefined) return; // no such route: the 404 handler answers
     const unsafe = UNSAFE.has(request.method);
-    if (unsafe && !sameOrigin(request)) {
+    if (unsafe && !sameOrigin(request, api.secure)) {
       return reply.code(403).send(errorBody('cross_origin', 'cross-origin writes are refused'));
     }
     if (access === 'public') return;
@@ -278,34 +298,91 @@ function guardObjects(stores: Stores) {
   };
 }
 
-/** onSend: security headers, a 500 that says nothing, and the audit record before the response leaves. */
-function finishResponse(secure: boolean, auditOn: boolean, auditWriter: AuditWriter) {
+/** The error body of a 5xx, with the request id the log line carries. */
+function serverErrorPayload(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  const requestId = String(request.id);
+  if (reply.statusCode === 500) {
+    // Whatever produced it, a 500 tells the client nothing about the internals.
+    reply.type('application/json; charset=utf-8');
+    return JSON.stringify({
+      error: {
+        code: 'internal',
+        message: 'the server failed to handle this request; it has been logged',
+        requestId,
+      },
+    });
+  }
+  // 502-504 keep what they say (a store that cannot be reached, say), with the request id added.
+  if (typeof payload === 'string' && payload.startsWith('{')) {
+    try {
+      const body = JSON.parse(payload) as { error?: Record<string, unknown> };
+      if (body.error && typeof body.error === 'object') {
+        body.error.requestId = requestId;
+        return JSON.stringify(body);
+      }
+    } catch {
+      /* not our JSON: left as it is */
+    }
+  }
+  return payload;
+}
+
+/**
+ * Every 5xx goes to the server log with its request id. The error handler (routes/errors.ts) logs those it
+ * answers, with the error; this logs the others (a route that answers 5xx itself).
+ */
+function logServerError(request: FastifyRequest, reply: FastifyReply): void {
+  if (serverErrorLogged.has(request)) return;
+  serverErrorLogged.add(request);
+  request.log.error(
+    { statusCode: reply.statusCode, method: request.method, route: request.routeOptions.url ?? null },
+    'server error response',
+  );
+}
+
+/**
+ * Requests whose 5xx has been logged (with the error, by routes/errors.ts), so it is logged once. A
+ * WeakSet: nothing is kept after the request.
+ */
+export const serverErrorLogged = new WeakSet<FastifyRequest>();
+
+/** onSend: security headers, the request id, a 5xx logged and saying nothing, and the audit record. */
+function finishResponse(
+  secure: boolean,
+  auditOn: boolean,
+  auditWriter: AuditWriter,
+  sampler: AnonymousFailureSampler | null,
+) {
   const headersFor = { api: securityHeaders(secure, true), page: securityHeaders(secure, false) };
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     reply.headers(request.url.startsWith('/api') ? headersFor.api : headersFor.page);
+    reply.header('x-request-id', String(request.id));
     let out = payload;
-    if (reply.statusCode === 500) {
-      // Whatever produced it, a 500 tells the client nothing about the internals.
-      reply.type('application/json; charset=utf-8');
-      out = JSON.stringify(
-        errorBody('internal', 'the server failed to handle this request; it has been logged'),
-      );
+    if (reply.statusCode >= 500) {
+      logServerError(request, reply);
+      out = serverErrorPayload(request, reply, payload);
     }
     if (auditOn && request.audit) {
       const action = actionFor(request);
       if (action) {
+        const record = buildAuditRecord(request, reply, action);
+        // A failure of someone not signed in: sampled and counted (audit-sampler.ts).
+        const records: AuditInput[] =
+          sampler && !request.user && record.outcome !== 'ok' ? sampler.note(request.ip, record) : [record];
         try {
-          await auditWriter.append(buildAuditRecord(request, reply, action));
+          await Promise.all(records.map((r) => auditWriter.append(r)));
         } catch (err) {
           // No record, no data: what is not audited is not shown.
           request.log.error({ err }, 'audit write failed; response withheld');
+          serverErrorLogged.add(request);
           reply.code(500).type('application/json; charset=utf-8').removeHeader('content-disposition');
-          return JSON.stringify(
-            errorBody(
-              'audit_unavailable',
-              'the audit record could not be written, so the response is withheld',
-            ),
-          );
+          return JSON.stringify({
+            error: {
+              code: 'audit_unavailable',
+              message: 'the audit record could not be written, so the response is withheld',
+              requestId: String(request.id),
+            },
+          });
         }
       }
     }
@@ -317,6 +394,10 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
   const api = securityApi(opts);
   const auditOn = opts.audit ?? true;
   const auditWriter = new AuditWriter(api.stores.security);
+  const sampler =
+    auditOn && opts.anonymousAudit !== false
+      ? new AnonymousFailureSampler({ ...anonymousAuditFromEnv(), ...opts.anonymousAudit })
+      : null;
   const publicPrefixes = opts.publicPrefixes ?? ['/api/docs', '/api/openapi'];
 
   app.decorate('security', api);
@@ -353,7 +434,27 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     return request.user?.role === 'viewer' ? redactForViewer(payload) : payload;
   });
 
-  app.addHook('onSend', finishResponse(api.secure, auditOn, auditWriter));
+  app.addHook('onSend', finishResponse(api.secure, auditOn, auditWriter, sampler));
+
+  if (sampler) {
+    // Summaries of quiet sources are written when their interval ends, and whatever is counted when the
+    // server stops.
+    const writeAll = async (records: AuditInput[]) => {
+      const results = await Promise.allSettled(records.map((r) => auditWriter.append(r)));
+      for (const r of results)
+        if (r.status === 'rejected') app.log.error({ err: r.reason }, 'audit summary write failed');
+    };
+    const every = Math.max(250, Math.floor(sampler.opts.windowMs / 4));
+    const timer = setInterval(() => {
+      const due = sampler.expire();
+      if (due.length) void writeAll(due);
+    }, every);
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await writeAll(sampler.expire(Date.now(), true));
+    });
+  }
 }
 
 // Marks the plugin as not encapsulated (what fastify-plugin does), so its hooks and decorators apply to

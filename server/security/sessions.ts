@@ -3,6 +3,7 @@
 // 128-bit random id; the map is keyed by its SHA-256 so a heap dump does not hand out live session ids.
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../domain/model.ts';
+import { foldName } from '../domain/names.ts';
 
 export interface SessionUser {
   id: string;
@@ -122,86 +123,190 @@ export class SessionStore {
 
 // ---------------------------------------------------------------------------------------------
 // Login throttle
+//
+// Every attempt is counted before its password is checked. `begin` reserves a place synchronously, in the
+// same turn of the event loop as the check (so no number of concurrent requests can all pass the check
+// before any is counted), and the attempt stays counted as pending until its outcome is known: a failure
+// turns it into a recorded failure, a success or an error before any verdict frees it. While the recorded
+// failures and the pending attempts together reach a limit, further attempts are refused without their
+// password being looked at; once the recorded failures alone reach it, the key is locked.
 
 export interface ThrottleOptions {
-  /** Failures for one user name from one address before it is locked: 5. */
+  /** Failures for one user name from one address before that pair is locked: 5. */
   maxFailures: number;
-  /** Window failures are counted over, and the lockout length: 15 minutes. */
-  windowMs: number;
-  lockMs: number;
-  /** Failures from one address per window, whatever the names tried: 50, against password spraying. */
+  /** Failures for one user name from all addresses together (guessing from many machines): 20. */
+  maxPerName: number;
+  /** Failures from one address per window, whatever the names tried (password spraying): 50. */
   maxPerAddress: number;
+  /** Window failures are counted over: 15 minutes. */
+  windowMs: number;
+  /** How long a key stays locked once a limit is reached: 15 minutes. */
+  lockMs: number;
   now: () => number;
 }
 
 export const DEFAULT_THROTTLE: ThrottleOptions = {
   maxFailures: 5,
+  maxPerName: 20,
+  maxPerAddress: 50,
   windowMs: 15 * 60_000,
   lockMs: 15 * 60_000,
-  maxPerAddress: 50,
   now: Date.now,
 };
 
+/** What a refused attempt is told to wait while the attempts in flight decide whether the key locks. */
+export const BUSY_WAIT_MS = 1_000;
+
+/** The environment variables that set the throttle (each optional; a bad value names itself). */
+export const THROTTLE_ENV = {
+  maxFailures: ['LINKCHART_LOGIN_MAX_FAILURES', 1, 1_000_000],
+  maxPerName: ['LINKCHART_LOGIN_MAX_PER_NAME', 1, 1_000_000],
+  maxPerAddress: ['LINKCHART_LOGIN_MAX_PER_ADDRESS', 1, 1_000_000],
+  windowMs: ['LINKCHART_LOGIN_WINDOW_SECONDS', 1, 7 * 86_400],
+  lockMs: ['LINKCHART_LOGIN_LOCK_SECONDS', 1, 7 * 86_400],
+} as const satisfies Record<string, readonly [string, number, number]>;
+
+/** The throttle settings given in `env`; throws naming the variable when one is not a usable number. */
+export function throttleOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ThrottleOptions> {
+  const out: Partial<ThrottleOptions> = {};
+  for (const [field, [name, min, max]] of Object.entries(THROTTLE_ENV)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
+    out[field as 'maxFailures'] = field.endsWith('Ms') ? n * 1000 : n;
+  }
+  return out;
+}
+
 interface Counter {
+  /** Failures recorded in the current window. */
   count: number;
+  /** Attempts begun and not yet settled. */
+  pending: number;
   windowStart: number;
   lockedUntil: number;
 }
 
-/** Per (user name, address) failure counting with a temporary lockout, plus a per-address failure ceiling. */
+/** One begun attempt. Settle it once: `fail()` or `succeed()`; `release()` (in a finally) frees it otherwise. */
+export interface LoginAttempt {
+  /** The password was wrong (or the account unknown or disabled): counts against every limit. */
+  fail(): void;
+  /**
+   * The password was right: frees its place, and forgets the failures for this name and address that were
+   * recorded before it began. Failures of attempts that were in flight beside it stay counted, and so does
+   * any lock; the per-name and per-address counts are left to their window.
+   */
+  succeed(): void;
+  /** No verdict was reached (an error): frees its place, counts nothing. Does nothing once settled. */
+  release(): void;
+}
+
+export type ThrottleGate = { attempt: LoginAttempt; waitMs: 0 } | { attempt: null; waitMs: number };
+
+/**
+ * Per (name, address), per name and per address failure counting with temporary locks. Names are compared
+ * folded (foldName), so `Victim` and `victim` share their counts, as they share their account.
+ */
 export class LoginThrottle {
   readonly opts: ThrottleOptions;
-  readonly #failures = new Map<string, Counter>();
-  readonly #perAddress = new Map<string, Counter>();
+  readonly #pair = new Map<string, Counter>();
+  readonly #name = new Map<string, Counter>();
+  readonly #address = new Map<string, Counter>();
 
   constructor(opts: Partial<ThrottleOptions> = {}) {
-    this.opts = { ...DEFAULT_THROTTLE, ...opts };
+    this.opts = { ...DEFAULT_THROTTLE, ...throttleOptionsFromEnv(), ...opts };
   }
 
-  #key(name: string, ip: string): string {
-    return `${name.trim().toLowerCase()}\u0000${ip}`;
+  #keys(name: string, ip: string): Array<[Map<string, Counter>, string, number]> {
+    const n = foldName(name);
+    return [
+      [this.#pair, `${n}\u0000${ip}`, this.opts.maxFailures],
+      [this.#name, n, this.opts.maxPerName],
+      [this.#address, ip, this.opts.maxPerAddress],
+    ];
   }
 
-  #counter(map: Map<string, Counter>, key: string): Counter {
-    const t = this.opts.now();
+  /**
+   * The counter for a key, started afresh in place (so attempts in flight keep theirs) when its lock has
+   * ended or, unlocked, its window has run out.
+   */
+  #current(map: Map<string, Counter>, key: string, t: number, create: boolean): Counter | undefined {
     let c = map.get(key);
-    if (!c || (t - c.windowStart > this.opts.windowMs && c.lockedUntil <= t)) {
-      c = { count: 0, windowStart: t, lockedUntil: 0 };
+    if (!c) {
+      if (!create) return undefined;
+      c = { count: 0, pending: 0, windowStart: t, lockedUntil: 0 };
       map.set(key, c);
+    } else if (c.lockedUntil > 0 ? c.lockedUntil <= t : t - c.windowStart > this.opts.windowMs) {
+      // A lock that has run its course starts a fresh count, as does a window that has run out.
+      c.count = 0;
+      c.windowStart = t;
+      c.lockedUntil = 0;
     }
     return c;
   }
 
-  /** Milliseconds until a login may be tried again; 0 when it may be tried now. */
+  #wait(c: Counter | undefined, max: number, t: number): number {
+    if (!c) return 0;
+    if (c.lockedUntil > t) return c.lockedUntil - t;
+    return c.count + c.pending >= max ? BUSY_WAIT_MS : 0;
+  }
+
+  /** Milliseconds until an attempt for this name from this address may be made; 0 when it may now. */
   check(name: string, ip: string): number {
     const t = this.opts.now();
-    if (this.#failures.size + this.#perAddress.size > 100_000) this.#sweep();
-    const addr = this.#perAddress.get(ip);
-    if (addr && addr.lockedUntil > t) return addr.lockedUntil - t;
-    const c = this.#failures.get(this.#key(name, ip));
-    if (c && c.lockedUntil > t) return c.lockedUntil - t;
-    return 0;
+    let wait = 0;
+    for (const [map, key, max] of this.#keys(name, ip))
+      wait = Math.max(wait, this.#wait(this.#current(map, key, t, false), max, t));
+    return wait;
   }
 
-  /** Counts a failed attempt against the name+address and against the address alone. */
-  fail(name: string, ip: string): void {
+  /**
+   * Counts an attempt before its password is checked. Refused (with the wait) when a key is locked, or when
+   * the failures recorded and the attempts in flight already fill a limit; otherwise the attempt holds a
+   * place under every limit until it is settled.
+   */
+  begin(name: string, ip: string): ThrottleGate {
     const t = this.opts.now();
-    const c = this.#counter(this.#failures, this.#key(name, ip));
-    c.count++;
-    if (c.count >= this.opts.maxFailures) c.lockedUntil = t + this.opts.lockMs;
-    const addr = this.#counter(this.#perAddress, ip);
-    addr.count++;
-    if (addr.count >= this.opts.maxPerAddress) addr.lockedUntil = t + this.opts.lockMs;
+    if (this.#pair.size + this.#name.size + this.#address.size > 100_000) this.#sweep(t);
+    const keys = this.#keys(name, ip);
+    let wait = 0;
+    for (const [map, key, max] of keys)
+      wait = Math.max(wait, this.#wait(this.#current(map, key, t, false), max, t));
+    if (wait > 0) return { attempt: null, waitMs: wait };
+    const counters = keys.map(([map, key, max]) => ({ c: this.#current(map, key, t, true)!, max }));
+    for (const { c } of counters) c.pending++;
+    const pair = counters[0].c;
+    const before = { count: pair.count, windowStart: pair.windowStart };
+    let settled = false;
+    const settle = (outcome: 'fail' | 'succeed' | 'release') => {
+      if (settled) return;
+      settled = true;
+      const now = this.opts.now();
+      for (const { c, max } of counters) {
+        c.pending--;
+        if (outcome !== 'fail') continue;
+        c.count++;
+        if (c.count >= max) c.lockedUntil = Math.max(c.lockedUntil, now + this.opts.lockMs);
+      }
+      // Only failures that were already recorded when this attempt began, and only in the same window.
+      if (outcome === 'succeed' && pair.windowStart === before.windowStart)
+        pair.count = Math.max(0, pair.count - before.count);
+    };
+    return {
+      attempt: {
+        fail: () => settle('fail'),
+        succeed: () => settle('succeed'),
+        release: () => settle('release'),
+      },
+      waitMs: 0,
+    };
   }
 
-  succeed(name: string, ip: string): void {
-    this.#failures.delete(this.#key(name, ip));
-  }
-
-  #sweep(): void {
-    const t = this.opts.now();
-    for (const map of [this.#failures, this.#perAddress])
+  #sweep(t: number): void {
+    for (const map of [this.#pair, this.#name, this.#address])
       for (const [k, c] of map)
-        if (c.lockedUntil <= t && t - c.windowStart > this.opts.windowMs) map.delete(k);
+        if (c.pending === 0 && c.lockedUntil <= t && t - c.windowStart > this.opts.windowMs) map.delete(k);
   }
 }

@@ -2,6 +2,7 @@
 // an account gets the password its creator chose (checked against the policy) or a generated one that
 // is shown once.
 import type { Role, User } from '../domain/model.ts';
+import { foldName } from '../domain/names.ts';
 import { ROLES } from '../domain/model.ts';
 import { StoreError } from '../store/common.ts';
 import type { SecurityStore } from '../store/security-store.ts';
@@ -58,8 +59,14 @@ export async function createAccount(
 ): Promise<{ user: PublicUser; generatedPassword?: string }> {
   checkUserName(input.name);
   checkRole(input.role);
-  if (await users.getUserByName(input.name))
-    throw new StoreError('conflict', `a user named ${JSON.stringify(input.name)} already exists`, ['name']);
+  // Names are one account ignoring case and Unicode form: `Analyst1` cannot be made beside `analyst1`.
+  const same = await users.getUserByName(input.name);
+  if (same)
+    throw new StoreError(
+      'conflict',
+      `a user named ${JSON.stringify(same.name)} already exists${same.name === input.name ? '' : ' (names are compared ignoring case and Unicode form)'}`,
+      ['name'],
+    );
   const { hash, generated } = await choosePassword(input.name, input.password);
   const user = await users.createUser({ name: input.name, role: input.role, passwordHash: hash });
   return { user: publicUser(user), ...(generated ? { generatedPassword: generated } : {}) };
@@ -79,24 +86,60 @@ export async function resetAccountPassword(
 
 export const DEMO_USER = 'demo';
 
+export type DemoUser =
+  | { name: string; created: true; role: Role; password: string; id: string }
+  | { name: string; created: false };
+
 /**
- * For the demo quick start: makes sure a `demo` user exists (supervisor, so every screen but user admin
- * can be tried), and gives it a fresh generated password each start (returned, for printing). Never a
- * fixed password: a demo left running on a network must not open to a known one.
+ * For the demo quick start: creates the `demo` account once, as an analyst (the least role that can try
+ * the workbench: chart, import, analyse, brief), with a generated password returned to be shown once, and
+ * writes the creation to the audit. Once the account exists, a start never touches it again: not its
+ * password, not its role, and not its state, so an administrator who disabled it finds it disabled.
+ * Never a fixed password: a demo left running on a network must not open to a known one.
  */
 export async function ensureDemoUser(
   users: SecurityStore,
-  opts: { name?: string; role?: Role } = {},
-): Promise<{ name: string; password: string; created: boolean }> {
+  opts: { name?: string; role?: Role; actor?: string } = {},
+): Promise<DemoUser> {
   const name = opts.name ?? DEMO_USER;
-  const role = opts.role ?? 'supervisor';
-  const password = generatePassword();
-  const hash = await hashPassword(password);
   const existing = await users.getUserByName(name);
-  if (existing) {
-    await users.updateUser(existing.id, { passwordHash: hash, disabled: false });
-    return { name, password, created: false };
+  if (existing) return { name: existing.name, created: false };
+  const role = opts.role ?? 'analyst';
+  const password = generatePassword();
+  let user: User;
+  try {
+    user = await users.createUser({ name, role, passwordHash: await hashPassword(password) });
+  } catch (e) {
+    // Another start created it between the look-up and here: it exists, and is left alone.
+    if (e instanceof StoreError && e.code === 'conflict') return { name, created: false };
+    throw e;
   }
-  await users.createUser({ name, role, passwordHash: hash });
-  return { name, password, created: true };
+  await users.appendAudit({
+    actor: opts.actor ?? 'system:start',
+    action: 'users.change',
+    route: 'npm start',
+    objectIds: [user.id],
+    outcome: 'ok',
+    details: { created: user.name, role, demo: true },
+  });
+  return { name: user.name, created: true, role, password, id: user.id };
+}
+
+/**
+ * Accounts whose names differ only in case or Unicode form (`Analyst1` and `analyst1`), which a store from
+ * before names were compared that way may hold. Both are kept (the first is found by any form of the name,
+ * the others by their exact names); `npm start` reports them so an administrator can disable the extra ones.
+ */
+export async function nameClashes(users: SecurityStore): Promise<PublicUser[][]> {
+  const groups = new Map<string, PublicUser[]>();
+  for (let offset = 0; ;) {
+    const page = await users.listUsers({ offset, limit: 1000 });
+    for (const u of page.items) {
+      const key = foldName(u.name);
+      groups.set(key, [...(groups.get(key) ?? []), publicUser(u)]);
+    }
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total) break;
+  }
+  return [...groups.values()].filter((g) => g.length > 1);
 }

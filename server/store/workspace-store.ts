@@ -6,6 +6,7 @@ import type { ListOptions, Page } from './common.ts';
 
 export interface WorkspaceStore {
   createAnnotation(input: AnnotationInput, ctx: WriteContext): Promise<Annotation>;
+  getAnnotation(id: string): Promise<Annotation | null>;
   updateAnnotation(id: string, input: Partial<AnnotationInput>, ctx: WriteContext): Promise<Annotation>;
   deleteAnnotation(id: string, ctx: WriteContext): Promise<void>;
   listAnnotations(target?: { kind: string; id: string }, opts?: ListOptions): Promise<Page<Annotation>>;

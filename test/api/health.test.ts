@@ -1,5 +1,6 @@
 // /api/health keeps its counts for the data version they were taken at: a probe during heavy work costs one
-// row read, and any write (which moves the data version) is reflected at the next probe.
+// row read, and any write (which moves the data version) is reflected at the next probe. Counts, the data
+// version, the store and the limits are for signed-in users: anyone else learns that the service is up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './server-harness.ts';
 
@@ -13,7 +14,21 @@ describe('/api/health counts', () => {
   afterAll(async () => {
     await h.close();
   });
-  const health = async (): Promise<Health> => (await (await fetch(`${h.url}/api/health`)).json()) as Health;
+  const health = async (): Promise<Health> =>
+    (await (await fetch(`${h.url}/api/health`, { headers: h.auth })).json()) as Health;
+
+  it('tells a caller who is not signed in only that the service is up', async () => {
+    const r = await fetch(`${h.url}/api/health`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'ok' });
+    // A cookie that is no session is no one.
+    const forged = await fetch(`${h.url}/api/health`, { headers: { cookie: 'linkchart_session=forged' } });
+    expect(await forged.json()).toEqual({ status: 'ok' });
+    const signedIn = (await health()) as Health & { version: string; limits: object; store: object };
+    expect(signedIn).toMatchObject({ status: 'ok', store: { kind: 'sqlite' } });
+    expect(signedIn.counts.entities).toEqual(expect.any(Number));
+    expect(signedIn.limits).toBeDefined();
+  });
 
   it('answers from the cache while the data version holds, and counts again after a write', async () => {
     const before = await health();

@@ -169,7 +169,7 @@ describe('graph CRUD with provenance and grading', () => {
     expect(body.subgraph.links).toHaveLength(3);
   });
 
-  it('returns a view and refuses one over the analysis cap', async () => {
+  it('returns a view within the interactive cap', async () => {
     const v = await h.call('POST', '/api/view', { filter: { linkTypes: ['ASSOCIATE_OF'] } });
     expect((v.json as { links: unknown[] }).links).toHaveLength(7);
   });
@@ -235,13 +235,109 @@ describe('graph CRUD with provenance and grading', () => {
   });
 
   it('reports health with store kind, data version and counts', async () => {
-    const r = await fetch(h.url + '/api/health');
+    const r = await fetch(h.url + '/api/health', { headers: h.auth });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({
       status: 'ok',
       store: { kind: 'sqlite' },
       counts: { entities: 9 },
     });
+  });
+});
+
+describe('interactive views are bounded', () => {
+  let b: Harness;
+  const people = ['Ada', 'Bo', 'Cy', 'Di', 'Ed', 'Flo'];
+  type Sub = { nodes: Array<{ id: string; type: string }>; links: unknown[]; truncated: boolean };
+  beforeAll(async () => {
+    b = await startHarness({ limits: { maxViewLinks: 3, maxViewQueue: 1, maxExpansionNodes: 100 } });
+    // A chain of six people (five links) and ten places nobody is linked to.
+    const r = await b.call('POST', '/api/batch', {
+      entities: [
+        ...people.map((label) => ({ type: 'Person', label })),
+        ...Array.from({ length: 10 }, (_, i) => ({ type: 'Location', label: `Place ${i}` })),
+      ],
+      links: people.slice(1).map((label, i) => ({
+        type: 'ASSOCIATE_OF',
+        from: { type: 'Person', key: people[i].toLowerCase() },
+        to: { type: 'Person', key: label.toLowerCase() },
+      })),
+    });
+    expect(r.status, r.text).toBe(200);
+  });
+  afterAll(async () => b.close());
+
+  it('refuses a view over the link cap with 413 and how to narrow it, or the job API', async () => {
+    const r = await b.call('POST', '/api/view', { filter: { linkTypes: ['ASSOCIATE_OF'] } });
+    expect(r.status, r.text).toBe(413);
+    const e = (r.json as Err).error;
+    expect(e.code).toBe('view_too_large');
+    expect(e.message).toContain('more than 3 links');
+    expect(e.message).toMatch(/time window/);
+    expect(e.message).toContain('POST /api/analysis/jobs');
+  });
+
+  it('refuses a view whose entity types hold more than twice the cap, before reading it', async () => {
+    for (const filter of [{}, { entityTypes: ['Location'] }]) {
+      const r = await b.call('POST', '/api/view', { filter });
+      expect(r.status, r.text).toBe(413);
+      expect((r.json as Err).error.message).toContain('more than 6 entities');
+    }
+  });
+
+  it('serves a truncated view at the lower of the limit and the cap, its links and their ends only', async () => {
+    const two = await b.call('POST', '/api/view', { filter: {}, limit: 2 });
+    expect(two.status, two.text).toBe(200);
+    expect(two.json).toMatchObject({ truncated: true });
+    expect((two.json as Sub).links).toHaveLength(2);
+    expect((two.json as Sub).nodes.map((n) => n.type)).toEqual(['Person', 'Person', 'Person']);
+    const many = await b.call('POST', '/api/view', { filter: {}, limit: 1_000_000 });
+    expect(many.status, many.text).toBe(200);
+    expect((many.json as Sub).links).toHaveLength(3);
+    expect(many.json).toMatchObject({ truncated: true });
+    const places = await b.call('POST', '/api/view', { filter: { entityTypes: ['Location'] }, limit: 3 });
+    expect(places.json).toMatchObject({ nodes: [], links: [], truncated: true });
+  });
+
+  it('refuses an expansion holding more links than the cap', async () => {
+    const ada = (
+      (await b.call('GET', '/api/search?q=Ada')).json as { items: Array<{ entity: { id: string } }> }
+    ).items[0].entity.id;
+    const near = await b.call('POST', '/api/neighbourhood', { seeds: [ada], hops: 2 });
+    expect(near.status, near.text).toBe(200);
+    const far = await b.call('POST', '/api/neighbourhood', { seeds: [ada], hops: 4 });
+    expect(far.status, far.text).toBe(413);
+    expect((far.json as Err).error).toMatchObject({ code: 'expansion_too_large' });
+    expect((far.json as Err).error.message).toContain('4 links among 5 entities');
+  });
+
+  it('builds one view at a time: the others wait their turn or, past the queue, get 429 busy', async () => {
+    const all = await Promise.all(
+      Array.from({ length: 6 }, () => b.call('POST', '/api/view', { filter: {}, limit: 3 })),
+    );
+    for (const r of all) {
+      expect([200, 429], r.text).toContain(r.status);
+      if (r.status === 429) {
+        expect((r.json as Err).error.code).toBe('busy');
+        expect(r.headers.get('retry-after')).toBe('1');
+      }
+    }
+    // Clients that leave while waiting give up their place: the turn comes round again.
+    const gone = Array.from({ length: 4 }, () => {
+      const c = new AbortController();
+      const p = fetch(b.url + '/api/view', {
+        method: 'POST',
+        headers: { ...b.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ filter: {}, limit: 3 }),
+        signal: c.signal,
+      }).catch(() => null);
+      c.abort();
+      return p;
+    });
+    await Promise.all(gone);
+    await new Promise((r) => setTimeout(r, 50));
+    const after = await b.call('POST', '/api/view', { filter: {}, limit: 3 });
+    expect(after.status, after.text).toBe(200);
   });
 });
 

@@ -1,11 +1,13 @@
 // `npm start` as a person meets it: a real process on a temp database. An empty store gets the demo network
-// and the URL is printed; search and neighbourhood return real data; a taken port, an unusable database
+// and the URL is printed; the demo account is created once (an analyst, audited) and never changed again; search and neighbourhood return real data; a taken port, an unusable database
 // file or a bad setting each exit 1 with a sentence saying what to do, never a stack trace.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../server/security/passwords.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -67,7 +69,8 @@ describe('npm start', () => {
     url = m[1];
     expect(first.out()).toMatch(/The store is empty: loading the demo network/);
     expect(first.out()).toMatch(/Loaded the demo network: \d+ entities, \d+ links/);
-    password = (await waitFor(first, /Sign in as demo with password (\S+)/))[1];
+    // The demo account is created on this first start only: an analyst, its password shown once.
+    password = (await waitFor(first, /sign in as demo \(analyst\) with password (\S+) \(shown once/))[1];
   });
 
   it('serves real data: search and neighbourhood after signing in', async () => {
@@ -81,7 +84,10 @@ describe('npm start', () => {
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .join('; ');
-    const health = (await (await fetch(`${url}/api/health`)).json()) as { counts: { entities: number } };
+    // Counts are for signed-in callers only.
+    const health = (await (await fetch(`${url}/api/health`, { headers: { cookie } })).json()) as {
+      counts: { entities: number };
+    };
     expect(health.counts.entities).toBeGreaterThan(400);
     const people = (await (
       await fetch(`${url}/api/entities?type=Person&limit=1`, { headers: { cookie } })
@@ -121,15 +127,69 @@ describe('npm start', () => {
     expect(login.status).toBe(200);
   });
 
-  it('a store with data is left alone on the next start', async () => {
+  it('a store with data is left alone on the next start, the demo account included', async () => {
     first.proc.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+    // The creation was audited; then an administrator disables the account.
+    const stores = await openSqliteStores(join(dir, 'lc.db'));
+    try {
+      const demo = (await stores.security.getUserByName('demo'))!;
+      expect(demo).toMatchObject({ role: 'analyst', disabled: false });
+      const created = (await stores.security.listAudit({ objectId: demo.id, action: 'users.change' })).items;
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({ route: 'npm start', details: { created: 'demo', role: 'analyst' } });
+      expect(created[0].actor).toMatch(/^start:/);
+      await stores.security.updateUser(demo.id, { disabled: true });
+    } finally {
+      await stores.close();
+    }
     const again = run({ PORT: '0', LINKCHART_DB: join(dir, 'lc.db') });
-    await waitFor(again, /running at/);
+    const m = await waitFor(again, /running at (http:\/\/127\.0\.0\.1:\d+)\//);
+    await waitFor(again, /The demo user demo exists\./);
     expect(again.out()).toMatch(/leaving them as they are/);
     expect(again.out()).not.toMatch(/loading the demo network/);
+    expect(again.out()).not.toMatch(/password \S+ \(/);
+    // Still disabled, with its first password: the start re-enabled and re-passworded nothing.
+    const login = await fetch(`${m[1]}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'demo', password }),
+    });
+    expect(login.status).toBe(401);
     again.proc.kill('SIGTERM');
     await again.exited;
+    const after = await openSqliteStores(join(dir, 'lc.db'));
+    try {
+      const demo = (await after.security.getUserByName('demo'))!;
+      expect(demo).toMatchObject({ role: 'analyst', disabled: true });
+      expect(await verifyPassword(password, demo.passwordHash)).toBe(true);
+      expect((await after.security.listAudit({ objectId: demo.id, action: 'users.change' })).total).toBe(1);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('a file holding user names that differ only in case starts, keeps both and says so', async () => {
+    const path = join(dir, 'clash.db');
+    const s = await openSqliteStores(path);
+    await s.graph.writeBatch({ entities: [{ type: 'Person', label: 'Kept Person' }] }, { actor: 't' });
+    // Back to a file from before names were folded (schema 4), holding two names that fold alike.
+    s.db.exec(
+      'DROP INDEX users_name_key; ALTER TABLE users DROP COLUMN name_key; DELETE FROM schema_version WHERE version > 4',
+    );
+    const ins = s.db.prepare(
+      "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, 'viewer', 'h', '2024-01-01T00:00:00Z')",
+    );
+    ins.run('Analyst1');
+    ins.run('analyst1');
+    await s.close();
+    const r = run({ PORT: '0', LINKCHART_DB: path, LINKCHART_DEMO_USER: '0' });
+    await waitFor(r, /running at/);
+    const warning = (await waitFor(r, /Warning: user names that differ only in case[^\n]*/))[0];
+    expect(warning).toContain('"Analyst1" (id 1), "analyst1" (id 2)');
+    expect(r.out()).not.toMatch(/demo/);
+    r.proc.kill('SIGTERM');
+    expect(await r.exited).toBe(0);
   });
 
   it('an unusable database file exits 1 with the reason and the fix', async () => {

@@ -3,7 +3,36 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import type { Stores } from '../../server/store/stores.ts';
+import type { StoreError } from '../../server/store/common.ts';
+import type { SqliteStores } from '../../server/store/sqlite/stores.ts';
+import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
+import { nameClashes } from '../../server/security/users.ts';
 import { type ContractSetup, freshStores, loadNetwork, storeError } from './fixtures.ts';
+
+/**
+ * Users written as a store from before folded names holds them (and as `npm run transfer` loads them):
+ * without their folded name, behind the store's back.
+ */
+async function insertUnfoldedUsers(stores: Stores, names: string[]): Promise<void> {
+  const at = new Date().toISOString();
+  if (stores.kind === 'sqlite') {
+    const ins = (stores as unknown as SqliteStores).db.prepare(
+      'INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)',
+    );
+    for (const name of names) ins.run(name, 'analyst', 'h', at);
+    return;
+  }
+  const rows = names.map((name, i) => ({
+    id: String(1000 + i),
+    n: 1000 + i,
+    name,
+    role: 'analyst',
+    passwordHash: 'h',
+    disabled: false,
+    createdAt: at,
+  }));
+  await (stores as unknown as Neo4jStores).exec.write((tx) => tx.run('load-users', { rows }));
+}
 
 export function securityContract<S extends Stores>(name: string, setup: ContractSetup<S>): void {
   const hooks = setup.hooks ?? {};
@@ -27,6 +56,66 @@ export function securityContract<S extends Stores>(name: string, setup: Contract
         expect(await stores.security.getUserByName('analyst1')).toEqual(up);
         expect(await stores.security.getUser(u.id)).toEqual(up);
         expect((await stores.security.listUsers()).total).toBe(1);
+      });
+
+      it('names are unique ignoring case and Unicode form; any form of the name finds the one account', async () => {
+        const u = await stores.security.createUser({ name: 'Analyst1', role: 'analyst', passwordHash: 'h1' });
+        for (const name of ['analyst1', 'ANALYST1', 'ａｎａｌｙｓｔ１', ' analyst1 ']) {
+          const err = await storeError(
+            stores.security.createUser({ name, role: 'viewer', passwordHash: 'h2' }),
+            'conflict',
+          );
+          expect(err.message).toContain('"Analyst1"');
+          expect((await stores.security.getUserByName(name))?.id).toBe(u.id);
+        }
+        // Full case folding, not just lower case: ß is ss.
+        const s = await stores.security.createUser({ name: 'straße', role: 'viewer', passwordHash: 'h3' });
+        await storeError(
+          stores.security.createUser({ name: 'STRASSE', role: 'viewer', passwordHash: 'h' }),
+          'conflict',
+        );
+        expect((await stores.security.getUserByName('Strasse'))?.id).toBe(s.id);
+        expect(await stores.security.getUserByName('analyst2')).toBeNull();
+        expect((await stores.security.listUsers()).total).toBe(2);
+      });
+
+      it('of concurrent creations of one name in different cases, exactly one succeeds', async () => {
+        const results = await Promise.allSettled(
+          ['Dup', 'dup', 'DUP', 'dUp', 'ｄｕｐ'].map((name) =>
+            stores.security.createUser({ name, role: 'viewer', passwordHash: 'h' }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results)
+          if (r.status === 'rejected') expect((r.reason as StoreError).code).toBe('conflict');
+        expect((await stores.security.listUsers()).total).toBe(1);
+      });
+
+      it('users stored without a folded name (older data, a transfer) are found by it; clashes are kept', async () => {
+        await insertUnfoldedUsers(stores, ['Legacy1', 'legacy1', 'Solo']);
+        const all = (await stores.security.listUsers()).items;
+        const first = all.find((u) => u.name === 'Legacy1')!;
+        const second = all.find((u) => u.name === 'legacy1')!;
+        // Each clashing account answers to its exact name; any other form finds the older one.
+        expect((await stores.security.getUserByName('legacy1'))?.id).toBe(second.id);
+        expect((await stores.security.getUserByName('Legacy1'))?.id).toBe(first.id);
+        expect((await stores.security.getUserByName('LEGACY1'))?.id).toBe(first.id);
+        expect((await stores.security.getUserByName('solo'))?.name).toBe('Solo');
+        await storeError(
+          stores.security.createUser({ name: 'LEGACY1', role: 'viewer', passwordHash: 'h' }),
+          'conflict',
+        );
+        await storeError(
+          stores.security.createUser({ name: 'SOLO', role: 'viewer', passwordHash: 'h' }),
+          'conflict',
+        );
+        expect((await nameClashes(stores.security)).map((g) => g.map((u) => u.name))).toEqual([
+          ['Legacy1', 'legacy1'],
+        ]);
+        // Still found the same way once the store has given the older ones their folded names.
+        expect((await stores.security.getUserByName('LEGACY1'))?.id).toBe(first.id);
+        expect((await stores.security.getUserByName('legacy1'))?.id).toBe(second.id);
+        expect((await stores.security.getUserByName('sOLO'))?.name).toBe('Solo');
       });
 
       it('unknown ids: reads give null; writes say not_found', async () => {

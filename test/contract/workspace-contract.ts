@@ -44,6 +44,37 @@ export function workspaceContract<S extends Stores>(name: string, setup: Contrac
         );
       });
 
+      it('a partial update changes only the fields it sends; an annotation reads back by id', async () => {
+        const ids = await load();
+        const target = { kind: 'entity' as const, id: ids['Bob Baker'] };
+        const a = await stores.workspace.createAnnotation(
+          { target, text: 'Seen driving', tags: ['vehicle', 'depot'], target_flag: true },
+          ctx,
+        );
+        const ws = stores.workspace;
+        expect(await ws.getAnnotation(a.id)).toEqual(a);
+        expect(await ws.getAnnotation('no-such-id')).toBeNull();
+        expect(await ws.getAnnotation('999999')).toBeNull();
+        const t = await stores.workspace.updateAnnotation(a.id, { text: 'Seen driving twice' }, ctx);
+        expect(t).toMatchObject({
+          text: 'Seen driving twice',
+          tags: ['vehicle', 'depot'],
+          targetFlag: true,
+          author: 'contract',
+          target,
+        });
+        const g = await stores.workspace.updateAnnotation(a.id, { tags: ['depot'] }, ctx);
+        expect(g).toMatchObject({ text: 'Seen driving twice', tags: ['depot'], targetFlag: true });
+        const f = await stores.workspace.updateAnnotation(a.id, { target_flag: false }, ctx);
+        expect(f).toMatchObject({ text: 'Seen driving twice', tags: ['depot'], targetFlag: false });
+        const e = await stores.workspace.updateAnnotation(a.id, { text: '', tags: [] }, ctx);
+        expect(e).toMatchObject({ text: '', tags: [], targetFlag: false, target });
+        // Another writer's change keeps the note's author: who made it owns it.
+        const o = await stores.workspace.updateAnnotation(a.id, { text: 'x' }, { actor: 'someone-else' });
+        expect(o.author).toBe('contract');
+        expect(await ws.getAnnotation(a.id)).toEqual(o);
+      });
+
       it('saves, updates, lists and deletes charts', async () => {
         const c = await stores.workspace.saveChart(
           { name: 'Op Sandstone', state: { positions: { a: [1, 2] } } },

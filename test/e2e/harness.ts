@@ -72,7 +72,7 @@ export async function startServer(prepare?: (dbPath: string) => Promise<void>): 
   let user = '';
   while (Date.now() < deadline) {
     const m = /running at (http:\/\/[^\s/]+)\//.exec(out);
-    const p = /Sign in as (\S+) with password (\S+)/.exec(out);
+    const p = /[Ss]ign in as (\S+) (?:\(\w+\) )?with password (\S+)/.exec(out);
     if (m && p) {
       url = m[1];
       user = p[1];

@@ -20,7 +20,13 @@ async function main(): Promise<void> {
   const app = await buildApp({
     stores,
     config,
-    security: { throttle: new LoginThrottle({ maxPerAddress: 1_000_000, maxFailures: 1_000_000 }) },
+    security: {
+      throttle: new LoginThrottle({
+        maxPerAddress: 1_000_000,
+        maxFailures: 1_000_000,
+        maxPerName: 1_000_000,
+      }),
+    },
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`LISTENING ${new URL(address).port}\n`);

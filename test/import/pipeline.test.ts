@@ -9,6 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../api/server-harness.ts';
 import { parseWhen } from '../../server/import/dates.ts';
 import { proposeMapping } from '../../server/import/mapping.ts';
+import {
+  parseEdgeList,
+  parseTwoMode,
+  projectTwoMode,
+  projectionPairs,
+} from '../../server/import/formats/network-files.ts';
 import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 
 let h: Harness;
@@ -226,6 +232,95 @@ describe('malformed files', () => {
     );
     expect(r.status).toBe(413);
     expect(r.json.error.code).toBe('too_large');
+  });
+});
+
+describe('bounded reading', () => {
+  let b: Harness;
+  beforeAll(async () => {
+    b = await startHarness({
+      limits: {
+        maxImportRowChars: 200,
+        maxImportColumns: 8,
+        maxNetworkFileBytes: 4096,
+        maxProjectionPairs: 10,
+      },
+    });
+  });
+  afterAll(async () => b.close());
+  const counts = async () => (await b.stores.counts()).entities + (await b.stores.counts()).links;
+
+  it('a row over the row cap is refused naming it; a preview lists it beside the rows before it', async () => {
+    const file = 'caller,callee,start\n07700900123,07700900456,2024-01-01\n"' + 'x'.repeat(300) + '\n';
+    const r = await b.call('POST', '/api/imports?format=cdr', file, CSV);
+    expect(r.status, r.text).toBe(400);
+    expect((r.json as Err).error).toMatchObject({ code: 'row_too_long', row: 3 });
+    expect((r.json as Err).error.message).toContain('LINKCHART_MAX_IMPORT_ROW_CHARS');
+    const p = await b.call('POST', '/api/imports/preview?format=cdr', file, CSV);
+    expect(p.status, p.text).toBe(200);
+    expect(p.json).toMatchObject({ rows: [['07700900123', '07700900456', '2024-01-01']] });
+    expect((p.json as { errors: Array<{ row: number }> }).errors).toMatchObject([{ row: 3 }]);
+    expect(await counts()).toBe(0);
+  });
+
+  it('a header or row with more cells than the column cap is refused naming the row', async () => {
+    const wide = await b.call('POST', '/api/imports?format=cdr', 'a,b,c,d,e,f,g,h,i,j\n1,2\n', CSV);
+    expect((wide.json as Err).error).toMatchObject({ code: 'too_many_columns', row: 1 });
+    const preview = await b.call('POST', '/api/imports/preview?format=cdr', ','.repeat(30), CSV);
+    expect(preview.status).toBe(400);
+    expect((preview.json as Err).error).toMatchObject({ code: 'too_many_columns', row: 1 });
+    expect(await counts()).toBe(0);
+  });
+
+  it('a network file over its own cap is a 413 naming the variable; a pathological one is refused fast', async () => {
+    const big = 'a,b\n'.repeat(2000);
+    const r = await b.call('POST', '/api/imports?format=edgelist&name=big.csv', big, CSV);
+    expect(r.status).toBe(413);
+    expect((r.json as Err).error.message).toContain('LINKCHART_MAX_NETWORK_FILE_BYTES');
+    const open = await b.call('POST', '/api/imports?format=matrix&name=m.csv', '"' + ',1\n'.repeat(100), CSV);
+    expect(open.status).toBe(400);
+    expect((open.json as Err).error).toMatchObject({ code: 'invalid_file', row: 1 });
+    expect(await counts()).toBe(0);
+  });
+
+  it('a two-mode projection joining more pairs than the cap is a 413; without project it imports', async () => {
+    // Five people at one event: 10 pairs (the cap); six: 15.
+    const five = ',meeting\n' + ['a', 'b', 'c', 'd', 'e'].map((p) => `${p},1`).join('\n') + '\n';
+    const six = five + 'f,1\n';
+    const over = await b.call('POST', '/api/imports?format=twomode&name=six.csv&project=true', six, CSV);
+    expect(over.status, over.text).toBe(413);
+    expect((over.json as Err).error).toMatchObject({ code: 'projection_too_large' });
+    expect((over.json as Err).error.message).toContain('15 pairs');
+    expect(await counts()).toBe(0);
+    const ok = await b.call('POST', '/api/imports?format=twomode&name=five.csv&project=true', five, CSV);
+    expect(ok.status, ok.text).toBe(200);
+    const plain = await b.call('POST', '/api/imports?format=twomode&name=six.csv', six, CSV);
+    expect(plain.status, plain.text).toBe(200);
+  });
+
+  it('long network files parse without overflowing the stack, and the projection counts shared events', () => {
+    const edges = Array.from({ length: 200_000 }, (_, i) => `n${i},n${i + 1}`).join('\n');
+    expect(parseEdgeList('source,target\n' + edges, { header: true }).edges).toHaveLength(200_000);
+    // Against every pair counted directly, on a small random incidence matrix.
+    let seed = 7;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const actors = Array.from({ length: 30 }, (_, i) => `p${i}`);
+    const events = Array.from({ length: 12 }, (_, j) => `e${j}`);
+    const text =
+      ',' +
+      events.join(',') +
+      '\n' +
+      actors.map((a) => a + events.map(() => (rnd() < 0.3 ? ',1' : ',0')).join('')).join('\n');
+    const tm = parseTwoMode(text);
+    const expected = [];
+    for (let i = 0; i < actors.length; i++)
+      for (let k = i + 1; k < actors.length; k++) {
+        const shared = tm.incidence[i].filter((v, j) => v > 0 && tm.incidence[k][j] > 0).length;
+        if (shared > 0)
+          expected.push({ source: actors[i], target: actors[k], weight: shared, directed: false });
+      }
+    expect(projectTwoMode(tm).edges).toEqual(expected);
+    expect(projectionPairs(tm)).toBe(expected.reduce((n, e) => n + e.weight, 0));
   });
 });
 

@@ -39,7 +39,10 @@ beforeAll(async () => {
   ts = await tempStore();
   await createRoleUsers(ts.stores.security, ROLES);
   app = await securedApp(ts.stores, {
-    throttle: new LoginThrottle({ maxPerAddress: 1_000_000, maxFailures: 1_000_000 }),
+    throttle: new LoginThrottle({ maxPerAddress: 1_000_000, maxFailures: 1_000_000, maxPerName: 1_000_000 }),
+    // One record per request, anonymous failures included: this test checks every field of each. Their
+    // sampling is tested in audit-sampling.test.ts.
+    anonymousAudit: false,
   });
 });
 afterAll(async () => {
@@ -302,9 +305,15 @@ describe('audit', () => {
     });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/BROKEN at record 500: record 500 was altered/);
+    // Opening the file put the triggers back, and said so.
+    expect(bad.stderr).toMatch(/protective triggers were not in place .*audit_no_delete, audit_no_update/);
 
     // Deleting a record in the middle is named too.
     const db2 = new Database(path);
+    expect(() => db2.prepare('UPDATE audit SET actor = ? WHERE seq = 500').run(original)).toThrow(
+      /append-only/,
+    );
+    db2.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
     db2.prepare('UPDATE audit SET actor = ? WHERE seq = 500').run(original);
     db2.prepare('DELETE FROM audit WHERE seq = 700').run();
     db2.close();

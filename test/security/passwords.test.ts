@@ -60,6 +60,40 @@ describe('password policy', () => {
     );
   });
 
+  it('refuses the user name in any case or Unicode form (ASVS 5.0 6.2.11)', () => {
+    for (const pw of ['Summer-JSMITH-Rain-7', 'Summer-ＪＳｍｉｔｈ-Rain-7'])
+      expect(passwordProblems(pw, { userName: 'JSmith' })).toEqual([
+        'password must not contain the user name',
+      ]);
+    expect(passwordProblems('Summer-Rain-Falls-7', { userName: 'JSmith' })).toEqual([]);
+  });
+
+  it('refuses all-digit passwords, however long, saying so', () => {
+    expect(passwordProblems('918273645500123')).toEqual(['password must not be all digits']);
+    expect(passwordProblems('9182 7364 5500 123')).toEqual(['password must not be all digits']);
+    expect(passwordProblems('９１８２７３６４５５００１２３')).toEqual(['password must not be all digits']);
+    expect(passwordProblems('918273645500123a')).toEqual([]);
+  });
+
+  it("refuses the service's own name", () => {
+    expect(passwordProblems('My-LinkChart-Pass-7')).toEqual([
+      'password must not contain the name of this service ("linkchart")',
+    ]);
+  });
+
+  it('names each rule broken, one sentence each', () => {
+    expect(passwordProblems('1111')).toEqual([
+      'password must be at least 12 characters (it has 4)',
+      'password must not be all digits',
+      'password must use more than three different characters',
+    ]);
+    expect(passwordProblems('password', { userName: 'Pass' })).toEqual([
+      'password must be at least 12 characters (it has 8)',
+      'password is built on a commonly used password ("password")',
+      'password must not contain the user name',
+    ]);
+  });
+
   it('accepts long passphrases and generated passwords', () => {
     expect(passwordProblems('Correct-Horse-Battery-9')).toEqual([]);
     expect(passwordProblems('the moss grows on the north side')).toEqual([]);

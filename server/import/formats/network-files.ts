@@ -12,7 +12,7 @@
 //   weight rather than the sum. Self-loops are dropped.
 // - Two-mode matrices (rows people, columns events) become a bipartite graph, or, projected, a
 //   person-person graph weighted by the number of events two people share.
-import { parse } from 'csv-parse/sync';
+import { CSV_LIMITS, CsvRecordError, RecordReader } from '../records.ts';
 
 export interface NetworkNode {
   id: string;
@@ -48,14 +48,36 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function rows(text: string): string[][] {
+/** How the text is read: the longest row, in characters (default CSV_LIMITS.maxRowChars). */
+export interface ReadOptions {
+  maxRowChars?: number;
+}
+
+interface Row {
+  cells: string[];
+  /** 1-based line the row starts on. */
+  line: number;
+}
+
+/** The comma-separated rows that hold something, read in one pass (server/import/records.ts). */
+function rows(text: string, opts: ReadOptions = {}): Row[] {
+  const out: Row[] = [];
+  const reader = new RecordReader(
+    ',',
+    { maxRowChars: opts.maxRowChars ?? CSV_LIMITS.maxRowChars, maxColumns: Number.MAX_SAFE_INTEGER },
+    (cells, line) => {
+      if (cells.some((c) => c.trim() !== '')) out.push({ cells, line });
+    },
+  );
   try {
-    return (
-      parse(stripBom(text), { relax_column_count: true, skip_empty_lines: true, trim: false }) as string[][]
-    ).filter((r) => r.some((c) => c.trim() !== ''));
+    reader.push(text);
+    reader.end();
   } catch (e) {
-    throw new NetworkFileError(`not readable as CSV: ${(e as Error).message}`);
+    if (e instanceof CsvRecordError)
+      throw new NetworkFileError(`not readable as CSV: ${e.message.replace(/^row \d+ /, 'the row ')}`, e.row);
+    throw e;
   }
+  return out;
 }
 
 function cellValue(raw: string, line: number, col: number): number {
@@ -74,22 +96,22 @@ interface Grid {
   values: number[][];
 }
 
-function readGrid(text: string): Grid {
-  const r = rows(text);
+function readGrid(text: string, opts: ReadOptions = {}): Grid {
+  const r = rows(text, opts);
   if (r.length < 2) throw new NetworkFileError('a matrix needs a header row and at least one data row');
-  const colLabels = r[0].slice(1).map((s) => s.trim());
+  const colLabels = r[0].cells.slice(1).map((s) => s.trim());
   const rowLabels: string[] = [];
   const values: number[][] = [];
   for (let i = 1; i < r.length; i++) {
-    const row = r[i];
+    const { cells: row, line } = r[i];
     if (row.length - 1 !== colLabels.length) {
       throw new NetworkFileError(
         `has ${row.length - 1} values but the header names ${colLabels.length} columns`,
-        i + 1,
+        line,
       );
     }
     rowLabels.push(row[0].trim());
-    values.push(row.slice(1).map((c, j) => cellValue(c, i + 1, j + 1)));
+    values.push(row.slice(1).map((c, j) => cellValue(c, line, j + 1)));
   }
   return { rowLabels, colLabels, values };
 }
@@ -103,14 +125,14 @@ function checkUnique(labels: string[], what: string): void {
   }
 }
 
-export interface MatrixOptions {
+export interface MatrixOptions extends ReadOptions {
   /** Force direction; default: undirected when the matrix is symmetric. */
   directed?: boolean;
 }
 
 /** A square adjacency matrix with actor labels in the first row and column. */
 export function parseMatrix(text: string, opts: MatrixOptions = {}): NetworkFile {
-  const { rowLabels, colLabels, values } = readGrid(text);
+  const { rowLabels, colLabels, values } = readGrid(text, opts);
   if (rowLabels.length !== colLabels.length) {
     throw new NetworkFileError(
       `not square: ${rowLabels.length} rows and ${colLabels.length} columns (a two-mode file? use parseTwoMode)`,
@@ -142,7 +164,7 @@ export function parseMatrix(text: string, opts: MatrixOptions = {}): NetworkFile
   return { nodes: rowLabels.map((l) => ({ id: l, label: l })), edges };
 }
 
-export interface EdgeListOptions {
+export interface EdgeListOptions extends ReadOptions {
   directed?: boolean;
   /** Whether the first line is a header. Default: detected (a non-numeric third column on line 1). */
   header?: boolean;
@@ -156,8 +178,7 @@ export function parseEdgeList(text: string, opts: EdgeListOptions = {}): Network
   const comma = firstLine.includes(',');
   const table: Array<{ cells: string[]; line: number }> = [];
   if (comma) {
-    let lineNo = 0;
-    for (const r of rows(body)) table.push({ cells: r, line: ++lineNo });
+    for (const r of rows(body, opts)) table.push(r);
   } else {
     lines.forEach((l, i) => {
       const t = l.trim();
@@ -209,30 +230,59 @@ export interface TwoMode {
 }
 
 /** A people x events matrix (first row event labels, first column actor labels). */
-export function parseTwoMode(text: string): TwoMode {
-  const { rowLabels, colLabels, values } = readGrid(text);
+export function parseTwoMode(text: string, opts: ReadOptions = {}): TwoMode {
+  const { rowLabels, colLabels, values } = readGrid(text, opts);
   checkUnique(rowLabels, 'actor');
   checkUnique(colLabels, 'event');
   return { actors: rowLabels, events: colLabels, incidence: values };
 }
 
+/** Each event's attendees, as actor indices in increasing order. */
+function attendees(tm: TwoMode): number[][] {
+  const byEvent: number[][] = tm.events.map(() => []);
+  tm.incidence.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (v > 0) byEvent[j].push(i);
+    }),
+  );
+  return byEvent;
+}
+
+/**
+ * The work a projection does: one step for each pair of actors at each event (the sum over events of
+ * attendees choose 2). It bounds the projection's links too; an import checks it before projecting.
+ */
+export function projectionPairs(tm: TwoMode): number {
+  let pairs = 0;
+  for (const a of attendees(tm)) pairs += (a.length * (a.length - 1)) / 2;
+  return pairs;
+}
+
 /**
  * Actor-actor projection: two actors are linked when they share an event; the weight is the number of
- * events they share. Actors who attended nothing are kept as isolated nodes.
+ * events they share. Actors who attended nothing are kept as isolated nodes. Counted event by event, so
+ * the work is the pairs that share something (projectionPairs), not every pair of actors.
  */
 export function projectTwoMode(tm: TwoMode): NetworkFile {
-  const edges: NetworkEdge[] = [];
   const n = tm.actors.length;
-  const attends = tm.incidence.map((row) => row.map((v, j) => (v > 0 ? j : -1)).filter((j) => j >= 0));
-  for (let i = 0; i < n; i++) {
-    const mine = new Set(attends[i]);
-    for (let k = i + 1; k < n; k++) {
-      let shared = 0;
-      for (const j of attends[k]) if (mine.has(j)) shared++;
-      if (shared > 0)
-        edges.push({ source: tm.actors[i], target: tm.actors[k], weight: shared, directed: false });
+  const shared = new Map<number, number>();
+  for (const a of attendees(tm)) {
+    for (let x = 0; x < a.length; x++) {
+      for (let y = x + 1; y < a.length; y++) {
+        const key = a[x] * n + a[y];
+        shared.set(key, (shared.get(key) ?? 0) + 1);
+      }
     }
   }
+  // In actor order (first actor, then second), as the pairs are listed.
+  const edges: NetworkEdge[] = [...shared.keys()]
+    .sort((p, q) => p - q)
+    .map((key) => ({
+      source: tm.actors[Math.floor(key / n)],
+      target: tm.actors[key % n],
+      weight: shared.get(key)!,
+      directed: false,
+    }));
   return { nodes: tm.actors.map((a) => ({ id: a, label: a, mode: 'actor' })), edges };
 }
 
@@ -259,7 +309,7 @@ export function detectNetworkFormat(text: string): NetworkFormat {
   const body = stripBom(text);
   const first = body.split(/\r?\n/, 1)[0] ?? '';
   if (/^\s*("")?\s*,/.test(first)) {
-    const r = rows(body);
+    const r = rows(body).map((row) => row.cells);
     const cols = r[0].length - 1;
     const square =
       r.length - 1 === cols && r.slice(1).every((row, i) => row[0].trim() === r[0][i + 1].trim());

@@ -12,6 +12,7 @@ import {
   parseMatrix,
   parseTwoMode,
   projectTwoMode,
+  projectionPairs,
   type NetworkFile,
 } from './network-files.ts';
 
@@ -22,6 +23,10 @@ export interface NetworkImportOptions {
   project?: boolean;
   header?: boolean;
   reports: string[];
+  /** Longest row, in characters. */
+  maxRowChars?: number;
+  /** Most pairs of people a two-mode projection may join (its work and its links); past it, 413. */
+  maxProjectedPairs?: number;
 }
 
 /** "18/10/2007(L), summit-dinner at ..." -> 2007-10-18, when the event label starts with a date. */
@@ -66,16 +71,28 @@ export function networkBatch(
   opts: NetworkImportOptions,
 ): { entities: EntityInput[]; links: LinkInput[] } {
   const { namespace: ns, reports } = opts;
+  const read = opts.maxRowChars === undefined ? {} : { maxRowChars: opts.maxRowChars };
   try {
     if (format === 'edgelist') {
       return oneMode(
-        parseEdgeList(text, opts.header === undefined ? {} : { header: opts.header }),
+        parseEdgeList(text, { ...read, ...(opts.header === undefined ? {} : { header: opts.header }) }),
         ns,
         reports,
       );
     }
-    if (format === 'matrix') return oneMode(parseMatrix(text), ns, reports);
-    const tm = parseTwoMode(text);
+    if (format === 'matrix') return oneMode(parseMatrix(text, read), ns, reports);
+    const tm = parseTwoMode(text, read);
+    const maxPairs = opts.maxProjectedPairs ?? Number.MAX_SAFE_INTEGER;
+    const pairs = opts.project ? projectionPairs(tm) : 0;
+    if (pairs > maxPairs) {
+      throw new ImportError(
+        413,
+        'projection_too_large',
+        `projecting this two-mode file onto its people would join ${pairs} pairs (people sharing an event, ` +
+          `counted event by event), more than the ${maxPairs} an import projects ` +
+          '(LINKCHART_MAX_PROJECTION_PAIRS); import it without project=true, or split its events',
+      );
+    }
     const people = new Map(tm.actors.map((a) => [a, importedEntity('Person', a, {}, ns, reports)]));
     const events = tm.events.map((label, j) => {
       const date = eventDate(label);
@@ -105,7 +122,8 @@ export function networkBatch(
         }
       }),
     );
-    if (opts.project) links.push(...oneMode(projectTwoMode(tm), ns, reports).links);
+    // One by one: spreading a long array into push overflows the stack.
+    if (opts.project) for (const l of oneMode(projectTwoMode(tm), ns, reports).links) links.push(l);
     return { entities: [...people.values(), ...events], links };
   } catch (e) {
     if (e instanceof NetworkFileError) {

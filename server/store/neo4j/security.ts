@@ -1,14 +1,15 @@
 // SecurityStore on Neo4j: users as (:User) nodes, and the append-only audit as (:Audit) nodes chained by hash;
 // the chain's last hash and the counters live on the Meta node, so appends queue on its lock.
 import type { AuditEvent, AuditInput, Role, User } from '../../domain/model.ts';
-import { chainAudit, GENESIS_HASH } from '../../security/audit-chain.ts';
+import { bindAuditKey, chainAudit, GENESIS_HASH, type AuditKey } from '../../security/audit-chain.ts';
 import { z } from 'zod';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { AuditQuery, SecurityStore } from '../security-store.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { auditInputSchema, parseOr, userInputSchema } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
-import type { Row } from './executor.ts';
+import type { Row, Tx } from './executor.ts';
+import { foldName } from '../../domain/names.ts';
 import { auditRow, toAuditEvent, toUser } from './rows.ts';
 
 const userPatchSchema = userInputSchema
@@ -16,20 +17,62 @@ const userPatchSchema = userInputSchema
   .partial()
   .extend({ disabled: z.boolean().optional() });
 
+/**
+ * The user a name stands for, ignoring case and Unicode form: the exact name first (so each of two accounts
+ * with clashing names from before names were folded stays reachable), then the folded name (nameKey), then
+ * any user not yet given its folded name whose name folds alike.
+ */
+async function userByName(tx: Tx, name: string): Promise<Row | undefined> {
+  const key = foldName(name);
+  const r = (await tx.one('user-by-name', { name })) ?? (await tx.one('user-by-name-key', { key }));
+  if (r) return r.u as Row;
+  return (await tx.run('users-without-name-key'))
+    .map((x) => x.u as Row)
+    .find((u) => foldName(u.name as string) === key);
+}
+
+/**
+ * Gives every user without a folded name one, oldest first, unless an earlier user holds it already (a
+ * clash from before names were folded: both are kept; server/security/users.ts nameClashes lists them).
+ */
+async function fillNameKeys(tx: Tx): Promise<void> {
+  for (const x of await tx.run('users-without-name-key')) {
+    const u = x.u as Row;
+    const nameKey = foldName(u.name as string);
+    if (!(await tx.one('user-by-name-key', { key: nameKey })))
+      await tx.run('user-save', { row: { ...u, nameKey } });
+  }
+}
+
 export class Neo4jSecurityStore implements SecurityStore {
-  constructor(private readonly c: Neo4jContext) {}
+  /** `auditKey`: the key the audit chain is keyed with (server/security/audit-key.ts); none: unkeyed. */
+  constructor(
+    private readonly c: Neo4jContext,
+    private readonly auditKey: AuditKey | null = null,
+  ) {
+    bindAuditKey(this, auditKey);
+  }
 
   async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
     const u = parseOr(userInputSchema, user, []);
     return this.c.write(async (tx, st) => {
-      if (await tx.one('user-by-name', { name: u.name })) {
-        throw new StoreError('conflict', `a user named ${JSON.stringify(u.name)} already exists`, ['name']);
+      // Writes queue on the Meta lock, so this check and the create cannot interleave with another's;
+      // the user_name_key constraint holds it in the database as well.
+      await fillNameKeys(tx);
+      const same = await userByName(tx, u.name);
+      if (same) {
+        throw new StoreError(
+          'conflict',
+          `a user named ${JSON.stringify(same.name)} already exists (names are compared ignoring case and Unicode form)`,
+          ['name'],
+        );
       }
       const n = st.next('user');
       const row = {
         id: String(n),
         n,
         name: u.name,
+        nameKey: foldName(u.name),
         role: u.role,
         passwordHash: u.passwordHash,
         disabled: false,
@@ -62,8 +105,8 @@ export class Neo4jSecurityStore implements SecurityStore {
 
   async getUserByName(name: string): Promise<User | null> {
     return this.c.read(async (tx) => {
-      const r = await tx.one('user-by-name', { name });
-      return r ? toUser(r.u as Row) : null;
+      const r = await userByName(tx, name);
+      return r ? toUser(r) : null;
     });
   }
 
@@ -87,7 +130,8 @@ export class Neo4jSecurityStore implements SecurityStore {
       const at = new Date().toISOString();
       const events: AuditEvent[] = [];
       for (const a of valid) {
-        const { event } = chainAudit(a, st.next('audit'), at, st.meta.auditHash ?? GENESIS_HASH);
+        const prev = st.meta.auditHash ?? GENESIS_HASH;
+        const { event } = chainAudit(a, st.next('audit'), at, prev, this.auditKey);
         st.meta.auditHash = event.hash;
         events.push(event);
       }

@@ -3,6 +3,7 @@ import type { EntityType, LinkType } from '../../domain/model.ts';
 import { LINK_TYPES } from '../../domain/model.ts';
 import type { StoreCounts } from '../common.ts';
 import type { Stores } from '../stores.ts';
+import { checkAuditTrail, type AuditTrailOptions } from '../../security/audit-key.ts';
 import { Neo4jContext, type Neo4jStoreOptions } from './context.ts';
 import { Neo4jCycleStore } from './cycle.ts';
 import type { Neo4jExecutor } from './executor.ts';
@@ -12,6 +13,9 @@ import { Neo4jSecurityStore } from './security.ts';
 import { Neo4jWorkspaceStore } from './workspace.ts';
 
 export type { Neo4jStoreOptions } from './context.ts';
+
+/** The connection, and how the audit is keyed (server/security/audit-key.ts). */
+export type Neo4jStoresOptions = Neo4jStoreOptions & AuditTrailOptions;
 
 export class Neo4jStores implements Stores {
   readonly kind = 'neo4j' as const;
@@ -24,19 +28,25 @@ export class Neo4jStores implements Stores {
   readonly imports: Neo4jImportLog;
   private readonly c: Neo4jContext;
 
-  constructor(readonly opts: Neo4jStoreOptions) {
+  constructor(readonly opts: Neo4jStoresOptions) {
     this.c = new Neo4jContext(opts);
     this.exec = this.c.exec;
     this.graph = new Neo4jGraphStore(this.c);
     this.workspace = new Neo4jWorkspaceStore(this.c);
-    this.security = new Neo4jSecurityStore(this.c);
+    this.security = new Neo4jSecurityStore(this.c, opts.auditKey ?? null);
     this.cycle = new Neo4jCycleStore(this.c);
     this.imports = new Neo4jImportLog(this.c);
   }
 
-  /** Applies the schema (the graph's, then the targets'). Idempotent; retried after a failure. */
+  /**
+   * Applies the schema (the graph's, then the targets'). Idempotent; retried after a failure. With an audit
+   * key, checks the trail's last record against it or seals a trail written before keying
+   * (server/security/audit-key.ts checkAuditTrail). Neo4j has no triggers: its audit is append-only by the
+   * queries alone (no query in cypher/ updates or deletes an Audit node) and by the keyed chain.
+   */
   async init(): Promise<void> {
     await this.cycle.ensureReady();
+    if (this.opts.auditKey) await checkAuditTrail(this.security, this.opts);
   }
 
   async close(): Promise<void> {
@@ -67,7 +77,7 @@ export class Neo4jStores implements Stores {
 }
 
 /** Opens the Neo4j stores and applies the schema; closes the driver again if that fails. */
-export async function openNeo4jStores(opts: Neo4jStoreOptions): Promise<Neo4jStores> {
+export async function openNeo4jStores(opts: Neo4jStoresOptions): Promise<Neo4jStores> {
   const stores = new Neo4jStores(opts);
   try {
     await stores.init();

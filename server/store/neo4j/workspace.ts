@@ -62,6 +62,11 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
     });
   }
 
+  /** One annotation by id, or null (its author owns it: server/security/ownership.ts). */
+  async getAnnotation(id: string): Promise<Annotation | null> {
+    return this.c.byPlainId('annotation-by-id', id, 'a', toAnnotation);
+  }
+
   async deleteAnnotation(id: string, _ctx: WriteContext): Promise<void> {
     await this.deleteById('annotation', id);
   }

@@ -15,10 +15,12 @@ import {
   ENTITY_TYPES,
   LINK_TYPES,
   entityInputSchema,
+  labelSchema,
   linkInputSchema,
   propertiesSchema,
   reportInputSchema,
 } from '../../domain/model.ts';
+import { unsafeLabelProblem } from '../../domain/text.ts';
 
 type PathItem = string | number;
 
@@ -87,7 +89,7 @@ const isoDate = z
 const refs = z.array(z.string().min(1)).max(1000);
 
 export const entityPatchSchema = z.object({
-  label: z.string().trim().min(1, 'label is required').max(500).optional(),
+  label: labelSchema('label', 500).optional(),
   properties: propertiesSchema.optional(),
   reviewDate: isoDate.nullable().optional(),
   addReports: refs.optional(),
@@ -216,12 +218,12 @@ export function fastEntity(v: unknown): EntityParsed | null {
   if (typeof e.type !== 'string' || !ENTITY_TYPE_SET.has(e.type)) return null;
   if (typeof e.label !== 'string') return null;
   const label = e.label.trim();
-  if (label.length < 1 || label.length > 500) return null;
+  if (label.length < 1 || label.length > 500 || unsafeLabelProblem(label, 'label') !== null) return null;
   let key: string | undefined;
   if (e.key !== undefined) {
     if (typeof e.key !== 'string') return null;
     key = e.key.trim();
-    if (key.length < 1 || key.length > 500) return null;
+    if (key.length < 1 || key.length > 500 || unsafeLabelProblem(key, 'key') !== null) return null;
   }
   if (e.reviewDate !== undefined && !fastDate(e.reviewDate)) return null;
   const properties = fastProps(e.properties);

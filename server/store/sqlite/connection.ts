@@ -5,9 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ListOptions, Page } from '../common.ts';
+import type { AuditTrailOptions } from '../../security/audit-key.ts';
 import { listOptionsSchema, parseOr } from '../shared/validate.ts';
 
-export interface SqliteStoreOptions {
+/** auditKey, unkeyedTrail, log: how the audit is keyed and what init says (server/security/audit-key.ts). */
+export interface SqliteStoreOptions extends AuditTrailOptions {
   /** Create the folder of the file if missing (default true). */
   createDir?: boolean;
   /**

@@ -25,7 +25,7 @@ export class SqliteGraphStore implements GraphStore {
 
   constructor(private readonly c: SqliteConnection) {}
 
-  /** Sends neighbourhoods and shortest paths to `pool` from now on (null: walk on this thread again). */
+  /** Sends neighbourhoods, shortest paths and views to `pool` from now on (null: walk on this thread again). */
   walkIn(pool: SqliteReadPool | null): void {
     this.readers = pool;
   }
@@ -108,6 +108,7 @@ export class SqliteGraphStore implements GraphStore {
     return walk.shortestPaths(this.c, fromId, toId, opts);
   }
   async subgraph(filter: ViewFilter, opts: { limit?: number } = {}) {
+    if (this.readers?.size) return this.readers.call('subgraph', [filter, opts]);
     return walk.subgraph(this.c, filter, opts);
   }
 }

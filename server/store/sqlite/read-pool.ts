@@ -11,7 +11,7 @@ import { StoreError } from '../common.ts';
 import type { GraphStore } from '../graph-store.ts';
 
 /** The store methods a worker answers. Pure reads of the graph that need no state of the server's. */
-export const READ_POOL_METHODS = ['neighbourhood', 'shortestPaths'] as const;
+export const READ_POOL_METHODS = ['neighbourhood', 'shortestPaths', 'subgraph'] as const;
 export type ReadPoolMethod = (typeof READ_POOL_METHODS)[number];
 
 export interface ReadPoolOptions {

@@ -1,11 +1,36 @@
 // Versioned schema for the SQLite store. Migrations run in order, each in its own transaction; a database
 // records the highest applied version in `schema_version`, so reopening an up-to-date file changes nothing.
 import type Database from 'better-sqlite3';
+import { foldName } from '../../domain/names.ts';
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Work SQL alone cannot do (Unicode folding), run after `sql` in the same transaction. */
+  then?: (db: Database.Database) => void;
+}
+
+/**
+ * Gives every user without a folded name (name_key) one, in id order, unless an earlier account already
+ * holds it: then that user keeps no key and is returned as a clash. Clashing accounts are kept as they are
+ * (the one with the key is found by any form of the name, the other by its exact name) for an administrator
+ * to settle; `nameClashes` in server/security/users.ts lists them and `npm start` reports them.
+ */
+export function fillNameKeys(db: Pick<Database.Database, 'prepare'>): Array<{ id: number; name: string }> {
+  const missing = db.prepare('SELECT id, name FROM users WHERE name_key IS NULL ORDER BY id').all() as Array<{
+    id: number;
+    name: string;
+  }>;
+  const clashes: Array<{ id: number; name: string }> = [];
+  const taken = db.prepare('SELECT 1 FROM users WHERE name_key = ?');
+  const set = db.prepare('UPDATE users SET name_key = ? WHERE id = ?');
+  for (const u of missing) {
+    const key = foldName(u.name);
+    if (taken.get(key)) clashes.push(u);
+    else set.run(key, u.id);
+  }
+  return clashes;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -215,6 +240,20 @@ CREATE INDEX entity_imports_by_import ON entity_imports (import_id, entity_id);
 CREATE INDEX link_imports_by_import ON link_imports (import_id, link_id);
 `,
   },
+  {
+    version: 5,
+    description: 'user names unique ignoring case and Unicode form: each user keeps its folded name, unique',
+    // A file holding names that fold alike (Analyst1 and analyst1) still opens: the first keeps the key,
+    // the others none (NULLs do not clash in a unique index); see fillNameKeys.
+    sql: '',
+    then: (db) => {
+      // Written to be applied again harmlessly (a file rolled back by hand keeps the column).
+      const cols = db.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>;
+      if (!cols.some((c) => c.name === 'name_key')) db.exec('ALTER TABLE users ADD COLUMN name_key TEXT');
+      fillNameKeys(db);
+      db.exec('CREATE UNIQUE INDEX IF NOT EXISTS users_name_key ON users (name_key)');
+    },
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */
@@ -240,6 +279,7 @@ export function migrate(db: Database.Database): number[] {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.then?.(db);
       db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
         m.version,
         new Date().toISOString(),

@@ -2,10 +2,12 @@
 // Neither moves the data version: they change no graph fact.
 import { z } from 'zod';
 import type { AuditEvent, AuditInput, Role, User } from '../../domain/model.ts';
-import { chainAudit, GENESIS_HASH } from '../../security/audit-chain.ts';
+import { bindAuditKey, chainAudit, GENESIS_HASH, type AuditKey } from '../../security/audit-chain.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { AuditQuery, SecurityStore } from '../security-store.ts';
 import { placeholders, type Param, type SqliteConnection } from './connection.ts';
+import { fillNameKeys } from './schema.ts';
+import { foldName } from '../../domain/names.ts';
 import { toAuditEvent, toUser, type AuditRow, type UserRow } from './rows.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { auditInputSchema, parseOr, userInputSchema } from '../shared/validate.ts';
@@ -25,10 +27,30 @@ export class SqliteSecurityStore implements SecurityStore {
   private usersSeenAt = -1;
   private usersCheckedThisTurn = false;
 
-  constructor(private readonly c: SqliteConnection) {}
+  /** `auditKey`: the key the audit chain is keyed with (server/security/audit-key.ts); none: unkeyed. */
+  constructor(
+    private readonly c: SqliteConnection,
+    private readonly auditKey: AuditKey | null = null,
+  ) {
+    bindAuditKey(this, auditKey);
+  }
 
-  private userRow(where: 'id = ?' | 'name = ?', v: Param): User | null {
+  private userRow(where: 'id = ?' | 'name = ?' | 'name_key = ?', v: Param): User | null {
     const r = this.c.st(`SELECT * FROM users WHERE ${where}`).get(v) as UserRow | undefined;
+    return r ? toUser(r) : null;
+  }
+
+  /**
+   * The account a name stands for, ignoring case and Unicode form: the exact name first (so each of two
+   * accounts an older file holds with clashing names stays reachable), then the folded name, then any
+   * account not yet given its folded name (rows copied in by `npm run transfer`) whose name folds alike.
+   */
+  private userByName(name: string): User | null {
+    const key = foldName(name);
+    const found = this.userRow('name = ?', name) ?? this.userRow('name_key = ?', key);
+    if (found) return found;
+    const unkeyed = this.c.st('SELECT * FROM users WHERE name_key IS NULL ORDER BY id').all() as UserRow[];
+    const r = unkeyed.find((u) => foldName(u.name) === key);
     return r ? toUser(r) : null;
   }
 
@@ -36,13 +58,20 @@ export class SqliteSecurityStore implements SecurityStore {
     const u = parseOr(userInputSchema, user, []);
     this.knownUsers.clear();
     const n = this.c.tx(() => {
-      if (this.c.st('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
-        throw new StoreError('conflict', `a user named ${JSON.stringify(u.name)} already exists`, ['name']);
+      // Unique ignoring case and Unicode form (the users_name_key index holds it in the file too).
+      fillNameKeys(this.c.db);
+      const same = this.userByName(u.name);
+      if (same) {
+        throw new StoreError(
+          'conflict',
+          `a user named ${JSON.stringify(same.name)} already exists (names are compared ignoring case and Unicode form)`,
+          ['name'],
+        );
       }
       return Number(
         this.c
-          .st('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)')
-          .run(u.name, u.role, u.passwordHash, new Date().toISOString()).lastInsertRowid,
+          .st('INSERT INTO users (name, name_key, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(u.name, foldName(u.name), u.role, u.passwordHash, new Date().toISOString()).lastInsertRowid,
       );
     });
     return this.userRow('id = ?', n)!;
@@ -66,7 +95,7 @@ export class SqliteSecurityStore implements SecurityStore {
   }
 
   async getUserByName(name: string): Promise<User | null> {
-    return this.userRow('name = ?', name);
+    return this.userByName(name);
   }
 
   async getUser(id: string): Promise<User | null> {
@@ -125,7 +154,7 @@ export class SqliteSecurityStore implements SecurityStore {
       const at = new Date().toISOString();
       const rows: Param[] = [];
       const events = valid.map((a) => {
-        const { event, detailsJson } = chainAudit(a, ++seq, at, prevHash);
+        const { event, detailsJson } = chainAudit(a, ++seq, at, prevHash, this.auditKey);
         rows.push(
           event.seq,
           event.at,

@@ -6,6 +6,10 @@ import type Database from 'better-sqlite3';
 import type { EntityType, LinkType } from '../../domain/model.ts';
 import type { StoreCounts } from '../common.ts';
 import type { Stores } from '../stores.ts';
+import type { AuditKey } from '../../security/audit-chain.ts';
+import { checkAuditTrail, defaultStoreLog, resolveAuditKey } from '../../security/audit-key.ts';
+import { ensureAuditTriggers } from './audit-triggers.ts';
+import { toAuditEvent, type AuditRow } from './rows.ts';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
 import { SqliteConnection, type SqliteStoreOptions } from './connection.ts';
 import { SqliteCycleStore } from './cycle.ts';
@@ -28,6 +32,8 @@ export class SqliteStores implements Stores {
   readonly cycle: SqliteCycleStore;
   readonly imports: SqliteImportLog;
   private readonly conn: SqliteConnection;
+  /** The key the audit is chained with: the one given, or the key file beside the database; null: unkeyed. */
+  private readonly auditKey: AuditKey | null;
   private checkpointer: BackgroundCheckpointer | null = null;
   /** Worker threads that answer graph walks, when the server asked for them (readInWorkers). */
   private readers: SqliteReadPool | null = null;
@@ -35,20 +41,70 @@ export class SqliteStores implements Stores {
   /** Opens the file (creating it and its folder if needed); init() migrates it. */
   constructor(
     readonly path: string,
-    opts: SqliteStoreOptions = {},
+    private readonly opts: SqliteStoreOptions = {},
   ) {
     this.conn = new SqliteConnection(path, opts);
     this.db = this.conn.db;
     this.graph = new SqliteGraphStore(this.conn);
     this.workspace = new SqliteWorkspaceStore(this.conn);
-    this.security = new SqliteSecurityStore(this.conn);
+    // No key given: the key file beside the database, if there is one (npm start made it), so that a
+    // tool or test opening the file directly extends a keyed trail instead of being refused.
+    this.auditKey =
+      opts.auditKey !== undefined || opts.readOnly || path === ':memory:'
+        ? (opts.auditKey ?? null)
+        : resolveAuditKey({}, { dbPath: path, mode: 'verify' }).key;
+    this.security = new SqliteSecurityStore(this.conn, this.auditKey);
     this.cycle = new SqliteCycleStore(this.conn);
     this.imports = new SqliteImportLog(this.conn);
   }
 
+  /**
+   * Migrates the file; re-creates the audit's protective triggers if they were dropped or altered (and says
+   * so: a log line and an audit record); with an audit key, checks the trail's last record against it or
+   * seals a trail written before keying (server/security/audit-key.ts checkAuditTrail).
+   */
   async init(): Promise<void> {
     migrate(this.db);
     this.cycle.init();
+    if (this.opts.readOnly) return;
+    const triggers = ensureAuditTriggers(this.db);
+    const trail = await checkAuditTrail(
+      this.security,
+      { ...this.opts, auditKey: this.auditKey },
+      async () => {
+        const row = this.conn.st('SELECT * FROM audit ORDER BY seq DESC LIMIT 1').get() as
+          AuditRow | undefined;
+        return row ? toAuditEvent(row) : null;
+      },
+    );
+    const lost = [...triggers.missing, ...triggers.altered];
+    if (lost.length === 0) return;
+    const log = this.opts.log ?? defaultStoreLog;
+    const what = [
+      triggers.missing.length ? `missing: ${triggers.missing.join(', ')}` : '',
+      triggers.altered.length ? `altered: ${triggers.altered.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    log(
+      `the audit table's protective triggers were not in place in ${this.path} (${what}); re-created them. ` +
+        'Someone with write access to the file removed them: run npm run audit:verify',
+    );
+    // Not onto a trail the key has not checked: the record would seal whatever is there.
+    if (!trail.appendable) {
+      log("not recorded in the audit: its last record does not verify with this store's key");
+      return;
+    }
+    try {
+      await this.security.appendAudit({
+        actor: 'system',
+        action: 'audit.triggers',
+        outcome: 'error',
+        details: { ...triggers, recreated: lost, file: this.path },
+      });
+    } catch (e) {
+      log(`could not record the missing triggers in the audit: ${(e as Error).message}`);
+    }
   }
 
   async counts(): Promise<StoreCounts> {
@@ -88,7 +144,7 @@ export class SqliteStores implements Stores {
   }
 
   /**
-   * Answers neighbourhood expansions and shortest paths from worker threads with their own connections
+   * Answers neighbourhood expansions, shortest paths and views from worker threads with their own connections
    * (see read-pool.ts), so a walk no longer holds the request thread. For a long-running server on a
    * file store; stopped by close().
    */

@@ -89,6 +89,13 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     return toAnnotation(this.annotationRow(n!)!);
   }
 
+  /** One annotation by id, or null (its author owns it: server/security/ownership.ts). */
+  async getAnnotation(id: string): Promise<Annotation | null> {
+    const n = parsePlainId(id);
+    const row = n === null ? undefined : this.annotationRow(n);
+    return row ? toAnnotation(row) : null;
+  }
+
   async deleteAnnotation(id: string, _ctx: WriteContext): Promise<void> {
     this.deleteRow('annotations', 'annotation', id);
   }

@@ -128,8 +128,8 @@ export interface SearchHitDto {
   score: number;
 }
 
-export type { Health } from '@api/health.ts';
-import type { Health } from '@api/health.ts';
+export type { Health, HealthResponse } from '@api/health.ts';
+import type { HealthResponse } from '@api/health.ts';
 
 export interface MergeRecord {
   id: string;
@@ -143,7 +143,7 @@ async function postForFile(path: string, body: unknown): Promise<Blob> {
 }
 
 export const api = {
-  health: () => request<Health>('GET', '/api/health'),
+  health: () => request<HealthResponse>('GET', '/api/health'),
   search: async (q: string, limit = 10): Promise<SearchHitDto[]> => {
     const r = await request<{ items: SearchHitDto[] }>(
       'GET',
