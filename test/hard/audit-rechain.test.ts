@@ -7,66 +7,49 @@ import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { chainAudit, GENESIS_HASH } from '../../server/security/audit-chain.ts';
-import type { AuditInput } from '../../server/domain/model.ts';
+import type { AuditEvent, AuditInput } from '../../server/domain/model.ts';
+import { toAuditEvent, type AuditRow } from '../../server/store/sqlite/rows.ts';
 import { login, tempDb } from './harness.ts';
 import { auditVerify, startAuditServer } from './audit-server.ts';
 
-interface Row {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  route: string | null;
-  object_ids: string;
-  outcome: AuditInput['outcome'];
-  justification: string | null;
-  recipient: string | null;
-  details: string | null;
+/** What a record was made from: its fields, without the chain's. */
+function inputOf(e: AuditEvent): AuditInput {
+  return {
+    actor: e.actor,
+    action: e.action,
+    route: e.route ?? undefined,
+    objectIds: e.objectIds,
+    outcome: e.outcome,
+    justification: e.justification ?? undefined,
+    recipient: e.recipient ?? undefined,
+    details: e.details ?? undefined,
+  };
 }
 
-/** What an attacker with the file (and the source code, but not the key) does. */
+/**
+ * What an attacker with the file (and the source code, but not the key) does: drops the triggers, deletes
+ * record `deleteSeq`, and writes every other record again (same times) re-chained by the project's own
+ * chainAudit, unkeyed.
+ */
 function rechainWithoutKey(dbPath: string, deleteSeq: number): void {
   const db = new Database(dbPath);
   try {
     db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
-    const rows = db.prepare('SELECT * FROM audit ORDER BY seq').all() as Row[];
+    const kept = (db.prepare('SELECT * FROM audit ORDER BY seq').all() as AuditRow[])
+      .map(toAuditEvent)
+      .filter((e) => e.seq !== deleteSeq);
+    const insert = db.prepare(
+      `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
+       VALUES (@seq, @at, @actor, @action, @route, @objectIds, @outcome, @justification, @recipient, @details, @prevHash, @hash)`,
+    );
     db.transaction(() => {
       db.prepare('DELETE FROM audit').run();
-      const insert = db.prepare(
-        `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
       let prev = GENESIS_HASH;
-      let seq = 0;
-      for (const r of rows) {
-        if (r.seq === deleteSeq) continue;
-        const input: AuditInput = {
-          actor: r.actor,
-          action: r.action,
-          ...(r.route !== null ? { route: r.route } : {}),
-          objectIds: JSON.parse(r.object_ids) as string[],
-          outcome: r.outcome,
-          ...(r.justification !== null ? { justification: r.justification } : {}),
-          ...(r.recipient !== null ? { recipient: r.recipient } : {}),
-          ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}),
-        };
-        const { event, detailsJson } = chainAudit(input, ++seq, r.at, prev);
-        insert.run(
-          event.seq,
-          event.at,
-          event.actor,
-          event.action,
-          event.route,
-          JSON.stringify(event.objectIds),
-          event.outcome,
-          event.justification,
-          event.recipient,
-          detailsJson,
-          event.prevHash,
-          event.hash,
-        );
+      kept.forEach((e, i) => {
+        const { event, detailsJson } = chainAudit(inputOf(e), i + 1, e.at, prev);
+        insert.run({ ...event, objectIds: JSON.stringify(event.objectIds), details: detailsJson });
         prev = event.hash;
-      }
+      });
     })();
   } finally {
     db.close();

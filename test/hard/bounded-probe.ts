@@ -1,61 +1,19 @@
-// Helpers for the bounded-* hard tests: a server started as `npm start` runs it (bounded-serve.ts), a
-// health probe that polls GET /api/health from its own worker thread (so the test's own work, building or
-// sending large bodies, never delays a probe), and the server's memory and CPU time read from /proc.
-import { spawn } from 'node:child_process';
+// Helpers for the bounded-* hard tests: a server started as `npm start` runs it, a health probe that polls
+// GET /api/health from its own worker thread (so the test's own work, building or sending large bodies,
+// never delays a probe), and the server's memory and CPU time read from /proc.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { HARD_PASSWORD, HARD_USER, type Server } from './harness.ts';
+import { startServer, type Server } from './harness.ts';
 
 /**
- * Starts test/hard/bounded-serve.ts (read workers and checkpointer on, `npm start`'s V8 flag) over
- * `dbPath`, with `env` added to the environment (e.g. a limit).
+ * Starts test/hard/serve.ts as `npm start` runs it (read workers and checkpointer on, `npm start`'s V8
+ * flag; sign-in limits per address and per name-and-address lifted) over `dbPath`, with `env` added to the
+ * environment (e.g. a limit).
  */
 export function startBoundedServer(dbPath: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=32', '--import', 'tsx', 'test/hard/bounded-serve.ts'],
-    {
-      env: {
-        ...process.env,
-        LINKCHART_DB: dbPath,
-        HARD_USER,
-        HARD_PASSWORD,
-        LINKCHART_SCRYPT_LOG2N: '10',
-        LOG_LEVEL: 'error',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /LISTENING (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: `http://127.0.0.1:${m[1]}`,
-          child,
-          async stop() {
-            child.kill('SIGTERM');
-            await exited;
-          },
-          async kill9() {
-            child.kill('SIGKILL');
-            await exited;
-          },
-        });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code}: ${err}`));
-    });
+  return startServer(dbPath, {
+    nodeArgs: ['--max-semi-space-size=32'],
+    env: { HARD_DEPLOYED: '1', HARD_THROTTLE_LIFT: 'maxPerAddress,maxFailures', ...env },
   });
 }
 

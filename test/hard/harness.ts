@@ -1,4 +1,5 @@
-// Starts test/hard/serve.ts as a child process (so it can be killed with SIGKILL) and talks real HTTP to it.
+// The hard battery's one server launcher: starts test/hard/serve.ts (set up by its environment) as a child
+// process (so it can be killed with SIGKILL) and talks real HTTP to it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +10,28 @@ export const HARD_PASSWORD = 'Basalt-Meridian-Orchard-42';
 
 export interface Server {
   url: string;
+  port: number;
   child: ChildProcess;
+  /** Everything the server has written so far, stdout and stderr. */
+  output(): string;
   stop(): Promise<void>;
   kill9(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /**
+   * Set over the battery's environment (LINKCHART_DB, the admin HARD_USER with HARD_PASSWORD, a cheap scrypt,
+   * LOG_LEVEL error); a variable given as undefined is left out.
+   */
+  env?: Record<string, string | undefined>;
+  /** Node flags before the script (e.g. `npm start`'s V8 flag). */
+  nodeArgs?: string[];
+  /** The serve script (default test/hard/serve.ts). */
+  script?: string;
+  /** The stdout line saying the server is up, its port the first group (default `LISTENING <port>`). */
+  ready?: RegExp;
+  /** How long it may take to say so (ms, default 60 s). */
+  startTimeoutMs?: number;
 }
 
 export function tempDb(): { dir: string; dbPath: string } {
@@ -19,8 +39,9 @@ export function tempDb(): { dir: string; dbPath: string } {
   return { dir, dbPath: join(dir, 'hard.db') };
 }
 
-export function startServer(dbPath: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/hard/serve.ts'], {
+export function startServer(dbPath: string, opts: ServerOptions = {}): Promise<Server> {
+  const script = opts.script ?? 'test/hard/serve.ts';
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', script], {
     env: {
       ...process.env,
       LINKCHART_DB: dbPath,
@@ -28,37 +49,48 @@ export function startServer(dbPath: string): Promise<Server> {
       HARD_PASSWORD,
       LINKCHART_SCRYPT_LOG2N: '10',
       LOG_LEVEL: 'error',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  let all = '';
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (all += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = opts.ready ?? /LISTENING (\d+)/;
   return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start: ${all}`)),
+      opts.startTimeoutMs ?? 60_000,
+    );
+    const onData = (d: Buffer) => {
+      all += d.toString();
       out += d.toString();
-      const m = /LISTENING (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: `http://127.0.0.1:${m[1]}`,
-          child,
-          async stop() {
-            child.kill('SIGTERM');
-            await exited;
-          },
-          async kill9() {
-            child.kill('SIGKILL');
-            await exited;
-          },
-        });
-      }
-    });
+      const m = ready.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      out = '';
+      child.stdout!.off('data', onData).on('data', (d: Buffer) => (all += d.toString()));
+      const port = Number(m[1]);
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        child,
+        output: () => all,
+        async stop() {
+          child.kill('SIGTERM');
+          await exited;
+        },
+        async kill9() {
+          child.kill('SIGKILL');
+          await exited;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited ${code}: ${err}`));
+      reject(new Error(`server exited ${code}: ${all}`));
     });
   });
 }

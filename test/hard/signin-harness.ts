@@ -1,61 +1,41 @@
-// Shared by the sign-in battery (test/hard/signin-*.test.ts): starts test/hard/signin-serve.ts as a child
-// process over a real SQLite file, and sends requests from a chosen loopback address (127.0.0.2, 127.0.0.3,
-// ...: each one a different machine to the server), every request on its own connection so a burst really
-// arrives at once.
-import { spawn } from 'node:child_process';
+// Shared by the sign-in battery (test/hard/signin-*.test.ts): starts test/hard/serve.ts with the login
+// throttle as `npm start` has it (its defaults, or the LINKCHART_LOGIN_* settings in the environment) and
+// the real scrypt cost, so the attacks meet the real limits, over a real SQLite file; and sends requests
+// from a chosen loopback address (127.0.0.2, 127.0.0.3, ...: each one a different machine to the server),
+// every request on its own connection so a burst really arrives at once.
 import { request } from 'node:http';
 import { rmSync } from 'node:fs';
-import { tempDb } from './harness.ts';
+import { startServer, tempDb, type Server } from './harness.ts';
 
 export const SIGNIN_PASSWORD = 'Obsidian-Harbour-Lantern-73';
 
-export interface SigninServer {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
+export type SigninServer = Pick<Server, 'url' | 'port' | 'stop'>;
 
-export function startSigninServer(users: string[], env: Record<string, string> = {}): Promise<SigninServer> {
+/** `users`: analysts, password SIGNIN_PASSWORD; no admin. The database is removed at stop. */
+export async function startSigninServer(
+  users: string[],
+  env: Record<string, string> = {},
+): Promise<SigninServer> {
   const { dir, dbPath } = tempDb();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/hard/signin-serve.ts'], {
+  const server = await startServer(dbPath, {
     env: {
-      ...process.env,
-      LINKCHART_DB: dbPath,
-      SIGNIN_USERS: users.join(','),
-      SIGNIN_PASSWORD,
-      LOG_LEVEL: 'error',
+      HARD_USER: undefined,
+      HARD_PASSWORD: undefined,
+      LINKCHART_SCRYPT_LOG2N: process.env.LINKCHART_SCRYPT_LOG2N,
+      HARD_ANALYSTS: users.join(','),
+      HARD_ANALYSTS_PASSWORD: SIGNIN_PASSWORD,
+      HARD_THROTTLE_LIFT: '',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /LISTENING (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        const port = Number(m[1]);
-        resolve({
-          url: `http://127.0.0.1:${port}`,
-          port,
-          async stop() {
-            child.kill('SIGTERM');
-            await exited;
-            rmSync(dir, { recursive: true, force: true });
-          },
-        });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code}: ${err}`));
-    });
-  });
+  return {
+    url: server.url,
+    port: server.port,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface Answer {
