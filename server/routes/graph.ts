@@ -14,6 +14,7 @@ import {
   type WriteContext,
 } from '../domain/model.ts';
 import type { GraphStore, WriteBatch } from '../store/graph-store.ts';
+import { StoreError } from '../store/common.ts';
 import { filtersLinks } from '../store/shared/view-filter.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema } from '../api-types/common.ts';
 import {
@@ -145,7 +146,20 @@ async function expand(
   const narrow =
     'narrow it with fewer hops, fewer seeds, entity or link types, a time window or a minimum grading';
   const limit = capFor(requested, cap, 'nodes', narrow);
-  const sub = await graph.neighbourhood(seeds, { hops, limit, ...rest });
+  // The links among the nodes reached are bounded like a view's: the store stops the walk past the cap
+  // (in the read worker, on SQLite), so a refused answer is never gathered, copied or redacted here.
+  const sub = await graph
+    .neighbourhood(seeds, { hops, limit, ...rest, maxLinks: limits.maxViewLinks })
+    .catch((e: unknown) => {
+      if (e instanceof StoreError && e.code === 'too_large')
+        throw new ApiError(
+          413,
+          'expansion_too_large',
+          `this expansion holds more than the interactive cap of ${limits.maxViewLinks} links; ${narrow}, ` +
+            `or pass a lower limit`,
+        );
+      throw e;
+    });
   // Seeds are always in the result; one missing is an unknown id (checked after, to spare a query per call).
   if (sub.nodes.length < seeds.length || !sub.truncated) {
     const got = new Set(sub.nodes.map((n) => n.id));
@@ -161,16 +175,6 @@ async function expand(
       'limit',
       `this expansion reaches more than ${cap} nodes (the server's expansion cap); ${narrow}, ` +
         `or pass a limit to accept a truncated result`,
-    );
-  }
-  // The links among the nodes reached are bounded like a view's: the answer is refused rather than
-  // redacted, serialised and sent on the request thread.
-  if (sub.links.length > limits.maxViewLinks) {
-    throw new ApiError(
-      413,
-      'expansion_too_large',
-      `this expansion holds ${sub.links.length} links among ${sub.nodes.length} entities, more than the ` +
-        `interactive cap of ${limits.maxViewLinks} links; ${narrow}, or pass a lower limit`,
     );
   }
   await yieldToIo();

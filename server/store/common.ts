@@ -9,7 +9,8 @@ export type StoreErrorCode =
   | 'invalid' // input failed validation (HTTP 400)
   | 'not_found' // an id or key that does not exist (404)
   | 'conflict' // e.g. a duplicate report ref with different content, merging an entity with itself (409)
-  | 'unavailable'; // the database cannot be reached (503)
+  | 'unavailable' // the database cannot be reached (503)
+  | 'too_large'; // an answer past a bound the caller set, e.g. NeighbourhoodOptions.maxLinks (413)
 
 /** The error every store throws for anything the caller did wrong or cannot have. */
 export class StoreError extends Error {

@@ -58,6 +58,11 @@ export interface NeighbourhoodOptions {
   entityTypes?: EntityType[];
   /** Stop after this many nodes; `truncated` says so. */
   limit?: number;
+  /**
+   * Refuse (StoreError 'too_large') as soon as the links among the nodes reached pass this many: the walk
+   * stops there rather than gathering, copying and sending an answer the caller would refuse.
+   */
+  maxLinks?: number;
 }
 
 export interface PathOptions {

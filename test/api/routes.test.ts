@@ -308,7 +308,7 @@ describe('interactive views are bounded', () => {
     const far = await b.call('POST', '/api/neighbourhood', { seeds: [ada], hops: 4 });
     expect(far.status, far.text).toBe(413);
     expect((far.json as Err).error).toMatchObject({ code: 'expansion_too_large' });
-    expect((far.json as Err).error.message).toContain('4 links among 5 entities');
+    expect((far.json as Err).error.message).toContain('more than the interactive cap of 3 links');
   });
 
   it('builds one view at a time: the others wait their turn or, past the queue, get 429 busy', async () => {

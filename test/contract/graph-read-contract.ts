@@ -130,6 +130,17 @@ export function graphReadContract<S extends Stores>(name: string, setup: Contrac
         // USES Alice, CALLED 1->2, USES Bob, CALLED 2->3: everything among the nodes found.
         expect(three.links).toHaveLength(4);
         expect(three.dataVersion).toBe(await stores.graph.dataVersion());
+        // maxLinks: at the cap the answer is whole; one link past it the walk is refused, not cut.
+        const capped = await stores.graph.neighbourhood([ids['Alice Archer']], { hops: 3, maxLinks: 4 });
+        expect(capped.links).toHaveLength(4);
+        await storeError(
+          stores.graph.neighbourhood([ids['Alice Archer']], { hops: 3, maxLinks: 3 }),
+          'too_large',
+        );
+        await storeError(
+          stores.graph.neighbourhood([ids['Alice Archer']], { hops: 1, maxLinks: -1 }),
+          'invalid',
+        );
         const limited = await stores.graph.neighbourhood([ids['07700 900002']], { hops: 2, limit: 3 });
         expect(limited.nodes).toHaveLength(3);
         expect(limited.truncated).toBe(true);

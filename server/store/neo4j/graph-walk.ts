@@ -6,7 +6,7 @@ import { StoreError } from '../common.ts';
 import type { NeighbourhoodOptions, PathOptions } from '../graph-store.ts';
 import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import { parseId } from '../shared/ids.ts';
-import { invalid } from '../shared/validate.ts';
+import { invalid, tooManyLinks } from '../shared/validate.ts';
 import { readDataVersion, type Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { filterParams } from './query-params.ts';
@@ -67,8 +67,15 @@ export async function neighbourhood(
   const filter = checkFilter(opts.filter);
   const limit = opts.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw invalid(['limit'], 'limit must be a whole number above 0');
+  const maxLinks = opts.maxLinks ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(maxLinks) || maxLinks < 0)
+    throw invalid(['maxLinks'], 'maxLinks must be a whole number from 0');
   const types = neighbourhoodTypes(opts, filter);
   const fp = filterParams(filter);
+  const keep = (links: Map<string, LinkRel>, l: LinkRel): void => {
+    links.set(l.id, l);
+    if (links.size > maxLinks) throw tooManyLinks(maxLinks);
+  };
   return c.read(async (tx) => {
     await checkSeeds(tx, seedIds);
     const dataVersion = await readDataVersion(tx);
@@ -89,14 +96,14 @@ export async function neighbourhood(
             nodes.add(r.other);
             next.push(r.other);
           }
-          links.set(r.l.id, r.l);
+          keep(links, r.l);
         }
       }
       frontier = next;
     }
     // Links among the outermost ring, so the result is the whole graph induced on its nodes.
     const nb = await neighbours(tx, frontier, fp, types);
-    for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) links.set(r.l.id, r.l);
+    for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
     const sorted = [...links.values()].sort((a, b) => a.n - b.n);
     return { dataVersion, nodes: await entitiesById(tx, nodes), links: sorted.map(toLink), truncated };
   });

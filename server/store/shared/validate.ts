@@ -43,6 +43,13 @@ export function invalid(path: PathItem[], message: string): StoreError {
   return new StoreError('invalid', `${formatPath(path)}: ${message}`, path);
 }
 
+/** A neighbourhood past the caller's NeighbourhoodOptions.maxLinks: both backends stop the walk with this. */
+export function tooManyLinks(maxLinks: number): StoreError {
+  return new StoreError('too_large', `the neighbourhood holds more than ${maxLinks} links (maxLinks)`, [
+    'maxLinks',
+  ]);
+}
+
 /** A target record, parsed; refused as 'target <field>: <why>'. */
 export function parseTargetRecord(input: TargetRecord): z.output<typeof targetRecordSchema> {
   const parsed = targetRecordSchema.safeParse(input);

@@ -11,7 +11,7 @@ import { entityRowId } from './graph-read.ts';
 import { allShortestPaths, toPathResult, type Step } from './paths.ts';
 import { ENTITY_COLS, LINK_COLS, toEntityRaw, toLinkRaw } from './rows.ts';
 import { entityId, linkId, parseId } from '../shared/ids.ts';
-import { invalid } from '../shared/validate.ts';
+import { invalid, tooManyLinks } from '../shared/validate.ts';
 
 const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
 /** Where neighbourQuery's rows carry the other end's row id: after the LINK_COLS. */
@@ -100,14 +100,17 @@ function neighbourhoodOptions(opts: NeighbourhoodOptions) {
   const filter = checkFilter(opts.filter);
   const limit = opts.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw invalid(['limit'], 'limit must be a whole number above 0');
+  const maxLinks = opts.maxLinks ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(maxLinks) || maxLinks < 0)
+    throw invalid(['maxLinks'], 'maxLinks must be a whole number from 0');
   let types: string[] | undefined = opts.entityTypes ?? filter.entityTypes;
   if (opts.entityTypes && filter.entityTypes)
     types = opts.entityTypes.filter((t) => filter.entityTypes!.includes(t));
-  return { hops, filter, limit, types };
+  return { hops, filter, limit, types, maxLinks };
 }
 
 export function neighbourhood(c: SqliteConnection, seedIds: string[], opts: NeighbourhoodOptions): Subgraph {
-  const { hops, filter, limit, types } = neighbourhoodOptions(opts);
+  const { hops, filter, limit, types, maxLinks } = neighbourhoodOptions(opts);
   const unknownSeed = (i: number): StoreError =>
     new StoreError('not_found', `entity ${JSON.stringify(seedIds[i])} does not exist`, ['seedIds', i]);
   const seeds = seedIds.map((s, i) => {
@@ -137,12 +140,16 @@ export function neighbourhood(c: SqliteConnection, seedIds: string[], opts: Neig
             next.push(other);
           }
           links.set(r[0] as number, r);
+          if (links.size > maxLinks) throw tooManyLinks(maxLinks);
         }
       }
       frontier = next;
     }
     // Links among the outermost ring, so the result is the whole graph induced on its nodes.
-    for (const r of linksWithinRing(c, filter, frontier)) links.set(r[0] as number, r);
+    for (const r of linksWithinRing(c, filter, frontier)) {
+      links.set(r[0] as number, r);
+      if (links.size > maxLinks) throw tooManyLinks(maxLinks);
+    }
     const entities = entitiesByIds(c, nodes);
     // Seeds are checked here rather than one query each up front: a seed that does not exist has no
     // links, so it only shows up as missing from the entities read.
