@@ -6,13 +6,11 @@ import { StoreError } from '../common.ts';
 import type { NeighbourhoodOptions, PathOptions } from '../graph-store.ts';
 import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import { parseId } from '../shared/ids.ts';
-import { invalid, tooManyLinks } from '../shared/validate.ts';
+import { invalid, neighbourhoodOptions, tooManyLinks } from '../shared/validate.ts';
 import { readDataVersion, type Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { filterParams } from './query-params.ts';
 import { toEntity, toLink, type EntityNode, type LinkRel } from './rows.ts';
-
-const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
 
 type Neighbours = Map<string, { other: string; l: LinkRel }[]>;
 
@@ -41,12 +39,6 @@ async function entitiesById(tx: Tx, ids: Iterable<string>): Promise<Entity[]> {
     .map(toEntity);
 }
 
-function neighbourhoodTypes(opts: NeighbourhoodOptions, filter: ViewFilter): string[] | undefined {
-  if (opts.entityTypes && filter.entityTypes)
-    return opts.entityTypes.filter((t) => filter.entityTypes!.includes(t));
-  return opts.entityTypes ?? filter.entityTypes;
-}
-
 async function checkSeeds(tx: Tx, seedIds: string[]): Promise<void> {
   const asked = seedIds.filter((s) => typeof s === 'string');
   const present = new Set((await tx.run('entity-types-by-id', { ids: asked })).map((r) => r.id as string));
@@ -62,15 +54,7 @@ export async function neighbourhood(
   seedIds: string[],
   opts: NeighbourhoodOptions,
 ): Promise<Subgraph> {
-  const hops = opts.hops;
-  if (!Number.isInteger(hops) || hops < 1 || hops > 4) throw invalid(['hops'], 'hops must be 1, 2, 3 or 4');
-  const filter = checkFilter(opts.filter);
-  const limit = opts.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw invalid(['limit'], 'limit must be a whole number above 0');
-  const maxLinks = opts.maxLinks ?? Number.MAX_SAFE_INTEGER;
-  if (!Number.isInteger(maxLinks) || maxLinks < 0)
-    throw invalid(['maxLinks'], 'maxLinks must be a whole number from 0');
-  const types = neighbourhoodTypes(opts, filter);
+  const { hops, filter, limit, types, maxLinks } = neighbourhoodOptions(opts);
   const fp = filterParams(filter);
   const keep = (links: Map<string, LinkRel>, l: LinkRel): void => {
     links.set(l.id, l);

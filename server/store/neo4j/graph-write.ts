@@ -6,7 +6,8 @@
 // a few batched (UNWIND) queries, never one query a row (bench/suites/20-neo4j.ts measures it).
 import type { WriteContext } from '../../domain/model.ts';
 import { entityInputSchema, linkInputSchema, reportInputSchema } from '../../domain/model.ts';
-import type { UpsertCounts, WriteBatch, WriteResult } from '../graph-store.ts';
+import type { WriteBatch, WriteResult } from '../graph-store.ts';
+import { emptyWriteResult } from '../shared/values.ts';
 import {
   invalid,
   parseOr,
@@ -25,8 +26,6 @@ interface ParsedBatch {
   entities: EntityParsed[];
   links: LinkParsed[];
 }
-
-const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
 /** Every input checked against the domain schemas before the transaction starts. */
 function validate(batch: WriteBatch): ParsedBatch {
@@ -66,15 +65,7 @@ export async function writeBatch(
       st,
       now: new Date().toISOString(),
       importId: ctx.importId ?? null,
-      res: {
-        reports: counts0(),
-        entities: counts0(),
-        links: counts0(),
-        entityIds: [],
-        linkIds: [],
-        reportIds: [],
-        dataVersion: 0,
-      },
+      res: emptyWriteResult(),
       changed: false,
     };
     const reports = await upsertReports(run, input);

@@ -21,6 +21,8 @@ import {
   reportInputSchema,
 } from '../../domain/model.ts';
 import { unsafeLabelProblem } from '../../domain/text.ts';
+import type { NeighbourhoodOptions } from '../graph-store.ts';
+import { checkFilter } from './view-filter.ts';
 
 type PathItem = string | number;
 
@@ -41,6 +43,24 @@ export function formatPath(path: PathItem[]): string {
 
 export function invalid(path: PathItem[], message: string): StoreError {
   return new StoreError('invalid', `${formatPath(path)}: ${message}`, path);
+}
+
+const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
+
+/** A neighbourhood's options, checked the same on both backends: hops, filter, node limit, link cap, types brought in. */
+export function neighbourhoodOptions(opts: NeighbourhoodOptions) {
+  const hops = opts.hops;
+  if (!Number.isInteger(hops) || hops < 1 || hops > 4) throw invalid(['hops'], 'hops must be 1, 2, 3 or 4');
+  const filter = checkFilter(opts.filter);
+  const limit = opts.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw invalid(['limit'], 'limit must be a whole number above 0');
+  const maxLinks = opts.maxLinks ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(maxLinks) || maxLinks < 0)
+    throw invalid(['maxLinks'], 'maxLinks must be a whole number from 0');
+  let types: string[] | undefined = opts.entityTypes ?? filter.entityTypes;
+  if (opts.entityTypes && filter.entityTypes)
+    types = opts.entityTypes.filter((t) => filter.entityTypes!.includes(t));
+  return { hops, filter, limit, types, maxLinks };
 }
 
 /** A neighbourhood past the caller's NeighbourhoodOptions.maxLinks: both backends stop the walk with this. */

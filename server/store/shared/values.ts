@@ -1,5 +1,6 @@
 // Value forms both backends store alike: natural keys, dates as epoch ms for the time window, properties as JSON.
 import type { Properties } from '../../domain/model.ts';
+import type { UpsertCounts, WriteResult } from '../graph-store.ts';
 
 /** A natural key as stored: NFC, trimmed. */
 export const nfcKey = (k: string): string => k.normalize('NFC').trim();
@@ -50,4 +51,19 @@ export function searchText(p: Properties): string {
   let out = '';
   for (const v of Object.values(p)) if (typeof v === 'string') out += (out ? ' ' : '') + v;
   return out;
+}
+
+const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
+
+/** A write batch's result before its first step: nothing counted yet. */
+export function emptyWriteResult(): WriteResult {
+  return {
+    reports: counts0(),
+    entities: counts0(),
+    links: counts0(),
+    entityIds: [],
+    linkIds: [],
+    reportIds: [],
+    dataVersion: 0,
+  };
 }

@@ -11,9 +11,8 @@ import { entityRowId } from './graph-read.ts';
 import { allShortestPaths, toPathResult, type Step } from './paths.ts';
 import { ENTITY_COLS, LINK_COLS, toEntityRaw, toLinkRaw } from './rows.ts';
 import { entityId, linkId, parseId } from '../shared/ids.ts';
-import { invalid, tooManyLinks } from '../shared/validate.ts';
+import { invalid, neighbourhoodOptions, tooManyLinks } from '../shared/validate.ts';
 
-const DEFAULT_NEIGHBOURHOOD_LIMIT = 2000;
 /** Where neighbourQuery's rows carry the other end's row id: after the LINK_COLS. */
 const OTHER = LINK_COLS.split(',').length;
 
@@ -91,22 +90,6 @@ function entitiesByIds(c: SqliteConnection, ids: Iterable<number>): Entity[] {
       )
       .all(JSON.stringify(list)) as RawRow[]
   ).map(toEntityRaw);
-}
-
-/** A neighbourhood's options, checked: the filter, the node limit and the entity types brought in. */
-function neighbourhoodOptions(opts: NeighbourhoodOptions) {
-  const hops = opts.hops;
-  if (!Number.isInteger(hops) || hops < 1 || hops > 4) throw invalid(['hops'], 'hops must be 1, 2, 3 or 4');
-  const filter = checkFilter(opts.filter);
-  const limit = opts.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw invalid(['limit'], 'limit must be a whole number above 0');
-  const maxLinks = opts.maxLinks ?? Number.MAX_SAFE_INTEGER;
-  if (!Number.isInteger(maxLinks) || maxLinks < 0)
-    throw invalid(['maxLinks'], 'maxLinks must be a whole number from 0');
-  let types: string[] | undefined = opts.entityTypes ?? filter.entityTypes;
-  if (opts.entityTypes && filter.entityTypes)
-    types = opts.entityTypes.filter((t) => filter.entityTypes!.includes(t));
-  return { hops, filter, limit, types, maxLinks };
 }
 
 export function neighbourhood(c: SqliteConnection, seedIds: string[], opts: NeighbourhoodOptions): Subgraph {

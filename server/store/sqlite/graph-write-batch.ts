@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { EntityType } from '../../domain/model.ts';
 import type { UpsertCounts, WriteResult } from '../graph-store.ts';
+import { emptyWriteResult } from '../shared/values.ts';
 import type { SqliteConnection } from './connection.ts';
 import { invalid } from '../shared/validate.ts';
 
@@ -34,22 +35,12 @@ export interface Batch {
   readonly anyAlias: boolean;
 }
 
-const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
-
 export function startBatch(c: SqliteConnection, importId: string | null): Batch {
   return {
     c,
     now: new Date().toISOString(),
     importId,
-    res: {
-      reports: counts0(),
-      entities: counts0(),
-      links: counts0(),
-      entityIds: [],
-      linkIds: [],
-      reportIds: [],
-      dataVersion: 0,
-    },
+    res: emptyWriteResult(),
     changed: false,
     refs: new Map(),
     reportByRef: c.st('SELECT id, grade_bit AS bit FROM reports WHERE ref = ?'),
