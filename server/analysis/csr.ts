@@ -307,7 +307,16 @@ export function undirectedCSR(g: CSR): CSR {
 
 /** Copy onto SharedArrayBuffer (for worker threads). */
 export function toShared(g: CSR): CSR {
+  // A view built off the request thread arrives shared already: rebuilding it would put the work back there.
+  if (isShared(g)) return g;
   return buildCSR(g.ids, g.edgeU, g.edgeV, g.edgeW, g.directed, { shared: true, quality: g.edgeQuality });
+}
+
+/** Whether every array of `g` lives on SharedArrayBuffer (worker threads can read it without a copy). */
+export function isShared(g: CSR): boolean {
+  const arrays = [g.offsets, g.targets, g.weights, g.arcEdge, g.inOffsets, g.inTargets, g.inWeights];
+  arrays.push(g.edgeU, g.edgeV, g.edgeW, g.edgeQuality);
+  return arrays.every((a) => a.buffer instanceof SharedArrayBuffer);
 }
 
 export function indexOfId(g: CSR, id: string): number {

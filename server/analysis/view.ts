@@ -60,7 +60,11 @@ function linkInWindow(l: Link, from?: string, to?: string): boolean {
   return true;
 }
 
-export function buildView(sg: Subgraph, input: ViewOptions = {}): View {
+/**
+ * `shared`: allocate the view's arrays on SharedArrayBuffer, for a view built on a worker thread and handed
+ * to the request thread and the analysis workers without a copy.
+ */
+export function buildView(sg: Subgraph, input: ViewOptions = {}, build: { shared?: boolean } = {}): View {
   const o = viewOptionsSchema.parse(input);
   const f = o.filter;
   const notes: string[] = [];
@@ -197,7 +201,7 @@ export function buildView(sg: Subgraph, input: ViewOptions = {}): View {
       qs.push(e.q);
     }
   }
-  const csr = buildCSR(ids, us, vs, ws, o.directed, { quality: qs });
+  const csr = buildCSR(ids, us, vs, ws, o.directed, { quality: qs, shared: build.shared ?? false });
   return { csr, labels, types: typesOut, dataVersion: sg.dataVersion, options: o, notes };
 }
 
@@ -228,9 +232,14 @@ export class ViewCache {
   }
 
   async getOrBuild(dataVersion: number, options: ViewOptions, load: () => Promise<Subgraph>): Promise<View> {
+    return this.getOrAdd(dataVersion, options, async () => buildView(await load(), options));
+  }
+
+  /** The cached view, or the one `build` makes (built elsewhere, e.g. off the request thread). */
+  async getOrAdd(dataVersion: number, options: ViewOptions, build: () => Promise<View>): Promise<View> {
     const hit = this.get(dataVersion, options);
     if (hit) return hit;
-    const view = buildView(await load(), options);
+    const view = await build();
     this.set(view);
     return view;
   }

@@ -19,6 +19,13 @@ export const healthSchema = z.object({
     uploadBytes: z.number(),
     maxExpansionNodes: z.number(),
     maxAnalysisLinks: z.number(),
+    /** Most links an interactive view or expansion carries; larger views go through the analysis jobs. */
+    maxViewLinks: z.number(),
+    maxViewQueue: z.number(),
+    maxImportRowChars: z.number(),
+    maxImportColumns: z.number(),
+    maxNetworkFileBytes: z.number(),
+    maxProjectionPairs: z.number(),
   }),
 });
 export type Health = z.infer<typeof healthSchema>;

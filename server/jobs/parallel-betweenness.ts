@@ -21,10 +21,6 @@ export interface ParallelOptions extends Omit<BetweennessOptions, 'isCancelled'>
 
 const ENTRY = new URL('./betweenness-worker.ts', import.meta.url);
 
-function isShared(g: CSR): boolean {
-  return g.offsets.buffer instanceof SharedArrayBuffer && g.targets.buffer instanceof SharedArrayBuffer;
-}
-
 export async function parallelBetweenness(g: CSR, options: ParallelOptions = {}): Promise<Float64Array> {
   const o = { ...BETWEENNESS_DEFAULTS, ...options };
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(availableParallelism(), 4), g.n));
@@ -32,7 +28,7 @@ export async function parallelBetweenness(g: CSR, options: ParallelOptions = {})
   if (threads === 1 || (options.threads === undefined && g.n < 200)) {
     return betweenness(g, { ...options, isCancelled: () => options.signal?.aborted === true });
   }
-  const shared = isShared(g) ? g : toShared(g);
+  const shared = toShared(g);
   // Workers only need the arrays; the ids would be copied per worker for nothing.
   const graph: CSR = { ...shared, ids: [] };
   const local = betweennessSources(g.n, o.k, o.seed);

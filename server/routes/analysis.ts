@@ -16,6 +16,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Stores } from '../store/stores.ts';
 import type { Config } from '../config.ts';
 import { ViewCache, viewOptionsSchema } from '../analysis/view.ts';
+import { buildViewOffThread } from '../jobs/view-off-thread.ts';
 import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from '../jobs/job-manager.ts';
 import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
@@ -137,9 +138,9 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
           ownerOf(req),
           { dataVersion, viewKey, request },
           async () => {
-            const built = await views.getOrBuild(dataVersion, view, async () => {
-              const sub = await graph.subgraph(view.filter, maxViewLinks ? { limit: maxViewLinks } : {});
-              if (sub.truncated)
+            const built = await views.getOrAdd(dataVersion, view, async () => {
+              const made = await buildViewOffThread(graph, view, { limit: maxViewLinks });
+              if (made.truncated)
                 throw new ApiError(
                   413,
                   'too_large',
@@ -147,7 +148,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
                     '(LINKCHART_MAX_ANALYSIS_LINKS); narrow it with entity or link types, a time window or a minimum grading',
                   { path: ['body', 'view'] },
                 );
-              return sub;
+              return made.view;
             });
             if (built.csr.n === 0)
               throw new ApiError(400, 'invalid', 'the view is empty: widen its filter', {

@@ -18,6 +18,7 @@ import type {
   ViewFilter,
   WriteContext,
 } from '../domain/model.ts';
+import type { View, ViewOptions } from '../analysis/view.ts';
 import type { ListOptions, Page } from './common.ts';
 
 export interface WriteBatch {
@@ -137,4 +138,13 @@ export interface GraphStore {
   shortestPaths(fromId: string, toId: string, opts?: PathOptions): Promise<PathResult[]>;
   /** The filtered graph a view is built from. */
   subgraph(filter: ViewFilter, opts?: { limit?: number }): Promise<Subgraph>;
+  /**
+   * Optional: the analysis view of `options` (its filter read with `limit`) built off the request thread,
+   * its arrays on SharedArrayBuffer. A store offers it when it can read and build in a worker of its own;
+   * server/jobs/view-off-thread.ts builds it in a worker for the stores that do not.
+   */
+  analysisView?(options: ViewOptions, opts?: { limit?: number }): Promise<AnalysisView>;
 }
+
+/** An analysis view, or word that the store held more links than the limit (nothing was built then). */
+export type AnalysisView = { truncated: false; view: View } | { truncated: true };

@@ -27,7 +27,12 @@ describe('/api/health counts', () => {
     const signedIn = (await health()) as Health & { version: string; limits: object; store: object };
     expect(signedIn).toMatchObject({ status: 'ok', store: { kind: 'sqlite' } });
     expect(signedIn.counts.entities).toEqual(expect.any(Number));
-    expect(signedIn.limits).toBeDefined();
+    // The web app sizes its requests from these: an interactive view above maxViewLinks is refused.
+    expect(signedIn.limits).toMatchObject({
+      maxViewLinks: expect.any(Number),
+      maxAnalysisLinks: expect.any(Number),
+      maxExpansionNodes: expect.any(Number),
+    });
   });
 
   it('answers from the cache while the data version holds, and counts again after a write', async () => {

@@ -193,7 +193,10 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
       const iv = truth.intervention!;
       const arrested = iv.arrested.map((k) => truth.ids![k]);
       const successors = iv.arrested.map((k) => truth.labels[iv.successors[k]]);
-      seedApp = await buildApp({ stores: seeded.stores, config: { ...loadConfig({}), webDist: webDir } });
+      // An interactive view cap below the window's size: the review measures every link of each window,
+      // and its pictures draw a truncated view (before, the pictures' views were refused with 413).
+      const config = { ...loadConfig({ LINKCHART_MAX_VIEW_LINKS: '600' }), webDist: webDir };
+      seedApp = await buildApp({ stores: seeded.stores, config });
       await seedApp.listen({ port: 0, host: '127.0.0.1' });
       const addr = seedApp.server.address();
       const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -210,6 +213,9 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
       for (const name of successors) expect(top3).toContain(name);
       const lcc = await page.getByTestId('review-lcc').innerText();
       expect(lcc).toMatch(/^Largest component \(vs before\)\s+100\.0%\s+\d+\.\d%\s+\d+\.\d%$/);
+      await expect(page.getByTestId('review-draw-truncated').innerText()).resolves.toMatch(
+        /part of each window.*measured over all of it/,
+      );
       // Both charts drew the network, with the targets and the top risers labelled.
       expect(await page.getByTestId('review-before-chart').locator('circle').count()).toBeGreaterThan(100);
       await expect(page.getByTestId('review-before-chart').innerText()).resolves.toContain(

@@ -3,6 +3,7 @@
 // this class only binds them to the connection and, when the server started them, sends walks to the read
 // workers (read-pool.ts).
 import type { EntityType, LinkType, ViewFilter, WriteContext } from '../../domain/model.ts';
+import type { ViewOptions } from '../../analysis/view.ts';
 import type { ListOptions } from '../common.ts';
 import type {
   EntityPatch,
@@ -110,5 +111,11 @@ export class SqliteGraphStore implements GraphStore {
   async subgraph(filter: ViewFilter, opts: { limit?: number } = {}) {
     if (this.readers?.size) return this.readers.call('subgraph', [filter, opts]);
     return walk.subgraph(this.c, filter, opts);
+  }
+  /** Only with read workers: without them the caller builds the view in a worker of its own. */
+  get analysisView(): GraphStore['analysisView'] {
+    const readers = this.readers;
+    if (!readers?.size) return undefined;
+    return (options: ViewOptions, opts: { limit?: number } = {}) => readers.callView(options, opts);
   }
 }

@@ -8,11 +8,14 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnTsWorker } from '../../jobs/spawn.ts';
 import { StoreError } from '../common.ts';
-import type { GraphStore } from '../graph-store.ts';
+import type { ViewOptions } from '../../analysis/view.ts';
+import type { AnalysisView, GraphStore } from '../graph-store.ts';
 
 /** The store methods a worker answers. Pure reads of the graph that need no state of the server's. */
 export const READ_POOL_METHODS = ['neighbourhood', 'shortestPaths', 'subgraph'] as const;
 export type ReadPoolMethod = (typeof READ_POOL_METHODS)[number];
+/** Not a GraphStore method: the worker reads the subgraph and builds the analysis view beside it. */
+export const VIEW_METHOD = 'analysisView';
 
 export interface ReadPoolOptions {
   /** Worker threads (default: one per core beside the request thread's, 1 to 4). */
@@ -130,6 +133,18 @@ export class SqliteReadPool {
     method: M,
     args: Parameters<GraphStore[M]>,
   ): Promise<Awaited<ReturnType<GraphStore[M]>>> {
+    return this.send(method, args) as Promise<Awaited<ReturnType<GraphStore[M]>>>;
+  }
+
+  /**
+   * Reads a view's subgraph and builds its analysis view on the least busy worker: the request thread
+   * receives the arrays shared, not the subgraph's objects to decode and build from.
+   */
+  callView(options: ViewOptions, opts: { limit?: number }): Promise<AnalysisView> {
+    return this.send(VIEW_METHOD, [options, opts]) as Promise<AnalysisView>;
+  }
+
+  private send(method: string, args: unknown[]): Promise<unknown> {
     let reader = this.readers[0];
     if (!reader) return Promise.reject(new Error('SqliteReadPool: no worker is running'));
     for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r;

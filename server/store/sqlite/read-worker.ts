@@ -1,10 +1,12 @@
 // Worker thread for SqliteReadPool: the graph store on its own read-only connection, answering one call at a
 // time.
 import { parentPort, workerData } from 'node:worker_threads';
+import { buildView, viewOptionsSchema, type ViewOptions } from '../../analysis/view.ts';
 import { StoreError } from '../common.ts';
+import type { AnalysisView } from '../graph-store.ts';
 import { SqliteConnection } from './connection.ts';
 import { SqliteGraphStore } from './graph-store.ts';
-import { READ_POOL_METHODS, type ReadPoolMethod, type ReadReply } from './read-pool.ts';
+import { READ_POOL_METHODS, VIEW_METHOD, type ReadPoolMethod, type ReadReply } from './read-pool.ts';
 
 const { path } = workerData as { path: string };
 const port = parentPort!;
@@ -19,17 +21,29 @@ try {
 
 const allowed = new Set<string>(READ_POOL_METHODS);
 
-port.on('message', (m: { id: number; method: ReadPoolMethod; args: unknown[] }) => {
+/** The view's subgraph read and built here, its arrays shared: the request thread gets them without a copy. */
+async function analysisView(...args: unknown[]): Promise<AnalysisView> {
+  const [input, opts] = args as [ViewOptions, { limit?: number }];
+  const options = viewOptionsSchema.parse(input);
+  const sg = await graph.subgraph(options.filter, opts);
+  if (sg.truncated) return { truncated: true };
+  return { truncated: false, view: buildView(sg, options, { shared: true }) };
+}
+
+port.on('message', (m: { id: number; method: ReadPoolMethod | typeof VIEW_METHOD; args: unknown[] }) => {
   const reply = (r: ReadReply): void => port.postMessage(r);
-  if (!allowed.has(m.method)) {
+  if (!allowed.has(m.method) && m.method !== VIEW_METHOD) {
     reply({
       id: m.id,
       error: { store: false, message: `${String(m.method)} is not a read this pool answers` },
     });
     return;
   }
-  const call = graph[m.method] as (...a: unknown[]) => Promise<unknown>;
-  call.apply(graph, m.args).then(
+  const call =
+    m.method === VIEW_METHOD
+      ? analysisView
+      : (graph[m.method] as (...a: unknown[]) => Promise<unknown>).bind(graph);
+  call(...m.args).then(
     (value) => reply({ id: m.id, value }),
     (e: unknown) =>
       reply({

@@ -33,6 +33,9 @@ interface Marks {
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 /** What the review measured: phones folded into their users (as the server does by default). */
+/** Links a before/after picture may draw: a picture, not the measurement (the server caps it lower if it must). */
+const DRAW_LINKS = 5_000;
+
 function asMeasured(sub: Subgraph): Subgraph {
   return { ...sub, ...foldPhones(sub) };
 }
@@ -162,7 +165,7 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
       const r = await cycleApi.review({ before, after, targets: ids, view });
       const win = (w: string) => {
         const [from, to] = w.split('..').map((s) => s.trim());
-        return cycleApi.window({ ...view, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+        return cycleApi.window({ ...view, ...(from ? { from } : {}), ...(to ? { to } : {}) }, DRAW_LINKS);
       };
       const [b, a] = await Promise.all([win(before), win(after)]);
       setResult({ r, before: asMeasured(b), after: asMeasured(a) });
@@ -236,6 +239,13 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
       {error && <div className="cycle-error">{error}</div>}
       {result && marks && (
         <>
+          {(result.before.truncated || result.after.truncated) && (
+            <div className="cycle-note small" data-testid="review-draw-truncated">
+              The pictures show part of each window ({result.before.links.length.toLocaleString()} and{' '}
+              {result.after.links.length.toLocaleString()} links drawn, the most a picture carries): the
+              figures below are measured over all of it.
+            </div>
+          )}
           <div className="cycle-side-by-side">
             <NetworkSvg
               title={`Before ${result.r.before.label ?? ''}`}

@@ -23,7 +23,11 @@ const enc = encodeURIComponent;
 export const cycleApi = {
   priorities: (body: PrioritiesBody) => request<PrioritiesResponse>('POST', '/api/cycle/priorities', body),
   review: (body: ReviewBody) => request<ReviewResult>('POST', '/api/cycle/review', body),
-  window: (filter: ViewFilter) => request<Subgraph>('POST', '/api/view', { filter }),
+  /**
+   * A window to draw. `limit` accepts a truncated picture (the server cuts it at its interactive cap): a
+   * window of a large store is otherwise refused, though the review's numbers cover all of it.
+   */
+  window: (filter: ViewFilter, limit: number) => request<Subgraph>('POST', '/api/view', { filter, limit }),
   targets: (status?: TargetStatus) =>
     request<{ items: Target[]; total: number }>(
       'GET',

@@ -1,0 +1,73 @@
+// Analysis views built off the request thread (server/jobs/view-off-thread.ts) are the views buildView makes
+// on it: the same nodes, edges and weights, with every array on shared memory so the job workers read them
+// without a copy. Both ways are checked: the SQLite store's read worker building it beside its read, and a
+// worker started for a store without read workers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isShared } from '../../server/analysis/csr.ts';
+import { buildView, type View, type ViewOptions } from '../../server/analysis/view.ts';
+import { buildViewOffThread } from '../../server/jobs/view-off-thread.ts';
+import { loadSeed } from '../../seed/load.ts';
+import { tempStore, type TempStore } from '../security/helpers.ts';
+import type { SqliteStores } from '../../server/store/sqlite/stores.ts';
+
+const VIEWS: ViewOptions[] = [
+  {},
+  { directed: true, grading: 'weight' },
+  { projection: { foldPhones: true }, filter: { entityTypes: ['Person', 'Phone'] } },
+];
+
+let ts: TempStore;
+/** Each view built on this thread, before any read worker starts. */
+let expected: View[];
+
+beforeAll(async () => {
+  ts = await tempStore();
+  await loadSeed(ts.stores, { truthFile: null });
+  expected = [];
+  for (const options of VIEWS)
+    expected.push(buildView(await ts.stores.graph.subgraph(options.filter ?? {}), options));
+}, 120_000);
+afterAll(async () => {
+  await ts.cleanup();
+});
+
+function same(a: View, b: View): void {
+  expect(a.csr.ids).toEqual(b.csr.ids);
+  expect(a.labels).toEqual(b.labels);
+  expect(a.types).toEqual(b.types);
+  expect(a.notes).toEqual(b.notes);
+  expect(a.csr.directed).toBe(b.csr.directed);
+  for (const k of ['offsets', 'targets', 'weights', 'edgeU', 'edgeV', 'edgeW', 'edgeQuality'] as const)
+    expect(Array.from(a.csr[k]), k).toEqual(Array.from(b.csr[k]));
+}
+
+describe('views built off the request thread', () => {
+  it('in a worker of its own (no read workers): the same view, shared', async () => {
+    expect(ts.stores.graph.analysisView).toBeUndefined();
+    for (const [i, options] of VIEWS.entries()) {
+      const made = await buildViewOffThread(ts.stores.graph, options);
+      if (made.truncated) throw new Error('truncated');
+      same(made.view, expected[i]);
+      expect(isShared(made.view.csr)).toBe(true);
+      expect(isShared(expected[i].csr)).toBe(false);
+    }
+  });
+
+  it("in the SQLite store's read worker: the same view, shared", async () => {
+    const stores = ts.stores as SqliteStores;
+    await stores.readInWorkers({ workers: 1 });
+    expect(ts.stores.graph.analysisView).toBeTypeOf('function');
+    for (const [i, options] of VIEWS.entries()) {
+      const made = await buildViewOffThread(ts.stores.graph, options);
+      if (made.truncated) throw new Error('truncated');
+      same(made.view, expected[i]);
+      expect(isShared(made.view.csr)).toBe(true);
+    }
+    expect(stores.answeredInWorkers).toBe(VIEWS.length);
+  });
+
+  it('past the link limit nothing is built and the answer says so', async () => {
+    // Read workers are running (the test before started them).
+    expect(await buildViewOffThread(ts.stores.graph, {}, { limit: 10 })).toEqual({ truncated: true });
+  });
+});
