@@ -62,9 +62,9 @@ export interface CollectOptions {
 }
 
 /** The aggregates an export reads: the graph, and the workspace for a saved chart. */
-export type ExportStores = Pick<Stores, 'graph' | 'workspace'>;
+export type ExportStores = Pick<Stores, 'graph' | 'workspace' | 'readerPath'>;
 
-interface ExportSource {
+export interface ExportSource {
   filter: ViewFilter;
   positions: Record<string, { x: number; y: number }>;
   /** The entities asked for (a chart's or a list), or null for the whole view. */
@@ -73,7 +73,7 @@ interface ExportSource {
 }
 
 /** What the request names: a view, a saved chart (its nodes, positions and filter) or a list of entities. */
-async function resolveSource(workspace: WorkspaceStore, req: ExportRequest): Promise<ExportSource> {
+export async function resolveSource(workspace: WorkspaceStore, req: ExportRequest): Promise<ExportSource> {
   let filter: ViewFilter = req.view ?? {};
   let positions: Record<string, { x: number; y: number }> = req.positions ?? {};
   let ids: string[] | null = req.entityIds ?? null;
@@ -142,8 +142,16 @@ export async function collectExport(
   opts: CollectOptions,
 ): Promise<ExportData> {
   const req = exportRequestSchema.parse(raw);
-  const graph = stores.graph;
-  const from = await resolveSource(stores.workspace, req);
+  return collectFrom(stores.graph, req, await resolveSource(stores.workspace, req), opts);
+}
+
+/** What an export carries from a resolved source (all graph reads: a read-only connection will do). */
+export async function collectFrom(
+  graph: GraphStore,
+  req: ExportRequest,
+  from: ExportSource,
+  opts: CollectOptions,
+): Promise<ExportData> {
   const { positions, source } = from;
   const { entities, links } = await gatherGraph(graph, from, opts.maxLinks);
 

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../api-types/common.ts';
 import { EXPORT_FORMATS, exportRequestSchema, type ExportRequest } from '../api-types/exports.ts';
-import { writeExport } from '../export/index.ts';
-import { collectExport, type ExportStores } from '../export/collect.ts';
+import type { ExportStores } from '../export/collect.ts';
+import { exportFiles } from '../jobs/export-off-thread.ts';
 import { authoriseDisclosure } from '../security/handling.ts';
 import { requestUser, type RouteDeps } from './context.ts';
 
@@ -26,13 +26,13 @@ async function send(
   reply: FastifyReply,
   body: ExportRequest,
 ) {
-  const data = await collectExport(stores, body, { actor: requestUser(req)?.name ?? 'system', maxLinks });
+  const data = await exportFiles(stores, body, { actor: requestUser(req)?.name ?? 'system', maxLinks });
   // Handling codes in force: C-coded intelligence leaves only with its conditions confirmed (428 otherwise);
   // the audit record names the format, the source and every id the file carries.
   const part = body.format === 'csv' ? (body.part ?? 'nodes') : undefined;
   if (part) req.audit.details.part = part;
   authoriseDisclosure(req, data.disclosure, { format: body.format, source: { ...data.record.source } });
-  const file = writeExport(data, body.format, body.part ?? 'nodes')[0];
+  const file = data.files[0];
   return reply
     .header('content-type', file.contentType)
     .header('content-disposition', `attachment; filename="${file.name}"`)

@@ -32,4 +32,9 @@ export interface Stores {
   close(): Promise<void>;
   /** How much of everything the store holds (health, start-up, tests). */
   counts(): Promise<StoreCounts>;
+  /**
+   * A file another thread may open read-only to read the same graph (SQLite's database file), so heavy
+   * reads such as a whole-view export run off the request thread. Absent when there is none.
+   */
+  readonly readerPath?: string;
 }

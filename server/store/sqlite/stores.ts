@@ -24,6 +24,11 @@ export type { SqliteStoreOptions } from './connection.ts';
 
 export class SqliteStores implements Stores {
   readonly kind = 'sqlite' as const;
+
+  /** The database file, for read-only connections on other threads (none for an in-memory database). */
+  get readerPath(): string | undefined {
+    return this.path === ':memory:' ? undefined : this.path;
+  }
   /** The file's connection, for what only SQLite can do (the transfer's bulk load, tests' raw SQL). */
   readonly db: Database.Database;
   readonly graph: SqliteGraphStore;

@@ -1,0 +1,31 @@
+// Worker side of exportFiles (export-off-thread.ts): the export gathered and written on a read-only
+// connection of its own.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ApiError } from '../api-types/errors.ts';
+import type { ExportRequest } from '../api-types/exports.ts';
+import { SqliteConnection } from '../store/sqlite/connection.ts';
+import { SqliteGraphStore } from '../store/sqlite/graph-store.ts';
+import { collectFrom, type CollectOptions, type ExportSource } from '../export/collect.ts';
+import { writeExport } from '../export/index.ts';
+
+const { path, req, from, opts } = workerData as {
+  path: string;
+  req: ExportRequest;
+  from: ExportSource;
+  opts: CollectOptions;
+};
+const conn = new SqliteConnection(path, { createDir: false, readOnly: true });
+try {
+  const data = await collectFrom(new SqliteGraphStore(conn), req, from, opts);
+  const files = writeExport(data, req.format, req.part ?? 'nodes');
+  parentPort!.postMessage({ ok: { record: data.record, disclosure: data.disclosure, files } });
+} catch (e) {
+  parentPort!.postMessage({
+    error:
+      e instanceof ApiError
+        ? { status: e.status, code: e.code, message: e.message, extra: e.extra }
+        : { message: e instanceof Error ? e.message : String(e) },
+  });
+} finally {
+  conn.close();
+}
