@@ -280,7 +280,12 @@ describe('an export of the whole 300k-link store', () => {
       const res = await fetch(`${server.url}/api/exports`, {
         method: 'POST',
         headers: { ...admin.headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ format: 'csv', part: 'links', view: {} }),
+        body: JSON.stringify({
+          format: 'csv',
+          part: 'links',
+          view: {},
+          handling: { confirmConditions: true, justification: 'bounded test', recipient: 'test' },
+        }),
         signal: AbortSignal.timeout(600_000),
       });
       const text = await res.text();
