@@ -7,6 +7,7 @@ import { expand, hideSelected, loadView, redo, removeSelected, shortestPath, und
 import { deleteSelectedFromStore, mergeSelected, undoMerge } from '../drawing.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { Menu } from './Menu.tsx';
+import { AccountMenu } from './AccountMenu.tsx';
 
 export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> }) {
   const sel = useApp((s) => s.selection.nodes);
@@ -142,7 +143,7 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
         Cycle
       </button>
       <div className="spacer" />
-      {user && <span className="user">{user.name}</span>}
+      <AccountMenu />
     </header>
   );
 }
