@@ -55,6 +55,20 @@ describe('userMessage', () => {
     });
   });
 
+  it('does not name the password twice in a policy refusal', () => {
+    const m = userMessage(
+      400,
+      err(
+        'weak_password',
+        'password must be at least 12 characters (it has 5); password must use more than three different characters',
+        ['body', 'next'],
+      ),
+    );
+    expect(m.text).toBe(
+      'New password: must be at least 12 characters (it has 5); password must use more than three different characters.',
+    );
+  });
+
   it('tells an importer which box to tick instead of "pass skipInvalid"', () => {
     const m = userMessage(
       400,

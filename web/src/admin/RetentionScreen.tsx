@@ -40,7 +40,12 @@ export function RetentionScreen() {
     <div className="admin-screen" data-testid="retention-screen">
       <p className="small muted">
         Review periods from the date of the report:{' '}
-        {rules.map((r) => `${r.years} year${r.years === 1 ? '' : 's'} when ${r.why}`).join('; ')}.
+        {rules
+          .map(
+            (r) =>
+              `${r.years} year${r.years === 1 ? '' : 's'} ${/^default/.test(r.why) ? 'otherwise' : `when ${r.why}`}`,
+          )
+          .join('; ')}
       </p>
       <form
         className="row"

@@ -205,7 +205,10 @@ export function userMessage(status: number, body: unknown): UserMessage {
   let text = p.message;
   for (const [re, by] of JARGON) text = text.replace(re, by);
   if (field) {
-    text = `${fieldWords(field)}: ${rephraseCheck(withoutFieldPrefix(text, path, field))}`;
+    let said = rephraseCheck(withoutFieldPrefix(text, path, field));
+    // "New password: password must be…" names the field twice; the label already says which password.
+    if (/password$/i.test(fieldWords(field))) said = said.replace(/^password (must|is)\b/i, '$1');
+    text = `${fieldWords(field)}: ${said}`;
   }
   if (status === 404) text = `${sentence(text)} It may have been deleted or merged; refresh and try again.`;
   if (status === 409 && /version|changed|stale/i.test(text) && !/reload|refresh/i.test(text))

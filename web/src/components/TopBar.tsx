@@ -86,9 +86,9 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
             onClick: () => appStore.set((s) => ({ ...s, dialog: { kind: 'entity' } })),
           },
           {
-            label: 'Link the two selected…',
+            label: 'New link…',
+            title: 'Between the two selected entities, or two you search for',
             onClick: () => appStore.set((s) => ({ ...s, dialog: { kind: 'link' } })),
-            disabled: sel.length !== 2,
           },
           'sep',
           {
