@@ -46,6 +46,7 @@ export function RetentionScreen() {
               `${r.years} year${r.years === 1 ? '' : 's'} ${/^default/.test(r.why) ? 'otherwise' : `when ${r.why}`}`,
           )
           .join('; ')}
+        .
       </p>
       <form
         className="row"
