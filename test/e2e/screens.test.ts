@@ -393,6 +393,11 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
         await page.keyboard.press('Escape');
         await page.getByTestId(testId).waitFor({ state: 'detached' });
       }
+      // The Cycle's proposal form names its entity with the picker, not an id box.
+      await page.getByTestId('cycle-button').click();
+      await page.getByTestId('cycle-tab-targets').click();
+      await pick('propose-entity', people[0]);
+      await page.screenshot({ path: join(OUT, `screens-${width}-cycle-propose.png`) });
     });
   }
 });

@@ -58,9 +58,11 @@ export function EntityPicker(props: {
   const testId = props.testId ?? 'entity-picker';
   // Entities the form knew only by id, looked up once for their label and type.
   const [known, setKnown] = useState<Record<string, PickedEntity>>({});
+  const asked = useRef(new Set<string>());
   useEffect(() => {
     for (const v of value) {
-      if ((v.label && v.type) || known[v.id]) continue;
+      if ((v.label && v.type) || asked.current.has(v.id)) continue;
+      asked.current.add(v.id);
       api.entity(v.id).then(
         (e) => setKnown((k) => ({ ...k, [v.id]: { id: e.id, label: e.label, type: e.type } })),
         () =>
@@ -70,7 +72,7 @@ export function EntityPicker(props: {
           })),
       );
     }
-  }, [value, known]);
+  }, [value]);
 
   useEffect(() => {
     const text = q.trim();
