@@ -109,7 +109,8 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     const row = page.getByTestId(`priority-${dean}`);
     await expect(row.innerText()).resolves.toMatch(/Dean Cole/);
     await row.getByRole('button', { name: 'Propose' }).click();
-    await expect(page.getByTestId('propose-entity').inputValue()).resolves.toBe(dean);
+    // The proposal names Dean by the entity picker (his name, not his id).
+    await expect(page.getByTestId('propose-entity-picked').innerText()).resolves.toMatch(/Dean Cole/);
     await expect(page.getByTestId('propose-reason').inputValue()).resolves.toMatch(/high harm, central/);
     await page.getByTestId('propose-submit').click();
     let card = await targetCard(page);
@@ -139,7 +140,7 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     // Analyst: open the operational review around the arrest, run it, look at it.
     await card.getByTestId('open-review').click();
     await expect(page.getByTestId('review-before').inputValue()).resolves.toBe('2024-01-01..2024-06-30');
-    await expect(page.getByTestId('review-targets').inputValue()).resolves.toBe(dean);
+    await expect(page.getByTestId('review-targets-picked').innerText()).resolves.toMatch(/Dean Cole/);
     await page.getByLabel('people and phones only').check();
     await page.getByTestId('review-run').click();
     await page.getByTestId('review-risers').waitFor();
@@ -204,7 +205,18 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
       await page.getByTestId('cycle-tab-review').click();
       await page.getByTestId('review-before').fill('2024-01-01..2024-06-30');
       await page.getByTestId('review-after').fill('2024-07-01..2024-12-31');
-      await page.getByTestId('review-targets').fill(arrested.join(','));
+      // The targets are picked by searching for their names, as an analyst would.
+      for (const k of iv.arrested) {
+        await page.getByTestId('review-targets-search').fill(truth.labels[k]);
+        await page
+          .getByTestId('review-targets-hits')
+          .getByText(truth.labels[k], { exact: true })
+          .first()
+          .click();
+      }
+      const picked = page.getByTestId('review-targets-picked');
+      const pickedIds = await picked.evaluateAll((els) => els.map((e) => e.getAttribute('data-entity')));
+      expect(pickedIds.sort()).toEqual([...arrested].sort());
       await page.getByTestId('review-run').click();
       await page.getByTestId('review-risers').waitFor();
       const top3 = (await page.getByTestId('review-risers').locator('tbody tr').allInnerTexts())

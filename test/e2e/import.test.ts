@@ -128,7 +128,7 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
     await page.waitForSelector('[data-testid=import-preview] tbody tr');
     await page.click('[data-testid=import-run]');
     await page.waitForSelector('[data-testid=import-error]');
-    expect(await page.textContent('[data-testid=import-error]')).toMatch(/row 3/);
+    expect(await page.textContent('[data-testid=import-error]')).toMatch(/row 3/i);
     const found = await page.evaluate(async () => {
       const r = await fetch('/api/search?q=447700900611', { credentials: 'include' });
       return ((await r.json()) as { items: unknown[] }).items.length;

@@ -307,7 +307,7 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     const sel = await page.evaluate(() => window.__linkchart!.selectedIds());
     expect(sel).toEqual([drawn, other]);
     await page.click('[data-testid=draw-menu]');
-    await page.click('text=Link the two selected…');
+    await page.click('text=New link…');
     await page.waitForSelector('[data-testid=link-dialog]');
     await page.selectOption('[data-testid=link-type]', 'ASSOCIATE_OF');
     await page.selectOption('[data-testid=report-source]', '2');

@@ -12,6 +12,7 @@ import type {
   Subgraph,
   ViewFilter,
 } from '@domain/model.ts';
+import { UNREACHABLE, userMessage } from './messages.ts';
 
 /** Header and cookie names for the CSRF double-submit token (see server/security). */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -32,15 +33,29 @@ function csrfFromCookie(): string | null {
   return null;
 }
 
+/**
+ * A failed request. `message` is for the person at the screen (see messages.ts); `field` names the request
+ * field it concerns, so a form can show it beside that field; `body` is the server's reply as sent.
+ */
 export class ApiError extends Error {
+  readonly field: string | null;
+  readonly code: string | null;
   constructor(
     readonly status: number,
     message: string,
     readonly body?: unknown,
+    where: { field?: string | null; code?: string | null } = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.field = where.field ?? null;
+    this.code = where.code ?? null;
   }
+}
+
+/** The message to show for anything a request or an action threw. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Listeners told when the server says the session is gone (401), so the app can show the login form. */
@@ -64,27 +79,29 @@ export async function request<T>(
     const t = csrfFromCookie() ?? csrfToken;
     if (t) headers[CSRF_HEADER] = t;
   }
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'include',
-    body: opts.file ?? (body === undefined ? undefined : JSON.stringify(body)),
-    signal: opts.signal,
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'include',
+      body: opts.file ?? (body === undefined ? undefined : JSON.stringify(body)),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, UNREACHABLE);
+  }
   if (!res.ok) {
-    let msg = `${method} ${path}: HTTP ${res.status}`;
     let parsed: unknown;
     try {
       parsed = await res.json();
-      const p = parsed as { message?: string; error?: string | { message?: string; path?: unknown[] } };
-      if (typeof p.error === 'object' && p.error?.message)
-        msg = p.error.path?.length ? `${p.error.message} (at ${p.error.path.join('.')})` : p.error.message;
-      else if (p.message || p.error) msg = `${p.message ?? p.error}`;
     } catch {
-      // Not JSON: keep the status line.
+      // Not JSON (a proxy's page): the message says only that the server refused.
     }
     if (res.status === 401) for (const fn of unauthorisedListeners) fn();
-    throw new ApiError(res.status, msg, parsed);
+    const m = userMessage(res.status, parsed);
+    throw new ApiError(res.status, m.text, parsed, m);
   }
   if (opts.raw) return res as unknown as T;
   if (res.status === 204) return undefined as T;
@@ -118,6 +135,22 @@ export async function whoami(): Promise<Whoami | null> {
     if (e instanceof ApiError && (e.status === 401 || e.status === 404)) return null;
     throw e;
   }
+}
+
+/**
+ * Ends the session on the server, forgets the CSRF token and tells the app (as a 401 would) so it shows
+ * the sign-in form. The old session cookie is refused by the server from then on.
+ */
+export async function logout(): Promise<void> {
+  await request<{ ok: true }>('POST', '/api/auth/logout', {});
+  setCsrfToken(null);
+  for (const fn of unauthorisedListeners) fn();
+}
+
+/** Changes my password; the server ends my other sessions and starts this one afresh. */
+export async function changePassword(current: string, next: string): Promise<void> {
+  const r = await request<{ csrfToken?: string }>('POST', '/api/auth/password', { current, next });
+  if (r.csrfToken) setCsrfToken(r.csrfToken);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,9 +34,10 @@ import {
   svgString,
   type DataFormat,
 } from '../export.ts';
-import { fail } from '../actions.ts';
-import { labelOf } from './DetailsTab.tsx';
+import { addEntity, fail } from '../actions.ts';
+import { EntityPicker, pickedFromId, type PickedEntity } from './EntityPicker.tsx';
 import { ImportDialog } from './ImportDialog.tsx';
+import { AccountDialog } from '../admin/AccountDialog.tsx';
 import { Modal, closeDialog as close } from './Modal.tsx';
 
 export function Dialogs() {
@@ -53,6 +54,8 @@ export function Dialogs() {
       return <ExportDialog />;
     case 'import':
       return <ImportDialog />;
+    case 'account':
+      return <AccountDialog screen={d.screen} />;
     default:
       return null;
   }
@@ -151,9 +154,9 @@ function EntityDialog() {
   const submit = async (): Promise<void> => {
     setErr(null);
     try {
-      if (!label.trim()) throw new Error('a label is required');
+      if (!label.trim()) throw new Error('Label: give the entity a name, number or plate.');
       if (report.handling === 'C' && !report.conditions.trim())
-        throw new Error('handling code C requires its conditions');
+        throw new Error('Conditions: handling code C needs its conditions stated.');
       const properties = parseProperties(props);
       setBusy(true);
       await createEntity({ type, label: label.trim(), properties, report });
@@ -244,43 +247,58 @@ function EditEntityDialog({ id }: { id: string }) {
 function LinkDialog() {
   const sel = useApp((s) => s.selection.nodes);
   const user = useApp((s) => s.user?.name ?? '');
-  const [from, to] = sel;
-  const ft =
-    from && chart.graph.hasNode(from) ? (chart.graph.getNodeAttribute(from, 'etype') as EntityType) : null;
-  const tt = to && chart.graph.hasNode(to) ? (chart.graph.getNodeAttribute(to, 'etype') as EntityType) : null;
+  // The two ends: the chart's two selected entities when there are, otherwise picked by search.
+  const [from, setFrom] = useState<PickedEntity[]>(() => (sel[0] ? [pickedFromId(sel[0])] : []));
+  const [to, setTo] = useState<PickedEntity[]>(() => (sel[1] ? [pickedFromId(sel[1])] : []));
+  const ft = from[0]?.type ?? null;
+  const tt = to[0]?.type ?? null;
   const allowed = LINK_TYPES.filter(
     (t) => ft && tt && LINK_RULES[t].from.includes(ft) && LINK_RULES[t].to.includes(tt),
   );
   const [type, setType] = useState<LinkType | ''>(allowed[0] ?? '');
+  useEffect(() => {
+    if (!type || !allowed.includes(type)) setType(allowed[0] ?? '');
+  }, [allowed, type]);
   const [weight, setWeight] = useState('1');
   const [firstSeen, setFirstSeen] = useState('');
   const [lastSeen, setLastSeen] = useState('');
   const [report, setReport] = useState<ReportForm>(() => newReport(user));
-  const [err, setErr] = useState<string | null>(null);
-  if (sel.length !== 2) {
-    return (
-      <Modal title="Draw a link">
-        <p>
-          Select the two entities to link first: click one, then shift-click the other (the link goes from the
-          first to the second).
-        </p>
-        <div className="buttons">
-          <button onClick={close}>OK</button>
-        </div>
-      </Modal>
-    );
-  }
+  const [err, setErr] = useState<{ text: string; field: string | null } | null>(null);
+  const save = async (): Promise<void> => {
+    const w = Number(weight);
+    if (!from[0] || !to[0])
+      return setErr({ text: 'Choose the entity at each end of the link.', field: 'from' });
+    if (!(w > 0)) return setErr({ text: 'Weight: must be above 0.', field: 'weight' });
+    if (report.handling === 'C' && !report.conditions.trim())
+      return setErr({
+        text: 'Conditions: handling code C needs its conditions stated.',
+        field: 'conditions',
+      });
+    setErr(null);
+    // A picked end not yet on the chart comes onto it, so the new link can be drawn between the two.
+    for (const end of [from[0], to[0]]) if (!chart.graph.hasNode(end.id)) await addEntity(end.id);
+    await createLink({
+      type: type as LinkType,
+      from: from[0].id,
+      to: to[0].id,
+      weight: w,
+      firstSeen,
+      lastSeen,
+      report,
+    });
+  };
   return (
     <Modal title="Draw a link" testId="link-dialog">
-      <p>
-        From <b>{labelOf(from)}</b> ({ft}) to <b>{labelOf(to)}</b> ({tt})
-      </p>
       <div className="form">
+        <label>From</label>
+        <EntityPicker testId="link-from" value={from} onChange={setFrom} />
+        <label>To</label>
+        <EntityPicker testId="link-to" value={to} onChange={setTo} />
         <label>Type</label>
         <select data-testid="link-type" value={type} onChange={(e) => setType(e.target.value as LinkType)}>
           {allowed.length === 0 && (
             <option value="">
-              no link type joins {ft} to {tt}
+              {ft && tt ? `no link type joins ${ft} to ${tt}` : 'choose both ends first'}
             </option>
           )}
           {allowed.map((t) => (
@@ -294,6 +312,7 @@ function LinkDialog() {
           type="number"
           min="0.01"
           step="any"
+          aria-invalid={err?.field === 'weight' || undefined}
           value={weight}
           onChange={(e) => setWeight(e.target.value)}
         />
@@ -303,20 +322,18 @@ function LinkDialog() {
         <input type="date" value={lastSeen} onChange={(e) => setLastSeen(e.target.value)} />
       </div>
       <ReportFields r={report} set={setReport} />
-      {err && <div className="toast error">{err}</div>}
+      {err && (
+        <div className="toast error" role="alert">
+          {err.text}
+        </div>
+      )}
       <div className="buttons">
         <button onClick={close}>Cancel</button>
         <button
           className="primary"
           data-testid="link-save"
-          disabled={!type}
-          onClick={() => {
-            const w = Number(weight);
-            if (!(w > 0)) return setErr('weight must be above 0');
-            if (report.handling === 'C' && !report.conditions.trim())
-              return setErr('handling code C requires its conditions');
-            void createLink({ type: type as LinkType, from, to, weight: w, firstSeen, lastSeen, report });
-          }}
+          disabled={!type || !from[0] || !to[0]}
+          onClick={() => void save()}
         >
           Create link
         </button>

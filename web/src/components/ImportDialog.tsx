@@ -413,23 +413,6 @@ export function ImportDialog() {
         </fieldset>
       )}
 
-      {err && (
-        <div className="toast error" data-testid="import-error">
-          {err}
-        </div>
-      )}
-      <div className="buttons">
-        <button
-          className="primary"
-          data-testid="import-run"
-          disabled={!file || !preview || !!busy || missing.length > 0 || !!source !== !!intel}
-          onClick={() => void doImport()}
-        >
-          {busy === 'import' ? 'Importing…' : 'Import'}
-        </button>
-        <button onClick={closeDialog}>Close</button>
-      </div>
-
       <fieldset>
         <legend>Recent imports</legend>
         {history === null && <p className="small muted">Loading…</p>}
@@ -463,6 +446,23 @@ export function ImportDialog() {
           </table>
         )}
       </fieldset>
+
+      {err && (
+        <div className="toast error" data-testid="import-error">
+          {err}
+        </div>
+      )}
+      <div className="buttons">
+        <button
+          className="primary"
+          data-testid="import-run"
+          disabled={!file || !preview || !!busy || missing.length > 0 || !!source !== !!intel}
+          onClick={() => void doImport()}
+        >
+          {busy === 'import' ? 'Importing…' : 'Import'}
+        </button>
+        <button onClick={closeDialog}>Close</button>
+      </div>
     </Modal>
   );
 }

@@ -7,6 +7,7 @@ import { expand, hideSelected, loadView, redo, removeSelected, shortestPath, und
 import { deleteSelectedFromStore, mergeSelected, undoMerge } from '../drawing.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { Menu } from './Menu.tsx';
+import { AccountMenu } from './AccountMenu.tsx';
 
 export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> }) {
   const sel = useApp((s) => s.selection.nodes);
@@ -85,9 +86,9 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
             onClick: () => appStore.set((s) => ({ ...s, dialog: { kind: 'entity' } })),
           },
           {
-            label: 'Link the two selected…',
+            label: 'New link…',
+            title: 'Between the two selected entities, or two you search for',
             onClick: () => appStore.set((s) => ({ ...s, dialog: { kind: 'link' } })),
-            disabled: sel.length !== 2,
           },
           'sep',
           {
@@ -142,7 +143,7 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
         Cycle
       </button>
       <div className="spacer" />
-      {user && <span className="user">{user.name}</span>}
+      <AccountMenu />
     </header>
   );
 }

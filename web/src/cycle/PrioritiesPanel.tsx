@@ -2,6 +2,7 @@
 // that says why each person sits where they do. "Propose" hands a person to the Targets panel.
 import { useEffect, useState } from 'react';
 import { cycleApi, type PrioritiesResponse, type PriorityRow } from './api.ts';
+import { ordinal } from '../text/ordinal.ts';
 
 export const QUADRANT_ORDER = [
   'high harm, central',
@@ -214,7 +215,8 @@ function PriorityTableRow(props: {
         <td>{r.rfg.toFixed(1)}</td>
         <td>{r.frequency}</td>
         <td>
-          {Math.round(r.betweennessPercentile)}th{r.broker ? ', broker' : ''}
+          {ordinal(r.betweennessPercentile)}
+          {r.broker ? ', broker' : ''}
         </td>
         <td>
           {props.onPropose && (

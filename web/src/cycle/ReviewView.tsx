@@ -6,6 +6,7 @@ import type { EntityType, Subgraph } from '@domain/model.ts';
 import { cycleApi, type ReviewResult } from './api.ts';
 import { sharedLayout, type Positions } from './layout.ts';
 import { foldPhones } from '../../../server/cycle/network.ts';
+import { EntityPicker, pickedFromId, type PickedEntity } from '../components/EntityPicker.tsx';
 
 export interface ReviewRequestDraft {
   before: string;
@@ -137,7 +138,9 @@ export function reviewSummaryText(r: ReviewResult): string {
 export function ReviewView({ draft, onResult }: ReviewViewProps) {
   const [before, setBefore] = useState(draft?.before ?? '');
   const [after, setAfter] = useState(draft?.after ?? '');
-  const [targets, setTargets] = useState((draft?.targets ?? []).join(','));
+  const [targets, setTargets] = useState<PickedEntity[]>(
+    (draft?.targets ?? []).map((id) => pickedFromId(id)),
+  );
   const [people, setPeople] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -149,7 +152,7 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
     if (draft) {
       setBefore(draft.before);
       setAfter(draft.after);
-      setTargets(draft.targets.join(','));
+      setTargets(draft.targets.map((id) => pickedFromId(id)));
     }
   }
 
@@ -157,10 +160,7 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
     setBusy(true);
     setError(null);
     try {
-      const ids = targets
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const ids = targets.map((t) => t.id);
       const view = people ? { entityTypes: ['Person', 'Phone'] as EntityType[] } : {};
       const r = await cycleApi.review({ before, after, targets: ids, view });
       const win = (w: string) => {
@@ -215,13 +215,7 @@ export function ReviewView({ draft, onResult }: ReviewViewProps) {
           />
         </label>
         <label>
-          Targets{' '}
-          <input
-            value={targets}
-            placeholder="entity ids, comma separated"
-            onChange={(e) => setTargets(e.target.value)}
-            data-testid="review-targets"
-          />
+          Targets <EntityPicker multiple value={targets} onChange={setTargets} testId="review-targets" />
         </label>
         <label>
           <input type="checkbox" checked={people} onChange={(e) => setPeople(e.target.checked)} /> people and

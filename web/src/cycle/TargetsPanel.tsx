@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { ACTION_KINDS, ACTION_LABELS, TARGET_STATUSES, type ActionKind } from '@domain/target.ts';
 import { cycleApi, type Target, type TargetStatus } from './api.ts';
+import { EntityPicker, pickedFromId } from '../components/EntityPicker.tsx';
 
 export interface ProposalDraft {
   entityId: string;
@@ -83,15 +84,14 @@ export function TargetsPanel({ user, draft, onReview, reviewSummary }: TargetsPa
       {can(user?.role, 'propose') && (
         <fieldset className="cycle-propose" data-testid="propose-form">
           <legend>Propose a target</legend>
-          <label>
-            Entity id
-            <input
-              value={form.entityId}
-              onChange={(e) => setForm({ ...form, entityId: e.target.value })}
-              data-testid="propose-entity"
+          <label className="grow">
+            Entity
+            <EntityPicker
+              testId="propose-entity"
+              value={form.entityId ? [pickedFromId(form.entityId, form.label)] : []}
+              onChange={(v) => setForm({ ...form, entityId: v[0]?.id ?? '', label: v[0]?.label })}
             />
           </label>
-          {form.label && <span className="muted">{form.label}</span>}
           <label>
             Metric
             <input value={form.metric ?? ''} onChange={(e) => setForm({ ...form, metric: e.target.value })} />

@@ -20,6 +20,9 @@ export interface DisruptionStep {
   components: number;
 }
 
+/** The account menu's screens: my password, and the supervisors' and admins' users, audit and retention. */
+export type AccountScreen = 'password' | 'users' | 'audit' | 'retention';
+
 export interface AppState {
   filters: FilterState;
   selection: SelectionState;
@@ -48,7 +51,8 @@ export interface AppState {
     | { kind: 'export' }
     | { kind: 'import' }
     | { kind: 'login' }
-    | { kind: 'cycle' };
+    | { kind: 'cycle' }
+    | { kind: 'account'; screen: AccountScreen };
   lastMerge: { id: string; keptId: string; mergedId: string } | null;
 }
 

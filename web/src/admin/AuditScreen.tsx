@@ -1,0 +1,243 @@
+// The audit trail for supervisors: filter by user, action, object and time, page through (newest first),
+// and download what matches as CSV or JSON lines. Reading and exporting it are themselves audited.
+import { useEffect, useState } from 'react';
+import type { AuditEvent } from '@domain/model.ts';
+import { EntityPicker, type PickedEntity } from '../components/EntityPicker.tsx';
+import { download } from '../export.ts';
+import { AUDIT_ACTION_WORDS } from './access.ts';
+import { adminApi, type AuditFilter } from './api.ts';
+import { FieldError, useFormError } from './form-error.tsx';
+
+const PAGE = 50;
+
+interface Form {
+  actor: string;
+  action: string;
+  object: PickedEntity[];
+  since: string;
+  until: string;
+}
+const EMPTY: Form = { actor: '', action: '', object: [], since: '', until: '' };
+
+/** A datetime-local value (the browser's local time) as the ISO time the API reads. */
+function isoOf(local: string): string | undefined {
+  if (!local) return undefined;
+  const t = new Date(local);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+}
+
+function filterOf(f: Form): AuditFilter {
+  return {
+    actor: f.actor.trim() || undefined,
+    action: f.action || undefined,
+    objectId: f.object[0]?.id,
+    since: isoOf(f.since),
+    until: isoOf(f.until),
+  };
+}
+
+function detailsText(e: AuditEvent): string {
+  const parts: string[] = [];
+  if (e.justification) parts.push(`why: ${e.justification}`);
+  if (e.recipient) parts.push(`to: ${e.recipient}`);
+  for (const [k, v] of Object.entries(e.details ?? {}))
+    parts.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const s = parts.join('; ');
+  return s.length > 160 ? `${s.slice(0, 157)}…` : s;
+}
+
+export function AuditScreen() {
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [applied, setApplied] = useState<AuditFilter>({});
+  const [rows, setRows] = useState<AuditEvent[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [offset, setOffset] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const err = useFormError();
+
+  /** Loads the page at `at` (records in order of writing); null: the newest page. */
+  const load = async (f: AuditFilter, at: number | null): Promise<void> => {
+    setBusy(true);
+    err.clear();
+    try {
+      let page = await adminApi.audit(f, at ?? 0, PAGE);
+      if (at === null && page.total > PAGE) page = await adminApi.audit(f, page.total - PAGE, PAGE);
+      setRows([...page.items].reverse());
+      setTotal(page.total);
+      setOffset(page.offset);
+      setApplied(f);
+    } catch (e) {
+      err.show(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => void load({}, null), []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const exportAs = async (format: 'csv' | 'jsonl'): Promise<void> => {
+    try {
+      download(await adminApi.auditExport(applied, format), `linkchart-audit.${format}`);
+    } catch (e) {
+      err.show(e);
+    }
+  };
+  const newest = Math.max(0, total - PAGE);
+
+  return (
+    <div className="admin-screen" data-testid="audit-screen">
+      <form
+        className="audit-filters"
+        data-testid="audit-filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load(filterOf(form), null);
+        }}
+      >
+        <label>
+          User
+          <input
+            data-testid="audit-actor"
+            placeholder="their sign-in name"
+            aria-invalid={err.on('actor') || undefined}
+            value={form.actor}
+            onChange={(e) => setForm({ ...form, actor: e.target.value })}
+          />
+        </label>
+        <label>
+          Action
+          <select
+            data-testid="audit-action"
+            value={form.action}
+            onChange={(e) => setForm({ ...form, action: e.target.value })}
+          >
+            <option value="">any</option>
+            {Object.entries(AUDIT_ACTION_WORDS).map(([a, words]) => (
+              <option key={a} value={a}>
+                {words}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="wide">
+          About entity
+          <EntityPicker
+            testId="audit-object"
+            value={form.object}
+            onChange={(object) => setForm({ ...form, object })}
+          />
+        </label>
+        <label>
+          From
+          <input
+            type="datetime-local"
+            data-testid="audit-since"
+            aria-invalid={err.on('since') || undefined}
+            value={form.since}
+            onChange={(e) => setForm({ ...form, since: e.target.value })}
+          />
+        </label>
+        <label>
+          Until
+          <input
+            type="datetime-local"
+            data-testid="audit-until"
+            aria-invalid={err.on('until') || undefined}
+            value={form.until}
+            onChange={(e) => setForm({ ...form, until: e.target.value })}
+          />
+        </label>
+        <div className="row">
+          <button className="primary" type="submit" data-testid="audit-search" disabled={busy}>
+            Search
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setForm(EMPTY);
+              void load({}, null);
+            }}
+          >
+            Clear
+          </button>
+        </div>
+      </form>
+      <FieldError error={err.error} testId="audit-error" />
+      <FieldError
+        error={err.error}
+        fields={['actor', 'action', 'objectId', 'since', 'until']}
+        testId="audit-error"
+      />
+      <div className="row pager">
+        <span className="muted" data-testid="audit-count">
+          {rows === null
+            ? 'Loading…'
+            : total === 0
+              ? 'No records match.'
+              : `Records ${offset + 1}–${offset + rows.length} of ${total}, newest first`}
+        </span>
+        <span className="spacer" />
+        <button type="button" disabled={busy || offset >= newest} onClick={() => void load(applied, null)}>
+          Newest
+        </button>
+        <button
+          type="button"
+          disabled={busy || offset >= newest}
+          onClick={() => void load(applied, Math.min(newest, offset + PAGE))}
+        >
+          Newer
+        </button>
+        <button
+          type="button"
+          data-testid="audit-older"
+          disabled={busy || offset === 0}
+          onClick={() => void load(applied, Math.max(0, offset - PAGE))}
+        >
+          Older
+        </button>
+        <button
+          type="button"
+          data-testid="audit-export-csv"
+          disabled={!total}
+          onClick={() => void exportAs('csv')}
+        >
+          Download CSV
+        </button>
+        <button type="button" disabled={!total} onClick={() => void exportAs('jsonl')}>
+          Download JSON lines
+        </button>
+      </div>
+      {rows && rows.length > 0 && (
+        <table className="grid admin-table small" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>User</th>
+              <th>Action</th>
+              <th>Outcome</th>
+              <th>Objects</th>
+              <th>Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr key={e.seq} data-testid="audit-row" data-action={e.action} data-actor={e.actor}>
+                <td className="nowrap">{new Date(e.at).toLocaleString('en-GB')}</td>
+                <td>{e.actor}</td>
+                <td title={e.action}>{AUDIT_ACTION_WORDS[e.action] ?? e.action}</td>
+                <td className={e.outcome === 'ok' ? '' : 'warn'}>{e.outcome}</td>
+                <td title={e.objectIds.join(', ')}>
+                  {e.objectIds.length === 0
+                    ? ''
+                    : e.objectIds.length <= 3
+                      ? e.objectIds.join(', ')
+                      : `${e.objectIds.length} objects`}
+                </td>
+                <td className="details">{detailsText(e)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

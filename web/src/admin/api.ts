@@ -1,0 +1,76 @@
+// The account and supervisors' API calls: users (admin), the audit trail and the retention queue.
+import type { AuditEvent, Report, Role } from '@domain/model.ts';
+import { request } from '../api/client.ts';
+
+export interface PublicUser {
+  id: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface WithPassword {
+  user: PublicUser;
+  /** Only when the server generated it; shown once. */
+  generatedPassword?: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  objectId?: string;
+  since?: string;
+  until?: string;
+}
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${enc(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+export const adminApi = {
+  users: (offset = 0, limit = 100) =>
+    request<Page<PublicUser>>('GET', `/api/users${query({ offset, limit })}`),
+  createUser: (body: { name: string; role: Role; password?: string }) =>
+    request<WithPassword>('POST', '/api/users', body),
+  updateUser: (id: string, change: { role?: Role; disabled?: boolean }) =>
+    request<PublicUser>('PATCH', `/api/users/${enc(id)}`, change),
+  resetPassword: (id: string, password?: string) =>
+    request<WithPassword>('POST', `/api/users/${enc(id)}/password`, password ? { password } : {}),
+
+  audit: (f: AuditFilter, offset: number, limit: number) =>
+    request<Page<AuditEvent>>('GET', `/api/audit${query({ ...f, offset, limit })}`),
+  /** The matching records as a file (CSV or JSON lines), for download. */
+  auditExport: async (f: AuditFilter, format: 'csv' | 'jsonl'): Promise<Blob> =>
+    (
+      await request<Response>('GET', `/api/audit/export${query({ ...f, format })}`, undefined, { raw: true })
+    ).blob(),
+
+  retentionQueue: (before: string, offset: number, limit: number) =>
+    request<Page<Report>>('GET', `/api/retention/queue${query({ before, offset, limit })}`),
+  retentionPolicy: () =>
+    request<{ rules: Array<{ years: number; why: string }> }>('GET', '/api/retention/policy'),
+  retain: (id: string, reason: string, nextReview?: string) =>
+    request<Report>('POST', `/api/retention/reports/${enc(id)}/retain`, {
+      reason,
+      ...(nextReview ? { nextReview } : {}),
+    }),
+  dispose: (id: string, reason: string) =>
+    request<{ report: string; entities: string[]; links: string[] }>(
+      'POST',
+      `/api/retention/reports/${enc(id)}/dispose`,
+      { reason },
+    ),
+};
