@@ -1,9 +1,12 @@
-// User administration (admin only): list, create, change role, disable, reset password. Disabling an
-// account or resetting its password ends its sessions at once.
+// User administration: list, create, change role, disable, reset password. Supervisors manage the accounts
+// of analysts and viewers (users:manage); the accounts of supervisors and admins, and promotion to those
+// roles, are the admins' (users:admin), so a supervisor cannot lock out or take over their overseers.
+// Disabling an account or resetting its password ends its sessions at once.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from './context.ts';
-import { ROLES } from '../domain/model.ts';
+import { ROLES, type Role } from '../domain/model.ts';
+import { ROLE_PERMISSIONS } from '../security/permissions.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { MAX_PASSWORD_LENGTH, PasswordPolicyError } from '../security/passwords.ts';
 import { createAccount, publicUser, resetAccountPassword } from '../security/users.ts';
@@ -36,9 +39,26 @@ function policy(err: unknown): never {
   throw err;
 }
 
+/** The roles whose accounts a supervisor manages. */
+const SUPERVISED: ReadonlySet<Role> = new Set<Role>(['viewer', 'analyst']);
+
+/**
+ * Refuses (403) an account change the caller's role may not make. `role` is the account's role, old or
+ * new; `task` says what to ask an administrator for.
+ */
+function mayManage(actor: Role, role: Role, task: string): void {
+  if (ROLE_PERMISSIONS[actor].has('users:admin') || SUPERVISED.has(role)) return;
+  throw new ApiError(
+    403,
+    'forbidden',
+    `a ${actor} manages the accounts of analysts and viewers; ask an administrator to ${task}`,
+    { path: ['body', 'role'] },
+  );
+}
+
 const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
   const accounts = stores.security;
-  const admin = { access: 'users:admin' } as const;
+  const admin = { access: 'users:manage' } as const;
 
   app.get(
     '/users',
@@ -70,6 +90,7 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       },
     },
     async (req) => {
+      mayManage(req.user!.role, req.body.role, `create a ${req.body.role}'s account`);
       const out = await createAccount(accounts, req.body).catch(policy);
       req.audit.objectIds.push(out.user.id);
       req.audit.details.name = out.user.name;
@@ -93,11 +114,13 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     async (req) => {
       const existing = await accounts.getUser(req.params.id);
       if (!existing) throw notFound('user', req.params.id);
+      mayManage(req.user!.role, existing.role, `change ${existing.name}'s account (a ${existing.role})`);
+      if (req.body.role) mayManage(req.user!.role, req.body.role, `make ${existing.name} a ${req.body.role}`);
       if (existing.id === req.user!.id && (req.body.disabled || (req.body.role && req.body.role !== 'admin')))
         throw new ApiError(
           409,
           'conflict',
-          'you cannot disable or demote your own account; ask another admin',
+          'you cannot disable or demote your own account; ask another administrator',
         );
       const user = await accounts.updateUser(existing.id, req.body);
       if (user.disabled) app.security.sessions.destroyUser(user.id);
@@ -120,6 +143,9 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       },
     },
     async (req) => {
+      const existing = await accounts.getUser(req.params.id);
+      if (!existing) throw notFound('user', req.params.id);
+      mayManage(req.user!.role, existing.role, `reset ${existing.name}'s password (a ${existing.role})`);
       const out = await resetAccountPassword(accounts, req.params.id, req.body.password).catch(policy);
       app.security.sessions.destroyUser(out.user.id);
       return out;

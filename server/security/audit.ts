@@ -102,6 +102,7 @@ export function inferAction(access: Permission | undefined, method: string, url:
       return /export/i.test(url) ? 'audit.export' : 'audit.read';
     case 'retention:review':
       return write ? (/dispose/i.test(url) ? 'retention.dispose' : 'retention.retain') : 'retention.read';
+    case 'users:manage':
     case 'users:admin':
       return write ? 'users.change' : 'users.read';
     default:

@@ -17,7 +17,8 @@ export const PERMISSIONS = [
   'targets:decide', // supervisor approves or rejects
   'audit:read',
   'retention:review',
-  'users:admin',
+  'users:manage', // supervisors: the accounts of analysts and viewers (list, create, disable, reset)
+  'users:admin', // admins: every account, supervisors' and admins' too (checked inside the users routes)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -31,7 +32,13 @@ const ANALYST: Permission[] = [
   'charts:write',
   'targets:propose',
 ];
-const SUPERVISOR: Permission[] = [...ANALYST, 'targets:decide', 'audit:read', 'retention:review'];
+const SUPERVISOR: Permission[] = [
+  ...ANALYST,
+  'targets:decide',
+  'audit:read',
+  'retention:review',
+  'users:manage',
+];
 const ADMIN: Permission[] = [...SUPERVISOR, 'users:admin'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {

@@ -1,8 +1,8 @@
 // Screens for everyone, end to end: the real server on the demo network, real Chromium. Sign-out returns to
 // the sign-in form and the server refuses the old session; an analyst changes their password (the policy's
-// refusal shown beside the field); an administrator (made with `npm run user`) creates a supervisor and
-// disables a user, who can no longer sign in; the supervisor filters the audit, exports it, retains one
-// report and disposes of another. Every dialog is screenshotted at 1366x768 and 1920x1080 and must fit.
+// refusal shown beside the field); an administrator (made with `npm run user`) creates a supervisor, who
+// creates an analyst and disables them (they can no longer sign in), cannot touch the administrator's
+// account, filters the audit, exports it, retains one report and disposes of another. Every dialog is screenshotted at 1366x768 and 1920x1080 and must fit.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,7 +152,7 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     server.password = fresh;
   });
 
-  it('lets an administrator create a supervisor and disable a user, who can then not sign in', async () => {
+  it('lets an administrator create a supervisor and an analyst', async () => {
     const { page } = await browser();
     await signIn(page, server.url, ADMIN.name, ADMIN.password);
     await accountItem(page, 'Users…');
@@ -169,6 +169,22 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     await page.getByTestId('new-user-password').fill(SUPERVISOR.password);
     await page.getByTestId('new-user-save').click();
     await page.locator(`[data-testid=user-row][data-name="${SUPERVISOR.name}"]`).waitFor();
+    // The administrator cannot disable themself: the control is off.
+    const me = page.locator(`[data-testid=user-row][data-name="${ADMIN.name}"]`);
+    expect(await me.getByTestId('user-toggle').isDisabled()).toBe(true);
+  });
+
+  it('lets a supervisor create an analyst and disable them, who can then not sign in', async () => {
+    const { page } = await browser();
+    await signIn(page, server.url, SUPERVISOR.name, SUPERVISOR.password);
+    await accountItem(page, 'Users…');
+    await page.getByTestId('users-screen').waitFor();
+    // A supervisor makes analysts and viewers, not supervisors or administrators (the server's rule).
+    const offered = await page
+      .getByTestId('new-user-role')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['viewer', 'analyst']);
     // An analyst with a generated password, shown once.
     await page.getByTestId('new-user-name').fill(VICTIM);
     await page.getByTestId('new-user-role').selectOption('analyst');
@@ -184,9 +200,10 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
       .getByTestId('users-notice')
       .getByText(/is disabled/)
       .waitFor();
-    // The administrator cannot disable themself: the control is off.
-    const me = page.locator(`[data-testid=user-row][data-name="${ADMIN.name}"]`);
-    expect(await me.getByTestId('user-toggle').isDisabled()).toBe(true);
+    // The administrator's account is out of the supervisor's reach: its controls are off, and say why.
+    const admin = page.locator(`[data-testid=user-row][data-name="${ADMIN.name}"]`);
+    expect(await admin.getByTestId('user-toggle').isDisabled()).toBe(true);
+    expect(await admin.getByTestId('user-toggle').getAttribute('title')).toMatch(/Only an administrator/);
     await page.screenshot({ path: join(OUT, 'screens-users.png') });
     // The disabled analyst cannot sign in, by the API or the page.
     expect(await apiSignIn(server.url, VICTIM, generated)).toBe(401);
@@ -201,17 +218,16 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
   it('lets a supervisor filter and export the audit, retain one report and dispose of another', async () => {
     const { page } = await browser();
     await signIn(page, server.url, SUPERVISOR.name, SUPERVISOR.password);
-    // A supervisor sees the audit and retention, not user administration (the server's rule).
+    // A supervisor sees users (analysts' and viewers' accounts), the audit and retention.
     await page.getByTestId('account-menu').click();
     const items = await page.getByRole('menuitem').allInnerTexts();
-    expect(items).toEqual(['Change my password…', 'Audit trail…', 'Retention review…', 'Sign out']);
+    expect(items).toEqual(['Change my password…', 'Users…', 'Audit trail…', 'Retention review…', 'Sign out']);
     await page.getByRole('menuitem', { name: 'Audit trail…' }).click();
     await page.getByTestId('audit-screen').waitFor();
     await page.getByTestId('audit-table').waitFor();
-    expect(await page.getByTestId('admin-tab-users').count()).toBe(0);
 
-    // Filter: what the administrator did to users.
-    await page.getByTestId('audit-actor').fill(ADMIN.name);
+    // Filter: what the supervisor did to users (created the analyst, disabled them).
+    await page.getByTestId('audit-actor').fill(SUPERVISOR.name);
     await page.getByTestId('audit-action').selectOption('users.change');
     await page.getByTestId('audit-search').click();
     await page
@@ -225,7 +241,7 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
       )
       .toMatch(/^users\.change(,users\.change)+$/);
     const actors = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-actor')));
-    expect(new Set(actors)).toEqual(new Set([ADMIN.name]));
+    expect(new Set(actors)).toEqual(new Set([SUPERVISOR.name]));
     // Narrow by time: from a minute in the future nothing matches.
     const soon = new Date(Date.now() + 60 * 60_000);
     const local = new Date(soon.getTime() - soon.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -236,7 +252,7 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     await page.getByTestId('audit-search').click();
     await page.getByTestId('audit-table').waitFor();
     await page.screenshot({ path: join(OUT, 'screens-audit.png') });
-    // Export what matches: a CSV of the administrator's user changes only.
+    // Export what matches: a CSV of the supervisor's user changes only.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('audit-export-csv').click(),
@@ -247,7 +263,7 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     expect(csv[0]).toMatch(/^seq,at,actor,action/);
     expect(csv.length).toBeGreaterThanOrEqual(3);
     for (const line of csv.slice(1))
-      expect(line).toMatch(new RegExp(`^\\d+,[^,]+,${ADMIN.name},users\\.change,`));
+      expect(line).toMatch(new RegExp(`^\\d+,[^,]+,${SUPERVISOR.name},users\\.change,`));
 
     // Retention: the demo's reports are due; retain the first with a reason and a date, dispose of the next.
     await page.getByTestId('admin-tab-retention').click();

@@ -14,7 +14,7 @@ const TABS: Array<{
   label: string;
   needs: Parameters<typeof may>[1];
 }> = [
-  { screen: 'users', label: 'Users', needs: 'users:admin' },
+  { screen: 'users', label: 'Users', needs: 'users:manage' },
   { screen: 'audit', label: 'Audit trail', needs: 'audit:read' },
   { screen: 'retention', label: 'Retention review', needs: 'retention:review' },
 ];
@@ -58,7 +58,7 @@ export function AccountDialog({ screen }: { screen: AccountScreen }) {
           administrator.
         </p>
       )}
-      {current?.screen === 'users' && <UsersScreen me={user?.name ?? ''} />}
+      {current?.screen === 'users' && <UsersScreen me={user?.name ?? ''} role={user?.role} />}
       {current?.screen === 'audit' && <AuditScreen />}
       {current?.screen === 'retention' && <RetentionScreen />}
       <div className="buttons">

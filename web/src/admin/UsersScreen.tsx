@@ -1,7 +1,8 @@
-// Users (administrators only, as the server allows): create, change role, disable or enable, reset a
-// password. A generated password is shown once, here, for the administrator to pass on.
+// Users, as the server allows: supervisors create, disable or enable and reset the accounts of analysts and
+// viewers; administrators everyone's. A generated password is shown once, here, to pass on.
 import { useEffect, useState } from 'react';
-import { ROLES, type Role } from '@domain/model.ts';
+import type { Role } from '@domain/model.ts';
+import { manageableRoles } from './access.ts';
 import { adminApi, type Page, type PublicUser } from './api.ts';
 import { FieldError, useFormError } from './form-error.tsx';
 
@@ -13,7 +14,8 @@ const ROLE_WORDS: Record<Role, string> = {
 };
 const PAGE = 100;
 
-export function UsersScreen(props: { me: string }) {
+export function UsersScreen(props: { me: string; role: string | undefined }) {
+  const roles = manageableRoles(props.role);
   const [page, setPage] = useState<Page<PublicUser> | null>(null);
   const [offset, setOffset] = useState(0);
   const [notice, setNotice] = useState<{ text: string; password?: string } | null>(null);
@@ -56,6 +58,7 @@ export function UsersScreen(props: { me: string }) {
   return (
     <div className="admin-screen" data-testid="users-screen">
       <CreateUser
+        roles={roles}
         onCreated={(r) => {
           setNotice({
             text: r.generatedPassword
@@ -91,6 +94,9 @@ export function UsersScreen(props: { me: string }) {
           <tbody>
             {page.items.map((u) => {
               const self = u.name.toLowerCase() === props.me.toLowerCase();
+              // An account above the caller's reach (a supervisor's or an admin's, for a supervisor).
+              const above = !roles.includes(u.role);
+              const aboveWhy = `Only an administrator changes a ${u.role}'s account`;
               return (
                 <tr
                   key={u.id}
@@ -107,8 +113,14 @@ export function UsersScreen(props: { me: string }) {
                       aria-label={`Role of ${u.name}`}
                       data-testid="user-role"
                       value={u.role}
-                      disabled={self}
-                      title={self ? 'You cannot change your own role; ask another administrator' : undefined}
+                      disabled={self || above}
+                      title={
+                        self
+                          ? 'You cannot change your own role; ask another administrator'
+                          : above
+                            ? aboveWhy
+                            : undefined
+                      }
                       onChange={(e) =>
                         void change(
                           u,
@@ -117,7 +129,7 @@ export function UsersScreen(props: { me: string }) {
                         )
                       }
                     >
-                      {ROLES.map((r) => (
+                      {(above ? [u.role] : roles).map((r) => (
                         <option key={r} value={r}>
                           {r}
                         </option>
@@ -131,13 +143,15 @@ export function UsersScreen(props: { me: string }) {
                       type="button"
                       className="small"
                       data-testid="user-toggle"
-                      disabled={self}
+                      disabled={self || above}
                       title={
                         self
                           ? 'You cannot disable your own account'
-                          : u.disabled
-                            ? 'Let them sign in again'
-                            : 'Stop them signing in and end their sessions now'
+                          : above
+                            ? aboveWhy
+                            : u.disabled
+                              ? 'Let them sign in again'
+                              : 'Stop them signing in and end their sessions now'
                       }
                       onClick={() =>
                         void change(
@@ -155,7 +169,14 @@ export function UsersScreen(props: { me: string }) {
                       type="button"
                       className="small"
                       data-testid="user-reset"
-                      title="Set a new generated password and end their sessions"
+                      disabled={above}
+                      title={
+                        above
+                          ? self
+                            ? 'Change your own password from the account menu'
+                            : aboveWhy
+                          : 'Set a new generated password and end their sessions'
+                      }
                       onClick={() => void reset(u)}
                     >
                       Reset password
@@ -184,7 +205,10 @@ export function UsersScreen(props: { me: string }) {
   );
 }
 
-function CreateUser(props: { onCreated: (r: Awaited<ReturnType<typeof adminApi.createUser>>) => void }) {
+function CreateUser(props: {
+  roles: readonly Role[];
+  onCreated: (r: Awaited<ReturnType<typeof adminApi.createUser>>) => void;
+}) {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('analyst');
   const [password, setPassword] = useState('');
@@ -231,7 +255,7 @@ function CreateUser(props: { onCreated: (r: Awaited<ReturnType<typeof adminApi.c
             value={role}
             onChange={(e) => setRole(e.target.value as Role)}
           >
-            {ROLES.map((r) => (
+            {props.roles.map((r) => (
               <option key={r} value={r}>
                 {ROLE_WORDS[r]}
               </option>

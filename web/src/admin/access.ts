@@ -4,15 +4,25 @@
 import type { Role } from '@domain/model.ts';
 
 /** The permissions behind the screens here, per role (a subset of the server's ROLE_PERMISSIONS). */
-export const SCREEN_PERMISSIONS = ['audit:read', 'retention:review', 'users:admin'] as const;
+export const SCREEN_PERMISSIONS = ['audit:read', 'retention:review', 'users:manage', 'users:admin'] as const;
 export type ScreenPermission = (typeof SCREEN_PERMISSIONS)[number];
 
 export const ROLE_SCREENS: Record<Role, ReadonlySet<ScreenPermission>> = {
   viewer: new Set(),
   analyst: new Set(),
-  supervisor: new Set(['audit:read', 'retention:review']),
-  admin: new Set(['audit:read', 'retention:review', 'users:admin']),
+  supervisor: new Set(['audit:read', 'retention:review', 'users:manage']),
+  admin: new Set(['audit:read', 'retention:review', 'users:manage', 'users:admin']),
 };
+
+/**
+ * The roles whose accounts `role` may create and change: supervisors manage analysts and viewers, admins
+ * everyone (server/routes/users.ts).
+ */
+export function manageableRoles(role: string | undefined): readonly Role[] {
+  if (may(role, 'users:admin')) return ['viewer', 'analyst', 'supervisor', 'admin'];
+  if (may(role, 'users:manage')) return ['viewer', 'analyst'];
+  return [];
+}
 
 export function may(role: string | undefined, what: ScreenPermission): boolean {
   return !!role && (ROLE_SCREENS[role as Role]?.has(what) ?? false);

@@ -30,7 +30,7 @@ export function AccountMenu() {
   if (!user) return null;
   const items: Array<MenuItem | 'sep'> = [{ label: 'Change my password…', onClick: open('password') }];
   const supervision: MenuItem[] = [];
-  if (may(user.role, 'users:admin')) supervision.push({ label: 'Users…', onClick: open('users') });
+  if (may(user.role, 'users:manage')) supervision.push({ label: 'Users…', onClick: open('users') });
   if (may(user.role, 'audit:read')) supervision.push({ label: 'Audit trail…', onClick: open('audit') });
   if (may(user.role, 'retention:review'))
     supervision.push({ label: 'Retention review…', onClick: open('retention') });
