@@ -258,8 +258,9 @@ CREATE INDEX link_imports_by_import ON link_imports (import_id, link_id);
     version: 6,
     description: "drafts: each user's working chart, kept as it changes",
     // One row per user (owner is unique); the id is a random UUID, so one user cannot guess another's.
+    // IF NOT EXISTS: a file rolled back by hand (as the upgrade tests do) applies it again harmlessly.
     sql: `
-CREATE TABLE drafts (
+CREATE TABLE IF NOT EXISTS drafts (
   id TEXT PRIMARY KEY,
   owner TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
