@@ -7,7 +7,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Dialog, Page } from 'playwright-core';
-import { OUT, ensureWebBuilt, launch, login, type Server, startServer } from './harness.ts';
+import {
+  OUT,
+  ensureWebBuilt,
+  launch,
+  login,
+  nodeScreenPosition,
+  type Server,
+  startServer,
+} from './harness.ts';
 
 const haveChromium = existsSync('/usr/bin/chromium');
 
@@ -231,6 +239,77 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
     expect((await search(page, label)).map((e) => e.label)).toContain(label);
   });
 
+  it('undo of a drawn link deletes it from the store; redo after the entity came back links the new one', async () => {
+    const id = await drawEntity(page, 'Drafts Link End');
+    const other = await page.evaluate(
+      (me) => window.__linkchart!.graph.filterNodes((n, a) => a.etype === 'Person' && n !== me)[0],
+      id,
+    );
+    await page.evaluate(
+      ([a, b]) => {
+        const c = window.__linkchart!;
+        c.graph.mergeNodeAttributes(a, {
+          x: c.graph.getNodeAttribute(b, 'x') + 30,
+          y: c.graph.getNodeAttribute(b, 'y'),
+        });
+        c.focus(a);
+      },
+      [id, other],
+    );
+    await page.waitForTimeout(900);
+    const pa = await nodeScreenPosition(page, id);
+    await page.mouse.click(pa.x, pa.y);
+    const pb = await nodeScreenPosition(page, other);
+    await page.keyboard.down('Shift');
+    await page.mouse.click(pb.x, pb.y);
+    await page.keyboard.up('Shift');
+    expect(await page.evaluate(() => window.__linkchart!.selectedIds())).toEqual([id, other]);
+    await page.click('[data-testid=draw-menu]');
+    await page.click('text=Link the two selected…');
+    await page.waitForSelector('[data-testid=link-dialog]');
+    await page.selectOption('[data-testid=link-type]', 'ASSOCIATE_OF');
+    await page.click('[data-testid=link-save]');
+    await page.waitForSelector('[data-testid=link-dialog]', { state: 'detached' });
+    const linkOf = (a: string) =>
+      page.evaluate(
+        ([x, y]) =>
+          window.__linkchart!.graph.edges(x).find((e) => window.__linkchart!.graph.opposite(x, e) === y),
+        [a, other],
+      );
+    const link = (await linkOf(id))!;
+    expect(link).toBeTruthy();
+    const status = (path: string) =>
+      page.evaluate(async (u) => (await fetch(u, { credentials: 'include' })).status, path);
+    expect(await status(`/api/links/${link}`)).toBe(200);
+
+    await page.click('button[title="Undo (ctrl-z)"]');
+    await page.waitForFunction((e) => !window.__linkchart!.graph.hasEdge(e), link);
+    expect(await status(`/api/links/${link}`)).toBe(404);
+    await page.click('button[title="Undo (ctrl-z)"]');
+    await page.waitForFunction((n) => !window.__linkchart!.graph.hasNode(n), id);
+    expect(await status(`/api/entities/${id}`)).toBe(404);
+
+    await page.click('button[title="Redo (ctrl-y)"]');
+    await page.waitForSelector('[data-testid=notice]:has-text("written to the store again")');
+    const back = await page.evaluate(
+      () => window.__linkchart!.graph.findNode((_n, a) => a.label === 'Drafts Link End') ?? '',
+    );
+    expect(back).toBeTruthy();
+    expect(back).not.toBe(id);
+    await page.click('button[title="Redo (ctrl-y)"]');
+    await page.waitForSelector('[data-testid=notice]:has-text("linked in the store again")');
+    const relinked = (await linkOf(back))!;
+    expect(relinked).toBeTruthy();
+    expect(relinked).not.toBe(link);
+    const stored = await page.evaluate(
+      async (u) =>
+        (await (await fetch(u, { credentials: 'include' })).json()) as { from: string; to: string },
+      `/api/links/${relinked}`,
+    );
+    expect([stored.from, stored.to].sort()).toEqual([back, other].sort());
+    await shot(page, '08-link-redone');
+  });
+
   it('the address names the saved chart; opening the address opens it; an unknown id says so', async () => {
     await page.click('[data-testid=charts-button]');
     await page.fill('[data-testid=chart-name]', 'Drafts e2e chart');
@@ -260,7 +339,7 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
     // The draft (the saved chart, unchanged) is still there, and the address names it again.
     await other.waitForFunction((n) => window.__linkchart!.graph.order === n, saved.nodes.length);
     expect(new URL(other.url()).searchParams.get('chart')).toBe(chartId);
-    await shot(other, '08-unknown-chart');
+    await shot(other, '09-unknown-chart');
     await browsers.pop()!.close();
   });
 
@@ -276,7 +355,7 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
     await page.click('[data-testid=new-chart]');
     expect(dialogs.map((d) => d.message).join('\n')).toContain('not saved as a chart');
     expect((await shape(page)).nodes).toEqual(before.nodes);
-    await shot(page, '09-new-chart-kept');
+    await shot(page, '10-new-chart-kept');
 
     answer = true;
     dialogs.length = 0;
@@ -287,7 +366,7 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
     await page.waitForSelector('[data-testid=start-central]');
     await draftMatches(page);
     expect((await serverDraft(page))?.chartId).toBeNull();
-    await shot(page, '10-new-chart');
+    await shot(page, '11-new-chart');
     // An empty chart has nothing to lose: leaving does not ask.
     dialogs.length = 0;
     await page.reload();

@@ -161,7 +161,7 @@ function tooLarge(limit: number | null, message?: string): void {
 export function watchDraft(): () => void {
   const pick = (s: AppState) => [s.graphVersion, s.history, s.appearance, s.filters, s.hidden, s.mapMode];
   let prev = pick(appStore.get());
-  return appStore.subscribe(() => {
+  const unsubscribe = appStore.subscribe(() => {
     const next = pick(appStore.get());
     const changed = next.some((v, i) => v !== prev[i]);
     prev = next;
@@ -169,6 +169,12 @@ export function watchDraft(): () => void {
     draft.unsaved = true;
     scheduleDraft();
   });
+  // Signed out: nothing more is saved as this user's draft (the next user's restore starts afresh).
+  return () => {
+    unsubscribe();
+    if (draft.timer) clearTimeout(draft.timer);
+    Object.assign(draft, { timer: null, started: false, conflict: false, revision: 0, tooLargeAt: null });
+  };
 }
 
 /** Runs `fn` (which replaces the chart) without it counting as an edit. */
