@@ -367,6 +367,11 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
     await draftMatches(page);
     expect((await serverDraft(page))?.chartId).toBeNull();
     await shot(page, '11-new-chart');
+    // The top bar with New chart at full HD as well as on the 1366-pixel laptop.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(300);
+    await shot(page, '12-new-chart-1920');
+    await page.setViewportSize({ width: 1366, height: 768 });
     // An empty chart has nothing to lose: leaving does not ask.
     dialogs.length = 0;
     await page.reload();
