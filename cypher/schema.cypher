@@ -3,7 +3,7 @@
 //
 // Model: (:Entity:<EntityType> {id, n, type, key, label, props (JSON), search, reports [report ids], imports, ...})
 // joined by one relationship per link, typed by the link type; (:Report), (:Alias) for merged-away keys, (:Merge),
-// (:Annotation), (:Chart), (:User), (:Audit), (:ImportRun), and (:Seq) counters for the ids.
+// (:Annotation), (:Chart), (:Draft), (:User), (:Audit), (:ImportRun), and (:Seq) counters for the ids.
 
 CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE;
 CREATE CONSTRAINT entity_natural_key IF NOT EXISTS FOR (e:Entity) REQUIRE (e.type, e.key) IS UNIQUE;
@@ -13,6 +13,8 @@ CREATE CONSTRAINT report_ref IF NOT EXISTS FOR (r:Report) REQUIRE r.ref IS UNIQU
 CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (m:Merge) REQUIRE m.id IS UNIQUE;
 CREATE CONSTRAINT annotation_id IF NOT EXISTS FOR (a:Annotation) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT chart_id IF NOT EXISTS FOR (c:Chart) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT draft_id IF NOT EXISTS FOR (d:Draft) REQUIRE d.id IS UNIQUE;
+CREATE CONSTRAINT draft_owner IF NOT EXISTS FOR (d:Draft) REQUIRE d.owner IS UNIQUE;
 CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
 // The folded name (NFKC + case fold, server/domain/names.ts): `Analyst1` cannot exist beside `analyst1`. Users

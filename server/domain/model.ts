@@ -381,6 +381,30 @@ export interface Chart {
   updatedAt: string;
 }
 
+/**
+ * The chart a user is working on, kept by the server as it changes so a reload, a crash or another browser
+ * brings it back. One per user (see server/store/workspace-store.ts for why); `chartId` names the saved chart
+ * it was opened from, if any.
+ */
+export const draftInputSchema = z.object({
+  name: labelSchema('chart name', 200),
+  chartId: z.string().min(1).max(200).nullable().default(null),
+  /** Opaque to the store, in the saved-chart format (web/src/state/chart-file.ts). */
+  state: z.record(z.string(), z.unknown()),
+});
+export type DraftInput = z.input<typeof draftInputSchema>;
+export interface Draft {
+  id: string;
+  owner: string;
+  name: string;
+  chartId: string | null;
+  state: Record<string, unknown>;
+  /** 1 when first kept, one more at each save: a window can tell another has saved since. */
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export const ROLES = ['viewer', 'analyst', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export interface User {

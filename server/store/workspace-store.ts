@@ -1,7 +1,17 @@
-// WorkspaceStore: what analysts make on top of the graph (annotations and saved charts). Writes here move the
-// data version too: a chart or an annotation is part of what an export or a briefing states it was made from.
+// WorkspaceStore: what analysts make on top of the graph (annotations, saved charts and each user's draft).
+// Writes to annotations and charts move the data version too: a chart or an annotation is part of what an
+// export or a briefing states it was made from. A draft does not: it is saved every few seconds while the
+// analyst works, no export names it, and moving the version would throw away every cached analysis.
 // Contract: test/contract/workspace-contract.ts.
-import type { Annotation, AnnotationInput, Chart, ChartInput, WriteContext } from '../domain/model.ts';
+import type {
+  Annotation,
+  AnnotationInput,
+  Chart,
+  ChartInput,
+  Draft,
+  DraftInput,
+  WriteContext,
+} from '../domain/model.ts';
 import type { ListOptions, Page } from './common.ts';
 
 export interface WorkspaceStore {
@@ -15,4 +25,17 @@ export interface WorkspaceStore {
   getChart(id: string): Promise<Chart | null>;
   listCharts(opts?: ListOptions): Promise<Page<Chart>>;
   deleteChart(id: string, ctx: WriteContext): Promise<void>;
+
+  /**
+   * Keeps `ctx.actor`'s draft: creates it, or replaces the one they have (one draft per user, whatever the
+   * browser: the point is that another browser or a reload finds the same work). With `baseRevision`, refuses
+   * (conflict) when the stored draft has moved past it: another window saved since this one last did.
+   */
+  saveDraft(input: DraftInput, ctx: WriteContext, baseRevision?: number): Promise<Draft>;
+  /** A draft by id, or null. Whose it is is the caller's check (drafts are their owner's alone). */
+  getDraft(id: string): Promise<Draft | null>;
+  /** The user's draft, or null when they have none. */
+  draftOf(owner: string): Promise<Draft | null>;
+  /** not_found when there is no such draft. */
+  deleteDraft(id: string, ctx: WriteContext): Promise<void>;
 }

@@ -103,6 +103,63 @@ export function workspaceContract<S extends Stores>(name: string, setup: Contrac
       });
     });
 
+    describe('drafts', () => {
+      const other = { actor: 'someone-else' };
+
+      it("keeps one draft per user: a save replaces the user's own and leaves others' alone", async () => {
+        const ws = stores.workspace;
+        expect(await ws.draftOf('contract')).toBeNull();
+        const before = await stores.graph.dataVersion();
+        const d = await ws.saveDraft({ name: 'Untitled chart', state: { nodes: ['a'] } }, ctx);
+        expect(d).toMatchObject({
+          owner: 'contract',
+          name: 'Untitled chart',
+          chartId: null,
+          state: { nodes: ['a'] },
+          revision: 1,
+        });
+        expect(d.id).toMatch(/\S/);
+        const d2 = await ws.saveDraft(
+          { name: 'Op Sandstone', chartId: '7', state: { nodes: ['a', 'b'] } },
+          ctx,
+        );
+        expect(d2).toMatchObject({ id: d.id, chartId: '7', revision: 2, state: { nodes: ['a', 'b'] } });
+        expect(d2.createdAt).toBe(d.createdAt);
+        expect(await ws.draftOf('contract')).toEqual(d2);
+        expect(await ws.getDraft(d.id)).toEqual(d2);
+        const o = await ws.saveDraft({ name: 'Theirs', state: {} }, other);
+        expect(o.id).not.toBe(d.id);
+        expect(await ws.draftOf('someone-else')).toEqual(o);
+        expect(await ws.draftOf('contract')).toEqual(d2);
+        // Saved every few seconds: a draft is not data an export names, so cached analyses stay valid.
+        expect(await stores.graph.dataVersion()).toBe(before);
+      });
+
+      it('refuses a save based on a revision another window has moved past', async () => {
+        const ws = stores.workspace;
+        await storeError(ws.saveDraft({ name: 'x', state: {} }, ctx, 1), 'conflict');
+        const d = await ws.saveDraft({ name: 'x', state: { v: 1 } }, ctx, 0);
+        expect(d.revision).toBe(1);
+        const d2 = await ws.saveDraft({ name: 'x', state: { v: 2 } }, ctx, 1);
+        expect(d2.revision).toBe(2);
+        await storeError(ws.saveDraft({ name: 'x', state: { v: 3 } }, ctx, 1), 'conflict');
+        expect((await ws.draftOf('contract'))?.state).toEqual({ v: 2 });
+        await storeError(ws.saveDraft({ name: '', state: {} }, ctx), 'invalid');
+      });
+
+      it('discards a draft by id; unknown ids read null and delete not_found', async () => {
+        const ws = stores.workspace;
+        const d = await ws.saveDraft({ name: 'x', state: {} }, ctx);
+        await ws.deleteDraft(d.id, ctx);
+        expect(await ws.draftOf('contract')).toBeNull();
+        expect(await ws.getDraft(d.id)).toBeNull();
+        await storeError(ws.deleteDraft(d.id, ctx), 'not_found');
+        expect(await ws.getDraft('no-such-id')).toBeNull();
+        const again = await ws.saveDraft({ name: 'y', state: {} }, ctx);
+        expect(again).toMatchObject({ revision: 1, name: 'y' });
+      });
+    });
+
     describe('unknown ids', () => {
       it('reads give null; writes say not_found', async () => {
         await load();

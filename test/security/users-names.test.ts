@@ -5,6 +5,7 @@ import './fast-kdf.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
+import { SCHEMA_VERSION } from '../../server/store/sqlite/schema.ts';
 import { hashPassword } from '../../server/security/passwords.ts';
 import { nameClashes } from '../../server/security/users.ts';
 import { securedApp } from './app.ts';
@@ -78,7 +79,7 @@ describe('a SQLite file from before names were folded', () => {
 
       old.stores = await openSqliteStores(old.dbPath);
       const db = old.stores.db;
-      expect(db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(5);
+      expect(db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
       expect(db.prepare('SELECT name, name_key FROM users ORDER BY id').all()).toEqual([
         { name: 'Analyst1', name_key: 'analyst1' },
         { name: 'analyst1', name_key: null },

@@ -6,7 +6,8 @@ import { runJob, type JobHandle, type JobRequest } from './api/analysis.ts';
 import { appStore, showError, showNotice, type AppState, type DisruptionStep } from './state/app.ts';
 import { setCommunities, setMetric } from './state/appearance.ts';
 import { toViewFilter } from './state/filters.ts';
-import { inverse, redo as redoH, undo as undoH } from './state/history.ts';
+import { inverse, redo as redoH, renameIds, replaceEntry, undo as undoH } from './state/history.ts';
+import { putBackInStore, takeOutOfStore } from './drawn-undo.ts';
 import { EMPTY_SELECTION } from './state/selection.ts';
 import { personContactScores } from './state/central.ts';
 import { chart } from './graph/controller.ts';
@@ -186,17 +187,76 @@ export function unhideAll(): void {
   set((s) => ({ ...s, hidden: [] }));
 }
 
-export function undo(): void {
-  const { history, entry } = undoH(appStore.get().history);
+/** Set while an undo or redo waits on the store, so a second ctrl-z does not take the same step again. */
+let undoing = false;
+
+/**
+ * Undoes the last chart edit. A drawn entity or link comes out of the store too, or stays there with the
+ * reason said (drawing.ts takeOutOfStore); the chart changes only once the store has answered.
+ */
+export async function undo(): Promise<void> {
+  if (undoing) return notify('Still undoing the last step in the store');
+  const entry = appStore.get().history.past.at(-1);
   if (!entry) return notify('Nothing to undo');
-  chart.applyEntry(inverse(entry));
-  set((s) => ({ ...s, history, notice: `Undid ${entry.label}` }));
+  let step = entry;
+  let said = '';
+  if (entry.kind === 'add' && entry.store?.status === 'in-store') {
+    undoing = true;
+    try {
+      const label =
+        entry.store.kind === 'entity'
+          ? String(entry.nodes[0]?.attributes.label ?? entry.store.id)
+          : String(entry.edges[0]?.attributes.ltype ?? 'drawn').toLowerCase();
+      const r = await takeOutOfStore(entry.store, label);
+      step = { ...entry, store: { ...entry.store, status: r.status, why: r.message } };
+      said = r.message;
+    } catch (e) {
+      return fail(e);
+    } finally {
+      undoing = false;
+    }
+    // Other edits may have landed while the store answered: undo only if this is still the last step.
+    if (appStore.get().history.past.at(-1) !== entry)
+      return notify('The chart changed meanwhile; undo again');
+    set((s) => ({ ...s, history: replaceEntry(s.history, entry, step) }));
+  }
+  const { history, entry: done } = undoH(appStore.get().history);
+  if (!done) return;
+  chart.applyEntry(inverse(done));
+  set((s) => ({ ...s, history, notice: said ? `Undid ${done.label}: ${said}` : `Undid ${done.label}` }));
 }
-export function redo(): void {
-  const { history, entry } = redoH(appStore.get().history);
+
+/** Redoes the last undone edit; a drawing undo deleted from the store is written to the store again. */
+export async function redo(): Promise<void> {
+  if (undoing) return notify('Still undoing the last step in the store');
+  const entry = appStore.get().history.future[0];
   if (!entry) return notify('Nothing to redo');
-  chart.applyEntry(entry);
-  set((s) => ({ ...s, history, notice: `Redid ${entry.label}` }));
+  let said = '';
+  if (entry.kind === 'add' && entry.store?.status === 'deleted') {
+    undoing = true;
+    try {
+      const rec = await putBackInStore(entry.store, entry.edges[0]);
+      if (appStore.get().history.future[0] !== entry)
+        return notify('The chart changed meanwhile; redo again');
+      // The store gave it a new id: every step that names the old one follows it.
+      const renamed = renameIds(appStore.get().history, { [entry.store.id]: rec.id });
+      const head = renamed.future[0];
+      if (head.kind !== 'add') return;
+      set((s) => ({
+        ...s,
+        history: replaceEntry(renamed, head, { ...head, store: { ...rec, why: undefined } }),
+      }));
+      said = `${rec.kind === 'entity' ? 'written to' : 'linked in'} the store again`;
+    } catch (e) {
+      return fail(e);
+    } finally {
+      undoing = false;
+    }
+  }
+  const { history, entry: done } = redoH(appStore.get().history);
+  if (!done) return;
+  chart.applyEntry(done);
+  set((s) => ({ ...s, history, notice: said ? `Redid ${done.label}: ${said}` : `Redid ${done.label}` }));
 }
 
 export async function shortestPath(): Promise<void> {

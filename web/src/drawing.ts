@@ -1,8 +1,13 @@
 // Drawing by hand: create an entity or a link with the intelligence report and grading it rests on, edit,
 // delete, merge two entities into one and undo the merge. Each is one store transaction (one API call).
+// A drawing's undo entry remembers what it wrote (history.ts StoreRecord): undo deletes it from the store
+// through the store's own delete (audited like any delete), redo writes it again, and when it cannot go
+// (it was there before the drawing, or others have linked to it since) the analyst is told it stays.
 import type { EntityType, LinkType, Properties, ReportInput } from '@domain/model.ts';
 import { api } from './api/client.ts';
+import { writeBatch } from './drawn-undo.ts';
 import { appStore } from './state/app.ts';
+import { markDrawn, type StoreRecord } from './state/history.ts';
 import { chart } from './graph/controller.ts';
 import { fail, notify } from './actions.ts';
 import { EMPTY_SELECTION } from './state/selection.ts';
@@ -58,6 +63,11 @@ function reportInput(r: ReportForm): ReportInput {
   };
 }
 
+/** Attaches what the drawing wrote to its undo entry (the add the controller just recorded). */
+function remember(store: StoreRecord): void {
+  appStore.set((s) => ({ ...s, history: markDrawn(s.history, store) }));
+}
+
 export async function createEntity(f: {
   type: EntityType;
   label: string;
@@ -65,10 +75,9 @@ export async function createEntity(f: {
   report: ReportForm;
 }): Promise<string | null> {
   try {
-    const res = await api.writeBatch({
-      reports: [reportInput(f.report)],
-      entities: [{ type: f.type, label: f.label, properties: f.properties, reports: [f.report.ref.trim()] }],
-    });
+    const report = reportInput(f.report);
+    const input = { type: f.type, label: f.label, properties: f.properties };
+    const res = await writeBatch({ reports: [report], entities: [{ ...input, reports: [report.ref] }] });
     const id = res.entityIds[0];
     const e = await api.entity(id);
     // Place the new entity at the centre of the current view.
@@ -76,8 +85,11 @@ export async function createEntity(f: {
     const c = sigma
       ? sigma.viewportToGraph({ x: sigma.getDimensions().width / 2, y: sigma.getDimensions().height / 2 })
       : { x: 0, y: 0 };
+    const had = chart.graph.hasNode(id);
     chart.addSubgraph({ nodes: [e], links: [] }, `draw ${e.label}`);
     chart.graph.mergeNodeAttributes(id, { x: c.x, y: c.y });
+    if (!had)
+      remember({ kind: 'entity', id, created: res.entities.created > 0, report, input, status: 'in-store' });
     appStore.set((s) => ({
       ...s,
       selection: { nodes: [id], edge: null },
@@ -102,23 +114,23 @@ export async function createLink(f: {
   report: ReportForm;
 }): Promise<string | null> {
   try {
-    const res = await api.writeBatch({
-      reports: [reportInput(f.report)],
-      links: [
-        {
-          type: f.type,
-          from: { id: f.from },
-          to: { id: f.to },
-          weight: f.weight,
-          firstSeen: f.firstSeen || undefined,
-          lastSeen: f.lastSeen || undefined,
-          reports: [f.report.ref.trim()],
-        },
-      ],
+    const report = reportInput(f.report);
+    const input = {
+      type: f.type,
+      weight: f.weight,
+      firstSeen: f.firstSeen || undefined,
+      lastSeen: f.lastSeen || undefined,
+    };
+    const res = await writeBatch({
+      reports: [report],
+      links: [{ ...input, from: { id: f.from }, to: { id: f.to }, reports: [report.ref] }],
     });
     const id = res.linkIds[0];
     const l = await api.link(id);
+    const had = chart.graph.hasEdge(id);
     chart.addSubgraph({ nodes: [], links: [l] }, `draw ${l.type}`);
+    if (!had)
+      remember({ kind: 'link', id, created: res.links.created > 0, report, input, status: 'in-store' });
     appStore.set((s) => ({ ...s, selection: { nodes: [], edge: id }, rightTab: 'details', dialog: null }));
     notify(`Link ${l.type} created`);
     return id;

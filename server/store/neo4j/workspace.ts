@@ -1,14 +1,38 @@
-// WorkspaceStore on Neo4j: annotations and saved charts, as (:Annotation) and (:Chart) nodes apart from the
-// graph. Their writes move the data version, as the SQLite store's do, so views that show annotations refresh.
-import type { Annotation, AnnotationInput, Chart, ChartInput, WriteContext } from '../../domain/model.ts';
-import { annotationInputSchema, chartInputSchema } from '../../domain/model.ts';
+// WorkspaceStore on Neo4j: annotations, saved charts and drafts, as (:Annotation), (:Chart) and (:Draft) nodes
+// apart from the graph. Annotation and chart writes move the data version, as the SQLite store's do, so views
+// that show annotations refresh; draft writes do not (workspace-store.ts says why).
+import { randomUUID } from 'node:crypto';
+import type {
+  Annotation,
+  AnnotationInput,
+  Chart,
+  ChartInput,
+  Draft,
+  DraftInput,
+  WriteContext,
+} from '../../domain/model.ts';
+import { annotationInputSchema, chartInputSchema, draftInputSchema } from '../../domain/model.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { parseOr } from '../shared/validate.ts';
+import { draftMoved } from '../shared/drafts.ts';
 import type { WorkspaceStore } from '../workspace-store.ts';
 import type { Neo4jContext } from './context.ts';
 import type { Row } from './executor.ts';
 import { toAnnotation, toChart } from './rows.ts';
+
+function toDraft(r: Row): Draft {
+  return {
+    id: r.id as string,
+    owner: r.owner as string,
+    name: r.name as string,
+    chartId: (r.chartId as string | null | undefined) ?? null,
+    state: JSON.parse(r.state as string) as Record<string, unknown>,
+    revision: Number(r.revision),
+    createdAt: r.createdAt as string,
+    updatedAt: r.updatedAt as string,
+  };
+}
 
 export class Neo4jWorkspaceStore implements WorkspaceStore {
   constructor(private readonly c: Neo4jContext) {}
@@ -118,6 +142,52 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
       if (!r || (r.c as number) === 0)
         throw new StoreError('not_found', `${kind} ${JSON.stringify(id)} does not exist`, ['id']);
       st.bump();
+    });
+  }
+
+  async saveDraft(input: DraftInput, ctx: WriteContext, baseRevision?: number): Promise<Draft> {
+    const d = parseOr(draftInputSchema, input, []);
+    // Under the Meta lock (write), so two windows saving at once queue rather than both reading one revision.
+    return this.c.write(async (tx) => {
+      const now = new Date().toISOString();
+      const r = await tx.one('draft-by-owner', { owner: ctx.actor });
+      const old = r ? toDraft(r.d as Row) : null;
+      if (baseRevision !== undefined && (old?.revision ?? 0) !== baseRevision)
+        throw draftMoved(old ?? undefined, baseRevision);
+      const row = {
+        id: old?.id ?? randomUUID(),
+        owner: ctx.actor,
+        name: d.name,
+        chartId: d.chartId,
+        state: JSON.stringify(d.state),
+        revision: (old?.revision ?? 0) + 1,
+        createdAt: old?.createdAt ?? now,
+        updatedAt: now,
+      };
+      await tx.run('draft-save', { row });
+      return toDraft(row);
+    });
+  }
+
+  async getDraft(id: string): Promise<Draft | null> {
+    return this.c.read(async (tx) => {
+      const r = await tx.one('draft-by-id', { id });
+      return r ? toDraft(r.d as Row) : null;
+    });
+  }
+
+  async draftOf(owner: string): Promise<Draft | null> {
+    return this.c.read(async (tx) => {
+      const r = await tx.one('draft-by-owner', { owner });
+      return r ? toDraft(r.d as Row) : null;
+    });
+  }
+
+  async deleteDraft(id: string, _ctx: WriteContext): Promise<void> {
+    await this.c.write(async (tx) => {
+      const r = await tx.one('draft-delete', { id });
+      if (!r || Number(r.c) === 0)
+        throw new StoreError('not_found', `draft ${JSON.stringify(id)} does not exist`, ['id']);
     });
   }
 }

@@ -254,6 +254,24 @@ CREATE INDEX link_imports_by_import ON link_imports (import_id, link_id);
       db.exec('CREATE UNIQUE INDEX IF NOT EXISTS users_name_key ON users (name_key)');
     },
   },
+  {
+    version: 6,
+    description: "drafts: each user's working chart, kept as it changes",
+    // One row per user (owner is unique); the id is a random UUID, so one user cannot guess another's.
+    // IF NOT EXISTS: a file rolled back by hand (as the upgrade tests do) applies it again harmlessly.
+    sql: `
+CREATE TABLE IF NOT EXISTS drafts (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  chart_id TEXT,
+  state TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

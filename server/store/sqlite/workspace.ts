@@ -1,14 +1,48 @@
-// WorkspaceStore on SQLite: annotations and saved charts, over the shared connection.
-// Their writes move the data version, as they always have here: the health route's cached counts
-// (annotations, charts) are keyed on it.
-import type { Annotation, AnnotationInput, Chart, ChartInput, WriteContext } from '../../domain/model.ts';
-import { annotationInputSchema, chartInputSchema } from '../../domain/model.ts';
+// WorkspaceStore on SQLite: annotations, saved charts and drafts, over the shared connection.
+// Annotation and chart writes move the data version, as they always have here: the health route's cached
+// counts (annotations, charts) are keyed on it. Draft writes do not (workspace-store.ts says why).
+import { randomUUID } from 'node:crypto';
+import type {
+  Annotation,
+  AnnotationInput,
+  Chart,
+  ChartInput,
+  Draft,
+  DraftInput,
+  WriteContext,
+} from '../../domain/model.ts';
+import { annotationInputSchema, chartInputSchema, draftInputSchema } from '../../domain/model.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { WorkspaceStore } from '../workspace-store.ts';
 import type { SqliteConnection } from './connection.ts';
 import { toAnnotation, toChart, type AnnotationRow, type ChartRow } from './rows.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { parseOr } from '../shared/validate.ts';
+import { draftMoved } from '../shared/drafts.ts';
+
+interface DraftRow {
+  id: string;
+  owner: string;
+  name: string;
+  chart_id: string | null;
+  state: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toDraft(r: DraftRow): Draft {
+  return {
+    id: r.id,
+    owner: r.owner,
+    name: r.name,
+    chartId: r.chart_id,
+    state: JSON.parse(r.state) as Record<string, unknown>,
+    revision: r.revision,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
 
 const notFound = (what: string, id: string): StoreError =>
   new StoreError('not_found', `${what} ${JSON.stringify(id)} does not exist`, ['id']);
@@ -165,6 +199,66 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       if (n === null || this.c.st(`DELETE FROM ${table} WHERE id = ?`).run(n).changes === 0)
         throw notFound(what, id);
       this.c.bump();
+    });
+  }
+
+  async saveDraft(input: DraftInput, ctx: WriteContext, baseRevision?: number): Promise<Draft> {
+    const d = parseOr(draftInputSchema, input, []);
+    const owner = ctx.actor;
+    return this.c.tx(() => {
+      const now = new Date().toISOString();
+      const old = this.c.st('SELECT * FROM drafts WHERE owner = ?').get(owner) as DraftRow | undefined;
+      if (baseRevision !== undefined && (old?.revision ?? 0) !== baseRevision)
+        throw draftMoved(old && { revision: old.revision, updatedAt: old.updated_at }, baseRevision);
+      const state = JSON.stringify(d.state);
+      if (old) {
+        this.c
+          .st(
+            'UPDATE drafts SET name = ?, chart_id = ?, state = ?, revision = ?, updated_at = ? WHERE id = ?',
+          )
+          .run(d.name, d.chartId, state, old.revision + 1, now, old.id);
+        return toDraft({
+          ...old,
+          name: d.name,
+          chart_id: d.chartId,
+          state,
+          revision: old.revision + 1,
+          updated_at: now,
+        });
+      }
+      const row: DraftRow = {
+        id: randomUUID(),
+        owner,
+        name: d.name,
+        chart_id: d.chartId,
+        state,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      this.c
+        .st(
+          `INSERT INTO drafts (id, owner, name, chart_id, state, revision, created_at, updated_at)
+           VALUES (@id, @owner, @name, @chart_id, @state, @revision, @created_at, @updated_at)`,
+        )
+        .run(row);
+      return toDraft(row);
+    });
+  }
+
+  async getDraft(id: string): Promise<Draft | null> {
+    const r = this.c.st('SELECT * FROM drafts WHERE id = ?').get(id) as DraftRow | undefined;
+    return r ? toDraft(r) : null;
+  }
+
+  async draftOf(owner: string): Promise<Draft | null> {
+    const r = this.c.st('SELECT * FROM drafts WHERE owner = ?').get(owner) as DraftRow | undefined;
+    return r ? toDraft(r) : null;
+  }
+
+  async deleteDraft(id: string, _ctx: WriteContext): Promise<void> {
+    this.c.tx(() => {
+      if (this.c.st('DELETE FROM drafts WHERE id = ?').run(id).changes === 0) throw notFound('draft', id);
     });
   }
 }

@@ -4,6 +4,7 @@ import { ApiError, login, onUnauthorised, whoami } from '../api/client.ts';
 import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { expand, fail, loadView, redo, removeSelected, undo } from '../actions.ts';
+import { hasUnsavedChanges, restoreAtStart, watchDraft } from '../charts.ts';
 import { ChartView } from './ChartView.tsx';
 import { Dialogs } from './Dialogs.tsx';
 import { LeftPanel } from './LeftPanel.tsx';
@@ -29,13 +30,33 @@ export function App() {
   useEffect(() => {
     whoami()
       .then((u) => {
-        if (!u) return;
-        appStore.set((s) => ({ ...s, user: u }));
-        // ?load=view opens the whole view at once (bookmarkable; the render benchmark uses it).
-        if (new URLSearchParams(location.search).get('load') === 'view') void loadView();
+        if (u) appStore.set((s) => ({ ...s, user: u }));
       })
       .catch(() => undefined);
     return onUnauthorised(() => setNeedLogin(true));
+  }, []);
+
+  // Once signed in: the chart the address names, or the user's draft, comes back; from then on each edit
+  // is kept as the draft. ?load=view then opens the whole view (bookmarkable; the render benchmark uses it).
+  const signedIn = user !== null;
+  useEffect(() => {
+    if (!signedIn) return;
+    const stop = watchDraft();
+    void restoreAtStart().then(() => {
+      if (new URLSearchParams(location.search).get('load') === 'view') void loadView();
+    });
+    return stop;
+  }, [signedIn]);
+
+  // Leaving (reload, close, another address) with changes not saved as a chart asks first.
+  useEffect(() => {
+    const onLeave = (e: BeforeUnloadEvent): void => {
+      if (!hasUnsavedChanges()) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onLeave);
+    return () => window.removeEventListener('beforeunload', onLeave);
   }, []);
 
   useEffect(() => {
@@ -44,10 +65,10 @@ export function App() {
       const mod = e.ctrlKey || e.metaKey;
       if (mod && (e.key === 'z' || e.key === 'Z') && !e.shiftKey && !isTyping(e)) {
         e.preventDefault();
-        undo();
+        void undo();
       } else if (mod && (e.key === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey)) && !isTyping(e)) {
         e.preventDefault();
-        redo();
+        void redo();
       } else if (isTyping(e) || mod || e.altKey) {
         return;
       } else if (e.key === '/') {

@@ -5,6 +5,7 @@ import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { expand, hideSelected, loadView, redo, removeSelected, shortestPath, undo } from '../actions.ts';
 import { deleteSelectedFromStore, mergeSelected, undoMerge } from '../drawing.ts';
+import { newChart } from '../charts.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { Menu } from './Menu.tsx';
 import { AccountMenu } from './AccountMenu.tsx';
@@ -106,13 +107,20 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
           },
         ]}
       />
-      <button disabled={!history.past.length} onClick={undo} title="Undo (ctrl-z)">
+      <button disabled={!history.past.length} onClick={() => void undo()} title="Undo (ctrl-z)">
         ↶
       </button>
-      <button disabled={!history.future.length} onClick={redo} title="Redo (ctrl-y)">
+      <button disabled={!history.future.length} onClick={() => void redo()} title="Redo (ctrl-y)">
         ↷
       </button>
       <div className="sep" />
+      <button
+        data-testid="new-chart"
+        title="Start an empty chart (asks first if this one has unsaved changes)"
+        onClick={() => void newChart()}
+      >
+        New chart
+      </button>
       <button
         data-testid="charts-button"
         onClick={() => appStore.set((s) => ({ ...s, dialog: { kind: 'charts' } }))}

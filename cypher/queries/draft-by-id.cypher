@@ -1,0 +1,2 @@
+MATCH (d:Draft {id: $id})
+RETURN d {.*} AS d

@@ -1,0 +1,2 @@
+MATCH (d:Draft {owner: $owner})
+RETURN d {.*} AS d
