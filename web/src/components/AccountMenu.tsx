@@ -2,6 +2,7 @@
 // role may use (users, audit trail, retention review), and sign out.
 import { logout, messageOf } from '../api/client.ts';
 import { may } from '../admin/access.ts';
+import { draftSettled } from '../charts.ts';
 import { chart } from '../graph/controller.ts';
 import { INITIAL_STATE, type AccountScreen } from '../state/app.ts';
 import { appStore, useApp } from '../state/hooks.ts';
@@ -15,6 +16,8 @@ const open = (screen: AccountScreen) => () =>
  * at this browser sees nothing of this user's work (their saved charts stay on the server).
  */
 export async function signOut(): Promise<void> {
+  // The last edits (saved as the draft a moment after each change) are kept before the session ends.
+  await draftSettled().catch(() => undefined);
   try {
     await logout();
   } catch (e) {
