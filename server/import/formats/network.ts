@@ -177,7 +177,8 @@ export function networkBatch(
       throw new ImportError(
         400,
         'invalid_file',
-        e.message.replace(/^network-files: /, ''),
+        // The row goes with the error as its own field, so the text does not repeat it.
+        e.message.replace(/^network-files: (line \d+: )?/, ''),
         e.line ? { row: e.line } : {},
       );
     }
