@@ -168,8 +168,10 @@ export async function importFile(
       error: e instanceof Error ? e.message.slice(0, 2000) : String(e).slice(0, 2000),
     });
     if (e instanceof ApiError) {
+      // A network file's message names its line already.
+      const named = /^line \d+: /.test(e.message);
       const where = [
-        e.extra.row !== undefined ? `row ${e.extra.row}` : '',
+        e.extra.row !== undefined && !named ? `row ${e.extra.row}` : '',
         e.extra.column ? `column ${JSON.stringify(e.extra.column)}` : '',
       ]
         .filter(Boolean)

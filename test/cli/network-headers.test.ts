@@ -48,7 +48,7 @@ describe('edge-list headers are never guessed from a bad value', { timeout: CLI_
     const env = t.db('bad-weight');
     const imp = runCli('import', [t.file('inf2.csv', 'a,b,Infinity\nb,c,1\n'), '--format', 'edgelist'], env);
     expect(imp.status).toBe(1);
-    expect(imp.stderr).toMatch(/\(row 1\): column 3: the weight "Infinity" is not a number/);
+    expect(imp.stderr).toMatch(/inf2\.csv: line 1: column 3: the weight "Infinity" is not a number/);
   });
 
   it('--header and --no-header say it outright on analyse, disrupt and import', () => {
@@ -85,7 +85,7 @@ describe('edge-list headers are never guessed from a bad value', { timeout: CLI_
     expect(imp.entities.created).toBe(2);
     const noImp = runCli('import', [named, '--format', 'edgelist', '--no-header'], env);
     expect(noImp.status).toBe(1);
-    expect(noImp.stderr).toMatch(/row 1.*the weight "strength" is not a number/);
+    expect(noImp.stderr).toMatch(/named\.csv: line 1: column 3: the weight "strength" is not a number/);
   });
 
   it('a matrix without labels is read with --no-header (numbered actors), and detected when the first row is numbers', () => {

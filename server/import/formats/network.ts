@@ -177,8 +177,7 @@ export function networkBatch(
       throw new ImportError(
         400,
         'invalid_file',
-        // The row goes with the error as its own field, so the text does not repeat it.
-        e.message.replace(/^network-files: (line \d+: )?/, ''),
+        e.message.replace(/^network-files: /, ''),
         e.line ? { row: e.line } : {},
       );
     }
