@@ -22,7 +22,9 @@ export class EigenvectorConvergenceError extends Error {
 export function eigenvector(g: CSR, options: EigenvectorOptions = {}): Float64Array {
   const o = { ...EIGENVECTOR_DEFAULTS, ...options };
   const n = g.n;
-  let x = new Float64Array(n).fill(n > 0 ? 1 / n : 0);
+  // An empty graph has nothing to rank: an empty result, not a power iteration that cannot converge.
+  if (n === 0) return new Float64Array(0);
+  let x = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
   const { offsets, targets, weights } = g;
   for (let it = 0; it < o.maxIterations; it++) {

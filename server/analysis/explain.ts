@@ -128,6 +128,9 @@ function bfsCount(g: CSR, s: number, dist: Int32Array, sigma: Float64Array): voi
 export function explain(g: CSR, node: number, options: ExplainOptions = {}): Explanation {
   const o = { ...EXPLAIN_DEFAULTS, ...options };
   if (!(node >= 0 && node < g.n)) throw new ExplainError(`node ${node} is not in this view`);
+  // Without a resample there is no rank interval, and an interval of [0, 0] would read as a rank.
+  if (!(Number.isInteger(o.resamples) && o.resamples >= 1))
+    throw new ExplainError(`the rank interval needs at least 1 resample, got ${o.resamples}`);
   const step = (phase: string, done: number, total: number) => {
     if (o.isCancelled?.()) throw new ExplainError('cancelled');
     o.onProgress?.(done, total, phase);
@@ -234,10 +237,10 @@ export function explain(g: CSR, node: number, options: ExplainOptions = {}): Exp
       resamples: o.resamples,
       dropShare: o.dropShare,
       rank: rankOf(g, focusScores, node),
-      interval: ranks.length ? [quantile(ranks, 0.05), quantile(ranks, 0.95)] : [0, 0],
-      min: ranks[0] ?? 0,
-      max: ranks[ranks.length - 1] ?? 0,
-      median: ranks.length ? quantile(ranks, 0.5) : 0,
+      interval: [quantile(ranks, 0.05), quantile(ranks, 0.95)],
+      min: ranks[0],
+      max: ranks[ranks.length - 1],
+      median: quantile(ranks, 0.5),
       pivots,
     },
   };

@@ -62,7 +62,10 @@ export const importOptionsSchema = z.object({
    * stem of the file name (name=, or the multipart part's); a network file with neither is refused.
    */
   namespace: z.string().trim().min(1).max(100).optional(),
-  /** Two-mode files: also write the projection onto people (ASSOCIATE_OF weighted by shared events). */
+  /**
+   * Two-mode files: store the projection onto people (ASSOCIATE_OF weighted by shared events) INSTEAD of
+   * the events and attendance links; never both, so a person-level view cannot count a meeting twice.
+   */
   project: z.preprocess((v) => (v === 'false' ? false : v === 'true' ? true : v), z.boolean()).optional(),
   /** Provenance: the intelligence report every imported fact rests on. */
   report: z.string().trim().min(1).max(200).optional(),
@@ -106,6 +109,9 @@ export const importReportSchema = z.object({
   links: counts,
   reports: counts,
   rejected: z.array(rowErrorSchema),
+  /** Network files: what the reader did beyond reading rows (header line, self-loops and zero weights
+   * dropped, pairs listed twice, directions folded, the two-mode form stored), in words. */
+  notes: z.array(z.string()).optional(),
   mapping: z.record(z.string(), z.string()),
   dataVersion: z.number(),
   bytes: z.number(),

@@ -16,6 +16,13 @@ import { verifyStoreAudit } from '../security/audit-verify.ts';
 
 export { verifyStoreAudit, type VerifyResult } from '../security/audit-verify.ts';
 
+export const AUDIT_VERIFY_USAGE = `usage: npm run audit:verify [-- --seal]
+  checks the audit hash chain from the first record and names the first record altered, removed,
+  re-ordered or re-chained; the key comes from LINKCHART_AUDIT_KEY, LINKCHART_AUDIT_KEY_FILE or the key
+  file beside the SQLite database (LINKCHART_DB)
+  --seal   a trail written before the key was set: check it, then append the keyed record that seals it
+exit 0: the chain holds; 1: it is broken; 2: it could not be read or verified (no key for a keyed chain)`;
+
 interface Out {
   out: (s: string) => void;
   err: (s: string) => void;
@@ -35,10 +42,14 @@ export async function verifyCommand(
   env: NodeJS.ProcessEnv = process.env,
   io: Out = { out: (s) => console.log(s), err: (s) => console.error(s) },
 ): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(AUDIT_VERIFY_USAGE);
+    return 0;
+  }
   const seal = args.includes('--seal');
   const unknown = args.filter((a) => a !== '--seal');
   if (unknown.length) {
-    io.err(`unknown argument ${unknown[0]}; usage: npm run audit:verify [-- --seal]`);
+    io.err(`unknown argument ${unknown[0]}\n${AUDIT_VERIFY_USAGE}`);
     return 2;
   }
   let stores: Stores | null = null;

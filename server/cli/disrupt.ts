@@ -6,10 +6,12 @@ import { parseArgs } from 'node:util';
 import { DISRUPTION_STRATEGIES, disrupt, type DisruptionStrategy } from '../analysis/disruption.ts';
 import { METRIC_NAMES, isMetricName } from '../analysis/registry.ts';
 import { VIEW_FLAGS, VIEW_FLAGS_USAGE, loadGraphSource, viewFromFlags } from '../jobs/load-source.ts';
+import { FILE_FLAGS, FILE_FLAGS_USAGE, fileOptionsFromFlags } from './file-flags.ts';
 
 const USAGE = `usage: npm run disrupt -- <file|store> --strategy ${DISRUPTION_STRATEGIES.join('|')} [--metric NAME] [--steps K] [--targets a,b] [--json] [--directed]
 metrics: ${METRIC_NAMES.join(', ')}
-${VIEW_FLAGS_USAGE}`;
+${VIEW_FLAGS_USAGE}
+${FILE_FLAGS_USAGE}`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,6 +26,7 @@ async function main(): Promise<number> {
       directed: { type: 'boolean' },
       help: { type: 'boolean', default: false },
       ...VIEW_FLAGS,
+      ...FILE_FLAGS,
     },
   });
   if (values.help || positionals.length !== 1) {
@@ -38,10 +41,13 @@ async function main(): Promise<number> {
   const steps = Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1)
     throw new Error(`--steps must be a positive integer, got ${values.steps}`);
-  const { csr, labels, description } = await loadGraphSource(positionals[0], {
-    directed: values.directed,
+  const { directed, ...file } = fileOptionsFromFlags(values);
+  const { csr, labels, description, notes } = await loadGraphSource(positionals[0], {
+    directed,
     view: viewFromFlags(values),
+    file,
   });
+  for (const n of notes) console.error(`note: ${n}`);
   let targets: number[] | undefined;
   if (strategy === 'set') {
     if (!values.targets) throw new Error('--strategy set needs --targets a,b,... (node ids or labels)');

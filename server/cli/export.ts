@@ -93,6 +93,12 @@ export async function exportToFiles(
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  // Help before the store is opened: asking for usage must not create a database or key file.
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(EXPORT_USAGE + '\n');
+    return;
+  }
   let stores: Stores;
   try {
     stores = await openStore();
@@ -101,7 +107,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   try {
-    const res = await exportToFiles(stores, process.argv.slice(2));
+    const res = await exportToFiles(stores, argv);
     if ('error' in res) {
       process.stderr.write(`linkchart export: ${res.error}\n`);
       process.exitCode = 1;

@@ -1,6 +1,6 @@
 // `npm run import -- FILE --format cdr|anpr|entities|links|edgelist|matrix|twomode [--map col=field ...]
 //   [--report REF --grading 2B --handling P [--conditions TEXT]] [--namespace NS] [--entity-type T]
-//   [--link-type T] [--from-type T] [--to-type T] [--no-header] [--project] [--skip-invalid] [--json]`
+//   [--link-type T] [--from-type T] [--to-type T] [--header|--no-header] [--project] [--skip-invalid] [--json]`
 // The same pipeline as POST /api/imports, into the store LINKCHART_DB names.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -17,7 +17,20 @@ export const IMPORT_USAGE = `usage: npm run import -- FILE --format cdr|anpr|ent
   [--map COLUMN=FIELD ...]   e.g. --map "A Number=caller" --map "B Number=callee"
   [--report REF] [--grading 2B] [--handling P|C] [--conditions TEXT] [--report-date YYYY-MM-DD]
   [--namespace NS] [--entity-type Person] [--link-type ASSOCIATE_OF] [--from-type T] [--to-type T]
-  [--no-header] [--delimiter ,|;|tab|'|'] [--project] [--skip-invalid] [--actor NAME] [--json]`;
+  [--header | --no-header] [--delimiter ,|;|tab|'|'] [--project] [--skip-invalid] [--actor NAME] [--json]
+headers: CSV formats (cdr, anpr, entities, links) have a header row unless --no-header. An edge list's
+  first line is a header only when it names the columns (its first two cells are column names such as
+  source/target, from/to, node1/node2 or id1/id2, and the third, if any, is not a number); any other first
+  line is a tie, so a bad weight there is an error naming the line, never a silently skipped row. A matrix
+  or two-mode file has labels in its first row and column unless its first row is all numbers (then they
+  are numbered 1, 2, ...). --header or --no-header says it outright.
+network files: weights are decimal numbers >= 0 (anything else is an error naming the line); self-loops and
+  zero weights are dropped and counted in the report; a pair an edge list lists twice (either way round) is
+  one link with its largest weight. Each pair becomes ONE undirected ASSOCIATE_OF link: a directed matrix's
+  two directions are summed into it (kept apart as weightAB and weightBA), and the report says so.
+twomode: stored as people, events and attendance (INVOLVED_IN) links; analyse people with --via Event.
+  --project stores instead only the people and the projection (ASSOCIATE_OF weighted by events shared),
+  never both forms, so no shared event is counted twice.`;
 
 export interface ImportCliResult {
   report?: ImportReport;
@@ -46,7 +59,7 @@ export function cliOptions(argv: string[]): {
       'link-type': { type: 'string' },
       'from-type': { type: 'string' },
       'to-type': { type: 'string' },
-      header: { type: 'string' },
+      header: { type: 'boolean' },
       'no-header': { type: 'boolean' },
       delimiter: { type: 'string' },
       project: { type: 'boolean' },
@@ -58,6 +71,8 @@ export function cliOptions(argv: string[]): {
   });
   if (values.help || positionals.length !== 1 || !values.format)
     throw new ApiError(400, 'usage', IMPORT_USAGE);
+  if (values.header && values['no-header'])
+    throw new ApiError(400, 'usage', '--header and --no-header contradict each other');
   const file = positionals[0];
   const options: Record<string, unknown> = {
     format: values.format,
@@ -73,7 +88,7 @@ export function cliOptions(argv: string[]): {
     ...(values['link-type'] ? { linkType: values['link-type'] } : {}),
     ...(values['from-type'] ? { fromType: values['from-type'] } : {}),
     ...(values['to-type'] ? { toType: values['to-type'] } : {}),
-    ...(values['no-header'] ? { header: false } : values.header ? { header: values.header } : {}),
+    ...(values['no-header'] ? { header: false } : values.header ? { header: true } : {}),
     ...(values.delimiter ? { delimiter: values.delimiter } : {}),
     ...(values.project ? { project: true } : {}),
     ...(values['skip-invalid'] ? { skipInvalid: true } : {}),
@@ -93,6 +108,7 @@ export function describeReport(r: ImportReport): string {
   return [
     `Imported ${r.name} (${r.format}) as ${r.importId} in ${r.ms} ms:`,
     `  rows read ${r.rowsRead}, rejected ${r.rowsRejected}`,
+    ...(r.notes ?? []).map((n) => `  note: ${n}`),
     `  entities: ${r.entities.created} created, ${r.entities.matched} matched`,
     `  links:    ${r.links.created} created, ${r.links.matched} matched`,
     ...(r.reports.created ? [`  reports:  ${r.reports.created} created`] : []),
@@ -152,8 +168,10 @@ export async function importFile(
       error: e instanceof Error ? e.message.slice(0, 2000) : String(e).slice(0, 2000),
     });
     if (e instanceof ApiError) {
+      // A network file's message names its line already.
+      const named = /^line \d+: /.test(e.message);
       const where = [
-        e.extra.row !== undefined ? `row ${e.extra.row}` : '',
+        e.extra.row !== undefined && !named ? `row ${e.extra.row}` : '',
         e.extra.column ? `column ${JSON.stringify(e.extra.column)}` : '',
       ]
         .filter(Boolean)
@@ -169,7 +187,16 @@ export async function importFile(
   }
 }
 
+/** Asked for help: the usage, before anything opens the store (which may create files). */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(IMPORT_USAGE + '\n');
+    return;
+  }
   let stores: Stores;
   try {
     stores = await openStore();

@@ -21,7 +21,7 @@ import { missingFields, parseMapPairs, proposeMapping } from './mapping.ts';
 import { cdrFormat } from './formats/cdr.ts';
 import { anprFormat } from './formats/anpr.ts';
 import { entitiesFormat, linksFormat } from './formats/generic.ts';
-import { networkBatch } from './formats/network.ts';
+import { checkOneTwoModeForm, networkBatch, type NetworkBatch } from './formats/network.ts';
 import type { FormatContext, RowFormat } from './formats/types.ts';
 import { canonicalJson } from '../security/audit-chain.ts';
 
@@ -97,6 +97,8 @@ interface Collected {
   mapping: Record<string, string>;
   sha256: string;
   bytes: number;
+  /** Network files: what the reader did beyond reading rows (header, drops, folding, form stored). */
+  network?: NetworkBatch;
 }
 
 async function collect(
@@ -122,7 +124,7 @@ async function collect(
         : undefined,
     );
     const namespace = opts.namespace ?? defaultNamespace(name);
-    const { entities, links } = networkBatch(text, opts.format as 'edgelist' | 'matrix' | 'twomode', {
+    const batch = networkBatch(text, opts.format as 'edgelist' | 'matrix' | 'twomode', {
       namespace,
       reports,
       maxRowChars: limits.maxRowChars,
@@ -131,7 +133,18 @@ async function collect(
       ...(opts.header !== undefined ? { header: opts.header } : {}),
     });
     const rowsRead = text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
-    return { entities, links, rowsRead, errors: [], errorCount: 0, mapping: { namespace }, sha256, bytes };
+    const { entities, links } = batch;
+    return {
+      entities,
+      links,
+      rowsRead,
+      errors: [],
+      errorCount: 0,
+      mapping: { namespace },
+      sha256,
+      bytes,
+      network: batch,
+    };
   }
   let format: RowFormat | null = null;
   const errors: RowError[] = [];
@@ -235,6 +248,7 @@ export async function runImport({
   const refs = pendingRef ? [pendingRef] : opts.grading ? ['__pending__'] : [];
 
   const got = await collect(input, opts, refs, lim, name);
+  if (got.network) await checkOneTwoModeForm(store, got.network);
   const tRead = performance.now();
   const { name: _n, skipInvalid: _s, ...idOpts } = opts;
   const importId =
@@ -295,6 +309,7 @@ export async function runImport({
       links: c(result.links),
       reports: c(result.reports),
       rejected: got.errors,
+      ...(got.network?.notes.length ? { notes: got.network.notes } : {}),
       mapping: got.mapping,
       dataVersion: result.dataVersion,
       bytes: got.bytes,

@@ -36,7 +36,7 @@ export const explainJobSchema = z.object({
   kind: z.literal('explain'),
   node: z.string().min(1),
   focus: z.enum(METRIC_NAMES).default('betweenness'),
-  resamples: z.number().int().min(0).max(500).default(50),
+  resamples: z.number().int().min(1).max(500).default(50),
   dropShare: z.number().min(0).max(0.9).default(0.1),
   weakBelow: z.number().min(0).max(1).default(0.4),
   seed: z

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fromPlainGraph, type CSR } from '../analysis/csr.ts';
 import { buildView, type ViewOptions } from '../analysis/view.ts';
-import { parseNetworkFile } from '../import/formats/network-files.ts';
+import { parseNetworkFile, type ParseNetworkOptions } from '../import/formats/network-files.ts';
 
 /** Command-line flags that shape a store view (see server/analysis/view.ts). */
 export const VIEW_FLAGS = {
@@ -55,11 +55,18 @@ export interface LoadedGraph {
   csr: CSR;
   labels: string[];
   description: string;
+  /** Files: what the reader did beyond reading rows (header, drops, folding), to show the analyst. */
+  notes: string[];
 }
 
 export async function loadGraphSource(
   source: string,
-  opts: { directed?: boolean; view?: ViewOptions } = {},
+  opts: {
+    directed?: boolean;
+    view?: ViewOptions;
+    /** Files: header, format; `directed: false` folds a directed file's two directions (summed). */
+    file?: Pick<ParseNetworkOptions, 'header' | 'format'>;
+  } = {},
 ): Promise<LoadedGraph> {
   if (source === 'store') {
     const { openStore } = await import('../store/open-store.ts');
@@ -73,6 +80,7 @@ export async function loadGraphSource(
         csr: v.csr,
         labels: v.labels,
         description: `store (${stores.kind}, data version ${sg.dataVersion}${sg.truncated ? ', TRUNCATED' : ''})${notes}`,
+        notes: [],
       };
     } finally {
       await stores.close();
@@ -84,7 +92,13 @@ export async function loadGraphSource(
   } catch (e) {
     throw new Error(`cannot read ${source}: ${(e as Error).message}`, { cause: e });
   }
-  const nf = parseNetworkFile(text, { directed: opts.directed });
+  const nf = parseNetworkFile(text, { ...opts.file, directed: opts.directed });
   const csr = fromPlainGraph(nf, opts.directed === undefined ? {} : { directed: opts.directed });
-  return { csr, labels: nf.nodes.map((x) => x.label), description: `${source} (${nf.format})` };
+  const notes = [...nf.notes];
+  if (csr.directed && opts.directed === undefined)
+    notes.push(
+      'directed file, ranked with its directions; an import stores one undirected link per pair (the two ' +
+        'directions summed), so `analyse store` ranks it as --undirected does here',
+    );
+  return { csr, labels: nf.nodes.map((x) => x.label), description: `${source} (${nf.format})`, notes };
 }

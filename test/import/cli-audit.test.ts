@@ -41,7 +41,8 @@ describe('import CLI audit', () => {
         file: 'calls.csv',
         format: 'edgelist',
         entities: ok.report!.entities,
-        links: { created: 3, matched: 0 },
+        // `source,target` names the columns: two ties, not a third between "source" and "target".
+        links: { created: 2, matched: 0 },
       },
     });
     expect(items[1]).toMatchObject({ outcome: 'failed', objectIds: [], details: { file: 'empty.csv' } });

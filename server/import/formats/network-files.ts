@@ -1,15 +1,25 @@
 // Parsers for the plain network files analysts are handed: adjacency matrices, two-mode (people x events)
 // matrices, and edge lists (comma or whitespace separated). Pure functions over text: no I/O.
 // Every parser returns the same shape, `NetworkFile`, so the import pipeline and the analysis CLIs can
-// take any of them.
+// take any of them; `notes` says in words whatever the reader did that a row-by-row reading of the file
+// would not show (a header line, dropped self-loops and zero weights, pairs listed twice, folded
+// directions), so nothing is dropped without a word.
 //
 // Rules (the same ones test/reference/generate_expectations.py applies on the Python side):
 // - Labels are trimmed (real files carry trailing spaces); a byte-order mark is ignored.
-// - A matrix cell is the tie from the row actor to the column actor; 0 or empty is no tie.
-//   A symmetric matrix is undirected (one edge per pair, from the upper triangle); otherwise directed.
+// - A weight or cell is a decimal number (1, 2.5, 1e3); anything else (words, NaN, Infinity, hex) and a
+//   negative number are errors naming the line. In a matrix 0 or empty is no tie.
+// - A matrix cell is the tie from the row actor to the column actor. A symmetric matrix is undirected
+//   (one edge per pair, from the upper triangle); otherwise directed. Asked to read it undirected, the
+//   two directions of a pair fold into one tie whose weight is their SUM, as the import stores it.
 // - Edge lists: `source target [weight [confidence ...]]`. Undirected unless told otherwise. A pair
 //   listed more than once (e.g. in both directions) is ONE tie recorded twice, so it keeps the largest
-//   weight rather than the sum. Self-loops are dropped.
+//   weight rather than the sum. Self-loops and ties of weight 0 are dropped, and counted in `notes`.
+// - Headers are never guessed from a bad value. An edge list's first line is a header only when it names
+//   the columns (its first two cells are column names such as source/target, from/to, node1/node2, and
+//   its third, if any, is not a number); any other first line is a tie. A matrix has labels in its first
+//   row and column unless its first row is all numbers (then they are numbered 1, 2, ...). The `header`
+//   option says it outright. (The CLIs print the same rule in --help: server/cli/file-flags.ts.)
 // - Two-mode matrices (rows people, columns events) become a bipartite graph, or, projected, a
 //   person-person graph weighted by the number of events two people share.
 import { CSV_LIMITS, CsvRecordError, RecordReader } from '../records.ts';
@@ -29,6 +39,8 @@ export interface NetworkEdge {
 export interface NetworkFile {
   nodes: NetworkNode[];
   edges: NetworkEdge[];
+  /** What the reader did beyond reading each row as a tie, in the analyst's words (may be empty). */
+  notes?: string[];
 }
 
 export type NetworkFormat = 'matrix' | 'two-mode' | 'edgelist';
@@ -80,40 +92,94 @@ function rows(text: string, opts: ReadOptions = {}): Row[] {
   return out;
 }
 
-function cellValue(raw: string, line: number, col: number): number {
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A cell as a number, or null when it is not written as a decimal number. */
+function decimal(raw: string): number | null {
   const t = raw.trim();
-  if (t === '') return 0;
+  if (!DECIMAL.test(t)) return null;
   const v = Number(t);
-  if (!Number.isFinite(v))
-    throw new NetworkFileError(`column ${col + 1}: ${JSON.stringify(raw)} is not a number`, line);
-  if (v < 0) throw new NetworkFileError(`column ${col + 1}: tie value ${v} is negative`, line);
-  return v;
+  return Number.isFinite(v) ? v : null;
+}
+
+/** A tie value: a finite, non-negative decimal number; `what` names it in the error. */
+function tieValue(raw: string, line: number, col: number, what: string): number {
+  const v = decimal(raw);
+  const t = raw.trim();
+  const it = what ? `${what} ` : '';
+  if (v === null) {
+    throw new NetworkFileError(
+      `column ${col + 1}: ${it}${t === '' ? 'is empty' : `${JSON.stringify(t)} is not a number`}` +
+        (line === 1 && what === 'the weight' ? ' (if line 1 names the columns, pass --header)' : ''),
+      line,
+    );
+  }
+  if (v < 0) throw new NetworkFileError(`column ${col + 1}: ${it}${t} is negative`, line);
+  return v === 0 ? 0 : v;
+}
+
+/** A matrix cell: empty is no tie (0). */
+function cellValue(raw: string, line: number, col: number): number {
+  return raw.trim() === '' ? 0 : tieValue(raw, line, col, '');
+}
+
+/** "1 self-loop", "2 self-loops" */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "lines 3, 8, 12 and 2 more" */
+function lineList(lines: number[]): string {
+  const shown = lines.slice(0, 5).join(', ');
+  return `line${lines.length > 1 ? 's' : ''} ${shown}${lines.length > 5 ? ` and ${lines.length - 5} more` : ''}`;
 }
 
 interface Grid {
   rowLabels: string[];
   colLabels: string[];
   values: number[][];
+  /** First line of each data row. */
+  lines: number[];
+  notes: string[];
 }
 
-function readGrid(text: string, opts: ReadOptions = {}): Grid {
-  const r = rows(text, opts);
-  if (r.length < 2) throw new NetworkFileError('a matrix needs a header row and at least one data row');
-  const colLabels = r[0].cells.slice(1).map((s) => s.trim());
+export interface GridOptions extends ReadOptions {
+  /** Labels in the first row and column? Default: yes, unless the first row is all numbers. */
+  header?: boolean;
+}
+
+function readGrid(text: string, opts: GridOptions = {}): Grid {
+  const r = rows(stripBom(text), opts);
+  if (r.length === 0) throw new NetworkFileError('the file is empty');
+  const labelled = opts.header ?? !r[0].cells.every((c) => decimal(c) !== null);
+  const notes: string[] = [];
+  if (labelled && r.length < 2)
+    throw new NetworkFileError('a matrix needs a header row and at least one data row');
+  const width = labelled ? r[0].cells.length - 1 : r[0].cells.length;
+  const colLabels = labelled
+    ? r[0].cells.slice(1).map((s) => s.trim())
+    : Array.from({ length: width }, (_, j) => String(j + 1));
+  if (!labelled)
+    notes.push(`no label row or column: numbered 1 to ${Math.max(width, r.length)} in file order`);
   const rowLabels: string[] = [];
   const values: number[][] = [];
-  for (let i = 1; i < r.length; i++) {
-    const { cells: row, line } = r[i];
-    if (row.length - 1 !== colLabels.length) {
+  const lines: number[] = [];
+  const body = labelled ? r.slice(1) : r;
+  body.forEach(({ cells: row, line }, i) => {
+    const data = labelled ? row.slice(1) : row;
+    if (data.length !== colLabels.length) {
       throw new NetworkFileError(
-        `has ${row.length - 1} values but the header names ${colLabels.length} columns`,
+        labelled
+          ? `has ${data.length} values but the header names ${colLabels.length} columns`
+          : `has ${data.length} values but line ${r[0].line} has ${colLabels.length}`,
         line,
       );
     }
-    rowLabels.push(row[0].trim());
-    values.push(row.slice(1).map((c, j) => cellValue(c, line, j + 1)));
-  }
-  return { rowLabels, colLabels, values };
+    rowLabels.push(labelled ? row[0].trim() : String(i + 1));
+    values.push(data.map((c, j) => cellValue(c, line, j + (labelled ? 1 : 0))));
+    lines.push(line);
+  });
+  return { rowLabels, colLabels, values, lines, notes };
 }
 
 function checkUnique(labels: string[], what: string): void {
@@ -125,14 +191,17 @@ function checkUnique(labels: string[], what: string): void {
   }
 }
 
-export interface MatrixOptions extends ReadOptions {
-  /** Force direction; default: undirected when the matrix is symmetric. */
+export interface MatrixOptions extends GridOptions {
+  /**
+   * Force direction; default: undirected when the matrix is symmetric. `false` on an asymmetric matrix
+   * folds each pair's two directions into one tie weighted by their sum.
+   */
   directed?: boolean;
 }
 
 /** A square adjacency matrix with actor labels in the first row and column. */
 export function parseMatrix(text: string, opts: MatrixOptions = {}): NetworkFile {
-  const { rowLabels, colLabels, values } = readGrid(text, opts);
+  const { rowLabels, colLabels, values, lines, notes } = readGrid(text, opts);
   if (rowLabels.length !== colLabels.length) {
     throw new NetworkFileError(
       `not square: ${rowLabels.length} rows and ${colLabels.length} columns (a two-mode file? use parseTwoMode)`,
@@ -142,7 +211,7 @@ export function parseMatrix(text: string, opts: MatrixOptions = {}): NetworkFile
     if (l !== colLabels[i]) {
       throw new NetworkFileError(
         `row label ${JSON.stringify(l)} differs from column label ${JSON.stringify(colLabels[i])}`,
-        i + 2,
+        lines[i],
       );
     }
   });
@@ -152,22 +221,44 @@ export function parseMatrix(text: string, opts: MatrixOptions = {}): NetworkFile
   for (let i = 0; i < n && symmetric; i++)
     for (let j = i + 1; j < n; j++) if (values[i][j] !== values[j][i]) symmetric = false;
   const directed = opts.directed ?? !symmetric;
+  const selfTies: number[] = [];
+  for (let i = 0; i < n; i++) if (values[i][i] > 0) selfTies.push(lines[i]);
+  if (selfTies.length)
+    notes.push(`${count(selfTies.length, 'self-tie')} on the diagonal dropped (${lineList(selfTies)})`);
   const edges: NetworkEdge[] = [];
+  let both = 0;
   for (let i = 0; i < n; i++) {
     for (let j = directed ? 0 : i + 1; j < n; j++) {
       if (i === j) continue;
       let w = values[i][j];
-      if (!directed && !symmetric) w = Math.max(w, values[j][i]);
+      if (!directed && !symmetric) {
+        if (w > 0 && values[j][i] > 0) both++;
+        w += values[j][i];
+      }
       if (w > 0) edges.push({ source: rowLabels[i], target: rowLabels[j], weight: w, directed });
     }
   }
-  return { nodes: rowLabels.map((l) => ({ id: l, label: l })), edges };
+  if (!symmetric && !directed) notes.push(foldedNote(edges.length, both));
+  return { nodes: rowLabels.map((l) => ({ id: l, label: l })), edges, notes };
 }
 
 export interface EdgeListOptions extends ReadOptions {
   directed?: boolean;
-  /** Whether the first line is a header. Default: detected (a non-numeric third column on line 1). */
+  /** Whether the first line is a header. Default: only when it names the columns (see the top). */
   header?: boolean;
+}
+
+const COLUMN_NAME =
+  /^(source|target|from|to|node|vertex|actor|person|ego|alter|id|name|sender|receiver|caller|callee|head|tail)[ _-]?(\d|id|name|label)?$/i;
+
+/** The header rule: both end cells are column names and the third cell, if any, is not a number. */
+function namesColumns(cells: string[]): boolean {
+  return (
+    cells.length >= 2 &&
+    COLUMN_NAME.test(cells[0].trim()) &&
+    COLUMN_NAME.test(cells[1].trim()) &&
+    (cells.length < 3 || decimal(cells[2]) === null)
+  );
 }
 
 /** `source,target[,weight[,...]]` or whitespace-separated `source target [weight]`. */
@@ -186,13 +277,23 @@ export function parseEdgeList(text: string, opts: EdgeListOptions = {}): Network
     });
   }
   if (table.length === 0) throw new NetworkFileError('the edge list is empty');
-  const header =
-    opts.header ?? (table[0].cells.length >= 3 && !Number.isFinite(Number(table[0].cells[2].trim())));
+  const header = opts.header ?? namesColumns(table[0].cells);
   const directed = opts.directed ?? false;
+  const notes: string[] = [];
+  if (header) {
+    const names = table[0].cells.map((c) => c.trim()).join(', ');
+    notes.push(
+      `line ${table[0].line} read as column names (${names.length > 80 ? names.slice(0, 77) + '...' : names})` +
+        (opts.header === undefined ? '; pass --no-header if it is a tie' : ''),
+    );
+  }
   const nodes: NetworkNode[] = [];
   const known = new Map<string, number>();
   const edges: NetworkEdge[] = [];
   const pairIndex = new Map<string, number>();
+  const selfLoops: number[] = [];
+  const zeros: number[] = [];
+  const repeated: number[] = [];
   const node = (raw: string) => {
     const id = raw.trim();
     if (!known.has(id)) {
@@ -206,20 +307,38 @@ export function parseEdgeList(text: string, opts: EdgeListOptions = {}): Network
     const a = cells[0].trim();
     const b = cells[1].trim();
     if (a === '' || b === '') throw new NetworkFileError('an empty node name', line);
-    const w = cells.length >= 3 ? cellValue(cells[2], line, 2) : 1;
+    const w = cells.length >= 3 ? tieValue(cells[2], line, 2, 'the weight') : 1;
     const s = node(a);
     const t = node(b);
-    if (s === t || w === 0) continue;
+    if (s === t) {
+      selfLoops.push(line);
+      continue;
+    }
+    if (w === 0) {
+      zeros.push(line);
+      continue;
+    }
     const key = directed || s < t ? `${s}\u0000${t}` : `${t}\u0000${s}`;
     const at = pairIndex.get(key);
     if (at === undefined) {
       pairIndex.set(key, edges.length);
       edges.push({ source: s, target: t, weight: w, directed });
-    } else if (w > edges[at].weight) {
-      edges[at].weight = w;
+    } else {
+      repeated.push(line);
+      if (w > edges[at].weight) edges[at].weight = w;
     }
   }
-  return { nodes, edges };
+  if (selfLoops.length)
+    notes.push(
+      `${count(selfLoops.length, 'self-loop')} (a node tied to itself) dropped (${lineList(selfLoops)})`,
+    );
+  if (zeros.length) notes.push(`${count(zeros.length, 'tie')} of weight 0 dropped (${lineList(zeros)})`);
+  if (repeated.length)
+    notes.push(
+      `${count(repeated.length, 'line repeats', 'lines repeat')} a pair already listed${directed ? ' in the same direction' : ' (in either direction)'}: ` +
+        `one tie, kept with its largest weight (${lineList(repeated)})`,
+    );
+  return { nodes, edges, notes };
 }
 
 export interface TwoMode {
@@ -227,14 +346,15 @@ export interface TwoMode {
   events: string[];
   /** incidence[i][j] > 0 when actor i attended event j. */
   incidence: number[][];
+  notes?: string[];
 }
 
 /** A people x events matrix (first row event labels, first column actor labels). */
-export function parseTwoMode(text: string, opts: ReadOptions = {}): TwoMode {
-  const { rowLabels, colLabels, values } = readGrid(text, opts);
+export function parseTwoMode(text: string, opts: GridOptions = {}): TwoMode {
+  const { rowLabels, colLabels, values, notes } = readGrid(text, opts);
   checkUnique(rowLabels, 'actor');
   checkUnique(colLabels, 'event');
-  return { actors: rowLabels, events: colLabels, incidence: values };
+  return { actors: rowLabels, events: colLabels, incidence: values, notes };
 }
 
 /** Each event's attendees, as actor indices in increasing order. */
@@ -283,7 +403,12 @@ export function projectTwoMode(tm: TwoMode): NetworkFile {
       weight: shared.get(key)!,
       directed: false,
     }));
-  return { nodes: tm.actors.map((a) => ({ id: a, label: a, mode: 'actor' })), edges };
+  const notes = [
+    ...(tm.notes ?? []),
+    `two-mode file (${tm.actors.length} people by ${tm.events.length} events) projected onto people: ` +
+      'two people are tied when they attended the same event, weight = events shared',
+  ];
+  return { nodes: tm.actors.map((a) => ({ id: a, label: a, mode: 'actor' })), edges, notes };
 }
 
 /** The two-mode file as a bipartite graph: actor-event edges (event ids are prefixed to keep them apart). */
@@ -318,13 +443,36 @@ export function detectNetworkFormat(text: string): NetworkFormat {
   return 'edgelist';
 }
 
+/** The words for folding directions, shared by the analysis CLI and the import report. */
+export function foldedNote(pairs: number, both: number): string {
+  return (
+    `directed ties folded into ${count(pairs, 'undirected tie')}, one per pair, the two directions summed ` +
+    `(${count(both, 'pair')} tied both ways)`
+  );
+}
+
+export interface ParseNetworkOptions extends ReadOptions {
+  format?: NetworkFormat;
+  /** true: directed ties; false: undirected, a directed file's two directions summed; default: the file's. */
+  directed?: boolean;
+  header?: boolean;
+}
+
 /** Parse any supported file; two-mode files are projected onto the actors. */
 export function parseNetworkFile(
   text: string,
-  opts: { format?: NetworkFormat; directed?: boolean } = {},
-): NetworkFile & { format: NetworkFormat } {
+  opts: ParseNetworkOptions = {},
+): NetworkFile & { format: NetworkFormat; notes: string[] } {
   const format = opts.format ?? detectNetworkFormat(text);
-  if (format === 'matrix') return { format, ...parseMatrix(text, { directed: opts.directed }) };
-  if (format === 'two-mode') return { format, ...projectTwoMode(parseTwoMode(text)) };
-  return { format, ...parseEdgeList(text, { directed: opts.directed }) };
+  const read = {
+    ...(opts.maxRowChars === undefined ? {} : { maxRowChars: opts.maxRowChars }),
+    ...(opts.header === undefined ? {} : { header: opts.header }),
+  };
+  let nf: NetworkFile;
+  if (format === 'matrix') nf = parseMatrix(text, { ...read, directed: opts.directed });
+  else if (format === 'two-mode') nf = projectTwoMode(parseTwoMode(text, read));
+  else {
+    nf = parseEdgeList(text, { ...read, directed: opts.directed });
+  }
+  return { format, ...nf, notes: nf.notes ?? [] };
 }

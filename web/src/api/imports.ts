@@ -14,7 +14,7 @@ export interface ImportChoices {
   handling?: 'P' | 'C';
   report?: string;
   skipInvalid?: boolean;
-  /** Two-mode files: also write the projection onto people. */
+  /** Two-mode files: store the projection onto people instead of the events (never both). */
   project?: boolean;
   /** Entities and links files: the type when no column gives it. */
   entityType?: string;

@@ -384,7 +384,7 @@ export function ImportDialog() {
           {format === 'twomode' && (
             <label className="row">
               <input type="checkbox" checked={project} onChange={() => setProject(!project)} />
-              Also link people who share an event (projection)
+              Store people linked by the events they share (projection) instead of the events
             </label>
           )}
         </fieldset>
