@@ -127,7 +127,9 @@ export function ImportDialog() {
   const [handling, setHandling] = useState<'P' | 'C'>('P');
   const [reportRef, setReportRef] = useState('');
   const [skipInvalid, setSkipInvalid] = useState(false);
-  const [project, setProject] = useState(true);
+  // Off by default: the events are kept, and the person-level view (people linked through the events they
+  // share) is a view option; storing the projection instead loses the events.
+  const [project, setProject] = useState(false);
   const [entityType, setEntityType] = useState('');
   const [linkType, setLinkType] = useState('');
   const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
@@ -384,7 +386,8 @@ export function ImportDialog() {
           {format === 'twomode' && (
             <label className="row">
               <input type="checkbox" checked={project} onChange={() => setProject(!project)} />
-              Store people linked by the events they share (projection) instead of the events
+              Store only people linked by the events they share (projection), not the events: the person-level
+              view shows the same links while keeping the events
             </label>
           )}
         </fieldset>
