@@ -7,7 +7,14 @@ import { useEffect, useRef, useState } from 'react';
 import { chart } from '../graph/controller.ts';
 import { useApp } from '../state/hooks.ts';
 import { useStore } from '../state/store.ts';
-import { drawBasemap, loadBasemap, type Affine, type Basemap } from '../map/basemap.ts';
+import {
+  FINE_BELOW_WORLD_UNITS,
+  drawBasemap,
+  loadBasemap,
+  type Affine,
+  type Basemap,
+  type Detail,
+} from '../map/basemap.ts';
 import { loadMapSettings, mapStore, selectUnplaced } from '../map/apply.ts';
 
 const BASEMAP_KEY = 'linkchart.basemap';
@@ -57,14 +64,18 @@ function BasemapCanvas() {
     const canvas = ref.current;
     const sigma = chart.sigma;
     if (!canvas || !sigma) return;
-    let map: Basemap | null = null;
+    const maps: Partial<Record<Detail, Basemap>> = {};
     let frame = 0;
     const draw = (): void => {
       frame = 0;
       const t = cameraAffine();
       const ctx = canvas.getContext('2d');
-      if (!t || !ctx || !map) return;
+      if (!t || !ctx) return;
       const { width, height } = sigma.getDimensions();
+      // The finer outline once it is loaded and the view is narrow enough to show its detail.
+      const across = width / (Math.hypot(t[0], t[1]) || 1);
+      const map = across < FINE_BELOW_WORLD_UNITS ? (maps.fine ?? maps.coarse) : (maps.coarse ?? maps.fine);
+      if (!map) return;
       const ratio = window.devicePixelRatio || 1;
       if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
         canvas.width = Math.round(width * ratio);
@@ -75,6 +86,7 @@ function BasemapCanvas() {
       // Read by the end-to-end test and handy when judging the map's cost.
       canvas.dataset.drawMs = (performance.now() - started).toFixed(2);
       canvas.dataset.shapes = String(shapes);
+      canvas.dataset.detail = map === maps.fine ? 'fine' : 'coarse';
     };
     // One draw per animation frame however many renders sigma makes in it.
     const schedule = (): void => {
@@ -82,17 +94,21 @@ function BasemapCanvas() {
     };
     let live = true;
     const asked = performance.now();
-    loadBasemap().then(
-      (m) => {
-        if (!live) return;
-        map = m;
-        // Fetch, parse and projection (once per page; later mounts find it ready).
-        canvas.dataset.loadMs = (performance.now() - asked).toFixed(0);
-        canvas.dataset.ready = '1';
-        draw();
-      },
-      (e: unknown) => live && setFailed(e instanceof Error ? e.message : String(e)),
-    );
+    // The coarse outline first (a quick first picture), then the fine one.
+    for (const detail of ['coarse', 'fine'] as const)
+      loadBasemap(detail).then(
+        (m) => {
+          if (!live) return;
+          maps[detail] = m;
+          // Fetch, parse and projection (once per page; later mounts find it ready).
+          canvas.dataset[detail === 'fine' ? 'loadMs' : 'coarseLoadMs'] = (performance.now() - asked).toFixed(
+            0,
+          );
+          if (detail === 'fine') canvas.dataset.ready = '1';
+          draw();
+        },
+        (e: unknown) => live && setFailed(e instanceof Error ? e.message : String(e)),
+      );
     sigma.on('afterRender', schedule);
     return () => {
       live = false;

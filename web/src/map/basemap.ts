@@ -1,4 +1,4 @@
-// The built-in basemap: Natural Earth's 1:10m countries (the world-atlas package, public domain), served by
+// The built-in basemap: Natural Earth's 1:10m and 1:50m countries (the world-atlas package, public domain), served by
 // our own server as a static file of the web app, so the map draws with no network and no tile server. It
 // holds land, coastlines and national borders (the UK's coast and its border with Ireland, to about 1 km):
 // no roads, towns or internal boundaries; a force's own tile server adds those (LINKCHART_MAP_TILES).
@@ -9,7 +9,8 @@
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import type { MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
-import countriesUrl from 'world-atlas/countries-10m.json?url';
+import fineUrl from 'world-atlas/countries-10m.json?url';
+import coarseUrl from 'world-atlas/countries-50m.json?url';
 import { project } from '../graph/layouts.ts';
 
 interface Shape {
@@ -35,7 +36,15 @@ function shapeOf(lines: Position[][], close: boolean): Shape {
   let maxX = -Infinity;
   let maxY = -Infinity;
   for (const line of lines) {
-    line.forEach(([lon, lat], i) => {
+    // A few rings and arcs (eastern Russia, Fiji) cross the 180th meridian: longitudes are kept continuous,
+    // so they run on past the map's edge instead of striping back across the whole world.
+    let shift = 0;
+    let prev = NaN;
+    line.forEach(([rawLon, lat], i) => {
+      if (i > 0 && rawLon + shift - prev > 180) shift -= 360;
+      else if (i > 0 && rawLon + shift - prev < -180) shift += 360;
+      const lon = rawLon + shift;
+      prev = lon;
       const [x, y] = project(Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)), lon);
       if (i === 0) path.moveTo(x, y);
       else path.lineTo(x, y);
@@ -49,12 +58,23 @@ function shapeOf(lines: Position[][], close: boolean): Shape {
   return { path, minX, minY, maxX, maxY };
 }
 
-let loading: Promise<Basemap> | null = null;
+/**
+ * Two levels of detail: 1:50m (0.8 MB, a sixth of the points) for views wider than about 1,700 km, where
+ * the finer outline would only cost drawing time, and 1:10m for anything closer.
+ */
+export type Detail = 'coarse' | 'fine';
+const URLS: Record<Detail, string> = { coarse: coarseUrl, fine: fineUrl };
+/** Screen widths in world units above which the coarse outline is drawn (256 = the globe). */
+export const FINE_BELOW_WORLD_UNITS = 12;
 
-/** Fetches and prepares the outline once per page. */
-export function loadBasemap(): Promise<Basemap> {
-  loading ??= (async () => {
-    const res = await fetch(countriesUrl);
+const loading: Partial<Record<Detail, Promise<Basemap>>> = {};
+
+/** Fetches and prepares one level of the outline once per page. */
+export function loadBasemap(detail: Detail): Promise<Basemap> {
+  const done = loading[detail];
+  if (done) return done;
+  const p = (async () => {
+    const res = await fetch(URLS[detail]);
     if (!res.ok) throw new Error(`the built-in map could not be loaded (${res.status})`);
     const topo = (await res.json()) as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
     const countries = topo.objects.countries;
@@ -73,10 +93,11 @@ export function loadBasemap(): Promise<Basemap> {
       borders: split(mesh(topo, countries, (a, b) => a !== b)),
     };
   })();
-  loading.catch(() => {
-    loading = null;
+  loading[detail] = p;
+  p.catch(() => {
+    delete loading[detail];
   });
-  return loading;
+  return p;
 }
 
 /** sigma's graph-to-screen mapping as a canvas transform: [a, b, c, d, e, f]. */
