@@ -14,6 +14,7 @@
 import type { EntityInput, EntityType, LinkInput, LinkType, ReportInput } from '../server/domain/model.ts';
 import type { WriteBatch } from '../server/store/graph-store.ts';
 import { createRng, type Rng } from './random.ts';
+import { demoPostcodePlace } from './places.ts';
 import { FIRST_NAMES, SURNAMES, STREETS, TOWNS, ROADS, GROUP_NAMES, BUSINESSES, OFFICERS } from './names.ts';
 
 export interface GenerateOptions {
@@ -317,7 +318,8 @@ function* runIncremental(
       type: 'Location',
       label: `${rng.int(1, 199)} ${rng.pick(STREETS)}, ${rng.pick(TOWNS)} ${pc}`,
       key: pc,
-      properties: { postcode: pc, kind },
+      // Coordinates by rule from the postcode (places.ts), so the map view places every address.
+      properties: { postcode: pc, kind, ...demoPostcodePlace(pc) },
     });
     return pc;
   };

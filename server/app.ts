@@ -189,7 +189,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     parseJson(request, body, done);
   });
   app.addHook('onRoute', accessGuard);
-  await app.register(securityPlugin, { ...opts.security, stores: opts.stores });
+  await app.register(securityPlugin, {
+    tileOrigin: config.map?.tiles?.origin,
+    ...opts.security,
+    stores: opts.stores,
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { READ_POOL_DEFAULTS } from './store/sqlite/read-pool.ts';
+import { parseTileServer, type TileServer } from './geo/tiles.ts';
 
 export const SOFTWARE_NAME = 'linkchart';
 export const SOFTWARE_VERSION: string = (
@@ -49,6 +50,11 @@ export interface Config {
   logLevel: string;
   /** Worker threads answering graph walks on the SQLite store; 0 walks on the request thread. */
   readWorkers: number;
+  /**
+   * The map: the force's own tile server (LINKCHART_MAP_TILES, optional: without it the built-in outline
+   * map is the only basemap) and the postcode table file (LINKCHART_POSTCODES; default beside the database).
+   */
+  map?: { tiles: TileServer | null; postcodesPath: string };
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -79,6 +85,21 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n;
 }
 
+function mapConfig(env: NodeJS.ProcessEnv, cwd: string): NonNullable<Config['map']> {
+  const raw = env['LINKCHART_MAP_TILES'];
+  let tiles: TileServer | null = null;
+  if (raw) {
+    const t = parseTileServer(raw, env['LINKCHART_MAP_TILES_NAME']);
+    if (typeof t === 'string') throw new ConfigError(`LINKCHART_MAP_TILES=${JSON.stringify(raw)}: ${t}`);
+    tiles = t;
+  }
+  const db = resolve(cwd, env['LINKCHART_DB'] || 'data/linkchart.db');
+  return {
+    tiles,
+    postcodesPath: resolve(cwd, env['LINKCHART_POSTCODES'] || resolve(db, '..', 'postcodes.sqlite')),
+  };
+}
+
 /** Reads the environment. Throws ConfigError with the variable's name when a value is unusable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   return {
@@ -94,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webDist: resolve(cwd, env['LINKCHART_WEB_DIST'] || 'web/dist'),
     logLevel: env['LOG_LEVEL'] || 'warn',
     readWorkers: int(env, 'LINKCHART_READ_WORKERS', READ_POOL_DEFAULTS.workers, 0, 64),
+    map: mapConfig(env, cwd),
     limits: {
       bodyBytes: int(env, 'LINKCHART_MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes, 1024, 2 ** 31),
       uploadBytes: int(env, 'LINKCHART_MAX_UPLOAD_BYTES', DEFAULT_LIMITS.uploadBytes, 1024, 2 ** 40),

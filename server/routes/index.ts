@@ -15,6 +15,7 @@ import cycle from './cycle.ts';
 import analysis from './analysis.ts';
 import briefing from './briefing.ts';
 import drafts from './drafts.ts';
+import map from '../geo/route.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -32,4 +33,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(analysis, deps);
   await app.register(briefing, deps);
   await app.register(drafts, deps);
+  await app.register(map, deps);
 };

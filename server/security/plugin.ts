@@ -51,6 +51,8 @@ export interface SecurityOptions {
   anonymousAudit?: AnonymousAuditOptions | false;
   /** Read-only routes under /api that are public without declaring it (plugin-registered docs). */
   publicPrefixes?: string[];
+  /** The configured map tile server's origin, which pages may load images from (config.map.tiles). */
+  tileOrigin?: string | null;
 }
 
 export interface Security {
@@ -82,25 +84,36 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * CSP: scripts only from our own origin (no inline, no eval). Inline styles stay allowed because React
- * and sigma set element styles; blob: workers because the layout runs in a worker.
+ * and sigma set element styles; blob: workers because the layout runs in a worker. Images come from our
+ * origin only, plus, when an administrator configured one (LINKCHART_MAP_TILES), exactly the origin of the
+ * force's tile server: the built-in basemap is served by us, so the map needs nothing else.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(tileOrigin?: string | null): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${tileOrigin ? ` ${tileOrigin}` : ''}`,
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-export function securityHeaders(secure: boolean, api: boolean): Record<string, string> {
+/** The policy without a tile server. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+export function securityHeaders(
+  secure: boolean,
+  api: boolean,
+  tileOrigin?: string | null,
+): Record<string, string> {
   const h: Record<string, string> = {
-    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'content-security-policy': contentSecurityPolicy(api ? null : tileOrigin),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',
@@ -352,8 +365,9 @@ function finishResponse(
   auditOn: boolean,
   auditWriter: AuditWriter,
   sampler: AnonymousFailureSampler | null,
+  tileOrigin: string | null,
 ) {
-  const headersFor = { api: securityHeaders(secure, true), page: securityHeaders(secure, false) };
+  const headersFor = { api: securityHeaders(secure, true), page: securityHeaders(secure, false, tileOrigin) };
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     reply.headers(request.url.startsWith('/api') ? headersFor.api : headersFor.page);
     reply.header('x-request-id', String(request.id));
@@ -434,7 +448,7 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     return request.user?.role === 'viewer' ? redactForViewer(payload) : payload;
   });
 
-  app.addHook('onSend', finishResponse(api.secure, auditOn, auditWriter, sampler));
+  app.addHook('onSend', finishResponse(api.secure, auditOn, auditWriter, sampler, opts.tileOrigin ?? null));
 
   if (sampler) {
     // Summaries of quiet sources are written when their interval ends, and whatever is counted when the

@@ -19,7 +19,8 @@ import {
   localRankStability,
   simpleCopy,
 } from './graph/local-analysis.ts';
-import { circularLayout, groupedLayout, mapLayout } from './graph/layouts.ts';
+import { circularLayout, groupedLayout } from './graph/layouts.ts';
+import { applyMapLayout } from './map/apply.ts';
 
 /** Above this many nodes a fresh chart is laid out in the worker instead of before the first frame. */
 export const LARGE_CHART = 1500;
@@ -454,14 +455,8 @@ export function applyLayout(kind: 'circular' | 'grouped' | 'map'): void {
       set((s) => ({ ...s, appearance: setCommunities(s.appearance, cc) }));
     }
     chart.moveTo(groupedLayout(chart.graph, c), 'grouped layout');
-  } else {
-    const { positions, placed } = mapLayout(chart.graph);
-    if (!placed) return notify('No entity on the chart has coordinates (lat/lon properties)');
-    chart.moveTo(positions, 'map layout', false);
-    set((s) => ({ ...s, mapMode: true }));
-    notify(`${placed} entities placed by their coordinates; the rest near what they link to`);
-  }
-  if (kind !== 'map') set((s) => ({ ...s, mapMode: false }));
+  } else return void applyMapLayout();
+  set((s) => ({ ...s, mapMode: false }));
 }
 
 export function selectAllOfType(type: EntityType): void {

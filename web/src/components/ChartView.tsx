@@ -1,12 +1,12 @@
 // The chart stage: mounts sigma once, and overlays the empty state, the lasso, map tiles, the legend,
 // zoom buttons and the status line (progress, notices, errors) on top of it.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { ENTITY_TYPES } from '@domain/model.ts';
 import { chart } from '../graph/controller.ts';
 import { TYPE_COLOURS, iconUrl } from '../graph/style.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { cancelJob, loadDemo, startFromCentral } from '../actions.ts';
-import { MapTiles } from './MapTiles.tsx';
+import { MapLayers } from './MapTiles.tsx';
 
 export function ChartView() {
   const ref = useRef<HTMLDivElement>(null);
@@ -15,19 +15,12 @@ export function ChartView() {
   const lasso = useApp((s) => s.lasso);
   const mapMode = useApp((s) => s.mapMode);
   const colourBy = useApp((s) => s.appearance.colourBy);
-  const [tileUrl, setTileUrl] = useState(() => localStorage.getItem('linkchart.tileUrl') ?? '');
 
   useEffect(() => {
     if (!ref.current) return;
     chart.mount(ref.current);
     chart.lassoSvg = lassoRef.current;
     return () => chart.destroy();
-  }, []);
-
-  useEffect(() => {
-    const f = (): void => setTileUrl(localStorage.getItem('linkchart.tileUrl') ?? '');
-    window.addEventListener('linkchart-tiles', f);
-    return () => window.removeEventListener('linkchart-tiles', f);
   }, []);
 
   const empty = chart.graph.order === 0;
@@ -37,7 +30,7 @@ export function ChartView() {
 
   return (
     <div className="stage" style={{ cursor: lasso ? 'crosshair' : undefined }}>
-      {mapMode && tileUrl && <MapTiles url={tileUrl} />}
+      {mapMode && <MapLayers />}
       <div className="sigma-container" ref={ref} data-testid="chart" />
       <svg className="lasso" ref={lassoRef} />
       {empty && <EmptyState />}

@@ -23,6 +23,7 @@ import {
 import { setColourBy, setSizeBy } from '../state/appearance.ts';
 import { applyLayout, unhideAll } from '../actions.ts';
 import { METRICS } from '../api/analysis.ts';
+import { BasemapPicker } from './MapTiles.tsx';
 
 const DAY = 86_400_000;
 
@@ -216,7 +217,6 @@ function TimeFilter({ bounds }: { bounds: { min: number; max: number } | null })
 
 function LayoutControls() {
   const [running, setRunning] = useState(false);
-  const [tileUrl, setTileUrl] = useState(() => localStorage.getItem('linkchart.tileUrl') ?? '');
   useEffect(() => {
     const t = setInterval(() => setRunning(chart.isLayoutRunning()), 500);
     return () => clearInterval(t);
@@ -242,20 +242,7 @@ function LayoutControls() {
           Map
         </button>
       </div>
-      <div className="row">
-        <input
-          style={{ width: '100%' }}
-          className="small"
-          placeholder="Tile URL, e.g. https://tiles.example/{z}/{x}/{y}.png"
-          value={tileUrl}
-          onChange={(e) => setTileUrl(e.target.value)}
-          onBlur={() => {
-            localStorage.setItem('linkchart.tileUrl', tileUrl.trim());
-            window.dispatchEvent(new Event('linkchart-tiles'));
-          }}
-          title="Map tiles for map mode (your force's tile server). Empty: a plain coordinate layout."
-        />
-      </div>
+      <BasemapPicker />
     </div>
   );
 }
