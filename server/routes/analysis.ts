@@ -9,13 +9,15 @@
 // (supervisors and admins may look and cancel; their records name the owner). Another user's identical
 // request gets its own job sharing the computation. Each user may hold LINKCHART_MAX_JOBS_PER_USER queued
 // or running jobs (429 beyond, with Retry-After); the queue as a whole holds LINKCHART_MAX_QUEUED_JOBS (503).
+import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Stores } from '../store/stores.ts';
 import type { Config } from '../config.ts';
-import { ViewCache, viewOptionsSchema } from '../analysis/view.ts';
+import { buildView, ViewCache, viewOptionsSchema, type View } from '../analysis/view.ts';
+import type { Subgraph } from '../domain/model.ts';
 import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from '../jobs/job-manager.ts';
 import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
@@ -38,7 +40,14 @@ const startBodySchema = z.object({
     directed: false,
   }),
   request: jobRequestSchema,
+  /**
+   * Limit the view to these entities (the chart's): the analysis then runs over them and every link between
+   * them in the filtered view, by the same engine as a whole-view analysis.
+   */
+  entityIds: z.array(z.string().min(1).max(200)).min(1).max(200_000).optional(),
 });
+/** Most recent jobs whose view is kept to name each ranked entity's type in the result. */
+const KEEP_JOB_VIEWS = 200;
 const idParams = z.object({ id: z.string().uuid('job ids are UUIDs') });
 
 const access = { access: 'analysis:run' as const };
@@ -82,6 +91,53 @@ function statusStream(manager: JobManager, id: string, first: JobStatus, follow:
   return out;
 }
 
+/** The subgraph cut to the given entities and the links between them. */
+function onlyEntities(sub: Subgraph, ids: ReadonlySet<string>): Subgraph {
+  return {
+    ...sub,
+    nodes: sub.nodes.filter((e) => ids.has(e.id)),
+    links: sub.links.filter((l) => ids.has(l.from) && ids.has(l.to)),
+  };
+}
+
+/**
+ * A metric result's scores with each entity's type, and what the view held, so the browser can rank among
+ * chosen types and say what was computed without asking again.
+ */
+function withTypes(result: unknown, view: View | undefined): unknown {
+  if (!view || typeof result !== 'object' || result === null) return result;
+  const r = result as { scores?: Array<{ id: string }> };
+  const index = new Map(view.csr.ids.map((id, i) => [id, i]));
+  const described = {
+    ...r,
+    view: { nodes: view.csr.n, links: view.csr.m, notes: view.notes },
+  };
+  if (!Array.isArray(r.scores)) return described;
+  return {
+    ...described,
+    scores: r.scores.map((x) => ({ ...x, type: view.types[index.get(x.id) ?? -1] ?? null })),
+  };
+}
+
+/** A small LRU of built views keyed by data version, view options and (for a chart) its entities. */
+class ViewLru {
+  private readonly entries = new Map<string, View>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): View | undefined {
+    const v = this.entries.get(key);
+    if (v) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: View): void {
+    this.entries.delete(key);
+    this.entries.set(key, v);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
   const { graph } = opts.stores;
   const limits = resolveJobLimits(opts.config?.limits ?? {});
@@ -93,7 +149,9 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     ...opts.jobs,
   });
   const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
-  const views = new ViewCache(4);
+  const views = new ViewLru(4);
+  /** The view each recent job ran over, so its result can name the type of each entity it ranked. */
+  const jobViews = new Map<string, View>();
   app.addHook('onClose', async () => manager.close());
 
   /**
@@ -131,31 +189,51 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     async (req, reply) => {
       const { view, request } = req.body;
       const dataVersion = await graph.dataVersion();
-      const viewKey = ViewCache.key(dataVersion, view);
+      const ids = req.body.entityIds ? [...new Set(req.body.entityIds)].sort() : null;
+      // The chart's entities are part of what the view is, so they are part of its key (as a digest).
+      const viewKey =
+        ViewCache.key(dataVersion, view) +
+        (ids ? `|ids:${createHash('sha256').update(ids.join('\n')).digest('hex')}` : '');
       try {
+        const loadView = async (): Promise<View> => {
+          const hit = views.get(viewKey);
+          if (hit) return hit;
+          const sub = await graph.subgraph(view.filter, maxViewLinks ? { limit: maxViewLinks } : {});
+          if (sub.truncated)
+            throw new ApiError(
+              413,
+              'too_large',
+              `this view holds more than ${maxViewLinks} links, the most an analysis loads ` +
+                '(LINKCHART_MAX_ANALYSIS_LINKS); narrow it with entity or link types, a time window or a minimum grading',
+              { path: ['body', 'view'] },
+            );
+          const built = buildView(ids ? onlyEntities(sub, new Set(ids)) : sub, view);
+          views.set(viewKey, built);
+          return built;
+        };
+        const built = await loadView();
+        if (built.csr.n === 0)
+          throw new ApiError(
+            400,
+            'invalid',
+            ids
+              ? 'none of these entities is in the view: widen its filter or put entities on the chart'
+              : 'the view is empty: widen its filter',
+            { path: ['body', ids ? 'entityIds' : 'view'] },
+          );
         const { status, notes } = await manager.submit(
           ownerOf(req),
           { dataVersion, viewKey, request },
-          async () => {
-            const built = await views.getOrBuild(dataVersion, view, async () => {
-              const sub = await graph.subgraph(view.filter, maxViewLinks ? { limit: maxViewLinks } : {});
-              if (sub.truncated)
-                throw new ApiError(
-                  413,
-                  'too_large',
-                  `this view holds more than ${maxViewLinks} links, the most an analysis loads ` +
-                    '(LINKCHART_MAX_ANALYSIS_LINKS); narrow it with entity or link types, a time window or a minimum grading',
-                  { path: ['body', 'view'] },
-                );
-              return sub;
-            });
-            if (built.csr.n === 0)
-              throw new ApiError(400, 'invalid', 'the view is empty: widen its filter', {
-                path: ['body', 'view'],
-              });
-            return { csr: built.csr, labels: built.labels, dataVersion, viewKey, notes: built.notes };
-          },
+          async () => ({
+            csr: built.csr,
+            labels: built.labels,
+            dataVersion,
+            viewKey,
+            notes: built.notes,
+          }),
         );
+        jobViews.set(status.id, built);
+        while (jobViews.size > KEEP_JOB_VIEWS) jobViews.delete(jobViews.keys().next().value!);
         return reply.code(202).send({ ...status, notes });
       } catch (e) {
         if (e instanceof JobLimitError) return refuse(reply, e);
@@ -182,7 +260,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       if (s.state === 'cancelled') throw new ApiError(409, 'conflict', 'the job was cancelled');
       if (s.state !== 'done')
         throw new ApiError(409, 'conflict', `the job is ${s.state} (${s.progress}%, ${s.phase})`);
-      return { status: s, result: manager.result(req.params.id)!.result };
+      return { status: s, result: withTypes(manager.result(req.params.id)!.result, jobViews.get(s.id)) };
     },
   );
 
