@@ -23,6 +23,7 @@ import {
 } from './spec.ts';
 
 const PAGE = 50;
+const OPTIONS = { display: 'flex', flexWrap: 'wrap', gap: '2px 10px', margin: '4px 0' } as const;
 const SHARED: SharedThing[] = ['Vehicle', 'Location', 'Event'];
 
 /** The store's data version, asked again whenever the chart changes (a drawn entity changes the store). */
@@ -44,7 +45,8 @@ function useDataVersion(): number | null {
 
 export function RanksPanel() {
   const run = useApp((s) => s.ranking);
-  const job = useApp((s) => s.job);
+  // Busy or not, never the job's progress: a progress event must not re-render the list.
+  const busy = useApp((s) => s.job !== null);
   const [spec, setSpec] = useState<AnalysisSpec>(() => run?.spec ?? PEOPLE_FIRST);
   const edit = (p: Partial<AnalysisSpec>) => setSpec((s) => ({ ...s, ...p }));
   const typeValue = spec.types.length === 1 ? spec.types[0] : '';
@@ -80,7 +82,7 @@ export function RanksPanel() {
         <button
           className="primary"
           data-testid="run-metric"
-          disabled={!!job}
+          disabled={busy}
           onClick={() => void runRanking(spec)}
         >
           Rank
@@ -98,10 +100,12 @@ export function RanksPanel() {
           <option value="entities">entities (phones kept)</option>
         </select>
       </div>
-      <div className="row small">
-        <span>Join people through shared</span>
+      <div className="small" style={OPTIONS}>
+        <span className="muted">
+          {spec.foldPhones ? 'Also join people through shared' : 'Join people through shared'}
+        </span>
         {SHARED.map((t) => (
-          <label key={t} style={{ minWidth: 0 }}>
+          <label key={t}>
             <input
               type="checkbox"
               data-testid={`rank-via-${t}`}
@@ -118,8 +122,8 @@ export function RanksPanel() {
           </label>
         ))}
       </div>
-      <div className="row small">
-        <label style={{ minWidth: 0 }}>
+      <div className="small" style={OPTIONS}>
+        <label title="Call counts and shared items make a link stronger: shorter for paths, more for degree">
           <input
             type="checkbox"
             data-testid="rank-weighted"
@@ -128,7 +132,7 @@ export function RanksPanel() {
           />{' '}
           by link strength
         </label>
-        <label style={{ minWidth: 0 }}>
+        <label title="Links resting on weakly graded intelligence count for less (1A full, 3E almost nothing)">
           <input
             type="checkbox"
             data-testid="rank-grading"

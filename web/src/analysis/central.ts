@@ -15,7 +15,7 @@ export async function startFromCentralPeople(n = 8): Promise<void> {
     .slice(0, n)
     .map((r) => r.id);
   if (!seeds.length) throw new Error('the store holds no people yet: import data or load the demo network');
-  await bringOntoChart(seeds, { withPhones: true }, 'most central people');
+  await bringOntoChart(seeds, { withPhones: true, withNeighbours: true }, 'most central people');
   // Size what is now on the chart by the same scores.
   showRanking(run);
   chart.fit();

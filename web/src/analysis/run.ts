@@ -9,7 +9,7 @@ import { setCommunities, setMetric } from '../state/appearance.ts';
 import { describeFilters, toViewFilter } from '../state/filters.ts';
 import type { EntityType } from '@domain/model.ts';
 import { type RankingRun, scoresById } from './ranking.ts';
-import { type AnalysisSpec, metricName, viewOptions } from './spec.ts';
+import { type AnalysisSpec, measureLabel, metricName, viewOptions } from './spec.ts';
 
 const set = appStore.set;
 let current: JobHandle<unknown> | null = null;

@@ -111,7 +111,8 @@ export function describeSpec(s: AnalysisSpec, facts?: RunFacts): string {
     s.scope === 'chart'
       ? `the entities on the chart and the links between them`
       : `the whole filtered view on the server`;
-  const size = facts ? ` (${facts.nodes} entities, ${facts.links} links after folding)` : '';
+  const folded = s.foldPhones || s.personVia.length ? ' after folding' : '';
+  const size = facts ? ` (${facts.nodes} entities, ${facts.links} links${folded})` : '';
   const filters = facts?.filters ? `; filters: ${facts.filters}` : '';
   return (
     `${measureLabel(metricName(s))} over ${over}${size}; ${networkInWords(s)}; ` +
