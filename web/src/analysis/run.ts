@@ -81,8 +81,9 @@ export async function runRanking(spec: AnalysisSpec): Promise<RankingRun | undef
   const target = targetOf(spec, s);
   const metric = metricName(spec);
   const where = spec.scope === 'chart' ? 'the chart' : 'the whole view';
+  const how = spec.weighted && metric !== spec.measure ? ' (by link strength)' : '';
   const r = await tracked<MetricResult>(
-    `Ranking by ${metric} over ${where}`,
+    `Ranking by ${measureLabel(metric).toLowerCase()}${how} over ${where}`,
     { kind: 'metric', metric },
     target,
   );
