@@ -161,6 +161,22 @@ describe.skipIf(!haveChromium)('one truth, people first, whole-view rankings (de
     await page.click('[data-testid=run-explain]');
     await page.waitForSelector('[data-testid=explanation]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=explanation]')).toContain('which is why the two differ');
+    // The person network's links, with the calls behind each, and the phones behind one opened on the chart.
+    await page.click('[data-testid=load-contacts]');
+    await page.waitForSelector('[data-testid=contacts] tbody tr', { timeout: 30_000 });
+    const calls = Number(
+      await page.textContent('[data-testid=contacts] tbody tr:first-child td:nth-child(2)'),
+    );
+    expect(calls).toBeGreaterThan(0);
+    const before = await page.evaluate(() => window.__linkchart!.graph.order);
+    await page.click('[data-testid=contacts] tbody tr:first-child [data-testid=open-phones]');
+    await page.waitForFunction(() =>
+      /calls over \d+ links between \d+ phones/.test(
+        document.querySelector('[data-testid=notice]')?.textContent ?? '',
+      ),
+    );
+    expect(await page.textContent('[data-testid=notice]')).toContain(`${calls} calls`);
+    expect(await page.evaluate(() => window.__linkchart!.graph.order)).toBeGreaterThanOrEqual(before);
     await shot('03-explain');
 
     await page.click('[data-testid=export-button]');

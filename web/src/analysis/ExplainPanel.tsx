@@ -6,6 +6,7 @@ import { chart } from '../graph/controller.ts';
 import { useApp } from '../state/hooks.ts';
 import { labelOf } from '../components/DetailsTab.tsx';
 import { explainIn, type Explanation } from './run.ts';
+import { PersonContacts } from './PersonContacts.tsx';
 import { formatScore, rankedRows, rowOf } from './ranking.ts';
 import { describeSpec, measureLabel, typesInWords } from './spec.ts';
 
@@ -85,6 +86,9 @@ export function ExplainPanel() {
             </p>
           )}
         </div>
+      )}
+      {chart.graph.hasNode(id) && chart.graph.getNodeAttribute(id, 'etype') === 'Person' && (
+        <PersonContacts person={id} />
       )}
       <p className="small muted">
         {neighbours.length} entities linked to it on the chart
