@@ -128,7 +128,7 @@ describe.skipIf(!haveChromium)('one truth, people first, whole-view rankings (de
       expect(await page.evaluate((id) => window.__linkchart!.graph.hasNode(id), r.id)).toBe(true);
     expect(await page.textContent('[data-testid=size-spec]')).toContain('phones folded');
     await shot('01-people-first');
-  });
+  }, 240_000);
 
   it('the disruption lab removes the ranking’s top 5 people over the same network', async () => {
     await page.click('[data-testid=tab-disruption]');
@@ -145,7 +145,7 @@ describe.skipIf(!haveChromium)('one truth, people first, whole-view rankings (de
     );
     expect(removed.slice(1, 6)).toEqual(top.slice(0, 5).map((r) => r.label));
     await shot('02-disruption');
-  });
+  }, 240_000);
 
   it('shows the same betweenness for one person in Ranks, Explain, the PDF table and the CSV export', async () => {
     await page.click('[data-testid=tab-rankings]');
@@ -207,7 +207,7 @@ describe.skipIf(!haveChromium)('one truth, people first, whole-view rankings (de
     expect(Number(row![col]).toFixed(4)).toBe(first.score);
     await page.mouse.click(5, 300);
     await page.waitForSelector('.dialog-backdrop', { state: 'detached' });
-  });
+  }, 240_000);
 
   it('brings a whole-view ranking’s top 10 onto the chart with their links, and says when it is stale', async () => {
     await page.evaluate(() => window.__linkchart!.clear());
@@ -257,7 +257,7 @@ describe.skipIf(!haveChromium)('one truth, people first, whole-view rankings (de
     await shot('05-stale');
     await page.click('[data-testid=rank-rerun]');
     await page.waitForSelector('[data-testid=rank-stale]', { state: 'detached', timeout: 30_000 });
-  });
+  }, 240_000);
 
   it('raised no uncaught error in the page', () => {
     expect(errors).toEqual([]);
@@ -356,5 +356,5 @@ describe.skipIf(!haveChromium)('long work never blocks the page (about 4,000 ent
     expect(await page.textContent('[data-testid=notice]')).toContain('Cancelled');
     expect(await page.textContent('[data-testid=rank-spec]')).toMatch(/^Betweenness/);
     expect(await page.textContent('[data-testid=rank-differs]')).toContain('different measures');
-  });
+  }, 240_000);
 });

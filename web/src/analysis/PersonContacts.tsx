@@ -5,6 +5,7 @@ import type { Subgraph } from '@domain/model.ts';
 import { api } from '../api/client.ts';
 import { chart } from '../graph/controller.ts';
 import { appStore, showError } from '../state/app.ts';
+import { showRanking } from './run.ts';
 import { behindContact, personContacts, type Contact } from './contacts.ts';
 
 export function PersonContacts({ person }: { person: string }) {
@@ -32,6 +33,9 @@ export function PersonContacts({ person }: { person: string }) {
     if (!data) return;
     const r = chart.addSubgraph(behindContact(data.sub, person, c), `phones behind ${c.label}`);
     if (r.nodes.length) chart.reveal(r.nodes);
+    // Size what was added by the current ranking's scores, like everything else on the chart.
+    const run = appStore.get().ranking;
+    if (run) showRanking(run);
     appStore.set((s) => ({
       ...s,
       selection: { nodes: [person, c.person].filter((id) => chart.graph.hasNode(id)), edge: null },
