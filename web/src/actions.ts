@@ -11,8 +11,8 @@ import { chart } from './graph/controller.ts';
 import { components, simpleCopy } from './graph/local-analysis.ts';
 import { startFromCentralPeople } from './analysis/central.ts';
 import { rankedRows } from './analysis/ranking.ts';
-import { cancelAnalysis, runCommunitiesFor, targetOf, tracked } from './analysis/run.ts';
-import { PEOPLE_FIRST, type AnalysisSpec } from './analysis/spec.ts';
+import { cancelAnalysis, runCommunitiesFor, targetOf, topTargets, tracked } from './analysis/run.ts';
+import { describeSpec, PEOPLE_FIRST, typesInWords, type AnalysisSpec } from './analysis/spec.ts';
 import { circularLayout, groupedLayout, mapLayout } from './graph/layouts.ts';
 
 /** Above this many nodes a fresh chart is laid out in the worker instead of before the first frame. */
@@ -258,10 +258,16 @@ export async function runServerDisruption(
           .slice(0, opts.k)
           .map((r) => r.id)
       : null;
-  const sel = fromRanking ?? appStore.get().selection.nodes;
+  // Otherwise the top k of the same network and types, ranked now, removed one per step.
+  const ranked =
+    !fromRanking && opts.strategy === 'topk'
+      ? await topTargets(currentSpec(scope), opts.metric, opts.k)
+      : null;
+  if (ranked === undefined) return;
+  const chosen = fromRanking ?? ranked;
+  const sel = chosen ?? appStore.get().selection.nodes;
   if (opts.strategy === 'selected' && !sel.length) return notify('Select the entities to remove first');
-  const strategy =
-    opts.strategy === 'selected' || fromRanking ? 'set' : opts.strategy === 'topk' ? 'block' : 'sequential';
+  const strategy = opts.strategy === 'selected' || chosen ? 'set' : 'sequential';
   await serverJob<ServerDisruption>(
     'Simulating the disruption',
     {
@@ -287,6 +293,14 @@ export async function runServerDisruption(
       const g = chartCopy();
       const fragments = components(g, new Set(removed));
       set((s) => ({ ...s, disruption: { steps, fragments, removed } }));
+      if (fromRanking && ranking)
+        notify(
+          `Removed the ranking's top ${fromRanking.length}: ${describeSpec(ranking.spec, ranking.facts)}`,
+        );
+      else if (ranked)
+        notify(
+          `Removed the top ${ranked.length} by ${opts.metric} among ${typesInWords(currentSpec(scope).types)}`,
+        );
     },
     scope,
   );

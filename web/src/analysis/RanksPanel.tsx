@@ -101,7 +101,7 @@ export function RanksPanel() {
         </select>
       </div>
       <div className="small" style={OPTIONS}>
-        <span className="muted">
+        <span className="muted" style={{ width: '100%' }}>
           {spec.foldPhones ? 'Also join people through shared' : 'Join people through shared'}
         </span>
         {SHARED.map((t) => (

@@ -110,6 +110,29 @@ export async function runRanking(spec: AnalysisSpec): Promise<RankingRun | undef
   return run;
 }
 
+/**
+ * The top k entities by a measure over the spec's network, among the spec's entity types (people first):
+ * the disruption lab's "top k" targets when no ranking of that measure and scope is on screen.
+ */
+export async function topTargets(
+  spec: AnalysisSpec,
+  metric: string,
+  k: number,
+): Promise<string[] | undefined> {
+  const r = await tracked<MetricResult>(
+    `Finding the top ${k} by ${measureLabel(metric).toLowerCase()}`,
+    { kind: 'metric', metric },
+    targetOf(spec),
+  );
+  if (!r) return undefined;
+  const keep = spec.types.length ? new Set<string>(spec.types) : null;
+  // The server's order is best first, ties by position: the same order rankedRows keeps.
+  return r.scores
+    .filter((x) => !keep || (x.type !== null && keep.has(x.type)))
+    .slice(0, k)
+    .map((x) => x.id);
+}
+
 /** Makes a run the current ranking and sizes the chart's nodes by it. */
 export function showRanking(run: RankingRun): void {
   set((s) => ({
