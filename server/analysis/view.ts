@@ -205,6 +205,16 @@ export function buildView(sg: Subgraph, input: ViewOptions = {}, build: { shared
   return { csr, labels, types: typesOut, dataVersion: sg.dataVersion, options: o, notes };
 }
 
+/** The subgraph cut to the given entities and the links between them (a chart's view). */
+export function restrictToEntities(sub: Subgraph, ids: Iterable<string>): Subgraph {
+  const keep = new Set(ids);
+  return {
+    ...sub,
+    nodes: sub.nodes.filter((e) => keep.has(e.id)),
+    links: sub.links.filter((l) => keep.has(l.from) && keep.has(l.to)),
+  };
+}
+
 /** A small LRU of built views keyed by (data version, options). */
 export class ViewCache {
   private readonly entries = new Map<string, View>();

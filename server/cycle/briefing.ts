@@ -3,7 +3,7 @@
 // on, for the disclosure check (server/security/handling.ts assessDisclosure).
 import type { Subgraph } from '../domain/model.ts';
 import type { GraphStore } from '../store/graph-store.ts';
-import type { ReviewResult } from './review.ts';
+import { DEFAULT_REVIEW_OPTIONS, type ReviewResult } from './review.ts';
 import { computeReview, type ReviewRequest } from './service.ts';
 
 export interface BriefingTable {
@@ -19,7 +19,34 @@ export interface BriefingSection {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-export function reviewBriefingSection(r: ReviewResult, opts: { maxRows?: number } = {}): BriefingSection {
+/** What the review computed, in words, from the request that made it (the section's analysis record). */
+export function reviewComputedAs(req: ReviewRequest): string {
+  const o = { ...DEFAULT_REVIEW_OPTIONS, ...definedOnly(req) };
+  const filter = req.view ?? {};
+  const types = filter.entityTypes?.length ? filter.entityTypes.join(', ') : 'all entity types';
+  const links = filter.linkTypes?.length ? filter.linkTypes.join(', ') : 'all link types';
+  const grading = filter.minGrading
+    ? `, links graded ${filter.minGrading.source}${filter.minGrading.intel} or better`
+    : '';
+  return (
+    `Computed over each window of the store (${types}; ${links}${grading}) as ` +
+    `${o.foldPhones ? 'a person network, phones folded into the people who use them' : 'an entity network, phones kept'}, ` +
+    `undirected and unweighted; risers ranked by betweenness (normalised) among ${o.riserTypes.join(', ')}; ` +
+    `communities by Louvain, seed ${o.seed}` +
+    (req.targets?.length
+      ? `; the lab's prediction removes the ${req.targets.length} targets from the "before" network.`
+      : '.')
+  );
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function reviewBriefingSection(
+  r: ReviewResult,
+  opts: { maxRows?: number; computedAs?: string } = {},
+): BriefingSection {
   const max = opts.maxRows ?? 10;
   const windows = `${r.before.label ?? 'before'} compared with ${r.after.label ?? 'after'}`;
   const p = r.prediction;
@@ -92,7 +119,7 @@ export function reviewBriefingSection(r: ReviewResult, opts: { maxRows?: number 
   };
   return {
     title: 'Operational review',
-    paragraphs: [windows + '.', ...r.findings],
+    paragraphs: [windows + '.', ...r.findings, ...(opts.computedAs ? [opts.computedAs] : [])],
     tables: [measures, risers, people],
   };
 }
@@ -136,7 +163,7 @@ export async function reviewForBriefing(
     for (const l of v.links) linkIds.add(l.id);
   }
   return {
-    section: reviewBriefingSection(result, opts),
+    section: reviewBriefingSection(result, { ...opts, computedAs: reviewComputedAs(req) }),
     result,
     basis: { entityIds: [...entityIds], linkIds: [...linkIds] },
   };

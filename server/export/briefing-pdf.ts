@@ -149,7 +149,13 @@ export function briefingPdf(input: BriefingInput): Promise<Buffer> {
         lineBreak: false,
         ellipsis: true,
       });
-      doc.text(Math.abs(r.value) < 10 ? r.value.toFixed(4) : r.value.toFixed(1), right - 60, cy, {
+      // As the workbench prints a score (web/src/analysis/ranking.ts formatScore): counts whole.
+      const shown = Number.isInteger(r.value)
+        ? String(r.value)
+        : Math.abs(r.value) < 10
+          ? r.value.toFixed(4)
+          : r.value.toFixed(1);
+      doc.text(shown, right - 60, cy, {
         width: 60,
         align: 'right',
       });

@@ -13,6 +13,8 @@ export interface ViewBuildOptions {
   limit?: number;
   /** Heap bound of the building worker, in MB. */
   maxMemoryMb?: number;
+  /** Only these entities and the links between them (a chart's view). */
+  only?: string[];
 }
 
 export async function buildViewOffThread(
@@ -22,13 +24,14 @@ export async function buildViewOffThread(
 ): Promise<AnalysisView> {
   const options = viewOptionsSchema.parse(input);
   const read = opts.limit ? { limit: opts.limit } : {};
-  if (graph.analysisView) return graph.analysisView(options, read);
+  if (graph.analysisView)
+    return graph.analysisView(options, { ...read, ...(opts.only ? { only: opts.only } : {}) });
   const subgraph = await graph.subgraph(options.filter, read);
   if (subgraph.truncated) return { truncated: true };
   const view = await new Promise<View>((resolve, reject) => {
     const worker = spawnTsWorker(
       ENTRY,
-      { subgraph, options },
+      { subgraph, options, only: opts.only ?? null },
       opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {},
     );
     worker.once('message', (m: { view?: View; error?: string }) => {

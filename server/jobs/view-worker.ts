@@ -1,11 +1,16 @@
 // Worker side of buildViewOffThread: one view built from a subgraph, its arrays shared with the caller.
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildView, type ViewOptions } from '../analysis/view.ts';
+import { buildView, restrictToEntities, type ViewOptions } from '../analysis/view.ts';
 import type { Subgraph } from '../domain/model.ts';
 
-const { subgraph, options } = workerData as { subgraph: Subgraph; options: ViewOptions };
+const { subgraph, options, only } = workerData as {
+  subgraph: Subgraph;
+  options: ViewOptions;
+  only: string[] | null;
+};
 try {
-  parentPort!.postMessage({ view: buildView(subgraph, options, { shared: true }) });
+  const sub = only ? restrictToEntities(subgraph, only) : subgraph;
+  parentPort!.postMessage({ view: buildView(sub, options, { shared: true }) });
 } catch (e) {
   parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
 }

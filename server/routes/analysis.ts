@@ -9,13 +9,14 @@
 // (supervisors and admins may look and cancel; their records name the owner). Another user's identical
 // request gets its own job sharing the computation. Each user may hold LINKCHART_MAX_JOBS_PER_USER queued
 // or running jobs (429 beyond, with Retry-After); the queue as a whole holds LINKCHART_MAX_QUEUED_JOBS (503).
+import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Stores } from '../store/stores.ts';
 import type { Config } from '../config.ts';
-import { ViewCache, viewOptionsSchema } from '../analysis/view.ts';
+import { ViewCache, viewOptionsSchema, type View } from '../analysis/view.ts';
 import { buildViewOffThread } from '../jobs/view-off-thread.ts';
 import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from '../jobs/job-manager.ts';
 import { resolveJobLimits } from '../jobs/job-limits.ts';
@@ -39,7 +40,14 @@ const startBodySchema = z.object({
     directed: false,
   }),
   request: jobRequestSchema,
+  /**
+   * Limit the view to these entities (the chart's): the analysis then runs over them and every link between
+   * them in the filtered view, by the same engine as a whole-view analysis.
+   */
+  entityIds: z.array(z.string().min(1).max(200)).min(1).max(200_000).optional(),
 });
+/** Most recent jobs whose view is kept to name each ranked entity's type in the result. */
+const KEEP_JOB_VIEWS = 200;
 const idParams = z.object({ id: z.string().uuid('job ids are UUIDs') });
 
 const access = { access: 'analysis:run' as const };
@@ -83,6 +91,57 @@ function statusStream(manager: JobManager, id: string, first: JobStatus, follow:
   return out;
 }
 
+/**
+ * A metric result's scores with each entity's type, and what the view held, so the browser can rank among
+ * chosen types and say what was computed without asking again.
+ */
+/** What a result needs of its view: the ids and types of its entities and its size (not its arrays). */
+interface ViewDescription {
+  ids: readonly string[];
+  types: readonly string[];
+  n: number;
+  m: number;
+  notes: string[];
+}
+
+function describe(v: View): ViewDescription {
+  return { ids: v.csr.ids, types: v.types, n: v.csr.n, m: v.csr.m, notes: v.notes };
+}
+
+function withTypes(result: unknown, view: ViewDescription | undefined): unknown {
+  if (!view || typeof result !== 'object' || result === null) return result;
+  const r = result as { scores?: Array<{ id: string }> };
+  const index = new Map(view.ids.map((id, i) => [id, i]));
+  const described = {
+    ...r,
+    view: { nodes: view.n, links: view.m, notes: view.notes },
+  };
+  if (!Array.isArray(r.scores)) return described;
+  return {
+    ...described,
+    scores: r.scores.map((x) => ({ ...x, type: view.types[index.get(x.id) ?? -1] ?? null })),
+  };
+}
+
+/** A small LRU of built views keyed by data version, view options and (for a chart) its entities. */
+class ViewLru {
+  private readonly entries = new Map<string, View>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): View | undefined {
+    const v = this.entries.get(key);
+    if (v) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: View): void {
+    this.entries.delete(key);
+    this.entries.set(key, v);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
   const { graph } = opts.stores;
   const limits = resolveJobLimits(opts.config?.limits ?? {});
@@ -94,7 +153,11 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     ...opts.jobs,
   });
   const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
-  const views = new ViewCache(4);
+  const views = new ViewLru(4);
+  /** What each recent job ran over, so its result can name the type of each entity it ranked. */
+  const jobViews = new Map<string, ViewDescription>();
+  /** A recent job on each view, whose description a job joining the same computation shares. */
+  const viewKeyOf = new Map<string, string>();
   app.addHook('onClose', async () => manager.close());
 
   /**
@@ -132,14 +195,25 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     async (req, reply) => {
       const { view, request } = req.body;
       const dataVersion = await graph.dataVersion();
-      const viewKey = ViewCache.key(dataVersion, view);
+      const ids = req.body.entityIds ? [...new Set(req.body.entityIds)].sort() : null;
+      // The chart's entities are part of what the view is, so they are part of its key (as a digest).
+      const viewKey =
+        ViewCache.key(dataVersion, view) +
+        (ids ? `|ids:${createHash('sha256').update(ids.join('\n')).digest('hex')}` : '');
       try {
+        // Built only when no identical computation exists, after the caller's job caps are checked (a user
+        // at their cap cannot start view builds), and off the request thread.
+        let built: View | undefined;
         const { status, notes } = await manager.submit(
           ownerOf(req),
           { dataVersion, viewKey, request },
           async () => {
-            const built = await views.getOrAdd(dataVersion, view, async () => {
-              const made = await buildViewOffThread(graph, view, { limit: maxViewLinks });
+            built = views.get(viewKey);
+            if (!built) {
+              const made = await buildViewOffThread(graph, view, {
+                limit: maxViewLinks,
+                ...(ids ? { only: ids } : {}),
+              });
               if (made.truncated)
                 throw new ApiError(
                   413,
@@ -148,15 +222,30 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
                     '(LINKCHART_MAX_ANALYSIS_LINKS); narrow it with entity or link types, a time window or a minimum grading',
                   { path: ['body', 'view'] },
                 );
-              return made.view;
-            });
+              built = made.view;
+              views.set(viewKey, built);
+            }
             if (built.csr.n === 0)
-              throw new ApiError(400, 'invalid', 'the view is empty: widen its filter', {
-                path: ['body', 'view'],
-              });
+              throw new ApiError(
+                400,
+                'invalid',
+                ids
+                  ? 'none of these entities is in the view: widen its filter or put entities on the chart'
+                  : 'the view is empty: widen its filter',
+                { path: ['body', ids ? 'entityIds' : 'view'] },
+              );
             return { csr: built.csr, labels: built.labels, dataVersion, viewKey, notes: built.notes };
           },
         );
+        // A joined computation built no view here: the one it runs on is still in the cache, or described.
+        const ran = built ?? views.get(viewKey);
+        const described = ran ? describe(ran) : jobViews.get(viewKeyOf.get(viewKey) ?? '');
+        if (described) {
+          jobViews.set(status.id, described);
+          viewKeyOf.set(viewKey, status.id);
+          while (jobViews.size > KEEP_JOB_VIEWS) jobViews.delete(jobViews.keys().next().value!);
+          while (viewKeyOf.size > KEEP_JOB_VIEWS) viewKeyOf.delete(viewKeyOf.keys().next().value!);
+        }
         return reply.code(202).send({ ...status, notes });
       } catch (e) {
         if (e instanceof JobLimitError) return refuse(reply, e);
@@ -183,7 +272,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       if (s.state === 'cancelled') throw new ApiError(409, 'conflict', 'the job was cancelled');
       if (s.state !== 'done')
         throw new ApiError(409, 'conflict', `the job is ${s.state} (${s.progress}%, ${s.phase})`);
-      return { status: s, result: manager.result(req.params.id)!.result };
+      return { status: s, result: withTypes(manager.result(req.params.id)!.result, jobViews.get(s.id)) };
     },
   );
 

@@ -143,7 +143,7 @@ export interface GraphStore {
    * its arrays on SharedArrayBuffer. A store offers it when it can read and build in a worker of its own;
    * server/jobs/view-off-thread.ts builds it in a worker for the stores that do not.
    */
-  analysisView?(options: ViewOptions, opts?: { limit?: number }): Promise<AnalysisView>;
+  analysisView?(options: ViewOptions, opts?: { limit?: number; only?: string[] }): Promise<AnalysisView>;
 }
 
 /** An analysis view, or word that the store held more links than the limit (nothing was built then). */

@@ -33,11 +33,10 @@ import {
 } from '../../web/src/state/history.ts';
 import { communityGroups, formatMetric, rankRows } from '../../web/src/state/appearance.ts';
 import { parseChartFile, toChartFile } from '../../web/src/state/chart-file.ts';
-import { personContactScores } from '../../web/src/state/central.ts';
 import { edgeThickness, sizeScale } from '../../web/src/graph/style.ts';
 import { mergeSubgraph } from '../../web/src/graph/build.ts';
 import { circularLayout, mapLayout, project, unproject } from '../../web/src/graph/layouts.ts';
-import { components, localDisruption, simpleCopy } from '../../web/src/graph/local-analysis.ts';
+import { components, simpleCopy } from '../../web/src/graph/local-analysis.ts';
 import { buildSvg } from '../../web/src/graph/svg-export.ts';
 
 const edge = (over: Partial<Parameters<typeof edgePasses>[0]> = {}) => ({
@@ -249,27 +248,11 @@ describe('analysis on the chart', () => {
     mergeSubgraph(g, { nodes, links });
     const s = simpleCopy(g);
     expect(new Set(Object.values(components(s))).size).toBe(1);
-    const r = localDisruption(s, { metric: 'betweenness', k: 1 });
-    expect(r.removed).toEqual(['hub']);
-    expect(r.steps[0].lccShare).toBe(1);
-    expect(r.steps[1].lccShare).toBeCloseTo(3 / 7, 6);
-    expect(r.steps[1].components).toBe(2);
-    expect(r.fragments.a1).not.toBe(r.fragments.b1);
-  });
-  it('person contact counts calls through the phones people use', () => {
-    const sub = {
-      nodes: [ent('p1'), ent('p2'), ent('p3'), ent('ph1', 'Phone'), ent('ph2', 'Phone')],
-      links: [
-        lnk('u1', 'p1', 'ph1', 'USES'),
-        lnk('u2', 'p2', 'ph2', 'USES'),
-        lnk('c1', 'ph1', 'ph2', 'CALLED', 40),
-        lnk('r', 'p3', 'p1', 'RELATIVE_OF', 1),
-      ],
-    };
-    const s = personContactScores(sub);
-    expect(s.get('p1')).toBe(41);
-    expect(s.get('p2')).toBe(40);
-    expect(s.get('p3')).toBe(1);
+    // Without the hub the two triangles fall apart: the fragments the disruption lab draws.
+    const f = components(s, new Set(['hub']));
+    expect(f.a1).toBe(f.a2);
+    expect(f.a1).not.toBe(f.b1);
+    expect(f.hub).toBeUndefined();
   });
 });
 

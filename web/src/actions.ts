@@ -2,23 +2,18 @@
 // through the controller and the state through pure producers, and reports failures in the page.
 import type { EntityType, LinkType, Subgraph } from '@domain/model.ts';
 import { api } from './api/client.ts';
-import { runJob, type JobHandle, type JobRequest } from './api/analysis.ts';
+import type { JobRequest } from './api/analysis.ts';
 import { appStore, showError, showNotice, type AppState, type DisruptionStep } from './state/app.ts';
-import { setCommunities, setMetric } from './state/appearance.ts';
 import { toViewFilter } from './state/filters.ts';
 import { inverse, redo as redoH, renameIds, replaceEntry, undo as undoH } from './state/history.ts';
 import { putBackInStore, takeOutOfStore } from './drawn-undo.ts';
 import { EMPTY_SELECTION } from './state/selection.ts';
-import { personContactScores } from './state/central.ts';
 import { chart } from './graph/controller.ts';
-import {
-  components,
-  localCommunities,
-  localDisruption,
-  localMetric,
-  localRankStability,
-  simpleCopy,
-} from './graph/local-analysis.ts';
+import { components, simpleCopy } from './graph/local-analysis.ts';
+import { startFromCentralPeople } from './analysis/central.ts';
+import { rankedRows } from './analysis/ranking.ts';
+import { cancelAnalysis, runCommunitiesFor, targetOf, topTargets, tracked } from './analysis/run.ts';
+import { describeSpec, PEOPLE_FIRST, typesInWords, type AnalysisSpec } from './analysis/spec.ts';
 import { circularLayout, groupedLayout } from './graph/layouts.ts';
 import { applyMapLayout } from './map/apply.ts';
 
@@ -132,30 +127,12 @@ export async function loadDemo(): Promise<void> {
   });
 }
 
-/** The empty state's "most central people": the best-connected people in the store, with their surroundings. */
+/**
+ * The empty state's "most central people": the person network of the whole view ranked on the server, its
+ * top people brought onto the chart (analysis/central.ts).
+ */
 export async function startFromCentral(n = 8): Promise<void> {
-  await guarded('Finding the most central people', async () => {
-    const view = await api.view({}, 20_000).catch(() => null);
-    let seeds: string[] = [];
-    if (view && view.nodes.length) {
-      const score = personContactScores(view);
-      seeds = [...score.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, n)
-        .map(([id]) => id);
-    } else {
-      const page = await api.search('a', 50);
-      seeds = page
-        .filter((h) => h.entity.type === 'Person')
-        .map((h) => h.entity.id)
-        .slice(0, n);
-    }
-    if (!seeds.length) throw new Error('the store holds no people yet: import data or load the demo network');
-    const sub = await api.neighbourhood({ seeds, hops: 2, limit: 160 });
-    addWithWarning(sub, 'most central people', false);
-    runLocalMetric('degree');
-    chart.fit();
-  });
+  await guarded('Finding the most central people', () => startFromCentralPeople(n));
 }
 
 /** Loads the whole view (the store filtered by the chart's filters), as far as the server's limit allows. */
@@ -281,97 +258,42 @@ export async function shortestPath(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Analysis
 
-let currentJob: JobHandle<unknown> | null = null;
-
+/** Cancels the running analysis (every analysis runs through analysis/run.ts). */
 export async function cancelJob(): Promise<void> {
-  const j = currentJob;
-  currentJob = null;
-  set((s) => ({ ...s, job: null }));
-  if (j) await j.cancel().catch(() => undefined);
+  if (!(await cancelAnalysis())) set((s) => ({ ...s, job: null }));
 }
 
 function chartCopy(): ReturnType<typeof simpleCopy> {
   return simpleCopy(chart.graph, (n) => chart.isNodeVisible(n));
 }
 
-export function runLocalMetric(name: string): void {
-  const values = localMetric(chartCopy(), name);
-  set((s) => ({ ...s, appearance: setMetric(s.appearance, name, values) }));
+/** The network the current ranking ran over (people first when there is none yet). */
+function currentSpec(scope: 'chart' | 'view'): AnalysisSpec {
+  return { ...(appStore.get().ranking?.spec ?? PEOPLE_FIRST), scope };
 }
 
-/** Runs a metric: on the server over the current view when scope is 'store', else over the chart. */
-export async function runMetric(name: string, scope: 'chart' | 'store'): Promise<void> {
-  if (scope === 'chart') {
-    set((s) => ({ ...s, job: { id: null, label: `Computing ${name}`, progress: -1, message: '' } }));
-    // Let the progress bar paint before a synchronous computation.
-    await new Promise((r) => setTimeout(r, 20));
-    try {
-      runLocalMetric(name);
-      notify(`${name} computed over ${chart.visibleNodeIds().length} entities on the chart`);
-    } catch (e) {
-      fail(e);
-    } finally {
-      set((s) => ({ ...s, job: null }));
-    }
-    return;
-  }
-  await serverJob<{ scores: Array<{ id: string; score: number }> }>(
-    `Computing ${name} over the whole view`,
-    { kind: 'metric', metric: name },
-    (r) => {
-      const onChart: Record<string, number> = {};
-      for (const x of r.scores) if (chart.graph.hasNode(x.id)) onChart[x.id] = x.score;
-      set((s) => ({ ...s, appearance: setMetric(s.appearance, name, onChart) }));
-      notify(
-        `${name} computed over ${r.scores.length} entities in the view; ${Object.keys(onChart).length} are on the chart`,
-      );
-    },
-  );
+async function serverJob<T>(
+  label: string,
+  req: JobRequest,
+  done: (r: T) => void,
+  scope: 'chart' | 'view' = 'view',
+): Promise<void> {
+  const r = await tracked<T>(label, req, targetOf(currentSpec(scope)));
+  if (r !== undefined) done(r);
 }
 
-async function serverJob<T>(label: string, req: JobRequest, done: (r: T) => void): Promise<void> {
-  set((s) => ({ ...s, job: { id: 'starting', label, progress: 0, message: '' }, error: null }));
-  try {
-    const filter = toViewFilter(appStore.get().filters);
-    const h = await runJob<T>(req, filter, (p) =>
-      set((s) => (s.job ? { ...s, job: { ...s.job, progress: p.progress, message: p.message ?? '' } } : s)),
-    );
-    currentJob = h as JobHandle<unknown>;
-    set((s) => (s.job ? { ...s, job: { ...s.job, id: h.id } } : s));
-    const r = await h.result;
-    if (currentJob === (h as JobHandle<unknown>)) done(r);
-    set((s) => ({ ...s, job: null }));
-  } catch (e) {
-    if (e instanceof Error && e.message === 'cancelled')
-      set((s) => ({ ...s, job: null, notice: 'Cancelled' }));
-    else fail(e);
-  } finally {
-    currentJob = null;
-  }
-}
-
+/** Communities over the chart's entities, in the current ranking's network (people first by default). */
 export function runCommunities(): void {
-  const c = localCommunities(chartCopy());
-  set((s) => ({ ...s, appearance: setCommunities(s.appearance, c) }));
-  notify(`${new Set(Object.values(c)).size} communities found (Louvain, seeded)`);
+  void runCommunitiesFor(currentSpec('chart'));
 }
 
+/** The disruption lab over the chart's entities, on the server's engine like every other analysis. */
 export function runDisruption(opts: {
   strategy: 'selected' | 'topk' | 'sequential';
   metric: string;
   k: number;
 }): void {
-  const g = chartCopy();
-  const sel = appStore.get().selection.nodes.filter((n) => g.hasNode(n));
-  if (opts.strategy === 'selected' && !sel.length) return notify('Select the entities to remove first');
-  const r = localDisruption(g, {
-    targets: opts.strategy === 'selected' ? sel : undefined,
-    metric: opts.metric,
-    k: opts.k,
-    recompute: opts.strategy === 'sequential',
-  });
-  const steps: DisruptionStep[] = r.steps;
-  set((s) => ({ ...s, disruption: { steps, fragments: r.fragments, removed: r.removed } }));
+  void runServerDisruption(opts, 'chart');
 }
 
 interface ServerDisruption {
@@ -380,21 +302,40 @@ interface ServerDisruption {
 }
 
 /** The disruption lab over the whole view on the server; the fragments are then shown on the chart. */
-export async function runServerDisruption(opts: {
-  strategy: 'selected' | 'topk' | 'sequential';
-  metric: string;
-  k: number;
-}): Promise<void> {
-  const sel = appStore.get().selection.nodes;
+export async function runServerDisruption(
+  opts: {
+    strategy: 'selected' | 'topk' | 'sequential';
+    metric: string;
+    k: number;
+  },
+  scope: 'chart' | 'view' = 'view',
+): Promise<void> {
+  // Top k by the current ranking's measure takes the ranking's own top k (of the types it ranks, people
+  // first), over the same network: the targets are the rows the Ranks tab shows.
+  const ranking = appStore.get().ranking;
+  const fromRanking =
+    opts.strategy === 'topk' && ranking && ranking.metric === opts.metric && ranking.spec.scope === scope
+      ? rankedRows(ranking)
+          .slice(0, opts.k)
+          .map((r) => r.id)
+      : null;
+  // Otherwise the top k of the same network and types, ranked now, removed one per step.
+  const ranked =
+    !fromRanking && opts.strategy === 'topk'
+      ? await topTargets(currentSpec(scope), opts.metric, opts.k)
+      : null;
+  if (ranked === undefined) return;
+  const chosen = fromRanking ?? ranked;
+  const sel = chosen ?? appStore.get().selection.nodes;
   if (opts.strategy === 'selected' && !sel.length) return notify('Select the entities to remove first');
-  const strategy = opts.strategy === 'selected' ? 'set' : opts.strategy === 'topk' ? 'block' : 'sequential';
+  const strategy = opts.strategy === 'selected' || chosen ? 'set' : 'sequential';
   await serverJob<ServerDisruption>(
     'Simulating the disruption',
     {
       kind: 'disruption',
       strategy,
       metric: opts.metric,
-      steps: opts.strategy === 'selected' ? sel.length : opts.k,
+      steps: strategy === 'set' ? sel.length : opts.k,
       ...(strategy === 'set' ? { targets: sel } : {}),
     },
     (r) => {
@@ -413,7 +354,16 @@ export async function runServerDisruption(opts: {
       const g = chartCopy();
       const fragments = components(g, new Set(removed));
       set((s) => ({ ...s, disruption: { steps, fragments, removed } }));
+      if (fromRanking && ranking)
+        notify(
+          `Removed the ranking's top ${fromRanking.length}: ${describeSpec(ranking.spec, ranking.facts)}`,
+        );
+      else if (ranked)
+        notify(
+          `Removed the top ${ranked.length} by ${opts.metric} among ${typesInWords(currentSpec(scope).types)}`,
+        );
     },
+    scope,
   );
 }
 
@@ -437,10 +387,6 @@ export function clearDisruption(): void {
   set((s) => ({ ...s, disruption: null }));
 }
 
-export function explainRank(node: string, metric: string): ReturnType<typeof localRankStability> {
-  return localRankStability(chartCopy(), node, metric);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Layouts
 
@@ -448,11 +394,14 @@ export function applyLayout(kind: 'circular' | 'grouped' | 'map'): void {
   chart.stopLayout();
   if (kind === 'circular') chart.moveTo(circularLayout(chart.graph), 'circular layout');
   else if (kind === 'grouped') {
-    let c = appStore.get().appearance.communities;
+    const c = appStore.get().appearance.communities;
     if (!c) {
-      c = localCommunities(chartCopy());
-      const cc = c;
-      set((s) => ({ ...s, appearance: setCommunities(s.appearance, cc) }));
+      // Communities come from the server's engine; the layout follows once they are in.
+      void runCommunitiesFor(currentSpec('chart')).then(() => {
+        const found = appStore.get().appearance.communities;
+        if (found) chart.moveTo(groupedLayout(chart.graph, found), 'grouped layout');
+      });
+      return;
     }
     chart.moveTo(groupedLayout(chart.graph, c), 'grouped layout');
   } else return void applyMapLayout();

@@ -8,9 +8,8 @@ import { chart } from './graph/controller.ts';
 import { buildSvg, type SvgEdge, type SvgNode } from './graph/svg-export.ts';
 import { TYPE_COLOURS, communityColour } from './graph/style.ts';
 import { appStore } from './state/app.ts';
-import { rankRows } from './state/appearance.ts';
 import { describeFilters, toViewFilter } from './state/filters.ts';
-import { METRICS } from './api/analysis.ts';
+import { analysisRecord, briefingTop, exportedScores } from './analysis/record.ts';
 
 export function download(blob: Blob, name: string): void {
   const a = document.createElement('a');
@@ -97,33 +96,12 @@ async function blobToBase64(b: Blob): Promise<string> {
   return btoa(s);
 }
 
-/** The measure sizing the nodes and its values for the entities left visible; null when none sizes them. */
-function sizingOnVisible(
-  visible: ReadonlySet<string>,
-): { metric: string; values: Record<string, number> } | null {
-  const { sizeBy, metrics } = appStore.get().appearance;
-  const all = sizeBy ? metrics[sizeBy] : null;
-  if (!sizeBy || !all) return null;
-  return { metric: sizeBy, values: Object.fromEntries(Object.entries(all).filter(([k]) => visible.has(k))) };
-}
-
 /** Everything the briefing page needs, gathered from the chart and the state. */
 export async function briefingBody(o: BriefingOptions): Promise<Record<string, unknown>> {
   const s = appStore.get();
   const png = await pngBlob(o.resolution, Math.round(o.resolution * 0.85), true);
-  const metric = s.appearance.sizeBy;
   const visible = new Set(chart.visibleNodeIds());
-  const sized = sizingOnVisible(visible);
-  const top = sized
-    ? rankRows(sized.values)
-        .slice(0, 10)
-        .map((r) => ({
-          rank: r.rank,
-          label: String(chart.graph.getNodeAttribute(r.id, 'label')),
-          type: String(chart.graph.getNodeAttribute(r.id, 'etype')),
-          value: r.value,
-        }))
-    : [];
+  const top = briefingTop(s.ranking);
   const types = new Set<string>();
   chart.graph.forEachNode((n, a) => visible.has(n) && types.add(a.etype as string));
   const legend =
@@ -139,21 +117,14 @@ export async function briefingBody(o: BriefingOptions): Promise<Record<string, u
     date: new Date().toISOString(),
     chartPng: await blobToBase64(png),
     legend,
-    metric: metric ? (METRICS.find((m) => m.id === metric)?.label ?? metric) : null,
-    topNodes: top,
+    metric: top.title,
+    topNodes: top.rows,
     // The server adds the data version and who exported; it finds the C-coded conditions itself from the ids.
     record: {
       Chart: s.chart.name,
       Filters: describeFilters(s.filters),
       'View filter': toViewFilter(s.filters),
-      Measure: metric ?? 'none',
-      Parameters: metric
-        ? {
-            scope: 'entities visible on the chart',
-            graph: 'undirected, parallel links folded, weights summed',
-          }
-        : {},
-      Communities: s.appearance.communities ? 'Louvain, seed 42, over the chart' : 'not computed',
+      ...analysisRecord(s.ranking, s.appearance.communities !== null),
     },
     entityIds: [...visible].slice(0, 5000),
     linkIds: chart.graph
@@ -185,7 +156,7 @@ export function dataExportBody(format: DataFormat): Record<string, unknown> {
     const a = chart.graph.getNodeAttributes(id);
     if (Number.isFinite(a.x) && Number.isFinite(a.y)) positions[id] = { x: a.x as number, y: a.y as number };
   }
-  const sized = sizingOnVisible(new Set(ids));
+  const scored = exportedScores(s.ranking, new Set(ids));
   const [fmt, part] = format.startsWith('csv-') ? ['csv', format.slice(4)] : [format, undefined];
   return {
     format: fmt,
@@ -193,7 +164,7 @@ export function dataExportBody(format: DataFormat): Record<string, unknown> {
     entityIds: ids,
     positions,
     view: toViewFilter(s.filters),
-    ...(sized ? { analysis: sized } : {}),
+    ...(scored ? { analysis: scored } : {}),
   };
 }
 

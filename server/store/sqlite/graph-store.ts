@@ -116,6 +116,7 @@ export class SqliteGraphStore implements GraphStore {
   get analysisView(): GraphStore['analysisView'] {
     const readers = this.readers;
     if (!readers?.size) return undefined;
-    return (options: ViewOptions, opts: { limit?: number } = {}) => readers.callView(options, opts);
+    return (options: ViewOptions, opts: { limit?: number; only?: string[] } = {}) =>
+      readers.callView(options, opts);
   }
 }

@@ -140,7 +140,7 @@ export class SqliteReadPool {
    * Reads a view's subgraph and builds its analysis view on the least busy worker: the request thread
    * receives the arrays shared, not the subgraph's objects to decode and build from.
    */
-  callView(options: ViewOptions, opts: { limit?: number }): Promise<AnalysisView> {
+  callView(options: ViewOptions, opts: { limit?: number; only?: string[] }): Promise<AnalysisView> {
     return this.send(VIEW_METHOD, [options, opts]) as Promise<AnalysisView>;
   }
 

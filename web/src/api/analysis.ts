@@ -29,6 +29,7 @@ export const ANALYSIS_BASE = '/api/analysis/jobs';
 
 export type JobRequest =
   | { kind: 'metric'; metric: string; k?: number | null; seed?: number }
+  | { kind: 'metric'; metric: 'communities'; seed?: number }
   | {
       kind: 'disruption';
       strategy: 'set' | 'block' | 'sequential' | 'greedy';
@@ -47,7 +48,31 @@ export async function runJob<T>(
   filter: ViewFilter,
   onProgress: (p: JobProgress) => void,
 ): Promise<JobHandle<T>> {
-  const start = await request<JobStatus>('POST', ANALYSIS_BASE, { view: { filter }, request: req });
+  return runJobOver<T>(req, { view: { filter } }, onProgress);
+}
+
+/** What a job runs over: the view's options (server/analysis/view.ts) and, for a chart, its entities. */
+export interface JobTarget {
+  view: {
+    filter: ViewFilter;
+    projection?: {
+      foldPhones: boolean;
+      personVia: Array<'Event' | 'Vehicle' | 'Location'>;
+      maxSharers?: number;
+    };
+    grading?: 'ignore' | 'weight';
+    directed?: boolean;
+  };
+  entityIds?: string[];
+}
+
+/** `runJob` over a full view (person network, grading) and, optionally, only the given entities. */
+export async function runJobOver<T>(
+  req: JobRequest,
+  target: JobTarget,
+  onProgress: (p: JobProgress) => void,
+): Promise<JobHandle<T>> {
+  const start = await request<JobStatus>('POST', ANALYSIS_BASE, { ...target, request: req });
   const id = start.id;
   if (!id) throw new Error('the server did not return a job id');
   const path = `${ANALYSIS_BASE}/${encodeURIComponent(id)}`;
@@ -111,7 +136,7 @@ export async function runJob<T>(
   };
 }
 
-/** Measures offered in the panels. Ids are the server's metric names; the chart computes the same locally. */
+/** Measures offered in the panels. Ids are the server's metric names (every measure is the server's). */
 export const METRICS = [
   { id: 'degree', label: 'Degree' },
   { id: 'weightedDegree', label: 'Weighted degree' },

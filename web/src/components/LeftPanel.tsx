@@ -22,8 +22,8 @@ import {
 } from '../state/filters.ts';
 import { setColourBy, setSizeBy } from '../state/appearance.ts';
 import { applyLayout, unhideAll } from '../actions.ts';
-import { METRICS } from '../api/analysis.ts';
 import { BasemapPicker } from './MapTiles.tsx';
+import { describeSpec, measureLabel } from '../analysis/spec.ts';
 
 const DAY = 86_400_000;
 
@@ -249,6 +249,7 @@ function LayoutControls() {
 
 function Appearance() {
   const a = useApp((s) => s.appearance);
+  const ranking = useApp((s) => s.ranking);
   const metricNames = Object.keys(a.metrics);
   return (
     <div className="section">
@@ -265,11 +266,16 @@ function Appearance() {
           <option value="">(uniform)</option>
           {metricNames.map((m) => (
             <option key={m} value={m}>
-              {METRICS.find((x) => x.id === m)?.label ?? m}
+              {measureLabel(m)}
             </option>
           ))}
         </select>
       </div>
+      {ranking && a.sizeBy === ranking.metric && (
+        <div className="small muted" data-testid="size-spec">
+          Sized by {describeSpec(ranking.spec, ranking.facts)}
+        </div>
+      )}
       <div className="row">
         <label>Colour by</label>
         <select

@@ -1,24 +1,17 @@
 // Right panel: details, annotations, rankings, communities, disruption lab, rank explanation.
 import { useEffect, useMemo, useState } from 'react';
-import { ENTITY_TYPES, type Annotation } from '@domain/model.ts';
+import type { Annotation } from '@domain/model.ts';
 import { api } from '../api/client.ts';
 import { METRICS } from '../api/analysis.ts';
 import { chart } from '../graph/controller.ts';
 import { communityColour } from '../graph/style.ts';
 import { appStore, useApp } from '../state/hooks.ts';
-import { communityGroups, formatMetric, rankRows } from '../state/appearance.ts';
+import { communityGroups } from '../state/appearance.ts';
 import type { RightTab } from '../state/app.ts';
-import {
-  clearDisruption,
-  explainRank,
-  fail,
-  runCommunities,
-  explainOnServer,
-  runDisruption,
-  runMetric,
-  runServerDisruption,
-  type ServerExplanation,
-} from '../actions.ts';
+import { clearDisruption, fail, runCommunities, runDisruption, runServerDisruption } from '../actions.ts';
+import { RanksPanel } from '../analysis/RanksPanel.tsx';
+import { ExplainPanel } from '../analysis/ExplainPanel.tsx';
+import { networkInWords, PEOPLE_FIRST } from '../analysis/spec.ts';
 import { DetailsTab, labelOf } from './DetailsTab.tsx';
 import { LineChart } from './LineChart.tsx';
 
@@ -51,10 +44,10 @@ export function RightPanel() {
       <div className="tabbody">
         {tab === 'details' && <DetailsTab />}
         {tab === 'annotations' && <AnnotationsTab />}
-        {tab === 'rankings' && <RankingsTab />}
+        {tab === 'rankings' && <RanksPanel />}
         {tab === 'communities' && <CommunitiesTab />}
         {tab === 'disruption' && <DisruptionTab />}
-        {tab === 'explain' && <ExplainTab />}
+        {tab === 'explain' && <ExplainPanel />}
       </div>
     </aside>
   );
@@ -171,117 +164,9 @@ function AnnotationsTab() {
   );
 }
 
-function RankingsTab() {
-  const metrics = useApp((s) => s.appearance.metrics);
-  const sizeBy = useApp((s) => s.appearance.sizeBy);
-  const selection = useApp((s) => s.selection.nodes);
-  const job = useApp((s) => s.job);
-  const [metric, setMetric] = useState<string>(sizeBy ?? 'betweenness');
-  const [scope, setScope] = useState<'chart' | 'store'>('chart');
-  const [desc, setDesc] = useState(true);
-  const [sortBy, setSortBy] = useState<'value' | 'label'>('value');
-  // People first: "who should we prioritise" is asked of people, and a phone or a place shared by the
-  // whole group otherwise tops every measure. Any other type, or all, is one click away.
-  // null: not chosen yet, so people when the chart has any (it may be empty when the tab first opens).
-  const [chosen, setOnly] = useState<string | null>(null);
-  const values = metrics[metric];
-  const only = chosen ?? (values && chart.graph.someNode((_n, a) => a.etype === 'Person') ? 'Person' : '');
-  const rows = useMemo(() => {
-    if (!values) return [];
-    // Ranked among the entities shown (on the chart, of the chosen type), so the first person is 1.
-    const shown: Record<string, number> = {};
-    for (const [id, v] of Object.entries(values)) {
-      if (!chart.graph.hasNode(id)) continue;
-      if (only && chart.graph.getNodeAttribute(id, 'etype') !== only) continue;
-      shown[id] = v;
-    }
-    const r = rankRows(shown, desc);
-    if (sortBy === 'label') r.sort((a, b) => (desc ? -1 : 1) * labelOf(b.id).localeCompare(labelOf(a.id)));
-    return r.slice(0, 300);
-  }, [values, desc, sortBy, only]);
-  return (
-    <div>
-      <div className="row">
-        <select data-testid="metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
-          {METRICS.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-        <select
-          value={scope}
-          onChange={(e) => setScope(e.target.value as 'chart' | 'store')}
-          title="Over the entities on the chart, or over the whole filtered view on the server"
-        >
-          <option value="chart">on chart</option>
-          <option value="store">whole view (server)</option>
-        </select>
-        <button
-          className="primary"
-          data-testid="run-metric"
-          disabled={!!job}
-          onClick={() => void runMetric(metric, scope)}
-        >
-          Run
-        </button>
-      </div>
-      <div className="row">
-        <label>Show</label>
-        <select data-testid="rank-type" value={only} onChange={(e) => setOnly(e.target.value)}>
-          <option value="">all entity types</option>
-          {ENTITY_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t} only
-            </option>
-          ))}
-        </select>
-      </div>
-      {!values && <p className="muted">Run a measure to rank entities; nodes are sized by it.</p>}
-      {values && (
-        <table className="grid" data-testid="rankings">
-          <thead>
-            <tr>
-              <th
-                title="Rank among the entities shown"
-                onClick={() => (sortBy === 'value' ? setDesc(!desc) : (setSortBy('value'), setDesc(true)))}
-              >
-                #
-              </th>
-              <th
-                onClick={() => (sortBy === 'label' ? setDesc(!desc) : (setSortBy('label'), setDesc(false)))}
-              >
-                Entity {sortBy === 'label' ? (desc ? '▼' : '▲') : ''}
-              </th>
-              <th onClick={() => (sortBy === 'value' ? setDesc(!desc) : (setSortBy('value'), setDesc(true)))}>
-                {METRICS.find((m) => m.id === metric)?.label} {sortBy === 'value' ? (desc ? '▼' : '▲') : ''}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr
-                key={r.id}
-                className={`clickable ${selection.includes(r.id) ? 'sel' : ''}`}
-                onClick={() => {
-                  appStore.set((s) => ({ ...s, selection: { nodes: [r.id], edge: null } }));
-                  chart.focus(r.id);
-                }}
-              >
-                <td>{r.rank}</td>
-                <td>{labelOf(r.id)}</td>
-                <td className="num">{formatMetric(r.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
-  );
-}
-
 function CommunitiesTab() {
   const communities = useApp((s) => s.appearance.communities);
+  const spec = useApp((s) => s.ranking?.spec ?? PEOPLE_FIRST);
   const groups = useMemo(
     () =>
       communities
@@ -295,8 +180,11 @@ function CommunitiesTab() {
         <button className="primary" data-testid="run-communities" onClick={runCommunities}>
           Find communities
         </button>
-        <span className="small muted">Louvain, seeded (repeatable)</span>
+        <span className="small muted">Louvain, seed 1 (repeatable)</span>
       </div>
+      <p className="small muted" data-testid="communities-spec">
+        Over the entities on the chart and the links between them, in the {networkInWords(spec)}.
+      </p>
       {groups.map((g) => (
         <div
           key={g.community}
@@ -415,101 +303,6 @@ function DisruptionTab() {
             </tbody>
           </table>
         </>
-      )}
-    </div>
-  );
-}
-
-function ExplainTab() {
-  const sel = useApp((s) => s.selection.nodes);
-  const sizeBy = useApp((s) => s.appearance.sizeBy);
-  const [metric, setMetric] = useState(sizeBy ?? 'betweenness');
-  const [res, setRes] = useState<ReturnType<typeof explainRank> | null>(null);
-  const [server, setServer] = useState<ServerExplanation | null>(null);
-  const id = sel[0];
-  useEffect(() => {
-    setRes(null);
-    setServer(null);
-  }, [id, metric]);
-  if (!id)
-    return (
-      <p className="muted">Select an entity to see why it ranks where it does and how stable that rank is.</p>
-    );
-  const degree = chart.graph.hasNode(id) ? chart.graph.degree(id) : 0;
-  const neighbours = chart.graph.hasNode(id) ? chart.graph.neighbors(id) : [];
-  return (
-    <div>
-      <div className="row">
-        <b>{labelOf(id)}</b>
-      </div>
-      <div className="row">
-        <select value={metric} onChange={(e) => setMetric(e.target.value)}>
-          {METRICS.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-        <button
-          className="primary"
-          data-testid="run-explain"
-          onClick={() => {
-            try {
-              setRes(explainRank(id, metric));
-            } catch (e) {
-              fail(e);
-            }
-          }}
-        >
-          Explain
-        </button>
-        <button
-          title="Over the whole filtered view, on the server"
-          onClick={() => void explainOnServer(id, metric, setServer)}
-        >
-          Whole view
-        </button>
-      </div>
-      {server && (
-        <div data-testid="explanation-server">
-          <p>
-            Over the whole view ({server.nodes} entities): rank <b>{server.stability.rank}</b>, stability
-            interval{' '}
-            <b>
-              {server.stability.interval[0]}–{server.stability.interval[1]}
-            </b>{' '}
-            over {server.stability.resamples} resamples dropping{' '}
-            {Math.round(server.stability.dropShare * 100)}% of links.
-          </p>
-          <p className="small">
-            Without weakly graded links ({server.weakLeftOut.linksDropped} dropped) it would rank{' '}
-            {server.weakLeftOut.rankWithout} instead of {server.weakLeftOut.rankWith}. It bridges{' '}
-            {server.communities.bridged.length} other communities (
-            {(server.communities.pathShare * 100).toFixed(1)}% of the shortest paths between them pass through
-            it).
-          </p>
-        </div>
-      )}
-      {res && (
-        <div data-testid="explanation">
-          <p>
-            Ranks <b>{res.rank}</b> of {res.of} by {METRICS.find((m) => m.id === metric)?.label.toLowerCase()}{' '}
-            (value {formatMetric(res.value)}).
-          </p>
-          <p>
-            Stability interval (90%): rank <b>{res.low}</b> to <b>{res.high}</b> when each link is kept with
-            the probability its grading deserves (weak intelligence is the likeliest to be wrong).
-          </p>
-          <p className="small muted">
-            {degree} links to {neighbours.length} entities on the chart
-            {neighbours.length ? `, e.g. ${neighbours.slice(0, 5).map(labelOf).join(', ')}` : ''}.
-          </p>
-          {res.high - res.low > Math.max(3, res.of * 0.1) && (
-            <p className="conditions small">
-              This rank is sensitive to weakly graded links: corroborate before acting on it.
-            </p>
-          )}
-        </div>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { DEFAULT_FILTERS, type FilterState } from './filters.ts';
 import { EMPTY_HISTORY, type HistoryState } from './history.ts';
 import { EMPTY_SELECTION, type SelectionState } from './selection.ts';
 import { createStore } from './store.ts';
+import type { RankingRun } from '../analysis/ranking.ts';
 
 export type RightTab = 'details' | 'annotations' | 'rankings' | 'communities' | 'disruption' | 'explain';
 
@@ -54,6 +55,8 @@ export interface AppState {
     | { kind: 'cycle' }
     | { kind: 'account'; screen: AccountScreen };
   lastMerge: { id: string; keptId: string; mergedId: string } | null;
+  /** The ranking every score on screen comes from (Ranks, sizing, Explain, disruption, exports). */
+  ranking: RankingRun | null;
 }
 
 export const INITIAL_STATE: AppState = {
@@ -74,6 +77,7 @@ export const INITIAL_STATE: AppState = {
   user: null,
   dialog: null,
   lastMerge: null,
+  ranking: null,
 };
 
 export const appStore = createStore<AppState>(INITIAL_STATE);
