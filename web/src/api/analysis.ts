@@ -36,7 +36,8 @@ export type JobRequest =
       steps?: number;
       targets?: string[];
     }
-  | { kind: 'explain'; node: string; focus?: string; resamples?: number };
+  | { kind: 'explain'; node: string; focus?: string; resamples?: number }
+  | ({ kind: 'lab' } & Record<string, unknown>);
 
 /**
  * Starts a job and resolves with its result. Progress arrives over SSE (`status` events); if the event
@@ -46,8 +47,10 @@ export async function runJob<T>(
   req: JobRequest,
   filter: ViewFilter,
   onProgress: (p: JobProgress) => void,
+  projection?: { foldPhones?: boolean },
 ): Promise<JobHandle<T>> {
-  const start = await request<JobStatus>('POST', ANALYSIS_BASE, { view: { filter }, request: req });
+  const view = projection ? { filter, projection } : { filter };
+  const start = await request<JobStatus>('POST', ANALYSIS_BASE, { view, request: req });
   const id = start.id;
   if (!id) throw new Error('the server did not return a job id');
   const path = `${ANALYSIS_BASE}/${encodeURIComponent(id)}`;
