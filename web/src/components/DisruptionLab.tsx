@@ -308,7 +308,7 @@ export function DisruptionLab() {
           The Cycle page's prediction uses the same person-level network (undirected, parallel links
           collapsed, phones folded) but only the entities linked in its time window
           {result.isolated > 0
-            ? `; this view also holds ${result.isolated} unlinked entities, which count here in the pairs`
+            ? `; this view also holds ${result.isolated} unlinked ${result.isolated === 1 ? 'entity, which counts' : 'entities, which count'} here in the pairs`
             : ''}
           . Where its numbers differ from these, that window is why.
         </p>
