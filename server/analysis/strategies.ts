@@ -5,7 +5,8 @@
 // Plans
 // - topk:       the k highest scorers by a metric on the INTACT network, removed in score order
 // - sequential: one at a time, the top scorer by the metric RECOMPUTED on what is left
-// - keyPlayer:  Borgatti's KPP-Neg set (keyplayer.ts: greedy start, swap improvement, seeded restarts);
+// - keyPlayer:  Borgatti's KPP-Neg set by fragmentation (keyplayer.ts: greedy start, swap improvement,
+//               seeded restarts, exact search when the sets are few);
 //               its members are then removed in the order that fragments most at each step
 // - own:        the analyst's own set, removed in the order given
 // Every plan except `own` draws only from the eligible nodes (e.g. people only), never from must-keep,
@@ -18,7 +19,7 @@
 import type { CSR } from './csr.ts';
 import { inducedCSR } from './csr.ts';
 import { connectedComponents } from './components.ts';
-import { cutStructure } from './cut.ts';
+import { KEY_PLAYER_DEFAULTS, fragmentation, keyPlayerNeg } from './keyplayer.ts';
 import { TIE_RULE, measure, pickBest, type NetworkState } from './disruption.ts';
 import { computeMetric, type MetricName } from './registry.ts';
 
@@ -120,17 +121,8 @@ export interface Comparison {
 export const FRAGMENTATION_DEFINITION =
   'Borgatti (2006) F = 1 - sum s(s-1) / (n(n-1)) over the fragments of the n remaining nodes: the share of remaining pairs that can no longer reach each other';
 
-/** Borgatti's fragmentation of the network without `removed`. */
-export function fragmentationAfter(g: CSR, removed: Uint8Array): number {
-  const c = connectedComponents(g, removed);
-  let n = 0;
-  let within = 0;
-  for (const s of c.sizes) {
-    n += s;
-    within += s * (s - 1);
-  }
-  return n < 2 ? 1 : 1 - within / (n * (n - 1));
-}
+/** Borgatti's fragmentation of the network without `removed` (keyplayer.ts). */
+export const fragmentationAfter = fragmentation;
 
 export function planName(p: PlanSpec): string {
   switch (p.kind) {
@@ -193,37 +185,28 @@ function sequential(c: Ctx, metric: MetricName): number[] {
   return out;
 }
 
-/**
- * Stand-in for keyplayer.ts until it lands: greedy by connected pairs lost (no swaps), so the plan runs.
- * Replaced by keyPlayerNeg once merged.
- */
+/** Borgatti's KPP-Neg search (keyplayer.ts) within the time left to the comparison. */
 function keyPlayer(c: Ctx): { set: number[]; summary: KeyPlayerSummary } {
-  const removed = new Uint8Array(c.g.n);
-  const set = [...c.mustRemove];
-  for (const v of set) removed[v] = 1;
-  let evaluations = 0;
-  while (set.length < c.k) {
-    checkTime(c);
-    const { pairsLost } = cutStructure(c.g, removed);
-    evaluations++;
-    const cand: number[] = [];
-    for (let v = 0; v < c.g.n; v++) if (!removed[v] && c.candidate[v]) cand.push(v);
-    if (cand.length === 0) break;
-    const v = pickBest(pairsLost, cand);
-    removed[v] = 1;
-    set.push(v);
-  }
+  const r = keyPlayerNeg(c.g, {
+    k: c.k,
+    eligible: c.candidate,
+    mustRemove: c.mustRemove,
+    restarts: c.o.restarts,
+    seed: c.o.seed,
+    timeBudgetMs: Math.max(1, Math.min(KEY_PLAYER_DEFAULTS.timeBudgetMs, c.deadline - Date.now())),
+    measure: 'fragmentation',
+  });
   return {
-    set,
+    set: r.set,
     summary: {
-      method: 'greedy (connected pairs lost), no swap improvement',
-      score: fragmentationAfter(c.g, removed),
-      measure: 'fragmentation',
-      restarts: 1,
-      restartsAtBest: 1,
-      optimal: false,
-      evaluations,
-      stoppedEarly: false,
+      method: r.method === 'exact' ? 'exact search over every set' : 'greedy start + swaps, seeded restarts',
+      score: r.score,
+      measure: r.measure,
+      restarts: r.restarts,
+      restartsAtBest: r.restartsAtBest,
+      optimal: r.optimal,
+      evaluations: r.evaluations,
+      stoppedEarly: r.stoppedEarly,
     },
   };
 }
