@@ -215,8 +215,9 @@ export function simulateRecovery(
   const ls = (s: Shape) => (lcc0 > 0 ? s.lcc / lcc0 : 0);
 
   // Ties broken by the removals, and what the choice of new partner needs.
+  // In node order, not removal order: the same set gets the same simulated recovery whatever the plan.
   const broken: number[] = [];
-  for (const r of removedList)
+  for (const r of [...new Set(removedList)].sort((a, b) => a - b))
     for (let p = g.offsets[r]; p < g.offsets[r + 1]; p++)
       if (!removed[g.targets[p]]) broken.push(g.targets[p]);
   const community = louvain(g, { seed: o.seed }).communities;
