@@ -15,18 +15,30 @@
 // 5th-95th percentile interval (the median always lies inside it).
 //
 // Successors: who is likely to take over the removed nodes' brokerage, by the measure the operational
-// review uses for risers after the fact (server/cycle/network.ts `betweenness`: betweenness normalised by
-// (n-1)(n-2)/2, sampled above 4000 nodes), here BEFORE it: the rise from the intact network to each
-// recovered network, over the first `successorRuns` runs. Reported: the share of those runs in which the
-// node is among the top risers, and its median rise.
-import { betweenness as reviewBetweenness, type SimpleGraph } from '../cycle/network.ts';
+// review uses for risers after the fact, passed in as `brokerage` (server/jobs/lab-request.ts passes
+// server/cycle/network.ts `betweenness`: normalised by (n-1)(n-2)/2, sampled above 4000 nodes; this module
+// stays free of the cycle's code), here BEFORE the fact: the rise from the intact network to each recovered
+// network, over the first `successorRuns` runs. Reported: the share of those runs in which the node is
+// among the top risers, and its median rise.
 import type { CSR } from './csr.ts';
 import { connectedComponents } from './components.ts';
 import { louvain } from './louvain.ts';
 import { mulberry32 } from './random.ts';
 import { LabError } from './strategies.ts';
 
+/** The operational review's simple graph (server/cycle/network.ts SimpleGraph), the shape `brokerage` reads. */
+export interface SimpleGraph {
+  ids: string[];
+  index: Map<string, number>;
+  adj: number[][];
+  edgeCount: number;
+}
+
 export interface RecoveryOptions {
+  /** Brokerage score per node of a simple graph; successors are not scored without it. */
+  brokerage?: (g: SimpleGraph) => Float64Array;
+  /** What `brokerage` measures, in words, for the result. */
+  brokerageName?: string;
   runs?: number;
   seed?: number;
   pRecover?: number;
@@ -278,9 +290,11 @@ export function simulateRecovery(
     return extra;
   };
 
-  const scoreSuccessors = o.successorRuns > 0 && alive.length <= RECOVERY_LIMITS.maxSuccessorNodes;
+  const brokerage = options.brokerage;
+  const scoreSuccessors =
+    brokerage !== undefined && o.successorRuns > 0 && alive.length <= RECOVERY_LIMITS.maxSuccessorNodes;
   const intactSg = scoreSuccessors ? simpleGraph(g, new Uint8Array(n), []) : null;
-  const before = intactSg ? reviewBetweenness(intactSg.sg) : null;
+  const before = intactSg && brokerage ? brokerage(intactSg.sg) : null;
   const rises = new Map<number, number[]>();
   const topCount = new Map<number, number>();
   const successorRuns = Math.min(o.runs, o.successorRuns);
@@ -298,9 +312,9 @@ export function simulateRecovery(
     recoveredPc.push(pc(s));
     recoveredLcc.push(ls(s));
     if (damage > 1e-12) surviving.push((pc(intact) - pc(s)) / damage);
-    if (before && run < successorRuns) {
+    if (before && brokerage && run < successorRuns) {
       const { sg, back } = simpleGraph(g, removed, extra);
-      const bc = reviewBetweenness(sg);
+      const bc = brokerage(sg);
       const ranked: Array<[number, number]> = [];
       back.forEach((v, i) => {
         if (options.eligible && !options.eligible[v]) return;
@@ -350,7 +364,7 @@ export function simulateRecovery(
     damageSurviving: surviving.length ? interval(surviving) : null,
     successors,
     successorMeasure: scoreSuccessors
-      ? 'rise in betweenness normalised by (n-1)(n-2)/2, as the operational review ranks risers (server/cycle/network.ts)'
-      : `not scored: ${alive.length > RECOVERY_LIMITS.maxSuccessorNodes ? `more than ${RECOVERY_LIMITS.maxSuccessorNodes} nodes remain` : 'no successor runs asked for'}`,
+      ? (options.brokerageName ?? 'rise in the brokerage measure given')
+      : `not scored: ${!brokerage ? 'no brokerage measure given' : alive.length > RECOVERY_LIMITS.maxSuccessorNodes ? `more than ${RECOVERY_LIMITS.maxSuccessorNodes} nodes remain` : 'no successor runs asked for'}`,
   };
 }

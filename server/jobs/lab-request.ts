@@ -3,6 +3,7 @@
 // `npm run disrupt -- --compare`. Results name every node by id AND label.
 import type { CSR } from '../analysis/csr.ts';
 import { connectedComponents } from '../analysis/components.ts';
+import { betweenness as reviewBetweenness } from '../cycle/network.ts';
 import { simulateRecovery, type RecoveryResult, type Successor } from '../analysis/recovery.ts';
 import { planRobustness, type RobustnessResult } from '../analysis/robustness.ts';
 import {
@@ -43,6 +44,9 @@ export interface LabRequest {
 export interface NamedCurvePoint extends Omit<CurvePoint, 'removed'> {
   removed: Named | null;
 }
+export const SUCCESSOR_MEASURE =
+  'rise in betweenness normalised by (n-1)(n-2)/2, as the operational review ranks its risers (server/cycle/network.ts)';
+
 export interface NamedRecovery extends Omit<RecoveryResult, 'removed' | 'successors'> {
   successors: Array<Omit<Successor, 'index'> & Named>;
 }
@@ -138,6 +142,9 @@ export function runLab(
         seed: req.seed,
         pRecover: req.pRecover,
         eligible,
+        // The operational review's measure for who took over (risers), so prediction and review compare.
+        brokerage: reviewBetweenness,
+        brokerageName: SUCCESSOR_MEASURE,
         onProgress: (done, total) =>
           progress(
             compareShare + Math.floor((recoveryShare * (i + done / total)) / cmp.plans.length),
@@ -146,7 +153,10 @@ export function runLab(
       });
       const { removed: _removed, successors, ...rest } = r;
       void _removed;
-      recovery = { ...rest, successors: successors.map(({ index: v, ...s }) => ({ ...named(v), ...s })) };
+      recovery = {
+        ...rest,
+        successors: successors.map(({ index: v, ...s }) => ({ ...named(v), ...s })),
+      };
     }
     const f = fragmentsAfter(g, p.removed);
     return {
