@@ -63,7 +63,16 @@ export const RECOVERY_DEFAULTS = {
   successors: 5,
   successorRuns: 20,
 };
-export const RECOVERY_LIMITS = { maxRuns: 1000, maxSuccessorRuns: 50, maxSuccessorNodes: 20_000 };
+export const RECOVERY_LIMITS = {
+  maxRuns: 1000,
+  maxSuccessorRuns: 50,
+  maxSuccessorNodes: 20_000,
+  /**
+   * Successor runs are cut so that runs x n x (n + m) (exact betweenness per run) stays under this; the
+   * result's parameters.successorRuns says how many were scored.
+   */
+  maxSuccessorWork: 4e9,
+};
 
 export const RECOVERY_MODEL =
   'Duijn, Kashirin & Sloot 2014: each tie broken by a removal is replaced with probability pRecover by one new tie from the survivor to someone it does not yet know, chosen with weight baseWeight + sharedNeighbourWeight x common neighbours (intact network) + communityWeight x same community';
@@ -297,7 +306,10 @@ export function simulateRecovery(
   const before = intactSg && brokerage ? brokerage(intactSg.sg) : null;
   const rises = new Map<number, number[]>();
   const topCount = new Map<number, number>();
-  const successorRuns = Math.min(o.runs, o.successorRuns);
+  const perRun = Math.max(1, alive.length * (alive.length + g.m));
+  const successorRuns = scoreSuccessors
+    ? Math.max(1, Math.min(o.runs, o.successorRuns, Math.floor(RECOVERY_LIMITS.maxSuccessorWork / perRun)))
+    : 0;
 
   const recoveredPc: number[] = [];
   const recoveredLcc: number[] = [];

@@ -128,7 +128,8 @@ export function runLab(
     k: req.k,
     plans,
     eligible,
-    mustKeep: lookup('must-keep node', req.mustKeep),
+    // Keeping someone who is not in the view changes nothing; removing or targeting them cannot be done.
+    mustKeep: lookup('must-keep node', req.mustKeep, true),
     mustRemove: lookup('must-remove node', req.mustRemove),
     seed: req.seed,
     restarts: req.restarts,

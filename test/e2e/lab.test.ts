@@ -81,6 +81,8 @@ describe.skipIf(!haveChromium)('disruption lab (Chromium)', () => {
     expect(drawn.removed).toBeGreaterThanOrEqual(5);
     expect(drawn.recoloured).toBeGreaterThan(0);
     await page.screenshot({ path: join(OUT, 'e2e-lab-1366.png') });
+    await page.locator('[data-testid=lab-recovery]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUT, 'e2e-lab-1366-recovery.png') });
   }, 300_000);
 
   it('shows the recovery interval around its point estimate, the successors and the robustness share', async () => {
@@ -103,4 +105,26 @@ describe.skipIf(!haveChromium)('disruption lab (Chromium)', () => {
     await page.screenshot({ path: join(OUT, 'e2e-lab-1920.png') });
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('keeps the person picked on the chart out of every plan', async () => {
+    const first = (await page.textContent('[data-testid=lab-removed-0]'))!.split(', ')[0];
+    await page.fill('[data-testid=search]', first);
+    await page.waitForSelector('[data-testid=suggestions] div');
+    await page.click(`[data-testid=suggestions] div:has-text("${first}")`);
+    await page.waitForFunction(() => window.__linkchart!.selectedIds().length === 1);
+    // Picking on the chart opens Details; back in the lab, the comparison is still there.
+    await page.click('[data-testid=tab-disruption]');
+    expect(await page.isVisible('[data-testid=lab-result]')).toBe(true);
+    await page.click('[data-testid=lab-keep-add]');
+    expect(await page.textContent('[data-testid=lab-keep]')).toContain(first);
+    await page.click('[data-testid=lab-run]');
+    await page.waitForSelector('[data-testid=lab-progress]');
+    await page.waitForSelector('[data-testid=lab-progress]', { state: 'detached', timeout: 180_000 });
+    for (let i = 0; i < 3; i++) {
+      const labels = (await page.textContent(`[data-testid=lab-removed-${i}]`))!.split(', ');
+      expect(labels).toHaveLength(5);
+      expect(labels).not.toContain(first);
+    }
+    expect(errors).toEqual([]);
+  }, 300_000);
 });

@@ -9,6 +9,7 @@ import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import type { DisruptionStep } from '../state/app.ts';
 import { toViewFilter } from '../state/filters.ts';
+import { createStore, useStore } from '../state/store.ts';
 import { clearDisruption, fail, runDisruption, runServerDisruption } from '../actions.ts';
 import { labelOf } from './DetailsTab.tsx';
 import { LineChart } from './LineChart.tsx';
@@ -102,6 +103,21 @@ function showFragments(plan: LabPlan): void {
 /** The chart state the lab last drew, so the quick what-if does not list the lab's plan as its own. */
 let labShown: { steps: DisruptionStep[]; fragments: Record<string, number>; removed: string[] } | null = null;
 
+/**
+ * A chart entity as the person-level network has it: a phone is folded into the person with the strongest
+ * USES or OWNS link to it (as server/analysis/view.ts folds it; the first on a tie), everything else is itself.
+ */
+function personLevel(id: string): string[] {
+  if (!chart.graph.hasNode(id) || chart.graph.getNodeAttribute(id, 'etype') !== 'Phone') return [id];
+  let best: { user: string; w: number } | null = null;
+  chart.graph.forEachEdge(id, (_e, a, s, t) => {
+    if ((a.ltype === 'USES' || a.ltype === 'OWNS') && t === id && (!best || a.weight > best.w))
+      best = { user: s, w: a.weight };
+  });
+  const found = best as { user: string; w: number } | null;
+  return [found ? found.user : id];
+}
+
 function Chips(props: { ids: string[]; onDrop: (id: string) => void; testId: string }) {
   if (!props.ids.length) return <span className="muted small">nobody</span>;
   return (
@@ -118,31 +134,84 @@ function Chips(props: { ids: string[]; onDrop: (id: string) => void; testId: str
   );
 }
 
+interface Running {
+  progress: number;
+  phase: string;
+  handle: JobHandle<LabResult> | null;
+}
+/**
+ * The lab's settings and last result live outside the component: picking people on the chart switches the
+ * panel to Details, and coming back must find the lab as it was (and a running comparison still running).
+ */
+interface LabState {
+  k: number;
+  useTopk: boolean;
+  topkMetric: string;
+  useSeq: boolean;
+  seqMetric: string;
+  useKp: boolean;
+  own: string[];
+  peopleOnly: boolean;
+  mustKeep: string[];
+  mustRemove: string[];
+  running: Running | null;
+  result: LabResult | null;
+  shown: number;
+  measure: Measure;
+  note: string | null;
+}
+const labStore = createStore<LabState>({
+  k: 5,
+  useTopk: true,
+  topkMetric: 'betweenness',
+  useSeq: true,
+  seqMetric: 'betweenness',
+  useKp: true,
+  own: [],
+  peopleOnly: true,
+  mustKeep: [],
+  mustRemove: [],
+  running: null,
+  result: null,
+  shown: 0,
+  measure: 'pairwiseConnectivity',
+  note: null,
+});
+
+function useLabField<K extends keyof LabState>(
+  key: K,
+): [LabState[K], (v: LabState[K] | ((old: LabState[K]) => LabState[K])) => void] {
+  const value = useStore(labStore, (s) => s[key]);
+  const set = (v: LabState[K] | ((old: LabState[K]) => LabState[K])) =>
+    labStore.set((s) => ({
+      ...s,
+      [key]: typeof v === 'function' ? (v as (old: LabState[K]) => LabState[K])(s[key]) : v,
+    }));
+  return [value, set];
+}
+
 export function DisruptionLab() {
   const selection = useApp((s) => s.selection.nodes);
-  const [k, setK] = useState(5);
-  const [useTopk, setUseTopk] = useState(true);
-  const [topkMetric, setTopkMetric] = useState('betweenness');
-  const [useSeq, setUseSeq] = useState(true);
-  const [seqMetric, setSeqMetric] = useState('betweenness');
-  const [useKp, setUseKp] = useState(true);
-  const [own, setOwn] = useState<string[]>([]);
-  const [peopleOnly, setPeopleOnly] = useState(true);
-  const [mustKeep, setMustKeep] = useState<string[]>([]);
-  const [mustRemove, setMustRemove] = useState<string[]>([]);
-  const [running, setRunning] = useState<{
-    progress: number;
-    phase: string;
-    handle: JobHandle<LabResult> | null;
-  } | null>(null);
-  const [result, setResult] = useState<LabResult | null>(null);
-  const [shown, setShown] = useState(0);
-  const [measure, setMeasure] = useState<Measure>('pairwiseConnectivity');
-  const [note, setNote] = useState<string | null>(null);
+  const [k, setK] = useLabField('k');
+  const [useTopk, setUseTopk] = useLabField('useTopk');
+  const [topkMetric, setTopkMetric] = useLabField('topkMetric');
+  const [useSeq, setUseSeq] = useLabField('useSeq');
+  const [seqMetric, setSeqMetric] = useLabField('seqMetric');
+  const [useKp, setUseKp] = useLabField('useKp');
+  const [own, setOwn] = useLabField('own');
+  const [peopleOnly, setPeopleOnly] = useLabField('peopleOnly');
+  const [mustKeep, setMustKeep] = useLabField('mustKeep');
+  const [mustRemove, setMustRemove] = useLabField('mustRemove');
+  const [running, setRunning] = useLabField('running');
+  const [result, setResult] = useLabField('result');
+  const [shown, setShown] = useLabField('shown');
+  const [measure, setMeasure] = useLabField('measure');
+  const [note, setNote] = useLabField('note');
 
   const addFromSelection = (list: string[], set: (x: string[]) => void, others: string[][]) => {
     const taken = new Set(others.flat());
-    set([...list, ...selection.filter((id) => !list.includes(id) && !taken.has(id))]);
+    const picked = [...new Set(selection.flatMap(personLevel))];
+    set([...list, ...picked.filter((id) => !list.includes(id) && !taken.has(id))]);
   };
 
   const run = async () => {
@@ -222,7 +291,11 @@ export function DisruptionLab() {
         <div className="wide lab-pick">
           <span>Own set:</span>
           <Chips ids={own} onDrop={(id) => setOwn(own.filter((x) => x !== id))} testId="lab-own" />
-          <button disabled={!selection.length} onClick={() => addFromSelection(own, setOwn, [])}>
+          <button
+            data-testid="lab-own-add"
+            disabled={!selection.length}
+            onClick={() => addFromSelection(own, setOwn, [])}
+          >
             + selected
           </button>
         </div>
@@ -244,6 +317,7 @@ export function DisruptionLab() {
           testId="lab-keep"
         />
         <button
+          data-testid="lab-keep-add"
           disabled={!selection.length}
           onClick={() => addFromSelection(mustKeep, setMustKeep, [mustRemove])}
         >
@@ -258,6 +332,7 @@ export function DisruptionLab() {
           testId="lab-must-remove"
         />
         <button
+          data-testid="lab-remove-add"
           disabled={!selection.length}
           onClick={() => addFromSelection(mustRemove, setMustRemove, [mustKeep])}
         >
