@@ -293,35 +293,126 @@ interface Objective {
 
 /**
  * Fragmentation, every candidate at once: one Tarjan pass over the graph without the set gives, for each
- * node, exactly how many connected pairs its removal would cost (cut.ts, checked against networkx), so
- * "set + v" is scored for ALL v in O(n + m) instead of one component search per v. Nothing is estimated.
+ * node, exactly how many connected pairs its removal would cost, so "set + v" is scored for ALL v in
+ * O(n + m) instead of one component search per v. Nothing is estimated. This is cut.ts's pairsLost over
+ * arrays kept between passes (the search makes hundreds of thousands of passes; cut.ts also sorts bridges);
+ * the tests check the search against an enumeration built on cut.ts itself.
  */
 function fragmentationObjective(g: CSR): Objective {
+  const cut = new PairsLost(g);
   const score = (inSet: Uint8Array): number => fragmentation(g, inSet);
   return {
     score,
     withEach(inSet, size, cands, out) {
-      const comps = connectedComponents(g, inSet);
-      let pairs = 0;
-      for (const s of comps.sizes) pairs += (s * (s - 1)) / 2;
-      const { pairsLost } = cutStructure(g, inSet);
+      const pairs = cut.run(inSet);
+      const lost = cut.pairsLost;
       const left = g.n - size - 1;
       for (let i = 0; i < cands.length; i++) {
-        out[i] = left < 2 ? 1 : 1 - (2 * (pairs - pairsLost[cands[i]])) / (left * (left - 1));
+        out[i] = left < 2 ? 1 : 1 - (2 * (pairs - lost[cands[i]])) / (left * (left - 1));
       }
       return cands.length;
     },
   };
 }
 
-/** Scores "set + v" by a full evaluation per candidate (polling the time budget between candidates). */
+/** Iterative Tarjan (no recursion: deep chains do not overflow) over reused arrays; undirected graphs. */
+class PairsLost {
+  readonly pairsLost: Float64Array;
+  private readonly disc: Int32Array;
+  private readonly low: Int32Array;
+  private readonly size: Float64Array;
+  private readonly parent: Int32Array;
+  private readonly arcPtr: Int32Array;
+  private readonly stack: Int32Array;
+  private readonly cutSizes: Float64Array;
+  private readonly cutPairs: Float64Array;
+  private readonly order: Int32Array;
+
+  constructor(private readonly g: CSR) {
+    const n = g.n;
+    this.pairsLost = new Float64Array(n);
+    this.disc = new Int32Array(n);
+    this.low = new Int32Array(n);
+    this.size = new Float64Array(n);
+    this.parent = new Int32Array(n);
+    this.arcPtr = new Int32Array(n);
+    this.stack = new Int32Array(n);
+    this.cutSizes = new Float64Array(n);
+    this.cutPairs = new Float64Array(n);
+    this.order = new Int32Array(n);
+  }
+
+  /** Fills pairsLost for every node not removed; returns the connected pairs of the graph as it is. */
+  run(removed: Uint8Array): number {
+    const { g, disc, low, size, parent, arcPtr, stack, cutSizes, cutPairs, order, pairsLost } = this;
+    const { offsets, targets, n } = g;
+    disc.fill(-1);
+    cutSizes.fill(0);
+    cutPairs.fill(0);
+    const pairs = (s: number) => (s * (s - 1)) / 2;
+    let time = 0;
+    let total = 0;
+    for (let root = 0; root < n; root++) {
+      if (disc[root] >= 0 || removed[root]) continue;
+      let count = 0;
+      let top = 0;
+      stack[top++] = root;
+      disc[root] = low[root] = time++;
+      parent[root] = -1;
+      arcPtr[root] = offsets[root];
+      size[root] = 1;
+      order[count++] = root;
+      while (top > 0) {
+        const v = stack[top - 1];
+        if (arcPtr[v] < offsets[v + 1]) {
+          const w = targets[arcPtr[v]++];
+          if (removed[w]) continue;
+          if (disc[w] < 0) {
+            disc[w] = low[w] = time++;
+            parent[w] = v;
+            arcPtr[w] = offsets[w];
+            size[w] = 1;
+            stack[top++] = w;
+            order[count++] = w;
+          } else if (w !== parent[v] && disc[w] < low[v]) {
+            // Merged parallel links mean one arc per neighbour, so skipping the parent skips only the tree arc.
+            low[v] = disc[w];
+          }
+        } else {
+          top--;
+          if (top > 0) {
+            const u = stack[top - 1];
+            size[u] += size[v];
+            if (low[v] < low[u]) low[u] = low[v];
+            if (low[v] >= disc[u]) {
+              cutSizes[u] += size[v];
+              cutPairs[u] += pairs(size[v]);
+            }
+          }
+        }
+      }
+      const compSize = size[root];
+      total += pairs(compSize);
+      for (let i = 0; i < count; i++) {
+        const v = order[i];
+        pairsLost[v] = pairs(compSize) - cutPairs[v] - pairs(compSize - 1 - cutSizes[v]);
+      }
+    }
+    return total;
+  }
+}
+
+/**
+ * Scores "set + v" by a full evaluation per candidate, polling the time budget between candidates. The first
+ * candidate is always scored, so even a spent budget leaves a complete set to return.
+ */
 function plainObjective(score: (inSet: Uint8Array, size: number) => number): Objective {
   return {
     score,
     withEach(inSet, size, cands, out, over) {
       let done = 0;
       for (let i = 0; i < cands.length; i++) {
-        if (over()) {
+        if (i > 0 && over()) {
           out.fill(-Infinity, i, cands.length);
           break;
         }
@@ -379,7 +470,7 @@ function reachObjective(g: CSR, m: number): Objective {
       const outside = g.n - size - 1;
       let done = 0;
       for (let i = 0; i < cands.length; i++) {
-        if ((i & 255) === 0 && over()) {
+        if (i > 0 && (i & 255) === 0 && over()) {
           out.fill(-Infinity, i, cands.length);
           break;
         }
@@ -450,7 +541,7 @@ function distanceReachObjective(g: CSR): Objective {
       const outside = g.n - size - 1;
       let done = 0;
       for (let i = 0; i < cands.length; i++) {
-        if ((i & 255) === 0 && over()) {
+        if (i > 0 && (i & 255) === 0 && over()) {
           out.fill(-Infinity, i, cands.length);
           break;
         }
