@@ -270,7 +270,7 @@ export function DisruptionLab() {
           style={{ width: 54 }}
           onChange={(e) => setK(Number(e.target.value))}
         />
-        <span className="small">people</span>
+        <span className="small">{peopleOnly ? 'people' : 'entities'}</span>
       </div>
       <fieldset className="lab-strategies">
         <legend>Strategies</legend>
