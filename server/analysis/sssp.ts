@@ -1,8 +1,18 @@
 // Single-source shortest paths over a CSR, reusing its arrays between sources. Unweighted: BFS in hops.
 // Weighted: Dijkstra over the distance 1 / weight. `reverse` follows in-arcs, i.e. distances TO the
 // source, which is what networkx's closeness and harmonic centrality use on directed graphs.
+//
+// Weighted path lengths are compared with igraph's tolerance (see PATH_EPSILON): a path only replaces the
+// best known one when it is shorter by more than rounding, so every metric here agrees on which paths tie.
 import type { CSR } from './csr.ts';
 import { MinHeap } from './heap.ts';
+
+/**
+ * Relative tolerance under which two path lengths are equal: igraph's IGRAPH_SHORTEST_PATH_EPSILON, used as
+ * igraph_cmp_epsilon does (|a - b| / (|a| + |b|) < 1e-10). Sums of reciprocal strengths in a different order
+ * differ in the last bits; they are the same length.
+ */
+export const PATH_EPSILON = 1e-10;
 
 export class ShortestPaths {
   readonly dist: Float64Array;
@@ -67,7 +77,8 @@ export class ShortestPaths {
         for (let p = offsets[v], end = offsets[v + 1]; p < end; p++) {
           const w = targets[p];
           const nd = dv + len[p];
-          if (nd < dist[w]) {
+          const dw = dist[w];
+          if (nd < dw && (dw === Infinity || dw - nd >= PATH_EPSILON * (nd + dw))) {
             dist[w] = nd;
             heap.push(nd, w);
           }

@@ -7,13 +7,16 @@ import { DISRUPTION_STRATEGIES, disrupt, type DisruptionStrategy } from '../anal
 import { METRIC_NAMES, isMetricName } from '../analysis/registry.ts';
 import { VIEW_FLAGS, VIEW_FLAGS_USAGE, loadGraphSource, viewFromFlags } from '../jobs/load-source.ts';
 import { FILE_FLAGS, FILE_FLAGS_USAGE, fileOptionsFromFlags } from './file-flags.ts';
+import { labMain } from './disrupt-lab.ts';
 
 const USAGE = `usage: npm run disrupt -- <file|store> --strategy ${DISRUPTION_STRATEGIES.join('|')} [--metric NAME] [--steps K] [--targets a,b] [--json] [--directed]
+       npm run disrupt -- <file|store> --compare ...   strategies compared, recovery, robustness (--compare --help)
 metrics: ${METRIC_NAMES.join(', ')}
 ${VIEW_FLAGS_USAGE}
 ${FILE_FLAGS_USAGE}`;
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--compare')) return labMain(process.argv.slice(2));
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { METRIC_NAMES } from '../analysis/registry.ts';
 import { DISRUPTION_STRATEGIES } from '../analysis/disruption.ts';
+import { RECOVERY_DEFAULTS, RECOVERY_LIMITS } from '../analysis/recovery.ts';
+import { ROBUSTNESS_DEFAULTS, ROBUSTNESS_LIMITS } from '../analysis/robustness.ts';
+import { LAB_LIMITS } from '../analysis/strategies.ts';
 
 export const metricJobSchema = z.object({
   kind: z.literal('metric'),
@@ -32,6 +35,40 @@ export const disruptionJobSchema = z.object({
     .max(2 ** 31)
     .default(1),
 });
+const seedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31)
+  .default(1);
+const idList = (max: number) => z.array(z.string().min(1)).max(max);
+/** The disruption lab (server/analysis/strategies.ts, recovery.ts, robustness.ts): strategies compared. */
+export const labJobSchema = z.object({
+  kind: z.literal('lab'),
+  k: z.number().int().min(1).max(LAB_LIMITS.maxK).default(5),
+  plans: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('topk'), metric: z.enum(METRIC_NAMES).default('betweenness') }),
+        z.object({ kind: z.literal('sequential'), metric: z.enum(METRIC_NAMES).default('betweenness') }),
+        z.object({ kind: z.literal('keyPlayer') }),
+        z.object({ kind: z.literal('own'), targets: idList(LAB_LIMITS.maxK).min(1) }),
+      ]),
+    )
+    .min(1)
+    .max(LAB_LIMITS.maxPlans),
+  /** Entity ids that may be removed (e.g. the people in the view); omitted: everyone. */
+  eligible: idList(LAB_LIMITS.maxNodes).optional(),
+  mustKeep: idList(1000).default([]),
+  mustRemove: idList(LAB_LIMITS.maxK).default([]),
+  restarts: z.number().int().min(1).max(LAB_LIMITS.maxRestarts).default(10),
+  recoveryRuns: z.number().int().min(0).max(RECOVERY_LIMITS.maxRuns).default(100),
+  pRecover: z.number().min(0).max(1).default(RECOVERY_DEFAULTS.pRecover),
+  resamples: z.number().int().min(0).max(ROBUSTNESS_LIMITS.maxResamples).default(100),
+  dropShare: z.number().min(0).max(ROBUSTNESS_LIMITS.maxShare).default(ROBUSTNESS_DEFAULTS.dropShare),
+  addShare: z.number().min(0).max(ROBUSTNESS_LIMITS.maxShare).default(ROBUSTNESS_DEFAULTS.addShare),
+  seed: seedSchema,
+});
 export const explainJobSchema = z.object({
   kind: z.literal('explain'),
   node: z.string().min(1),
@@ -50,6 +87,7 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
   metricJobSchema,
   disruptionJobSchema,
   explainJobSchema,
+  labJobSchema,
 ]);
 export type JobRequest = z.output<typeof jobRequestSchema>;
 export type JobRequestInput = z.input<typeof jobRequestSchema>;

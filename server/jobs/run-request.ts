@@ -9,6 +9,7 @@ import { louvain } from '../analysis/louvain.ts';
 import { computeMetric, rankScores } from '../analysis/registry.ts';
 import type { JobRequest } from './job-types.ts';
 import { parallelBetweenness } from './parallel-betweenness.ts';
+import { runLab } from './lab-request.ts';
 
 export type Progress = (progress: number, phase: string) => void;
 
@@ -73,6 +74,7 @@ export async function runRequest(
       onProgress: (done, total, phase) => progress(pct(done, total), phase),
     });
   }
+  if (req.kind === 'lab') return runLab(g, labels, req, progress);
   const node = g.ids.indexOf(req.node);
   if (node < 0) throw new Error(`explain: node ${JSON.stringify(req.node)} is not in this view`);
   return {

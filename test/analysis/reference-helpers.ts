@@ -6,7 +6,9 @@ import { fromPlainGraph, type CSR } from '../../server/analysis/csr.ts';
 import { parseNetworkFile } from '../../server/import/formats/network-files.ts';
 
 export const EXPECTED_DIR = fileURLToPath(new URL('../reference/expected/', import.meta.url));
-export const DATASETS_DIR = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
+export const DATASETS_DIR = process.env.LINKCHART_DATASETS
+  ? `${process.env.LINKCHART_DATASETS.replace(/\/$/, '')}/`
+  : fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 export const HAVE_DATASETS = existsSync(DATASETS_DIR);
 
 export interface NetworkState {

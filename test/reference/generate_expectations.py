@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference values for the analysis engine, computed with networkx (Debian's 2.8.8).
+"""Reference values for the analysis engine, computed with networkx (Debian's 2.8.8) and python-igraph.
 
 Run: `npm run expectations` (or /usr/bin/python3 test/reference/generate_expectations.py).
 Writes test/reference/expected/<graph>.json; test/analysis/*.test.ts compares the TypeScript engine with
@@ -9,15 +9,21 @@ Conventions shared with server/analysis (see server/analysis/csr.ts and disrupti
 - Link weights are strengths. Path metrics use distance = 1 / weight (edge attribute 'distance').
 - Edge lists: a pair listed more than once is one tie; it keeps the largest weight. Labels are trimmed.
 - Matrices: symmetric means undirected (upper triangle); otherwise directed, one arc per non-zero cell.
+- Weighted betweenness is also taken from igraph ("betweennessWeightedIgraph"), which treats path lengths
+  equal within a relative 1e-10 as ties (igraph_cmp_epsilon); networkx compares exactly and can miss tied
+  paths whose lengths differ in the last bit (1/3+1/3+1/3+1/2 against 1/3+1/3+1/2+1/3). The engine follows
+  igraph, so the tests compare weighted betweenness with igraph's values.
 - Node order is file order; ties in the disruption lab go to the highest score, scores within 1e-9 count
   as equal, then the lowest original index.
 """
 import csv
 import functools
 import io
+import itertools
 import json
 import os
 import random
+import subprocess
 import sys
 
 # Set iteration order (and so float summation order) depends on string hashing: fix it so that a re-run
@@ -34,7 +40,10 @@ except ImportError:  # `npm run expectations` may find a python3 without network
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "expected")
-DATASETS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "datasets"))
+DATASETS = os.environ.get("LINKCHART_DATASETS") or os.path.normpath(
+    os.path.join(HERE, "..", "..", "..", "shared", "datasets")
+)
+IGRAPH_PYTHON = "/usr/bin/python3"
 TIE = 1e-9
 STEPS = 8
 
@@ -78,6 +87,43 @@ def whitespace_edgelist_graph(path):
         else:
             G.add_edge(a, b, weight=w)
     return G
+
+
+def comma_edgelist_graph(path):
+    """`person,person[,strength,...]` with names trimmed (krebs_9_11_edgelist.csv)."""
+    G = nx.Graph()
+    for row in csv.reader(io.StringIO(read_text(path))):
+        if len(row) < 2 or not row[0].strip():
+            continue
+        a, b = row[0].strip(), row[1].strip()
+        w = float(row[2]) if len(row) > 2 and row[2].strip() else 1.0
+        G.add_node(a)
+        G.add_node(b)
+        if a == b or w == 0:
+            continue
+        if G.has_edge(a, b):
+            G[a][b]["weight"] = max(G[a][b]["weight"], w)
+        else:
+            G.add_edge(a, b, weight=w)
+    return G
+
+
+def igraph_weighted_betweenness(G):
+    """igraph's weighted betweenness, from Debian's python3 (which has python-igraph) via igraph_values.py."""
+    index = {v: i for i, v in enumerate(G)}
+    doc = {
+        "directed": G.is_directed(),
+        "n": G.number_of_nodes(),
+        "edges": [[index[u], index[v], float(d.get("weight", 1.0))] for u, v, d in G.edges(data=True)],
+    }
+    out = subprocess.run(
+        [IGRAPH_PYTHON, os.path.join(HERE, "igraph_values.py")],
+        input=json.dumps(doc),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
 
 
 def relabel_str(G):
@@ -200,6 +246,7 @@ def expectations(name, G, source):
         "weightedDegree": vec(G, dict(G.degree(weight="weight"))),
         "betweenness": vec(G, nx.betweenness_centrality(G)),
         "betweennessWeighted": vec(G, nx.betweenness_centrality(G, weight="distance")),
+        "betweennessWeightedIgraph": igraph_weighted_betweenness(G)["betweennessWeighted"],
         "betweennessRaw": vec(G, nx.betweenness_centrality(G, normalized=False)),
         "closeness": vec(G, nx.closeness_centrality(G)),
         "closenessWeighted": vec(G, nx.closeness_centrality(G, distance="distance")),
@@ -248,6 +295,137 @@ def expectations(name, G, source):
     print(f"wrote {path}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
 
 
+# Key players (server/analysis/keyplayer.ts), on every network in ../shared/datasets under 120 nodes.
+KEYPLAYER_NETWORKS = [
+    ("caviar", "morselli_caviar.csv", matrix_graph),
+    ("cielnet", "morselli_cielnet.csv", matrix_graph),
+    ("siren", "morselli_siren.csv", matrix_graph),
+    ("togo", "morselli_togo.csv", matrix_graph),
+    ("cocaine", "natajaran_cocaine.csv", matrix_graph),
+    ("heroin", "natajaran_heroin.csv", matrix_graph),
+    ("london_gang", "LONDON_GANG.csv", matrix_graph),
+    ("italian_gangs", "ITALIAN_GANGS.csv", matrix_graph),
+    ("krebs_9_11", "krebs_9_11_edgelist.csv", comma_edgelist_graph),
+    ("montagna_meetings", "Montagna_meetings_edgelist.csv", whitespace_edgelist_graph),
+    ("montagna_phonecalls", "Montagna_phonecalls_edgelist.csv", whitespace_edgelist_graph),
+]
+
+
+def kp_fragmentation(U, S):
+    H = U.subgraph([v for v in U if v not in S])
+    n = H.number_of_nodes()
+    if n < 2:
+        return 1.0
+    return 1.0 - sum(len(c) * (len(c) - 1) for c in nx.connected_components(H)) / (n * (n - 1))
+
+
+def kp_distance_fragmentation(U, S):
+    H = U.subgraph([v for v in U if v not in S])
+    n = H.number_of_nodes()
+    if n < 2:
+        return 1.0
+    total = 0.0
+    for _, lengths in nx.all_pairs_shortest_path_length(H):
+        total += sum(1.0 / d for d in lengths.values() if d > 0)
+    return 1.0 - total / (n * (n - 1))
+
+
+def kp_distances_to_set(U, S):
+    return nx.multi_source_dijkstra_path_length(U, set(S), weight=lambda u, v, d: 1)
+
+
+def kp_reach(U, S, m):
+    outside = [v for v in U if v not in S]
+    if not outside:
+        return 1.0
+    d = kp_distances_to_set(U, S)
+    return sum(1 for v in outside if v in d and d[v] <= m) / len(outside)
+
+
+def kp_distance_reach(U, S):
+    outside = [v for v in U if v not in S]
+    if not outside:
+        return 1.0
+    d = kp_distances_to_set(U, S)
+    return sum(1.0 / d[v] for v in outside if v in d) / len(outside)
+
+
+def kp_best(U, k):
+    """Exact best fragmentation over every set of k nodes (k = 1, 2: brute force with networkx)."""
+    nodes = list(U)
+    best = None
+    for S in itertools.combinations(nodes, k):
+        f = kp_fragmentation(U, set(S))
+        if best is None or f > best + TIE:
+            best = f
+    return best
+
+
+def keyplayer_expectations():
+    doc = {"networkx": nx.__version__, "direction": "ignored (undirected copy)", "networks": {}}
+    for name, file, reader in KEYPLAYER_NETWORKS:
+        G = reader(os.path.join(DATASETS, file))
+        U = G.to_undirected() if G.is_directed() else G
+        nodes = list(G)
+        index = {v: i for i, v in enumerate(nodes)}
+        by_degree = sorted(nodes, key=lambda v: (-U.degree(v), index[v]))
+        rng = random.Random(20)
+        sets = [[]]
+        for k in range(1, 5):
+            sets.append(by_degree[:k])
+            sets.append(rng.sample(nodes, k))
+            sets.append(rng.sample(nodes, k))
+        cases = []
+        for S in sets:
+            case = {
+                "set": [str(v) for v in S],
+                "fragmentation": kp_fragmentation(U, set(S)),
+                "distanceFragmentation": kp_distance_fragmentation(U, set(S)),
+            }
+            if S:
+                case["reach1"] = kp_reach(U, set(S), 1)
+                case["reach2"] = kp_reach(U, set(S), 2)
+                case["distanceReach"] = kp_distance_reach(U, set(S))
+            cases.append(case)
+        doc["networks"][name] = {
+            "file": file,
+            "nodes": [str(v) for v in nodes],
+            "cases": cases,
+            "bestFragmentation": {"1": kp_best(U, 1), "2": kp_best(U, 2)},
+        }
+        print(f"key players: {name}, {len(nodes)} nodes")
+    path = os.path.join(OUT, "keyplayer.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"wrote {path}")
+
+
+def weighted_ties_expectations():
+    """Weighted betweenness where tied paths differ by rounding: igraph (tolerant) and networkx (exact)."""
+    doc = {"networkx": nx.__version__, "networks": {}}
+    for name, file, reader in [
+        ("london_gang", "LONDON_GANG.csv", matrix_graph),
+        ("montagna_meetings", "Montagna_meetings_edgelist.csv", whitespace_edgelist_graph),
+        ("montagna_phonecalls", "Montagna_phonecalls_edgelist.csv", whitespace_edgelist_graph),
+    ]:
+        G = reader(os.path.join(DATASETS, file))
+        add_distance(G)
+        ig_out = igraph_weighted_betweenness(G)
+        doc["igraph"] = ig_out["igraph"]
+        doc["networks"][name] = {
+            "file": file,
+            "directed": G.is_directed(),
+            "nodes": [str(v) for v in G],
+            "edges": [[str(u), str(v), float(d.get("weight", 1.0))] for u, v, d in G.edges(data=True)],
+            "igraph": ig_out["betweennessWeighted"],
+            "networkx": vec(G, nx.betweenness_centrality(G, weight="distance")),
+        }
+    path = os.path.join(OUT, "weighted-ties.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"wrote {path}")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     expectations("karate", relabel_str(nx.karate_club_graph()), "networkx karate_club_graph (weighted)")
@@ -264,6 +442,8 @@ def main():
         ("caviar", "morselli_caviar.csv", matrix_graph),
     ]:
         expectations(name, reader(os.path.join(DATASETS, file)), f"../shared/datasets/{file}")
+    keyplayer_expectations()
+    weighted_ties_expectations()
 
 
 if __name__ == "__main__":

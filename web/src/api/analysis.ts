@@ -37,7 +37,8 @@ export type JobRequest =
       steps?: number;
       targets?: string[];
     }
-  | { kind: 'explain'; node: string; focus?: string; resamples?: number };
+  | { kind: 'explain'; node: string; focus?: string; resamples?: number }
+  | ({ kind: 'lab' } & Record<string, unknown>);
 
 /**
  * Starts a job and resolves with its result. Progress arrives over SSE (`status` events); if the event
@@ -47,8 +48,12 @@ export async function runJob<T>(
   req: JobRequest,
   filter: ViewFilter,
   onProgress: (p: JobProgress) => void,
+  projection?: { foldPhones?: boolean },
 ): Promise<JobHandle<T>> {
-  return runJobOver<T>(req, { view: { filter } }, onProgress);
+  const view = projection
+    ? { filter, projection: { foldPhones: projection.foldPhones ?? false, personVia: [] } }
+    : { filter };
+  return runJobOver<T>(req, { view }, onProgress);
 }
 
 /** What a job runs over: the view's options (server/analysis/view.ts) and, for a chart, its entities. */

@@ -2,18 +2,17 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Annotation } from '@domain/model.ts';
 import { api } from '../api/client.ts';
-import { METRICS } from '../api/analysis.ts';
 import { chart } from '../graph/controller.ts';
 import { communityColour } from '../graph/style.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { communityGroups } from '../state/appearance.ts';
 import type { RightTab } from '../state/app.ts';
-import { clearDisruption, fail, runCommunities, runDisruption, runServerDisruption } from '../actions.ts';
+import { fail, runCommunities } from '../actions.ts';
 import { RanksPanel } from '../analysis/RanksPanel.tsx';
 import { ExplainPanel } from '../analysis/ExplainPanel.tsx';
 import { networkInWords, PEOPLE_FIRST } from '../analysis/spec.ts';
 import { DetailsTab, labelOf } from './DetailsTab.tsx';
-import { LineChart } from './LineChart.tsx';
+import { DisruptionLab } from './DisruptionLab.tsx';
 
 const TABS: Array<[RightTab, string]> = [
   ['details', 'Details'],
@@ -46,7 +45,7 @@ export function RightPanel() {
         {tab === 'annotations' && <AnnotationsTab />}
         {tab === 'rankings' && <RanksPanel />}
         {tab === 'communities' && <CommunitiesTab />}
-        {tab === 'disruption' && <DisruptionTab />}
+        {tab === 'disruption' && <DisruptionLab />}
         {tab === 'explain' && <ExplainPanel />}
       </div>
     </aside>
@@ -207,103 +206,6 @@ function CommunitiesTab() {
           </div>
         </div>
       ))}
-    </div>
-  );
-}
-
-function DisruptionTab() {
-  const d = useApp((s) => s.disruption);
-  const [strategy, setStrategy] = useState<'selected' | 'topk' | 'sequential'>('topk');
-  const [metric, setMetric] = useState('betweenness');
-  const [k, setK] = useState(5);
-  const [scope, setScope] = useState<'chart' | 'store'>('chart');
-  return (
-    <div>
-      <p className="small muted">
-        What if these entities were taken out? The chart shows the fragments left; the line shows the largest
-        connected group's share of the network after each removal.
-      </p>
-      <div className="row">
-        <label>Targets</label>
-        <select
-          data-testid="disrupt-strategy"
-          value={strategy}
-          onChange={(e) => setStrategy(e.target.value as typeof strategy)}
-        >
-          <option value="topk">top k by a measure, at once</option>
-          <option value="sequential">one at a time, recomputing</option>
-          <option value="selected">the selected entities</option>
-        </select>
-      </div>
-      {strategy !== 'selected' && (
-        <div className="row">
-          <label>Measure</label>
-          <select value={metric} onChange={(e) => setMetric(e.target.value)}>
-            {METRICS.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-          <label style={{ minWidth: 0 }}>k</label>
-          <input
-            type="number"
-            min={1}
-            max={50}
-            value={k}
-            style={{ width: 54 }}
-            onChange={(e) => setK(Number(e.target.value))}
-          />
-        </div>
-      )}
-      <div className="row">
-        <select value={scope} onChange={(e) => setScope(e.target.value as 'chart' | 'store')}>
-          <option value="chart">on chart</option>
-          <option value="store">whole view (server)</option>
-        </select>
-        <button
-          className="primary"
-          data-testid="run-disruption"
-          onClick={() =>
-            scope === 'chart'
-              ? runDisruption({ strategy, metric, k })
-              : void runServerDisruption({ strategy, metric, k })
-          }
-        >
-          Simulate
-        </button>
-        {d && <button onClick={clearDisruption}>Clear</button>}
-      </div>
-      {d && (
-        <>
-          <LineChart
-            values={d.steps.map((s) => s.lccShare)}
-            labels={d.steps.map((s, i) => (s.removed ? `${i}: without ${labelOf(s.removed)}` : 'before'))}
-            yLabel="largest component"
-            xLabel="entities removed"
-          />
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>Step</th>
-                <th>Removed</th>
-                <th>Largest</th>
-                <th>Groups</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.steps.map((s, i) => (
-                <tr key={i}>
-                  <td>{i}</td>
-                  <td>{s.removed ? labelOf(s.removed) : '(before)'}</td>
-                  <td className="num">{(s.lccShare * 100).toFixed(1)}%</td>
-                  <td className="num">{s.components}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
     </div>
   );
 }
