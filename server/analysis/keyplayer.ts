@@ -4,8 +4,10 @@
 // distance-weighted fragmentation DF. KPP-Pos: the k nodes that reach most of the network, by m-reach or
 // distance-weighted reach. Both searches start from a greedy pick, improve it by Borgatti's swaps (replace a
 // member with a non-member whenever that improves the score, until no swap helps) and repeat from seeded
-// random starts; the best local optimum wins. When the number of possible sets is small, an exact search
-// replaces the heuristic and the result says it is optimal.
+// random starts; the best local optimum is then tried with pair swaps (two members replaced at once, which
+// finds pairs of nodes that only cut the network together). When the number of possible sets is small, an
+// exact search replaces the heuristic and the result says it is optimal. Every search has a time budget and
+// returns its best set so far, saying so, when the budget runs out.
 //
 // Conventions
 // - Direction is ignored (a directed graph is searched as its undirected copy), as components.ts does:
@@ -58,7 +60,10 @@ export interface KeyPlayerResult {
   method: 'exact' | 'greedy+swap';
   /** Random restarts run. */
   restarts: number;
-  /** How many of the random restarts reached `score` (within 1e-9): confidence in words for the UI. */
+  /**
+   * How many of the random restarts reached `score` (within 1e-9) by single swaps: confidence in words for
+   * the UI ("7 of 8 restarts found this set"). 0 when only the pair swaps on the best set found it.
+   */
   restartsAtBest: number;
   /** True only when exact (and not stopped early). */
   optimal: boolean;

@@ -152,6 +152,22 @@ describe.each(Object.entries(expected.networks))('key players on %s', (name, net
   });
 });
 
+describe('key players: distance-weighted fragmentation', () => {
+  // Every evaluation is an all-pairs search, so the exact comparison stays on the smaller networks.
+  const small = Object.entries(expected.networks).filter(([, net]) => net.nodes.length <= 70);
+  run.each(small)('%s: greedy + swaps within 2% of the exact search for k = 1, 2', (name, net) => {
+    const g = load(net);
+    for (let k = 1; k <= 2; k++) {
+      const h = keyPlayerNeg(g, { k, measure: 'distance-fragmentation', exactLimit: 0 });
+      const e = keyPlayerNeg(g, { k, measure: 'distance-fragmentation', exactLimit: 1e6 });
+      expect(e.optimal).toBe(true);
+      expect(h.score).toBeCloseTo(distanceFragmentation(g, mask(g.n, h.set)), 12);
+      expect(h.score, `${name} k=${k}`).toBeGreaterThanOrEqual(0.98 * e.score - 1e-12);
+      expect(h.score).toBeLessThanOrEqual(e.score + 1e-12);
+    }
+  });
+});
+
 describe('key players: constraints', () => {
   const net = expected.networks.montagna_meetings;
 
