@@ -265,7 +265,7 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
     await page.keyboard.up('Shift');
     expect(await page.evaluate(() => window.__linkchart!.selectedIds())).toEqual([id, other]);
     await page.click('[data-testid=draw-menu]');
-    await page.click('text=Link the two selected…');
+    await page.click('text=New link…');
     await page.waitForSelector('[data-testid=link-dialog]');
     await page.selectOption('[data-testid=link-type]', 'ASSOCIATE_OF');
     await page.click('[data-testid=link-save]');
