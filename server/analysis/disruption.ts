@@ -23,11 +23,18 @@ import { inducedCSR } from './csr.ts';
 import { betweenness } from './betweenness.ts';
 import { connectedComponents } from './components.ts';
 import { cutStructure } from './cut.ts';
+import { keyPlayerNeg } from './keyplayer.ts';
 import { computeMetric, type MetricName } from './registry.ts';
 import { mulberry32, samplePivots } from './random.ts';
 import { ShortestPaths } from './sssp.ts';
 
-export const DISRUPTION_STRATEGIES = ['set', 'block', 'sequential', 'greedy'] as const;
+/**
+ * `greedy` is one greedy pass (each step removes the node whose removal disconnects most pairs now): the
+ * start of a key-player search, kept because networkx reproduces it step by step. `keyplayer` is the search
+ * itself (Borgatti's KPP-Neg: greedy start, swaps, seeded restarts, exact when the sets are few; keyplayer.ts),
+ * whose set is then removed in the order the search gives.
+ */
+export const DISRUPTION_STRATEGIES = ['set', 'block', 'sequential', 'greedy', 'keyplayer'] as const;
 export type DisruptionStrategy = (typeof DISRUPTION_STRATEGIES)[number];
 
 export interface DisruptionOptions {
@@ -176,6 +183,11 @@ export function disrupt(g: CSR, options: DisruptionOptions): DisruptionResult {
       report('removing targets', i, total);
       record([t]);
     });
+  } else if (o.strategy === 'keyplayer') {
+    check();
+    report('key-player search', 0, total);
+    const found = keyPlayerNeg(g, { k: total, seed: o.seed });
+    record(found.set);
   } else if (o.strategy === 'block') {
     const scores = computeMetric(g, o.metric, { seed: o.seed, isCancelled: o.isCancelled });
     const order = Array.from({ length: n0 }, (_, i) => i).sort((a, b) =>

@@ -1,4 +1,4 @@
-// `npm run disrupt -- <source> --strategy sequential|block|greedy|set [--metric NAME] [--steps K]
+// `npm run disrupt -- <source> --strategy sequential|block|greedy|keyplayer|set [--metric NAME] [--steps K]
 //  [--targets a,b,...] [--json] [--directed]`
 // Simulates removing nodes and prints, per step: removed node(s), largest-component share, components,
 // pairwise connectivity and efficiency; then who inherits the removed nodes' brokerage.

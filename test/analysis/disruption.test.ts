@@ -56,6 +56,19 @@ describe.each(cases)('$name disruption matches networkx', ({ name, dataset }) =>
     r.steps.forEach((s, i) => expectState(s, d.greedyKeyPlayer[i], `step ${i + 1}`));
   });
 
+  run('the key-player strategy leaves no more connected pairs than the greedy pass, for k = 2..5', () => {
+    const g = graphFor(exp);
+    for (let k = 2; k <= Math.min(5, g.n - 1); k++) {
+      const greedy = disrupt(g, { strategy: 'greedy', steps: k });
+      const kp = disrupt(g, { strategy: 'keyplayer', steps: k });
+      expect(kp.steps).toHaveLength(1);
+      expect(kp.steps[0].removed).toHaveLength(k);
+      expect(kp.steps[0].pairwiseConnectivity).toBeLessThanOrEqual(
+        greedy.steps[k - 1].pairwiseConnectivity + 1e-12,
+      );
+    }
+  });
+
   run('the analyst set strategy reproduces the sequential removals', () => {
     const g = graphFor(exp);
     const targets = d.sequentialBetweenness.map((s) => g.ids.indexOf(s.removed));
