@@ -14,6 +14,7 @@ import retention from './retention.ts';
 import cycle from './cycle.ts';
 import analysis from './analysis.ts';
 import briefing from './briefing.ts';
+import picture from './picture.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -30,4 +31,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(cycle, deps);
   await app.register(analysis, deps);
   await app.register(briefing, deps);
+  await app.register(picture, deps);
 };
