@@ -306,6 +306,11 @@ describe.skipIf(!haveChromium)('a legible chart and handled pictures (Chromium)'
     expect(svg).toContain('handling code C');
     expect(svg).toContain('class="legend"');
     expect(svg).toContain('class="labels"');
+    // How the SVG looks, drawn by Chromium in a page of its own (test/out/legible-export-svg.png).
+    const view = await page.context().newPage();
+    await view.setContent(`<body style="margin:0">${svg}</body>`);
+    await view.screenshot({ path: join(OUT, 'legible-export-svg.png'), fullPage: true });
+    await view.close();
     const legendColours = await page.evaluate(() =>
       window.__linkchart!.legend().colours.map((c) => c.colour),
     );

@@ -55,6 +55,7 @@ const LABEL_DENSITY = 0.6;
 const LABEL_MIN_NODE_PX = 5;
 /** Links of a hovered or selected entity labelled at most (a hub's hundreds of links would be noise). */
 const MAX_URGENT_LINK_LABELS = 300;
+const LINK_LABELS_KEY = 'linkchart.linkLabelTypes';
 /** Links of the types chosen for labels considered per frame at most. */
 const MAX_TYPE_LINK_LABELS = 20_000;
 
@@ -113,6 +114,9 @@ export class ChartController {
   private linkLabelTypes = new Set<string>();
   private linkLabelTypesSeen = -1;
   private typeLinks: string[] = [];
+  /** Link label texts, kept while the chart's data stays the same (a frame must not rebuild 20,000 strings). */
+  private linkTexts = new Map<string, string>();
+  private linkTextsVersion = -1;
   private labelSource: LabelSource | null = null;
   private labelsDirty = true;
   private measure: ((t: string, size: number) => number) | null = null;
@@ -122,6 +126,12 @@ export class ChartController {
   labelObstacles: () => HTMLElement[] = () => [];
 
   mount(container: HTMLElement): void {
+    try {
+      const kept = JSON.parse(localStorage.getItem(LINK_LABELS_KEY) ?? '[]') as unknown;
+      if (Array.isArray(kept)) for (const t of kept) if (typeof t === 'string') this.linkLabelTypes.add(t);
+    } catch {
+      // A damaged entry is ignored.
+    }
     const nodeImage = createNodeImageProgram({ size: { mode: 'force', value: 96 }, padding: 0 });
     this.sigma = new Sigma(this.graph, container, {
       allowInvalidContainer: true,
@@ -346,6 +356,12 @@ export class ChartController {
     if (on) this.linkLabelTypes.add(type);
     else this.linkLabelTypes.delete(type);
     this.linkLabelTypesSeen = -1;
+    // The choice is the analyst's way of reading charts: it is kept for the next session.
+    try {
+      localStorage.setItem(LINK_LABELS_KEY, JSON.stringify([...this.linkLabelTypes]));
+    } catch {
+      // Storage may be full or refused; the choice then lasts for this page only.
+    }
     this.sigma?.refresh({ skipIndexation: true });
   }
 
@@ -452,22 +468,31 @@ export class ChartController {
       const y2 = vy(b);
       const dx = x2 - x1;
       const dy = y2 - y1;
-      const attrs = this.graph.getEdgeAttributes(e);
-      const c = Number(attrs.curvature ?? 0);
+      const c = Number(this.graph.getEdgeAttribute(e, 'curvature') ?? 0);
       // The middle of sigma's quadratic curve: half the control point's offset from the chord's middle.
       const mx = (x1 + x2) / 2 - 0.5 * dy * c;
       const my = (y1 + y2) / 2 + 0.5 * dx * c;
       if (mx < 0 || my < 0 || mx > width || my > height) return null;
       const len = Math.hypot(dx, dy) - (src.size[a] + src.size[b]) * k;
+      let text = this.linkTexts.get(e);
+      if (text === undefined) {
+        text = linkLabelText(this.graph.getEdgeAttributes(e) as Parameters<typeof linkLabelText>[0]);
+        this.linkTexts.set(e, text);
+      }
       return {
         key: e,
-        text: linkLabelText(attrs as Parameters<typeof linkLabelText>[0]),
+        text,
         x: mx,
         y: my,
         length: len,
         priority,
       };
     };
+    const version = this.lastState?.graphVersion ?? 0;
+    if (version !== this.linkTextsVersion) {
+      this.linkTextsVersion = version;
+      this.linkTexts.clear();
+    }
     const urgent: LinkLabelItem[] = [];
     const urgentSeen = new Set<string>();
     const addUrgent = (e: string, p: number): void => {

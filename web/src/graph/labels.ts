@@ -122,7 +122,7 @@ function spots(
   ];
   if (!it.forced) return base;
   const far: Array<{ x: number; y: number; leader?: [number, number] }> = [];
-  for (const d of [1.6, 2.6, 3.8]) {
+  for (const d of [1.6, 2.6, 3.8, 5, 6.5, 8]) {
     const dy = h * d;
     for (const [sx, sy] of [
       [1, -1],
@@ -174,7 +174,8 @@ export function placeLabels(
   const order = [...nodes].sort(
     (a, b) => Number(b.forced) - Number(a.forced) || b.priority - a.priority || (a.key < b.key ? -1 : 1),
   );
-  // Every labelled node's disc is taken before any text goes down, so no label hides a labelled node.
+  // Forced nodes' discs are taken before any text goes down, so no label hides them; another node's disc is
+  // taken with its label.
   const perCell = new Map<number, number>();
   const chosen: NodeLabelItem[] = [];
   for (const it of order) {
@@ -189,8 +190,13 @@ export function placeLabels(
     chosen.push(it);
     if (chosen.length >= o.maxLabels) break;
   }
-  for (const it of chosen)
-    occ.add({ x1: it.x - it.size, y1: it.y - it.size, x2: it.x + it.size, y2: it.y + it.size });
+  const disc = (it: NodeLabelItem): Box => ({
+    x1: it.x - it.size,
+    y1: it.y - it.size,
+    x2: it.x + it.size,
+    y2: it.y + it.size,
+  });
+  for (const it of chosen) if (it.forced) occ.add(disc(it));
 
   const placeNode = (it: NodeLabelItem): void => {
     const w = measure(it.text, h);
@@ -198,6 +204,7 @@ export function placeLabels(
       const b = textBox(s.x, s.y, w, h);
       if (!onScreen(b) || !occ.fits(b)) continue;
       occ.add(b);
+      if (!it.forced && occ.fits(disc(it))) occ.add(disc(it));
       const p: PlacedLabel = { key: it.key, text: it.text, kind: 'node', x: s.x, y: s.y, box: b };
       if (s.leader) {
         const dx = s.leader[0] - it.x;

@@ -4,7 +4,7 @@ import type Graph from 'graphology';
 import { UndirectedGraph } from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import noverlap from 'graphology-layout-noverlap';
-import { hash01 } from './build.ts';
+import { hash01 } from './hash.ts';
 
 export type Positions = Record<string, [number, number]>;
 
