@@ -373,7 +373,6 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     await page.fill('[data-testid=brief-title]', 'E2E briefing');
     await page.fill('[data-testid=brief-author]', 'DC End-to-End');
     const pdfPath = join(OUT, 'e2e-briefing.pdf');
-    const download = page.waitForEvent('download', { timeout: 30_000 });
     await page.click('[data-testid=export-pdf]');
     // The chart rests on C-coded intelligence (the entity drawn above): the exporter must confirm its conditions.
     await page.waitForSelector('[data-testid=handling-confirm]');
@@ -394,6 +393,7 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     expect(buf.readUInt32BE(20)).toBe(744);
     expect(statSync(pngPath).size).toBeGreaterThan(20_000);
     await shot('11-export');
+    const download = page.waitForEvent('download', { timeout: 30_000 });
     await page.click('[data-testid=export-pdf]');
     await (await download).saveAs(pdfPath);
     expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');

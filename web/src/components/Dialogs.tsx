@@ -1,5 +1,5 @@
 // Modal dialogs: draw or edit an entity, draw a link, save/open charts, export, import.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   ENTITY_TYPES,
   HANDLING_LABELS,
@@ -403,6 +403,11 @@ function ExportDialog() {
   const [justification, setJustification] = useState('');
   const [recipient, setRecipient] = useState('');
   const [dataFormat, setDataFormat] = useState<DataFormat>('anx');
+  const confirmRef = useRef<HTMLDivElement>(null);
+  // The confirmation appears at the foot of a dialog that may scroll on a laptop screen: bring it into view.
+  useEffect(() => {
+    if (conditions) confirmRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [conditions]);
   const run = async (what: string, fn: () => Promise<void>): Promise<void> => {
     setBusy(what);
     setErr(null);
@@ -542,7 +547,7 @@ function ExportDialog() {
         </div>
       </fieldset>
       {conditions && (
-        <div className="conditions" data-testid="handling-confirm">
+        <div className="conditions" data-testid="handling-confirm" ref={confirmRef}>
           <p>
             <b>This chart rests on C-coded intelligence.</b> Its conditions go with the picture, the briefing
             or the file; confirm them and record why and to whom it goes:

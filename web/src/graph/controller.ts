@@ -74,6 +74,16 @@ interface LabelSource {
 
 export type ChartGraph = Graph;
 
+function shiftLabel(l: PlacedLabel, dx: number, dy: number): PlacedLabel {
+  return {
+    ...l,
+    x: l.x + dx,
+    y: l.y + dy,
+    box: { x1: l.box.x1 + dx, y1: l.box.y1 + dy, x2: l.box.x2 + dx, y2: l.box.y2 + dy },
+    ...(l.leader ? { leader: [l.leader[0] + dx, l.leader[1] + dy, l.leader[2] + dx, l.leader[3] + dy] } : {}),
+  };
+}
+
 /** Geometry of the polygon (viewport pixels) used by lasso selection. */
 export function pointInPolygon(x: number, y: number, poly: Array<[number, number]>): boolean {
   let inside = false;
@@ -457,7 +467,10 @@ export class ChartController {
         cell: Math.floor(gy / LABEL_GRID_CELL) * cols + Math.floor(gx / LABEL_GRID_CELL) + cols * 4,
       });
     }
-    const linkItem = (e: string, priority: number): LinkLabelItem | null => {
+    // The shortest link label ("owns") needs about this many pixels of link; shorter links are skipped
+    // before their text is built (most of a fitted 60,000-link chart).
+    const MIN_LABELLED_LINK = 28;
+    const linkItem = (e: string, priority: number, urgent = false): LinkLabelItem | null => {
       if (this.hiddenEdges.has(e) || !this.graph.hasEdge(e)) return null;
       const a = src.index.get(this.graph.source(e));
       const b = src.index.get(this.graph.target(e));
@@ -474,6 +487,7 @@ export class ChartController {
       const my = (y1 + y2) / 2 + 0.5 * dx * c;
       if (mx < 0 || my < 0 || mx > width || my > height) return null;
       const len = Math.hypot(dx, dy) - (src.size[a] + src.size[b]) * k;
+      if (!urgent && len < MIN_LABELLED_LINK) return null;
       let text = this.linkTexts.get(e);
       if (text === undefined) {
         text = linkLabelText(this.graph.getEdgeAttributes(e) as Parameters<typeof linkLabelText>[0]);
@@ -498,7 +512,7 @@ export class ChartController {
     const addUrgent = (e: string, p: number): void => {
       if (urgentSeen.has(e) || urgent.length >= MAX_URGENT_LINK_LABELS) return;
       urgentSeen.add(e);
-      const it = linkItem(e, p);
+      const it = linkItem(e, p, true);
       if (it) urgent.push(it);
     };
     const selEdge = this.lastState?.selection.edge;
@@ -551,16 +565,69 @@ export class ChartController {
     });
   }
 
+  /** What the last full placement was made for: a pan alone only shifts it (see drawFrameLabels). */
+  private placedFor: {
+    ratio: number;
+    angle: number;
+    width: number;
+    height: number;
+    x: number;
+    y: number;
+  } | null = null;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Labels for the frame sigma just drew. While the camera only pans (same zoom, same data), the last
+   * placement moves with the chart instead of being placed again, so panning costs what it costs without
+   * labels; once the chart stops, labels are placed afresh for what has come into view.
+   */
   private drawFrameLabels(): void {
     const sigma = this.sigma;
     if (!sigma) return;
     if (this.graph.order === 0) {
       this.lastLabels = [];
+      this.placedFor = null;
       return;
     }
-    this.lastLabels = this.computeLabels(sigma);
+    const cam = sigma.getCamera().getState();
+    const { width, height } = sigma.getDimensions();
+    const origin = sigma.framedGraphToViewport({ x: 0, y: 0 });
+    const p = this.placedFor;
+    if (
+      p &&
+      !this.labelsDirty &&
+      p.ratio === cam.ratio &&
+      p.angle === cam.angle &&
+      p.width === width &&
+      p.height === height
+    ) {
+      const dx = origin.x - p.x;
+      const dy = origin.y - p.y;
+      if (dx !== 0 || dy !== 0) {
+        this.lastLabels = this.lastLabels.map((l) => shiftLabel(l, dx, dy));
+        this.placedFor = { ...p, x: origin.x, y: origin.y };
+        if (this.settleTimer) clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => this.replaceLabels(), 120);
+      }
+    } else {
+      this.lastLabels = this.computeLabels(sigma);
+      this.placedFor = { ratio: cam.ratio, angle: cam.angle, width, height, x: origin.x, y: origin.y };
+    }
     const ctx = sigma.getCanvases().labels.getContext('2d');
     if (ctx) drawLabels(ctx, this.lastLabels);
+  }
+
+  /** Places labels afresh on the labels layer alone (after a pan, without drawing the graph again). */
+  private replaceLabels(): void {
+    this.settleTimer = null;
+    const sigma = this.sigma;
+    if (!sigma) return;
+    this.placedFor = null;
+    const ctx = sigma.getCanvases().labels.getContext('2d');
+    if (!ctx) return;
+    const { width, height } = sigma.getDimensions();
+    ctx.clearRect(0, 0, width, height);
+    this.drawFrameLabels();
   }
 
   private edgeReducer(e: string, d: Record<string, unknown>): Partial<EdgeDisplayData> {
