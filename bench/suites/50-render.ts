@@ -161,8 +161,9 @@ const suite: BenchSuite = {
         const pan = await panFrames(page, 'window.__linkchart.sigma');
         const order = await page.evaluate(() => window.__linkchart!.graph.order);
         const on = await page.evaluate(() => ({
-          nodeLabels: window.__linkchart!.lastLabels.filter((l) => l.kind === 'node').length,
-          linkLabels: window.__linkchart!.lastLabels.filter((l) => l.kind === 'link').length,
+          // (?? []: the same suite can measure an older build of the app, for a before-and-after.)
+          nodeLabels: (window.__linkchart!.lastLabels ?? []).filter((l) => l.kind === 'node').length,
+          linkLabels: (window.__linkchart!.lastLabels ?? []).filter((l) => l.kind === 'link').length,
           legend: !!document.querySelector('[data-testid=legend-colour]'),
         }));
         console.log(
