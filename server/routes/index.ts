@@ -16,6 +16,7 @@ import analysis from './analysis.ts';
 import briefing from './briefing.ts';
 import drafts from './drafts.ts';
 import map from '../geo/route.ts';
+import picture from './picture.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -34,4 +35,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(briefing, deps);
   await app.register(drafts, deps);
   await app.register(map, deps);
+  await app.register(picture, deps);
 };

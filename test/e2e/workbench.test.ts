@@ -371,20 +371,9 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
 
   it('exports a PNG at the chosen resolution and a PDF briefing whose pages are not blank', async () => {
     await page.click('[data-testid=export-button]');
-    await page.selectOption('[data-testid=png-width]', '1200');
-    const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
-    const pngPath = join(OUT, 'e2e-export.png');
-    await png.saveAs(pngPath);
-    const buf = readFileSync(pngPath);
-    expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-    expect(buf.readUInt32BE(16)).toBe(1200);
-    expect(buf.readUInt32BE(20)).toBe(744);
-    expect(statSync(pngPath).size).toBeGreaterThan(20_000);
-
     await page.fill('[data-testid=brief-title]', 'E2E briefing');
     await page.fill('[data-testid=brief-author]', 'DC End-to-End');
     const pdfPath = join(OUT, 'e2e-briefing.pdf');
-    const download = page.waitForEvent('download', { timeout: 30_000 });
     await page.click('[data-testid=export-pdf]');
     // The chart rests on C-coded intelligence (the entity drawn above): the exporter must confirm its conditions.
     await page.waitForSelector('[data-testid=handling-confirm]');
@@ -394,7 +383,18 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     await page.fill('[data-testid=handling-justification]', 'Briefing for the e2e tasking meeting');
     await page.fill('[data-testid=handling-recipient]', 'DI Test, Tasking');
     await page.check('[data-testid=handling-ok]');
+    // The PNG rests on the same C-coded intelligence: exported once the conditions are confirmed.
+    await page.selectOption('[data-testid=png-width]', '1200');
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
+    const pngPath = join(OUT, 'e2e-export.png');
+    await png.saveAs(pngPath);
+    const buf = readFileSync(pngPath);
+    expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(buf.readUInt32BE(16)).toBe(1200);
+    expect(buf.readUInt32BE(20)).toBe(744);
+    expect(statSync(pngPath).size).toBeGreaterThan(20_000);
     await shot('11-export');
+    const download = page.waitForEvent('download', { timeout: 30_000 });
     await page.click('[data-testid=export-pdf]');
     await (await download).saveAs(pdfPath);
     expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');

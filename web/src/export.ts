@@ -1,12 +1,19 @@
 // Export of what the analyst sees: PNG at a chosen resolution (@sigma/export-image), SVG (from positions),
 // the PDF briefing (rendered by the server from the chart image and the analysis record), and the chart's
 // data as a file other tools open (i2 ANX, GraphML, GEXF, CSV, JSON; written by the server).
-import { toBlob } from '@sigma/export-image';
+import { drawOnCanvas } from '@sigma/export-image';
 import type { EntityType } from '@domain/model.ts';
-import { api } from './api/client.ts';
+import { api, request } from './api/client.ts';
 import { chart } from './graph/controller.ts';
-import { buildSvg, type SvgEdge, type SvgNode } from './graph/svg-export.ts';
-import { TYPE_COLOURS, communityColour } from './graph/style.ts';
+import { LABEL_STYLE, drawLabels, type LabelStyle, type PlacedLabel } from './graph/labels.ts';
+import { drawLegendCanvas, legendHeight, legendSvg } from './graph/legend-model.ts';
+import {
+  buildSvg,
+  handlingLines,
+  type PictureHandling,
+  type SvgEdge,
+  type SvgNode,
+} from './graph/svg-export.ts';
 import { appStore } from './state/app.ts';
 import { describeFilters, toViewFilter } from './state/filters.ts';
 import { analysisRecord, briefingTop, exportedScores } from './analysis/record.ts';
@@ -25,23 +32,136 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'chart';
 }
 
-/** The chart as PNG. `whole`: the whole graph framed, whatever the analyst has zoomed to. */
-export async function pngBlob(width: number, height: number, whole = false): Promise<Blob> {
-  const sigma = chart.sigma;
-  if (!sigma) throw new Error('the chart is not ready');
-  return toBlob(sigma, {
-    ...(whole ? { cameraState: { x: 0.5, y: 0.5, ratio: 1.05, angle: 0 } } : {}),
-    // Labels scale with the image so they stay readable when it is printed smaller.
-    sigmaSettings: { labelSize: Math.round(12 * Math.max(1, width / 1400)) },
-    width,
-    height,
-    format: 'png',
-    backgroundColor: '#ffffff',
-    layers: ['edges', 'nodes', 'edgeLabels', 'labels'],
+/** What the server says a picture must carry: its marking and, where C-coded, the handling conditions. */
+export interface PictureClearance {
+  marking: string;
+  cCoded: boolean;
+  statement: string;
+  conditions: Array<{ ref: string; conditions: string }>;
+}
+
+/** What a picture of the chart shows: the entities and links left visible. */
+function drawnIds(): { entityIds: string[]; linkIds: string[] } {
+  const entityIds = chart.visibleNodeIds();
+  const visible = new Set(entityIds);
+  const linkIds = chart.graph.filterEdges(
+    (e, _a, s, t) => visible.has(s) && visible.has(t) && chart.isEdgeVisible(e),
+  );
+  return { entityIds, linkIds };
+}
+
+/**
+ * Asks the server to clear a picture for export (POST /api/exports/picture): the same disclosure check the
+ * PDF and data exports pass, so a picture of C-coded intelligence needs the same confirmation (the server
+ * answers 428 with the conditions until it has it), and the export is audited with every id drawn.
+ */
+export async function clearPicture(
+  format: 'png' | 'svg',
+  marking: string,
+  handling?: HandlingConfirmation,
+): Promise<PictureClearance> {
+  return request<PictureClearance>('POST', '/api/exports/picture', {
+    format,
+    marking,
+    chartName: appStore.get().chart.name,
+    ...drawnIds(),
+    ...(handling ? { handling } : {}),
   });
 }
 
-export function svgString(opts: { marking?: string } = {}): string {
+export interface PictureOptions {
+  /** Protective marking, printed at the top and the bottom. */
+  marking?: string;
+  /** Printed under the chart when C-coded intelligence lies behind it. */
+  handling?: PictureHandling;
+  /** The legend column (colour, size, links); on unless turned off. */
+  legend?: boolean;
+}
+
+/**
+ * The chart as PNG, `width` x `height` pixels: the marking in bands at the top and the bottom, the chart
+ * with its labels (placed so none overlaps), the legend in a column on the right, and the handling
+ * conditions under the chart where C-coded. `whole`: the whole graph framed, whatever the analyst has
+ * zoomed to.
+ */
+export async function pngBlob(
+  width: number,
+  height: number,
+  whole = false,
+  opts: PictureOptions = {},
+): Promise<Blob> {
+  const sigma = chart.sigma;
+  if (!sigma) throw new Error('the chart is not ready');
+  // Type and bands grow with the image so they stay readable when it is printed smaller.
+  const k = Math.max(1, width / 1400);
+  const band = opts.marking ? Math.round(24 * k) : 0;
+  const legend = opts.legend === false ? null : chart.legend();
+  const legendW = legend ? Math.round(230 * k) : 0;
+  const hLines = opts.handling ? handlingLines(opts.handling, Math.floor(width / (6.5 * k))) : [];
+  const condH = hLines.length ? Math.round((hLines.length * 14 + 14) * k) : 0;
+  const chartW = width - legendW;
+  const chartH = Math.max(100, height - 2 * band - condH);
+  const style: LabelStyle = {
+    ...LABEL_STYLE,
+    fontSize: Math.round(LABEL_STYLE.fontSize * k),
+    linkFontSize: Math.round(LABEL_STYLE.linkFontSize * k),
+  };
+  let labels: PlacedLabel[] = [];
+  const chartCanvas = await drawOnCanvas(sigma, {
+    ...(whole ? { cameraState: { x: 0.5, y: 0.5, ratio: 1.05, angle: 0 } } : {}),
+    width: chartW,
+    height: chartH,
+    backgroundColor: '#ffffff',
+    layers: ['edges', 'nodes', 'hovers'],
+    withTempRenderer: (r) => {
+      labels =
+        appStore.get().appearance.showLabels || chart.selectedIds().length
+          ? chart.computeLabels(r, style)
+          : [];
+    },
+  });
+  const pr = chartCanvas.width / chartW;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(width * pr);
+  canvas.height = Math.round(height * pr);
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(pr, pr);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(chartCanvas, 0, band, chartW, chartH);
+  ctx.save();
+  ctx.translate(0, band);
+  ctx.beginPath();
+  ctx.rect(0, 0, chartW, chartH);
+  ctx.clip();
+  drawLabels(ctx, labels, style);
+  ctx.restore();
+  if (legend) drawLegendCanvas(ctx, legend, chartW + 8 * k, band + 8 * k, legendW - 16 * k, k);
+  if (hLines.length) {
+    const y0 = band + chartH + 4 * k;
+    ctx.fillStyle = '#fff8e6';
+    ctx.strokeStyle = '#b7791f';
+    ctx.lineWidth = k;
+    ctx.fillRect(6 * k, y0, width - 12 * k, condH - 8 * k);
+    ctx.strokeRect(6 * k, y0, width - 12 * k, condH - 8 * k);
+    ctx.fillStyle = '#5a3b00';
+    ctx.font = `400 ${Math.round(11 * k)}px Helvetica, Arial, sans-serif`;
+    hLines.forEach((line, i) => ctx.fillText(line, 14 * k, y0 + (14 + i * 14) * k));
+  }
+  if (opts.marking) {
+    ctx.fillStyle = '#bb0000';
+    ctx.font = `700 ${Math.round(13 * k)}px Helvetica, Arial, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.fillText(opts.marking, width / 2, band * 0.7);
+    ctx.fillText(opts.marking, width / 2, height - band * 0.3);
+  }
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the picture could not be drawn'))), 'image/png'),
+  );
+}
+
+/** The chart as SVG, as drawn now: nodes, links, the same labels as the chart, the legend and the marking. */
+export function svgString(opts: PictureOptions = {}): string {
   const sigma = chart.sigma;
   if (!sigma) throw new Error('the chart is not ready');
   const { width, height } = sigma.getDimensions();
@@ -73,11 +193,22 @@ export function svgString(opts: { marking?: string } = {}): string {
       curvature: Number(a.curvature ?? 0),
     });
   });
+  const legend = opts.legend === false ? null : chart.legend();
   return buildSvg(nodes, edges, {
     width,
     height,
     marking: opts.marking,
-    labels: appStore.get().appearance.showLabels,
+    labels: chart.computeLabels(sigma),
+    ...(legend
+      ? {
+          legend: {
+            svg: (x: number, y: number) => legendSvg(legend, x, y, 220),
+            width: 220,
+            height: legendHeight(legend),
+          },
+        }
+      : {}),
+    ...(opts.handling ? { handling: opts.handling } : {}),
   });
 }
 
@@ -102,14 +233,11 @@ export async function briefingBody(o: BriefingOptions): Promise<Record<string, u
   const png = await pngBlob(o.resolution, Math.round(o.resolution * 0.85), true);
   const visible = new Set(chart.visibleNodeIds());
   const top = briefingTop(s.ranking);
-  const types = new Set<string>();
-  chart.graph.forEachNode((n, a) => visible.has(n) && types.add(a.etype as string));
-  const legend =
-    s.appearance.colourBy === 'community' && s.appearance.communities
-      ? [...new Set(Object.values(s.appearance.communities))]
-          .slice(0, 12)
-          .map((c) => ({ label: `Community ${c + 1}`, colour: communityColour(c) }))
-      : [...types].map((t) => ({ label: t, colour: TYPE_COLOURS[t as EntityType] }));
+  // The chart's own legend (communities largest first, as on the chart), to the PDF's limit of 50 rows.
+  const legend = chart
+    .legend()
+    .colours.slice(0, 50)
+    .map((c) => ({ label: c.label.slice(0, 100), colour: c.colour }));
   return {
     title: o.title,
     author: o.author,

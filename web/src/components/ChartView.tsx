@@ -1,12 +1,11 @@
 // The chart stage: mounts sigma once, and overlays the empty state, the lasso, map tiles, the legend,
 // zoom buttons and the status line (progress, notices, errors) on top of it.
 import { useEffect, useRef } from 'react';
-import { ENTITY_TYPES } from '@domain/model.ts';
 import { chart } from '../graph/controller.ts';
-import { TYPE_COLOURS, iconUrl } from '../graph/style.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { cancelJob, loadDemo, startFromCentral } from '../actions.ts';
 import { MapLayers } from './MapTiles.tsx';
+import { Legend } from './Legend.tsx';
 
 export function ChartView() {
   const ref = useRef<HTMLDivElement>(null);
@@ -14,19 +13,20 @@ export function ChartView() {
   const graphVersion = useApp((s) => s.graphVersion);
   const lasso = useApp((s) => s.lasso);
   const mapMode = useApp((s) => s.mapMode);
-  const colourBy = useApp((s) => s.appearance.colourBy);
 
   useEffect(() => {
     if (!ref.current) return;
     chart.mount(ref.current);
     chart.lassoSvg = lassoRef.current;
+    const stage = ref.current.parentElement!;
+    chart.labelObstacles = () => [
+      ...stage.querySelectorAll<HTMLElement>('[data-testid=legend], .toolbar-float'),
+    ];
     return () => chart.destroy();
   }, []);
 
   const empty = chart.graph.order === 0;
   void graphVersion;
-  const present = new Set<string>();
-  chart.graph.forEachNode((_n, a) => present.add(a.etype as string));
 
   return (
     <div className="stage" style={{ cursor: lasso ? 'crosshair' : undefined }}>
@@ -35,16 +35,7 @@ export function ChartView() {
       <svg className="lasso" ref={lassoRef} />
       {empty && <EmptyState />}
       <Status />
-      {!empty && colourBy === 'type' && (
-        <div className="legend-float" data-testid="legend">
-          {ENTITY_TYPES.filter((t) => present.has(t)).map((t) => (
-            <span key={t}>
-              <img src={iconUrl(t)} alt="" style={{ background: TYPE_COLOURS[t], borderRadius: 7 }} />
-              {t}
-            </span>
-          ))}
-        </div>
-      )}
+      {!empty && <Legend />}
       <div className="toolbar-float">
         <button title="Zoom in" onClick={() => void chart.sigma?.getCamera().animatedZoom({ duration: 200 })}>
           +

@@ -1,5 +1,5 @@
 // Modal dialogs: draw or edit an entity, draw a link, save/open charts, export, import.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   ENTITY_TYPES,
   HANDLING_LABELS,
@@ -27,6 +27,7 @@ import { openChart, saveChart } from '../charts.ts';
 import {
   DATA_FORMATS,
   briefingPdf,
+  clearPicture,
   dataExport,
   download,
   pngBlob,
@@ -419,6 +420,11 @@ function ExportDialog() {
   const [justification, setJustification] = useState('');
   const [recipient, setRecipient] = useState('');
   const [dataFormat, setDataFormat] = useState<DataFormat>('anx');
+  const confirmRef = useRef<HTMLDivElement>(null);
+  // The confirmation appears at the foot of a dialog that may scroll on a laptop screen: bring it into view.
+  useEffect(() => {
+    if (conditions) confirmRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [conditions]);
   const run = async (what: string, fn: () => Promise<void>): Promise<void> => {
     setBusy(what);
     setErr(null);
@@ -445,6 +451,14 @@ function ExportDialog() {
       : undefined;
   return (
     <Modal title="Export" testId="export-dialog">
+      <div className="form">
+        <label>Protective marking</label>
+        <select data-testid="brief-marking" value={marking} onChange={(e) => setMarking(e.target.value)}>
+          {MARKINGS.map((m) => (
+            <option key={m}>{m}</option>
+          ))}
+        </select>
+      </div>
       <fieldset>
         <legend>Image</legend>
         <div className="row">
@@ -458,27 +472,38 @@ function ExportDialog() {
           </select>
           <button
             data-testid="export-png"
-            disabled={!!busy}
+            disabled={!!busy || unconfirmed}
             onClick={() =>
-              void run('png', async () =>
-                download(await pngBlob(width, Math.round(width * 0.62)), `${base}.png`),
-              )
+              void run('png', async () => {
+                const c = await clearPicture('png', marking, handling);
+                const blob = await pngBlob(width, Math.round(width * 0.62), false, {
+                  marking,
+                  ...(c.cCoded ? { handling: c } : {}),
+                });
+                download(blob, `${base}.png`);
+              })
             }
           >
             PNG
           </button>
           <button
             data-testid="export-svg"
-            disabled={!!busy}
+            disabled={!!busy || unconfirmed}
             onClick={() =>
-              void run('svg', async () =>
-                download(new Blob([svgString({ marking })], { type: 'image/svg+xml' }), `${base}.svg`),
-              )
+              void run('svg', async () => {
+                const c = await clearPicture('svg', marking, handling);
+                const svg = svgString({ marking, ...(c.cCoded ? { handling: c } : {}) });
+                download(new Blob([svg], { type: 'image/svg+xml' }), `${base}.svg`);
+              })
             }
           >
             SVG
           </button>
         </div>
+        <p className="small muted">
+          The chart as drawn, with its legend and the protective marking top and bottom; the conditions of any
+          C-coded intelligence are printed under it.
+        </p>
       </fieldset>
       <fieldset>
         <legend>Data, for i2, Gephi or a spreadsheet</legend>
@@ -514,12 +539,6 @@ function ExportDialog() {
           <input data-testid="brief-title" value={title} onChange={(e) => setTitle(e.target.value)} />
           <label>Author</label>
           <input data-testid="brief-author" value={author} onChange={(e) => setAuthor(e.target.value)} />
-          <label>Protective marking</label>
-          <select data-testid="brief-marking" value={marking} onChange={(e) => setMarking(e.target.value)}>
-            {MARKINGS.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
         </div>
         <p className="small muted">
           The page carries the marking top and bottom, the chart, a legend, the top entities by the metric
@@ -545,10 +564,10 @@ function ExportDialog() {
         </div>
       </fieldset>
       {conditions && (
-        <div className="conditions" data-testid="handling-confirm">
+        <div className="conditions" data-testid="handling-confirm" ref={confirmRef}>
           <p>
-            <b>This chart rests on C-coded intelligence.</b> Its conditions go with the briefing or the file;
-            confirm them and record why and to whom it goes:
+            <b>This chart rests on C-coded intelligence.</b> Its conditions go with the picture, the briefing
+            or the file; confirm them and record why and to whom it goes:
           </p>
           <ul className="small">
             {conditions.map((c) => (

@@ -3,6 +3,7 @@
 import type Graph from 'graphology';
 import { indexParallelEdgesIndex, DEFAULT_EDGE_CURVATURE } from '@sigma/edge-curve';
 import type { Entity, Link, Subgraph } from '@domain/model.ts';
+import { hash01 } from './hash.ts';
 import { DEFAULT_NODE_SIZE, LINK_COLOURS, TYPE_COLOURS, edgeThickness, iconUrl } from './style.ts';
 
 export interface NodeAttrs {
@@ -63,15 +64,7 @@ export function edgeAttrs(l: Link): EdgeAttrs {
   };
 }
 
-/** A deterministic pseudo-random in [0, 1) from a string, so re-adding the same data places it the same way. */
-export function hash01(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return ((h >>> 0) % 100000) / 100000;
-}
+export { hash01 };
 
 export interface MergeResult {
   addedNodes: string[];

@@ -18,17 +18,71 @@ import { edgePasses, nodePasses, type FilterState } from '../state/filters.ts';
 import { record, type EdgeSnapshot, type HistoryEntry, type NodeSnapshot } from '../state/history.ts';
 import { clickNode, pruneSelection, selectEdge, selectNodes, EMPTY_SELECTION } from '../state/selection.ts';
 import { curveParallelEdges, mergeSubgraph, type EdgeAttrs } from './build.ts';
-import { drawNodeLabel } from './labels.ts';
-import { currentPositions, type Positions } from './layouts.ts';
-import { TYPE_COLOURS, communityColour, iconUrl, sizeScale, DEFAULT_NODE_SIZE } from './style.ts';
+import {
+  LABEL_STYLE,
+  canvasMeasurer,
+  drawLabels,
+  drawNodeRing,
+  linkLabelText,
+  placeLabels,
+  type LabelStyle,
+  type LinkLabelItem,
+  type NodeLabelItem,
+  type PlacedLabel,
+} from './labels.ts';
+import { besideParents, currentPositions, type Positions } from './layouts.ts';
+import { legendModel, type LegendModel } from './legend-model.ts';
+import { METRICS } from '../api/analysis.ts';
+import {
+  TYPE_COLOURS,
+  currentCommunityStyles,
+  iconUrl,
+  paletteColour,
+  sizeScale,
+  DEFAULT_NODE_SIZE,
+} from './style.ts';
 
 const FADED = '#e4e6ea';
 /** Entity types labelled first, and the most of them a chart labels all at once. */
 const LABEL_FIRST = new Set<EntityType>(['Person', 'Organisation']);
 const MAX_FORCED_PEOPLE_LABELS = 40;
 const FRAGMENT_REMOVED = '#9aa0a6';
+/** The entities ranked highest by the measure sizing the nodes are always labelled. */
+export const TOP_RANKED_LABELS = 10;
+/** Label grid: cells of this many pixels (at the fitted zoom), this many labels a cell (sigma's meaning). */
+const LABEL_GRID_CELL = 140;
+const LABEL_DENSITY = 0.6;
+const LABEL_MIN_NODE_PX = 5;
+/** Links of a hovered or selected entity labelled at most (a hub's hundreds of links would be noise). */
+const MAX_URGENT_LINK_LABELS = 300;
+const LINK_LABELS_KEY = 'linkchart.linkLabelTypes';
+/** Links of the types chosen for labels considered per frame at most. */
+const MAX_TYPE_LINK_LABELS = 20_000;
+
+/** What a frame's label pass reads of each node, gathered once per change of the display data. */
+interface LabelSource {
+  keys: string[];
+  index: Map<string, number>;
+  fx: Float64Array;
+  fy: Float64Array;
+  size: Float64Array;
+  text: string[];
+  priority: Float64Array;
+  forced: Uint8Array;
+  hidden: Uint8Array;
+}
 
 export type ChartGraph = Graph;
+
+function shiftLabel(l: PlacedLabel, dx: number, dy: number): PlacedLabel {
+  return {
+    ...l,
+    x: l.x + dx,
+    y: l.y + dy,
+    box: { x1: l.box.x1 + dx, y1: l.box.y1 + dy, x2: l.box.x2 + dx, y2: l.box.y2 + dy },
+    ...(l.leader ? { leader: [l.leader[0] + dx, l.leader[1] + dy, l.leader[2] + dx, l.leader[3] + dy] } : {}),
+  };
+}
 
 /** Geometry of the polygon (viewport pixels) used by lasso selection. */
 export function pointInPolygon(x: number, y: number, poly: Array<[number, number]>): boolean {
@@ -64,11 +118,35 @@ export class ChartController {
   lassoSvg: SVGSVGElement | null = null;
   /** Called once per rendered frame; the benchmark and the tests use it. */
   onFrame: (() => void) | null = null;
+  /** Entity ids labelled whatever the density: the top of the ranking sizing the nodes. */
+  private topRanked = new Set<string>();
+  /** Link types whose every link is labelled (the analyst's choice, from the legend). */
+  private linkLabelTypes = new Set<string>();
+  private linkLabelTypesSeen = -1;
+  private typeLinks: string[] = [];
+  /** Link label texts, kept while the chart's data stays the same (a frame must not rebuild 20,000 strings). */
+  private linkTexts = new Map<string, string>();
+  private linkTextsVersion = -1;
+  private labelSource: LabelSource | null = null;
+  private labelsDirty = true;
+  private measure: ((t: string, size: number) => number) | null = null;
+  /** The labels drawn on the last frame (the tests check them for overlaps). */
+  lastLabels: PlacedLabel[] = [];
+  /** Elements floating over the chart (legend, buttons): labels keep out from under them. */
+  labelObstacles: () => HTMLElement[] = () => [];
 
   mount(container: HTMLElement): void {
+    try {
+      const kept = JSON.parse(localStorage.getItem(LINK_LABELS_KEY) ?? '[]') as unknown;
+      if (Array.isArray(kept)) for (const t of kept) if (typeof t === 'string') this.linkLabelTypes.add(t);
+    } catch {
+      // A damaged entry is ignored.
+    }
     const nodeImage = createNodeImageProgram({ size: { mode: 'force', value: 96 }, padding: 0 });
     this.sigma = new Sigma(this.graph, container, {
       allowInvalidContainer: true,
+      // Labels are drawn by the chart's own pass (labels.ts), which never lets two overlap.
+      renderLabels: false,
       renderEdgeLabels: false,
       enableEdgeEvents: true,
       defaultNodeType: 'image',
@@ -76,11 +154,11 @@ export class ChartController {
       labelFont: 'Inter, system-ui, sans-serif',
       labelSize: 12,
       labelWeight: '500',
-      labelDensity: 0.6,
-      // Wide cells: a label is about 100-150 px long, and a narrower grid let neighbouring labels overlap.
-      labelGridCellSize: 140,
-      labelRenderedSizeThreshold: 7,
-      defaultDrawNodeLabel: drawNodeLabel,
+      labelDensity: LABEL_DENSITY,
+      labelGridCellSize: LABEL_GRID_CELL,
+      labelRenderedSizeThreshold: LABEL_MIN_NODE_PX,
+      // Hover and highlight draw a ring only: the label pass names the node, where it has room.
+      defaultDrawNodeHover: drawNodeRing,
       zIndex: true,
       minCameraRatio: 0.02,
       maxCameraRatio: 20,
@@ -96,6 +174,7 @@ export class ChartController {
       edgeReducer: (e, d) => this.edgeReducer(e, d),
     });
     this.sigma.on('afterRender', () => {
+      this.drawFrameLabels();
       // The first frame with something drawn, for the render benchmark (bench/suites/50-render.ts).
       if (this.graph.order > 0 && !performance.getEntriesByName('linkchart:first-frame').length)
         performance.mark('linkchart:first-frame');
@@ -198,13 +277,24 @@ export class ChartController {
     const values = a.sizeBy ? a.metrics[a.sizeBy] : undefined;
     const size = values ? sizeScale(new Map(Object.entries(values))) : () => DEFAULT_NODE_SIZE;
     const comm = a.colourBy === 'community' ? a.communities : null;
+    const styles = comm ? currentCommunityStyles(comm) : null;
+    this.topRanked = new Set(
+      values
+        ? Object.entries(values)
+            .filter(([id, v]) => Number.isFinite(v) && this.graph.hasNode(id))
+            .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+            .slice(0, TOP_RANKED_LABELS)
+            .map(([id]) => id)
+        : [],
+    );
     this.graph.updateEachNodeAttributes(
       (n, attr) => {
         const t = attr.etype as EntityType;
-        const colour = comm && comm[n] !== undefined ? communityColour(comm[n]) : TYPE_COLOURS[t];
+        const cs = styles && comm![n] !== undefined ? styles.get(comm![n]) : undefined;
+        const colour = cs ? cs.fill : TYPE_COLOURS[t];
         attr.size = size(n);
         attr.color = colour;
-        attr.image = iconUrl(t, colour);
+        attr.image = iconUrl(t, colour, cs?.ring ?? null);
         return attr;
       },
       // 'type' in the hints makes sigma re-index: nodes added since the last frame have no program slot yet.
@@ -213,6 +303,7 @@ export class ChartController {
   }
 
   private nodeReducer(n: string, d: Record<string, unknown>): Partial<NodeDisplayData> {
+    this.labelsDirty = true;
     const res = { ...d } as Partial<NodeDisplayData> & Record<string, unknown>;
     if (this.hiddenNodes.has(n)) {
       res.hidden = true;
@@ -226,7 +317,7 @@ export class ChartController {
         res.image = iconUrl(d.etype as EntityType, FRAGMENT_REMOVED);
       } else if (frag[n] !== undefined && frag[n] > 0) {
         // The largest remaining component keeps its usual colours; the pieces broken off stand out.
-        const c = communityColour(frag[n]);
+        const c = paletteColour(frag[n]);
         res.color = c;
         res.image = iconUrl(d.etype as EntityType, c);
       }
@@ -242,12 +333,301 @@ export class ChartController {
       res.zIndex = 2;
       res.forceLabel = true;
     }
+    // The top of the ranking is named whatever else is on the chart: it is what the chart is shown for.
+    else if (this.topRanked.has(n) && !focus) res.forceLabel = true;
     // People and organisations are what a chart is read for: on a chart with few of them, every one is
     // named, whatever the label grid would have picked (it favours the largest nodes, often phones).
     else if (this.labelPeople && !focus && LABEL_FIRST.has(d.etype as EntityType)) res.forceLabel = true;
+    if (n === this.hovered) res.forceLabel = true;
+    // Who gets a label first where space is short: the hovered entity, the selection and paths, the top of
+    // the ranking, then people and organisations, then the larger nodes.
+    const type = d.etype as EntityType;
+    res.labelPriority =
+      (n === this.hovered ? 4e6 : 0) +
+      (res.highlighted ? 3e6 : 0) +
+      (this.topRanked.has(n) ? 2e6 : 0) +
+      (type === 'Person' ? 2000 : type === 'Organisation' ? 1500 : 0) +
+      Number(res.size ?? d.size ?? 0) * 10;
     if (d.fixed) res.label = `${String(d.label)} ⚲`;
     if (s && !s.appearance.showLabels && !res.highlighted) res.label = '';
     return res;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Labels: placed by labels.ts so none overlaps, drawn on sigma's label layer after each frame
+
+  /** Which link types have every link labelled; shown by the legend. */
+  linkLabelTypesShown(): string[] {
+    return [...this.linkLabelTypes].sort();
+  }
+
+  /** Labels every link of a type (or stops). */
+  setLinkTypeLabels(type: string, on: boolean): void {
+    if (on) this.linkLabelTypes.add(type);
+    else this.linkLabelTypes.delete(type);
+    this.linkLabelTypesSeen = -1;
+    // The choice is the analyst's way of reading charts: it is kept for the next session.
+    try {
+      localStorage.setItem(LINK_LABELS_KEY, JSON.stringify([...this.linkLabelTypes]));
+    } catch {
+      // Storage may be full or refused; the choice then lasts for this page only.
+    }
+    this.sigma?.refresh({ skipIndexation: true });
+  }
+
+  private gatherLabelSource(sigma: Sigma): LabelSource {
+    const keys = this.graph.nodes();
+    const n = keys.length;
+    const src: LabelSource = {
+      keys,
+      index: new Map(),
+      fx: new Float64Array(n),
+      fy: new Float64Array(n),
+      size: new Float64Array(n),
+      text: new Array<string>(n),
+      priority: new Float64Array(n),
+      forced: new Uint8Array(n),
+      hidden: new Uint8Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      src.index.set(k, i);
+      const d = sigma.getNodeDisplayData(k) as (NodeDisplayData & { labelPriority?: number }) | undefined;
+      if (!d || d.hidden) {
+        src.hidden[i] = 1;
+        src.text[i] = '';
+        continue;
+      }
+      src.fx[i] = d.x;
+      src.fy[i] = d.y;
+      src.size[i] = d.size;
+      src.text[i] = d.label ?? '';
+      src.priority[i] = d.labelPriority ?? d.size;
+      src.forced[i] = d.forceLabel ? 1 : 0;
+    }
+    return src;
+  }
+
+  /** The links whose labels the analyst asked for by type (re-listed when the chart or the choice changes). */
+  private linksOfChosenTypes(): string[] {
+    const v = this.lastState?.graphVersion ?? 0;
+    if (this.linkLabelTypesSeen !== v) {
+      this.linkLabelTypesSeen = v;
+      this.typeLinks = this.linkLabelTypes.size
+        ? this.graph.filterEdges((_e, a) => this.linkLabelTypes.has(a.ltype as string))
+        : [];
+    }
+    return this.typeLinks;
+  }
+
+  /**
+   * The labels of one frame of `sigma` (the chart, or the renderer an image export draws with): nodes
+   * and links in its viewport, placed so that none overlaps. `scale` enlarges the type for big images.
+   */
+  computeLabels(sigma: Sigma, style: LabelStyle = LABEL_STYLE): PlacedLabel[] {
+    // Another renderer (an image export's) has display data of its own: read it, and keep the chart's.
+    const main = sigma === this.sigma;
+    if (main && (this.labelsDirty || !this.labelSource)) {
+      this.labelSource = this.gatherLabelSource(sigma);
+      this.labelsDirty = false;
+    }
+    const src = main && this.labelSource ? this.labelSource : this.gatherLabelSource(sigma);
+    const { width, height } = sigma.getDimensions();
+    const f2v = (x: number, y: number) => sigma.framedGraphToViewport({ x, y });
+    const o = f2v(0, 0);
+    const ex = f2v(1, 0);
+    const ey = f2v(0, 1);
+    const unzoomed = { cameraState: { x: 0.5, y: 0.5, ratio: 1, angle: 0 } };
+    const uo = sigma.framedGraphToViewport({ x: 0, y: 0 }, unzoomed);
+    const ux = sigma.framedGraphToViewport({ x: 1, y: 0 }, unzoomed);
+    const uy = sigma.framedGraphToViewport({ x: 0, y: 1 }, unzoomed);
+    const k = sigma.scaleSize(1);
+    const ratio = sigma.getCamera().getState().ratio;
+    const cols = Math.ceil((width * 4) / LABEL_GRID_CELL) + 8;
+    const vx = (i: number) => o.x + src.fx[i] * (ex.x - o.x) + src.fy[i] * (ey.x - o.x);
+    const vy = (i: number) => o.y + src.fx[i] * (ex.y - o.y) + src.fy[i] * (ey.y - o.y);
+    const nodes: NodeLabelItem[] = [];
+    for (let i = 0; i < src.keys.length; i++) {
+      if (src.hidden[i] || !src.text[i]) continue;
+      const x = vx(i);
+      const y = vy(i);
+      if (x < -60 || y < -60 || x > width + 60 || y > height + 60) continue;
+      const size = src.size[i] * k;
+      if (!src.forced[i] && size < LABEL_MIN_NODE_PX) continue;
+      const gx = uo.x + src.fx[i] * (ux.x - uo.x) + src.fy[i] * (uy.x - uo.x);
+      const gy = uo.y + src.fx[i] * (ux.y - uo.y) + src.fy[i] * (uy.y - uo.y);
+      nodes.push({
+        key: src.keys[i],
+        text: src.text[i],
+        x,
+        y,
+        size,
+        priority: src.priority[i],
+        forced: !!src.forced[i],
+        cell: Math.floor(gy / LABEL_GRID_CELL) * cols + Math.floor(gx / LABEL_GRID_CELL) + cols * 4,
+      });
+    }
+    // The shortest link label ("owns") needs about this many pixels of link; shorter links are skipped
+    // before their text is built (most of a fitted 60,000-link chart).
+    const MIN_LABELLED_LINK = 28;
+    const linkItem = (e: string, priority: number, urgent = false): LinkLabelItem | null => {
+      if (this.hiddenEdges.has(e) || !this.graph.hasEdge(e)) return null;
+      const a = src.index.get(this.graph.source(e));
+      const b = src.index.get(this.graph.target(e));
+      if (a === undefined || b === undefined || src.hidden[a] || src.hidden[b]) return null;
+      const x1 = vx(a);
+      const y1 = vy(a);
+      const x2 = vx(b);
+      const y2 = vy(b);
+      const dx = x2 - x1;
+      const dy = y2 - y1;
+      const c = Number(this.graph.getEdgeAttribute(e, 'curvature') ?? 0);
+      // The middle of sigma's quadratic curve: half the control point's offset from the chord's middle.
+      const mx = (x1 + x2) / 2 - 0.5 * dy * c;
+      const my = (y1 + y2) / 2 + 0.5 * dx * c;
+      if (mx < 0 || my < 0 || mx > width || my > height) return null;
+      const len = Math.hypot(dx, dy) - (src.size[a] + src.size[b]) * k;
+      if (!urgent && len < MIN_LABELLED_LINK) return null;
+      let text = this.linkTexts.get(e);
+      if (text === undefined) {
+        text = linkLabelText(this.graph.getEdgeAttributes(e) as Parameters<typeof linkLabelText>[0]);
+        this.linkTexts.set(e, text);
+      }
+      return {
+        key: e,
+        text,
+        x: mx,
+        y: my,
+        length: len,
+        priority,
+      };
+    };
+    const version = this.lastState?.graphVersion ?? 0;
+    if (version !== this.linkTextsVersion) {
+      this.linkTextsVersion = version;
+      this.linkTexts.clear();
+    }
+    const urgent: LinkLabelItem[] = [];
+    const urgentSeen = new Set<string>();
+    const addUrgent = (e: string, p: number): void => {
+      if (urgentSeen.has(e) || urgent.length >= MAX_URGENT_LINK_LABELS) return;
+      urgentSeen.add(e);
+      const it = linkItem(e, p, true);
+      if (it) urgent.push(it);
+    };
+    const selEdge = this.lastState?.selection.edge;
+    if (selEdge) addUrgent(selEdge, 3e6);
+    if (this.hovered && this.graph.hasNode(this.hovered))
+      this.graph.forEachEdge(this.hovered, (e, a) => addUrgent(e, 2e6 + Number(a.weight ?? 1)));
+    for (const n of this.selected)
+      if (n && this.graph.hasNode(n))
+        this.graph.forEachEdge(n, (e, a) => addUrgent(e, 1e6 + Number(a.weight ?? 1)));
+    const chosen: LinkLabelItem[] = [];
+    const typed = this.linksOfChosenTypes();
+    for (let i = 0; i < typed.length && i < MAX_TYPE_LINK_LABELS; i++) {
+      if (urgentSeen.has(typed[i])) continue;
+      const it = linkItem(typed[i], Number(this.graph.getEdgeAttribute(typed[i], 'weight') ?? 1));
+      if (it) chosen.push(it);
+    }
+    this.measure ??= canvasMeasurer(LABEL_STYLE);
+    const scale = style.fontSize / LABEL_STYLE.fontSize;
+    const measure = this.measure;
+    return placeLabels(
+      nodes,
+      chosen,
+      (t, s) => measure(t, s / scale) * scale,
+      {
+        width,
+        height,
+        fontSize: style.fontSize,
+        linkFontSize: style.linkFontSize,
+        perCell: Math.max(1, Math.ceil(LABEL_DENSITY / (ratio * ratio))),
+        minNodeSize: LABEL_MIN_NODE_PX,
+        maxLabels: 1500,
+        obstacles: main ? this.obstacleBoxes() : [],
+      },
+      urgent,
+    );
+  }
+
+  private obstacleBoxes(): Array<{ x1: number; y1: number; x2: number; y2: number }> {
+    const container = this.sigma?.getContainer();
+    if (!container) return [];
+    const c = container.getBoundingClientRect();
+    return this.labelObstacles().map((el) => {
+      const r = el.getBoundingClientRect();
+      return {
+        x1: r.left - c.left - 4,
+        y1: r.top - c.top - 4,
+        x2: r.right - c.left + 4,
+        y2: r.bottom - c.top + 4,
+      };
+    });
+  }
+
+  /** What the last full placement was made for: a pan alone only shifts it (see drawFrameLabels). */
+  private placedFor: {
+    ratio: number;
+    angle: number;
+    width: number;
+    height: number;
+    x: number;
+    y: number;
+  } | null = null;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Labels for the frame sigma just drew. While the camera only pans (same zoom, same data), the last
+   * placement moves with the chart instead of being placed again, so panning costs what it costs without
+   * labels; once the chart stops, labels are placed afresh for what has come into view.
+   */
+  private drawFrameLabels(): void {
+    const sigma = this.sigma;
+    if (!sigma) return;
+    if (this.graph.order === 0) {
+      this.lastLabels = [];
+      this.placedFor = null;
+      return;
+    }
+    const cam = sigma.getCamera().getState();
+    const { width, height } = sigma.getDimensions();
+    const origin = sigma.framedGraphToViewport({ x: 0, y: 0 });
+    const p = this.placedFor;
+    if (
+      p &&
+      !this.labelsDirty &&
+      p.ratio === cam.ratio &&
+      p.angle === cam.angle &&
+      p.width === width &&
+      p.height === height
+    ) {
+      const dx = origin.x - p.x;
+      const dy = origin.y - p.y;
+      if (dx !== 0 || dy !== 0) {
+        this.lastLabels = this.lastLabels.map((l) => shiftLabel(l, dx, dy));
+        this.placedFor = { ...p, x: origin.x, y: origin.y };
+        if (this.settleTimer) clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => this.replaceLabels(), 120);
+      }
+    } else {
+      this.lastLabels = this.computeLabels(sigma);
+      this.placedFor = { ratio: cam.ratio, angle: cam.angle, width, height, x: origin.x, y: origin.y };
+    }
+    const ctx = sigma.getCanvases().labels.getContext('2d');
+    if (ctx) drawLabels(ctx, this.lastLabels);
+  }
+
+  /** Places labels afresh on the labels layer alone (after a pan, without drawing the graph again). */
+  private replaceLabels(): void {
+    this.settleTimer = null;
+    const sigma = this.sigma;
+    if (!sigma) return;
+    this.placedFor = null;
+    const ctx = sigma.getCanvases().labels.getContext('2d');
+    if (!ctx) return;
+    const { width, height } = sigma.getDimensions();
+    ctx.clearRect(0, 0, width, height);
+    this.drawFrameLabels();
   }
 
   private edgeReducer(e: string, d: Record<string, unknown>): Partial<EdgeDisplayData> {
@@ -404,7 +784,10 @@ export class ChartController {
 
   /** Adds the subgraph; returns what was new. Recorded as one undoable step. */
   addSubgraph(sub: Pick<Subgraph, 'nodes' | 'links'>, label = 'add'): { nodes: string[]; edges: string[] } {
+    const hadNodes = this.graph.order > 0;
     const r = mergeSubgraph(this.graph, sub);
+    // An expansion grows out of the entity expanded, on arcs facing away from the rest of the chart.
+    if (hadNodes && r.addedNodes.length) this.setPositions(besideParents(this.graph, r.addedNodes));
     if (r.addedNodes.length || r.addedEdges.length) {
       const entry: HistoryEntry = {
         kind: 'add',
@@ -661,6 +1044,27 @@ export class ChartController {
   /** The selected node ids, in selection order (for the tests and the console). */
   selectedIds(): string[] {
     return appStore.get().selection.nodes;
+  }
+
+  /** The legend of what the chart shows now (colour, size, links), for the chart and every export. */
+  legend(): LegendModel {
+    const a = appStore.get().appearance;
+    return legendModel(
+      this.graph,
+      {
+        colourBy: a.colourBy,
+        communities: a.communities,
+        sizeBy: a.sizeBy,
+        sizeLabel: a.sizeBy ? (METRICS.find((m) => m.id === a.sizeBy)?.label ?? a.sizeBy) : null,
+        sizeValues: a.sizeBy ? (a.metrics[a.sizeBy] ?? null) : null,
+      },
+      (n) => !this.hiddenNodes.has(n),
+      (e) => !this.hiddenEdges.has(e),
+    );
+  }
+
+  isEdgeVisible(id: string): boolean {
+    return this.graph.hasEdge(id) && !this.hiddenEdges.has(id);
   }
 
   visibleNodeIds(): string[] {

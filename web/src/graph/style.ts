@@ -3,51 +3,108 @@
 // export and the briefing legend alike, so all three always agree.
 import type { EntityType, LinkType } from '@domain/model.ts';
 
+// Colours come from Okabe & Ito's and Paul Tol's colour-blind-safe schemes; test/unit/palette.test.ts checks
+// that every pair stays apart for normal, deuteranope and protanope vision. Entity types are also told apart
+// by their pictogram, so their colours may repeat hues the link colours use.
 export const TYPE_COLOURS: Record<EntityType, string> = {
-  Person: '#2f6fdb',
-  Organisation: '#8e44ad',
-  Vehicle: '#e67e22',
-  Phone: '#16a085',
-  Location: '#c0392b',
-  Account: '#b7950b',
-  Event: '#5d6d7e',
+  Person: '#0072B2',
+  Organisation: '#AA4499',
+  Vehicle: '#E69F00',
+  Phone: '#009E73',
+  Location: '#D55E00',
+  Account: '#332288',
+  Event: '#555555',
 };
 
 export const LINK_COLOURS: Record<LinkType, string> = {
-  ASSOCIATE_OF: '#7f8c8d',
-  RELATIVE_OF: '#a569bd',
-  MEMBER_OF: '#8e44ad',
-  USES: '#48c9b0',
-  OWNS: '#f0b27a',
-  RESIDES_AT: '#ec7063',
-  FREQUENTS: '#f1948a',
-  CALLED: '#45b39d',
-  SIGHTED_AT: '#eb984e',
-  INVOLVED_IN: '#85929e',
-  OCCURRED_AT: '#cd6155',
-  TRANSFERRED: '#d4ac0d',
+  ASSOCIATE_OF: '#8A8A8A',
+  RELATIVE_OF: '#AA4499',
+  MEMBER_OF: '#332288',
+  USES: '#56B4E9',
+  OWNS: '#DDCC77',
+  RESIDES_AT: '#882255',
+  FREQUENTS: '#EE3377',
+  CALLED: '#0072B2',
+  SIGHTED_AT: '#E69F00',
+  INVOLVED_IN: '#117733',
+  OCCURRED_AT: '#999933',
+  TRANSFERRED: '#1A1A1A',
 };
 
-/** Colour-blind-safe-ish categorical palette (Tableau 10 + extras) for communities. */
-export const COMMUNITY_PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-  '#1f77b4',
-  '#2ca02c',
-];
+/** How a link type reads in a legend or a link label ("called", "resides at"). */
+export function linkTypeWords(t: LinkType): string {
+  return t.toLowerCase().replace(/_/g, ' ');
+}
 
+/**
+ * Categorical colours for communities, most distinct first (Okabe-Ito, then Tol's muted scheme). The
+ * largest communities take them in order; past the palette, a dark ring around the disc doubles it.
+ */
+export const COMMUNITY_PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#D55E00',
+  '#56B4E9',
+  '#332288',
+  '#1A1A1A',
+  '#882255',
+  '#F0E442',
+  '#117733',
+  '#AA4499',
+];
+export const COMMUNITY_RING = '#1d2430';
+/** Communities past this many (by size) share the grey "other" colour: no eye tells more apart. */
+export const MAX_COMMUNITY_STYLES = COMMUNITY_PALETTE.length * 2;
+export const OTHER_COMMUNITY = '#DDDDDD';
+
+/** A palette colour by index (used where the index itself is the group: disruption fragments). */
+export function paletteColour(i: number): string {
+  const n = COMMUNITY_PALETTE.length;
+  return COMMUNITY_PALETTE[((i % n) + n) % n];
+}
+
+export interface CommunityStyle {
+  community: number;
+  /** 0 for the largest community. */
+  rank: number;
+  size: number;
+  fill: string;
+  /** A dark ring round the disc (communities past the palette's length), or null. */
+  ring: string | null;
+}
+
+/** Each community's colour, from its size rank (ties by id), so the biggest groups get the clearest colours. */
+export function communityStyles(communities: Record<string, number>): Map<number, CommunityStyle> {
+  const sizes = new Map<number, number>();
+  for (const c of Object.values(communities)) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+  const ordered = [...sizes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const out = new Map<number, CommunityStyle>();
+  ordered.forEach(([community, size], rank) => {
+    const styled = rank < MAX_COMMUNITY_STYLES;
+    out.set(community, {
+      community,
+      rank,
+      size,
+      fill: styled ? paletteColour(rank) : OTHER_COMMUNITY,
+      ring: styled && rank >= COMMUNITY_PALETTE.length ? COMMUNITY_RING : null,
+    });
+  });
+  return out;
+}
+
+let current: { of: Record<string, number>; styles: Map<number, CommunityStyle> } | null = null;
+
+/** The styles of the communities the chart shows now (one computation per community run). */
+export function currentCommunityStyles(communities: Record<string, number>): Map<number, CommunityStyle> {
+  if (current?.of !== communities) current = { of: communities, styles: communityStyles(communities) };
+  return current.styles;
+}
+
+/** A community's fill colour on the chart (the side panels use it too, so they match the chart). */
 export function communityColour(c: number): string {
-  return COMMUNITY_PALETTE[
-    ((c % COMMUNITY_PALETTE.length) + COMMUNITY_PALETTE.length) % COMMUNITY_PALETTE.length
-  ];
+  return current?.styles.get(c)?.fill ?? paletteColour(c);
 }
 
 // 24x24 pictogram paths (white on the type colour). Drawn by hand so the app ships no icon font.
@@ -67,13 +124,18 @@ export const ICON_PATHS: Record<EntityType, string> = {
 const iconCache = new Map<string, string>();
 
 /** An inline SVG data URL of the type's pictogram: white glyph on a disc of the given colour. */
-export function iconUrl(type: EntityType, colour: string = TYPE_COLOURS[type]): string {
-  const k = `${type}|${colour}`;
+export function iconUrl(
+  type: EntityType,
+  colour: string = TYPE_COLOURS[type],
+  ring: string | null = null,
+): string {
+  const k = `${type}|${colour}|${ring ?? ''}`;
   let url = iconCache.get(k);
   if (!url) {
     const svg =
       `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 24 24">` +
-      `<circle cx="12" cy="12" r="12" fill="${colour}"/>` +
+      `<circle cx="12" cy="12" r="12" fill="${ring ?? colour}"/>` +
+      (ring ? `<circle cx="12" cy="12" r="9.6" fill="${colour}"/>` : '') +
       `<g transform="translate(4.2 4.2) scale(0.65)"><path fill="#fff" d="${ICON_PATHS[type]}"/></g></svg>`;
     url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
     iconCache.set(k, url);
