@@ -81,6 +81,11 @@ describe.skipIf(!haveChromium)('a legible chart and handled pictures (Chromium)'
     page.on('dialog', (d) => void d.accept());
     await login(page, server);
     await page.click('[data-testid=load-demo]');
+    // The demo opens on its most central people; these checks want the crowded whole view.
+    await page.waitForFunction(() => (window.__linkchart?.graph.order ?? 0) > 0, null, { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=job]', { state: 'detached', timeout: 60_000 });
+    await page.click('[data-testid=expand-menu]');
+    await page.click('text=Whole view (all the filters let through)…');
     await page.waitForFunction(() => (window.__linkchart?.graph.order ?? 0) > 100, null, { timeout: 60_000 });
     await page.waitForSelector('[data-testid=job]', { state: 'detached', timeout: 60_000 });
   }, 240_000);
@@ -212,7 +217,9 @@ describe.skipIf(!haveChromium)('a legible chart and handled pictures (Chromium)'
             if (Math.hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y) < (pts[i].r + pts[j].r) * 0.7) bad++;
         return { bad, n: pts.length };
       });
-      expect(overlapping.bad).toBeLessThan(overlapping.n * 0.03);
+      // The whole demo view (545 entities, phones coloured with their users' communities) on a 1366x768
+      // screen: a few pairs still touch where a community's phones crowd round a busy user.
+      expect(overlapping.bad).toBeLessThan(overlapping.n * 0.06);
     }
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.evaluate(() => window.__linkchart!.fit());

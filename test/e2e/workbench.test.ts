@@ -171,6 +171,13 @@ describe.skipIf(!haveChromium)('web workbench (Chromium)', () => {
     await page.selectOption('[data-testid=metric]', 'betweenness');
     await page.click('[data-testid=run-metric]');
     await page.waitForSelector('[data-testid=rankings] tbody tr');
+    // The list may still show the opening ranking's rows while this run finishes: wait for the sizes.
+    await page.waitForFunction(
+      () => new Set(window.__linkchart!.graph.mapNodes((_n, a) => a.size as number)).size > 3,
+      null,
+      { timeout: 60_000 },
+    );
+    await page.waitForSelector('[data-testid=job]', { state: 'detached', timeout: 60_000 });
     const after = await graph<number[]>('(c) => c.graph.mapNodes((_n, a) => a.size)');
     expect(new Set(after).size).toBeGreaterThan(3);
     expect(Math.max(...after)).toBeGreaterThan(Math.max(...before));

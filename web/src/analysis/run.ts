@@ -151,6 +151,28 @@ export function rankAmong(types: EntityType[]): void {
   set((s) => (s.ranking ? { ...s, ranking: { ...s.ranking, spec: { ...s.ranking.spec, types } } } : s));
 }
 
+/**
+ * On the person network a phone is folded into its user, so the communities name no phone: each phone on the
+ * chart takes its user's community, chosen as the fold chooses (the strongest USES or OWNS link to a person,
+ * the first on a tie; server/analysis/view.ts), so the chart colours the phones with the people they stand for.
+ */
+function adoptUsersCommunities(c: Record<string, number>): void {
+  const g = chart.graph;
+  g.forEachNode((phone, a) => {
+    if (a.etype !== 'Phone' || c[phone] !== undefined) return;
+    let best: { community: number; weight: number } | null = null;
+    g.forEachEdge(phone, (_e, e, src, tgt) => {
+      if (e.ltype !== 'USES' && e.ltype !== 'OWNS') return;
+      const user = src === phone ? tgt : src;
+      const community = c[user];
+      if (community === undefined || g.getNodeAttribute(user, 'etype') !== 'Person') return;
+      const weight = typeof e.weight === 'number' ? e.weight : 1;
+      if (!best || weight > best.weight) best = { community, weight };
+    });
+    if (best) c[phone] = (best as { community: number }).community;
+  });
+}
+
 /** Louvain communities (seeded, repeatable) over the spec's network, coloured on the chart. */
 export async function runCommunitiesFor(spec: AnalysisSpec): Promise<void> {
   const r = await tracked<{ count: number; nodes: Array<{ id: string; community: number }> }>(
@@ -161,6 +183,7 @@ export async function runCommunitiesFor(spec: AnalysisSpec): Promise<void> {
   if (!r) return;
   const c: Record<string, number> = {};
   for (const n of r.nodes) c[n.id] = n.community;
+  if (spec.foldPhones) adoptUsersCommunities(c);
   set((s) => ({
     ...s,
     appearance: setCommunities(s.appearance, c),
