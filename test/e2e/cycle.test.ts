@@ -104,6 +104,10 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     const analyst = await signedIn('analyst');
     const page = analyst.page;
     await page.getByTestId('priorities-table').waitFor();
+    // The matrix says what its network position was computed over, in words.
+    await expect(page.getByTestId('priorities-computed').innerText()).resolves.toMatch(
+      /betweenness over the person network.*people scored/s,
+    );
     mkdirSync(OUT, { recursive: true });
     await page.getByTestId('priorities-panel').screenshot({ path: join(OUT, 'cycle-priorities.png') });
     const row = page.getByTestId(`priority-${dean}`);

@@ -154,6 +154,15 @@ export function PrioritiesPanel({ onPropose, canPropose = true }: PrioritiesPane
       </div>
       {error && <div className="cycle-error">{error}</div>}
       {data && (
+        <p className="muted small" data-testid="priorities-computed">
+          Network position is betweenness over the person network of this view (each phone folded into the
+          person who uses it), undirected, each pair of people linked once whatever the number of calls,
+          grading not applied; exact up to 4,000 entities, estimated from 1,000 sampled sources above that.
+          The percentile places each person among the {data.people} people scored. The workbench&apos;s Ranks
+          use the same person network but count link strength when asked, so their order can differ.
+        </p>
+      )}
+      {data && (
         <div className="cycle-priorities-body">
           <div>
             <Matrix data={data} onPick={(id) => setOpen(id)} />
