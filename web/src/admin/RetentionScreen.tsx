@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Report } from '@domain/model.ts';
 import { adminApi, type Page } from './api.ts';
 import { FieldError, useFormError } from './form-error.tsx';
+import { Pager } from './Pager.tsx';
 
 const PAGE = 50;
 const today = (): string => new Date().toISOString().slice(0, 10);
@@ -111,18 +112,8 @@ export function RetentionScreen() {
           </tbody>
         </table>
       )}
-      {page && page.total > PAGE && (
-        <div className="pager">
-          <button type="button" disabled={offset === 0} onClick={() => load(Math.max(0, offset - PAGE))}>
-            Previous
-          </button>
-          <span className="muted">
-            {offset + 1}–{offset + page.items.length} of {page.total}
-          </span>
-          <button type="button" disabled={offset + PAGE >= page.total} onClick={() => load(offset + PAGE)}>
-            Next
-          </button>
-        </div>
+      {page && (
+        <Pager offset={offset} shown={page.items.length} total={page.total} pageSize={PAGE} load={load} />
       )}
     </div>
   );

@@ -5,6 +5,7 @@ import type { Role } from '@domain/model.ts';
 import { manageableRoles } from './access.ts';
 import { adminApi, type Page, type PublicUser } from './api.ts';
 import { FieldError, useFormError } from './form-error.tsx';
+import { Pager } from './Pager.tsx';
 
 const ROLE_WORDS: Record<Role, string> = {
   viewer: 'Viewer: reads, no sources',
@@ -188,18 +189,8 @@ export function UsersScreen(props: { me: string; role: string | undefined }) {
           </tbody>
         </table>
       )}
-      {page && page.total > PAGE && (
-        <div className="pager">
-          <button type="button" disabled={offset === 0} onClick={() => load(Math.max(0, offset - PAGE))}>
-            Previous
-          </button>
-          <span className="muted">
-            {offset + 1}–{offset + page.items.length} of {page.total}
-          </span>
-          <button type="button" disabled={offset + PAGE >= page.total} onClick={() => load(offset + PAGE)}>
-            Next
-          </button>
-        </div>
+      {page && (
+        <Pager offset={offset} shown={page.items.length} total={page.total} pageSize={PAGE} load={load} />
       )}
     </div>
   );
