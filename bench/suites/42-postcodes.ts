@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
-import { parse } from 'csv-parse';
+import { parseOnly } from '../peers/csv-parse-only.ts';
 import type { BenchSuite } from '../run.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -61,13 +61,6 @@ async function child(file: string, db: string): Promise<void> {
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     }) + '\n',
   );
-}
-
-async function parseOnly(file: string): Promise<number> {
-  const t0 = performance.now();
-  const p = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true }));
-  for await (const _ of p) void _;
-  return (performance.now() - t0) / 1000;
 }
 
 const suite: BenchSuite = {
