@@ -134,6 +134,19 @@ export async function login(page: Page, server: Server): Promise<void> {
 }
 
 /**
+ * Loads the demo network and then its whole view onto the chart: the demo opens on its most central
+ * people, and some checks want every entity (all the places, the crowded chart).
+ */
+export async function loadDemoWholeView(page: Page): Promise<void> {
+  await page.click('[data-testid=load-demo]');
+  await page.waitForFunction(() => (window.__linkchart?.graph.order ?? 0) > 0, null, { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=job]', { state: 'detached', timeout: 60_000 });
+  await page.click('[data-testid=expand-menu]');
+  await page.click('text=Whole view (all the filters let through)…');
+  await page.waitForFunction(() => (window.__linkchart?.graph.order ?? 0) > 100, null, { timeout: 60_000 });
+}
+
+/**
  * How many pixels of the chart differ from its background, read from a screenshot of the canvas area and
  * decoded in the page (no PNG library needed).
  */

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import Database from 'better-sqlite3';
-import { OUT, ensureWebBuilt, launch, login, startServer, type Server } from './harness.ts';
+import {
+  OUT,
+  ensureWebBuilt,
+  launch,
+  loadDemoWholeView,
+  login,
+  startServer,
+  type Server,
+} from './harness.ts';
 
 const haveChromium = existsSync('/usr/bin/chromium');
 
@@ -80,13 +88,7 @@ describe.skipIf(!haveChromium)('a legible chart and handled pictures (Chromium)'
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => void d.accept());
     await login(page, server);
-    await page.click('[data-testid=load-demo]');
-    // The demo opens on its most central people; these checks want the crowded whole view.
-    await page.waitForFunction(() => (window.__linkchart?.graph.order ?? 0) > 0, null, { timeout: 60_000 });
-    await page.waitForSelector('[data-testid=job]', { state: 'detached', timeout: 60_000 });
-    await page.click('[data-testid=expand-menu]');
-    await page.click('text=Whole view (all the filters let through)…');
-    await page.waitForFunction(() => (window.__linkchart?.graph.order ?? 0) > 100, null, { timeout: 60_000 });
+    await loadDemoWholeView(page);
     await page.waitForSelector('[data-testid=job]', { state: 'detached', timeout: 60_000 });
   }, 240_000);
 

@@ -7,7 +7,15 @@ import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { OUT, ensureWebBuilt, launch, login, startServer, type Server } from './harness.ts';
+import {
+  OUT,
+  ensureWebBuilt,
+  launch,
+  loadDemoWholeView,
+  login,
+  startServer,
+  type Server,
+} from './harness.ts';
 import { loadPostcodes } from '../../server/geo/load-postcodes.ts';
 
 const haveChromium = existsSync('/usr/bin/chromium');
@@ -87,12 +95,7 @@ describe.skipIf(!haveChromium)('the map, offline (Chromium)', () => {
 
   it('places the demo network on the built-in basemap, spread over the map, with no outside request', async () => {
     await login(page, server);
-    await page.click('[data-testid=load-demo]');
-    // The demo opens on its most central people; the map wants every place, so the whole view comes on.
-    await page.waitForFunction(() => window.__linkchart!.graph.order > 0, null, { timeout: 60_000 });
-    await page.click('[data-testid=expand-menu]');
-    await page.click('text=Whole view (all the filters let through)…');
-    await page.waitForFunction(() => window.__linkchart!.graph.order > 100, null, { timeout: 60_000 });
+    await loadDemoWholeView(page);
 
     // A location known only by postcode, placed from the postcode table an administrator loaded, and a
     // person linked to nothing: no place at all.
