@@ -70,6 +70,19 @@ def matrix_graph(path):
     return G
 
 
+def add_tie(G, a, b, w):
+    """Both ends as nodes; a self-loop or a zero weight adds no tie; a pair listed again keeps its largest
+    weight (the repo's edge-list rule, see the README's Network files)."""
+    G.add_node(a)
+    G.add_node(b)
+    if a == b or w == 0:
+        return
+    if G.has_edge(a, b):
+        G[a][b]["weight"] = max(G[a][b]["weight"], w)
+    else:
+        G.add_edge(a, b, weight=w)
+
+
 def whitespace_edgelist_graph(path):
     G = nx.Graph()
     for line in read_text(path).splitlines():
@@ -78,14 +91,7 @@ def whitespace_edgelist_graph(path):
             continue
         a, b = parts[0].strip(), parts[1].strip()
         w = float(parts[2]) if len(parts) > 2 else 1.0
-        G.add_node(a)
-        G.add_node(b)
-        if a == b or w == 0:
-            continue
-        if G.has_edge(a, b):
-            G[a][b]["weight"] = max(G[a][b]["weight"], w)
-        else:
-            G.add_edge(a, b, weight=w)
+        add_tie(G, a, b, w)
     return G
 
 
@@ -97,14 +103,7 @@ def comma_edgelist_graph(path):
             continue
         a, b = row[0].strip(), row[1].strip()
         w = float(row[2]) if len(row) > 2 and row[2].strip() else 1.0
-        G.add_node(a)
-        G.add_node(b)
-        if a == b or w == 0:
-            continue
-        if G.has_edge(a, b):
-            G[a][b]["weight"] = max(G[a][b]["weight"], w)
-        else:
-            G.add_edge(a, b, weight=w)
+        add_tie(G, a, b, w)
     return G
 
 
