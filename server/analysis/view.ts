@@ -224,33 +224,31 @@ export class ViewCache {
     return `${dataVersion}:${JSON.stringify(viewOptionsSchema.parse(options))}`;
   }
 
-  get(dataVersion: number, options: ViewOptions): View | undefined {
-    const k = ViewCache.key(dataVersion, options);
-    const v = this.entries.get(k);
+  /**
+   * The view cached under `key`: ViewCache.key, plus anything else the caller's view depends on (a chart's
+   * entities, say).
+   */
+  get(key: string): View | undefined {
+    const v = this.entries.get(key);
     if (v) {
-      this.entries.delete(k);
-      this.entries.set(k, v);
+      this.entries.delete(key);
+      this.entries.set(key, v);
     }
     return v;
   }
 
-  set(view: View): void {
-    const k = ViewCache.key(view.dataVersion, view.options);
-    this.entries.delete(k);
-    this.entries.set(k, view);
+  set(key: string, view: View): void {
+    this.entries.delete(key);
+    this.entries.set(key, view);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
   async getOrBuild(dataVersion: number, options: ViewOptions, load: () => Promise<Subgraph>): Promise<View> {
-    return this.getOrAdd(dataVersion, options, async () => buildView(await load(), options));
-  }
-
-  /** The cached view, or the one `build` makes (built elsewhere, e.g. off the request thread). */
-  async getOrAdd(dataVersion: number, options: ViewOptions, build: () => Promise<View>): Promise<View> {
-    const hit = this.get(dataVersion, options);
+    const key = ViewCache.key(dataVersion, options);
+    const hit = this.get(key);
     if (hit) return hit;
-    const view = await build();
-    this.set(view);
+    const view = buildView(await load(), options);
+    this.set(key, view);
     return view;
   }
 }

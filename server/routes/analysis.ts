@@ -123,25 +123,6 @@ function withTypes(result: unknown, view: ViewDescription | undefined): unknown 
   };
 }
 
-/** A small LRU of built views keyed by data version, view options and (for a chart) its entities. */
-class ViewLru {
-  private readonly entries = new Map<string, View>();
-  constructor(private readonly capacity: number) {}
-  get(key: string): View | undefined {
-    const v = this.entries.get(key);
-    if (v) {
-      this.entries.delete(key);
-      this.entries.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, v: View): void {
-    this.entries.delete(key);
-    this.entries.set(key, v);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
-
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
   const { graph } = opts.stores;
   const limits = resolveJobLimits(opts.config?.limits ?? {});
@@ -153,7 +134,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     ...opts.jobs,
   });
   const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
-  const views = new ViewLru(4);
+  /** Built views keyed by data version, view options and (for a chart) its entities. */
+  const views = new ViewCache(4);
   /** What each recent job ran over, so its result can name the type of each entity it ranked. */
   const jobViews = new Map<string, ViewDescription>();
   /** A recent job on each view, whose description a job joining the same computation shares. */
