@@ -56,13 +56,15 @@ function csvCells(line: string): string[] {
 
 /** Clicks an export button and answers the handling confirmation if the chart rests on C-coded intelligence. */
 async function exportWithHandling(page: Page, button: string, path: string): Promise<void> {
-  const download = page.waitForEvent('download', { timeout: 60_000 });
+  const download = page.waitForEvent('download', { timeout: 120_000 });
   await page.click(button);
-  const asked = await page
-    .waitForSelector('[data-testid=handling-confirm]', { timeout: 4000 })
+  // Whichever comes first: the file, or the confirmation the server asks for (the picture is drawn and
+  // sent before the server can ask, which takes more than a few seconds on a busy machine).
+  const asked = page
+    .waitForSelector('[data-testid=handling-confirm]', { timeout: 120_000 })
     .then(() => true)
     .catch(() => false);
-  if (asked) {
+  if (await Promise.race([asked, download.then(() => false)])) {
     await page.fill('[data-testid=handling-justification]', 'Tasking meeting, e2e');
     await page.fill('[data-testid=handling-recipient]', 'DI Test');
     await page.check('[data-testid=handling-ok]');
