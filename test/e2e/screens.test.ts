@@ -108,6 +108,10 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     const items = await page.getByRole('menuitem').allInnerTexts();
     expect(items).toEqual(['Change my password…', 'Sign out']);
     await page.screenshot({ path: join(OUT, 'screens-account-menu.png') });
+    // Escape closes a menu, as a native one does.
+    await page.keyboard.press('Escape');
+    await page.getByRole('menuitem').first().waitFor({ state: 'detached' });
+    await page.getByTestId('account-menu').click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByTestId('login').waitFor();
     await page.screenshot({ path: join(OUT, 'screens-signed-out.png') });
