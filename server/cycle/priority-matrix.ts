@@ -9,6 +9,7 @@
 // the top quartile. A broker (neighbours in two or more communities) also counts as central once their
 // betweenness reaches the `brokerPercentile` (default 50th), so a bystander with one link into another
 // group is not called central.
+import { ordinal } from '../domain/ordinal.ts';
 import type { Subgraph } from '../domain/model.ts';
 import { betweenness, brokers, buildSimpleGraph, communities } from './network.ts';
 import type { RfgScore } from './rfg.ts';
@@ -114,12 +115,6 @@ export function networkPositions(
 }
 
 const fmt = (x: number, d = 1): string => (Number.isInteger(x) ? String(x) : x.toFixed(d));
-const ordinal = (p: number): string => {
-  const n = Math.round(p);
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${s}`;
-};
-
 export function priorityMatrix(
   rfg: RfgScore[],
   positions: ReadonlyMap<string, NetworkPosition>,

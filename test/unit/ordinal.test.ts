@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ordinal } from '../../web/src/text/ordinal.ts';
+import { ordinal } from '../../server/domain/ordinal.ts';
 
 describe('ordinal', () => {
   it('reads like English for every last digit and the teens', () => {

@@ -2,7 +2,7 @@
 // that says why each person sits where they do. "Propose" hands a person to the Targets panel.
 import { useEffect, useState } from 'react';
 import { cycleApi, type PrioritiesResponse, type PriorityRow } from './api.ts';
-import { ordinal } from '../text/ordinal.ts';
+import { ordinal } from '../../../server/domain/ordinal.ts';
 
 export const QUADRANT_ORDER = [
   'high harm, central',
