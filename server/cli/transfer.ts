@@ -1,12 +1,13 @@
-// npm run transfer -- --from sqlite:PATH --to neo4j [--replace]
-// npm run transfer -- --from neo4j --to sqlite:PATH [--replace]
+// npm run transfer -- --from sqlite:PATH --to neo4j [--replace [--replace]]
+// npm run transfer -- --from neo4j --to sqlite:PATH [--replace [--replace]]
 //
 // Copies everything one store holds into the other: entities, links, reports, aliases and merge records (so
 // a merge can still be undone), annotations, charts, users and the audit trail, with the same ids and
 // timestamps, so the audit hash chain still verifies. Then reads the target back and checks the counts of
 // every kind and a digest of the whole content. Running it again changes nothing: a target that already
 // holds the same content is left alone. A target holding other data is refused unless --replace (which
-// empties it first). Neo4j is addressed by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or
+// empties it first); a target with an audit trail of its own needs --replace twice, because emptying it
+// destroys that trail, the one record nobody may rewrite. Neo4j is addressed by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or
 // `neo4j:bolt://host:7687` on the command line (password still from NEO4J_PASSWORD).
 // Exit codes: 0 copied or already identical; 1 verification failed; 2 bad arguments or a refused target.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,7 +121,13 @@ const KEY_NEEDED =
 export async function transfer(
   from: Endpoint,
   to: Endpoint,
-  opts: { replace?: boolean; log?: (s: string) => void; auditKey?: AuditKey | null } = {},
+  opts: {
+    replace?: boolean;
+    /** Also allows emptying a target whose audit trail holds records (--replace given twice). */
+    replaceAudit?: boolean;
+    log?: (s: string) => void;
+    auditKey?: AuditKey | null;
+  } = {},
 ): Promise<TransferResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const key = opts.auditKey === undefined ? transferAuditKey(from) : opts.auditKey;
@@ -155,7 +162,14 @@ export async function transfer(
           2,
         );
       }
-      log(`emptying ${dst.name} (--replace)`);
+      if (before.audit.length > 0 && !opts.replaceAudit) {
+        throw new TransferError(
+          `${dst.name} holds an audit trail of ${before.audit.length} records, which --replace would destroy; ` +
+            'keep a copy of it (npm run transfer to another file) and give --replace twice if that is what you mean',
+          2,
+        );
+      }
+      log(`emptying ${dst.name} (--replace${opts.replaceAudit ? ' --replace: its audit trail too' : ''})`);
       await dst.wipe();
     }
     log(`copying ${src.name} -> ${dst.name}`);
@@ -199,18 +213,22 @@ export async function transfer(
 }
 
 function usage(): string {
-  return 'usage: npm run transfer -- --from sqlite:PATH|neo4j[:URI] --to sqlite:PATH|neo4j[:URI] [--replace]';
+  return (
+    'usage: npm run transfer -- --from sqlite:PATH|neo4j[:URI] --to sqlite:PATH|neo4j[:URI] [--replace [--replace]]\n' +
+    '  --replace          empty a target that holds other data first\n' +
+    '  --replace --replace  also when the target has an audit trail of its own (it is destroyed)'
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
   let from: string | undefined;
   let to: string | undefined;
-  let replace = false;
+  let replace = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--from') from = argv[++i];
     else if (a === '--to') to = argv[++i];
-    else if (a === '--replace') replace = true;
+    else if (a === '--replace') replace++;
     else if (a === '--help' || a === '-h') {
       console.log(usage());
       return 0;
@@ -224,7 +242,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await transfer(parseEndpoint(from), parseEndpoint(to), { replace });
+    await transfer(parseEndpoint(from), parseEndpoint(to), {
+      replace: replace > 0,
+      replaceAudit: replace > 1,
+    });
     return 0;
   } catch (e) {
     console.error(`transfer: ${e instanceof Error ? e.message : String(e)}`);

@@ -12,10 +12,30 @@ import { transfer, TransferError, type Endpoint } from '../../server/cli/transfe
 import { dumpSqlite } from '../../server/store/transfer/sqlite.ts';
 import { dumpDigest } from '../../server/store/transfer/dump.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
+import type { TargetRecord } from '../../server/domain/target.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 const ctx = { actor: 'ana', importId: 'imp-9' };
+const target: TargetRecord = {
+  entityId: 'e1',
+  entityLabel: 'Ann Lee',
+  entityType: 'Person',
+  reason: 'Holds the dock keys',
+  analysis: {
+    metric: 'betweenness',
+    score: 0.42,
+    rank: 1,
+    view: { from: '2024-01-01', to: '2024-06-30', entityTypes: ['Person'] },
+    dataVersion: 3,
+    predictedEffect: { lccShareBefore: 1, lccShareAfter: 0.5, componentsBefore: 1, componentsAfter: 2 },
+  },
+  status: 'proposed',
+  proposedBy: 'ana',
+  proposedAt: '2024-07-01T09:00:00.000Z',
+  decision: null,
+  review: null,
+};
 
 describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
   let release: () => void = () => {};
@@ -84,6 +104,11 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
     await s.graph.merge('e1', 'e2', ctx);
     await s.workspace.saveChart({ name: 'Dock', state: { zoom: 2 } }, ctx);
     await s.security.createUser({ name: 'ana', role: 'analyst', passwordHash: 'scrypt$x' });
+    // The tasking record and a user's unsaved chart travel too.
+    const t = await s.cycle.saveTarget(target, ctx);
+    await s.cycle.saveTarget({ ...target, id: t.id, status: 'approved' }, ctx);
+    await s.cycle.appendTargetAction(t.id, { kind: 'warrant', date: '2024-07-06', outcome: 'Executed' }, ctx);
+    await s.workspace.saveDraft({ name: 'Dock draft', state: { nodes: ['e1'] } }, ctx);
     for (let i = 0; i < 5; i++)
       await s.security.appendAudit({
         actor: 'ana',
@@ -114,6 +139,9 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       users: 1,
       audit: 5,
       importRuns: 1,
+      targets: 1,
+      targetActions: 1,
+      drafts: 1,
     });
     const stores = new Neo4jStores({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
     try {
@@ -125,6 +153,9 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       expect((await stores.imports.listImportRuns()).items.map((r) => [r.importId, r.report])).toEqual([
         ['imp-dock', { name: 'dock.csv', rowsRead: 1 }],
       ]);
+      const copied = await stores.cycle.getTarget('t1');
+      expect(copied?.actions.map((a) => [a.id, a.kind, a.actor])).toEqual([['ta1', 'warrant', 'ana']]);
+      expect((await stores.workspace.draftOf('ana'))?.name).toBe('Dock draft');
       const second = await transfer({ kind: 'sqlite', path: src }, neo, quiet);
       expect(second.status).toBe('identical');
       expect(await stores.graph.dataVersion()).toBe(dv);
@@ -133,6 +164,8 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       expect(w.entityIds).toEqual(['e5']);
       const a = await stores.security.appendAudit({ actor: 'ana', action: 'after', outcome: 'ok' });
       expect(a.seq).toBe(6);
+      // And the target numbers after the copied ones.
+      expect((await stores.cycle.saveTarget({ ...target, entityId: 'e5' }, ctx)).id).toBe('t2');
       expect(verifyAuditChain((await stores.security.listAudit({ limit: 100 })).items)).toBeNull();
     } finally {
       await stores.close();
@@ -188,7 +221,17 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-      const out = run(['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace']);
+      // Neo4j holds an audit trail by now, so emptying it takes --replace twice.
+      const refused = (() => {
+        try {
+          run(['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace']);
+          return 'copied';
+        } catch (e) {
+          return String((e as { stderr?: string }).stderr);
+        }
+      })();
+      expect(refused).toMatch(/audit trail of \d+ records.*--replace twice/);
+      const out = run(['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace', '--replace']);
       expect(out).toMatch(/verified/);
       const again = join(dir, 'again.db');
       run(['--from', 'neo4j', '--to', `sqlite:${again}`]);

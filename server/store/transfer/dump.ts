@@ -1,16 +1,20 @@
 // A store-neutral copy of everything a store holds, for `npm run transfer`: ids, provenance, merge records
-// (with what unmerge needs), annotations, charts, users and the audit chain, exactly as stored.
+// (with what unmerge needs), annotations, charts, drafts, targets with their action logs, users and the audit
+// chain, exactly as stored.
 import { createHash } from 'node:crypto';
 import type { AuditEvent, ImportRun } from '../../domain/model.ts';
 import type {
   ALIAS_FIELDS,
   ANNOTATION_FIELDS,
   CHART_FIELDS,
+  DRAFT_FIELDS,
   ENTITY_FIELDS,
   LINK_FIELDS,
   MERGE_FIELDS,
   RecordOf,
   REPORT_FIELDS,
+  TARGET_ACTION_FIELDS,
+  TARGET_FIELDS,
   USER_FIELDS,
 } from './fields.ts';
 
@@ -36,6 +40,9 @@ export type DumpMerge = RecordOf<typeof MERGE_FIELDS> & { snapshot: DumpSnapshot
 export type DumpAnnotation = RecordOf<typeof ANNOTATION_FIELDS>;
 export type DumpChart = RecordOf<typeof CHART_FIELDS>;
 export type DumpUser = RecordOf<typeof USER_FIELDS>;
+export type DumpTarget = RecordOf<typeof TARGET_FIELDS>;
+export type DumpTargetAction = RecordOf<typeof TARGET_ACTION_FIELDS>;
+export type DumpDraft = RecordOf<typeof DRAFT_FIELDS>;
 
 export interface Dump {
   dataVersion: number;
@@ -49,6 +56,9 @@ export interface Dump {
   users: DumpUser[];
   audit: AuditEvent[];
   importRuns: ImportRun[];
+  targets: DumpTarget[];
+  targetActions: DumpTargetAction[];
+  drafts: DumpDraft[];
 }
 
 export const DUMP_PARTS = [
@@ -62,6 +72,9 @@ export const DUMP_PARTS = [
   'users',
   'audit',
   'importRuns',
+  'targets',
+  'targetActions',
+  'drafts',
 ] as const;
 
 export function isEmptyDump(d: Dump): boolean {
@@ -105,6 +118,9 @@ export function dumpDigest(d: Dump): string {
     users: sortedCopy(d.users, (u) => u.id),
     audit: d.audit,
     importRuns: d.importRuns,
+    targets: sortedCopy(d.targets, (t) => t.id),
+    targetActions: sortedCopy(d.targetActions, (a) => a.id),
+    drafts: sortedCopy(d.drafts, (x) => x.id),
   };
   return createHash('sha256')
     .update(JSON.stringify(canonical(norm)))

@@ -200,6 +200,45 @@ export const IMPORT_RUN_FIELDS = {
   report: json<Record<string, unknown>>('report'),
 };
 
+/** Targets: the nested records (analysis, decision, review) stay the JSON text both stores keep. */
+export const TARGET_FIELDS = {
+  id: id('id', 't'),
+  entityId: str('entity_id'),
+  entityLabel: str('entity_label'),
+  entityType: str('entity_type'),
+  reason: str('reason'),
+  analysis: str('analysis'),
+  status: str('status'),
+  proposedBy: str('proposed_by'),
+  proposedAt: str('proposed_at'),
+  decision: maybeStr('decision'),
+  review: maybeStr('review'),
+  version: num('version'),
+  updatedAt: str('updated_at'),
+};
+/** A target's append-only action log. */
+export const TARGET_ACTION_FIELDS = {
+  id: id('id', 'ta'),
+  targetId: id('target_id', 't'),
+  kind: str('kind'),
+  date: str('date'),
+  outcome: str('outcome'),
+  actor: str('actor'),
+  recordedAt: str('recorded_at'),
+};
+/** Each user's unsaved working chart; the id is a UUID in both stores. */
+export const DRAFT_FIELDS = {
+  id: str('id'),
+  owner: str('owner'),
+  name: str('name'),
+  chartId: maybeStr('chart_id'),
+  /** JSON text. */
+  state: str('state'),
+  revision: num('revision'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+};
+
 // The audit and import-run tables describe the domain's own records, field for field.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _auditMatches: Same<RecordOf<typeof AUDIT_FIELDS>, AuditEvent> = true;

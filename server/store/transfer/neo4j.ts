@@ -12,6 +12,7 @@ import {
   ANNOTATION_FIELDS,
   AUDIT_FIELDS,
   CHART_FIELDS,
+  DRAFT_FIELDS,
   ENTITY_FIELDS,
   fromNeo4j,
   IMPORT_RUN_FIELDS,
@@ -19,6 +20,8 @@ import {
   LINK_FIELDS,
   MERGE_FIELDS,
   REPORT_FIELDS,
+  TARGET_ACTION_FIELDS,
+  TARGET_FIELDS,
   toNeo4j,
   USER_FIELDS,
 } from './fields.ts';
@@ -67,6 +70,9 @@ export async function dumpNeo4j(stores: Neo4jStores): Promise<Dump> {
       users: (await rows('dump-users')).map((x) => fromNeo4j(USER_FIELDS, x)),
       audit: (await rows('dump-audit')).map((x) => fromNeo4j(AUDIT_FIELDS, x)),
       importRuns: (await rows('dump-import-runs')).map((x) => fromNeo4j(IMPORT_RUN_FIELDS, x)),
+      targets: (await rows('dump-targets')).map((x) => fromNeo4j(TARGET_FIELDS, x)),
+      targetActions: (await rows('dump-target-actions')).map((x) => fromNeo4j(TARGET_ACTION_FIELDS, x)),
+      drafts: (await rows('dump-drafts')).map((x) => fromNeo4j(DRAFT_FIELDS, x)),
     };
   });
 }
@@ -168,6 +174,24 @@ export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
     'load-import-runs',
     d.importRuns.map((r) => toNeo4j(IMPORT_RUN_FIELDS, r)),
   );
+  await sliced(
+    'load-targets',
+    d.targets.map((t) => ({ ...toNeo4j(TARGET_FIELDS, t), n: idNum(t.id) })),
+  );
+  await sliced(
+    'load-target-actions',
+    d.targetActions.map((a) => ({ ...toNeo4j(TARGET_ACTION_FIELDS, a), n: idNum(a.id) })),
+  );
+  await sliced(
+    'load-drafts',
+    d.drafts.map((x) => toNeo4j(DRAFT_FIELDS, x)),
+  );
+  const highest = (ids: string[]) => ids.reduce((m, id) => Math.max(m, idNum(id)), 0);
+  await stores.exec.write(async (tx) => {
+    // The cycle store numbers targets and actions from these counters (cypher/queries/target-next-n.cypher).
+    await tx.run('seq-set', { name: 'target', v: highest(d.targets.map((t) => t.id)) });
+    await tx.run('seq-set', { name: 'target_action', v: highest(d.targetActions.map((a) => a.id)) });
+  });
   await stores.exec.write(async (tx) => {
     await tx.run('meta-lock');
     await tx.run('meta-save', { m: metaAfter(d) });
