@@ -228,6 +228,51 @@ export function graphReadContract<S extends Stores>(name: string, setup: Contrac
         expect(onlyAssoc).toEqual([]);
       });
 
+      it('returns many equal shortest paths in one order on every store: by entity, then link, back from the end', async () => {
+        // S - {A1, A2, A3} - {B1, B2, B3} - Z, every A to every B, two links between S and A2: 12 equal paths.
+        // Links are written in a scrambled order so that the store's own order is not the answer.
+        const names = ['PS', 'PA1', 'PA2', 'PA3', 'PB1', 'PB2', 'PB3', 'PZ'];
+        const k = (x: string) => P(x.toLowerCase());
+        const pairs: [string, string][] = [
+          ['PB3', 'PZ'],
+          ['PA2', 'PS'],
+          ['PB1', 'PZ'],
+          ['PS', 'PA3'],
+        ];
+        for (const a of ['PA3', 'PA1', 'PA2']) for (const b of ['PB2', 'PB3', 'PB1']) pairs.push([b, a]);
+        pairs.push(['PS', 'PA1'], ['PB2', 'PZ'], ['PS', 'PA2']);
+        const r = await stores.graph.writeBatch(
+          {
+            entities: names.map((n) => person(n)),
+            links: pairs.map(([a, b], i) => ({
+              // The last S-A2 link is of another type, so it stays a second link beside the first.
+              type: i === pairs.length - 1 ? ('TRANSFERRED' as const) : ('ASSOCIATE_OF' as const),
+              from: k(a),
+              to: k(b),
+            })),
+          },
+          ctx,
+        );
+        const s = r.entityIds[0];
+        const z = r.entityIds[7];
+        const all = await stores.graph.shortestPaths(s, z, { limit: 100 });
+        expect(all).toHaveLength(12);
+        const num = (id: string) => Number(/\d+$/.exec(id)![0]);
+        // The key of a path: (entity, link) pairs walked back from the end.
+        const key = (p: { nodes: string[]; links: string[] }) =>
+          p.links.map((l, i) => [num(p.nodes[p.nodes.length - 2 - i]), num(p.links[p.links.length - 1 - i])]);
+        const cmp = (a: number[][], b: number[][]) => {
+          for (let i = 0; i < a.length; i++) {
+            const d = a[i][0] - b[i][0] || a[i][1] - b[i][1];
+            if (d) return d;
+          }
+          return 0;
+        };
+        const sorted = [...all].sort((a, b) => cmp(key(a), key(b)));
+        expect(all).toEqual(sorted);
+        expect(await stores.graph.shortestPaths(s, z, { limit: 4 })).toEqual(sorted.slice(0, 4));
+      });
+
       it('time window bounds are inclusive; undated links always pass; open ends are open', async () => {
         await stores.graph.writeBatch(
           {

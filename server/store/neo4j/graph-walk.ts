@@ -100,6 +100,11 @@ function walkBack(
   toId: string,
   limit: number,
 ) {
+  // The same order as the SQLite store (server/store/sqlite/paths.ts): predecessors by entity number, then
+  // link number, so the first `limit` of many equal paths are the same paths on both stores.
+  const e = (id: string): number => parseId(id, 'e') ?? 0;
+  const l = (id: string): number => parseId(id, 'l') ?? 0;
+  for (const list of preds.values()) list.sort((a, b) => e(a.other) - e(b.other) || l(a.link) - l(b.link));
   const out: PathResult[] = [];
   const ns: string[] = [toId];
   const ls: string[] = [];

@@ -40,6 +40,9 @@ export function allShortestPaths(
     frontier = next;
   }
   if (!found) return [];
+  // Predecessors by entity number, then link number: the order the Neo4j store walks them too, so the first
+  // `limit` of many equal paths are the same paths on both stores, whatever order the neighbours came in.
+  for (const list of preds.values()) list.sort((x, y) => x.other - y.other || x.link - y.link);
   // Walk the predecessor lists back from the target, depth first, until `limit` paths.
   const out: { nodes: number[]; links: number[] }[] = [];
   const nodes: number[] = [target];
