@@ -37,6 +37,19 @@ CREATE CONSTRAINT link_id_sighted_at IF NOT EXISTS FOR ()-[l:SIGHTED_AT]-() REQU
 CREATE CONSTRAINT link_id_involved_in IF NOT EXISTS FOR ()-[l:INVOLVED_IN]-() REQUIRE l.id IS UNIQUE;
 CREATE CONSTRAINT link_id_occurred_at IF NOT EXISTS FOR ()-[l:OCCURRED_AT]-() REQUIRE l.id IS UNIQUE;
 CREATE CONSTRAINT link_id_transferred IF NOT EXISTS FOR ()-[l:TRANSFERRED]-() REQUIRE l.id IS UNIQUE;
+// Link numbers by type, for links listed in id order a page at a time (cypher/queries/links-page.cypher).
+CREATE INDEX link_n_associate_of IF NOT EXISTS FOR ()-[l:ASSOCIATE_OF]-() ON (l.n);
+CREATE INDEX link_n_relative_of IF NOT EXISTS FOR ()-[l:RELATIVE_OF]-() ON (l.n);
+CREATE INDEX link_n_member_of IF NOT EXISTS FOR ()-[l:MEMBER_OF]-() ON (l.n);
+CREATE INDEX link_n_uses IF NOT EXISTS FOR ()-[l:USES]-() ON (l.n);
+CREATE INDEX link_n_owns IF NOT EXISTS FOR ()-[l:OWNS]-() ON (l.n);
+CREATE INDEX link_n_resides_at IF NOT EXISTS FOR ()-[l:RESIDES_AT]-() ON (l.n);
+CREATE INDEX link_n_frequents IF NOT EXISTS FOR ()-[l:FREQUENTS]-() ON (l.n);
+CREATE INDEX link_n_called IF NOT EXISTS FOR ()-[l:CALLED]-() ON (l.n);
+CREATE INDEX link_n_sighted_at IF NOT EXISTS FOR ()-[l:SIGHTED_AT]-() ON (l.n);
+CREATE INDEX link_n_involved_in IF NOT EXISTS FOR ()-[l:INVOLVED_IN]-() ON (l.n);
+CREATE INDEX link_n_occurred_at IF NOT EXISTS FOR ()-[l:OCCURRED_AT]-() ON (l.n);
+CREATE INDEX link_n_transferred IF NOT EXISTS FOR ()-[l:TRANSFERRED]-() ON (l.n);
 CREATE INDEX entity_n IF NOT EXISTS FOR (e:Entity) ON (e.n);
 CREATE INDEX entity_type IF NOT EXISTS FOR (e:Entity) ON (e.type);
 CREATE INDEX alias_entity IF NOT EXISTS FOR (a:Alias) ON (a.entityId);

@@ -50,6 +50,8 @@ export function pageSchema<T extends z.ZodType>(item: T) {
     total: z.number().int(),
     offset: z.number().int(),
     limit: z.number().int(),
+    /** Lists read by key (links): the `after` of the next page, null at the end. */
+    next: z.string().nullable().optional(),
   });
 }
 

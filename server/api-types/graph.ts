@@ -119,6 +119,8 @@ export const entityListQuerySchema = z.object({
 export const linkListQuerySchema = z.object({
   type: linkTypeSchema.optional(),
   entityId: z.string().min(1).max(200).optional(),
+  /** A link id (a page's `next`): the links after it, read by key, as fast deep in the list as at its start. */
+  after: z.string().min(1).max(40).optional(),
 });
 export const reportListQuerySchema = z.object({ dueBefore: z.string().max(40).optional() });
 

@@ -30,6 +30,8 @@ export interface Page<T> {
   total: number;
   offset: number;
   limit: number;
+  /** For lists that page by key (links): the value of `after` that reads the next page; null at the end. */
+  next?: string | null;
 }
 
 export interface ListOptions {

@@ -228,6 +228,59 @@ export function graphReadContract<S extends Stores>(name: string, setup: Contrac
         expect(onlyAssoc).toEqual([]);
       });
 
+      it('pages links by key: after a link id, in id order, with next until the end, and by type', async () => {
+        const names = ['K1', 'K2', 'K3', 'K4', 'K5', 'K6'];
+        const links = [] as {
+          type: 'ASSOCIATE_OF' | 'TRANSFERRED';
+          from: ReturnType<typeof P>;
+          to: ReturnType<typeof P>;
+        }[];
+        for (let i = 0; i < names.length; i++)
+          for (let j = i + 1; j < names.length; j++)
+            links.push({
+              type: (i + j) % 2 ? 'TRANSFERRED' : 'ASSOCIATE_OF',
+              from: P(names[i].toLowerCase()),
+              to: P(names[j].toLowerCase()),
+            });
+        await stores.graph.writeBatch({ entities: names.map((n) => person(n)), links }, ctx);
+        const whole = await stores.graph.listLinks({ limit: 1000 });
+        expect(whole.items).toHaveLength(15);
+        expect(whole.next).toBeNull();
+        const num = (id: string) => Number(id.slice(1));
+        expect(whole.items.map((l) => num(l.id))).toEqual(
+          whole.items.map((l) => num(l.id)).sort((a, b) => a - b),
+        );
+        // Four links a page, by key, gives the same links in the same order.
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await stores.graph.listLinks({ limit: 4, ...(after ? { after } : {}) });
+          expect(page.total).toBe(15);
+          seen.push(...page.items.map((l) => l.id));
+          if (!page.next) break;
+          expect(page.next).toBe(page.items[page.items.length - 1].id);
+          after = page.next;
+        }
+        expect(seen).toEqual(whole.items.map((l) => l.id));
+        // Offset paging still works and agrees.
+        const third = await stores.graph.listLinks({ offset: 8, limit: 4 });
+        expect(third.items.map((l) => l.id)).toEqual(seen.slice(8, 12));
+        // By type: its own links, its own total.
+        const byType = await stores.graph.listLinks({ type: 'TRANSFERRED', limit: 3, after: seen[0] });
+        const transferred = whole.items.filter((l) => l.type === 'TRANSFERRED' && num(l.id) > num(seen[0]));
+        expect(byType.items.map((l) => l.id)).toEqual(transferred.slice(0, 3).map((l) => l.id));
+        expect(byType.total).toBe(whole.items.filter((l) => l.type === 'TRANSFERRED').length);
+        // A cursor past the end is an empty last page; a malformed one, or one with an offset, is refused.
+        const last = seen[seen.length - 1];
+        expect(await stores.graph.listLinks({ after: last })).toMatchObject({ items: [], next: null });
+        expect((await storeError(stores.graph.listLinks({ after: 'e1' }), 'invalid')).path).toEqual([
+          'after',
+        ]);
+        expect(
+          (await storeError(stores.graph.listLinks({ after: seen[0], offset: 4 }), 'invalid')).path,
+        ).toEqual(['offset']);
+      });
+
       it('returns many equal shortest paths in one order on every store: by entity, then link, back from the end', async () => {
         // S - {A1, A2, A3} - {B1, B2, B3} - Z, every A to every B, two links between S and A2: 12 equal paths.
         // Links are written in a scrambled order so that the store's own order is not the answer.

@@ -1,17 +1,10 @@
 // Reads of graph facts on Neo4j: entities, links and reports by id, key or page, and full-text search. An id
 // of the wrong shape is simply not found.
-import type {
-  Entity,
-  EntityDetail,
-  EntityType,
-  Link,
-  LinkDetail,
-  LinkType,
-  Report,
-} from '../../domain/model.ts';
+import type { Entity, EntityDetail, EntityType, Link, LinkDetail, Report } from '../../domain/model.ts';
 import { ENTITY_TYPES } from '../../domain/model.ts';
 import type { ListOptions, Page } from '../common.ts';
-import type { SearchHit } from '../graph-store.ts';
+import type { LinkListOptions, SearchHit } from '../graph-store.ts';
+import { linkCursor } from '../shared/link-cursor.ts';
 import { nfcKey } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid } from '../shared/validate.ts';
@@ -79,13 +72,24 @@ export async function getLink(c: Neo4jContext, id: string): Promise<LinkDetail |
   });
 }
 
-export async function listLinks(
-  c: Neo4jContext,
-  opts: ListOptions & { type?: LinkType; entityId?: string } = {},
-): Promise<Page<Link>> {
-  const params = { type: opts.type ?? null, entity: opts.entityId ?? null };
-  const which = opts.entityId !== undefined ? 'links-of-entity' : 'links';
-  return c.listPage(which, opts, params, 'l', (r) => toLink(r as unknown as LinkRel));
+export async function listLinks(c: Neo4jContext, opts: LinkListOptions = {}): Promise<Page<Link>> {
+  const after = linkCursor(opts);
+  if (opts.entityId !== undefined) {
+    if (opts.after !== undefined)
+      throw invalid(['after'], "after pages the whole list of links; an entity's links page with offset");
+    const params = { type: opts.type ?? null, entity: opts.entityId };
+    return c.listPage('links-of-entity', opts, params, 'l', (r) => toLink(r as unknown as LinkRel));
+  }
+  // Each type's index on n gives its links in order (links-page.cypher); the count store gives the total.
+  const { offset, limit } = c.page(opts);
+  const params = { type: opts.type ?? null, after, offset, limit: limit + 1, take: offset + limit + 1 };
+  return c.read(async (tx) => {
+    const rows = (await tx.run('links-page', params)).map((r) => toLink(r.l as LinkRel));
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const total = (await tx.one('links-page-count', { type: params.type }))!.c as number;
+    return { items: rows, total, offset, limit, next: more ? rows[rows.length - 1].id : null };
+  });
 }
 
 export async function getReport(c: Neo4jContext, idOrRef: string): Promise<Report | null> {

@@ -8,7 +8,6 @@ import type {
   EntityType,
   Link,
   LinkDetail,
-  LinkType,
   PathResult,
   Report,
   Subgraph,
@@ -19,6 +18,7 @@ import type { ListOptions, Page } from '../common.ts';
 import type {
   EntityPatch,
   GraphStore,
+  LinkListOptions,
   LinkPatch,
   MergeRecord,
   NeighbourhoodOptions,
@@ -93,7 +93,7 @@ export class Neo4jGraphStore implements GraphStore {
   getLink(id: string): Promise<LinkDetail | null> {
     return read.getLink(this.c, id);
   }
-  listLinks(opts?: ListOptions & { type?: LinkType; entityId?: string }): Promise<Page<Link>> {
+  listLinks(opts?: LinkListOptions): Promise<Page<Link>> {
     return read.listLinks(this.c, opts);
   }
   getReport(idOrRef: string): Promise<Report | null> {

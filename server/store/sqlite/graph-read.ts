@@ -1,16 +1,9 @@
 // GraphStore reads on SQLite: single entities, links and reports, their lists, and full-text search.
 // Also the id look-ups the writes and walks share (a public id to a row id that exists).
-import type {
-  Entity,
-  EntityDetail,
-  EntityType,
-  Link,
-  LinkDetail,
-  LinkType,
-  Report,
-} from '../../domain/model.ts';
+import type { Entity, EntityDetail, EntityType, Link, LinkDetail, Report } from '../../domain/model.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
-import type { SearchHit } from '../graph-store.ts';
+import type { LinkListOptions, SearchHit } from '../graph-store.ts';
+import { linkCursor } from '../shared/link-cursor.ts';
 import type { Param, SqliteConnection } from './connection.ts';
 import { typeCondition } from './filters.ts';
 import { ftsMatch } from './fts.ts';
@@ -138,11 +131,9 @@ export function getLink(c: SqliteConnection, id: string): LinkDetail | null {
   return { ...toLink(row), reports: reportsOf(c, 'link', n) };
 }
 
-export function listLinks(
-  c: SqliteConnection,
-  opts: ListOptions & { type?: LinkType; entityId?: string },
-): Page<Link> {
+export function listLinks(c: SqliteConnection, opts: LinkListOptions): Page<Link> {
   const at = c.page(opts);
+  const after = linkCursor(opts);
   const conds: string[] = [];
   const params: Param[] = [];
   if (opts.type) {
@@ -155,7 +146,20 @@ export function listLinks(
     params.push(n, n);
   }
   const where = conds.length ? conds.join(' AND ') : '1';
-  return c.pageOf(at, { cols: LINK_COLS, from: 'links l', where, params, order: 'l.id' }, toLink);
+  return c.tx(() => {
+    // One more than the page says whether another follows; the primary key answers `l.id > ?` directly.
+    const rows = c
+      .st(`SELECT ${LINK_COLS} FROM links l WHERE ${where} AND l.id > ? ORDER BY l.id LIMIT ? OFFSET ?`)
+      .all(...params, after, at.limit + 1, at.offset) as LinkRow[];
+    const more = rows.length > at.limit;
+    if (more) rows.length = at.limit;
+    const items = rows.map(toLink);
+    const total = c
+      .st(`SELECT COUNT(*) FROM links l WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    return { items, total, ...at, next: more ? items[items.length - 1].id : null };
+  });
 }
 
 export function getReport(c: SqliteConnection, idOrRef: string): Report | null {

@@ -2,12 +2,13 @@
 // graph-edit.ts (patches, deletes, merges), graph-read.ts (reads, search) and graph-walk.ts (walks, views);
 // this class only binds them to the connection and, when the server started them, sends walks to the read
 // workers (read-pool.ts).
-import type { EntityType, LinkType, ViewFilter, WriteContext } from '../../domain/model.ts';
+import type { EntityType, ViewFilter, WriteContext } from '../../domain/model.ts';
 import type { ViewOptions } from '../../analysis/view.ts';
 import type { ListOptions } from '../common.ts';
 import type {
   EntityPatch,
   GraphStore,
+  LinkListOptions,
   LinkPatch,
   NeighbourhoodOptions,
   PathOptions,
@@ -85,7 +86,7 @@ export class SqliteGraphStore implements GraphStore {
   async getLink(id: string) {
     return read.getLink(this.c, id);
   }
-  async listLinks(opts: ListOptions & { type?: LinkType; entityId?: string } = {}) {
+  async listLinks(opts: LinkListOptions = {}) {
     return read.listLinks(this.c, opts);
   }
   async getReport(idOrRef: string) {
