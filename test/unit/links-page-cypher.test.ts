@@ -8,7 +8,7 @@ describe('links-page and links-page-count', () => {
   for (const name of ['links-page', 'links-page-count']) {
     it(`${name} has one branch per link type`, () => {
       const matched = [...cypher(name).matchAll(/-\[l:([A-Z_]+)\]->/g)].map((m) => m[1]);
-      const guarded = [...cypher(name).matchAll(/t = '([A-Z_]+)'/g)].map((m) => m[1]);
+      const guarded = [...cypher(name).matchAll(/(?:t = |t: )'([A-Z_]+)'/g)].map((m) => m[1]);
       expect([...matched].sort()).toEqual([...LINK_TYPES].sort());
       expect(guarded).toEqual(matched);
     });
