@@ -18,6 +18,8 @@ export interface Neo4jStoreOptions {
   database?: string;
   /** Reuse a driver (tests); otherwise the store makes and closes its own. */
   driver?: Driver;
+  /** Where an outage and the recovery are said (outage.ts); stderr by default. */
+  log?: (msg: string) => void;
 }
 
 /** The URI without any credentials in it, for messages. */
@@ -59,10 +61,13 @@ export class State {
 
 function makeDriver(opts: Neo4jStoreOptions): Driver {
   return neo4j.driver(opts.uri, neo4j.auth.basic(opts.user ?? 'neo4j', opts.password ?? ''), {
-    // Fail fast while the server is down (the API answers 503) and pick up again once it is back.
-    connectionTimeout: 5_000,
+    // Fail fast while the server is down (the API answers 503 within 2 s; outage.ts then refuses at once
+    // until a probe reaches it again). A local server refuses a connection at once; these bound a remote one
+    // that does not answer, and the driver's retries of a call that found no server.
+    connectionTimeout: 1_500,
     connectionAcquisitionTimeout: 10_000,
-    maxTransactionRetryTime: 10_000,
+    // The driver's first retry waits about 1 s: one retry, then the 503.
+    maxTransactionRetryTime: 800,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's logger type is not exported
     logging: { level: 'error', logger: (() => undefined) as any },
   });
@@ -79,6 +84,7 @@ export class Neo4jContext {
     this.exec = new Neo4jExecutor(opts.driver ?? makeDriver(opts), {
       database: opts.database,
       where: redactUri(opts.uri),
+      ...(opts.log ? { log: opts.log } : {}),
     });
   }
 
@@ -94,6 +100,7 @@ export class Neo4jContext {
   }
 
   async close(): Promise<void> {
+    this.exec.outage.close();
     if (this.ownDriver) await this.exec.driver.close();
   }
 

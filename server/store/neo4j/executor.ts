@@ -3,6 +3,7 @@
 // integers here and nowhere else, and driver errors turned into StoreErrors.
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { StoreError } from '../common.ts';
+import { Neo4jOutage } from './outage.ts';
 import { cypher } from './queries.ts';
 
 export type Row = Record<string, unknown>;
@@ -75,14 +76,35 @@ export interface ExecutorOptions {
   database?: string;
   /** How the server is named in error messages (never the password). */
   where: string;
+  /** Where an outage and the recovery are logged; stderr by default. */
+  log?: (line: string) => void;
+  /** Between probes while the database is down (outage.ts); 1 s by default. */
+  probeEveryMs?: number;
 }
 
 /** The driver and the database every aggregate of the Neo4j store shares (see stores.ts). */
 export class Neo4jExecutor {
+  /** Refuses calls at once while the database is down, and notices when it is back. */
+  readonly outage: Neo4jOutage;
+
   constructor(
     readonly driver: Driver,
     readonly opts: ExecutorOptions,
-  ) {}
+  ) {
+    this.outage = new Neo4jOutage({
+      probe: () => driver.verifyConnectivity({ database: opts.database }),
+      where: opts.where,
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.probeEveryMs ? { probeEveryMs: opts.probeEveryMs } : {}),
+    });
+  }
+
+  /** The error a call ends with, after noting an outage it reveals (so the next call is refused at once). */
+  private async failed(e: unknown): Promise<unknown> {
+    const mapped = mapError(e, this.opts.where);
+    if (mapped instanceof StoreError && mapped.code === 'unavailable') await this.outage.trip(mapped);
+    return mapped;
+  }
 
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.session('READ', work);
@@ -94,18 +116,20 @@ export class Neo4jExecutor {
 
   /** A statement outside an explicit transaction: schema changes, which Neo4j runs in their own transaction. */
   async autoCommit(text: string, params: Row = {}): Promise<Row[]> {
+    this.outage.check();
     const session = this.driver.session({ database: this.opts.database });
     try {
       const res = await session.run(text, toNeo(params) as Row);
       return res.records.map((r) => fromNeo(r.toObject()) as Row);
     } catch (e) {
-      throw mapError(e, this.opts.where);
+      throw await this.failed(e);
     } finally {
       await session.close();
     }
   }
 
   private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+    this.outage.check();
     const session = this.driver.session({
       database: this.opts.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
@@ -114,7 +138,7 @@ export class Neo4jExecutor {
       const fn = (tx: ManagedTransaction) => work(new Tx(tx));
       return mode === 'READ' ? await session.executeRead(fn) : await session.executeWrite(fn);
     } catch (e) {
-      throw mapError(e, this.opts.where);
+      throw await this.failed(e);
     } finally {
       await session.close();
     }
