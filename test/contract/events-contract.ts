@@ -242,6 +242,32 @@ export function eventsContract<S extends Stores>(name: string, setup: ContractSe
       expect(whole.links.find((l) => l.from === p1 && l.to === p2)!.weight).toBe(3);
     });
 
+    it('deleting a link or an entity takes their calls with them', async () => {
+      await importCsv(stores.graph, CDR_A, A);
+      await stores.graph.deleteLink((await called('1', '2'))!.id, { actor: 'contract' });
+      expect((await allEvents(stores.graph, { limit: 100 })).map((e) => e.at)).toEqual([
+        '2024-03-02T09:00:00Z',
+        '2024-03-02T23:59:59Z',
+        '2024-03-03T08:00:00Z',
+      ]);
+      await stores.graph.deleteEntity(await phone('3'), { actor: 'contract' });
+      expect((await allEvents(stores.graph, { limit: 100 })).map((e) => e.at)).toEqual([
+        '2024-03-02T09:00:00Z',
+      ]);
+    });
+
+    it('merging two phones and undoing it keeps every call', async () => {
+      await importCsv(stores.graph, CDR_A, A);
+      const [p2, p3] = [await phone('2'), await phone('3')];
+      const l13 = (await called('1', '3'))!.id;
+      // Phone 3 is phone 2: 1->3 joins 1->2, and 3->2 becomes a call to itself.
+      const m = await stores.graph.merge(p2, p3, { actor: 'contract' });
+      await stores.graph.unmerge(m.id, { actor: 'contract' });
+      expect(await allEvents(stores.graph, { limit: 100 })).toHaveLength(6);
+      const back = await stores.graph.listEvents({ linkIds: [l13], limit: 10 });
+      expect(back.events.map((e) => [e.at, e.toId])).toEqual([['2024-03-02T23:59:59Z', p3]]);
+    });
+
     it('refuses a bad read, naming the field', async () => {
       const bad = async (filter: Parameters<GraphStore['listEvents']>[0], field: string) => {
         const e = await storeError(stores.graph.listEvents(filter), 'invalid');

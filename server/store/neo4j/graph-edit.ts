@@ -111,6 +111,7 @@ export async function updateLink(c: Neo4jContext, id: string, patch: LinkPatch):
 export async function deleteEntity(c: Neo4jContext, id: string): Promise<void> {
   await c.write(async (tx, st) => {
     await loadEntity(tx, id);
+    await deleteEventsOfLinks(tx, (await tx.one('links-of-entities', { ids: [id] }))!.ids as string[]);
     await tx.run('entities-delete', { ids: [id] });
     st.bump();
   });
@@ -120,6 +121,7 @@ export async function deleteLink(c: Neo4jContext, id: string): Promise<void> {
   await c.write(async (tx, st) => {
     const l = await loadLink(tx, id);
     await tx.run('link-delete', { from: l.from, to: l.to, id });
+    await deleteEventsOfLinks(tx, [id]);
     st.bump();
   });
 }

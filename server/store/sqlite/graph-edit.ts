@@ -105,14 +105,20 @@ export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch): L
 
 export function deleteEntity(c: SqliteConnection, id: string): void {
   c.tx(() => {
-    c.st('DELETE FROM entities WHERE id = ?').run(entityRowId(c, id));
+    const n = entityRowId(c, id);
+    c.st(
+      'DELETE FROM events WHERE link_id IN (SELECT id FROM links WHERE from_id = ? UNION SELECT id FROM links WHERE to_id = ?)',
+    ).run(n, n);
+    c.st('DELETE FROM entities WHERE id = ?').run(n);
     c.bump();
   });
 }
 
 export function deleteLink(c: SqliteConnection, id: string): void {
   c.tx(() => {
-    c.st('DELETE FROM links WHERE id = ?').run(linkRowId(c, id));
+    const n = linkRowId(c, id);
+    c.st('DELETE FROM events WHERE link_id = ?').run(n);
+    c.st('DELETE FROM links WHERE id = ?').run(n);
     c.bump();
   });
 }
@@ -155,6 +161,9 @@ export function deleteReport(c: SqliteConnection, id: string): { entities: strin
       .st('SELECT link_id FROM link_reports WHERE report_id = ?')
       .pluck()
       .all(rid) as number[];
+    c.st('DELETE FROM events WHERE link_id IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(removedLinks),
+    );
     c.st('DELETE FROM links WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(removedLinks));
     c.st('DELETE FROM entities WHERE id IN (SELECT value FROM json_each(?))').run(entityList);
     c.st('DELETE FROM reports WHERE id = ?').run(rid);

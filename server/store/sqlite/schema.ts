@@ -279,10 +279,13 @@ CREATE TABLE IF NOT EXISTS drafts (
     // events); the unique index is both the (link, at) index and the identity of an event: the same call
     // from the same report is stored once, so importing a file again adds nothing. kind 0 call, 1 sighting;
     // direction 0 none, 1 outgoing, 2 incoming; at is epoch milliseconds (ISO text is made on read).
+    // link_id is no foreign key: undoing a merge deletes and re-inserts the links it changed, with their
+    // ids, and their calls must survive that; deleting a link, an entity or a report removes its events
+    // (graph-edit.ts), and reads join the links, so an event of a link merged away is hidden until undone.
     sql: `
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY,
-  link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+  link_id INTEGER NOT NULL,
   kind INTEGER NOT NULL CHECK (kind IN (0, 1)),
   at_ms INTEGER NOT NULL,
   duration REAL,
