@@ -13,6 +13,7 @@ import {
   zoomAt,
 } from '../../web/src/timeline/scale.ts';
 import { marksOf, nearestMark, spanOf } from '../../web/src/timeline/lanes.ts';
+import { monthWindows, trajectories, weekWindows } from '../../web/src/timeline/windows.ts';
 
 const T = (s: string): number => Date.parse(s);
 
@@ -154,5 +155,35 @@ describe('theme lines', () => {
     expect(nearestMark(m, x, y, 10, 35)?.event.id).toBe('e1'); // between the two lines at 10:00
     expect(nearestMark(m, x, y, 11.5, 21)?.event.id).toBe('e2');
     expect(nearestMark(m, x, y, 30, 20)).toBeNull();
+  });
+});
+
+describe('sliding windows', () => {
+  it('cuts a range into calendar months, keeping the latest', () => {
+    const w = monthWindows(T('2024-01-20T00:00Z'), T('2024-03-02T00:00Z'));
+    expect(w.map((x) => x.label)).toEqual(['Jan 2024', 'Feb 2024', 'Mar 2024']);
+    expect(w[1]).toMatchObject({ from: T('2024-02-01T00:00Z'), to: T('2024-03-01T00:00Z') - 1 });
+    expect(monthWindows(T('2020-01-01T00:00Z'), T('2024-12-01T00:00Z'), 24)[0].label).toBe('Jan 2023');
+  });
+
+  it('weeks start on Monday', () => {
+    const w = weekWindows(T('2024-03-06T00:00Z'), T('2024-03-12T00:00Z'));
+    expect(w.map((x) => x.label)).toEqual(['4 Mar', '11 Mar']);
+  });
+
+  it("follows each person's score across windows, highest peak first", () => {
+    const per = [
+      [
+        { id: 'a', label: 'Ann', score: 0.5 },
+        { id: 'b', label: 'Ben', score: 0.1 },
+      ],
+      [{ id: 'b', label: 'Ben', score: 0.9 }],
+      [{ id: 'c', label: 'Cat', score: 0.2 }],
+    ];
+    expect(trajectories(per, 2).map((t) => [t.label, t.scores])).toEqual([
+      ['Ben', [0.1, 0.9, 0]],
+      ['Ann', [0.5, 0, 0]],
+    ]);
+    expect(trajectories(per, 2, new Set(['c'])).map((t) => t.scores)).toEqual([[0, 0, 0.2]]);
   });
 });

@@ -6,15 +6,17 @@ import { chart } from '../graph/controller.ts';
 import { useApp } from '../state/hooks.ts';
 import { AroundForm } from './AroundForm.tsx';
 import { PatternView } from './PatternView.tsx';
+import { RiseAndFall } from './RiseAndFall.tsx';
 import { ThemeLines } from './ThemeLines.tsx';
 import { TimeBar } from './TimeBar.tsx';
 import './timeline.css';
 
-type Tab = 'lines' | 'pattern' | 'around';
+type Tab = 'lines' | 'pattern' | 'around' | 'rise';
 const TABS: Array<[Tab, string]> = [
   ['lines', 'Theme lines'],
   ['pattern', 'Call pattern'],
   ['around', 'Contacts around an event'],
+  ['rise', 'Rise and fall'],
 ];
 /** Lines drawn when nothing is selected: the chart's most connected people. */
 const DEFAULT_LINES = 8;
@@ -79,6 +81,7 @@ export function TimelineDock() {
           {tab === 'around' && (
             <AroundForm entityId={explicit && subjects.length === 1 ? subjects[0] : null} />
           )}
+          {tab === 'rise' && <RiseAndFall selected={selected} />}
         </div>
       )}
     </section>
