@@ -666,7 +666,7 @@ function* runIncremental(
 /** The whole network as one batch and its ground truth. For big sizes prefer `planNetwork(...).chunks()`. */
 export function generateNetwork(opts: GenerateOptions): { batch: WriteBatch; truth: GroundTruth } {
   const plan = planNetwork(opts, Number.MAX_SAFE_INTEGER);
-  const batch: Required<WriteBatch> = { reports: [], entities: [], links: [] };
+  const batch: Required<Omit<WriteBatch, 'events'>> = { reports: [], entities: [], links: [] };
   for (const c of plan.chunks()) {
     if (c.reports) batch.reports.push(...c.reports);
     if (c.entities) for (const e of c.entities) batch.entities.push(e);

@@ -91,6 +91,7 @@ function problemToError(e: unknown, row: number): RowError {
 interface Collected {
   entities: WriteBatch['entities'];
   links: WriteBatch['links'];
+  events?: WriteBatch['events'];
   rowsRead: number;
   errors: RowError[];
   errorCount: number;
@@ -317,7 +318,12 @@ export async function runImport({
       timing: { readMs: Math.round(tRead - t0), writeMs: Math.round(performance.now() - tRead) },
     });
   await store.writeBatch(
-    { reports: reportInput ? [reportInput] : [], entities: got.entities ?? [], links: got.links ?? [] },
+    {
+      reports: reportInput ? [reportInput] : [],
+      entities: got.entities ?? [],
+      links: got.links ?? [],
+      ...(got.events ? { events: got.events } : {}),
+    },
     { ...ctx, importId, importRun: buildReport },
   );
   if (!report) throw new Error('import pipeline: the store did not build the import report');

@@ -19,6 +19,7 @@ import type {
   WriteContext,
 } from '../domain/model.ts';
 import type { View, ViewOptions } from '../analysis/view.ts';
+import type { EventColumns, EventFilter, EventPage } from '../domain/events.ts';
 import type { ListOptions, Page } from './common.ts';
 
 export interface WriteBatch {
@@ -26,6 +27,8 @@ export interface WriteBatch {
   entities?: EntityInput[];
   /** Links may name endpoints by natural key ({type, key}), including entities of the same batch. */
   links?: LinkInput[];
+  /** Single calls and reads of the batch's links (imports); the links' counts are derived from them. */
+  events?: EventColumns[];
 }
 
 export interface UpsertCounts {
@@ -136,6 +139,8 @@ export interface GraphStore {
   neighbourhood(seedIds: string[], opts: NeighbourhoodOptions): Promise<Subgraph>;
   /** All shortest paths (fewest links, ignoring direction) between two entities. */
   shortestPaths(fromId: string, toId: string, opts?: PathOptions): Promise<PathResult[]>;
+  /** Calls and reads in (at, id) order, a bounded page at a time (keyset cursor `after`). */
+  listEvents(filter: EventFilter): Promise<EventPage>;
   /** The filtered graph a view is built from. */
   subgraph(filter: ViewFilter, opts?: { limit?: number }): Promise<Subgraph>;
   /**

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/stores.ts';
 import { cycleContract } from './cycle-contract.ts';
 import { type ContractHooks, type ContractSetup, freshStores } from './fixtures.ts';
+import { eventsContract } from './events-contract.ts';
 import { graphReadContract } from './graph-read-contract.ts';
 import { graphWriteContract } from './graph-write-contract.ts';
 import { importLogContract } from './import-log-contract.ts';
@@ -44,4 +45,5 @@ export function storesContract<S extends Stores>(
   securityContract(name, setup);
   cycleContract(name, setup);
   importLogContract(name, setup);
+  eventsContract(name, setup);
 }

@@ -1,5 +1,6 @@
 // ANPR reads: registration, camera or place, time, optional coordinates -> Vehicle and Location entities
-// and SIGHTED_AT links aggregated per (vehicle, place): weight = number of reads, first and last read.
+// and SIGHTED_AT links aggregated per (vehicle, place): weight = number of reads, first and last read; each
+// read is kept as an event (its camera as the place).
 import type { EntityInput, LinkInput, Properties } from '../../domain/model.ts';
 import { naturalKey } from '../../domain/keys.ts';
 import { displayVrm, normaliseName, normaliseVrm } from '../../domain/normalise.ts';
@@ -7,8 +8,11 @@ import { rowWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
 import type { FormatContext, RowFormat } from './types.ts';
+import { EventBuffer } from './events-buffer.ts';
 
 interface Agg {
+  /** Order of first appearance: the events' link number until finish sorts the links. */
+  n: number;
   reads: number;
   first: string;
   last: string;
@@ -27,6 +31,7 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
   const vehicles = new Set<string>();
   const places = new Map<string, { label: string; properties: Properties }>();
   const sightings = new Map<string, Agg>();
+  const reads = new EventBuffer('sighting');
 
   const coord = (cells: string[], field: 'lat' | 'lon', max: number): number | undefined => {
     const raw = (cells[col[field]] ?? '').trim();
@@ -70,13 +75,14 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
       if (!places.has(placeKey)) places.set(placeKey, { label: place, properties });
       vehicles.add(vrm);
       const k = vrm + '\u0000' + placeKey;
-      const g = sightings.get(k);
-      if (!g) sightings.set(k, { reads: 1, first: t, last: t });
+      let g = sightings.get(k);
+      if (!g) sightings.set(k, (g = { n: sightings.size, reads: 1, first: t, last: t }));
       else {
         g.reads++;
         if (t < g.first) g.first = t;
         if (t > g.last) g.last = t;
       }
+      reads.add(g.n, Date.parse(t), null, null, place);
     },
     finish() {
       const entities: EntityInput[] = [
@@ -92,9 +98,11 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
           return { type: 'Location', label: p.label, key: k, properties: p.properties, reports };
         }),
       ];
-      const links: LinkInput[] = [...sightings.keys()].sort().map((k) => {
+      const position = new Uint32Array(sightings.size);
+      const links: LinkInput[] = [...sightings.keys()].sort().map((k, i) => {
         const [v, p] = k.split('\u0000');
         const g = sightings.get(k)!;
+        position[g.n] = i;
         return {
           type: 'SIGHTED_AT',
           from: { type: 'Vehicle', key: v },
@@ -106,7 +114,7 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
           reports,
         };
       });
-      return { entities, links };
+      return { entities, links, events: [reads.finish(position)] };
     },
   };
 }

@@ -1,13 +1,16 @@
-// Call data records: caller, callee, start, duration -> Phone entities and CALLED links aggregated per
-// (caller, callee): weight = number of calls, total duration, first and last call.
+// Call data records: caller, callee, start, duration -> Phone entities, every call kept as an event, and
+// CALLED links aggregated per (caller, callee): weight = number of calls, total duration, first and last call.
 import type { EntityInput, LinkInput } from '../../domain/model.ts';
 import { displayPhone, normalisePhone } from '../../domain/normalise.ts';
 import { rowWhen } from '../dates.ts';
 import { RowProblem } from '../errors.ts';
 import { parseMapPairs, proposeMapping, resolveColumns } from '../mapping.ts';
 import type { FormatContext, RowFormat } from './types.ts';
+import { EventBuffer } from './events-buffer.ts';
 
 interface Agg {
+  /** Order of first appearance: the events' link number until finish sorts the links. */
+  n: number;
   calls: number;
   duration: number;
   first: string;
@@ -33,6 +36,8 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
   // caller -> callee -> aggregate: nested maps avoid building a pair key string for every row.
   const pairs = new Map<string, Map<string, Agg>>();
   const phones = new Set<string>();
+  const calls = new EventBuffer('call');
+  let pairCount = 0;
 
   const phone = (cells: string[], field: 'caller' | 'callee'): string => {
     const raw = cells[col[field]] ?? '';
@@ -85,14 +90,16 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
       phones.add(b);
       let row = pairs.get(a);
       if (!row) pairs.set(a, (row = new Map()));
-      const g = row.get(b);
-      if (!g) row.set(b, { calls: 1, duration: dur, first: t, last: t });
+      let g = row.get(b);
+      if (!g) row.set(b, (g = { n: pairCount++, calls: 1, duration: dur, first: t, last: t }));
       else {
         g.calls++;
         g.duration += dur;
         if (t < g.first) g.first = t;
         if (t > g.last) g.last = t;
       }
+      // A CDR row is a call made by its caller: outgoing from the link's `from` end.
+      calls.add(g.n, Date.parse(t), col.duration === undefined ? null : dur, 'outgoing', null);
     },
     finish() {
       const entities: EntityInput[] = [...phones].sort().map((n) => ({
@@ -103,10 +110,12 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
         reports,
       }));
       const links: LinkInput[] = [];
+      const position = new Uint32Array(pairCount);
       for (const a of [...pairs.keys()].sort()) {
         const row = pairs.get(a)!;
         for (const b of [...row.keys()].sort()) {
           const g = row.get(b)!;
+          position[g.n] = links.length;
           links.push({
             type: 'CALLED',
             from: { type: 'Phone', key: a },
@@ -119,7 +128,7 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
           });
         }
       }
-      return { entities, links };
+      return { entities, links, events: [calls.finish(position)] };
     },
   };
 }

@@ -30,6 +30,8 @@ import type {
 import { readDataVersion, type Neo4jContext } from './context.ts';
 import { writeBatch } from './graph-write.ts';
 import * as edit from './graph-edit.ts';
+import * as events from './events.ts';
+import type { EventFilter, EventPage } from '../../domain/events.ts';
 import * as merges from './graph-merge.ts';
 import * as read from './graph-read.ts';
 import * as walk from './graph-walk.ts';
@@ -110,6 +112,9 @@ export class Neo4jGraphStore implements GraphStore {
   }
   shortestPaths(fromId: string, toId: string, opts?: PathOptions): Promise<PathResult[]> {
     return walk.shortestPaths(this.c, fromId, toId, opts);
+  }
+  listEvents(filter: EventFilter): Promise<EventPage> {
+    return events.listEvents(this.c, filter);
   }
   subgraph(filter: ViewFilter, opts?: { limit?: number }): Promise<Subgraph> {
     return walk.subgraph(this.c, filter, opts);

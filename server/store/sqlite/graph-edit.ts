@@ -10,6 +10,7 @@ import type { EntityPatch, LinkPatch, MergeRecord } from '../graph-store.ts';
 import type { SqliteConnection } from './connection.ts';
 import { entityRowId, getEntity, getLink, linkRowId, reportByRowId, reportRowId } from './graph-read.ts';
 import { mergeEntities, recomputeGrades, unmergeEntities } from './merge.ts';
+import { dropReportEvents, linksWithEvents, recomputeLinks } from './events.ts';
 import { MERGE_COLS, toMerge, type MergeRow } from './rows.ts';
 import { dateMs, parseProps, searchText, seen } from '../shared/values.ts';
 import { entityId, linkId, parseId, parsePlainId } from '../shared/ids.ts';
@@ -136,8 +137,11 @@ export function deleteReport(c: SqliteConnection, id: string): { entities: strin
   return c.tx(() => {
     const rid = reportRowId(c, id);
     if (rid === null) throw reportNotFound(id);
-    // What rests on this report alone goes with it; links of a removed entity go too.
-    const soleLinks = restingOnlyOn(c, 'link', rid);
+    // What rests on this report alone goes with it; links of a removed entity go too. A link whose calls
+    // or reads came from this report keeps the events other sources gave it, and its counts follow.
+    const evented = dropReportEvents(c, rid);
+    const stillEvented = linksWithEvents(c, evented);
+    const soleLinks = restingOnlyOn(c, 'link', rid).filter((l) => !stillEvented.has(l));
     const soleEntities = restingOnlyOn(c, 'entity', rid);
     const entityList = JSON.stringify(soleEntities);
     const otherLinks = c
@@ -156,6 +160,11 @@ export function deleteReport(c: SqliteConnection, id: string): { entities: strin
     c.st('DELETE FROM reports WHERE id = ?').run(rid);
     const gone = new Set(removedLinks);
     for (const l of affected) if (!gone.has(l)) recomputeGrades(c.db, l);
+    recomputeLinks(
+      c,
+      [...stillEvented].filter((l) => !gone.has(l)),
+      new Date().toISOString(),
+    );
     c.bump();
     return { entities: soleEntities.sort((a, b) => a - b).map(entityId), links: removedLinks.map(linkId) };
   });

@@ -15,6 +15,8 @@ import type {
 } from '../graph-store.ts';
 import type { SqliteConnection } from './connection.ts';
 import * as edit from './graph-edit.ts';
+import * as events from './events.ts';
+import type { EventFilter } from '../../domain/events.ts';
 import * as read from './graph-read.ts';
 import * as walk from './graph-walk.ts';
 import { writeBatch } from './graph-write.ts';
@@ -107,6 +109,9 @@ export class SqliteGraphStore implements GraphStore {
   async shortestPaths(fromId: string, toId: string, opts: PathOptions = {}) {
     if (this.readers?.size) return this.readers.call('shortestPaths', [fromId, toId, opts]);
     return walk.shortestPaths(this.c, fromId, toId, opts);
+  }
+  async listEvents(filter: EventFilter) {
+    return events.listEvents(this.c, filter);
   }
   async subgraph(filter: ViewFilter, opts: { limit?: number } = {}) {
     if (this.readers?.size) return this.readers.call('subgraph', [filter, opts]);

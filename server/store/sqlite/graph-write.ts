@@ -1,5 +1,5 @@
 // GraphStore.writeBatch on SQLite: one transaction, as a pipeline of named steps:
-//   validate -> upsert reports -> upsert entities -> upsert links -> version -> import run record.
+//   validate -> upsert reports -> upsert entities -> upsert links -> events -> version -> import run record.
 // Each step has its file (graph-write-reports.ts, -entities.ts, -links.ts); what they share (the batch's
 // state, resolving report refs, joining provenance) is in graph-write-batch.ts. It is the import's hot path
 // (1M rows at 100k rows a second, bench/suites/10-store-sqlite.ts and 41-import): statements are prepared
@@ -13,6 +13,7 @@ import { startBatch, type Batch } from './graph-write-batch.ts';
 import { upsertEntities } from './graph-write-entities.ts';
 import { upsertLinks } from './graph-write-links.ts';
 import { upsertReports } from './graph-write-reports.ts';
+import { writeEvents } from './events.ts';
 import { fastEntity, fastLink, invalid, parseOr } from '../shared/validate.ts';
 
 export function writeBatch(c: SqliteConnection, batch: WriteBatch, ctx: WriteContext): WriteResult {
@@ -26,7 +27,9 @@ export function writeBatch(c: SqliteConnection, batch: WriteBatch, ctx: WriteCon
       const b = startBatch(c, ctx.importId ?? null);
       upsertReports(b, reports);
       upsertEntities(b, entities);
+      const linkFloor = c.st('SELECT ifnull(max(id), 0) FROM links').pluck().get() as number;
       upsertLinks(b, links);
+      writeEvents(b, links, batch.events ?? [], linkFloor);
       b.res.dataVersion = b.changed ? c.bump() : c.version();
       recordImportRun(b, ctx);
       return b.res;

@@ -272,6 +272,31 @@ CREATE TABLE IF NOT EXISTS drafts (
 );
 `,
   },
+  {
+    version: 7,
+    description: 'events: every call and ANPR read behind a CALLED or SIGHTED_AT link',
+    // One row per call or read. The link's ends give fromId/toId (so a merge that moves a link carries its
+    // events); the unique index is both the (link, at) index and the identity of an event: the same call
+    // from the same report is stored once, so importing a file again adds nothing. kind 0 call, 1 sighting;
+    // direction 0 none, 1 outgoing, 2 incoming; at is epoch milliseconds (ISO text is made on read).
+    sql: `
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),
+  at_ms INTEGER NOT NULL,
+  duration REAL,
+  direction INTEGER NOT NULL DEFAULT 0 CHECK (direction IN (0, 1, 2)),
+  place TEXT,
+  report_id INTEGER REFERENCES reports (id),
+  import_id TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_link ON events
+  (link_id, at_ms, kind, ifnull(duration, -1), ifnull(place, ''), ifnull(report_id, 0));
+CREATE INDEX IF NOT EXISTS events_at ON events (at_ms);
+CREATE INDEX IF NOT EXISTS events_report ON events (report_id) WHERE report_id IS NOT NULL;
+`,
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

@@ -1,0 +1,198 @@
+// Events on SQLite: the calls and reads behind CALLED and SIGHTED_AT links (schema.ts, version 7). Written by
+// writeBatch in the import's transaction, read a keyset page at a time, dropped with their report. A link's
+// counts (weight, calls or reads, total duration, first and last) are derived from its events.
+import type { EventColumns, EventFilter, EventPage, LinkEvent } from '../../domain/events.ts';
+import { EVENT_KINDS, eventCursor, eventPublicId } from '../../domain/events.ts';
+import type { SqliteConnection } from './connection.ts';
+import type { Batch } from './graph-write-batch.ts';
+import { entityId, linkId, parseId, reportId } from '../shared/ids.ts';
+import { checkEventFilter, EVENT_KIND_CODE as KIND_CODE } from '../shared/events.ts';
+import { invalid, type LinkParsed } from '../shared/validate.ts';
+
+/** Rows per INSERT: 9 parameters a row, well under SQLite's 32,766. */
+const CHUNK = 200;
+const DIRECTIONS = [null, 'outgoing', 'incoming'] as const;
+
+/**
+ * Writes the batch's events after its links (their ids are in b.res.linkIds, in input order). Each event
+ * rests on its link's first report and on the batch's import. Links this batch created already carry the
+ * counts of exactly these events; the counts of links that were there before (or that lost a repeated
+ * row to the unique index) are recomputed from all their events.
+ */
+export function writeEvents(b: Batch, links: LinkParsed[], all: EventColumns[], linkFloor: number): void {
+  if (all.length === 0) return;
+  const linkRow = new Float64Array(links.length);
+  const reportRow: (number | null)[] = new Array<number | null>(links.length);
+  for (let i = 0; i < links.length; i++) {
+    linkRow[i] = parseId(b.res.linkIds[i], 'l')!;
+    const ref = links[i].reports[0];
+    reportRow[i] = ref === undefined ? null : (b.refs.get(ref)?.id ?? null);
+  }
+  const full = b.c.st(insertSql(CHUNK));
+  const recompute = new Set<number>();
+  let sent = 0;
+  let inserted = 0;
+  for (const cols of all) {
+    const kind = KIND_CODE[cols.kind];
+    const params: (number | string | null)[] = [];
+    const flush = (rows: number) => {
+      if (rows === 0) return;
+      const st = rows === CHUNK ? full : b.c.st(insertSql(rows));
+      inserted += st.run(params).changes;
+      params.length = 0;
+    };
+    let rows = 0;
+    for (let k = 0; k < cols.count; k++) {
+      const li = cols.link[k];
+      if (li >= links.length) throw invalid(['events', k, 'link'], `event ${k} names no link of the batch`);
+      const lid = linkRow[li];
+      if (lid <= linkFloor) recompute.add(lid);
+      const d = cols.duration[k];
+      const p = cols.place[k];
+      params.push(
+        lid,
+        kind,
+        cols.atMs[k],
+        Number.isNaN(d) ? null : d,
+        cols.direction[k],
+        p < 0 ? null : cols.places[p],
+        reportRow[li],
+        b.importId,
+      );
+      sent++;
+      if (++rows === CHUNK) {
+        flush(rows);
+        rows = 0;
+      }
+    }
+    flush(rows);
+  }
+  if (inserted > 0) b.changed = true;
+  if (inserted < sent) for (const id of linkRow) recompute.add(id);
+  if (recompute.size) recomputeLinks(b.c, [...recompute], b.now);
+}
+
+function insertSql(rows: number): string {
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT OR IGNORE INTO events (link_id, kind, at_ms, duration, direction, place, report_id, import_id) VALUES ${Array<string>(rows).fill(row).join(', ')}`;
+}
+
+/**
+ * Sets the counts of the listed links from their events: weight and calls (or reads) = number of distinct
+ * events (the same call in two reports is one call), total duration, first and last. Links with no events
+ * are left as they are.
+ */
+export function recomputeLinks(c: SqliteConnection, ids: number[], now: string): void {
+  const iso = (col: string) => `strftime('%Y-%m-%dT%H:%M:%SZ', ${col} / 1000, 'unixepoch')`;
+  c.st(
+    `UPDATE links SET weight = a.n, first_ms = a.f, last_ms = a.l, first_seen = ${iso('a.f')}, last_seen = ${iso('a.l')},
+       properties = CASE a.k
+         WHEN 0 THEN json_set(properties, '$.calls', a.n, '$.totalDuration', iif(a.d = cast(a.d AS INTEGER), cast(a.d AS INTEGER), a.d))
+         ELSE json_set(properties, '$.reads', a.n) END,
+       updated_at = ?
+     FROM (SELECT link_id, count(*) AS n, total(duration) AS d, min(at_ms) AS f, max(at_ms) AS l, min(kind) AS k
+           FROM (SELECT DISTINCT link_id, at_ms, kind, duration, place FROM events
+                 WHERE link_id IN (SELECT value FROM json_each(?)))
+           GROUP BY link_id) AS a
+     WHERE links.id = a.link_id`,
+  ).run(now, JSON.stringify(ids));
+}
+
+/**
+ * Removes report `rid`'s events; returns the links they were on (their counts need recomputing, and those
+ * left with no event and no other report go).
+ */
+export function dropReportEvents(c: SqliteConnection, rid: number): number[] {
+  const links = c.st('SELECT DISTINCT link_id FROM events WHERE report_id = ?').pluck().all(rid) as number[];
+  if (links.length) c.st('DELETE FROM events WHERE report_id = ?').run(rid);
+  return links;
+}
+
+/** Of these links, those that still have an event. */
+export function linksWithEvents(c: SqliteConnection, ids: number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  return new Set(
+    c
+      .st('SELECT value FROM json_each(?) WHERE EXISTS (SELECT 1 FROM events WHERE link_id = value)')
+      .pluck()
+      .all(JSON.stringify(ids)) as number[],
+  );
+}
+
+type EventRow = [
+  number,
+  number,
+  number,
+  number | null,
+  number,
+  number,
+  number,
+  number,
+  string | null,
+  number | null,
+  string | null,
+];
+
+const COLS =
+  'e.id, e.kind, e.at_ms, e.duration, e.direction, l.from_id, l.to_id, e.link_id, e.place, e.report_id, e.import_id';
+
+function toEvent(r: EventRow): LinkEvent {
+  return {
+    id: eventPublicId(r[0]),
+    kind: EVENT_KINDS[r[1]],
+    at: new Date(r[2]).toISOString().replace(/\.000Z$/, 'Z'),
+    durationSeconds: r[3],
+    direction: DIRECTIONS[r[4]] ?? null,
+    fromId: entityId(r[5]),
+    toId: entityId(r[6]),
+    linkId: linkId(r[7]),
+    place: r[8],
+    reportId: r[9] === null ? null : reportId(r[9]),
+    importId: r[10],
+  };
+}
+
+export function listEvents(c: SqliteConnection, filter: EventFilter): EventPage {
+  const q = checkEventFilter(filter);
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.links) {
+    where.push('e.link_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(q.links));
+  }
+  if (q.entities) {
+    // Link ids first (two index lookups an entity), then each link's events by the (link, at) index.
+    where.push(
+      `e.link_id IN (SELECT id FROM links WHERE from_id IN (SELECT value FROM json_each(?))
+                     UNION SELECT id FROM links WHERE to_id IN (SELECT value FROM json_each(?)))`,
+    );
+    const list = JSON.stringify(q.entities);
+    params.push(list, list);
+  }
+  if (q.fromMs !== null) {
+    where.push('e.at_ms >= ?');
+    params.push(q.fromMs);
+  }
+  if (q.toMs !== null) {
+    where.push('e.at_ms <= ?');
+    params.push(q.toMs);
+  }
+  if (q.f.kinds) {
+    where.push(`e.kind IN (${q.f.kinds.map(() => '?').join(',')})`);
+    params.push(...q.f.kinds.map((k) => KIND_CODE[k]));
+  }
+  if (q.after) {
+    where.push('(e.at_ms > ? OR (e.at_ms = ? AND e.id > ?))');
+    params.push(q.after.atMs, q.after.atMs, q.after.id);
+  }
+  const rows = c
+    .raw(
+      `SELECT ${COLS} FROM events e JOIN links l ON l.id = e.link_id
+       WHERE ${where.length ? where.join(' AND ') : '1'} ORDER BY e.at_ms, e.id LIMIT ?`,
+    )
+    .all(...params, q.f.limit + 1) as EventRow[];
+  const more = rows.length > q.f.limit;
+  if (more) rows.pop();
+  const last = rows[rows.length - 1];
+  return { events: rows.map(toEvent), next: more && last ? eventCursor(last[2], last[0]) : null };
+}

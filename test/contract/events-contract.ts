@@ -1,0 +1,191 @@
+// The GraphStore contract, events: every call and ANPR read an import brings in is kept, read back a keyset
+// page at a time with its filters, and the CALLED / SIGHTED_AT counts follow the events through a second
+// report and through disposal of a report. The expected figures are counted by hand from the files below.
+// Part of stores-contract.ts.
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { LinkEvent } from '../../server/domain/events.ts';
+import { runImport } from '../../server/import/pipeline.ts';
+import type { GraphStore } from '../../server/store/graph-store.ts';
+import type { Stores } from '../../server/store/stores.ts';
+import { type ContractSetup, freshStores, storeError } from './fixtures.ts';
+
+/** Report A: six calls. By pair: 1->2 three calls (60+120+300 s), 2->1 one, 1->3 one, 3->2 one. */
+export const CDR_A = `caller,callee,start,duration
+07700 900001,07700 900002,2024-03-01 10:00:00,60
+07700 900001,07700 900002,2024-03-01 12:30:00,120
+07700 900002,07700 900001,2024-03-02 09:00:00,30
+07700 900001,07700 900003,2024-03-02 23:59:59,45
+07700 900003,07700 900002,2024-03-03 08:00:00,10
+07700 900001,07700 900002,2024-03-05 18:00:00,300
+`;
+/** Report B: one call A also holds (1->2 on the 5th) and one new (1->2 on the 6th, 15 s). */
+export const CDR_B = `caller,callee,start,duration
+07700 900001,07700 900002,2024-03-05 18:00:00,300
+07700 900001,07700 900002,2024-03-06 07:00:00,15
+`;
+const ANPR = `vrm,camera,time
+AB12 CDE,M6 J10 North,2024-03-01 10:00:00
+AB12 CDE,M6 J10 North,2024-03-01 18:00:00
+AB12 CDE,A34 Bridge,2024-03-02 09:00:00
+`;
+
+export async function importCsv(graph: GraphStore, text: string, options: Record<string, string>) {
+  return runImport({
+    store: graph,
+    input: Readable.from([text]),
+    options,
+    ctx: { actor: 'contract' },
+  });
+}
+
+const A = { format: 'cdr', report: 'CDR-A', grading: '2B', handling: 'P' };
+const B = { format: 'cdr', report: 'CDR-B', grading: '1A', handling: 'P' };
+
+async function allEvents(graph: GraphStore, filter: Parameters<GraphStore['listEvents']>[0]) {
+  const out: LinkEvent[] = [];
+  let after: string | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const p = await graph.listEvents({ ...filter, ...(after ? { after } : {}) });
+    out.push(...p.events);
+    if (!p.next) return out;
+    after = p.next;
+  }
+  throw new Error('more than 100 pages');
+}
+
+export function eventsContract<S extends Stores>(name: string, setup: ContractSetup<S>): void {
+  describe(`GraphStore contract, events: ${name}`, () => {
+    const stores = freshStores(setup);
+    const phone = async (n: string) => (await stores.graph.findEntity('Phone', `+44770090000${n}`))!.id;
+    const called = async (a: string, b: string) => {
+      const page = await stores.graph.listLinks({ type: 'CALLED', entityId: await phone(a), limit: 100 });
+      const to = await phone(b);
+      return page.items.find((l) => l.to === to) ?? null;
+    };
+
+    it('a CDR import keeps every call, and the CALLED link is their count', async () => {
+      await importCsv(stores.graph, CDR_A, A);
+      const l12 = (await called('1', '2'))!;
+      expect(l12).toMatchObject({
+        weight: 3,
+        firstSeen: '2024-03-01T10:00:00Z',
+        lastSeen: '2024-03-05T18:00:00Z',
+        properties: { calls: 3, totalDuration: 480 },
+      });
+      const page = await stores.graph.listEvents({ linkIds: [l12.id], limit: 10 });
+      expect(page.next).toBeNull();
+      expect(page.events.map((e) => [e.at, e.durationSeconds])).toEqual([
+        ['2024-03-01T10:00:00Z', 60],
+        ['2024-03-01T12:30:00Z', 120],
+        ['2024-03-05T18:00:00Z', 300],
+      ]);
+      const rep = await stores.graph.getReport('CDR-A');
+      for (const e of page.events) {
+        expect(e).toMatchObject({
+          kind: 'call',
+          direction: 'outgoing',
+          fromId: await phone('1'),
+          toId: await phone('2'),
+          linkId: l12.id,
+          place: null,
+          reportId: rep!.id,
+        });
+        expect(e.importId).toMatch(/^imp-/);
+      }
+      expect(new Set(page.events.map((e) => e.id)).size).toBe(3);
+      // Importing the same file again adds no call.
+      await importCsv(stores.graph, CDR_A, A);
+      expect(await allEvents(stores.graph, { limit: 100 })).toHaveLength(6);
+      expect((await called('1', '2'))!.weight).toBe(3);
+    });
+
+    it('pages in time order with a keyset cursor, and filters by entity, window and kind', async () => {
+      await importCsv(stores.graph, CDR_A, A);
+      await importCsv(stores.graph, ANPR, { format: 'anpr' });
+      const all = await stores.graph.listEvents({ limit: 100 });
+      expect(all.events).toHaveLength(9);
+      const pages = await allEvents(stores.graph, { limit: 2 });
+      expect(pages.map((e) => e.id)).toEqual(all.events.map((e) => e.id));
+      const ats = all.events.map((e) => e.at);
+      expect([...ats].sort()).toEqual(ats);
+      // Phone 3 took part in two calls (1->3 and 3->2).
+      const p3 = await allEvents(stores.graph, { entityIds: [await phone('3')], limit: 1 });
+      expect(p3.map((e) => e.at)).toEqual(['2024-03-02T23:59:59Z', '2024-03-03T08:00:00Z']);
+      // The 2nd of March as a day: one call at 09:00, one at 23:59:59, and the ANPR read at 09:00.
+      const day = await allEvents(stores.graph, { from: '2024-03-02', to: '2024-03-02', limit: 100 });
+      expect(day.map((e) => [e.kind, e.at])).toEqual([
+        ['call', '2024-03-02T09:00:00Z'],
+        ['sighting', '2024-03-02T09:00:00Z'],
+        ['call', '2024-03-02T23:59:59Z'],
+      ]);
+      const calls = await allEvents(stores.graph, {
+        kinds: ['call'],
+        from: '2024-03-01T11:00:00Z',
+        to: '2024-03-03T08:00:00Z',
+        limit: 100,
+      });
+      expect(calls.map((e) => e.at)).toEqual([
+        '2024-03-01T12:30:00Z',
+        '2024-03-02T09:00:00Z',
+        '2024-03-02T23:59:59Z',
+        '2024-03-03T08:00:00Z',
+      ]);
+      const reads = await allEvents(stores.graph, { kinds: ['sighting'], limit: 100 });
+      expect(reads.map((e) => [e.place, e.durationSeconds, e.direction])).toEqual([
+        ['M6 J10 North', null, null],
+        ['M6 J10 North', null, null],
+        ['A34 Bridge', null, null],
+      ]);
+      const sighted = await stores.graph.getLink(reads[0].linkId);
+      expect(sighted).toMatchObject({ type: 'SIGHTED_AT', weight: 2, properties: { reads: 2 } });
+    });
+
+    it('a second report adds only the calls it brings; disposing of a report takes its calls and the counts follow', async () => {
+      await importCsv(stores.graph, CDR_A, A);
+      await importCsv(stores.graph, CDR_B, B);
+      // The call on the 5th is in both reports: one call, kept once per report.
+      expect(await called('1', '2')).toMatchObject({
+        weight: 4,
+        lastSeen: '2024-03-06T07:00:00Z',
+        properties: { calls: 4, totalDuration: 495 },
+      });
+      const l12 = (await called('1', '2'))!.id;
+      expect(await allEvents(stores.graph, { linkIds: [l12], limit: 100 })).toHaveLength(5);
+
+      const gone = await stores.graph.deleteReport('CDR-A', { actor: 'contract' });
+      // 2->1, 1->3 and 3->2 rested on A alone; phone 3 too. 1->2 keeps B's two calls.
+      expect(gone.links).toHaveLength(3);
+      expect(gone.links).not.toContain(l12);
+      expect(await called('1', '2')).toMatchObject({
+        weight: 2,
+        firstSeen: '2024-03-05T18:00:00Z',
+        lastSeen: '2024-03-06T07:00:00Z',
+        properties: { calls: 2, totalDuration: 315 },
+      });
+      const left = await allEvents(stores.graph, { limit: 100 });
+      expect(left.map((e) => e.at)).toEqual(['2024-03-05T18:00:00Z', '2024-03-06T07:00:00Z']);
+      const rb = (await stores.graph.getReport('CDR-B'))!.id;
+      expect(left.every((e) => e.reportId === rb)).toBe(true);
+
+      const gone2 = await stores.graph.deleteReport('CDR-B', { actor: 'contract' });
+      expect(gone2.links).toEqual([l12]);
+      expect(await stores.graph.listEvents({ limit: 10 })).toEqual({ events: [], next: null });
+    });
+
+    it('refuses a bad read, naming the field', async () => {
+      const bad = async (filter: Parameters<GraphStore['listEvents']>[0], field: string) => {
+        const e = await storeError(stores.graph.listEvents(filter), 'invalid');
+        expect(e.path[0]).toBe(field);
+      };
+      await bad({ limit: 0 }, 'limit');
+      await bad({ limit: 100_000 }, 'limit');
+      await bad({ entityIds: ['l1'], limit: 5 }, 'entityIds');
+      await bad({ linkIds: ['nonsense'], limit: 5 }, 'linkIds');
+      await bad({ from: 'yesterday', limit: 5 }, 'from');
+      await bad({ from: '2024-03-02', to: '2024-03-01', limit: 5 }, 'from');
+      await bad({ after: 'x', limit: 5 }, 'cursor');
+      await bad({ kinds: ['text' as 'call'], limit: 5 }, 'kinds');
+    });
+  });
+}
