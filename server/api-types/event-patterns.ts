@@ -1,6 +1,7 @@
 // Request and response shapes of the event analyses (/api/events/timeline, /patterns, /around, /histogram):
 // what the timeline panel, the call-pattern view and the "contacts around an event" form ask and get.
 import { z } from 'zod';
+import { linkEventSchema } from './events.ts';
 
 const MAX_HOURS = 24 * 31;
 const id = z.string().min(1).max(200);
@@ -26,18 +27,8 @@ export const timelineRequestSchema = z
   .superRefine(fromBeforeTo);
 export type TimelineRequest = z.infer<typeof timelineRequestSchema>;
 
-export const timelineEventSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['call', 'sighting']),
-  at: z.string(),
-  durationSeconds: z.number().nullable(),
-  direction: z.enum(['outgoing', 'incoming']).nullable(),
-  fromId: z.string(),
-  toId: z.string(),
-  linkId: z.string(),
-  place: z.string().nullable(),
-  reportId: z.string().nullable(),
-});
+/** A call or sighting as the events store gives it (server/api-types/events.ts). */
+export const timelineEventSchema = linkEventSchema;
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 
 export const timelineLineSchema = z.object({

@@ -108,6 +108,7 @@ function call(
     linkId: 'L',
     place: null,
     reportId: null,
+    importId: null,
   };
 }
 
