@@ -46,3 +46,11 @@ CREATE INDEX annotation_target IF NOT EXISTS FOR (a:Annotation) ON (a.targetKind
 CREATE INDEX audit_actor IF NOT EXISTS FOR (a:Audit) ON (a.actor);
 CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (e:Entity) ON EACH [e.label, e.key, e.search]
   OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: false}};
+// Events: every call and ANPR read behind a CALLED or SIGHTED_AT link, as (:LinkEvent) nodes (not :Event, the
+// entity type). A relationship cannot be an end of another, and a list property on the link could be neither
+// indexed nor paged; nodes with (linkId, at) and (at) indexes page in time order by link, by entity (through
+// its links) or over a window. `key` is the identity that makes writing a call again change nothing.
+CREATE CONSTRAINT link_event_key IF NOT EXISTS FOR (v:LinkEvent) REQUIRE v.key IS UNIQUE;
+CREATE INDEX link_event_link_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.linkId, v.at);
+CREATE INDEX link_event_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.at);
+CREATE INDEX link_event_report IF NOT EXISTS FOR (v:LinkEvent) ON (v.report);

@@ -56,7 +56,8 @@ function linkInWindow(l: Link, from?: string, to?: string): boolean {
   const start = Date.parse(l.firstSeen ?? l.lastSeen!);
   const end = Date.parse(l.lastSeen ?? l.firstSeen!);
   if (from && end < Date.parse(from)) return false;
-  if (to && start > Date.parse(to)) return false;
+  // A date alone as the end of the window covers its whole day, as the stores read it.
+  if (to && start > Date.parse(to) + (/^\d{4}-\d{2}-\d{2}$/.test(to) ? DAY - 1 : 0)) return false;
   return true;
 }
 

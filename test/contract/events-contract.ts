@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { LinkEvent } from '../../server/domain/events.ts';
 import { runImport } from '../../server/import/pipeline.ts';
+import { buildView } from '../../server/analysis/view.ts';
 import type { GraphStore } from '../../server/store/graph-store.ts';
 import type { Stores } from '../../server/store/stores.ts';
 import { type ContractSetup, freshStores, storeError } from './fixtures.ts';
@@ -171,6 +172,74 @@ export function eventsContract<S extends Stores>(name: string, setup: ContractSe
       const gone2 = await stores.graph.deleteReport('CDR-B', { actor: 'contract' });
       expect(gone2.links).toEqual([l12]);
       expect(await stores.graph.listEvents({ limit: 10 })).toEqual({ events: [], next: null });
+    });
+
+    it('a view over a window is built from the calls inside it (hand count), other links by their span', async () => {
+      await importCsv(stores.graph, CDR_A, A);
+      const [p1, p2, p3] = [await phone('1'), await phone('2'), await phone('3')];
+      // Two people known to associate from March 1st to 4th: no events, so today's rule (span overlap).
+      await stores.graph.writeBatch(
+        {
+          entities: [
+            { type: 'Person', label: 'Ann Window', key: 'ann window' },
+            { type: 'Person', label: 'Bob Window', key: 'bob window' },
+          ],
+          links: [
+            {
+              type: 'ASSOCIATE_OF',
+              from: { type: 'Person', key: 'ann window' },
+              to: { type: 'Person', key: 'bob window' },
+              firstSeen: '2024-03-01',
+              lastSeen: '2024-03-04',
+            },
+          ],
+        },
+        { actor: 'contract' },
+      );
+      const pairs = (sg: Awaited<ReturnType<GraphStore['subgraph']>>) =>
+        sg.links
+          .filter((l) => l.type === 'CALLED')
+          .map((l) => ({ from: l.from, to: l.to, weight: l.weight, p: l.properties }))
+          .sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
+      const sorted = <T extends { from: string; to: string }>(xs: T[]) =>
+        xs.sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
+
+      // 11:00 on the 1st to noon on the 5th, counted by hand from CDR_A: 1->2 only the 12:30 call (120 s);
+      // 2->1, 1->3 and 3->2 their one call each. The 10:00 and 18:00 calls of 1->2 are outside.
+      const w1 = await stores.graph.subgraph({ from: '2024-03-01T11:00:00Z', to: '2024-03-05T12:00:00Z' });
+      expect(pairs(w1)).toEqual(
+        sorted([
+          { from: p1, to: p2, weight: 1, p: { calls: 1, totalDuration: 120 } },
+          { from: p2, to: p1, weight: 1, p: { calls: 1, totalDuration: 30 } },
+          { from: p1, to: p3, weight: 1, p: { calls: 1, totalDuration: 45 } },
+          { from: p3, to: p2, weight: 1, p: { calls: 1, totalDuration: 10 } },
+        ]),
+      );
+      const l12 = w1.links.find((l) => l.from === p1 && l.to === p2)!;
+      expect([l12.firstSeen, l12.lastSeen]).toEqual(['2024-03-01T12:30:00Z', '2024-03-01T12:30:00Z']);
+      expect(w1.links.filter((l) => l.type === 'ASSOCIATE_OF')).toHaveLength(1);
+
+      // Noon on the 3rd to the end of the 4th: 1->2 spans the 1st to the 5th but made no call then, so it
+      // is not in the window's network; no call at all falls there. The association still overlaps.
+      const w2 = await stores.graph.subgraph({ from: '2024-03-03T12:00:00Z', to: '2024-03-04' });
+      expect(pairs(w2)).toEqual([]);
+      expect(w2.links.map((l) => l.type)).toEqual(['ASSOCIATE_OF']);
+
+      // The 5th and 6th as days: 1->2's call at 18:00 on the 5th (300 s); the association has ended.
+      const w3 = await stores.graph.subgraph({ from: '2024-03-05', to: '2024-03-06' });
+      expect(pairs(w3)).toEqual([{ from: p1, to: p2, weight: 1, p: { calls: 1, totalDuration: 300 } }]);
+      expect(w3.links).toHaveLength(1);
+
+      // The analysis view of the first window weighs each pair by its calls in the window.
+      const view = buildView(w1, {
+        filter: { from: '2024-03-01T11:00:00Z', to: '2024-03-05T12:00:00Z', linkTypes: ['CALLED'] },
+      });
+      // Undirected by default: phones 1 and 2 called each other once each in the window (weights summed).
+      expect(view.csr.m).toBe(3);
+      expect([...view.csr.edgeW].sort()).toEqual([1, 1, 2]);
+      // Without a window the links keep their whole counts (1->2: three calls).
+      const whole = await stores.graph.subgraph({});
+      expect(whole.links.find((l) => l.from === p1 && l.to === p2)!.weight).toBe(3);
     });
 
     it('refuses a bad read, naming the field', async () => {

@@ -9,6 +9,7 @@ import type { EntityPatch, LinkPatch } from '../graph-store.ts';
 import { dateMs, searchText } from '../shared/values.ts';
 import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
+import { deleteEventsOfLinks, dropReportEvents, linksWithEvents, recomputeLinks } from './events.ts';
 import type { Tx } from './executor.ts';
 import { gradesOf, loadEntity, loadLink, loadReport } from './graph-load.ts';
 import { num, parseProps, seen, toReport, type LinkRel, type ReportNode } from './rows.ts';
@@ -144,7 +145,10 @@ export async function deleteReport(
     // What rests on this report alone goes with it; links of a removed entity go too.
     const r = (await tx.one('report-dependants', { id: rep.id }))!;
     const soleEntities = (r.soleEntities as string[]).sort((a, b) => num(a) - num(b));
-    const soleLinks = r.soleLinks as string[];
+    // A link whose calls or reads came from this report keeps those other sources gave it; counts follow.
+    const evented = await dropReportEvents(tx, rep.id);
+    const stillEvented = await linksWithEvents(tx, evented);
+    const soleLinks = (r.soleLinks as string[]).filter((l) => !stillEvented.has(l));
     const otherLinks = soleEntities.length
       ? ((await tx.one('links-of-entities', { ids: soleEntities }))!.ids as string[])
       : [];
@@ -164,6 +168,12 @@ export async function deleteReport(
       affectedAll.filter((l) => !gone.has(l.id)),
     );
     await tx.run('entities-drop-report', { id: rep.id });
+    await deleteEventsOfLinks(tx, removedLinks);
+    await recomputeLinks(
+      tx,
+      [...stillEvented].filter((l) => !gone.has(l)),
+      new Date().toISOString(),
+    );
     st.bump();
     return { entities: soleEntities, links: removedLinks };
   });

@@ -8,6 +8,7 @@ import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid, neighbourhoodOptions, tooManyLinks } from '../shared/validate.ts';
 import { readDataVersion, type Neo4jContext } from './context.ts';
+import { countInWindow } from './events.ts';
 import type { Row, Tx } from './executor.ts';
 import { filterParams } from './query-params.ts';
 import { toEntity, toLink, type EntityNode, type LinkRel } from './rows.ts';
@@ -193,6 +194,7 @@ export async function subgraph(
       rows.length = limit;
     }
     const links = rows.map((r) => toLink(r.l as LinkRel));
+    await countInWindow(tx, links, filter);
     let nodes: Entity[];
     if (!filtersLinks(filter) && !truncated) {
       nodes = (await tx.run('entities-of-types', { types })).map((r) => toEntity(r.e as EntityNode));

@@ -1,6 +1,6 @@
 // GraphStore.writeBatch on Neo4j: one transaction, as a pipeline of named steps, as on SQLite:
 //   validate -> upsertReports -> resolveKeys -> upsertEntities -> upsertLinks (each followed by
-//   recordProvenance) -> bumpVersion -> import run record.
+//   recordProvenance) -> events -> bumpVersion -> import run record.
 // Each step has its file (graph-write-reports.ts, -entities.ts, -links.ts); what they share (the batch's state,
 // resolving report refs, joining provenance) is in graph-write-batch.ts. Each step reads and writes its rows in
 // a few batched (UNWIND) queries, never one query a row (bench/suites/20-neo4j.ts measures it).
@@ -20,6 +20,7 @@ import { recordProvenance, type BatchRun } from './graph-write-batch.ts';
 import { resolveKeys, saveEntities, upsertEntities } from './graph-write-entities.ts';
 import { saveLinks, upsertLinks } from './graph-write-links.ts';
 import { upsertReports } from './graph-write-reports.ts';
+import { writeEvents } from './events.ts';
 
 interface ParsedBatch {
   reports: ReportParsed[];
@@ -75,9 +76,11 @@ export async function writeBatch(
     await saveEntities(run, entities);
     // Links come after the entities are written: a key that only matches once normalised is looked up in the
     // database, and must find the batch's own entities there.
+    const linkFloor = st.meta.link;
     const links = await upsertLinks(run, input.links, entities, reports);
     recordProvenance(run, 'links', links.mentions);
     await saveLinks(run, links);
+    await writeEvents(run, input.links, batch.events ?? [], reports, linkFloor);
     bumpVersion(run);
     await recordImportRun(run, ctx);
     return run.res;

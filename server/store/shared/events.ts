@@ -51,3 +51,53 @@ export function checkEventFilter(filter: EventFilter): CheckedEventFilter {
     after,
   };
 }
+
+/** Epoch ms to ISO 8601 to the second, as events are shown. */
+export const isoSecond = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+
+/** A view filter's window in epoch ms, open ends as far as a date goes; a date alone as `to` is its whole day. */
+export function eventWindowMs(f: { from?: string; to?: string }): { fromMs: number; toMs: number } {
+  return {
+    fromMs: f.from ? dateMs(f.from) : -8.64e15,
+    toMs: f.to ? dateMs(f.to, true) : 8.64e15,
+  };
+}
+
+/** One distinct event (the same call in two reports is one) of a link, for its counts. */
+export interface DistinctEvent {
+  link: string;
+  at: number;
+  kind: number;
+  duration: number | null;
+}
+
+export interface EventCounts {
+  n: number;
+  duration: number;
+  first: number;
+  last: number;
+  kind: number;
+}
+
+/** Counts per link: number of events, total duration, first and last. */
+export function aggregateEvents(events: Iterable<DistinctEvent>): Map<string, EventCounts> {
+  const out = new Map<string, EventCounts>();
+  for (const e of events) {
+    const a = out.get(e.link);
+    if (!a) out.set(e.link, { n: 1, duration: e.duration ?? 0, first: e.at, last: e.at, kind: e.kind });
+    else {
+      a.n++;
+      a.duration += e.duration ?? 0;
+      if (e.at < a.first) a.first = e.at;
+      if (e.at > a.last) a.last = e.at;
+    }
+  }
+  return out;
+}
+
+/** A link's properties with its counts: calls and total duration for calls, reads for sightings. */
+export function withCounts<P extends Record<string, unknown>>(props: P, a: EventCounts): P {
+  return a.kind === EVENT_KIND_CODE.call
+    ? { ...props, calls: a.n, totalDuration: a.duration }
+    : { ...props, reads: a.n };
+}

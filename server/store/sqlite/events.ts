@@ -3,10 +3,17 @@
 // counts (weight, calls or reads, total duration, first and last) are derived from its events.
 import type { EventColumns, EventFilter, EventPage, LinkEvent } from '../../domain/events.ts';
 import { EVENT_KINDS, eventCursor, eventPublicId } from '../../domain/events.ts';
+import type { Link, ViewFilter } from '../../domain/model.ts';
 import type { SqliteConnection } from './connection.ts';
 import type { Batch } from './graph-write-batch.ts';
 import { entityId, linkId, parseId, reportId } from '../shared/ids.ts';
-import { checkEventFilter, EVENT_KIND_CODE as KIND_CODE } from '../shared/events.ts';
+import {
+  checkEventFilter,
+  EVENT_KIND_CODE as KIND_CODE,
+  eventWindowMs,
+  isoSecond,
+  withCounts,
+} from '../shared/events.ts';
 import { invalid, type LinkParsed } from '../shared/validate.ts';
 
 /** Rows per INSERT: 9 parameters a row, well under SQLite's 32,766. */
@@ -140,7 +147,7 @@ function toEvent(r: EventRow): LinkEvent {
   return {
     id: eventPublicId(r[0]),
     kind: EVENT_KINDS[r[1]],
-    at: new Date(r[2]).toISOString().replace(/\.000Z$/, 'Z'),
+    at: isoSecond(r[2]),
     durationSeconds: r[3],
     direction: DIRECTIONS[r[4]] ?? null,
     fromId: entityId(r[5]),
@@ -195,4 +202,40 @@ export function listEvents(c: SqliteConnection, filter: EventFilter): EventPage 
   if (more) rows.pop();
   const last = rows[rows.length - 1];
   return { events: rows.map(toEvent), next: more && last ? eventCursor(last[2], last[0]) : null };
+}
+
+/**
+ * A view over a time window counts only the calls or reads inside it: each CALLED or SIGHTED_AT link of
+ * `links` with events there gets its weight, counts, and first and last from those events alone (the
+ * same call in two reports counted once). Links are changed in place.
+ */
+export function countInWindow(c: SqliteConnection, links: Link[], filter: ViewFilter): void {
+  if (!filter.from && !filter.to) return;
+  const byRow = new Map<number, Link>();
+  for (const l of links)
+    if (l.type === 'CALLED' || l.type === 'SIGHTED_AT') byRow.set(parseId(l.id, 'l')!, l);
+  if (byRow.size === 0) return;
+  const w = eventWindowMs(filter);
+  const rows = c
+    .raw(
+      `SELECT link_id, count(*), total(duration), min(at_ms), max(at_ms), min(kind)
+       FROM (SELECT DISTINCT link_id, at_ms, kind, duration, place FROM events
+             WHERE link_id IN (SELECT value FROM json_each(?)) AND at_ms >= ? AND at_ms <= ?)
+       GROUP BY link_id`,
+    )
+    .all(JSON.stringify([...byRow.keys()]), w.fromMs, w.toMs) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ][];
+  for (const [id, n, d, f, t, kind] of rows) {
+    const l = byRow.get(id)!;
+    l.weight = n;
+    l.firstSeen = isoSecond(f);
+    l.lastSeen = isoSecond(t);
+    l.properties = withCounts(l.properties, { n, duration: d, first: f, last: t, kind });
+  }
 }

@@ -6,6 +6,7 @@ import { StoreError } from '../common.ts';
 import type { NeighbourhoodOptions, PathOptions } from '../graph-store.ts';
 import { placeholders, type RawRow, type SqliteConnection } from './connection.ts';
 import { linkCondition, typeCondition } from './filters.ts';
+import { countInWindow } from './events.ts';
 import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import { entityRowId } from './graph-read.ts';
 import { allShortestPaths, toPathResult, type Step } from './paths.ts';
@@ -198,6 +199,7 @@ export function subgraph(c: SqliteConnection, filterIn: ViewFilter, opts: { limi
       nodeIds.add(r[2] as number);
       nodeIds.add(r[3] as number);
     }
+    countInWindow(c, links, filter);
     // Without link filters every entity of the allowed types is in the view; otherwise only the ends of
     // the links found, fetched by id rather than by reading every entity.
     const all = !filtersLinks(filter) && !truncated;

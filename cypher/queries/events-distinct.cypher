@@ -1,0 +1,4 @@
+// The distinct events of the listed links in the window (the same call in two reports once), for their counts.
+MATCH (v:LinkEvent)
+WHERE v.linkId IN $ids AND v.at >= $fromMs AND v.at <= $toMs
+RETURN DISTINCT v.linkId AS link, v.at AS at, v.kind AS kind, v.duration AS duration, v.place AS place

@@ -1,0 +1,10 @@
+// The ends of CALLED and SIGHTED_AT links by id (an event's fromId and toId), through each type's id index.
+UNWIND $ids AS id
+CALL (id) {
+  MATCH (a:Entity)-[l:CALLED {id: id}]->(b:Entity)
+  RETURN l.id AS link, a.id AS from, b.id AS to
+  UNION
+  MATCH (a:Entity)-[l:SIGHTED_AT {id: id}]->(b:Entity)
+  RETURN l.id AS link, a.id AS from, b.id AS to
+}
+RETURN link, from, to
