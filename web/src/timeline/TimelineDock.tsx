@@ -67,7 +67,7 @@ export function TimelineDock() {
               {label}
             </button>
           ))}
-        {open && tab === 'lines' && (
+        {open && tab === 'lines' && subjects.length > 0 && (
           <span className="small muted">
             {explicit ? 'the selected entities' : `the chart's ${subjects.length} most connected people`}
           </span>
