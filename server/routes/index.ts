@@ -18,6 +18,7 @@ import drafts from './drafts.ts';
 import map from '../geo/route.ts';
 import picture from './picture.ts';
 import events from './events.ts';
+import eventPatterns from './event-patterns.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -38,4 +39,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(map, deps);
   await app.register(picture, deps);
   await app.register(events, deps);
+  await app.register(eventPatterns, deps);
 };

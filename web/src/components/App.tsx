@@ -11,6 +11,7 @@ import { LeftPanel } from './LeftPanel.tsx';
 import { RightPanel } from './RightPanel.tsx';
 import { TopBar } from './TopBar.tsx';
 import { CycleWorkspace } from '../cycle/CycleWorkspace.tsx';
+import { TimelineDock } from '../timeline/TimelineDock.tsx';
 
 function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
@@ -94,7 +95,10 @@ export function App() {
     <div className="app">
       <TopBar searchRef={searchRef} />
       <LeftPanel />
-      <ChartView />
+      <div className="centre">
+        <ChartView />
+        <TimelineDock />
+      </div>
       <RightPanel />
       <Dialogs />
       {cycleOpen && (

@@ -17,6 +17,7 @@ import { iconUrl } from '../graph/style.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { expand, fail, notify, shortestPath } from '../actions.ts';
 import { deleteSelectedFromStore, mergeSelected, undoMerge } from '../drawing.ts';
+import { LinkCalls } from '../timeline/LinkCalls.tsx';
 
 export function gradeClass(source: number, intel: string): string {
   if (source === 3 || intel === 'E' || intel === 'D') return 'grade bad';
@@ -143,6 +144,7 @@ export function DetailsTab() {
           <dd>{link.grading ? `${link.grading.source}${link.grading.intel} (best report)` : 'ungraded'}</dd>
         </dl>
         <Props p={link.properties} />
+        {link.type === 'CALLED' && <LinkCalls linkId={link.id} />}
         <h3 className="small muted">Intelligence ({link.reports.length})</h3>
         {link.reports.map((r) => (
           <ReportCard key={r.id} r={r} />
