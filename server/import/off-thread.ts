@@ -1,0 +1,201 @@
+// Imports into a SQLite file run on a worker thread (import-worker.ts): reading, checking and aggregating
+// the file and its one write transaction took the request thread for about a second per 100,000 facts, and
+// every other request (health included) waited. The request thread now only passes the upload's bytes on.
+// The worker writes on its own connection, in turn with the request thread's writers (write-gate.ts): they
+// await the gate rather than meet SQLite's lock, so the request thread never busy-waits for the import.
+// One worker serves every import; it starts at the first import (or preview) and stays until stop().
+import type { Readable } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
+import type { ImportReport } from '../api-types/imports.ts';
+import type { WriteContext } from '../domain/model.ts';
+import { spawnTsWorker } from '../jobs/spawn.ts';
+import type { Stores } from '../store/stores.ts';
+import { SqliteStores } from '../store/sqlite/stores.ts';
+import { release } from './csv.ts';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './pipeline.ts';
+import { fromWire, toWire, type FromWorker, type ToWorker } from './worker-messages.ts';
+
+/** Chunks of an upload sent ahead of the worker's acknowledgements (each at most 64 KiB from a socket). */
+const WINDOW = 16;
+
+interface Run {
+  resolve: (r: ImportReport) => void;
+  reject: (e: Error) => void;
+  /** The worker acknowledged a chunk. */
+  ack: () => void;
+  /** The run is over (answered, or the worker is gone): stop passing the upload on. */
+  finish: () => void;
+}
+
+interface Running {
+  worker: Worker;
+  /** Hands back the write gate's turns the worker held or waited for. */
+  forgetGate: () => void;
+}
+
+export interface OffThreadImportArgs {
+  input: Readable;
+  options: Record<string, unknown>;
+  ctx: Omit<WriteContext, 'importRun'>;
+  limits?: Partial<ImportLimits>;
+}
+
+export class ImportWorker {
+  private starting: Promise<Running> | null = null;
+  private readonly runs = new Map<number, Run>();
+  private nextId = 1;
+  private stopped = false;
+
+  private constructor(
+    private readonly path: string,
+    private readonly stores: SqliteStores,
+  ) {}
+
+  /** An import worker for `stores` when they are a SQLite file; null otherwise (imports run in-process). */
+  static for(stores: Stores): ImportWorker | null {
+    if (!(stores instanceof SqliteStores) || !stores.readerPath) return null;
+    return new ImportWorker(stores.readerPath, stores);
+  }
+
+  /** Starts the worker now if it is not running, so the next import need not wait for it. */
+  warm(): void {
+    if (this.stopped) return;
+    void this.worker().catch(() => undefined);
+  }
+
+  private worker(): Promise<Running> {
+    if (this.stopped) return Promise.reject(new Error('the import worker has been stopped'));
+    this.starting ??= this.spawn().catch((e: unknown) => {
+      this.starting = null;
+      throw e;
+    });
+    return this.starting;
+  }
+
+  private async spawn(): Promise<Running> {
+    const worker = spawnTsWorker(new URL('./import-worker.ts', import.meta.url), { path: this.path }, {});
+    const forgetGate = this.stores.lendWriteGate(worker);
+    await new Promise<void>((resolve, reject) => {
+      const early = (e: Error): void => reject(e);
+      const exited = (code: number): void =>
+        reject(new Error(`the import worker stopped (code ${code}) before it opened the database`));
+      worker.once('error', early);
+      worker.once('exit', exited);
+      const ready = (m: FromWorker): void => {
+        if (m.type !== 'ready' && m.type !== 'failed') return;
+        worker.off('message', ready);
+        worker.off('error', early);
+        worker.off('exit', exited);
+        if (m.type === 'ready') resolve();
+        else reject(new Error(`the import worker could not open the database: ${m.message}`));
+      };
+      worker.on('message', ready);
+    }).catch(async (e: unknown) => {
+      forgetGate();
+      await worker.terminate();
+      throw e;
+    });
+    worker.on('message', (m: FromWorker) => {
+      if (m.type !== 'ack' && m.type !== 'done' && m.type !== 'error') return;
+      const run = this.runs.get(m.id);
+      if (!run) return;
+      if (m.type === 'ack') return run.ack();
+      this.runs.delete(m.id);
+      run.finish();
+      if (this.runs.size === 0) worker.unref();
+      if (m.type === 'done') run.resolve(m.report);
+      else run.reject(fromWire(m.error));
+    });
+    // A worker that dies fails the imports it was running (their transactions never committed, so nothing
+    // of them is in the store); the next import starts a new one.
+    const gone = (why: string): void => {
+      forgetGate();
+      this.starting = null;
+      const runs = [...this.runs.values()];
+      this.runs.clear();
+      for (const r of runs) {
+        r.finish();
+        r.reject(new Error(`the import stopped: ${why}; nothing of it was saved`));
+      }
+    };
+    worker.on('error', (e) => gone(`the import worker failed (${e.message})`));
+    worker.on('exit', (code) => {
+      if (!this.stopped) gone(`the import worker exited (code ${code})`);
+    });
+    worker.unref();
+    return { worker, forgetGate };
+  }
+
+  /** Imports `input` on the worker; resolves with the same report as runImport (pipeline.ts). */
+  async run({ input, options, ctx, limits }: OffThreadImportArgs): Promise<ImportReport> {
+    let w: Running;
+    try {
+      w = await this.worker();
+    } catch (e) {
+      release(input);
+      throw e;
+    }
+    const { worker } = w;
+    const id = this.nextId++;
+    const send = (m: ToWorker): void => worker.postMessage(m);
+    let inFlight = 0;
+    let over = false;
+    const onData = (chunk: Buffer | string): void => {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      send({ type: 'chunk', id, data });
+      if (++inFlight >= WINDOW) input.pause();
+    };
+    const onEnd = (): void => send({ type: 'end', id });
+    const onError = (e: Error): void => send({ type: 'abort', id, error: toWire(e) });
+    const finish = (): void => {
+      if (over) return;
+      over = true;
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.off('error', onError);
+      // An upload that fails after its import is over must not take the server with it.
+      input.on('error', () => undefined);
+      // The rest of an upload the import no longer needs is drained, so the answer can still be sent.
+      if (!input.readableEnded) release(input);
+    };
+    const report = new Promise<ImportReport>((resolve, reject) => {
+      this.runs.set(id, {
+        resolve,
+        reject,
+        ack: () => {
+          if (--inFlight < WINDOW && !over && input.isPaused()) input.resume();
+        },
+        finish,
+      });
+    });
+    if (this.runs.size === 1) worker.ref();
+    send({
+      type: 'start',
+      id,
+      options,
+      ctx,
+      limits: { ...DEFAULT_IMPORT_LIMITS, ...limits },
+    });
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', onError);
+    return report;
+  }
+
+  /** Stops the worker; imports still running fail (nothing of them is saved). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const starting = this.starting;
+    this.starting = null;
+    const w = await starting?.catch(() => null);
+    if (!w) return;
+    const runs = [...this.runs.values()];
+    this.runs.clear();
+    for (const r of runs) {
+      r.finish();
+      r.reject(new Error('the import stopped: the server is shutting down; nothing of it was saved'));
+    }
+    await w.worker.terminate();
+    w.forgetGate();
+  }
+}
