@@ -3,8 +3,9 @@
 // own child process so its peak RSS is its own. Peer: the raw CSV parse of the same file (csv-parse, no
 // validation, no store), the floor any importer pays.
 //
-// `npm run bench -- 41-import [--rows=100000,1000000]`
-// Run directly with `--child FILE DB` it imports one file and prints its figures as JSON (used by the suite).
+// `npm run bench -- 41-import [--rows=100000,1000000] [--worker]`
+// --worker: through the import worker thread, as the server imports into a SQLite file (off-thread.ts).
+// Run directly with `--child FILE DB [--worker]` it imports one file and prints its figures as JSON.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -48,19 +49,24 @@ export async function writeCdrFile(path: string, rows: number, seed = 7): Promis
   await once(out, 'finish');
 }
 
-async function child(file: string, db: string): Promise<void> {
+async function child(file: string, db: string, viaWorker: boolean): Promise<void> {
   const { openStore } = await import('../../server/store/open-store.ts');
   const { runImport } = await import('../../server/import/pipeline.ts');
+  const { ImportWorker } = await import('../../server/import/off-thread.ts');
   const stores = await openStore({ LINKCHART_DB: db });
-  const t0 = performance.now();
-  const report = await runImport({
-    store: stores.graph,
+  const worker = viaWorker ? ImportWorker.for(stores) : null;
+  if (viaWorker && !worker) throw new Error('41-import --worker: the store is not a SQLite file');
+  const args = {
     input: createReadStream(file),
     options: { format: 'cdr' },
     ctx: { actor: 'bench' },
     limits: { uploadBytes: Number.MAX_SAFE_INTEGER },
-  });
+  };
+  await worker?.ready();
+  const t0 = performance.now();
+  const report = worker ? await worker.run(args) : await runImport({ ...args, store: stores.graph });
   const seconds = (performance.now() - t0) / 1000;
+  await worker?.stop();
   await stores.close();
   const cpu = process.cpuUsage();
   process.stdout.write(
@@ -82,6 +88,9 @@ const suite: BenchSuite = {
   async run(args) {
     const rowsArg = args.find((a) => a.startsWith('--rows='));
     const sizes = rowsArg ? rowsArg.slice(7).split(',').map(Number) : [100_000, 1_000_000];
+    const viaWorker = args.includes('--worker');
+    if (viaWorker)
+      console.log('Through the import worker thread, as the server imports (worker start-up excluded).');
     const dir = mkdtempSync(join(tmpdir(), 'linkchart-bench-import-'));
     try {
       const lines: string[] = [
@@ -93,7 +102,13 @@ const suite: BenchSuite = {
         await writeCdrFile(file, rows);
         const out = execFileSync(
           join(ROOT, 'node_modules/.bin/tsx'),
-          [join(ROOT, 'bench/suites/41-import.ts'), '--child', file, join(dir, `cdr-${rows}.db`)],
+          [
+            join(ROOT, 'bench/suites/41-import.ts'),
+            '--child',
+            file,
+            join(dir, `cdr-${rows}.db`),
+            ...(viaWorker ? ['--worker'] : []),
+          ],
           {
             encoding: 'utf8',
             maxBuffer: 1 << 20,
@@ -136,5 +151,5 @@ const suite: BenchSuite = {
 export default suite;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--child') {
-  await child(process.argv[3], process.argv[4]);
+  await child(process.argv[3], process.argv[4], process.argv[5] === '--worker');
 }

@@ -63,6 +63,11 @@ export class ImportWorker {
     void this.worker().catch(() => undefined);
   }
 
+  /** Resolves once the worker is running (starting it if need be). */
+  async ready(): Promise<void> {
+    await this.worker();
+  }
+
   private worker(): Promise<Running> {
     if (this.stopped) return Promise.reject(new Error('the import worker has been stopped'));
     this.starting ??= this.spawn().catch((e: unknown) => {
