@@ -160,12 +160,17 @@ export class ImportWorker {
     };
     const onEnd = (): void => send({ type: 'end', id });
     const onError = (e: Error): void => send({ type: 'abort', id, error: toWire(e) });
+    // A client that goes away mid-upload: its body closes without ending, and the import must not wait on.
+    const onClose = (): void => {
+      if (!input.readableEnded) onError(new Error('the upload was cut off before the end of the file'));
+    };
     const finish = (): void => {
       if (over) return;
       over = true;
       input.off('data', onData);
       input.off('end', onEnd);
       input.off('error', onError);
+      input.off('close', onClose);
       // An upload that fails after its import is over must not take the server with it.
       input.on('error', () => undefined);
       // The rest of an upload the import no longer needs is drained, so the answer can still be sent.
@@ -192,6 +197,7 @@ export class ImportWorker {
     input.on('data', onData);
     input.on('end', onEnd);
     input.on('error', onError);
+    input.on('close', onClose);
     return report;
   }
 
