@@ -141,12 +141,18 @@ export class ImportWorker {
 
   /** Imports `input` on the worker; resolves with the same report as runImport (pipeline.ts). */
   async run({ input, options, ctx, limits }: OffThreadImportArgs): Promise<ImportReport> {
+    // The upload may fail or be cut off while the worker starts: that is kept and passed on below.
+    let failed: Error | null = null;
+    const early = (e: Error): void => void (failed ??= e);
+    input.on('error', early);
     let w: Running;
     try {
       w = await this.worker();
     } catch (e) {
       release(input);
       throw e;
+    } finally {
+      input.off('error', early);
     }
     const { worker } = w;
     const id = this.nextId++;
@@ -198,6 +204,8 @@ export class ImportWorker {
     input.on('end', onEnd);
     input.on('error', onError);
     input.on('close', onClose);
+    if (failed) onError(failed);
+    else if (input.destroyed) onClose();
     return report;
   }
 

@@ -168,6 +168,34 @@ describe('imports on the worker thread', () => {
     }
   });
 
+  it('an upload cut off mid-way ends its import (400 upload_failed) and leaves nothing', async () => {
+    const { stores, path } = await store();
+    const worker = ImportWorker.for(stores)!;
+    /** Sends part of a file, then goes away as a client does: the body closes without ending or an error. */
+    const cutOff = async (ms: number) => {
+      const input = new Readable({ read() {} });
+      const pending = worker.run({ input, options: { format: 'cdr' }, ctx: { actor: 'tester' } });
+      input.push(Buffer.from(calls(100)));
+      await new Promise((r) => setTimeout(r, ms));
+      input.destroy();
+      return pending.then(
+        () => null,
+        (e: unknown) => e,
+      );
+    };
+    try {
+      // While the worker is still starting, then once it is reading.
+      for (const err of [await cutOff(0), await cutOff(200)]) {
+        expect(err).toBeInstanceOf(ImportError);
+        expect((err as ImportError).code).toBe('upload_failed');
+      }
+      expect(counts(path)).toEqual({ entities: 0, links: 0, runs: 0 });
+    } finally {
+      await worker.stop();
+      await stores.close();
+    }
+  });
+
   it('an import stopped inside its transaction leaves nothing, and the gate is handed back', async () => {
     const { stores, path } = await store();
     const worker = ImportWorker.for(stores)!;
