@@ -12,6 +12,7 @@ import { spawnTsWorker } from '../jobs/spawn.ts';
 import type { Stores } from '../store/stores.ts';
 import { SqliteStores } from '../store/sqlite/stores.ts';
 import { release } from './csv.ts';
+import { ImportError } from './errors.ts';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './pipeline.ts';
 import { fromWire, toWire, type FromWorker, type ToWorker } from './worker-messages.ts';
 
@@ -29,6 +30,8 @@ interface Run {
 
 interface Running {
   worker: Worker;
+  /** The imports this worker is running, by id. */
+  runs: Map<number, Run>;
   /** Hands back the write gate's turns the worker held or waited for. */
   forgetGate: () => void;
 }
@@ -40,41 +43,86 @@ export interface OffThreadImportArgs {
   limits?: Partial<ImportLimits>;
 }
 
+export interface ImportWorkerOptions {
+  /** How long the worker stays after its last import (default 60 s): its memory goes with it. */
+  idleMs?: number;
+}
+
+/** Heap bound of the import worker: past it the import fails saying how to split it, the server stays up. */
+export const IMPORT_WORKER_MEMORY_MB = 2048;
+
 export class ImportWorker {
   private starting: Promise<Running> | null = null;
-  private readonly runs = new Map<number, Run>();
+  /** The worker `starting` resolved to, once it has. */
+  private current: Running | null = null;
   private nextId = 1;
   private stopped = false;
+  /** Imports waiting for the worker to start (the worker is not retired under them). */
+  private waiting = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idleMs: number;
 
   private constructor(
     private readonly path: string,
     private readonly stores: SqliteStores,
-  ) {}
+    opts: ImportWorkerOptions,
+  ) {
+    this.idleMs = opts.idleMs ?? 60_000;
+  }
 
   /** An import worker for `stores` when they are a SQLite file; null otherwise (imports run in-process). */
-  static for(stores: Stores): ImportWorker | null {
+  static for(stores: Stores, opts: ImportWorkerOptions = {}): ImportWorker | null {
     if (!(stores instanceof SqliteStores) || !stores.readerPath) return null;
-    return new ImportWorker(stores.readerPath, stores);
+    return new ImportWorker(stores.readerPath, stores, opts);
   }
 
   /** Starts the worker now if it is not running, so the next import need not wait for it. */
   warm(): void {
     if (this.stopped) return;
-    void this.worker().catch(() => undefined);
+    void this.worker()
+      .then((w) => this.idleAfter(w))
+      .catch(() => undefined);
   }
 
   /** Resolves once the worker is running (starting it if need be). */
   async ready(): Promise<void> {
-    await this.worker();
+    this.idleAfter(await this.worker());
+  }
+
+  /** Whether a worker is running or starting now. */
+  get running(): boolean {
+    return this.starting !== null;
   }
 
   private worker(): Promise<Running> {
     if (this.stopped) return Promise.reject(new Error('the import worker has been stopped'));
+    clearTimeout(this.idleTimer);
     this.starting ??= this.spawn().catch((e: unknown) => {
       this.starting = null;
       throw e;
     });
     return this.starting;
+  }
+
+  /** With no import running or about to, the worker is let go after idleMs. */
+  private idleAfter(w: Running): void {
+    clearTimeout(this.idleTimer);
+    if (w.runs.size > 0 || this.waiting > 0 || this.stopped) return;
+    this.idleTimer = setTimeout(() => {
+      if (w.runs.size > 0 || this.waiting > 0) return;
+      void this.retire(w);
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private async retire(w: Running): Promise<void> {
+    // Forgotten at once, so that an import asking from now on starts a new worker.
+    if (this.current === w) {
+      this.current = null;
+      this.starting = null;
+    }
+    await w.worker.terminate();
+    w.forgetGate();
   }
 
   private async spawn(): Promise<Running> {
@@ -85,7 +133,7 @@ export class ImportWorker {
     const worker = spawnTsWorker(
       new URL('./import-worker.ts', import.meta.url),
       { path: this.path },
-      { nice: 0 },
+      { nice: 0, resourceLimits: { maxOldGenerationSizeMb: IMPORT_WORKER_MEMORY_MB } },
     );
     const forgetGate = this.stores.lendWriteGate(worker);
     await new Promise<void>((resolve, reject) => {
@@ -108,35 +156,54 @@ export class ImportWorker {
       await worker.terminate();
       throw e;
     });
+    const w: Running = { worker, runs: new Map(), forgetGate };
     worker.on('message', (m: FromWorker) => {
       if (m.type !== 'ack' && m.type !== 'done' && m.type !== 'error') return;
-      const run = this.runs.get(m.id);
+      const run = w.runs.get(m.id);
       if (!run) return;
       if (m.type === 'ack') return run.ack();
-      this.runs.delete(m.id);
+      w.runs.delete(m.id);
       run.finish();
-      if (this.runs.size === 0) worker.unref();
+      if (w.runs.size === 0) {
+        worker.unref();
+        this.idleAfter(w);
+      }
       if (m.type === 'done') run.resolve(m.report);
       else run.reject(fromWire(m.error));
     });
     // A worker that dies fails the imports it was running (their transactions never committed, so nothing
     // of them is in the store); the next import starts a new one.
+    let outOfMemory = false;
     const gone = (why: string): void => {
       forgetGate();
-      this.starting = null;
-      const runs = [...this.runs.values()];
-      this.runs.clear();
+      if (this.current === w) {
+        this.current = null;
+        this.starting = null;
+      }
+      const runs = [...w.runs.values()];
+      w.runs.clear();
       for (const r of runs) {
         r.finish();
-        r.reject(new Error(`the import stopped: ${why}; nothing of it was saved`));
+        r.reject(
+          outOfMemory
+            ? new ImportError(
+                413,
+                'too_large',
+                `the import needed more than ${IMPORT_WORKER_MEMORY_MB} MB of memory and was stopped; nothing of it was saved. ` +
+                  'Split the file into smaller files, or import it with the CLI on the server (npm run import)',
+              )
+            : new Error(`the import stopped: ${why}; nothing of it was saved`),
+        );
       }
     };
-    worker.on('error', (e) => gone(`the import worker failed (${e.message})`));
-    worker.on('exit', (code) => {
-      if (!this.stopped) gone(`the import worker exited (code ${code})`);
+    worker.on('error', (e) => {
+      outOfMemory = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      gone(`the import worker failed (${e.message})`);
     });
+    worker.on('exit', (code) => gone(`the import worker exited (code ${code})`));
     worker.unref();
-    return { worker, forgetGate };
+    this.current = w;
+    return w;
   }
 
   /** Imports `input` on the worker; resolves with the same report as runImport (pipeline.ts). */
@@ -146,12 +213,14 @@ export class ImportWorker {
     const early = (e: Error): void => void (failed ??= e);
     input.on('error', early);
     let w: Running;
+    this.waiting++;
     try {
       w = await this.worker();
     } catch (e) {
       release(input);
       throw e;
     } finally {
+      this.waiting--;
       input.off('error', early);
     }
     const { worker } = w;
@@ -183,7 +252,7 @@ export class ImportWorker {
       if (!input.readableEnded) release(input);
     };
     const report = new Promise<ImportReport>((resolve, reject) => {
-      this.runs.set(id, {
+      w.runs.set(id, {
         resolve,
         reject,
         ack: () => {
@@ -192,7 +261,7 @@ export class ImportWorker {
         finish,
       });
     });
-    if (this.runs.size === 1) worker.ref();
+    if (w.runs.size === 1) worker.ref();
     send({
       type: 'start',
       id,
@@ -212,12 +281,14 @@ export class ImportWorker {
   /** Stops the worker; imports still running fail (nothing of them is saved). */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.idleTimer);
     const starting = this.starting;
     this.starting = null;
+    this.current = null;
     const w = await starting?.catch(() => null);
     if (!w) return;
-    const runs = [...this.runs.values()];
-    this.runs.clear();
+    const runs = [...w.runs.values()];
+    w.runs.clear();
     for (const r of runs) {
       r.finish();
       r.reject(new Error('the import stopped: the server is shutting down; nothing of it was saved'));

@@ -168,6 +168,32 @@ describe('imports on the worker thread', () => {
     }
   });
 
+  it('lets the worker go when idle (its memory with it), and starts a new one for the next import', async () => {
+    const { stores } = await store();
+    const worker = ImportWorker.for(stores, { idleMs: 200 })!;
+    try {
+      const first = await worker.run({
+        input: upload(calls(50)),
+        options: { format: 'cdr' },
+        ctx: { actor: 't' },
+      });
+      expect(first.links.created).toBe(50);
+      expect(worker.running).toBe(true);
+      for (let i = 0; i < 100 && worker.running; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(worker.running).toBe(false);
+      const second = await worker.run({
+        input: upload(calls(60)),
+        options: { format: 'cdr' },
+        ctx: { actor: 't' },
+      });
+      expect(second.links).toEqual({ created: 10, matched: 50 });
+      expect(worker.running).toBe(true);
+    } finally {
+      await worker.stop();
+      await stores.close();
+    }
+  });
+
   it('an upload cut off mid-way ends its import (400 upload_failed) and leaves nothing', async () => {
     const { stores, path } = await store();
     const worker = ImportWorker.for(stores)!;
