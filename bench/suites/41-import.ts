@@ -4,8 +4,10 @@
 // import as it is) and with the calls dropped before the write (the aggregates only, as before events). Peer: the raw CSV parse of the same file (csv-parse, no
 // validation, no store), the floor any importer pays.
 //
-// `npm run bench -- 41-import [--rows=100000,1000000]`
-// Run directly with `--child FILE DB` it imports one file and prints its figures as JSON (used by the suite).
+// `npm run bench -- 41-import [--rows=100000,1000000] [--worker] [--events-only]`
+// --worker: through the import worker thread, as the server imports into a SQLite file (off-thread.ts); the
+// calls are then always kept (the worker writes what the import reads).
+// Run directly with `--child FILE DB MODE [--worker]` it imports one file and prints its figures as JSON.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -57,10 +59,13 @@ export async function writeCdrFile(path: string, rows: number, seed = 7): Promis
  */
 type Mode = 'events' | 'aggregates';
 
-async function child(file: string, db: string, mode: Mode): Promise<void> {
+async function child(file: string, db: string, mode: Mode, viaWorker: boolean): Promise<void> {
   const { openStore } = await import('../../server/store/open-store.ts');
   const { runImport } = await import('../../server/import/pipeline.ts');
+  const { ImportWorker } = await import('../../server/import/off-thread.ts');
   const stores = await openStore({ LINKCHART_DB: db });
+  const worker = viaWorker ? ImportWorker.for(stores) : null;
+  if (viaWorker && !worker) throw new Error('41-import --worker: the store is not a SQLite file');
   const graph = stores.graph;
   const store: typeof graph =
     mode === 'events'
@@ -73,15 +78,17 @@ async function child(file: string, db: string, mode: Mode): Promise<void> {
             return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
           },
         });
-  const t0 = performance.now();
-  const report = await runImport({
-    store,
+  const args = {
     input: createReadStream(file),
     options: { format: 'cdr' },
     ctx: { actor: 'bench' },
     limits: { uploadBytes: Number.MAX_SAFE_INTEGER },
-  });
+  };
+  await worker?.ready();
+  const t0 = performance.now();
+  const report = worker ? await worker.run(args) : await runImport({ ...args, store });
   const seconds = (performance.now() - t0) / 1000;
+  await worker?.stop();
   await stores.close();
   const cpu = process.cpuUsage();
   process.stdout.write(
@@ -114,13 +121,19 @@ const suite: BenchSuite = {
   async run(args) {
     const rowsArg = args.find((a) => a.startsWith('--rows='));
     const sizes = rowsArg ? rowsArg.slice(7).split(',').map(Number) : [100_000, 1_000_000];
+    const viaWorker = args.includes('--worker');
+    if (viaWorker)
+      console.log(
+        'Through the import worker thread, as the server imports (worker start-up excluded; calls always kept).',
+      );
     const dir = mkdtempSync(join(tmpdir(), 'linkchart-bench-import-'));
     try {
       const lines: string[] = [
         '| rows | kept | file MB | import s (read + write) | rows/s | CPU s | rows per CPU s | phones | CALLED links | calls kept | peak RSS MB | peer: csv-parse only, rows/s | ratio |',
         '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ];
-      const modes: Mode[] = args.includes('--events-only') ? ['events'] : ['aggregates', 'events'];
+      const modes: Mode[] =
+        viaWorker || args.includes('--events-only') ? ['events'] : ['aggregates', 'events'];
       for (const rows of sizes) {
         const file = join(dir, `cdr-${rows}.csv`);
         await writeCdrFile(file, rows);
@@ -134,6 +147,7 @@ const suite: BenchSuite = {
               file,
               join(dir, `cdr-${rows}-${mode}.db`),
               mode,
+              ...(viaWorker ? ['--worker'] : []),
             ],
             {
               encoding: 'utf8',
@@ -179,5 +193,10 @@ const suite: BenchSuite = {
 export default suite;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--child') {
-  await child(process.argv[3], process.argv[4], process.argv[5] === 'aggregates' ? 'aggregates' : 'events');
+  await child(
+    process.argv[3],
+    process.argv[4],
+    process.argv[5] === 'aggregates' ? 'aggregates' : 'events',
+    process.argv.includes('--worker'),
+  );
 }

@@ -15,6 +15,7 @@ import {
   type ImportReport,
 } from '../api-types/imports.ts';
 import { previewImport, runImport, type ImportLimits, type PreviewArgs } from '../import/pipeline.ts';
+import { ImportWorker } from '../import/off-thread.ts';
 import type { ImportLog } from '../store/import-log.ts';
 import { ImportError } from '../import/errors.ts';
 import { ApiError } from '../api-types/errors.ts';
@@ -227,17 +228,29 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }
   // 413 exactly as for a raw body; busboy's own limit would only truncate the part.
   await app.register(multipart, { limits: { fileSize: uploadBytes + 1, fieldSize: 64 * 1024, parts: 16 } });
 
+  // On a SQLite file an import runs on a worker thread (server/import/off-thread.ts), started at the first
+  // preview or import: a large file no longer holds every other request while it is read and written.
+  const worker = ImportWorker.for(stores);
+  if (worker) app.addHook('onClose', () => worker.stop());
+
   fileRoute(app, limits, {
     url: '/imports/preview',
     summary: 'Preview an import: the first rows, the columns and the proposed column mapping',
     response: importPreviewSchema,
-    run: (file) => previewImport(file),
+    run: (file) => {
+      // A preview is usually followed by the import: have the worker ready for it.
+      worker?.warm();
+      return previewImport(file);
+    },
   });
   fileRoute(app, limits, {
     url: '/imports',
     summary: 'Import a file (all or nothing; the same file again changes nothing) and report what it did',
     response: importReportSchema,
-    run: (file, req) => runImport({ ...file, store: stores.graph, ctx: writeContext(req) }),
+    run: (file, req) =>
+      worker
+        ? worker.run({ input: file.input, options: file.options, ctx: writeContext(req), limits })
+        : runImport({ ...file, store: stores.graph, ctx: writeContext(req) }),
   });
   runRoutes(app, stores.imports);
 };

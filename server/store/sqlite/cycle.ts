@@ -107,7 +107,7 @@ export class SqliteCycleStore implements CycleStore {
   ): Promise<Target> {
     const t = parseTargetRecord(input);
     const cols = targetCols(t, new Date().toISOString());
-    const n = this.c.immediate((): number => {
+    const n = await this.c.writeImmediate((): number => {
       if (t.id === undefined) {
         const r = this.c
           .st(
@@ -182,7 +182,7 @@ export class SqliteCycleStore implements CycleStore {
   async appendTargetAction(id: string, input: TargetActionInput, ctx: WriteContext): Promise<Target> {
     const a = parseTargetAction(input);
     const n = parseTargetId(id);
-    this.c.immediate(() => {
+    await this.c.writeImmediate(() => {
       const row =
         n === null
           ? undefined

@@ -41,31 +41,31 @@ export class SqliteGraphStore implements GraphStore {
   // --- writes
 
   async writeBatch(batch: WriteBatch, ctx: WriteContext) {
-    return writeBatch(this.c, batch, ctx);
+    return this.c.write(() => writeBatch(this.c, batch, ctx));
   }
   async updateEntity(id: string, patch: EntityPatch, _ctx: WriteContext) {
-    return edit.updateEntity(this.c, id, patch);
+    return this.c.write(() => edit.updateEntity(this.c, id, patch));
   }
   async updateLink(id: string, patch: LinkPatch, _ctx: WriteContext) {
-    return edit.updateLink(this.c, id, patch);
+    return this.c.write(() => edit.updateLink(this.c, id, patch));
   }
   async deleteEntity(id: string, _ctx: WriteContext) {
-    edit.deleteEntity(this.c, id);
+    await this.c.write(() => edit.deleteEntity(this.c, id));
   }
   async deleteLink(id: string, _ctx: WriteContext) {
-    edit.deleteLink(this.c, id);
+    await this.c.write(() => edit.deleteLink(this.c, id));
   }
   async deleteReport(id: string, _ctx: WriteContext) {
-    return edit.deleteReport(this.c, id);
+    return this.c.write(() => edit.deleteReport(this.c, id));
   }
   async setReportReviewDate(id: string, reviewDate: string, _ctx: WriteContext) {
-    return edit.setReportReviewDate(this.c, id, reviewDate);
+    return this.c.write(() => edit.setReportReviewDate(this.c, id, reviewDate));
   }
   async merge(keepId: string, dropId: string, ctx: WriteContext) {
-    return edit.merge(this.c, keepId, dropId, ctx);
+    return this.c.write(() => edit.merge(this.c, keepId, dropId, ctx));
   }
   async unmerge(mergeId: string, _ctx: WriteContext) {
-    edit.unmerge(this.c, mergeId);
+    await this.c.write(() => edit.unmerge(this.c, mergeId));
   }
   async listMerges(opts: ListOptions = {}) {
     return edit.listMerges(this.c, opts);

@@ -57,7 +57,7 @@ export class SqliteSecurityStore implements SecurityStore {
   async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
     const u = parseOr(userInputSchema, user, []);
     this.knownUsers.clear();
-    const n = this.c.tx(() => {
+    const n = await this.c.writeTx(() => {
       // Unique ignoring case and Unicode form (the users_name_key index holds it in the file too).
       fillNameKeys(this.c.db);
       const same = this.userByName(u.name);
@@ -84,7 +84,7 @@ export class SqliteSecurityStore implements SecurityStore {
     const p = parseOr(userPatchSchema, patch, []);
     const n = parsePlainId(id);
     this.knownUsers.clear();
-    this.c.tx(() => {
+    await this.c.writeTx(() => {
       const u = n === null ? null : this.userRow('id = ?', n);
       if (!u) throw new StoreError('not_found', `user ${JSON.stringify(id)} does not exist`, ['id']);
       this.c
@@ -146,7 +146,7 @@ export class SqliteSecurityStore implements SecurityStore {
     // caching it measured no faster and would go stale when a CLI or a transfer load appends through
     // another path). IMMEDIATE takes the write lock before that read, so a CLI appending from another
     // process waits for the lock instead of failing to upgrade a stale read snapshot.
-    return this.c.immediate(() => {
+    return this.c.writeImmediate(() => {
       const last = this.c.st('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
         { seq: number; hash: string } | undefined;
       let seq = last?.seq ?? 0;

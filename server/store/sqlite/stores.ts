@@ -19,6 +19,8 @@ import { SqliteReadPool, type ReadPoolOptions } from './read-pool.ts';
 import { migrate } from './schema.ts';
 import { SqliteSecurityStore } from './security.ts';
 import { SqliteWorkspaceStore } from './workspace.ts';
+import { WriteGate } from './write-gate.ts';
+import { lendGate, type GatePeer } from './write-gate-port.ts';
 
 export type { SqliteStoreOptions } from './connection.ts';
 
@@ -42,13 +44,17 @@ export class SqliteStores implements Stores {
   private checkpointer: BackgroundCheckpointer | null = null;
   /** Worker threads that answer graph walks, when the server asked for them (readInWorkers). */
   private readers: SqliteReadPool | null = null;
+  /** Every write of this process to the file takes its turn here (write-gate.ts), worker threads' too. */
+  private readonly gate: WriteGate | null;
 
   /** Opens the file (creating it and its folder if needed); init() migrates it. */
   constructor(
     readonly path: string,
     private readonly opts: SqliteStoreOptions = {},
   ) {
-    this.conn = new SqliteConnection(path, opts);
+    // A gate handed in (a worker's, from the request thread) is used as it is; otherwise the stores' own.
+    this.gate = opts.writeGate ? null : new WriteGate();
+    this.conn = new SqliteConnection(path, this.gate ? { ...opts, writeGate: this.gate } : opts);
     this.db = this.conn.db;
     this.graph = new SqliteGraphStore(this.conn);
     this.workspace = new SqliteWorkspaceStore(this.conn);
@@ -157,6 +163,15 @@ export class SqliteStores implements Stores {
     if (this.readers || this.path === ':memory:') return;
     this.readers = await SqliteReadPool.start(this.path, opts);
     this.graph.walkIn(this.readers);
+  }
+
+  /**
+   * Lets a worker thread with its own connection to this file write in turn with this process's other
+   * writers (write-gate-port.ts). Returns what to call once the worker has gone.
+   */
+  lendWriteGate(peer: GatePeer): () => void {
+    if (!this.gate) throw new Error('SqliteStores: these stores write through a gate lent to them');
+    return lendGate(this.gate, peer);
   }
 
   /** Calls the read workers have answered (0 when there are none). */

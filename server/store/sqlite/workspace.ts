@@ -61,7 +61,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
 
   async createAnnotation(input: AnnotationInput, ctx: WriteContext): Promise<Annotation> {
     const a = parseOr(annotationInputSchema, input, []);
-    const n = this.c.tx(() => {
+    const n = await this.c.writeTx(() => {
       const now = new Date().toISOString();
       const id = Number(
         this.c
@@ -101,7 +101,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       target_flag: has('target_flag') ? parsed.target_flag : undefined,
     };
     const n = parsePlainId(id);
-    this.c.tx(() => {
+    await this.c.writeTx(() => {
       const row = n === null ? undefined : this.annotationRow(n);
       if (!row) throw notFound('annotation', id);
       this.c
@@ -131,7 +131,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   async deleteAnnotation(id: string, _ctx: WriteContext): Promise<void> {
-    this.deleteRow('annotations', 'annotation', id);
+    await this.deleteRow('annotations', 'annotation', id);
   }
 
   async listAnnotations(
@@ -153,7 +153,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
 
   async saveChart(input: ChartInput, ctx: WriteContext, id?: string): Promise<Chart> {
     const c = parseOr(chartInputSchema, input, []);
-    const n = this.c.tx(() => {
+    const n = await this.c.writeTx(() => {
       const now = new Date().toISOString();
       let n: number;
       if (id !== undefined) {
@@ -189,13 +189,13 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   async deleteChart(id: string, _ctx: WriteContext): Promise<void> {
-    this.deleteRow('charts', 'chart', id);
+    await this.deleteRow('charts', 'chart', id);
   }
 
   /** Deletes a row by its plain id, moving the data version; not_found when there is none. */
-  private deleteRow(table: 'annotations' | 'charts', what: string, id: string): void {
+  private async deleteRow(table: 'annotations' | 'charts', what: string, id: string): Promise<void> {
     const n = parsePlainId(id);
-    this.c.tx(() => {
+    await this.c.writeTx(() => {
       if (n === null || this.c.st(`DELETE FROM ${table} WHERE id = ?`).run(n).changes === 0)
         throw notFound(what, id);
       this.c.bump();
@@ -205,7 +205,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   async saveDraft(input: DraftInput, ctx: WriteContext, baseRevision?: number): Promise<Draft> {
     const d = parseOr(draftInputSchema, input, []);
     const owner = ctx.actor;
-    return this.c.tx(() => {
+    return this.c.writeTx(() => {
       const now = new Date().toISOString();
       const old = this.c.st('SELECT * FROM drafts WHERE owner = ?').get(owner) as DraftRow | undefined;
       if (baseRevision !== undefined && (old?.revision ?? 0) !== baseRevision)
@@ -257,7 +257,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   async deleteDraft(id: string, _ctx: WriteContext): Promise<void> {
-    this.c.tx(() => {
+    await this.c.writeTx(() => {
       if (this.c.st('DELETE FROM drafts WHERE id = ?').run(id).changes === 0) throw notFound('draft', id);
     });
   }
