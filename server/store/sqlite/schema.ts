@@ -2,6 +2,7 @@
 // records the highest applied version in `schema_version`, so reopening an up-to-date file changes nothing.
 import type Database from 'better-sqlite3';
 import { foldName } from '../../domain/names.ts';
+import { DUPLICATES_SCHEMA } from './duplicates-schema.ts';
 
 export interface Migration {
   version: number;
@@ -271,6 +272,11 @@ CREATE TABLE IF NOT EXISTS drafts (
   updated_at TEXT NOT NULL
 );
 `,
+  },
+  {
+    version: 7,
+    description: 'the review queue of likely duplicates and the decisions on them',
+    sql: DUPLICATES_SCHEMA,
   },
 ];
 
