@@ -17,6 +17,7 @@ import briefing from './briefing.ts';
 import drafts from './drafts.ts';
 import map from '../geo/route.ts';
 import picture from './picture.ts';
+import duplicates from './duplicates.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -36,4 +37,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(drafts, deps);
   await app.register(map, deps);
   await app.register(picture, deps);
+  await app.register(duplicates, deps);
 };

@@ -6,7 +6,7 @@ import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { MergeRecord } from '../graph-store.ts';
 import { parseId, parsePlainId } from '../shared/ids.ts';
 import { searchText } from '../shared/values.ts';
-import type { Neo4jContext } from './context.ts';
+import type { Neo4jContext, State } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { loadEntity } from './graph-load.ts';
 import { num, parseProps, relProps, toMergeRecord, type EntityNode, type LinkRel } from './rows.ts';
@@ -113,7 +113,19 @@ export async function merge(
   dropId: string,
   ctx: WriteContext,
 ): Promise<MergeRecord> {
-  const id = await c.write(async (tx, st) => {
+  const id = await c.write((tx, st) => mergeIn(tx, st, keepId, dropId, ctx));
+  return c.read(async (tx) => toMergeRecord((await tx.one('merge-by-id', { id }))!.m as Row));
+}
+
+/** The merge inside the caller's write transaction (the duplicate queue's accept); returns the merge id. */
+export async function mergeIn(
+  tx: Tx,
+  st: State,
+  keepId: string,
+  dropId: string,
+  ctx: WriteContext,
+): Promise<string> {
+  {
     const { keep, drop } = await mergePair(tx, keepId, dropId);
     const now = new Date().toISOString();
     const n = st.next('merge');
@@ -148,8 +160,7 @@ export async function merge(
     });
     st.bump();
     return String(n);
-  });
-  return c.read(async (tx) => toMergeRecord((await tx.one('merge-by-id', { id }))!.m as Row));
+  }
 }
 
 /** The merge to undo: it exists, is not undone, is the latest on its entity, and that entity still exists. */
@@ -222,7 +233,12 @@ async function restoreLinks(tx: Tx, snap: MergeSnapshot, live: Map<string, strin
 }
 
 export async function unmerge(c: Neo4jContext, mergeId: string): Promise<void> {
-  await c.write(async (tx, st) => {
+  await c.write((tx, st) => unmergeIn(tx, st, mergeId));
+}
+
+/** The unmerge inside the caller's write transaction (the duplicate queue's undo). */
+export async function unmergeIn(tx: Tx, st: State, mergeId: string): Promise<void> {
+  {
     const snap = await undoableMerge(tx, mergeId);
     const live = await liveReports(tx, snap);
     await restoreEntities(tx, mergeId, snap, live);
@@ -230,7 +246,7 @@ export async function unmerge(c: Neo4jContext, mergeId: string): Promise<void> {
     await tx.run('annotations-retarget', { ids: snap.annotations, to: snap.drop.id });
     await tx.run('merge-undone', { id: mergeId });
     st.bump();
-  });
+  }
 }
 
 export async function listMerges(c: Neo4jContext, opts: ListOptions = {}): Promise<Page<MergeRecord>> {
