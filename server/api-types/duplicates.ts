@@ -33,8 +33,15 @@ export const proposalListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500, 'limit is at most 500; page on with cursor').default(50),
 });
 
+/** A pair in the list, with both records' labels (null for a record merged away). */
+export const proposalListItemSchema = proposalSchema.extend({
+  aLabel: z.string().nullable(),
+  bLabel: z.string().nullable(),
+});
+export type ProposalListItem = z.infer<typeof proposalListItemSchema>;
+
 export const proposalPageSchema = z.object({
-  items: z.array(proposalSchema),
+  items: z.array(proposalListItemSchema),
   total: z.number().int(),
   next: z.string().nullable(),
 });

@@ -147,8 +147,17 @@ function readRoutes(app: ZodApp, graph: GraphStore, queue: DuplicateStore): void
         ...(q.minWeight !== undefined ? { minWeight: q.minWeight } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
-      auditIds(request, ...page.items.flatMap((p) => [p.aId, p.bId]));
-      return page;
+      const ids = page.items.flatMap((p) => [p.aId, p.bId]);
+      const labels = new Map((await graph.getEntities([...new Set(ids)])).map((e) => [e.id, e.label]));
+      auditIds(request, ...ids);
+      return {
+        ...page,
+        items: page.items.map((p) => ({
+          ...p,
+          aLabel: labels.get(p.aId) ?? null,
+          bLabel: labels.get(p.bId) ?? null,
+        })),
+      };
     },
   );
   app.get(

@@ -66,7 +66,10 @@ export interface ProposalQuery {
   limit?: number;
 }
 
-/** Highest weight first. Pairs one of whose records has been merged away (or deleted) are left out. */
+/**
+ * Highest weight first. Waiting pairs (new, deferred) one of whose records has been merged away (or deleted)
+ * are left out; decided pairs are always listed, so an accepted one can be found to undo it.
+ */
 export interface ProposalPage {
   items: Proposal[];
   total: number;

@@ -125,6 +125,10 @@ export function duplicatesContract<S extends Stores>(name: string, setup: Contra
       expect((await stores.graph.listMerges()).items[0]).toMatchObject({ keptId: john, mergedId: jon });
       // The other pair names a record that is gone: it is off the queue while the merge stands.
       expect((await stores.duplicates.listProposals({ state: 'new' })).total).toBe(0);
+      // The accepted pair itself stays listed, to be found and undone.
+      expect((await stores.duplicates.listProposals({ state: 'accepted' })).items.map((p) => p.id)).toEqual([
+        id,
+      ]);
       await storeError(stores.duplicates.accept(id, ctx), 'conflict');
       await storeError(stores.duplicates.reject(id, ctx), 'conflict');
 

@@ -187,7 +187,7 @@ export class SqliteDuplicateStore implements DuplicateStore {
 
   async listProposals(query: ProposalQuery = {}): Promise<ProposalPage> {
     const q = parseProposalQuery(query);
-    const where: string[] = [BOTH_LIVE];
+    const where: string[] = [`(p.state IN ('accepted', 'rejected') OR (${BOTH_LIVE}))`];
     const params: Param[] = [];
     if (q.state) {
       where.push('p.state = ?');
