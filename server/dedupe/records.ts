@@ -4,7 +4,7 @@
 import type { Entity, EntityType, Link } from '../domain/model.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import { StoreError } from '../store/common.ts';
-import type { ResolverRecord } from './resolver.ts';
+import type { ResolverRecord } from './types.ts';
 
 /** Entity types the resolver compares. */
 export const RESOLVED_TYPES: readonly EntityType[] = ['Person', 'Phone', 'Vehicle'];

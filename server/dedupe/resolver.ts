@@ -3,116 +3,173 @@
 // store). The review queue (queue-*.ts) stores proposals by fingerprint, so a rejected pair comes back only
 // when the evidence behind it changes.
 import { createHash } from 'node:crypto';
+import { blockingKeys, PROBE } from './blocking.ts';
+import {
+  comparePeople,
+  comparePhones,
+  compareVehicles,
+  nameKey,
+  type Comparison,
+  type Frequencies,
+} from './compare.ts';
+import { prepare, type Prepared } from './prepare.ts';
+import type { Proposal, ResolverRecord } from './types.ts';
 
-/** One entity as the resolver sees it: what it is called, what it carries and what it is linked to. */
-export interface ResolverRecord {
-  id: string;
-  /** Entity type as in server/domain/model.ts (Person, Phone, Vehicle, ...). */
-  type: string;
-  label: string;
-  /** dob, givenName/familyName, externalRef, imei/imsi, vrm, number: whatever the entity carries. */
-  attributes: Record<string, unknown>;
-  /** Phones, vehicles, addresses (and, for a phone or vehicle, the people) it is linked to. */
-  linked: { id: string; type: string; label: string; relation: string }[];
-}
-
-/** A pair that is probably one subject. */
-export interface Proposal {
-  /** The two entity ids, a < b (string order). */
-  a: string;
-  b: string;
-  type: string;
-  /** Fellegi-Sunter match weight: the sum of log2(m/u) over the compared fields. */
-  weight: number;
-  /** Posterior probability of a match given the weight and the prior. */
-  probability: number;
-  /** The evidence in an analyst's words: "same date of birth", "names differ by one letter". */
-  evidence: string[];
-  /** Hash of the compared inputs of both records: changes when the evidence changes. */
-  fingerprint: string;
-}
+export type { Proposal, ResolverRecord } from './types.ts';
 
 export interface ResolverOptions {
   /** Propose a pair whose match weight is at least this (log2 odds). */
   threshold: number;
-  /** A blocking key shared by more records than this is too common to compare within (e.g. "J SMITH"). */
+  /** A block (records sharing one key, e.g. everyone born on one day) with more pairs than this is skipped. */
   maxPairsPerBlock: number;
   /** Prior probability that two records of one block are one subject (sets `probability`). */
   prior: number;
   /** Entity types to resolve; others are ignored. */
   types: string[];
+  /** Compare only pairs with at least one of these ids (e.g. what one import brought in). */
+  onlyIds?: string[];
 }
 
 export const RESOLVER_DEFAULTS: ResolverOptions = {
-  threshold: 8,
+  threshold: 10,
   maxPairsPerBlock: 5_000,
   prior: 1 / 1000,
   types: ['Person', 'Phone', 'Vehicle'],
 };
+
+export interface ResolverStats {
+  records: number;
+  blocks: number;
+  /** Blocks too common to compare within (their keys, at most 20, for the log). */
+  skippedBlocks: number;
+  skippedKeys: string[];
+  comparisons: number;
+  proposals: number;
+}
 
 /** Proposals, strongest first. */
 export function findDuplicates(
   records: ResolverRecord[],
   options: Partial<ResolverOptions> = {},
 ): Proposal[] {
+  return resolve(records, options).proposals;
+}
+
+/** findDuplicates with figures on the work done (for the bench and the log). */
+export function resolve(
+  records: ResolverRecord[],
+  options: Partial<ResolverOptions> = {},
+): { proposals: Proposal[]; stats: ResolverStats } {
   const opts = { ...RESOLVER_DEFAULTS, ...options };
   const wanted = new Set(opts.types);
-  const blocks = new Map<string, ResolverRecord[]>();
-  for (const r of records) {
-    if (!wanted.has(r.type)) continue;
-    const k = `${r.type}|${r.label.trim().toLowerCase().replace(/\s+/g, ' ')}`;
-    const b = blocks.get(k);
-    if (b) b.push(r);
-    else blocks.set(k, [r]);
-  }
-  const out: Proposal[] = [];
-  for (const block of blocks.values()) {
-    if ((block.length * (block.length - 1)) / 2 > opts.maxPairsPerBlock) continue;
-    for (let i = 0; i < block.length; i++) {
-      for (let j = i + 1; j < block.length; j++) {
-        const [x, y] = block[i].id < block[j].id ? [block[i], block[j]] : [block[j], block[i]];
-        const evidence = ['same name'];
-        let weight = 6;
-        const dx = x.attributes['dob'];
-        const dy = y.attributes['dob'];
-        if (dx && dy && dx === dy) {
-          weight += 8;
-          evidence.push('same date of birth');
-        } else if (dx && dy) weight -= 10;
-        if (weight < opts.threshold) continue;
-        out.push({
-          a: x.id,
-          b: y.id,
-          type: x.type,
-          weight,
-          probability: posterior(weight, opts.prior),
-          evidence,
-          fingerprint: fingerprint(x, y),
-        });
-      }
+  const prepared: Prepared[] = [];
+  for (const r of records) if (wanted.has(r.type)) prepared.push(prepare(r));
+  const freq = frequencies(prepared);
+  const only = opts.onlyIds ? new Set(opts.onlyIds) : null;
+
+  // Each block lists its records; a probe record (blocking.ts PROBE) is stored as -(i + 1).
+  const blocks = new Map<string, number[]>();
+  prepared.forEach((p, i) => {
+    for (const raw of new Set(blockingKeys(p))) {
+      const probe = raw.startsWith(PROBE);
+      const k = probe ? raw.slice(1) : raw;
+      const b = blocks.get(k);
+      const v = probe ? -(i + 1) : i;
+      if (b) b.push(v);
+      else blocks.set(k, [v]);
+    }
+  });
+
+  const stats: ResolverStats = {
+    records: prepared.length,
+    blocks: 0,
+    skippedBlocks: 0,
+    skippedKeys: [],
+    comparisons: 0,
+    proposals: 0,
+  };
+  const seen = new Set<number>();
+  const n = prepared.length;
+  const proposals: Proposal[] = [];
+  const consider = (i: number, j: number) => {
+    const pairKey = i < j ? i * n + j : j * n + i;
+    if (seen.has(pairKey)) return;
+    seen.add(pairKey);
+    const x = prepared[i];
+    const y = prepared[j];
+    if (only && !only.has(x.record.id) && !only.has(y.record.id)) return;
+    stats.comparisons++;
+    const c = compare(x, y, freq);
+    if (c.weight >= opts.threshold) proposals.push(toProposal(x, y, c, opts.prior));
+  };
+  for (const [key, block] of blocks) {
+    if (block.length < 2) continue;
+    const probes = block.filter((v) => v < 0).map((v) => -v - 1);
+    const all = block.map((v) => (v < 0 ? -v - 1 : v));
+    const hasProbes = key.includes('|i:') || key.includes('|f:');
+    const pairs = hasProbes ? probes.length * (all.length - 1) : (all.length * (all.length - 1)) / 2;
+    if (pairs === 0) continue;
+    stats.blocks++;
+    if (pairs > opts.maxPairsPerBlock) {
+      stats.skippedBlocks++;
+      if (stats.skippedKeys.length < 20) stats.skippedKeys.push(`${key} (${all.length})`);
+      continue;
+    }
+    if (hasProbes) {
+      for (const i of probes) for (const j of all) if (i !== j) consider(i, j);
+    } else {
+      for (let s = 0; s < all.length; s++) for (let t = s + 1; t < all.length; t++) consider(all[s], all[t]);
     }
   }
-  return out.sort((p, q) => q.weight - p.weight || (p.a < q.a ? -1 : p.a > q.a ? 1 : 0));
+  proposals.sort((p, q) => q.weight - p.weight || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1));
+  stats.proposals = proposals.length;
+  return { proposals, stats };
+}
+
+function compare(x: Prepared, y: Prepared, freq: Frequencies): Comparison {
+  switch (x.record.type) {
+    case 'Person':
+      return comparePeople(x, y, freq);
+    case 'Phone':
+      return comparePhones(x, y);
+    case 'Vehicle':
+      return compareVehicles(x, y);
+    default:
+      return { weight: 0, evidence: [] };
+  }
+}
+
+function frequencies(prepared: Prepared[]): Frequencies {
+  const f: Frequencies = { total: new Map(), names: new Map(), dobs: new Map() };
+  const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  for (const p of prepared) {
+    inc(f.total, p.record.type);
+    if (p.name) inc(f.names, nameKey(p.name));
+    if (p.dob) inc(f.dobs, p.dob.raw);
+  }
+  return f;
+}
+
+function toProposal(x: Prepared, y: Prepared, c: Comparison, prior: number): Proposal {
+  const [p, q] = x.record.id < y.record.id ? [x, y] : [y, x];
+  return {
+    a: p.record.id,
+    b: q.record.id,
+    type: p.record.type,
+    weight: Math.round(c.weight * 100) / 100,
+    probability: posterior(c.weight, prior),
+    evidence: c.evidence,
+    fingerprint: createHash('sha256')
+      .update(p.compared)
+      .update('\n')
+      .update(q.compared)
+      .digest('hex')
+      .slice(0, 32),
+  };
 }
 
 /** P(match | weight) from the prior odds and the log2 likelihood ratio. */
 export function posterior(weight: number, prior: number): number {
   const odds = (prior / (1 - prior)) * 2 ** weight;
   return odds / (1 + odds);
-}
-
-/** Hash of what was compared: both records' labels, attributes and links, in a stable order. */
-export function fingerprint(x: ResolverRecord, y: ResolverRecord): string {
-  const side = (r: ResolverRecord) => ({
-    id: r.id,
-    label: r.label,
-    attributes: Object.keys(r.attributes)
-      .sort()
-      .map((k) => [k, r.attributes[k]]),
-    linked: r.linked.map((l) => `${l.relation}:${l.id}`).sort(),
-  });
-  return createHash('sha256')
-    .update(JSON.stringify([side(x), side(y)]))
-    .digest('hex')
-    .slice(0, 32);
 }
