@@ -1,6 +1,6 @@
 // A few believable duplicates for the demo, so its "Possible duplicates" queue has work in it: people of the
-// demo network recorded a second time by a neighbouring force (another reference, the same date of birth),
-// once with the name spelled as it was heard. They carry a report of their own and no links, so the
+// demo network recorded a second time by a neighbouring force's stop check (the same date of birth, no
+// police reference yet), once with the name spelled as it was heard. They carry a report of their own and no links, so the
 // network's analyses (rankings, the review) are the same as without them.
 import type { Entity, EntityInput, ReportInput } from '../server/domain/model.ts';
 import type { Stores } from '../server/store/stores.ts';
@@ -41,7 +41,6 @@ export async function addDemoDuplicates(stores: Stores): Promise<number> {
       key: `wmp-${4100 + i * 37}`,
       properties: {
         dob: p.properties.dob as string,
-        externalRef: `WMP/${24_000 + i * 113}`,
         role: 'stop check',
       },
       reports: [ref],

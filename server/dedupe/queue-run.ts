@@ -70,9 +70,13 @@ export class DuplicateRuns {
     this.running = true;
     const t0 = Date.now();
     try {
-      const scope: ResolverScope = req.entityIds ? { entityIds: req.entityIds } : {};
-      const options: Partial<ResolverOptions> =
-        req.threshold !== undefined ? { threshold: req.threshold } : {};
+      // A scoped run still reads every record: what an import brought in is compared with all the store
+      // holds, and only pairs touching the scope are kept (the resolver's onlyIds).
+      const scope: ResolverScope = {};
+      const options: Partial<ResolverOptions> = {
+        ...(req.threshold !== undefined ? { threshold: req.threshold } : {}),
+        ...(req.entityIds ? { onlyIds: req.entityIds } : {}),
+      };
       const found = await this.resolve(scope, options);
       const saved = await this.stores.duplicates.saveProposals(
         found.proposals.map(toInput),

@@ -185,7 +185,8 @@ export function DuplicatesScreen() {
                 />
               </label>
               <button
-                disabled={busy || state !== 'new' || !items?.length}
+                disabled={busy || state !== 'new' || !items?.some((p) => p.weight >= Number(bulkScore))}
+                title="Merge every waiting pair at or above the score (each can be undone)"
                 onClick={bulk}
                 data-testid="dup-bulk"
               >
