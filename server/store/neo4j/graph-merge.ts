@@ -125,42 +125,40 @@ export async function mergeIn(
   dropId: string,
   ctx: WriteContext,
 ): Promise<string> {
-  {
-    const { keep, drop } = await mergePair(tx, keepId, dropId);
-    const now = new Date().toISOString();
-    const n = st.next('merge');
-    const snap = await snapshot(tx, keep, drop);
-    await moveLinks(tx, keep, drop, snap, now);
-    // The kept entity's own properties win; the merged one's fill the gaps.
-    const props = { ...parseProps(drop.props), ...parseProps(keep.props) };
-    const kept = {
-      id: keep.id,
-      props: JSON.stringify(props),
-      search: searchText(props),
-      reports: [...new Set([...keep.reports, ...drop.reports])],
-      imports: [...new Set([...keep.imports, ...drop.imports])],
-      updatedAt: now,
-    };
-    await tx.run('entities-update', { rows: [kept] });
-    const record = {
-      id: String(n),
-      n,
-      keptId: keep.id,
-      mergedId: drop.id,
-      actor: ctx.actor,
-      at: now,
-      undone: false,
-    };
-    await tx.run('merge-finish', {
-      keep: keep.id,
-      drop: drop.id,
-      type: drop.type,
-      key: drop.key,
-      merge: { ...record, snapshot: JSON.stringify(snap) },
-    });
-    st.bump();
-    return String(n);
-  }
+  const { keep, drop } = await mergePair(tx, keepId, dropId);
+  const now = new Date().toISOString();
+  const n = st.next('merge');
+  const snap = await snapshot(tx, keep, drop);
+  await moveLinks(tx, keep, drop, snap, now);
+  // The kept entity's own properties win; the merged one's fill the gaps.
+  const props = { ...parseProps(drop.props), ...parseProps(keep.props) };
+  const kept = {
+    id: keep.id,
+    props: JSON.stringify(props),
+    search: searchText(props),
+    reports: [...new Set([...keep.reports, ...drop.reports])],
+    imports: [...new Set([...keep.imports, ...drop.imports])],
+    updatedAt: now,
+  };
+  await tx.run('entities-update', { rows: [kept] });
+  const record = {
+    id: String(n),
+    n,
+    keptId: keep.id,
+    mergedId: drop.id,
+    actor: ctx.actor,
+    at: now,
+    undone: false,
+  };
+  await tx.run('merge-finish', {
+    keep: keep.id,
+    drop: drop.id,
+    type: drop.type,
+    key: drop.key,
+    merge: { ...record, snapshot: JSON.stringify(snap) },
+  });
+  st.bump();
+  return String(n);
 }
 
 /** The merge to undo: it exists, is not undone, is the latest on its entity, and that entity still exists. */
@@ -238,15 +236,13 @@ export async function unmerge(c: Neo4jContext, mergeId: string): Promise<void> {
 
 /** The unmerge inside the caller's write transaction (the duplicate queue's undo). */
 export async function unmergeIn(tx: Tx, st: State, mergeId: string): Promise<void> {
-  {
-    const snap = await undoableMerge(tx, mergeId);
-    const live = await liveReports(tx, snap);
-    await restoreEntities(tx, mergeId, snap, live);
-    await restoreLinks(tx, snap, live);
-    await tx.run('annotations-retarget', { ids: snap.annotations, to: snap.drop.id });
-    await tx.run('merge-undone', { id: mergeId });
-    st.bump();
-  }
+  const snap = await undoableMerge(tx, mergeId);
+  const live = await liveReports(tx, snap);
+  await restoreEntities(tx, mergeId, snap, live);
+  await restoreLinks(tx, snap, live);
+  await tx.run('annotations-retarget', { ids: snap.annotations, to: snap.drop.id });
+  await tx.run('merge-undone', { id: mergeId });
+  st.bump();
 }
 
 export async function listMerges(c: Neo4jContext, opts: ListOptions = {}): Promise<Page<MergeRecord>> {

@@ -221,7 +221,7 @@ export class SqliteDuplicateStore implements DuplicateStore {
     return { items, total, next: rows.length > q.limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
-  /** Accept inside the caller's transaction; returns the merge id. */
+  /** Accept inside the caller's transaction: the merge, then the decision that names it. */
   private acceptIn(r: ProposalRow & { pair: Pair }, ctx: WriteContext, now: string, keepId?: string): void {
     checkDecidable(r.id, r.state, 'accept');
     const { keep, drop } = keepAndDrop(r.pair, keepId);
