@@ -75,6 +75,10 @@ export const importOptionsSchema = z.object({
   reportDate: z.string().max(40).optional(),
   /** Import the good rows and list the bad ones, instead of refusing the whole file. */
   skipInvalid: z.preprocess((v) => (v === 'false' ? false : v === 'true' ? true : v), z.boolean()).optional(),
+  /** Look for likely duplicates among what the import brought in; the report says how many it proposed. */
+  findDuplicates: z
+    .preprocess((v) => (v === 'false' ? false : v === 'true' ? true : v), z.boolean())
+    .optional(),
 });
 export type ImportOptions = z.input<typeof importOptionsSchema>;
 export type ParsedImportOptions = z.output<typeof importOptionsSchema>;
@@ -118,6 +122,8 @@ export const importReportSchema = z.object({
   ms: z.number(),
   /** Where the time went: reading, validating and aggregating the file; then the one store transaction. */
   timing: z.object({ readMs: z.number(), writeMs: z.number() }),
+  /** With findDuplicates: the likely duplicates the import's records made (the review queue). */
+  duplicates: z.object({ proposed: z.number(), created: z.number(), waiting: z.number() }).optional(),
   /** When and by whom (on reports read back from the store). */
   at: z.string().optional(),
   actor: z.string().optional(),

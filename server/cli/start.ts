@@ -11,6 +11,8 @@ import type { Stores } from '../store/stores.ts';
 import { SqliteStores } from '../store/sqlite/stores.ts';
 import { ensureDemoUser, nameClashes, type DemoUser } from '../security/users.ts';
 import { loadSeed } from '../../seed/load.ts';
+import { addDemoDuplicates } from '../../seed/demo-duplicates.ts';
+import { duplicateRunsFor } from '../dedupe/queue-run.ts';
 
 /** Who started the server, for the audit record of what the start did. */
 function osUser(): string {
@@ -39,6 +41,9 @@ export async function seedIfEmpty(stores: Stores, say: (s: string) => void): Pro
   // With its intervention (an arrest on 2024-07-01 and the network re-forming around successors), so the demo
   // shows the whole intelligence cycle: priorities, targets, and an operational review that finds the successors.
   await loadSeed(stores, { size: 'demo', intervention: true });
+  // A few people recorded twice, and the search for duplicates run once, so the review queue has work in it.
+  await addDemoDuplicates(stores);
+  await duplicateRunsFor(stores).run({}, { actor: 'seed' });
   const after = await stores.counts();
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
 }

@@ -19,6 +19,7 @@ import { ImportWorker } from '../import/off-thread.ts';
 import type { ImportLog } from '../store/import-log.ts';
 import { ImportError } from '../import/errors.ts';
 import { ApiError } from '../api-types/errors.ts';
+import { duplicatesAfterImport } from '../dedupe/queue-import.ts';
 import { writeContext, type RouteDeps } from './context.ts';
 import { notFound, untyped, type ZodApp } from './crud.ts';
 
@@ -247,10 +248,16 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }
     url: '/imports',
     summary: 'Import a file (all or nothing; the same file again changes nothing) and report what it did',
     response: importReportSchema,
-    run: (file, req) =>
-      worker
-        ? worker.run({ input: file.input, options: file.options, ctx: writeContext(req), limits })
-        : runImport({ ...file, store: stores.graph, ctx: writeContext(req) }),
+    run: async (file, req) => {
+      const report = worker
+        ? await worker.run({ input: file.input, options: file.options, ctx: writeContext(req), limits })
+        : await runImport({ ...file, store: stores.graph, ctx: writeContext(req) });
+      if (!file.options.findDuplicates) return report;
+      return {
+        ...report,
+        duplicates: await duplicatesAfterImport(stores, report.importId, writeContext(req)),
+      };
+    },
   });
   runRoutes(app, stores.imports);
 };

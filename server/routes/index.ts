@@ -19,6 +19,7 @@ import map from '../geo/route.ts';
 import picture from './picture.ts';
 import events from './events.ts';
 import eventPatterns from './event-patterns.ts';
+import duplicates from './duplicates.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -40,4 +41,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(picture, deps);
   await app.register(events, deps);
   await app.register(eventPatterns, deps);
+  await app.register(duplicates, deps);
 };

@@ -10,6 +10,7 @@
 //   users, the audit, targets and import runs leave it alone.
 import type { StoreCounts, StoreKind } from './common.ts';
 import type { CycleStore } from './cycle-store.ts';
+import type { DuplicateStore } from './duplicates-store.ts';
 import type { GraphStore } from './graph-store.ts';
 import type { ImportLog } from './import-log.ts';
 import type { SecurityStore } from './security-store.ts';
@@ -25,6 +26,8 @@ export interface Stores {
   readonly security: SecurityStore;
   /** Targets and their action logs. */
   readonly cycle: CycleStore;
+  /** Likely duplicates proposed by the resolver, and the decisions on them. */
+  readonly duplicates: DuplicateStore;
   /** Import runs. */
   readonly imports: ImportLog;
   /** Apply migrations / schema. Idempotent. */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/stores.ts';
 import { cycleContract } from './cycle-contract.ts';
+import { duplicatesContract } from './duplicates-contract.ts';
 import { type ContractHooks, type ContractSetup, freshStores } from './fixtures.ts';
 import { eventsContract } from './events-contract.ts';
 import { graphReadContract } from './graph-read-contract.ts';
@@ -44,6 +45,7 @@ export function storesContract<S extends Stores>(
   workspaceContract(name, setup);
   securityContract(name, setup);
   cycleContract(name, setup);
+  duplicatesContract(name, setup);
   importLogContract(name, setup);
   eventsContract(name, setup);
 }

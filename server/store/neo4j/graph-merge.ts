@@ -6,7 +6,7 @@ import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { MergeRecord } from '../graph-store.ts';
 import { parseId, parsePlainId } from '../shared/ids.ts';
 import { searchText } from '../shared/values.ts';
-import type { Neo4jContext } from './context.ts';
+import type { Neo4jContext, State } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { loadEntity } from './graph-load.ts';
 import { num, parseProps, relProps, toMergeRecord, type EntityNode, type LinkRel } from './rows.ts';
@@ -113,43 +113,52 @@ export async function merge(
   dropId: string,
   ctx: WriteContext,
 ): Promise<MergeRecord> {
-  const id = await c.write(async (tx, st) => {
-    const { keep, drop } = await mergePair(tx, keepId, dropId);
-    const now = new Date().toISOString();
-    const n = st.next('merge');
-    const snap = await snapshot(tx, keep, drop);
-    await moveLinks(tx, keep, drop, snap, now);
-    // The kept entity's own properties win; the merged one's fill the gaps.
-    const props = { ...parseProps(drop.props), ...parseProps(keep.props) };
-    const kept = {
-      id: keep.id,
-      props: JSON.stringify(props),
-      search: searchText(props),
-      reports: [...new Set([...keep.reports, ...drop.reports])],
-      imports: [...new Set([...keep.imports, ...drop.imports])],
-      updatedAt: now,
-    };
-    await tx.run('entities-update', { rows: [kept] });
-    const record = {
-      id: String(n),
-      n,
-      keptId: keep.id,
-      mergedId: drop.id,
-      actor: ctx.actor,
-      at: now,
-      undone: false,
-    };
-    await tx.run('merge-finish', {
-      keep: keep.id,
-      drop: drop.id,
-      type: drop.type,
-      key: drop.key,
-      merge: { ...record, snapshot: JSON.stringify(snap) },
-    });
-    st.bump();
-    return String(n);
-  });
+  const id = await c.write((tx, st) => mergeIn(tx, st, keepId, dropId, ctx));
   return c.read(async (tx) => toMergeRecord((await tx.one('merge-by-id', { id }))!.m as Row));
+}
+
+/** The merge inside the caller's write transaction (the duplicate queue's accept); returns the merge id. */
+export async function mergeIn(
+  tx: Tx,
+  st: State,
+  keepId: string,
+  dropId: string,
+  ctx: WriteContext,
+): Promise<string> {
+  const { keep, drop } = await mergePair(tx, keepId, dropId);
+  const now = new Date().toISOString();
+  const n = st.next('merge');
+  const snap = await snapshot(tx, keep, drop);
+  await moveLinks(tx, keep, drop, snap, now);
+  // The kept entity's own properties win; the merged one's fill the gaps.
+  const props = { ...parseProps(drop.props), ...parseProps(keep.props) };
+  const kept = {
+    id: keep.id,
+    props: JSON.stringify(props),
+    search: searchText(props),
+    reports: [...new Set([...keep.reports, ...drop.reports])],
+    imports: [...new Set([...keep.imports, ...drop.imports])],
+    updatedAt: now,
+  };
+  await tx.run('entities-update', { rows: [kept] });
+  const record = {
+    id: String(n),
+    n,
+    keptId: keep.id,
+    mergedId: drop.id,
+    actor: ctx.actor,
+    at: now,
+    undone: false,
+  };
+  await tx.run('merge-finish', {
+    keep: keep.id,
+    drop: drop.id,
+    type: drop.type,
+    key: drop.key,
+    merge: { ...record, snapshot: JSON.stringify(snap) },
+  });
+  st.bump();
+  return String(n);
 }
 
 /** The merge to undo: it exists, is not undone, is the latest on its entity, and that entity still exists. */
@@ -222,15 +231,18 @@ async function restoreLinks(tx: Tx, snap: MergeSnapshot, live: Map<string, strin
 }
 
 export async function unmerge(c: Neo4jContext, mergeId: string): Promise<void> {
-  await c.write(async (tx, st) => {
-    const snap = await undoableMerge(tx, mergeId);
-    const live = await liveReports(tx, snap);
-    await restoreEntities(tx, mergeId, snap, live);
-    await restoreLinks(tx, snap, live);
-    await tx.run('annotations-retarget', { ids: snap.annotations, to: snap.drop.id });
-    await tx.run('merge-undone', { id: mergeId });
-    st.bump();
-  });
+  await c.write((tx, st) => unmergeIn(tx, st, mergeId));
+}
+
+/** The unmerge inside the caller's write transaction (the duplicate queue's undo). */
+export async function unmergeIn(tx: Tx, st: State, mergeId: string): Promise<void> {
+  const snap = await undoableMerge(tx, mergeId);
+  const live = await liveReports(tx, snap);
+  await restoreEntities(tx, mergeId, snap, live);
+  await restoreLinks(tx, snap, live);
+  await tx.run('annotations-retarget', { ids: snap.annotations, to: snap.drop.id });
+  await tx.run('merge-undone', { id: mergeId });
+  st.bump();
 }
 
 export async function listMerges(c: Neo4jContext, opts: ListOptions = {}): Promise<Page<MergeRecord>> {

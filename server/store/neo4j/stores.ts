@@ -6,6 +6,7 @@ import type { Stores } from '../stores.ts';
 import { checkAuditTrail, type AuditTrailOptions } from '../../security/audit-key.ts';
 import { Neo4jContext, type Neo4jStoreOptions } from './context.ts';
 import { Neo4jCycleStore } from './cycle.ts';
+import { Neo4jDuplicateStore } from './duplicates.ts';
 import type { Neo4jExecutor } from './executor.ts';
 import { Neo4jGraphStore } from './graph-store.ts';
 import { Neo4jImportLog } from './import-log.ts';
@@ -25,6 +26,7 @@ export class Neo4jStores implements Stores {
   readonly workspace: Neo4jWorkspaceStore;
   readonly security: Neo4jSecurityStore;
   readonly cycle: Neo4jCycleStore;
+  readonly duplicates: Neo4jDuplicateStore;
   readonly imports: Neo4jImportLog;
   private readonly c: Neo4jContext;
 
@@ -35,6 +37,7 @@ export class Neo4jStores implements Stores {
     this.workspace = new Neo4jWorkspaceStore(this.c);
     this.security = new Neo4jSecurityStore(this.c, opts.auditKey ?? null);
     this.cycle = new Neo4jCycleStore(this.c);
+    this.duplicates = new Neo4jDuplicateStore(this.c);
     this.imports = new Neo4jImportLog(this.c);
   }
 
@@ -46,6 +49,7 @@ export class Neo4jStores implements Stores {
    */
   async init(): Promise<void> {
     await this.cycle.ensureReady();
+    await this.duplicates.ensureReady();
     if (this.opts.auditKey) await checkAuditTrail(this.security, this.opts);
   }
 

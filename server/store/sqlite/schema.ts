@@ -2,6 +2,7 @@
 // records the highest applied version in `schema_version`, so reopening an up-to-date file changes nothing.
 import type Database from 'better-sqlite3';
 import { foldName } from '../../domain/names.ts';
+import { DUPLICATES_SCHEMA } from './duplicates-schema.ts';
 
 export interface Migration {
   version: number;
@@ -299,6 +300,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_link ON events
 CREATE INDEX IF NOT EXISTS events_at ON events (at_ms);
 CREATE INDEX IF NOT EXISTS events_report ON events (report_id) WHERE report_id IS NOT NULL;
 `,
+  },
+  {
+    version: 8,
+    description: 'the review queue of likely duplicates and the decisions on them',
+    sql: DUPLICATES_SCHEMA,
   },
 ];
 

@@ -13,6 +13,7 @@ import { toAuditEvent, type AuditRow } from './rows.ts';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
 import { SqliteConnection, type SqliteStoreOptions } from './connection.ts';
 import { SqliteCycleStore } from './cycle.ts';
+import { SqliteDuplicateStore } from './duplicates.ts';
 import { SqliteGraphStore } from './graph-store.ts';
 import { SqliteImportLog } from './import-log.ts';
 import { SqliteReadPool, type ReadPoolOptions } from './read-pool.ts';
@@ -37,6 +38,7 @@ export class SqliteStores implements Stores {
   readonly workspace: SqliteWorkspaceStore;
   readonly security: SqliteSecurityStore;
   readonly cycle: SqliteCycleStore;
+  readonly duplicates: SqliteDuplicateStore;
   readonly imports: SqliteImportLog;
   private readonly conn: SqliteConnection;
   /** The key the audit is chained with: the one given, or the key file beside the database; null: unkeyed. */
@@ -66,6 +68,7 @@ export class SqliteStores implements Stores {
         : resolveAuditKey({}, { dbPath: path, mode: 'verify' }).key;
     this.security = new SqliteSecurityStore(this.conn, this.auditKey);
     this.cycle = new SqliteCycleStore(this.conn);
+    this.duplicates = new SqliteDuplicateStore(this.conn);
     this.imports = new SqliteImportLog(this.conn);
   }
 

@@ -39,6 +39,7 @@ import { addEntity, fail } from '../actions.ts';
 import { EntityPicker, pickedFromId, type PickedEntity } from './EntityPicker.tsx';
 import { ImportDialog } from './ImportDialog.tsx';
 import { AccountDialog } from '../admin/AccountDialog.tsx';
+import { DuplicatesScreen } from '../dedupe/DuplicatesScreen.tsx';
 import { Modal, closeDialog as close } from './Modal.tsx';
 
 export function Dialogs() {
@@ -57,6 +58,8 @@ export function Dialogs() {
       return <ImportDialog />;
     case 'account':
       return <AccountDialog screen={d.screen} />;
+    case 'duplicates':
+      return <DuplicatesScreen />;
     default:
       return null;
   }

@@ -99,6 +99,11 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
           },
           { label: 'Merge 2nd into 1st…', onClick: () => void mergeSelected(), disabled: sel.length !== 2 },
           { label: 'Undo last merge', onClick: () => void undoMerge(), disabled: !lastMerge },
+          {
+            label: 'Possible duplicates…',
+            title: 'Pairs of records that are probably one person, phone or vehicle, to merge or keep apart',
+            onClick: () => appStore.set((s) => ({ ...s, dialog: { kind: 'duplicates' } })),
+          },
           'sep',
           {
             label: 'Delete from store…',

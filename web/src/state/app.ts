@@ -53,6 +53,7 @@ export interface AppState {
     | { kind: 'import' }
     | { kind: 'login' }
     | { kind: 'cycle' }
+    | { kind: 'duplicates' }
     | { kind: 'account'; screen: AccountScreen };
   lastMerge: { id: string; keptId: string; mergedId: string } | null;
   /** The ranking every score on screen comes from (Ranks, sizing, Explain, disruption, exports). */

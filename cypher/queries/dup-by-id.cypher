@@ -1,0 +1,2 @@
+MATCH (p:DuplicateProposal {id: $id})
+RETURN p {.*} AS p

@@ -1,0 +1,4 @@
+// The stored state and fingerprint of the pairs a resolver run proposes (the duplicate queue).
+UNWIND $ids AS id
+MATCH (p:DuplicateProposal {id: id})
+RETURN p.id AS id, p.state AS state, p.fingerprint AS fingerprint

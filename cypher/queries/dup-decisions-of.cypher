@@ -1,0 +1,3 @@
+MATCH (d:DuplicateDecision {proposalId: $id})
+RETURN d {.*} AS d
+ORDER BY d.seq

@@ -1,0 +1,34 @@
+// "Look for duplicates in what this import brought in": the resolver over the entities one import wrote or
+// matched (paged from the store, bounded), compared with everything they are linked to.
+import type { WriteContext } from '../domain/model.ts';
+import type { Stores } from '../store/stores.ts';
+import { duplicateRunsFor } from './queue-run.ts';
+
+/** Entities of one import read for a run, at most. */
+export const MAX_IMPORT_ENTITIES = 100_000;
+const PAGE = 1000;
+
+export interface ImportDuplicates {
+  /** Pairs the run proposed (new, brought up to date or reopened). */
+  proposed: number;
+  /** Pairs never proposed before. */
+  created: number;
+  /** Pairs now waiting for a decision (the whole queue). */
+  waiting: number;
+}
+
+export async function duplicatesAfterImport(
+  stores: Stores,
+  importId: string,
+  ctx: WriteContext,
+): Promise<ImportDuplicates> {
+  const ids: string[] = [];
+  for (let offset = 0; offset < MAX_IMPORT_ENTITIES; offset += PAGE) {
+    const page = await stores.graph.listEntities({ importId, offset, limit: PAGE });
+    ids.push(...page.items.map((e) => e.id));
+    if (page.items.length < PAGE) break;
+  }
+  if (ids.length === 0) return { proposed: 0, created: 0, waiting: 0 };
+  const r = await duplicateRunsFor(stores).run({ entityIds: ids.slice(0, MAX_IMPORT_ENTITIES) }, ctx);
+  return { proposed: r.proposed - r.stillRejected, created: r.created, waiting: r.waiting };
+}
