@@ -13,6 +13,7 @@ import { dumpSqlite } from '../../server/store/transfer/sqlite.ts';
 import { dumpDigest } from '../../server/store/transfer/dump.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import type { TargetRecord } from '../../server/domain/target.ts';
+import { CDR_A, importCsv } from '../contract/events-contract.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
@@ -246,4 +247,57 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       }
     },
   );
+
+  it('carries the calls behind links and the duplicate queue to Neo4j and back', async () => {
+    const calls = join(dir, 'calls.db');
+    const s = await openSqliteStores(calls);
+    // Calls kept behind their CALLED links, and a rejected pair in the duplicate queue.
+    await importCsv(s.graph, CDR_A, { format: 'cdr', report: 'CDR-A', grading: '2B', handling: 'P' });
+    const phones = (await s.graph.listEntities({ type: 'Phone' })).items.map((e) => e.id);
+    await s.duplicates.saveProposals(
+      [
+        {
+          aId: phones[0],
+          bId: phones[1],
+          type: 'Phone',
+          weight: 11.5,
+          probability: 0.97,
+          evidence: ['same handset'],
+          fingerprint: 'f1',
+        },
+      ],
+      ctx,
+    );
+    await s.duplicates.reject((await s.duplicates.listProposals()).items[0].id, ctx);
+    await s.close();
+    const there = await transfer({ kind: 'sqlite', path: calls }, neo, {
+      ...quiet,
+      replace: true,
+      replaceAudit: true,
+    });
+    expect(there.counts).toMatchObject({ events: 6, duplicateProposals: 1, duplicateDecisions: 1 });
+    const back = join(dir, 'calls-back.db');
+    await transfer(neo, { kind: 'sqlite', path: back }, quiet);
+    const a = await openSqliteStores(calls);
+    const b = await openSqliteStores(back);
+    const stores = new Neo4jStores({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
+    try {
+      expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(dumpSqlite(a)));
+      // Neo4j answers as SQLite did: the same calls, the same pair and its log.
+      const q = { limit: 100 };
+      expect(await stores.graph.listEvents(q)).toEqual(await a.graph.listEvents(q));
+      const [pair] = (await a.duplicates.listProposals({ state: 'rejected' })).items;
+      expect(await stores.duplicates.getProposal(pair.id)).toEqual(pair);
+      expect(await stores.duplicates.listDecisions(pair.id)).toEqual(
+        await a.duplicates.listDecisions(pair.id),
+      );
+      // A call imported again on Neo4j is found by its identity, not doubled.
+      await importCsv(stores.graph, CDR_A, { format: 'cdr', report: 'CDR-A', grading: '2B', handling: 'P' });
+      expect((await stores.graph.listEvents(q)).events).toHaveLength(6);
+    } finally {
+      await a.close();
+      await b.close();
+      await stores.close();
+    }
+  });
 });

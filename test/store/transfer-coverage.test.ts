@@ -1,12 +1,13 @@
 // npm run transfer carries every kind of record the store keeps, and its counts and digest cover every kind:
 // a new table that the transfer does not account for fails here, as does a kind the digest ignores. Also the
-// tasking record (targets and their action logs) and users' drafts, copied with their ids between two SQLite
+// tasking record (targets and their action logs), users' drafts, calls and the duplicate queue, copied with their ids between two SQLite
 // files, and --replace refusing to destroy a target's own audit trail unless given twice.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { transfer, TransferError } from '../../server/cli/transfer.ts';
+import { CDR_A, importCsv } from '../contract/events-contract.ts';
 import type { TargetRecord } from '../../server/domain/target.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { DUMP_PARTS, dumpCounts, dumpDigest, type Dump } from '../../server/store/transfer/dump.ts';
@@ -79,6 +80,27 @@ async function fullSource(path: string): Promise<{ targetId: string; draftId: st
     await s.cycle.appendTargetAction(t.id, { kind: 'warrant', date: '2024-07-06', outcome: 'Executed' }, ctx);
     const d = await s.workspace.saveDraft({ name: 'Op Sandstone', state: { nodes: [dean.id] } }, ctx);
     await s.security.appendAudit({ actor: 'ana', action: 'target.action', outcome: 'ok' });
+    // Calls behind CALLED links, and the duplicate queue with a decision in its log.
+    await importCsv(s.graph, CDR_A, { format: 'cdr', report: 'CDR-A', grading: '2B', handling: 'P' });
+    const phones = await s.graph.listEntities({ type: 'Phone' });
+    const [p1, p2] = phones.items.map((e) => e.id);
+    await s.duplicates.saveProposals(
+      [
+        {
+          aId: p1,
+          bId: p2,
+          type: 'Phone',
+          weight: 11.5,
+          probability: 0.97,
+          evidence: ['same handset'],
+          fingerprint: 'f1',
+        },
+      ],
+      ctx,
+    );
+    const [pair] = (await s.duplicates.listProposals()).items;
+    await s.duplicates.defer(pair.id, ctx);
+    await s.duplicates.reject(pair.id, ctx);
     return { targetId: t.id, draftId: d.id };
   } finally {
     await s.close();
@@ -126,7 +148,14 @@ describe('what npm run transfer carries', () => {
     const { targetId, draftId } = await fullSource(src);
     const r = await transfer({ kind: 'sqlite', path: src }, { kind: 'sqlite', path: dst }, quiet);
     expect(r.status).toBe('copied');
-    expect(r.counts).toMatchObject({ targets: 1, targetActions: 1, drafts: 1 });
+    expect(r.counts).toMatchObject({
+      targets: 1,
+      targetActions: 1,
+      drafts: 1,
+      events: 6,
+      duplicateProposals: 1,
+      duplicateDecisions: 2,
+    });
     const a = await openSqliteStores(src);
     const b = await openSqliteStores(dst);
     try {
@@ -135,6 +164,11 @@ describe('what npm run transfer carries', () => {
       expect(await b.cycle.getTarget(targetId)).toEqual(await a.cycle.getTarget(targetId));
       expect(await b.workspace.getDraft(draftId)).toEqual(await a.workspace.getDraft(draftId));
       expect((await b.workspace.draftOf('ana'))?.id).toBe(draftId);
+      const calls = { limit: 100 };
+      expect(await b.graph.listEvents(calls)).toEqual(await a.graph.listEvents(calls));
+      const [pair] = (await a.duplicates.listProposals({ state: 'rejected' })).items;
+      expect(await b.duplicates.getProposal(pair.id)).toEqual(pair);
+      expect(await b.duplicates.listDecisions(pair.id)).toEqual(await a.duplicates.listDecisions(pair.id));
       // The copy goes on numbering after the copied records, not over them.
       const next = await b.cycle.saveTarget(proposal('e1'), ctx);
       expect(next.id).not.toBe(targetId);

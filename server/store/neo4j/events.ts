@@ -29,6 +29,18 @@ const DIRECTIONS = [null, 'outgoing', 'incoming'] as const;
  * first report and the batch's import. Links that were there before (numbered up to `linkFloor`), or that
  * lost a repeated event to the identity key, have their counts recomputed from all their events.
  */
+/** An event's identity: the same call from the same report is one node, so a file imported again adds none. */
+export function eventKey(e: {
+  linkId: string;
+  at: number;
+  kind: number;
+  duration: number | null;
+  place: string | null;
+  report: string | null;
+}): string {
+  return JSON.stringify([e.linkId, e.at, e.kind, e.duration, e.place, e.report]);
+}
+
 export async function writeEvents(
   run: BatchRun,
   links: LinkParsed[],
@@ -66,7 +78,7 @@ export async function writeEvents(
         const at = cols.atMs[k];
         const report = reportOf[li];
         rows.push({
-          key: JSON.stringify([linkId, at, kind, duration, place, report]),
+          key: eventKey({ linkId, at, kind, duration, place, report }),
           n: base + (k - start) + 1,
           linkId,
           kind,

@@ -1,16 +1,19 @@
 // A store-neutral copy of everything a store holds, for `npm run transfer`: ids, provenance, merge records
-// (with what unmerge needs), annotations, charts, drafts, targets with their action logs, users and the audit
-// chain, exactly as stored.
+// (with what unmerge needs), annotations, charts, drafts, targets with their action logs, the calls and reads
+// behind links, the duplicate review queue, users and the audit chain, exactly as stored.
 import { createHash } from 'node:crypto';
 import type { AuditEvent, ImportRun } from '../../domain/model.ts';
 import type {
   ALIAS_FIELDS,
   ANNOTATION_FIELDS,
   CHART_FIELDS,
+  DECISION_FIELDS,
   DRAFT_FIELDS,
   ENTITY_FIELDS,
+  EVENT_FIELDS,
   LINK_FIELDS,
   MERGE_FIELDS,
+  PROPOSAL_FIELDS,
   RecordOf,
   REPORT_FIELDS,
   TARGET_ACTION_FIELDS,
@@ -43,6 +46,9 @@ export type DumpUser = RecordOf<typeof USER_FIELDS>;
 export type DumpTarget = RecordOf<typeof TARGET_FIELDS>;
 export type DumpTargetAction = RecordOf<typeof TARGET_ACTION_FIELDS>;
 export type DumpDraft = RecordOf<typeof DRAFT_FIELDS>;
+export type DumpEvent = RecordOf<typeof EVENT_FIELDS>;
+export type DumpProposal = RecordOf<typeof PROPOSAL_FIELDS>;
+export type DumpDecision = RecordOf<typeof DECISION_FIELDS> & { step: number };
 
 export interface Dump {
   dataVersion: number;
@@ -59,6 +65,9 @@ export interface Dump {
   targets: DumpTarget[];
   targetActions: DumpTargetAction[];
   drafts: DumpDraft[];
+  events: DumpEvent[];
+  duplicateProposals: DumpProposal[];
+  duplicateDecisions: DumpDecision[];
 }
 
 export const DUMP_PARTS = [
@@ -75,6 +84,9 @@ export const DUMP_PARTS = [
   'targets',
   'targetActions',
   'drafts',
+  'events',
+  'duplicateProposals',
+  'duplicateDecisions',
 ] as const;
 
 export function isEmptyDump(d: Dump): boolean {
@@ -121,6 +133,12 @@ export function dumpDigest(d: Dump): string {
     targets: sortedCopy(d.targets, (t) => t.id),
     targetActions: sortedCopy(d.targetActions, (a) => a.id),
     drafts: sortedCopy(d.drafts, (x) => x.id),
+    events: [...d.events].sort((a, b) => a.n - b.n),
+    duplicateProposals: sortedCopy(d.duplicateProposals, (x) => x.id),
+    duplicateDecisions: sortedCopy(
+      d.duplicateDecisions,
+      (x) => `${x.proposalId}\u0000${String(x.step).padStart(9, '0')}`,
+    ),
   };
   return createHash('sha256')
     .update(JSON.stringify(canonical(norm)))

@@ -239,6 +239,68 @@ export const DRAFT_FIELDS = {
   updatedAt: str('updated_at'),
 };
 
+const maybeNum = (col: string): Field<number | null> => ({
+  col,
+  fromSql: (v) => (v as number | null) ?? null,
+  toSql: (v) => v,
+  fromNeo: (v) => (v as number | undefined) ?? null,
+  toNeo: (v) => v,
+});
+/** An optional id with a prefix: SQLite keeps the number, Neo4j the id ('r3'). */
+const maybePrefixed = (col: string, prefix: string): Field<string | null> => ({
+  col,
+  fromSql: (v) => (v === null || v === undefined ? null : `${prefix}${v as number}`),
+  toSql: (v) => (v === null ? null : idNum(v)),
+  fromNeo: (v) => (v as string | undefined) ?? null,
+  toNeo: (v) => v,
+});
+/**
+ * Every call and ANPR read behind a CALLED or SIGHTED_AT link, as both stores keep it: kind 0 call, 1 sighting;
+ * direction 0 none, 1 outgoing, 2 incoming; at in epoch milliseconds. Neo4j's identity key is derived at load.
+ */
+export const EVENT_FIELDS = {
+  n: num('id'),
+  linkId: id('link_id', 'l'),
+  kind: num('kind'),
+  at: num('at_ms'),
+  duration: maybeNum('duration'),
+  direction: num('direction'),
+  place: maybeStr('place'),
+  report: maybePrefixed('report_id', 'r'),
+  importId: maybeStr('import_id'),
+};
+/** A pair of likely duplicates in the review queue; the pair's entity ids are derived from an and bn. */
+export const PROPOSAL_FIELDS = {
+  id: str('id'),
+  an: num('a_n'),
+  bn: num('b_n'),
+  type: str('type'),
+  weight: num('weight'),
+  probability: num('probability'),
+  /** JSON text. */
+  evidence: str('evidence'),
+  fingerprint: str('fingerprint'),
+  state: str('state'),
+  decidedBy: maybeStr('decided_by'),
+  decidedAt: maybeStr('decided_at'),
+  mergeId: maybeStr('merge_id'),
+  keptId: maybeStr('kept_id'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+};
+/**
+ * A decision in a pair's append-only log. SQLite numbers decisions across all pairs, Neo4j within each pair;
+ * the dump carries each decision's place in its pair's log (`step`, from 0), which both can rebuild.
+ */
+export const DECISION_FIELDS = {
+  proposalId: str('proposal_id'),
+  action: str('action'),
+  actor: str('actor'),
+  at: str('at'),
+  fingerprint: str('fingerprint'),
+  mergeId: maybeStr('merge_id'),
+};
+
 // The audit and import-run tables describe the domain's own records, field for field.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _auditMatches: Same<RecordOf<typeof AUDIT_FIELDS>, AuditEvent> = true;

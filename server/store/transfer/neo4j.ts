@@ -5,6 +5,7 @@
 import type { IntelAssessment, SourceEvaluation } from '../../domain/model.ts';
 import type { Row } from '../neo4j/executor.ts';
 import type { Neo4jStores } from '../neo4j/stores.ts';
+import { eventKey } from '../neo4j/events.ts';
 import { dateMs, parseProps, searchText } from '../shared/values.ts';
 import type { Dump, DumpEntity, DumpLink, DumpSnapshot, Provenance } from './dump.ts';
 import {
@@ -12,13 +13,16 @@ import {
   ANNOTATION_FIELDS,
   AUDIT_FIELDS,
   CHART_FIELDS,
+  DECISION_FIELDS,
   DRAFT_FIELDS,
   ENTITY_FIELDS,
+  EVENT_FIELDS,
   fromNeo4j,
   IMPORT_RUN_FIELDS,
   idNum,
   LINK_FIELDS,
   MERGE_FIELDS,
+  PROPOSAL_FIELDS,
   REPORT_FIELDS,
   TARGET_ACTION_FIELDS,
   TARGET_FIELDS,
@@ -73,6 +77,12 @@ export async function dumpNeo4j(stores: Neo4jStores): Promise<Dump> {
       targets: (await rows('dump-targets')).map((x) => fromNeo4j(TARGET_FIELDS, x)),
       targetActions: (await rows('dump-target-actions')).map((x) => fromNeo4j(TARGET_ACTION_FIELDS, x)),
       drafts: (await rows('dump-drafts')).map((x) => fromNeo4j(DRAFT_FIELDS, x)),
+      events: (await rows('dump-events')).map((x) => fromNeo4j(EVENT_FIELDS, x)),
+      duplicateProposals: (await rows('dump-duplicate-proposals')).map((x) => fromNeo4j(PROPOSAL_FIELDS, x)),
+      duplicateDecisions: (await rows('dump-duplicate-decisions')).map((x) => ({
+        ...fromNeo4j(DECISION_FIELDS, x),
+        step: x.seq as number,
+      })),
     };
   });
 }
@@ -114,6 +124,8 @@ function metaAfter(d: Dump): Row {
     chart: max(d.charts.map((x) => x.id)),
     user: max(d.users.map((x) => x.id)),
     audit: last?.seq ?? 0,
+    // The events' counter (neo4j/events.ts numbers new calls after it).
+    event: d.events.reduce((m, e) => Math.max(m, e.n), 0),
     auditHash: last?.hash ?? '0'.repeat(64),
   };
 }
@@ -185,6 +197,22 @@ export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
   await sliced(
     'load-drafts',
     d.drafts.map((x) => toNeo4j(DRAFT_FIELDS, x)),
+  );
+  await sliced(
+    'load-events',
+    d.events.map((e) => ({
+      ...toNeo4j(EVENT_FIELDS, e),
+      // The identity the store finds a call again by (neo4j/events.ts writeEvents).
+      key: eventKey(e),
+    })),
+  );
+  await sliced(
+    'load-duplicate-proposals',
+    d.duplicateProposals.map((p) => ({ ...toNeo4j(PROPOSAL_FIELDS, p), aId: `e${p.an}`, bId: `e${p.bn}` })),
+  );
+  await sliced(
+    'load-duplicate-decisions',
+    d.duplicateDecisions.map((x) => ({ ...toNeo4j(DECISION_FIELDS, x), seq: x.step })),
   );
   const highest = (ids: string[]) => ids.reduce((m, id) => Math.max(m, idNum(id)), 0);
   await stores.exec.write(async (tx) => {

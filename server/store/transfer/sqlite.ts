@@ -12,13 +12,16 @@ import {
   ANNOTATION_FIELDS,
   AUDIT_FIELDS,
   CHART_FIELDS,
+  DECISION_FIELDS,
   DRAFT_FIELDS,
   ENTITY_FIELDS,
+  EVENT_FIELDS,
   fromSqlite,
   IMPORT_RUN_FIELDS,
   idNum,
   LINK_FIELDS,
   MERGE_FIELDS,
+  PROPOSAL_FIELDS,
   REPORT_FIELDS,
   TARGET_ACTION_FIELDS,
   TARGET_FIELDS,
@@ -52,6 +55,9 @@ export const SQLITE_TABLES_CARRIED: Record<string, string> = {
   import_runs: 'importRuns',
   targets: 'targets',
   target_actions: 'targetActions',
+  events: 'events',
+  duplicate_proposals: 'duplicateProposals',
+  duplicate_decisions: 'duplicateDecisions',
   meta: 'dataVersion',
 };
 export const SQLITE_TABLES_DERIVED: Record<string, string> = {
@@ -114,6 +120,16 @@ function snapshotFrom(text: string): DumpSnapshot {
   };
 }
 
+/** Each decision's place in its pair's log, from 0, in the order given. */
+function withSteps<T extends { proposalId: string }>(xs: T[]): (T & { step: number })[] {
+  const next = new Map<string, number>();
+  return xs.map((x) => {
+    const step = next.get(x.proposalId) ?? 0;
+    next.set(x.proposalId, step + 1);
+    return { ...x, step };
+  });
+}
+
 export function dumpSqlite(stores: SqliteStores): Dump {
   const db = stores.db;
   return db.transaction((): Dump => {
@@ -145,6 +161,11 @@ export function dumpSqlite(stores: SqliteStores): Dump {
       targets: rows('targets', 'id').map((x) => fromSqlite(TARGET_FIELDS, x)),
       targetActions: rows('target_actions', 'id').map((x) => fromSqlite(TARGET_ACTION_FIELDS, x)),
       drafts: rows('drafts', 'id').map((x) => fromSqlite(DRAFT_FIELDS, x)),
+      events: rows('events', 'id').map((x) => fromSqlite(EVENT_FIELDS, x)),
+      duplicateProposals: rows('duplicate_proposals', 'id').map((x) => fromSqlite(PROPOSAL_FIELDS, x)),
+      duplicateDecisions: withSteps(
+        rows('duplicate_decisions', 'seq').map((x) => fromSqlite(DECISION_FIELDS, x)),
+      ),
     };
   })();
 }
@@ -223,6 +244,14 @@ export function loadSqlite(stores: SqliteStores, d: Dump): void {
     // Explicit ids keep sqlite_sequence ahead of them, so the next action gets a new number.
     for (const x of d.targetActions) insert('target_actions', toSqlite(TARGET_ACTION_FIELDS, x));
     for (const x of d.drafts) insert('drafts', toSqlite(DRAFT_FIELDS, x));
+    for (const x of d.events) insert('events', toSqlite(EVENT_FIELDS, x));
+    for (const x of d.duplicateProposals) insert('duplicate_proposals', toSqlite(PROPOSAL_FIELDS, x));
+    // Numbered afresh in the order they were taken: by time, each pair's log in its own order.
+    const decisions = [...d.duplicateDecisions].sort(
+      (a, b) =>
+        (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || (a.proposalId < b.proposalId ? -1 : 1) || a.step - b.step,
+    );
+    for (const x of decisions) insert('duplicate_decisions', toSqlite(DECISION_FIELDS, x));
     db.prepare("UPDATE meta SET v = ? WHERE k = 'data_version'").run(d.dataVersion);
   })();
 }
