@@ -5,7 +5,7 @@ import Sigma from 'sigma';
 import { MultiDirectedGraph } from 'graphology';
 import type Graph from 'graphology';
 import { EdgeArrowProgram, EdgeLineProgram } from 'sigma/rendering';
-import type { NodeDisplayData, EdgeDisplayData } from 'sigma/types';
+import type { CameraState, NodeDisplayData, EdgeDisplayData } from 'sigma/types';
 import { animateNodes } from 'sigma/utils';
 import { createNodeImageProgram } from '@sigma/node-image';
 import EdgeCurveProgram, { EdgeCurvedArrowProgram } from '@sigma/edge-curve';
@@ -43,6 +43,8 @@ import {
 } from './style.ts';
 
 const FADED = '#e4e6ea';
+/** Sigma's own fit: the whole graph framed in the whole stage. */
+const HOME: CameraState = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
 /** Entity types labelled first, and the most of them a chart labels all at once. */
 const LABEL_FIRST = new Set<EntityType>(['Person', 'Organisation']);
 const MAX_FORCED_PEOPLE_LABELS = 40;
@@ -1074,9 +1076,90 @@ export class ChartController {
       noverlap.assign(this.graph, { maxIterations: 40, settings: { margin: 2, ratio: 1.1 } });
   }
 
-  fit(): void {
-    void this.sigma?.getCamera().animatedReset({ duration: 300 });
+  /** The camera fit() last chose: while the camera stays there, a legend that grows or shrinks refits. */
+  private home: CameraState | null = null;
+
+  /** Shows the whole chart, in the part of the stage the legend leaves free. */
+  fit(duration = 300): void {
+    const s = this.sigma;
+    if (!s) return;
+    const home = this.homeCamera();
+    this.home = home;
+    void s.getCamera().animate(home, { duration });
   }
+
+  /** Fits again if the camera is where fit() (or sigma, at start) left it: the legend changed its size. */
+  refitIfHome(): void {
+    const s = this.sigma;
+    if (!s || this.graph.order === 0) return;
+    const c = s.getCamera().getState();
+    const same = (a: CameraState | null): boolean =>
+      !!a &&
+      Math.abs(a.x - c.x) < 1e-6 &&
+      Math.abs(a.y - c.y) < 1e-6 &&
+      Math.abs(a.ratio - c.ratio) < 1e-6 &&
+      a.angle === c.angle;
+    if (same(HOME) || same(this.home)) this.fit(150);
+  }
+
+  /**
+   * The camera showing every visible entity clear of the legend: sigma's own fit when the legend covers
+   * none of them; otherwise the chart scaled into the larger free part of the stage, right of the legend
+   * or above it. Camera states are in sigma's normalised coordinates, so the state stays right while a
+   * layout moves the nodes about.
+   */
+  private homeCamera(): CameraState {
+    const s = this.sigma!;
+    const legend = this.fitObstacles();
+    if (!legend || this.graph.order === 0) return HOME;
+    const { width: w, height: h } = s.getDimensions();
+    const c = s.getContainer().getBoundingClientRect();
+    const r = legend.getBoundingClientRect();
+    const l = { x1: r.left - c.left, y1: r.top - c.top, x2: r.right - c.left, y2: r.bottom - c.top };
+    // The chart's box on screen at sigma's fit, node discs included.
+    const at = { cameraState: HOME };
+    let bx1 = Infinity;
+    let by1 = Infinity;
+    let bx2 = -Infinity;
+    let by2 = -Infinity;
+    let covered = false;
+    const sizeAt = s.scaleSize(1, 1);
+    this.graph.forEachNode((n) => {
+      if (this.hiddenNodes.has(n)) return;
+      const d = s.getNodeDisplayData(n);
+      if (!d) return;
+      const p = s.framedGraphToViewport(d, at);
+      const rad = d.size * sizeAt;
+      bx1 = Math.min(bx1, p.x - rad);
+      by1 = Math.min(by1, p.y - rad);
+      bx2 = Math.max(bx2, p.x + rad);
+      by2 = Math.max(by2, p.y + rad);
+      if (p.x + rad > l.x1 && p.x - rad < l.x2 && p.y + rad > l.y1 && p.y - rad < l.y2) covered = true;
+    });
+    if (!covered || !(bx2 > bx1) || !(by2 > by1)) return HOME;
+    const gap = 12;
+    const regions = [
+      { x1: l.x2 + gap, y1: gap, x2: w - gap, y2: h - gap },
+      { x1: gap, y1: gap, x2: w - gap, y2: l.y1 - gap },
+    ];
+    let best = { k: 0, cx: w / 2, cy: h / 2 };
+    for (const g of regions) {
+      const k = Math.min(1, (g.x2 - g.x1) / (bx2 - bx1), (g.y2 - g.y1) / (by2 - by1));
+      if (k > best.k) best = { k, cx: (g.x1 + g.x2) / 2, cy: (g.y1 + g.y2) / 2 };
+    }
+    if (best.k <= 0.2) return HOME; // a stage too small for both: sigma's fit (the legend folds away)
+    // The chart's centre (framed coordinates at sigma's fit) drawn at the region's centre, scaled by k.
+    const centre = s.viewportToFramedGraph({ x: (bx1 + bx2) / 2, y: (by1 + by2) / 2 }, at);
+    const ratio = 1 / best.k;
+    const shift = s.viewportToFramedGraph(
+      { x: best.cx, y: best.cy },
+      { cameraState: { x: 0, y: 0, ratio, angle: 0 } },
+    );
+    return { x: centre.x - shift.x, y: centre.y - shift.y, ratio, angle: 0 };
+  }
+
+  /** The legend over the chart, which fit() keeps the chart clear of. */
+  fitObstacles: () => HTMLElement | null = () => null;
 
   /**
    * Keeps what was just added in sight: if any of `ids` lies outside the visible area (say, the camera
