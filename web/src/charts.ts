@@ -212,32 +212,35 @@ function loadState(c: { id: string | null; name: string; state: Record<string, u
   const f = c.state.format === undefined ? null : parseChartFile(c.state);
   chart.stopLayout();
   chart.stopAnimation();
-  quietly(() => {
-    const g = chart.graph;
-    g.clear();
-    if (f) {
-      for (const n of f.snapshot.nodes) g.addNode(n.id, withIcon(n.attributes));
-      for (const e of f.snapshot.edges)
-        if (g.hasNode(e.source) && g.hasNode(e.target))
-          g.addDirectedEdgeWithKey(e.id, e.source, e.target, { ...e.attributes });
-      curveParallelEdges(g);
-    }
-    appStore.set((s) =>
-      bumpGraph({
-        ...s,
-        chart: { id: c.id, name: c.name },
-        appearance: f ? { ...s.appearance, ...f.appearance } : { ...DEFAULT_APPEARANCE },
-        filters: f ? f.filters : s.filters,
-        hidden: f?.hidden ?? [],
-        mapMode: f?.mapMode ?? false,
-        selection: EMPTY_SELECTION,
-        history: EMPTY_HISTORY,
-        disruption: null,
-        dialog: null,
-        lastMerge: null,
-      }),
-    );
-  });
+  // Rebuilt with sigma detached (chart.batch): a large chart is indexed and drawn once, not per entity.
+  chart.batch(() =>
+    quietly(() => {
+      const g = chart.graph;
+      g.clear();
+      if (f) {
+        for (const n of f.snapshot.nodes) g.addNode(n.id, withIcon(n.attributes));
+        for (const e of f.snapshot.edges)
+          if (g.hasNode(e.source) && g.hasNode(e.target))
+            g.addDirectedEdgeWithKey(e.id, e.source, e.target, { ...e.attributes });
+        curveParallelEdges(g);
+      }
+      appStore.set((s) =>
+        bumpGraph({
+          ...s,
+          chart: { id: c.id, name: c.name },
+          appearance: f ? { ...s.appearance, ...f.appearance } : { ...DEFAULT_APPEARANCE },
+          filters: f ? f.filters : s.filters,
+          hidden: f?.hidden ?? [],
+          mapMode: f?.mapMode ?? false,
+          selection: EMPTY_SELECTION,
+          history: EMPTY_HISTORY,
+          disruption: null,
+          dialog: null,
+          lastMerge: null,
+        }),
+      );
+    }),
+  );
   if (f?.camera) {
     const cam = f.camera;
     setTimeout(() => chart.sigma?.getCamera().setState(cam), 30);

@@ -31,8 +31,9 @@ async function main(): Promise<void> {
     if (g.hasNode(l.from) && g.hasNode(l.to)) g.addDirectedEdgeWithKey(l.id, l.from, l.to, { size: 1 });
   const container = document.getElementById('c')!;
   const sigma = new Sigma(g, container, { labelDensity: 0.6, labelRenderedSizeThreshold: 7 });
-  // The constructor draws the first frame synchronously.
-  performance.mark('linkchart:first-frame');
+  // The constructor draws the first frame synchronously; it is on the screen once the rest of this task
+  // and the next paint are done (the workbench marks its first frame the same way, graph/controller.ts).
+  requestAnimationFrame(() => setTimeout(() => performance.mark('linkchart:first-frame'), 0));
   (window as unknown as { __bare: Sigma }).__bare = sigma;
 }
 void main();

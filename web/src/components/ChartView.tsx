@@ -22,6 +22,7 @@ export function ChartView() {
     chart.labelObstacles = () => [
       ...stage.querySelectorAll<HTMLElement>('[data-testid=legend], .toolbar-float'),
     ];
+    chart.fitObstacles = () => stage.querySelector<HTMLElement>('[data-testid=legend]');
     return () => chart.destroy();
   }, []);
 

@@ -1,7 +1,7 @@
 // The legend on the chart: what each colour means (the entity types on the chart, or every community,
 // largest first), what size means (the measure and its range), and the link types, each with a switch
 // that labels every link of that type. It reads the same model the PNG, SVG and PDF exports draw.
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { LinkType } from '@domain/model.ts';
 import { chart } from '../graph/controller.ts';
 import { legendNumber } from '../graph/legend-model.ts';
@@ -18,6 +18,16 @@ export function Legend() {
   const [open, setOpen] = useState(true);
   const [linksOpen, setLinksOpen] = useState(false);
   const [labelled, setLabelled] = useState(() => new Set(chart.linkLabelTypesShown()));
+  // The chart is fitted clear of the legend: when the legend appears, opens, folds or grows, a chart still
+  // at its fitted view is fitted again.
+  const observer = useRef<ResizeObserver | null>(null);
+  const box = useCallback((el: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    observer.current = new ResizeObserver(() => chart.refitIfHome());
+    observer.current.observe(el);
+  }, []);
   const m = chart.legend();
   if (!m.colours.length) return null;
   const toggle = (t: LinkType): void => {
@@ -26,7 +36,7 @@ export function Legend() {
     setLabelled(new Set(chart.linkLabelTypesShown()));
   };
   return (
-    <div className={`chart-legend ${open ? '' : 'closed'}`} data-testid="legend">
+    <div className={`chart-legend ${open ? '' : 'closed'}`} data-testid="legend" ref={box}>
       <button
         className="legend-toggle"
         title={open ? 'Hide the legend' : 'Show the legend'}

@@ -1,7 +1,7 @@
 // Turning API subgraphs into graph attributes. Writes are batched (one pass per call) and parallel links
 // are indexed so each gets its own curve.
 import type Graph from 'graphology';
-import { indexParallelEdgesIndex, DEFAULT_EDGE_CURVATURE } from '@sigma/edge-curve';
+import { DEFAULT_EDGE_CURVATURE } from '@sigma/edge-curve';
 import type { Entity, Link, Subgraph } from '@domain/model.ts';
 import { hash01 } from './hash.ts';
 import { DEFAULT_NODE_SIZE, LINK_COLOURS, TYPE_COLOURS, edgeThickness, iconUrl } from './style.ts';
@@ -125,27 +125,70 @@ function curvature(index: number, maxIndex: number): number {
   return (maxCurvature * index) / Math.max(1, maxIndex);
 }
 
-/** Single links are straight lines (cheaper); links sharing their two ends fan out as curves. */
+/**
+ * Single links are straight lines (cheaper); links sharing their two ends fan out as curves, numbered as
+ * @sigma/edge-curve's indexParallelEdgesIndex numbers them. One pass over the links and one batched write:
+ * that function writes each link's index with its own attribute event, and sigma answers every event (on a
+ * 60,000-link view that was most of the time before the first frame).
+ */
 export function curveParallelEdges(graph: Graph): void {
-  indexParallelEdgesIndex(graph, {
-    edgeIndexAttribute: 'pIndex',
-    edgeMinIndexAttribute: 'pMin',
-    edgeMaxIndexAttribute: 'pMax',
+  const nodeIndex = new Map<string, number>();
+  graph.forEachNode((n) => nodeIndex.set(n, nodeIndex.size));
+  const n = nodeIndex.size;
+  // Pairs as numbers (source * n + target): ids are strings of any length, a number key is cheap.
+  const directedKey = (s: string, t: string): number => nodeIndex.get(s)! * n + nodeIndex.get(t)!;
+  const pairKey = (s: string, t: string): number => {
+    const a = nodeIndex.get(s)!;
+    const b = nodeIndex.get(t)!;
+    return a < b ? a * n + b : b * n + a;
+  };
+  const directedCount = new Map<number, number>();
+  const pairCount = new Map<number, number>();
+  let parallel = false;
+  graph.forEachEdge((_e, _a, s, t) => {
+    const d = directedKey(s, t);
+    const p = pairKey(s, t);
+    const dc = (directedCount.get(d) ?? 0) + 1;
+    const pc = (pairCount.get(p) ?? 0) + 1;
+    directedCount.set(d, dc);
+    pairCount.set(p, pc);
+    if (pc > 1) parallel = true;
   });
+  // Where each link stands among the links of its direction, in the graph's order (as the index numbers them).
+  const seen = new Map<number, number>();
   graph.updateEachEdgeAttributes(
-    (_e, attr) => {
-      const idx = attr.pIndex as number | null | undefined;
-      const max = attr.pMax as number | null | undefined;
+    (_e, attr, s, t) => {
       const directed = attr.directed as boolean;
-      if (typeof idx === 'number' && typeof max === 'number' && max > 0) {
-        const min = attr.pMin as number | null | undefined;
-        // With a min index the group is symmetric, and index 0 can stay straight.
-        const straight = typeof min === 'number' && idx === 0;
-        attr.type = straight ? (directed ? 'arrow' : 'line') : directed ? 'curvedArrow' : 'curved';
-        attr.curvature = straight ? 0 : curvature(idx, max);
-      } else {
-        attr.type = directed ? 'arrow' : 'line';
+      const straight = directed ? 'arrow' : 'line';
+      const dk = parallel ? directedKey(s, t) : 0;
+      const dc = parallel ? directedCount.get(dk)! : 1;
+      const pc = parallel ? pairCount.get(pairKey(s, t))! : 1;
+      if (pc === 1) {
+        attr.type = straight;
+        // A link left alone by a removal is straight again: its label sits on the line (controller.ts).
+        if (attr.curvature) attr.curvature = 0;
+        return attr;
       }
+      const i = seen.get(dk) ?? 0;
+      seen.set(dk, i + 1);
+      let index: number;
+      let max: number;
+      let symmetric = false;
+      if (dc === 1) {
+        index = 1;
+        max = 1;
+      } else if (dc === pc) {
+        // All one way: fanned symmetrically, the middle one (odd count) straight.
+        max = (dc - 1) / 2;
+        index = -max + i;
+        symmetric = true;
+      } else {
+        index = i + 1;
+        max = dc;
+      }
+      const isStraight = symmetric && index === 0;
+      attr.type = isStraight ? straight : directed ? 'curvedArrow' : 'curved';
+      attr.curvature = isStraight ? 0 : curvature(index, max);
       return attr;
     },
     { attributes: ['type', 'curvature'] },
