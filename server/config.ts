@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { READ_POOL_DEFAULTS } from './store/sqlite/read-pool.ts';
 import { parseTileServer, type TileServer } from './geo/tiles.ts';
+import { defaultExportIdsDir } from './security/audit-export-ids.ts';
 
 export const SOFTWARE_NAME = 'linkchart';
 export const SOFTWARE_VERSION: string = (
@@ -36,6 +37,11 @@ export interface Limits {
   maxNetworkFileBytes: number;
   /** Most pairs of people an imported two-mode file's projection may join. */
   maxProjectionPairs: number;
+  /**
+   * Carried ids an export's audit record lists itself; past it the lists are kept beside the record (a
+   * file in auditExportIdsDir) and the record carries their digest and counts.
+   */
+  auditExportIds: number;
 }
 
 export interface Config {
@@ -43,6 +49,8 @@ export interface Config {
   host: string;
   /** The SQLite file (the embedded store). */
   dbPath: string;
+  /** Where large exports' id lists are kept beside their audit records (LINKCHART_AUDIT_EXPORTS_DIR). */
+  auditExportIdsDir: string;
   neo4j: { uri: string | null; user: string; password: string; database: string | null };
   /** The built web app; served statically when the folder exists. */
   webDist: string;
@@ -69,6 +77,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxImportColumns: 1_000,
   maxNetworkFileBytes: 256 * 1024,
   maxProjectionPairs: 100_000,
+  auditExportIds: 1000,
 };
 
 export class ConfigError extends Error {
@@ -102,10 +111,14 @@ function mapConfig(env: NodeJS.ProcessEnv, cwd: string): NonNullable<Config['map
 
 /** Reads the environment. Throws ConfigError with the variable's name when a value is unusable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const dbPath = resolve(cwd, env['LINKCHART_DB'] || 'data/linkchart.db');
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
-    dbPath: resolve(cwd, env['LINKCHART_DB'] || 'data/linkchart.db'),
+    dbPath,
+    auditExportIdsDir: env['LINKCHART_AUDIT_EXPORTS_DIR']
+      ? resolve(cwd, env['LINKCHART_AUDIT_EXPORTS_DIR'])
+      : defaultExportIdsDir(dbPath),
     neo4j: {
       uri: env['NEO4J_URI'] || null,
       user: env['NEO4J_USER'] || 'neo4j',
@@ -164,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         1,
         1_000_000_000,
       ),
+      auditExportIds: int(env, 'LINKCHART_AUDIT_EXPORT_IDS', DEFAULT_LIMITS.auditExportIds, 0, 1_000_000),
     },
   };
 }

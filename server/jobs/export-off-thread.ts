@@ -10,6 +10,7 @@ import type { AnalysisRecord } from '../api-types/exports.ts';
 import { collectFrom, resolveSource, type CollectOptions, type ExportStores } from '../export/collect.ts';
 import { writeExport, type ExportFile } from '../export/index.ts';
 import type { Disclosure } from '../security/handling.ts';
+import { keepLargeLists } from '../security/audit-export-ids.ts';
 import type { Stores } from '../store/stores.ts';
 import { spawnTsWorker } from './spawn.ts';
 
@@ -28,10 +29,20 @@ type WorkerAnswer =
   | { ok: ExportOutcome }
   | { error: { status?: number; code?: string; message: string; extra?: ApiError['extra'] } };
 
+/**
+ * Where a large export's id lists go (audit-export-ids.ts): past `limit` carried ids they are written to
+ * `dir` and the disclosure the request thread gets (and audits) carries their digest and counts instead.
+ */
+export interface KeepIds {
+  dir: string;
+  limit: number;
+}
+
 export async function exportFiles(
   stores: ExportStores & Pick<Stores, 'readerPath'>,
   req: ExportRequest,
   opts: CollectOptions,
+  keep?: KeepIds,
 ): Promise<ExportOutcome> {
   const from = await resolveSource(stores.workspace, req);
   const path = stores.readerPath;
@@ -39,14 +50,14 @@ export async function exportFiles(
     const data = await collectFrom(stores.graph, req, from, opts);
     return {
       record: data.record,
-      disclosure: data.disclosure,
+      disclosure: keep ? keepLargeLists(data.disclosure, keep) : data.disclosure,
       files: writeExport(data, req.format, req.part ?? 'nodes'),
     };
   }
   const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
     const worker = spawnTsWorker(
       ENTRY,
-      { path, req, from, opts },
+      { path, req, from, opts, keep: keep ?? null },
       { resourceLimits: { maxOldGenerationSizeMb: EXPORT_WORKER_MEMORY_MB } },
     );
     worker.once('message', (m: WorkerAnswer) => {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditInput } from '../domain/model.ts';
 import type { Permission } from './permissions.ts';
+import { digestOf, idLines, type KeptIdList } from './audit-export-ids.ts';
 
 /**
  * What an export or a briefing disclosed, as the route's disclosure check found it (handling.ts
@@ -23,6 +24,8 @@ export interface DisclosureAudit {
   handlingC: string[];
   /** The confirmation the request carried, when complete; null otherwise. */
   confirmation: { confirmConditions: true; justification: string; recipient: string } | null;
+  /** Set when the lists were kept beside the record (audit-export-ids.ts); the id lists are empty then. */
+  kept?: KeptIdList;
 }
 
 export interface AuditContext {
@@ -211,12 +214,7 @@ export function auditExportIdLimit(env: NodeJS.ProcessEnv = process.env): number
  * two disclosures of the same things have the same digest whatever order they were sent in.
  */
 export function disclosureDigest(d: Pick<DisclosureAudit, 'entityIds' | 'linkIds' | 'reportIds'>): string {
-  const lines = [
-    ...d.entityIds.map((id) => `entity:${id}`),
-    ...d.linkIds.map((id) => `link:${id}`),
-    ...d.reportIds.map((id) => `report:${id}`),
-  ].sort();
-  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
+  return digestOf(idLines(d).join('\n'));
 }
 
 /**
@@ -229,10 +227,26 @@ export function disclosureDetails(
   d: DisclosureAudit,
   limit = auditExportIdLimit(),
 ): { details: Record<string, unknown>; objectIds: string[] } {
+  const chartId = typeof d.source.chartId === 'string' ? [d.source.chartId] : [];
+  if (d.kept) {
+    // The lists are in the file named by the digest; the chain covers the digest, so it covers them.
+    return {
+      details: {
+        format: d.format,
+        source: clip(d.source),
+        counts: d.kept.counts,
+        digest: d.kept.digest,
+        idList: 'kept',
+        idsInObjectIds: false,
+        handlingC: d.handlingC,
+        confirmation: d.confirmation,
+      },
+      objectIds: [...chartId, d.kept.digest],
+    };
+  }
   const digest = disclosureDigest(d);
   const total = d.entityIds.length + d.linkIds.length + d.reportIds.length;
   const inline = total <= limit;
-  const chartId = typeof d.source.chartId === 'string' ? [d.source.chartId] : [];
   return {
     details: {
       format: d.format,
@@ -242,6 +256,7 @@ export function disclosureDetails(
       links: d.linkIds,
       reports: d.reportIds,
       digest,
+      idList: 'inline',
       idsInObjectIds: inline,
       handlingC: d.handlingC,
       confirmation: d.confirmation,
