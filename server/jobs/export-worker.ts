@@ -8,7 +8,7 @@ import { SqliteGraphStore } from '../store/sqlite/graph-store.ts';
 import { collectFrom, type CollectOptions, type ExportSource } from '../export/collect.ts';
 import { writeExport } from '../export/index.ts';
 import { keepLargeLists } from '../security/audit-export-ids.ts';
-import type { KeepIds } from './export-off-thread.ts';
+import { encodeFiles, type KeepIds } from './export-off-thread.ts';
 
 const { path, req, from, opts, keep } = workerData as {
   path: string;
@@ -20,11 +20,12 @@ const { path, req, from, opts, keep } = workerData as {
 const conn = new SqliteConnection(path, { createDir: false, readOnly: true });
 try {
   const data = await collectFrom(new SqliteGraphStore(conn), req, from, opts);
-  const files = writeExport(data, req.format, req.part ?? 'nodes');
+  // Encoded here and handed over: the request thread neither copies nor encodes a 40 MB file.
+  const { files, transfer } = encodeFiles(writeExport(data, req.format, req.part ?? 'nodes'));
   // A large export's id lists are written here, beside the audit record: the request thread gets their
   // digest and counts, not 440k ids to copy, hash and store.
   const disclosure = keep ? keepLargeLists(data.disclosure, keep) : data.disclosure;
-  parentPort!.postMessage({ ok: { record: data.record, disclosure, files } });
+  parentPort!.postMessage({ ok: { record: data.record, disclosure, files } }, transfer);
 } catch (e) {
   parentPort!.postMessage({
     error:

@@ -39,7 +39,7 @@ async function send(
     .header('content-type', file.contentType)
     .header('content-disposition', `attachment; filename="${file.name}"`)
     .header('x-analysis-record', encodeURIComponent(JSON.stringify(data.record)))
-    .send(file.text);
+    .send(file.body);
 }
 
 const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
