@@ -11,7 +11,7 @@
 // request gets its own job sharing the computation. Each user may hold LINKCHART_MAX_JOBS_PER_USER queued
 // or running jobs (429 beyond, with Retry-After); the queue as a whole holds LINKCHART_MAX_QUEUED_JOBS (503).
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -245,9 +245,10 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
         offset !== undefined || limit !== undefined
           ? { offset: offset ?? 0, limit: limit ?? 1000 }
           : undefined;
-      // The answer is the worker's bytes with the status around them: no entry is decoded here.
+      // The answer is the worker's bytes with the status around them, streamed as they are: no entry is
+      // decoded, and the whole ranking's bytes are not even copied here.
       const chunks = manager.resultJson(req.params.id, page)!;
-      const body = Buffer.concat([
+      const body = Readable.from([
         Buffer.from(`{"status":${JSON.stringify(s)},"result":`),
         ...chunks,
         Buffer.from('}'),
