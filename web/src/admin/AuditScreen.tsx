@@ -36,6 +36,11 @@ function filterOf(f: Form): AuditFilter {
   };
 }
 
+/** An export's digest shortened for the table (the cell's title holds it whole). */
+function shortId(id: string): string {
+  return /^sha256:[0-9a-f]{64}$/.test(id) ? `${id.slice(0, 19)}…` : id;
+}
+
 /** Whether the record names what an export or briefing carried (its ids can be downloaded). */
 function carriesIds(e: AuditEvent): boolean {
   const d = e.details?.disclosure as { digest?: unknown } | undefined;
@@ -257,11 +262,8 @@ export function AuditScreen() {
                   {e.objectIds.length === 0
                     ? ''
                     : e.objectIds.length <= 3
-                      ? e.objectIds.join(', ')
+                      ? e.objectIds.map(shortId).join(', ')
                       : `${e.objectIds.length} objects`}
-                </td>
-                <td className="details">
-                  {detailsText(e)}
                   {carriesIds(e) && (
                     <button
                       type="button"
@@ -274,6 +276,7 @@ export function AuditScreen() {
                     </button>
                   )}
                 </td>
+                <td className="details">{detailsText(e)}</td>
               </tr>
             ))}
           </tbody>
