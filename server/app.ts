@@ -24,7 +24,15 @@ import {
 import type { Stores } from './store/stores.ts';
 import { serializerCompiler } from './api-types/serializer.ts';
 import { PERMISSIONS, type Permission } from './security/permissions.ts';
-import { DEFAULT_LIMITS, SOFTWARE_VERSION, loadConfig, type Config, type Limits } from './config.ts';
+import {
+  DEFAULT_LIMITS,
+  SOFTWARE_VERSION,
+  loadConfig,
+  loginThrottleOptions,
+  type Config,
+  type Limits,
+} from './config.ts';
+import { LoginThrottle } from './security/sessions.ts';
 import { ApiError, errorHandler } from './routes/errors.ts';
 import { registerRoutes } from './routes/index.ts';
 import type { RouteDeps } from './routes/context.ts';
@@ -72,19 +80,7 @@ function accessGuard(route: RouteOptions): void {
   }
 }
 
-export const DEFAULT_MAX_JSON_DEPTH = 64;
-
-/** LINKCHART_MAX_JSON_DEPTH, checked (1 to 10,000), or the default. */
-export function maxJsonDepthFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.LINKCHART_MAX_JSON_DEPTH?.trim();
-  if (!raw) return DEFAULT_MAX_JSON_DEPTH;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new Error(
-      `LINKCHART_MAX_JSON_DEPTH must be a whole number from 1 to 10000 (got ${JSON.stringify(raw)})`,
-    );
-  return n;
-}
+export { DEFAULT_MAX_JSON_DEPTH } from './config.ts';
 
 /**
  * Whether JSON text nests objects and arrays deeper than `max`, found in one pass without parsing (so a
@@ -121,7 +117,7 @@ function defaultLogger(env: NodeJS.ProcessEnv = process.env): { level: string } 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const base = opts.config ?? loadConfig();
   const config: Config = { ...base, limits: { ...DEFAULT_LIMITS, ...base.limits, ...opts.limits } };
-  const maxJsonDepth = opts.maxJsonDepth ?? maxJsonDepthFromEnv();
+  const maxJsonDepth = opts.maxJsonDepth ?? config.limits.maxJsonDepth;
   const secure = opts.security?.secure ?? process.env.LINKCHART_TLS === '1';
   const apiHeaders = securityHeaders(secure, true);
   const rawHeaders = Object.entries(apiHeaders)
@@ -189,9 +185,21 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     parseJson(request, body, done);
   });
   app.addHook('onRoute', accessGuard);
+  const given = opts.security ?? {};
   await app.register(securityPlugin, {
     tileOrigin: config.map?.tiles?.origin,
-    ...opts.security,
+    auditExportIds: config.limits.auditExportIds,
+    ...given,
+    // The configured limits (LINKCHART_LOGIN_*, LINKCHART_AUDIT_ANON_*), unless the caller brings its own.
+    throttle: given.throttle ?? new LoginThrottle(loginThrottleOptions(config.limits)),
+    anonymousAudit:
+      given.anonymousAudit === false
+        ? false
+        : {
+            windowMs: config.limits.auditAnonWindowMs,
+            sampleFirst: config.limits.auditAnonSample,
+            ...given.anonymousAudit,
+          },
     stores: opts.stores,
   });
 

@@ -3,6 +3,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { READ_POOL_DEFAULTS } from './store/sqlite/read-pool.ts';
 import { parseTileServer, type TileServer } from './geo/tiles.ts';
+import { defaultExportIdsDir } from './security/audit-export-ids.ts';
+import {
+  DEFAULT_JOB_LIMITS,
+  JOB_LIMIT_RANGES,
+  JOB_LIMIT_VARIABLES,
+  type JobLimits,
+} from './jobs/job-limits.ts';
+import { DEFAULT_THROTTLE, THROTTLE_ENV, type ThrottleOptions } from './security/sessions.ts';
+import { ANONYMOUS_AUDIT_DEFAULTS, ANONYMOUS_AUDIT_ENV } from './security/audit-sampler.ts';
 
 export const SOFTWARE_NAME = 'linkchart';
 export const SOFTWARE_VERSION: string = (
@@ -36,13 +45,42 @@ export interface Limits {
   maxNetworkFileBytes: number;
   /** Most pairs of people an imported two-mode file's projection may join. */
   maxProjectionPairs: number;
+  /**
+   * Carried ids an export's audit record lists itself; past it the lists are kept beside the record (a
+   * file in auditExportIdsDir) and the record carries their digest and counts.
+   */
+  auditExportIds: number;
+  /** Analysis jobs: per-user cap, queue bound, workers at once, seconds one may run (server/jobs/job-limits.ts). */
+  maxJobsPerUser: number;
+  maxQueuedJobs: number;
+  jobWorkers: number;
+  maxJobSeconds: number;
+  /** Sign-in throttle (server/security/sessions.ts): failures per name and address before a lock ... */
+  loginMaxFailures: number;
+  /** ... attempts per name, and per address, in a window ... */
+  loginMaxPerName: number;
+  loginMaxPerAddress: number;
+  /** ... the window and the lock, seconds. */
+  loginWindowSeconds: number;
+  loginLockSeconds: number;
+  /** Deepest nesting of objects and arrays a JSON body may have. */
+  maxJsonDepth: number;
+  /** Anonymous failures (server/security/audit-sampler.ts): the counting interval, ms ... */
+  auditAnonWindowMs: number;
+  /** ... and how many per source and route are recorded in full in each. */
+  auditAnonSample: number;
 }
+
+/** Default of LINKCHART_MAX_JSON_DEPTH. */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
 
 export interface Config {
   port: number;
   host: string;
   /** The SQLite file (the embedded store). */
   dbPath: string;
+  /** Where large exports' id lists are kept beside their audit records (LINKCHART_AUDIT_EXPORTS_DIR). */
+  auditExportIdsDir: string;
   neo4j: { uri: string | null; user: string; password: string; database: string | null };
   /** The built web app; served statically when the folder exists. */
   webDist: string;
@@ -69,20 +107,63 @@ export const DEFAULT_LIMITS: Limits = {
   maxImportColumns: 1_000,
   maxNetworkFileBytes: 256 * 1024,
   maxProjectionPairs: 100_000,
+  auditExportIds: 1000,
+  ...DEFAULT_JOB_LIMITS,
+  loginMaxFailures: DEFAULT_THROTTLE.maxFailures,
+  loginMaxPerName: DEFAULT_THROTTLE.maxPerName,
+  loginMaxPerAddress: DEFAULT_THROTTLE.maxPerAddress,
+  loginWindowSeconds: DEFAULT_THROTTLE.windowMs / 1000,
+  loginLockSeconds: DEFAULT_THROTTLE.lockMs / 1000,
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
+  auditAnonWindowMs: ANONYMOUS_AUDIT_DEFAULTS.windowMs,
+  auditAnonSample: ANONYMOUS_AUDIT_DEFAULTS.sampleFirst,
 };
+
+/** The sign-in throttle the limits set. */
+export function loginThrottleOptions(l: Limits): Omit<ThrottleOptions, 'now'> {
+  return {
+    maxFailures: l.loginMaxFailures,
+    maxPerName: l.loginMaxPerName,
+    maxPerAddress: l.loginMaxPerAddress,
+    windowMs: l.loginWindowSeconds * 1000,
+    lockMs: l.loginLockSeconds * 1000,
+  };
+}
+
+/** The job limits the limits set. */
+export function jobLimits(l: Limits): JobLimits {
+  const { maxJobsPerUser, maxQueuedJobs, jobWorkers, maxJobSeconds } = l;
+  return { maxJobsPerUser, maxQueuedJobs, jobWorkers, maxJobSeconds };
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
+  const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
   }
   return n;
+}
+
+/** `int` for a module's own [variable, min, max] (its limits keep their names and ranges beside them). */
+function ranged(
+  env: NodeJS.ProcessEnv,
+  [name, min, max]: readonly [string, number, number],
+  fallback: number,
+): number {
+  return int(env, name, fallback, min, max);
+}
+
+function jobLimitsFrom(env: NodeJS.ProcessEnv): JobLimits {
+  const out = { ...DEFAULT_JOB_LIMITS };
+  for (const k of Object.keys(DEFAULT_JOB_LIMITS) as Array<keyof JobLimits>)
+    out[k] = ranged(env, [JOB_LIMIT_VARIABLES[k], ...JOB_LIMIT_RANGES[k]], DEFAULT_JOB_LIMITS[k]);
+  return out;
 }
 
 function mapConfig(env: NodeJS.ProcessEnv, cwd: string): NonNullable<Config['map']> {
@@ -102,10 +183,14 @@ function mapConfig(env: NodeJS.ProcessEnv, cwd: string): NonNullable<Config['map
 
 /** Reads the environment. Throws ConfigError with the variable's name when a value is unusable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const dbPath = resolve(cwd, env['LINKCHART_DB'] || 'data/linkchart.db');
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
-    dbPath: resolve(cwd, env['LINKCHART_DB'] || 'data/linkchart.db'),
+    dbPath,
+    auditExportIdsDir: env['LINKCHART_AUDIT_EXPORTS_DIR']
+      ? resolve(cwd, env['LINKCHART_AUDIT_EXPORTS_DIR'])
+      : defaultExportIdsDir(dbPath),
     neo4j: {
       uri: env['NEO4J_URI'] || null,
       user: env['NEO4J_USER'] || 'neo4j',
@@ -164,6 +249,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         1,
         1_000_000_000,
       ),
+      auditExportIds: int(env, 'LINKCHART_AUDIT_EXPORT_IDS', DEFAULT_LIMITS.auditExportIds, 0, 1_000_000),
+      ...jobLimitsFrom(env),
+      loginMaxFailures: ranged(env, THROTTLE_ENV.maxFailures, DEFAULT_LIMITS.loginMaxFailures),
+      loginMaxPerName: ranged(env, THROTTLE_ENV.maxPerName, DEFAULT_LIMITS.loginMaxPerName),
+      loginMaxPerAddress: ranged(env, THROTTLE_ENV.maxPerAddress, DEFAULT_LIMITS.loginMaxPerAddress),
+      loginWindowSeconds: ranged(env, THROTTLE_ENV.windowMs, DEFAULT_LIMITS.loginWindowSeconds),
+      loginLockSeconds: ranged(env, THROTTLE_ENV.lockMs, DEFAULT_LIMITS.loginLockSeconds),
+      maxJsonDepth: int(env, 'LINKCHART_MAX_JSON_DEPTH', DEFAULT_MAX_JSON_DEPTH, 1, 10_000),
+      auditAnonWindowMs: ranged(env, ANONYMOUS_AUDIT_ENV.windowMs, DEFAULT_LIMITS.auditAnonWindowMs),
+      auditAnonSample: ranged(env, ANONYMOUS_AUDIT_ENV.sampleFirst, DEFAULT_LIMITS.auditAnonSample),
     },
   };
 }

@@ -18,7 +18,8 @@ import { z } from 'zod';
 import type { Entity, EntityType, Link, Subgraph } from '../domain/model.ts';
 import { viewFilterSchema } from '../domain/model.ts';
 import { gradingWeight, passesMinGrading } from '../domain/grading.ts';
-import { buildCSR, type CSR } from './csr.ts';
+import { buildCSR, toShared, type CSR } from './csr.ts';
+import { packStrings, unpackStrings, type PackedStrings } from './packed-strings.ts';
 
 export const viewOptionsSchema = z.object({
   filter: viewFilterSchema.default({}),
@@ -47,6 +48,53 @@ export interface View {
   options: ParsedViewOptions;
   /** Nodes folded or projected away, by reason. */
   notes: string[];
+}
+
+/**
+ * A view as it crosses between threads: the graph's arrays on shared memory, and its ids, labels and types
+ * packed (one UTF-8 buffer each, shared). Built where the view is built (a read worker), held as is by the
+ * request thread (which reads only sizes, and an id or a page when asked) and unpacked in the job worker.
+ * Sending the string arrays instead made the request thread rebuild 3 x 139k strings per whole-store view.
+ */
+export interface PackedView {
+  n: number;
+  m: number;
+  /** The CSR's arrays, shared; `ids` travel packed beside them. */
+  graph: Omit<CSR, 'ids'>;
+  ids: PackedStrings;
+  labels: PackedStrings;
+  types: PackedStrings;
+  dataVersion: number;
+  options: ParsedViewOptions;
+  notes: string[];
+}
+
+/** The view packed for other threads (its arrays copied onto shared memory unless they are there). */
+export function packView(v: View): PackedView {
+  const { ids, ...graph } = toShared(v.csr);
+  return {
+    n: v.csr.n,
+    m: v.csr.m,
+    graph,
+    ids: packStrings(ids, true),
+    labels: packStrings(v.labels, true),
+    types: packStrings(v.types, true),
+    dataVersion: v.dataVersion,
+    options: v.options,
+    notes: v.notes,
+  };
+}
+
+/** The view again, with its strings decoded (in the thread that runs the analysis). */
+export function unpackView(p: PackedView): View {
+  return {
+    csr: { ...p.graph, ids: unpackStrings(p.ids) },
+    labels: unpackStrings(p.labels),
+    types: unpackStrings(p.types) as EntityType[],
+    dataVersion: p.dataVersion,
+    options: p.options,
+    notes: p.notes,
+  };
 }
 
 const DAY = 86_400_000;
@@ -216,9 +264,9 @@ export function restrictToEntities(sub: Subgraph, ids: Iterable<string>): Subgra
   };
 }
 
-/** A small LRU of built views keyed by (data version, options). */
-export class ViewCache {
-  private readonly entries = new Map<string, View>();
+/** A small LRU of built views (plain or packed) keyed by (data version, options). */
+export class ViewCache<V = View> {
+  private readonly entries = new Map<string, V>();
   constructor(private readonly capacity = 8) {}
 
   static key(dataVersion: number, options: ViewOptions): string {
@@ -229,7 +277,7 @@ export class ViewCache {
    * The view cached under `key`: ViewCache.key, plus anything else the caller's view depends on (a chart's
    * entities, say).
    */
-  get(key: string): View | undefined {
+  get(key: string): V | undefined {
     const v = this.entries.get(key);
     if (v) {
       this.entries.delete(key);
@@ -238,13 +286,18 @@ export class ViewCache {
     return v;
   }
 
-  set(key: string, view: View): void {
+  set(key: string, view: V): void {
     this.entries.delete(key);
     this.entries.set(key, view);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
-  async getOrBuild(dataVersion: number, options: ViewOptions, load: () => Promise<Subgraph>): Promise<View> {
+  async getOrBuild(
+    this: ViewCache<View>,
+    dataVersion: number,
+    options: ViewOptions,
+    load: () => Promise<Subgraph>,
+  ): Promise<View> {
     const key = ViewCache.key(dataVersion, options);
     const hit = this.get(key);
     if (hit) return hit;

@@ -2,6 +2,8 @@
 // was altered, removed, re-ordered or re-chained. The chain is keyed (server/security/audit-chain.ts): the
 // key comes from LINKCHART_AUDIT_KEY, LINKCHART_AUDIT_KEY_FILE or the key file beside the SQLite database,
 // as for npm start; without it a keyed chain cannot be verified, and the tool says so.
+// It also checks that each large export's id list, kept beside its record (LINKCHART_AUDIT_EXPORTS_DIR,
+// default beside the database), is there and matches the digest the chain covers.
 //   npm run audit:verify              check the trail
 //   npm run audit:verify -- --seal    a trail written before the key was set: check it, then append the
 //                                     keyed record that seals it (npm start does this by itself when it
@@ -13,6 +15,7 @@ import { openStore } from '../store/open-store.ts';
 import { auditKeyOf, isKeyedHash } from '../security/audit-chain.ts';
 import { defaultAuditKeyFile, sealTrail } from '../security/audit-key.ts';
 import { verifyStoreAudit } from '../security/audit-verify.ts';
+import { loadConfig } from '../config.ts';
 
 export { verifyStoreAudit, type VerifyResult } from '../security/audit-verify.ts';
 
@@ -57,7 +60,8 @@ export async function verifyCommand(
     stores = await openStore(env, { mode: 'verify', log: (m) => io.err(`linkchart: ${m}`) });
     const key = auditKeyOf(stores.security);
     if (seal) return await sealCommand(stores, env, io);
-    const r = await verifyStoreAudit(stores.security, { key });
+    const { auditExportIdsDir } = loadConfig(env);
+    const r = await verifyStoreAudit(stores.security, { key, exportIdsDir: auditExportIdsDir });
     if (r.broken?.needsKey) {
       io.err(
         `cannot verify a keyed chain without the audit key: ${r.broken.reason.replace(/:.*/, '')}; ` +

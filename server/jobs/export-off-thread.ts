@@ -10,6 +10,7 @@ import type { AnalysisRecord } from '../api-types/exports.ts';
 import { collectFrom, resolveSource, type CollectOptions, type ExportStores } from '../export/collect.ts';
 import { writeExport, type ExportFile } from '../export/index.ts';
 import type { Disclosure } from '../security/handling.ts';
+import { keepLargeLists } from '../security/audit-export-ids.ts';
 import type { Stores } from '../store/stores.ts';
 import { spawnTsWorker } from './spawn.ts';
 
@@ -18,20 +19,48 @@ const ENTRY = new URL('./export-worker.ts', import.meta.url);
 /** Heap bound of an export worker: past it the export fails saying how to narrow it, the server stays up. */
 export const EXPORT_WORKER_MEMORY_MB = 2048;
 
+/** A file as it is sent: its bytes (encoded where it was written, so a worker's cross without a copy). */
+export interface SentFile {
+  name: string;
+  contentType: string;
+  body: Buffer;
+}
+
 export interface ExportOutcome {
   record: AnalysisRecord;
   disclosure: Disclosure;
-  files: ExportFile[];
+  files: SentFile[];
+}
+
+/** The files as bytes, and the buffers a worker may hand over rather than copy. */
+export function encodeFiles(files: ExportFile[]): { files: SentFile[]; transfer: ArrayBuffer[] } {
+  const sent = files.map((f) => ({ name: f.name, contentType: f.contentType, body: Buffer.from(f.text) }));
+  const transfer = sent
+    .map((f) => f.body)
+    // Small Buffers share Node's pool: only a buffer that owns its memory is moved.
+    .filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
+    .map((b) => b.buffer as ArrayBuffer);
+  return { files: sent, transfer };
 }
 
 type WorkerAnswer =
   | { ok: ExportOutcome }
   | { error: { status?: number; code?: string; message: string; extra?: ApiError['extra'] } };
 
+/**
+ * Where a large export's id lists go (audit-export-ids.ts): past `limit` carried ids they are written to
+ * `dir` and the disclosure the request thread gets (and audits) carries their digest and counts instead.
+ */
+export interface KeepIds {
+  dir: string;
+  limit: number;
+}
+
 export async function exportFiles(
   stores: ExportStores & Pick<Stores, 'readerPath'>,
   req: ExportRequest,
   opts: CollectOptions,
+  keep?: KeepIds,
 ): Promise<ExportOutcome> {
   const from = await resolveSource(stores.workspace, req);
   const path = stores.readerPath;
@@ -39,14 +68,14 @@ export async function exportFiles(
     const data = await collectFrom(stores.graph, req, from, opts);
     return {
       record: data.record,
-      disclosure: data.disclosure,
-      files: writeExport(data, req.format, req.part ?? 'nodes'),
+      disclosure: keep ? keepLargeLists(data.disclosure, keep) : data.disclosure,
+      files: encodeFiles(writeExport(data, req.format, req.part ?? 'nodes')).files,
     };
   }
   const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
     const worker = spawnTsWorker(
       ENTRY,
-      { path, req, from, opts },
+      { path, req, from, opts, keep: keep ?? null },
       { resourceLimits: { maxOldGenerationSizeMb: EXPORT_WORKER_MEMORY_MB } },
     );
     worker.once('message', (m: WorkerAnswer) => {
@@ -67,7 +96,14 @@ export async function exportFiles(
     );
     worker.once('exit', (code) => reject(new Error(`the export stopped (worker exit ${code})`)));
   });
-  if ('ok' in answer) return answer.ok;
+  if ('ok' in answer) {
+    // Transferred bytes arrive as plain Uint8Arrays: the same memory, seen as Buffers again.
+    const files = answer.ok.files.map((f) => ({
+      ...f,
+      body: Buffer.from(f.body.buffer, f.body.byteOffset, f.body.byteLength),
+    }));
+    return { ...answer.ok, files };
+  }
   const e = answer.error;
   if (e.status && e.code) throw new ApiError(e.status, e.code, e.message, e.extra ?? {});
   throw new Error(`the export failed: ${e.message}`);

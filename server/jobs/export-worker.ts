@@ -1,5 +1,5 @@
 // Worker side of exportFiles (export-off-thread.ts): the export gathered and written on a read-only
-// connection of its own.
+// connection of its own, and a large export's id lists kept beside its audit record.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError } from '../api-types/errors.ts';
 import type { ExportRequest } from '../api-types/exports.ts';
@@ -7,18 +7,25 @@ import { SqliteConnection } from '../store/sqlite/connection.ts';
 import { SqliteGraphStore } from '../store/sqlite/graph-store.ts';
 import { collectFrom, type CollectOptions, type ExportSource } from '../export/collect.ts';
 import { writeExport } from '../export/index.ts';
+import { keepLargeLists } from '../security/audit-export-ids.ts';
+import { encodeFiles, type KeepIds } from './export-off-thread.ts';
 
-const { path, req, from, opts } = workerData as {
+const { path, req, from, opts, keep } = workerData as {
   path: string;
   req: ExportRequest;
   from: ExportSource;
   opts: CollectOptions;
+  keep: KeepIds | null;
 };
 const conn = new SqliteConnection(path, { createDir: false, readOnly: true });
 try {
   const data = await collectFrom(new SqliteGraphStore(conn), req, from, opts);
-  const files = writeExport(data, req.format, req.part ?? 'nodes');
-  parentPort!.postMessage({ ok: { record: data.record, disclosure: data.disclosure, files } });
+  // Encoded here and handed over: the request thread neither copies nor encodes a 40 MB file.
+  const { files, transfer } = encodeFiles(writeExport(data, req.format, req.part ?? 'nodes'));
+  // A large export's id lists are written here, beside the audit record: the request thread gets their
+  // digest and counts, not 440k ids to copy, hash and store.
+  const disclosure = keep ? keepLargeLists(data.disclosure, keep) : data.disclosure;
+  parentPort!.postMessage({ ok: { record: data.record, disclosure, files } }, transfer);
 } catch (e) {
   parentPort!.postMessage({
     error:

@@ -1,6 +1,7 @@
 // How much analysis work the job manager accepts, and from whom: the per-user cap on queued and running
 // jobs, the bound on the queue as a whole, the workers running at once and the time one job may take.
-// Each is set by an environment variable (read once at start; a bad value stops the start naming it).
+// Each is set by an environment variable, read with the rest of the configuration (server/config.ts: once
+// at start; a bad value stops the start naming it).
 export interface JobLimits {
   /** Queued + running jobs one user may hold at once; the next is refused with 429. */
   maxJobsPerUser: number;
@@ -27,40 +28,24 @@ export const JOB_LIMIT_VARIABLES: Record<keyof JobLimits, string> = {
   maxJobSeconds: 'LINKCHART_MAX_JOB_SECONDS',
 };
 
-const RANGES: Record<keyof JobLimits, [number, number]> = {
+/** The values each limit may take (a value outside stops the start, naming its variable). */
+export const JOB_LIMIT_RANGES: Record<keyof JobLimits, [number, number]> = {
   maxJobsPerUser: [1, 1000],
   maxQueuedJobs: [1, 100_000],
   jobWorkers: [1, 64],
   maxJobSeconds: [1, 7 * 24 * 3600],
 };
 
-/** Reads the limits from the environment; throws naming the variable when a value is unusable. */
-export function jobLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): JobLimits {
+/**
+ * The limits in force: any given in `given` (the app's configured limits, read from the environment by
+ * server/config.ts), else the defaults.
+ */
+export function resolveJobLimits(given: object = {}): JobLimits {
+  const g = given as Partial<Record<keyof JobLimits, unknown>>;
   const out = { ...DEFAULT_JOB_LIMITS };
   for (const k of Object.keys(DEFAULT_JOB_LIMITS) as Array<keyof JobLimits>) {
-    const name = JOB_LIMIT_VARIABLES[k];
-    const raw = env[name];
-    if (raw === undefined || raw === '') continue;
-    const n = Number(raw);
-    const [min, max] = RANGES[k];
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
-    out[k] = n;
-  }
-  return out;
-}
-
-/**
- * The limits in force: any given in `given` (the app's configured limits, which may carry these fields),
- * else the environment's, else the defaults.
- */
-export function resolveJobLimits(given: object = {}, env: NodeJS.ProcessEnv = process.env): JobLimits {
-  const fromEnv = jobLimitsFromEnv(env);
-  const g = given as Partial<Record<keyof JobLimits, unknown>>;
-  const out = { ...fromEnv };
-  for (const k of Object.keys(DEFAULT_JOB_LIMITS) as Array<keyof JobLimits>) {
     const v = g[k];
-    if (typeof v === 'number' && Number.isInteger(v) && v >= RANGES[k][0]) out[k] = v;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= JOB_LIMIT_RANGES[k][0]) out[k] = v;
   }
   return out;
 }

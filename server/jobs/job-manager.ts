@@ -19,8 +19,11 @@ import { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { CSR } from '../analysis/csr.ts';
 import { toShared } from '../analysis/csr.ts';
+import { packStrings } from '../analysis/packed-strings.ts';
+import type { PackedView } from '../analysis/view.ts';
 import { DEFAULT_JOB_LIMITS, JOB_LIMIT_VARIABLES } from './job-limits.ts';
-import type { JobRequest, JobState, JobStatus, WorkerMessage } from './job-types.ts';
+import type { JobInput, JobRequest, JobState, JobStatus, WorkerMessage } from './job-types.ts';
+import { resultChunks, type EncodedResult, type ResultPage } from './result-encoding.ts';
 import { spawnTsWorker } from './spawn.ts';
 
 export interface JobManagerOptions {
@@ -70,9 +73,12 @@ export class JobLimitError extends Error {
   }
 }
 
-export interface JobGraph {
-  csr: CSR;
-  labels: string[];
+/**
+ * What a job runs over: a view packed off the request thread (the server's way: nothing in it is decoded
+ * here), or a graph and its labels (tests and tools; packed when the job starts).
+ */
+export type JobGraph = JobGraphBase & ({ packed: PackedView } | { csr: CSR; labels: string[] });
+interface JobGraphBase {
   dataVersion: number;
   /** Identifies the view (e.g. ViewCache.key) for deduplication. */
   viewKey: string;
@@ -105,7 +111,9 @@ interface Computation {
   finishedAt: string | null;
   worker: Worker | null;
   timer: NodeJS.Timeout | null;
-  result: unknown;
+  /** The result as its answer's JSON bytes (made in the worker); decoded only for `result`. */
+  result: EncodedResult | undefined;
+  decoded: unknown;
   handles: Set<Job>;
 }
 
@@ -206,11 +214,29 @@ export class JobManager {
       .map((j) => this.status(j));
   }
 
+  /**
+   * A finished job's result as an object. It decodes the whole result: for tests and tools; the server
+   * answers from `resultJson`, which reads only the page asked for.
+   */
   result(id: string): { status: JobStatus; result: unknown } | null {
     const j = this.jobs.get(id);
     if (!j) return null;
     const status = this.status(j);
-    return { status, result: status.state === 'done' ? j.comp.result : undefined };
+    if (status.state !== 'done' || !j.comp.result) return { status, result: undefined };
+    const c = j.comp;
+    if (c.decoded === undefined)
+      c.decoded = JSON.parse(Buffer.concat(resultChunks(c.result!)).toString('utf8')) as unknown;
+    return { status, result: c.decoded };
+  }
+
+  /**
+   * A finished job's result as JSON chunks, whole or one page of its ranking (see result-encoding.ts);
+   * null unless the job is done. Nothing is decoded: the entries asked for are sliced out of the bytes.
+   */
+  resultJson(id: string, page?: ResultPage): Uint8Array[] | null {
+    const c = this.jobs.get(id)?.comp;
+    if (!c || c.state !== 'done' || !c.result) return null;
+    return resultChunks(c.result, page);
   }
 
   /** The notes of the view a job runs on. */
@@ -357,8 +383,8 @@ export class JobManager {
       graph,
       request,
       dataVersion: graph.dataVersion,
-      nodes: graph.csr.n,
-      links: graph.csr.m,
+      nodes: 'packed' in graph ? graph.packed.n : graph.csr.n,
+      links: 'packed' in graph ? graph.packed.m : graph.csr.m,
       notes: graph.notes ?? [],
       state: 'queued',
       progress: 0,
@@ -370,6 +396,7 @@ export class JobManager {
       worker: null,
       timer: null,
       result: undefined,
+      decoded: undefined,
       handles: new Set(),
     };
     this.byKey.set(key, c);
@@ -532,10 +559,9 @@ export class JobManager {
   private launch(c: Computation): void {
     const graph = c.graph!;
     this.running++;
-    const shared = toShared(graph.csr);
     const worker = spawnTsWorker(
       ENTRY,
-      { graph: { ...shared, ids: [...graph.csr.ids] }, labels: graph.labels, request: c.request },
+      { input: jobInput(graph), request: c.request },
       { resourceLimits: { maxOldGenerationSizeMb: this.o.maxMemoryMb } },
     );
     c.graph = null;
@@ -581,6 +607,22 @@ export class JobManager {
         this.finishComputation(c, 'failed', `the analysis worker stopped unexpectedly (exit code ${code})`);
     });
   }
+}
+
+/** What the worker gets: only shared buffers and a few notes, so starting it copies no strings here. */
+function jobInput(graph: JobGraph): JobInput {
+  if ('packed' in graph) {
+    const { graph: arrays, ids, labels, types, notes } = graph.packed;
+    return { graph: arrays, ids, labels, types, notes };
+  }
+  const { ids, ...arrays } = toShared(graph.csr);
+  return {
+    graph: arrays,
+    ids: packStrings(ids, true),
+    labels: packStrings(graph.labels, true),
+    types: packStrings([], true),
+    notes: graph.notes ?? [],
+  };
 }
 
 function isFinal(s: JobState): boolean {

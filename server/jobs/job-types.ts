@@ -5,6 +5,8 @@ import { DISRUPTION_STRATEGIES } from '../analysis/disruption.ts';
 import { RECOVERY_DEFAULTS, RECOVERY_LIMITS } from '../analysis/recovery.ts';
 import { ROBUSTNESS_DEFAULTS, ROBUSTNESS_LIMITS } from '../analysis/robustness.ts';
 import { LAB_LIMITS } from '../analysis/strategies.ts';
+import type { PackedView } from '../analysis/view.ts';
+import type { EncodedResult } from './result-encoding.ts';
 
 export const metricJobSchema = z.object({
   kind: z.literal('metric'),
@@ -112,8 +114,11 @@ export interface JobStatus {
   finishedAt: string | null;
 }
 
+/** What a job worker is given of its view: shared arrays and packed strings (see PackedView). */
+export type JobInput = Pick<PackedView, 'graph' | 'ids' | 'labels' | 'types' | 'notes'>;
+
 /** Messages from a job worker. */
 export type WorkerMessage =
   | { type: 'progress'; progress: number; phase: string }
-  | { type: 'result'; result: unknown }
+  | { type: 'result'; result: EncodedResult }
   | { type: 'error'; message: string };

@@ -203,3 +203,30 @@ export function runLab(
     robustness,
   };
 }
+
+/** An id a lab request names that the view does not hold, and where in the request it is. */
+export interface MissingLabId {
+  what: string;
+  id: string;
+  /** Where in the job request (e.g. ['plans', 0, 'targets', 2]). */
+  path: Array<string | number>;
+}
+
+/**
+ * The first id the lab must find in the view and cannot: an own-set target or a must-remove node (eligible
+ * and must-keep ids outside the view are simply left out). Checked when the job is asked for, so the
+ * analyst hears at once which id is wrong instead of seeing the job fail later.
+ */
+export function labIdNotInView(
+  req: Pick<LabRequest, 'plans' | 'mustRemove'>,
+  inView: (id: string) => boolean,
+): MissingLabId | null {
+  for (const [i, p] of req.plans.entries()) {
+    if (p.kind !== 'own') continue;
+    for (const [j, id] of p.targets.entries())
+      if (!inView(id)) return { what: 'own-set target', id, path: ['plans', i, 'targets', j] };
+  }
+  for (const [j, id] of req.mustRemove.entries())
+    if (!inView(id)) return { what: 'must-remove node', id, path: ['mustRemove', j] };
+  return null;
+}

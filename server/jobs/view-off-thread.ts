@@ -2,7 +2,7 @@
 // the request thread then copied it again onto shared memory for the job: every other request waited. A
 // store that reads in workers of its own builds the view there (SQLite's read pool); for any other store
 // (Neo4j, whose driver decodes the answer on this thread anyway) the build runs in a worker started for it.
-import { viewOptionsSchema, type View, type ViewOptions } from '../analysis/view.ts';
+import { viewOptionsSchema, type PackedView, type ViewOptions } from '../analysis/view.ts';
 import type { AnalysisView, GraphStore } from '../store/graph-store.ts';
 import { spawnTsWorker } from './spawn.ts';
 
@@ -28,13 +28,13 @@ export async function buildViewOffThread(
     return graph.analysisView(options, { ...read, ...(opts.only ? { only: opts.only } : {}) });
   const subgraph = await graph.subgraph(options.filter, read);
   if (subgraph.truncated) return { truncated: true };
-  const view = await new Promise<View>((resolve, reject) => {
+  const view = await new Promise<PackedView>((resolve, reject) => {
     const worker = spawnTsWorker(
       ENTRY,
       { subgraph, options, only: opts.only ?? null },
       opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {},
     );
-    worker.once('message', (m: { view?: View; error?: string }) => {
+    worker.once('message', (m: { view?: PackedView; error?: string }) => {
       if (m.view) resolve(m.view);
       else reject(new Error(`building the view failed: ${m.error ?? 'no answer'}`));
       void worker.terminate();

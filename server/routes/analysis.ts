@@ -3,24 +3,27 @@
 //   POST   /analysis/jobs              {view, request} -> 202 job status (the caller's identical job is joined)
 //   GET    /analysis/jobs/:id          status: state, progress 0-100, phase
 //   GET    /analysis/jobs/:id/events   progress as server-sent events (`status` events; the last is final)
-//   GET    /analysis/jobs/:id/result   the result once done (409 while running)
+//   GET    /analysis/jobs/:id/result   the result once done (409 while running); ?offset&limit: one page of
+//                                      its ranking (scores, or a partition's nodes), with page.total
 //   DELETE /analysis/jobs/:id          cancel
 // A job belongs to the user who started it: anyone else gets the same 404 as for a job that never existed
 // (supervisors and admins may look and cancel; their records name the owner). Another user's identical
 // request gets its own job sharing the computation. Each user may hold LINKCHART_MAX_JOBS_PER_USER queued
 // or running jobs (429 beyond, with Retry-After); the queue as a whole holds LINKCHART_MAX_QUEUED_JOBS (503).
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Stores } from '../store/stores.ts';
 import type { Config } from '../config.ts';
-import { ViewCache, viewOptionsSchema, type View } from '../analysis/view.ts';
+import { ViewCache, viewOptionsSchema, type PackedView } from '../analysis/view.ts';
+import { indexOfString } from '../analysis/packed-strings.ts';
 import { buildViewOffThread } from '../jobs/view-off-thread.ts';
 import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from '../jobs/job-manager.ts';
 import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
+import { labIdNotInView } from '../jobs/lab-request.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { requestUser } from './context.ts';
 
@@ -46,9 +49,14 @@ const startBodySchema = z.object({
    */
   entityIds: z.array(z.string().min(1).max(200)).min(1).max(200_000).optional(),
 });
-/** Most recent jobs whose view is kept to name each ranked entity's type in the result. */
-const KEEP_JOB_VIEWS = 200;
 const idParams = z.object({ id: z.string().uuid('job ids are UUIDs') });
+
+/** Most entries one page of a result holds. */
+const MAX_PAGE = 100_000;
+const pageQuery = z.object({
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
+});
 
 const access = { access: 'analysis:run' as const };
 
@@ -91,38 +99,6 @@ function statusStream(manager: JobManager, id: string, first: JobStatus, follow:
   return out;
 }
 
-/**
- * A metric result's scores with each entity's type, and what the view held, so the browser can rank among
- * chosen types and say what was computed without asking again.
- */
-/** What a result needs of its view: the ids and types of its entities and its size (not its arrays). */
-interface ViewDescription {
-  ids: readonly string[];
-  types: readonly string[];
-  n: number;
-  m: number;
-  notes: string[];
-}
-
-function describe(v: View): ViewDescription {
-  return { ids: v.csr.ids, types: v.types, n: v.csr.n, m: v.csr.m, notes: v.notes };
-}
-
-function withTypes(result: unknown, view: ViewDescription | undefined): unknown {
-  if (!view || typeof result !== 'object' || result === null) return result;
-  const r = result as { scores?: Array<{ id: string }> };
-  const index = new Map(view.ids.map((id, i) => [id, i]));
-  const described = {
-    ...r,
-    view: { nodes: view.n, links: view.m, notes: view.notes },
-  };
-  if (!Array.isArray(r.scores)) return described;
-  return {
-    ...described,
-    scores: r.scores.map((x) => ({ ...x, type: view.types[index.get(x.id) ?? -1] ?? null })),
-  };
-}
-
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
   const { graph } = opts.stores;
   const limits = resolveJobLimits(opts.config?.limits ?? {});
@@ -134,12 +110,11 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     ...opts.jobs,
   });
   const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
-  /** Built views keyed by data version, view options and (for a chart) its entities. */
-  const views = new ViewCache(4);
-  /** What each recent job ran over, so its result can name the type of each entity it ranked. */
-  const jobViews = new Map<string, ViewDescription>();
-  /** A recent job on each view, whose description a job joining the same computation shares. */
-  const viewKeyOf = new Map<string, string>();
+  /**
+   * Built views keyed by data version, view options and (for a chart) its entities: packed, as they came
+   * from the thread that built them (their strings are decoded only in the job workers).
+   */
+  const views = new ViewCache<PackedView>(4);
   app.addHook('onClose', async () => manager.close());
 
   /**
@@ -185,7 +160,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       try {
         // Built only when no identical computation exists, after the caller's job caps are checked (a user
         // at their cap cannot start view builds), and off the request thread.
-        let built: View | undefined;
+        let built: PackedView | undefined;
         const { status, notes } = await manager.submit(
           ownerOf(req),
           { dataVersion, viewKey, request },
@@ -207,7 +182,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
               built = made.view;
               views.set(viewKey, built);
             }
-            if (built.csr.n === 0)
+            if (built.n === 0)
               throw new ApiError(
                 400,
                 'invalid',
@@ -216,18 +191,21 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
                   : 'the view is empty: widen its filter',
                 { path: ['body', ids ? 'entityIds' : 'view'] },
               );
-            return { csr: built.csr, labels: built.labels, dataVersion, viewKey, notes: built.notes };
+            if (request.kind === 'lab') {
+              const ids = built.ids;
+              const missing = labIdNotInView(request, (id) => indexOfString(ids, id) >= 0);
+              if (missing)
+                throw new ApiError(
+                  400,
+                  'invalid',
+                  `${missing.path.join('.')}: ${missing.what} ${JSON.stringify(missing.id)} is not in this ` +
+                    'view (check the id, or widen the view to include it)',
+                  { path: ['body', 'request', ...missing.path] },
+                );
+            }
+            return { packed: built, dataVersion, viewKey, notes: built.notes };
           },
         );
-        // A joined computation built no view here: the one it runs on is still in the cache, or described.
-        const ran = built ?? views.get(viewKey);
-        const described = ran ? describe(ran) : jobViews.get(viewKeyOf.get(viewKey) ?? '');
-        if (described) {
-          jobViews.set(status.id, described);
-          viewKeyOf.set(viewKey, status.id);
-          while (jobViews.size > KEEP_JOB_VIEWS) jobViews.delete(jobViews.keys().next().value!);
-          while (viewKeyOf.size > KEEP_JOB_VIEWS) viewKeyOf.delete(viewKeyOf.keys().next().value!);
-        }
         return reply.code(202).send({ ...status, notes });
       } catch (e) {
         if (e instanceof JobLimitError) return refuse(reply, e);
@@ -247,14 +225,35 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
 
   app.get(
     '/analysis/jobs/:id/result',
-    { config: access, schema: { tags: ['analysis'], summary: 'Result of a finished job', params: idParams } },
-    async (req) => {
+    {
+      config: access,
+      schema: {
+        tags: ['analysis'],
+        summary: 'Result of a finished job (whole, or one page of its ranking)',
+        params: idParams,
+        querystring: pageQuery,
+      },
+    },
+    async (req, reply) => {
       const s = find(req, req.params.id);
       if (s.state === 'failed') throw new ApiError(409, 'conflict', `the job failed: ${s.error}`);
       if (s.state === 'cancelled') throw new ApiError(409, 'conflict', 'the job was cancelled');
       if (s.state !== 'done')
         throw new ApiError(409, 'conflict', `the job is ${s.state} (${s.progress}%, ${s.phase})`);
-      return { status: s, result: withTypes(manager.result(req.params.id)!.result, jobViews.get(s.id)) };
+      const { offset, limit } = req.query;
+      const page =
+        offset !== undefined || limit !== undefined
+          ? { offset: offset ?? 0, limit: limit ?? 1000 }
+          : undefined;
+      // The answer is the worker's bytes with the status around them, streamed as they are: no entry is
+      // decoded, and the whole ranking's bytes are not even copied here.
+      const chunks = manager.resultJson(req.params.id, page)!;
+      const body = Readable.from([
+        Buffer.from(`{"status":${JSON.stringify(s)},"result":`),
+        ...chunks,
+        Buffer.from('}'),
+      ]);
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 

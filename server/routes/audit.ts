@@ -8,6 +8,8 @@ import { errorResponses, pageQuerySchema, pageSchema } from '../api-types/common
 import type { AuditQuery, SecurityStore } from '../store/security-store.ts';
 import { auditKeyOf } from '../security/audit-chain.ts';
 import { verifyStoreAudit } from '../security/audit-verify.ts';
+import { keptDigestOf, KeptListError, readKeptIds } from '../security/audit-export-ids.ts';
+import { ApiError } from '../api-types/errors.ts';
 
 export const auditEventSchema = z.object({
   seq: z.number().int(),
@@ -65,7 +67,10 @@ export const AUDIT_CSV_COLUMNS = [
   'hash',
 ] as const;
 
-const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
+/** Most ids one page of a kept list holds. */
+const MAX_ID_PAGE = 50_000;
+
+const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
   const { security } = stores;
   app.get(
     '/audit',
@@ -110,6 +115,57 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     },
   );
 
+  // The ids an export carried, for a record that lists them inline or keeps them beside it (a large export):
+  // a kept list is read from its file and checked against the digest in the record before it is shown.
+  app.get(
+    '/audit/:seq/ids',
+    {
+      config: { access: 'audit:read', audit: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The entity, link and report ids an export record names (a page of each kind)',
+        params: z.object({ seq: z.coerce.number().int().min(1) }),
+        querystring: z.object({
+          offset: z.coerce.number().int().min(0).default(0),
+          limit: z.coerce.number().int().min(1).max(MAX_ID_PAGE).default(10_000),
+        }),
+      },
+    },
+    async (req) => {
+      const { seq } = req.params;
+      const { offset, limit } = req.query;
+      const page = await security.listAudit({ offset: seq - 1, limit: 1 });
+      const record = page.items[0];
+      if (!record || record.seq !== seq) throw new ApiError(404, 'not_found', `no audit record ${seq}`);
+      const d = record.details?.disclosure as
+        { entities?: string[]; links?: string[]; reports?: string[]; digest?: string } | undefined;
+      if (!d || typeof d.digest !== 'string')
+        throw new ApiError(404, 'not_found', `audit record ${seq} is not an export or briefing record`);
+      const kept = keptDigestOf(record.details);
+      let lists: { entities: string[]; links: string[]; reports: string[] };
+      if (kept) {
+        try {
+          lists = await readKeptIds(config.auditExportIdsDir, kept);
+        } catch (e) {
+          if (!(e instanceof KeptListError)) throw e;
+          throw new ApiError(409, 'conflict', `${e.message}: run npm run audit:verify`);
+        }
+      } else lists = { entities: d.entities ?? [], links: d.links ?? [], reports: d.reports ?? [] };
+      const cut = (l: string[]) => l.slice(offset, offset + limit);
+      return {
+        seq,
+        digest: d.digest,
+        kept: kept !== null,
+        total: { entities: lists.entities.length, links: lists.links.length, reports: lists.reports.length },
+        offset,
+        limit,
+        entities: cut(lists.entities),
+        links: cut(lists.links),
+        reports: cut(lists.reports),
+      };
+    },
+  );
+
   app.get(
     '/audit/verify',
     {
@@ -129,7 +185,10 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       },
     },
     async () => {
-      const r = await verifyStoreAudit(security, { key: auditKeyOf(security) });
+      const r = await verifyStoreAudit(security, {
+        key: auditKeyOf(security),
+        exportIdsDir: config.auditExportIdsDir,
+      });
       const firstBroken = r.broken && { seq: r.broken.seq, reason: r.broken.reason };
       return { ok: r.broken === null, records: r.records, keyed: r.keyed, firstBroken };
     },

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../api-types/common.ts';
 import { EXPORT_FORMATS, exportRequestSchema, type ExportRequest } from '../api-types/exports.ts';
 import type { ExportStores } from '../export/collect.ts';
-import { exportFiles } from '../jobs/export-off-thread.ts';
+import { exportFiles, type KeepIds } from '../jobs/export-off-thread.ts';
 import { authoriseDisclosure } from '../security/handling.ts';
 import { requestUser, type RouteDeps } from './context.ts';
 
@@ -22,11 +22,13 @@ const exportQuerySchema = z.object({
 async function send(
   stores: ExportStores,
   maxLinks: number,
+  keep: KeepIds,
   req: FastifyRequest,
   reply: FastifyReply,
   body: ExportRequest,
 ) {
-  const data = await exportFiles(stores, body, { actor: requestUser(req)?.name ?? 'system', maxLinks });
+  const actor = requestUser(req)?.name ?? 'system';
+  const data = await exportFiles(stores, body, { actor, maxLinks }, keep);
   // Handling codes in force: C-coded intelligence leaves only with its conditions confirmed (428 otherwise);
   // the audit record names the format, the source and every id the file carries.
   const part = body.format === 'csv' ? (body.part ?? 'nodes') : undefined;
@@ -37,11 +39,13 @@ async function send(
     .header('content-type', file.contentType)
     .header('content-disposition', `attachment; filename="${file.name}"`)
     .header('x-analysis-record', encodeURIComponent(JSON.stringify(data.record)))
-    .send(file.text);
+    .send(file.body);
 }
 
 const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
   const maxLinks = config.limits.maxAnalysisLinks;
+  // Past this many carried ids an export's lists are kept beside its audit record (by the export worker).
+  const keep = { dir: config.auditExportIdsDir, limit: config.limits.auditExportIds };
   const description =
     'The response is the file (GraphML, GEXF, CSV nodes or links table, JSON, or i2 ANX XML). The analysis record ' +
     '(data version, filters, metric, parameters, seeds, software version) is inside the file and, URI-encoded JSON, ' +
@@ -58,7 +62,7 @@ const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, co
         response: { ...errorResponses },
       },
     },
-    async (req, reply) => send(stores, maxLinks, req, reply, req.body),
+    async (req, reply) => send(stores, maxLinks, keep, req, reply, req.body),
   );
   app.get(
     '/exports',
@@ -74,7 +78,7 @@ const exportsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, co
     },
     async (req, reply) => {
       const { confirmConditions: _c, justification: _j, recipient: _r, ...body } = req.query;
-      return send(stores, maxLinks, req, reply, body);
+      return send(stores, maxLinks, keep, req, reply, body);
     },
   );
 };

@@ -25,24 +25,11 @@ export const ANONYMOUS_AUDIT_DEFAULTS: Required<AnonymousAuditOptions> = {
   maxFullPerWindow: 1_000,
 };
 
-function envInt(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-  return n;
-}
-
-/** The options the environment sets (LINKCHART_AUDIT_ANON_WINDOW_MS, LINKCHART_AUDIT_ANON_SAMPLE). */
-export function anonymousAuditFromEnv(env: NodeJS.ProcessEnv = process.env): AnonymousAuditOptions {
-  const out: AnonymousAuditOptions = {};
-  const windowMs = envInt(env, 'LINKCHART_AUDIT_ANON_WINDOW_MS', 1000, 24 * 3600 * 1000);
-  const sampleFirst = envInt(env, 'LINKCHART_AUDIT_ANON_SAMPLE', 0, 1_000_000);
-  if (windowMs !== undefined) out.windowMs = windowMs;
-  if (sampleFirst !== undefined) out.sampleFirst = sampleFirst;
-  return out;
-}
+/** The environment variable behind each option, and its range (read by server/config.ts). */
+export const ANONYMOUS_AUDIT_ENV = {
+  windowMs: ['LINKCHART_AUDIT_ANON_WINDOW_MS', 1000, 24 * 3600 * 1000],
+  sampleFirst: ['LINKCHART_AUDIT_ANON_SAMPLE', 0, 1_000_000],
+} as const satisfies Record<string, readonly [string, number, number]>;
 
 /**
  * The source a failure is counted against: an IPv4 address as it is, an IPv6 address by its /64 (one

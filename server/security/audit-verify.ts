@@ -11,6 +11,7 @@ import {
   type AuditKey,
   type ChainBreak,
 } from './audit-chain.ts';
+import { keptDigestOf, KeptListError, readKeptText } from './audit-export-ids.ts';
 
 export interface VerifyResult {
   records: number;
@@ -25,11 +26,13 @@ export interface VerifyResult {
  * Page by page, so a long trail is never held in memory at once. `key`: by default the key the store
  * chains with (audit-chain.ts auditKeyOf); null checks without one. With the key, the trail must end keyed
  * (see unkeyedTrail); without it, an unkeyed trail is checked as far as a hash without a key can be, and a
- * keyed one is reported as not verifiable (broken.needsKey).
+ * keyed one is reported as not verifiable (broken.needsKey). `exportIdsDir`: also check that each export
+ * record's id list kept beside it (audit-export-ids.ts) is there and hashes to the digest the record (and so
+ * the chain) holds; a list edited or removed breaks the trail at its record.
  */
 export async function verifyStoreAudit(
   security: Pick<SecurityStore, 'listAudit'>,
-  opts: { key?: AuditKey | null; pageSize?: number } | number = {},
+  opts: { key?: AuditKey | null; pageSize?: number; exportIdsDir?: string } | number = {},
 ): Promise<VerifyResult> {
   const o = typeof opts === 'number' ? { pageSize: opts } : opts;
   // No key named: the one the store chains with (none for an unkeyed store).
@@ -56,6 +59,10 @@ export async function verifyStoreAudit(
     }
     const broken = verifyAuditChain(items, prev, key);
     if (broken) return { records: records + items.length, keyed, head: null, broken };
+    if (o.exportIdsDir) {
+      const bad = await keptListBreak(items, o.exportIdsDir);
+      if (bad) return { records: records + items.length, keyed, head: null, broken: bad };
+    }
     records += items.length;
     for (const e of items) if (isKeyedHash(e.hash)) keyed++;
     last = items[items.length - 1];
@@ -65,4 +72,25 @@ export async function verifyStoreAudit(
   const head = last && { seq: last.seq, hash: last.hash };
   const broken = key ? unkeyedTrail(records, firstSeq, head?.hash ?? null) : null;
   return { records, keyed, head: broken ? null : head, broken };
+}
+
+/** The first record of `items` whose kept id list is missing or does not match its digest. */
+async function keptListBreak(items: AuditEvent[], dir: string): Promise<ChainBreak | null> {
+  for (const e of items) {
+    const digest = keptDigestOf(e.details);
+    if (!digest) continue;
+    try {
+      await readKeptText(dir, digest);
+    } catch (err) {
+      if (!(err instanceof KeptListError)) throw err;
+      return {
+        seq: e.seq,
+        reason:
+          err.reason === 'missing'
+            ? `the id list of export record ${e.seq} is missing (${digest} in ${dir})`
+            : `the id list of export record ${e.seq} was altered: it does not match the digest ${digest} the record holds`,
+      };
+    }
+  }
+  return null;
 }

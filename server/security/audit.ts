@@ -3,10 +3,10 @@
 // when and (for disclosure) why and to whom; CJIS adds failed logons and denied access. So every
 // request to a route that touches intelligence is recorded, whatever its outcome, before the response
 // leaves: if the record cannot be written the caller gets a 500, not the data.
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditInput } from '../domain/model.ts';
 import type { Permission } from './permissions.ts';
+import { digestOf, idLines, type KeptIdList } from './audit-export-ids.ts';
 
 /**
  * What an export or a briefing disclosed, as the route's disclosure check found it (handling.ts
@@ -23,6 +23,8 @@ export interface DisclosureAudit {
   handlingC: string[];
   /** The confirmation the request carried, when complete; null otherwise. */
   confirmation: { confirmConditions: true; justification: string; recipient: string } | null;
+  /** Set when the lists were kept beside the record (audit-export-ids.ts); the id lists are empty then. */
+  kept?: KeptIdList;
 }
 
 export interface AuditContext {
@@ -191,32 +193,15 @@ export function disclosureFields(body: unknown): { justification?: string; recip
   return { justification: pick('justification'), recipient: pick('recipient') };
 }
 
-/** Default of LINKCHART_AUDIT_EXPORT_IDS. */
+/** Default of LINKCHART_AUDIT_EXPORT_IDS (server/config.ts limits.auditExportIds). */
 export const DEFAULT_AUDIT_EXPORT_IDS = 1000;
-
-/**
- * How many carried ids an export's record lists in its objectIds (the searchable column) before it
- * gives the digest there instead: LINKCHART_AUDIT_EXPORT_IDS, a whole number from 0 to 1,000,000,
- * default 1000. Read when the record is built; a value that is not such a number gives the default
- * (an export must never lose its audit record to a typing error: the lists are in details either way).
- */
-export function auditExportIdLimit(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env['LINKCHART_AUDIT_EXPORT_IDS'];
-  const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-  return Number.isInteger(n) && n >= 0 && n <= 1_000_000 ? n : DEFAULT_AUDIT_EXPORT_IDS;
-}
 
 /**
  * SHA-256 over the sorted, kind-prefixed id list ("entity:e1\nlink:l2\nreport:r3", one a line), so
  * two disclosures of the same things have the same digest whatever order they were sent in.
  */
 export function disclosureDigest(d: Pick<DisclosureAudit, 'entityIds' | 'linkIds' | 'reportIds'>): string {
-  const lines = [
-    ...d.entityIds.map((id) => `entity:${id}`),
-    ...d.linkIds.map((id) => `link:${id}`),
-    ...d.reportIds.map((id) => `report:${id}`),
-  ].sort();
-  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
+  return digestOf(idLines(d).join('\n'));
 }
 
 /**
@@ -227,12 +212,28 @@ export function disclosureDigest(d: Pick<DisclosureAudit, 'entityIds' | 'linkIds
  */
 export function disclosureDetails(
   d: DisclosureAudit,
-  limit = auditExportIdLimit(),
+  limit = DEFAULT_AUDIT_EXPORT_IDS,
 ): { details: Record<string, unknown>; objectIds: string[] } {
+  const chartId = typeof d.source.chartId === 'string' ? [d.source.chartId] : [];
+  if (d.kept) {
+    // The lists are in the file named by the digest; the chain covers the digest, so it covers them.
+    return {
+      details: {
+        format: d.format,
+        source: clip(d.source),
+        counts: d.kept.counts,
+        digest: d.kept.digest,
+        idList: 'kept',
+        idsInObjectIds: false,
+        handlingC: d.handlingC,
+        confirmation: d.confirmation,
+      },
+      objectIds: [...chartId, d.kept.digest],
+    };
+  }
   const digest = disclosureDigest(d);
   const total = d.entityIds.length + d.linkIds.length + d.reportIds.length;
   const inline = total <= limit;
-  const chartId = typeof d.source.chartId === 'string' ? [d.source.chartId] : [];
   return {
     details: {
       format: d.format,
@@ -242,6 +243,7 @@ export function disclosureDetails(
       links: d.linkIds,
       reports: d.reportIds,
       digest,
+      idList: 'inline',
       idsInObjectIds: inline,
       handlingC: d.handlingC,
       confirmation: d.confirmation,
@@ -286,7 +288,13 @@ export function askedDisclosure(request: FastifyRequest): DisclosureAudit {
 }
 
 /** The record for a finished request. */
-export function buildAuditRecord(request: FastifyRequest, reply: FastifyReply, action: string): AuditInput {
+export function buildAuditRecord(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  action: string,
+  /** Carried ids an export record lists (LINKCHART_AUDIT_EXPORT_IDS, from the configuration). */
+  exportIdLimit = DEFAULT_AUDIT_EXPORT_IDS,
+): AuditInput {
   const a = request.audit;
   const ids = new Set<string>();
   const params = (request.params ?? {}) as Record<string, unknown>;
@@ -305,7 +313,7 @@ export function buildAuditRecord(request: FastifyRequest, reply: FastifyReply, a
   const disclosure = a.disclosure ?? (action === 'export' ? askedDisclosure(request) : undefined);
   let objectIds = [...ids];
   if (disclosure) {
-    const d = disclosureDetails(disclosure);
+    const d = disclosureDetails(disclosure, exportIdLimit);
     details.disclosure = d.details;
     objectIds = [...new Set([...objectIds, ...d.objectIds])];
     delete details.objectIdsTruncated;

@@ -14,6 +14,7 @@ import type { Report } from '../domain/model.ts';
 import { ApiError } from '../api-types/errors.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import type { DisclosureAudit } from './audit.ts';
+import type { KeptIdList } from './audit-export-ids.ts';
 
 /** What an export request adds when it includes C-coded reports (and may add for any disclosure). */
 export const handlingConfirmationSchema = z.object({
@@ -150,6 +151,8 @@ export interface Disclosure {
   cCoded: boolean;
   /** The sentence the output prints about handling code C (the PDF briefing, an export's record). */
   statement: string;
+  /** Set when the id lists were written beside the audit record (they are empty here then). */
+  kept?: KeptIdList;
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -286,6 +289,7 @@ export function authoriseDisclosure(
       reportIds: disclosure.reportIds,
       handlingC: disclosure.conditions.map((c) => c.ref),
       confirmation: parsed?.success ? parsed.data : null,
+      ...(disclosure.kept ? { kept: disclosure.kept } : {}),
     };
     request.audit.disclosure = record;
   }

@@ -14,11 +14,7 @@ import type { AuditInput } from '../domain/model.ts';
 import type { Stores } from '../store/stores.ts';
 import { actionFor, buildAuditRecord, disclosureFields, idsInPayload } from './audit.ts';
 import { AuditWriter } from './audit-writer.ts';
-import {
-  AnonymousFailureSampler,
-  anonymousAuditFromEnv,
-  type AnonymousAuditOptions,
-} from './audit-sampler.ts';
+import { AnonymousFailureSampler, type AnonymousAuditOptions } from './audit-sampler.ts';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts';
 import { redactForViewer } from './redact.ts';
 import { confirmationFromRequest, enforceHandling } from './handling.ts';
@@ -45,10 +41,12 @@ export interface SecurityOptions {
   /** Write audit records (default true). */
   audit?: boolean;
   /**
-   * How failures of callers not signed in are sampled and counted (defaults: audit-sampler.ts, and the
-   * environment: LINKCHART_AUDIT_ANON_WINDOW_MS, LINKCHART_AUDIT_ANON_SAMPLE); false: one record each.
+   * How failures of callers not signed in are sampled and counted (defaults: audit-sampler.ts; buildApp
+   * passes the configured LINKCHART_AUDIT_ANON_WINDOW_MS and LINKCHART_AUDIT_ANON_SAMPLE); false: one each.
    */
   anonymousAudit?: AnonymousAuditOptions | false;
+  /** Carried ids an export's record lists itself (config limits.auditExportIds; default 1000). */
+  auditExportIds?: number;
   /** Read-only routes under /api that are public without declaring it (plugin-registered docs). */
   publicPrefixes?: string[];
   /** The configured map tile server's origin, which pages may load images from (config.map.tiles). */
@@ -366,6 +364,7 @@ function finishResponse(
   auditWriter: AuditWriter,
   sampler: AnonymousFailureSampler | null,
   tileOrigin: string | null,
+  exportIdLimit?: number,
 ) {
   const headersFor = { api: securityHeaders(secure, true), page: securityHeaders(secure, false, tileOrigin) };
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -379,7 +378,7 @@ function finishResponse(
     if (auditOn && request.audit) {
       const action = actionFor(request);
       if (action) {
-        const record = buildAuditRecord(request, reply, action);
+        const record = buildAuditRecord(request, reply, action, exportIdLimit);
         // A failure of someone not signed in: sampled and counted (audit-sampler.ts).
         const records: AuditInput[] =
           sampler && !request.user && record.outcome !== 'ok' ? sampler.note(request.ip, record) : [record];
@@ -409,9 +408,7 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
   const auditOn = opts.audit ?? true;
   const auditWriter = new AuditWriter(api.stores.security);
   const sampler =
-    auditOn && opts.anonymousAudit !== false
-      ? new AnonymousFailureSampler({ ...anonymousAuditFromEnv(), ...opts.anonymousAudit })
-      : null;
+    auditOn && opts.anonymousAudit !== false ? new AnonymousFailureSampler({ ...opts.anonymousAudit }) : null;
   const publicPrefixes = opts.publicPrefixes ?? ['/api/docs', '/api/openapi'];
 
   app.decorate('security', api);
@@ -448,7 +445,10 @@ async function security(app: FastifyInstance, opts: SecurityOptions): Promise<vo
     return request.user?.role === 'viewer' ? redactForViewer(payload) : payload;
   });
 
-  app.addHook('onSend', finishResponse(api.secure, auditOn, auditWriter, sampler, opts.tileOrigin ?? null));
+  app.addHook(
+    'onSend',
+    finishResponse(api.secure, auditOn, auditWriter, sampler, opts.tileOrigin ?? null, opts.auditExportIds),
+  );
 
   if (sampler) {
     // Summaries of quiet sources are written when their interval ends, and whatever is counted when the

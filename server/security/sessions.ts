@@ -157,7 +157,10 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
 /** What a refused attempt is told to wait while the attempts in flight decide whether the key locks. */
 export const BUSY_WAIT_MS = 1_000;
 
-/** The environment variables that set the throttle (each optional; a bad value names itself). */
+/**
+ * The environment variable that sets each part of the throttle, and its range (read by server/config.ts;
+ * a bad value stops the start naming it). Times are given in seconds.
+ */
 export const THROTTLE_ENV = {
   maxFailures: ['LINKCHART_LOGIN_MAX_FAILURES', 1, 1_000_000],
   maxPerName: ['LINKCHART_LOGIN_MAX_PER_NAME', 1, 1_000_000],
@@ -165,20 +168,6 @@ export const THROTTLE_ENV = {
   windowMs: ['LINKCHART_LOGIN_WINDOW_SECONDS', 1, 7 * 86_400],
   lockMs: ['LINKCHART_LOGIN_LOCK_SECONDS', 1, 7 * 86_400],
 } as const satisfies Record<string, readonly [string, number, number]>;
-
-/** The throttle settings given in `env`; throws naming the variable when one is not a usable number. */
-export function throttleOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ThrottleOptions> {
-  const out: Partial<ThrottleOptions> = {};
-  for (const [field, [name, min, max]] of Object.entries(THROTTLE_ENV)) {
-    const raw = env[name];
-    if (raw === undefined || raw === '') continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
-    out[field as 'maxFailures'] = field.endsWith('Ms') ? n * 1000 : n;
-  }
-  return out;
-}
 
 interface Counter {
   /** Failures recorded in the current window. */
@@ -216,7 +205,7 @@ export class LoginThrottle {
   readonly #address = new Map<string, Counter>();
 
   constructor(opts: Partial<ThrottleOptions> = {}) {
-    this.opts = { ...DEFAULT_THROTTLE, ...throttleOptionsFromEnv(), ...opts };
+    this.opts = { ...DEFAULT_THROTTLE, ...opts };
   }
 
   #keys(name: string, ip: string): Array<[Map<string, Counter>, string, number]> {

@@ -18,7 +18,7 @@ import type {
   ViewFilter,
   WriteContext,
 } from '../domain/model.ts';
-import type { View, ViewOptions } from '../analysis/view.ts';
+import type { PackedView, ViewOptions } from '../analysis/view.ts';
 import type { EventColumns, EventFilter, EventPage } from '../domain/events.ts';
 import type { ListOptions, Page } from './common.ts';
 
@@ -158,4 +158,4 @@ export interface GraphStore {
 }
 
 /** An analysis view, or word that the store held more links than the limit (nothing was built then). */
-export type AnalysisView = { truncated: false; view: View } | { truncated: true };
+export type AnalysisView = { truncated: false; view: PackedView } | { truncated: true };

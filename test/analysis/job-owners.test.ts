@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildCSR, type CSR } from '../../server/analysis/csr.ts';
 import { communityGraph } from '../../server/analysis/random-graph.ts';
 import { JobLimitError, JobManager, type JobGraph, type JobOwner } from '../../server/jobs/job-manager.ts';
-import { jobLimitsFromEnv, resolveJobLimits } from '../../server/jobs/job-limits.ts';
+import { resolveJobLimits } from '../../server/jobs/job-limits.ts';
+import { jobLimits, loadConfig } from '../../server/config.ts';
 import type { JobRequest, JobStatus } from '../../server/jobs/job-types.ts';
 
 function graph(n: number, seed = 5): CSR {
@@ -218,25 +219,23 @@ describe('JobManager: jobs belong to their owner; a shared computation is refere
 });
 
 describe('job limits from the environment', () => {
-  it('reads each variable, refuses bad values naming them, and lets the app config override', () => {
-    expect(jobLimitsFromEnv({})).toEqual({
+  it('reads each variable with the configuration, refuses bad values naming them, and lets the app override', () => {
+    const limits = (env: NodeJS.ProcessEnv) => jobLimits(loadConfig(env).limits);
+    expect(limits({})).toEqual({
       maxJobsPerUser: 4,
       maxQueuedJobs: 64,
       jobWorkers: 1,
       maxJobSeconds: 900,
     });
-    expect(jobLimitsFromEnv({ LINKCHART_MAX_JOBS_PER_USER: '2', LINKCHART_JOB_WORKERS: '3' })).toMatchObject({
+    expect(limits({ LINKCHART_MAX_JOBS_PER_USER: '2', LINKCHART_JOB_WORKERS: '3' })).toMatchObject({
       maxJobsPerUser: 2,
       jobWorkers: 3,
     });
-    expect(() => jobLimitsFromEnv({ LINKCHART_MAX_JOBS_PER_USER: '0' })).toThrow(
-      /LINKCHART_MAX_JOBS_PER_USER/,
+    expect(() => limits({ LINKCHART_MAX_JOBS_PER_USER: '0' })).toThrow(
+      /LINKCHART_MAX_JOBS_PER_USER="0" is not a whole number from 1 to 1000/,
     );
-    expect(() => jobLimitsFromEnv({ LINKCHART_MAX_QUEUED_JOBS: 'lots' })).toThrow(
-      /LINKCHART_MAX_QUEUED_JOBS/,
-    );
-    expect(resolveJobLimits({ maxJobsPerUser: 7 }, { LINKCHART_MAX_JOBS_PER_USER: '2' }).maxJobsPerUser).toBe(
-      7,
-    );
+    expect(() => limits({ LINKCHART_MAX_QUEUED_JOBS: 'lots' })).toThrow(/LINKCHART_MAX_QUEUED_JOBS/);
+    expect(resolveJobLimits({ maxJobsPerUser: 7 }).maxJobsPerUser).toBe(7);
+    expect(resolveJobLimits({}).maxJobsPerUser).toBe(4);
   });
 });

@@ -164,4 +164,38 @@ describe('analysis jobs over HTTP: ownership, caps, the event stream', () => {
     expect(del.json.state).toBe('cancelled');
     expect(del.json.error).toBe('cancelled by sal (supervisor)');
   });
+
+  it('answers a result whole or one page of its ranking, the page matching the whole', async () => {
+    const start = await call('ann', 'POST', '/api/analysis/jobs', {
+      request: { kind: 'metric', metric: 'degree' },
+    });
+    expect(start.status, start.text).toBe(202);
+    const id = start.json.id as string;
+    for (let i = 0; i < 300; i++) {
+      if ((await call('ann', 'GET', `/api/analysis/jobs/${id}`)).json.state === 'done') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    type Result = {
+      scores: Array<{ id: string; label: string; score: number; rank: number; type: string | null }>;
+      view: { nodes: number; links: number };
+      page?: { offset: number; limit: number; total: number };
+    };
+    const whole = await call('ann', 'GET', `/api/analysis/jobs/${id}/result`);
+    expect(whole.status, whole.text.slice(0, 200)).toBe(200);
+    expect(whole.headers.get('content-type')).toMatch(/application\/json/);
+    expect(whole.headers.get('x-content-type-options')).toBe('nosniff');
+    const all = (whole.json as { status: { id: string }; result: Result }).result;
+    expect((whole.json as { status: { id: string } }).status.id).toBe(id);
+    expect(all.scores).toHaveLength(3000);
+    expect(all.view.nodes).toBe(3000);
+    expect(all.scores[0]).toMatchObject({ rank: 1, type: 'Person' });
+    const page = await call('ann', 'GET', `/api/analysis/jobs/${id}/result?offset=100&limit=25`);
+    const part = (page.json as { result: Result }).result;
+    expect(part.scores).toEqual(all.scores.slice(100, 125));
+    expect(part.page).toEqual({ offset: 100, limit: 25, total: 3000 });
+    const bad = await call('ann', 'GET', `/api/analysis/jobs/${id}/result?limit=0`);
+    expect(bad.status).toBe(400);
+    // Another analyst still gets 404 for it, paged or not.
+    expect((await call('ben', 'GET', `/api/analysis/jobs/${id}/result?offset=0&limit=5`)).status).toBe(404);
+  });
 });

@@ -107,16 +107,47 @@ describe('the disruption lab as a job', () => {
     expect(r.text).toMatch(/<=50/);
   });
 
-  it('fails with the reason when a request does not fit the network', async () => {
-    const start = await call('POST', '/api/analysis/jobs', {
+  it('refuses with 400 an own-set or must-remove id that is not in the view, naming the field and the id', async () => {
+    const people = await call('GET', '/api/entities?type=Person&limit=1');
+    const person = (people.json.items as Array<{ id: string }>)[0].id;
+    const own = await call('POST', '/api/analysis/jobs', {
       view,
-      request: { kind: 'lab', k: 2, plans: [{ kind: 'own', targets: ['no-such-person'] }] },
+      request: {
+        kind: 'lab',
+        k: 2,
+        plans: [{ kind: 'keyPlayer' }, { kind: 'own', targets: [person, 'no-such-person'] }],
+      },
     });
-    expect(start.status, start.text).toBe(202);
-    const id = start.json.id as string;
-    expect((await settle(id)).state).toBe('failed');
-    const s = await call('GET', `/api/analysis/jobs/${id}`);
-    expect(s.json.error).toMatch(/own-set target "no-such-person" is not in this view/);
+    expect(own.status, own.text).toBe(400);
+    expect(own.json.error).toMatchObject({
+      code: 'invalid',
+      path: ['body', 'request', 'plans', 1, 'targets', 1],
+    });
+    expect((own.json.error as { message: string }).message).toMatch(
+      /plans\.1\.targets\.1: own-set target "no-such-person" is not in this view/,
+    );
+    const mustRemove = await call('POST', '/api/analysis/jobs', {
+      view,
+      request: { kind: 'lab', k: 2, plans: [{ kind: 'keyPlayer' }], mustRemove: ['gone-already'] },
+    });
+    expect(mustRemove.status, mustRemove.text).toBe(400);
+    expect(mustRemove.json.error).toMatchObject({ path: ['body', 'request', 'mustRemove', 0] });
+    expect((mustRemove.json.error as { message: string }).message).toMatch(
+      /must-remove node "gone-already" is not in this view/,
+    );
+    // The same person on their own is accepted.
+    const ok = await call('POST', '/api/analysis/jobs', {
+      view,
+      request: {
+        kind: 'lab',
+        k: 1,
+        plans: [{ kind: 'own', targets: [person] }],
+        recoveryRuns: 0,
+        resamples: 0,
+      },
+    });
+    expect(ok.status, ok.text).toBe(202);
+    expect((await settle(ok.json.id as string)).state).toBe('done');
   });
 
   it('can be cancelled while it runs', async () => {

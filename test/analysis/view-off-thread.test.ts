@@ -4,7 +4,13 @@
 // worker started for a store without read workers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isShared } from '../../server/analysis/csr.ts';
-import { buildView, type View, type ViewOptions } from '../../server/analysis/view.ts';
+import {
+  buildView,
+  unpackView,
+  type PackedView,
+  type View,
+  type ViewOptions,
+} from '../../server/analysis/view.ts';
 import { buildViewOffThread } from '../../server/jobs/view-off-thread.ts';
 import { loadSeed } from '../../seed/load.ts';
 import { tempStore, type TempStore } from '../security/helpers.ts';
@@ -31,6 +37,16 @@ afterAll(async () => {
   await ts.cleanup();
 });
 
+/** Every buffer the request thread receives is shared memory: no array and no string is copied to it. */
+function packedAndShared(p: PackedView): void {
+  for (const s of [p.ids, p.labels, p.types]) {
+    expect(s.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(s.offsets.buffer).toBeInstanceOf(SharedArrayBuffer);
+  }
+  expect(Object.values(p.graph).filter((v) => ArrayBuffer.isView(v)).length).toBeGreaterThan(5);
+  expect(isShared({ ...p.graph, ids: [] })).toBe(true);
+}
+
 function same(a: View, b: View): void {
   expect(a.csr.ids).toEqual(b.csr.ids);
   expect(a.labels).toEqual(b.labels);
@@ -47,8 +63,8 @@ describe('views built off the request thread', () => {
     for (const [i, options] of VIEWS.entries()) {
       const made = await buildViewOffThread(ts.stores.graph, options);
       if (made.truncated) throw new Error('truncated');
-      same(made.view, expected[i]);
-      expect(isShared(made.view.csr)).toBe(true);
+      packedAndShared(made.view);
+      same(unpackView(made.view), expected[i]);
       expect(isShared(expected[i].csr)).toBe(false);
     }
   });
@@ -60,8 +76,8 @@ describe('views built off the request thread', () => {
     for (const [i, options] of VIEWS.entries()) {
       const made = await buildViewOffThread(ts.stores.graph, options);
       if (made.truncated) throw new Error('truncated');
-      same(made.view, expected[i]);
-      expect(isShared(made.view.csr)).toBe(true);
+      packedAndShared(made.view);
+      same(unpackView(made.view), expected[i]);
     }
     expect(stores.answeredInWorkers).toBe(VIEWS.length);
   });

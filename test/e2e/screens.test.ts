@@ -256,6 +256,43 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     await page.getByTestId('audit-search').click();
     await page.getByTestId('audit-table').waitFor();
     await page.screenshot({ path: join(OUT, 'screens-audit.png') });
+    // An export names the ids it carried; the audit screen downloads them for its record.
+    const exported = await page.evaluate(async () => {
+      const csrf =
+        /(?:^|; )(?:__Host-linkchart-csrf|linkchart_csrf)=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const res = await fetch('/api/exports', {
+        method: 'POST',
+        credentials: 'include',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
+        body: JSON.stringify({
+          format: 'json',
+          view: {},
+          handling: {
+            confirmConditions: true,
+            justification: 'Check the audit screen lists ids',
+            recipient: 'DI Test',
+          },
+        }),
+      });
+      return res.status;
+    });
+    expect(exported).toBe(200);
+    await page.getByTestId('audit-actor').fill(SUPERVISOR.name);
+    await page.getByTestId('audit-action').selectOption('export');
+    await page.getByTestId('audit-search').click();
+    const idsButton = page.getByTestId('audit-row').first().getByTestId('audit-ids');
+    await idsButton.waitFor();
+    await page.screenshot({ path: join(OUT, 'screens-audit-export-ids.png') });
+    const [idsFile] = await Promise.all([page.waitForEvent('download'), idsButton.click()]);
+    const idLines = readFileSync((await idsFile.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(idLines.length).toBeGreaterThan(10);
+    for (const l of idLines) expect(l).toMatch(/^(entity|link|report):\S+$/);
+    expect([...idLines].sort()).toEqual(idLines);
+    await page.getByTestId('audit-action').selectOption('users.change');
+    await page.getByTestId('audit-search').click();
+    await page.getByTestId('audit-table').waitFor();
     // Export what matches: a CSV of the supervisor's user changes only.
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -38,8 +38,8 @@ describe('view exports off the request thread', () => {
         exportFiles(onThread(), req, opts),
       ]);
       expect(off.files.map((f) => f.name)).toEqual(on.files.map((f) => f.name));
-      expect(off.files[0].text.length).toBeGreaterThan(1000);
-      expect(stamp(off.files[0].text)).toBe(stamp(on.files[0].text));
+      expect(off.files[0].body.length).toBeGreaterThan(1000);
+      expect(stamp(off.files[0].body.toString('utf8'))).toBe(stamp(on.files[0].body.toString('utf8')));
       expect(off.disclosure).toEqual(on.disclosure);
       expect(off.record.counts).toEqual(on.record.counts);
     }

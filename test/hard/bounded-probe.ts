@@ -77,6 +77,17 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/**
+ * CPU time the process's main thread (the request thread: its task id is the process id) has used so far,
+ * in ms. Unlike health's latency on a shared, loaded host, it does not count time spent waiting for a core:
+ * what work a job or an export puts on the request thread (Linux: /proc/<pid>/task/<pid>/stat).
+ */
+export function mainThreadCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 export function summary(latencies: number[]): string {
   const s = [...latencies].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]?.toFixed(1);

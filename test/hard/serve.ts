@@ -10,7 +10,7 @@
 //  - HARD_DEPLOYED=1: as `npm start` runs it: SQLite WAL checkpoints and graph walks on worker threads (the
 //    launcher adds npm start's V8 flag).
 import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { loadConfig, loginThrottleOptions, type Limits } from '../../server/config.ts';
 import { openStore } from '../../server/store/open-store.ts';
 import { SqliteStores } from '../../server/store/sqlite/stores.ts';
 import { hashPassword } from '../../server/security/passwords.ts';
@@ -29,11 +29,14 @@ async function ensureUsers(stores: Stores, names: string[], role: Role, password
   }
 }
 
-function throttle(): LoginThrottle {
+function throttle(limits: Limits): LoginThrottle {
   const lift = (process.env.HARD_THROTTLE_LIFT ?? LIMITS.join(',')).split(',').filter(Boolean);
   for (const l of lift)
     if (!(LIMITS as readonly string[]).includes(l)) throw new Error(`HARD_THROTTLE_LIFT: unknown limit ${l}`);
-  return new LoginThrottle(Object.fromEntries(lift.map((l) => [l, 1_000_000])));
+  return new LoginThrottle({
+    ...loginThrottleOptions(limits),
+    ...Object.fromEntries(lift.map((l) => [l, 1_000_000])),
+  });
 }
 
 async function main(): Promise<void> {
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     await stores.checkpointInBackground();
     if (config.readWorkers > 0) await stores.readInWorkers({ workers: config.readWorkers });
   }
-  const app = await buildApp({ stores, config, security: { throttle: throttle() } });
+  const app = await buildApp({ stores, config, security: { throttle: throttle(config.limits) } });
   // Loopback only; clients may reach it from other loopback addresses (127.0.0.2 ...) to act as other machines.
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`LISTENING ${new URL(address).port}\n`);

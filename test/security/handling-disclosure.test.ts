@@ -3,7 +3,7 @@
 // gates on it and its audit record names the format, the source, the ids and the confirmation.
 import './fast-kdf.ts';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../server/domain/model.ts';
 import {
   assessDisclosure,
@@ -13,6 +13,8 @@ import {
 } from '../../server/security/handling.ts';
 import { disclosureDetails, disclosureDigest } from '../../server/security/audit.ts';
 import { securedApp } from './app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { readKeptIds } from '../../server/security/audit-export-ids.ts';
 import { createRoleUsers, signIn, tempStore, type SignedIn, type TempStore } from './helpers.ts';
 
 let ts: TempStore;
@@ -87,9 +89,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await ts?.cleanup();
-});
-afterEach(() => {
-  delete process.env.LINKCHART_AUDIT_EXPORT_IDS;
 });
 
 const mark = (id: string, ref: string, handling: 'P' | 'C'): ReportMark => ({
@@ -228,27 +227,42 @@ describe('every export route asks it', () => {
       payload: body,
     });
     expect(refused.statusCode).toBe(428);
-    process.env.LINKCHART_AUDIT_EXPORT_IDS = '2';
-    const ok = await app.inject({
-      method: 'POST',
-      url: '/api/exports',
-      headers: analyst.headers,
-      payload: { ...body, handling: CONFIRM },
+    // Past LINKCHART_AUDIT_EXPORT_IDS (2 here) the lists are kept beside the record, which holds the digest.
+    const { buildApp } = await import('../../server/app.ts');
+    const env = { LINKCHART_DB: ts.dbPath, LINKCHART_AUDIT_EXPORT_IDS: '2' };
+    const limited = await buildApp({
+      stores: ts.stores,
+      config: { ...loadConfig(env), webDist: '/nonexistent-linkchart-web' },
     });
-    expect(ok.statusCode, ok.body.slice(0, 200)).toBe(200);
+    try {
+      const who = await signIn(limited, 'analyst');
+      const ok = await limited.inject({
+        method: 'POST',
+        url: '/api/exports',
+        headers: who.headers,
+        payload: { ...body, handling: CONFIRM },
+      });
+      expect(ok.statusCode, ok.body.slice(0, 200)).toBe(200);
+    } finally {
+      await limited.close();
+    }
     const rec = await lastExport();
     const d = rec.details?.disclosure as Record<string, unknown>;
     expect(d).toMatchObject({
       format: 'json',
       source: { kind: 'entities' },
-      entities: [ids.get('Amy'), ids.get('Dan')].sort(),
+      idList: 'kept',
+      counts: { entities: 2, links: 1 },
       handlingC: ['C/1'],
       idsInObjectIds: false,
       confirmation: CONFIRM,
     });
-    expect((d.links as string[]).length).toBe(1);
+    expect(d.entities).toBeUndefined();
     expect(rec.objectIds).toContain(d.digest);
     expect(rec.objectIds).not.toContain(ids.get('Amy'));
+    const kept = await readKeptIds(`${ts.dbPath}.audit-exports`, d.digest as string);
+    expect(kept.entities).toEqual([ids.get('Amy'), ids.get('Dan')].sort());
+    expect(kept.links).toHaveLength(1);
     // A GET download names its format too, and is refused without the confirmation in the query.
     const get = await app.inject({ url: '/api/exports?format=csv', headers: analyst.headers });
     expect(get.statusCode).toBe(428);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_THROTTLE,
   LoginThrottle,
   SessionStore,
   cookieNames,
-  throttleOptionsFromEnv,
 } from '../../server/security/sessions.ts';
+import { loadConfig, loginThrottleOptions } from '../../server/config.ts';
 
 const user = { id: '1', name: 'ana', role: 'analyst' as const };
 
@@ -143,9 +144,10 @@ describe('login throttle', () => {
     expect(th.check('frank', '10.0.1.99')).toBe(0);
   });
 
-  it('takes its limits from LINKCHART_LOGIN_* and names a bad setting', () => {
+  it('takes its limits from LINKCHART_LOGIN_* (read with the configuration) and names a bad setting', () => {
+    const from = (env: NodeJS.ProcessEnv) => loginThrottleOptions(loadConfig(env).limits);
     expect(
-      throttleOptionsFromEnv({
+      from({
         LINKCHART_LOGIN_MAX_FAILURES: '3',
         LINKCHART_LOGIN_MAX_PER_NAME: '9',
         LINKCHART_LOGIN_MAX_PER_ADDRESS: '30',
@@ -153,10 +155,11 @@ describe('login throttle', () => {
         LINKCHART_LOGIN_LOCK_SECONDS: '120',
       }),
     ).toEqual({ maxFailures: 3, maxPerName: 9, maxPerAddress: 30, windowMs: 60_000, lockMs: 120_000 });
-    expect(throttleOptionsFromEnv({})).toEqual({});
-    expect(() => throttleOptionsFromEnv({ LINKCHART_LOGIN_LOCK_SECONDS: 'soon' })).toThrow(
+    const { now: _now, ...defaults } = DEFAULT_THROTTLE;
+    expect(from({})).toEqual(defaults);
+    expect(() => from({ LINKCHART_LOGIN_LOCK_SECONDS: 'soon' })).toThrow(
       /LINKCHART_LOGIN_LOCK_SECONDS="soon" is not a whole number/,
     );
-    expect(() => throttleOptionsFromEnv({ LINKCHART_LOGIN_MAX_FAILURES: '0' })).toThrow(/from 1 to/);
+    expect(() => from({ LINKCHART_LOGIN_MAX_FAILURES: '0' })).toThrow(/from 1 to/);
   });
 });

@@ -1,7 +1,13 @@
 // Worker thread for SqliteReadPool: the graph store on its own read-only connection, answering one call at a
 // time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildView, restrictToEntities, viewOptionsSchema, type ViewOptions } from '../../analysis/view.ts';
+import {
+  buildView,
+  packView,
+  restrictToEntities,
+  viewOptionsSchema,
+  type ViewOptions,
+} from '../../analysis/view.ts';
 import { StoreError } from '../common.ts';
 import type { AnalysisView } from '../graph-store.ts';
 import { SqliteConnection } from './connection.ts';
@@ -21,14 +27,14 @@ try {
 
 const allowed = new Set<string>(READ_POOL_METHODS);
 
-/** The view's subgraph read and built here, its arrays shared: the request thread gets them without a copy. */
+/** The view's subgraph read and built here, packed and shared: the request thread gets it without a copy. */
 async function analysisView(...args: unknown[]): Promise<AnalysisView> {
   const [input, opts] = args as [ViewOptions, { limit?: number; only?: string[] }];
   const options = viewOptionsSchema.parse(input);
   const sg = await graph.subgraph(options.filter, opts.limit ? { limit: opts.limit } : {});
   if (sg.truncated) return { truncated: true };
   const sub = opts.only ? restrictToEntities(sg, opts.only) : sg;
-  return { truncated: false, view: buildView(sub, options, { shared: true }) };
+  return { truncated: false, view: packView(buildView(sub, options, { shared: true })) };
 }
 
 port.on('message', (m: { id: number; method: ReadPoolMethod | typeof VIEW_METHOD; args: unknown[] }) => {

@@ -36,6 +36,31 @@ function filterOf(f: Form): AuditFilter {
   };
 }
 
+/** An export's digest shortened for the table (the cell's title holds it whole). */
+function shortId(id: string): string {
+  return /^sha256:[0-9a-f]{64}$/.test(id) ? `${id.slice(0, 19)}…` : id;
+}
+
+/** Whether the record names what an export or briefing carried (its ids can be downloaded). */
+function carriesIds(e: AuditEvent): boolean {
+  const d = e.details?.disclosure as { digest?: unknown } | undefined;
+  return typeof d?.digest === 'string';
+}
+
+/** Every id the record names, a page at a time, one `kind:id` a line (as the digest is taken over). */
+async function carriedIdsText(seq: number): Promise<string> {
+  const PAGE_IDS = 50_000;
+  const lines: string[] = [];
+  for (let offset = 0; ; offset += PAGE_IDS) {
+    const p = await adminApi.auditIds(seq, offset, PAGE_IDS);
+    for (const id of p.entities) lines.push(`entity:${id}`);
+    for (const id of p.links) lines.push(`link:${id}`);
+    for (const id of p.reports) lines.push(`report:${id}`);
+    const most = Math.max(p.total.entities, p.total.links, p.total.reports);
+    if (offset + PAGE_IDS >= most) return `${lines.sort().join('\n')}\n`;
+  }
+}
+
 function detailsText(e: AuditEvent): string {
   const parts: string[] = [];
   if (e.justification) parts.push(`why: ${e.justification}`);
@@ -77,6 +102,14 @@ export function AuditScreen() {
   const exportAs = async (format: 'csv' | 'jsonl'): Promise<void> => {
     try {
       download(await adminApi.auditExport(applied, format), `linkchart-audit.${format}`);
+    } catch (e) {
+      err.show(e);
+    }
+  };
+  const downloadIds = async (seq: number): Promise<void> => {
+    try {
+      const text = await carriedIdsText(seq);
+      download(new Blob([text], { type: 'text/plain' }), `linkchart-audit-${seq}-ids.txt`);
     } catch (e) {
       err.show(e);
     }
@@ -229,8 +262,19 @@ export function AuditScreen() {
                   {e.objectIds.length === 0
                     ? ''
                     : e.objectIds.length <= 3
-                      ? e.objectIds.join(', ')
+                      ? e.objectIds.map(shortId).join(', ')
                       : `${e.objectIds.length} objects`}
+                  {carriesIds(e) && (
+                    <button
+                      type="button"
+                      className="link"
+                      data-testid="audit-ids"
+                      title="Download every entity, link and report id this export carried (checked against the record's digest)"
+                      onClick={() => void downloadIds(e.seq)}
+                    >
+                      Download ids
+                    </button>
+                  )}
                 </td>
                 <td className="details">{detailsText(e)}</td>
               </tr>

@@ -40,6 +40,18 @@ function query(params: Record<string, string | number | undefined>): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** GET /api/audit/:seq/ids: a page of each kind, and how many there are in all. */
+export interface AuditIdsPage {
+  seq: number;
+  digest: string;
+  /** True when the list is kept beside the record (a large export) rather than in it. */
+  kept: boolean;
+  total: { entities: number; links: number; reports: number };
+  entities: string[];
+  links: string[];
+  reports: string[];
+}
+
 export const adminApi = {
   users: (offset = 0, limit = 100) =>
     request<Page<PublicUser>>('GET', `/api/users${query({ offset, limit })}`),
@@ -57,6 +69,10 @@ export const adminApi = {
     (
       await request<Response>('GET', `/api/audit/export${query({ ...f, format })}`, undefined, { raw: true })
     ).blob(),
+
+  /** One page of the entity, link and report ids an export record names (kept beside it when large). */
+  auditIds: (seq: number, offset: number, limit: number) =>
+    request<AuditIdsPage>('GET', `/api/audit/${seq}/ids${query({ offset, limit })}`),
 
   retentionQueue: (before: string, offset: number, limit: number) =>
     request<Page<Report>>('GET', `/api/retention/queue${query({ before, offset, limit })}`),
