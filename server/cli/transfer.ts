@@ -10,11 +10,20 @@
 // destroys that trail, the one record nobody may rewrite. Neo4j is addressed by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or
 // `neo4j:bolt://host:7687` on the command line (password still from NEO4J_PASSWORD).
 // Exit codes: 0 copied or already identical; 1 verification failed; 2 bad arguments or a refused target.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GENESIS_HASH, verifyAuditChain, type AuditKey } from '../security/audit-chain.ts';
 import { defaultAuditKeyFile, resolveAuditKey } from '../security/audit-key.ts';
+import { defaultExportIdsDir } from '../security/audit-export-ids.ts';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/stores.ts';
 import { Neo4jStores } from '../store/neo4j/stores.ts';
 import { neo4jConfigFromEnv } from '../store/neo4j/open.ts';
@@ -201,6 +210,7 @@ export async function transfer(
         log(`copied the audit key file to ${target}`);
       }
     }
+    carryExportIdLists(from, to, log);
     const seconds = (performance.now() - t0) / 1000;
     log(
       `verified: counts, content digest ${digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s)`,
@@ -210,6 +220,37 @@ export async function transfer(
     await src.close();
     await dst.close();
   }
+}
+
+/**
+ * Large exports keep their id lists beside the audit record, in a folder named by the operator
+ * (LINKCHART_AUDIT_EXPORTS_DIR) or beside the SQLite file; the chain holds each list's digest, so a copy
+ * without them fails audit:verify. Between SQLite files the folder is copied (its files are named by their
+ * digest, so a file already there is the same file); anywhere else the operator is told where they are.
+ */
+function carryExportIdLists(from: Endpoint, to: Endpoint, log: (s: string) => void): void {
+  const dir =
+    process.env['LINKCHART_AUDIT_EXPORTS_DIR'] ||
+    (from.kind === 'sqlite' ? defaultExportIdsDir(from.path) : null);
+  if (!dir || !existsSync(dir)) return;
+  const files = readdirSync(dir);
+  if (files.length === 0) return;
+  if (from.kind === 'sqlite' && to.kind === 'sqlite' && !process.env['LINKCHART_AUDIT_EXPORTS_DIR']) {
+    const target = defaultExportIdsDir(to.path);
+    mkdirSync(target, { recursive: true });
+    let copied = 0;
+    for (const f of files) {
+      if (existsSync(join(target, f))) continue;
+      copyFileSync(join(dir, f), join(target, f));
+      copied++;
+    }
+    log(`copied ${copied} export id list(s) to ${target}`);
+    return;
+  }
+  log(
+    `the audit trail's export id lists (${files.length}) stay in ${resolve(dir)}: start the server on ` +
+      `${to.kind === 'neo4j' ? 'Neo4j' : to.path} with LINKCHART_AUDIT_EXPORTS_DIR=${resolve(dir)} so audit:verify finds them`,
+  );
 }
 
 function usage(): string {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { transfer, TransferError } from '../../server/cli/transfer.ts';
 import { CDR_A, importCsv } from '../contract/events-contract.ts';
+import { defaultExportIdsDir, keepIdList, readKeptText } from '../../server/security/audit-export-ids.ts';
 import type { TargetRecord } from '../../server/domain/target.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { DUMP_PARTS, dumpCounts, dumpDigest, type Dump } from '../../server/store/transfer/dump.ts';
@@ -146,7 +147,16 @@ describe('what npm run transfer carries', () => {
     const src = join(dir, 'src.db');
     const dst = join(dir, 'dst.db');
     const { targetId, draftId } = await fullSource(src);
+    // A large export's id list, kept beside the source's audit trail.
+    const kept = keepIdList(defaultExportIdsDir(src), {
+      entityIds: ['e1', 'e2'],
+      linkIds: ['l1'],
+      reportIds: [],
+    });
     const r = await transfer({ kind: 'sqlite', path: src }, { kind: 'sqlite', path: dst }, quiet);
+    expect(await readKeptText(defaultExportIdsDir(dst), kept.digest)).toBe(
+      await readKeptText(defaultExportIdsDir(src), kept.digest),
+    );
     expect(r.status).toBe('copied');
     expect(r.counts).toMatchObject({
       targets: 1,
