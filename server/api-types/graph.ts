@@ -130,7 +130,14 @@ export const searchQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export const searchResultSchema = z.object({
-  items: z.array(z.object({ entity: entitySchema, score: z.number() })),
+  items: z.array(
+    z.object({
+      entity: entitySchema,
+      score: z.number(),
+      /** 'exact': the words as typed; 'similar': sounds or is spelt like them ("Smth" for Smith). */
+      match: z.enum(['exact', 'similar']),
+    }),
+  ),
   total: z.number(),
   offset: z.number(),
   limit: z.number(),

@@ -2,7 +2,7 @@
 // square. A key is a way two records of one subject could still agree when their spelling does not:
 // people by the sound of their names (either order, short forms folded to the full name), by name initial,
 // by date of birth and by a phone, vehicle or address they share; phones by handset, SIM, user and a number
-// one digit out; vehicles by their mark with any one character left out (so one mistyped, missing or extra
+// one digit out (each third of it left out in turn); vehicles by their mark with any one character left out (so one mistyped, missing or extra
 // character still meets) and by its sorted characters (two swapped).
 import { canonicalForm, soundCodes } from './names.ts';
 import type { Prepared } from './prepare.ts';
@@ -39,8 +39,14 @@ function phoneKeys(p: Prepared, keys: string[]): void {
   if (p.imei) keys.push(`e:${p.imei}`);
   if (p.imsi) keys.push(`s:${p.imsi}`);
   for (const [id, l] of p.linked) if (l.type === 'Person') keys.push(`l:${id}`);
-  // Numbers one digit out share a key with that digit left out (the number itself is its natural key).
-  if (p.digits && p.digits.length >= 9) for (const k of deletionKeys(p.digits)) keys.push(`#:${k}`);
+  // A number with one digit wrong agrees with the right one in two of its three thirds: one key per third
+  // left out. (Two neighbouring digits swapped within a third meet the same way.)
+  if (p.digits && p.digits.length >= 9) {
+    const d = p.digits;
+    const a = Math.floor(d.length / 3);
+    const b = Math.floor((2 * d.length) / 3);
+    keys.push(`#1:${d.slice(a)}`, `#2:${d.slice(0, a)}.${d.slice(b)}`, `#3:${d.slice(0, b)}`);
+  }
 }
 
 function vehicleKeys(p: Prepared, keys: string[]): void {
@@ -50,7 +56,6 @@ function vehicleKeys(p: Prepared, keys: string[]): void {
   // A partial mark ("AB12 C?E") meets the full one where the unknown character is left out.
   if (known !== p.mark) for (const k of deletionKeys(known)) keys.push(`m:${k}`);
   keys.push(`o:${[...p.mark].sort().join('')}`);
-  if (known.length >= 4) keys.push(`p:${known.slice(0, 4)}`);
 }
 
 /** Every blocking key of a record, prefixed by its type so types never meet. */

@@ -37,9 +37,12 @@ export function nameKey(n: PersonName): string {
   return n.given < n.family ? `${n.given} ${n.family}` : `${n.family} ${n.given}`;
 }
 
-/** u from the frequency of the value when it is commoner than the level's own u. */
+/**
+ * u from the frequency of the value when it is commoner than the level's own u. Counted over at least
+ * 10,000 records: in a handful of records every name is "common", which says nothing.
+ */
 function tf(level: Level, count: number | undefined, total: number | undefined): number {
-  const u = count && total ? Math.max(level.u, count / total) : level.u;
+  const u = count && total ? Math.max(level.u, count / Math.max(total, 10_000)) : level.u;
   return Math.log2(level.m / u);
 }
 

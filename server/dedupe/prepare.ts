@@ -25,8 +25,6 @@ export interface Prepared {
   colour?: string;
   /** Linked things by id: their type and label (what two records can share). */
   linked: Map<string, { type: string; label: string }>;
-  /** The inputs compared, in a stable form: the fingerprint hashes these. */
-  compared: string;
 }
 
 function str(a: Record<string, unknown>, ...keys: string[]): string | undefined {
@@ -65,7 +63,7 @@ export function prepare(r: ResolverRecord): Prepared {
   const a = r.attributes;
   const linked = new Map<string, { type: string; label: string }>();
   for (const l of r.linked) linked.set(l.id, { type: l.type, label: l.label });
-  const p: Prepared = { record: r, linked, compared: '' };
+  const p: Prepared = { record: r, linked };
   if (r.type === 'Person') {
     p.name = parseName(r.label, a);
     p.dob = parseDate(str(a, 'dob', 'dateOfBirth', 'date_of_birth'));
@@ -79,8 +77,13 @@ export function prepare(r: ResolverRecord): Prepared {
     p.make = lower(str(a, 'make'));
     p.colour = lower(str(a, 'colour', 'color'));
   }
-  p.compared = JSON.stringify([
-    r.type,
+  return p;
+}
+
+/** The inputs compared, in a stable form: a proposal's fingerprint hashes both records' (made only for proposals). */
+export function comparedInputs(p: Prepared): string {
+  return JSON.stringify([
+    p.record.type,
     p.name?.full ?? null,
     p.dob?.raw ?? null,
     p.reference ?? null,
@@ -90,7 +93,6 @@ export function prepare(r: ResolverRecord): Prepared {
     p.mark ?? null,
     p.make ?? null,
     p.colour ?? null,
-    [...linked.keys()].sort(),
+    [...p.linked.keys()].sort(),
   ]);
-  return p;
 }

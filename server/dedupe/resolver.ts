@@ -12,7 +12,7 @@ import {
   type Comparison,
   type Frequencies,
 } from './compare.ts';
-import { prepare, type Prepared } from './prepare.ts';
+import { comparedInputs, prepare, type Prepared } from './prepare.ts';
 import type { Proposal, ResolverRecord } from './types.ts';
 
 export type { Proposal, ResolverRecord } from './types.ts';
@@ -88,37 +88,51 @@ export function resolve(
     comparisons: 0,
     proposals: 0,
   };
-  const seen = new Set<number>();
+  // Every candidate pair from every block, as one number each, sorted so a pair two blocks share is compared
+  // once (a typed array sorts millions of these without the garbage a Set of pairs makes).
   const n = prepared.length;
-  const proposals: Proposal[] = [];
-  const consider = (i: number, j: number) => {
-    const pairKey = i < j ? i * n + j : j * n + i;
-    if (seen.has(pairKey)) return;
-    seen.add(pairKey);
-    const x = prepared[i];
-    const y = prepared[j];
-    if (only && !only.has(x.record.id) && !only.has(y.record.id)) return;
-    stats.comparisons++;
-    const c = compare(x, y, freq);
-    if (c.weight >= opts.threshold) proposals.push(toProposal(x, y, c, opts.prior));
+  let pairs = new Float64Array(1 << 16);
+  let count = 0;
+  const push = (i: number, j: number) => {
+    if (count === pairs.length) {
+      const grown = new Float64Array(pairs.length * 2);
+      grown.set(pairs);
+      pairs = grown;
+    }
+    pairs[count++] = i < j ? i * n + j : j * n + i;
   };
   for (const [key, block] of blocks) {
     if (block.length < 2) continue;
-    const probes = block.filter((v) => v < 0).map((v) => -v - 1);
-    const all = block.map((v) => (v < 0 ? -v - 1 : v));
     const hasProbes = key.includes('|i:') || key.includes('|f:');
-    const pairs = hasProbes ? probes.length * (all.length - 1) : (all.length * (all.length - 1)) / 2;
-    if (pairs === 0) continue;
+    const all = block.map((v) => (v < 0 ? -v - 1 : v));
+    const probes = hasProbes ? block.filter((v) => v < 0).map((v) => -v - 1) : [];
+    const inBlock = hasProbes ? probes.length * (all.length - 1) : (all.length * (all.length - 1)) / 2;
+    if (inBlock === 0) continue;
     stats.blocks++;
-    if (pairs > opts.maxPairsPerBlock) {
+    if (inBlock > opts.maxPairsPerBlock) {
       stats.skippedBlocks++;
       if (stats.skippedKeys.length < 20) stats.skippedKeys.push(`${key} (${all.length})`);
       continue;
     }
     if (hasProbes) {
-      for (const i of probes) for (const j of all) if (i !== j) consider(i, j);
+      for (const i of probes) for (const j of all) if (i !== j) push(i, j);
     } else {
-      for (let s = 0; s < all.length; s++) for (let t = s + 1; t < all.length; t++) consider(all[s], all[t]);
+      for (let s = 0; s < all.length; s++) for (let t = s + 1; t < all.length; t++) push(all[s], all[t]);
+    }
+  }
+  blocks.clear();
+  const sorted = pairs.subarray(0, count).sort();
+  const proposals: Proposal[] = [];
+  for (let k = 0; k < sorted.length; k++) {
+    const code = sorted[k];
+    if (k > 0 && code === sorted[k - 1]) continue;
+    const x = prepared[Math.floor(code / n)];
+    const y = prepared[code % n];
+    if (only && !only.has(x.record.id) && !only.has(y.record.id)) continue;
+    stats.comparisons++;
+    const c = compare(x, y, freq);
+    if (c.weight >= opts.threshold + sizeTerm(freq.total.get(x.record.type) ?? 0)) {
+      proposals.push(toProposal(x, y, c, opts.prior));
     }
   }
   proposals.sort((p, q) => q.weight - p.weight || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1));
@@ -160,9 +174,9 @@ function toProposal(x: Prepared, y: Prepared, c: Comparison, prior: number): Pro
     probability: posterior(c.weight, prior),
     evidence: c.evidence,
     fingerprint: createHash('sha256')
-      .update(p.compared)
+      .update(comparedInputs(p))
       .update('\n')
-      .update(q.compared)
+      .update(comparedInputs(q))
       .digest('hex')
       .slice(0, 32),
   };
@@ -172,4 +186,14 @@ function toProposal(x: Prepared, y: Prepared, c: Comparison, prior: number): Pro
 export function posterior(weight: number, prior: number): number {
   const odds = (prior / (1 - prior)) * 2 ** weight;
   return odds / (1 + odds);
+}
+
+/**
+ * More records, more strangers who agree by chance: the prior odds that a pair is one subject fall with the
+ * number of records (Fellegi-Sunter's prior term is log2 of them). Past 10,000 records of a type the bar
+ * rises by half that term: blocking already keeps most chance pairs apart, and half is what the labelled set
+ * at 100k people showed (bench/suites/45-dedupe.ts: precision 0.92 to 0.95 at the same recall).
+ */
+export function sizeTerm(records: number): number {
+  return records > 10_000 ? 0.5 * Math.log2(records / 10_000) : 0;
 }

@@ -33,7 +33,7 @@ export const DOB_LEVELS = {
   /** u: the date's frequency when that is higher. */
   exact: { m: 0.85, u: 1 / 20_000 },
   /** Day, month or year differ, or day and month swapped. */
-  onePart: { m: 0.1, u: 1 / 200 },
+  onePart: { m: 0.05, u: 1 / 200 },
   differ: { m: 0.01, u: 0.99 },
 } satisfies Record<string, Level>;
 
@@ -55,9 +55,10 @@ export const PHONE_LEVELS = {
   imeiSame: { m: 0.6, u: 1 / 100_000 },
   imeiDiffer: { m: 0.05, u: 0.99 },
   imsiSame: { m: 0.6, u: 1 / 100_000 },
-  imsiDiffer: { m: 0.05, u: 0.99 },
+  /** A handset moved to a new SIM is the commonest way one phone gets two records. */
+  imsiDiffer: { m: 0.3, u: 0.99 },
   /** Numbers one digit apart (a mistyped number). */
-  numberClose: { m: 0.4, u: 1 / 50_000 },
+  numberClose: { m: 0.4, u: 1 / 5_000 },
 } satisfies Record<string, Level>;
 
 export const VEHICLE_LEVELS = {

@@ -52,8 +52,10 @@ export type LinkListOptions = ListOptions & { type?: LinkType; entityId?: string
 
 export interface SearchHit {
   entity: Entity;
-  /** Higher is better; comparable only within one result. */
+  /** Higher is better; comparable only within one result. Exact hits always score above similar ones. */
   score: number;
+  /** 'exact': the words as typed; 'similar': only sounds or is spelt like them ("Smth" for Smith). */
+  match: 'exact' | 'similar';
 }
 
 export interface NeighbourhoodOptions {

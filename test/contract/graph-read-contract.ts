@@ -86,6 +86,53 @@ export function graphReadContract<S extends Stores>(name: string, setup: Contrac
         expect((await stores.graph.search('yusuf')).map((h) => h.entity.id)).toEqual([r.entityIds[1]]);
       });
 
+      it('forgives spelling: sound-alike and near names after the exact ones, each with its date of birth and reference', async () => {
+        const r = await stores.graph.writeBatch(
+          {
+            entities: [
+              person('John Smith', { properties: { dob: '1980-01-02', externalRef: 'PNC/80/1' } }),
+              person('Alice Smith', { properties: { dob: '1975-06-30' } }),
+              person('Jon Smyth', { properties: { dob: '1990-11-12', externalRef: 'PNC/90/7' } }),
+              person('Mohammed Khan'),
+              person('Kate Patterson'),
+              person('Brian Jones'),
+            ],
+          },
+          ctx,
+        );
+        const [smith, alice, smyth, khan, patterson] = r.entityIds;
+        const ids = (q: string) => stores.graph.search(q).then((hs) => hs.map((h) => h.entity.id));
+
+        // "Smth" holds no word of any name: every hit is a similar one, and Brian Jones is not among them.
+        const smth = await stores.graph.search('Smth');
+        expect(smth.map((h) => h.entity.id).sort()).toEqual([smith, alice, smyth].sort());
+        expect(smth.every((h) => h.match === 'similar')).toBe(true);
+        const john = smth.find((h) => h.entity.id === smith)!;
+        expect(john.entity.properties).toMatchObject({ dob: '1980-01-02', externalRef: 'PNC/80/1' });
+
+        // Exact matches first, then the sound-alike, scored below them.
+        const hits = await stores.graph.search('smith');
+        expect(
+          hits
+            .slice(0, 2)
+            .map((h) => h.entity.id)
+            .sort(),
+        ).toEqual([smith, alice].sort());
+        expect(hits.map((h) => h.match)).toEqual(['exact', 'exact', 'similar']);
+        expect(hits[2].entity.id).toBe(smyth);
+        expect(hits[2].score).toBeLessThan(Math.min(hits[0].score, hits[1].score));
+
+        expect(await ids('Muhammad Khan')).toEqual([khan]);
+        expect(await ids('Pattesron')).toEqual([patterson]);
+        expect(await ids('Jon Smith')).toEqual(expect.arrayContaining([smith, smyth]));
+        expect(await ids('Zebedee')).toEqual([]);
+
+        // A new label is searched by its sound, the old one no longer.
+        await stores.graph.updateEntity(khan, { label: 'Mohammed Qureshi' }, ctx);
+        expect(await ids('Kureshi')).toEqual([khan]);
+        expect(await ids('Muhammad Khan')).toEqual([]);
+      });
+
       it('treats hostile text as plain words, never as a query language', async () => {
         await stores.graph.writeBatch({ entities: [person('Drop Table'), person('Near Andor')] }, ctx);
         for (const q of [

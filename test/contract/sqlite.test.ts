@@ -16,6 +16,23 @@ storesContract('sqlite', async () => new SqliteStores(files.next()), files.remov
 });
 
 describe('SQLite file', () => {
+  it('upgrades a file from before forgiving search (schema 6): its names are found by sound', async () => {
+    const path = join(dir, `v6-${process.pid}.db`);
+    const s = await openSqliteStores(path);
+    await s.graph.writeBatch({ entities: [{ type: 'Person', label: 'John Smith' }] }, { actor: 't' });
+    s.db.exec("UPDATE entities SET search_text = ''; DELETE FROM schema_version WHERE version > 6");
+    expect(await s.graph.search('Smth')).toEqual([]);
+    await s.close();
+    const up = await openSqliteStores(path);
+    try {
+      expect((await up.graph.search('Smth')).map((h) => [h.entity.label, h.match])).toEqual([
+        ['John Smith', 'similar'],
+      ]);
+    } finally {
+      await up.close();
+    }
+  });
+
   it('upgrades a file from before import runs (schema 2) in place, keeping its data', async () => {
     const path = join(dir, `v2-${process.pid}.db`);
     const s = await openSqliteStores(path);

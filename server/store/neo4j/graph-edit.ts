@@ -64,7 +64,7 @@ export async function updateEntity(c: Neo4jContext, id: string, patch: EntityPat
           id: row.id,
           label,
           props,
-          search: searchText(parseProps(props)),
+          search: searchText(parseProps(props), label),
           reviewDate: review,
           reports,
           updatedAt: new Date().toISOString(),

@@ -135,7 +135,7 @@ export async function mergeIn(
   const kept = {
     id: keep.id,
     props: JSON.stringify(props),
-    search: searchText(props),
+    search: searchText(props, keep.label),
     reports: [...new Set([...keep.reports, ...drop.reports])],
     imports: [...new Set([...keep.imports, ...drop.imports])],
     updatedAt: now,

@@ -10,7 +10,8 @@ import { parseId } from '../shared/ids.ts';
 import { invalid } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
 import { findReport } from './graph-load.ts';
-import { luceneQuery } from './query-params.ts';
+import { luceneFuzzyQuery, luceneQuery } from './query-params.ts';
+import { exactThenSimilar } from '../shared/search-tokens.ts';
 import {
   toEntity,
   toLink,
@@ -118,8 +119,15 @@ export async function search(
   const q = luceneQuery(query);
   if (!q) return [];
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
+  const fuzzy = luceneFuzzyQuery(query);
   return c.read(async (tx) => {
-    const rows = await tx.run('search', { q, types: opts.types ?? null, limit });
-    return rows.map((r) => ({ entity: toEntity(r.e as EntityNode), score: r.score as number }));
+    const run = async (text: string) =>
+      (await tx.run('search', { q: text, types: opts.types ?? null, limit })).map((r) => ({
+        entity: toEntity(r.e as EntityNode),
+        score: r.score as number,
+      }));
+    const exact = await run(q);
+    // Fewer exact hits than asked for: the forgiving pass fills up with names that sound or are spelt alike.
+    return exactThenSimilar(exact, fuzzy && exact.length < limit ? await run(fuzzy) : [], limit);
   });
 }

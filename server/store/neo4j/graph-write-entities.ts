@@ -61,7 +61,7 @@ function newEntity(run: BatchRun, { e, label, key }: KeyedInput): Slot<EntityNod
       key,
       label,
       props: JSON.stringify(e.properties),
-      search: searchText(e.properties),
+      search: searchText(e.properties, label),
       reviewDate: e.reviewDate ?? null,
       createdAt: run.now,
       updatedAt: run.now,
@@ -88,7 +88,7 @@ function mergeEntity(
     return 'unchanged';
   node.label = label;
   node.props = props;
-  node.search = searchText(parseProps(props));
+  node.search = searchText(parseProps(props), label);
   node.reviewDate = review;
   node.updatedAt = run.now;
   slot.dirty = true;

@@ -3,7 +3,7 @@
 import type { MinGrading, ViewFilter } from '../../domain/model.ts';
 import { intelRank } from '../../domain/grading.ts';
 import { normalisePhone } from '../../domain/normalise.ts';
-import { ftsTokens } from '../shared/search-tokens.ts';
+import { ftsTokens, fuzzyQuery } from '../shared/search-tokens.ts';
 import { dateMs } from '../shared/values.ts';
 import type { Row } from './executor.ts';
 import { gradeCode } from './rows.ts';
@@ -48,4 +48,12 @@ export function luceneQuery(query: string): string | null {
     if (e164) q = `(${q}) OR "${e164.slice(1)}"`;
   }
   return q;
+}
+
+/** The forgiving pass as a Lucene query: every word by any of its sound-alike keys (made-up words, no syntax). */
+export function luceneFuzzyQuery(query: string): string | null {
+  const words = fuzzyQuery(query);
+  if (!words) return null;
+  const esc = (t: string) => t.replace(/[+\-&|!(){}[\]^"~*?:\\/]/g, '\\$&');
+  return words.map((alts) => `+(${alts.map((a) => `"${esc(a)}"`).join(' OR ')})`).join(' ');
 }

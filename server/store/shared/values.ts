@@ -1,6 +1,7 @@
 // Value forms both backends store alike: natural keys, dates as epoch ms for the time window, properties as JSON.
 import type { Properties } from '../../domain/model.ts';
 import type { UpsertCounts, WriteResult } from '../graph-store.ts';
+import { fuzzyText } from './search-tokens.ts';
 
 /** A natural key as stored: NFC, trimmed. */
 export const nfcKey = (k: string): string => k.normalize('NFC').trim();
@@ -46,11 +47,12 @@ export function parseProps(s: string): Properties {
   return s === '{}' ? {} : (JSON.parse(s) as Properties);
 }
 
-/** String property values, for full-text search. */
-export function searchText(p: Properties): string {
+/** String property values and the label's sound-alike keys (search-tokens.ts), for full-text search. */
+export function searchText(p: Properties, label: string): string {
   let out = '';
   for (const v of Object.values(p)) if (typeof v === 'string') out += (out ? ' ' : '') + v;
-  return out;
+  const fuzzy = fuzzyText(label);
+  return fuzzy ? (out ? `${out} ${fuzzy}` : fuzzy) : out;
 }
 
 const counts0 = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });

@@ -2,7 +2,7 @@
 // the same tokens the unicode61 tokenizer makes and each is quoted, so quotes, operators (AND, OR, NEAR)
 // and punctuation in the input are only ever searched for as words.
 import { normalisePhone } from '../../domain/normalise.ts';
-import { ftsTokens } from '../shared/search-tokens.ts';
+import { ftsTokens, fuzzyQuery } from '../shared/search-tokens.ts';
 
 /** The MATCH expression, or null when the text holds nothing searchable. The last word matches as a prefix. */
 export function ftsMatch(query: string): string | null {
@@ -16,4 +16,11 @@ export function ftsMatch(query: string): string | null {
     if (e164) return `(${quoted}) OR "${e164.slice(1)}"`;
   }
   return quoted;
+}
+
+/** The forgiving pass: every word by any of its sound-alike keys (indexed in search_text), or null. */
+export function ftsFuzzyMatch(query: string): string | null {
+  const words = fuzzyQuery(query);
+  if (!words) return null;
+  return words.map((alts) => `(${alts.map((a) => `"${a}"`).join(' OR ')})`).join(' AND ');
 }

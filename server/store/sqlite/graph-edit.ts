@@ -65,7 +65,7 @@ export function updateEntity(c: SqliteConnection, id: string, patch: EntityPatch
     if (!changedRow && !changedJoins) return;
     c.st(
       'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',
-    ).run(label, props, searchText(parseProps(props)), review, new Date().toISOString(), n);
+    ).run(label, props, searchText(parseProps(props), label), review, new Date().toISOString(), n);
     c.bump();
   });
   return getEntity(c, id)!;

@@ -6,7 +6,8 @@ import type { LinkListOptions, SearchHit } from '../graph-store.ts';
 import { linkCursor } from '../shared/link-cursor.ts';
 import type { Param, SqliteConnection } from './connection.ts';
 import { typeCondition } from './filters.ts';
-import { ftsMatch } from './fts.ts';
+import { ftsFuzzyMatch, ftsMatch } from './fts.ts';
+import { exactThenSimilar } from '../shared/search-tokens.ts';
 import {
   ENTITY_COLS,
   LINK_COLS,
@@ -191,12 +192,18 @@ export function search(
   if (!match) return [];
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
   const t = typeCondition('e.type', opts.types);
-  const rows = c
-    .st(
-      `SELECT ${ENTITY_COLS}, bm25(entities_fts, 10.0, 5.0, 1.0) AS rank
+  const run = (m: string) =>
+    (
+      c
+        .st(
+          `SELECT ${ENTITY_COLS}, bm25(entities_fts, 10.0, 5.0, 1.0) AS rank
        FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
        WHERE entities_fts MATCH ? AND ${t.sql} ORDER BY rank LIMIT ?`,
-    )
-    .all(match, ...t.params, limit) as (EntityRow & { rank: number })[];
-  return rows.map((r) => ({ entity: toEntity(r), score: -r.rank }));
+        )
+        .all(m, ...t.params, limit) as (EntityRow & { rank: number })[]
+    ).map((r) => ({ entity: toEntity(r), score: -r.rank }));
+  const exact = run(match);
+  // Fewer exact hits than asked for: the forgiving pass fills up with names that sound or are spelt alike.
+  const fuzzy = exact.length < limit ? ftsFuzzyMatch(query) : null;
+  return exactThenSimilar(exact, fuzzy ? run(fuzzy) : [], limit);
 }

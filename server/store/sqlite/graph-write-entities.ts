@@ -103,7 +103,7 @@ function insertEntity(b: Batch, s: EntityStep, e: EntityParsed, key: string, lab
     key,
     label,
     JSON.stringify(e.properties),
-    searchText(e.properties),
+    searchText(e.properties, label),
     e.reviewDate ?? null,
     b.now,
     b.now,
@@ -120,7 +120,7 @@ function updateEntity(b: Batch, s: EntityStep, ex: ExistingEntity, e: EntityPars
   if (label === ex.label && props === ex.properties && review === ex.review_date) return 'unchanged';
   // The update trigger takes the old text out of the index: it must be in there first.
   if (s.firstNew !== 0 && ex.id >= s.firstNew) indexNewEntities(b, s);
-  const text = searchText(hasProps ? merged : parseProps(ex.properties));
+  const text = searchText(hasProps ? merged : parseProps(ex.properties), label);
   s.upd.run(label, props, text, review, b.now, ex.id);
   return 'updated';
 }

@@ -246,7 +246,7 @@ function moveEntity(db: Database.Database, snap: MergeSnapshot, mergeId: number,
   const props = { ...parseProps(dropRow.properties as string), ...parseProps(keepRow.properties as string) };
   db.prepare('UPDATE entities SET properties = ?, search_text = ?, updated_at = ? WHERE id = ?').run(
     JSON.stringify(props),
-    searchText(props),
+    searchText(props, keepRow.label as string),
     now,
     keep,
   );

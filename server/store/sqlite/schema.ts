@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { foldName } from '../../domain/names.ts';
 import { DUPLICATES_SCHEMA } from './duplicates-schema.ts';
+import { parseProps, searchText } from '../shared/values.ts';
 
 export interface Migration {
   version: number;
@@ -305,6 +306,24 @@ CREATE INDEX IF NOT EXISTS events_report ON events (report_id) WHERE report_id I
     version: 8,
     description: 'the review queue of likely duplicates and the decisions on them',
     sql: DUPLICATES_SCHEMA,
+  },
+  {
+    version: 9,
+    description: "search forgives spelling: each label's sound-alike keys join its search text",
+    sql: '',
+    // The update trigger re-indexes each row; done in pages so a large file is not held in memory.
+    then: (db) => {
+      const page = db.prepare(
+        'SELECT id, label, properties FROM entities WHERE id > ? ORDER BY id LIMIT 5000',
+      );
+      const set = db.prepare('UPDATE entities SET search_text = ? WHERE id = ?');
+      for (let last = 0; ;) {
+        const rows = page.all(last) as Array<{ id: number; label: string; properties: string }>;
+        if (rows.length === 0) break;
+        for (const r of rows) set.run(searchText(parseProps(r.properties), r.label), r.id);
+        last = rows[rows.length - 1].id;
+      }
+    },
   },
 ];
 

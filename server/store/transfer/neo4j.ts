@@ -95,7 +95,7 @@ function nodeMakers(d: Dump) {
   const entityNode = (x: DumpEntity): Row => ({
     ...x,
     n: idNum(x.id),
-    search: searchText(parseProps(x.props)),
+    search: searchText(parseProps(x.props), x.label),
   });
   const linkRel = (x: DumpLink): Row => {
     const { from: _f, to: _t, type: _ty, ...rest } = x;

@@ -183,7 +183,7 @@ function rowMakers(d: Dump) {
     }),
     entityRow: (x: DumpEntity): Row => ({
       ...toSqlite(ENTITY_FIELDS, x),
-      search_text: searchText(parseProps(x.props)),
+      search_text: searchText(parseProps(x.props), x.label),
     }),
     linkRow: (x: DumpLink): Row => ({
       ...toSqlite(LINK_FIELDS, x),

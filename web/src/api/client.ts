@@ -157,8 +157,16 @@ export async function changePassword(current: string, next: string): Promise<voi
 // Graph reads
 
 export interface SearchHitDto {
-  entity: { id: string; type: EntityType; label: string; key: string };
+  entity: {
+    id: string;
+    type: EntityType;
+    label: string;
+    key: string;
+    properties: Record<string, string | number | boolean | null>;
+  };
   score: number;
+  /** 'similar': the name only sounds or is spelt like what was typed. */
+  match: 'exact' | 'similar';
 }
 
 export type { Health, HealthResponse } from '@api/health.ts';

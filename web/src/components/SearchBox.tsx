@@ -4,6 +4,21 @@ import { api, type SearchHitDto } from '../api/client.ts';
 import { addEntity, fail } from '../actions.ts';
 import { iconUrl } from '../graph/style.ts';
 
+/**
+ * What tells namesakes apart: a person's date of birth and reference; for anything else, its identifier
+ * when that is not already its label.
+ */
+export function hitDetail(h: SearchHitDto): string {
+  const p = h.entity.properties ?? {};
+  const text = (k: string) => (typeof p[k] === 'string' || typeof p[k] === 'number' ? String(p[k]) : '');
+  if (h.entity.type === 'Person') {
+    const dob = text('dob');
+    const ref = text('externalRef') || text('reference');
+    return [dob ? `born ${dob}` : 'no date of birth', ref ? `ref ${ref}` : ''].filter(Boolean).join(' · ');
+  }
+  return h.entity.key && h.entity.key.toLowerCase() !== h.entity.label.toLowerCase() ? h.entity.key : '';
+}
+
 export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props, ref) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<SearchHitDto[]>([]);
@@ -73,8 +88,18 @@ export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props,
               }}
             >
               <img src={iconUrl(h.entity.type)} alt="" />
-              <span>{h.entity.label}</span>
-              <small>{h.entity.type}</small>
+              <span className="hit-text">
+                <span>{h.entity.label}</span>
+                {hitDetail(h) && (
+                  <span className="hit-detail" data-testid="hit-detail">
+                    {hitDetail(h)}
+                  </span>
+                )}
+              </span>
+              <small>
+                {h.match === 'similar' ? 'similar name · ' : ''}
+                {h.entity.type}
+              </small>
             </div>
           ))}
         </div>
