@@ -400,93 +400,163 @@ export class SampledBetweennessCancelled extends Error {
   }
 }
 
-export function sampledBetweenness(g: CSR, options: SampledBetweennessOptions = {}): SampledBetweenness {
+/** What a run has to reach, fixed before the first sample (the bound's failure budget is split here). */
+export interface SamplingPlan {
+  n: number;
+  /** Asked epsilon and delta, in score units. */
+  epsilon: number;
+  delta: number;
+  /** From KADABRA's scale (share of ordered pairs) to score units. */
+  scale: number;
+  /** Epsilon on KADABRA's scale. */
+  eps: number;
+  /** Most samples (Riondato and Kornaropoulos, with delta / 2); 0 when every score is exactly 0. */
+  omega: number;
+  /** log(1 / per-node failure probability): delta / 2 shared by 2n one-sided bounds. */
+  logInv: number;
+  topK: number | null;
+}
+
+export function planSampling(g: CSR, options: SampledBetweennessOptions = {}): SamplingPlan {
   const o = { ...SAMPLED_BETWEENNESS_DEFAULTS, ...options };
   if (!(o.epsilon > 0)) throw new RangeError(`betweenness: epsilon must be above 0, got ${o.epsilon}`);
   if (!(o.delta > 0 && o.delta < 1))
     throw new RangeError(`betweenness: delta must be between 0 and 1, got ${o.delta}`);
   const n = g.n;
   const scale = outputScale(n, g.directed, o.normalized);
-  const scores = new Float64Array(n);
   const vd = n > 2 ? vertexDiameterBound(g, o.weighted) : 0;
-  // Half of delta for the vertex-diameter cap, half shared by the 2n per-node adaptive bounds.
   const eps = o.epsilon / scale;
-  const omega = vertexDiameterSamples(vd, eps, o.delta / 2);
-  const topK = o.topK !== null && o.topK > 0 && o.topK < n ? o.topK : null;
-  if (omega === 0) {
-    return {
-      scores,
-      bound: {
-        epsilon: 0,
-        delta: o.delta,
-        samples: 0,
-        stoppedBy: 'trivial',
-        topK,
-        explanation: 'No shortest path here has a node in the middle: every score is exactly 0.',
-      },
-    };
-  }
-  const logInv = Math.log((4 * n) / o.delta);
-  const sampler: PathSampler = o.weighted ? new DijkstraPairSampler(g) : new BfsPairSampler(g);
-  const rng = mulberry32(o.seed);
-  const hits = new Float64Array(n);
-  let maxHits = 0;
-  let tau = 0;
-  let stoppedBy: BetweennessBound['stoppedBy'] = 'vertexDiameter';
-  let nextCheck = Math.min(omega, 1000);
-  while (tau < omega) {
+  return {
+    n,
+    epsilon: o.epsilon,
+    delta: o.delta,
+    scale,
+    eps,
+    omega: vertexDiameterSamples(vd, eps, o.delta / 2),
+    logInv: Math.log((4 * n) / o.delta),
+    topK: o.topK !== null && o.topK > 0 && o.topK < n ? o.topK : null,
+  };
+}
+
+/** The searches one thread reuses from sample to sample. */
+export function pathSampler(g: CSR, weighted: boolean): PathSampler {
+  return weighted ? new DijkstraPairSampler(g) : new BfsPairSampler(g);
+}
+
+/** Draws `count` random pairs and credits the inner nodes of one shortest path of each in `hits`. */
+export function drawSamples(
+  sampler: PathSampler,
+  n: number,
+  rng: () => number,
+  hits: Float64Array,
+  count: number,
+): void {
+  const path = sampler.path;
+  for (let c = 0; c < count; c++) {
     const s = Math.floor(rng() * n);
     let t = Math.floor(rng() * (n - 1));
     if (t >= s) t++;
     const len = sampler.sample(s, t, rng);
-    const path = sampler.path;
-    for (let i = 0; i < len; i++) {
-      const h = ++hits[path[i]];
-      if (h > maxHits) maxHits = h;
-    }
-    tau++;
-    if (tau < nextCheck) continue;
-    nextCheck = Math.min(omega, Math.ceil(tau * 1.1) + 100);
-    if (o.isCancelled?.()) throw new SampledBetweennessCancelled();
-    o.onProgress?.(tau, omega);
-    // Both deviations grow with the estimate, so the node with the most hits decides for everyone.
-    const top = maxHits / tau;
-    if (Math.max(upperError(top, tau, omega, logInv), lowerError(top, tau, omega, logInv)) <= eps) {
-      stoppedBy = 'adaptive';
-      break;
-    }
-    if (topK !== null && topKSeparated(hits, topK, tau, omega, logInv)) {
-      stoppedBy = 'topKSeparated';
-      break;
-    }
+    for (let i = 0; i < len; i++) hits[path[i]]++;
   }
-  o.onProgress?.(tau, tau);
-  for (let v = 0; v < n; v++) scores[v] = (hits[v] / tau) * scale;
-  const reached =
+}
+
+/** When to look again: checks grow geometrically so they cost little beside the sampling. */
+export function nextCheckpoint(plan: SamplingPlan, tau: number): number {
+  return Math.min(plan.omega, tau === 0 ? 1000 : Math.ceil(tau * 1.1) + 100);
+}
+
+/** Why to stop after `tau` samples, or null to go on. */
+export function stopReason(
+  plan: SamplingPlan,
+  hits: Float64Array,
+  tau: number,
+  maxHits: number,
+): BetweennessBound['stoppedBy'] | null {
+  if (tau >= plan.omega) return 'vertexDiameter';
+  // Both deviations grow with the estimate, so the node with the most hits decides for everyone.
+  if (reachedError(plan, tau, maxHits) <= plan.eps) return 'adaptive';
+  if (plan.topK !== null && topKSeparated(hits, plan.topK, tau, plan.omega, plan.logInv))
+    return 'topKSeparated';
+  return null;
+}
+
+function reachedError(plan: SamplingPlan, tau: number, maxHits: number): number {
+  const top = maxHits / tau;
+  return Math.max(
+    upperError(top, tau, plan.omega, plan.logInv),
+    lowerError(top, tau, plan.omega, plan.logInv),
+  );
+}
+
+/** Scores in score units and the bound they carry. `hits` becomes the scores. */
+export function finishSampling(
+  plan: SamplingPlan,
+  hits: Float64Array,
+  tau: number,
+  stoppedBy: BetweennessBound['stoppedBy'],
+): SampledBetweenness {
+  let maxHits = 0;
+  for (let v = 0; v < hits.length; v++) if (hits[v] > maxHits) maxHits = hits[v];
+  const scores = hits;
+  if (plan.omega === 0 || tau === 0) {
+    scores.fill(0);
+    return {
+      scores,
+      bound: {
+        epsilon: 0,
+        delta: plan.delta,
+        samples: 0,
+        stoppedBy: 'trivial',
+        topK: plan.topK,
+        explanation: 'No shortest path here has a node in the middle: every score is exactly 0.',
+      },
+    };
+  }
+  for (let v = 0; v < scores.length; v++) scores[v] = (scores[v] / tau) * plan.scale;
+  const epsilon =
     stoppedBy === 'vertexDiameter'
-      ? o.epsilon
-      : Math.max(
-          upperError(maxHits / tau, tau, omega, logInv),
-          lowerError(maxHits / tau, tau, omega, logInv),
-        ) * scale;
-  const epsilon = Math.min(o.epsilon, reached);
-  const pct = `${+(100 * (1 - o.delta)).toPrecision(4)}%`;
+      ? plan.epsilon
+      : Math.min(plan.epsilon, reachedError(plan, tau, maxHits) * plan.scale);
+  const pct = `${+(100 * (1 - plan.delta)).toPrecision(4)}%`;
   return {
     scores,
     bound: {
       epsilon,
-      delta: o.delta,
+      delta: plan.delta,
       samples: tau,
       stoppedBy,
-      topK,
+      topK: plan.topK,
       explanation:
         stoppedBy === 'topKSeparated'
-          ? `Sampled ${tau} shortest paths: the top ${topK} are set apart from the rest with ${pct} confidence; ` +
-            `every score is within ±${epsilon.toPrecision(3)} of the exact value.`
+          ? `Sampled ${tau} shortest paths: the top ${plan.topK} are set apart from the rest with ${pct} ` +
+            `confidence; every score is within ±${epsilon.toPrecision(3)} of the exact value.`
           : `Sampled ${tau} shortest paths: every score is within ±${epsilon.toPrecision(3)} of the exact ` +
             `value with ${pct} confidence.`,
     },
   };
+}
+
+/** One thread. Deterministic for a seed. */
+export function sampledBetweenness(g: CSR, options: SampledBetweennessOptions = {}): SampledBetweenness {
+  const o = { ...SAMPLED_BETWEENNESS_DEFAULTS, ...options };
+  const plan = planSampling(g, o);
+  const hits = new Float64Array(g.n);
+  if (plan.omega === 0) return finishSampling(plan, hits, 0, 'trivial');
+  const sampler = pathSampler(g, o.weighted);
+  const rng = mulberry32(o.seed);
+  let tau = 0;
+  for (;;) {
+    const next = nextCheckpoint(plan, tau);
+    drawSamples(sampler, g.n, rng, hits, next - tau);
+    tau = next;
+    if (o.isCancelled?.()) throw new SampledBetweennessCancelled();
+    o.onProgress?.(tau, plan.omega);
+    let maxHits = 0;
+    for (let v = 0; v < hits.length; v++) if (hits[v] > maxHits) maxHits = hits[v];
+    const why = stopReason(plan, hits, tau, maxHits);
+    if (why) return finishSampling(plan, hits, tau, why);
+  }
 }
 
 /** Whether the k highest estimates' lower bounds all lie above every other node's upper bound. */

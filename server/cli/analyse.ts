@@ -6,7 +6,8 @@
 // (articulation points and bridges).
 import { parseArgs } from 'node:util';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
-import { BETWEENNESS_EXACT_LIMIT, sampledBetweenness } from '../analysis/betweenness-sampled.ts';
+import { BETWEENNESS_EXACT_LIMIT } from '../analysis/betweenness-sampled.ts';
+import { parallelSampledBetweenness } from '../jobs/parallel-sampled-betweenness.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { EXPLAIN_DEFAULTS, explain } from '../analysis/explain.ts';
 import { louvain } from '../analysis/louvain.ts';
@@ -247,7 +248,7 @@ async function main(argv: string[]): Promise<number> {
   // Past the exact limit betweenness is sampled with a stated bound (as the app does), unless --k is given.
   const sampled =
     isBetweenness && k === null && csr.n > BETWEENNESS_EXACT_LIMIT
-      ? sampledBetweenness(csr, { weighted: metric === 'betweennessWeighted', seed })
+      ? await parallelSampledBetweenness(csr, { weighted: metric === 'betweennessWeighted', seed, threads })
       : null;
   const scores = sampled
     ? sampled.scores

@@ -2,7 +2,7 @@
 // progress through a callback. Results name nodes by id and carry their labels.
 import type { CSR } from '../analysis/csr.ts';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
-import { BETWEENNESS_EXACT_LIMIT, sampledBetweenness } from '../analysis/betweenness-sampled.ts';
+import { BETWEENNESS_EXACT_LIMIT } from '../analysis/betweenness-sampled.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { disrupt } from '../analysis/disruption.ts';
 import { explain } from '../analysis/explain.ts';
@@ -10,6 +10,7 @@ import { louvain } from '../analysis/louvain.ts';
 import { computeMetric, rankScores } from '../analysis/registry.ts';
 import type { JobRequest } from './job-types.ts';
 import { parallelBetweenness } from './parallel-betweenness.ts';
+import { parallelSampledBetweenness } from './parallel-sampled-betweenness.ts';
 import { runLab } from './lab-request.ts';
 
 export type Progress = (progress: number, phase: string) => void;
@@ -46,7 +47,7 @@ export async function runRequest(
     // Past the exact limit, betweenness is sampled with a stated error bound (KADABRA) unless pivots were asked.
     const sampled =
       isBetweenness && req.k === null && g.n > BETWEENNESS_EXACT_LIMIT
-        ? sampledBetweenness(g, {
+        ? await parallelSampledBetweenness(g, {
             weighted: req.metric === 'betweennessWeighted',
             seed: req.seed,
             onProgress,

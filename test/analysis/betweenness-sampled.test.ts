@@ -12,6 +12,7 @@ import { buildCSR, type CSR } from '../../server/analysis/csr.ts';
 import { mulberry32 } from '../../server/analysis/random.ts';
 import { communityGraph } from '../../server/analysis/random-graph.ts';
 import { parallelBetweenness } from '../../server/jobs/parallel-betweenness.ts';
+import { parallelSampledBetweenness } from '../../server/jobs/parallel-sampled-betweenness.ts';
 
 function generated(n: number, meanDegree: number, seed: number, directed = false): CSR {
   const e = communityGraph({ n, meanDegree, seed });
@@ -60,8 +61,20 @@ describe('sampled betweenness with a stated bound', () => {
       expectWithinBound(exact, r.scores, r.bound.epsilon);
       seen.add(top(r.scores, 100).join());
     }
-    // Different seeds sample differently (the test is not comparing one run three times).
-    expect(seen.size).toBe(3);
+    // Over two worker threads (what the job runs): the same rule, within its bound, repeatable.
+    const par = await parallelSampledBetweenness(g, { epsilon: 0.004, delta: 0.01, seed: 1, threads: 2 });
+    expect(par.bound.epsilon).toBeLessThanOrEqual(0.004);
+    expectWithinBound(exact, par.scores, par.bound.epsilon);
+    seen.add(top(par.scores, 100).join());
+    const parAgain = await parallelSampledBetweenness(g, {
+      epsilon: 0.004,
+      delta: 0.01,
+      seed: 1,
+      threads: 2,
+    });
+    expect(Array.from(parAgain.scores)).toEqual(Array.from(par.scores));
+    // Different seeds sample differently (the test is not comparing one run four times).
+    expect(seen.size).toBe(4);
     // The same seed repeats exactly.
     const again = sampledBetweenness(g, { epsilon: 0.004, delta: 0.01, seed: 2 });
     expect(top(again.scores, 100).join()).toBe(
