@@ -3,6 +3,7 @@
 import type { CSR } from '../analysis/csr.ts';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
 import { BETWEENNESS_EXACT_LIMIT } from '../analysis/betweenness-sampled.ts';
+import { CLOSENESS_EXACT_LIMIT, sampledCloseness } from '../analysis/closeness-sampled.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { disrupt } from '../analysis/disruption.ts';
 import { explain } from '../analysis/explain.ts';
@@ -53,21 +54,29 @@ export async function runRequest(
             onProgress,
           })
         : null;
+    // Closeness past its exact limit: from sampled sources, with the bound stated the same way.
+    const sampledClose =
+      req.metric === 'closeness' && g.n > CLOSENESS_EXACT_LIMIT
+        ? sampledCloseness(g, { seed: req.seed, onProgress })
+        : null;
     const scores = sampled
       ? sampled.scores
-      : isBetweenness
-        ? await parallelBetweenness(g, {
-            weighted: req.metric === 'betweennessWeighted',
-            k: req.k,
-            seed: req.seed,
-            onProgress,
-          })
-        : computeMetric(g, req.metric, { k: req.k, seed: req.seed, onProgress });
+      : sampledClose
+        ? sampledClose.scores
+        : isBetweenness
+          ? await parallelBetweenness(g, {
+              weighted: req.metric === 'betweennessWeighted',
+              k: req.k,
+              seed: req.seed,
+              onProgress,
+            })
+          : computeMetric(g, req.metric, { k: req.k, seed: req.seed, onProgress });
     const ranked = rankScores(g, scores);
     return {
       metric: req.metric,
       errorBound:
         sampled?.bound ??
+        sampledClose?.bound ??
         (req.k !== null && isBetweenness ? samplingErrorBound(g.n, Math.min(req.k, g.n)) : null),
       scores: ranked.map((r) => ({ id: r.id, label: labels[r.index], score: r.score, rank: r.rank })),
     };

@@ -1,7 +1,10 @@
 // The batched BFS behind unweighted closeness and harmonic centrality against one plain BFS per node, on
 // graphs that cross batch boundaries (more than 32 sources), have several components, and are directed.
 import { describe, expect, it } from 'vitest';
+import { closeness } from '../../server/analysis/closeness.ts';
+import { sampledCloseness } from '../../server/analysis/closeness-sampled.ts';
 import { buildCSR, type CSR } from '../../server/analysis/csr.ts';
+import { communityGraph } from '../../server/analysis/random-graph.ts';
 import { distanceSums } from '../../server/analysis/distance-sums.ts';
 import { mulberry32 } from '../../server/analysis/random.ts';
 import { ShortestPaths } from '../../server/analysis/sssp.ts';
@@ -57,5 +60,31 @@ describe('distanceSums (multi-source BFS)', () => {
       expect(d.reached[i]).toBe(all.reached[s]);
       expect(d.total[i]).toBe(all.total[s]);
     });
+  });
+});
+
+describe('sampled closeness', () => {
+  it('stays within its stated bound of exact closeness, for two seeds; with every source it is exact', () => {
+    const e = communityGraph({ n: 3000, meanDegree: 8, seed: 5 });
+    const g = buildCSR(
+      Array.from({ length: e.n }, (_, i) => `n${i}`),
+      e.us,
+      e.vs,
+      e.ws,
+      false,
+    );
+    const exact = closeness(g);
+    for (const seed of [1, 2]) {
+      const r = sampledCloseness(g, { samples: 512, seed });
+      expect(r.bound.samples).toBe(512);
+      expect(r.bound.epsilon).toBeGreaterThan(0);
+      expect(r.bound.epsilon).toBeLessThan(0.2);
+      let worst = 0;
+      for (let v = 0; v < g.n; v++) worst = Math.max(worst, Math.abs(r.scores[v] - exact[v]));
+      expect(worst).toBeLessThanOrEqual(r.bound.epsilon);
+    }
+    // Every source sampled: the estimate is the exact value.
+    const all = sampledCloseness(g, { samples: g.n });
+    for (let v = 0; v < g.n; v++) expect(all.scores[v]).toBeCloseTo(exact[v], 12);
   });
 });
