@@ -266,6 +266,9 @@ export function betweenness(g: CSR, options: BetweennessOptions = {}): Float64Ar
 }
 
 export interface SamplingBound {
+  /** The bound every ranking states (as BetweennessBound): all nodes at once, score units. */
+  epsilon: number;
+  samples: number;
   pivots: number;
   /** Probability that the bound fails. */
   delta: number;
@@ -287,6 +290,8 @@ export function samplingErrorBound(n: number, k: number, delta = 0.05): Sampling
   const perNode = R * Math.sqrt(Math.log(2 / delta) / (2 * k));
   const all = R * Math.sqrt(Math.log((2 * n) / delta) / (2 * k));
   return {
+    epsilon: all,
+    samples: k,
     pivots: k,
     delta,
     epsilonPerNode: perNode,

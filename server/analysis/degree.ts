@@ -13,13 +13,17 @@ export const DEGREE_DEFAULTS = { weighted: false, mode: 'all' as 'all' | 'in' | 
 export function degree(g: CSR, options: DegreeOptions = {}): Float64Array {
   const o = { ...DEGREE_DEFAULTS, ...options };
   const out = new Float64Array(g.n);
+  const n = g.n;
+  // Two plain loops rather than one with a branch per node: at a million nodes this is memory-bound.
   const add = (offsets: Int32Array, weights: Float64Array) => {
-    for (let v = 0; v < g.n; v++) {
-      if (o.weighted) {
-        let s = 0;
-        for (let p = offsets[v]; p < offsets[v + 1]; p++) s += weights[p];
-        out[v] += s;
-      } else out[v] += offsets[v + 1] - offsets[v];
+    if (!o.weighted) {
+      for (let v = 0; v < n; v++) out[v] += offsets[v + 1] - offsets[v];
+      return;
+    }
+    for (let v = 0; v < n; v++) {
+      let s = 0;
+      for (let p = offsets[v], end = offsets[v + 1]; p < end; p++) s += weights[p];
+      out[v] += s;
     }
   };
   if (!g.directed) add(g.offsets, g.weights);

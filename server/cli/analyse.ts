@@ -6,6 +6,8 @@
 // (articulation points and bridges).
 import { parseArgs } from 'node:util';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
+import { BETWEENNESS_EXACT_LIMIT } from '../analysis/betweenness-sampled.ts';
+import { parallelSampledBetweenness } from '../jobs/parallel-sampled-betweenness.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { EXPLAIN_DEFAULTS, explain } from '../analysis/explain.ts';
 import { louvain } from '../analysis/louvain.ts';
@@ -242,13 +244,21 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!isMetricName(metric)) throw new Error(`unknown metric ${JSON.stringify(metric)}\n${USAGE}`);
   const t0 = performance.now();
-  const scores = metric.startsWith('betweenness')
-    ? await parallelBetweenness(csr, { weighted: metric === 'betweennessWeighted', k, seed, threads })
-    : computeMetric(csr, metric, { k, seed });
+  const isBetweenness = metric.startsWith('betweenness');
+  // Past the exact limit betweenness is sampled with a stated bound (as the app does), unless --k is given.
+  const sampled =
+    isBetweenness && k === null && csr.n > BETWEENNESS_EXACT_LIMIT
+      ? await parallelSampledBetweenness(csr, { weighted: metric === 'betweennessWeighted', seed, threads })
+      : null;
+  const scores = sampled
+    ? sampled.scores
+    : isBetweenness
+      ? await parallelBetweenness(csr, { weighted: metric === 'betweennessWeighted', k, seed, threads })
+      : computeMetric(csr, metric, { k, seed });
   const seconds = (performance.now() - t0) / 1000;
   const ranked = rankScores(csr, scores);
   const bound =
-    k !== null && metric.startsWith('betweenness') ? samplingErrorBound(csr.n, Math.min(k, csr.n)) : null;
+    sampled?.bound ?? (k !== null && isBetweenness ? samplingErrorBound(csr.n, Math.min(k, csr.n)) : null);
   if (values.json) {
     console.log(
       JSON.stringify({

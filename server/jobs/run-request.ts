@@ -2,6 +2,8 @@
 // progress through a callback. Results name nodes by id and carry their labels.
 import type { CSR } from '../analysis/csr.ts';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
+import { BETWEENNESS_EXACT_LIMIT } from '../analysis/betweenness-sampled.ts';
+import { CLOSENESS_EXACT_LIMIT, sampledCloseness } from '../analysis/closeness-sampled.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { disrupt } from '../analysis/disruption.ts';
 import { explain } from '../analysis/explain.ts';
@@ -9,6 +11,7 @@ import { louvain } from '../analysis/louvain.ts';
 import { computeMetric, rankScores } from '../analysis/registry.ts';
 import type { JobRequest } from './job-types.ts';
 import { parallelBetweenness } from './parallel-betweenness.ts';
+import { parallelSampledBetweenness } from './parallel-sampled-betweenness.ts';
 import { runLab } from './lab-request.ts';
 
 export type Progress = (progress: number, phase: string) => void;
@@ -41,21 +44,40 @@ export async function runRequest(
       };
     }
     const onProgress = (done: number, total: number) => progress(pct(done, total), req.metric);
-    const scores = req.metric.startsWith('betweenness')
-      ? await parallelBetweenness(g, {
-          weighted: req.metric === 'betweennessWeighted',
-          k: req.k,
-          seed: req.seed,
-          onProgress,
-        })
-      : computeMetric(g, req.metric, { k: req.k, seed: req.seed, onProgress });
+    const isBetweenness = req.metric.startsWith('betweenness');
+    // Past the exact limit, betweenness is sampled with a stated error bound (KADABRA) unless pivots were asked.
+    const sampled =
+      isBetweenness && req.k === null && g.n > BETWEENNESS_EXACT_LIMIT
+        ? await parallelSampledBetweenness(g, {
+            weighted: req.metric === 'betweennessWeighted',
+            seed: req.seed,
+            onProgress,
+          })
+        : null;
+    // Closeness past its exact limit: from sampled sources, with the bound stated the same way.
+    const sampledClose =
+      req.metric === 'closeness' && g.n > CLOSENESS_EXACT_LIMIT
+        ? sampledCloseness(g, { seed: req.seed, onProgress })
+        : null;
+    const scores = sampled
+      ? sampled.scores
+      : sampledClose
+        ? sampledClose.scores
+        : isBetweenness
+          ? await parallelBetweenness(g, {
+              weighted: req.metric === 'betweennessWeighted',
+              k: req.k,
+              seed: req.seed,
+              onProgress,
+            })
+          : computeMetric(g, req.metric, { k: req.k, seed: req.seed, onProgress });
     const ranked = rankScores(g, scores);
     return {
       metric: req.metric,
       errorBound:
-        req.k !== null && req.metric.startsWith('betweenness')
-          ? samplingErrorBound(g.n, Math.min(req.k, g.n))
-          : null,
+        sampled?.bound ??
+        sampledClose?.bound ??
+        (req.k !== null && isBetweenness ? samplingErrorBound(g.n, Math.min(req.k, g.n)) : null),
       scores: ranked.map((r) => ({ id: r.id, label: labels[r.index], score: r.score, rank: r.rank })),
     };
   }

@@ -9,7 +9,7 @@ import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { toViewFilter } from '../state/filters.ts';
 import { bringOntoChart } from './bring.ts';
-import { formatScore, rankedRows, staleReasons, type RankingRun } from './ranking.ts';
+import { describeBound, formatScore, rankedRows, staleReasons, type RankingRun } from './ranking.ts';
 import { rankAmong, runRanking, showRanking } from './run.ts';
 import {
   describeSpec,
@@ -200,7 +200,7 @@ function RunView({
     <div>
       <p className="small" data-testid="rank-spec">
         {describeSpec(run.spec, run.facts)}
-        {run.errorBound !== null ? ` Sampled: error at most ${run.errorBound.toFixed(4)}.` : ''}
+        {run.errorBound !== null ? ` ${describeBound(run.errorBound)}.` : ''}
         {run.notes.length ? ` ${run.notes.join('; ')}.` : ''}
       </p>
       {differ.length > 0 && (

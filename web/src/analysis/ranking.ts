@@ -11,6 +11,18 @@ export interface ScoredEntity {
   score: number;
 }
 
+/** The server's statement of a sampled ranking's accuracy (server/analysis/betweenness-sampled.ts). */
+export interface ErrorBound {
+  epsilon: number;
+  delta: number;
+  samples: number;
+}
+
+/** One line for an analyst, e.g. "approximate: ±0.001 with 99% confidence". */
+export function describeBound(b: ErrorBound): string {
+  return `approximate: ±${b.epsilon.toPrecision(2)} with ${+(100 * (1 - b.delta)).toPrecision(4)}% confidence`;
+}
+
 export interface RankingRun {
   spec: AnalysisSpec;
   /** The server's metric name (e.g. betweennessWeighted). */
@@ -25,8 +37,8 @@ export interface RankingRun {
   /** For a chart ranking: how many entities were on the chart. */
   chartEntities: number | null;
   notes: string[];
-  /** Sampled betweenness: the error bound; null when exact. */
-  errorBound: number | null;
+  /** Sampled betweenness: every score within ±epsilon with probability 1 - delta; null when exact. */
+  errorBound: ErrorBound | null;
   at: string;
 }
 

@@ -1,7 +1,7 @@
 // What the exports carry of the current ranking: the briefing's top table (the Ranks tab's own rows), the
 // analysis record stating what was actually computed, and the scores a data export writes. All three read
 // the one ranking, so the PDF, the CSV and the screen show the same value for the same entity.
-import { formatScore, rankedRows, type RankingRun } from './ranking.ts';
+import { describeBound, formatScore, rankedRows, type RankingRun } from './ranking.ts';
 import { describeSpec, measureLabel, networkInWords, typesInWords } from './spec.ts';
 
 const TOP = 10;
@@ -29,6 +29,9 @@ export function analysisRecord(run: RankingRun | null, communities: boolean): Re
     };
   return {
     Measure: `${measureLabel(run.metric)} (${run.metric})`,
+    Accuracy: run.errorBound
+      ? `${describeBound(run.errorBound)} (${run.errorBound.samples} samples)`
+      : 'exact',
     'Computed over': describeSpec(run.spec, run.facts),
     Network: networkInWords(run.spec),
     'Ranked among': typesInWords(run.spec.types),
@@ -57,6 +60,16 @@ function parameters(run: RankingRun): Record<string, unknown> {
     entities: run.facts.nodes,
     links: run.facts.links,
     exact: run.errorBound === null,
+    ...(run.errorBound
+      ? {
+          errorBound: {
+            epsilon: run.errorBound.epsilon,
+            delta: run.errorBound.delta,
+            samples: run.errorBound.samples,
+          },
+          accuracy: describeBound(run.errorBound),
+        }
+      : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { appStore, showError, type AppState } from '../state/app.ts';
 import { setCommunities, setMetric } from '../state/appearance.ts';
 import { describeFilters, toViewFilter } from '../state/filters.ts';
 import type { EntityType } from '@domain/model.ts';
-import { type RankingRun, scoresById } from './ranking.ts';
+import { type ErrorBound, type RankingRun, scoresById } from './ranking.ts';
 import { type AnalysisSpec, measureLabel, metricName, viewOptions } from './spec.ts';
 
 const set = appStore.set;
@@ -67,7 +67,7 @@ export async function tracked<T>(label: string, req: JobRequest, target: JobTarg
 
 interface MetricResult {
   metric: string;
-  errorBound: number | null;
+  errorBound: ErrorBound | null;
   scores: Array<{ id: string; label: string; score: number; type: EntityType | null }>;
   view?: { nodes: number; links: number; notes: string[] };
 }
