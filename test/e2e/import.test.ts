@@ -178,4 +178,29 @@ describe.skipIf(!haveChromium)('import from the web app (Chromium)', () => {
     expect(found).toEqual(['Person']);
     expect(errors).toEqual([]);
   });
+
+  it('looks for duplicates among what a file brought in when asked, and says how many it found', async () => {
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=import-button]');
+    await page.waitForSelector('[data-testid=import-dialog]');
+    // The demo holds Zak Lloyd, born 1976-01-04: a stop check spells him with a c and k.
+    await pick('stop-checks.csv', 'Name,dob\nZack Lloyd,1976-01-04\n');
+    await page.selectOption('[data-testid=import-format]', 'entities');
+    await page.selectOption('[data-testid=import-entity-type]', 'Person');
+    await page.check('[data-testid=import-find-duplicates]');
+    await page.click('[data-testid=import-run]');
+    await page.waitForSelector('[data-testid=import-duplicates]');
+    const said = (await page.textContent('[data-testid=import-duplicates]')) ?? '';
+    const found = Number(/(\d+) found/.exec(said)?.[1] ?? 0);
+    expect(found, said).toBeGreaterThanOrEqual(1);
+    // The queue holds the pair, with the new record in it.
+    const pairs = await page.evaluate(async () => {
+      const r = await fetch('/api/duplicates?limit=100', { credentials: 'include' });
+      return ((await r.json()) as { items: Array<{ aLabel: string; bLabel: string }> }).items.map((x) =>
+        [x.aLabel, x.bLabel].sort().join(' / '),
+      );
+    });
+    expect(pairs).toContain('Zack Lloyd / Zak Lloyd');
+    expect(errors).toEqual([]);
+  });
 });

@@ -19,6 +19,8 @@ export interface ImportChoices {
   /** Entities and links files: the type when no column gives it. */
   entityType?: string;
   linkType?: string;
+  /** Look for likely duplicates among what the file brought in (the review queue). */
+  findDuplicates?: boolean;
 }
 
 /** The query string the import routes read (the file is the body); `map` entries read column=field. */
@@ -32,6 +34,7 @@ export function importQuery(file: { name: string }, c: ImportChoices): string {
   if (c.project) q.set('project', 'true');
   if (c.entityType) q.set('entityType', c.entityType);
   if (c.linkType) q.set('linkType', c.linkType);
+  if (c.findDuplicates) q.set('findDuplicates', 'true');
   return q.toString();
 }
 

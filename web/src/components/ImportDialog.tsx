@@ -111,6 +111,15 @@ function Counts({ r }: { r: ImportReport }) {
           <td>Rows rejected</td>
           <td className="num">{r.rowsRejected}</td>
         </tr>
+        {r.duplicates && (
+          <tr>
+            <td>Likely duplicates</td>
+            <td data-testid="import-duplicates">
+              {r.duplicates.proposed} found, {r.duplicates.created} new; {r.duplicates.waiting} waiting in
+              Possible duplicates
+            </td>
+          </tr>
+        )}
       </tbody>
     </table>
   );
@@ -127,6 +136,7 @@ export function ImportDialog() {
   const [handling, setHandling] = useState<'P' | 'C'>('P');
   const [reportRef, setReportRef] = useState('');
   const [skipInvalid, setSkipInvalid] = useState(false);
+  const [findDuplicates, setFindDuplicates] = useState(false);
   // Off by default: the events are kept, and the person-level view (people linked through the events they
   // share) is a view option; storing the projection instead loses the events.
   const [project, setProject] = useState(false);
@@ -157,6 +167,7 @@ export function ImportDialog() {
     ...(format === 'twomode' ? { project } : {}),
     ...(format === 'entities' && entityType ? { entityType } : {}),
     ...(format === 'links' && linkType ? { linkType } : {}),
+    ...(findDuplicates ? { findDuplicates } : {}),
   });
   const fields = FORMAT_FIELDS[format];
   const canMap = fields.required.length + fields.optional.length > 0;
@@ -382,6 +393,15 @@ export function ImportDialog() {
           <label className="row">
             <input type="checkbox" checked={skipInvalid} onChange={() => setSkipInvalid(!skipInvalid)} />
             Import the good rows and list the bad ones (otherwise one bad row stops the whole file)
+          </label>
+          <label className="row">
+            <input
+              type="checkbox"
+              data-testid="import-find-duplicates"
+              checked={findDuplicates}
+              onChange={() => setFindDuplicates(!findDuplicates)}
+            />
+            Then look for people, phones and vehicles this file may hold twice (Draw → Possible duplicates)
           </label>
           {format === 'twomode' && (
             <label className="row">
