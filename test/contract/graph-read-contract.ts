@@ -323,6 +323,11 @@ export function graphReadContract<S extends Stores>(name: string, setup: Contrac
         expect((await storeError(stores.graph.listLinks({ after: 'e1' }), 'invalid')).path).toEqual([
           'after',
         ]);
+        // An entity's links page with offset on every store.
+        const ofOne = await stores.graph.listLinks({ entityId: whole.items[0].from });
+        expect(ofOne.next).toBeUndefined();
+        const both = stores.graph.listLinks({ entityId: whole.items[0].from, after: seen[0] });
+        expect((await storeError(both, 'invalid')).path).toEqual(['after']);
         expect(
           (await storeError(stores.graph.listLinks({ after: seen[0], offset: 4 }), 'invalid')).path,
         ).toEqual(['offset']);

@@ -110,7 +110,9 @@ describe.skipIf(!haveChromium)('disruption lab (Chromium)', () => {
     const first = (await page.textContent('[data-testid=lab-removed-0]'))!.split(', ')[0];
     await page.fill('[data-testid=search]', first);
     await page.waitForSelector('[data-testid=suggestions] div');
-    await page.click(`[data-testid=suggestions] div:has-text("${first}")`);
+    // The demo holds a second record of some people (a neighbouring force's stop check, without a police
+    // reference): the analyst picks the one with the reference, the one on the chart.
+    await page.click(`[data-testid=suggestions] div:has-text("${first}"):has-text("ref ")`);
     await page.waitForFunction(() => window.__linkchart!.selectedIds().length === 1);
     // Picking on the chart opens Details; back in the lab, the comparison is still there.
     await page.click('[data-testid=tab-disruption]');

@@ -9,6 +9,18 @@ import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 
+/** The call's answer once it succeeds, trying every 200 ms for up to 5 s (the outage probe runs each second). */
+async function eventually<T>(call: () => Promise<T>): Promise<T> {
+  for (let waited = 0; ; waited += 200) {
+    try {
+      return await call();
+    } catch (e) {
+      if (!(e instanceof StoreError) || e.code !== 'unavailable' || waited >= 5_000) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 function relay(target: URL, port = 0): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((c) => {
@@ -90,10 +102,10 @@ describe.skipIf(!avail.ok)('Neo4j unavailable and back', () => {
 
       const up = await relay(target, port);
       try {
-        // Schema applied on the first call that reaches the server, then normal service.
-        await stores.graph.writeBatch(
-          { entities: [{ type: 'Person', label: 'Back Again' }] },
-          { actor: 't' },
+        // Schema applied on the first call that reaches the server, then normal service: once the outage
+        // probe (each second) has found it back (server/store/neo4j/outage.ts).
+        await eventually(() =>
+          stores.graph.writeBatch({ entities: [{ type: 'Person', label: 'Back Again' }] }, { actor: 't' }),
         );
         expect((await stores.counts()).entities).toBe(1);
       } finally {
@@ -106,7 +118,7 @@ describe.skipIf(!avail.ok)('Neo4j unavailable and back', () => {
       expect((down as StoreError).code).toBe('unavailable');
       const again = await relay(target, port);
       try {
-        expect((await stores.counts()).entities).toBe(1);
+        expect((await eventually(() => stores.counts())).entities).toBe(1);
       } finally {
         await again.close();
       }

@@ -49,7 +49,14 @@ const FIT_PIXELS = 700;
  */
 export function groupedLayout(graph: Graph, community: Record<string, number>): Positions {
   const groups = new Map<number, string[]>();
-  graph.forEachNode((id) => {
+  // Entities with no link on the chart form no group: laid out with the rest, each drifts off on its own and
+  // the fitted chart shrinks round them, so they go in a column beside it instead (as i2 and Gephi set them apart).
+  const loose: string[] = [];
+  graph.forEachNode((id, a) => {
+    if (!a.fixed && graph.degree(id) === 0) {
+      loose.push(id);
+      return;
+    }
     const c = community[id] ?? -1;
     const l = groups.get(c) ?? [];
     l.push(id);
@@ -128,7 +135,7 @@ export function groupedLayout(graph: Graph, community: Record<string, number>): 
       const b = boundsOf(Object.fromEntries(work.mapNodes((n, a) => [n, [a.x as number, a.y as number]])));
       const unitsPerPixel = Math.max(b.maxX - b.minX, b.maxY - b.minY, 1e-9) / FIT_PIXELS;
       noverlap.assign(work, {
-        maxIterations: 200,
+        maxIterations: 500,
         inputReducer: (_k, a) => ({ x: a.x, y: a.y, size: (a.size ?? 9) * unitsPerPixel }),
         outputReducer: (_k, a) => ({ x: a.x, y: a.y }),
         settings: { margin: 6 * unitsPerPixel, ratio: 1.15, expansion: 1.05 },
@@ -139,7 +146,29 @@ export function groupedLayout(graph: Graph, community: Record<string, number>): 
   work.forEachNode((id, a) => {
     if (!a.fixed) out[id] = [a.x as number, a.y as number];
   });
+  placeInColumnsBeside(out, loose, Object.keys(out).length > 0 ? boundsOf(out) : null);
   return out;
+}
+
+/**
+ * Puts `ids` in columns to the right of `beside` (or round the origin), spaced as the fitted chart spaces its
+ * nodes: a chart is drawn wider than it is tall, so a column there costs the least room.
+ */
+function placeInColumnsBeside(
+  out: Positions,
+  ids: string[],
+  beside: ReturnType<typeof boundsOf> | null,
+): void {
+  if (ids.length === 0) return;
+  const span = beside ? Math.max(beside.maxX - beside.minX, beside.maxY - beside.minY, 1e-9) : 0;
+  const step = beside ? (span / FIT_PIXELS) * NODE_ROOM : NODE_ROOM;
+  const height = beside ? beside.maxY - beside.minY : step * Math.ceil(Math.sqrt(ids.length));
+  const perColumn = Math.max(1, Math.floor(height / step) + 1);
+  const x0 = beside ? beside.maxX + 1.5 * step : 0;
+  const y0 = beside ? beside.maxY : 0;
+  ids.forEach((id, i) => {
+    out[id] = [x0 + Math.floor(i / perColumn) * step, y0 - (i % perColumn) * step];
+  });
 }
 
 /**
