@@ -8,7 +8,8 @@ import { type ContractSetup, freshStores } from './fixtures.ts';
 
 const ctx = { actor: 'ana' };
 
-function proposal(entityId: string, over: Partial<TargetRecord> = {}): TargetRecord {
+/** A target proposal as the Cycle page makes one (also the transfer tests' target). */
+export function proposal(entityId: string, over: Partial<TargetRecord> = {}): TargetRecord {
   return {
     entityId,
     entityLabel: 'Dean Cole',

@@ -12,31 +12,14 @@ import { transfer, TransferError, type Endpoint } from '../../server/cli/transfe
 import { dumpSqlite } from '../../server/store/transfer/sqlite.ts';
 import { dumpDigest } from '../../server/store/transfer/dump.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
-import type { TargetRecord } from '../../server/domain/target.ts';
+import { proposal } from '../contract/cycle-contract.ts';
 import { CDR_A, importCsv } from '../contract/events-contract.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
 const ctx = { actor: 'ana', importId: 'imp-9' };
-const target: TargetRecord = {
-  entityId: 'e1',
-  entityLabel: 'Ann Lee',
-  entityType: 'Person',
-  reason: 'Holds the dock keys',
-  analysis: {
-    metric: 'betweenness',
-    score: 0.42,
-    rank: 1,
-    view: { from: '2024-01-01', to: '2024-06-30', entityTypes: ['Person'] },
-    dataVersion: 3,
-    predictedEffect: { lccShareBefore: 1, lccShareAfter: 0.5, componentsBefore: 1, componentsAfter: 2 },
-  },
-  status: 'proposed',
-  proposedBy: 'ana',
-  proposedAt: '2024-07-01T09:00:00.000Z',
-  decision: null,
-  review: null,
-};
+// The Cycle page's kind of target, on the entity the source's first writes make.
+const target = proposal('e1');
 
 describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
   let release: () => void = () => {};

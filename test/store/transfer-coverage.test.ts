@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { transfer, TransferError } from '../../server/cli/transfer.ts';
 import { CDR_A, importCsv } from '../contract/events-contract.ts';
+import { proposal } from '../contract/cycle-contract.ts';
 import { defaultExportIdsDir, keepIdList, readKeptText } from '../../server/security/audit-export-ids.ts';
-import type { TargetRecord } from '../../server/domain/target.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { DUMP_PARTS, dumpCounts, dumpDigest, type Dump } from '../../server/store/transfer/dump.ts';
 import {
@@ -22,28 +22,6 @@ const dir = mkdtempSync(join(tmpdir(), 'lc-transfer-cover-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const quiet = { log: () => {}, auditKey: null };
 const ctx = { actor: 'ana' };
-
-function proposal(entityId: string): TargetRecord {
-  return {
-    entityId,
-    entityLabel: 'Dean Cole',
-    entityType: 'Person',
-    reason: 'Broker between the two supply lines',
-    analysis: {
-      metric: 'betweenness',
-      score: 0.42,
-      rank: 1,
-      view: { from: '2024-01-01', to: '2024-06-30', entityTypes: ['Person', 'Phone'] },
-      dataVersion: 7,
-      predictedEffect: { lccShareBefore: 1, lccShareAfter: 0.55, componentsBefore: 1, componentsAfter: 3 },
-    },
-    status: 'proposed',
-    proposedBy: 'ana',
-    proposedAt: '2024-07-01T09:00:00.000Z',
-    decision: null,
-    review: null,
-  };
-}
 
 /** A source file holding one of every kind a transfer carries. */
 async function fullSource(path: string): Promise<{ targetId: string; draftId: string }> {

@@ -76,8 +76,6 @@ export async function getLink(c: Neo4jContext, id: string): Promise<LinkDetail |
 export async function listLinks(c: Neo4jContext, opts: LinkListOptions = {}): Promise<Page<Link>> {
   const after = linkCursor(opts);
   if (opts.entityId !== undefined) {
-    if (opts.after !== undefined)
-      throw invalid(['after'], "after pages the whole list of links; an entity's links page with offset");
     const params = { type: opts.type ?? null, entity: opts.entityId };
     return c.listPage('links-of-entity', opts, params, 'l', (r) => toLink(r as unknown as LinkRel));
   }

@@ -11,5 +11,8 @@ export function linkCursor(opts: LinkListOptions): number {
     throw invalid(['after'], `after must be a link id such as l12, not ${JSON.stringify(opts.after)}`);
   if (opts.offset)
     throw invalid(['offset'], 'give after or offset, not both: after already says where the page starts');
+  // An entity's links page with offset only, on both stores (each answers them from the entity's own links).
+  if (opts.entityId !== undefined)
+    throw invalid(['after'], "after pages the whole list of links; an entity's links page with offset");
   return n;
 }

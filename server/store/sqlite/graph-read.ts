@@ -142,9 +142,6 @@ export function listLinks(c: SqliteConnection, opts: LinkListOptions): Page<Link
     params.push(opts.type);
   }
   if (opts.entityId !== undefined) {
-    // An entity's links page with offset only, as on Neo4j (both answer them from the entity's own links).
-    if (opts.after !== undefined)
-      throw invalid(['after'], "after pages the whole list of links; an entity's links page with offset");
     const n = parseId(opts.entityId, 'e') ?? -1;
     conds.push('l.id IN (SELECT id FROM links WHERE from_id = ? UNION SELECT id FROM links WHERE to_id = ?)');
     params.push(n, n);

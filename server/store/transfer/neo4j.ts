@@ -110,19 +110,23 @@ function nodeMakers(d: Dump) {
   return { grade, entityNode, linkRel };
 }
 
+/** The highest number among ids such as 'e12' (0 for none): where a counter goes on after a load. */
+const highestNum = (ids: string[]): number => ids.reduce((m, id) => Math.max(m, idNum(id)), 0);
+
 /** The Meta node after a load: the data version, the id counters and the head of the audit chain. */
 function metaAfter(d: Dump): Row {
-  const max = (ids: string[]) => ids.reduce((m, id) => Math.max(m, idNum(id)), 0);
   const last = d.audit[d.audit.length - 1];
   return {
     dataVersion: d.dataVersion,
-    entity: max(d.entities.map((x) => x.id).concat(d.merges.map((m) => m.mergedId))),
-    link: max(d.links.map((x) => x.id).concat(d.merges.flatMap((m) => m.snapshot.links.map((k) => k.id)))),
-    report: max(d.reports.map((x) => x.id)),
-    merge: max(d.merges.map((x) => x.id)),
-    annotation: max(d.annotations.map((x) => x.id)),
-    chart: max(d.charts.map((x) => x.id)),
-    user: max(d.users.map((x) => x.id)),
+    entity: highestNum(d.entities.map((x) => x.id).concat(d.merges.map((m) => m.mergedId))),
+    link: highestNum(
+      d.links.map((x) => x.id).concat(d.merges.flatMap((m) => m.snapshot.links.map((k) => k.id))),
+    ),
+    report: highestNum(d.reports.map((x) => x.id)),
+    merge: highestNum(d.merges.map((x) => x.id)),
+    annotation: highestNum(d.annotations.map((x) => x.id)),
+    chart: highestNum(d.charts.map((x) => x.id)),
+    user: highestNum(d.users.map((x) => x.id)),
     audit: last?.seq ?? 0,
     // The events' counter (neo4j/events.ts numbers new calls after it).
     event: d.events.reduce((m, e) => Math.max(m, e.n), 0),
@@ -214,11 +218,10 @@ export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
     'load-duplicate-decisions',
     d.duplicateDecisions.map((x) => ({ ...toNeo4j(DECISION_FIELDS, x), seq: x.step })),
   );
-  const highest = (ids: string[]) => ids.reduce((m, id) => Math.max(m, idNum(id)), 0);
   await stores.exec.write(async (tx) => {
     // The cycle store numbers targets and actions from these counters (cypher/queries/target-next-n.cypher).
-    await tx.run('seq-set', { name: 'target', v: highest(d.targets.map((t) => t.id)) });
-    await tx.run('seq-set', { name: 'target_action', v: highest(d.targetActions.map((a) => a.id)) });
+    await tx.run('seq-set', { name: 'target', v: highestNum(d.targets.map((t) => t.id)) });
+    await tx.run('seq-set', { name: 'target_action', v: highestNum(d.targetActions.map((a) => a.id)) });
   });
   await stores.exec.write(async (tx) => {
     await tx.run('meta-lock');
