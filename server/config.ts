@@ -28,6 +28,11 @@ export interface Limits {
   /** Most links a view handed to analysis or export may hold. */
   maxAnalysisLinks: number;
   /**
+   * On the Neo4j store, a whole-store analysis of at least this many links runs in Graph Data Science instead
+   * of pulling the view into the server (bench/suites/21-gds-crossover.ts measures where GDS wins).
+   */
+  gdsFromLinks: number;
+  /**
    * Most links an interactive answer carries (a view, an expansion): far below maxAnalysisLinks, so one is
    * built and sent in a few tens of milliseconds of the request thread; larger views go through the
    * analysis job API.
@@ -100,6 +105,7 @@ export const DEFAULT_LIMITS: Limits = {
   uploadBytes: 100 * 1024 * 1024,
   maxExpansionNodes: 5_000,
   maxAnalysisLinks: 1_000_000,
+  gdsFromLinks: 100_000,
   maxViewLinks: 5_000,
   maxViewQueue: 32,
   maxImportErrors: 100,
@@ -218,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         1,
         100_000_000,
       ),
+      gdsFromLinks: int(env, 'LINKCHART_GDS_FROM_LINKS', DEFAULT_LIMITS.gdsFromLinks, 1, 1_000_000_000),
       maxViewLinks: int(env, 'LINKCHART_MAX_VIEW_LINKS', DEFAULT_LIMITS.maxViewLinks, 1, 100_000_000),
       maxViewQueue: int(env, 'LINKCHART_MAX_VIEW_QUEUE', DEFAULT_LIMITS.maxViewQueue, 0, 100_000),
       maxImportErrors: DEFAULT_LIMITS.maxImportErrors,

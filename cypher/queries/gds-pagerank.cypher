@@ -3,4 +3,5 @@ CALL gds.pageRank.stream($name, {
   dampingFactor: $alpha, maxIterations: $maxIterations, tolerance: $tolerance, relationshipWeightProperty: $weight
 })
 YIELD nodeId, score
-RETURN gds.util.asNode(nodeId).id AS id, score
+WITH gds.util.asNode(nodeId) AS e, score
+RETURN e.id AS id, e.label AS label, e.type AS type, score

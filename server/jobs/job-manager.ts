@@ -23,7 +23,7 @@ import { packStrings } from '../analysis/packed-strings.ts';
 import type { PackedView } from '../analysis/view.ts';
 import { DEFAULT_JOB_LIMITS, JOB_LIMIT_VARIABLES } from './job-limits.ts';
 import type { JobInput, JobRequest, JobState, JobStatus, WorkerMessage } from './job-types.ts';
-import { resultChunks, type EncodedResult, type ResultPage } from './result-encoding.ts';
+import { encodeResult, resultChunks, type EncodedResult, type ResultPage } from './result-encoding.ts';
 import { spawnTsWorker } from './spawn.ts';
 
 export interface JobManagerOptions {
@@ -77,7 +77,21 @@ export class JobLimitError extends Error {
  * What a job runs over: a view packed off the request thread (the server's way: nothing in it is decoded
  * here), or a graph and its labels (tests and tools; packed when the job starts).
  */
-export type JobGraph = JobGraphBase & ({ packed: PackedView } | { csr: CSR; labels: string[] });
+export type JobGraph = JobGraphBase &
+  ({ packed: PackedView } | { csr: CSR; labels: string[] } | { remote: RemoteComputation });
+
+/**
+ * A computation another process does (Neo4j's Graph Data Science, for views the server does not load): run
+ * in place of a worker, under the same queue, limits, time budget and result encoding. Its result is already
+ * described (as describeResult would). Cancelling drops its answer; the database finishes its own work.
+ */
+export interface RemoteComputation {
+  run(progress: (progress: number, phase: string) => void): Promise<{
+    result: unknown;
+    nodes: number;
+    links: number;
+  }>;
+}
 interface JobGraphBase {
   dataVersion: number;
   /** Identifies the view (e.g. ViewCache.key) for deduplication. */
@@ -110,6 +124,8 @@ interface Computation {
   startedMs: number;
   finishedAt: string | null;
   worker: Worker | null;
+  /** A remote computation holds a running place while it runs. */
+  remoteRunning: boolean;
   timer: NodeJS.Timeout | null;
   /** The result as its answer's JSON bytes (made in the worker); decoded only for `result`. */
   result: EncodedResult | undefined;
@@ -383,8 +399,8 @@ export class JobManager {
       graph,
       request,
       dataVersion: graph.dataVersion,
-      nodes: 'packed' in graph ? graph.packed.n : graph.csr.n,
-      links: 'packed' in graph ? graph.packed.m : graph.csr.m,
+      nodes: 'packed' in graph ? graph.packed.n : 'csr' in graph ? graph.csr.n : 0,
+      links: 'packed' in graph ? graph.packed.m : 'csr' in graph ? graph.csr.m : 0,
       notes: graph.notes ?? [],
       state: 'queued',
       progress: 0,
@@ -394,6 +410,7 @@ export class JobManager {
       startedMs: 0,
       finishedAt: null,
       worker: null,
+      remoteRunning: false,
       timer: null,
       result: undefined,
       decoded: undefined,
@@ -474,9 +491,10 @@ export class JobManager {
     error: string | null,
   ): void {
     if (isFinal(c.state)) return;
-    if (c.worker) this.running--;
+    if (c.worker || c.remoteRunning) this.running--;
     if (c.timer) clearTimeout(c.timer);
     c.worker = null;
+    c.remoteRunning = false;
     c.timer = null;
     c.graph = null;
     Object.assign(c, {
@@ -559,6 +577,10 @@ export class JobManager {
   private launch(c: Computation): void {
     const graph = c.graph!;
     this.running++;
+    if ('remote' in graph) {
+      this.launchRemote(c, graph.remote);
+      return;
+    }
     const worker = spawnTsWorker(
       ENTRY,
       { input: jobInput(graph), request: c.request },
@@ -607,10 +629,50 @@ export class JobManager {
         this.finishComputation(c, 'failed', `the analysis worker stopped unexpectedly (exit code ${code})`);
     });
   }
+
+  private launchRemote(c: Computation, remote: RemoteComputation): void {
+    c.graph = null;
+    c.remoteRunning = true;
+    c.state = 'running';
+    c.phase = 'starting';
+    c.startedAt = new Date().toISOString();
+    c.startedMs = Date.now();
+    const live = () => c.state === 'running' && c.remoteRunning;
+    c.timer = setTimeout(() => {
+      if (!live()) return;
+      this.finishComputation(
+        c,
+        'failed',
+        `the analysis ran longer than its time budget of ${+(this.o.maxJobMs / 1000).toFixed(1)} s ` +
+          `(${JOB_LIMIT_VARIABLES.maxJobSeconds}); narrow the view`,
+      );
+    }, this.o.maxJobMs);
+    c.timer.unref();
+    this.emit(c);
+    remote
+      .run((progress, phase) => {
+        if (!live()) return;
+        c.progress = progress;
+        c.phase = phase;
+        this.emit(c);
+      })
+      .then(
+        (r) => {
+          if (!live()) return;
+          c.nodes = r.nodes;
+          c.links = r.links;
+          c.result = encodeResult(r.result);
+          this.finishComputation(c, 'done', null);
+        },
+        (e: unknown) => {
+          if (live()) this.finishComputation(c, 'failed', e instanceof Error ? e.message : String(e));
+        },
+      );
+  }
 }
 
 /** What the worker gets: only shared buffers and a few notes, so starting it copies no strings here. */
-function jobInput(graph: JobGraph): JobInput {
+function jobInput(graph: Exclude<JobGraph, { remote: RemoteComputation }>): JobInput {
   if ('packed' in graph) {
     const { graph: arrays, ids, labels, types, notes } = graph.packed;
     return { graph: arrays, ids, labels, types, notes };

@@ -24,6 +24,8 @@ import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from
 import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
 import { labIdNotInView } from '../jobs/lab-request.ts';
+import { gdsCanRun, gdsComputation } from '../jobs/gds-analysis.ts';
+import type { GdsTarget } from '../store/neo4j/gds.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { requestUser } from './context.ts';
 
@@ -33,6 +35,8 @@ export interface AnalysisRoutesOptions {
   jobs?: JobManagerOptions;
   /** Most links a view may load for analysis (default: the config's maxAnalysisLinks). */
   maxViewLinks?: number;
+  /** On Neo4j, whole-store analyses from this many links run in GDS (default: the config's gdsFromLinks). */
+  gdsFromLinks?: number;
 }
 
 const startBodySchema = z.object({
@@ -62,6 +66,12 @@ const access = { access: 'analysis:run' as const };
 
 /** Roles that may see and cancel other users' jobs (each such look is audited with the owner's name). */
 const OVERSEERS: ReadonlySet<string> = new Set(['supervisor', 'admin']);
+
+/** A view of everything the store holds (its link count is then the store's, read without a scan). */
+function isWholeStore(view: z.output<typeof viewOptionsSchema>): boolean {
+  const f = view.filter;
+  return !f.entityTypes && !f.linkTypes && !f.from && !f.to && !f.minGrading;
+}
 
 const isFinal = (s: JobStatus) => s.state === 'done' || s.state === 'failed' || s.state === 'cancelled';
 
@@ -100,7 +110,8 @@ function statusStream(manager: JobManager, id: string, first: JobStatus, follow:
 }
 
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
-  const { graph } = opts.stores;
+  const { stores } = opts;
+  const { graph } = stores;
   const limits = resolveJobLimits(opts.config?.limits ?? {});
   const manager = new JobManager({
     concurrency: limits.jobWorkers,
@@ -110,6 +121,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     ...opts.jobs,
   });
   const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
+  const gdsFromLinks = opts.gdsFromLinks ?? opts.config?.limits.gdsFromLinks ?? Infinity;
   /**
    * Built views keyed by data version, view options and (for a chart) its entities: packed, as they came
    * from the thread that built them (their strings are decoded only in the job workers).
@@ -166,17 +178,56 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
           { dataVersion, viewKey, request },
           async () => {
             built = views.get(viewKey);
+            // A whole-store view past the crossover goes to GDS without being pulled into the server.
+            if (
+              !built &&
+              !ids &&
+              stores.kind === 'neo4j' &&
+              isWholeStore(view) &&
+              gdsCanRun(request, view).ok
+            ) {
+              const total = (await graph.listLinks({ limit: 1 })).total;
+              if (total >= gdsFromLinks)
+                return {
+                  remote: gdsComputation(
+                    stores as unknown as GdsTarget,
+                    request,
+                    view,
+                    `the store holds ${total} links, past the ${gdsFromLinks} from which Graph Data Science is faster (LINKCHART_GDS_FROM_LINKS)`,
+                  ),
+                  dataVersion,
+                  viewKey,
+                };
+            }
             if (!built) {
               const made = await buildViewOffThread(graph, view, {
                 limit: maxViewLinks,
                 ...(ids ? { only: ids } : {}),
               });
+              // On Neo4j a view past the server's bound is analysed where it lies, when GDS computes the
+              // request as the server would (server/jobs/gds-analysis.ts).
+              const inDb =
+                made.truncated && !ids && stores.kind === 'neo4j' ? gdsCanRun(request, view) : null;
+              if (inDb?.ok)
+                return {
+                  remote: gdsComputation(
+                    stores as unknown as GdsTarget,
+                    request,
+                    view,
+                    `this view holds more than ${maxViewLinks} links, the most the server loads for analysis`,
+                  ),
+                  dataVersion,
+                  viewKey,
+                };
               if (made.truncated)
                 throw new ApiError(
                   413,
                   'too_large',
                   `this view holds more than ${maxViewLinks} links, the most an analysis loads ` +
-                    '(LINKCHART_MAX_ANALYSIS_LINKS); narrow it with entity or link types, a time window or a minimum grading',
+                    '(LINKCHART_MAX_ANALYSIS_LINKS); narrow it with entity or link types, a time window or a minimum grading' +
+                    (inDb && !inDb.ok
+                      ? ` (on Neo4j, Graph Data Science could not take it: ${inDb.why})`
+                      : ''),
                   { path: ['body', 'view'] },
                 );
               built = made.view;

@@ -20,6 +20,8 @@ export type GdsTarget = Pick<Neo4jStores, 'init' | 'exec'>;
 
 export interface GdsViewOptions {
   filter?: ViewFilter;
+  /** Phones folded into their users, as the server's view folds them (cypher/queries/gds-project-folded.cypher). */
+  foldPhones?: boolean;
   /** Use link strengths (PageRank, Louvain). Default true. */
   weighted?: boolean;
 }
@@ -52,14 +54,15 @@ async function withProjection<T>(
     return await stores.exec.read(async (tx) => {
       // A retried transaction must not find its own projection from the failed attempt.
       await tx.run('gds-drop', { name });
-      const r = (await tx.one('gds-project', {
+      const r = (await tx.one(opts.foldPhones ? 'gds-project-folded' : 'gds-project', {
         name,
         ...filterParams(filter),
         types: filter.entityTypes ?? null,
         // As the store's subgraph(): every entity of the types, unless the filter restricts links.
         allNodes: !filtersLinks(filter),
       }))!;
-      return run(tx, name, { nodes: r.nodes as number, relationships: r.rels as number });
+      // An undirected projection counts each pair in both directions; the server counts it once.
+      return run(tx, name, { nodes: r.nodes as number, relationships: (r.rels as number) / 2 });
     });
   } finally {
     await stores.exec.read((tx) => tx.run('gds-drop', { name })).catch(() => undefined);
@@ -101,6 +104,97 @@ export async function gdsLouvain(stores: GdsTarget, opts: GdsViewOptions = {}): 
     if (p.nodes === 0) return new Map();
     const rows = await tx.run('gds-louvain', { name, weight: opts.weighted === false ? null : 'weight' });
     return new Map(rows.map((r) => [r.id as string, r.community as number]));
+  });
+}
+
+export async function gdsComponents(
+  stores: GdsTarget,
+  opts: GdsViewOptions = {},
+): Promise<Map<string, number>> {
+  return withProjection(stores, opts, async (tx, name, p) => {
+    if (p.nodes === 0) return new Map();
+    const rows = await tx.run('gds-wcc', { name });
+    return new Map(rows.map((r) => [r.id as string, r.component as number]));
+  });
+}
+
+/** One entity's row of a GDS answer: its score (or community) with what the ranking shows of it. */
+export interface GdsRow {
+  id: string;
+  label: string;
+  type: string;
+  value: number;
+}
+
+/** Metrics GDS computes as the server does (same definition and scale) over a projected view. */
+export const GDS_METRICS = ['degree', 'weightedDegree', 'pagerank', 'betweenness', 'coreNumber'] as const;
+export type GdsMetric = (typeof GDS_METRICS)[number];
+
+/**
+ * One metric over the view, in the database: the projection, the algorithm, the rows streamed back, the
+ * projection dropped. Scores are on the server's scale (PageRank L1-normalised, betweenness normalised as
+ * networkx does).
+ */
+export async function gdsMetric(
+  stores: GdsTarget,
+  metric: GdsMetric,
+  opts: GdsViewOptions = {},
+): Promise<{ projection: GdsProjection; rows: GdsRow[] }> {
+  return withProjection(stores, opts, async (tx, name, p) => {
+    if (p.nodes === 0) return { projection: p, rows: [] };
+    const rows =
+      metric === 'pagerank'
+        ? await tx.run('gds-pagerank', {
+            name,
+            alpha: 0.85,
+            maxIterations: 1000,
+            tolerance: 1e-10,
+            weight: opts.weighted === false ? null : 'weight',
+          })
+        : metric === 'betweenness'
+          ? await tx.run('gds-betweenness', { name })
+          : metric === 'coreNumber'
+            ? await tx.run('gds-kcore', { name })
+            : await tx.run('gds-degree', { name, weight: metric === 'weightedDegree' ? 'weight' : null });
+    const n = p.nodes;
+    let scale = 1;
+    if (metric === 'pagerank') scale = 1 / rows.reduce((s, r) => s + (r.score as number), 0);
+    if (metric === 'betweenness') scale = n < 3 ? 1 : 2 / ((n - 1) * (n - 2));
+    return {
+      projection: p,
+      rows: rows.map((r) => ({
+        id: r.id as string,
+        label: r.label as string,
+        type: r.type as string,
+        value: (r.score as number) * scale,
+      })),
+    };
+  });
+}
+
+/** Louvain in the database: each entity's community and the partition's modularity. */
+export async function gdsCommunities(
+  stores: GdsTarget,
+  opts: GdsViewOptions = {},
+): Promise<{ projection: GdsProjection; modularity: number; count: number; rows: GdsRow[] }> {
+  return withProjection(stores, opts, async (tx, name, p) => {
+    if (p.nodes === 0) return { projection: p, modularity: 0, count: 0, rows: [] };
+    const m = (await tx.one('gds-louvain-mutate', {
+      name,
+      weight: opts.weighted === false ? null : 'weight',
+    }))!;
+    const rows = await tx.run('gds-communities', { name });
+    return {
+      projection: p,
+      modularity: m.modularity as number,
+      count: Number(m.communityCount),
+      rows: rows.map((r) => ({
+        id: r.id as string,
+        label: r.label as string,
+        type: r.type as string,
+        value: Number(r.community),
+      })),
+    };
   });
 }
 
