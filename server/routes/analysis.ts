@@ -24,6 +24,7 @@ import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from
 import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
 import { labIdNotInView } from '../jobs/lab-request.ts';
+import { windowsJobGraph } from '../jobs/window-views.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { requestUser } from './context.ts';
 
@@ -165,6 +166,17 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
           ownerOf(req),
           { dataVersion, viewKey, request },
           async () => {
+            if (request.kind === 'windows')
+              return windowsJobGraph(
+                graph,
+                view,
+                request,
+                { dataVersion, viewKey },
+                {
+                  limit: maxViewLinks,
+                  ...(ids ? { only: ids } : {}),
+                },
+              );
             built = views.get(viewKey);
             if (!built) {
               const made = await buildViewOffThread(graph, view, {
