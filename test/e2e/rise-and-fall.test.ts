@@ -1,6 +1,6 @@
 // Rise and fall end to end: real server over the demo network, real Chromium at 1366x768 and 1920x1080.
 // The analyst selects two people, asks for betweenness month by month (one "windows" job on the server),
-// and sees small multiples: a panel per person (each month's top 5 and the two selected), month names on
+// and sees small multiples: a panel for each of the two, then (on request) each month's top 5 too, month names on
 // the x axis, every panel on one y scale; clicking a panel selects that person on the chart; the "line per
 // person" toggle draws the same people as lines on one chart.
 import { existsSync, mkdirSync } from 'node:fs';
@@ -83,6 +83,14 @@ describe.skipIf(!haveChromium)('rise and fall (Chromium)', () => {
     expect(sent.request).toMatchObject({ kind: 'windows', step: 'month' });
     expect([...sent.request.follow].sort()).toEqual([...chosen].sort());
 
+    // The two selected people first, alone; then with each month's top 5.
+    const first = await page.$$eval('[data-testid=rise-panel]', (els) =>
+      els.map((e) => [e.getAttribute('data-id'), e.classList.contains('sel')]),
+    );
+    expect(first.map(([id]) => id).sort()).toEqual([...chosen].sort());
+    expect(first.every(([, sel]) => sel)).toBe(true);
+    await shot('rise-selected-1366.png');
+    await page.check('[data-testid=rise-with-top]');
     const panels = await page.$$eval('[data-testid=rise-panel]', (els) =>
       els.map((e) => {
         const circles = [...e.querySelectorAll('circle')].map((c) => Number(c.getAttribute('cy')));

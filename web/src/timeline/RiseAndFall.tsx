@@ -34,7 +34,14 @@ export function RiseAndFall({ selected }: { selected: string[] }) {
   const [step, setStep] = useState<Step>('month');
   const [top, setTop] = useState(5);
   const [mode, setMode] = useState<'multiples' | 'lines'>('multiples');
-  const [result, setResult] = useState<{ r: RiseResult; measure: string; cut: string | null } | null>(null);
+  const [result, setResult] = useState<{
+    r: RiseResult;
+    measure: string;
+    cut: string | null;
+    followed: string[];
+  } | null>(null);
+  /** With people followed, their lines only, unless the analyst asks for each window's top K too. */
+  const [withTop, setWithTop] = useState(false);
   const [progress, setProgress] = useState<string | null>(null);
   const [err, setErr] = useState<string | null>(null);
   const job = useRef<JobHandle<RiseResult> | null>(null);
@@ -92,6 +99,7 @@ export function RiseAndFall({ selected }: { selected: string[] }) {
         r,
         measure: label,
         cut: range.cut ? `the latest ${range.windows} ${step}s of the chart's dated span` : null,
+        followed: people,
       });
     } catch (e) {
       const m = (e as Error).message;
@@ -110,11 +118,17 @@ export function RiseAndFall({ selected }: { selected: string[] }) {
   };
 
   const labels = result?.r.windows.map((w) => w.label) ?? [];
+  const followed = new Set(result?.followed ?? []);
+  const shown = result
+    ? followed.size && !withTop
+      ? result.r.lines.filter((l) => followed.has(l.id))
+      : result.r.lines
+    : [];
   const shared = result
     ? {
-        lines: result.r.lines,
+        lines: shown,
         labels,
-        top: sharedTop(result.r.lines),
+        top: sharedTop(shown),
         colour: lineColour,
         selected: chosen,
         onPick: (l: RiseLine) => void pick(l),
@@ -172,7 +186,7 @@ export function RiseAndFall({ selected }: { selected: string[] }) {
         {progress === null && !result && (
           <span className="small muted">
             {people.length
-              ? `each ${step}'s top ${top} people, and the ${people.length} selected`
+              ? `for the ${people.length} selected people (and each ${step}'s top ${top} on request)`
               : `each ${step}'s top ${top} people; select people to follow them too`}
           </span>
         )}
@@ -204,9 +218,22 @@ export function RiseAndFall({ selected }: { selected: string[] }) {
             <div className="small muted rise-about" data-testid="rise-about">
               {result.measure}, {labels.length} {result.r.record.step as string}s {labels[0]} to{' '}
               {labels.at(-1)}
-              {result.cut ? ` (${result.cut})` : ''}, each from the calls inside it, on one scale; each{' '}
-              {result.r.record.step as string}&apos;s top {top}
-              {people.length ? ' and the selected' : ''}. Click a person to select them on the chart.
+              {result.cut ? ` (${result.cut})` : ''}, each from the calls inside it, on one scale;{' '}
+              {followed.size && !withTop
+                ? `the ${shown.length} selected people`
+                : `each ${result.r.record.step as string}'s top ${top}${followed.size ? ' and the selected' : ''}`}
+              . Click a person to select them on the chart.{' '}
+              {followed.size > 0 && (
+                <label>
+                  <input
+                    type="checkbox"
+                    data-testid="rise-with-top"
+                    checked={withTop}
+                    onChange={(e) => setWithTop(e.target.checked)}
+                  />{' '}
+                  with each {result.r.record.step as string}&apos;s top {top}
+                </label>
+              )}
             </div>
             {mode === 'multiples' ? (
               <SmallMultiples {...shared} />
