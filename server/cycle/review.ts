@@ -5,8 +5,11 @@
 //
 // Presence in a window means having at least one link in it; every link counts as undirected and
 // parallel links collapse (see network.ts). Betweenness is normalised by (n-1)(n-2)/2 so windows of
-// different sizes compare.
+// different sizes compare. The two windows are periods of the windowed analysis (server/analysis/
+// windows.ts): parsed, filtered (service.ts) and compared (who rose, ranks in each) by the same code as the
+// "Rise and fall" series.
 import { disrupt } from '../analysis/disruption.ts';
+import { compareWindows, parsePeriod, type ScoredWindow } from '../analysis/windows.ts';
 import { connectedComponents } from '../analysis/components.ts';
 import type { Entity, Link, Subgraph } from '../domain/model.ts';
 import {
@@ -134,11 +137,6 @@ function summarise(sub: Subgraph, g: SimpleGraph, label: string | undefined, see
   };
 }
 
-function rankOf(ids: string[], scores: Map<string, number>): Map<string, number> {
-  const sorted = [...ids].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || a.localeCompare(b));
-  return new Map(sorted.map((id, i) => [id, i + 1] as const));
-}
-
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} points`;
@@ -191,38 +189,36 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
     .sort(byDate);
 
   // Who took over: betweenness rise among those present in both windows (targets excluded).
-  const bcB = betweenness(gb);
-  const bcA = betweenness(ga);
-  const scoreB = new Map(gb.ids.map((id, i) => [id, bcB[i]] as const));
-  const scoreA = new Map(ga.ids.map((id, i) => [id, bcA[i]] as const));
   const targetSet = new Set(targets);
   const targetNeighbours = new Set<string>();
   for (const t of targets) {
     const i = gb.index.get(t);
     if (i !== undefined) for (const w of gb.adj[i]) targetNeighbours.add(gb.ids[w]);
   }
-  const rankedB = gb.ids.filter((id) => riserTypes.has(entities.get(id)?.type ?? ''));
-  const rankedA = ga.ids.filter((id) => riserTypes.has(entities.get(id)?.type ?? ''));
-  const rankB = rankOf(rankedB, scoreB);
-  const rankA = rankOf(rankedA, scoreA);
-  const risers: Riser[] = rankedA
-    .filter((id) => inBefore.has(id) && !targetSet.has(id))
-    .map((id) => {
-      const b = scoreB.get(id) ?? 0;
-      const a = scoreA.get(id) ?? 0;
-      return {
-        ...brief(entities.get(id), id),
-        before: b,
-        after: a,
-        rise: a - b,
-        rankBefore: rankB.get(id) ?? 0,
-        rankAfter: rankA.get(id) ?? 0,
-        targetNeighbour: targetNeighbours.has(id),
-      };
-    })
-    .filter((r) => r.rise > 0)
-    .sort((x, y) => y.rise - x.rise || x.id.localeCompare(y.id))
-    .slice(0, o.topRisers);
+  const scored = (g: SimpleGraph, s: WindowSummary): ScoredWindow => ({
+    window: { from: '', to: '', label: s.label ?? '' },
+    ids: g.ids,
+    labels: g.ids.map((id) => entities.get(id)?.label ?? id),
+    types: g.ids.map((id) => entities.get(id)?.type ?? ''),
+    scores: betweenness(g),
+    nodes: s.nodes,
+    links: s.links,
+  });
+  const risers: Riser[] = compareWindows(scored(gb, sb), scored(ga, sa), {
+    among: riserTypes,
+    exclude: targetSet,
+  })
+    .filter((c) => c.rise > 0)
+    .slice(0, o.topRisers)
+    .map((c) => ({
+      ...brief(entities.get(c.id), c.id),
+      before: c.before,
+      after: c.after,
+      rise: c.rise,
+      rankBefore: c.rankBefore,
+      rankAfter: c.rankAfter,
+      targetNeighbour: targetNeighbours.has(c.id),
+    }));
 
   const observed = {
     lccShare: change(sb.lccShare, sa.lccShare),
@@ -299,22 +295,7 @@ export function operationalReview(before: Subgraph, after: Subgraph, opts: Revie
 
 /** "2024-01-01..2024-06-30" -> { from, to }; either side may be empty for an open end. */
 export function parseWindow(s: string): { from?: string; to?: string } {
-  const parts = s.split('..');
-  if (parts.length !== 2) {
-    throw new RangeError(`window ${JSON.stringify(s)} is not FROM..TO, e.g. 2024-01-01..2024-06-30`);
-  }
-  const [from, to] = [parts[0].trim(), parts[1].trim()];
-  for (const d of [from, to]) {
-    if (d && (!/^\d{4}-\d{2}-\d{2}/.test(d) || Number.isNaN(Date.parse(d)))) {
-      throw new RangeError(
-        `window ${JSON.stringify(s)}: ${JSON.stringify(d)} is not an ISO date such as 2024-01-01`,
-      );
-    }
-  }
-  if (from && to && Date.parse(from) > Date.parse(to)) {
-    throw new RangeError(`window ${JSON.stringify(s)}: starts after it ends`);
-  }
-  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  return parsePeriod(s);
 }
 
 export interface LabPrediction {

@@ -10,6 +10,7 @@ import { buildSimpleGraph } from './network.ts';
 import { type GravityScale, type RecencyModel, type RfgResult } from './rfg.ts';
 import { runCycle } from './off-thread.ts';
 import type { PredictedEffect } from '../domain/target.ts';
+import { periodLabel, windowFilter } from '../analysis/windows.ts';
 
 /** Views larger than this are refused rather than silently cut short. */
 export const DEFAULT_VIEW_LIMIT = 200_000;
@@ -91,12 +92,12 @@ export interface ReviewRequest extends Omit<ReviewOptions, 'beforeLabel' | 'afte
   view?: ViewFilter;
 }
 
-export const windowLabel = (w: Window): string => `${w.from ?? ''}..${w.to ?? ''}`;
+export const windowLabel = periodLabel;
 
 export async function computeReview(store: GraphStore, req: ReviewRequest): Promise<ReviewResult> {
-  const { from: _f, to: _t, ...base } = req.view ?? {};
-  const before = await loadView(store, { ...base, ...req.before });
-  const after = await loadView(store, { ...base, ...req.after });
+  // The two periods' views, filtered as every window of the windowed analysis is.
+  const before = await loadView(store, windowFilter(req.view, req.before));
+  const after = await loadView(store, windowFilter(req.view, req.after));
   const { before: _b, after: _a, view: _v, ...options } = req;
   return (await runCycle({
     kind: 'review',

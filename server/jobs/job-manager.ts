@@ -22,7 +22,8 @@ import { toShared } from '../analysis/csr.ts';
 import { packStrings } from '../analysis/packed-strings.ts';
 import type { PackedView } from '../analysis/view.ts';
 import { DEFAULT_JOB_LIMITS, JOB_LIMIT_VARIABLES } from './job-limits.ts';
-import type { JobInput, JobRequest, JobState, JobStatus, WorkerMessage } from './job-types.ts';
+import type { TimeWindow } from '../analysis/windows.ts';
+import type { JobInput, JobRequest, JobState, JobStatus, ViewInput, WorkerMessage } from './job-types.ts';
 import { encodeResult, resultChunks, type EncodedResult, type ResultPage } from './result-encoding.ts';
 import { spawnTsWorker } from './spawn.ts';
 
@@ -78,7 +79,13 @@ export class JobLimitError extends Error {
  * here), or a graph and its labels (tests and tools; packed when the job starts).
  */
 export type JobGraph = JobGraphBase &
-  ({ packed: PackedView } | { csr: CSR; labels: string[] } | { remote: RemoteComputation });
+  (
+    | { packed: PackedView }
+    | { csr: CSR; labels: string[] }
+    /** A windows job: one view per window, in time order. */
+    | { series: Array<{ window: TimeWindow; packed: PackedView }> }
+    | { remote: RemoteComputation }
+  );
 
 /**
  * A computation another process does (Neo4j's Graph Data Science, for views the server does not load): run
@@ -399,8 +406,7 @@ export class JobManager {
       graph,
       request,
       dataVersion: graph.dataVersion,
-      nodes: 'packed' in graph ? graph.packed.n : 'csr' in graph ? graph.csr.n : 0,
-      links: 'packed' in graph ? graph.packed.m : 'csr' in graph ? graph.csr.m : 0,
+      ...graphSize(graph),
       notes: graph.notes ?? [],
       state: 'queued',
       progress: 0,
@@ -671,12 +677,36 @@ export class JobManager {
   }
 }
 
+/** Nodes and links a job runs over (a windows job: summed over its windows). */
+function graphSize(graph: JobGraph): { nodes: number; links: number } {
+  // A remote computation learns its size when it has run.
+  if ('remote' in graph) return { nodes: 0, links: 0 };
+  if ('series' in graph)
+    return graph.series.reduce((a, s) => ({ nodes: a.nodes + s.packed.n, links: a.links + s.packed.m }), {
+      nodes: 0,
+      links: 0,
+    });
+  return 'packed' in graph
+    ? { nodes: graph.packed.n, links: graph.packed.m }
+    : { nodes: graph.csr.n, links: graph.csr.m };
+}
+
+const viewInput = ({ graph, ids, labels, types, notes }: PackedView): ViewInput => ({
+  graph,
+  ids,
+  labels,
+  types,
+  notes,
+});
+
 /** What the worker gets: only shared buffers and a few notes, so starting it copies no strings here. */
 function jobInput(graph: Exclude<JobGraph, { remote: RemoteComputation }>): JobInput {
-  if ('packed' in graph) {
-    const { graph: arrays, ids, labels, types, notes } = graph.packed;
-    return { graph: arrays, ids, labels, types, notes };
-  }
+  if ('series' in graph)
+    return {
+      series: graph.series.map((s) => ({ window: s.window, view: viewInput(s.packed) })),
+      notes: graph.notes ?? [],
+    };
+  if ('packed' in graph) return viewInput(graph.packed);
   const { ids, ...arrays } = toShared(graph.csr);
   return {
     graph: arrays,

@@ -6,6 +6,8 @@ import { RECOVERY_DEFAULTS, RECOVERY_LIMITS } from '../analysis/recovery.ts';
 import { ROBUSTNESS_DEFAULTS, ROBUSTNESS_LIMITS } from '../analysis/robustness.ts';
 import { LAB_LIMITS } from '../analysis/strategies.ts';
 import type { PackedView } from '../analysis/view.ts';
+import { calendarWindows, WINDOW_LIMITS, WINDOW_STEPS, type TimeWindow } from '../analysis/windows.ts';
+import { entityTypeSchema } from '../domain/model.ts';
 import type { EncodedResult } from './result-encoding.ts';
 
 export const metricJobSchema = z.object({
@@ -85,11 +87,45 @@ export const explainJobSchema = z.object({
     .max(2 ** 31)
     .default(1),
 });
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2024-03-01')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a calendar date');
+/**
+ * A metric over a series of calendar windows (server/analysis/windows.ts): each window's view built from
+ * the calls inside it, the metric run on each; at most WINDOW_LIMITS.maxWindows windows.
+ */
+export const windowsJobSchema = z
+  .object({
+    kind: z.literal('windows'),
+    metric: z.enum(METRIC_NAMES).default('betweenness'),
+    step: z.enum(WINDOW_STEPS).default('month'),
+    /** The range: the first window holds `from`, the last `to` (whole weeks, months or quarters). */
+    from: day,
+    to: day,
+    /** How many of each window's best to name (K). */
+    top: z.number().int().min(1).max(WINDOW_LIMITS.maxTop).default(5),
+    /** Entity types ranked. */
+    among: z.array(entityTypeSchema).min(1).max(10).default(['Person']),
+    /** Entity ids followed in every window whatever their rank. */
+    follow: idList(WINDOW_LIMITS.maxFollow).default([]),
+    seed: seedSchema,
+  })
+  .superRefine((r, ctx) => {
+    try {
+      calendarWindows(r.step, r.from, r.to);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: (e as Error).message });
+    }
+  });
+export type WindowsJob = z.output<typeof windowsJobSchema>;
+
 export const jobRequestSchema = z.discriminatedUnion('kind', [
   metricJobSchema,
   disruptionJobSchema,
   explainJobSchema,
   labJobSchema,
+  windowsJobSchema,
 ]);
 export type JobRequest = z.output<typeof jobRequestSchema>;
 export type JobRequestInput = z.input<typeof jobRequestSchema>;
@@ -115,7 +151,13 @@ export interface JobStatus {
 }
 
 /** What a job worker is given of its view: shared arrays and packed strings (see PackedView). */
-export type JobInput = Pick<PackedView, 'graph' | 'ids' | 'labels' | 'types' | 'notes'>;
+export type ViewInput = Pick<PackedView, 'graph' | 'ids' | 'labels' | 'types' | 'notes'>;
+/** A windows job's views, one per window, in time order. */
+export interface SeriesInput {
+  series: Array<{ window: TimeWindow; view: ViewInput }>;
+  notes: string[];
+}
+export type JobInput = ViewInput | SeriesInput;
 
 /** Messages from a job worker. */
 export type WorkerMessage =

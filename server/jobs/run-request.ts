@@ -97,6 +97,8 @@ export async function runRequest(
     });
   }
   if (req.kind === 'lab') return runLab(g, labels, req, progress);
+  if (req.kind === 'windows')
+    throw new Error('a windows job runs over one view per window (windows-request.ts)');
   const node = g.ids.indexOf(req.node);
   if (node < 0) throw new Error(`explain: node ${JSON.stringify(req.node)} is not in this view`);
   return {

@@ -26,6 +26,7 @@ import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
 import { labIdNotInView } from '../jobs/lab-request.ts';
 import { gdsCanRun, gdsComputation } from '../jobs/gds-analysis.ts';
 import type { GdsTarget } from '../store/neo4j/gds.ts';
+import { windowsJobGraph } from '../jobs/window-views.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { requestUser } from './context.ts';
 
@@ -177,6 +178,17 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
           ownerOf(req),
           { dataVersion, viewKey, request },
           async () => {
+            if (request.kind === 'windows')
+              return windowsJobGraph(
+                graph,
+                view,
+                request,
+                { dataVersion, viewKey },
+                {
+                  limit: maxViewLinks,
+                  ...(ids ? { only: ids } : {}),
+                },
+              );
             built = views.get(viewKey);
             // A whole-store view past the crossover goes to GDS without being pulled into the server.
             if (

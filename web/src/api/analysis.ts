@@ -38,7 +38,8 @@ export type JobRequest =
       targets?: string[];
     }
   | { kind: 'explain'; node: string; focus?: string; resamples?: number }
-  | ({ kind: 'lab' } & Record<string, unknown>);
+  | ({ kind: 'lab' } & Record<string, unknown>)
+  | ({ kind: 'windows'; from: string; to: string } & Record<string, unknown>);
 
 /**
  * Starts a job and resolves with its result. Progress arrives over SSE (`status` events); if the event
