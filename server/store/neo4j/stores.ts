@@ -29,8 +29,7 @@ export class Neo4jStores implements Stores {
   readonly cycle: Neo4jCycleStore;
   readonly duplicates: Neo4jDuplicateStore;
   readonly imports: Neo4jImportLog;
-  /** Placeholder until ops-neo4j's store (operations.ts). */
-  readonly operations = new Neo4jOperationStore();
+  readonly operations: Neo4jOperationStore;
   private readonly c: Neo4jContext;
 
   constructor(readonly opts: Neo4jStoresOptions) {
@@ -42,6 +41,7 @@ export class Neo4jStores implements Stores {
     this.cycle = new Neo4jCycleStore(this.c);
     this.duplicates = new Neo4jDuplicateStore(this.c);
     this.imports = new Neo4jImportLog(this.c);
+    this.operations = new Neo4jOperationStore(this.c);
   }
 
   /**

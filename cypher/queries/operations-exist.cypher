@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (o:Operation {id: id})
+RETURN o.id AS id
