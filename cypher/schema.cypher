@@ -77,3 +77,11 @@ CREATE CONSTRAINT operation_ref IF NOT EXISTS FOR (o:Operation) REQUIRE o.ref IS
 CREATE CONSTRAINT operation_member_key IF NOT EXISTS FOR (m:OperationMember) REQUIRE (m.opId, m.user) IS UNIQUE;
 CREATE INDEX operation_member_user IF NOT EXISTS FOR (m:OperationMember) ON (m.user);
 CREATE INDEX report_op IF NOT EXISTS FOR (r:Report) ON (r.op);
+// Deconfliction (issue 17): (:DeconflictionNotice {id, n, entityId, newOpId, heldOpId, state, disclose, createdAt,
+// updatedAt, audited, steps}) when two operations hold the same subject, and its steps as (:DeconflictionEvent
+// {noticeId, i, actor, at, action, note}); numbers from (:Seq {name: 'deconfliction'}).
+CREATE CONSTRAINT deconfliction_notice_id IF NOT EXISTS FOR (d:DeconflictionNotice) REQUIRE d.id IS UNIQUE;
+CREATE INDEX deconfliction_notice_entity IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.entityId);
+CREATE INDEX deconfliction_notice_n IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.n);
+CREATE INDEX deconfliction_notice_audited IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.audited);
+CREATE INDEX deconfliction_event_notice IF NOT EXISTS FOR (v:DeconflictionEvent) ON (v.noticeId, v.i);
