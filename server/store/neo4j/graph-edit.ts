@@ -14,7 +14,7 @@ import type { Tx } from './executor.ts';
 import { gradesOf, loadEntity, loadLink, loadReport } from './graph-load.ts';
 import { num, parseProps, seen, toReport, type LinkRel, type ReportNode } from './rows.ts';
 import { recordSharedSubjects } from './deconfliction.ts';
-import { joinOp, withOpProps } from './op-membership.ts';
+import { joinOp, unionProps, withOpProps } from './op-membership.ts';
 import { writeOperation } from './operations.ts';
 
 async function reportsForRefs(tx: Tx, refs: string[], at: (string | number)[]): Promise<ReportNode[]> {
@@ -67,12 +67,13 @@ export async function updateEntity(
     const op = await writeOperation(tx, ctx);
     const row = await loadEntity(tx, id);
     const label = p.label !== undefined ? normaliseName(p.label) : row.label;
-    const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.props;
+    const joined = joinOp(row, op);
     const opProps =
       p.properties !== undefined ? withOpProps(row.opProps, op, p.properties, true) : row.opProps;
+    // What other operations hold of it stays in the whole entity; this operation's edit wins where they differ.
+    const props = p.properties !== undefined ? JSON.stringify(unionProps(opProps, row.ops, op)) : row.props;
     const review = p.reviewDate !== undefined ? p.reviewDate : (row.reviewDate ?? null);
     const { reports, changed } = await patchReports(tx, row.reports, p);
-    const joined = joinOp(row, op);
     if (
       !changed &&
       !joined &&

@@ -5,14 +5,15 @@ import { ENTITY_TYPES } from '../../domain/model.ts';
 import type { ListOptions, Page } from '../common.ts';
 import type { LinkListOptions, SearchHit } from '../graph-store.ts';
 import { linkCursor } from '../shared/link-cursor.ts';
-import { nfcKey } from '../shared/values.ts';
+import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
 import { findReport } from './graph-load.ts';
 import { luceneFuzzyQuery, luceneQuery } from './query-params.ts';
-import { exactThenSimilar } from '../shared/search-tokens.ts';
-import { opsParam, type Scope } from './op-membership.ts';
+import { exactThenSimilar, ftsTokens } from '../shared/search-tokens.ts';
+import { normalisePhone } from '../../domain/normalise.ts';
+import { opsParam, scopedProps, wholeInScope, type Scope } from './op-membership.ts';
 import { toReport, toReports, type EntityNode, type LinkRel, type ReportNode } from './rows.ts';
 import { scopedEntity, scopedLinks } from './scope-facts.ts';
 
@@ -139,15 +140,35 @@ export async function search(
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
   const fuzzy = luceneFuzzyQuery(query);
   return c.read(async (tx) => {
-    const run = async (text: string) =>
-      (await tx.run('search', { q: text, types: opts.types ?? null, limit, ops: opsParam(scope) })).map(
-        (r) => ({
-          entity: scopedEntity(r.e as EntityNode, scope),
-          score: r.score as number,
-        }),
-      );
-    const exact = await run(q);
+    const run = async (text: string, exactPass: boolean) =>
+      (await tx.run('search', { q: text, types: opts.types ?? null, limit, ops: opsParam(scope) }))
+        // A shared entity is found only by what the scope may read of it (the sound-alike pass matches keys
+        // made from the label alone, which every scope reads).
+        .filter((r) => !exactPass || readableMatch(query, r.e as EntityNode, scope))
+        .map((r) => ({ entity: scopedEntity(r.e as EntityNode, scope), score: r.score as number }));
+    const exact = await run(q, true);
     // Fewer exact hits than asked for: the forgiving pass fills up with names that sound or are spelt alike.
-    return exactThenSimilar(exact, fuzzy && exact.length < limit ? await run(fuzzy) : [], limit);
+    return exactThenSimilar(exact, fuzzy && exact.length < limit ? await run(fuzzy, false) : [], limit);
   });
+}
+
+/** Words of a text as the full-text index cuts them (letters and digits, lower case). */
+const words = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+
+/**
+ * Whether search text `query` finds entity `e` in what the scope reads of it: the label, the key and the
+ * in-scope operations' properties (the same test as luceneQuery: every word, the last one as a prefix, or a
+ * phone number's digits). Entities wholly in scope need no test: the index matched what they are.
+ */
+function readableMatch(query: string, e: EntityNode, scope: Scope): boolean {
+  if (wholeInScope(e.ops, scope)) return true;
+  const have = words(`${e.label} ${e.key} ${searchText(scopedProps(e, scope), e.label)}`);
+  const want = ftsTokens(query).map((t) => t.toLowerCase());
+  const all = want.every((t, i) =>
+    i === want.length - 1 ? have.some((h) => h.startsWith(t)) : have.includes(t),
+  );
+  if (all) return true;
+  const digits = query.replace(/[\s()-]/g, '');
+  const e164 = /^\+?\d{6,}$/.test(digits) ? normalisePhone(digits) : null;
+  return e164 !== null && have.includes(e164.slice(1));
 }

@@ -49,6 +49,11 @@ export class Neo4jGraphStore implements GraphStore {
     private readonly root: Neo4jGraphStore | null = null,
   ) {}
 
+  /** The scope this store's reads obey, for work handed to another thread (an export worker). */
+  get readScope(): ReadScope {
+    return this.scope === null ? 'all' : { operations: [...this.scope] };
+  }
+
   scoped(scope: ReadScope): GraphStore {
     const all = this.root ?? this;
     return scope === 'all' ? all : new Neo4jGraphStore(this.c, [...scope.operations], all);

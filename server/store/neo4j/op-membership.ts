@@ -34,6 +34,17 @@ export function withOpProps(opProps: string, op: string, props: Properties, repl
   return JSON.stringify(all);
 }
 
+/**
+ * The whole entity's properties (what the system reads) rebuilt from what each operation holds, in the order
+ * the entity joined them, with operation `last` (an edit's) applied last so its values win.
+ */
+export function unionProps(opProps: string, ops: readonly string[], last: string): Properties {
+  const all = parseOpProps(opProps);
+  let out: Properties = {};
+  for (const op of ops) if (op !== last) out = { ...out, ...(all[op] ?? {}) };
+  return { ...out, ...(all[last] ?? {}) };
+}
+
 /** Two entities made one (a merge): each operation keeps what it wrote of either, the kept one's winning. */
 export function mergeOpProps(keep: string, drop: string): string {
   const k = parseOpProps(keep);
