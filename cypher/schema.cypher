@@ -14,7 +14,9 @@ CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (m:Merge) REQUIRE m.id IS UNIQUE;
 CREATE CONSTRAINT annotation_id IF NOT EXISTS FOR (a:Annotation) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT chart_id IF NOT EXISTS FOR (c:Chart) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT draft_id IF NOT EXISTS FOR (d:Draft) REQUIRE d.id IS UNIQUE;
-CREATE CONSTRAINT draft_owner IF NOT EXISTS FOR (d:Draft) REQUIRE d.owner IS UNIQUE;
+// One draft per user and operation (drafts from before operations have no op: GENERAL's, read as op1).
+DROP CONSTRAINT draft_owner IF EXISTS;
+CREATE CONSTRAINT draft_owner_op IF NOT EXISTS FOR (d:Draft) REQUIRE (d.owner, d.op) IS UNIQUE;
 CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
 // The folded name (NFKC + case fold, server/domain/names.ts): `Analyst1` cannot exist beside `analyst1`. Users
@@ -67,3 +69,21 @@ CREATE CONSTRAINT link_event_key IF NOT EXISTS FOR (v:LinkEvent) REQUIRE v.key I
 CREATE INDEX link_event_link_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.linkId, v.at);
 CREATE INDEX link_event_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.at);
 CREATE INDEX link_event_report IF NOT EXISTS FOR (v:LinkEvent) ON (v.report);
+// Operations and need-to-know (issue 17): (:Operation {id, n, ref, name, owner, sensitivity, state, ...}) and its
+// members as (:OperationMember {opId, user, role, addedBy, addedAt}) nodes (not a MEMBER_OF relationship: that is
+// a link type, counted by links-page-count). Membership of facts is a list property read in every query's WHERE:
+// `ops` (op ids) on each :Entity and each link relationship, `op` on each :Report and :LinkEvent, and the
+// properties each operation wrote of an entity as JSON in `opProps` ({"op1": {...}}).
+CREATE CONSTRAINT operation_id IF NOT EXISTS FOR (o:Operation) REQUIRE o.id IS UNIQUE;
+CREATE CONSTRAINT operation_ref IF NOT EXISTS FOR (o:Operation) REQUIRE o.ref IS UNIQUE;
+CREATE CONSTRAINT operation_member_key IF NOT EXISTS FOR (m:OperationMember) REQUIRE (m.opId, m.user) IS UNIQUE;
+CREATE INDEX operation_member_user IF NOT EXISTS FOR (m:OperationMember) ON (m.user);
+CREATE INDEX report_op IF NOT EXISTS FOR (r:Report) ON (r.op);
+// Deconfliction (issue 17): (:DeconflictionNotice {id, n, entityId, newOpId, heldOpId, state, disclose, createdAt,
+// updatedAt, audited, steps}) when two operations hold the same subject, and its steps as (:DeconflictionEvent
+// {noticeId, i, actor, at, action, note}); numbers from (:Seq {name: 'deconfliction'}).
+CREATE CONSTRAINT deconfliction_notice_id IF NOT EXISTS FOR (d:DeconflictionNotice) REQUIRE d.id IS UNIQUE;
+CREATE INDEX deconfliction_notice_entity IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.entityId);
+CREATE INDEX deconfliction_notice_n IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.n);
+CREATE INDEX deconfliction_notice_audited IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.audited);
+CREATE INDEX deconfliction_event_notice IF NOT EXISTS FOR (v:DeconflictionEvent) ON (v.noticeId, v.i);

@@ -28,7 +28,7 @@ import { gdsCanRun, gdsComputation } from '../jobs/gds-analysis.ts';
 import type { GdsTarget } from '../store/neo4j/gds.ts';
 import { windowsJobGraph } from '../jobs/window-views.ts';
 import { ApiError } from '../api-types/errors.ts';
-import { requestUser } from './context.ts';
+import { requestUser, scopedFilter, viewScope } from './context.ts';
 
 export interface AnalysisRoutesOptions {
   stores: Stores;
@@ -112,7 +112,7 @@ function statusStream(manager: JobManager, id: string, first: JobStatus, follow:
 
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
   const { stores } = opts;
-  const { graph } = stores;
+  const deps = { stores };
   const limits = resolveJobLimits(opts.config?.limits ?? {});
   const manager = new JobManager({
     concurrency: limits.jobWorkers,
@@ -163,7 +163,13 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       },
     },
     async (req, reply) => {
-      const { view, request } = req.body;
+      const { request } = req.body;
+      // Need-to-know: the view reads the operations it names that the caller may read (else all the caller
+      // may read), and names them, so the view and job caches key on the effective scope: two readers with
+      // the same scope share a result, others never do.
+      const scope = await viewScope(req, deps, req.body.view.filter.operations);
+      const view = { ...req.body.view, filter: scopedFilter(req.body.view.filter, scope) };
+      const graph = opts.stores.graph.scoped(scope);
       const dataVersion = await graph.dataVersion();
       const ids = req.body.entityIds ? [...new Set(req.body.entityIds)].sort() : null;
       // The chart's entities are part of what the view is, so they are part of its key (as a digest).

@@ -5,6 +5,7 @@
 // merge and unmerge they carry do. Contract: test/contract/duplicates-contract.ts.
 import { z } from 'zod';
 import { ENTITY_TYPES, type EntityType, type WriteContext } from '../domain/model.ts';
+import type { ReadScope } from '../domain/operations.ts';
 
 export const PROPOSAL_STATES = ['new', 'deferred', 'accepted', 'rejected'] as const;
 export type ProposalState = (typeof PROPOSAL_STATES)[number];
@@ -104,6 +105,12 @@ export interface ProposalScope {
 export const MAX_BULK = 200;
 
 export interface DuplicateStore {
+  /**
+   * The same queue under a read scope: a pair is there only when both its records belong to one of the
+   * scope's operations (an accepted pair: the record kept); the others are absent (null, not_found).
+   * scoped('all') is the store itself.
+   */
+  scoped(scope: ReadScope): DuplicateStore;
   /**
    * Stores a resolver run's proposals in one transaction. Without a scope the run covered the whole store,
    * so every waiting (new) pair it did not propose is removed; with one, only those touching the scope.

@@ -219,6 +219,32 @@ export function duplicatesContract<S extends Stores>(name: string, setup: Contra
       ]);
     });
 
+    it('under a read scope, lists and decides only pairs both of whose records it may read', async () => {
+      const { john, jon } = await people();
+      const closed = await stores.operations.create(
+        { ref: 'WREN', name: 'Closed one', sensitivity: 'closed' },
+        { actor: 'cara' },
+      );
+      const r = await stores.graph.writeBatch(
+        { entities: [person('John Smith', { key: 'js-3', properties: { dob: '1980-05-05' } })] },
+        { actor: 'cara', operationId: closed.id },
+      );
+      const [js3] = r.entityIds;
+      await stores.duplicates.saveProposals([prop(john, jon, 12), prop(john, js3, 11)], ctx);
+      const general = stores.duplicates.scoped({ operations: ['op1'] });
+      const seen = await general.listProposals();
+      expect(seen.items.map((p) => [p.aId, p.bId])).toEqual([[john, jon].sort()]);
+      expect(seen.total).toBe(1);
+      const hidden = (await stores.duplicates.listProposals()).items.find((p) => p.weight === 11)!;
+      expect(await general.getProposal(hidden.id)).toBeNull();
+      await storeError(general.reject(hidden.id, ctx), 'not_found');
+      expect((await general.bulk('reject', { minWeight: 0 }, ctx)).done.map((p) => p.weight)).toEqual([12]);
+      expect((await stores.duplicates.getProposal(hidden.id))?.state).toBe('new');
+      const both = stores.duplicates.scoped({ operations: ['op1', closed.id] });
+      expect((await both.listProposals()).total).toBe(2);
+      expect(stores.duplicates.scoped('all')).toBe(stores.duplicates);
+    });
+
     it('bulk accepts the waiting pairs above a weight in one step, passing over a record already merged', async () => {
       const { john, jon, kim, kym, ph } = await people();
       await stores.duplicates.saveProposals(

@@ -5,12 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/stores.ts';
 import { cycleContract } from './cycle-contract.ts';
+import { deconflictionContract } from './deconfliction-contract.ts';
 import { duplicatesContract } from './duplicates-contract.ts';
 import { type ContractHooks, type ContractSetup, freshStores } from './fixtures.ts';
 import { eventsContract } from './events-contract.ts';
 import { graphReadContract } from './graph-read-contract.ts';
 import { graphWriteContract } from './graph-write-contract.ts';
 import { importLogContract } from './import-log-contract.ts';
+import { needToKnowContract } from './need-to-know-contract.ts';
+import { operationContract } from './operation-contract.ts';
 import { securityContract } from './security-contract.ts';
 import { workspaceContract } from './workspace-contract.ts';
 
@@ -48,4 +51,7 @@ export function storesContract<S extends Stores>(
   duplicatesContract(name, setup);
   importLogContract(name, setup);
   eventsContract(name, setup);
+  operationContract(name, setup);
+  needToKnowContract(name, setup);
+  deconflictionContract(name, setup);
 }

@@ -3,6 +3,7 @@
 // with shared/duplicates.ts): an accept merges with the graph store's merge inside the same write
 // transaction, an undo unmerges inside the same transaction as the decision.
 import type { EntityType, WriteContext } from '../../domain/model.ts';
+import type { ReadScope } from '../../domain/operations.ts';
 import type {
   BulkResult,
   Decision,
@@ -66,11 +67,24 @@ type Stored = Proposal & { pair: Pair };
 
 export class Neo4jDuplicateStore implements DuplicateStore {
   private ready: Promise<void> | null = null;
+  /** The scope's operation ids; null: all. */
+  private readonly ops: string[] | null;
 
-  constructor(private readonly c: Neo4jContext) {}
+  constructor(
+    private readonly c: Neo4jContext,
+    scope: ReadScope = 'all',
+    private readonly parent: Neo4jDuplicateStore | null = null,
+  ) {
+    this.ops = scope === 'all' ? null : [...scope.operations];
+  }
+
+  scoped(scope: ReadScope): DuplicateStore {
+    return scope === 'all' ? this : new Neo4jDuplicateStore(this.c, scope, this.parent ?? this);
+  }
 
   /** The graph's schema first, then the queue's constraints; retried after a failure. */
   ensureReady(): Promise<void> {
+    if (this.parent) return this.parent.ensureReady();
     this.ready ??= (async () => {
       await this.c.ensureReady();
       for (const s of CONSTRAINTS) await this.c.exec.autoCommit(s);
@@ -93,7 +107,7 @@ export class Neo4jDuplicateStore implements DuplicateStore {
 
   private async mustGet(tx: Tx, id: string): Promise<Stored> {
     const pair = parseProposalId(id);
-    const r = pair ? await tx.one('dup-by-id', { id }) : undefined;
+    const r = pair ? await tx.one('dup-by-id', { id, ops: this.ops }) : undefined;
     if (!pair || !r) throw notFoundProposal(id);
     return { ...toProposal(r.p as Row), pair };
   }
@@ -193,14 +207,19 @@ export class Neo4jDuplicateStore implements DuplicateStore {
   async getProposal(id: string): Promise<Proposal | null> {
     if (!parseProposalId(id)) return null;
     return this.read(async (tx) => {
-      const r = await tx.one('dup-by-id', { id });
+      const r = await tx.one('dup-by-id', { id, ops: this.ops });
       return r ? toProposal(r.p as Row) : null;
     });
   }
 
   async listProposals(query: ProposalQuery = {}): Promise<ProposalPage> {
     const q = parseProposalQuery(query);
-    const params = { state: q.state ?? null, type: q.type ?? null, minWeight: q.minWeight ?? null };
+    const params = {
+      state: q.state ?? null,
+      type: q.type ?? null,
+      minWeight: q.minWeight ?? null,
+      ops: this.ops,
+    };
     return this.read(async (tx) => {
       const rows = await tx.run('dup-list', {
         ...params,

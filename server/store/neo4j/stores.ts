@@ -6,10 +6,12 @@ import type { Stores } from '../stores.ts';
 import { checkAuditTrail, type AuditTrailOptions } from '../../security/audit-key.ts';
 import { Neo4jContext, type Neo4jStoreOptions } from './context.ts';
 import { Neo4jCycleStore } from './cycle.ts';
+import { Neo4jDeconflictionStore } from './deconfliction.ts';
 import { Neo4jDuplicateStore } from './duplicates.ts';
 import type { Neo4jExecutor } from './executor.ts';
 import { Neo4jGraphStore } from './graph-store.ts';
 import { Neo4jImportLog } from './import-log.ts';
+import { Neo4jOperationStore } from './operations.ts';
 import { Neo4jSecurityStore } from './security.ts';
 import { Neo4jWorkspaceStore } from './workspace.ts';
 
@@ -28,6 +30,8 @@ export class Neo4jStores implements Stores {
   readonly cycle: Neo4jCycleStore;
   readonly duplicates: Neo4jDuplicateStore;
   readonly imports: Neo4jImportLog;
+  readonly operations: Neo4jOperationStore;
+  readonly deconfliction: Neo4jDeconflictionStore;
   private readonly c: Neo4jContext;
 
   constructor(readonly opts: Neo4jStoresOptions) {
@@ -39,6 +43,8 @@ export class Neo4jStores implements Stores {
     this.cycle = new Neo4jCycleStore(this.c);
     this.duplicates = new Neo4jDuplicateStore(this.c);
     this.imports = new Neo4jImportLog(this.c);
+    this.operations = new Neo4jOperationStore(this.c);
+    this.deconfliction = new Neo4jDeconflictionStore(this.c);
   }
 
   /**

@@ -29,7 +29,9 @@ import {
   scopeNumbers,
   type Pair,
 } from '../shared/duplicates.ts';
+import type { ReadScope } from '../../domain/operations.ts';
 import type { Param, SqliteConnection } from './connection.ts';
+import { opRow } from './workspace.ts';
 import { merge as mergeEntities, unmerge as unmergeEntities } from './graph-edit.ts';
 
 interface ProposalRow {
@@ -74,11 +76,43 @@ function toProposal(r: ProposalRow): Proposal {
 const BOTH_LIVE =
   'EXISTS (SELECT 1 FROM entities e WHERE e.id = p.a_n) AND EXISTS (SELECT 1 FROM entities e WHERE e.id = p.b_n)';
 
+/**
+ * The pair is visible under the scope (its four parameters are all the scope: null for all, else the JSON
+ * list of operation row numbers): both records belong to one of its operations; an accepted pair, whose merged-away record is
+ * gone, when the record kept does.
+ */
+const VISIBLE = `(? IS NULL OR (
+  CASE WHEN p.state = 'accepted'
+    THEN EXISTS (SELECT 1 FROM entity_ops o WHERE o.entity_id IN (p.a_n, p.b_n) AND o.op_id IN (SELECT value FROM json_each(?)))
+    ELSE EXISTS (SELECT 1 FROM entity_ops o WHERE o.entity_id = p.a_n AND o.op_id IN (SELECT value FROM json_each(?)))
+     AND EXISTS (SELECT 1 FROM entity_ops o WHERE o.entity_id = p.b_n AND o.op_id IN (SELECT value FROM json_each(?)))
+  END))`;
+
 export class SqliteDuplicateStore implements DuplicateStore {
-  constructor(private readonly c: SqliteConnection) {}
+  /** The scope's operation row numbers as JSON; null: all. */
+  private readonly ops: string | null;
+
+  constructor(
+    private readonly c: SqliteConnection,
+    scope: ReadScope = 'all',
+  ) {
+    this.ops = scope === 'all' ? null : JSON.stringify(scope.operations.map(opRow));
+  }
+
+  /** VISIBLE's parameters (the scope, once for each of its four places). */
+  private visibleParams(): Param[] {
+    return [this.ops, this.ops, this.ops, this.ops];
+  }
+
+  /** The same queue showing only pairs both of whose records the scope's operations hold. */
+  scoped(scope: ReadScope): DuplicateStore {
+    return scope === 'all' ? this : new SqliteDuplicateStore(this.c, scope);
+  }
 
   private row(id: string): ProposalRow | undefined {
-    return this.c.st('SELECT * FROM duplicate_proposals WHERE id = ?').get(id) as ProposalRow | undefined;
+    return this.c
+      .st(`SELECT * FROM duplicate_proposals p WHERE p.id = ? AND ${VISIBLE}`)
+      .get(id, ...this.visibleParams()) as ProposalRow | undefined;
   }
 
   private mustRow(id: string): ProposalRow & { pair: Pair } {
@@ -187,8 +221,8 @@ export class SqliteDuplicateStore implements DuplicateStore {
 
   async listProposals(query: ProposalQuery = {}): Promise<ProposalPage> {
     const q = parseProposalQuery(query);
-    const where: string[] = [`(p.state IN ('accepted', 'rejected') OR (${BOTH_LIVE}))`];
-    const params: Param[] = [];
+    const where: string[] = [`(p.state IN ('accepted', 'rejected') OR (${BOTH_LIVE}))`, VISIBLE];
+    const params: Param[] = this.visibleParams();
     if (q.state) {
       where.push('p.state = ?');
       params.push(q.state);
