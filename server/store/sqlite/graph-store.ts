@@ -38,6 +38,10 @@ export class SqliteGraphStore implements GraphStore {
     readonly scope: ReadScope = 'all',
   ) {}
 
+  get readScope(): ReadScope {
+    return this.scope;
+  }
+
   scoped(scope: ReadScope): SqliteGraphStore {
     if (scope === 'all') return this.base ?? this;
     const s = new SqliteGraphStore(this.c, { operations: [...scope.operations] });
