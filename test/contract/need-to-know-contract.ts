@@ -241,6 +241,10 @@ export function needToKnowContract<S extends Stores>(name: string, setup: Contra
       expect(await onlyB.getEntity(w.e.alice)).toBeNull();
       expect((await onlyB.getEntity(w.e.car))!.properties).toEqual({ note: 'tracker fitted' });
       expect((await onlyB.getLink(w.l.call))!.weight).toBe(3);
+      // Scoping a scoped store only narrows it.
+      expect(await onlyB.scoped('all').getEntity(w.e.alice)).toBeNull();
+      expect(await onlyB.scoped({ operations: w.dsmith }).getEntity(w.e.alice)).toBeNull();
+      expect(await g.scoped({ operations: [w.ops.a] }).getEntity(w.e.bruno)).toBeNull();
       // An empty scope sees nothing.
       const none = stores.graph.scoped({ operations: [] });
       expect((await none.listEntities()).total).toBe(0);
