@@ -85,7 +85,7 @@ export async function writeBatch(
     await saveLinks(run, links);
     // Deconfliction: entities this operation now shares with another are noted in the same transaction.
     const joined = [...entities.joined, ...links.joinedEnds];
-    if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now);
+    if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
     await writeEvents(run, input.links, batch.events ?? [], reports, linkFloor);
     bumpVersion(run);
     await recordImportRun(run, ctx);
