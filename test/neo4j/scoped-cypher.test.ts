@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { cypher } from '../../server/store/neo4j/queries.ts';
 
-/** The queries of the scoped reads (graph-read.ts, graph-walk.ts, events.ts, scope-facts.ts, listMerges). */
+/** The queries of the scoped reads (graph-read.ts, graph-walk.ts, events.ts, scope-facts.ts, listMerges, and the
+ * GDS projection of a view naming operations). */
 const SCOPED_READS = [
   'entity-detail',
   'entities-by-id',
@@ -34,6 +35,7 @@ const SCOPED_READS = [
   'events-link-ends',
   'merges-list',
   'merges-count',
+  'gds-project',
 ];
 
 describe('scoped reads filter by operation in their Cypher', () => {
