@@ -75,7 +75,8 @@ export async function exportFiles(
   const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
     const worker = spawnTsWorker(
       ENTRY,
-      { path, req, from, opts, keep: keep ?? null },
+      // The worker reads with the scope of the graph store it was given (need-to-know).
+      { path, req, from, opts, keep: keep ?? null, scope: stores.graph.readScope ?? 'all' },
       { resourceLimits: { maxOldGenerationSizeMb: EXPORT_WORKER_MEMORY_MB } },
     );
     worker.once('message', (m: WorkerAnswer) => {
