@@ -1,7 +1,8 @@
 // A view as an undirected GDS graph named $name (Cypher projection). Links between the same two entities are
 // summed into one relationship (as the server's CSR does); with $allNodes, entities without links are nodes too.
+// $ops (a view's operations, or null) keeps only the facts of those operations, as the scoped reads do.
 MATCH (a:Entity)
-WHERE $types IS NULL OR a.type IN $types
+WHERE ($types IS NULL OR a.type IN $types) AND ($ops IS NULL OR any(o IN a.ops WHERE o IN $ops))
 OPTIONAL MATCH (a)-[l]->(b:Entity)
 WHERE ($linkTypes IS NULL OR type(l) IN $linkTypes)
   AND (NOT $windowed OR (l.firstMs IS NULL AND l.lastMs IS NULL)
@@ -9,6 +10,7 @@ WHERE ($linkTypes IS NULL OR type(l) IN $linkTypes)
       AND ($fromMs IS NULL OR l.lastMs IS NULL OR l.lastMs >= $fromMs)))
   AND ($grades IS NULL OR any(g IN l.grades WHERE g IN $grades))
   AND ($types IS NULL OR b.type IN $types)
+  AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN b.ops WHERE o IN $ops)))
 WITH a, b, l
 WHERE b IS NOT NULL OR $allNodes
 WITH

@@ -58,6 +58,8 @@ async function withProjection<T>(
         name,
         ...filterParams(filter),
         types: filter.entityTypes ?? null,
+        // A view naming operations is projected from their facts alone (need-to-know).
+        ops: filter.operations ?? null,
         // As the store's subgraph(): every entity of the types, unless the filter restricts links.
         allNodes: !filtersLinks(filter),
       }))!;

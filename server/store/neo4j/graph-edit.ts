@@ -99,7 +99,7 @@ export async function updateEntity(
         },
       ],
     });
-    if (joined) await recordSharedSubjects(tx, op, [row.id], now);
+    if (joined) await recordSharedSubjects(tx, op, [row.id], now, ctx.actor);
     st.bump();
   });
 }

@@ -147,7 +147,8 @@ export async function mergeIn(
     updatedAt: now,
   };
   await tx.run('entities-update', { rows: [kept] });
-  for (const op of drop.ops) if (!keep.ops.includes(op)) await recordSharedSubjects(tx, op, [keep.id], now);
+  for (const op of drop.ops)
+    if (!keep.ops.includes(op)) await recordSharedSubjects(tx, op, [keep.id], now, ctx.actor);
   const record = {
     id: String(n),
     n,

@@ -36,7 +36,7 @@ import * as merges from './graph-merge.ts';
 import * as read from './graph-read.ts';
 import * as walk from './graph-walk.ts';
 import type { ReadScope } from '../../domain/operations.ts';
-import type { Scope } from './op-membership.ts';
+import { narrowScope, type Scope } from './op-membership.ts';
 
 export class Neo4jGraphStore implements GraphStore {
   /**
@@ -54,9 +54,12 @@ export class Neo4jGraphStore implements GraphStore {
     return this.scope === null ? 'all' : { operations: [...this.scope] };
   }
 
+  /** Scoping a scoped store only narrows it: 'all' leaves it as it is, a scope is intersected with its own. */
   scoped(scope: ReadScope): GraphStore {
     const all = this.root ?? this;
-    return scope === 'all' ? all : new Neo4jGraphStore(this.c, [...scope.operations], all);
+    if (scope === 'all') return this;
+    const ops = narrowScope(this.scope, scope.operations)!;
+    return new Neo4jGraphStore(this.c, ops, all);
   }
 
   async dataVersion(): Promise<number> {
