@@ -1,6 +1,7 @@
 // The embedded store: seeding throughput into SQLite for a generated county-lines network, beside a plain
 // better-sqlite3 bulk insert of the same rows (the raw-INSERT peer, measured in the same run), then
-// neighbourhood-expansion latency (1 and 2 hops) from random seeds, and a whole-graph subgraph read.
+// neighbourhood-expansion latency (1 and 2 hops) from random seeds, and a whole-graph subgraph read; then
+// the same 1-hop expansions and a view build with a read scope that hides a closed operation, beside unscoped.
 //
 // `npm run bench -- 10-store [--links=100000] [--samples=2000]`
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,9 @@ import type { BenchSuite } from '../run.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { mulberry32 } from '../../server/analysis/random.ts';
 import type { WriteBatch } from '../../server/store/graph-store.ts';
-import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
+import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
+import { buildView } from '../../server/analysis/view.ts';
+import type { EntityType } from '../../server/domain/model.ts';
 
 function arg(args: string[], name: string, dflt: number): number {
   const a = args.find((x) => x.startsWith(`--${name}=`));
@@ -71,6 +74,91 @@ function rawInsert(path: string, chunks: WriteBatch[]): { wall: number; cpu: num
   const r = { wall: (performance.now() - t0) / 1000, cpu: cpuSince(c0) };
   db.close();
   return r;
+}
+
+/**
+ * Need-to-know: a closed operation (a tenth of the network's size, generated from another seed, so some of
+ * its people and phones are the main network's too) is written, and the same reads are timed unscoped and
+ * with a scope that hides it (GENERAL only), interleaved seed by seed so both see the same machine.
+ */
+async function needToKnow(
+  stores: SqliteStores,
+  seeds: string[],
+  nLinks: number,
+  fmt: (n: number) => string,
+): Promise<void> {
+  const closed = await stores.operations.create(
+    { ref: 'BENCH-CLOSED', name: 'hidden', sensitivity: 'closed' },
+    { actor: 'bench' },
+  );
+  const before = (await stores.counts()).entities;
+  let written = 0;
+  for (const c of planNetwork({ seed: 43, size: Math.max(100, Math.round(nLinks / 10)) }, 10_000).chunks()) {
+    const r = await stores.graph.writeBatch(c, { actor: 'bench', operationId: closed.id });
+    written += r.entityIds.length;
+  }
+  const added = (await stores.counts()).entities - before;
+  const general = (await stores.operations.defaultOperation()).id;
+  const unscoped = stores.graph;
+  const scoped = stores.graph.scoped({ operations: [general] });
+  console.log(
+    `\nneed-to-know: closed operation of ${fmt(written)} entity rows (${fmt(written - added)} shared with the open network), hidden by the scope`,
+  );
+  console.log('| 1-hop expansion | median ms | p99 ms (pass 1) | p99 ms (better of 2 passes) | mean nodes |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  const times = { unscoped: [[], []] as number[][], scoped: [[], []] as number[][] };
+  const nodes = { unscoped: 0, scoped: 0 };
+  for (const s of seeds.slice(0, 50)) {
+    await unscoped.neighbourhood([s], { hops: 1 });
+    await scoped.neighbourhood([s], { hops: 1 });
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < seeds.length; i++) {
+      // Alternate which goes first, so neither always finds the cache warmed by the other.
+      const order = (i + pass) % 2 ? (['unscoped', 'scoped'] as const) : (['scoped', 'unscoped'] as const);
+      for (const k of order) {
+        const g = k === 'scoped' ? scoped : unscoped;
+        const t = performance.now();
+        const sub = await g.neighbourhood([seeds[i]], { hops: 1 });
+        times[k][pass].push(performance.now() - t);
+        if (pass === 0) nodes[k] += sub.nodes.length;
+      }
+    }
+  }
+  const p99s: Record<string, number> = {};
+  for (const k of ['unscoped', 'scoped'] as const) {
+    const [a, b] = times[k];
+    const first = [...a].sort((x, y) => x - y);
+    const best = a.map((t, i) => Math.min(t, b[i])).sort((x, y) => x - y);
+    p99s[k] = quantile(best, 0.99);
+    console.log(
+      `| ${k} | ${quantile(first, 0.5).toFixed(3)} | ${quantile(first, 0.99).toFixed(3)} | ${p99s[k].toFixed(3)} | ${(nodes[k] / seeds.length).toFixed(1)} |`,
+    );
+  }
+  console.log(
+    `1-hop p99 ratio scoped/unscoped (better of 2 passes): ${(p99s.scoped / p99s.unscoped).toFixed(2)}`,
+  );
+  // A view of about 10k nodes: People and Phones, read and built, three times each, interleaved.
+  const filter = { entityTypes: ['Person', 'Phone'] as EntityType[] };
+  const build: Record<string, number[]> = { unscoped: [], scoped: [] };
+  const size: Record<string, string> = {};
+  for (let rep = 0; rep < 3; rep++) {
+    for (const k of rep % 2 ? (['unscoped', 'scoped'] as const) : (['scoped', 'unscoped'] as const)) {
+      const g = k === 'scoped' ? scoped : unscoped;
+      const t = performance.now();
+      const view = buildView(await g.subgraph(filter));
+      build[k].push(performance.now() - t);
+      size[k] = `${fmt(view.csr.ids.length)} nodes, ${fmt(view.csr.m)} edges`;
+    }
+  }
+  console.log('| view (read + build) | median ms | nodes and edges |');
+  console.log('| --- | ---: | --- |');
+  const med: Record<string, number> = {};
+  for (const k of ['unscoped', 'scoped'] as const) {
+    med[k] = [...build[k]].sort((x, y) => x - y)[1];
+    console.log(`| ${k} | ${med[k].toFixed(1)} | ${size[k]} |`);
+  }
+  console.log(`view build ratio scoped/unscoped (median of 3): ${(med.scoped / med.unscoped).toFixed(2)}`);
 }
 
 const suite: BenchSuite = {
@@ -156,6 +244,7 @@ const suite: BenchSuite = {
       console.log(
         `\nsubgraph({}) of the whole store: ${fmt(sg.links.length)} links, ${fmt(sg.nodes.length)} nodes in ${((performance.now() - ts) / 1000).toFixed(2)} s`,
       );
+      await needToKnow(stores, seeds, nLinks, fmt);
       await stores.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -5,22 +5,24 @@ import { ApiError } from '../api-types/errors.ts';
 import type { ExportRequest } from '../api-types/exports.ts';
 import { SqliteConnection } from '../store/sqlite/connection.ts';
 import { SqliteGraphStore } from '../store/sqlite/graph-store.ts';
+import type { ReadScope } from '../domain/operations.ts';
 import { collectFrom, type CollectOptions, type ExportSource } from '../export/collect.ts';
 import { writeExport } from '../export/index.ts';
 import { keepLargeLists } from '../security/audit-export-ids.ts';
 import { encodeFiles, type KeepIds } from './export-off-thread.ts';
 
-const { path, req, from, opts, keep } = workerData as {
+const { path, req, from, opts, keep, scope } = workerData as {
   path: string;
   req: ExportRequest;
   from: ExportSource;
   opts: CollectOptions;
   keep: KeepIds | null;
+  scope: ReadScope;
 };
 const conn = new SqliteConnection(path, { createDir: false, readOnly: true });
 try {
-  // The request's scope travels with the options: the worker reads what the requester may read.
-  const data = await collectFrom(new SqliteGraphStore(conn).scoped(opts.scope ?? 'all'), req, from, opts);
+  // The scope travels with the work: the worker reads what the requester may read (need-to-know).
+  const data = await collectFrom(new SqliteGraphStore(conn).scoped(scope), req, from, opts);
   // Encoded here and handed over: the request thread neither copies nor encodes a 40 MB file.
   const { files, transfer } = encodeFiles(writeExport(data, req.format, req.part ?? 'nodes'));
   // A large export's id lists are written here, beside the audit record: the request thread gets their

@@ -116,6 +116,8 @@ export interface GraphStore {
    * take their operation from the WriteContext). scoped('all') is the store itself: for the system only.
    */
   scoped(scope: ReadScope): GraphStore;
+  /** The scope this store's reads obey; absent: 'all'. Work handed to another thread carries it along. */
+  readonly readScope?: ReadScope;
   /** Rises on every graph or workspace write that changes something. Caches key on it. */
   dataVersion(): Promise<number>;
 

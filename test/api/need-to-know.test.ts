@@ -440,6 +440,23 @@ describe('a member', () => {
     expect(search.text).toContain(id.zed);
   });
 
+  it('has a job over HALYARD that a supervisor outside it cannot look into (one inside can)', async () => {
+    const start = await ok(
+      mole(
+        'POST',
+        '/api/analysis/jobs',
+        { view: VIEW, request: { kind: 'metric', metric: 'degree' } },
+        { 'x-linkchart-operation': halyard },
+      ),
+      202,
+    );
+    const jobId = (start.json as { id: string }).id;
+    const overseer = await h.as('overseer', 'supervisor');
+    expect((await overseer('GET', `/api/analysis/jobs/${jobId}`)).status).toBe(404);
+    expect((await overseer('GET', `/api/analysis/jobs/${jobId}/result`)).status).toBe(404);
+    expect((await boss('GET', `/api/analysis/jobs/${jobId}`)).status).toBe(200);
+  });
+
   it('reading KESTREL only, sees no HALYARD fact either', async () => {
     const view = await ok(mole('POST', '/api/view', { filter: {} }, { 'x-linkchart-operation': kestrel }));
     expect(leaks(view)).toEqual([]);

@@ -241,6 +241,10 @@ export function needToKnowContract<S extends Stores>(name: string, setup: Contra
       expect(await onlyB.getEntity(w.e.alice)).toBeNull();
       expect((await onlyB.getEntity(w.e.car))!.properties).toEqual({ note: 'tracker fitted' });
       expect((await onlyB.getLink(w.l.call))!.weight).toBe(3);
+      // Scoping a scoped store only narrows it.
+      expect(await onlyB.scoped('all').getEntity(w.e.alice)).toBeNull();
+      expect(await onlyB.scoped({ operations: w.dsmith }).getEntity(w.e.alice)).toBeNull();
+      expect(await g.scoped({ operations: [w.ops.a] }).getEntity(w.e.bruno)).toBeNull();
       // An empty scope sees nothing.
       const none = stores.graph.scoped({ operations: [] });
       expect((await none.listEntities()).total).toBe(0);
@@ -266,6 +270,25 @@ export function needToKnowContract<S extends Stores>(name: string, setup: Contra
         { actor: 'demo', operationId: w.ops.a },
       );
       expect((await w.outsider.getEntity(w.e.carl))!.properties).toEqual({});
+    });
+
+    it('a merge across operations keeps each side’s facts to itself, and undoing it puts memberships back', async () => {
+      const w = await load();
+      const onlyB = stores.graph.scoped({ operations: [w.ops.b] });
+      const m = await stores.graph.merge(w.e.alice, w.e.carl, { actor: 'dsmith', operationId: w.ops.b });
+      // Alice now holds Carl's links; those were B's alone and stay hidden from A.
+      const hood = await w.outsider.neighbourhood([w.e.alice], { hops: 1 });
+      expect(hood.nodes.map((n) => n.id)).not.toContain(w.e.bruno);
+      expect(hood.links.map((l) => l.id)).not.toContain(w.l.carlCar);
+      expect((await onlyB.getEntity(w.e.alice))!.reports).toEqual([]);
+      expect((await onlyB.neighbourhood([w.e.alice], { hops: 1 })).nodes.map((n) => n.id)).toContain(
+        w.e.bruno,
+      );
+      await stores.graph.unmerge(m.id, { actor: 'dsmith' });
+      expect(await onlyB.getEntity(w.e.alice)).toBeNull();
+      expect(await w.outsider.getEntity(w.e.carl)).toBeNull();
+      expect((await onlyB.getEntity(w.e.carl))!.label).toBe('Carl Courier');
+      expect((await onlyB.getLink(w.l.carlCar))!.from).toBe(w.e.carl);
     });
   });
 }

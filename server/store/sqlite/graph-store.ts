@@ -38,9 +38,15 @@ export class SqliteGraphStore implements GraphStore {
     readonly scope: ReadScope = 'all',
   ) {}
 
+  get readScope(): ReadScope {
+    return this.scope;
+  }
+
+  /** A scoped store scoped again only narrows: never sees more than it did. */
   scoped(scope: ReadScope): SqliteGraphStore {
-    if (scope === 'all') return this.base ?? this;
-    const s = new SqliteGraphStore(this.c, { operations: [...scope.operations] });
+    if (scope === 'all') return this;
+    const ops = narrowOps(this.scope, scope.operations) ?? [];
+    const s = new SqliteGraphStore(this.c, { operations: [...ops] });
     s.base = this.base ?? this;
     return s;
   }

@@ -32,14 +32,29 @@ export function resolveScope(
   if (ops === undefined || ops === 'all') return null;
   const list = Array.isArray(ops) ? ops : (ops as { operations: readonly string[] }).operations;
   const inIds = [...new Set(operationRowIds(list))].sort((a, b) => a - b);
-  // Read each time, not cached: an operation made a moment ago must be hidden from the first read on.
+  // Operations are never deleted and their ids only grow, so the highest id says whether the list of
+  // operations has changed: an operation made a moment ago is out of every scope from the first read on.
+  const top = (c.st('SELECT max(id) FROM operations').pluck().get() as number | null) ?? 0;
+  let known = resolved.get(c);
+  if (!known || known.top !== top) {
+    known = { top, scopes: new Map() };
+    resolved.set(c, known);
+  }
+  const asked = inIds.join(',');
+  const hit = known.scopes.get(asked);
+  if (hit !== undefined) return hit;
   const out = c
     .st(`SELECT id FROM operations WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY id`)
     .pluck()
     .all(JSON.stringify(inIds)) as number[];
-  if (out.length === 0) return null;
-  return { in: inIds, out, key: `${inIds.join(',')}|${out.join(',')}` };
+  const s = out.length === 0 ? null : { in: inIds, out, key: `${asked}|${out.join(',')}` };
+  if (known.scopes.size > 256) known.scopes.clear();
+  known.scopes.set(asked, s);
+  return s;
 }
+
+/** Resolved scopes of each connection, while its highest operation id stays `top`. */
+const resolved = new WeakMap<SqliteConnection, { top: number; scopes: Map<string, SqlScope | null> }>();
 
 /** Effective operations of a scoped read given a view's own (`filter.operations`): their intersection. */
 export function narrowOps(
