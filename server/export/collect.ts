@@ -151,7 +151,7 @@ export async function collectExport(
 ): Promise<ExportData> {
   const req = exportRequestSchema.parse(raw);
   return collectFrom(
-    stores.graph.scoped(opts.scope ?? 'all'),
+    stores.graph.scoped(opts.scope ?? stores.graph.readScope ?? 'all'),
     req,
     await resolveSource(stores.workspace, req),
     opts,

@@ -63,9 +63,11 @@ export async function exportFiles(
   keep?: KeepIds,
 ): Promise<ExportOutcome> {
   const from = await resolveSource(stores.workspace, req);
+  // What the export may read: the request's scope, else the scope of the graph store given (need-to-know).
+  const scope = opts.scope ?? stores.graph.readScope ?? 'all';
   const path = stores.readerPath;
   if (from.ids || !path) {
-    const data = await collectFrom(stores.graph.scoped(opts.scope ?? 'all'), req, from, opts);
+    const data = await collectFrom(stores.graph.scoped(scope), req, from, opts);
     return {
       record: data.record,
       disclosure: keep ? keepLargeLists(data.disclosure, keep) : data.disclosure,
@@ -75,8 +77,7 @@ export async function exportFiles(
   const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
     const worker = spawnTsWorker(
       ENTRY,
-      // The worker reads with the scope of the graph store it was given (need-to-know).
-      { path, req, from, opts, keep: keep ?? null, scope: stores.graph.readScope ?? 'all' },
+      { path, req, from, opts, keep: keep ?? null, scope },
       { resourceLimits: { maxOldGenerationSizeMb: EXPORT_WORKER_MEMORY_MB } },
     );
     worker.once('message', (m: WorkerAnswer) => {

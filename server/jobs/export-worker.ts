@@ -21,8 +21,8 @@ const { path, req, from, opts, keep, scope } = workerData as {
 };
 const conn = new SqliteConnection(path, { createDir: false, readOnly: true });
 try {
-  // The request's scope travels with the options, else the scope of the graph store the export was given.
-  const data = await collectFrom(new SqliteGraphStore(conn).scoped(opts.scope ?? scope), req, from, opts);
+  // The scope travels with the work: the worker reads what the requester may read (need-to-know).
+  const data = await collectFrom(new SqliteGraphStore(conn).scoped(scope), req, from, opts);
   // Encoded here and handed over: the request thread neither copies nor encodes a 40 MB file.
   const { files, transfer } = encodeFiles(writeExport(data, req.format, req.part ?? 'nodes'));
   // A large export's id lists are written here, beside the audit record: the request thread gets their

@@ -28,7 +28,7 @@ import { gdsCanRun, gdsComputation } from '../jobs/gds-analysis.ts';
 import type { GdsTarget } from '../store/neo4j/gds.ts';
 import { windowsJobGraph } from '../jobs/window-views.ts';
 import { ApiError } from '../api-types/errors.ts';
-import { requestUser, scopedFilter, viewScope } from './context.ts';
+import { accessOf, requestUser, scopedFilter, viewScope } from './context.ts';
 
 export interface AnalysisRoutesOptions {
   stores: Stores;
@@ -128,19 +128,28 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
    * from the thread that built them (their strings are decoded only in the job workers).
    */
   const views = new ViewCache<PackedView>(4);
+  /** The operations each job read (its view's effective scope), for overseers' need-to-know; bounded. */
+  const jobOperations = new Map<string, readonly string[]>();
+  const MAX_KEPT = 10_000;
   app.addHook('onClose', async () => manager.close());
 
   /**
    * The job `id` if the caller may see it: its owner, or a supervisor/admin (whose record then names the
    * owner). Anyone else gets the 404 a job that never existed gets, so ids cannot be probed.
    */
-  const find = (req: FastifyRequest, id: string): JobStatus => {
+  const find = async (req: FastifyRequest, id: string): Promise<JobStatus> => {
     const s = manager.get(id);
     const owner = manager.ownerOf(id);
-    if (!s || !owner) throw notFound(id);
+    if (!s || !owner) {
+      jobOperations.delete(id);
+      throw notFound(id);
+    }
     const me = ownerOf(req);
     if (owner.id !== me.id) {
       if (!OVERSEERS.has(me.role)) throw notFound(id);
+      // Need-to-know binds overseers too: another's job over an operation they may not read is not there.
+      const { readable } = await accessOf(req, deps);
+      if ((jobOperations.get(id) ?? []).some((op) => !readable.has(op))) throw notFound(id);
       req.audit.details.jobOwner = owner.name;
     }
     return s;
@@ -275,6 +284,9 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
             return { packed: built, dataVersion, viewKey, notes: built.notes };
           },
         );
+        jobOperations.delete(status.id);
+        jobOperations.set(status.id, scope === 'all' ? [] : scope.operations);
+        if (jobOperations.size > MAX_KEPT) jobOperations.delete(jobOperations.keys().next().value!);
         return reply.code(202).send({ ...status, notes });
       } catch (e) {
         if (e instanceof JobLimitError) return refuse(reply, e);
@@ -304,7 +316,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       },
     },
     async (req, reply) => {
-      const s = find(req, req.params.id);
+      const s = await find(req, req.params.id);
       if (s.state === 'failed') throw new ApiError(409, 'conflict', `the job failed: ${s.error}`);
       if (s.state === 'cancelled') throw new ApiError(409, 'conflict', 'the job was cancelled');
       if (s.state !== 'done')
@@ -330,7 +342,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     '/analysis/jobs/:id',
     { config: access, schema: { tags: ['analysis'], summary: 'Cancel an analysis job', params: idParams } },
     async (req) => {
-      find(req, req.params.id);
+      await find(req, req.params.id);
       const by = ownerOf(req);
       const owner = manager.ownerOf(req.params.id);
       return manager.cancel(
@@ -347,7 +359,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       schema: { tags: ['analysis'], summary: 'Progress of a job as server-sent events', params: idParams },
     },
     async (req, reply) => {
-      const first = find(req, req.params.id);
+      const first = await find(req, req.params.id);
       reply.type('text/event-stream; charset=utf-8');
       // HEAD gets the headers only: nothing to follow.
       return reply.send(statusStream(manager, req.params.id, first, req.method !== 'HEAD'));

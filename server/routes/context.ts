@@ -11,10 +11,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { ROLES, type Role, type WriteContext } from '../domain/model.ts';
-import type { Operation, OperationMember, OperationRole, ReadScope } from '../domain/operations.ts';
+import type { Operation, ReadScope } from '../domain/operations.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import type { Stores } from '../store/stores.ts';
 import { ApiError } from '../api-types/errors.ts';
+import {
+  OPERATION_HEADER,
+  accessOf as coreAccessOf,
+  operationNotFound,
+  operationsNamed,
+  readScope as coreReadScope,
+  type Access,
+} from '../security/need-to-know.ts';
+
+export { OPERATION_HEADER, operationNotFound, operationsNamed };
 import { mayWriteInOperation } from '../security/permissions.ts';
 import { operationMarkings } from '../export/operation-marking.ts';
 
@@ -46,25 +56,8 @@ export function actorOf(request: FastifyRequest): string {
   return requestUser(request)?.name ?? 'system';
 }
 
-/** The request header naming the working operation(s); `operation=` in the query does the same for links. */
-export const OPERATION_HEADER = 'x-linkchart-operation';
-
-/** Op ids are public ids (op1, op2 …); a list holds at most this many. */
-const MAX_NAMED = 50;
-const OP_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** What a request's user may read and where they are a member, read once per request (never across). */
-interface Access {
-  readable: ReadonlySet<string>;
-  roles: ReadonlyMap<string, OperationRole>;
-}
-
 /** The stores each request was served with (bound by `bindRequests`, registered in routes/index.ts). */
 const boundStores = new WeakMap<FastifyRequest, Stores>();
-/** Per request only: a membership change takes effect on the caller's next request. */
-const accessCache = new WeakMap<FastifyRequest, Promise<Access>>();
-const scopeCache = new WeakMap<FastifyRequest, Promise<ReadScope>>();
-
 /** Makes `readScope` and `writeContext` find the stores of every request under `app`. */
 export function bindRequests(app: FastifyInstance, stores: Stores): void {
   app.addHook('onRequest', async (request) => {
@@ -79,70 +72,9 @@ function storesOf(request: FastifyRequest, deps?: Pick<RouteDeps, 'stores'>): St
   return stores;
 }
 
-export function operationNotFound(id: string): ApiError {
-  return new ApiError(
-    404,
-    'operation_not_found',
-    `no operation ${JSON.stringify(id)} that you may read; choose one from your operations`,
-    { path: ['headers', OPERATION_HEADER] },
-  );
-}
-
-/** The user's readable operations and roles, once per request. */
+/** The user's readable operations and roles, once per request (security/need-to-know.ts). */
 export function accessOf(request: FastifyRequest, deps?: Pick<RouteDeps, 'stores'>): Promise<Access> {
-  let access = accessCache.get(request);
-  if (!access) {
-    const { operations } = storesOf(request, deps);
-    const user = requestUser(request);
-    access = user
-      ? Promise.all([operations.readableBy(user.name), operations.membershipsOf(user.name)]).then(
-          ([readable, members]: [string[], OperationMember[]]) => ({
-            readable: new Set(readable),
-            roles: new Map(members.map((m) => [m.operationId, m.role])),
-          }),
-        )
-      : // Nobody signed in reads nothing (public routes never read the graph).
-        Promise.resolve({ readable: new Set<string>(), roles: new Map<string, OperationRole>() });
-    accessCache.set(request, access);
-  }
-  return access;
-}
-
-/**
- * The operations the request names: null when it names none (or `all`), else the ids. A malformed value is
- * a 400 saying where; the header wins over the query.
- */
-export function operationsNamed(request: FastifyRequest): string[] | null {
-  const header = request.headers[OPERATION_HEADER];
-  let raw: string | undefined = Array.isArray(header) ? header.join(',') : header;
-  let where: [string, string] = ['headers', OPERATION_HEADER];
-  if (raw === undefined) {
-    // Read from the URL as sent: route query schemas drop keys they do not know.
-    const q = request.url.indexOf('?');
-    const v = q >= 0 ? new URLSearchParams(request.url.slice(q + 1)).getAll('operation') : [];
-    if (!v.length) return null;
-    raw = v.join(',');
-    where = ['querystring', 'operation'];
-  }
-  const ids = [
-    ...new Set(
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  ];
-  if (ids.length === 0 || (ids.length === 1 && ids[0].toLowerCase() === 'all')) return null;
-  const bad = ids.find((id) => !OP_ID.test(id));
-  if (bad !== undefined || ids.length > MAX_NAMED)
-    throw new ApiError(
-      400,
-      'invalid',
-      `${where[1]}: name the working operation by its id (such as op2), up to ${MAX_NAMED} separated by ` +
-        `commas, or all; ${bad !== undefined ? `${JSON.stringify(bad.slice(0, 80))} is not an operation id` : 'too many'}`,
-      { path: where },
-    );
-  return ids;
+  return coreAccessOf(request, storesOf(request, deps));
 }
 
 /**
@@ -151,23 +83,7 @@ export function operationsNamed(request: FastifyRequest): string[] | null {
  * Never 'all': that is for the system's own paths.
  */
 export function readScope(request: FastifyRequest, deps?: Pick<RouteDeps, 'stores'>): Promise<ReadScope> {
-  let scope = scopeCache.get(request);
-  if (!scope) {
-    scope = (async () => {
-      const named = operationsNamed(request);
-      const { readable } = await accessOf(request, deps);
-      if (!named) return { operations: [...readable].sort() };
-      for (const id of named) if (!readable.has(id)) throw operationNotFound(id);
-      return { operations: [...named].sort() };
-    })();
-    scopeCache.set(request, scope);
-  }
-  return scope;
-}
-
-/** The operations a scope reads (for records and markings). */
-export function scopeOperations(scope: ReadScope): readonly string[] | null {
-  return scope === 'all' ? null : scope.operations;
+  return coreReadScope(request, storesOf(request, deps));
 }
 
 /**

@@ -176,8 +176,10 @@ function fileRoute<R extends z.ZodType>(
 
 /** The kept reports of past runs. */
 /**
- * Need-to-know over the kept reports: a run is shown to its own actor, and to anyone who may read something
- * it brought in (a run into a closed operation is not shown outside it, not even its counts).
+ * Need-to-know over the kept reports: a run is shown to its own actor, and to anyone who may read every
+ * entity it wrote or matched (the unscoped store is asked only how many there are). A run into a closed
+ * operation that touched a subject shared with an open one is not shown outside it, not even its counts.
+ * (The kept runs do not say their operation yet: when they do, that is the simpler test.)
  */
 async function runVisible(
   req: FastifyRequest,
@@ -186,7 +188,11 @@ async function runVisible(
 ): Promise<boolean> {
   if (r.actor === actorOf(req)) return true;
   const graph = await graphFor(req, deps);
-  return (await graph.listEntities({ importId: r.importId, limit: 1 })).total > 0;
+  const [seen, all] = await Promise.all([
+    graph.listEntities({ importId: r.importId, limit: 1 }),
+    deps.stores.graph.listEntities({ importId: r.importId, limit: 1 }),
+  ]);
+  return seen.total > 0 && seen.total === all.total;
 }
 
 function runRoutes(app: ZodApp, log: ImportLog, deps: Pick<RouteDeps, 'stores'>): void {

@@ -19,6 +19,7 @@ import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from './permissions.ts
 import { redactForViewer } from './redact.ts';
 import { confirmationFromRequest, enforceHandling } from './handling.ts';
 import { ownershipConflict } from './ownership.ts';
+import { scopedGraph } from './need-to-know.ts';
 import type { Report } from '../domain/model.ts';
 import {
   LoginThrottle,
@@ -303,8 +304,10 @@ function guardObjects(stores: Stores) {
     const linkIds = ids(b.linkIds);
     if (entityIds.length === 0 && linkIds.length === 0) return;
     const reports: Report[] = [];
-    for (const id of entityIds) reports.push(...((await stores.graph.getEntity(id))?.reports ?? []));
-    for (const id of linkIds) reports.push(...((await stores.graph.getLink(id))?.reports ?? []));
+    // Need-to-know: the reports behind what the requester may read, never another operation's.
+    const graph = await scopedGraph(request, stores);
+    for (const id of entityIds) reports.push(...((await graph.getEntity(id))?.reports ?? []));
+    for (const id of linkIds) reports.push(...((await graph.getLink(id))?.reports ?? []));
     enforceHandling(request, reports, confirmationFromRequest(request));
   };
 }

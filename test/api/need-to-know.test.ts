@@ -40,7 +40,11 @@ const HALYARD_CDR = [
 ].join('\n');
 
 function leaks(r: Reply | string): string[] {
-  const text = typeof r === 'string' ? r : r.text;
+  // GraphML and GEXF name their attribute columns with ids of their own (e5, e6 …), declared and then used
+  // as key= and for=: not entity ids.
+  const text = (typeof r === 'string' ? r : r.text)
+    .replace(/<(key|attribute) id="[^"]*"/g, '<$1')
+    .replace(/ (key|for)="[^"]*"/g, ' $1');
   return [
     ...secret.ids.filter((x) => new RegExp(`(^|[^A-Za-z0-9_-])${x}([^A-Za-z0-9_-]|$)`).test(text)),
     ...secret.words.filter((w) => text.includes(w)),
@@ -286,7 +290,7 @@ describe('an outsider', () => {
           entityIds: sharedAndSecret,
           linkIds: secret.ids,
           topNodes: [
-            { rank: 1, label: 'Zed Halyard', type: 'Person', value: 1 },
+            { rank: 1, label: 'Kes Alpha', type: 'Person', value: 1 },
             { rank: 2, label: '07700900001', type: 'Phone', value: 1 },
           ],
           review: { before: '2024-01-01..2024-03-04', after: '2024-03-05..2024-12-31' },
@@ -311,7 +315,12 @@ describe('an outsider', () => {
       // A refusal may name the id it was asked about (the 404 of any unknown id does): that is the
       // caller's own input, not a fact. Anything else it shows, and anything an answer shows, is.
       const found = leaks(text).filter((x) => r.status < 400 || !sent.includes(x));
-      if (found.length) failures.push(`${label}: ${r.status} shows ${found.join(', ')}`);
+      if (found.length) {
+        const at = Math.max(0, text.search(new RegExp(found[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))));
+        failures.push(
+          `${label}: ${r.status} shows ${found.join(', ')} in …${text.slice(Math.max(0, at - 80), at + 40)}…`,
+        );
+      }
     };
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (/^\/api\/(auth|users)/.test(path)) continue; // sessions and accounts: not graph reads (and logout ends the walk)
@@ -336,7 +345,12 @@ describe('an outsider', () => {
               text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
             }
             text += decodeURIComponent(r.headers.get('x-analysis-record') ?? '');
-            check(`${key} ${url}`, r, text, url + JSON.stringify(body ?? ''));
+            check(
+              `${key} ${url} ${JSON.stringify(body ?? '').slice(0, 80)}`,
+              r,
+              text,
+              url + JSON.stringify(body ?? ''),
+            );
             // A change naming HALYARD's facts never succeeds for an outsider.
             if (hasParam && ['put', 'patch', 'delete'].includes(method) && r.status < 300)
               failures.push(`${key} ${url}: changed a HALYARD fact (${r.status})`);
@@ -365,7 +379,19 @@ describe('an outsider', () => {
       'OP KESTREL · county lines · OPEN',
     );
     const theirs = await ok(
-      mole('POST', '/api/exports', { format: 'json' }, { 'x-linkchart-operation': halyard }),
+      mole(
+        'POST',
+        '/api/exports',
+        {
+          format: 'json',
+          handling: {
+            confirmConditions: true,
+            justification: 'tasking meeting on the supplier',
+            recipient: 'DI Lead',
+          },
+        },
+        { 'x-linkchart-operation': halyard },
+      ),
     );
     expect((theirs.json as { record: { operations: string[] } }).record.operations).toEqual([
       'OP HALYARD · supplier · CLOSED',
@@ -381,7 +407,11 @@ describe('an outsider', () => {
         chartPng: tinyPng().toString('base64'),
         entityIds: [id.zed],
         review: { before: '2024-01-01..2024-03-04', after: '2024-03-05..2024-12-31' },
-        handling: { confirmConditions: true, justification: 'tasking', recipient: 'DI Lead' },
+        handling: {
+          confirmConditions: true,
+          justification: 'tasking meeting on the supplier',
+          recipient: 'DI Lead',
+        },
       },
       { 'x-linkchart-operation': halyard },
     );
@@ -408,6 +438,23 @@ describe('a member', () => {
     expect((calls.json as { events: unknown[] }).events.length).toBe(2);
     const search = await ok(mole('GET', '/api/search?q=Halyard'));
     expect(search.text).toContain(id.zed);
+  });
+
+  it('has a job over HALYARD that a supervisor outside it cannot look into (one inside can)', async () => {
+    const start = await ok(
+      mole(
+        'POST',
+        '/api/analysis/jobs',
+        { view: VIEW, request: { kind: 'metric', metric: 'degree' } },
+        { 'x-linkchart-operation': halyard },
+      ),
+      202,
+    );
+    const jobId = (start.json as { id: string }).id;
+    const overseer = await h.as('overseer', 'supervisor');
+    expect((await overseer('GET', `/api/analysis/jobs/${jobId}`)).status).toBe(404);
+    expect((await overseer('GET', `/api/analysis/jobs/${jobId}/result`)).status).toBe(404);
+    expect((await boss('GET', `/api/analysis/jobs/${jobId}`)).status).toBe(200);
   });
 
   it('reading KESTREL only, sees no HALYARD fact either', async () => {
