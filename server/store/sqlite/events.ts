@@ -22,6 +22,8 @@ const DIRECTIONS = [null, 'outgoing', 'incoming'] as const;
 
 /** A batch of at least this many events may rebuild the time index instead of growing it (below). */
 const REBUILD_AT = 50_000;
+/** The page cache (and so the sort's memory) while the time index is built: 16 MiB. */
+const SORT_CACHE_KIB = -16_384;
 
 /**
  * Writes the batch's events after its links (their ids are in b.res.linkIds, in input order). Each event
@@ -92,7 +94,17 @@ export function writeEvents(
     }
     flush(rows);
   }
-  if (dropped) b.c.db.exec('CREATE INDEX IF NOT EXISTS events_at ON events (at_ms)');
+  if (dropped) {
+    // The sort behind the index may take as much memory as the page cache is allowed: a smaller budget for
+    // its duration keeps a large import's memory flat (the sort spills to temporary files instead).
+    const cache = b.c.db.pragma('cache_size', { simple: true }) as number;
+    b.c.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
+    try {
+      b.c.db.exec('CREATE INDEX IF NOT EXISTS events_at ON events (at_ms)');
+    } finally {
+      b.c.db.pragma(`cache_size = ${cache}`);
+    }
+  }
   if (inserted > 0) b.changed = true;
   if (inserted < sent) for (const id of linkRow) recompute.add(id);
   if (recompute.size) recomputeLinks(b.c, [...recompute], b.now);
