@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { StoreCounts } from '../server/store/common.ts';
 import type { Stores } from '../server/store/stores.ts';
 import { planNetwork, type GenerateOptions, type GroundTruth } from './generate.ts';
+import { withCalls } from './calls.ts';
 
 export const DEFAULT_SEED = 20240701;
 export const DEFAULT_DEMO_TRUTH = 'data/demo-truth.json';
@@ -53,7 +54,7 @@ export async function loadSeed(stores: Stores, opts: LoadSeedOptions = {}): Prom
   };
   for (const chunk of plan.chunks()) {
     const t = performance.now();
-    await stores.graph.writeBatch(chunk, ctx);
+    await stores.graph.writeBatch(withCalls(chunk, seed, size), ctx);
     storeMs += performance.now() - t;
     links += chunk.links?.length ?? 0;
     entities += chunk.entities?.length ?? 0;

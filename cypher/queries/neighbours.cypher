@@ -1,10 +1,19 @@
-// Each frontier entity's links that pass a view filter, with the entity at the other end.
+// Each frontier entity's links that pass a view filter, with the entity at the other end. Time window: a
+// CALLED or SIGHTED_AT link with its calls or reads kept is crossed when one of them is in the window (as
+// subgraph-links.cypher and the SQLite store's walks); any other link when its first-to-last span overlaps it.
 UNWIND $ids AS uid
 MATCH (u:Entity {id: uid})-[l]-(o:Entity)
 WHERE ($linkTypes IS NULL OR type(l) IN $linkTypes)
-  AND (NOT $windowed OR (l.firstMs IS NULL AND l.lastMs IS NULL)
-    OR (($toMs IS NULL OR l.firstMs IS NULL OR l.firstMs <= $toMs)
-      AND ($fromMs IS NULL OR l.lastMs IS NULL OR l.lastMs >= $fromMs)))
+  AND (NOT $windowed OR CASE
+    WHEN type(l) IN ['CALLED', 'SIGHTED_AT'] AND EXISTS { MATCH (v:LinkEvent {linkId: l.id}) }
+    THEN EXISTS {
+      MATCH (v:LinkEvent {linkId: l.id})
+      WHERE ($ops IS NULL OR v.op IN $ops) AND v.at >= coalesce($fromMs, -8640000000000000) AND v.at <= coalesce($toMs, 8640000000000000)
+    }
+    ELSE (l.firstMs IS NULL AND l.lastMs IS NULL)
+      OR (($toMs IS NULL OR l.firstMs IS NULL OR l.firstMs <= $toMs)
+        AND ($fromMs IS NULL OR l.lastMs IS NULL OR l.lastMs >= $fromMs))
+  END)
   // A link shared with an operation outside the scope passes on the gradings of its in-scope reports alone.
   AND ($grades IS NULL OR CASE WHEN $ops IS NULL OR all(x IN l.ops WHERE x IN $ops)
     THEN any(g IN l.grades WHERE g IN $grades)

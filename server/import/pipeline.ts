@@ -23,6 +23,7 @@ import { anprFormat } from './formats/anpr.ts';
 import { entitiesFormat, linksFormat } from './formats/generic.ts';
 import { checkOneTwoModeForm, networkBatch, type NetworkBatch } from './formats/network.ts';
 import type { FormatContext, RowFormat } from './formats/types.ts';
+import type { EventSource } from './formats/events-buffer.ts';
 import { canonicalJson } from '../security/audit-chain.ts';
 
 const ROW_FORMATS: Partial<Record<ImportFormat, (c: FormatContext) => RowFormat>> = {
@@ -91,7 +92,7 @@ function problemToError(e: unknown, row: number): RowError {
 interface Collected {
   entities: WriteBatch['entities'];
   links: WriteBatch['links'];
-  events?: WriteBatch['events'];
+  events?: EventSource;
   rowsRead: number;
   errors: RowError[];
   errorCount: number;
@@ -249,85 +250,91 @@ export async function runImport({
   const refs = pendingRef ? [pendingRef] : opts.grading ? ['__pending__'] : [];
 
   const got = await collect(input, opts, refs, lim, name);
-  if (got.network) await checkOneTwoModeForm(store, got.network);
-  const tRead = performance.now();
-  const { name: _n, skipInvalid: _s, ...idOpts } = opts;
-  const importId =
-    'imp-' + createHash('sha256').update(canonicalJson(idOpts)).update(got.sha256).digest('hex').slice(0, 16);
+  // The calls may sit in a temporary file until written: freed whatever happens.
+  try {
+    if (got.network) await checkOneTwoModeForm(store, got.network);
+    const tRead = performance.now();
+    const { name: _n, skipInvalid: _s, ...idOpts } = opts;
+    const importId =
+      'imp-' +
+      createHash('sha256').update(canonicalJson(idOpts)).update(got.sha256).digest('hex').slice(0, 16);
 
-  if (got.errorCount > 0 && !opts.skipInvalid) {
-    const first = got.errors[0];
-    throw new ImportError(400, 'invalid_file', describeRowErrors(got.errors, got.errorCount), {
-      ...(first.row !== undefined ? { row: first.row } : {}),
-      ...(first.column ? { column: first.column } : {}),
-      details: got.errors,
-    });
-  }
+    if (got.errorCount > 0 && !opts.skipInvalid) {
+      const first = got.errors[0];
+      throw new ImportError(400, 'invalid_file', describeRowErrors(got.errors, got.errorCount), {
+        ...(first.row !== undefined ? { row: first.row } : {}),
+        ...(first.column ? { column: first.column } : {}),
+        details: got.errors,
+      });
+    }
 
-  if (opts.grading && (!reportRef || !(await store.getReport(reportRef)))) {
-    const ref = reportRef ?? `IMPORT-${got.sha256.slice(0, 12).toUpperCase()}`;
-    const candidate = {
-      ref,
-      date: opts.reportDate ?? today(),
-      author: ctx.actor,
-      text: `Imported from ${name} (${opts.format})`,
-      source: Number(opts.grading[0]),
-      intel: opts.grading[1],
-      handling: opts.handling ?? 'P',
-      ...(opts.conditions ? { conditions: opts.conditions } : {}),
-    };
-    const existing = await store.getReport(ref);
-    if (!existing) {
-      const parsed = reportInputSchema.safeParse(candidate);
-      if (!parsed.success) {
-        const i = parsed.error.issues[0];
-        throw new ImportError(400, 'invalid', `report ${ref}: ${i.path.join('.')}: ${i.message}`);
+    if (opts.grading && (!reportRef || !(await store.getReport(reportRef)))) {
+      const ref = reportRef ?? `IMPORT-${got.sha256.slice(0, 12).toUpperCase()}`;
+      const candidate = {
+        ref,
+        date: opts.reportDate ?? today(),
+        author: ctx.actor,
+        text: `Imported from ${name} (${opts.format})`,
+        source: Number(opts.grading[0]),
+        intel: opts.grading[1],
+        handling: opts.handling ?? 'P',
+        ...(opts.conditions ? { conditions: opts.conditions } : {}),
+      };
+      const existing = await store.getReport(ref);
+      if (!existing) {
+        const parsed = reportInputSchema.safeParse(candidate);
+        if (!parsed.success) {
+          const i = parsed.error.issues[0];
+          throw new ImportError(400, 'invalid', `report ${ref}: ${i.path.join('.')}: ${i.message}`);
+        }
+        reportInput = candidate as ReportInput;
       }
-      reportInput = candidate as ReportInput;
+      if (refs[0] === '__pending__') {
+        for (const e of got.entities ?? []) e.reports = [ref];
+        for (const l of got.links ?? []) l.reports = [ref];
+      }
+      reportRef = ref;
     }
-    if (refs[0] === '__pending__') {
-      for (const e of got.entities ?? []) e.reports = [ref];
-      for (const l of got.links ?? []) l.reports = [ref];
-    }
-    reportRef = ref;
-  }
 
-  const c = (u: { created: number; updated: number; unchanged: number }) => ({
-    created: u.created,
-    matched: u.updated + u.unchanged,
-  });
-  // The report is built inside the write's transaction and stored with it (an import run): the data and
-  // the record of how it came in commit together. Its write time runs to just before the commit.
-  let report: ImportReport | null = null;
-  const buildReport: NonNullable<WriteContext['importRun']> = (result) =>
-    (report = {
-      importId,
-      format: opts.format,
-      name,
-      rowsRead: got.rowsRead,
-      rowsRejected: got.errorCount,
-      entities: c(result.entities),
-      links: c(result.links),
-      reports: c(result.reports),
-      rejected: got.errors,
-      ...(got.network?.notes.length ? { notes: got.network.notes } : {}),
-      mapping: got.mapping,
-      dataVersion: result.dataVersion,
-      bytes: got.bytes,
-      ms: Math.round(performance.now() - t0),
-      timing: { readMs: Math.round(tRead - t0), writeMs: Math.round(performance.now() - tRead) },
+    const c = (u: { created: number; updated: number; unchanged: number }) => ({
+      created: u.created,
+      matched: u.updated + u.unchanged,
     });
-  await store.writeBatch(
-    {
-      reports: reportInput ? [reportInput] : [],
-      entities: got.entities ?? [],
-      links: got.links ?? [],
-      ...(got.events ? { events: got.events } : {}),
-    },
-    { ...ctx, importId, importRun: buildReport },
-  );
-  if (!report) throw new Error('import pipeline: the store did not build the import report');
-  return report;
+    // The report is built inside the write's transaction and stored with it (an import run): the data and
+    // the record of how it came in commit together. Its write time runs to just before the commit.
+    let report: ImportReport | null = null;
+    const buildReport: NonNullable<WriteContext['importRun']> = (result) =>
+      (report = {
+        importId,
+        format: opts.format,
+        name,
+        rowsRead: got.rowsRead,
+        rowsRejected: got.errorCount,
+        entities: c(result.entities),
+        links: c(result.links),
+        reports: c(result.reports),
+        rejected: got.errors,
+        ...(got.network?.notes.length ? { notes: got.network.notes } : {}),
+        mapping: got.mapping,
+        dataVersion: result.dataVersion,
+        bytes: got.bytes,
+        ms: Math.round(performance.now() - t0),
+        timing: { readMs: Math.round(tRead - t0), writeMs: Math.round(performance.now() - tRead) },
+      });
+    await store.writeBatch(
+      {
+        reports: reportInput ? [reportInput] : [],
+        entities: got.entities ?? [],
+        links: got.links ?? [],
+        ...(got.events ? { events: got.events } : {}),
+      },
+      { ...ctx, importId, importRun: buildReport },
+    );
+    if (!report) throw new Error('import pipeline: the store did not build the import report');
+    return report;
+  } finally {
+    got.events?.close();
+  }
 }
 
 export interface PreviewArgs {

@@ -28,8 +28,8 @@ export interface WriteBatch {
   entities?: EntityInput[];
   /** Links may name endpoints by natural key ({type, key}), including entities of the same batch. */
   links?: LinkInput[];
-  /** Single calls and reads of the batch's links (imports); the links' counts are derived from them. */
-  events?: EventColumns[];
+  /** Single calls and reads of the batch's links (imports), in blocks, each valid until the next is taken; the links' counts are derived from them. */
+  events?: Iterable<EventColumns>;
 }
 
 export interface UpsertCounts {

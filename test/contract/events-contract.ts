@@ -242,6 +242,30 @@ export function eventsContract<S extends Stores>(name: string, setup: ContractSe
       expect(whole.links.find((l) => l.from === p1 && l.to === p2)!.weight).toBe(3);
     });
 
+    it('an expansion and a path over a window cross a call link only when one of its calls is inside', async () => {
+      await importCsv(stores.graph, CDR_A, A);
+      const [p1, p2, p3] = [await phone('1'), await phone('2'), await phone('3')];
+      const ids = (sg: { links: { from: string; to: string }[] }) =>
+        sg.links.map((l) => `${l.from}>${l.to}`).sort();
+      // Noon on the 3rd to the end of the 4th: 1->2's first-to-last span (1st to 5th) covers it, but none of
+      // its calls is there (hand count from CDR_A: nothing falls between 3rd 08:00 and 5th 18:00).
+      const quiet = { from: '2024-03-03T12:00:00Z', to: '2024-03-04' };
+      const out = await stores.graph.neighbourhood([p1], { hops: 2, filter: quiet });
+      expect(ids(out)).toEqual([]);
+      expect(await stores.graph.shortestPaths(p1, p2, { filter: quiet })).toEqual([]);
+      // The 2nd as a day: 2->1 (09:00) and 1->3 (23:59:59) called; 1->2 did not (its calls are on the 1st
+      // and 5th), so the only way from 1 to 2 is back along 2->1.
+      const second = { from: '2024-03-02', to: '2024-03-02' };
+      const near = await stores.graph.neighbourhood([p1], { hops: 1, filter: second });
+      expect(ids(near)).toEqual([`${p1}>${p3}`, `${p2}>${p1}`].sort());
+      const paths = await stores.graph.shortestPaths(p1, p2, { filter: second });
+      const back = (await called('2', '1'))!.id;
+      expect(paths).toEqual([{ nodes: [p1, p2], links: [back] }]);
+      // Without a window every link is crossed.
+      const all = await stores.graph.neighbourhood([p1], { hops: 1 });
+      expect(ids(all)).toEqual([`${p1}>${p2}`, `${p1}>${p3}`, `${p2}>${p1}`, `${p3}>${p2}`].sort());
+    });
+
     it('deleting a link or an entity takes their calls with them', async () => {
       await importCsv(stores.graph, CDR_A, A);
       await stores.graph.deleteLink((await called('1', '2'))!.id, { actor: 'contract' });

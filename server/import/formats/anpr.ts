@@ -114,7 +114,7 @@ export function anprFormat({ columns, options, reports }: FormatContext): RowFor
           reports,
         };
       });
-      return { entities, links, events: [reads.finish(position)] };
+      return { entities, links, events: reads.finish(position) };
     },
   };
 }

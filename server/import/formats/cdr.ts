@@ -128,7 +128,7 @@ export function cdrFormat({ columns, options, reports }: FormatContext): RowForm
           });
         }
       }
-      return { entities, links, events: [calls.finish(position)] };
+      return { entities, links, events: calls.finish(position) };
     },
   };
 }

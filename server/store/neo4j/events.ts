@@ -45,11 +45,10 @@ export function eventKey(e: {
 export async function writeEvents(
   run: BatchRun,
   links: LinkParsed[],
-  all: EventColumns[],
+  all: Iterable<EventColumns>,
   reports: Map<string, ReportNode>,
   linkFloor: number,
 ): Promise<void> {
-  if (all.length === 0) return;
   const linkIds = run.res.linkIds;
   const reportOf = links.map((l) =>
     l.reports[0] === undefined ? null : (reports.get(l.reports[0])?.id ?? null),

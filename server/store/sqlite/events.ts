@@ -21,14 +21,29 @@ import { invalid, type LinkParsed } from '../shared/validate.ts';
 const CHUNK = 200;
 const DIRECTIONS = [null, 'outgoing', 'incoming'] as const;
 
+/** A batch of at least this many events may rebuild the time index instead of growing it (below). */
+const REBUILD_AT = 50_000;
+/** The page cache (and so the sort's memory) while the time index is built: 16 MiB. */
+const SORT_CACHE_KIB = -16_384;
+
 /**
  * Writes the batch's events after its links (their ids are in b.res.linkIds, in input order). Each event
  * rests on its link's first report and on the batch's import. Links this batch created already carry the
  * counts of exactly these events; the counts of links that were there before (or that lost a repeated
  * row to the unique index) are recomputed from all their events.
+ *
+ * The events go in (link, time) order, so the (link, at) index grows at its end; the time index cannot
+ * (calls come in every order across pairs), and inserting into it row by row is most of what keeping calls
+ * costs. So a large batch (at least REBUILD_AT events, and at least half as many as the store held) drops
+ * it and builds it again from a sort before the commit: readers keep the old index until then, and time
+ * queries never scan.
  */
-export function writeEvents(b: Batch, links: LinkParsed[], all: EventColumns[], linkFloor: number): void {
-  if (all.length === 0) return;
+export function writeEvents(
+  b: Batch,
+  links: LinkParsed[],
+  all: Iterable<EventColumns>,
+  linkFloor: number,
+): void {
   const linkRow = new Float64Array(links.length);
   const reportRow: (number | null)[] = new Array<number | null>(links.length);
   for (let i = 0; i < links.length; i++) {
@@ -36,11 +51,17 @@ export function writeEvents(b: Batch, links: LinkParsed[], all: EventColumns[], 
     const ref = links[i].reports[0];
     reportRow[i] = ref === undefined ? null : (b.refs.get(ref)?.id ?? null);
   }
+  const held = b.c.st('SELECT ifnull(max(id), 0) FROM events').pluck().get() as number;
+  let dropped = false;
   const full = b.c.st(insertSql(CHUNK));
   const recompute = new Set<number>();
   let sent = 0;
   let inserted = 0;
   for (const cols of all) {
+    if (!dropped && sent + cols.count >= REBUILD_AT && 2 * (sent + cols.count) >= held) {
+      b.c.db.exec('DROP INDEX IF EXISTS events_at');
+      dropped = true;
+    }
     const kind = KIND_CODE[cols.kind];
     const params: (number | string | null)[] = [];
     const flush = (rows: number) => {
@@ -75,6 +96,17 @@ export function writeEvents(b: Batch, links: LinkParsed[], all: EventColumns[], 
     }
     flush(rows);
   }
+  if (dropped) {
+    // The sort behind the index may take as much memory as the page cache is allowed: a smaller budget for
+    // its duration keeps a large import's memory flat (the sort spills to temporary files instead).
+    const cache = b.c.db.pragma('cache_size', { simple: true }) as number;
+    b.c.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
+    try {
+      b.c.db.exec('CREATE INDEX IF NOT EXISTS events_at ON events (at_ms)');
+    } finally {
+      b.c.db.pragma(`cache_size = ${cache}`);
+    }
+  }
   if (inserted > 0) b.changed = true;
   if (inserted < sent) for (const id of linkRow) recompute.add(id);
   if (recompute.size) recomputeLinks(b.c, [...recompute], b.now);
@@ -83,22 +115,27 @@ export function writeEvents(b: Batch, links: LinkParsed[], all: EventColumns[], 
 /**
  * The events in (link, time) order: the order of the (link, at) index, so its B-tree grows at the end
  * instead of at a random page per row (a file lists calls in time order across all its pairs). A counting
- * sort by link (the batch's links are few beside its events), then each link's few events by time.
+ * sort by link over the links the block touches, then each link's few events by time.
  */
 function linkOrder(cols: EventColumns, links: number): Uint32Array {
-  const start = new Uint32Array(links + 1);
+  let lo = links;
+  let hi = -1;
   for (let k = 0; k < cols.count; k++) {
     const li = cols.link[k];
     if (li >= links) throw invalid(['events', k, 'link'], `event ${k} names no link of the batch`);
-    start[li + 1]++;
+    if (li < lo) lo = li;
+    if (li > hi) hi = li;
   }
-  for (let i = 0; i < links; i++) start[i + 1] += start[i];
-  const fill = start.slice(0, links);
+  const span = Math.max(0, hi - lo + 1);
+  const start = new Uint32Array(span + 1);
+  for (let k = 0; k < cols.count; k++) start[cols.link[k] - lo + 1]++;
+  for (let i = 0; i < span; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, span);
   const order = new Uint32Array(cols.count);
-  for (let k = 0; k < cols.count; k++) order[fill[cols.link[k]]++] = k;
+  for (let k = 0; k < cols.count; k++) order[fill[cols.link[k] - lo]++] = k;
   const at = cols.atMs;
   const byTime = (x: number, y: number) => at[x] - at[y];
-  for (let i = 0; i < links; i++) {
+  for (let i = 0; i < span; i++) {
     if (start[i + 1] - start[i] > 16) {
       order.subarray(start[i], start[i + 1]).sort(byTime);
       continue;

@@ -18,8 +18,16 @@ export interface FilterState {
   hiddenLinkTypes: LinkType[];
   minGrading: MinGrading | null;
   /** Time window in epoch ms; null shows everything. */
-  time: { from: number; to: number } | null;
+  time: TimeWindow | null;
 }
+
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+/** Names a window, so a link's figures re-derived for one window are never read for another. */
+export const windowKey = (w: TimeWindow): string => `${w.from}..${w.to}`;
 
 export const DEFAULT_FILTERS: FilterState = {
   hiddenEntityTypes: [],
@@ -63,6 +71,13 @@ export interface EdgeFacts {
   grading: Grading | null;
   firstSeen: string | null;
   lastSeen: string | null;
+  /**
+   * Set on CALLED and SIGHTED_AT links while a window is on, once the server has counted the window
+   * (timeline/window-links.ts): whether the link is in it, by its calls or reads (or, with none kept, by
+   * its dates), for the window `windowKey` names.
+   */
+  windowKey?: string;
+  inWindow?: boolean;
 }
 
 function ms(d: string | null): number | null {
@@ -71,10 +86,15 @@ function ms(d: string | null): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
-/** Whether a link passes the type, grading and time filters. Undated links (kinship) always pass time. */
+/**
+ * Whether a link passes the type, grading and time filters. Time: a link the server counted for this window
+ * is in it when it has calls or reads inside; any other link when its first-to-last dates overlap the
+ * window. Undated links (kinship) always pass time.
+ */
 export function edgePasses(e: EdgeFacts, f: FilterState): boolean {
   if (f.hiddenLinkTypes.includes(e.ltype)) return false;
   if (f.minGrading && !passesMinGrading(e.grading, f.minGrading)) return false;
+  if (f.time && e.windowKey === windowKey(f.time) && e.inWindow !== undefined) return e.inWindow;
   if (f.time) {
     const a = ms(e.firstSeen) ?? ms(e.lastSeen);
     const b = ms(e.lastSeen) ?? a;

@@ -1,6 +1,7 @@
 // The time bar under the chart: a histogram of the calls and sightings of the chart's entities over time,
 // and a brush: dragging across it sets the chart's time window (the same filter as the left panel's
-// sliders), so the chart keeps only the links seen in that range.
+// sliders), so the chart keeps only the links seen in that range, its call and sighting links counted from
+// the calls and reads inside it (window-links.ts).
 import { useEffect, useMemo, useState } from 'react';
 import type { HistogramResponse } from '@api/event-patterns.ts';
 import { chart } from '../graph/controller.ts';
@@ -8,6 +9,7 @@ import { appStore, useApp } from '../state/hooks.ts';
 import { setTimeWindow } from '../state/filters.ts';
 import { timelineApi } from './api.ts';
 import { useWidth } from './useWidth.ts';
+import { useWindowLinks } from './window-links.ts';
 
 const HEIGHT = 40;
 /** Beyond this many entities the bar counts the whole store's events rather than sending every id. */
@@ -24,6 +26,8 @@ export function TimeBar() {
   const [hist, setHist] = useState<HistogramResponse | null>(null);
   const [err, setErr] = useState<string | null>(null);
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  // The window's calls re-derive the chart's call and sighting links (counts, first and last).
+  const windowNote = useWindowLinks();
 
   useEffect(() => {
     const ids = chartEntityIds();
@@ -82,6 +86,12 @@ export function TimeBar() {
         <span data-testid="timebar-summary">
           Activity by {hist.unit}: {calls.toLocaleString()} calls, {sightings.toLocaleString()} sightings
           {hist.truncated ? ' (the first 200,000 counted)' : ''}
+          {windowNote && (
+            <span className="timebar-note" data-testid="timebar-window-note">
+              {' '}
+              {windowNote}
+            </span>
+          )}
         </span>
         <span className="timebar-hint">
           {time ? (
