@@ -325,6 +325,11 @@ export const viewFilterSchema = z.object({
   to: isoDate.optional(),
   /** Keep links with at least one report at least this good. Links with no report are dropped when set. */
   minGrading: z.object({ source: gradingSchema.shape.source, intel: gradingSchema.shape.intel }).optional(),
+  /**
+   * The operations (ids) the view reads; absent: every operation the reader may read. The server narrows it
+   * to the reader's readable operations, so a store reads exactly these.
+   */
+  operations: z.array(z.string().min(1).max(40)).max(500).optional(),
 });
 export type ViewFilter = z.infer<typeof viewFilterSchema>;
 
@@ -444,6 +449,8 @@ export interface AuditEvent extends Required<
 export interface WriteContext {
   actor: string;
   importId?: string;
+  /** The operation (id) the write is made in; absent: the GENERAL operation (DEFAULT_OPERATION_REF). */
+  operationId?: string;
   /**
    * For an import: its report, built from the write's counts inside the write's transaction and kept with
    * it (an import run), so the data and the record of how it came in are committed together or not at all.

@@ -18,6 +18,7 @@ import type {
   ViewFilter,
   WriteContext,
 } from '../domain/model.ts';
+import type { ReadScope } from '../domain/operations.ts';
 import type { PackedView, ViewOptions } from '../analysis/view.ts';
 import type { EventColumns, EventFilter, EventPage } from '../domain/events.ts';
 import type { ListOptions, Page } from './common.ts';
@@ -109,6 +110,12 @@ export interface LinkPatch {
 }
 
 export interface GraphStore {
+  /**
+   * The same store whose every read sees only the facts of the scope's operations (need-to-know): a hidden
+   * fact is absent, a shared entity shows what the scope's operations hold of it. Writes are unchanged (they
+   * take their operation from the WriteContext). scoped('all') is the store itself: for the system only.
+   */
+  scoped(scope: ReadScope): GraphStore;
   /** Rises on every graph or workspace write that changes something. Caches key on it. */
   dataVersion(): Promise<number>;
 

@@ -13,6 +13,7 @@ import type { CycleStore } from './cycle-store.ts';
 import type { DuplicateStore } from './duplicates-store.ts';
 import type { GraphStore } from './graph-store.ts';
 import type { ImportLog } from './import-log.ts';
+import type { OperationStore } from './operation-store.ts';
 import type { SecurityStore } from './security-store.ts';
 import type { WorkspaceStore } from './workspace-store.ts';
 
@@ -30,6 +31,8 @@ export interface Stores {
   readonly duplicates: DuplicateStore;
   /** Import runs. */
   readonly imports: ImportLog;
+  /** Operations and their members: which facts a user may read (need-to-know). */
+  readonly operations: OperationStore;
   /** Apply migrations / schema. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -39,6 +39,11 @@ import * as walk from './graph-walk.ts';
 export class Neo4jGraphStore implements GraphStore {
   constructor(private readonly c: Neo4jContext) {}
 
+  /** Placeholder until ops-neo4j scopes the Cypher reads: every scope reads everything. */
+  scoped(): GraphStore {
+    return this;
+  }
+
   async dataVersion(): Promise<number> {
     return this.c.read(readDataVersion);
   }

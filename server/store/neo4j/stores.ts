@@ -10,6 +10,7 @@ import { Neo4jDuplicateStore } from './duplicates.ts';
 import type { Neo4jExecutor } from './executor.ts';
 import { Neo4jGraphStore } from './graph-store.ts';
 import { Neo4jImportLog } from './import-log.ts';
+import { Neo4jOperationStore } from './operations.ts';
 import { Neo4jSecurityStore } from './security.ts';
 import { Neo4jWorkspaceStore } from './workspace.ts';
 
@@ -28,6 +29,8 @@ export class Neo4jStores implements Stores {
   readonly cycle: Neo4jCycleStore;
   readonly duplicates: Neo4jDuplicateStore;
   readonly imports: Neo4jImportLog;
+  /** Placeholder until ops-neo4j's store (operations.ts). */
+  readonly operations = new Neo4jOperationStore();
   private readonly c: Neo4jContext;
 
   constructor(readonly opts: Neo4jStoresOptions) {

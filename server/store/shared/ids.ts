@@ -4,6 +4,7 @@ export const entityId = (n: number): string => `e${n}`;
 export const linkId = (n: number): string => `l${n}`;
 export const reportId = (n: number): string => `r${n}`;
 export const targetId = (n: number): string => `t${n}`;
+export const operationId = (n: number): string => `op${n}`;
 
 /** Row id from a public id with the given prefix, or null if it is not one. */
 export function parseId(id: string, prefix: string): number | null {

@@ -4,6 +4,7 @@
 // workers (read-pool.ts).
 import type { EntityType, ViewFilter, WriteContext } from '../../domain/model.ts';
 import type { ViewOptions } from '../../analysis/view.ts';
+import type { ReadScope } from '../../domain/operations.ts';
 import type { ListOptions } from '../common.ts';
 import type {
   EntityPatch,
@@ -26,8 +27,21 @@ import type { SqliteReadPool } from './read-pool.ts';
 export class SqliteGraphStore implements GraphStore {
   /** Worker threads that answer graph walks, when the server asked for them (SqliteStores.readInWorkers). */
   private readers: SqliteReadPool | null = null;
+  /** The store scoped() came from: its read workers are the ones used (they can be started after). */
+  private base: SqliteGraphStore | null = null;
 
-  constructor(private readonly c: SqliteConnection) {}
+  constructor(
+    private readonly c: SqliteConnection,
+    /** Which operations this store's reads see (need-to-know); 'all' for the system. */
+    readonly scope: ReadScope = 'all',
+  ) {}
+
+  scoped(scope: ReadScope): SqliteGraphStore {
+    if (scope === 'all') return this.base ?? this;
+    const s = new SqliteGraphStore(this.c, { operations: [...scope.operations] });
+    s.base = this.base ?? this;
+    return s;
+  }
 
   /** Sends neighbourhoods, shortest paths and views to `pool` from now on (null: walk on this thread again). */
   walkIn(pool: SqliteReadPool | null): void {

@@ -325,6 +325,65 @@ CREATE INDEX IF NOT EXISTS events_report ON events (report_id) WHERE report_id I
       }
     },
   },
+  {
+    version: 10,
+    description:
+      'operations and need-to-know: every fact belongs to operations; GENERAL holds what came before',
+    // GENERAL is created first, so it is op1 and the columns' default (1) names it: every report and event
+    // that came before is in it, and so is every entity (with its properties) and link. An entity or link
+    // may belong to several operations (one row each); its properties are also kept per operation
+    // (entity_ops.properties: what that operation wrote), the entities row keeping their union.
+    sql: `
+CREATE TABLE IF NOT EXISTS operations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ref TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  sensitivity TEXT NOT NULL CHECK (sensitivity IN ('open', 'closed')),
+  state TEXT NOT NULL CHECK (state IN ('active', 'closed')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+INSERT OR IGNORE INTO operations (id, ref, name, owner, sensitivity, state, created_at, updated_at)
+  VALUES (1, 'GENERAL', 'General', 'system', 'open', 'active', strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'));
+CREATE TABLE IF NOT EXISTS operation_members (
+  op_id INTEGER NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+  user TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'supervisor', 'analyst', 'viewer')),
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (op_id, user)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS operation_members_user ON operation_members (user, op_id);
+CREATE TABLE IF NOT EXISTS entity_ops (
+  entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+  op_id INTEGER NOT NULL,
+  properties TEXT NOT NULL DEFAULT '{}',
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (entity_id, op_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_ops_op ON entity_ops (op_id, entity_id);
+CREATE TABLE IF NOT EXISTS link_ops (
+  link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+  op_id INTEGER NOT NULL,
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (link_id, op_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_ops_op ON link_ops (op_id, link_id);
+INSERT OR IGNORE INTO entity_ops (entity_id, op_id, properties, added_at)
+  SELECT id, 1, properties, created_at FROM entities;
+INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_at FROM links;
+`,
+    // Columns cannot be added "if not exists": checked, so a file rolled back by hand applies it again.
+    then: (db) => {
+      for (const t of ['reports', 'events']) {
+        const cols = db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>;
+        if (!cols.some((c) => c.name === 'op_id'))
+          db.exec(`ALTER TABLE ${t} ADD COLUMN op_id INTEGER NOT NULL DEFAULT 1`);
+      }
+      db.exec('CREATE INDEX IF NOT EXISTS reports_op ON reports (op_id)');
+    },
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

@@ -16,6 +16,7 @@ import { SqliteCycleStore } from './cycle.ts';
 import { SqliteDuplicateStore } from './duplicates.ts';
 import { SqliteGraphStore } from './graph-store.ts';
 import { SqliteImportLog } from './import-log.ts';
+import { SqliteOperationStore } from './operations.ts';
 import { SqliteReadPool, type ReadPoolOptions } from './read-pool.ts';
 import { migrate } from './schema.ts';
 import { SqliteSecurityStore } from './security.ts';
@@ -40,6 +41,7 @@ export class SqliteStores implements Stores {
   readonly cycle: SqliteCycleStore;
   readonly duplicates: SqliteDuplicateStore;
   readonly imports: SqliteImportLog;
+  readonly operations: SqliteOperationStore;
   private readonly conn: SqliteConnection;
   /** The key the audit is chained with: the one given, or the key file beside the database; null: unkeyed. */
   private readonly auditKey: AuditKey | null;
@@ -70,6 +72,7 @@ export class SqliteStores implements Stores {
     this.cycle = new SqliteCycleStore(this.conn);
     this.duplicates = new SqliteDuplicateStore(this.conn);
     this.imports = new SqliteImportLog(this.conn);
+    this.operations = new SqliteOperationStore(this.conn);
   }
 
   /**
