@@ -33,6 +33,8 @@ const op = (id: string, ref: string, over: Partial<OperationSummary> = {}): Oper
   owner: 'demo',
   sensitivity: 'open',
   state: 'active',
+  createdAt: '2026-12-01T00:00:00Z',
+  updatedAt: '2026-12-01T00:00:00Z',
   myRole: null,
   ...over,
 });

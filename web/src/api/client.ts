@@ -88,6 +88,13 @@ export function onUnauthorised(fn: () => void): () => void {
   return () => unauthorisedListeners.delete(fn);
 }
 
+/** Listeners told when the server says the working operation is not (or no longer) open to the user. */
+const operationGoneListeners = new Set<() => void>();
+export function onOperationGone(fn: () => void): () => void {
+  operationGoneListeners.add(fn);
+  return () => operationGoneListeners.delete(fn);
+}
+
 export async function request<T>(
   method: string,
   path: string,
@@ -125,6 +132,7 @@ export async function request<T>(
     }
     if (res.status === 401) for (const fn of unauthorisedListeners) fn();
     const m = userMessage(res.status, parsed);
+    if (m.code === 'operation_not_found') for (const fn of operationGoneListeners) fn();
     throw new ApiError(res.status, m.text, parsed, m);
   }
   if (opts.raw) return res as unknown as T;

@@ -1,6 +1,6 @@
 // The workbench: top bar, filters on the left, the chart in the middle, panels on the right.
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, login, onUnauthorised, whoami } from '../api/client.ts';
+import { ApiError, login, onOperationGone, onUnauthorised, whoami } from '../api/client.ts';
 import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { expand, fail, loadView, redo, removeSelected, undo } from '../actions.ts';
@@ -14,7 +14,7 @@ import { CycleWorkspace } from '../cycle/CycleWorkspace.tsx';
 import { TimelineDock } from '../timeline/TimelineDock.tsx';
 import { OperationBar } from '../ops/OperationBar.tsx';
 import { OperationPicker } from '../ops/OperationPicker.tsx';
-import { startOperations } from '../ops/working.ts';
+import { relistOperations, startOperations } from '../ops/working.ts';
 
 function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
@@ -47,6 +47,8 @@ export function App() {
   useEffect(() => {
     if (userName) void startOperations();
   }, [userName]);
+  // Removed from the operation meanwhile (or it was closed to them): list again, which brings the picker.
+  useEffect(() => onOperationGone(() => void relistOperations()), []);
 
   // In an operation: the chart the address names, or the user's draft in it, comes back; from then on
   // each edit is kept as the draft (one per user and operation). ?load=view then opens the whole view

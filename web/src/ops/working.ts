@@ -75,8 +75,16 @@ export function showPicker(): void {
   appStore.set((s) => ({ ...s, operation: askForOperation(s.operation) }));
 }
 
+let relisting: Promise<void> | null = null;
+
 /** The operations again (after a membership change): leaves the current one if it is no longer readable. */
-export async function relistOperations(): Promise<void> {
+export function relistOperations(): Promise<void> {
+  // One at a time: leaving an operation may itself meet its 404 (the draft kept on the way out).
+  relisting ??= relistNow().finally(() => (relisting = null));
+  return relisting;
+}
+
+async function relistNow(): Promise<void> {
   try {
     const readable = await opsApi.list();
     const before = appStore.get().operation.current;

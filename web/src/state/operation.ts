@@ -3,19 +3,18 @@
 // those of this operation only. It is remembered per user in the browser and comes back on reload; when
 // there is none, or it is no longer open to the user, the app shows a picker of the readable operations.
 
-export const OPERATION_SENSITIVITIES = ['open', 'closed'] as const;
-export type OperationSensitivity = (typeof OPERATION_SENSITIVITIES)[number];
-export const OPERATION_ROLES = ['owner', 'supervisor', 'analyst', 'viewer'] as const;
-export type OperationRole = (typeof OPERATION_ROLES)[number];
+import {
+  OPERATION_ROLES,
+  type Operation,
+  type OperationRole,
+  type OperationSensitivity,
+} from '@domain/operations.ts';
+
+export { OPERATION_ROLES };
+export type { OperationRole, OperationSensitivity };
 
 /** An operation as GET /api/operations lists it: `myRole` is null when the user reads it only as open. */
-export interface OperationSummary {
-  id: string;
-  ref: string;
-  name: string;
-  owner: string;
-  sensitivity: OperationSensitivity;
-  state: 'active' | 'closed';
+export interface OperationSummary extends Operation {
   myRole: OperationRole | null;
 }
 
