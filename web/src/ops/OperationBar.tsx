@@ -24,7 +24,12 @@ export function OperationBar() {
     const t = setInterval(() => void refreshNotices(), NOTICE_POLL_MS);
     return () => clearInterval(t);
   }, [opId]);
-  if (!op) return <div className="marking-band none" data-testid="marking-band" />;
+  if (!op)
+    return (
+      <div className="marking-band none" data-testid="marking-band">
+        <div className="marking-text">No operation chosen: nothing is shown until you choose one</div>
+      </div>
+    );
   const band = markingBand(op);
   const items: Array<MenuItem | 'sep'> = (readable ?? []).map((o) => ({
     label: `${o.id === op.id ? '✓ ' : ''}${o.ref} · ${o.name} (${o.sensitivity === 'closed' ? 'closed' : 'open'})`,
@@ -53,7 +58,7 @@ export function OperationBar() {
           label={
             <>
               <b data-testid="operation-ref">OP {op.ref}</b>{' '}
-              <span data-testid="operation-name">{op.name}</span> ▾
+              <span data-testid="operation-name">{op.name}</span>
             </>
           }
           items={items}
