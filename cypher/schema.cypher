@@ -67,3 +67,11 @@ CREATE CONSTRAINT link_event_key IF NOT EXISTS FOR (v:LinkEvent) REQUIRE v.key I
 CREATE INDEX link_event_link_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.linkId, v.at);
 CREATE INDEX link_event_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.at);
 CREATE INDEX link_event_report IF NOT EXISTS FOR (v:LinkEvent) ON (v.report);
+// Deconfliction (issue 17): (:DeconflictionNotice {id, n, entityId, newOpId, heldOpId, state, disclose, createdAt,
+// updatedAt, audited, steps}) when two operations hold the same subject, and its steps as (:DeconflictionEvent
+// {noticeId, i, actor, at, action, note}); numbers from (:Seq {name: 'deconfliction'}).
+CREATE CONSTRAINT deconfliction_notice_id IF NOT EXISTS FOR (d:DeconflictionNotice) REQUIRE d.id IS UNIQUE;
+CREATE INDEX deconfliction_notice_entity IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.entityId);
+CREATE INDEX deconfliction_notice_n IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.n);
+CREATE INDEX deconfliction_notice_audited IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.audited);
+CREATE INDEX deconfliction_event_notice IF NOT EXISTS FOR (v:DeconflictionEvent) ON (v.noticeId, v.i);

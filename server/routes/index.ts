@@ -20,6 +20,7 @@ import picture from './picture.ts';
 import events from './events.ts';
 import eventPatterns from './event-patterns.ts';
 import duplicates from './duplicates.ts';
+import deconfliction from './deconfliction.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -42,4 +43,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(events, deps);
   await app.register(eventPatterns, deps);
   await app.register(duplicates, deps);
+  await app.register(deconfliction, deps);
 };

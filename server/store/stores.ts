@@ -10,6 +10,7 @@
 //   users, the audit, targets and import runs leave it alone.
 import type { StoreCounts, StoreKind } from './common.ts';
 import type { CycleStore } from './cycle-store.ts';
+import type { DeconflictionStore } from './deconfliction-store.ts';
 import type { DuplicateStore } from './duplicates-store.ts';
 import type { GraphStore } from './graph-store.ts';
 import type { ImportLog } from './import-log.ts';
@@ -33,6 +34,8 @@ export interface Stores {
   readonly imports: ImportLog;
   /** Operations and their members: which facts a user may read (need-to-know). */
   readonly operations: OperationStore;
+  /** Notices that two operations hold the same subject, and the steps taken on them. */
+  readonly deconfliction: DeconflictionStore;
   /** Apply migrations / schema. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

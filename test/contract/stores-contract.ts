@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Stores } from '../../server/store/stores.ts';
 import { cycleContract } from './cycle-contract.ts';
+import { deconflictionContract } from './deconfliction-contract.ts';
 import { duplicatesContract } from './duplicates-contract.ts';
 import { type ContractHooks, type ContractSetup, freshStores } from './fixtures.ts';
 import { eventsContract } from './events-contract.ts';
@@ -48,4 +49,5 @@ export function storesContract<S extends Stores>(
   duplicatesContract(name, setup);
   importLogContract(name, setup);
   eventsContract(name, setup);
+  deconflictionContract(name, setup);
 }

@@ -6,6 +6,7 @@ import type { Stores } from '../stores.ts';
 import { checkAuditTrail, type AuditTrailOptions } from '../../security/audit-key.ts';
 import { Neo4jContext, type Neo4jStoreOptions } from './context.ts';
 import { Neo4jCycleStore } from './cycle.ts';
+import { Neo4jDeconflictionStore } from './deconfliction.ts';
 import { Neo4jDuplicateStore } from './duplicates.ts';
 import type { Neo4jExecutor } from './executor.ts';
 import { Neo4jGraphStore } from './graph-store.ts';
@@ -29,6 +30,7 @@ export class Neo4jStores implements Stores {
   readonly cycle: Neo4jCycleStore;
   readonly duplicates: Neo4jDuplicateStore;
   readonly imports: Neo4jImportLog;
+  readonly deconfliction: Neo4jDeconflictionStore;
   /** Placeholder until ops-neo4j's store (operations.ts). */
   readonly operations = new Neo4jOperationStore();
   private readonly c: Neo4jContext;
@@ -42,6 +44,7 @@ export class Neo4jStores implements Stores {
     this.cycle = new Neo4jCycleStore(this.c);
     this.duplicates = new Neo4jDuplicateStore(this.c);
     this.imports = new Neo4jImportLog(this.c);
+    this.deconfliction = new Neo4jDeconflictionStore(this.c);
   }
 
   /**

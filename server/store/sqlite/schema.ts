@@ -2,6 +2,7 @@
 // records the highest applied version in `schema_version`, so reopening an up-to-date file changes nothing.
 import type Database from 'better-sqlite3';
 import { foldName } from '../../domain/names.ts';
+import { DECONFLICTION_SCHEMA } from './deconfliction-schema.ts';
 import { DUPLICATES_SCHEMA } from './duplicates-schema.ts';
 import { parseProps, searchText } from '../shared/values.ts';
 
@@ -383,6 +384,12 @@ INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_
       }
       db.exec('CREATE INDEX IF NOT EXISTS reports_op ON reports (op_id)');
     },
+  },
+  {
+    version: 11,
+    description:
+      'deconfliction: a notice whenever two operations hold the same subject, and the steps taken on it',
+    sql: DECONFLICTION_SCHEMA,
   },
 ];
 

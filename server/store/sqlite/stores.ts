@@ -13,6 +13,7 @@ import { toAuditEvent, type AuditRow } from './rows.ts';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.ts';
 import { SqliteConnection, type SqliteStoreOptions } from './connection.ts';
 import { SqliteCycleStore } from './cycle.ts';
+import { SqliteDeconflictionStore } from './deconfliction.ts';
 import { SqliteDuplicateStore } from './duplicates.ts';
 import { SqliteGraphStore } from './graph-store.ts';
 import { SqliteImportLog } from './import-log.ts';
@@ -42,6 +43,7 @@ export class SqliteStores implements Stores {
   readonly duplicates: SqliteDuplicateStore;
   readonly imports: SqliteImportLog;
   readonly operations: SqliteOperationStore;
+  readonly deconfliction: SqliteDeconflictionStore;
   private readonly conn: SqliteConnection;
   /** The key the audit is chained with: the one given, or the key file beside the database; null: unkeyed. */
   private readonly auditKey: AuditKey | null;
@@ -73,6 +75,7 @@ export class SqliteStores implements Stores {
     this.duplicates = new SqliteDuplicateStore(this.conn);
     this.imports = new SqliteImportLog(this.conn);
     this.operations = new SqliteOperationStore(this.conn);
+    this.deconfliction = new SqliteDeconflictionStore(this.conn);
   }
 
   /**

@@ -1,0 +1,2 @@
+MATCH (d:DeconflictionNotice {id: $id})
+RETURN d {.*} AS d

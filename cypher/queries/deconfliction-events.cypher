@@ -1,0 +1,3 @@
+MATCH (v:DeconflictionEvent {noticeId: $id})
+RETURN v {.*} AS v
+ORDER BY v.i

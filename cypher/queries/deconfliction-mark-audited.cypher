@@ -1,0 +1,4 @@
+UNWIND $ids AS id
+MATCH (d:DeconflictionNotice {id: id})
+SET d.audited = true
+RETURN count(d) AS n
