@@ -22,8 +22,8 @@ import {
   type KeyValueStore,
   type OperationSummary,
 } from '../../web/src/state/operation.ts';
-import { describeSide, otherSide } from '../../web/src/ops/notice-words.ts';
-import type { NoticeDto } from '../../web/src/ops/api.ts';
+import { describeEntity, describeSide, otherSides } from '../../web/src/ops/notice-words.ts';
+import { noticeView } from '../../server/security/deconfliction-view.ts';
 import { request, setWorkingOperation, withOperation } from '../../web/src/api/client.ts';
 
 const op = (id: string, ref: string, over: Partial<OperationSummary> = {}): OperationSummary => ({
@@ -167,43 +167,53 @@ describe('who may do what in the operation', () => {
 });
 
 describe('a deconfliction notice in words', () => {
-  const base: NoticeDto = {
-    id: 'n1',
-    entity: { id: 'e1', type: 'Phone', label: '07700 900123' },
-    state: 'new',
-    disclose: false,
+  // The notice as the server's own redaction (server/security/deconfliction-view.ts) shows it to each reader.
+  const held = { ...HALYARD, createdAt: '', updatedAt: '' };
+  const incoming = { ...KESTREL, createdAt: '', updatedAt: '' };
+  const notice = (disclose: boolean) => ({
+    id: 'dn1',
+    entityId: 'e1',
+    newOpId: incoming.id,
+    heldOpId: held.id,
+    state: 'new' as const,
+    disclose,
     createdAt: '2026-12-07T03:00:00Z',
     updatedAt: '2026-12-07T03:00:00Z',
-  };
+  });
+  const view = (name: string, role: string, ops: Array<[string, 'owner' | 'analyst']>, disclose = false) =>
+    noticeView(
+      { name, role, memberships: new Map(ops) },
+      {
+        notice: notice(disclose),
+        held,
+        incoming,
+        entity: { id: 'e1', type: 'Phone', label: '+447700900123' },
+      },
+    )!;
 
-  it('names the other operation when the server lets the reader know it', () => {
-    const n = {
-      ...base,
-      newOp: {
-        operationId: 'op2',
-        ref: 'KESTREL',
-        name: 'county lines',
-        owner: 'demo',
-        sensitivity: 'open' as const,
-      },
-      heldOp: {
-        operationId: 'op3',
-        ref: 'HALYARD',
-        name: 'supplier',
-        owner: 'dsmith',
-        sensitivity: 'closed' as const,
-      },
-    };
-    expect(describeSide(otherSide(n, 'op3'))).toBe('OP KESTREL · county lines · owner demo');
-    expect(describeSide(otherSide(n, 'op2'))).toBe('OP HALYARD · supplier (closed) · owner dsmith');
+  it('the open newcomer is told only that a closed operation holds it, until its owner discloses', () => {
+    const demo = view('demo', 'analyst', [['op2', 'owner']]);
+    expect(otherSides(demo).map((o) => describeSide(o.role, o.side))).toEqual([
+      'A closed operation holds this; contact the deconfliction desk',
+    ]);
+    expect(describeEntity(demo)).toBe('+447700900123 (Phone)');
+    const told = view('demo', 'analyst', [['op2', 'owner']], true);
+    expect(otherSides(told).map((o) => describeSide(o.role, o.side))).toEqual([
+      'OP HALYARD · supplier (closed, owner dsmith) holds this',
+    ]);
   });
 
-  it('says only that a closed operation holds it when the server withholds the side', () => {
-    const n = { ...base, other: { ref: null, message: null } };
-    expect(describeSide(otherSide(n, 'op2'))).toBe(
+  it('the closed holder sees who came in; a supervisor outside both sees both sides as an outsider', () => {
+    const owner = view('dsmith', 'analyst', [['op3', 'owner']]);
+    expect(otherSides(owner).map((o) => describeSide(o.role, o.side))).toEqual([
+      'OP KESTREL · county lines (open, owner demo) has brought this in',
+    ]);
+    expect(owner.canDisclose).toBe(true);
+    const sup = view('sam', 'supervisor', []);
+    expect(otherSides(sup).map((o) => describeSide(o.role, o.side))).toEqual([
       'A closed operation holds this; contact the deconfliction desk',
-    );
-    expect(describeSide({ message: 'Held elsewhere: ask the desk' })).toBe('Held elsewhere: ask the desk');
+      'OP KESTREL · county lines (open, owner demo) has brought this in',
+    ]);
   });
 });
 

@@ -8,7 +8,7 @@ import { messageOf } from '../api/client.ts';
 import { Modal, closeDialog } from '../components/Modal.tsx';
 import { useApp } from '../state/hooks.ts';
 import { opsApi, type NoticeDto, type NoticeState } from './api.ts';
-import { NOTICE_STATE_WORDS, describeEntity, describeSide, otherSide } from './notice-words.ts';
+import { NOTICE_STATE_WORDS, describeEntity, describeSide, otherSides } from './notice-words.ts';
 import { refreshNotices } from './working.ts';
 
 export function DeconflictionScreen() {
@@ -18,19 +18,26 @@ export function DeconflictionScreen() {
   const [forceWide, setForceWide] = useState(false);
   const [state, setState] = useState<NoticeState | ''>('');
   const [items, setItems] = useState<NoticeDto[] | null>(null);
+  const [total, setTotal] = useState(0);
   const [err, setErr] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const opId = op?.id ?? null;
+  // The notices of an operation go to its members (and supervisors); a reader of an open operation who is
+  // not a member sees theirs from the operations they are in.
+  const member = op?.myRole !== null && op?.myRole !== undefined;
+  const whole = forceWide || (!member && !forceWideAllowed);
 
   const load = useCallback(async () => {
     setErr(null);
     try {
-      setItems(await opsApi.notices(forceWide ? null : opId, state || undefined));
+      const page = await opsApi.notices(whole ? null : opId, state || undefined);
+      setItems(page.items);
+      setTotal(page.total);
     } catch (e) {
       setErr(messageOf(e));
       setItems([]);
     }
-  }, [forceWide, opId, state]);
+  }, [whole, opId, state]);
   useEffect(() => void load(), [load]);
 
   const decide = async (n: NoticeDto, change: { state?: NoticeState; disclose?: boolean }): Promise<void> => {
@@ -80,7 +87,17 @@ export function DeconflictionScreen() {
           </label>
         )}
       </div>
+      {!member && !forceWide && (
+        <p className="small muted" data-testid="notices-not-member">
+          You are not a member of {op?.ref}: these are the notices of the operations you are in.
+        </p>
+      )}
       {err && <div className="toast error">{err}</div>}
+      {items !== null && total > items.length && (
+        <p className="small muted">
+          The oldest {items.length} of {total} notices; choose a state to narrow them.
+        </p>
+      )}
       {items === null ? (
         <p className="muted">Reading the notices…</p>
       ) : items.length === 0 ? (
@@ -100,7 +117,11 @@ export function DeconflictionScreen() {
             {items.map((n) => (
               <tr key={n.id} data-testid="notice-row" data-state={n.state}>
                 <td>{describeEntity(n)}</td>
-                <td data-testid="notice-other">{describeSide(otherSide(n, opId))}</td>
+                <td data-testid="notice-other" title={n.message}>
+                  {otherSides(n).map((o) => (
+                    <div key={o.role}>{describeSide(o.role, o.side)}</div>
+                  ))}
+                </td>
                 <td>{n.createdAt.slice(0, 16).replace('T', ' ')}</td>
                 <td>
                   <span className={`notice-state ${n.state}`}>{NOTICE_STATE_WORDS[n.state]}</span>
@@ -108,19 +129,19 @@ export function DeconflictionScreen() {
                 <td className="notice-actions">
                   <button
                     data-testid="notice-contacted"
-                    disabled={busy === n.id || n.state !== 'new'}
+                    disabled={busy === n.id || !n.canDecide || n.state !== 'new'}
                     onClick={() => void decide(n, { state: 'contacted' })}
                   >
                     Contacted
                   </button>
                   <button
                     data-testid="notice-resolved"
-                    disabled={busy === n.id || n.state === 'resolved'}
+                    disabled={busy === n.id || !n.canDecide || n.state === 'resolved'}
                     onClick={() => void decide(n, { state: 'resolved' })}
                   >
                     Resolved
                   </button>
-                  {(n.mayDisclose ?? (op?.sensitivity === 'closed' && op.myRole === 'owner')) && (
+                  {n.canDisclose && (
                     <button
                       data-testid="notice-disclose"
                       disabled={busy === n.id}

@@ -1,5 +1,7 @@
 // The operations, members and deconfliction calls (server/routes/operations.ts, deconfliction.ts).
 import { request } from '../api/client.ts';
+import type { NoticeOut as NoticeDto, NoticePageOut } from '@api/deconfliction.ts';
+import type { NoticeState } from '@domain/deconfliction.ts';
 import type { OperationRole, OperationSummary } from '../state/operation.ts';
 
 export interface OperationMemberDto {
@@ -10,41 +12,8 @@ export interface OperationMemberDto {
   addedAt: string;
 }
 
-export const NOTICE_STATES = ['new', 'contacted', 'resolved'] as const;
-export type NoticeState = (typeof NOTICE_STATES)[number];
-
-/**
- * One side of a notice as the server redacts it for this reader: the other operation's ref and owner, or
- * (the open side of a pair with a closed operation that has not disclosed) only that a closed one holds it.
- */
-export interface NoticeSide {
-  operationId?: string | null;
-  ref?: string | null;
-  name?: string | null;
-  owner?: string | null;
-  sensitivity?: 'open' | 'closed' | null;
-  /** The server's words for a side the reader may not know. */
-  message?: string | null;
-}
-
-/** A deconfliction notice as GET /api/deconfliction lists it for the signed-in reader. */
-export interface NoticeDto {
-  id: string;
-  entity: { id: string; type: string; label: string; key?: string } | null;
-  entityId?: string;
-  state: NoticeState;
-  disclose: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /** The reader's side (the operation they are in) and the other side, redacted. */
-  mine?: NoticeSide | null;
-  other?: NoticeSide | null;
-  newOp?: NoticeSide | null;
-  heldOp?: NoticeSide | null;
-  /** May this reader set disclose (the closed operation's owner). */
-  mayDisclose?: boolean;
-  events?: Array<{ actor: string; at: string; action: string; note?: string | null }>;
-}
+export type { NoticeOut as NoticeDto, NoticePageOut } from '@api/deconfliction.ts';
+export { NOTICE_STATES, type NoticeState } from '@domain/deconfliction.ts';
 
 const enc = encodeURIComponent;
 
@@ -63,16 +32,15 @@ export const opsApi = {
   removeMember: (opId: string, user: string) =>
     request<void>('DELETE', `/api/operations/${enc(opId)}/members/${enc(user)}`),
 
-  /** Notices of `opId` (the working operation), or force-wide (supervisors) with `opId` null. */
-  notices: (opId: string | null, state?: NoticeState) => {
-    const q = new URLSearchParams();
+  /**
+   * Notices of `opId` (the working operation; the reader must be a member of it, or a supervisor), or with
+   * `opId` null every notice the reader may see (supervisors: the whole force's). A page of `limit`.
+   */
+  notices: (opId: string | null, state?: NoticeState, limit = 100) => {
+    const q = new URLSearchParams({ limit: String(limit) });
     if (opId) q.set('operation', opId);
     if (state) q.set('state', state);
-    const qs = q.toString();
-    return request<{ items: NoticeDto[] } | NoticeDto[]>(
-      'GET',
-      `/api/deconfliction${qs ? `?${qs}` : ''}`,
-    ).then((r) => (Array.isArray(r) ? r : r.items));
+    return request<NoticePageOut>('GET', `/api/deconfliction?${q.toString()}`);
   },
   decide: (id: string, change: { state?: NoticeState; disclose?: boolean; note?: string }) =>
     request<NoticeDto>('POST', `/api/deconfliction/${enc(id)}`, change),

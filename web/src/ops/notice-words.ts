@@ -1,22 +1,25 @@
-// How a deconfliction notice reads on screen: the other side as the server redacted it for this reader.
-// Pure (tested in test/web/operation.test.ts).
-import type { NoticeDto, NoticeSide } from './api.ts';
+// How a deconfliction notice reads on screen: the other side as the server redacted it for this reader
+// (server/security/deconfliction-view.ts decides; this only words it). Pure: tested in test/web.
+import type { NoticeDto } from './api.ts';
 
-/** The side of the notice that is not the reader's working operation. */
-export function otherSide(n: NoticeDto, myOpId: string | null): NoticeSide | null {
-  if (n.other !== undefined) return n.other ?? null;
-  const sides = [n.newOp ?? null, n.heldOp ?? null];
-  const notMine = sides.find((s) => s && s.operationId !== myOpId);
-  return notMine ?? sides[1] ?? null;
+type Side = NoticeDto['held'];
+
+/** The side that is not the reader's: for a supervisor outside both, both sides. */
+export function otherSides(n: NoticeDto): Array<{ role: 'held' | 'incoming'; side: Side }> {
+  if (n.yourSide === 'held') return [{ role: 'incoming', side: n.incoming }];
+  if (n.yourSide === 'incoming') return [{ role: 'held', side: n.held }];
+  return [
+    { role: 'held', side: n.held },
+    { role: 'incoming', side: n.incoming },
+  ];
 }
 
-/** The other side in words: its ref, name and owner when the reader may know them, else the server's words. */
-export function describeSide(side: NoticeSide | null): string {
-  if (!side) return 'Another operation';
-  if (!side.ref) return side.message ?? 'A closed operation holds this; contact the deconfliction desk';
-  const who = side.owner ? ` · owner ${side.owner}` : '';
-  const closed = side.sensitivity === 'closed' ? ' (closed)' : '';
-  return `OP ${side.ref}${side.name ? ` · ${side.name}` : ''}${closed}${who}`;
+/** One side in words: its ref, name and owner when the reader may know them, else only "a closed one". */
+export function describeSide(role: 'held' | 'incoming', side: Side): string {
+  const verb = role === 'held' ? 'holds this' : 'has brought this in';
+  if (!side.operation) return `A closed operation ${verb}; contact the deconfliction desk`;
+  const o = side.operation;
+  return `OP ${o.ref} · ${o.name} (${o.sensitivity === 'closed' ? 'closed' : 'open'}, owner ${o.owner}) ${verb}`;
 }
 
 export const NOTICE_STATE_WORDS: Record<NoticeDto['state'], string> = {
@@ -25,8 +28,7 @@ export const NOTICE_STATE_WORDS: Record<NoticeDto['state'], string> = {
   resolved: 'Resolved',
 };
 
-/** The entity the notice is about, as a line. */
+/** The subject of the notice, as a line (the force-wide index entry: label and type, never a property). */
 export function describeEntity(n: NoticeDto): string {
-  if (!n.entity) return n.entityId ?? 'an entity';
-  return `${n.entity.label} (${n.entity.type})`;
+  return n.entity ? `${n.entity.label} (${n.entity.type})` : 'a subject since removed';
 }

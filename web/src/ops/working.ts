@@ -100,12 +100,19 @@ async function relistNow(): Promise<void> {
 
 /** How many notices of the working operation wait (state new), for the top bar's badge. */
 export async function refreshNotices(): Promise<void> {
-  const op = appStore.get().operation.current;
+  const { operation, user } = appStore.get();
+  const op = operation.current;
   if (!op) return;
+  // An operation's notices go to its members and supervisors: asking for another's would be refused.
+  const mayAsk = op.myRole !== null || user?.role === 'supervisor' || user?.role === 'admin';
+  if (!mayAsk) {
+    appStore.set((s) => (s.newNotices === null ? s : { ...s, newNotices: null }));
+    return;
+  }
   try {
-    const items = await opsApi.notices(op.id, 'new');
+    const { total } = await opsApi.notices(op.id, 'new', 1);
     if (appStore.get().operation.current?.id !== op.id) return; // switched meanwhile
-    appStore.set((s) => (s.newNotices === items.length ? s : { ...s, newNotices: items.length }));
+    appStore.set((s) => (s.newNotices === total ? s : { ...s, newNotices: total }));
   } catch {
     // The badge stays as it was; the Deconfliction screen says what went wrong when opened.
   }
