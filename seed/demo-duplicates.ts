@@ -13,7 +13,8 @@ function misheard(label: string): string {
   return label.replace(/([^aeiou\s])([aeiou])/i, (_m, c: string, v: string) => c + (v === 'e' ? 'ee' : 'e'));
 }
 
-export async function addDemoDuplicates(stores: Stores): Promise<number> {
+/** `operationId`: where they are written (the demo's KESTREL); absent: the GENERAL operation. */
+export async function addDemoDuplicates(stores: Stores, operationId?: string): Promise<number> {
   const people: Entity[] = [];
   for (let offset = 0; people.length <= Math.max(...PICKS); offset += 200) {
     const page = await stores.graph.listEntities({ type: 'Person', offset, limit: 200 });
@@ -47,6 +48,9 @@ export async function addDemoDuplicates(stores: Stores): Promise<number> {
     });
   });
   if (entities.length === 0) return 0;
-  await stores.graph.writeBatch({ reports, entities }, { actor: 'seed', importId: 'seed-demo-duplicates' });
+  await stores.graph.writeBatch(
+    { reports, entities },
+    { actor: 'seed', importId: 'seed-demo-duplicates', ...(operationId ? { operationId } : {}) },
+  );
   return entities.length;
 }

@@ -13,6 +13,8 @@ export interface LoadSeedOptions extends Partial<GenerateOptions> {
   chunkLinks?: number;
   /** Where to write the ground truth as JSON; the demo writes data/demo-truth.json unless this is null. */
   truthFile?: string | null;
+  /** The operation the network is written into (the demo's KESTREL); absent: the GENERAL operation. */
+  operationId?: string;
   /** Called after each chunk is written. */
   onChunk?: (done: { links: number; entities: number; seconds: number }) => void;
 }
@@ -44,7 +46,11 @@ export async function loadSeed(stores: Stores, opts: LoadSeedOptions = {}): Prom
   let entities = 0;
   let reports = 0;
   let storeMs = 0;
-  const ctx = { actor: 'seed', importId: `seed-${seed}-${size}` };
+  const ctx = {
+    actor: 'seed',
+    importId: `seed-${seed}-${size}`,
+    ...(opts.operationId ? { operationId: opts.operationId } : {}),
+  };
   for (const chunk of plan.chunks()) {
     const t = performance.now();
     await stores.graph.writeBatch(chunk, ctx);

@@ -10,8 +10,7 @@ import { openStore } from '../store/open-store.ts';
 import type { Stores } from '../store/stores.ts';
 import { SqliteStores } from '../store/sqlite/stores.ts';
 import { ensureDemoUser, nameClashes, type DemoUser } from '../security/users.ts';
-import { loadSeed } from '../../seed/load.ts';
-import { addDemoDuplicates } from '../../seed/demo-duplicates.ts';
+import { HALYARD, HALYARD_OWNER, seedDemo } from '../../seed/demo-operations.ts';
 import { duplicateRunsFor } from '../dedupe/queue-run.ts';
 
 /** Who started the server, for the audit record of what the start did. */
@@ -40,9 +39,9 @@ export async function seedIfEmpty(stores: Stores, say: (s: string) => void): Pro
   );
   // With its intervention (an arrest on 2024-07-01 and the network re-forming around successors), so the demo
   // shows the whole intelligence cycle: priorities, targets, and an operational review that finds the successors.
-  await loadSeed(stores, { size: 'demo', intervention: true });
-  // A few people recorded twice, and the search for duplicates run once, so the review queue has work in it.
-  await addDemoDuplicates(stores);
+  // In the open operation KESTREL, with a few people recorded twice; and the closed HALYARD sharing three
+  // subjects with it (seed/demo-operations.ts). The search for duplicates runs once, so its queue has work.
+  await seedDemo(stores);
   await duplicateRunsFor(stores).run({}, { actor: 'seed' });
   const after = await stores.counts();
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
@@ -123,6 +122,9 @@ export async function start(
   if (process.env['LINKCHART_DEMO_USER'] !== '0') {
     try {
       demo = await ensureDemoUser(stores.security, { actor: `start:${osUser()}` });
+      // The demo's HALYARD owner (`npm run user -- reset dsmith` gives the account a password to sign in with).
+      if (await stores.operations.getByRef(HALYARD.ref))
+        await ensureDemoUser(stores.security, { name: HALYARD_OWNER, actor: `start:${osUser()}` });
     } catch (e) {
       say(`(could not set up the demo user: ${(e as Error).message})`);
     }
