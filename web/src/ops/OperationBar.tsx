@@ -18,6 +18,11 @@ export function OperationBar() {
   const role = useApp((s) => s.user?.role);
   const fresh = useApp((s) => s.newNotices);
   const opId = op?.id ?? null;
+  const title = op ? `${markingBand(op).text} — Linkchart` : 'Linkchart';
+  // The window's title carries the marking too (tabs, the task bar, a printed page's header).
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   useEffect(() => {
     if (!opId) return;
     void refreshNotices();
