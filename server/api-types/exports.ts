@@ -67,6 +67,11 @@ export interface AnalysisRecord {
   };
   analysis: { metric: string | null; parameters: Record<string, unknown>; seeds: (string | number)[] };
   counts: { nodes: number; links: number };
+  /**
+   * The operations the file's facts were read from, each `OP <REF> · <name> · OPEN|CLOSED`
+   * (server/export/operation-marking.ts); empty for an export of the whole store by the system.
+   */
+  operations: string[];
   /** Items resting on a report with handling code C: share only under the stated conditions. */
   handling: { conditional: number; note: string };
 }

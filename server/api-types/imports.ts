@@ -124,6 +124,10 @@ export const importReportSchema = z.object({
   timing: z.object({ readMs: z.number(), writeMs: z.number() }),
   /** With findDuplicates: the likely duplicates the import's records made (the review queue). */
   duplicates: z.object({ proposed: z.number(), created: z.number(), waiting: z.number() }).optional(),
+  /** The operation the import wrote into (the request's working operation; on the import's answer). */
+  operation: z
+    .object({ id: z.string(), ref: z.string(), name: z.string(), sensitivity: z.enum(['open', 'closed']) })
+    .optional(),
   /** When and by whom (on reports read back from the store). */
   at: z.string().optional(),
   actor: z.string().optional(),

@@ -20,6 +20,11 @@ export interface BriefingInput {
   /** Display name of the measure the table ranks by, or null. */
   metric: string | null;
   topNodes: Array<{ rank: number; label: string; type: string; value: number }>;
+  /**
+   * The operations the briefing's facts were read from, each `OP <REF> · <name> · OPEN|CLOSED`
+   * (export/operation-marking.ts): printed under the marking on every page.
+   */
+  operations?: string[];
   /** Name-value pairs of the analysis record, printed in order. */
   record: Array<[string, string]>;
   /**
@@ -246,6 +251,15 @@ export function briefingPdf(input: BriefingInput): Promise<Buffer> {
     doc.font('Helvetica-Bold').fontSize(11).fillColor(MARK_COLOUR);
     doc.text(input.marking, 0, 16, { width: W, align: 'center', lineBreak: false });
     doc.text(input.marking, 0, H - 26, { width: W, align: 'center', lineBreak: false });
+    if (input.operations?.length) {
+      // Inside the top margin, under the marking: which operations the page's facts come from.
+      const ops = input.operations.join('   |   ');
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(7.5)
+        .fillColor(ops.includes('· CLOSED') ? MARK_COLOUR : '#333');
+      doc.text(ops, 36, 29, { width: W - 72, align: 'center', lineBreak: false, height: 10 });
+    }
     doc
       .font('Helvetica')
       .fontSize(7)

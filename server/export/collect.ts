@@ -3,6 +3,7 @@
 // and the analysis record that lets the same picture be reproduced and reviewed later.
 import type { Entity, Grading, Link, Report, ViewFilter } from '../domain/model.ts';
 import { bestGrading, formatGrading } from '../domain/grading.ts';
+import type { ReadScope } from '../domain/operations.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import type { Stores } from '../store/stores.ts';
 import type { WorkspaceStore } from '../store/workspace-store.ts';
@@ -57,6 +58,13 @@ function marking(reports: Report[], own: Grading | null = null): Marking {
 
 export interface CollectOptions {
   actor: string;
+  /**
+   * What the export may read (need-to-know: the request's scope, routes/context.ts). Absent: 'all', for
+   * the system's own exports (CLI, tests of the writers), never a user's request.
+   */
+  scope?: ReadScope;
+  /** The markings of the operations in scope (`OP <REF> · <name> · OPEN|CLOSED`), for the record. */
+  operations?: string[];
   /** Most links an export may hold. */
   maxLinks: number;
 }
@@ -142,7 +150,12 @@ export async function collectExport(
   opts: CollectOptions,
 ): Promise<ExportData> {
   const req = exportRequestSchema.parse(raw);
-  return collectFrom(stores.graph, req, await resolveSource(stores.workspace, req), opts);
+  return collectFrom(
+    stores.graph.scoped(opts.scope ?? 'all'),
+    req,
+    await resolveSource(stores.workspace, req),
+    opts,
+  );
 }
 
 /** What an export carries from a resolved source (all graph reads: a read-only connection will do). */
@@ -196,6 +209,7 @@ export async function collectFrom(
       seeds: req.analysis?.seeds ?? [],
     },
     counts: { nodes: nodes.length, links: outLinks.length },
+    operations: opts.operations ?? [],
     handling: {
       conditional: disclosure.conditionalItems,
       // The disclosure check's sentence; each C item carries its own conditions in the file.

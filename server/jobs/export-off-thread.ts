@@ -65,7 +65,7 @@ export async function exportFiles(
   const from = await resolveSource(stores.workspace, req);
   const path = stores.readerPath;
   if (from.ids || !path) {
-    const data = await collectFrom(stores.graph, req, from, opts);
+    const data = await collectFrom(stores.graph.scoped(opts.scope ?? 'all'), req, from, opts);
     return {
       record: data.record,
       disclosure: keep ? keepLargeLists(data.disclosure, keep) : data.disclosure,

@@ -19,7 +19,8 @@ const { path, req, from, opts, keep } = workerData as {
 };
 const conn = new SqliteConnection(path, { createDir: false, readOnly: true });
 try {
-  const data = await collectFrom(new SqliteGraphStore(conn), req, from, opts);
+  // The request's scope travels with the options: the worker reads what the requester may read.
+  const data = await collectFrom(new SqliteGraphStore(conn).scoped(opts.scope ?? 'all'), req, from, opts);
   // Encoded here and handed over: the request thread neither copies nor encodes a 40 MB file.
   const { files, transfer } = encodeFiles(writeExport(data, req.format, req.part ?? 'nodes'));
   // A large export's id lists are written here, beside the audit record: the request thread gets their

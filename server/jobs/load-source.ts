@@ -73,6 +73,7 @@ export async function loadGraphSource(
     const stores = await openStore();
     try {
       const view = opts.view ?? {};
+      // The command line on the server is the system, not a user's request: the whole store (scope 'all').
       const sg = await stores.graph.subgraph(view.filter ?? {});
       const v = buildView(sg, { ...view, directed: opts.directed ?? view.directed });
       const notes = v.notes.length ? `; ${v.notes.join('; ')}` : '';

@@ -25,7 +25,7 @@ import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
 import { labIdNotInView } from '../jobs/lab-request.ts';
 import { ApiError } from '../api-types/errors.ts';
-import { requestUser } from './context.ts';
+import { requestUser, scopedFilter, viewScope } from './context.ts';
 
 export interface AnalysisRoutesOptions {
   stores: Stores;
@@ -100,7 +100,7 @@ function statusStream(manager: JobManager, id: string, first: JobStatus, follow:
 }
 
 export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async (app, opts) => {
-  const { graph } = opts.stores;
+  const deps = { stores: opts.stores };
   const limits = resolveJobLimits(opts.config?.limits ?? {});
   const manager = new JobManager({
     concurrency: limits.jobWorkers,
@@ -150,7 +150,13 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       },
     },
     async (req, reply) => {
-      const { view, request } = req.body;
+      const { request } = req.body;
+      // Need-to-know: the view reads the operations it names that the caller may read (else all the caller
+      // may read), and names them, so the view and job caches key on the effective scope: two readers with
+      // the same scope share a result, others never do.
+      const scope = await viewScope(req, deps, req.body.view.filter.operations);
+      const view = { ...req.body.view, filter: scopedFilter(req.body.view.filter, scope) };
+      const graph = opts.stores.graph.scoped(scope);
       const dataVersion = await graph.dataVersion();
       const ids = req.body.entityIds ? [...new Set(req.body.entityIds)].sort() : null;
       // The chart's entities are part of what the view is, so they are part of its key (as a digest).

@@ -16,7 +16,7 @@ import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
 import { reviewForBriefing } from '../cycle/briefing.ts';
 import { assessDisclosure, authoriseDisclosure } from '../security/handling.ts';
 import type { GraphStore } from '../store/graph-store.ts';
-import { requestUser, type RouteDeps } from './context.ts';
+import { graphFor, readScope, requestUser, scopeMarkings, type RouteDeps } from './context.ts';
 
 const MAX_IDS = 5000;
 
@@ -90,7 +90,6 @@ function show(v: unknown): string {
 }
 
 const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
-  const { graph } = stores;
   app.post(
     '/exports/briefing',
     {
@@ -106,6 +105,9 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     },
     async (req, reply) => {
       const b = req.body;
+      // What the briefing reads is what the request may read (need-to-know), and every page names it.
+      const graph = await graphFor(req, { stores });
+      const operations = await scopeMarkings(await readScope(req), { stores });
       const png = Buffer.from(b.chartPng, 'base64');
       if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47)
         throw new ApiError(400, 'invalid', 'chartPng is not a base64 PNG image', {
@@ -147,6 +149,7 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
         ['Data version', String(await graph.dataVersion())],
         ['Exported by', user],
         ['Exported at', new Date().toISOString()],
+        ['Operations', operations.join('; ') || 'none'],
         ...Object.entries(b.record).map(([k, v]) => [k, show(v)] as [string, string]),
         ['Entities / links on chart', `${b.entityIds.length} / ${b.linkIds.length}`],
       ];
@@ -162,6 +165,7 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
           metric: b.metric,
           topNodes: b.topNodes,
           record,
+          operations,
           handling: { statement: disclosure.statement, conditions: disclosure.conditions },
           ...(review ? { sections: [review.section] } : {}),
         });

@@ -3,7 +3,7 @@
 // gives each operation its summary, schemas and store call; the access rule, the error responses, the
 // 404 wording, the write context and the { ok: true } of a delete are the same for all of them.
 import type { z } from 'zod';
-import type { FastifyTypeProviderDefault } from 'fastify';
+import type { FastifyRequest, FastifyTypeProviderDefault } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses, idParamsSchema, okSchema, pageSchema } from '../api-types/common.ts';
 import { ApiError } from '../api-types/errors.ts';
@@ -46,7 +46,8 @@ export function untyped(app: ZodApp) {
 /** How one item of a kind is shown (reply schema of create, get and update) and read back by id. */
 export interface Detail<R extends z.ZodType> {
   schema: R;
-  get?: (id: string) => Promise<Out<R> | null>;
+  /** The item by id as the request may read it (need-to-know: routes/context.ts graphFor). */
+  get?: (id: string, req: FastifyRequest) => Promise<Out<R> | null>;
 }
 
 /** The routes of one kind, registered in the order they are called. */
@@ -74,15 +75,20 @@ export class KindRoutes<R extends z.ZodType> {
   }
 
   /** The item by id, or a 404; asked for when a route that reads one item back is registered. */
-  private readOne(): (id: string) => Promise<Out<R>> {
+  private readOne(): (id: string, req: FastifyRequest) => Promise<Out<R>> {
     const { get } = this.detail;
     const { path, what } = this.kind;
     if (!get) throw new Error(`${path}: routes that read one item back need detail.get`);
-    return async (id) => {
-      const found = await get(id);
+    return async (id, req) => {
+      const found = await get(id, req);
       if (!found) throw notFound(what, id);
       return found;
     };
+  }
+
+  /** 404 unless the item is there for the caller to read (when the kind reads items back). */
+  private async visible(id: string, req: FastifyRequest): Promise<void> {
+    if (this.detail.get) await this.readOne()(id, req);
   }
 
   /** GET path: a page of items. */
@@ -90,7 +96,7 @@ export class KindRoutes<R extends z.ZodType> {
     summary: string;
     query: Q;
     item: I;
-    list: (query: Out<Q>) => Promise<Page<Out<I>>>;
+    list: (query: Out<Q>, req: FastifyRequest) => Promise<Page<Out<I>>>;
   }): void {
     this.app.get(
       this.kind.path,
@@ -103,7 +109,7 @@ export class KindRoutes<R extends z.ZodType> {
           response: { 200: pageSchema(op.item), ...errorResponses },
         },
       },
-      async (req) => op.list(req.query as Out<Q>),
+      async (req) => op.list(req.query as Out<Q>, req),
     );
   }
 
@@ -111,7 +117,7 @@ export class KindRoutes<R extends z.ZodType> {
   create<B extends z.ZodType>(op: {
     summary: string;
     body: B;
-    create: (body: Out<B>, ctx: WriteContext) => Promise<Out<R>>;
+    create: (body: Out<B>, ctx: WriteContext, req: FastifyRequest) => Promise<Out<R>>;
   }): void {
     this.app.post(
       this.kind.path,
@@ -124,7 +130,8 @@ export class KindRoutes<R extends z.ZodType> {
           response: { 201: this.detail.schema, ...errorResponses },
         },
       },
-      async (req, reply) => reply.code(201).send(await op.create(req.body as Out<B>, writeContext(req))),
+      async (req, reply) =>
+        reply.code(201).send(await op.create(req.body as Out<B>, await writeContext(req), req)),
     );
   }
 
@@ -135,7 +142,11 @@ export class KindRoutes<R extends z.ZodType> {
   upsert<B extends z.ZodType>(op: {
     summary: string;
     body: B;
-    upsert: (body: Out<B>, ctx: WriteContext) => Promise<{ id: string; created: boolean }>;
+    upsert: (
+      body: Out<B>,
+      ctx: WriteContext,
+      req: FastifyRequest,
+    ) => Promise<{ id: string; created: boolean }>;
   }): void {
     const getOne = this.readOne();
     this.app.post(
@@ -150,8 +161,8 @@ export class KindRoutes<R extends z.ZodType> {
         },
       },
       async (req, reply) => {
-        const { id, created } = await op.upsert(req.body as Out<B>, writeContext(req));
-        return reply.code(created ? 201 : 200).send(await getOne(id));
+        const { id, created } = await op.upsert(req.body as Out<B>, await writeContext(req), req);
+        return reply.code(created ? 201 : 200).send(await getOne(id, req));
       },
     );
   }
@@ -170,7 +181,7 @@ export class KindRoutes<R extends z.ZodType> {
           response: { 200: this.detail.schema, ...errorResponses },
         },
       },
-      async (req) => getOne(req.params.id),
+      async (req) => getOne(req.params.id, req),
     );
   }
 
@@ -178,7 +189,7 @@ export class KindRoutes<R extends z.ZodType> {
   update<B extends z.ZodType>(op: {
     summary: string;
     body: B;
-    update: (id: string, patch: Out<B>, ctx: WriteContext) => Promise<Out<R>>;
+    update: (id: string, patch: Out<B>, ctx: WriteContext, req: FastifyRequest) => Promise<Out<R>>;
   }): void {
     this.app.patch<ById>(
       this.item,
@@ -192,7 +203,11 @@ export class KindRoutes<R extends z.ZodType> {
           response: { 200: this.detail.schema, ...errorResponses },
         },
       },
-      async (req) => op.update(req.params.id, req.body as Out<B>, writeContext(req)),
+      async (req) => {
+        // An item the caller may not read is not there to change (need-to-know): the same 404.
+        await this.visible(req.params.id, req);
+        return op.update(req.params.id, req.body as Out<B>, await writeContext(req), req);
+      },
     );
   }
 
@@ -201,7 +216,7 @@ export class KindRoutes<R extends z.ZodType> {
     summary: string;
     method?: 'DELETE' | 'POST';
     url?: string;
-    remove: (id: string, ctx: WriteContext) => Promise<void>;
+    remove: (id: string, ctx: WriteContext, req: FastifyRequest) => Promise<void>;
   }): void {
     this.app.route<ById>({
       method: op.method ?? 'DELETE',
@@ -214,7 +229,8 @@ export class KindRoutes<R extends z.ZodType> {
         response: { 200: okSchema, ...errorResponses },
       },
       handler: async (req) => {
-        await op.remove(req.params.id, writeContext(req));
+        await this.visible(req.params.id, req);
+        await op.remove(req.params.id, await writeContext(req), req);
         return { ok: true as const };
       },
     });

@@ -27,7 +27,7 @@ import type { Target, TargetRecord } from '../domain/target.ts';
 import type { CycleStore } from '../store/cycle-store.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import type { Permission } from '../security/permissions.ts';
-import { writeContext, type RouteDeps } from './context.ts';
+import { graphOf, writeContext, type GraphOf, type RouteDeps } from './context.ts';
 import { notFound, untyped, type ZodApp } from './crud.ts';
 
 const TAGS = ['cycle'];
@@ -49,9 +49,10 @@ function auditIds(request: FastifyRequest, ...ids: (string | undefined)[]): void
   if (audit) for (const id of ids) if (id) audit.objectIds.push(id);
 }
 
-async function mustGet(targets: CycleStore, id: string): Promise<Target> {
+/** The target, if there and about an entity the caller may read (need-to-know): else the same 404. */
+async function mustGet(targets: CycleStore, id: string, graph: GraphStore): Promise<Target> {
   const t = await targets.getTarget(id);
-  if (!t) throw notFound('target', id);
+  if (!t || !(await graph.getEntities([t.entityId])).length) throw notFound('target', id);
   return t;
 }
 
@@ -61,6 +62,7 @@ type TargetStep<I> = (t: Target, input: I, actor: string, now: string) => Target
 /** POST /targets/:id/<step>: load the target, apply the transition, save it against the version read. */
 function targetStep<I extends object>(
   app: ZodApp,
+  g: GraphOf,
   targets: CycleStore,
   step: {
     url: string;
@@ -84,9 +86,9 @@ function targetStep<I extends object>(
       },
     },
     async (request) => {
-      const t = await mustGet(targets, request.params.id);
+      const t = await mustGet(targets, request.params.id, await g(request));
       auditIds(request, t.entityId);
-      const ctx = writeContext(request);
+      const ctx = await writeContext(request);
       const { version, ...input } = request.body as I & { version?: number };
       const next = await run(() => step.apply(t, input as I, ctx.actor, new Date().toISOString()));
       return targets.saveTarget(next, ctx, { expectedVersion: version ?? t.version });
@@ -95,7 +97,7 @@ function targetStep<I extends object>(
 }
 
 /** The priority matrix and the operational review: analyses that read the graph and store nothing. */
-function analysisRoutes(app: ZodApp, graph: GraphStore, scale: GravityScale): void {
+function analysisRoutes(app: ZodApp, g: GraphOf, scale: GravityScale): void {
   app.post(
     '/cycle/priorities',
     {
@@ -108,7 +110,11 @@ function analysisRoutes(app: ZodApp, graph: GraphStore, scale: GravityScale): vo
       },
     },
     async (request) => {
-      const result = await computePriorities(graph, request.body, scale);
+      const result = await computePriorities(
+        await g(request, request.body.view.operations),
+        request.body,
+        scale,
+      );
       // Consultation: the audit names who was shown (the audit caps the list).
       auditIds(request, ...result.rows.map((r) => r.entityId));
       return result;
@@ -128,7 +134,10 @@ function analysisRoutes(app: ZodApp, graph: GraphStore, scale: GravityScale): vo
     },
     async (request) => {
       auditIds(request, ...request.body.targets);
-      const result = await computeReview(graph, reviewRequestFromBody(request.body));
+      const result = await computeReview(
+        await g(request, request.body.view.operations),
+        reviewRequestFromBody(request.body),
+      );
       auditIds(request, ...result.risers.map((r) => r.id));
       return result;
     },
@@ -136,7 +145,7 @@ function analysisRoutes(app: ZodApp, graph: GraphStore, scale: GravityScale): vo
 }
 
 /** POST /targets: a proposal, with the analysis behind it completed from the graph where the client left gaps. */
-function proposeRoute(app: ZodApp, graph: GraphStore, targets: CycleStore): void {
+function proposeRoute(app: ZodApp, g: GraphOf, targets: CycleStore): void {
   app.post(
     '/targets',
     {
@@ -150,6 +159,7 @@ function proposeRoute(app: ZodApp, graph: GraphStore, targets: CycleStore): void
     },
     async (request, reply) => {
       const b = request.body;
+      const graph = await g(request);
       const entity = await graph.getEntity(b.entityId);
       if (!entity)
         throw new ApiError(404, 'not_found', `no entity with id ${JSON.stringify(b.entityId)}`, {
@@ -162,7 +172,7 @@ function proposeRoute(app: ZodApp, graph: GraphStore, targets: CycleStore): void
         dataVersion: b.analysis.dataVersion ?? (await graph.dataVersion()),
         predictedEffect: b.analysis.predictedEffect ?? (await predictRemoval(graph, [entity.id], view)),
       };
-      const ctx = writeContext(request);
+      const ctx = await writeContext(request);
       const record = await run(() =>
         proposeTarget(entity, { reason: b.reason, analysis }, ctx.actor, new Date().toISOString()),
       );
@@ -174,7 +184,7 @@ function proposeRoute(app: ZodApp, graph: GraphStore, targets: CycleStore): void
 }
 
 /** Targets: list, read, propose, decide, log actions, review. */
-function targetRoutes(app: ZodApp, graph: GraphStore, targets: CycleStore): void {
+function targetRoutes(app: ZodApp, g: GraphOf, targets: CycleStore): void {
   app.get(
     '/targets',
     {
@@ -186,7 +196,16 @@ function targetRoutes(app: ZodApp, graph: GraphStore, targets: CycleStore): void
         response: { 200: pageSchema(targetSchema), ...errorResponses },
       },
     },
-    async (request) => targets.listTargets(request.query),
+    async (request) => {
+      const page = await targets.listTargets(request.query);
+      // Need-to-know: a target about an entity the caller may not read is not listed.
+      const graph = await g(request);
+      const seen = new Set(
+        (await graph.getEntities([...new Set(page.items.map((t) => t.entityId))])).map((e) => e.id),
+      );
+      const items = page.items.filter((t) => seen.has(t.entityId));
+      return { ...page, items, total: page.total - (page.items.length - items.length) };
+    },
   );
 
   app.get(
@@ -201,15 +220,15 @@ function targetRoutes(app: ZodApp, graph: GraphStore, targets: CycleStore): void
       },
     },
     async (request) => {
-      const t = await mustGet(targets, request.params.id);
+      const t = await mustGet(targets, request.params.id, await g(request));
       auditIds(request, t.entityId);
       return t;
     },
   );
 
-  proposeRoute(app, graph, targets);
+  proposeRoute(app, g, targets);
 
-  targetStep(app, targets, {
+  targetStep(app, g, targets, {
     url: '/targets/:id/decision',
     access: 'targets:decide',
     audit: 'target.decide',
@@ -232,14 +251,14 @@ function targetRoutes(app: ZodApp, graph: GraphStore, targets: CycleStore): void
       },
     },
     async (request, reply) => {
-      const t = await mustGet(targets, request.params.id);
+      const t = await mustGet(targets, request.params.id, await g(request));
       auditIds(request, t.entityId);
-      const saved = await targets.appendTargetAction(t.id, request.body, writeContext(request));
+      const saved = await targets.appendTargetAction(t.id, request.body, await writeContext(request));
       return reply.code(201).send(saved);
     },
   );
 
-  targetStep(app, targets, {
+  targetStep(app, g, targets, {
     url: '/targets/:id/review',
     access: 'targets:propose',
     audit: 'target.review',
@@ -252,8 +271,9 @@ function targetRoutes(app: ZodApp, graph: GraphStore, targets: CycleStore): void
 const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
   // Read once at start-up: a bad LINKCHART_GRAVITY_SCALE file stops the server with its message.
   const scale = loadGravityScale();
-  analysisRoutes(app, stores.graph, scale);
-  targetRoutes(app, stores.graph, stores.cycle);
+  const g = graphOf({ stores });
+  analysisRoutes(app, g, scale);
+  targetRoutes(app, g, stores.cycle);
 };
 
 export default cycle;

@@ -13,7 +13,7 @@ import { errorResponses, idParamsSchema, okSchema } from '../api-types/common.ts
 import { currentDraftSchema, draftSaveSchema, draftSchema } from '../api-types/drafts.ts';
 import type { Draft } from '../domain/model.ts';
 import { ApiError, errorHandler } from './errors.ts';
-import { writeContext, type RouteDeps } from './context.ts';
+import { actorOf, workspaceContext, type RouteDeps } from './context.ts';
 import { notFound } from './crud.ts';
 
 const TAGS = ['drafts'];
@@ -46,7 +46,7 @@ const drafts: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config })
   /** The draft `id` names when the caller owns it; 404 otherwise (another user's draft as if none). */
   const ownDraft = async (req: FastifyRequest, id: string): Promise<Draft> => {
     const d = await workspace.getDraft(id);
-    if (!d || d.owner !== writeContext(req).actor) throw notFound('draft', id);
+    if (!d || d.owner !== actorOf(req)) throw notFound('draft', id);
     return d;
   };
   const noteId = (req: FastifyRequest, d: Draft | null): void => {
@@ -64,7 +64,7 @@ const drafts: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config })
       },
     },
     async (req) => {
-      const d = await workspace.draftOf(writeContext(req).actor);
+      const d = await workspace.draftOf(actorOf(req));
       noteId(req, d);
       return { draft: d };
     },
@@ -86,7 +86,7 @@ const drafts: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config })
     },
     async (req) => {
       const { baseRevision, ...input } = req.body;
-      const d = await workspace.saveDraft(input, writeContext(req), baseRevision);
+      const d = await workspace.saveDraft(input, await workspaceContext(req), baseRevision);
       noteId(req, d);
       return d;
     },
@@ -119,7 +119,7 @@ const drafts: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config })
     },
     async (req) => {
       const d = await ownDraft(req, req.params.id);
-      await workspace.deleteDraft(d.id, writeContext(req));
+      await workspace.deleteDraft(d.id, await workspaceContext(req));
       req.audit.objectIds.push(d.id);
       return { ok: true as const };
     },

@@ -25,7 +25,7 @@ import { callPattern } from '../events/call-pattern.ts';
 import { LocalClock, isTimeZone } from '../events/clock.ts';
 import { contactsAround } from '../events/contacts-around.ts';
 import { histogram } from '../events/histogram.ts';
-import type { RouteDeps } from './context.ts';
+import { graphOf, type RouteDeps } from './context.ts';
 
 /** Most events one request reads. */
 export const MAX_READ = 200_000;
@@ -121,9 +121,10 @@ async function usersOf(
 }
 
 const eventPatterns: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
-  const graph = stores.graph;
+  // Every read below is of the graph as the request may read it (need-to-know).
+  const g = graphOf({ stores });
 
-  const subjectOf = async (id: string, field: string) => {
+  const subjectOf = async (graph: GraphStore, id: string, field: string) => {
     const e = (await graph.getEntities([id]))[0];
     if (!e) throw missing('entity', id, field);
     const members = await membersOf(graph, e);
@@ -143,6 +144,7 @@ const eventPatterns: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) 
       },
     },
     async (req) => {
+      const graph = await g(req);
       const { entityIds, from, to, limit } = req.body;
       const found = await entitiesById(graph, entityIds);
       const lost = entityIds.findIndex((id) => !found.has(id));
@@ -181,6 +183,7 @@ const eventPatterns: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) 
       },
     },
     async (req) => {
+      const graph = await g(req);
       const { entityId, otherId, from, to, timeZone } = req.body;
       if (!isTimeZone(timeZone))
         throw new ApiError(
@@ -195,8 +198,8 @@ const eventPatterns: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) 
         throw new ApiError(400, 'invalid', 'a pair needs two different entities', {
           path: ['body', 'otherId'],
         });
-      const a = await subjectOf(entityId, 'entityId');
-      const b = otherId ? await subjectOf(otherId, 'otherId') : null;
+      const a = await subjectOf(graph, entityId, 'entityId');
+      const b = otherId ? await subjectOf(graph, otherId, 'otherId') : null;
       const { events, truncated } = await readEvents(
         graph,
         { entityIds: a.members, from, to, kinds: ['call'] },
@@ -225,8 +228,9 @@ const eventPatterns: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) 
       },
     },
     async (req) => {
+      const graph = await g(req);
       const { entityId, at, hoursBefore, hoursAfter, limit } = req.body;
-      const s = entityId ? await subjectOf(entityId, 'entityId') : null;
+      const s = entityId ? await subjectOf(graph, entityId, 'entityId') : null;
       const atMs = Date.parse(at);
       const q = { at: atMs, hoursBefore, hoursAfter };
       const from = new Date(atMs - hoursBefore * 3_600_000).toISOString();
@@ -268,6 +272,7 @@ const eventPatterns: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) 
       },
     },
     async (req) => {
+      const graph = await g(req);
       const { entityIds, from, to, maxBuckets } = req.body;
       let ids: string[] | undefined;
       if (entityIds) {

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { EventPage } from '../domain/events.ts';
 import { errorResponses, idParamsSchema } from '../api-types/common.ts';
 import { eventPageSchema, eventQueryBodySchema, linkEventsQuerySchema } from '../api-types/events.ts';
-import type { RouteDeps } from './context.ts';
+import { graphOf, type RouteDeps } from './context.ts';
 import { notFound } from './crud.ts';
 
 const READ = { access: 'graph:read' } as const;
@@ -18,7 +18,7 @@ function auditLinks(request: FastifyRequest, page: EventPage, also: string[] = [
 }
 
 const events: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
-  const graph = stores.graph;
+  const g = graphOf({ stores });
 
   app.get(
     '/links/:id/events',
@@ -34,6 +34,7 @@ const events: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     },
     async (req) => {
       const { id } = req.params;
+      const graph = await g(req);
       if (!(await graph.getLink(id))) throw notFound('link', id);
       const page = await graph.listEvents({
         linkIds: [id],
@@ -58,7 +59,7 @@ const events: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     },
     async (req) => {
       const { cursor, ...filter } = req.body;
-      const page = await graph.listEvents({ ...filter, ...(cursor ? { after: cursor } : {}) });
+      const page = await (await g(req)).listEvents({ ...filter, ...(cursor ? { after: cursor } : {}) });
       auditLinks(req, page, [...(filter.entityIds ?? []), ...(filter.linkIds ?? [])]);
       return page;
     },

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../api-types/common.ts';
 import { EXPORT_FORMATS, exportRequestSchema, type ExportRequest } from '../api-types/exports.ts';
-import type { ExportStores } from '../export/collect.ts';
+import type { Stores } from '../store/stores.ts';
 import { exportFiles, type KeepIds } from '../jobs/export-off-thread.ts';
 import { authoriseDisclosure } from '../security/handling.ts';
-import { requestUser, type RouteDeps } from './context.ts';
+import { requestUser, scopeMarkings, scopedFilter, viewScope, type RouteDeps } from './context.ts';
 
 const exportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS),
@@ -20,7 +20,7 @@ const exportQuerySchema = z.object({
 });
 
 async function send(
-  stores: ExportStores,
+  stores: Stores,
   maxLinks: number,
   keep: KeepIds,
   req: FastifyRequest,
@@ -28,7 +28,12 @@ async function send(
   body: ExportRequest,
 ) {
   const actor = requestUser(req)?.name ?? 'system';
-  const data = await exportFiles(stores, body, { actor, maxLinks }, keep);
+  // Need-to-know: the file holds what the requester may read (narrowed to the view's operations when it
+  // names some), and its record names those operations with their marking.
+  const scope = await viewScope(req, { stores }, body.view?.operations);
+  const operations = await scopeMarkings(scope, { stores });
+  const scopedBody = body.view ? { ...body, view: scopedFilter(body.view, scope) } : body;
+  const data = await exportFiles(stores, scopedBody, { actor, maxLinks, scope, operations }, keep);
   // Handling codes in force: C-coded intelligence leaves only with its conditions confirmed (428 otherwise);
   // the audit record names the format, the source and every id the file carries.
   const part = body.format === 'csv' ? (body.part ?? 'nodes') : undefined;

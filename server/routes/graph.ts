@@ -1,6 +1,6 @@
 // Entities, links and intelligence reports (CRUD with provenance and grading), search, neighbourhood
 // expansion, paths, views, merges, and batch writes.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
@@ -42,7 +42,7 @@ import {
 } from '../api-types/graph.ts';
 import { ApiError } from '../api-types/errors.ts';
 import type { Limits } from '../config.ts';
-import { writeContext, type RouteDeps } from './context.ts';
+import { graphOf, writeContext, type GraphOf, type RouteDeps } from './context.ts';
 import { crudRoutes, notFound, type Kind, type ZodApp } from './crud.ts';
 
 export const writeBatchBodySchema = z.object({
@@ -184,9 +184,9 @@ async function expand(
 const BATCH_IDS = { entities: 'entityIds', links: 'linkIds', reports: 'reportIds' } as const;
 
 /** POST of one entity, link or report: a batch of one, so it is matched by natural key like any import. */
-function upsertOne<K extends keyof typeof BATCH_IDS>(graph: GraphStore, key: K) {
-  return async (item: NonNullable<WriteBatch[K]>[number], ctx: WriteContext) => {
-    const res = await graph.writeBatch({ [key]: [item] }, ctx);
+function upsertOne<K extends keyof typeof BATCH_IDS>(g: GraphOf, key: K) {
+  return async (item: NonNullable<WriteBatch[K]>[number], ctx: WriteContext, req: FastifyRequest) => {
+    const res = await (await g(req)).writeBatch({ [key]: [item] }, ctx);
     return { id: res[BATCH_IDS[key]][0], created: res[key].created > 0 };
   };
 }
@@ -200,7 +200,7 @@ const MERGES: Kind = { path: '/merges', tag: 'merges', what: 'merge', ...GRAPH_A
 const READ = { access: GRAPH_ACCESS.read };
 const WRITE = { access: GRAPH_ACCESS.write };
 
-function batchRoute(app: ZodApp, graph: GraphStore): void {
+function batchRoute(app: ZodApp, g: GraphOf): void {
   app.post(
     '/batch',
     {
@@ -212,35 +212,35 @@ function batchRoute(app: ZodApp, graph: GraphStore): void {
         response: { 200: writeResultSchema, ...errorResponses },
       },
     },
-    async (req) => graph.writeBatch(req.body, writeContext(req)),
+    async (req) => (await g(req)).writeBatch(req.body, await writeContext(req)),
   );
 }
 
-function entityRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
+function entityRoutes(app: ZodApp, g: GraphOf, limits: Limits): void {
   const entities = crudRoutes(app, ENTITIES, {
     schema: entityDetailSchema,
-    get: (id) => graph.getEntity(id),
+    get: async (id, req) => (await g(req)).getEntity(id),
   });
   entities.list({
     summary: 'List entities',
     query: pageQuerySchema.extend(entityListQuerySchema.shape),
     item: entitySchema,
-    list: (q) => graph.listEntities(q),
+    list: async (q, req) => (await g(req)).listEntities(q),
   });
   entities.upsert({
     summary: 'Create (or match by natural key) an entity',
     body: entityInputSchema,
-    upsert: upsertOne(graph, 'entities'),
+    upsert: upsertOne(g, 'entities'),
   });
   entities.get('An entity with the reports it rests on and its merged aliases');
   entities.update({
     summary: 'Update an entity (label, properties, review date, attach or detach reports)',
     body: entityPatchSchema,
-    update: (id, patch, ctx) => graph.updateEntity(id, patch, ctx),
+    update: async (id, patch, ctx, req) => (await g(req)).updateEntity(id, patch, ctx),
   });
   entities.remove({
     summary: 'Delete an entity and its links',
-    remove: (id, ctx) => graph.deleteEntity(id, ctx),
+    remove: async (id, ctx, req) => (await g(req)).deleteEntity(id, ctx),
   });
   app.get(
     '/entities/:id/neighbourhood',
@@ -254,44 +254,53 @@ function entityRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
         response: { 200: subgraphSchema, ...errorResponses },
       },
     },
-    async (req) => expand(graph, [req.params.id], req.query.hops, req.query.limit, limits),
+    async (req) => expand(await g(req), [req.params.id], req.query.hops, req.query.limit, limits),
   );
 }
 
-function linkRoutes(app: ZodApp, graph: GraphStore): void {
-  const links = crudRoutes(app, LINKS, { schema: linkDetailSchema, get: (id) => graph.getLink(id) });
+function linkRoutes(app: ZodApp, g: GraphOf): void {
+  const links = crudRoutes(app, LINKS, {
+    schema: linkDetailSchema,
+    get: async (id, req) => (await g(req)).getLink(id),
+  });
   links.list({
     summary: 'List links, optionally of one type or touching one entity',
     query: pageQuerySchema.extend(linkListQuerySchema.shape),
     item: linkSchema,
-    list: (q) => graph.listLinks(q),
+    list: async (q, req) => (await g(req)).listLinks(q),
   });
   links.upsert({
     summary: 'Create (or match) a link between two entities named by id or by natural key',
     body: linkInputSchema,
-    upsert: upsertOne(graph, 'links'),
+    upsert: upsertOne(g, 'links'),
   });
   links.get('A link with the reports it rests on');
   links.update({
     summary: 'Update a link (weight, first/last seen, properties, reports)',
     body: linkPatchSchema,
-    update: (id, patch, ctx) => graph.updateLink(id, patch, ctx),
+    update: async (id, patch, ctx, req) => (await g(req)).updateLink(id, patch, ctx),
   });
-  links.remove({ summary: 'Delete a link', remove: (id, ctx) => graph.deleteLink(id, ctx) });
+  links.remove({
+    summary: 'Delete a link',
+    remove: async (id, ctx, req) => (await g(req)).deleteLink(id, ctx),
+  });
 }
 
-function reportRoutes(app: ZodApp, graph: GraphStore): void {
-  const reports = crudRoutes(app, REPORTS, { schema: reportSchema, get: (id) => graph.getReport(id) });
+function reportRoutes(app: ZodApp, g: GraphOf): void {
+  const reports = crudRoutes(app, REPORTS, {
+    schema: reportSchema,
+    get: async (id, req) => (await g(req)).getReport(id),
+  });
   reports.list({
     summary: 'List intelligence reports (dueBefore: review date before)',
     query: pageQuerySchema.extend(reportListQuerySchema.shape),
     item: reportSchema,
-    list: (q) => graph.listReports(q),
+    list: async (q, req) => (await g(req)).listReports(q),
   });
   reports.upsert({
     summary: 'Record an intelligence report with its 3x5x2 grading',
     body: reportInputSchema,
-    upsert: upsertOne(graph, 'reports'),
+    upsert: upsertOne(g, 'reports'),
   });
   reports.get('A report by id or reference');
   // Not a plain delete: the reply names what went with the report.
@@ -309,12 +318,16 @@ function reportRoutes(app: ZodApp, graph: GraphStore): void {
         },
       },
     },
-    async (req) => graph.deleteReport(req.params.id, writeContext(req)),
+    async (req) => {
+      const graph = await g(req);
+      if (!(await graph.getReport(req.params.id))) throw notFound('report', req.params.id);
+      return graph.deleteReport(req.params.id, await writeContext(req));
+    },
   );
 }
 
 /** Search and expansion from seeds. */
-function searchRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
+function searchRoutes(app: ZodApp, g: GraphOf, limits: Limits): void {
   app.get(
     '/search',
     {
@@ -327,7 +340,9 @@ function searchRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
       },
     },
     async (req) => {
-      const hits = await graph.search(req.query.q, {
+      const hits = await (
+        await g(req)
+      ).search(req.query.q, {
         limit: req.query.limit,
         ...(req.query.types ? { types: req.query.types } : {}),
       });
@@ -347,7 +362,7 @@ function searchRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
     },
     async (req) => {
       const { seeds, hops, limit, filter, entityTypes } = req.body;
-      return expand(graph, seeds, hops, limit, limits, {
+      return expand(await g(req, filter?.operations), seeds, hops, limit, limits, {
         ...(filter ? { filter } : {}),
         ...(entityTypes ? { entityTypes } : {}),
       });
@@ -355,7 +370,7 @@ function searchRoutes(app: ZodApp, graph: GraphStore, limits: Limits): void {
   );
 }
 
-function pathRoute(app: ZodApp, graph: GraphStore): void {
+function pathRoute(app: ZodApp, g: GraphOf): void {
   app.post(
     '/paths',
     {
@@ -369,6 +384,7 @@ function pathRoute(app: ZodApp, graph: GraphStore): void {
     },
     async (req) => {
       const { from, to, filter, maxHops, limit } = req.body;
+      const graph = await g(req, filter?.operations);
       for (const id of [from, to]) if (!(await graph.getEntity(id))) throw notFound('entity', id);
       const paths = await graph.shortestPaths(from, to, { maxHops, limit, ...(filter ? { filter } : {}) });
       const nodeIds = [...new Set(paths.flatMap((p) => p.nodes))];
@@ -395,7 +411,7 @@ async function entitiesOfTypes(graph: GraphStore, types: readonly EntityType[] |
   return n;
 }
 
-function viewRoute(app: ZodApp, graph: GraphStore, limits: Limits): void {
+function viewRoute(app: ZodApp, g: GraphOf, limits: Limits): void {
   const { maxViewLinks: cap, maxAnalysisLinks } = limits;
   // A view's entities are the ends of its links, or, when the filter restricts only entity types, every
   // entity of those types: bounded the same way, at twice the link cap.
@@ -426,6 +442,7 @@ function viewRoute(app: ZodApp, graph: GraphStore, limits: Limits): void {
     async (req, reply) => {
       // A limit says a truncated view will do: it is served, at most at the cap.
       const requested = req.body.limit === undefined ? undefined : Math.min(req.body.limit, cap);
+      const graph = await g(req, req.body.filter.operations);
       await turns.take(reply);
       let filter = req.body.filter;
       // Without a link filter the view holds every entity of its types: counted first, so a view that
@@ -449,37 +466,56 @@ function viewRoute(app: ZodApp, graph: GraphStore, limits: Limits): void {
   );
 }
 
-function mergeRoutes(app: ZodApp, graph: GraphStore): void {
+/** Whether the caller's scoped store lists the merge (merges are few: a page at a time, newest first). */
+async function mergeVisible(graph: GraphStore, id: string): Promise<boolean> {
+  for (let offset = 0; ; offset += 500) {
+    const page = await graph.listMerges({ offset, limit: 500 });
+    if (page.items.some((m) => m.id === id)) return true;
+    if (page.items.length < 500 || offset + 500 >= page.total) return false;
+  }
+}
+
+function mergeRoutes(app: ZodApp, g: GraphOf): void {
   const merges = crudRoutes(app, MERGES, { schema: mergeRecordSchema });
   merges.list({
     summary: 'Merges, newest first',
     query: pageQuerySchema,
     item: mergeRecordSchema,
-    list: (q) => graph.listMerges(q),
+    list: async (q, req) => (await g(req)).listMerges(q),
   });
   merges.create({
     summary:
       'Merge two entities that are the same real thing (dropId into keepId); recorded so it can be undone',
     body: mergeBodySchema,
-    create: (m, ctx) => graph.merge(m.keepId, m.dropId, ctx),
+    create: async (m, ctx, req) => {
+      const graph = await g(req);
+      // Both records must be there for the caller (need-to-know): a hidden one is the 404 of a missing one.
+      for (const id of [m.keepId, m.dropId]) if (!(await graph.getEntity(id))) throw notFound('entity', id);
+      return graph.merge(m.keepId, m.dropId, ctx);
+    },
   });
   merges.remove({
     summary: 'Undo a merge (un-merge)',
     method: 'POST',
     url: '/merges/:id/undo',
-    remove: (id, ctx) => graph.unmerge(id, ctx),
+    remove: async (id, ctx, req) => {
+      const graph = await g(req);
+      if (!(await mergeVisible(graph, id))) throw notFound('merge', id);
+      await graph.unmerge(id, ctx);
+    },
   });
 }
 
 const graphRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) => {
-  const { graph } = stores;
-  batchRoute(app, graph);
-  entityRoutes(app, graph, config.limits);
-  linkRoutes(app, graph);
-  reportRoutes(app, graph);
-  searchRoutes(app, graph, config.limits);
-  pathRoute(app, graph);
-  viewRoute(app, graph, config.limits);
-  mergeRoutes(app, graph);
+  // Every read and write below goes through the store as the request may read it (need-to-know).
+  const g = graphOf({ stores });
+  batchRoute(app, g);
+  entityRoutes(app, g, config.limits);
+  linkRoutes(app, g);
+  reportRoutes(app, g);
+  searchRoutes(app, g, config.limits);
+  pathRoute(app, g);
+  viewRoute(app, g, config.limits);
+  mergeRoutes(app, g);
 };
 export default graphRoutes;

@@ -36,7 +36,8 @@ const health: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config })
       },
     },
     async (request) => {
-      // The store is asked either way: "up" means it answers.
+      // The store is asked either way: "up" means it answers. Unscoped (scope 'all'): a system probe that
+      // shows no fact, only whether the store answers and how much it holds.
       const dataVersion = await stores.graph.dataVersion();
       if (!request.user) return { status: 'ok' as const };
       const counts = await countsAt(dataVersion);

@@ -20,7 +20,7 @@ import type { ImportLog } from '../store/import-log.ts';
 import { ImportError } from '../import/errors.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { duplicatesAfterImport } from '../dedupe/queue-import.ts';
-import { writeContext, type RouteDeps } from './context.ts';
+import { actorOf, graphFor, writeContext, type RouteDeps } from './context.ts';
 import { notFound, untyped, type ZodApp } from './crud.ts';
 
 const FILE_TYPES = [
@@ -175,7 +175,21 @@ function fileRoute<R extends z.ZodType>(
 }
 
 /** The kept reports of past runs. */
-function runRoutes(app: ZodApp, log: ImportLog): void {
+/**
+ * Need-to-know over the kept reports: a run is shown to its own actor, and to anyone who may read something
+ * it brought in (a run into a closed operation is not shown outside it, not even its counts).
+ */
+async function runVisible(
+  req: FastifyRequest,
+  deps: Pick<RouteDeps, 'stores'>,
+  r: ImportRun,
+): Promise<boolean> {
+  if (r.actor === actorOf(req)) return true;
+  const graph = await graphFor(req, deps);
+  return (await graph.listEntities({ importId: r.importId, limit: 1 })).total > 0;
+}
+
+function runRoutes(app: ZodApp, log: ImportLog, deps: Pick<RouteDeps, 'stores'>): void {
   app.get(
     '/imports',
     {
@@ -190,7 +204,9 @@ function runRoutes(app: ZodApp, log: ImportLog): void {
     },
     async (req) => {
       const page = await log.listImportRuns(req.query);
-      return { ...page, items: page.items.map(asReport) };
+      const shown: ImportRun[] = [];
+      for (const r of page.items) if (await runVisible(req, deps, r)) shown.push(r);
+      return { ...page, total: page.total - (page.items.length - shown.length), items: shown.map(asReport) };
     },
   );
   app.get(
@@ -206,7 +222,7 @@ function runRoutes(app: ZodApp, log: ImportLog): void {
     },
     async (req) => {
       const r = (await log.listImportRuns({ importId: req.params.id, limit: 1 })).items[0];
-      if (!r) throw notFound('import', req.params.id);
+      if (!r || !(await runVisible(req, deps, r))) throw notFound('import', req.params.id);
       return asReport(r);
     },
   );
@@ -249,16 +265,23 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }
     summary: 'Import a file (all or nothing; the same file again changes nothing) and report what it did',
     response: importReportSchema,
     run: async (file, req) => {
+      // The import writes into the request's working operation (checked: 403 where the user may not write).
+      const ctx = await writeContext(req);
       const report = worker
-        ? await worker.run({ input: file.input, options: file.options, ctx: writeContext(req), limits })
-        : await runImport({ ...file, store: stores.graph, ctx: writeContext(req) });
-      if (!file.options.findDuplicates) return report;
+        ? await worker.run({ input: file.input, options: file.options, ctx, limits })
+        : await runImport({ ...file, store: await graphFor(req, { stores }), ctx });
+      const op = ctx.operationId ? await stores.operations.get(ctx.operationId) : null;
+      const operation = op
+        ? { operation: { id: op.id, ref: op.ref, name: op.name, sensitivity: op.sensitivity } }
+        : {};
+      if (!file.options.findDuplicates) return { ...report, ...operation };
       return {
         ...report,
-        duplicates: await duplicatesAfterImport(stores, report.importId, writeContext(req)),
+        ...operation,
+        duplicates: await duplicatesAfterImport(stores, report.importId, ctx),
       };
     },
   });
-  runRoutes(app, stores.imports);
+  runRoutes(app, stores.imports, { stores });
 };
 export default imports;

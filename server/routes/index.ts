@@ -1,7 +1,7 @@
 // Registers every route plugin under /api. Each plugin receives { stores, config } (RouteDeps) as options.
 // Add new route plugins here (one line each).
 import type { FastifyPluginAsync } from 'fastify';
-import type { RouteDeps } from './context.ts';
+import { bindRequests, type RouteDeps } from './context.ts';
 import health from './health.ts';
 import graph from './graph.ts';
 import notes from './notes.ts';
@@ -21,10 +21,13 @@ import events from './events.ts';
 import eventPatterns from './event-patterns.ts';
 import duplicates from './duplicates.ts';
 import deconfliction from './deconfliction.ts';
+import operations from './operations.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
   const deps: RouteDeps = { stores, config };
+  // Every request under /api finds its stores for need-to-know (readScope, writeContext: context.ts).
+  bindRequests(app, stores);
   await app.register(health, deps);
   await app.register(graph, deps);
   await app.register(notes, deps);
@@ -44,4 +47,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(eventPatterns, deps);
   await app.register(duplicates, deps);
   await app.register(deconfliction, deps);
+  await app.register(operations, deps);
 };

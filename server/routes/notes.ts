@@ -124,7 +124,7 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     },
     async (req) => {
       if (!(await workspace.getChart(req.params.id))) throw notFound('chart', req.params.id);
-      return workspace.saveChart(req.body, writeContext(req), req.params.id);
+      return workspace.saveChart(req.body, await writeContext(req), req.params.id);
     },
   );
   charts.remove({ summary: 'Delete a saved chart', remove: (id, ctx) => workspace.deleteChart(id, ctx) });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../api-types/common.ts';
 import { assessDisclosure, authoriseDisclosure } from '../security/handling.ts';
-import type { RouteDeps } from './context.ts';
+import { graphFor, type RouteDeps } from './context.ts';
 
 /** A chart picture shows at most this many entities and links (the interactive chart's own scale). */
 const MAX_IDS = 20_000;
@@ -59,7 +59,7 @@ const picture: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     async (req) => {
       const b = req.body;
       const disclosure = await assessDisclosure(
-        stores.graph,
+        await graphFor(req, { stores }),
         { entities: b.entityIds, links: b.linkIds },
         'picture',
       );

@@ -5,13 +5,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { reportSchema } from '../api-types/graph.ts';
 import { REVIEW_TABLE, disposeReport, retainReport, reviewQueue } from '../security/retention.ts';
-import { writeContext, type RouteDeps } from './context.ts';
+import { graphOf, writeContext, type RouteDeps } from './context.ts';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-03-01');
 const reason = z.string().trim().min(5, 'reason: say why (at least 5 characters)').max(2000);
 
 const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
-  const { graph } = stores;
+  // The review queue and its steps see the reports the reviewer may read (the sweep of the whole store
+  // is a system path: security/retention.ts, never a user's request).
+  const g = graphOf({ stores });
   const review = { access: 'retention:review' } as const;
 
   app.get(
@@ -25,7 +27,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
         response: { 200: pageSchema(reportSchema), ...errorResponses },
       },
     },
-    async (req) => reviewQueue(graph, req.query),
+    async (req) => reviewQueue(await g(req), req.query),
   );
 
   app.get(
@@ -55,7 +57,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     },
     async (req) => {
       req.audit.details.reason = req.body.reason;
-      const report = await retainReport(graph, req.params.id, req.body, writeContext(req));
+      const report = await retainReport(await g(req), req.params.id, req.body, await writeContext(req));
       req.audit.details.ref = report.ref;
       req.audit.details.nextReview = report.reviewDate;
       return report;
@@ -79,7 +81,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
     },
     async (req) => {
       req.audit.details.reason = req.body.reason;
-      const out = await disposeReport(graph, req.params.id, writeContext(req));
+      const out = await disposeReport(await g(req), req.params.id, await writeContext(req));
       req.audit.objectIds.push(out.report.id, ...out.entities, ...out.links);
       req.audit.details.ref = out.report.ref;
       return { report: out.report.ref, entities: out.entities, links: out.links };

@@ -12,6 +12,8 @@ import { eventsContract } from './events-contract.ts';
 import { graphReadContract } from './graph-read-contract.ts';
 import { graphWriteContract } from './graph-write-contract.ts';
 import { importLogContract } from './import-log-contract.ts';
+import { needToKnowContract } from './need-to-know-contract.ts';
+import { operationContract } from './operation-contract.ts';
 import { securityContract } from './security-contract.ts';
 import { workspaceContract } from './workspace-contract.ts';
 
@@ -50,4 +52,6 @@ export function storesContract<S extends Stores>(
   importLogContract(name, setup);
   eventsContract(name, setup);
   deconflictionContract(name, setup);
+  operationContract(name, setup);
+  needToKnowContract(name, setup);
 }

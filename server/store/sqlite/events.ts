@@ -6,6 +6,7 @@ import { EVENT_KINDS, eventCursor, eventPublicId } from '../../domain/events.ts'
 import type { Link, ViewFilter } from '../../domain/model.ts';
 import type { SqliteConnection } from './connection.ts';
 import type { Batch } from './graph-write-batch.ts';
+import { linkVisible, opVisible, type SqlScope } from './scope.ts';
 import { entityId, linkId, parseId, reportId } from '../shared/ids.ts';
 import {
   checkEventFilter,
@@ -64,6 +65,7 @@ export function writeEvents(b: Batch, links: LinkParsed[], all: EventColumns[], 
         p < 0 ? null : cols.places[p],
         reportRow[li],
         b.importId,
+        b.op,
       );
       sent++;
       if (++rows === CHUNK) {
@@ -116,8 +118,8 @@ function linkOrder(cols: EventColumns, links: number): Uint32Array {
 }
 
 function insertSql(rows: number): string {
-  const row = '(?, ?, ?, ?, ?, ?, ?, ?)';
-  return `INSERT OR IGNORE INTO events (link_id, kind, at_ms, duration, direction, place, report_id, import_id) VALUES ${Array<string>(rows).fill(row).join(', ')}`;
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT OR IGNORE INTO events (link_id, kind, at_ms, duration, direction, place, report_id, import_id, op_id) VALUES ${Array<string>(rows).fill(row).join(', ')}`;
 }
 
 /**
@@ -195,10 +197,14 @@ function toEvent(r: EventRow): LinkEvent {
   };
 }
 
-export function listEvents(c: SqliteConnection, filter: EventFilter): EventPage {
+export function listEvents(c: SqliteConnection, filter: EventFilter, s: SqlScope | null = null): EventPage {
   const q = checkEventFilter(filter);
   const where: string[] = [];
   const params: (string | number)[] = [];
+  if (s) {
+    // The calls and reads of the scope's operations, on links it sees.
+    where.push(opVisible('e.op_id', s), linkVisible('l', s).sql);
+  }
   if (q.links) {
     where.push('e.link_id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(q.links));

@@ -3,6 +3,7 @@ import type { ViewFilter } from '../../domain/model.ts';
 import { dateMs } from '../shared/values.ts';
 import { allowedGradeMask } from './rows.ts';
 import { eventWindowMs } from '../shared/events.ts';
+import { opVisible, type SqlScope } from './scope.ts';
 
 export interface SqlCondition {
   sql: string;
@@ -16,7 +17,7 @@ export interface SqlCondition {
  * Grading: a link passes if any report behind it is at least the minimum (its grading bit mask meets the
  * allowed mask); a link with no report fails.
  */
-export function linkCondition(f: ViewFilter): SqlCondition {
+export function linkCondition(f: ViewFilter, s: SqlScope | null = null): SqlCondition {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   if (f.linkTypes) {
@@ -29,11 +30,13 @@ export function linkCondition(f: ViewFilter): SqlCondition {
   if (f.from || f.to) {
     // A link with calls or reads kept passes when one of them falls in the window (events.ts then counts
     // only those); any other link when its span overlaps the window.
+    // Under a scope, only the calls and reads it sees count (scope.ts).
     const w = eventWindowMs(f);
     const span = spanCondition(f);
+    const seen = s ? ` AND ${opVisible('ev.op_id', s)}` : '';
     parts.push(
       `(CASE WHEN l.type IN ('CALLED', 'SIGHTED_AT') AND EXISTS (SELECT 1 FROM events ev WHERE ev.link_id = l.id)
-        THEN EXISTS (SELECT 1 FROM events ev WHERE ev.link_id = l.id AND ev.at_ms >= ? AND ev.at_ms <= ?)
+        THEN EXISTS (SELECT 1 FROM events ev WHERE ev.link_id = l.id AND ev.at_ms >= ? AND ev.at_ms <= ?${seen})
         ELSE ${span.sql} END)`,
     );
     params.push(w.fromMs, w.toMs, ...span.params);

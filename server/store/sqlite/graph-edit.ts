@@ -15,6 +15,9 @@ import { MERGE_COLS, toMerge, type MergeRow } from './rows.ts';
 import { dateMs, parseProps, searchText, seen } from '../shared/values.ts';
 import { entityId, linkId, parseId, parsePlainId } from '../shared/ids.ts';
 import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
+import { recordSharedSubjects } from './deconfliction.ts';
+import { writeOperation } from './operations.ts';
+import { entityVisible, type SqlScope } from './scope.ts';
 
 const reviewDateSchema = z.object({ reviewDate: reportInputSchema.shape.date });
 
@@ -48,33 +51,93 @@ function patchReports(
   return changed;
 }
 
-export function updateEntity(c: SqliteConnection, id: string, patch: EntityPatch): EntityDetail {
+/**
+ * Entity `n` edited in operation `op`: it joins the operation, whose own copy of its properties becomes
+ * `props` when given; returns the properties of the entity row (the union: the other operations' copies,
+ * this one's over them) and whether the membership changed.
+ */
+function editInOperation(
+  c: SqliteConnection,
+  n: number,
+  op: number,
+  props: string | undefined,
+  now: string,
+): { union: string | undefined; changed: boolean } {
+  const mine = c
+    .st('SELECT properties FROM entity_ops WHERE entity_id = ? AND op_id = ?')
+    .pluck()
+    .get(n, op) as string | undefined;
+  let changed = false;
+  if (mine === undefined) {
+    c.st('INSERT INTO entity_ops (entity_id, op_id, properties, added_at) VALUES (?, ?, ?, ?)').run(
+      n,
+      op,
+      props ?? '{}',
+      now,
+    );
+    // DECONFLICTION HOOK: the entity joined this operation.
+    recordSharedSubjects(c.db, op, [n], now);
+    changed = true;
+  } else if (props !== undefined && props !== mine) {
+    c.st('UPDATE entity_ops SET properties = ? WHERE entity_id = ? AND op_id = ?').run(props, n, op);
+    changed = true;
+  }
+  if (props === undefined) return { union: undefined, changed };
+  const others = c
+    .st('SELECT properties FROM entity_ops WHERE entity_id = ? AND op_id <> ? ORDER BY op_id')
+    .pluck()
+    .all(n, op) as string[];
+  if (others.length === 0) return { union: props, changed };
+  const union = Object.assign({}, ...others.map(parseProps), parseProps(props)) as Record<string, unknown>;
+  return { union: JSON.stringify(union), changed };
+}
+
+export function updateEntity(
+  c: SqliteConnection,
+  id: string,
+  patch: EntityPatch,
+  ctx: WriteContext,
+): EntityDetail {
   const p = parseOr(entityPatchSchema, patch, []);
   c.tx(() => {
+    const op = writeOperation(c, ctx);
     const n = entityRowId(c, id);
+    const now = new Date().toISOString();
+    const inOp = editInOperation(
+      c,
+      n,
+      op,
+      p.properties !== undefined ? JSON.stringify(p.properties) : undefined,
+      now,
+    );
     const row = c.st('SELECT label, properties, review_date FROM entities WHERE id = ?').get(n) as {
       label: string;
       properties: string;
       review_date: string | null;
     };
     const label = p.label !== undefined ? normaliseName(p.label) : row.label;
-    const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.properties;
+    const props = inOp.union ?? row.properties;
     const review = p.reviewDate !== undefined ? p.reviewDate : row.review_date;
     const changedRow = label !== row.label || props !== row.properties || review !== row.review_date;
     const changedJoins = patchReports(c, 'entity', n, p);
-    if (!changedRow && !changedJoins) return;
+    if (!changedRow && !changedJoins && !inOp.changed) return;
     c.st(
       'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',
-    ).run(label, props, searchText(parseProps(props), label), review, new Date().toISOString(), n);
+    ).run(label, props, searchText(parseProps(props), label), review, now, n);
     c.bump();
   });
   return getEntity(c, id)!;
 }
 
-export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch): LinkDetail {
+export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch, ctx: WriteContext): LinkDetail {
   const p = parseOr(linkPatchSchema, patch, []);
   c.tx(() => {
+    const op = writeOperation(c, ctx);
     const n = linkRowId(c, id);
+    const now = new Date().toISOString();
+    const joined =
+      c.st('INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) VALUES (?, ?, ?)').run(n, op, now)
+        .changes > 0;
     const row = c.st('SELECT weight, first_seen, last_seen, properties FROM links WHERE id = ?').get(n) as {
       weight: number;
       first_seen: string | null;
@@ -91,12 +154,12 @@ export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch): L
     const changedRow =
       weight !== row.weight || first !== row.first_seen || last !== row.last_seen || props !== row.properties;
     const changedJoins = patchReports(c, 'link', n, p);
-    if (!changedRow && !changedJoins) return;
+    if (!changedRow && !changedJoins && !joined) return;
     const s = seen(first, last);
     c.st(
       `UPDATE links SET weight = ?, first_seen = ?, last_seen = ?, first_ms = ?, last_ms = ?, properties = ?,
          updated_at = ? WHERE id = ?`,
-    ).run(weight, s.first, s.last, s.firstMs, s.lastMs, props, new Date().toISOString(), n);
+    ).run(weight, s.first, s.last, s.firstMs, s.lastMs, props, now, n);
     recomputeGrades(c.db, n);
     c.bump();
   });
@@ -228,6 +291,12 @@ export function unmerge(c: SqliteConnection, mergeId: string): void {
   });
 }
 
-export function listMerges(c: SqliteConnection, opts: ListOptions): Page<MergeRecord> {
-  return c.pageOf(c.page(opts), { cols: MERGE_COLS, from: 'merges', order: 'id DESC' }, toMerge);
+/** Merges, newest first; under a scope those whose kept entity it sees. */
+export function listMerges(
+  c: SqliteConnection,
+  opts: ListOptions,
+  s: SqlScope | null = null,
+): Page<MergeRecord> {
+  const where = s ? entityVisible('merges.kept_id', s) : '1';
+  return c.pageOf(c.page(opts), { cols: MERGE_COLS, from: 'merges', where, order: 'id DESC' }, toMerge);
 }

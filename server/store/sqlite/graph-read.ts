@@ -7,7 +7,8 @@ import { linkCursor } from '../shared/link-cursor.ts';
 import type { Param, SqliteConnection } from './connection.ts';
 import { typeCondition } from './filters.ts';
 import { ftsFuzzyMatch, ftsMatch } from './fts.ts';
-import { exactThenSimilar } from '../shared/search-tokens.ts';
+import { exactThenSimilar, ftsTokens, fuzzyQuery } from '../shared/search-tokens.ts';
+import { normalisePhone } from '../../domain/normalise.ts';
 import {
   ENTITY_COLS,
   LINK_COLS,
@@ -19,9 +20,20 @@ import {
   type LinkRow,
   type ReportRow,
 } from './rows.ts';
-import { nfcKey } from '../shared/values.ts';
+import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid } from '../shared/validate.ts';
+import {
+  entityVisible,
+  linkVisible,
+  opVisible,
+  scopeEntities,
+  scopeLinks,
+  scopeSets,
+  type SqlScope,
+} from './scope.ts';
+
+// Every read takes the scope it answers for (scope.ts): null sees everything.
 
 /** The row id of entity `id`; not_found when there is none. */
 export function entityRowId(c: SqliteConnection, id: string): number {
@@ -56,41 +68,53 @@ export function reportByRowId(c: SqliteConnection, n: number): Report {
   return toReport(c.st(`SELECT ${REPORT_COLS} FROM reports r WHERE r.id = ?`).get(n) as ReportRow);
 }
 
-/** The reports behind an entity or a link, by id. */
-function reportsOf(c: SqliteConnection, kind: 'entity' | 'link', n: number): Report[] {
+/** The reports behind an entity or a link, by id (those the scope sees). */
+function reportsOf(c: SqliteConnection, kind: 'entity' | 'link', n: number, s: SqlScope | null): Report[] {
   const j = kind === 'entity' ? 'er' : 'lr';
+  const seen = s ? opVisible('r.op_id', s) : '1';
   return (
     c
       .st(
-        `SELECT ${REPORT_COLS} FROM ${kind}_reports ${j} JOIN reports r ON r.id = ${j}.report_id WHERE ${j}.${kind}_id = ? ORDER BY r.id`,
+        `SELECT ${REPORT_COLS} FROM ${kind}_reports ${j} JOIN reports r ON r.id = ${j}.report_id WHERE ${j}.${kind}_id = ? AND ${seen} ORDER BY r.id`,
       )
       .all(n) as ReportRow[]
   ).map(toReport);
 }
 
-export function getEntity(c: SqliteConnection, id: string): EntityDetail | null {
+export function getEntity(c: SqliteConnection, id: string, s: SqlScope | null = null): EntityDetail | null {
   const n = parseId(id, 'e');
   if (n === null) return null;
   const row = c.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id = ?`).get(n) as EntityRow | undefined;
   if (!row) return null;
+  if (s && scopeSets(c, s).hiddenEntities.has(n)) return null;
   const aliases = c
     .st('SELECT key FROM entity_aliases WHERE entity_id = ? ORDER BY key')
     .pluck()
     .all(n) as string[];
-  return { ...toEntity(row), reports: reportsOf(c, 'entity', n), aliases };
+  const e = toEntity(row);
+  if (s) scopeEntities(c, s, [e]);
+  return { ...e, reports: reportsOf(c, 'entity', n, s), aliases };
 }
 
-export function getEntities(c: SqliteConnection, ids: string[]): Entity[] {
+export function getEntities(c: SqliteConnection, ids: string[], s: SqlScope | null = null): Entity[] {
   const nums = ids.map((i) => parseId(i, 'e')).filter((n): n is number => n !== null);
   const rows = c
     .st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(nums)) as EntityRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  // In the order asked for; unknown ids are left out.
-  return nums.filter((n) => byId.has(n)).map((n) => toEntity(byId.get(n)!));
+  const hidden = s ? scopeSets(c, s).hiddenEntities : null;
+  // In the order asked for; unknown (and hidden) ids are left out.
+  const out = nums.filter((n) => byId.has(n) && !hidden?.has(n)).map((n) => toEntity(byId.get(n)!));
+  if (s) scopeEntities(c, s, out);
+  return out;
 }
 
-export function findEntity(c: SqliteConnection, type: EntityType, key: string): Entity | null {
+export function findEntity(
+  c: SqliteConnection,
+  type: EntityType,
+  key: string,
+  s: SqlScope | null = null,
+): Entity | null {
   const k = nfcKey(key);
   let row = c.st(`SELECT ${ENTITY_COLS} FROM entities e WHERE e.type = ? AND e.key = ?`).get(type, k) as
     EntityRow | undefined;
@@ -99,44 +123,65 @@ export function findEntity(c: SqliteConnection, type: EntityType, key: string): 
       `SELECT ${ENTITY_COLS} FROM entity_aliases a JOIN entities e ON e.id = a.entity_id WHERE a.type = ? AND a.key = ?`,
     )
     .get(type, k) as EntityRow | undefined;
-  return row ? toEntity(row) : null;
+  if (!row || (s && scopeSets(c, s).hiddenEntities.has(row.id))) return null;
+  const e = toEntity(row);
+  if (s) scopeEntities(c, s, [e]);
+  return e;
 }
 
 export function listEntities(
   c: SqliteConnection,
   opts: ListOptions & { type?: EntityType; importId?: string },
+  s: SqlScope | null = null,
 ): Page<Entity> {
   const at = c.page(opts);
   const t = typeCondition('e.type', opts.type ? [opts.type] : undefined);
   const byImport = opts.importId !== undefined;
-  return c.pageOf(
+  const where = byImport
+    ? `${t.sql} AND e.id IN (SELECT entity_id FROM entity_imports WHERE import_id = ?)`
+    : t.sql;
+  const page = c.pageOf(
     at,
     {
       cols: ENTITY_COLS,
       from: 'entities e',
-      where: byImport
-        ? `${t.sql} AND e.id IN (SELECT entity_id FROM entity_imports WHERE import_id = ?)`
-        : t.sql,
+      where: s ? `${where} AND ${entityVisible('e.id', s)}` : where,
       params: byImport ? [...t.params, opts.importId!] : t.params,
       order: 'e.id',
     },
     toEntity,
   );
+  if (s) scopeEntities(c, s, page.items);
+  return page;
 }
 
-export function getLink(c: SqliteConnection, id: string): LinkDetail | null {
+export function getLink(c: SqliteConnection, id: string, s: SqlScope | null = null): LinkDetail | null {
   const n = parseId(id, 'l');
   if (n === null) return null;
   const row = c.st(`SELECT ${LINK_COLS} FROM links l WHERE l.id = ?`).get(n) as LinkRow | undefined;
   if (!row) return null;
-  return { ...toLink(row), reports: reportsOf(c, 'link', n) };
+  const link = toLink(row);
+  if (s) {
+    const sets = scopeSets(c, s);
+    if (sets.hiddenLinks.has(n) || sets.hiddenEntities.has(row.from_id) || sets.hiddenEntities.has(row.to_id))
+      return null;
+    scopeLinks(c, s, [link], null, sets);
+  }
+  return { ...link, reports: reportsOf(c, 'link', n, s) };
 }
 
-export function listLinks(c: SqliteConnection, opts: LinkListOptions): Page<Link> {
+export function listLinks(c: SqliteConnection, opts: LinkListOptions, s: SqlScope | null = null): Page<Link> {
+  const page = listLinksIn(c, opts, s);
+  if (s) scopeLinks(c, s, page.items);
+  return page;
+}
+
+function listLinksIn(c: SqliteConnection, opts: LinkListOptions, s: SqlScope | null): Page<Link> {
   const at = c.page(opts);
   const after = linkCursor(opts);
   const conds: string[] = [];
   const params: Param[] = [];
+  if (s) conds.push(linkVisible('l', s).sql);
   if (opts.type) {
     conds.push('l.type = ?');
     params.push(opts.type);
@@ -168,18 +213,37 @@ export function listLinks(c: SqliteConnection, opts: LinkListOptions): Page<Link
   });
 }
 
-export function getReport(c: SqliteConnection, idOrRef: string): Report | null {
-  const n = reportRowId(c, idOrRef);
+export function getReport(c: SqliteConnection, idOrRef: string, s: SqlScope | null = null): Report | null {
+  const n = s ? scopedReportRowId(c, idOrRef, s) : reportRowId(c, idOrRef);
   return n === null ? null : reportByRowId(c, n);
 }
 
-export function listReports(c: SqliteConnection, opts: ListOptions & { dueBefore?: string }): Page<Report> {
+/** reportRowId among the reports the scope sees (a hidden report's ref is no report). */
+function scopedReportRowId(c: SqliteConnection, idOrRef: string, s: SqlScope): number | null {
+  const seen = opVisible('op_id', s);
+  const n = parseId(idOrRef, 'r');
+  if (n !== null) {
+    const hit = c.st(`SELECT id FROM reports WHERE id = ? AND ${seen}`).pluck().get(n) as number | undefined;
+    if (hit !== undefined) return hit;
+  }
+  return (
+    (c.st(`SELECT id FROM reports WHERE ref = ? AND ${seen}`).pluck().get(idOrRef) as number | undefined) ??
+    null
+  );
+}
+
+export function listReports(
+  c: SqliteConnection,
+  opts: ListOptions & { dueBefore?: string },
+  s: SqlScope | null = null,
+): Page<Report> {
+  const due = opts.dueBefore ? 'r.review_date IS NOT NULL AND r.review_date < ?' : '1';
   return c.pageOf(
     c.page(opts),
     {
       cols: REPORT_COLS,
       from: 'reports r',
-      where: opts.dueBefore ? 'r.review_date IS NOT NULL AND r.review_date < ?' : '1',
+      where: s ? `${due} AND ${opVisible('r.op_id', s)}` : due,
       params: opts.dueBefore ? [opts.dueBefore] : [],
       order: 'r.id',
     },
@@ -191,24 +255,60 @@ export function search(
   c: SqliteConnection,
   query: string,
   opts: { types?: EntityType[]; limit?: number },
+  s: SqlScope | null = null,
 ): SearchHit[] {
   if (typeof query !== 'string') throw invalid(['query'], 'search text must be a string');
   const match = ftsMatch(query);
   if (!match) return [];
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
   const t = typeCondition('e.type', opts.types);
+  const seen = s ? entityVisible('e.id', s) : '1';
   const run = (m: string) =>
     (
       c
         .st(
           `SELECT ${ENTITY_COLS}, bm25(entities_fts, 10.0, 5.0, 1.0) AS rank
        FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
-       WHERE entities_fts MATCH ? AND ${t.sql} ORDER BY rank LIMIT ?`,
+       WHERE entities_fts MATCH ? AND ${t.sql} AND ${seen} ORDER BY rank LIMIT ?`,
         )
         .all(m, ...t.params, limit) as (EntityRow & { rank: number })[]
     ).map((r) => ({ entity: toEntity(r), score: -r.rank }));
   const exact = run(match);
   // Fewer exact hits than asked for: the forgiving pass fills up with names that sound or are spelt alike.
   const fuzzy = exact.length < limit ? ftsFuzzyMatch(query) : null;
-  return exactThenSimilar(exact, fuzzy ? run(fuzzy) : [], limit);
+  const hits = exactThenSimilar(exact, fuzzy ? run(fuzzy) : [], limit);
+  if (!s) return hits;
+  return scopedHits(c, s, hits, query);
+}
+
+const fold = (w: string): string => w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * Search under a scope: a shared entity's search text holds what every operation wrote of it, so a hit on
+ * one that an out-of-scope operation also holds is kept only when what the scope sees of it (label, key,
+ * in-scope properties) has the words too; otherwise the search would tell of the other operation's facts.
+ */
+function scopedHits(c: SqliteConnection, s: SqlScope, hits: SearchHit[], query: string): SearchHit[] {
+  const partial = scopeSets(c, s).partialEntities;
+  if (!hits.some((h) => partial.has(parseId(h.entity.id, 'e')!))) return hits;
+  scopeEntities(
+    c,
+    s,
+    hits.map((h) => h.entity),
+  );
+  const words = ftsTokens(query).map(fold);
+  const digits = query.replace(/[\s()-]/g, '');
+  const e164 = /^\+?\d{6,}$/.test(digits) ? normalisePhone(digits)?.slice(1) : undefined;
+  const alts = fuzzyQuery(query);
+  return hits.filter((h) => {
+    if (!partial.has(parseId(h.entity.id, 'e')!)) return true;
+    const e = h.entity;
+    const text = `${e.label} ${e.key} ${searchText(e.properties, e.label)}`;
+    const tokens = new Set(ftsTokens(text).map(fold));
+    if (h.match === 'similar') return alts?.every((group) => group.some((a) => tokens.has(fold(a)))) ?? false;
+    if (e164 && tokens.has(e164)) return true;
+    return words.every((w, i) =>
+      i < words.length - 1 ? tokens.has(w) : [...tokens].some((t) => t.startsWith(w)),
+    );
+  });
 }

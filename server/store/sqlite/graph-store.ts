@@ -5,6 +5,8 @@
 import type { EntityType, ViewFilter, WriteContext } from '../../domain/model.ts';
 import type { ViewOptions } from '../../analysis/view.ts';
 import type { ReadScope } from '../../domain/operations.ts';
+import { StoreError } from '../common.ts';
+import { narrowOps, resolveScope, type SqlScope } from './scope.ts';
 import type { ListOptions } from '../common.ts';
 import type {
   EntityPatch,
@@ -52,16 +54,39 @@ export class SqliteGraphStore implements GraphStore {
     return this.c.version();
   }
 
-  // --- writes
+  /** The scope as SQL needs it; null: this read sees everything (scope.ts). */
+  private sql(): SqlScope | null {
+    return resolveScope(this.c, this.scope);
+  }
+
+  /** A view filter narrowed to this store's scope: walks and views read their scope from the filter. */
+  private scopeFilter(f: ViewFilter | undefined): ViewFilter | undefined {
+    if (this.scope === 'all') return f;
+    const operations = narrowOps(this.scope, f?.operations);
+    return { ...(f ?? {}), operations: operations ? [...operations] : [] };
+  }
+
+  private get pool(): SqliteReadPool | null {
+    return (this.base ?? this).readers;
+  }
+
+  // --- writes (unscoped: they take their operation from the context)
 
   async writeBatch(batch: WriteBatch, ctx: WriteContext) {
     return this.c.write(() => writeBatch(this.c, batch, ctx));
   }
-  async updateEntity(id: string, patch: EntityPatch, _ctx: WriteContext) {
-    return this.c.write(() => edit.updateEntity(this.c, id, patch));
+  async updateEntity(id: string, patch: EntityPatch, ctx: WriteContext) {
+    const done = await this.c.write(() => edit.updateEntity(this.c, id, patch, ctx));
+    return this.scope === 'all' ? done : this.seenAfterWrite(await this.getEntity(id), id);
   }
-  async updateLink(id: string, patch: LinkPatch, _ctx: WriteContext) {
-    return this.c.write(() => edit.updateLink(this.c, id, patch));
+  async updateLink(id: string, patch: LinkPatch, ctx: WriteContext) {
+    const done = await this.c.write(() => edit.updateLink(this.c, id, patch, ctx));
+    return this.scope === 'all' ? done : this.seenAfterWrite(await this.getLink(id), id);
+  }
+  /** What a scoped writer gets back is what its scope sees of the fact, never the whole of it. */
+  private seenAfterWrite<T>(seen: T | null, id: string): T {
+    if (seen === null) throw new StoreError('not_found', `${JSON.stringify(id)} does not exist`, ['id']);
+    return seen;
   }
   async deleteEntity(id: string, _ctx: WriteContext) {
     await this.c.write(() => edit.deleteEntity(this.c, id));
@@ -82,61 +107,70 @@ export class SqliteGraphStore implements GraphStore {
     await this.c.write(() => edit.unmerge(this.c, mergeId));
   }
   async listMerges(opts: ListOptions = {}) {
-    return edit.listMerges(this.c, opts);
+    return edit.listMerges(this.c, opts, this.sql());
   }
 
   // --- reads
 
   async getEntity(id: string) {
-    return read.getEntity(this.c, id);
+    return read.getEntity(this.c, id, this.sql());
   }
   async getEntities(ids: string[]) {
-    return read.getEntities(this.c, ids);
+    return read.getEntities(this.c, ids, this.sql());
   }
   async findEntity(type: EntityType, key: string) {
-    return read.findEntity(this.c, type, key);
+    return read.findEntity(this.c, type, key, this.sql());
   }
   async listEntities(opts: ListOptions & { type?: EntityType; importId?: string } = {}) {
-    return read.listEntities(this.c, opts);
+    return read.listEntities(this.c, opts, this.sql());
   }
   async getLink(id: string) {
-    return read.getLink(this.c, id);
+    return read.getLink(this.c, id, this.sql());
   }
   async listLinks(opts: LinkListOptions = {}) {
-    return read.listLinks(this.c, opts);
+    return read.listLinks(this.c, opts, this.sql());
   }
   async getReport(idOrRef: string) {
-    return read.getReport(this.c, idOrRef);
+    return read.getReport(this.c, idOrRef, this.sql());
   }
   async listReports(opts: ListOptions & { dueBefore?: string } = {}) {
-    return read.listReports(this.c, opts);
+    return read.listReports(this.c, opts, this.sql());
   }
   async search(query: string, opts: { types?: EntityType[]; limit?: number } = {}) {
-    return read.search(this.c, query, opts);
+    return read.search(this.c, query, opts, this.sql());
   }
 
-  // --- walks and views
+  // --- walks and views: the scope travels in the filter (ViewFilter.operations), to the read workers too
 
-  async neighbourhood(seedIds: string[], opts: NeighbourhoodOptions) {
-    if (this.readers?.size) return this.readers.call('neighbourhood', [seedIds, opts]);
+  async neighbourhood(seedIds: string[], optsIn: NeighbourhoodOptions) {
+    const opts = this.scope === 'all' ? optsIn : { ...optsIn, filter: this.scopeFilter(optsIn.filter) };
+    const pool = this.pool;
+    if (pool?.size) return pool.call('neighbourhood', [seedIds, opts]);
     return walk.neighbourhood(this.c, seedIds, opts);
   }
-  async shortestPaths(fromId: string, toId: string, opts: PathOptions = {}) {
-    if (this.readers?.size) return this.readers.call('shortestPaths', [fromId, toId, opts]);
+  async shortestPaths(fromId: string, toId: string, optsIn: PathOptions = {}) {
+    const opts = this.scope === 'all' ? optsIn : { ...optsIn, filter: this.scopeFilter(optsIn.filter) };
+    const pool = this.pool;
+    if (pool?.size) return pool.call('shortestPaths', [fromId, toId, opts]);
     return walk.shortestPaths(this.c, fromId, toId, opts);
   }
   async listEvents(filter: EventFilter) {
-    return events.listEvents(this.c, filter);
+    return events.listEvents(this.c, filter, this.sql());
   }
-  async subgraph(filter: ViewFilter, opts: { limit?: number } = {}) {
-    if (this.readers?.size) return this.readers.call('subgraph', [filter, opts]);
+  async subgraph(filterIn: ViewFilter, opts: { limit?: number } = {}) {
+    const filter = this.scopeFilter(filterIn) ?? {};
+    const pool = this.pool;
+    if (pool?.size) return pool.call('subgraph', [filter, opts]);
     return walk.subgraph(this.c, filter, opts);
   }
   /** Only with read workers: without them the caller builds the view in a worker of its own. */
   get analysisView(): GraphStore['analysisView'] {
-    const readers = this.readers;
+    const readers = this.pool;
     if (!readers?.size) return undefined;
     return (options: ViewOptions, opts: { limit?: number; only?: string[] } = {}) =>
-      readers.callView(options, opts);
+      readers.callView(
+        this.scope === 'all' ? options : { ...options, filter: this.scopeFilter(options.filter) ?? {} },
+        opts,
+      );
   }
 }

@@ -9,6 +9,15 @@ import { linkCondition, typeCondition } from './filters.ts';
 import { countInWindow } from './events.ts';
 import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import { entityRowId } from './graph-read.ts';
+import { eventWindowMs } from '../shared/events.ts';
+import {
+  rawLinkVisible,
+  resolveScope,
+  scopeEntities,
+  scopeLinks,
+  scopeSets,
+  type SqlScope,
+} from './scope.ts';
 import { allShortestPaths, toPathResult, type Step } from './paths.ts';
 import { ENTITY_COLS, LINK_COLS, toEntityRaw, toLinkRaw } from './rows.ts';
 import { entityId, linkId, parseId } from '../shared/ids.ts';
@@ -22,8 +31,13 @@ const OTHER = LINK_COLS.split(',').length;
  * row arrays: LINK_COLS, then the other end's row id at OTHER. Arrays, because building a keyed object
  * per row cost twice the query itself on the 1-hop path.
  */
-function neighbourQuery(c: SqliteConnection, filter: ViewFilter, otherTypes: readonly string[] | undefined) {
-  const lc = linkCondition(filter);
+function neighbourQuery(
+  c: SqliteConnection,
+  filter: ViewFilter,
+  otherTypes: readonly string[] | undefined,
+  s: SqlScope | null,
+) {
+  const lc = linkCondition(filter, s);
   const tc = typeCondition('e.type', otherTypes);
   // The other end's entity is joined only when its type matters.
   const join = (end: string) => (otherTypes ? `JOIN entities e ON e.id = l.${end}` : '');
@@ -34,7 +48,14 @@ function neighbourQuery(c: SqliteConnection, filter: ViewFilter, otherTypes: rea
       WHERE l.to_id = ? AND ${lc.sql} AND ${tc.sql}`;
   const stmt = c.raw(sql);
   const params = [...lc.params, ...tc.params];
-  return (node: number) => stmt.all(node, ...params, node, ...params) as RawRow[];
+  if (!s) return (node: number) => stmt.all(node, ...params, node, ...params) as RawRow[];
+  // Hidden links and ends are dropped here from sets built once per store state: per row a few set
+  // look-ups rather than three index probes in the query.
+  const sets = scopeSets(c, s);
+  return (node: number) =>
+    (stmt.all(node, ...params, node, ...params) as RawRow[]).filter((r) =>
+      rawLinkVisible(sets, r[0] as number, r[2] as number, r[3] as number),
+    );
 }
 
 /**
@@ -42,7 +63,12 @@ function neighbourQuery(c: SqliteConnection, filter: ViewFilter, otherTypes: rea
  * the ring to inner nodes were all found when the inner nodes were expanded, so only ring-to-ring links
  * are missing; one direction suffices because both ends are in the same set.
  */
-function linksWithinRing(c: SqliteConnection, filter: ViewFilter, ring: number[]): RawRow[] {
+function linksWithinRing(
+  c: SqliteConnection,
+  filter: ViewFilter,
+  ring: number[],
+  s: SqlScope | null,
+): RawRow[] {
   if (ring.length < 2) return [];
   // The (from_id, type, to_id) index answers "which links join two ring nodes" without reading link
   // rows; ring-to-ring links are rare, so the few found are read whole (and filtered) afterwards. Small
@@ -64,10 +90,13 @@ function linksWithinRing(c: SqliteConnection, filter: ViewFilter, ring: number[]
           .all({ r: JSON.stringify(ring) })
   ) as number[];
   if (ids.length === 0) return [];
-  const lc = linkCondition(filter);
-  return c
+  const lc = linkCondition(filter, s);
+  const rows = c
     .raw(`SELECT ${LINK_COLS} FROM links l WHERE l.id IN (SELECT value FROM json_each(?)) AND ${lc.sql}`)
     .all(JSON.stringify(ids), ...lc.params) as RawRow[];
+  if (!s) return rows;
+  const sets = scopeSets(c, s);
+  return rows.filter((r) => rawLinkVisible(sets, r[0] as number, r[2] as number, r[3] as number));
 }
 
 /** Entities by row id, in id order; ids with no entity are left out. */
@@ -95,17 +124,20 @@ function entitiesByIds(c: SqliteConnection, ids: Iterable<number>): Entity[] {
 
 export function neighbourhood(c: SqliteConnection, seedIds: string[], opts: NeighbourhoodOptions): Subgraph {
   const { hops, filter, limit, types, maxLinks } = neighbourhoodOptions(opts);
+  const s = resolveScope(c, filter.operations);
   const unknownSeed = (i: number): StoreError =>
     new StoreError('not_found', `entity ${JSON.stringify(seedIds[i])} does not exist`, ['seedIds', i]);
-  const seeds = seedIds.map((s, i) => {
-    const n = parseId(s, 'e');
-    if (n === null) throw unknownSeed(i);
+  const hidden = s ? scopeSets(c, s).hiddenEntities : null;
+  const seeds = seedIds.map((id, i) => {
+    const n = parseId(id, 'e');
+    // A hidden seed is as unknown as a missing one.
+    if (n === null || hidden?.has(n)) throw unknownSeed(i);
     return n;
   });
   // One read transaction, so every statement sees the same snapshot.
   return c.tx(() => {
     const dataVersion = c.version();
-    const neighbours = neighbourQuery(c, filter, types);
+    const neighbours = neighbourQuery(c, filter, types, s);
     const nodes = new Set<number>(seeds);
     const links = new Map<number, RawRow>();
     let truncated = false;
@@ -130,7 +162,7 @@ export function neighbourhood(c: SqliteConnection, seedIds: string[], opts: Neig
       frontier = next;
     }
     // Links among the outermost ring, so the result is the whole graph induced on its nodes.
-    for (const r of linksWithinRing(c, filter, frontier)) {
+    for (const r of linksWithinRing(c, filter, frontier, s)) {
       links.set(r[0] as number, r);
       if (links.size > maxLinks) throw tooManyLinks(maxLinks);
     }
@@ -143,7 +175,12 @@ export function neighbourhood(c: SqliteConnection, seedIds: string[], opts: Neig
       if (i >= 0) throw unknownSeed(i);
     }
     const sorted = [...links.values()].sort((a, b) => (a[0] as number) - (b[0] as number));
-    return { dataVersion, nodes: entities, links: sorted.map(toLinkRaw), truncated };
+    const out = sorted.map(toLinkRaw);
+    if (s) {
+      scopeEntities(c, s, entities);
+      scopeLinks(c, s, out);
+    }
+    return { dataVersion, nodes: entities, links: out, truncated };
   });
 }
 
@@ -160,9 +197,10 @@ export function shortestPaths(
     throw invalid(['maxHops'], 'maxHops must be a whole number from 1 to 12');
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw invalid(['limit'], 'limit must be a whole number from 1 to 1000');
-  const a = entityRowId(c, fromId);
-  const b = entityRowId(c, toId);
-  const neighbours = neighbourQuery(c, filter, filter.entityTypes);
+  const s = resolveScope(c, filter.operations);
+  const a = visibleRowId(c, fromId, s);
+  const b = visibleRowId(c, toId, s);
+  const neighbours = neighbourQuery(c, filter, filter.entityTypes, s);
   const steps = (n: number): Step[] =>
     neighbours(n).map((r) => ({ other: r[OTHER] as number, link: r[0] as number }));
   return c.tx(() =>
@@ -177,7 +215,9 @@ export function shortestPaths(
 export function subgraph(c: SqliteConnection, filterIn: ViewFilter, opts: { limit?: number }): Subgraph {
   const filter = checkFilter(filterIn);
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
-  const lc = linkCondition(filter);
+  const s = resolveScope(c, filter.operations);
+  const sets = s ? scopeSets(c, s) : null;
+  const lc = linkCondition(filter, s);
   const types = filter.entityTypes;
   return c.tx(() => {
     const dataVersion = c.version();
@@ -191,6 +231,7 @@ export function subgraph(c: SqliteConnection, filterIn: ViewFilter, opts: { limi
     const stmt = c.raw(`SELECT ${LINK_COLS} FROM links l ${join} ${lc.sql} ORDER BY l.id`);
     const params = types ? [...types, ...types, ...lc.params] : lc.params;
     for (const r of stmt.iterate(...params) as IterableIterator<RawRow>) {
+      if (sets && !rawLinkVisible(sets, r[0] as number, r[2] as number, r[3] as number)) continue;
       if (links.length >= limit) {
         truncated = true;
         break;
@@ -212,7 +253,21 @@ export function subgraph(c: SqliteConnection, filterIn: ViewFilter, opts: { limi
           )
           .iterate(JSON.stringify([...nodeIds]));
     const nodes: Entity[] = [];
-    for (const r of rows as IterableIterator<RawRow>) nodes.push(toEntityRaw(r));
+    const hidden = sets?.hiddenEntities;
+    for (const r of rows as IterableIterator<RawRow>)
+      if (!hidden?.has(r[0] as number)) nodes.push(toEntityRaw(r));
+    if (s) {
+      scopeEntities(c, s, nodes, sets!);
+      scopeLinks(c, s, links, filter.from || filter.to ? eventWindowMs(filter) : null, sets!);
+    }
     return { dataVersion, nodes, links, truncated };
   });
+}
+
+/** entityRowId, with a hidden entity as unknown as a missing one. */
+function visibleRowId(c: SqliteConnection, id: string, s: SqlScope | null): number {
+  const n = entityRowId(c, id);
+  if (s && scopeSets(c, s).hiddenEntities.has(n))
+    throw new StoreError('not_found', `entity ${JSON.stringify(id)} does not exist`, ['id']);
+  return n;
 }

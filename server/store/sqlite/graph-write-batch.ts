@@ -23,6 +23,12 @@ export interface Batch {
   readonly c: SqliteConnection;
   readonly now: string;
   readonly importId: string | null;
+  /** The operation (row id) the batch writes in: every fact it creates or touches joins it. */
+  readonly op: number;
+  /** Entities that were there before and joined the batch's operation in it (for deconfliction). */
+  readonly joined: number[];
+  /** Entities known to belong to the batch's operation already (written or joined by it). */
+  readonly inOp: Set<number>;
   readonly res: WriteResult;
   /** Whether any step changed a graph fact (then the data version moves). */
   changed: boolean;
@@ -35,11 +41,14 @@ export interface Batch {
   readonly anyAlias: boolean;
 }
 
-export function startBatch(c: SqliteConnection, importId: string | null): Batch {
+export function startBatch(c: SqliteConnection, importId: string | null, op: number): Batch {
   return {
     c,
     now: new Date().toISOString(),
     importId,
+    op,
+    joined: [],
+    inOp: new Set(),
     res: emptyWriteResult(),
     changed: false,
     refs: new Map(),

@@ -33,6 +33,11 @@ interface EntityStep {
   joins: Joins;
   /** The first row id this batch created (0: none yet, or indexed already). */
   firstNew: number;
+  /** The first row id this batch created (0: none), for their operation memberships. */
+  firstCreated: number;
+  opProps: Database.Statement;
+  opJoin: Database.Statement;
+  opSet: Database.Statement;
 }
 
 export function upsertEntities(b: Batch, entities: EntityParsed[]): void {
@@ -53,9 +58,20 @@ export function upsertEntities(b: Batch, entities: EntityParsed[]): void {
     ),
     joins: joinStatements(b, 'entity'),
     firstNew: 0,
+    firstCreated: 0,
+    opProps: c.st('SELECT properties FROM entity_ops WHERE entity_id = ? AND op_id = ?').pluck(),
+    opJoin: c.st('INSERT INTO entity_ops (entity_id, op_id, properties, added_at) VALUES (?, ?, ?, ?)'),
+    opSet: c.st('UPDATE entity_ops SET properties = ? WHERE entity_id = ? AND op_id = ?'),
   };
   for (let i = 0; i < entities.length; i++) upsertEntity(b, s, entities[i], i);
   s.joins.pend.flush();
+  // The batch's new entities are its operation's alone, with every property it wrote (ids only grow).
+  if (s.firstCreated !== 0)
+    c.st(
+      `INSERT INTO entity_ops (entity_id, op_id, properties, added_at)
+       SELECT id, ?, properties, created_at FROM entities WHERE id >= ?
+       ON CONFLICT (entity_id, op_id) DO UPDATE SET properties = excluded.properties`,
+    ).run(b.op, s.firstCreated);
   // Ids only grow (AUTOINCREMENT), so everything from the first new id on was made by this batch.
   indexNewEntities(b, s);
 }
@@ -83,6 +99,7 @@ function upsertEntity(b: Batch, s: EntityStep, e: EntityParsed, i: number): void
     id = newId;
     status = 'created';
     if (s.firstNew === 0) s.firstNew = id;
+    if (s.firstCreated === 0) s.firstCreated = id;
     s.joins.pend.add(id, rs);
   } else {
     ex ??= s.get.get(e.type, key) as ExistingEntity | undefined;
@@ -90,7 +107,12 @@ function upsertEntity(b: Batch, s: EntityStep, e: EntityParsed, i: number): void
     s.joins.pend.flush();
     id = ex.id;
     status = joinProvenance(b, s.joins, id, rs, updateEntity(b, s, ex, e, label));
+    if (joinOperation(b, s, id, e.properties) && status === 'unchanged') {
+      s.joins.touch.run(b.now, id);
+      status = 'updated';
+    }
   }
+  b.inOp.add(id);
   tally(b, b.res.entities, status);
   b.res.entityIds.push(entityId(id));
   b.keyed.set(`${e.type}\u0000${key}`, { id, type: e.type });
@@ -123,4 +145,24 @@ function updateEntity(b: Batch, s: EntityStep, ex: ExistingEntity, e: EntityPars
   const text = searchText(hasProps ? merged : parseProps(ex.properties), label);
   s.upd.run(label, props, text, review, b.now, ex.id);
   return 'updated';
+}
+
+/**
+ * An entity that was there before, written by the batch's operation: it joins the operation (the same phone
+ * in two operations is one entity) and the operation's own copy of its properties takes the new ones. True
+ * when that changed anything.
+ */
+function joinOperation(b: Batch, s: EntityStep, id: number, props: Properties): boolean {
+  if (s.firstCreated !== 0 && id >= s.firstCreated) return false; // the batch's own: written at the end
+  const mine = s.opProps.get(id, b.op) as string | undefined;
+  if (mine === undefined) {
+    s.opJoin.run(id, b.op, JSON.stringify(props), b.now);
+    b.joined.push(id);
+    return true;
+  }
+  if (Object.keys(props).length === 0) return false;
+  const merged = JSON.stringify({ ...parseProps(mine), ...props });
+  if (merged === mine) return false;
+  s.opSet.run(merged, id, b.op);
+  return true;
 }

@@ -38,9 +38,12 @@ interface LinkStep {
   get: Database.Statement;
   upd: Database.Statement;
   joins: Joins;
+  opJoin: Database.Statement;
+  endJoin: Database.Statement;
 }
 
-export function upsertLinks(b: Batch, links: LinkParsed[]): void {
+/** `linkFloor`: the highest link id before the batch (the batch's new links are above it). */
+export function upsertLinks(b: Batch, links: LinkParsed[], linkFloor: number): void {
   if (links.length === 0) return;
   const c = b.c;
   const s: LinkStep = {
@@ -61,12 +64,30 @@ export function upsertLinks(b: Batch, links: LinkParsed[]): void {
          grades = ?, updated_at = ? WHERE id = ?`,
     ),
     joins: joinStatements(b, 'link'),
+    opJoin: c.st('INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) VALUES (?, ?, ?)'),
+    endJoin: c.st(
+      "INSERT OR IGNORE INTO entity_ops (entity_id, op_id, properties, added_at) VALUES (?, ?, '{}', ?)",
+    ),
   };
-  for (let i = 0; i < links.length; i++) upsertLink(b, s, links[i], i);
+  for (let i = 0; i < links.length; i++) upsertLink(b, s, links[i], i, linkFloor);
   s.joins.pend.flush();
+  // The batch's new links are its operation's alone (ids only grow).
+  c.st(
+    'INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, ?, created_at FROM links WHERE id > ?',
+  ).run(b.op, linkFloor);
 }
 
-function upsertLink(b: Batch, s: LinkStep, l: LinkParsed, i: number): void {
+/**
+ * A link written in an operation puts both its ends in it: the operation asserts them (a link is seen only
+ * with both ends).
+ */
+function joinEnd(b: Batch, s: LinkStep, end: End): void {
+  if (b.inOp.has(end.id)) return;
+  if (s.endJoin.run(end.id, b.op, b.now).changes > 0) b.joined.push(end.id);
+  b.inOp.add(end.id);
+}
+
+function upsertLink(b: Batch, s: LinkStep, l: LinkParsed, i: number, linkFloor: number): void {
   const rule = LINK_RULES[l.type];
   let from = resolveEnd(b, s, l.from, ['links', i, 'from']);
   let to = resolveEnd(b, s, l.to, ['links', i, 'to']);
@@ -104,7 +125,13 @@ function upsertLink(b: Batch, s: LinkStep, l: LinkParsed, i: number): void {
     const ex = s.get.get(from.id, l.type, to.id) as ExistingLink;
     id = ex.id;
     status = joinProvenance(b, s.joins, id, rs, combineLink(b, s, ex, l, d, mask));
+    if (id <= linkFloor && s.opJoin.run(id, b.op, b.now).changes > 0 && status === 'unchanged') {
+      s.joins.touch.run(b.now, id);
+      status = 'updated';
+    }
   }
+  joinEnd(b, s, from);
+  joinEnd(b, s, to);
   tally(b, b.res.links, status);
   b.res.linkIds.push(linkId(id));
 }

@@ -1,5 +1,5 @@
 // writeBatch step (graph-write.ts): reports, immutable once written; the same ref with other content is a
-// conflict.
+// conflict. A report belongs to the operation that first wrote it.
 import { defaultReviewDate } from '../../security/retention.ts';
 import { StoreError } from '../common.ts';
 import { tally, type Batch, type ReportRef } from './graph-write-batch.ts';
@@ -11,8 +11,8 @@ export function upsertReports(b: Batch, reports: ReportParsed[]): void {
   if (reports.length === 0) return;
   const get = b.c.st(`SELECT ${REPORT_COLS}, r.grade_bit FROM reports r WHERE r.ref = ?`);
   const ins = b.c.st(
-    `INSERT INTO reports (ref, date, author, text, source, intel, handling, conditions, review_date, grade_bit, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO reports (ref, date, author, text, source, intel, handling, conditions, review_date, grade_bit, created_at, op_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (let i = 0; i < reports.length; i++) {
     const r = reports[i];
@@ -45,6 +45,7 @@ export function upsertReports(b: Batch, reports: ReportParsed[]): void {
         review,
         bit,
         b.now,
+        b.op,
       ).lastInsertRowid;
       ref = { id: Number(id), bit };
       tally(b, b.res.reports, 'created');

@@ -1,5 +1,6 @@
 // GraphStore.writeBatch on SQLite: one transaction, as a pipeline of named steps:
-//   validate -> upsert reports -> upsert entities -> upsert links -> events -> version -> import run record.
+//   validate -> upsert reports -> upsert entities -> upsert links -> events -> shared subjects -> version ->
+//   import run record. Every fact written or touched joins the write's operation (ctx.operationId, else GENERAL).
 // Each step has its file (graph-write-reports.ts, -entities.ts, -links.ts); what they share (the batch's
 // state, resolving report refs, joining provenance) is in graph-write-batch.ts. It is the import's hot path
 // (1M rows at 100k rows a second, bench/suites/10-store-sqlite.ts and 41-import): statements are prepared
@@ -14,6 +15,8 @@ import { upsertEntities } from './graph-write-entities.ts';
 import { upsertLinks } from './graph-write-links.ts';
 import { upsertReports } from './graph-write-reports.ts';
 import { writeEvents } from './events.ts';
+import { recordSharedSubjects } from './deconfliction.ts';
+import { writeOperation } from './operations.ts';
 import { fastEntity, fastLink, invalid, parseOr } from '../shared/validate.ts';
 
 export function writeBatch(c: SqliteConnection, batch: WriteBatch, ctx: WriteContext): WriteResult {
@@ -24,12 +27,15 @@ export function writeBatch(c: SqliteConnection, batch: WriteBatch, ctx: WriteCon
   c.db.pragma('foreign_keys = OFF');
   try {
     return c.tx(() => {
-      const b = startBatch(c, ctx.importId ?? null);
+      const b = startBatch(c, ctx.importId ?? null, writeOperation(c, ctx));
       upsertReports(b, reports);
       upsertEntities(b, entities);
       const linkFloor = c.st('SELECT ifnull(max(id), 0) FROM links').pluck().get() as number;
-      upsertLinks(b, links);
+      upsertLinks(b, links, linkFloor);
       writeEvents(b, links, batch.events ?? [], linkFloor);
+      // DECONFLICTION HOOK: every entity membership of the batch is written; entities that were there
+      // before and joined this operation may be held by another one (server/store/sqlite/deconfliction.ts).
+      if (b.joined.length) recordSharedSubjects(c.db, b.op, b.joined, b.now);
       b.res.dataVersion = b.changed ? c.bump() : c.version();
       recordImportRun(b, ctx);
       return b.res;

@@ -6,12 +6,15 @@ import { StoreError } from '../common.ts';
 import { entityId } from '../shared/ids.ts';
 import { parseProps, searchText } from '../shared/values.ts';
 import { INDEX_ENTITY_SQL } from './schema.ts';
+import { recordSharedSubjects } from './deconfliction.ts';
 
 type Row = Record<string, string | number | null>;
 
 interface Joins {
   reports: number[];
   imports: string[];
+  /** Operation memberships [op_id, properties (entities only), added_at]; absent in merges made before them. */
+  ops?: Array<[number, string | null, string]>;
 }
 interface EntitySnap extends Joins {
   row: Row;
@@ -64,6 +67,10 @@ function entityJoins(db: Database.Database, id: number): Joins {
       .prepare('SELECT import_id FROM entity_imports WHERE entity_id = ?')
       .pluck()
       .all(id) as string[],
+    ops: db
+      .prepare('SELECT op_id, properties, added_at FROM entity_ops WHERE entity_id = ?')
+      .raw()
+      .all(id) as Array<[number, string, string]>,
   };
 }
 function linkSnap(db: Database.Database, row: Row): LinkSnap {
@@ -77,6 +84,11 @@ function linkSnap(db: Database.Database, row: Row): LinkSnap {
       .prepare('SELECT import_id FROM link_imports WHERE link_id = ?')
       .pluck()
       .all(row.id) as string[],
+    ops: (
+      db.prepare('SELECT op_id, added_at FROM link_ops WHERE link_id = ?').raw().all(row.id) as Array<
+        [number, string]
+      >
+    ).map(([op, at]) => [op, null, at]),
   };
 }
 
@@ -227,6 +239,9 @@ function combineLinks(db: Database.Database, ex: Row, dl: Row, now: string): voi
   db.prepare(
     'INSERT OR IGNORE INTO link_imports (link_id, import_id) SELECT ?, import_id FROM link_imports WHERE link_id = ?',
   ).run(ex.id, dl.id);
+  db.prepare(
+    'INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT ?, op_id, added_at FROM link_ops WHERE link_id = ?',
+  ).run(ex.id, dl.id);
   db.prepare('DELETE FROM links WHERE id = ?').run(dl.id);
 }
 
@@ -242,6 +257,21 @@ function moveEntity(db: Database.Database, snap: MergeSnapshot, mergeId: number,
   db.prepare(
     'INSERT OR IGNORE INTO entity_imports (entity_id, import_id) SELECT ?, import_id FROM entity_imports WHERE entity_id = ?',
   ).run(keep, drop);
+  // The kept entity is in every operation either was in; each operation's own properties are merged the
+  // same way as the entity's (the kept one's win). Operations new to the kept entity may be held by others.
+  const newOps = db
+    .prepare(
+      'SELECT op_id FROM entity_ops d WHERE d.entity_id = ? AND NOT EXISTS (SELECT 1 FROM entity_ops k WHERE k.entity_id = ? AND k.op_id = d.op_id)',
+    )
+    .pluck()
+    .all(drop, keep) as number[];
+  db.prepare(
+    `INSERT INTO entity_ops (entity_id, op_id, properties, added_at)
+     SELECT ?, op_id, properties, added_at FROM entity_ops WHERE entity_id = ?
+     ON CONFLICT (entity_id, op_id) DO UPDATE SET properties = json_patch(excluded.properties, entity_ops.properties)`,
+  ).run(keep, drop);
+  // DECONFLICTION HOOK: the kept entity joined the merged one's operations.
+  for (const op of newOps) recordSharedSubjects(db, op, [keep], now);
   // The kept entity's own properties win; the merged one's fill the gaps.
   const props = { ...parseProps(dropRow.properties as string), ...parseProps(keepRow.properties as string) };
   db.prepare('UPDATE entities SET properties = ?, search_text = ?, updated_at = ? WHERE id = ?').run(
@@ -281,6 +311,18 @@ function restoreJoins(db: Database.Database, kind: 'entity' | 'link', id: number
   for (const r of j.reports) addReport.run(id, r);
   const addImport = db.prepare(`INSERT OR IGNORE INTO ${t}_imports (${t}_id, import_id) VALUES (?, ?)`);
   for (const i of j.imports) addImport.run(id, i);
+  // A merge made before operations kept none: the row goes back to GENERAL, where everything was then.
+  db.prepare(`DELETE FROM ${t}_ops WHERE ${t}_id = ?`).run(id);
+  const ops = j.ops ?? [[1, null, new Date().toISOString()]];
+  if (kind === 'entity') {
+    const add = db.prepare(
+      'INSERT INTO entity_ops (entity_id, op_id, properties, added_at) VALUES (?, ?, ifnull(?, (SELECT properties FROM entities WHERE id = ?)), ?)',
+    );
+    for (const [op, props, at] of ops) add.run(id, op, props, id, at);
+  } else {
+    const add = db.prepare('INSERT INTO link_ops (link_id, op_id, added_at) VALUES (?, ?, ?)');
+    for (const [op, , at] of ops) add.run(id, op, at);
+  }
 }
 
 /** Puts back the state before merge `mergeId`. */
