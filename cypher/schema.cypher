@@ -14,7 +14,9 @@ CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (m:Merge) REQUIRE m.id IS UNIQUE;
 CREATE CONSTRAINT annotation_id IF NOT EXISTS FOR (a:Annotation) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT chart_id IF NOT EXISTS FOR (c:Chart) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT draft_id IF NOT EXISTS FOR (d:Draft) REQUIRE d.id IS UNIQUE;
-CREATE CONSTRAINT draft_owner IF NOT EXISTS FOR (d:Draft) REQUIRE d.owner IS UNIQUE;
+// One draft per user and operation (drafts from before operations have no op: GENERAL's, read as op1).
+DROP CONSTRAINT draft_owner IF EXISTS;
+CREATE CONSTRAINT draft_owner_op IF NOT EXISTS FOR (d:Draft) REQUIRE (d.owner, d.op) IS UNIQUE;
 CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
 // The folded name (NFKC + case fold, server/domain/names.ts): `Analyst1` cannot exist beside `analyst1`. Users

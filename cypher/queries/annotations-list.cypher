@@ -1,5 +1,6 @@
 MATCH (a:Annotation)
-WHERE $kind IS NULL OR (a.targetKind = $kind AND a.targetId = $target)
+WHERE ($kind IS NULL OR (a.targetKind = $kind AND a.targetId = $target))
+  AND ($ops IS NULL OR coalesce(a.op, 'op1') IN $ops)
 WITH a
 ORDER BY a.n
 SKIP $offset

@@ -1,4 +1,5 @@
 MATCH (c:Chart)
+WHERE $ops IS NULL OR coalesce(c.op, 'op1') IN $ops
 WITH c
 ORDER BY c.n
 SKIP $offset

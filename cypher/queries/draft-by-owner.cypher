@@ -1,2 +1,3 @@
 MATCH (d:Draft {owner: $owner})
+WHERE coalesce(d.op, 'op1') = $op
 RETURN d {.*} AS d

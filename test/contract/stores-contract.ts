@@ -51,7 +51,7 @@ export function storesContract<S extends Stores>(
   duplicatesContract(name, setup);
   importLogContract(name, setup);
   eventsContract(name, setup);
-  deconflictionContract(name, setup);
   operationContract(name, setup);
   needToKnowContract(name, setup);
+  deconflictionContract(name, setup);
 }

@@ -160,6 +160,65 @@ export function workspaceContract<S extends Stores>(name: string, setup: Contrac
       });
     });
 
+    describe('by operation', () => {
+      const inA = { ...ctx, operationId: 'op2' };
+      const inB = { ...ctx, operationId: 'op3' };
+
+      it('annotations and charts belong to the operation they were made in; a scoped store reads only its own', async () => {
+        const ids = await load();
+        const target = { kind: 'entity' as const, id: ids['Bob Baker'] };
+        const a = await stores.workspace.createAnnotation({ target, text: 'A note' }, inA);
+        const b = await stores.workspace.createAnnotation({ target, text: 'B note' }, inB);
+        const g = await stores.workspace.createAnnotation({ target, text: 'General note' }, ctx);
+        const ca = await stores.workspace.saveChart({ name: 'A chart', state: {} }, inA);
+        const cb = await stores.workspace.saveChart({ name: 'B chart', state: {} }, inB);
+        const onlyA = stores.workspace.scoped({ operations: ['op2'] });
+        expect((await onlyA.listAnnotations(target)).items.map((x) => x.id)).toEqual([a.id]);
+        expect((await onlyA.listAnnotations()).total).toBe(1);
+        expect((await onlyA.listCharts()).items.map((x) => x.id)).toEqual([ca.id]);
+        expect(await onlyA.getAnnotation(b.id)).toBeNull();
+        expect(await onlyA.getChart(cb.id)).toBeNull();
+        expect((await onlyA.getChart(ca.id))?.name).toBe('A chart');
+        // Outside the scope is absent for changes too, and nothing changes.
+        await storeError(onlyA.updateAnnotation(b.id, { text: 'x' }, inA), 'not_found');
+        await storeError(onlyA.deleteAnnotation(b.id, inA), 'not_found');
+        await storeError(onlyA.saveChart({ name: 'x', state: {} }, inA, cb.id), 'not_found');
+        await storeError(onlyA.deleteChart(cb.id, inA), 'not_found');
+        expect((await stores.workspace.getChart(cb.id))?.name).toBe('B chart');
+        expect((await stores.workspace.getAnnotation(b.id))?.text).toBe('B note');
+        // GENERAL's (a write naming no operation) and both: the unscoped store reads all.
+        const general = stores.workspace.scoped({ operations: ['op1'] });
+        expect((await general.listAnnotations()).items.map((x) => x.id)).toEqual([g.id]);
+        const both = stores.workspace.scoped({ operations: ['op2', 'op3'] });
+        expect((await both.listAnnotations()).total).toBe(2);
+        expect((await stores.workspace.listAnnotations()).total).toBe(3);
+        expect((await stores.workspace.scoped({ operations: [] }).listCharts()).total).toBe(0);
+        expect(stores.workspace.scoped('all')).toBe(stores.workspace);
+        await onlyA.deleteChart(ca.id, inA);
+        expect(await stores.workspace.getChart(ca.id)).toBeNull();
+      });
+
+      it('keeps one draft per user and operation', async () => {
+        const ws = stores.workspace;
+        const da = await ws.saveDraft({ name: 'Working A', state: { v: 'a' } }, inA);
+        const db = await ws.saveDraft({ name: 'Working B', state: { v: 'b' } }, inB);
+        expect(da.id).not.toBe(db.id);
+        expect((await ws.draftOf('contract', 'op2'))?.name).toBe('Working A');
+        expect((await ws.draftOf('contract', 'op3'))?.name).toBe('Working B');
+        expect(await ws.draftOf('contract')).toBeNull();
+        const da2 = await ws.saveDraft({ name: 'Working A', state: { v: 'a2' } }, inA, 1);
+        expect(da2).toMatchObject({ id: da.id, revision: 2 });
+        expect((await ws.draftOf('contract', 'op3'))?.revision).toBe(1);
+        const onlyB = ws.scoped({ operations: ['op3'] });
+        expect(await onlyB.getDraft(da.id)).toBeNull();
+        expect(await onlyB.draftOf('contract', 'op2')).toBeNull();
+        await storeError(onlyB.deleteDraft(da.id, inB), 'not_found');
+        await onlyB.deleteDraft(db.id, inB);
+        expect(await ws.draftOf('contract', 'op3')).toBeNull();
+        expect((await ws.draftOf('contract', 'op2'))?.state).toEqual({ v: 'a2' });
+      });
+    });
+
     describe('unknown ids', () => {
       it('reads give null; writes say not_found', async () => {
         await load();

@@ -12,13 +12,14 @@ import type {
   WriteContext,
 } from '../../domain/model.ts';
 import { annotationInputSchema, chartInputSchema, draftInputSchema } from '../../domain/model.ts';
+import type { ReadScope } from '../../domain/operations.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { parseOr } from '../shared/validate.ts';
 import { draftMoved } from '../shared/drafts.ts';
-import type { WorkspaceStore } from '../workspace-store.ts';
+import { writeOperation, type WorkspaceStore } from '../workspace-store.ts';
 import type { Neo4jContext } from './context.ts';
-import type { Row } from './executor.ts';
+import type { Row, Tx } from './executor.ts';
 import { toAnnotation, toChart } from './rows.ts';
 
 function toDraft(r: Row): Draft {
@@ -34,8 +35,36 @@ function toDraft(r: Row): Draft {
   };
 }
 
+const missing = (what: string, id: string) =>
+  new StoreError('not_found', `${what} ${JSON.stringify(id)} does not exist`, ['id']);
+
 export class Neo4jWorkspaceStore implements WorkspaceStore {
-  constructor(private readonly c: Neo4jContext) {}
+  /** The scope's operation ids; null: all (the store itself). */
+  private readonly ops: string[] | null;
+
+  constructor(
+    private readonly c: Neo4jContext,
+    scope: ReadScope = 'all',
+  ) {
+    this.ops = scope === 'all' ? null : [...scope.operations];
+  }
+
+  scoped(scope: ReadScope): WorkspaceStore {
+    return scope === 'all' ? this : new Neo4jWorkspaceStore(this.c, scope);
+  }
+
+  /** A stored row of the scope (rows from before operations have no op: GENERAL's). */
+  private visible(r: Row | undefined): r is Row {
+    return !!r && (this.ops === null || this.ops.includes((r.op as string | undefined) ?? 'op1'));
+  }
+
+  /** A row by its plain id (`<kind>-by-id`), when it is in the scope. */
+  private async byId(tx: Tx, kind: 'annotation' | 'chart', id: string): Promise<Row | undefined> {
+    if (parsePlainId(id) === null) return undefined;
+    const r = await tx.one(`${kind}-by-id`, { id });
+    const row = r?.[kind === 'annotation' ? 'a' : 'c'] as Row | undefined;
+    return this.visible(row) ? row : undefined;
+  }
 
   async createAnnotation(input: AnnotationInput, ctx: WriteContext): Promise<Annotation> {
     const a = parseOr(annotationInputSchema, input, []);
@@ -53,6 +82,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
         author: ctx.actor,
         createdAt: now,
         updatedAt: now,
+        op: writeOperation(ctx),
       };
       await tx.run('annotation-save', { row });
       st.bump();
@@ -67,9 +97,8 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
   ): Promise<Annotation> {
     const a = parseOr(annotationInputSchema.partial(), input, []);
     return this.c.write(async (tx, st) => {
-      const r = parsePlainId(id) === null ? undefined : await tx.one('annotation-by-id', { id });
-      if (!r) throw new StoreError('not_found', `annotation ${JSON.stringify(id)} does not exist`, ['id']);
-      const old = r.a as Row;
+      const old = await this.byId(tx, 'annotation', id);
+      if (!old) throw missing('annotation', id);
       const row = {
         ...old,
         targetKind: a.target?.kind ?? old.targetKind,
@@ -88,7 +117,10 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
 
   /** One annotation by id, or null (its author owns it: server/security/ownership.ts). */
   async getAnnotation(id: string): Promise<Annotation | null> {
-    return this.c.byPlainId('annotation-by-id', id, 'a', toAnnotation);
+    return this.c.read(async (tx) => {
+      const r = await this.byId(tx, 'annotation', id);
+      return r ? toAnnotation(r) : null;
+    });
   }
 
   async deleteAnnotation(id: string, _ctx: WriteContext): Promise<void> {
@@ -99,7 +131,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
     target?: { kind: string; id: string },
     opts: ListOptions = {},
   ): Promise<Page<Annotation>> {
-    const params = { kind: target?.kind ?? null, target: target?.id ?? null };
+    const params = { kind: target?.kind ?? null, target: target?.id ?? null, ops: this.ops };
     return this.c.listPage('annotations', opts, params, 'a', toAnnotation);
   }
 
@@ -109,13 +141,22 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
       const now = new Date().toISOString();
       let row: Row;
       if (id !== undefined) {
-        const r = parsePlainId(id) === null ? undefined : await tx.one('chart-by-id', { id });
-        if (!r) throw new StoreError('not_found', `chart ${JSON.stringify(id)} does not exist`, ['id']);
-        row = { ...(r.c as Row), name: c.name, state: JSON.stringify(c.state), updatedAt: now };
+        const r = await this.byId(tx, 'chart', id);
+        if (!r) throw missing('chart', id);
+        row = { ...r, name: c.name, state: JSON.stringify(c.state), updatedAt: now };
       } else {
         const n = st.next('chart');
         const state = JSON.stringify(c.state);
-        row = { id: String(n), n, name: c.name, owner: ctx.actor, state, createdAt: now, updatedAt: now };
+        row = {
+          id: String(n),
+          n,
+          name: c.name,
+          owner: ctx.actor,
+          state,
+          createdAt: now,
+          updatedAt: now,
+          op: writeOperation(ctx),
+        };
       }
       await tx.run('chart-save', { row });
       st.bump();
@@ -124,11 +165,14 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
   }
 
   async getChart(id: string): Promise<Chart | null> {
-    return this.c.byPlainId('chart-by-id', id, 'c', toChart);
+    return this.c.read(async (tx) => {
+      const r = await this.byId(tx, 'chart', id);
+      return r ? toChart(r) : null;
+    });
   }
 
   async listCharts(opts: ListOptions = {}): Promise<Page<Chart>> {
-    return this.c.listPage('charts', opts, {}, 'c', toChart);
+    return this.c.listPage('charts', opts, { ops: this.ops }, 'c', toChart);
   }
 
   async deleteChart(id: string, _ctx: WriteContext): Promise<void> {
@@ -138,7 +182,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
   /** Deletes an annotation or a chart by its plain id (`<kind>-delete` answers how many it removed). */
   private async deleteById(kind: 'annotation' | 'chart', id: string): Promise<void> {
     await this.c.write(async (tx, st) => {
-      const r = parsePlainId(id) === null ? undefined : await tx.one(`${kind}-delete`, { id });
+      const r = (await this.byId(tx, kind, id)) ? await tx.one(`${kind}-delete`, { id }) : undefined;
       if (!r || (r.c as number) === 0)
         throw new StoreError('not_found', `${kind} ${JSON.stringify(id)} does not exist`, ['id']);
       st.bump();
@@ -150,7 +194,8 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
     // Under the Meta lock (write), so two windows saving at once queue rather than both reading one revision.
     return this.c.write(async (tx) => {
       const now = new Date().toISOString();
-      const r = await tx.one('draft-by-owner', { owner: ctx.actor });
+      const op = writeOperation(ctx);
+      const r = await tx.one('draft-by-owner', { owner: ctx.actor, op });
       const old = r ? toDraft(r.d as Row) : null;
       if (baseRevision !== undefined && (old?.revision ?? 0) !== baseRevision)
         throw draftMoved(old ?? undefined, baseRevision);
@@ -163,6 +208,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
         revision: (old?.revision ?? 0) + 1,
         createdAt: old?.createdAt ?? now,
         updatedAt: now,
+        op,
       };
       await tx.run('draft-save', { row });
       return toDraft(row);
@@ -171,21 +217,22 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
 
   async getDraft(id: string): Promise<Draft | null> {
     return this.c.read(async (tx) => {
-      const r = await tx.one('draft-by-id', { id });
-      return r ? toDraft(r.d as Row) : null;
+      const r = (await tx.one('draft-by-id', { id }))?.d as Row | undefined;
+      return this.visible(r) ? toDraft(r) : null;
     });
   }
 
-  async draftOf(owner: string): Promise<Draft | null> {
+  async draftOf(owner: string, operationId = 'op1'): Promise<Draft | null> {
     return this.c.read(async (tx) => {
-      const r = await tx.one('draft-by-owner', { owner });
-      return r ? toDraft(r.d as Row) : null;
+      const r = (await tx.one('draft-by-owner', { owner, op: operationId }))?.d as Row | undefined;
+      return this.visible(r) ? toDraft(r) : null;
     });
   }
 
   async deleteDraft(id: string, _ctx: WriteContext): Promise<void> {
     await this.c.write(async (tx) => {
-      const r = await tx.one('draft-delete', { id });
+      const d = (await tx.one('draft-by-id', { id }))?.d as Row | undefined;
+      const r = this.visible(d) ? await tx.one('draft-delete', { id }) : undefined;
       if (!r || Number(r.c) === 0)
         throw new StoreError('not_found', `draft ${JSON.stringify(id)} does not exist`, ['id']);
     });

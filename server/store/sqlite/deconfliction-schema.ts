@@ -1,4 +1,7 @@
-// Migration 11's tables for deconfliction (schema.ts runs it; sqlite/deconfliction.ts reads and writes them).
+// Migration 11: deconfliction's tables (sqlite/deconfliction.ts reads and writes them), and the operation of
+// what analysts make on top of the graph: annotations, charts and drafts carry op_id (backfilled to GENERAL,
+// op1), and a draft is kept per user and operation.
+import type Database from 'better-sqlite3';
 /** The notices and the steps taken on them. */
 export const DECONFLICTION_SCHEMA = `
 CREATE TABLE IF NOT EXISTS deconfliction_notices (
@@ -29,3 +32,38 @@ CREATE TABLE IF NOT EXISTS deconfliction_events (
 );
 CREATE INDEX IF NOT EXISTS deconfliction_events_notice ON deconfliction_events (notice_id, seq);
 `;
+
+function hasColumn(db: Database.Database, table: string, col: string): boolean {
+  return (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some(
+    (c) => c.name === col,
+  );
+}
+
+/** The workspace's op columns; written to be applied again harmlessly (a file rolled back by hand). */
+export function workspaceOperations(db: Database.Database): void {
+  for (const t of ['annotations', 'charts'])
+    if (!hasColumn(db, t, 'op_id')) db.exec(`ALTER TABLE ${t} ADD COLUMN op_id INTEGER NOT NULL DEFAULT 1`);
+  db.exec('CREATE INDEX IF NOT EXISTS annotations_op ON annotations (op_id, id)');
+  db.exec('CREATE INDEX IF NOT EXISTS charts_op ON charts (op_id, id)');
+  // One draft per user was a UNIQUE column, which SQLite cannot drop: the table is made again.
+  if (!hasColumn(db, 'drafts', 'op_id')) {
+    db.exec(`
+CREATE TABLE drafts_v11 (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  op_id INTEGER NOT NULL DEFAULT 1,
+  name TEXT NOT NULL,
+  chart_id TEXT,
+  state TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (owner, op_id)
+);
+INSERT INTO drafts_v11 (id, owner, op_id, name, chart_id, state, revision, created_at, updated_at)
+  SELECT id, owner, 1, name, chart_id, state, revision, created_at, updated_at FROM drafts;
+DROP TABLE drafts;
+ALTER TABLE drafts_v11 RENAME TO drafts;
+`);
+  }
+}

@@ -35,7 +35,7 @@ export function writeBatch(c: SqliteConnection, batch: WriteBatch, ctx: WriteCon
       writeEvents(b, links, batch.events ?? [], linkFloor);
       // DECONFLICTION HOOK: every entity membership of the batch is written; entities that were there
       // before and joined this operation may be held by another one (server/store/sqlite/deconfliction.ts).
-      if (b.joined.length) recordSharedSubjects(c.db, b.op, b.joined, b.now);
+      if (b.joined.length) recordSharedSubjects(c.db, b.op, b.joined, b.now, ctx.actor);
       b.res.dataVersion = b.changed ? c.bump() : c.version();
       recordImportRun(b, ctx);
       return b.res;

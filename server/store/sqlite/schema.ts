@@ -2,7 +2,7 @@
 // records the highest applied version in `schema_version`, so reopening an up-to-date file changes nothing.
 import type Database from 'better-sqlite3';
 import { foldName } from '../../domain/names.ts';
-import { DECONFLICTION_SCHEMA } from './deconfliction-schema.ts';
+import { DECONFLICTION_SCHEMA, workspaceOperations } from './deconfliction-schema.ts';
 import { DUPLICATES_SCHEMA } from './duplicates-schema.ts';
 import { parseProps, searchText } from '../shared/values.ts';
 
@@ -388,8 +388,9 @@ INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_
   {
     version: 11,
     description:
-      'deconfliction: a notice whenever two operations hold the same subject, and the steps taken on it',
+      'deconfliction notices and their steps; annotations, charts and drafts belong to an operation',
     sql: DECONFLICTION_SCHEMA,
+    then: workspaceOperations,
   },
 ];
 

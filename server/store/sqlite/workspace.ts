@@ -12,9 +12,10 @@ import type {
   WriteContext,
 } from '../../domain/model.ts';
 import { annotationInputSchema, chartInputSchema, draftInputSchema } from '../../domain/model.ts';
+import type { ReadScope } from '../../domain/operations.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
-import type { WorkspaceStore } from '../workspace-store.ts';
-import type { SqliteConnection } from './connection.ts';
+import { writeOperation, type WorkspaceStore } from '../workspace-store.ts';
+import type { Param, SqliteConnection } from './connection.ts';
 import { toAnnotation, toChart, type AnnotationRow, type ChartRow } from './rows.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { parseOr } from '../shared/validate.ts';
@@ -47,15 +48,50 @@ function toDraft(r: DraftRow): Draft {
 const notFound = (what: string, id: string): StoreError =>
   new StoreError('not_found', `${what} ${JSON.stringify(id)} does not exist`, ['id']);
 
+/** An operation's row number from its id (op3); 0, which no operation has, for anything else. */
+export function opRow(id: string): number {
+  const m = /^op([1-9]\d{0,15})$/.exec(id);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * The SQL condition (on column `col`) and its parameter that keep a row of the scope's operations: always
+ * the same text, so statements stay cached. 'all' passes null, which the condition reads as "any".
+ */
+export function scopeCondition(scope: ReadScope, col = 'op_id'): { sql: string; param: Param } {
+  return {
+    sql: `(? IS NULL OR ${col} IN (SELECT value FROM json_each(?)))`,
+    param: scope === 'all' ? null : JSON.stringify(scope.operations.map(opRow)),
+  };
+}
+
 export class SqliteWorkspaceStore implements WorkspaceStore {
-  constructor(private readonly c: SqliteConnection) {}
+  private readonly inScope: string;
+  private readonly scopeParams: Param[];
+
+  constructor(
+    private readonly c: SqliteConnection,
+    private readonly scope: ReadScope = 'all',
+  ) {
+    const cond = scopeCondition(scope);
+    this.inScope = cond.sql;
+    this.scopeParams = [cond.param, cond.param];
+  }
+
+  scoped(scope: ReadScope): WorkspaceStore {
+    return scope === 'all' ? this : new SqliteWorkspaceStore(this.c, scope);
+  }
 
   private annotationRow(n: number): AnnotationRow | undefined {
-    return this.c.st('SELECT * FROM annotations WHERE id = ?').get(n) as AnnotationRow | undefined;
+    return this.c
+      .st(`SELECT * FROM annotations WHERE id = ? AND ${this.inScope}`)
+      .get(n, ...this.scopeParams) as AnnotationRow | undefined;
   }
 
   private chart(n: number): Chart | null {
-    const r = this.c.st('SELECT * FROM charts WHERE id = ?').get(n) as ChartRow | undefined;
+    const r = this.c
+      .st(`SELECT * FROM charts WHERE id = ? AND ${this.inScope}`)
+      .get(n, ...this.scopeParams) as ChartRow | undefined;
     return r ? toChart(r) : null;
   }
 
@@ -66,8 +102,8 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       const id = Number(
         this.c
           .st(
-            `INSERT INTO annotations (target_kind, target_id, text, tags, target_flag, author, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO annotations (target_kind, target_id, text, tags, target_flag, author, created_at, updated_at, op_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             a.target.kind,
@@ -78,12 +114,13 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
             ctx.actor,
             now,
             now,
+            opRow(writeOperation(ctx)),
           ).lastInsertRowid,
       );
       this.c.bump();
       return id;
     });
-    return toAnnotation(this.annotationRow(n)!);
+    return toAnnotation(this.c.st('SELECT * FROM annotations WHERE id = ?').get(n) as AnnotationRow);
   }
 
   async updateAnnotation(
@@ -143,8 +180,8 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       {
         cols: '*',
         from: 'annotations',
-        where: target ? 'target_kind = ? AND target_id = ?' : '1',
-        params: target ? [target.kind, target.id] : [],
+        where: target ? `target_kind = ? AND target_id = ? AND ${this.inScope}` : this.inScope,
+        params: target ? [target.kind, target.id, ...this.scopeParams] : this.scopeParams,
         order: 'id',
       },
       toAnnotation,
@@ -161,22 +198,25 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
         if (
           k === null ||
           this.c
-            .st('UPDATE charts SET name = ?, state = ?, updated_at = ? WHERE id = ?')
-            .run(c.name, JSON.stringify(c.state), now, k).changes === 0
+            .st(`UPDATE charts SET name = ?, state = ?, updated_at = ? WHERE id = ? AND ${this.inScope}`)
+            .run(c.name, JSON.stringify(c.state), now, k, ...this.scopeParams).changes === 0
         )
           throw notFound('chart', id);
         n = k;
       } else {
         n = Number(
           this.c
-            .st('INSERT INTO charts (name, owner, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-            .run(c.name, ctx.actor, JSON.stringify(c.state), now, now).lastInsertRowid,
+            .st(
+              'INSERT INTO charts (name, owner, state, created_at, updated_at, op_id) VALUES (?, ?, ?, ?, ?, ?)',
+            )
+            .run(c.name, ctx.actor, JSON.stringify(c.state), now, now, opRow(writeOperation(ctx)))
+            .lastInsertRowid,
         );
       }
       this.c.bump();
       return n;
     });
-    return this.chart(n)!;
+    return toChart(this.c.st('SELECT * FROM charts WHERE id = ?').get(n) as ChartRow);
   }
 
   async getChart(id: string): Promise<Chart | null> {
@@ -185,7 +225,11 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   async listCharts(opts: ListOptions = {}): Promise<Page<Chart>> {
-    return this.c.pageOf(this.c.page(opts), { cols: '*', from: 'charts', order: 'id' }, toChart);
+    return this.c.pageOf(
+      this.c.page(opts),
+      { cols: '*', from: 'charts', where: this.inScope, params: this.scopeParams, order: 'id' },
+      toChart,
+    );
   }
 
   async deleteChart(id: string, _ctx: WriteContext): Promise<void> {
@@ -196,7 +240,11 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   private async deleteRow(table: 'annotations' | 'charts', what: string, id: string): Promise<void> {
     const n = parsePlainId(id);
     await this.c.writeTx(() => {
-      if (n === null || this.c.st(`DELETE FROM ${table} WHERE id = ?`).run(n).changes === 0)
+      if (
+        n === null ||
+        this.c.st(`DELETE FROM ${table} WHERE id = ? AND ${this.inScope}`).run(n, ...this.scopeParams)
+          .changes === 0
+      )
         throw notFound(what, id);
       this.c.bump();
     });
@@ -205,9 +253,11 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   async saveDraft(input: DraftInput, ctx: WriteContext, baseRevision?: number): Promise<Draft> {
     const d = parseOr(draftInputSchema, input, []);
     const owner = ctx.actor;
+    const op = opRow(writeOperation(ctx));
     return this.c.writeTx(() => {
       const now = new Date().toISOString();
-      const old = this.c.st('SELECT * FROM drafts WHERE owner = ?').get(owner) as DraftRow | undefined;
+      const old = this.c.st('SELECT * FROM drafts WHERE owner = ? AND op_id = ?').get(owner, op) as
+        DraftRow | undefined;
       if (baseRevision !== undefined && (old?.revision ?? 0) !== baseRevision)
         throw draftMoved(old && { revision: old.revision, updatedAt: old.updated_at }, baseRevision);
       const state = JSON.stringify(d.state);
@@ -238,27 +288,35 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       };
       this.c
         .st(
-          `INSERT INTO drafts (id, owner, name, chart_id, state, revision, created_at, updated_at)
-           VALUES (@id, @owner, @name, @chart_id, @state, @revision, @created_at, @updated_at)`,
+          `INSERT INTO drafts (id, owner, op_id, name, chart_id, state, revision, created_at, updated_at)
+           VALUES (@id, @owner, @op_id, @name, @chart_id, @state, @revision, @created_at, @updated_at)`,
         )
-        .run(row);
+        .run({ ...row, op_id: op });
       return toDraft(row);
     });
   }
 
   async getDraft(id: string): Promise<Draft | null> {
-    const r = this.c.st('SELECT * FROM drafts WHERE id = ?').get(id) as DraftRow | undefined;
+    const r = this.c
+      .st(`SELECT * FROM drafts WHERE id = ? AND ${this.inScope}`)
+      .get(id, ...this.scopeParams) as DraftRow | undefined;
     return r ? toDraft(r) : null;
   }
 
-  async draftOf(owner: string): Promise<Draft | null> {
-    const r = this.c.st('SELECT * FROM drafts WHERE owner = ?').get(owner) as DraftRow | undefined;
+  async draftOf(owner: string, operationId = 'op1'): Promise<Draft | null> {
+    const r = this.c
+      .st(`SELECT * FROM drafts WHERE owner = ? AND op_id = ? AND ${this.inScope}`)
+      .get(owner, opRow(operationId), ...this.scopeParams) as DraftRow | undefined;
     return r ? toDraft(r) : null;
   }
 
   async deleteDraft(id: string, _ctx: WriteContext): Promise<void> {
     await this.c.writeTx(() => {
-      if (this.c.st('DELETE FROM drafts WHERE id = ?').run(id).changes === 0) throw notFound('draft', id);
+      if (
+        this.c.st(`DELETE FROM drafts WHERE id = ? AND ${this.inScope}`).run(id, ...this.scopeParams)
+          .changes === 0
+      )
+        throw notFound('draft', id);
     });
   }
 }
