@@ -16,6 +16,9 @@ export type { OperationRole, OperationSensitivity };
 /** An operation as GET /api/operations lists it: `myRole` is null when the user reads it only as open. */
 export interface OperationSummary extends Operation {
   myRole: OperationRole | null;
+  /** The server's word on managing it and writing in it (server/api-types/operations.ts). */
+  canManage?: boolean;
+  canWrite?: boolean;
 }
 
 export interface OperationState {
@@ -142,12 +145,14 @@ export function pictureMarking(protective: string, op: OperationSummary | null):
 /** Whether the user may manage the operation's members (admins, and its owner and supervisor members). */
 export function mayManageMembers(op: OperationSummary | null, globalRole: string | undefined): boolean {
   if (!op) return false;
+  if (op.canManage !== undefined) return op.canManage;
   return globalRole === 'admin' || op.myRole === 'owner' || op.myRole === 'supervisor';
 }
 
 /** Whether the user may write in the operation (members owner/supervisor/analyst, or open + analyst role). */
 export function mayWriteIn(op: OperationSummary | null, globalRole: string | undefined): boolean {
   if (!op) return false;
+  if (op.canWrite !== undefined) return op.canWrite;
   if (op.myRole === 'owner' || op.myRole === 'supervisor' || op.myRole === 'analyst') return true;
   return (
     op.sensitivity === 'open' &&
