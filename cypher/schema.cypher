@@ -69,6 +69,16 @@ CREATE CONSTRAINT link_event_key IF NOT EXISTS FOR (v:LinkEvent) REQUIRE v.key I
 CREATE INDEX link_event_link_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.linkId, v.at);
 CREATE INDEX link_event_at IF NOT EXISTS FOR (v:LinkEvent) ON (v.at);
 CREATE INDEX link_event_report IF NOT EXISTS FOR (v:LinkEvent) ON (v.report);
+// Operations and need-to-know (issue 17): (:Operation {id, n, ref, name, owner, sensitivity, state, ...}) and its
+// members as (:OperationMember {opId, user, role, addedBy, addedAt}) nodes (not a MEMBER_OF relationship: that is
+// a link type, counted by links-page-count). Membership of facts is a list property read in every query's WHERE:
+// `ops` (op ids) on each :Entity and each link relationship, `op` on each :Report and :LinkEvent, and the
+// properties each operation wrote of an entity as JSON in `opProps` ({"op1": {...}}).
+CREATE CONSTRAINT operation_id IF NOT EXISTS FOR (o:Operation) REQUIRE o.id IS UNIQUE;
+CREATE CONSTRAINT operation_ref IF NOT EXISTS FOR (o:Operation) REQUIRE o.ref IS UNIQUE;
+CREATE CONSTRAINT operation_member_key IF NOT EXISTS FOR (m:OperationMember) REQUIRE (m.opId, m.user) IS UNIQUE;
+CREATE INDEX operation_member_user IF NOT EXISTS FOR (m:OperationMember) ON (m.user);
+CREATE INDEX report_op IF NOT EXISTS FOR (r:Report) ON (r.op);
 // Deconfliction (issue 17): (:DeconflictionNotice {id, n, entityId, newOpId, heldOpId, state, disclose, createdAt,
 // updatedAt, audited, steps}) when two operations hold the same subject, and its steps as (:DeconflictionEvent
 // {noticeId, i, actor, at, action, note}); numbers from (:Seq {name: 'deconfliction'}).

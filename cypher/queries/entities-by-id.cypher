@@ -2,4 +2,5 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 USING INDEX e:Entity(id)
+WHERE ($ops IS NULL OR any(o IN e.ops WHERE o IN $ops))
 RETURN e {.*} AS e

@@ -8,5 +8,5 @@ USING INDEX al:Alias(type, key)
 OPTIONAL MATCH (ae:Entity {id: al.entityId})
 USING INDEX ae:Entity(id)
 WITH k, coalesce(e, ae) AS x
-WHERE x IS NOT NULL
+WHERE x IS NOT NULL AND ($ops IS NULL OR any(o IN x.ops WHERE o IN $ops))
 RETURN k.type AS type, k.key AS key, x {.*} AS e

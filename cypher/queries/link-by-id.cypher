@@ -36,4 +36,6 @@ CALL () {
   MATCH (a)-[l:TRANSFERRED {id: $id}]->(b)
   RETURN a, l, b
 }
+WITH a, l, b
+WHERE ($ops IS NULL OR any(o IN l.ops WHERE o IN $ops)) AND ($ops IS NULL OR any(o IN a.ops WHERE o IN $ops)) AND ($ops IS NULL OR any(o IN b.ops WHERE o IN $ops))
 RETURN l {.*, type: type(l), from: a.id, to: b.id} AS l

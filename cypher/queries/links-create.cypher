@@ -10,4 +10,4 @@ CREATE (a)-[l:$(row.type)]->(b)
 SET l.id = row.props.id, l.n = row.props.n, l.directed = row.props.directed, l.weight = row.props.weight,
   l.firstSeen = row.props.firstSeen, l.lastSeen = row.props.lastSeen, l.firstMs = row.props.firstMs,
   l.lastMs = row.props.lastMs, l.props = row.props.props, l.grades = row.props.grades, l.reports = row.props.reports,
-  l.imports = row.props.imports, l.createdAt = row.props.createdAt, l.updatedAt = row.props.updatedAt
+  l.imports = row.props.imports, l.ops = row.props.ops, l.createdAt = row.props.createdAt, l.updatedAt = row.props.updatedAt

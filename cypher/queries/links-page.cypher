@@ -7,7 +7,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'ASSOCIATE_OF'
   MATCH (a:Entity)-[l:ASSOCIATE_OF]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -15,7 +16,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'RELATIVE_OF'
   MATCH (a:Entity)-[l:RELATIVE_OF]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -23,7 +25,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'MEMBER_OF'
   MATCH (a:Entity)-[l:MEMBER_OF]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -31,7 +34,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'USES'
   MATCH (a:Entity)-[l:USES]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -39,7 +43,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'OWNS'
   MATCH (a:Entity)-[l:OWNS]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -47,7 +52,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'RESIDES_AT'
   MATCH (a:Entity)-[l:RESIDES_AT]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -55,7 +61,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'FREQUENTS'
   MATCH (a:Entity)-[l:FREQUENTS]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -63,7 +70,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'CALLED'
   MATCH (a:Entity)-[l:CALLED]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -71,7 +79,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'SIGHTED_AT'
   MATCH (a:Entity)-[l:SIGHTED_AT]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -79,7 +88,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'INVOLVED_IN'
   MATCH (a:Entity)-[l:INVOLVED_IN]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -87,7 +97,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'OCCURRED_AT'
   MATCH (a:Entity)-[l:OCCURRED_AT]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take
@@ -95,7 +106,8 @@ CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'TRANSFERRED'
   MATCH (a:Entity)-[l:TRANSFERRED]->(b:Entity)
-  WHERE l.n > $after
+  WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
+    AND any(o IN b.ops WHERE o IN $ops)))
   RETURN a, l, b
   ORDER BY l.n
   LIMIT $take

@@ -2,4 +2,5 @@
 UNWIND $ids AS id
 MATCH (r:Report {id: id})
 USING INDEX r:Report(id)
+WHERE $ops IS NULL OR r.op IN $ops
 RETURN r {.*} AS r

@@ -1,5 +1,5 @@
 MATCH (r:Report)
-WHERE $due IS NULL OR (r.reviewDate IS NOT NULL AND r.reviewDate < $due)
+WHERE ($due IS NULL OR (r.reviewDate IS NOT NULL AND r.reviewDate < $due)) AND ($ops IS NULL OR r.op IN $ops)
 WITH r
 ORDER BY r.n
 SKIP $offset

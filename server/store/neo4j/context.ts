@@ -7,7 +7,7 @@ import type { ListOptions, Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { listOptionsSchema, parseOr } from '../shared/validate.ts';
 import { Neo4jExecutor, type Row, type Tx } from './executor.ts';
-import { schemaStatements } from './queries.ts';
+import { cypher, schemaStatements } from './queries.ts';
 
 const DEFAULT_PAGE = 50;
 
@@ -38,10 +38,15 @@ interface Meta {
   chart: number;
   user: number;
   audit: number;
+  operation: number;
   auditHash: string;
 }
 
-export type Counter = 'entity' | 'link' | 'report' | 'merge' | 'annotation' | 'chart' | 'user' | 'audit';
+export type Counter =
+  'entity' | 'link' | 'report' | 'merge' | 'annotation' | 'chart' | 'user' | 'audit' | 'operation';
+
+/** The open operation everything written before operations belongs to, and where unscoped writes land. */
+export const GENERAL_OP_ID = 'op1';
 
 /** Counters and data version, read under the Meta lock and written back at the end of the transaction. */
 export class State {
@@ -92,6 +97,7 @@ export class Neo4jContext {
     this.ready ??= (async () => {
       for (const s of schemaStatements()) await this.exec.autoCommit(s);
       await this.exec.write((tx) => tx.run('meta-init'));
+      await migrateOperations(this.exec);
     })().catch((e: unknown) => {
       this.ready = null;
       throw e;
@@ -156,6 +162,18 @@ export class Neo4jContext {
       return r ? map(r[key] as Row) : null;
     });
   }
+}
+
+/**
+ * Operations (issue 17), idempotent: the GENERAL operation, then every entity, link, report and event from
+ * before operations into it, in batches outside one transaction (a large graph must not become one huge one).
+ * Facts written since carry their operation, so after the first start-up these find nothing to do.
+ */
+async function migrateOperations(exec: Neo4jExecutor): Promise<void> {
+  const op = (await exec.write((tx) => tx.one('ops-migrate-general', { now: new Date().toISOString() })))!
+    .id as string;
+  for (const name of ['ops-migrate-entities', 'ops-migrate-links', 'ops-migrate-reports'])
+    await exec.autoCommit(cypher(name), { op });
 }
 
 /** The data version as this transaction sees it. */

@@ -18,6 +18,7 @@ import { invalid, type LinkParsed } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
 import type { Tx } from './executor.ts';
 import type { BatchRun } from './graph-write-batch.ts';
+import { opsParam, type Scope } from './op-membership.ts';
 import { num, type ReportNode } from './rows.ts';
 
 /** Events per query: one import must not become one huge parameter. */
@@ -88,6 +89,7 @@ export async function writeEvents(
           place,
           report,
           importId: run.importId,
+          op: run.op,
         });
       }
       sent += rows.length;
@@ -99,10 +101,17 @@ export async function writeEvents(
   if (recompute.size) await recomputeLinks(run.tx, [...recompute], run.now);
 }
 
-async function distinctEvents(tx: Tx, ids: string[], fromMs: number, toMs: number): Promise<DistinctEvent[]> {
+export async function distinctEvents(
+  tx: Tx,
+  ids: string[],
+  fromMs: number,
+  toMs: number,
+  scope: Scope = null,
+): Promise<DistinctEvent[]> {
   const out: DistinctEvent[] = [];
+  const ops = opsParam(scope);
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await tx.run('events-distinct', { ids: ids.slice(i, i + CHUNK), fromMs, toMs });
+    const rows = await tx.run('events-distinct', { ids: ids.slice(i, i + CHUNK), fromMs, toMs, ops });
     for (const r of rows)
       out.push({
         link: r.link as string,
@@ -151,14 +160,15 @@ export async function deleteEventsOfLinks(tx: Tx, ids: string[]): Promise<void> 
   if (ids.length) await tx.run('events-delete-of-links', { ids });
 }
 
-export async function listEvents(c: Neo4jContext, filter: EventFilter): Promise<EventPage> {
+export async function listEvents(c: Neo4jContext, filter: EventFilter, scope: Scope): Promise<EventPage> {
   const q = checkEventFilter(filter);
+  const ops = opsParam(scope);
   return c.read(async (tx) => {
     // The links asked about (with their ends), when the read is restricted to links or entities.
     let ends: Map<string, { from: string; to: string }> | null = null;
     if (q.entities) {
       ends = new Map();
-      const rows = await tx.run('events-entity-links', { ids: q.entities.map((n) => `e${n}`) });
+      const rows = await tx.run('events-entity-links', { ids: q.entities.map((n) => `e${n}`), ops });
       for (const r of rows) ends.set(r.link as string, { from: r.from as string, to: r.to as string });
     }
     if (q.links) {
@@ -167,7 +177,7 @@ export async function listEvents(c: Neo4jContext, filter: EventFilter): Promise<
         for (const id of [...ends.keys()]) if (!wanted.has(id)) ends.delete(id);
       } else {
         ends = new Map();
-        for (const r of await tx.run('events-link-ends', { ids: [...wanted] }))
+        for (const r of await tx.run('events-link-ends', { ids: [...wanted], ops }))
           ends.set(r.link as string, { from: r.from as string, to: r.to as string });
       }
     }
@@ -180,6 +190,7 @@ export async function listEvents(c: Neo4jContext, filter: EventFilter): Promise<
       afterAt: q.after?.atMs ?? null,
       afterN: q.after?.id ?? null,
       limit: q.f.limit + 1,
+      ops,
     });
     const more = rows.length > q.f.limit;
     if (more) rows.length = q.f.limit;
@@ -188,7 +199,7 @@ export async function listEvents(c: Neo4jContext, filter: EventFilter): Promise<
       // Every link on the page, looked up once; an event whose link is gone is not shown.
       ends = new Map();
       const ids = [...new Set(vs.map((v) => v.linkId))];
-      for (const r of await tx.run('events-link-ends', { ids }))
+      for (const r of await tx.run('events-link-ends', { ids, ops }))
         ends.set(r.link as string, { from: r.from as string, to: r.to as string });
     }
     const events: LinkEvent[] = [];
@@ -230,13 +241,18 @@ function toEvent(v: EventNode, ends: { from: string; to: string }): LinkEvent {
 }
 
 /** A view over a window counts only the calls or reads inside it (as sqlite/events.ts countInWindow). */
-export async function countInWindow(tx: Tx, links: Link[], filter: ViewFilter): Promise<void> {
+export async function countInWindow(
+  tx: Tx,
+  links: Link[],
+  filter: ViewFilter,
+  scope: Scope = null,
+): Promise<void> {
   if (!filter.from && !filter.to) return;
   const byId = new Map<string, Link>();
   for (const l of links) if (l.type === 'CALLED' || l.type === 'SIGHTED_AT') byId.set(l.id, l);
   if (byId.size === 0) return;
   const w = eventWindowMs(filter);
-  const agg = aggregateEvents(await distinctEvents(tx, [...byId.keys()], w.fromMs, w.toMs));
+  const agg = aggregateEvents(await distinctEvents(tx, [...byId.keys()], w.fromMs, w.toMs, scope));
   for (const [id, a] of agg) {
     const l = byId.get(id)!;
     l.weight = a.n;

@@ -2,7 +2,7 @@
 // disposal) with what rests on it alone. Each is one write transaction that moves the data version if it
 // changed anything.
 import { z } from 'zod';
-import type { Report } from '../../domain/model.ts';
+import type { Report, WriteContext } from '../../domain/model.ts';
 import { reportInputSchema } from '../../domain/model.ts';
 import { normaliseName } from '../../domain/normalise.ts';
 import type { EntityPatch, LinkPatch } from '../graph-store.ts';
@@ -13,6 +13,9 @@ import { deleteEventsOfLinks, dropReportEvents, linksWithEvents, recomputeLinks 
 import type { Tx } from './executor.ts';
 import { gradesOf, loadEntity, loadLink, loadReport } from './graph-load.ts';
 import { num, parseProps, seen, toReport, type LinkRel, type ReportNode } from './rows.ts';
+import { recordSharedSubjects } from './deconfliction.ts';
+import { joinOp, unionProps, withOpProps } from './op-membership.ts';
+import { writeOperation } from './operations.ts';
 
 async function reportsForRefs(tx: Tx, refs: string[], at: (string | number)[]): Promise<ReportNode[]> {
   if (refs.length === 0) return [];
@@ -49,35 +52,68 @@ async function patchReports(
   return { reports, changed };
 }
 
-export async function updateEntity(c: Neo4jContext, id: string, patch: EntityPatch): Promise<void> {
+/**
+ * An entity edited in operation `ctx.operationId` joins it (deconfliction notes a subject now shared); new
+ * properties replace what that operation holds of it, and the whole entity's (what the system reads) with it.
+ */
+export async function updateEntity(
+  c: Neo4jContext,
+  id: string,
+  patch: EntityPatch,
+  ctx: WriteContext,
+): Promise<void> {
   const p = parseOr(entityPatchSchema, patch, []);
   await c.write(async (tx, st) => {
+    const op = await writeOperation(tx, ctx);
     const row = await loadEntity(tx, id);
     const label = p.label !== undefined ? normaliseName(p.label) : row.label;
-    const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.props;
+    const joined = joinOp(row, op);
+    const opProps =
+      p.properties !== undefined ? withOpProps(row.opProps, op, p.properties, true) : row.opProps;
+    // What other operations hold of it stays in the whole entity; this operation's edit wins where they differ.
+    const props = p.properties !== undefined ? JSON.stringify(unionProps(opProps, row.ops, op)) : row.props;
     const review = p.reviewDate !== undefined ? p.reviewDate : (row.reviewDate ?? null);
     const { reports, changed } = await patchReports(tx, row.reports, p);
-    if (!changed && label === row.label && props === row.props && review === (row.reviewDate ?? null)) return;
+    if (
+      !changed &&
+      !joined &&
+      label === row.label &&
+      props === row.props &&
+      opProps === row.opProps &&
+      review === (row.reviewDate ?? null)
+    )
+      return;
+    const now = new Date().toISOString();
     await tx.run('entities-update', {
       rows: [
         {
           id: row.id,
           label,
           props,
+          opProps,
+          ops: row.ops,
           search: searchText(parseProps(props), label),
           reviewDate: review,
           reports,
-          updatedAt: new Date().toISOString(),
+          updatedAt: now,
         },
       ],
     });
+    if (joined) await recordSharedSubjects(tx, op, [row.id], now);
     st.bump();
   });
 }
 
-export async function updateLink(c: Neo4jContext, id: string, patch: LinkPatch): Promise<void> {
+/** A link edited in operation `ctx.operationId` joins it. */
+export async function updateLink(
+  c: Neo4jContext,
+  id: string,
+  patch: LinkPatch,
+  ctx: WriteContext,
+): Promise<void> {
   const p = parseOr(linkPatchSchema, patch, []);
   await c.write(async (tx, st) => {
+    const op = await writeOperation(tx, ctx);
     const row = await loadLink(tx, id);
     const weight = p.weight ?? row.weight;
     const first = p.firstSeen !== undefined ? p.firstSeen : (row.firstSeen ?? null);
@@ -92,9 +128,11 @@ export async function updateLink(c: Neo4jContext, id: string, patch: LinkPatch):
       first === (row.firstSeen ?? null) &&
       last === (row.lastSeen ?? null) &&
       props === row.props;
-    if (!changed && same) return;
+    const joined = joinOp(row, op);
+    if (!changed && same && !joined) return;
     const grades = await gradesOf(tx, reports);
     const fields = {
+      ops: row.ops,
       weight,
       ...seen(first, last),
       props,

@@ -15,16 +15,21 @@ export async function loadEntity(
 }
 
 export async function loadLink(tx: Tx, id: string): Promise<LinkRel> {
-  const r = parseId(id, 'l') === null ? undefined : await tx.one('link-by-id', { id });
+  const r = parseId(id, 'l') === null ? undefined : await tx.one('link-by-id', { id, ops: null });
   if (!r) throw new StoreError('not_found', `link ${JSON.stringify(id)} does not exist`, ['id']);
   return linkRel(r.l as LinkRel);
 }
 
-/** A report by id ('r12') or by ref; null if there is none. */
-export async function findReport(tx: Tx, idOrRef: string): Promise<ReportNode | null> {
+/** A report by id ('r12') or by ref, if the scope sees it (null: any); null if there is none. */
+export async function findReport(
+  tx: Tx,
+  idOrRef: string,
+  ops: string[] | null = null,
+): Promise<ReportNode | null> {
   const r = await tx.one('report-by-id-or-ref', {
     id: parseId(idOrRef, 'r') === null ? null : idOrRef,
     ref: idOrRef,
+    ops,
   });
   return (r?.r as ReportNode | null) ?? null;
 }
@@ -38,6 +43,6 @@ export async function loadReport(tx: Tx, idOrRef: string): Promise<ReportNode> {
 /** Grading codes of the reports that still exist among `reportIds`. */
 export async function gradesOf(tx: Tx, reportIds: string[]): Promise<string[]> {
   if (reportIds.length === 0) return [];
-  const rows = await tx.run('report-grades', { ids: reportIds });
+  const rows = await tx.run('report-grades', { ids: reportIds, ops: null });
   return [...new Set(rows.map((r) => r.grade as string))];
 }

@@ -8,7 +8,9 @@ import { parseId, parsePlainId } from '../shared/ids.ts';
 import { searchText } from '../shared/values.ts';
 import type { Neo4jContext, State } from './context.ts';
 import type { Row, Tx } from './executor.ts';
+import { recordSharedSubjects } from './deconfliction.ts';
 import { loadEntity } from './graph-load.ts';
+import { mergeOpProps } from './op-membership.ts';
 import { num, parseProps, relProps, toMergeRecord, type EntityNode, type LinkRel } from './rows.ts';
 
 interface MergeSnapshot {
@@ -59,6 +61,7 @@ async function combineLinks(tx: Tx, ex: LinkRel, dl: LinkRel, now: string): Prom
     grades: [...new Set([...(ex.grades ?? []), ...(dl.grades ?? [])])],
     reports: [...new Set([...(ex.reports ?? []), ...(dl.reports ?? [])])],
     imports: [...new Set([...(ex.imports ?? []), ...(dl.imports ?? [])])],
+    ops: [...new Set([...(ex.ops ?? []), ...(dl.ops ?? [])])],
     updatedAt: now,
   };
   await tx.run('links-update', { rows: [{ from: ex.from, to: ex.to, id: ex.id, props }] });
@@ -138,9 +141,13 @@ export async function mergeIn(
     search: searchText(props, keep.label),
     reports: [...new Set([...keep.reports, ...drop.reports])],
     imports: [...new Set([...keep.imports, ...drop.imports])],
+    // One entity now, in every operation either was in: each keeps what it wrote of either.
+    ops: [...new Set([...keep.ops, ...drop.ops])],
+    opProps: mergeOpProps(keep.opProps, drop.opProps),
     updatedAt: now,
   };
   await tx.run('entities-update', { rows: [kept] });
+  for (const op of drop.ops) if (!keep.ops.includes(op)) await recordSharedSubjects(tx, op, [keep.id], now);
   const record = {
     id: String(n),
     n,
@@ -190,7 +197,10 @@ async function liveReports(tx: Tx, snap: MergeSnapshot): Promise<Map<string, str
   ]);
   if (all.size === 0) return new Map();
   return new Map(
-    (await tx.run('report-grades', { ids: [...all] })).map((x) => [x.id as string, x.grade as string]),
+    (await tx.run('report-grades', { ids: [...all], ops: null })).map((x) => [
+      x.id as string,
+      x.grade as string,
+    ]),
   );
 }
 
@@ -210,6 +220,8 @@ async function restoreEntities(tx: Tx, mergeId: string, snap: MergeSnapshot, liv
     updatedAt: k.updatedAt,
     reports: k.reports.filter((x) => live.has(x)),
     imports: k.imports,
+    // Its operations as they were (a snapshot from before operations has none: left as they are).
+    ...(k.ops ? { ops: k.ops, opProps: k.opProps } : {}),
   };
   await tx.run('entities-update', { rows: [kept] });
   await tx.run('unmerge-aliases', { merge: mergeId, drop: snap.drop.id, aliases });
@@ -219,7 +231,9 @@ async function restoreEntities(tx: Tx, mergeId: string, snap: MergeSnapshot, liv
 async function restoreLinks(tx: Tx, snap: MergeSnapshot, live: Map<string, string>) {
   await tx.run('links-delete-on', { id: snap.keep.id, ids: snap.links.map((l) => l.id) });
   const endIds = [...new Set(snap.links.flatMap((l) => [l.from, l.to]))];
-  const ends = new Set((await tx.run('entity-types-by-id', { ids: endIds })).map((x) => x.id as string));
+  const ends = new Set(
+    (await tx.run('entity-types-by-id', { ids: endIds, ops: null })).map((x) => x.id as string),
+  );
   const restore = snap.links
     .filter((l) => ends.has(l.from) && ends.has(l.to))
     .map((l) => {
@@ -245,6 +259,10 @@ export async function unmergeIn(tx: Tx, st: State, mergeId: string): Promise<voi
   st.bump();
 }
 
-export async function listMerges(c: Neo4jContext, opts: ListOptions = {}): Promise<Page<MergeRecord>> {
-  return c.listPage('merges', opts, {}, 'm', toMergeRecord);
+export async function listMerges(
+  c: Neo4jContext,
+  opts: ListOptions = {},
+  ops: string[] | null = null,
+): Promise<Page<MergeRecord>> {
+  return c.listPage('merges', opts, { ops }, 'm', toMergeRecord);
 }

@@ -5,96 +5,115 @@ import { ENTITY_TYPES } from '../../domain/model.ts';
 import type { ListOptions, Page } from '../common.ts';
 import type { LinkListOptions, SearchHit } from '../graph-store.ts';
 import { linkCursor } from '../shared/link-cursor.ts';
-import { nfcKey } from '../shared/values.ts';
+import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
 import { findReport } from './graph-load.ts';
 import { luceneFuzzyQuery, luceneQuery } from './query-params.ts';
-import { exactThenSimilar } from '../shared/search-tokens.ts';
-import {
-  toEntity,
-  toLink,
-  toReport,
-  toReports,
-  type EntityNode,
-  type LinkRel,
-  type ReportNode,
-} from './rows.ts';
+import { exactThenSimilar, ftsTokens } from '../shared/search-tokens.ts';
+import { normalisePhone } from '../../domain/normalise.ts';
+import { opsParam, scopedProps, wholeInScope, type Scope } from './op-membership.ts';
+import { toReport, toReports, type EntityNode, type LinkRel, type ReportNode } from './rows.ts';
+import { scopedEntity, scopedLinks } from './scope-facts.ts';
 
-export async function getEntity(c: Neo4jContext, id: string): Promise<EntityDetail | null> {
+// Every read takes the scope: its query sees only facts of those operations (a hidden one is absent), and
+// scope-facts.ts shows a shared fact as the scope's operations hold it.
+
+export async function getEntity(c: Neo4jContext, id: string, scope: Scope): Promise<EntityDetail | null> {
   if (parseId(id, 'e') === null) return null;
   return c.read(async (tx) => {
-    const r = await tx.one('entity-detail', { id });
+    const r = await tx.one('entity-detail', { id, ops: opsParam(scope) });
     if (!r) return null;
     const reports = toReports(r.reports as ReportNode[]);
     const aliases = (r.aliases as string[]).sort();
-    return { ...toEntity(r.e as EntityNode), reports, aliases };
+    return { ...scopedEntity(r.e as EntityNode, scope), reports, aliases };
   });
 }
 
-export async function getEntities(c: Neo4jContext, ids: string[]): Promise<Entity[]> {
+export async function getEntities(c: Neo4jContext, ids: string[], scope: Scope): Promise<Entity[]> {
   const valid = ids.filter((i) => parseId(i, 'e') !== null);
   if (valid.length === 0) return [];
   return c.read(async (tx) => {
-    const rows = (await tx.run('entities-by-id', { ids: valid })).map((r) => r.e as EntityNode);
+    const rows = (await tx.run('entities-by-id', { ids: valid, ops: opsParam(scope) })).map(
+      (r) => r.e as EntityNode,
+    );
     const byId = new Map(rows.map((e) => [e.id, e]));
     // In the order asked for; unknown ids are left out.
-    return valid.filter((i) => byId.has(i)).map((i) => toEntity(byId.get(i)!));
+    return valid.filter((i) => byId.has(i)).map((i) => scopedEntity(byId.get(i)!, scope));
   });
 }
 
-export async function findEntity(c: Neo4jContext, type: EntityType, key: string): Promise<Entity | null> {
+export async function findEntity(
+  c: Neo4jContext,
+  type: EntityType,
+  key: string,
+  scope: Scope,
+): Promise<Entity | null> {
   if (!ENTITY_TYPES.includes(type)) return null;
   return c.read(async (tx) => {
-    const r = await tx.one('entities-by-key', { keys: [{ type, key: nfcKey(key) }] });
-    return r ? toEntity(r.e as EntityNode) : null;
+    const r = await tx.one('entities-by-key', { keys: [{ type, key: nfcKey(key) }], ops: opsParam(scope) });
+    return r ? scopedEntity(r.e as EntityNode, scope) : null;
   });
 }
 
 export async function listEntities(
   c: Neo4jContext,
   opts: ListOptions & { type?: EntityType; importId?: string } = {},
+  scope: Scope = null,
 ): Promise<Page<Entity>> {
-  const where = { type: opts.type ?? null, importId: opts.importId ?? null };
-  return c.listPage('entities', opts, where, 'e', (r) => toEntity(r as unknown as EntityNode));
+  const where = { type: opts.type ?? null, importId: opts.importId ?? null, ops: opsParam(scope) };
+  return c.listPage('entities', opts, where, 'e', (r) => scopedEntity(r as unknown as EntityNode, scope));
 }
 
-export async function getLink(c: Neo4jContext, id: string): Promise<LinkDetail | null> {
+export async function getLink(c: Neo4jContext, id: string, scope: Scope): Promise<LinkDetail | null> {
   if (parseId(id, 'l') === null) return null;
+  const ops = opsParam(scope);
   return c.read(async (tx) => {
-    const r = await tx.one('link-by-id', { id });
+    const r = await tx.one('link-by-id', { id, ops });
     if (!r) return null;
     const l = r.l as LinkRel;
     const reports = l.reports?.length
-      ? toReports((await tx.run('reports-by-id', { ids: l.reports })).map((x) => x.r as ReportNode))
+      ? toReports((await tx.run('reports-by-id', { ids: l.reports, ops })).map((x) => x.r as ReportNode))
       : [];
-    return { ...toLink(l), reports };
+    return { ...(await scopedLinks(tx, [l], scope))[0], reports };
   });
 }
 
-export async function listLinks(c: Neo4jContext, opts: LinkListOptions = {}): Promise<Page<Link>> {
+export async function listLinks(
+  c: Neo4jContext,
+  opts: LinkListOptions = {},
+  scope: Scope = null,
+): Promise<Page<Link>> {
   const after = linkCursor(opts);
+  const ops = opsParam(scope);
   if (opts.entityId !== undefined) {
-    const params = { type: opts.type ?? null, entity: opts.entityId };
-    return c.listPage('links-of-entity', opts, params, 'l', (r) => toLink(r as unknown as LinkRel));
+    const params = { type: opts.type ?? null, entity: opts.entityId, ops };
+    const page = await c.listPage('links-of-entity', opts, params, 'l', (r) => r as unknown as LinkRel);
+    return { ...page, items: await c.read((tx) => scopedLinks(tx, page.items, scope)) };
   }
-  // Each type's index on n gives its links in order (links-page.cypher); the count store gives the total.
+  // Each type's index on n gives its links in order (links-page.cypher), the scope's filter applied as they
+  // are read; the count store gives the total, or for a scope a count of what it sees.
   const { offset, limit } = c.page(opts);
-  const params = { type: opts.type ?? null, after, offset, limit: limit + 1, take: offset + limit + 1 };
+  const params = { type: opts.type ?? null, after, offset, limit: limit + 1, take: offset + limit + 1, ops };
   return c.read(async (tx) => {
-    const rows = (await tx.run('links-page', params)).map((r) => toLink(r.l as LinkRel));
-    const more = rows.length > limit;
-    if (more) rows.length = limit;
-    const total = (await tx.one('links-page-count', { type: params.type }))!.c as number;
+    const rels = (await tx.run('links-page', params)).map((r) => r.l as LinkRel);
+    const more = rels.length > limit;
+    if (more) rels.length = limit;
+    const rows = await scopedLinks(tx, rels, scope);
+    const total = (
+      ops === null
+        ? await tx.one('links-page-count', { type: params.type })
+        : await tx.one('links-scoped-count', { type: params.type, ops })
+    )!.c as number;
     return { items: rows, total, offset, limit, next: more ? rows[rows.length - 1].id : null };
   });
 }
 
-export async function getReport(c: Neo4jContext, idOrRef: string): Promise<Report | null> {
+export async function getReport(c: Neo4jContext, idOrRef: string, scope: Scope): Promise<Report | null> {
   if (typeof idOrRef !== 'string') return null;
   return c.read(async (tx) => {
-    const r = await findReport(tx, idOrRef);
+    const r = await findReport(tx, idOrRef, opsParam(scope));
     return r ? toReport(r) : null;
   });
 }
@@ -102,8 +121,9 @@ export async function getReport(c: Neo4jContext, idOrRef: string): Promise<Repor
 export async function listReports(
   c: Neo4jContext,
   opts: ListOptions & { dueBefore?: string } = {},
+  scope: Scope = null,
 ): Promise<Page<Report>> {
-  const params = { due: opts.dueBefore ?? null };
+  const params = { due: opts.dueBefore ?? null, ops: opsParam(scope) };
   return c.listPage('reports', opts, params, 'r', (r) => toReport(r as unknown as ReportNode));
 }
 
@@ -112,6 +132,7 @@ export async function search(
   c: Neo4jContext,
   query: string,
   opts: { types?: EntityType[]; limit?: number } = {},
+  scope: Scope = null,
 ): Promise<SearchHit[]> {
   if (typeof query !== 'string') throw invalid(['query'], 'search text must be a string');
   const q = luceneQuery(query);
@@ -119,13 +140,35 @@ export async function search(
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 20)), 500);
   const fuzzy = luceneFuzzyQuery(query);
   return c.read(async (tx) => {
-    const run = async (text: string) =>
-      (await tx.run('search', { q: text, types: opts.types ?? null, limit })).map((r) => ({
-        entity: toEntity(r.e as EntityNode),
-        score: r.score as number,
-      }));
-    const exact = await run(q);
+    const run = async (text: string, exactPass: boolean) =>
+      (await tx.run('search', { q: text, types: opts.types ?? null, limit, ops: opsParam(scope) }))
+        // A shared entity is found only by what the scope may read of it (the sound-alike pass matches keys
+        // made from the label alone, which every scope reads).
+        .filter((r) => !exactPass || readableMatch(query, r.e as EntityNode, scope))
+        .map((r) => ({ entity: scopedEntity(r.e as EntityNode, scope), score: r.score as number }));
+    const exact = await run(q, true);
     // Fewer exact hits than asked for: the forgiving pass fills up with names that sound or are spelt alike.
-    return exactThenSimilar(exact, fuzzy && exact.length < limit ? await run(fuzzy) : [], limit);
+    return exactThenSimilar(exact, fuzzy && exact.length < limit ? await run(fuzzy, false) : [], limit);
   });
+}
+
+/** Words of a text as the full-text index cuts them (letters and digits, lower case). */
+const words = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+
+/**
+ * Whether search text `query` finds entity `e` in what the scope reads of it: the label, the key and the
+ * in-scope operations' properties (the same test as luceneQuery: every word, the last one as a prefix, or a
+ * phone number's digits). Entities wholly in scope need no test: the index matched what they are.
+ */
+function readableMatch(query: string, e: EntityNode, scope: Scope): boolean {
+  if (wholeInScope(e.ops, scope)) return true;
+  const have = words(`${e.label} ${e.key} ${searchText(scopedProps(e, scope), e.label)}`);
+  const want = ftsTokens(query).map((t) => t.toLowerCase());
+  const all = want.every((t, i) =>
+    i === want.length - 1 ? have.some((h) => h.startsWith(t)) : have.includes(t),
+  );
+  if (all) return true;
+  const digits = query.replace(/[\s()-]/g, '');
+  const e164 = /^\+?\d{6,}$/.test(digits) ? normalisePhone(digits) : null;
+  return e164 !== null && have.includes(e164.slice(1));
 }

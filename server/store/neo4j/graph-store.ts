@@ -27,7 +27,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../graph-store.ts';
-import { readDataVersion, type Neo4jContext } from './context.ts';
+import { GENERAL_OP_ID, readDataVersion, type Neo4jContext } from './context.ts';
 import { writeBatch } from './graph-write.ts';
 import * as edit from './graph-edit.ts';
 import * as events from './events.ts';
@@ -35,13 +35,28 @@ import type { EventFilter, EventPage } from '../../domain/events.ts';
 import * as merges from './graph-merge.ts';
 import * as read from './graph-read.ts';
 import * as walk from './graph-walk.ts';
+import type { ReadScope } from '../../domain/operations.ts';
+import type { Scope } from './op-membership.ts';
 
 export class Neo4jGraphStore implements GraphStore {
-  constructor(private readonly c: Neo4jContext) {}
+  /**
+   * @param scope the operations every read of this store sees (need-to-know); null: all of them, for the
+   *   system only. Each read passes it to its Cypher as `$ops`, where the membership filter is applied.
+   */
+  constructor(
+    private readonly c: Neo4jContext,
+    private readonly scope: Scope = null,
+    private readonly root: Neo4jGraphStore | null = null,
+  ) {}
 
-  /** Placeholder until ops-neo4j scopes the Cypher reads: every scope reads everything. */
-  scoped(): GraphStore {
-    return this;
+  /** The scope this store's reads obey, for work handed to another thread (an export worker). */
+  get readScope(): ReadScope {
+    return this.scope === null ? 'all' : { operations: [...this.scope] };
+  }
+
+  scoped(scope: ReadScope): GraphStore {
+    const all = this.root ?? this;
+    return scope === 'all' ? all : new Neo4jGraphStore(this.c, [...scope.operations], all);
   }
 
   async dataVersion(): Promise<number> {
@@ -53,13 +68,16 @@ export class Neo4jGraphStore implements GraphStore {
   writeBatch(batch: WriteBatch, ctx: WriteContext): Promise<WriteResult> {
     return writeBatch(this.c, batch, ctx);
   }
-  async updateEntity(id: string, patch: EntityPatch, _ctx: WriteContext): Promise<EntityDetail> {
-    await edit.updateEntity(this.c, id, patch);
-    return (await this.getEntity(id))!;
+  // An edit answers with the fact as this store's scope sees it (the edit's operation is in it).
+  async updateEntity(id: string, patch: EntityPatch, ctx: WriteContext): Promise<EntityDetail> {
+    await edit.updateEntity(this.c, id, patch, ctx);
+    return (
+      (await this.getEntity(id)) ?? (await read.getEntity(this.c, id, [ctx.operationId ?? GENERAL_OP_ID]))!
+    );
   }
-  async updateLink(id: string, patch: LinkPatch, _ctx: WriteContext): Promise<LinkDetail> {
-    await edit.updateLink(this.c, id, patch);
-    return (await this.getLink(id))!;
+  async updateLink(id: string, patch: LinkPatch, ctx: WriteContext): Promise<LinkDetail> {
+    await edit.updateLink(this.c, id, patch, ctx);
+    return (await this.getLink(id)) ?? (await read.getLink(this.c, id, [ctx.operationId ?? GENERAL_OP_ID]))!;
   }
   deleteEntity(id: string, _ctx: WriteContext): Promise<void> {
     return edit.deleteEntity(this.c, id);
@@ -80,48 +98,48 @@ export class Neo4jGraphStore implements GraphStore {
     return merges.unmerge(this.c, mergeId);
   }
   listMerges(opts?: ListOptions): Promise<Page<MergeRecord>> {
-    return merges.listMerges(this.c, opts);
+    return merges.listMerges(this.c, opts, this.scope === null ? null : [...this.scope]);
   }
 
   // --- reads ---
 
   getEntity(id: string): Promise<EntityDetail | null> {
-    return read.getEntity(this.c, id);
+    return read.getEntity(this.c, id, this.scope);
   }
   getEntities(ids: string[]): Promise<Entity[]> {
-    return read.getEntities(this.c, ids);
+    return read.getEntities(this.c, ids, this.scope);
   }
   findEntity(type: EntityType, key: string): Promise<Entity | null> {
-    return read.findEntity(this.c, type, key);
+    return read.findEntity(this.c, type, key, this.scope);
   }
   listEntities(opts?: ListOptions & { type?: EntityType; importId?: string }): Promise<Page<Entity>> {
-    return read.listEntities(this.c, opts);
+    return read.listEntities(this.c, opts, this.scope);
   }
   getLink(id: string): Promise<LinkDetail | null> {
-    return read.getLink(this.c, id);
+    return read.getLink(this.c, id, this.scope);
   }
   listLinks(opts?: LinkListOptions): Promise<Page<Link>> {
-    return read.listLinks(this.c, opts);
+    return read.listLinks(this.c, opts, this.scope);
   }
   getReport(idOrRef: string): Promise<Report | null> {
-    return read.getReport(this.c, idOrRef);
+    return read.getReport(this.c, idOrRef, this.scope);
   }
   listReports(opts?: ListOptions & { dueBefore?: string }): Promise<Page<Report>> {
-    return read.listReports(this.c, opts);
+    return read.listReports(this.c, opts, this.scope);
   }
   search(query: string, opts?: { types?: EntityType[]; limit?: number }): Promise<SearchHit[]> {
-    return read.search(this.c, query, opts);
+    return read.search(this.c, query, opts, this.scope);
   }
   neighbourhood(seedIds: string[], opts: NeighbourhoodOptions): Promise<Subgraph> {
-    return walk.neighbourhood(this.c, seedIds, opts);
+    return walk.neighbourhood(this.c, seedIds, opts, this.scope);
   }
   shortestPaths(fromId: string, toId: string, opts?: PathOptions): Promise<PathResult[]> {
-    return walk.shortestPaths(this.c, fromId, toId, opts);
+    return walk.shortestPaths(this.c, fromId, toId, opts, this.scope);
   }
   listEvents(filter: EventFilter): Promise<EventPage> {
-    return events.listEvents(this.c, filter);
+    return events.listEvents(this.c, filter, this.scope);
   }
   subgraph(filter: ViewFilter, opts?: { limit?: number }): Promise<Subgraph> {
-    return walk.subgraph(this.c, filter, opts);
+    return walk.subgraph(this.c, filter, opts, this.scope);
   }
 }

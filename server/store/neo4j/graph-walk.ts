@@ -11,11 +11,17 @@ import { readDataVersion, type Neo4jContext } from './context.ts';
 import { countInWindow } from './events.ts';
 import type { Row, Tx } from './executor.ts';
 import { filterParams } from './query-params.ts';
-import { toEntity, toLink, type EntityNode, type LinkRel } from './rows.ts';
+import { narrowScope, opsParam, type Scope } from './op-membership.ts';
+import type { EntityNode, LinkRel } from './rows.ts';
+import { scopedEntity, scopedLinks } from './scope-facts.ts';
 
 type Neighbours = Map<string, { other: string; l: LinkRel }[]>;
 
-/** Each frontier node's links that pass the filter, with the entity at the other end, grouped by node. */
+/**
+ * Each frontier node's links that pass the filter, with the entity at the other end, grouped by node. The
+ * scope's filter is in `fp.ops` (filterParams): a link of another operation, or to an entity the scope does
+ * not see, is never crossed.
+ */
 async function neighbours(
   tx: Tx,
   ids: string[],
@@ -32,17 +38,20 @@ async function neighbours(
   return out;
 }
 
-/** Entities by id, in the order they were created. */
-async function entitiesById(tx: Tx, ids: Iterable<string>): Promise<Entity[]> {
-  return (await tx.run('entities-by-id', { ids: [...ids] }))
+/** Entities by id the scope sees, in the order they were created. */
+async function entitiesById(tx: Tx, ids: Iterable<string>, scope: Scope): Promise<Entity[]> {
+  return (await tx.run('entities-by-id', { ids: [...ids], ops: opsParam(scope) }))
     .map((r) => r.e as EntityNode)
     .sort((a, b) => a.n - b.n)
-    .map(toEntity);
+    .map((e) => scopedEntity(e, scope));
 }
 
-async function checkSeeds(tx: Tx, seedIds: string[]): Promise<void> {
+/** A seed the scope does not see is not found, as one that never existed. */
+async function checkSeeds(tx: Tx, seedIds: string[], scope: Scope): Promise<void> {
   const asked = seedIds.filter((s) => typeof s === 'string');
-  const present = new Set((await tx.run('entity-types-by-id', { ids: asked })).map((r) => r.id as string));
+  const present = new Set(
+    (await tx.run('entity-types-by-id', { ids: asked, ops: opsParam(scope) })).map((r) => r.id as string),
+  );
   seedIds.forEach((s, i) => {
     if (parseId(s, 'e') === null || !present.has(s)) {
       throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
@@ -54,15 +63,17 @@ export async function neighbourhood(
   c: Neo4jContext,
   seedIds: string[],
   opts: NeighbourhoodOptions,
+  scope: Scope = null,
 ): Promise<Subgraph> {
   const { hops, filter, limit, types, maxLinks } = neighbourhoodOptions(opts);
-  const fp = filterParams(filter);
+  scope = narrowScope(scope, filter.operations);
+  const fp = { ...filterParams(filter), ops: opsParam(scope) };
   const keep = (links: Map<string, LinkRel>, l: LinkRel): void => {
     links.set(l.id, l);
     if (links.size > maxLinks) throw tooManyLinks(maxLinks);
   };
   return c.read(async (tx) => {
-    await checkSeeds(tx, seedIds);
+    await checkSeeds(tx, seedIds, scope);
     const dataVersion = await readDataVersion(tx);
     const nodes = new Set<string>(seedIds);
     const links = new Map<string, LinkRel>();
@@ -90,7 +101,12 @@ export async function neighbourhood(
     const nb = await neighbours(tx, frontier, fp, types);
     for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
     const sorted = [...links.values()].sort((a, b) => a.n - b.n);
-    return { dataVersion, nodes: await entitiesById(tx, nodes), links: sorted.map(toLink), truncated };
+    return {
+      dataVersion,
+      nodes: await entitiesById(tx, nodes, scope),
+      links: await scopedLinks(tx, sorted, scope),
+      truncated,
+    };
   });
 }
 
@@ -133,18 +149,20 @@ export async function shortestPaths(
   fromId: string,
   toId: string,
   opts: PathOptions = {},
+  scope: Scope = null,
 ): Promise<PathResult[]> {
   const filter = checkFilter(opts.filter);
+  scope = narrowScope(scope, filter.operations);
   const maxHops = opts.maxHops ?? 6;
   const limit = opts.limit ?? 10;
   if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 12)
     throw invalid(['maxHops'], 'maxHops must be a whole number from 1 to 12');
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw invalid(['limit'], 'limit must be a whole number from 1 to 1000');
-  const fp = filterParams(filter);
+  const fp = { ...filterParams(filter), ops: opsParam(scope) };
   return c.read(async (tx) => {
     for (const id of [fromId, toId]) {
-      if (parseId(id, 'e') === null || !(await tx.one('entity-by-id', { id }))) {
+      if (parseId(id, 'e') === null || !(await tx.one('entity-visible', { id, ops: fp.ops }))) {
         throw new StoreError('not_found', `entity ${JSON.stringify(id)} does not exist`, ['id']);
       }
     }
@@ -181,10 +199,12 @@ export async function subgraph(
   c: Neo4jContext,
   filterIn: ViewFilter,
   opts: { limit?: number } = {},
+  scope: Scope = null,
 ): Promise<Subgraph> {
   const filter = checkFilter(filterIn);
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
-  const fp = filterParams(filter);
+  scope = narrowScope(scope, filter.operations);
+  const fp = { ...filterParams(filter), ops: opsParam(scope) };
   const types = filter.entityTypes ?? null;
   return c.read(async (tx) => {
     const dataVersion = await readDataVersion(tx);
@@ -198,13 +218,19 @@ export async function subgraph(
       truncated = true;
       rows.length = limit;
     }
-    const links = rows.map((r) => toLink(r.l as LinkRel));
-    await countInWindow(tx, links, filter);
+    const links = await scopedLinks(
+      tx,
+      rows.map((r) => r.l as LinkRel),
+      scope,
+    );
+    await countInWindow(tx, links, filter, scope);
     let nodes: Entity[];
     if (!filtersLinks(filter) && !truncated) {
-      nodes = (await tx.run('entities-of-types', { types })).map((r) => toEntity(r.e as EntityNode));
+      nodes = (await tx.run('entities-of-types', { types, ops: fp.ops })).map((r) =>
+        scopedEntity(r.e as EntityNode, scope),
+      );
     } else {
-      nodes = await entitiesById(tx, new Set(links.flatMap((l) => [l.from, l.to])));
+      nodes = await entitiesById(tx, new Set(links.flatMap((l) => [l.from, l.to])), scope);
     }
     return { dataVersion, nodes, links, truncated };
   });

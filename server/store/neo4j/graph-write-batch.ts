@@ -13,6 +13,8 @@ export interface BatchRun {
   st: State;
   now: string;
   importId: string | null;
+  /** The operation the batch writes in: every fact it creates or touches gains its membership. */
+  op: string;
   res: WriteResult;
   /** Whether any fact changed: then the data version rises. */
   changed: boolean;
@@ -47,7 +49,7 @@ export async function lookupKeys(
   const uniq = [...new Map(keys.map((k) => [kk(k.type, k.key), k])).values()];
   const found = new Map<string, EntityNode>();
   if (uniq.length === 0) return found;
-  for (const r of await tx.run('entities-by-key', { keys: uniq })) {
+  for (const r of await tx.run('entities-by-key', { keys: uniq, ops: null })) {
     found.set(kk(r.type as string, r.key as string), r.e as EntityNode);
   }
   return found;

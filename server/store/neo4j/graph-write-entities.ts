@@ -15,6 +15,7 @@ import {
   type Mention,
   type Slot,
 } from './graph-write-batch.ts';
+import { joinOp, withOpProps } from './op-membership.ts';
 import { entityNode, parseProps, type EntityNode, type ReportNode } from './rows.ts';
 
 export interface KeyedInput {
@@ -34,6 +35,8 @@ export interface EntityUpserts {
   byId: Map<string, Slot<EntityNode>>;
   keyed: Keyed;
   mentions: Mention<EntityNode>[];
+  /** Stored entities that joined the batch's operation (deconfliction looks at these). */
+  joined: string[];
 }
 
 /** Natural keys of the batch's entities (an empty one is refused), and the stored entities they name. */
@@ -67,6 +70,8 @@ function newEntity(run: BatchRun, { e, label, key }: KeyedInput): Slot<EntityNod
       updatedAt: run.now,
       reports: [],
       imports: [],
+      ops: [run.op],
+      opProps: JSON.stringify({ [run.op]: e.properties }),
     },
     isNew: true,
     dirty: true,
@@ -81,6 +86,12 @@ function mergeEntity(
 ): 'updated' | 'unchanged' {
   const node = slot.fact;
   const hasProps = Object.keys(e.properties).length > 0;
+  // What this operation wrote is kept apart too: a reader outside the others sees only that.
+  const opProps = hasProps ? withOpProps(node.opProps, run.op, e.properties) : node.opProps;
+  if (opProps !== node.opProps) {
+    node.opProps = opProps;
+    slot.dirty = true;
+  }
   const merged: Properties = hasProps ? { ...parseProps(node.props), ...e.properties } : {};
   const props = hasProps ? JSON.stringify(merged) : node.props;
   const review = e.reviewDate ?? node.reviewDate ?? null;
@@ -101,7 +112,7 @@ export function upsertEntities(
   { inputs, existing }: ResolvedKeys,
   reports: Map<string, ReportNode>,
 ): EntityUpserts {
-  const out: EntityUpserts = { byId: new Map(), keyed: new Map(), mentions: [] };
+  const out: EntityUpserts = { byId: new Map(), keyed: new Map(), mentions: [], joined: [] };
   for (const [i, input] of inputs.entries()) {
     const cited = citedReports(reports, input.e.reports, ['entities', i]);
     const k = kk(input.e.type, input.key);
@@ -117,7 +128,17 @@ export function upsertEntities(
       out.byId.set(slot.fact.id, slot);
       status = 'created';
     } else {
+      // Met in another operation: "the same phone in two operations is one entity", now a member of both.
+      const joined = joinOp(slot.fact, run.op);
+      if (joined) {
+        slot.dirty = true;
+        out.joined.push(slot.fact.id);
+      }
       status = mergeEntity(run, slot, input);
+      if (joined && status === 'unchanged') {
+        slot.fact.updatedAt = run.now;
+        status = 'updated';
+      }
     }
     out.mentions.push({ slot, reports: cited, status });
     run.res.entityIds.push(slot.fact.id);

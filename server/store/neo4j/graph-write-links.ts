@@ -17,6 +17,7 @@ import {
   type PathItem,
   type Slot,
 } from './graph-write-batch.ts';
+import { joinOp } from './op-membership.ts';
 import {
   linkRel,
   num,
@@ -45,6 +46,8 @@ interface ResolvedLink {
 export interface LinkUpserts {
   slots: Map<string, Slot<LinkRel>>;
   mentions: Mention<LinkRel>[];
+  /** Stored entities outside the batch's own that joined its operation as ends of its links. */
+  joinedEnds: string[];
 }
 
 const linkKey = (from: string, type: string, to: string) => `${from}\u0000${type}\u0000${to}`;
@@ -75,7 +78,7 @@ class Ends {
     for (const s of entities.byId.values()) typeById.set(s.fact.id, s.fact.type);
     const askIds = [...idRefs].filter((id) => !typeById.has(id));
     if (askIds.length) {
-      for (const r of await run.tx.run('entity-types-by-id', { ids: askIds }))
+      for (const r of await run.tx.run('entity-types-by-id', { ids: askIds, ops: null }))
         typeById.set(r.id as string, r.type as EntityType);
     }
     const byKey = await lookupKeys(run.tx, keyRefs);
@@ -181,6 +184,7 @@ function newLink(run: BatchRun, { l, rule, from, to, cited }: ResolvedLink): Slo
       // Filled by the provenance step, as for a link met again.
       reports: [],
       imports: [],
+      ops: [run.op],
       createdAt: run.now,
       updatedAt: run.now,
     },
@@ -239,12 +243,27 @@ export async function upsertLinks(
       slots.set(k, slot);
       status = 'created';
     } else {
+      const joined = joinOp(slot.fact, run.op);
+      if (joined) slot.dirty = true;
       status = mergeLink(run, slot, r);
+      if (joined && status === 'unchanged') {
+        slot.fact.updatedAt = run.now;
+        status = 'updated';
+      }
     }
     mentions.push({ slot, reports: r.cited, status });
     run.res.linkIds.push(slot.fact.id);
   }
-  return { slots, mentions };
+  // Ends that are not the batch's own entities join its operation here (the batch's own joined already).
+  const outside = new Set<string>();
+  for (const r of resolved) for (const id of [r.from, r.to]) if (!entities.byId.has(id)) outside.add(id);
+  const joinedEnds = outside.size
+    ? (await run.tx.run('entities-join-op', { ids: [...outside], op: run.op, now: run.now })).map(
+        (x) => x.id as string,
+      )
+    : [];
+  if (joinedEnds.length) run.changed = true;
+  return { slots, mentions, joinedEnds };
 }
 
 /** Writes the links the batch created or changed, in chunks; still one transaction. */

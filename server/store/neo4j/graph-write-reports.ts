@@ -34,6 +34,7 @@ function newReport(run: BatchRun, r: ReportParsed): ReportNode {
     conditions: r.conditions ?? null,
     reviewDate: r.reviewDate ?? defaultReviewDate(r),
     grade: gradeCode(r.source, r.intel),
+    op: run.op,
     createdAt: run.now,
   };
 }

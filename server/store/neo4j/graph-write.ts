@@ -21,6 +21,8 @@ import { resolveKeys, saveEntities, upsertEntities } from './graph-write-entitie
 import { saveLinks, upsertLinks } from './graph-write-links.ts';
 import { upsertReports } from './graph-write-reports.ts';
 import { writeEvents } from './events.ts';
+import { writeOperation } from './operations.ts';
+import { recordSharedSubjects } from './deconfliction.ts';
 
 interface ParsedBatch {
   reports: ReportParsed[];
@@ -66,6 +68,7 @@ export async function writeBatch(
       st,
       now: new Date().toISOString(),
       importId: ctx.importId ?? null,
+      op: await writeOperation(tx, ctx),
       res: emptyWriteResult(),
       changed: false,
     };
@@ -80,6 +83,9 @@ export async function writeBatch(
     const links = await upsertLinks(run, input.links, entities, reports);
     recordProvenance(run, 'links', links.mentions);
     await saveLinks(run, links);
+    // Deconfliction: entities this operation now shares with another are noted in the same transaction.
+    const joined = [...entities.joined, ...links.joinedEnds];
+    if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
     await writeEvents(run, input.links, batch.events ?? [], reports, linkFloor);
     bumpVersion(run);
     await recordImportRun(run, ctx);

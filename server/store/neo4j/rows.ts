@@ -42,6 +42,10 @@ export interface EntityNode {
   updatedAt: string;
   reports: string[];
   imports: string[];
+  /** The operations it belongs to (ids), in the order it joined them. */
+  ops: string[];
+  /** What each operation wrote of its properties: JSON of {opId: properties}. */
+  opProps: string;
 }
 
 export interface LinkRel {
@@ -60,6 +64,8 @@ export interface LinkRel {
   grades: string[];
   reports: string[];
   imports: string[];
+  /** The operations it belongs to (ids). */
+  ops: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -77,17 +83,31 @@ export interface ReportNode {
   conditions?: string | null;
   reviewDate?: string | null;
   grade: string;
+  /** The one operation it belongs to. */
+  op: string;
   createdAt: string;
 }
 
 /** An entity node as read, its lists present even where the database left them out. */
 export function entityNode(e: EntityNode): EntityNode {
-  return { ...e, reports: e.reports ?? [], imports: e.imports ?? [] };
+  return {
+    ...e,
+    reports: e.reports ?? [],
+    imports: e.imports ?? [],
+    ops: e.ops ?? [],
+    opProps: e.opProps ?? '{}',
+  };
 }
 
 /** A link as read, its lists present even where the database left them out. */
 export function linkRel(l: LinkRel): LinkRel {
-  return { ...l, grades: l.grades ?? [], reports: l.reports ?? [], imports: l.imports ?? [] };
+  return {
+    ...l,
+    grades: l.grades ?? [],
+    reports: l.reports ?? [],
+    imports: l.imports ?? [],
+    ops: l.ops ?? [],
+  };
 }
 
 /** Link fields as stored on the relationship (the ends and type are the relationship itself). */

@@ -30,9 +30,8 @@ export class Neo4jStores implements Stores {
   readonly cycle: Neo4jCycleStore;
   readonly duplicates: Neo4jDuplicateStore;
   readonly imports: Neo4jImportLog;
+  readonly operations: Neo4jOperationStore;
   readonly deconfliction: Neo4jDeconflictionStore;
-  /** Placeholder until ops-neo4j's store (operations.ts). */
-  readonly operations = new Neo4jOperationStore();
   private readonly c: Neo4jContext;
 
   constructor(readonly opts: Neo4jStoresOptions) {
@@ -44,6 +43,7 @@ export class Neo4jStores implements Stores {
     this.cycle = new Neo4jCycleStore(this.c);
     this.duplicates = new Neo4jDuplicateStore(this.c);
     this.imports = new Neo4jImportLog(this.c);
+    this.operations = new Neo4jOperationStore(this.c);
     this.deconfliction = new Neo4jDeconflictionStore(this.c);
   }
 

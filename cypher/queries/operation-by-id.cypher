@@ -1,0 +1,2 @@
+MATCH (o:Operation {id: $id})
+RETURN o {.*} AS o

@@ -1,0 +1,2 @@
+MATCH (o:Operation {ref: $ref})
+RETURN o {.*} AS o

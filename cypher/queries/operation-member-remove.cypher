@@ -1,0 +1,2 @@
+MATCH (m:OperationMember {opId: $opId, user: $user})
+DELETE m

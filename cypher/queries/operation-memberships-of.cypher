@@ -1,0 +1,2 @@
+MATCH (m:OperationMember {user: $user})
+RETURN m {.*} AS m

@@ -1,0 +1,3 @@
+MATCH (o:Operation)
+WHERE $ids IS NULL OR o.id IN $ids
+RETURN count(o) AS c
