@@ -117,8 +117,8 @@ describe.skipIf(!haveChromium)('working by operation (Chromium)', () => {
   it('an administrator opens a closed operation and writes a supplier cell into it', async () => {
     admin = await open(SMALL);
     await signIn(admin, server.url, ADMIN.name, ADMIN.password);
-    // A member of no operation: the picker asks which to work in.
-    await admin.getByTestId('op-picker').waitFor();
+    // A member of no operation: the app opens in the force-wide GENERAL one.
+    await admin.getByTestId('marking-text').filter({ hasText: 'OP GENERAL · open to the force' }).waitFor();
     const op = await api<{ id: string; owner: string }>(admin, 'POST', '/api/operations', {
       ref: CLOSED.ref,
       name: CLOSED.name,

@@ -73,12 +73,14 @@ describe('opening the app in an operation', () => {
     expect(operationHeader(s)).toBeNull();
   });
 
-  it('with nothing remembered, opens in the one operation the user is a member of, else asks', () => {
+  it('with nothing remembered, opens in the user’s one operation, or GENERAL for a member of none, else asks', () => {
     expect(openAtStart([GENERAL, KESTREL], null).current?.ref).toBe('KESTREL');
     const two = openAtStart([GENERAL, KESTREL, HALYARD], null);
     expect(two.picking).toBe(true);
     expect(two.reason).toBeNull();
-    expect(openAtStart([GENERAL], null).picking).toBe(true);
+    // A member of none works in the force-wide GENERAL operation; without it, they are asked.
+    expect(openAtStart([GENERAL, { ...KESTREL, myRole: null }], null).current?.ref).toBe('GENERAL');
+    expect(openAtStart([{ ...KESTREL, myRole: null }], null).picking).toBe(true);
   });
 
   it('remembers per user, and a refused storage only means asking again', () => {

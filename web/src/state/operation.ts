@@ -4,6 +4,7 @@
 // there is none, or it is no longer open to the user, the app shows a picker of the readable operations.
 
 import {
+  DEFAULT_OPERATION_REF,
   OPERATION_ROLES,
   type Operation,
   type OperationRole,
@@ -65,8 +66,9 @@ export function rememberOperation(store: KeyValueStore | null, user: string, opI
 
 /**
  * The state once the readable operations are listed at sign-in: the remembered one if the user may still
- * read it; with nothing remembered, the user's only operation where they are a member (nothing to choose);
- * else the picker, saying why when the remembered one is gone.
+ * read it; with nothing remembered, the user's only operation where they are a member (nothing to choose),
+ * or for a member of none the force-wide GENERAL operation; else the picker, saying why when the
+ * remembered one is gone.
  */
 export function openAtStart(readable: OperationSummary[], remembered: string | null): OperationState {
   const mine = readable.filter((o) => o.myRole !== null);
@@ -82,6 +84,9 @@ export function openAtStart(readable: OperationSummary[], remembered: string | n
         'Choose the operation to work in.',
     };
   if (mine.length === 1) return { readable, current: mine[0], picking: false, reason: null };
+  // A member of none works where unscoped work lands: the force-wide default operation.
+  const general = readable.find((o) => o.ref === DEFAULT_OPERATION_REF);
+  if (mine.length === 0 && general) return { readable, current: general, picking: false, reason: null };
   return { readable, current: null, picking: true, reason: null };
 }
 
