@@ -64,7 +64,7 @@ const drafts: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config })
       },
     },
     async (req) => {
-      const d = await workspace.draftOf(actorOf(req));
+      const d = await workspace.draftOf(actorOf(req), (await workspaceContext(req)).operationId);
       noteId(req, d);
       return { draft: d };
     },

@@ -51,7 +51,12 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
   /** The user's draft as the server holds it (real HTTP from the page, with its session). */
   const serverDraft = (p: Page) =>
     p.evaluate(async () => {
-      const r = await fetch('/api/drafts/current', { credentials: 'include' });
+      // A draft is kept per operation: ask for the one the page works in (remembered in the browser).
+      const op = Object.keys(localStorage).find((k) => k.startsWith('linkchart.operation.'));
+      const headers: Record<string, string> = op
+        ? { 'x-linkchart-operation': localStorage.getItem(op)! }
+        : {};
+      const r = await fetch('/api/drafts/current', { credentials: 'include', headers });
       const j = (await r.json()) as {
         draft: {
           name: string;
@@ -211,7 +216,15 @@ describe.skipIf(!haveChromium)('drafts, undo and the address (Chromium)', () => 
         const r = await fetch('/api/batch', {
           method: 'POST',
           credentials: 'include',
-          headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf ?? '') },
+          // In the operation the page works in (another window of it, or an import into it).
+          headers: {
+            'content-type': 'application/json',
+            'x-csrf-token': decodeURIComponent(csrf ?? ''),
+            'x-linkchart-operation':
+              localStorage.getItem(
+                Object.keys(localStorage).find((k) => k.startsWith('linkchart.operation.'))!,
+              ) ?? '',
+          },
           body: JSON.stringify({
             reports: [
               {

@@ -24,6 +24,13 @@ async function signIn(page: Page, base: string, name: string, password: string):
   await page.getByTestId('login').waitFor({ state: 'detached' });
 }
 
+/** Works in operation `ref` (the demo network is in KESTREL; a member of none opens in GENERAL). */
+async function workIn(page: Page, ref: string): Promise<void> {
+  await page.getByTestId('operation-menu').click();
+  await page.getByRole('menuitem', { name: new RegExp(`^${ref} · `) }).click();
+  await page.getByTestId('operation-ref').getByText(`OP ${ref}`, { exact: true }).waitFor();
+}
+
 /** A sign-in through the API: the status the server answers. */
 async function apiSignIn(base: string, name: string, password: string): Promise<number> {
   const r = await fetch(`${base}/api/auth/login`, {
@@ -222,6 +229,7 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
   it('lets a supervisor filter and export the audit, retain one report and dispose of another', async () => {
     const { page } = await browser();
     await signIn(page, server.url, SUPERVISOR.name, SUPERVISOR.password);
+    await workIn(page, 'KESTREL');
     // A supervisor sees users (analysts' and viewers' accounts), the audit and retention.
     await page.getByTestId('account-menu').click();
     const items = await page.getByRole('menuitem').allInnerTexts();
@@ -376,6 +384,7 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     it(`fits every dialog on a ${width}x${height} screen`, async () => {
       const { page } = await browser(width, height);
       await signIn(page, server.url, ADMIN.name, ADMIN.password);
+      await workIn(page, 'KESTREL');
       // Two people to link, found by name: the link dialog picks them with the entity picker.
       const people = await page.evaluate(async () => {
         const r = await fetch('/api/entities?type=Person&limit=2', { credentials: 'include' });

@@ -177,6 +177,20 @@ export function watchDraft(): () => void {
   };
 }
 
+/**
+ * Before the app works in another operation: the chart as it is now is kept as this operation's draft, then
+ * nothing more is saved (the next request goes out in the other operation, whose draft this is not) and the
+ * chart is emptied, so nothing of this operation stays on screen. restoreAtStart then brings the other's.
+ */
+export async function leaveChart(): Promise<void> {
+  await draftSettled().catch(() => undefined);
+  if (draft.timer) clearTimeout(draft.timer);
+  Object.assign(draft, { timer: null, started: false, conflict: false, revision: 0, tooLargeAt: null });
+  draft.unsaved = false;
+  quietly(() => chart.clear());
+  showChartInAddress(null);
+}
+
 /** Runs `fn` (which replaces the chart) without it counting as an edit. */
 function quietly<T>(fn: () => T): T {
   draft.quiet = true;

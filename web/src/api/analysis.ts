@@ -2,7 +2,7 @@
 // the store, follow its progress over server-sent events, fetch the result, cancel. One wrapper, `runJob`,
 // so every panel shows the same progress bar and the same cancel button.
 import type { ViewFilter } from '@domain/model.ts';
-import { request } from './client.ts';
+import { request, withOperation } from './client.ts';
 
 export interface JobProgress {
   /** 0 to 1. */
@@ -118,7 +118,8 @@ export async function runJobOver<T>(
     onStatus(start);
     if (settled) return;
     if (typeof EventSource === 'undefined') return startPolling();
-    es = new EventSource(`${path}/events`, { withCredentials: true });
+    // An event stream cannot carry a header: the operation goes in the address.
+    es = new EventSource(withOperation(`${path}/events`), { withCredentials: true });
     es.addEventListener('status', (ev) => {
       try {
         onStatus(JSON.parse((ev as MessageEvent<string>).data) as JobStatus);

@@ -20,6 +20,29 @@ export const CSRF_COOKIES = ['__Host-linkchart-csrf', 'linkchart_csrf'];
 
 let csrfToken: string | null = null;
 
+/** The header naming the operation every request works in (server/routes/context.ts reads it). */
+export const OPERATION_HEADER = 'x-linkchart-operation';
+
+/** The operation the app works in (web/src/state/operation.ts); null before one is chosen. */
+let workingOperation: string | null = null;
+
+export function setWorkingOperation(opId: string | null): void {
+  workingOperation = opId;
+}
+
+export function getWorkingOperation(): string | null {
+  return workingOperation;
+}
+
+/**
+ * A plain address (a download link, an event stream) with the working operation as `operation=`, for the
+ * requests that cannot carry a header.
+ */
+export function withOperation(path: string): string {
+  if (!workingOperation) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}operation=${encodeURIComponent(workingOperation)}`;
+}
+
 export function setCsrfToken(t: string | null): void {
   csrfToken = t;
 }
@@ -65,6 +88,13 @@ export function onUnauthorised(fn: () => void): () => void {
   return () => unauthorisedListeners.delete(fn);
 }
 
+/** Listeners told when the server says the working operation is not (or no longer) open to the user. */
+const operationGoneListeners = new Set<() => void>();
+export function onOperationGone(fn: () => void): () => void {
+  operationGoneListeners.add(fn);
+  return () => operationGoneListeners.delete(fn);
+}
+
 export async function request<T>(
   method: string,
   path: string,
@@ -72,6 +102,7 @@ export async function request<T>(
   opts: { raw?: boolean; signal?: AbortSignal; file?: Blob } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (workingOperation) headers[OPERATION_HEADER] = workingOperation;
   if (body !== undefined) headers['content-type'] = 'application/json';
   // A file goes as the request body itself (the import routes stream it), not wrapped in JSON.
   if (opts.file) headers['content-type'] = 'text/csv';
@@ -101,6 +132,7 @@ export async function request<T>(
     }
     if (res.status === 401) for (const fn of unauthorisedListeners) fn();
     const m = userMessage(res.status, parsed);
+    if (m.code === 'operation_not_found') for (const fn of operationGoneListeners) fn();
     throw new ApiError(res.status, m.text, parsed, m);
   }
   if (opts.raw) return res as unknown as T;

@@ -168,6 +168,18 @@ export function userMessage(status: number, body: unknown): UserMessage {
 
   if (status === 401 && code !== 'bad_credentials')
     return { text: 'You are signed out (the session ended or expired). Sign in again.', field: null, code };
+  if (code === 'operation_not_found')
+    return {
+      text: 'The operation you are working in is no longer open to you. Choose the operation to work in.',
+      field: null,
+      code,
+    };
+  if (code === 'operation_write_denied')
+    return {
+      text: 'Your role in this operation does not allow changes in it. Ask its owner to make you an analyst in it.',
+      field: null,
+      code,
+    };
   if (code === 'csrf')
     return {
       text: 'This page is out of step with your session. Reload the page and try again.',

@@ -1,6 +1,6 @@
 // The signed-in user's menu at the right of the top bar: change my password, the supervisors' screens the
 // role may use (users, audit trail, retention review), and sign out.
-import { logout, messageOf } from '../api/client.ts';
+import { logout, messageOf, setWorkingOperation } from '../api/client.ts';
 import { may } from '../admin/access.ts';
 import { draftSettled } from '../charts.ts';
 import { chart } from '../graph/controller.ts';
@@ -25,6 +25,7 @@ export async function signOut(): Promise<void> {
     appStore.set((s) => ({ ...s, error: messageOf(e) }));
   }
   chart.clear();
+  setWorkingOperation(null);
   appStore.set(() => ({ ...INITIAL_STATE, notice: 'You are signed out.' }));
 }
 

@@ -1,6 +1,6 @@
 // The workbench: top bar, filters on the left, the chart in the middle, panels on the right.
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, login, onUnauthorised, whoami } from '../api/client.ts';
+import { ApiError, login, onOperationGone, onUnauthorised, whoami } from '../api/client.ts';
 import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { expand, fail, loadView, redo, removeSelected, undo } from '../actions.ts';
@@ -12,6 +12,9 @@ import { RightPanel } from './RightPanel.tsx';
 import { TopBar } from './TopBar.tsx';
 import { CycleWorkspace } from '../cycle/CycleWorkspace.tsx';
 import { TimelineDock } from '../timeline/TimelineDock.tsx';
+import { OperationBar } from '../ops/OperationBar.tsx';
+import { OperationPicker } from '../ops/OperationPicker.tsx';
+import { relistOperations, startOperations } from '../ops/working.ts';
 
 function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
@@ -26,6 +29,7 @@ export function App() {
   const user = useApp((s) => s.user);
   const cycleOpen = useApp((s) => s.dialog?.kind === 'cycle');
   const selected = useApp((s) => (s.selection.nodes.length === 1 ? s.selection.nodes[0] : null));
+  const opId = useApp((s) => s.operation.current?.id ?? null);
   const [needLogin, setNeedLogin] = useState(false);
 
   useEffect(() => {
@@ -37,17 +41,27 @@ export function App() {
     return onUnauthorised(() => setNeedLogin(true));
   }, []);
 
-  // Once signed in: the chart the address names, or the user's draft, comes back; from then on each edit
-  // is kept as the draft. ?load=view then opens the whole view (bookmarkable; the render benchmark uses it).
+  // Once signed in: the operations open to the user are listed, and the app opens in the one last used
+  // (or shows the picker). Nothing is read before: every request goes out in the working operation.
+  const userName = user?.name ?? null;
+  useEffect(() => {
+    if (userName) void startOperations();
+  }, [userName]);
+  // Removed from the operation meanwhile (or it was closed to them): list again, which brings the picker.
+  useEffect(() => onOperationGone(() => void relistOperations()), []);
+
+  // In an operation: the chart the address names, or the user's draft in it, comes back; from then on
+  // each edit is kept as the draft (one per user and operation). ?load=view then opens the whole view
+  // (bookmarkable; the render benchmark uses it). Switching operation runs this again for the other one.
   const signedIn = user !== null;
   useEffect(() => {
-    if (!signedIn) return;
+    if (!signedIn || !opId) return;
     const stop = watchDraft();
     void restoreAtStart().then(() => {
       if (new URLSearchParams(location.search).get('load') === 'view') void loadView();
     });
     return stop;
-  }, [signedIn]);
+  }, [signedIn, opId]);
 
   // Leaving (reload, close, another address) with changes not saved as a chart asks first.
   useEffect(() => {
@@ -93,16 +107,20 @@ export function App() {
 
   return (
     <div className="app">
-      <TopBar searchRef={searchRef} />
-      <LeftPanel />
+      <OperationBar />
+      {/* Keyed by the operation: search results, panels and the Cycle pages of the one left go with it. */}
+      <TopBar key={`top-${opId}`} searchRef={searchRef} />
+      <LeftPanel key={`left-${opId}`} />
       <div className="centre">
         <ChartView />
-        <TimelineDock />
+        <TimelineDock key={`time-${opId}`} />
       </div>
-      <RightPanel />
+      <RightPanel key={`right-${opId}`} />
       <Dialogs />
-      {cycleOpen && (
+      {user && <OperationPicker />}
+      {cycleOpen && opId && (
         <CycleWorkspace
+          key={`cycle-${opId}`}
           user={user}
           selectedEntityId={selected}
           onClose={() => appStore.set((s) => ({ ...s, dialog: null }))}

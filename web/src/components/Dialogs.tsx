@@ -40,7 +40,10 @@ import { EntityPicker, pickedFromId, type PickedEntity } from './EntityPicker.ts
 import { ImportDialog } from './ImportDialog.tsx';
 import { AccountDialog } from '../admin/AccountDialog.tsx';
 import { DuplicatesScreen } from '../dedupe/DuplicatesScreen.tsx';
+import { DeconflictionScreen } from '../ops/DeconflictionScreen.tsx';
+import { MembersScreen } from '../ops/MembersScreen.tsx';
 import { Modal, closeDialog as close } from './Modal.tsx';
+import { markingLine, pictureMarking } from '../state/operation.ts';
 
 export function Dialogs() {
   const d = useApp((s) => s.dialog);
@@ -60,6 +63,10 @@ export function Dialogs() {
       return <AccountDialog screen={d.screen} />;
     case 'duplicates':
       return <DuplicatesScreen />;
+    case 'deconfliction':
+      return <DeconflictionScreen />;
+    case 'members':
+      return <MembersScreen />;
     default:
       return null;
   }
@@ -416,6 +423,10 @@ function ExportDialog() {
   const [title, setTitle] = useState(chartName === 'Untitled chart' ? 'Network briefing' : chartName);
   const [author, setAuthor] = useState(user);
   const [marking, setMarking] = useState('OFFICIAL-SENSITIVE');
+  const op = useApp((s) => s.operation.current);
+  // Pictures are drawn here, so they print the operation's marking beside the protective one (the server
+  // adds it to the PDF briefing and the data files).
+  const drawnMarking = pictureMarking(marking, op);
   const [busy, setBusy] = useState<string | null>(null);
   const [err, setErr] = useState<string | null>(null);
   const [conditions, setConditions] = useState<string[] | null>(null);
@@ -461,6 +472,8 @@ function ExportDialog() {
             <option key={m}>{m}</option>
           ))}
         </select>
+        <label>Operation</label>
+        <span data-testid="export-op-marking">{op ? markingLine(op) : 'none chosen'}</span>
       </div>
       <fieldset>
         <legend>Image</legend>
@@ -480,7 +493,7 @@ function ExportDialog() {
               void run('png', async () => {
                 const c = await clearPicture('png', marking, handling);
                 const blob = await pngBlob(width, Math.round(width * 0.62), false, {
-                  marking,
+                  marking: drawnMarking,
                   ...(c.cCoded ? { handling: c } : {}),
                 });
                 download(blob, `${base}.png`);
@@ -495,7 +508,7 @@ function ExportDialog() {
             onClick={() =>
               void run('svg', async () => {
                 const c = await clearPicture('svg', marking, handling);
-                const svg = svgString({ marking, ...(c.cCoded ? { handling: c } : {}) });
+                const svg = svgString({ marking: drawnMarking, ...(c.cCoded ? { handling: c } : {}) });
                 download(new Blob([svg], { type: 'image/svg+xml' }), `${base}.svg`);
               })
             }

@@ -23,6 +23,7 @@ import { api } from '../api/client.ts';
 import { addWithWarning, fail, notify } from '../actions.ts';
 import { useApp } from '../state/hooks.ts';
 import { Modal, closeDialog } from './Modal.tsx';
+import { refreshNotices } from '../ops/working.ts';
 
 const FORMAT_LABELS: Record<ImportFormat, string> = {
   cdr: 'Call data records',
@@ -219,6 +220,8 @@ export function ImportDialog() {
     setErr(null);
     try {
       setResult(await importsApi.run(file, choices()));
+      // What the file brought in may be held by another operation too: the badge says so at once.
+      void refreshNotices();
       loadHistory();
     } catch (e) {
       setErr(message(e));

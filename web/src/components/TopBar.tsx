@@ -9,6 +9,7 @@ import { newChart } from '../charts.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { Menu } from './Menu.tsx';
 import { AccountMenu } from './AccountMenu.tsx';
+import { mayWriteIn } from '../state/operation.ts';
 
 export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> }) {
   const sel = useApp((s) => s.selection.nodes);
@@ -16,6 +17,7 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
   const history = useApp((s) => s.history);
   const lasso = useApp((s) => s.lasso);
   const user = useApp((s) => s.user);
+  const op = useApp((s) => s.operation.current);
   const chartName = useApp((s) => s.chart.name);
   const lastMerge = useApp((s) => s.lastMerge);
   const none = sel.length === 0;
@@ -134,8 +136,12 @@ export function TopBar(props: { searchRef: RefObject<HTMLInputElement | null> })
       </button>
       <button
         data-testid="import-button"
-        disabled={user?.role === 'viewer'}
-        title="Import call data records, ANPR reads, entities, links or network files"
+        disabled={user?.role === 'viewer' || !mayWriteIn(op, user?.role)}
+        title={
+          op && !mayWriteIn(op, user?.role)
+            ? `Your role in operation ${op.ref} does not allow writing in it`
+            : 'Import call data records, ANPR reads, entities, links or network files'
+        }
         onClick={() => appStore.set((s) => ({ ...s, dialog: { kind: 'import' } }))}
       >
         Import

@@ -3,6 +3,7 @@ import { DEFAULT_APPEARANCE, type AppearanceState } from './appearance.ts';
 import { DEFAULT_FILTERS, type FilterState } from './filters.ts';
 import { EMPTY_HISTORY, type HistoryState } from './history.ts';
 import { EMPTY_SELECTION, type SelectionState } from './selection.ts';
+import { NO_OPERATION, type OperationState } from './operation.ts';
 import { createStore } from './store.ts';
 import type { RankingRun } from '../analysis/ranking.ts';
 
@@ -44,6 +45,10 @@ export interface AppState {
   /** Hidden by the analyst (not filtered). */
   hidden: string[];
   user: { name: string; role: string } | null;
+  /** The operation the app works in (every request carries it), and the readable ones. */
+  operation: OperationState;
+  /** Deconfliction notices not yet acted on, for the top bar's badge (null: not known). */
+  newNotices: number | null;
   dialog:
     | null
     | { kind: 'entity'; editId?: string }
@@ -54,6 +59,8 @@ export interface AppState {
     | { kind: 'login' }
     | { kind: 'cycle' }
     | { kind: 'duplicates' }
+    | { kind: 'deconfliction' }
+    | { kind: 'members' }
     | { kind: 'account'; screen: AccountScreen };
   lastMerge: { id: string; keptId: string; mergedId: string } | null;
   /** The ranking every score on screen comes from (Ranks, sizing, Explain, disruption, exports). */
@@ -76,6 +83,8 @@ export const INITIAL_STATE: AppState = {
   lasso: false,
   hidden: [],
   user: null,
+  operation: NO_OPERATION,
+  newNotices: null,
   dialog: null,
   lastMerge: null,
   ranking: null,
