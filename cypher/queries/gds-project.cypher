@@ -13,10 +13,19 @@ WHERE ($linkTypes IS NULL OR type(l) IN $linkTypes)
   AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN b.ops WHERE o IN $ops)))
 WITH a, b, l
 WHERE b IS NOT NULL OR $allNodes
+WITH a, b, l, CASE
+    WHEN l IS NULL THEN 0.0
+    // A call or sighting link shared with an operation outside the scope weighs its in-scope calls alone, as
+    // the scoped subgraph shows it (server/store/sqlite/scope.ts scopeLinks).
+    WHEN $ops IS NULL OR all(x IN l.ops WHERE x IN $ops) OR NOT type(l) IN ['CALLED', 'SIGHTED_AT']
+      OR NOT EXISTS { MATCH (v:LinkEvent {linkId: l.id}) } THEN coalesce(l.weight, 0.0)
+    ELSE toFloat(CASE WHEN COUNT { MATCH (v:LinkEvent {linkId: l.id}) WHERE v.op IN $ops } > 0
+      THEN COUNT { MATCH (v:LinkEvent {linkId: l.id}) WHERE v.op IN $ops } ELSE 1 END)
+  END AS lw
 WITH
   CASE WHEN b IS NULL OR a.n < b.n THEN a ELSE b END AS x,
   CASE WHEN b IS NULL THEN null WHEN a.n < b.n THEN b ELSE a END AS y,
-  sum(coalesce(l.weight, 0.0)) AS w,
+  sum(lw) AS w,
   count(l) AS c
 WITH gds.graph.project($name, x, y,
   { relationshipProperties: CASE WHEN y IS NULL THEN {} ELSE { weight: toFloat(w), hops: toFloat(c) } END },

@@ -39,6 +39,11 @@ export function gdsCanRun(request: JobRequest, view: ViewOptions): { ok: true } 
   if (o.filter.from || o.filter.to)
     return { ok: false, why: 'a time window (calls counted inside it) is applied only in the server' };
   if (o.directed) return { ok: false, why: 'directed views run only in the server' };
+  if (o.filter.minGrading && o.filter.operations)
+    return {
+      ok: false,
+      why: 'a minimum grading within chosen operations (shared links graded by their reports) is applied only in the server',
+    };
   return { ok: true };
 }
 

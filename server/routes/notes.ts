@@ -3,13 +3,14 @@
 // change or delete (server/security/ownership.ts, 403 naming the owner); a supervisor's or admin's is let
 // through and its audit record says whose object it was (ownerOverride).
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { annotationInputSchema, chartInputSchema } from '../domain/model.ts';
 import { ownerOverride } from '../security/ownership.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { annotationListQuerySchema, annotationSchema, chartSchema } from '../api-types/graph.ts';
 import { ApiError } from '../api-types/errors.ts';
-import { writeContext, type RouteDeps } from './context.ts';
+import { readScope, writeContext, type RouteDeps } from './context.ts';
 import { crudRoutes, notFound, type Kind } from './crud.ts';
 
 const ANNOTATIONS: Kind = {
@@ -43,6 +44,9 @@ export const annotationPatchSchema = z
 
 const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
   const { workspace } = stores;
+  // Need-to-know: notes and charts are read, changed and deleted within the request's operations only; one of
+  // a closed operation is absent (404) to everyone outside it.
+  const ws = async (req: FastifyRequest) => workspace.scoped(await readScope(req, { stores }));
 
   // After the plugin's ownership check (which refused everyone but the owner and the override roles):
   // a supervisor or admin changing someone else's note or chart is recorded as such.
@@ -74,39 +78,45 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
           path: ['querystring', kind === undefined ? 'kind' : 'targetId'],
         });
       }
-      return workspace.listAnnotations(kind && targetId ? { kind, id: targetId } : undefined, {
+      return (await ws(req)).listAnnotations(kind && targetId ? { kind, id: targetId } : undefined, {
         offset,
         limit,
       });
     },
   );
-  const annotations = crudRoutes(app, ANNOTATIONS, { schema: annotationSchema });
+  const annotations = crudRoutes(app, ANNOTATIONS, {
+    schema: annotationSchema,
+    get: async (id, req) => (await ws(req)).getAnnotation(id),
+  });
   annotations.create({
     summary: 'Add a note or tags to an entity, link or chart',
     body: annotationInputSchema,
-    create: (a, ctx) => workspace.createAnnotation(a, ctx),
+    create: async (a, ctx, req) => (await ws(req)).createAnnotation(a, ctx),
   });
   annotations.update({
     summary: 'Change an annotation',
     body: annotationPatchSchema,
-    update: (id, patch, ctx) => workspace.updateAnnotation(id, patch, ctx),
+    update: async (id, patch, ctx, req) => (await ws(req)).updateAnnotation(id, patch, ctx),
   });
   annotations.remove({
     summary: 'Delete an annotation',
-    remove: (id, ctx) => workspace.deleteAnnotation(id, ctx),
+    remove: async (id, ctx, req) => (await ws(req)).deleteAnnotation(id, ctx),
   });
 
-  const charts = crudRoutes(app, CHARTS, { schema: chartSchema, get: (id) => workspace.getChart(id) });
+  const charts = crudRoutes(app, CHARTS, {
+    schema: chartSchema,
+    get: async (id, req) => (await ws(req)).getChart(id),
+  });
   charts.list({
     summary: 'Saved charts',
     query: pageQuerySchema,
     item: chartSchema,
-    list: (q) => workspace.listCharts(q),
+    list: async (q, req) => (await ws(req)).listCharts(q),
   });
   charts.create({
     summary: 'Save a chart (positions, styling, filters)',
     body: chartInputSchema,
-    create: (c, ctx) => workspace.saveChart(c, ctx),
+    create: async (c, ctx, req) => (await ws(req)).saveChart(c, ctx),
   });
   charts.get('A saved chart');
   // Not a plain update: a PUT replaces the whole chart, and only one that exists.
@@ -123,10 +133,14 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       },
     },
     async (req) => {
-      if (!(await workspace.getChart(req.params.id))) throw notFound('chart', req.params.id);
-      return workspace.saveChart(req.body, await writeContext(req), req.params.id);
+      const scoped = await ws(req);
+      if (!(await scoped.getChart(req.params.id))) throw notFound('chart', req.params.id);
+      return scoped.saveChart(req.body, await writeContext(req), req.params.id);
     },
   );
-  charts.remove({ summary: 'Delete a saved chart', remove: (id, ctx) => workspace.deleteChart(id, ctx) });
+  charts.remove({
+    summary: 'Delete a saved chart',
+    remove: async (id, ctx, req) => (await ws(req)).deleteChart(id, ctx),
+  });
 };
 export default notes;
