@@ -17,9 +17,8 @@
 // does epsilon. Seeded: the same seed gives the same ranking.
 import type { CSR } from './csr.ts';
 import { connectedComponents } from './components.ts';
-import { MinHeap } from './heap.ts';
 import { mulberry32 } from './random.ts';
-import { PATH_EPSILON } from './sssp.ts';
+import { PATH_EPSILON, PathCountingDijkstra } from './sssp.ts';
 
 /**
  * Largest view (nodes) ranked by exact betweenness; past it the job samples with a bound. The exact pass
@@ -300,59 +299,20 @@ class BfsPairSampler implements PathSampler {
 
 class DijkstraPairSampler implements PathSampler {
   readonly path: Int32Array;
-  private readonly dist: Float64Array;
-  private readonly sigma: Float64Array;
-  private readonly done: Uint8Array;
-  private readonly touched: Int32Array;
-  private readonly heap: MinHeap;
-  private readonly lenOut: Float64Array;
+  private readonly sp: PathCountingDijkstra;
   private readonly lenIn: Float64Array;
 
   constructor(private readonly g: CSR) {
-    const n = g.n;
-    this.path = new Int32Array(n);
-    this.dist = new Float64Array(n).fill(Infinity);
-    this.sigma = new Float64Array(n);
-    this.done = new Uint8Array(n);
-    this.touched = new Int32Array(n);
-    this.heap = new MinHeap(g.targets.length + 1);
-    this.lenOut = g.weights.map((w) => 1 / w);
-    this.lenIn = g.directed ? g.inWeights.map((w) => 1 / w) : this.lenOut;
+    this.path = new Int32Array(g.n);
+    // Brandes' forward pass (sssp.ts), stopped once t is settled.
+    this.sp = new PathCountingDijkstra(g);
+    this.lenIn = g.directed ? g.inWeights.map((w) => 1 / w) : this.sp.len;
   }
 
   sample(s: number, t: number, rng: () => number): number {
-    const { g, dist, sigma, done, touched, heap, lenOut, lenIn } = this;
-    let nTouched = 0;
-    heap.clear();
-    dist[s] = 0;
-    sigma[s] = 1;
-    touched[nTouched++] = s;
-    heap.push(0, s);
-    while (heap.size > 0) {
-      const v = heap.pop();
-      if (done[v]) continue;
-      done[v] = 1;
-      if (v === t) break;
-      const dv = dist[v];
-      const sv = sigma[v];
-      for (let p = g.offsets[v], end = g.offsets[v + 1]; p < end; p++) {
-        const w = g.targets[p];
-        if (done[w]) continue;
-        const vw = dv + lenOut[p];
-        const dw = dist[w];
-        if (dw === Infinity) {
-          touched[nTouched++] = w;
-          dist[w] = vw;
-          sigma[w] = sv;
-          heap.push(vw, w);
-        } else if (Math.abs(vw - dw) < PATH_EPSILON * (vw + dw)) sigma[w] += sv;
-        else if (vw < dw) {
-          dist[w] = vw;
-          sigma[w] = sv;
-          heap.push(vw, w);
-        }
-      }
-    }
+    const { g, sp, lenIn } = this;
+    const { dist, sigma, done } = sp;
+    sp.run(s, t);
     let len = 0;
     if (done[t]) {
       // Walk back from t over settled predecessors on a shortest path (same tie rule), each chosen in
@@ -377,12 +337,7 @@ class DijkstraPairSampler implements PathSampler {
         cur = pick;
       }
     }
-    for (let i = 0; i < nTouched; i++) {
-      const v = touched[i];
-      dist[v] = Infinity;
-      sigma[v] = 0;
-      done[v] = 0;
-    }
+    sp.reset();
     return len;
   }
 }
