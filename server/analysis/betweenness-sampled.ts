@@ -17,15 +17,29 @@
 // does epsilon. Seeded: the same seed gives the same ranking.
 import type { CSR } from './csr.ts';
 import { connectedComponents } from './components.ts';
-import { MinHeap } from './heap.ts';
 import { mulberry32 } from './random.ts';
-import { PATH_EPSILON } from './sssp.ts';
+import { PATH_EPSILON, PathCountingDijkstra } from './sssp.ts';
 
 /**
  * Largest view (nodes) ranked by exact betweenness; past it the job samples with a bound. The exact pass
  * costs one search per node: 50k nodes with 250k links is about a minute on two cores.
  */
 export const BETWEENNESS_EXACT_LIMIT = 50_000;
+
+/**
+ * What a job asks for past the exact limit: a ranking of the top 100. At a million nodes no score reaches
+ * 0.001 (the largest on the 1M-node bench graph is 0.00033), so an absolute bound alone cannot rank; the run
+ * stops when the top 100 are set apart, or each is within ±10% of its own score, or every score is within
+ * ±0.0001, or after 100,000 sampled paths, and states the bound it reached in each of those terms.
+ * Measured (bench 31 --betweenness-only, 1M nodes / 5M links, two workers): 150,000 paths took 136 s at
+ * load 8-12 on the two shared cores, about 1,100 a second; the cap is set for a minute at a lighter load.
+ */
+export const SAMPLED_RANKING_DEFAULTS = {
+  topK: 100,
+  topKRelative: 0.1,
+  epsilon: 0.0001,
+  maxSamples: 100_000,
+};
 
 export interface SampledBetweennessOptions {
   /** Largest error of any node's score, in the score's units. Default 0.001. */
@@ -34,6 +48,17 @@ export interface SampledBetweennessOptions {
   delta?: number;
   /** Stop once the k best are separated from the rest (or epsilon is reached). Default null. */
   topK?: number | null;
+  /**
+   * With topK: also stop once each of the k best is within this share of its own score (0.1 = ±10%).
+   * Default null.
+   */
+  topKRelative?: number | null;
+  /**
+   * Most pairs to sample. KADABRA's bounds tighten as the samples drawn near this cap, so a cap a run can
+   * reach is what makes a ranking of a million nodes possible in a minute. At the cap the run stops with
+   * the bound it reached. Default null: the Riondato-Kornaropoulos count for epsilon.
+   */
+  maxSamples?: number | null;
   weighted?: boolean;
   normalized?: boolean;
   seed?: number;
@@ -44,6 +69,8 @@ export const SAMPLED_BETWEENNESS_DEFAULTS = {
   epsilon: 0.001,
   delta: 0.01,
   topK: null as number | null,
+  topKRelative: null as number | null,
+  maxSamples: null as number | null,
   weighted: false,
   normalized: true,
   seed: 1,
@@ -56,9 +83,16 @@ export interface BetweennessBound {
   /** Pairs sampled. */
   samples: number;
   /** Why sampling stopped. */
-  stoppedBy: 'adaptive' | 'vertexDiameter' | 'topKSeparated' | 'trivial';
-  /** With topK: whether the k best were separated from the rest (their set is then right with 1 - delta). */
+  stoppedBy: 'adaptive' | 'vertexDiameter' | 'topKSeparated' | 'topKRelative' | 'sampleCap' | 'trivial';
+  /** The k of a top-k ranking, or null. */
   topK: number | null;
+  /**
+   * With topK: how many of the k best are certainly among the k best (their lower bound is above every
+   * other node's upper bound), with probability 1 - delta; k when the top k are separated.
+   */
+  topKCertain: number | null;
+  /** With topK: each of the k best is within ± this share of its own score, with probability 1 - delta. */
+  topKRelative: number | null;
   explanation: string;
 }
 
@@ -300,59 +334,20 @@ class BfsPairSampler implements PathSampler {
 
 class DijkstraPairSampler implements PathSampler {
   readonly path: Int32Array;
-  private readonly dist: Float64Array;
-  private readonly sigma: Float64Array;
-  private readonly done: Uint8Array;
-  private readonly touched: Int32Array;
-  private readonly heap: MinHeap;
-  private readonly lenOut: Float64Array;
+  private readonly sp: PathCountingDijkstra;
   private readonly lenIn: Float64Array;
 
   constructor(private readonly g: CSR) {
-    const n = g.n;
-    this.path = new Int32Array(n);
-    this.dist = new Float64Array(n).fill(Infinity);
-    this.sigma = new Float64Array(n);
-    this.done = new Uint8Array(n);
-    this.touched = new Int32Array(n);
-    this.heap = new MinHeap(g.targets.length + 1);
-    this.lenOut = g.weights.map((w) => 1 / w);
-    this.lenIn = g.directed ? g.inWeights.map((w) => 1 / w) : this.lenOut;
+    this.path = new Int32Array(g.n);
+    // Brandes' forward pass (sssp.ts), stopped once t is settled.
+    this.sp = new PathCountingDijkstra(g);
+    this.lenIn = g.directed ? g.inWeights.map((w) => 1 / w) : this.sp.len;
   }
 
   sample(s: number, t: number, rng: () => number): number {
-    const { g, dist, sigma, done, touched, heap, lenOut, lenIn } = this;
-    let nTouched = 0;
-    heap.clear();
-    dist[s] = 0;
-    sigma[s] = 1;
-    touched[nTouched++] = s;
-    heap.push(0, s);
-    while (heap.size > 0) {
-      const v = heap.pop();
-      if (done[v]) continue;
-      done[v] = 1;
-      if (v === t) break;
-      const dv = dist[v];
-      const sv = sigma[v];
-      for (let p = g.offsets[v], end = g.offsets[v + 1]; p < end; p++) {
-        const w = g.targets[p];
-        if (done[w]) continue;
-        const vw = dv + lenOut[p];
-        const dw = dist[w];
-        if (dw === Infinity) {
-          touched[nTouched++] = w;
-          dist[w] = vw;
-          sigma[w] = sv;
-          heap.push(vw, w);
-        } else if (Math.abs(vw - dw) < PATH_EPSILON * (vw + dw)) sigma[w] += sv;
-        else if (vw < dw) {
-          dist[w] = vw;
-          sigma[w] = sv;
-          heap.push(vw, w);
-        }
-      }
-    }
+    const { g, sp, lenIn } = this;
+    const { dist, sigma, done } = sp;
+    sp.run(s, t);
     let len = 0;
     if (done[t]) {
       // Walk back from t over settled predecessors on a shortest path (same tie rule), each chosen in
@@ -377,12 +372,7 @@ class DijkstraPairSampler implements PathSampler {
         cur = pick;
       }
     }
-    for (let i = 0; i < nTouched; i++) {
-      const v = touched[i];
-      dist[v] = Infinity;
-      sigma[v] = 0;
-      done[v] = 0;
-    }
+    sp.reset();
     return len;
   }
 }
@@ -410,11 +400,19 @@ export interface SamplingPlan {
   scale: number;
   /** Epsilon on KADABRA's scale. */
   eps: number;
-  /** Most samples (Riondato and Kornaropoulos, with delta / 2); 0 when every score is exactly 0. */
+  /**
+   * Most samples: Riondato and Kornaropoulos' count for eps (with delta / 2), or maxSamples when fewer;
+   * 0 when every score is exactly 0.
+   */
   omega: number;
+  /** Whether omega is the maxSamples cap (below the Riondato-Kornaropoulos count). */
+  capped: boolean;
+  /** The vertex diameter bound the counts rest on. */
+  vd: number;
   /** log(1 / per-node failure probability): delta / 2 shared by 2n one-sided bounds. */
   logInv: number;
   topK: number | null;
+  topKRelative: number | null;
 }
 
 export function planSampling(g: CSR, options: SampledBetweennessOptions = {}): SamplingPlan {
@@ -426,15 +424,23 @@ export function planSampling(g: CSR, options: SampledBetweennessOptions = {}): S
   const scale = outputScale(n, g.directed, o.normalized);
   const vd = n > 2 ? vertexDiameterBound(g, o.weighted) : 0;
   const eps = o.epsilon / scale;
+  if (o.maxSamples !== null && !(Number.isInteger(o.maxSamples) && o.maxSamples >= 1))
+    throw new RangeError(`betweenness: maxSamples must be a whole number of at least 1, got ${o.maxSamples}`);
+  const rk = vertexDiameterSamples(vd, eps, o.delta / 2);
+  const capped = o.maxSamples !== null && rk > o.maxSamples;
+  const topK = o.topK !== null && o.topK > 0 && o.topK < n ? o.topK : null;
   return {
     n,
     epsilon: o.epsilon,
     delta: o.delta,
     scale,
     eps,
-    omega: vertexDiameterSamples(vd, eps, o.delta / 2),
+    omega: capped ? o.maxSamples! : rk,
+    capped,
+    vd,
     logInv: Math.log((4 * n) / o.delta),
-    topK: o.topK !== null && o.topK > 0 && o.topK < n ? o.topK : null,
+    topK,
+    topKRelative: topK !== null ? o.topKRelative : null,
   };
 }
 
@@ -473,12 +479,21 @@ export function stopReason(
   tau: number,
   maxHits: number,
 ): BetweennessBound['stoppedBy'] | null {
-  if (tau >= plan.omega) return 'vertexDiameter';
+  if (tau >= plan.omega) return plan.capped ? 'sampleCap' : 'vertexDiameter';
   // Both deviations grow with the estimate, so the node with the most hits decides for everyone.
   if (reachedError(plan, tau, maxHits) <= plan.eps) return 'adaptive';
-  if (plan.topK !== null && topKSeparated(hits, plan.topK, tau, plan.omega, plan.logInv))
-    return 'topKSeparated';
+  if (plan.topK !== null) {
+    const st = topKStatus(hits, plan.topK, tau, plan.omega, plan.logInv);
+    if (st.certain === plan.topK) return 'topKSeparated';
+    if (plan.topKRelative !== null && st.relative <= plan.topKRelative) return 'topKRelative';
+  }
   return null;
+}
+
+/** Riondato and Kornaropoulos' epsilon (KADABRA's scale) for `omega` samples: vertexDiameterSamples inverted. */
+function vertexDiameterEpsilon(vd: number, omega: number, delta: number): number {
+  if (vd < 3) return 0;
+  return Math.sqrt((0.5 / omega) * (Math.floor(Math.log2(vd - 2)) + 1 + Math.log(1 / delta)));
 }
 
 function reachedError(plan: SamplingPlan, tau: number, maxHits: number): number {
@@ -509,16 +524,35 @@ export function finishSampling(
         samples: 0,
         stoppedBy: 'trivial',
         topK: plan.topK,
+        topKCertain: plan.topK,
+        topKRelative: plan.topK !== null ? 0 : null,
         explanation: 'No shortest path here has a node in the middle: every score is exactly 0.',
       },
     };
   }
+  // The top k's standing, read from the hit counts before they become scores.
+  const st = plan.topK !== null ? topKStatus(hits, plan.topK, tau, plan.omega, plan.logInv) : null;
   for (let v = 0; v < scores.length; v++) scores[v] = (scores[v] / tau) * plan.scale;
+  // The adaptive bound holds at any stop; the Riondato-Kornaropoulos one once omega samples are drawn.
+  const reached = reachedError(plan, tau, maxHits) * plan.scale;
   const epsilon =
-    stoppedBy === 'vertexDiameter'
-      ? plan.epsilon
-      : Math.min(plan.epsilon, reachedError(plan, tau, maxHits) * plan.scale);
+    tau >= plan.omega
+      ? Math.min(reached, vertexDiameterEpsilon(plan.vd, plan.omega, plan.delta / 2) * plan.scale)
+      : reached;
   const pct = `${+(100 * (1 - plan.delta)).toPrecision(4)}%`;
+  const within = `every score is within ±${epsilon.toPrecision(2)} of the exact value`;
+  let explanation: string;
+  if (st && plan.topK !== null) {
+    const k = plan.topK;
+    const rel = Number.isFinite(st.relative) ? `±${Math.ceil(100 * st.relative)}%` : 'no bound';
+    const certain =
+      st.certain === k
+        ? `the top ${k} are certain to ${pct}`
+        : `${st.certain} of the top ${k} are certain to be in it (${pct} confidence)`;
+    explanation =
+      `Top ${k} from ${tau} sampled shortest paths: ${certain}; each of the top ${k} is within ${rel} of ` +
+      `its own score, and ${within}.`;
+  } else explanation = `Sampled ${tau} shortest paths: ${within} with ${pct} confidence.`;
   return {
     scores,
     bound: {
@@ -527,12 +561,9 @@ export function finishSampling(
       samples: tau,
       stoppedBy,
       topK: plan.topK,
-      explanation:
-        stoppedBy === 'topKSeparated'
-          ? `Sampled ${tau} shortest paths: the top ${plan.topK} are set apart from the rest with ${pct} ` +
-            `confidence; every score is within ±${epsilon.toPrecision(3)} of the exact value.`
-          : `Sampled ${tau} shortest paths: every score is within ±${epsilon.toPrecision(3)} of the exact ` +
-            `value with ${pct} confidence.`,
+      topKCertain: st ? st.certain : null,
+      topKRelative: st && Number.isFinite(st.relative) ? st.relative : null,
+      explanation,
     },
   };
 }
@@ -559,8 +590,18 @@ export function sampledBetweenness(g: CSR, options: SampledBetweennessOptions = 
   }
 }
 
-/** Whether the k highest estimates' lower bounds all lie above every other node's upper bound. */
-function topKSeparated(hits: Float64Array, k: number, tau: number, omega: number, logInv: number): boolean {
+/**
+ * The top k's standing after `tau` samples: how many of the k highest estimates have a lower bound above
+ * the (k+1)-th's upper bound (as both deviations grow with the estimate, above every other node's), and the
+ * largest deviation among the k relative to its estimate (the k-th's, the smallest, decides).
+ */
+export function topKStatus(
+  hits: Float64Array,
+  k: number,
+  tau: number,
+  omega: number,
+  logInv: number,
+): { certain: number; relative: number } {
   // The k + 1 largest hit counts (a small min-heap over the node scan).
   const heap = new Float64Array(k + 1);
   let size = 0;
@@ -591,13 +632,17 @@ function topKSeparated(hits: Float64Array, k: number, tau: number, omega: number
       }
     }
   }
-  if (size < k + 1) return false;
-  const sorted = Array.from(heap).sort((a, b) => b - a);
-  const rest = sorted[k] / tau;
+  const sorted = Array.from(heap.subarray(0, size)).sort((a, b) => b - a);
+  const rest = size > k ? sorted[k] / tau : 0;
   const restUpper = rest + upperError(rest, tau, omega, logInv);
-  for (let i = 0; i < k; i++) {
+  let certain = 0;
+  let relative = 0;
+  for (let i = 0; i < Math.min(k, size); i++) {
     const b = sorted[i] / tau;
-    if (b - lowerError(b, tau, omega, logInv) <= restUpper) return false;
+    const lo = lowerError(b, tau, omega, logInv);
+    if (b - lo > restUpper) certain++;
+    const dev = Math.max(lo, upperError(b, tau, omega, logInv));
+    relative = Math.max(relative, b > 0 ? dev / b : Infinity);
   }
-  return true;
+  return { certain, relative };
 }

@@ -11,8 +11,7 @@
 // The back-propagation walks successors (w with dist[w] = dist[v] + len(v, w)) rather than stored
 // predecessor lists: no per-source allocation, and the arrays stay flat.
 import type { CSR } from './csr.ts';
-import { MinHeap } from './heap.ts';
-import { PATH_EPSILON } from './sssp.ts';
+import { PATH_EPSILON, PathCountingDijkstra } from './sssp.ts';
 import { mulberry32, samplePivots } from './random.ts';
 
 export interface BetweennessOptions {
@@ -41,13 +40,6 @@ export class BetweennessCancelled extends Error {
     super('betweenness: cancelled');
     this.name = 'BetweennessCancelled';
   }
-}
-
-/** Per-arc distances for the weighted kernel (computed once per run). */
-export function arcDistances(g: CSR): Float64Array {
-  const d = new Float64Array(g.targets.length);
-  for (let p = 0; p < d.length; p++) d[p] = 1 / g.weights[p];
-  return d;
 }
 
 /**
@@ -148,55 +140,17 @@ function accumulateWeighted(
   out: Float64Array,
   hooks: Pick<BetweennessOptions, 'onProgress' | 'isCancelled'>,
 ): void {
-  const { n, offsets, targets } = g;
-  const len = arcDistances(g);
-  const dist = new Float64Array(n).fill(Infinity);
-  const sigma = new Float64Array(n);
-  const coeff = new Float64Array(n);
-  const done = new Uint8Array(n);
-  const order = new Int32Array(n);
-  const touched = new Int32Array(n);
-  const heap = new MinHeap(targets.length + 1);
+  const { offsets, targets } = g;
+  // The forward pass is the kernel sampled betweenness shares (sssp.ts); this walks its order back.
+  const sp = new PathCountingDijkstra(g);
+  const { dist, sigma, order, len } = sp;
+  const coeff = new Float64Array(g.n);
   for (let si = from; si < to; si++) {
     if ((si - from) % 16 === 0) {
       if (hooks.isCancelled?.()) throw new BetweennessCancelled();
       hooks.onProgress?.(si - from, to - from);
     }
-    const s = sources[si];
-    let count = 0;
-    let nTouched = 0;
-    heap.clear();
-    dist[s] = 0;
-    sigma[s] = 1;
-    touched[nTouched++] = s;
-    heap.push(0, s);
-    while (heap.size > 0) {
-      const v = heap.pop();
-      if (done[v]) continue;
-      done[v] = 1;
-      order[count++] = v;
-      const dv = dist[v];
-      const sv = sigma[v];
-      for (let p = offsets[v], end = offsets[v + 1]; p < end; p++) {
-        const w = targets[p];
-        if (done[w]) continue;
-        const vw = dv + len[p];
-        const dw = dist[w];
-        // igraph's rule: shorter only when shorter by a relative PATH_EPSILON; within it, a tie.
-        if (dw === Infinity) {
-          touched[nTouched++] = w;
-          dist[w] = vw;
-          sigma[w] = sv;
-          heap.push(vw, w);
-        } else if (Math.abs(vw - dw) < PATH_EPSILON * (vw + dw)) {
-          sigma[w] += sv;
-        } else if (vw < dw) {
-          dist[w] = vw;
-          sigma[w] = sv;
-          heap.push(vw, w);
-        }
-      }
-    }
+    const count = sp.run(sources[si]);
     for (let i = count - 1; i > 0; i--) {
       const w = order[i];
       const dw = dist[w];
@@ -213,13 +167,8 @@ function accumulateWeighted(
       out[w] += delta;
       coeff[w] = (1 + delta) / sigma[w];
     }
-    for (let i = 0; i < nTouched; i++) {
-      const v = touched[i];
-      dist[v] = Infinity;
-      sigma[v] = 0;
-      coeff[v] = 0;
-      done[v] = 0;
-    }
+    for (let i = 0; i < count; i++) coeff[order[i]] = 0;
+    sp.reset();
   }
   hooks.onProgress?.(to - from, to - from);
 }

@@ -6,7 +6,7 @@
 // (articulation points and bridges).
 import { parseArgs } from 'node:util';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
-import { BETWEENNESS_EXACT_LIMIT } from '../analysis/betweenness-sampled.ts';
+import { BETWEENNESS_EXACT_LIMIT, SAMPLED_RANKING_DEFAULTS } from '../analysis/betweenness-sampled.ts';
 import { parallelSampledBetweenness } from '../jobs/parallel-sampled-betweenness.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { EXPLAIN_DEFAULTS, explain } from '../analysis/explain.ts';
@@ -248,7 +248,12 @@ async function main(argv: string[]): Promise<number> {
   // Past the exact limit betweenness is sampled with a stated bound (as the app does), unless --k is given.
   const sampled =
     isBetweenness && k === null && csr.n > BETWEENNESS_EXACT_LIMIT
-      ? await parallelSampledBetweenness(csr, { weighted: metric === 'betweennessWeighted', seed, threads })
+      ? await parallelSampledBetweenness(csr, {
+          ...SAMPLED_RANKING_DEFAULTS,
+          weighted: metric === 'betweennessWeighted',
+          seed,
+          threads,
+        })
       : null;
   const scores = sampled
     ? sampled.scores

@@ -2,7 +2,7 @@
 // progress through a callback. Results name nodes by id and carry their labels.
 import type { CSR } from '../analysis/csr.ts';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
-import { BETWEENNESS_EXACT_LIMIT } from '../analysis/betweenness-sampled.ts';
+import { BETWEENNESS_EXACT_LIMIT, SAMPLED_RANKING_DEFAULTS } from '../analysis/betweenness-sampled.ts';
 import { CLOSENESS_EXACT_LIMIT, sampledCloseness } from '../analysis/closeness-sampled.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { disrupt } from '../analysis/disruption.ts';
@@ -49,6 +49,7 @@ export async function runRequest(
     const sampled =
       isBetweenness && req.k === null && g.n > BETWEENNESS_EXACT_LIMIT
         ? await parallelSampledBetweenness(g, {
+            ...SAMPLED_RANKING_DEFAULTS,
             weighted: req.metric === 'betweennessWeighted',
             seed: req.seed,
             onProgress,

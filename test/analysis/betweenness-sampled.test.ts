@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { betweenness } from '../../server/analysis/betweenness.ts';
 import {
+  SAMPLED_RANKING_DEFAULTS,
   sampledBetweenness,
   vertexDiameterBound,
   vertexDiameterSamples,
@@ -44,10 +45,17 @@ function expectWithinBound(exact: Float64Array, approx: Float64Array, epsilon: n
   for (const v of exactTop) expect(approx[v]).toBeGreaterThanOrEqual(approxKth - 2 * epsilon);
 }
 
+/** The 10k-node network and its exact betweenness, computed once for the tests that need them. */
+let tenK: Promise<{ g: CSR; exact: Float64Array }> | null = null;
+function tenThousand(): Promise<{ g: CSR; exact: Float64Array }> {
+  const g = generated(10_000, 4, 7);
+  tenK ??= parallelBetweenness(g, { threads: 2 }).then((exact) => ({ g, exact }));
+  return tenK;
+}
+
 describe('sampled betweenness with a stated bound', () => {
   it('on a 10k-node network agrees with exact betweenness within its bound, for several seeds', async () => {
-    const g = generated(10_000, 4, 7);
-    const exact = await parallelBetweenness(g, { threads: 2 });
+    const { g, exact } = await tenThousand();
     const seen = new Set<string>();
     for (const seed of [1, 2, 3]) {
       const r = sampledBetweenness(g, { epsilon: 0.004, delta: 0.01, seed });
@@ -80,6 +88,50 @@ describe('sampled betweenness with a stated bound', () => {
     expect(top(again.scores, 100).join()).toBe(
       top(sampledBetweenness(g, { epsilon: 0.004, delta: 0.01, seed: 2 }).scores, 100).join(),
     );
+  }, 600_000);
+
+  it('the ranking past the exact limit (top 100): the set agrees with exact betweenness within the bound it states, for several seeds', async () => {
+    const { g, exact } = await tenThousand();
+    const seen = new Set<string>();
+    for (const [seed, maxSamples] of [
+      [1, SAMPLED_RANKING_DEFAULTS.maxSamples],
+      [2, SAMPLED_RANKING_DEFAULTS.maxSamples],
+      [3, SAMPLED_RANKING_DEFAULTS.maxSamples],
+      // A cap the run reaches: it stops there and states the bound it reached.
+      [4, 4000],
+    ]) {
+      const r = sampledBetweenness(g, { ...SAMPLED_RANKING_DEFAULTS, maxSamples, seed });
+      const b = r.bound;
+      expect(b.topK).toBe(100);
+      expect(b.samples).toBeLessThanOrEqual(maxSamples);
+      if (maxSamples === 4000) expect(b.stoppedBy).toBe('sampleCap');
+      else expect(['topKSeparated', 'topKRelative', 'adaptive', 'sampleCap']).toContain(b.stoppedBy);
+      expect(b.explanation).toMatch(/^Top 100 from \d+ sampled shortest paths: /);
+      // Every score within the absolute bound.
+      let worst = 0;
+      for (let i = 0; i < g.n; i++) worst = Math.max(worst, Math.abs(exact[i] - r.scores[i]));
+      expect(worst).toBeLessThanOrEqual(b.epsilon);
+      const k = 100;
+      const approxTop = top(r.scores, k);
+      const inTop = new Set(approxTop);
+      const kth = r.scores[approxTop[k - 1]];
+      const rho = b.topKRelative!;
+      expect(rho).toBeGreaterThan(0);
+      if (b.stoppedBy === 'topKRelative') expect(rho).toBeLessThanOrEqual(0.1);
+      // Each of the top k within ±rho of its own score.
+      for (const v of approxTop)
+        expect(Math.abs(exact[v] - r.scores[v])).toBeLessThanOrEqual(rho * r.scores[v]);
+      // The set: nothing left out scores above the k-th's upper bound, nothing kept below its lower bound.
+      for (let v = 0; v < g.n; v++) {
+        if (inTop.has(v)) expect(exact[v]).toBeGreaterThanOrEqual((1 - rho) * kth);
+        else expect(exact[v]).toBeLessThanOrEqual((1 + rho) * kth);
+      }
+      // The ones it calls certain are in the exact top k.
+      const exactTop = new Set(top(exact, k));
+      for (const v of approxTop.slice(0, b.topKCertain!)) expect(exactTop.has(v)).toBe(true);
+      seen.add(approxTop.join());
+    }
+    expect(seen.size).toBe(4);
   }, 600_000);
 
   it('top-k: stops once the best k are set apart, with fewer samples, and they are the exact best k', () => {

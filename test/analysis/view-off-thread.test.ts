@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isShared } from '../../server/analysis/csr.ts';
 import {
   buildView,
+  restrictToEntities,
   unpackView,
   type PackedView,
   type View,
@@ -20,6 +21,24 @@ const VIEWS: ViewOptions[] = [
   {},
   { directed: true, grading: 'weight' },
   { projection: { foldPhones: true }, filter: { entityTypes: ['Person', 'Phone'] } },
+  // The read worker streams rows into the view's arrays (view-load.ts): every projection, weighting and
+  // filter must come out as buildView makes it from the subgraph.
+  {
+    projection: { foldPhones: true, personVia: ['Event', 'Vehicle', 'Location'] },
+    grading: 'weight',
+    halfLifeDays: 60,
+  },
+  { projection: { personVia: ['Location'], maxSharers: 3 }, directed: true },
+  { filter: { from: '2024-01-01', to: '2024-12-31' }, halfLifeDays: 30 },
+  {
+    filter: { from: '2023-06-01', to: '2025-03-31', linkTypes: ['CALLED', 'USES', 'ASSOCIATE_OF'] },
+    projection: { foldPhones: true },
+    directed: true,
+  },
+  // A link can pass the store's grading mask and still have a best grading below the minimum: its ends
+  // stay in the view as the subgraph keeps them.
+  { filter: { minGrading: { source: 2, intel: 'B' } }, grading: 'weight' },
+  { filter: { to: '2024-03-01' }, asOf: '2024-03-01', halfLifeDays: 10 },
 ];
 
 let ts: TempStore;
@@ -58,6 +77,7 @@ function same(a: View, b: View): void {
 }
 
 describe('views built off the request thread', () => {
+  // A worker is started per view (9 of them): seconds each on a loaded machine.
   it('in a worker of its own (no read workers): the same view, shared', async () => {
     expect(ts.stores.graph.analysisView).toBeUndefined();
     for (const [i, options] of VIEWS.entries()) {
@@ -67,7 +87,7 @@ describe('views built off the request thread', () => {
       same(unpackView(made.view), expected[i]);
       expect(isShared(expected[i].csr)).toBe(false);
     }
-  });
+  }, 240_000);
 
   it("in the SQLite store's read worker: the same view, shared", async () => {
     const stores = ts.stores as SqliteStores;
@@ -80,6 +100,17 @@ describe('views built off the request thread', () => {
       same(unpackView(made.view), expected[i]);
     }
     expect(stores.answeredInWorkers).toBe(VIEWS.length);
+  });
+
+  it("a chart's view (only its entities) streamed in the read worker is the restricted subgraph's view", async () => {
+    const sg = await ts.stores.graph.subgraph({});
+    const only = sg.nodes.filter((_, i) => i % 3 !== 0).map((e) => e.id);
+    const options: ViewOptions = { projection: { foldPhones: true }, grading: 'weight' };
+    const made = await buildViewOffThread(ts.stores.graph, options, { only });
+    if (made.truncated) throw new Error('truncated');
+    const want = buildView(restrictToEntities(sg, only), options);
+    expect(want.csr.m).toBeGreaterThan(100);
+    same(unpackView(made.view), want);
   });
 
   it('past the link limit nothing is built and the answer says so', async () => {

@@ -293,28 +293,35 @@ export function countInWindow(c: SqliteConnection, links: Link[], filter: ViewFi
   const byRow = new Map<number, Link>();
   for (const l of links)
     if (l.type === 'CALLED' || l.type === 'SIGHTED_AT') byRow.set(parseId(l.id, 'l')!, l);
-  if (byRow.size === 0) return;
-  const w = eventWindowMs(filter);
-  const rows = c
-    .raw(
-      `SELECT link_id, count(*), total(duration), min(at_ms), max(at_ms), min(kind)
-       FROM (SELECT DISTINCT link_id, at_ms, kind, duration, place FROM events
-             WHERE link_id IN (SELECT value FROM json_each(?)) AND at_ms >= ? AND at_ms <= ?)
-       GROUP BY link_id`,
-    )
-    .all(JSON.stringify([...byRow.keys()]), w.fromMs, w.toMs) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ][];
-  for (const [id, n, d, f, t, kind] of rows) {
+  for (const [id, n, d, f, t, kind] of windowCounts(c, [...byRow.keys()], filter)) {
     const l = byRow.get(id)!;
     l.weight = n;
     l.firstSeen = isoSecond(f);
     l.lastSeen = isoSecond(t);
     l.properties = withCounts(l.properties, { n, duration: d, first: f, last: t, kind });
   }
+}
+
+/**
+ * Per link row id (CALLED or SIGHTED_AT) with events in the filter's window: [id, count, total duration,
+ * first, last, kind], the same call in two reports counted once. Shared by countInWindow and the streamed
+ * view (view-load.ts).
+ */
+export function windowCounts(
+  c: SqliteConnection,
+  linkRows: number[],
+  filter: ViewFilter,
+): Array<[number, number, number, number, number, number]> {
+  if (linkRows.length === 0) return [];
+  const w = eventWindowMs(filter);
+  return c
+    .raw(
+      `SELECT link_id, count(*), total(duration), min(at_ms), max(at_ms), min(kind)
+       FROM (SELECT DISTINCT link_id, at_ms, kind, duration, place FROM events
+             WHERE link_id IN (SELECT value FROM json_each(?)) AND at_ms >= ? AND at_ms <= ?)
+       GROUP BY link_id`,
+    )
+    .all(JSON.stringify(linkRows), w.fromMs, w.toMs) as Array<
+    [number, number, number, number, number, number]
+  >;
 }

@@ -1,25 +1,22 @@
 // Worker thread for SqliteReadPool: the graph store on its own read-only connection, answering one call at a
 // time.
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  buildView,
-  packView,
-  restrictToEntities,
-  viewOptionsSchema,
-  type ViewOptions,
-} from '../../analysis/view.ts';
+import { packView, viewOptionsSchema, type ViewOptions } from '../../analysis/view.ts';
 import { StoreError } from '../common.ts';
 import type { AnalysisView } from '../graph-store.ts';
 import { SqliteConnection } from './connection.ts';
 import { SqliteGraphStore } from './graph-store.ts';
+import { streamView } from './view-load.ts';
 import { READ_POOL_METHODS, VIEW_METHOD, type ReadPoolMethod, type ReadReply } from './read-pool.ts';
 
 const { path } = workerData as { path: string };
 const port = parentPort!;
 
 let graph: SqliteGraphStore;
+let connection: SqliteConnection;
 try {
-  graph = new SqliteGraphStore(new SqliteConnection(path, { createDir: false, readOnly: true }));
+  connection = new SqliteConnection(path, { createDir: false, readOnly: true });
+  graph = new SqliteGraphStore(connection);
 } catch (e) {
   port.postMessage({ type: 'failed', message: (e as Error).message });
   process.exit(1);
@@ -27,14 +24,17 @@ try {
 
 const allowed = new Set<string>(READ_POOL_METHODS);
 
-/** The view's subgraph read and built here, packed and shared: the request thread gets it without a copy. */
-async function analysisView(...args: unknown[]): Promise<AnalysisView> {
+/**
+ * The view streamed from the rows into its arrays here (view-load.ts), packed and shared: the request thread
+ * gets it without a copy, and no Link or Entity object is made for it.
+ */
+function analysisView(...args: unknown[]): Promise<AnalysisView> {
   const [input, opts] = args as [ViewOptions, { limit?: number; only?: string[] }];
-  const options = viewOptionsSchema.parse(input);
-  const sg = await graph.subgraph(options.filter, opts.limit ? { limit: opts.limit } : {});
-  if (sg.truncated) return { truncated: true };
-  const sub = opts.only ? restrictToEntities(sg, opts.only) : sg;
-  return { truncated: false, view: packView(buildView(sub, options, { shared: true })) };
+  return new Promise((resolve) => {
+    const options = viewOptionsSchema.parse(input);
+    const view = streamView(connection, options, { ...opts, shared: true });
+    resolve(view ? { truncated: false, view: packView(view) } : { truncated: true });
+  });
 }
 
 port.on('message', (m: { id: number; method: ReadPoolMethod | typeof VIEW_METHOD; args: unknown[] }) => {
