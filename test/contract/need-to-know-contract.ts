@@ -213,10 +213,20 @@ export function needToKnowContract<S extends Stores>(name: string, setup: Contra
       // The analysis view (read workers or a view worker) carries the scope in its filter.
       const built = await buildViewOffThread(g, { filter: {} });
       expect(built.truncated).toBe(false);
-      if (!built.truncated)
-        expect([...unpackView(built.view).csr.ids].sort()).toEqual(
-          [w.e.alice, w.e.t1, w.e.t2, w.e.car].sort(),
+      if (!built.truncated) {
+        const csr = unpackView(built.view).csr;
+        expect([...csr.ids].sort()).toEqual([w.e.alice, w.e.t1, w.e.t2, w.e.car].sort());
+        // Its links weigh what the scope holds of them (the shared call: A's two calls), as the subgraph's.
+        const weight = csr.weights.reduce((a, b) => a + b, 0) / 2;
+        expect(weight).toBeCloseTo(
+          sg.links.reduce((a, l) => a + l.weight, 0),
+          9,
         );
+      }
+      const builtLate = await buildViewOffThread(g, {
+        filter: { from: '2024-03-03', to: '2024-03-31', linkTypes: ['CALLED'] },
+      });
+      if (!builtLate.truncated) expect(unpackView(builtLate.view).csr.m).toBe(0);
       const hoodB = await stores.graph.neighbourhood([w.e.t1], {
         hops: 1,
         filter: { operations: [w.ops.b] },

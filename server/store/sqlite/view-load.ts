@@ -5,13 +5,23 @@ import type { LinkType } from '../../domain/model.ts';
 import type { EntityType } from '../../domain/model.ts';
 import { ViewBuilder } from '../../analysis/view-builder.ts';
 import type { ParsedViewOptions, View } from '../../analysis/view-options.ts';
-import { entityId } from '../shared/ids.ts';
+import { entityId, parseId } from '../shared/ids.ts';
 import { isoSecond } from '../shared/events.ts';
 import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import { placeholders, type RawRow, type SqliteConnection } from './connection.ts';
 import { windowCounts } from './events.ts';
 import { linkCondition, typeCondition } from './filters.ts';
-import { gradingFromMask } from './rows.ts';
+import { gradingFromMask, LINK_COLS, toLinkRaw } from './rows.ts';
+import {
+  rawLinkVisible,
+  resolveScope,
+  scopeLinks,
+  scopeSets,
+  type ScopeSets,
+  type SqlScope,
+} from './scope.ts';
+import type { Link, ViewFilter } from '../../domain/model.ts';
+import { eventWindowMs } from '../shared/events.ts';
 
 const LINK_FIELDS =
   'l.id, l.type, l.from_id, l.to_id, l.directed, l.weight, l.first_seen, l.last_seen, l.grades';
@@ -27,12 +37,17 @@ export function streamView(
 ): View | null {
   const filter = checkFilter(options.filter);
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
-  const lc = linkCondition(filter);
+  // Need-to-know, as subgraph() applies it: hidden facts are skipped, and a link shared with an operation
+  // outside the scope comes with what the scope's operations hold of it (scope.ts scopeLinks).
+  const s = resolveScope(c, filter.operations);
+  const sets = s ? scopeSets(c, s) : null;
+  const lc = linkCondition(filter, s);
   const types = filter.entityTypes;
   const windowed = Boolean(filter.from || filter.to);
   return c.tx(() => {
     const dataVersion = c.version();
     const b = new ViewBuilder({ ...options, filter }, { only: opts.only ?? null });
+    const partial = s && sets && sets.partialLinks.size > 0 ? partialLinks(c, s, sets, filter) : null;
     const join = types
       ? `JOIN entities ef ON ef.id = l.from_id JOIN entities et ON et.id = l.to_id
          WHERE ef.type IN (${placeholders(types.length)}) AND et.type IN (${placeholders(types.length)}) AND`
@@ -44,19 +59,33 @@ export function streamView(
     const countedAt: number[] = [];
     let read = 0;
     for (const r of stmt.iterate(...params) as IterableIterator<RawRow>) {
+      if (sets && !rawLinkVisible(sets, r[0] as number, r[2] as number, r[3] as number)) continue;
       if (read++ >= limit) return null;
       const type = r[1] as LinkType;
-      const at = b.addLink(
-        r[2] as number,
-        r[3] as number,
-        type,
-        r[4] === 1,
-        r[5] as number,
-        r[6] as string | null,
-        r[7] as string | null,
-        gradingFromMask(r[8] as number),
-      );
-      if (windowed && at >= 0 && (type === 'CALLED' || type === 'SIGHTED_AT')) {
+      const seen = partial?.get(r[0] as number);
+      const at = seen
+        ? b.addLink(
+            r[2] as number,
+            r[3] as number,
+            type,
+            r[4] === 1,
+            seen.weight,
+            seen.firstSeen,
+            seen.lastSeen,
+            seen.grading,
+          )
+        : b.addLink(
+            r[2] as number,
+            r[3] as number,
+            type,
+            r[4] === 1,
+            r[5] as number,
+            r[6] as string | null,
+            r[7] as string | null,
+            gradingFromMask(r[8] as number),
+          );
+      // A partial link's window counts are its in-scope calls in the window already.
+      if (!seen && windowed && at >= 0 && (type === 'CALLED' || type === 'SIGHTED_AT')) {
         counted.push(r[0] as number);
         countedAt.push(at);
       }
@@ -78,8 +107,30 @@ export function streamView(
             `SELECT e.id, e.type, e.label FROM entities e WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
           )
           .iterate(JSON.stringify(b.linkEnds()));
+    const hidden = sets?.hiddenEntities;
     for (const r of rows as IterableIterator<RawRow>)
-      b.addEntity(r[0] as number, entityId(r[0] as number), r[1] as EntityType, r[2] as string);
+      if (!hidden?.has(r[0] as number))
+        b.addEntity(r[0] as number, entityId(r[0] as number), r[1] as EntityType, r[2] as string);
     return b.finish(dataVersion, opts.shared ?? false);
   });
+}
+
+/**
+ * The links shared with an operation outside the scope, as the scope sees them (grading from in-scope
+ * reports; weight, first and last from in-scope calls within the window): few, so read as Link objects.
+ */
+function partialLinks(
+  c: SqliteConnection,
+  s: SqlScope,
+  sets: ScopeSets,
+  filter: ViewFilter,
+): Map<number, Link> {
+  const ids = [...sets.partialLinks];
+  const list = (
+    c
+      .raw(`SELECT ${LINK_COLS} FROM links l WHERE l.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as RawRow[]
+  ).map((r) => toLinkRaw(r));
+  scopeLinks(c, s, list, filter.from || filter.to ? eventWindowMs(filter) : null, sets);
+  return new Map(list.map((l) => [parseId(l.id, 'l')!, l]));
 }
