@@ -1,6 +1,8 @@
 // npm run transfer between a real SQLite file and the real Neo4j server: everything copied with its ids,
 // the audit chain still verifying, a merge still undoable on the other side, counts and content verified,
-// a second run changing nothing, a target with other data refused, and the round trip back to SQLite exact.
+// a second run changing nothing, a target with other data refused, and the round trip back to SQLite exact;
+// and operations: a closed operation sharing subjects with an open one reads the same through every scope on
+// Neo4j as on the SQLite source, and again on SQLite after the way back.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { dumpDigest } from '../../server/store/transfer/dump.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import { proposal } from '../contract/cycle-contract.ts';
 import { CDR_A, importCsv } from '../contract/events-contract.ts';
+import { operationsRecord, scopedReads, writeOperations } from '../store/transfer-ops-fixture.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
@@ -281,6 +284,58 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       await a.close();
       await b.close();
       await stores.close();
+    }
+  });
+
+  it('carries operations: every scope reads Neo4j as it read SQLite, and SQLite again after the way back', async () => {
+    const ops = join(dir, 'ops.db');
+    const s = await openSqliteStores(ops);
+    const w = await writeOperations(s);
+    const outsider = { operations: await s.operations.readableBy('demo') };
+    const member = { operations: await s.operations.readableBy('ana') };
+    expect(outsider.operations).not.toContain(w.halyard);
+    const before = {
+      outsider: await scopedReads(s, w, outsider),
+      member: await scopedReads(s, w, member),
+      all: await scopedReads(s, w, 'all'),
+      record: await operationsRecord(s),
+    };
+    await s.close();
+    expect(before.outsider.shared[0].properties).toEqual({ network: 'EE' });
+    expect(before.outsider.own).toEqual([]);
+    const there = await transfer({ kind: 'sqlite', path: ops }, neo, {
+      ...quiet,
+      replace: true,
+      replaceAudit: true,
+    });
+    expect(there.counts).toMatchObject({
+      operations: 3,
+      operationMembers: 3,
+      deconflictionNotices: 3,
+      deconflictionEvents: 5,
+    });
+    const stores = new Neo4jStores({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
+    try {
+      expect(await scopedReads(stores, w, outsider)).toEqual(before.outsider);
+      expect(await scopedReads(stores, w, member)).toEqual(before.member);
+      expect(await scopedReads(stores, w, 'all')).toEqual(before.all);
+      expect(await operationsRecord(stores)).toEqual(before.record);
+      expect((await stores.workspace.draftOf('dsmith', w.halyard))?.id).toBe(w.draftId);
+    } finally {
+      await stores.close();
+    }
+    const back = join(dir, 'ops-back.db');
+    await transfer(neo, { kind: 'sqlite', path: back }, quiet);
+    const a = await openSqliteStores(ops);
+    const b = await openSqliteStores(back);
+    try {
+      expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(dumpSqlite(a)));
+      expect(await scopedReads(b, w, outsider)).toEqual(before.outsider);
+      expect(await scopedReads(b, w, member)).toEqual(before.member);
+      expect(await operationsRecord(b)).toEqual(before.record);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });
