@@ -338,4 +338,49 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       await b.close();
     }
   });
+
+  it('carries operations written on Neo4j itself to SQLite: every scope reads the copy as it read Neo4j', async () => {
+    if (!avail.ok) return;
+    const n = await avail.server.freshStore();
+    let w: Awaited<ReturnType<typeof writeOperations>>;
+    let before: Record<string, unknown>;
+    let outsider: { operations: string[] };
+    let member: { operations: string[] };
+    try {
+      w = await writeOperations(n);
+      outsider = { operations: await n.operations.readableBy('demo') };
+      member = { operations: await n.operations.readableBy('ana') };
+      before = {
+        outsider: await scopedReads(n, w, outsider),
+        member: await scopedReads(n, w, member),
+        all: await scopedReads(n, w, 'all'),
+        record: await operationsRecord(n),
+      };
+    } finally {
+      await n.close();
+    }
+    const copy = join(dir, 'from-neo-ops.db');
+    const r = await transfer(neo, { kind: 'sqlite', path: copy }, quiet);
+    expect(r.counts).toMatchObject({ operations: 3, operationMembers: 3, deconflictionNotices: 3 });
+    const b = await openSqliteStores(copy);
+    try {
+      expect({
+        outsider: await scopedReads(b, w, outsider),
+        member: await scopedReads(b, w, member),
+        all: await scopedReads(b, w, 'all'),
+        record: await operationsRecord(b),
+      }).toEqual(before);
+      expect((before.outsider as { own: unknown[] }).own).toEqual([]);
+      // The copy numbers new notices after the copied ones, and their logs go on from where they were.
+      const [first] = (await b.deconfliction.list({ limit: 1 })).items;
+      await b.deconfliction.decide(
+        first.id,
+        { state: 'resolved' },
+        { actor: 'dsmith', operationId: w.halyard },
+      );
+      expect((await b.deconfliction.events(first.id)).map((e) => e.action)).toContain('created');
+    } finally {
+      await b.close();
+    }
+  });
 });
