@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { transfer } from '../../server/cli/transfer.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { dumpDigest } from '../../server/store/transfer/dump.ts';
-import { dumpSqlite } from '../../server/store/transfer/sqlite.ts';
+import { dumpSqlite, loadSqlite } from '../../server/store/transfer/sqlite.ts';
 import { operationsRecord, scopedReads, writeOperations } from './transfer-ops-fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-transfer-ops-'));
@@ -78,6 +78,32 @@ describe('npm run transfer carries operations between SQLite files', () => {
       const notices = (await b.deconfliction.list({ limit: 100 })).items;
       expect(notices.length).toBe(5);
       expect(new Set(notices.map((n) => n.id)).size).toBe(5);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('keeps the order an entity joined its operations, which decides whose value a scope reads', async () => {
+    const src = join(dir, 'order-src.db');
+    const a = await openSqliteStores(src);
+    const w = await writeOperations(a);
+    const d = dumpSqlite(a);
+    await a.close();
+    const both = { operations: [w.kestrel, w.halyard] };
+    // As Neo4j may hold it: the phone joined HALYARD (the higher number) first, then KESTREL, then GENERAL
+    // (which the scope leaves out, so the scope reads the phone as its two operations' copies merged).
+    const phone = d.entities.find((e) => e.id === w.shared[0])!;
+    expect(phone.ops).toEqual([w.kestrel, w.halyard]);
+    const general = d.operations.find((o) => o.ref === 'GENERAL')!.id;
+    phone.ops = [w.halyard, w.kestrel, general];
+    const b = await openSqliteStores(join(dir, 'order-dst.db'));
+    try {
+      loadSqlite(b, d);
+      expect(dumpSqlite(b).entities.find((e) => e.id === w.shared[0])?.ops).toEqual(phone.ops);
+      expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(d));
+      // KESTREL, joined last, has the last word on the network both wrote.
+      const [read] = await b.graph.scoped(both).getEntities([w.shared[0]]);
+      expect(read.properties).toMatchObject({ network: 'EE', imei: 'imeisecret77' });
     } finally {
       await b.close();
     }
