@@ -1,6 +1,8 @@
 // npm run transfer between a real SQLite file and the real Neo4j server: everything copied with its ids,
 // the audit chain still verifying, a merge still undoable on the other side, counts and content verified,
-// a second run changing nothing, a target with other data refused, and the round trip back to SQLite exact.
+// a second run changing nothing, a target with other data refused, and the round trip back to SQLite exact;
+// and operations: a closed operation sharing subjects with an open one reads the same through every scope on
+// Neo4j as on the SQLite source, and again on SQLite after the way back.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { dumpDigest } from '../../server/store/transfer/dump.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import { proposal } from '../contract/cycle-contract.ts';
 import { CDR_A, importCsv } from '../contract/events-contract.ts';
+import { operationsRecord, scopedReads, writeOperations } from '../store/transfer-ops-fixture.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
 const avail = await neo4jForTests();
@@ -180,6 +183,8 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       expect(verifyAuditChain((await s.security.listAudit({ limit: 100 })).items)).toBeNull();
       await s.graph.unmerge('1', ctx);
       expect((await s.graph.getEntity('e2'))?.label).toBe('A. Lee');
+      // Back in the operation it was in before the merge, through Neo4j's copy of the merge's snapshot.
+      expect((await s.graph.scoped({ operations: ['op1'] }).getEntity('e2'))?.label).toBe('A. Lee');
       expect((await s.graph.listLinks({ entityId: 'e2' })).items.map((l) => l.type).sort()).toEqual([
         'ASSOCIATE_OF',
         'USES',
@@ -281,6 +286,103 @@ describe.skipIf(!avail.ok)('transfer between SQLite and Neo4j', () => {
       await a.close();
       await b.close();
       await stores.close();
+    }
+  });
+
+  it('carries operations: every scope reads Neo4j as it read SQLite, and SQLite again after the way back', async () => {
+    const ops = join(dir, 'ops.db');
+    const s = await openSqliteStores(ops);
+    const w = await writeOperations(s);
+    const outsider = { operations: await s.operations.readableBy('demo') };
+    const member = { operations: await s.operations.readableBy('ana') };
+    expect(outsider.operations).not.toContain(w.halyard);
+    const before = {
+      outsider: await scopedReads(s, w, outsider),
+      member: await scopedReads(s, w, member),
+      all: await scopedReads(s, w, 'all'),
+      record: await operationsRecord(s),
+    };
+    await s.close();
+    expect(before.outsider.shared[0].properties).toEqual({ network: 'EE' });
+    expect(before.outsider.own).toEqual([]);
+    const there = await transfer({ kind: 'sqlite', path: ops }, neo, {
+      ...quiet,
+      replace: true,
+      replaceAudit: true,
+    });
+    expect(there.counts).toMatchObject({
+      operations: 3,
+      operationMembers: 3,
+      deconflictionNotices: 3,
+      deconflictionEvents: 5,
+    });
+    const stores = new Neo4jStores({ ...(neo as Extract<Endpoint, { kind: 'neo4j' }>) });
+    try {
+      expect(await scopedReads(stores, w, outsider)).toEqual(before.outsider);
+      expect(await scopedReads(stores, w, member)).toEqual(before.member);
+      expect(await scopedReads(stores, w, 'all')).toEqual(before.all);
+      expect(await operationsRecord(stores)).toEqual(before.record);
+      expect((await stores.workspace.draftOf('dsmith', w.halyard))?.id).toBe(w.draftId);
+    } finally {
+      await stores.close();
+    }
+    const back = join(dir, 'ops-back.db');
+    await transfer(neo, { kind: 'sqlite', path: back }, quiet);
+    const a = await openSqliteStores(ops);
+    const b = await openSqliteStores(back);
+    try {
+      expect(dumpDigest(dumpSqlite(b))).toBe(dumpDigest(dumpSqlite(a)));
+      expect(await scopedReads(b, w, outsider)).toEqual(before.outsider);
+      expect(await scopedReads(b, w, member)).toEqual(before.member);
+      expect(await operationsRecord(b)).toEqual(before.record);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('carries operations written on Neo4j itself to SQLite: every scope reads the copy as it read Neo4j', async () => {
+    if (!avail.ok) return;
+    const n = await avail.server.freshStore();
+    let w: Awaited<ReturnType<typeof writeOperations>>;
+    let before: Record<string, unknown>;
+    let outsider: { operations: string[] };
+    let member: { operations: string[] };
+    try {
+      w = await writeOperations(n);
+      outsider = { operations: await n.operations.readableBy('demo') };
+      member = { operations: await n.operations.readableBy('ana') };
+      before = {
+        outsider: await scopedReads(n, w, outsider),
+        member: await scopedReads(n, w, member),
+        all: await scopedReads(n, w, 'all'),
+        record: await operationsRecord(n),
+      };
+    } finally {
+      await n.close();
+    }
+    const copy = join(dir, 'from-neo-ops.db');
+    const r = await transfer(neo, { kind: 'sqlite', path: copy }, quiet);
+    expect(r.counts).toMatchObject({ operations: 3, operationMembers: 3, deconflictionNotices: 3 });
+    const b = await openSqliteStores(copy);
+    try {
+      expect({
+        outsider: await scopedReads(b, w, outsider),
+        member: await scopedReads(b, w, member),
+        all: await scopedReads(b, w, 'all'),
+        record: await operationsRecord(b),
+      }).toEqual(before);
+      expect((before.outsider as { own: unknown[] }).own).toEqual([]);
+      // The copy numbers new notices after the copied ones, and their logs go on from where they were.
+      const [first] = (await b.deconfliction.list({ limit: 1 })).items;
+      await b.deconfliction.decide(
+        first.id,
+        { state: 'resolved' },
+        { actor: 'dsmith', operationId: w.halyard },
+      );
+      expect((await b.deconfliction.events(first.id)).map((e) => e.action)).toContain('created');
+    } finally {
+      await b.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 // npm run transfer carries every kind of record the store keeps, and its counts and digest cover every kind:
 // a new table that the transfer does not account for fails here, as does a kind the digest ignores. Also the
 // tasking record (targets and their action logs), users' drafts, calls and the duplicate queue, copied with their ids between two SQLite
-// files, and --replace refusing to destroy a target's own audit trail unless given twice.
+// files (operations, their members and deconfliction notices: transfer-ops.test.ts), and --replace refusing to destroy a target's own audit trail unless given twice.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,12 @@ async function fullSource(path: string): Promise<{ targetId: string; draftId: st
     const [pair] = (await s.duplicates.listProposals()).items;
     await s.duplicates.defer(pair.id, ctx);
     await s.duplicates.reject(pair.id, ctx);
+    // A closed operation holding one of the same phones: its owner is its member, and a notice is made.
+    const op = await s.operations.create({ ref: 'HALYARD', name: 'Supplier', sensitivity: 'closed' }, ctx);
+    await s.graph.writeBatch(
+      { entities: [{ type: 'Phone', label: '07700 900123', properties: { imei: '3579' } }] },
+      { ...ctx, operationId: op.id },
+    );
     return { targetId: t.id, draftId: d.id };
   } finally {
     await s.close();

@@ -1,8 +1,12 @@
 // A store-neutral copy of everything a store holds, for `npm run transfer`: ids, provenance, merge records
 // (with what unmerge needs), annotations, charts, drafts, targets with their action logs, the calls and reads
-// behind links, the duplicate review queue, users and the audit chain, exactly as stored.
+// behind links, the duplicate review queue, users and the audit chain, exactly as stored; and the operations
+// (issue 17): each operation with its members, which operations each entity and link belongs to (with what each
+// wrote of an entity's properties), the operation of each report, call, annotation, chart and draft, and the
+// deconfliction notices with their logs.
 import { createHash } from 'node:crypto';
-import type { AuditEvent, ImportRun } from '../../domain/model.ts';
+import type { AuditEvent, ImportRun, Properties } from '../../domain/model.ts';
+import { DEFAULT_OPERATION_REF } from '../../domain/operations.ts';
 import type {
   ALIAS_FIELDS,
   ANNOTATION_FIELDS,
@@ -13,6 +17,10 @@ import type {
   EVENT_FIELDS,
   LINK_FIELDS,
   MERGE_FIELDS,
+  NOTICE_EVENT_FIELDS,
+  NOTICE_FIELDS,
+  OPERATION_FIELDS,
+  OPERATION_MEMBER_FIELDS,
   PROPOSAL_FIELDS,
   RecordOf,
   REPORT_FIELDS,
@@ -29,10 +37,22 @@ export interface Provenance {
   imports: string[];
 }
 
+/**
+ * The operations a fact belongs to, in the order it joined them (the order a scoped read merges their
+ * properties in), and for an entity what each operation wrote of its properties (operations that wrote none
+ * are left out: both stores read a missing copy as an empty one).
+ */
+export interface Memberships {
+  ops: string[];
+}
+export interface EntityMemberships extends Memberships {
+  opProps: Record<string, Properties>;
+}
+
 export type DumpReport = RecordOf<typeof REPORT_FIELDS>;
-export type DumpEntity = RecordOf<typeof ENTITY_FIELDS> & Provenance;
+export type DumpEntity = RecordOf<typeof ENTITY_FIELDS> & Provenance & EntityMemberships;
 export type DumpAlias = RecordOf<typeof ALIAS_FIELDS>;
-export type DumpLink = RecordOf<typeof LINK_FIELDS> & Provenance;
+export type DumpLink = RecordOf<typeof LINK_FIELDS> & Provenance & Memberships;
 export interface DumpSnapshot {
   keep: DumpEntity;
   drop: DumpEntity & { aliases: { type: string; key: string }[] };
@@ -49,6 +69,10 @@ export type DumpDraft = RecordOf<typeof DRAFT_FIELDS>;
 export type DumpEvent = RecordOf<typeof EVENT_FIELDS>;
 export type DumpProposal = RecordOf<typeof PROPOSAL_FIELDS>;
 export type DumpDecision = RecordOf<typeof DECISION_FIELDS> & { step: number };
+export type DumpOperation = RecordOf<typeof OPERATION_FIELDS>;
+export type DumpMember = RecordOf<typeof OPERATION_MEMBER_FIELDS>;
+export type DumpNotice = RecordOf<typeof NOTICE_FIELDS>;
+export type DumpNoticeEvent = RecordOf<typeof NOTICE_EVENT_FIELDS> & { step: number };
 
 export interface Dump {
   dataVersion: number;
@@ -68,6 +92,10 @@ export interface Dump {
   events: DumpEvent[];
   duplicateProposals: DumpProposal[];
   duplicateDecisions: DumpDecision[];
+  operations: DumpOperation[];
+  operationMembers: DumpMember[];
+  deconflictionNotices: DumpNotice[];
+  deconflictionEvents: DumpNoticeEvent[];
 }
 
 export const DUMP_PARTS = [
@@ -87,10 +115,20 @@ export const DUMP_PARTS = [
   'events',
   'duplicateProposals',
   'duplicateDecisions',
+  'operations',
+  'operationMembers',
+  'deconflictionNotices',
+  'deconflictionEvents',
 ] as const;
 
+/**
+ * Whether the store holds nothing of its own: a new store already holds the GENERAL operation its schema
+ * makes (with no members), which a load replaces with the source's.
+ */
 export function isEmptyDump(d: Dump): boolean {
-  return DUMP_PARTS.every((k) => d[k].length === 0);
+  return DUMP_PARTS.every((k) =>
+    k === 'operations' ? d.operations.every((o) => o.ref === DEFAULT_OPERATION_REF) : d[k].length === 0,
+  );
 }
 
 function sortedCopy<T>(xs: T[], key: (x: T) => string): T[] {
@@ -138,6 +176,13 @@ export function dumpDigest(d: Dump): string {
     duplicateDecisions: sortedCopy(
       d.duplicateDecisions,
       (x) => `${x.proposalId}\u0000${String(x.step).padStart(9, '0')}`,
+    ),
+    operations: sortedCopy(d.operations, (x) => x.id),
+    operationMembers: sortedCopy(d.operationMembers, (x) => `${x.opId}\u0000${x.user}`),
+    deconflictionNotices: sortedCopy(d.deconflictionNotices, (x) => x.id),
+    deconflictionEvents: sortedCopy(
+      d.deconflictionEvents,
+      (x) => `${x.noticeId}\u0000${String(x.step).padStart(9, '0')}`,
     ),
   };
   return createHash('sha256')

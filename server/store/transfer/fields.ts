@@ -96,8 +96,21 @@ const list = (col: string): Field<string[]> => ({
   toNeo: (v) => v,
 });
 
+/**
+ * The operation a record belongs to: SQLite keeps its number, Neo4j its id ('op3'); a Neo4j record written
+ * before operations has none and belongs to GENERAL (op1), as the Neo4j store reads it.
+ */
+const opOf = (col: string): Field<string> => ({
+  col,
+  fromSql: (v) => `op${v as number}`,
+  toSql: (v) => idNum(v),
+  fromNeo: (v) => (v as string | undefined) ?? 'op1',
+  toNeo: (v) => v,
+});
+
 export const REPORT_FIELDS = {
   id: id('id', 'r'),
+  op: opOf('op_id'),
   ref: str('ref'),
   date: str('date'),
   author: str('author'),
@@ -160,6 +173,7 @@ export const ANNOTATION_FIELDS = {
   author: str('author'),
   createdAt: str('created_at'),
   updatedAt: str('updated_at'),
+  op: opOf('op_id'),
 };
 export const CHART_FIELDS = {
   id: id('id'),
@@ -169,6 +183,7 @@ export const CHART_FIELDS = {
   state: str('state'),
   createdAt: str('created_at'),
   updatedAt: str('updated_at'),
+  op: opOf('op_id'),
 };
 export const USER_FIELDS = {
   id: id('id'),
@@ -226,10 +241,11 @@ export const TARGET_ACTION_FIELDS = {
   actor: str('actor'),
   recordedAt: str('recorded_at'),
 };
-/** Each user's unsaved working chart; the id is a UUID in both stores. */
+/** Each user's unsaved working chart, one per user and operation; the id is a UUID in both stores. */
 export const DRAFT_FIELDS = {
   id: str('id'),
   owner: str('owner'),
+  op: opOf('op_id'),
   name: str('name'),
   chartId: maybeStr('chart_id'),
   /** JSON text. */
@@ -268,6 +284,50 @@ export const EVENT_FIELDS = {
   place: maybeStr('place'),
   report: maybePrefixed('report_id', 'r'),
   importId: maybeStr('import_id'),
+  op: opOf('op_id'),
+};
+
+/** Operations (issue 17): SQLite numbers them, Neo4j keeps the id ('op2') and its number `n`. */
+export const OPERATION_FIELDS = {
+  id: id('id', 'op'),
+  ref: str('ref'),
+  name: str('name'),
+  owner: str('owner'),
+  sensitivity: str('sensitivity'),
+  state: str('state'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+};
+/** Who may read and write a closed operation, and in which role. */
+export const OPERATION_MEMBER_FIELDS = {
+  opId: id('op_id', 'op'),
+  user: str('user'),
+  role: str('role'),
+  addedBy: str('added_by'),
+  addedAt: str('added_at'),
+};
+/** A subject two operations hold; `audited` once the desk has written it to the audit (so it is not again). */
+export const NOTICE_FIELDS = {
+  id: id('id', 'dn'),
+  entityId: id('entity_id', 'e'),
+  newOpId: id('new_op_id', 'op'),
+  heldOpId: id('held_op_id', 'op'),
+  state: str('state'),
+  disclose: flag('disclose'),
+  createdAt: str('created_at'),
+  updatedAt: str('updated_at'),
+  audited: flag('audited'),
+};
+/**
+ * A step in a notice's log. SQLite numbers steps across all notices, Neo4j within each notice; the dump
+ * carries each step's place in its notice's log (`step`, from 0), as for duplicate decisions.
+ */
+export const NOTICE_EVENT_FIELDS = {
+  noticeId: id('notice_id', 'dn'),
+  actor: str('actor'),
+  at: str('at'),
+  action: str('action'),
+  note: maybeStr('note'),
 };
 /** A pair of likely duplicates in the review queue; the pair's entity ids are derived from an and bn. */
 export const PROPOSAL_FIELDS = {

@@ -7,6 +7,7 @@ import type { Row } from '../neo4j/executor.ts';
 import type { Neo4jStores } from '../neo4j/stores.ts';
 import { eventKey } from '../neo4j/events.ts';
 import { dateMs, parseProps, searchText } from '../shared/values.ts';
+import type { Properties } from '../../domain/model.ts';
 import type { Dump, DumpEntity, DumpLink, DumpSnapshot, Provenance } from './dump.ts';
 import {
   ALIAS_FIELDS,
@@ -22,6 +23,10 @@ import {
   idNum,
   LINK_FIELDS,
   MERGE_FIELDS,
+  NOTICE_EVENT_FIELDS,
+  NOTICE_FIELDS,
+  OPERATION_FIELDS,
+  OPERATION_MEMBER_FIELDS,
   PROPOSAL_FIELDS,
   REPORT_FIELDS,
   TARGET_ACTION_FIELDS,
@@ -36,8 +41,19 @@ const provenance = (x: Row): Provenance => ({
   reports: (x.reports as string[] | undefined) ?? [],
   imports: (x.imports as string[] | undefined) ?? [],
 });
-const entityFrom = (x: Row): DumpEntity => ({ ...fromNeo4j(ENTITY_FIELDS, x), ...provenance(x) });
-const linkFrom = (x: Row): DumpLink => ({ ...fromNeo4j(LINK_FIELDS, x), ...provenance(x) });
+/** What each operation wrote of an entity (`opProps`, JSON), less the empty copies (see Memberships). */
+function opPropsFrom(text: unknown): Record<string, Properties> {
+  const all = typeof text === 'string' && text ? (JSON.parse(text) as Record<string, Properties>) : {};
+  return Object.fromEntries(Object.entries(all).filter(([, p]) => Object.keys(p).length > 0));
+}
+const opsFrom = (x: Row): string[] => (x.ops as string[] | undefined) ?? [];
+const entityFrom = (x: Row): DumpEntity => ({
+  ...fromNeo4j(ENTITY_FIELDS, x),
+  ...provenance(x),
+  ops: opsFrom(x),
+  opProps: opPropsFrom(x.opProps),
+});
+const linkFrom = (x: Row): DumpLink => ({ ...fromNeo4j(LINK_FIELDS, x), ...provenance(x), ops: opsFrom(x) });
 
 function snapshotFrom(text: string): DumpSnapshot {
   const s = JSON.parse(text) as {
@@ -83,6 +99,17 @@ export async function dumpNeo4j(stores: Neo4jStores): Promise<Dump> {
         ...fromNeo4j(DECISION_FIELDS, x),
         step: x.seq as number,
       })),
+      operations: (await rows('dump-operations')).map((x) => fromNeo4j(OPERATION_FIELDS, x)),
+      operationMembers: (await rows('dump-operation-members')).map((x) =>
+        fromNeo4j(OPERATION_MEMBER_FIELDS, x),
+      ),
+      deconflictionNotices: (await rows('dump-deconfliction-notices')).map((x) =>
+        fromNeo4j(NOTICE_FIELDS, x),
+      ),
+      deconflictionEvents: (await rows('dump-deconfliction-events')).map((x) => ({
+        ...fromNeo4j(NOTICE_EVENT_FIELDS, x),
+        step: x.i as number,
+      })),
     };
   });
 }
@@ -92,15 +119,21 @@ function nodeMakers(d: Dump) {
   const grade = new Map(
     d.reports.map((r) => [r.id, `${r.source as SourceEvaluation}${r.intel as IntelAssessment}`]),
   );
-  const entityNode = (x: DumpEntity): Row => ({
-    ...x,
-    n: idNum(x.id),
-    search: searchText(parseProps(x.props), x.label),
-  });
-  const linkRel = (x: DumpLink): Row => {
-    const { from: _f, to: _t, type: _ty, ...rest } = x;
+  // A merge snapshot from before operations keeps no memberships: the store's unmerge then leaves them be.
+  const entityNode = (x: DumpEntity): Row => {
+    const { ops, opProps, ...rest } = x;
     return {
       ...rest,
+      ...(ops.length > 0 ? { ops, opProps: JSON.stringify(opProps) } : {}),
+      n: idNum(x.id),
+      search: searchText(parseProps(x.props), x.label),
+    };
+  };
+  const linkRel = (x: DumpLink): Row => {
+    const { from: _f, to: _t, type: _ty, ops, ...rest } = x;
+    return {
+      ...rest,
+      ...(ops.length > 0 ? { ops } : {}),
       n: idNum(x.id),
       firstMs: x.firstSeen ? dateMs(x.firstSeen) : null,
       lastMs: x.lastSeen ? dateMs(x.lastSeen, true) : null,
@@ -130,6 +163,7 @@ function metaAfter(d: Dump): Row {
     audit: last?.seq ?? 0,
     // The events' counter (neo4j/events.ts numbers new calls after it).
     event: d.events.reduce((m, e) => Math.max(m, e.n), 0),
+    operation: highestNum(d.operations.map((x) => x.id)),
     auditHash: last?.hash ?? '0'.repeat(64),
   };
 }
@@ -144,6 +178,14 @@ export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
       await stores.exec.write((tx) => tx.run(name, { rows: part }));
     }
   };
+  await sliced(
+    'load-operations',
+    d.operations.map((o) => ({ ...toNeo4j(OPERATION_FIELDS, o), n: idNum(o.id) })),
+  );
+  await sliced(
+    'load-operation-members',
+    d.operationMembers.map((m) => toNeo4j(OPERATION_MEMBER_FIELDS, m)),
+  );
   await sliced(
     'reports-create',
     d.reports.map((r) => ({ ...toNeo4j(REPORT_FIELDS, r), n: idNum(r.id), grade: grade.get(r.id)! })),
@@ -218,7 +260,26 @@ export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
     'load-duplicate-decisions',
     d.duplicateDecisions.map((x) => ({ ...toNeo4j(DECISION_FIELDS, x), seq: x.step })),
   );
+  const steps = new Map<string, number>();
+  for (const x of d.deconflictionEvents) steps.set(x.noticeId, (steps.get(x.noticeId) ?? 0) + 1);
+  await sliced(
+    'load-deconfliction-notices',
+    d.deconflictionNotices.map((x) => ({
+      ...toNeo4j(NOTICE_FIELDS, x),
+      n: idNum(x.id),
+      // How many steps its log holds: the next step is numbered after them (deconfliction-decide.cypher).
+      steps: steps.get(x.id) ?? 0,
+    })),
+  );
+  await sliced(
+    'load-deconfliction-events',
+    d.deconflictionEvents.map((x) => ({ ...toNeo4j(NOTICE_EVENT_FIELDS, x), i: x.step })),
+  );
   await stores.exec.write(async (tx) => {
+    await tx.run('seq-set', {
+      name: 'deconfliction',
+      v: highestNum(d.deconflictionNotices.map((x) => x.id)),
+    });
     // The cycle store numbers targets and actions from these counters (cypher/queries/target-next-n.cypher).
     await tx.run('seq-set', { name: 'target', v: highestNum(d.targets.map((t) => t.id)) });
     await tx.run('seq-set', { name: 'target_action', v: highestNum(d.targetActions.map((a) => a.id)) });
