@@ -290,6 +290,8 @@ export function toTargetAction(r: Row): TargetAction {
 export function toTarget(r: Row, actions: TargetAction[]): Target {
   return {
     id: r.id as string,
+    // Targets from before operations have no op: GENERAL's.
+    operationId: (r.op as string | null | undefined) ?? 'op1',
     entityId: r.entityId as string,
     entityLabel: r.entityLabel as string,
     entityType: r.entityType as Target['entityType'],

@@ -329,11 +329,13 @@ export interface TargetRow {
   review: string | null;
   version: number;
   updated_at: string;
+  op_id: number;
 }
 
 export function toTarget(r: TargetRow, actions: TargetAction[]): Target {
   return {
     id: targetId(r.id),
+    operationId: `op${r.op_id}`,
     entityId: r.entity_id,
     entityLabel: r.entity_label,
     entityType: r.entity_type as Target['entityType'],

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { foldName } from '../../domain/names.ts';
 import { DECONFLICTION_SCHEMA, workspaceOperations } from './deconfliction-schema.ts';
 import { DUPLICATES_SCHEMA } from './duplicates-schema.ts';
+import { targetOperations } from './cycle.ts';
 import { parseProps, searchText } from '../shared/values.ts';
 
 export interface Migration {
@@ -391,6 +392,12 @@ INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_
       'deconfliction notices and their steps; annotations, charts and drafts belong to an operation',
     sql: DECONFLICTION_SCHEMA,
     then: workspaceOperations,
+  },
+  {
+    version: 12,
+    description: 'targets belong to the operation they were proposed in (and their actions with them)',
+    sql: '',
+    then: targetOperations,
   },
 ];
 
