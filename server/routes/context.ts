@@ -145,6 +145,17 @@ export function operationsNamed(request: FastifyRequest): string[] | null {
   return ids;
 }
 
+/** Requests whose change has named its operation: that one is their record's, whatever they also read. */
+const changedIn = new WeakSet<FastifyRequest>();
+
+/** Notes the request's working operations on its audit record (security/audit.ts buildAuditRecord). */
+function noteOperations(request: FastifyRequest, operations: readonly string[], change = false): void {
+  const audit = (request as unknown as { audit?: { operations?: string[] } | null }).audit;
+  if (!audit || (!change && changedIn.has(request))) return;
+  if (change) changedIn.add(request);
+  audit.operations = [...operations];
+}
+
 /**
  * The request's read scope: the operations its user may read, narrowed to the ones it names. Naming an
  * operation the user may not read is the 404 of one that does not exist (closed and absent look alike).
@@ -156,8 +167,13 @@ export function readScope(request: FastifyRequest, deps?: Pick<RouteDeps, 'store
     scope = (async () => {
       const named = operationsNamed(request);
       const { readable } = await accessOf(request, deps);
-      if (!named) return { operations: [...readable].sort() };
+      if (!named) {
+        const all = [...readable].sort();
+        noteOperations(request, all);
+        return { operations: all };
+      }
       for (const id of named) if (!readable.has(id)) throw operationNotFound(id);
+      noteOperations(request, named);
       return { operations: [...named].sort() };
     })();
     scopeCache.set(request, scope);
@@ -259,6 +275,7 @@ export async function workspaceContext(
       ? await stores.operations.get(named[0])
       : await stores.operations.defaultOperation();
   if (!op || !readable.has(op.id)) throw operationNotFound(named?.[0] ?? 'GENERAL');
+  noteOperations(request, [op.id], true);
   return { actor: actorOf(request), operationId: op.id };
 }
 
@@ -271,6 +288,7 @@ export async function writeContext(
   const op = await workingOperation(request, deps);
   const audit = (request as unknown as { audit?: { details: Record<string, unknown> } | null }).audit;
   if (audit) audit.details.operation = op.ref;
+  noteOperations(request, [op.id], true);
   return { actor: actorOf(request), operationId: op.id, ...(importId ? { importId } : {}) };
 }
 

@@ -259,6 +259,9 @@ export function toAuditEvent(r: Row): AuditEvent {
     details: r.details ? (JSON.parse(r.details as string) as Record<string, unknown>) : null,
     prevHash: r.prevHash as string,
     hash: r.hash as string,
+    ...((r.operations as string[] | null | undefined)?.length
+      ? { operations: r.operations as string[] }
+      : {}),
   };
 }
 

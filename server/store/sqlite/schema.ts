@@ -395,9 +395,15 @@ INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_
   },
   {
     version: 12,
-    description: 'targets belong to the operation they were proposed in (and their actions with them)',
+    description:
+      'targets belong to the operation they were proposed in (and their actions with them); audit records carry the working operation',
     sql: '',
-    then: targetOperations,
+    then: (db) => {
+      targetOperations(db);
+      // An audit record carries the request's working operations (a JSON list; null: none, as before).
+      const cols = db.prepare('PRAGMA table_info(audit)').all() as Array<{ name: string }>;
+      if (!cols.some((c) => c.name === 'op_ids')) db.exec('ALTER TABLE audit ADD COLUMN op_ids TEXT');
+    },
   },
 ];
 
