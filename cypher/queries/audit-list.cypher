@@ -2,6 +2,8 @@ MATCH (a:Audit)
 WHERE ($actor IS NULL OR a.actor = $actor) AND ($action IS NULL OR a.action = $action)
   AND ($objectId IS NULL OR $objectId IN a.objectIds) AND ($since IS NULL OR a.at >= $since)
   AND ($until IS NULL OR a.at <= $until)
+  AND ($ops IS NULL OR a.operations IS NULL OR size(a.operations) = 0
+    OR (any(op IN a.operations WHERE op IN $ops) AND all(op IN a.operations WHERE op IN $within)))
 WITH a
 ORDER BY a.seq
 SKIP $offset

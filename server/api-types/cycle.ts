@@ -178,6 +178,8 @@ export const targetActionSchema = z.object({
 const stamp = { by: z.string(), at: z.string() };
 export const targetSchema = z.object({
   id: z.string(),
+  /** The operation it was proposed in. */
+  operationId: z.string(),
   entityId: z.string(),
   entityLabel: z.string(),
   entityType: z.string(),

@@ -430,10 +430,17 @@ export interface AuditInput {
   justification?: string;
   recipient?: string;
   details?: Record<string, unknown>;
+  /**
+   * The request's working operations (ids): the one a change was made in, else those it read or named.
+   * Absent when it had none (signing in, records from before operations).
+   */
+  operations?: string[];
 }
 export interface AuditEvent extends Required<
-  Omit<AuditInput, 'justification' | 'recipient' | 'details' | 'route'>
+  Omit<AuditInput, 'justification' | 'recipient' | 'details' | 'route' | 'operations'>
 > {
+  /** Present only when the record carries operations: records without keep the hash they had. */
+  operations?: string[];
   seq: number;
   /** UTC, milliseconds: 2026-01-02T03:04:05.678Z */
   at: string;

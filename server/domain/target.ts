@@ -121,6 +121,8 @@ export interface TargetReviewRecord {
 
 export interface Target {
   id: string;
+  /** The operation it was proposed in (the write's); it stays there through decision, actions and review. */
+  operationId: string;
   entityId: string;
   /** Copied at proposal so the record reads on its own if the entity is later merged or disposed of. */
   entityLabel: string;
@@ -140,7 +142,9 @@ export interface Target {
 }
 
 /** What a store persists for a target (actions are appended separately). No id: a new target. */
-export type TargetRecord = Omit<Target, 'id' | 'actions' | 'version' | 'updatedAt'> & { id?: string };
+export type TargetRecord = Omit<Target, 'id' | 'operationId' | 'actions' | 'version' | 'updatedAt'> & {
+  id?: string;
+};
 
 const stamp = z.object({ by: z.string().min(1).max(200), at: isoDay });
 /** Checks a record before a store writes it, so both stores refuse the same bad input the same way. */

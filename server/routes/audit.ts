@@ -1,11 +1,18 @@
 // The audit trail for supervisors: search, export (CSV or JSON lines) and a chain check. There is no
 // route that edits or deletes a record; reading the trail is itself audited.
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RouteDeps } from './context.ts';
+import { globalRole, requestUser, type RouteDeps } from './context.ts';
+import type { Stores } from '../store/stores.ts';
 import type { AuditEvent } from '../domain/model.ts';
 import { errorResponses, pageQuerySchema, pageSchema } from '../api-types/common.ts';
-import type { AuditQuery, SecurityStore } from '../store/security-store.ts';
+import {
+  inSupervision,
+  type AuditQuery,
+  type AuditSupervision,
+  type SecurityStore,
+} from '../store/security-store.ts';
 import { auditKeyOf } from '../security/audit-chain.ts';
 import { verifyStoreAudit } from '../security/audit-verify.ts';
 import { keptDigestOf, KeptListError, readKeptIds } from '../security/audit-export-ids.ts';
@@ -24,6 +31,8 @@ export const auditEventSchema = z.object({
   details: z.record(z.string(), z.unknown()).nullable(),
   prevHash: z.string(),
   hash: z.string(),
+  /** The request's working operations (ids); absent when it had none. */
+  operations: z.array(z.string()).optional(),
 });
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or time');
@@ -34,6 +43,31 @@ export const auditQuerySchema = z.object({
   since: isoTime.optional(),
   until: isoTime.optional(),
 });
+
+/**
+ * Which records the reader may see: all (null) for an administrator. A supervisor sees the records of the
+ * operations they own or supervise, and of GENERAL (the force's own, which nobody owns), plus those that
+ * carry no operation (signing in, accounts); never a record that also touched a closed operation they are
+ * not owner or supervisor of (need-to-know holds for the trail too).
+ */
+export async function auditSupervisionOf(
+  request: FastifyRequest,
+  stores: Pick<Stores, 'operations'>,
+): Promise<AuditSupervision | null> {
+  if (globalRole(request) === 'admin') return null;
+  const user = requestUser(request);
+  const general = (await stores.operations.defaultOperation()).id;
+  const mine = user
+    ? (await stores.operations.membershipsOf(user.name))
+        .filter((m) => m.role === 'owner' || m.role === 'supervisor')
+        .map((m) => m.operationId)
+    : [];
+  const operations = [...new Set([general, ...mine])];
+  const open = (await stores.operations.list({ limit: 1000 })).items
+    .filter((o) => o.sensitivity === 'open')
+    .map((o) => o.id);
+  return { operations, within: [...new Set([...operations, ...open])] };
+}
 
 /** Every record matching `query`, in seq order, a page at a time. */
 export async function* allAudit(security: SecurityStore, query: AuditQuery = {}): AsyncGenerator<AuditEvent> {
@@ -65,6 +99,7 @@ export const AUDIT_CSV_COLUMNS = [
   'details',
   'prevHash',
   'hash',
+  'operations',
 ] as const;
 
 /** Most ids one page of a kept list holds. */
@@ -83,7 +118,10 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) 
         response: { 200: pageSchema(auditEventSchema), ...errorResponses },
       },
     },
-    async (req) => security.listAudit(req.query),
+    async (req) => {
+      const supervised = await auditSupervisionOf(req, stores);
+      return security.listAudit({ ...req.query, ...(supervised ? { supervised } : {}) });
+    },
   );
 
   app.get(
@@ -97,7 +135,9 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) 
       },
     },
     async (req, reply) => {
-      const { format, ...query } = req.query;
+      const { format, ...asked } = req.query;
+      const supervised = await auditSupervisionOf(req, stores);
+      const query = { ...asked, ...(supervised ? { supervised } : {}) };
       const lines: string[] = format === 'csv' ? [AUDIT_CSV_COLUMNS.join(',')] : [];
       let n = 0;
       for await (const e of allAudit(security, query)) {
@@ -136,7 +176,8 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) 
       const { offset, limit } = req.query;
       const page = await security.listAudit({ offset: seq - 1, limit: 1 });
       const record = page.items[0];
-      if (!record || record.seq !== seq) throw new ApiError(404, 'not_found', `no audit record ${seq}`);
+      if (!record || record.seq !== seq || !inSupervision(record, await auditSupervisionOf(req, stores)))
+        throw new ApiError(404, 'not_found', `no audit record ${seq}`);
       const d = record.details?.disclosure as
         { entities?: string[]; links?: string[]; reports?: string[]; digest?: string } | undefined;
       if (!d || typeof d.digest !== 'string')

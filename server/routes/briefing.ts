@@ -113,8 +113,15 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
         throw new ApiError(400, 'invalid', 'chartPng is not a base64 PNG image', {
           path: ['body', 'chartPng'],
         });
+      // A briefing names only targets of the operations in scope: one the reader cannot see is left out.
       const review = b.review
-        ? await reviewForBriefing(graph, reviewRequestFromBody(b.review, 'review'))
+        ? await reviewForBriefing(
+            graph,
+            reviewRequestFromBody(
+              { ...b.review, targets: (await graph.getEntities(b.review.targets)).map((e) => e.id) },
+              'review',
+            ),
+          )
         : null;
       // Everything the briefing carries, judged once: the chart, the top table, the review's windows.
       const disclosure = await assessDisclosure(

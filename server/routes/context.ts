@@ -77,13 +77,32 @@ export function accessOf(request: FastifyRequest, deps?: Pick<RouteDeps, 'stores
   return coreAccessOf(request, storesOf(request, deps));
 }
 
+/** Requests whose change has named its operation: that one is their record's, whatever they also read. */
+const changedIn = new WeakSet<FastifyRequest>();
+
+/** Notes the request's working operations on its audit record (security/audit.ts buildAuditRecord). */
+function noteOperations(request: FastifyRequest, operations: readonly string[], change = false): void {
+  const audit = (request as unknown as { audit?: { operations?: string[] } | null }).audit;
+  if (!audit || (!change && changedIn.has(request))) return;
+  if (change) changedIn.add(request);
+  audit.operations = [...operations];
+}
+
 /**
  * The request's read scope: the operations its user may read, narrowed to the ones it names. Naming an
  * operation the user may not read is the 404 of one that does not exist (closed and absent look alike).
  * Never 'all': that is for the system's own paths.
  */
 export function readScope(request: FastifyRequest, deps?: Pick<RouteDeps, 'stores'>): Promise<ReadScope> {
-  return coreReadScope(request, storesOf(request, deps));
+  return coreReadScope(request, storesOf(request, deps)).then((scope) => {
+    if (scope !== 'all') noteOperations(request, scope.operations);
+    return scope;
+  });
+}
+
+/** The operations a scope reads (for records and markings). */
+export function scopeOperations(scope: ReadScope): readonly string[] | null {
+  return scope === 'all' ? null : scope.operations;
 }
 
 /**
@@ -175,6 +194,7 @@ export async function workspaceContext(
       ? await stores.operations.get(named[0])
       : await stores.operations.defaultOperation();
   if (!op || !readable.has(op.id)) throw operationNotFound(named?.[0] ?? 'GENERAL');
+  noteOperations(request, [op.id], true);
   return { actor: actorOf(request), operationId: op.id };
 }
 
@@ -187,6 +207,7 @@ export async function writeContext(
   const op = await workingOperation(request, deps);
   const audit = (request as unknown as { audit?: { details: Record<string, unknown> } | null }).audit;
   if (audit) audit.details.operation = op.ref;
+  noteOperations(request, [op.id], true);
   return { actor: actorOf(request), operationId: op.id, ...(importId ? { importId } : {}) };
 }
 

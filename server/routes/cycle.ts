@@ -27,7 +27,7 @@ import type { Target, TargetRecord } from '../domain/target.ts';
 import type { CycleStore } from '../store/cycle-store.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import type { Permission } from '../security/permissions.ts';
-import { graphOf, writeContext, type GraphOf, type RouteDeps } from './context.ts';
+import { graphOf, readScope, writeContext, type GraphOf, type RouteDeps } from './context.ts';
 import { notFound, untyped, type ZodApp } from './crud.ts';
 
 const TAGS = ['cycle'];
@@ -56,6 +56,9 @@ async function mustGet(targets: CycleStore, id: string, graph: GraphStore): Prom
   return t;
 }
 
+/** The targets the request may read: those of the operations in its read scope (need-to-know). */
+type CycleOf = (request: FastifyRequest) => Promise<CycleStore>;
+
 /** A step of a target's life (decide, review): the pure transition, then a save that refuses a stale version. */
 type TargetStep<I> = (t: Target, input: I, actor: string, now: string) => TargetRecord;
 
@@ -63,7 +66,7 @@ type TargetStep<I> = (t: Target, input: I, actor: string, now: string) => Target
 function targetStep<I extends object>(
   app: ZodApp,
   g: GraphOf,
-  targets: CycleStore,
+  cycleOf: CycleOf,
   step: {
     url: string;
     access: Permission;
@@ -86,6 +89,7 @@ function targetStep<I extends object>(
       },
     },
     async (request) => {
+      const targets = await cycleOf(request);
       const t = await mustGet(targets, request.params.id, await g(request));
       auditIds(request, t.entityId);
       const ctx = await writeContext(request);
@@ -184,7 +188,7 @@ function proposeRoute(app: ZodApp, g: GraphOf, targets: CycleStore): void {
 }
 
 /** Targets: list, read, propose, decide, log actions, review. */
-function targetRoutes(app: ZodApp, g: GraphOf, targets: CycleStore): void {
+function targetRoutes(app: ZodApp, g: GraphOf, cycleOf: CycleOf, targets: CycleStore): void {
   app.get(
     '/targets',
     {
@@ -197,7 +201,7 @@ function targetRoutes(app: ZodApp, g: GraphOf, targets: CycleStore): void {
       },
     },
     async (request) => {
-      const page = await targets.listTargets(request.query);
+      const page = await (await cycleOf(request)).listTargets(request.query);
       // Need-to-know: a target about an entity the caller may not read is not listed.
       const graph = await g(request);
       const seen = new Set(
@@ -220,7 +224,7 @@ function targetRoutes(app: ZodApp, g: GraphOf, targets: CycleStore): void {
       },
     },
     async (request) => {
-      const t = await mustGet(targets, request.params.id, await g(request));
+      const t = await mustGet(await cycleOf(request), request.params.id, await g(request));
       auditIds(request, t.entityId);
       return t;
     },
@@ -228,7 +232,7 @@ function targetRoutes(app: ZodApp, g: GraphOf, targets: CycleStore): void {
 
   proposeRoute(app, g, targets);
 
-  targetStep(app, g, targets, {
+  targetStep(app, g, cycleOf, {
     url: '/targets/:id/decision',
     access: 'targets:decide',
     audit: 'target.decide',
@@ -251,14 +255,15 @@ function targetRoutes(app: ZodApp, g: GraphOf, targets: CycleStore): void {
       },
     },
     async (request, reply) => {
-      const t = await mustGet(targets, request.params.id, await g(request));
+      const scoped = await cycleOf(request);
+      const t = await mustGet(scoped, request.params.id, await g(request));
       auditIds(request, t.entityId);
-      const saved = await targets.appendTargetAction(t.id, request.body, await writeContext(request));
+      const saved = await scoped.appendTargetAction(t.id, request.body, await writeContext(request));
       return reply.code(201).send(saved);
     },
   );
 
-  targetStep(app, g, targets, {
+  targetStep(app, g, cycleOf, {
     url: '/targets/:id/review',
     access: 'targets:propose',
     audit: 'target.review',
@@ -273,7 +278,8 @@ const cycle: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
   const scale = loadGravityScale();
   const g = graphOf({ stores });
   analysisRoutes(app, g, scale);
-  targetRoutes(app, g, stores.cycle);
+  const cycleOf: CycleOf = async (request) => stores.cycle.scoped(await readScope(request, { stores }));
+  targetRoutes(app, g, cycleOf, stores.cycle);
 };
 
 export default cycle;

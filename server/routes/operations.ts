@@ -36,11 +36,16 @@ const MANAGE = 'operations:manage' as const;
 
 /** Names the operation on the request's audit record: its id among the objects, its ref in the details. */
 function auditOperation(request: FastifyRequest, op: Pick<Operation, 'id' | 'ref'>): void {
-  const audit = (request as unknown as { audit?: { objectIds: string[]; details: Record<string, unknown> } })
-    .audit;
+  const audit = (
+    request as unknown as {
+      audit?: { objectIds: string[]; details: Record<string, unknown>; operations?: string[] };
+    }
+  ).audit;
   if (!audit) return;
   audit.objectIds.push(op.id);
   audit.details.operation = op.ref;
+  // The record belongs to the operation managed: its owner's and supervisors' trail, not the force's.
+  audit.operations = [op.id];
 }
 
 /** A write's context for the operation store: the actor, in the operation changed. */

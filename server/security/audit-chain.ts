@@ -147,6 +147,9 @@ export function chainAudit(
     details: detailsJson === null ? null : (JSON.parse(detailsJson) as Record<string, unknown>),
     prevHash,
   };
+  // Hashed only when there are some, so a record without (and every one from before) hashes as it did.
+  const ops = [...new Set(input.operations ?? [])].sort();
+  if (ops.length) body.operations = ops;
   return { event: { ...body, hash: key ? keyedAuditHash(body, key) : auditHash(body) }, detailsJson };
 }
 

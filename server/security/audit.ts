@@ -44,6 +44,11 @@ export interface AuditContext {
   /** Set by an export route's disclosure check: what the output carried (see disclosureDetails). */
   disclosure?: DisclosureAudit;
   details: Record<string, unknown>;
+  /**
+   * The request's working operations, noted by routes/context.ts as the route settles them: the one a
+   * change is made in, else the ones it read. Unset: the ones the request named, if any.
+   */
+  operations?: string[];
 }
 
 declare module 'fastify' {
@@ -287,6 +292,26 @@ export function askedDisclosure(request: FastifyRequest): DisclosureAudit {
   };
 }
 
+const OPERATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The operations a request named (x-linkchart-operation, else ?operation=), read leniently: a malformed
+ * value is the route's 400 to explain, here it only leaves the record without operations.
+ */
+function namedOperations(request: FastifyRequest): string[] | null {
+  const header = request.headers['x-linkchart-operation'];
+  let raw = Array.isArray(header) ? header.join(',') : header;
+  if (raw === undefined) {
+    const q = request.url.indexOf('?');
+    const v = q >= 0 ? new URLSearchParams(request.url.slice(q + 1)).getAll('operation') : [];
+    raw = v.join(',');
+  }
+  const ids = [...new Set(raw.split(',').map((s) => s.trim()))].filter(
+    (s) => OPERATION_ID.test(s) && s.toLowerCase() !== 'all',
+  );
+  return ids.length && ids.length <= 50 ? ids : null;
+}
+
 /** The record for a finished request. */
 export function buildAuditRecord(
   request: FastifyRequest,
@@ -326,6 +351,10 @@ export function buildAuditRecord(
     outcome: a.outcome ?? outcomeFor(reply.statusCode),
     details,
   };
+  // A request refused before its route settled them (naming a closed operation: 404) is still recorded
+  // under what it named, so that operation's owner sees the attempt.
+  const operations = a.operations ?? namedOperations(request);
+  if (operations?.length) input.operations = operations;
   const justification = a.justification ?? disclosed.justification;
   const recipient = a.recipient ?? disclosed.recipient;
   if (justification) input.justification = justification;

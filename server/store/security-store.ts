@@ -3,12 +3,30 @@
 import type { AuditEvent, AuditInput, Role, User } from '../domain/model.ts';
 import type { ListOptions, Page } from './common.ts';
 
+export interface AuditSupervision {
+  operations: readonly string[];
+  within: readonly string[];
+}
+
+/** Whether `record` is in a supervisor's view (the same rule the stores' listAudit applies). */
+export function inSupervision(record: { operations?: string[] }, s: AuditSupervision | null): boolean {
+  const ops = record.operations ?? [];
+  if (s === null || ops.length === 0) return true;
+  return ops.some((op) => s.operations.includes(op)) && ops.every((op) => s.within.includes(op));
+}
+
 export interface AuditQuery extends ListOptions {
   actor?: string;
   action?: string;
   objectId?: string;
   since?: string;
   until?: string;
+  /**
+   * A supervisor's view of the trail: records carrying no operation, and records carrying one of
+   * `operations` and none outside `within` (so a record that touched another closed operation stays
+   * hidden). Absent: all records (an administrator's view).
+   */
+  supervised?: AuditSupervision;
 }
 
 export interface SecurityStore {

@@ -187,5 +187,51 @@ export function cycleContract<S extends Stores>(name: string, setup: ContractSet
         ).toBe('conflict');
       });
     });
+
+    describe('by operation', () => {
+      const inA = { ...ctx, operationId: 'op2' };
+      const inB = { ...ctx, operationId: 'op3' };
+
+      it('a target belongs to the operation it was proposed in; a scoped store lists, reads and changes only its own', async () => {
+        const a = await stores.cycle.saveTarget(proposal('e1'), inA);
+        const b = await stores.cycle.saveTarget(proposal('e2'), inB);
+        const g = await stores.cycle.saveTarget(proposal('e3'), ctx);
+        expect([a.operationId, b.operationId, g.operationId]).toEqual(['op2', 'op3', 'op1']);
+        const onlyA = stores.cycle.scoped({ operations: ['op2'] });
+        expect((await onlyA.listTargets()).items.map((t) => t.id)).toEqual([a.id]);
+        expect((await onlyA.listTargets()).total).toBe(1);
+        expect((await onlyA.listTargets({ entityId: 'e2' })).total).toBe(0);
+        expect(await onlyA.getTarget(b.id)).toBeNull();
+        expect((await onlyA.getTarget(a.id))?.entityId).toBe('e1');
+        // Outside the scope is absent for changes too (decision, action), and nothing changes.
+        expect(await code(onlyA.saveTarget({ ...proposal('e2'), id: b.id, status: 'approved' }, inA))).toBe(
+          'not_found',
+        );
+        await stores.cycle.saveTarget({ ...proposal('e2'), id: b.id, status: 'approved' }, inB);
+        expect(await code(onlyA.appendTargetAction(b.id, { kind: 'arrest', date: '2024-07-05' }, inA))).toBe(
+          'not_found',
+        );
+        expect((await stores.cycle.getTarget(b.id))!.actions).toHaveLength(0);
+        // A decision made under another working operation keeps the target where it was proposed.
+        const decided = await stores.cycle.saveTarget(
+          { ...proposal('e1'), id: a.id, status: 'approved' },
+          inB,
+        );
+        expect(decided.operationId).toBe('op2');
+        // Its actions follow it: read with it in its scope, absent with it outside.
+        await onlyA.appendTargetAction(a.id, { kind: 'warrant', date: '2024-07-06' }, inA);
+        expect((await onlyA.listTargets()).items[0].actions.map((x) => x.kind)).toEqual(['warrant']);
+        const onlyB = stores.cycle.scoped({ operations: ['op3'] });
+        expect((await onlyB.listTargets({ status: 'actioned' })).total).toBe(0);
+        // GENERAL's (a write naming no operation), both, none; the unscoped store reads all.
+        expect(
+          (await stores.cycle.scoped({ operations: ['op1'] }).listTargets()).items.map((t) => t.id),
+        ).toEqual([g.id]);
+        expect((await stores.cycle.scoped({ operations: ['op2', 'op3'] }).listTargets()).total).toBe(2);
+        expect((await stores.cycle.scoped({ operations: [] }).listTargets()).total).toBe(0);
+        expect((await stores.cycle.listTargets()).total).toBe(3);
+        expect(stores.cycle.scoped('all')).toBe(stores.cycle);
+      });
+    });
   });
 }

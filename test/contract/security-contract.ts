@@ -187,6 +187,48 @@ export function securityContract<S extends Stores>(name: string, setup: Contract
         expect(err.path?.[0]).toBe(1);
         expect((await stores.security.listAudit({ limit: 100 })).total).toBe(5);
       });
+
+      it('records carry the working operations, in the chain; a supervisor view lists theirs and none touching another closed one', async () => {
+        const rec = (actor: string, operations?: string[]) => ({
+          actor,
+          action: 'read',
+          outcome: 'ok' as const,
+          ...(operations ? { operations } : {}),
+        });
+        const written = await stores.security.appendAuditBatch([
+          rec('signin'),
+          rec('general', ['op1']),
+          rec('kestrel', ['op2']),
+          rec('halyard', ['op3', 'op3']),
+          rec('both', ['op3', 'op1', 'op2']),
+          rec('empty', []),
+        ]);
+        expect(written.map((e) => e.operations)).toEqual([
+          undefined,
+          ['op1'],
+          ['op2'],
+          ['op3'],
+          ['op1', 'op2', 'op3'],
+          undefined,
+        ]);
+        const all = (await stores.security.listAudit({ limit: 100 })).items;
+        expect(all).toEqual(written);
+        // The operations are hashed: the chain verifies, and changing them breaks it.
+        expect(verifyAuditChain(all)).toBeNull();
+        const moved = all.map((e, i) => (i === 3 ? { ...e, operations: ['op2'] } : e));
+        expect(verifyAuditChain(moved)).toMatchObject({ seq: all[3].seq });
+        const view = async (operations: string[], within: string[]) =>
+          (await stores.security.listAudit({ supervised: { operations, within } })).items.map((e) => e.actor);
+        // Supervising GENERAL and KESTREL (op2), HALYARD (op3) closed: not the HALYARD records.
+        expect(await view(['op1', 'op2'], ['op1', 'op2'])).toEqual(['signin', 'general', 'kestrel', 'empty']);
+        // Supervising HALYARD too: all of them.
+        expect(await view(['op1', 'op2', 'op3'], ['op1', 'op2', 'op3'])).toHaveLength(6);
+        // Supervising GENERAL only, KESTREL open: KESTREL's own records are its supervisors'.
+        expect(await view(['op1'], ['op1', 'op2'])).toEqual(['signin', 'general', 'empty']);
+        expect(
+          (await stores.security.listAudit({ supervised: { operations: ['op1'], within: ['op1'] } })).total,
+        ).toBe(3);
+      });
     });
   });
 }

@@ -263,7 +263,7 @@ describe('audit', () => {
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const lines = res.body.trim().split('\n');
     expect(lines[0]).toBe(
-      'seq,at,actor,action,route,objectIds,outcome,justification,recipient,details,prevHash,hash',
+      'seq,at,actor,action,route,objectIds,outcome,justification,recipient,details,prevHash,hash,operations',
     );
     expect(lines.length).toBeGreaterThan(10);
     expect(res.body).toContain(`"'=HYPERLINK(""http://x"")"`);

@@ -259,6 +259,9 @@ export function toAuditEvent(r: Row): AuditEvent {
     details: r.details ? (JSON.parse(r.details as string) as Record<string, unknown>) : null,
     prevHash: r.prevHash as string,
     hash: r.hash as string,
+    ...((r.operations as string[] | null | undefined)?.length
+      ? { operations: r.operations as string[] }
+      : {}),
   };
 }
 
@@ -290,6 +293,8 @@ export function toTargetAction(r: Row): TargetAction {
 export function toTarget(r: Row, actions: TargetAction[]): Target {
   return {
     id: r.id as string,
+    // Targets from before operations have no op: GENERAL's.
+    operationId: (r.op as string | null | undefined) ?? 'op1',
     entityId: r.entityId as string,
     entityLabel: r.entityLabel as string,
     entityType: r.entityType as Target['entityType'],

@@ -147,6 +147,8 @@ export class Neo4jSecurityStore implements SecurityStore {
       objectId: q.objectId ?? null,
       since: q.since ?? null,
       until: q.until ?? null,
+      ops: q.supervised ? [...q.supervised.operations] : null,
+      within: q.supervised ? [...q.supervised.within] : null,
     };
     return this.c.listPage('audit', q, params, 'a', toAuditEvent);
   }

@@ -149,6 +149,7 @@ export const auditInputSchema = z.object({
   justification: z.string().max(10_000).optional(),
   recipient: z.string().max(1000).optional(),
   details: z.record(z.string(), z.unknown()).optional(),
+  operations: z.array(z.string().min(1).max(64)).max(1000).optional(),
 });
 
 export const listOptionsSchema = z.object({

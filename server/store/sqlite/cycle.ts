@@ -3,6 +3,7 @@
 // untouched. Target writes do not move the data version: they change no graph fact, and moving it would
 // throw away every cached analysis.
 import type { WriteContext } from '../../domain/model.ts';
+import type { ReadScope } from '../../domain/operations.ts';
 import type {
   Target,
   TargetAction,
@@ -12,12 +13,15 @@ import type {
 } from '../../domain/target.ts';
 import { StoreError, type Page } from '../common.ts';
 import type { CycleStore } from '../cycle-store.ts';
+import { writeOperation } from '../workspace-store.ts';
+import { opRow, scopeCondition } from './workspace.ts';
 import type { Param, SqliteConnection } from './connection.ts';
 import { toTarget, toTargetAction, type TargetActionRow, type TargetRow } from './rows.ts';
 import { parseTargetId } from '../shared/ids.ts';
 import { checkActionable, parseTargetAction, parseTargetRecord } from '../shared/validate.ts';
 
-const SCHEMA = `
+/** The tables, made idempotently; migration 12 makes them too (before it gives targets their operation). */
+export const CYCLE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS targets (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   entity_id TEXT NOT NULL,
@@ -72,11 +76,40 @@ function targetCols(t: TargetRecord, now: string) {
   };
 }
 
+/**
+ * Migration 12: a target belongs to the operation it was proposed in (`op_id`, GENERAL's 1 for those
+ * before); its actions follow it. The tables are made first: a file that never had a target has none yet.
+ */
+export function targetOperations(db: {
+  exec(sql: string): unknown;
+  prepare(sql: string): { all(): unknown[] };
+}): void {
+  db.exec(CYCLE_SCHEMA);
+  const cols = db.prepare('PRAGMA table_info(targets)').all() as Array<{ name: string }>;
+  if (!cols.some((c) => c.name === 'op_id'))
+    db.exec('ALTER TABLE targets ADD COLUMN op_id INTEGER NOT NULL DEFAULT 1');
+  db.exec('CREATE INDEX IF NOT EXISTS targets_op ON targets (op_id, id)');
+}
+
 export class SqliteCycleStore implements CycleStore {
-  constructor(private readonly c: SqliteConnection) {}
+  private readonly inScope: string;
+  private readonly scopeParams: Param[];
+
+  constructor(
+    private readonly c: SqliteConnection,
+    private readonly scope: ReadScope = 'all',
+  ) {
+    const cond = scopeCondition(scope);
+    this.inScope = cond.sql;
+    this.scopeParams = [cond.param, cond.param];
+  }
 
   init(): void {
-    this.c.db.exec(SCHEMA);
+    this.c.db.exec(CYCLE_SCHEMA);
+  }
+
+  scoped(scope: ReadScope): CycleStore {
+    return scope === 'all' ? this : new SqliteCycleStore(this.c, scope);
   }
 
   private actionsOf(ids: number[]): Map<number, TargetAction[]> {
@@ -96,13 +129,15 @@ export class SqliteCycleStore implements CycleStore {
   }
 
   private read(n: number): Target | null {
-    const row = this.c.st('SELECT * FROM targets WHERE id = ?').get(n) as TargetRow | undefined;
+    const row = this.c
+      .st(`SELECT * FROM targets WHERE id = ? AND ${this.inScope}`)
+      .get(n, ...this.scopeParams) as TargetRow | undefined;
     return row ? toTarget(row, this.actionsOf([n]).get(n) ?? []) : null;
   }
 
   async saveTarget(
     input: TargetRecord,
-    _ctx: WriteContext,
+    ctx: WriteContext,
     opts: { expectedVersion?: number } = {},
   ): Promise<Target> {
     const t = parseTargetRecord(input);
@@ -112,11 +147,11 @@ export class SqliteCycleStore implements CycleStore {
         const r = this.c
           .st(
             `INSERT INTO targets (entity_id, entity_label, entity_type, reason, analysis, status, proposed_by,
-               proposed_at, decision, review, version, updated_at)
+               proposed_at, decision, review, version, updated_at, op_id)
              VALUES (@entity_id, @entity_label, @entity_type, @reason, @analysis, @status, @proposed_by,
-               @proposed_at, @decision, @review, 1, @updated_at)`,
+               @proposed_at, @decision, @review, 1, @updated_at, @op_id)`,
           )
-          .run(cols);
+          .run({ ...cols, op_id: opRow(writeOperation(ctx)) });
         return Number(r.lastInsertRowid);
       }
       const n = this.checkVersion(t.id, opts.expectedVersion);
@@ -140,7 +175,9 @@ export class SqliteCycleStore implements CycleStore {
     const current =
       n === null
         ? undefined
-        : (this.c.st('SELECT version FROM targets WHERE id = ?').get(n) as { version: number } | undefined);
+        : (this.c
+            .st(`SELECT version FROM targets WHERE id = ? AND ${this.inScope}`)
+            .get(n, ...this.scopeParams) as { version: number } | undefined);
     if (n === null || !current) throw notFound(id);
     if (expected !== undefined && expected !== current.version) {
       throw new StoreError(
@@ -160,8 +197,8 @@ export class SqliteCycleStore implements CycleStore {
   async listTargets(q: TargetQuery = {}): Promise<Page<Target>> {
     const offset = Math.max(0, Math.floor(q.offset ?? 0));
     const limit = Math.min(1000, Math.max(1, Math.floor(q.limit ?? 100)));
-    const where: string[] = [];
-    const params: Param[] = [];
+    const where: string[] = [this.inScope];
+    const params: Param[] = [...this.scopeParams];
     if (q.status) {
       where.push('status = ?');
       params.push(q.status);
@@ -172,7 +209,7 @@ export class SqliteCycleStore implements CycleStore {
     }
     const page = this.c.pageOf(
       { offset, limit },
-      { cols: '*', from: 'targets', where: where.join(' AND ') || '1', params, order: 'id DESC' },
+      { cols: '*', from: 'targets', where: where.join(' AND '), params, order: 'id DESC' },
       (r: TargetRow) => r,
     );
     const actions = this.actionsOf(page.items.map((r) => r.id));
@@ -186,7 +223,9 @@ export class SqliteCycleStore implements CycleStore {
       const row =
         n === null
           ? undefined
-          : (this.c.st('SELECT status FROM targets WHERE id = ?').get(n) as { status: string } | undefined);
+          : (this.c
+              .st(`SELECT status FROM targets WHERE id = ? AND ${this.inScope}`)
+              .get(n, ...this.scopeParams) as { status: string } | undefined);
       if (n === null || !row) throw notFound(id);
       checkActionable(id, row.status);
       const now = new Date().toISOString();

@@ -278,9 +278,12 @@ export interface AuditRow {
   details: string | null;
   prev_hash: string;
   hash: string;
+  /** JSON list of op ids; null (or absent, before migration 12) when the record carries none. */
+  op_ids?: string | null;
 }
 
 export function toAuditEvent(r: AuditRow): AuditEvent {
+  const ops = r.op_ids ? (JSON.parse(r.op_ids) as string[]) : null;
   return {
     seq: r.seq,
     at: r.at,
@@ -294,6 +297,7 @@ export function toAuditEvent(r: AuditRow): AuditEvent {
     details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
     prevHash: r.prev_hash,
     hash: r.hash,
+    ...(ops?.length ? { operations: ops } : {}),
   };
 }
 
@@ -329,11 +333,13 @@ export interface TargetRow {
   review: string | null;
   version: number;
   updated_at: string;
+  op_id: number;
 }
 
 export function toTarget(r: TargetRow, actions: TargetAction[]): Target {
   return {
     id: targetId(r.id),
+    operationId: `op${r.op_id}`,
     entityId: r.entity_id,
     entityLabel: r.entity_label,
     entityType: r.entity_type as Target['entityType'],

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { foldName } from '../../domain/names.ts';
 import { DECONFLICTION_SCHEMA, workspaceOperations } from './deconfliction-schema.ts';
 import { DUPLICATES_SCHEMA } from './duplicates-schema.ts';
+import { targetOperations } from './cycle.ts';
 import { parseProps, searchText } from '../shared/values.ts';
 
 export interface Migration {
@@ -391,6 +392,18 @@ INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_
       'deconfliction notices and their steps; annotations, charts and drafts belong to an operation',
     sql: DECONFLICTION_SCHEMA,
     then: workspaceOperations,
+  },
+  {
+    version: 12,
+    description:
+      'targets belong to the operation they were proposed in (and their actions with them); audit records carry the working operation',
+    sql: '',
+    then: (db) => {
+      targetOperations(db);
+      // An audit record carries the request's working operations (a JSON list; null: none, as before).
+      const cols = db.prepare('PRAGMA table_info(audit)').all() as Array<{ name: string }>;
+      if (!cols.some((c) => c.name === 'op_ids')) db.exec('ALTER TABLE audit ADD COLUMN op_ids TEXT');
+    },
   },
 ];
 

@@ -18,7 +18,7 @@ const userPatchSchema = userInputSchema
   .extend({ disabled: z.boolean().optional() });
 
 /** Audit columns in INSERT order; AUDIT_ROWS records go in one statement. */
-const AUDIT_COLS = 12;
+const AUDIT_COLS = 13;
 const AUDIT_ROWS = 64;
 
 export class SqliteSecurityStore implements SecurityStore {
@@ -168,6 +168,7 @@ export class SqliteSecurityStore implements SecurityStore {
           detailsJson,
           event.prevHash,
           event.hash,
+          event.operations ? JSON.stringify(event.operations) : null,
         );
         prevHash = event.hash;
         return event;
@@ -183,7 +184,7 @@ export class SqliteSecurityStore implements SecurityStore {
       const n = Math.min(AUDIT_ROWS, count - i);
       this.c
         .st(
-          `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash)
+          `INSERT INTO audit (seq, at, actor, action, route, object_ids, outcome, justification, recipient, details, prev_hash, hash, op_ids)
            VALUES ${Array<string>(n)
              .fill(`(${placeholders(AUDIT_COLS)})`)
              .join(', ')}`,
@@ -206,6 +207,13 @@ export class SqliteSecurityStore implements SecurityStore {
     add('EXISTS (SELECT 1 FROM json_each(object_ids) WHERE value = ?)', q.objectId);
     add('at >= ?', q.since);
     add('at <= ?', q.until);
+    if (q.supervised) {
+      conds.push(
+        `(op_ids IS NULL OR (EXISTS (SELECT 1 FROM json_each(op_ids) WHERE value IN (SELECT value FROM json_each(?)))
+          AND NOT EXISTS (SELECT 1 FROM json_each(op_ids) WHERE value NOT IN (SELECT value FROM json_each(?)))))`,
+      );
+      params.push(JSON.stringify(q.supervised.operations), JSON.stringify(q.supervised.within));
+    }
     const where = conds.length ? conds.join(' AND ') : '1';
     return this.c.pageOf<AuditRow, AuditEvent>(
       at,
