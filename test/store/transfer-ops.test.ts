@@ -12,6 +12,7 @@ import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { dumpDigest } from '../../server/store/transfer/dump.ts';
 import { dumpSqlite, loadSqlite } from '../../server/store/transfer/sqlite.ts';
 import { operationsRecord, scopedReads, writeOperations } from './transfer-ops-fixture.ts';
+import { proposal } from '../contract/cycle-contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-transfer-ops-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,6 +105,43 @@ describe('npm run transfer carries operations between SQLite files', () => {
       // KESTREL, joined last, has the last word on the network both wrote.
       const [read] = await b.graph.scoped(both).getEntities([w.shared[0]]);
       expect(read.properties).toMatchObject({ network: 'EE', imei: 'imeisecret77' });
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe('npm run transfer carries what was done in each operation', () => {
+  it('audit records keep their operations (the chain still holds) and targets their operation', async () => {
+    const src = join(dir, 'src-audit.db');
+    const dst = join(dir, 'dst-audit.db');
+    const a = await openSqliteStores(src);
+    const w = await writeOperations(a);
+    await a.security.appendAudit({
+      actor: 'dsmith',
+      action: 'graph.read',
+      outcome: 'ok',
+      operations: [w.halyard],
+    });
+    await a.security.appendAudit({ actor: 'demo', action: 'auth.login', outcome: 'ok' });
+    const target = await a.cycle.saveTarget(proposal(w.shared[0]), {
+      actor: 'dsmith',
+      operationId: w.halyard,
+    });
+    const auditBefore = (await a.security.listAudit({ limit: 1000 })).items;
+    await a.close();
+    const r = await transfer({ kind: 'sqlite', path: src }, { kind: 'sqlite', path: dst }, quiet);
+    expect(r.status).toBe('copied');
+    const b = await openSqliteStores(dst);
+    try {
+      const auditAfter = (await b.security.listAudit({ limit: 1000 })).items;
+      expect(auditAfter).toEqual(auditBefore);
+      expect(auditAfter.find((x) => x.action === 'graph.read')!.operations).toEqual([w.halyard]);
+      expect(auditAfter.find((x) => x.action === 'auth.login')!).not.toHaveProperty('operations');
+      // The target is HALYARD's: absent to a reader outside it, there for a member.
+      const outside = b.cycle.scoped({ operations: await b.operations.readableBy('demo') });
+      expect(await outside.getTarget(target.id)).toBeNull();
+      expect((await b.cycle.getTarget(target.id))?.id).toBe(target.id);
     } finally {
       await b.close();
     }

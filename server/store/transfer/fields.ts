@@ -100,6 +100,18 @@ const list = (col: string): Field<string[]> => ({
  * The operation a record belongs to: SQLite keeps its number, Neo4j its id ('op3'); a Neo4j record written
  * before operations has none and belongs to GENERAL (op1), as the Neo4j store reads it.
  */
+/**
+ * A list that may be absent: JSON text or NULL in SQLite, a list property or none in Neo4j; absent in the
+ * dump record too (undefined), as the domain's record leaves it out.
+ */
+const maybeList = (col: string): Field<string[] | undefined> => ({
+  col,
+  fromSql: (v) => (v === null || v === undefined ? undefined : (JSON.parse(v as string) as string[])),
+  toSql: (v) => (v === undefined ? null : JSON.stringify(v)),
+  fromNeo: (v) => (Array.isArray(v) ? (v as string[]) : undefined),
+  toNeo: (v) => v ?? null,
+});
+
 const opOf = (col: string): Field<string> => ({
   col,
   fromSql: (v) => `op${v as number}`,
@@ -206,6 +218,8 @@ export const AUDIT_FIELDS = {
   details: maybeJson<Record<string, unknown>>('details'),
   prevHash: str('prev_hash'),
   hash: str('hash'),
+  /** The operations a record was made in (JSON text in SQLite, a list in Neo4j); null: none, as before them. */
+  operations: maybeList('op_ids'),
 };
 export const IMPORT_RUN_FIELDS = {
   seq: num('seq'),
@@ -230,6 +244,8 @@ export const TARGET_FIELDS = {
   review: maybeStr('review'),
   version: num('version'),
   updatedAt: str('updated_at'),
+  /** The operation the target was proposed in. */
+  op: opOf('op_id'),
 };
 /** A target's append-only action log. */
 export const TARGET_ACTION_FIELDS = {
@@ -363,7 +379,11 @@ export const DECISION_FIELDS = {
 
 // The audit and import-run tables describe the domain's own records, field for field.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const _auditMatches: Same<RecordOf<typeof AUDIT_FIELDS>, AuditEvent> = true;
+// The dump record holds `operations` as undefined where the domain record leaves the key out.
+const _auditMatches: Same<
+  RecordOf<typeof AUDIT_FIELDS>,
+  Omit<AuditEvent, 'operations'> & { operations: string[] | undefined }
+> = true;
 const _importRunMatches: Same<RecordOf<typeof IMPORT_RUN_FIELDS>, ImportRun> = true;
 
 /** A SQLite row (columns by name) as a dump record. */

@@ -226,7 +226,7 @@ export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
   );
   await sliced(
     'load-audits',
-    d.audit.map((a) => toNeo4j(AUDIT_FIELDS, a)),
+    d.audit.map((a) => toNeo4j(AUDIT_FIELDS, { ...a, operations: a.operations })),
   );
   await sliced(
     'load-import-runs',

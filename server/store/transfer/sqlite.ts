@@ -360,7 +360,7 @@ export function loadSqlite(stores: SqliteStores, d: Dump): void {
     for (const x of d.annotations) insert('annotations', toSqlite(ANNOTATION_FIELDS, x));
     for (const x of d.charts) insert('charts', toSqlite(CHART_FIELDS, x));
     for (const x of d.users) insert('users', toSqlite(USER_FIELDS, x));
-    for (const x of d.audit) insert('audit', toSqlite(AUDIT_FIELDS, x));
+    for (const x of d.audit) insert('audit', toSqlite(AUDIT_FIELDS, { ...x, operations: x.operations }));
     for (const x of d.importRuns) insert('import_runs', toSqlite(IMPORT_RUN_FIELDS, x));
     for (const x of d.targets) insert('targets', toSqlite(TARGET_FIELDS, x));
     // Explicit ids keep sqlite_sequence ahead of them, so the next action gets a new number.
