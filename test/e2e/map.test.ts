@@ -114,7 +114,17 @@ describe.skipIf(!haveChromium)('the map, offline (Chromium)', () => {
       const csrf = /(?:^|; )linkchart_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
       const r = await fetch('/api/batch', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        headers: {
+          // Written in the operation the page works in, as the app itself writes.
+          ...Object.fromEntries(
+            Object.keys(localStorage)
+              .filter((k) => k.startsWith('linkchart.operation.'))
+              .slice(0, 1)
+              .map((k) => ['x-linkchart-operation', localStorage.getItem(k)!]),
+          ),
+          'content-type': 'application/json',
+          'x-csrf-token': csrf,
+        },
         body: JSON.stringify({
           entities: [
             { type: 'Location', label: 'Westminster drop point', properties: { postcode: 'sw1a 1aa' } },

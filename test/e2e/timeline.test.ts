@@ -172,7 +172,17 @@ describe.skipIf(!haveChromium)('timeline (Chromium)', () => {
       const r = await fetch('/api/imports?format=cdr', {
         method: 'POST',
         credentials: 'include',
-        headers: { 'content-type': 'text/csv', 'x-csrf-token': decodeURIComponent(csrf ?? '') },
+        headers: {
+          // Written in the operation the page works in, as the app itself writes.
+          ...Object.fromEntries(
+            Object.keys(localStorage)
+              .filter((k) => k.startsWith('linkchart.operation.'))
+              .slice(0, 1)
+              .map((k) => ['x-linkchart-operation', localStorage.getItem(k)!]),
+          ),
+          'content-type': 'text/csv',
+          'x-csrf-token': decodeURIComponent(csrf ?? ''),
+        },
         body: csv,
       });
       return { status: r.status, body: (await r.json()) as { rowsRead: number; rowsRejected: number } };

@@ -178,6 +178,49 @@ describe.skipIf(!avail.ok)('analysis in Graph Data Science through the API', () 
     for (const s of mine.ranked) expect(gds.get(s.id)!).toBeCloseTo(s.score, 9);
   }, 120_000);
 
+  it('need-to-know: a closed operation the analyst is not on stays out of the projection', async () => {
+    const closed = await stores.operations.create(
+      { ref: 'GDSCLOSED', name: 'Closed supplier', sensitivity: 'closed' },
+      { actor: 'boss' },
+    );
+    const before = (await stores.graph.subgraph({})).nodes.find((n) => n.type === 'Phone')!;
+    const w = await stores.graph.writeBatch(
+      {
+        entities: [
+          { type: 'Person', label: 'Closed Supplier' },
+          { type: 'Person', label: 'Closed Courier' },
+        ],
+        links: [
+          {
+            type: 'ASSOCIATE_OF',
+            from: { type: 'Person', key: 'closed supplier' },
+            to: { type: 'Person', key: 'closed courier' },
+          },
+          {
+            type: 'USES',
+            from: { type: 'Person', key: 'closed supplier' },
+            to: { type: 'Phone', key: before.key },
+          },
+        ],
+      },
+      { actor: 'boss', operationId: closed.id },
+    );
+    const hidden = w.entityIds.slice(0, 2);
+    const r = await run(plain, { kind: 'metric', metric: 'degree' });
+    expect(r.error).toBeNull();
+    expect(r.result!.engine).toBe('gds');
+    const ids = new Set(r.result!.scores!.map((x) => x.id));
+    for (const id of hidden) expect(ids.has(id)).toBe(false);
+    // The shared phone is there, with its degree as the analyst's operations hold it.
+    const mine = await serverRanking(
+      { filter: { operations: await stores.operations.readableBy('gds-analyst') } },
+      'degree',
+    );
+    const gds = new Map(r.result!.scores!.map((x) => [x.id, x.score]));
+    expect(gds.get(before.id)).toBe(mine.ranked.find((x) => x.id === before.id)!.score);
+    expect(r.result!.view.nodes).toBe(mine.view.csr.n);
+  }, 120_000);
+
   it('says in words when the Graph Data Science plugin is missing', async () => {
     // The same store, answering as a Neo4j without the plugin answers `gds.version()`.
     const withoutGds: GdsTarget = {
