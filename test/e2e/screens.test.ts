@@ -26,6 +26,9 @@ async function signIn(page: Page, base: string, name: string, password: string):
 
 /** Works in operation `ref` (the demo network is in KESTREL; a member of none opens in GENERAL). */
 async function workIn(page: Page, ref: string): Promise<void> {
+  // A member of that one operation opens in it already.
+  await page.getByTestId('operation-ref').waitFor();
+  if ((await page.getByTestId('operation-ref').innerText()).includes(`OP ${ref}`)) return;
   await page.getByTestId('operation-menu').click();
   await page.getByRole('menuitem', { name: new RegExp(`^${ref} · `) }).click();
   await page.getByTestId('operation-ref').getByText(`OP ${ref}`, { exact: true }).waitFor();
@@ -180,6 +183,26 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
     await page.getByTestId('new-user-password').fill(SUPERVISOR.password);
     await page.getByTestId('new-user-save').click();
     await page.locator(`[data-testid=user-row][data-name="${SUPERVISOR.name}"]`).waitFor();
+    // The supervisor supervises KESTREL (the demo's operation): a supervisor's audit screen shows the records
+    // of the operations they supervise (and sign-ins and GENERAL's), so their retention decisions there show.
+    const added = await page.evaluate(async (name) => {
+      const csrf = document.cookie
+        .split(';')
+        .map((c) => c.trim().split('='))
+        .find(([k]) => k === '__Host-linkchart-csrf' || k === 'linkchart_csrf')?.[1];
+      const ops = (await (await fetch('/api/operations', { credentials: 'include' })).json()) as {
+        items: Array<{ id: string; ref: string }>;
+      };
+      const kestrel = ops.items.find((o) => o.ref === 'KESTREL')!;
+      const r = await fetch(`/api/operations/${kestrel.id}/members/${encodeURIComponent(name)}`, {
+        method: 'PUT',
+        credentials: 'include',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf ?? '') },
+        body: JSON.stringify({ role: 'supervisor' }),
+      });
+      return r.status;
+    }, SUPERVISOR.name);
+    expect(added).toBe(200);
     // The administrator cannot disable themself: the control is off.
     const me = page.locator(`[data-testid=user-row][data-name="${ADMIN.name}"]`);
     expect(await me.getByTestId('user-toggle').isDisabled()).toBe(true);
