@@ -105,7 +105,7 @@ export const DEFAULT_LIMITS: Limits = {
   uploadBytes: 100 * 1024 * 1024,
   maxExpansionNodes: 5_000,
   maxAnalysisLinks: 1_000_000,
-  gdsFromLinks: 100_000,
+  gdsFromLinks: 200_000,
   maxViewLinks: 5_000,
   maxViewQueue: 32,
   maxImportErrors: 100,
