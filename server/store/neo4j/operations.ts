@@ -18,6 +18,7 @@ import { StoreError, type Page } from '../common.ts';
 import type { OperationListOptions, OperationStore } from '../operation-store.ts';
 import { operationId, parseId } from '../shared/ids.ts';
 import { parseOr } from '../shared/validate.ts';
+import { checkMemberName, checkMemberRemovable, checkOperationPatch } from '../shared/operation-rules.ts';
 import { GENERAL_OP_ID, type Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 
@@ -112,12 +113,7 @@ export class Neo4jOperationStore implements OperationStore {
     const p = parseOr(operationPatchSchema, patch, []);
     return this.c.write(async (tx) => {
       const cur = await this.must(tx, id, ['id']);
-      if (cur.ref === DEFAULT_OPERATION_REF && p.sensitivity === 'closed')
-        throw new StoreError(
-          'conflict',
-          'the GENERAL operation stays open: it holds what was written outside any operation',
-          ['sensitivity'],
-        );
+      checkOperationPatch(cur, p);
       const r = await tx.one('operation-update', {
         id: cur.id,
         name: p.name ?? cur.name,
@@ -137,8 +133,7 @@ export class Neo4jOperationStore implements OperationStore {
     ctx: WriteContext,
   ): Promise<OperationMember> {
     const m = parseOr(memberInputSchema, { role }, []);
-    if (typeof user !== 'string' || user.trim() === '')
-      throw new StoreError('invalid', 'user: a member is named by their user name', ['user']);
+    checkMemberName(user);
     return this.c.write(async (tx) => {
       await this.must(tx, opId);
       const r = await tx.one('operation-member-set', {
@@ -155,12 +150,7 @@ export class Neo4jOperationStore implements OperationStore {
   async removeMember(opId: string, user: string, _ctx: WriteContext): Promise<void> {
     await this.c.write(async (tx) => {
       const op = await this.must(tx, opId);
-      if (op.owner === user)
-        throw new StoreError(
-          'conflict',
-          `${user} owns the operation; make someone else its owner before removing them`,
-          ['user'],
-        );
+      checkMemberRemovable(op, user);
       await tx.run('operation-member-remove', { opId, user });
     });
   }

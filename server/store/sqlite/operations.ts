@@ -19,6 +19,7 @@ import { StoreError, type Page } from '../common.ts';
 import type { OperationListOptions, OperationStore } from '../operation-store.ts';
 import { operationId, parseId } from '../shared/ids.ts';
 import { parseOr } from '../shared/validate.ts';
+import { checkMemberName, checkMemberRemovable, checkOperationPatch } from '../shared/operation-rules.ts';
 import { placeholders, type SqliteConnection } from './connection.ts';
 
 interface OperationRow {
@@ -162,12 +163,7 @@ export class SqliteOperationStore implements OperationStore {
     await this.c.writeTx(() => {
       const n = this.must(id, ['id']);
       const cur = this.row(n)!;
-      if (cur.ref === DEFAULT_OPERATION_REF && p.sensitivity === 'closed')
-        throw new StoreError(
-          'conflict',
-          'the GENERAL operation stays open: it holds what was written outside any operation',
-          ['sensitivity'],
-        );
+      checkOperationPatch(cur, p);
       this.c
         .st(
           `UPDATE operations SET name = ?, sensitivity = ?, state = ?, owner = ?, updated_at = ? WHERE id = ?`,
@@ -191,8 +187,7 @@ export class SqliteOperationStore implements OperationStore {
     ctx: WriteContext,
   ): Promise<OperationMember> {
     const m = parseOr(memberInputSchema, { role }, []);
-    if (typeof user !== 'string' || user.trim() === '')
-      throw new StoreError('invalid', 'user: a member is named by their user name', ['user']);
+    checkMemberName(user);
     const n = await this.c.writeTx(() => {
       const n = this.must(opId);
       this.c
@@ -210,12 +205,7 @@ export class SqliteOperationStore implements OperationStore {
   async removeMember(opId: string, user: string, _ctx: WriteContext): Promise<void> {
     await this.c.writeTx(() => {
       const n = this.must(opId);
-      if (this.row(n)!.owner === user)
-        throw new StoreError(
-          'conflict',
-          `${user} owns the operation; make someone else its owner before removing them`,
-          ['user'],
-        );
+      checkMemberRemovable(this.row(n)!, user);
       this.c.st('DELETE FROM operation_members WHERE op_id = ? AND user = ?').run(n, user);
     });
   }
