@@ -22,6 +22,7 @@ import { cdrFormat } from './formats/cdr.ts';
 import { anprFormat } from './formats/anpr.ts';
 import { entitiesFormat, linksFormat } from './formats/generic.ts';
 import { checkOneTwoModeForm, networkBatch, type NetworkBatch } from './formats/network.ts';
+import { namesColumns } from './formats/network-files.ts';
 import type { FormatContext, RowFormat } from './formats/types.ts';
 import type { EventSource } from './formats/events-buffer.ts';
 import { canonicalJson } from '../security/audit-chain.ts';
@@ -134,7 +135,7 @@ async function collect(
       ...(opts.project !== undefined ? { project: opts.project } : {}),
       ...(opts.header !== undefined ? { header: opts.header } : {}),
     });
-    const rowsRead = text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
+    const rowsRead = batch.dataRows ?? text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
     const { entities, links } = batch;
     return {
       entities,
@@ -356,7 +357,9 @@ export async function previewImport({
 }: PreviewArgs): Promise<ImportPreview> {
   const lim = { ...DEFAULT_IMPORT_LIMITS, ...limits };
   const opts = parseImportOptions(options);
-  const header = opts.header ?? !['edgelist'].includes(opts.format);
+  // An edge list's first line is a header only when it names the columns: the rule its reader applies.
+  const edgeList = opts.format === 'edgelist';
+  let header = opts.header ?? !edgeList;
   let columns: string[] | null = null;
   const sample: string[][] = [];
   const errors: RowError[] = [];
@@ -365,6 +368,7 @@ export async function previewImport({
   const factory = ROW_FORMATS[opts.format];
   await streamRecords(input, readOptions(opts, lim), (cells, row) => {
     if (!columns) {
+      if (edgeList && opts.header === undefined) header = namesColumns(cells);
       columns = header ? cells.map((c) => c.trim()) : cells.map((_, i) => String(i + 1));
       mapping = factory ? proposeMapping(opts.format, columns, parseMapPairs(opts.map)) : {};
       if (factory && missingFields(opts.format, mapping).length === 0) {

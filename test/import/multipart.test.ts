@@ -89,6 +89,36 @@ describe('multipart import', () => {
     });
   });
 
+  it("reads an edge list's header as column names in the preview and in the rows read, not as a row", async () => {
+    const file = 'source,target,weight\nAnna,Ben,2\nBen,Cara,1\n';
+    const p = await send(multi, '/api/imports/preview?format=edgelist', [['file', file]], [], 'ring.csv');
+    expect(p.status, JSON.stringify(p.json)).toBe(200);
+    expect(p.json).toMatchObject({
+      columns: ['source', 'target', 'weight'],
+      rows: [
+        ['Anna', 'Ben', '2'],
+        ['Ben', 'Cara', '1'],
+      ],
+    });
+    const bare = await send(
+      multi,
+      '/api/imports/preview?format=edgelist',
+      [['file', '1,2\n2,3\n']],
+      [],
+      'bare.csv',
+    );
+    expect(bare.json).toMatchObject({
+      columns: ['1', '2'],
+      rows: [
+        ['1', '2'],
+        ['2', '3'],
+      ],
+    });
+    const r = await send(multi, '/api/imports?format=edgelist', [['file', file]], [], 'ring.csv');
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(r.json).toMatchObject({ rowsRead: 2, links: { created: 2 } });
+  });
+
   it('refuses a network file that has neither a name nor a namespace, and writes nothing', async () => {
     const v = await raw.stores.graph.dataVersion();
     const r = await raw.call('POST', '/api/imports?format=edgelist', '1,2\n', { 'content-type': 'text/csv' });

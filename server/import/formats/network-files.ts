@@ -41,6 +41,8 @@ export interface NetworkFile {
   edges: NetworkEdge[];
   /** What the reader did beyond reading each row as a tie, in the analyst's words (may be empty). */
   notes?: string[];
+  /** Rows of data read (a header row and comment lines are not rows), for the import report's "rows read". */
+  dataRows?: number;
 }
 
 export type NetworkFormat = 'matrix' | 'two-mode' | 'edgelist';
@@ -239,7 +241,7 @@ export function parseMatrix(text: string, opts: MatrixOptions = {}): NetworkFile
     }
   }
   if (!symmetric && !directed) notes.push(foldedNote(edges.length, both));
-  return { nodes: rowLabels.map((l) => ({ id: l, label: l })), edges, notes };
+  return { nodes: rowLabels.map((l) => ({ id: l, label: l })), edges, notes, dataRows: rowLabels.length };
 }
 
 export interface EdgeListOptions extends ReadOptions {
@@ -252,7 +254,7 @@ const COLUMN_NAME =
   /^(source|target|from|to|node|vertex|actor|person|ego|alter|id|name|sender|receiver|caller|callee|head|tail)[ _-]?(\d|id|name|label)?$/i;
 
 /** The header rule: both end cells are column names and the third cell, if any, is not a number. */
-function namesColumns(cells: string[]): boolean {
+export function namesColumns(cells: string[]): boolean {
   return (
     cells.length >= 2 &&
     COLUMN_NAME.test(cells[0].trim()) &&
@@ -338,7 +340,7 @@ export function parseEdgeList(text: string, opts: EdgeListOptions = {}): Network
       `${count(repeated.length, 'line repeats', 'lines repeat')} a pair already listed${directed ? ' in the same direction' : ' (in either direction)'}: ` +
         `one tie, kept with its largest weight (${lineList(repeated)})`,
     );
-  return { nodes, edges, notes };
+  return { nodes, edges, notes, dataRows: header ? table.length - 1 : table.length };
 }
 
 export interface TwoMode {

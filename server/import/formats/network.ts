@@ -87,8 +87,16 @@ export interface NetworkBatch {
   links: LinkInput[];
   /** What the reader did that the rows alone would not show (header, drops, folding), for the report. */
   notes: string[];
+  /** Rows of data the file held (no header or comment lines), when the reader counted them. */
+  dataRows?: number;
   /** Two-mode files: the form stored, so the pipeline can refuse the other form on top of it. */
   twoMode?: { form: 'projection' | 'events'; firstEvent: EntityInput; people: EntityInput[]; marker: string };
+}
+
+function withRows(net: NetworkFile, ns: string, reports: string[]): NetworkBatch {
+  const batch: NetworkBatch = oneMode(net, ns, reports);
+  if (net.dataRows !== undefined) batch.dataRows = net.dataRows;
+  return batch;
 }
 
 export function networkBatch(
@@ -102,8 +110,8 @@ export function networkBatch(
     ...(opts.header === undefined ? {} : { header: opts.header }),
   };
   try {
-    if (format === 'edgelist') return oneMode(parseEdgeList(text, read), ns, reports);
-    if (format === 'matrix') return oneMode(parseMatrix(text, read), ns, reports);
+    if (format === 'edgelist') return withRows(parseEdgeList(text, read), ns, reports);
+    if (format === 'matrix') return withRows(parseMatrix(text, read), ns, reports);
     const tm = parseTwoMode(text, read);
     const maxPairs = opts.maxProjectedPairs ?? Number.MAX_SAFE_INTEGER;
     const pairs = opts.project ? projectionPairs(tm) : 0;
