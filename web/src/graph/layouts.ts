@@ -4,7 +4,6 @@ import type Graph from 'graphology';
 import { UndirectedGraph } from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import noverlap from 'graphology-layout-noverlap';
-import { hash01 } from './hash.ts';
 
 export type Positions = Record<string, [number, number]>;
 
@@ -267,57 +266,6 @@ export function unproject(x: number, yUp: number): [number, number] {
   const n = Math.PI - (2 * Math.PI * y) / 256;
   const lat = (180 / Math.PI) * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n)));
   return [lat, lon];
-}
-
-/**
- * Geographic layout: entities with coordinates at their projected place; the others at the mean of their
- * placed neighbours (repeated so chains of unplaced nodes settle), with a small offset so they do not sit
- * on top of the place; anything still unplaced goes to a column at the left.
- */
-export function mapLayout(graph: Graph): { positions: Positions; placed: number } {
-  const out: Positions = {};
-  let placed = 0;
-  graph.forEachNode((id, a) => {
-    const ll = latLon(a.props as Record<string, unknown>);
-    if (ll) {
-      out[id] = project(ll[0], ll[1]);
-      placed++;
-    }
-  });
-  let xs = Object.values(out).map((p) => p[0]);
-  const span = xs.length > 1 ? Math.max(...xs) - Math.min(...xs) : 0.01;
-  const jitter = Math.max(span, 0.002) * 0.03;
-  for (let round = 0; round < 4; round++) {
-    graph.forEachNode((id) => {
-      if (out[id]) return;
-      let sx = 0;
-      let sy = 0;
-      let n = 0;
-      graph.forEachNeighbor(id, (nb) => {
-        const p = out[nb];
-        if (p) {
-          sx += p[0];
-          sy += p[1];
-          n++;
-        }
-      });
-      if (n) {
-        const t = hash01(id) * Math.PI * 2;
-        out[id] = [sx / n + Math.cos(t) * jitter, sy / n + Math.sin(t) * jitter];
-      }
-    });
-  }
-  xs = Object.values(out).map((p) => p[0]);
-  const ys = Object.values(out).map((p) => p[1]);
-  const minX = xs.length ? Math.min(...xs) : 0;
-  const minY = ys.length ? Math.min(...ys) : 0;
-  let k = 0;
-  graph.forEachNode((id) => {
-    if (out[id]) return;
-    out[id] = [minX - jitter * 4, minY + k * jitter];
-    k++;
-  });
-  return { positions: out, placed };
 }
 
 /** Stretch positions to a readable spread (map coordinates are tiny numbers; sigma rescales anyway). */
