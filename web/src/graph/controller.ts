@@ -9,6 +9,7 @@ import type { CameraState, NodeDisplayData, EdgeDisplayData } from 'sigma/types'
 import { animateNodes } from 'sigma/utils';
 import { createNodeImageProgram } from '@sigma/node-image';
 import EdgeCurveProgram, { EdgeCurvedArrowProgram } from '@sigma/edge-curve';
+import { curveMiddle } from './curve.ts';
 import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import noverlap from 'graphology-layout-noverlap';
@@ -531,9 +532,7 @@ export class ChartController {
       const dx = x2 - x1;
       const dy = y2 - y1;
       const c = Number(this.graph.getEdgeAttribute(e, 'curvature') ?? 0);
-      // The middle of sigma's quadratic curve: half the control point's offset from the chord's middle.
-      const mx = (x1 + x2) / 2 - 0.5 * dy * c;
-      const my = (y1 + y2) / 2 + 0.5 * dx * c;
+      const [mx, my] = curveMiddle(x1, y1, x2, y2, c);
       if (mx < 0 || my < 0 || mx > width || my > height) return null;
       const len = Math.hypot(dx, dy) - (src.size[a] + src.size[b]) * k;
       if (!urgent && len < MIN_LABELLED_LINK) return null;

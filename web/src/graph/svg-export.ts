@@ -3,6 +3,7 @@
 import type { EntityType } from '@domain/model.ts';
 import type { PlacedLabel } from './labels.ts';
 import { ICON_PATHS } from './style.ts';
+import { curveControl } from './curve.ts';
 
 export interface SvgNode {
   id: string;
@@ -109,8 +110,7 @@ export function buildSvg(nodes: SvgNode[], edges: SvgEdge[], opts: SvgOptions): 
     const ty = b.y - (dy / len) * b.size;
     const marker = e.directed ? ' marker-end="url(#arrow)"' : '';
     if (e.curvature) {
-      const mx = (a.x + tx) / 2 - dy * e.curvature;
-      const my = (a.y + ty) / 2 + dx * e.curvature;
+      const [mx, my] = curveControl(a.x, a.y, b.x, b.y, e.curvature);
       parts.push(
         `<path d="M${a.x.toFixed(1)},${a.y.toFixed(1)} Q${mx.toFixed(1)},${my.toFixed(1)} ${tx.toFixed(1)},${ty.toFixed(1)}" fill="none" stroke="${e.color}" stroke-width="${e.size.toFixed(1)}"${marker}/>`,
       );
