@@ -292,6 +292,59 @@ export function eventsContract<S extends Stores>(name: string, setup: ContractSe
       expect(back.events.map((e) => [e.at, e.toId])).toEqual([['2024-03-02T23:59:59Z', p3]]);
     });
 
+    it('a batch written again that only refines its links to their calls moves the data version', async () => {
+      // As the demo seed writes them: a CALLED link dated by day, with its calls. The first write keeps the
+      // days; the second finds every call there already and sets the link's first and last to the calls'
+      // times, which a cached view must see.
+      const at = [Date.parse('2024-04-01T08:15:00Z'), Date.parse('2024-04-03T21:40:00Z')];
+      const batch = () => ({
+        entities: [
+          { type: 'Phone' as const, key: '07700 900071', label: '07700 900071', properties: {} },
+          { type: 'Phone' as const, key: '07700 900072', label: '07700 900072', properties: {} },
+        ],
+        links: [
+          {
+            type: 'CALLED' as const,
+            from: { type: 'Phone' as const, key: '07700 900071' },
+            to: { type: 'Phone' as const, key: '07700 900072' },
+            weight: 2,
+            firstSeen: '2024-04-01',
+            lastSeen: '2024-04-03',
+            properties: {},
+          },
+        ],
+        events: [
+          {
+            kind: 'call' as const,
+            count: 2,
+            link: Uint32Array.from([0, 0]),
+            atMs: Float64Array.from(at),
+            duration: Float64Array.from([30, 90]),
+            direction: Uint8Array.from([1, 1]),
+            place: Int32Array.from([-1, -1]),
+            places: [],
+          },
+        ],
+      });
+      const first = await stores.graph.writeBatch(batch(), { actor: 'contract' });
+      const id = first.linkIds[0];
+      const before = await stores.graph.getLink(id);
+      expect(before).toMatchObject({ weight: 2, firstSeen: '2024-04-01', lastSeen: '2024-04-03' });
+      const second = await stores.graph.writeBatch(batch(), { actor: 'contract' });
+      const after = (await stores.graph.getLink(id))!;
+      expect(after).toMatchObject({
+        firstSeen: '2024-04-01T08:15:00Z',
+        lastSeen: '2024-04-03T21:40:00Z',
+        properties: { calls: 2, totalDuration: 120 },
+      });
+      if (before!.firstSeen !== after.firstSeen)
+        expect(second.dataVersion).toBeGreaterThan(first.dataVersion);
+      // Written a third time, nothing is left to refine in the calls' figures.
+      const third = await stores.graph.writeBatch(batch(), { actor: 'contract' });
+      expect(await stores.graph.getLink(id)).toMatchObject({ firstSeen: '2024-04-01T08:15:00Z' });
+      expect(third.dataVersion).toBeGreaterThanOrEqual(second.dataVersion);
+    });
+
     it('refuses a bad read, naming the field', async () => {
       const bad = async (filter: Parameters<GraphStore['listEvents']>[0], field: string) => {
         const e = await storeError(stores.graph.listEvents(filter), 'invalid');

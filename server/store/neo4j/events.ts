@@ -97,7 +97,7 @@ export async function writeEvents(
   }
   if (created > 0) run.changed = true;
   if (created < sent) for (const id of linkIds) recompute.add(id);
-  if (recompute.size) await recomputeLinks(run.tx, [...recompute], run.now);
+  if (recompute.size && (await recomputeLinks(run.tx, [...recompute], run.now)) > 0) run.changed = true;
 }
 
 export async function distinctEvents(
@@ -122,10 +122,13 @@ export async function distinctEvents(
   return out;
 }
 
-/** Sets the counts of the listed links from their events (links with none are left as they are). */
-export async function recomputeLinks(tx: Tx, ids: string[], now: string): Promise<void> {
+/**
+ * Sets the counts of the listed links from their events (links with none are left as they are). Returns how
+ * many links it changed: a write that only refines a link's figures still moves the data version.
+ */
+export async function recomputeLinks(tx: Tx, ids: string[], now: string): Promise<number> {
   const agg = aggregateEvents(await distinctEvents(tx, ids, -8.64e15, 8.64e15));
-  if (agg.size === 0) return;
+  if (agg.size === 0) return 0;
   const props = new Map<string, string>();
   for (const r of await tx.run('events-link-props', { ids: [...agg.keys()] }))
     props.set(r.id as string, r.props as string);
@@ -139,8 +142,11 @@ export async function recomputeLinks(tx: Tx, ids: string[], now: string): Promis
     props: JSON.stringify(withCounts(parseProps(props.get(id) ?? '{}'), a)),
     updatedAt: now,
   }));
+  let changed = 0;
   for (let i = 0; i < rows.length; i += CHUNK)
-    await tx.run('events-link-counts', { rows: rows.slice(i, i + CHUNK) });
+    changed +=
+      ((await tx.one('events-link-counts', { rows: rows.slice(i, i + CHUNK) }))?.changed as number) ?? 0;
+  return changed;
 }
 
 /** Removes report `reportId`'s events; returns the links they were on. */

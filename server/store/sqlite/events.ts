@@ -109,7 +109,7 @@ export function writeEvents(
   }
   if (inserted > 0) b.changed = true;
   if (inserted < sent) for (const id of linkRow) recompute.add(id);
-  if (recompute.size) recomputeLinks(b.c, [...recompute], b.now);
+  if (recompute.size && recomputeLinks(b.c, [...recompute], b.now) > 0) b.changed = true;
 }
 
 /**
@@ -162,22 +162,30 @@ function insertSql(rows: number): string {
 /**
  * Sets the counts of the listed links from their events: weight and calls (or reads) = number of distinct
  * events (the same call in two reports is one call), total duration, first and last. Links with no events
- * are left as they are.
+ * are left as they are. Returns how many links it changed: a write that only refines a link's figures (a
+ * file loaded again, whose calls were all there, gives its links their exact first and last times) still
+ * moves the data version, or a cached view would keep the old figures.
  */
-export function recomputeLinks(c: SqliteConnection, ids: number[], now: string): void {
+export function recomputeLinks(c: SqliteConnection, ids: number[], now: string): number {
   const iso = (col: string) => `strftime('%Y-%m-%dT%H:%M:%SZ', ${col} / 1000, 'unixepoch')`;
-  c.st(
-    `UPDATE links SET weight = a.n, first_ms = a.f, last_ms = a.l, first_seen = ${iso('a.f')}, last_seen = ${iso('a.l')},
-       properties = CASE a.k
-         WHEN 0 THEN json_set(properties, '$.calls', a.n, '$.totalDuration', iif(a.d = cast(a.d AS INTEGER), cast(a.d AS INTEGER), a.d))
-         ELSE json_set(properties, '$.reads', a.n) END,
-       updated_at = ?
-     FROM (SELECT link_id, count(*) AS n, total(duration) AS d, min(at_ms) AS f, max(at_ms) AS l, min(kind) AS k
-           FROM (SELECT DISTINCT link_id, at_ms, kind, duration, place FROM events
-                 WHERE link_id IN (SELECT value FROM json_each(?)))
-           GROUP BY link_id) AS a
-     WHERE links.id = a.link_id`,
-  ).run(now, JSON.stringify(ids));
+  return c
+    .st(
+      `UPDATE links SET weight = a.n, first_ms = a.f, last_ms = a.l, first_seen = a.fs, last_seen = a.ls,
+       properties = a.p, updated_at = ?
+     FROM (SELECT g.link_id, g.n, g.f, g.l, ${iso('g.f')} AS fs, ${iso('g.l')} AS ls,
+             CASE g.k
+               WHEN 0 THEN json_set(x.properties, '$.calls', g.n, '$.totalDuration', iif(g.d = cast(g.d AS INTEGER), cast(g.d AS INTEGER), g.d))
+               ELSE json_set(x.properties, '$.reads', g.n) END AS p
+           FROM (SELECT link_id, count(*) AS n, total(duration) AS d, min(at_ms) AS f, max(at_ms) AS l, min(kind) AS k
+                 FROM (SELECT DISTINCT link_id, at_ms, kind, duration, place FROM events
+                       WHERE link_id IN (SELECT value FROM json_each(?)))
+                 GROUP BY link_id) AS g
+           JOIN links AS x ON x.id = g.link_id) AS a
+     WHERE links.id = a.link_id
+       AND (links.weight IS NOT a.n OR links.first_ms IS NOT a.f OR links.last_ms IS NOT a.l
+            OR links.first_seen IS NOT a.fs OR links.last_seen IS NOT a.ls OR links.properties IS NOT a.p)`,
+    )
+    .run(now, JSON.stringify(ids)).changes;
 }
 
 /**
