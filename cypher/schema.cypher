@@ -87,3 +87,5 @@ CREATE INDEX deconfliction_notice_entity IF NOT EXISTS FOR (d:DeconflictionNotic
 CREATE INDEX deconfliction_notice_n IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.n);
 CREATE INDEX deconfliction_notice_audited IF NOT EXISTS FOR (d:DeconflictionNotice) ON (d.audited);
 CREATE INDEX deconfliction_event_notice IF NOT EXISTS FOR (v:DeconflictionEvent) ON (v.noticeId, v.i);
+// Import runs record the operation they wrote into as `op` (a run from before operations has none: GENERAL's).
+CREATE INDEX import_run_op IF NOT EXISTS FOR (r:ImportRun) ON (r.op);

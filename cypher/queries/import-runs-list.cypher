@@ -1,6 +1,8 @@
-// Import runs, newest first; $importId (or null) keeps the runs of one import.
+// Import runs, newest first; $importId (or null) keeps the runs of one import; $ops (a read scope, or null:
+// all) the runs into those operations (a run from before operations has no op: GENERAL's, op1).
 MATCH (r:ImportRun)
-WHERE $importId IS NULL OR r.importId = $importId
+WHERE ($importId IS NULL OR r.importId = $importId)
+  AND ($ops IS NULL OR coalesce(r.op, 'op1') IN $ops)
 WITH r
 ORDER BY r.seq DESC
 SKIP $offset

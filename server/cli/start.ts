@@ -42,7 +42,7 @@ export async function seedIfEmpty(stores: Stores, say: (s: string) => void): Pro
   // In the open operation KESTREL, with a few people recorded twice; and the closed HALYARD sharing three
   // subjects with it (seed/demo-operations.ts). The search for duplicates runs once, so its queue has work.
   await seedDemo(stores);
-  await duplicateRunsFor(stores).run({}, { actor: 'seed' });
+  await duplicateRunsFor(stores).run({}, { actor: 'seed' }, 'all');
   const after = await stores.counts();
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
 }

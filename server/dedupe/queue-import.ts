@@ -1,6 +1,7 @@
 // "Look for duplicates in what this import brought in": the resolver over the entities one import wrote or
-// matched (paged from the store, bounded), compared with everything they are linked to.
+// matched (paged from the store, bounded), compared with everything the importer's read scope holds.
 import type { WriteContext } from '../domain/model.ts';
+import type { ReadScope } from '../domain/operations.ts';
 import type { Stores } from '../store/stores.ts';
 import { duplicateRunsFor } from './queue-run.ts';
 
@@ -21,14 +22,16 @@ export async function duplicatesAfterImport(
   stores: Stores,
   importId: string,
   ctx: WriteContext,
+  scope: ReadScope,
 ): Promise<ImportDuplicates> {
   const ids: string[] = [];
+  const graph = stores.graph.scoped(scope);
   for (let offset = 0; offset < MAX_IMPORT_ENTITIES; offset += PAGE) {
-    const page = await stores.graph.listEntities({ importId, offset, limit: PAGE });
+    const page = await graph.listEntities({ importId, offset, limit: PAGE });
     ids.push(...page.items.map((e) => e.id));
     if (page.items.length < PAGE) break;
   }
   if (ids.length === 0) return { proposed: 0, created: 0, waiting: 0 };
-  const r = await duplicateRunsFor(stores).run({ entityIds: ids.slice(0, MAX_IMPORT_ENTITIES) }, ctx);
+  const r = await duplicateRunsFor(stores).run({ entityIds: ids.slice(0, MAX_IMPORT_ENTITIES) }, ctx, scope);
   return { proposed: r.proposed - r.stillRejected, created: r.created, waiting: r.waiting };
 }

@@ -1,10 +1,14 @@
-// A duplicate-finding run: the resolver over the whole store or some entities (say, what one import brought
-// in), in a worker thread, its proposals then stored in one transaction. One run at a time per store: a
+// A duplicate-finding run: the resolver over what a read scope sees (the operations the caller works in), or
+// pairs touching some entities of it (say, what one import brought in), in a worker thread, its proposals then
+// stored in one transaction. Need-to-know: a run reads only records its scope may read, so it never pairs a
+// closed operation's record for someone outside it, its counts are of what the scope sees, and it takes off
+// the queue only waiting pairs the scope sees. One run at a time per store: a
 // second is refused while the first works (the resolver over 100k people takes seconds, and two at once
 // would only race to write the same queue). A run that passes its time bound is stopped.
 import { ApiError } from '../api-types/errors.ts';
 import { spawnTsWorker } from '../jobs/spawn.ts';
 import type { WriteContext } from '../domain/model.ts';
+import type { ReadScope } from '../domain/operations.ts';
 import { StoreError } from '../store/common.ts';
 import type { ProposalInput, SaveProposalsResult } from '../store/duplicates-store.ts';
 import type { Stores } from '../store/stores.ts';
@@ -18,18 +22,18 @@ export const RUN_MEMORY_MB = 2048;
 export const RUN_TIME_MS = 5 * 60_000;
 
 export interface RunRequest {
-  /** Only pairs touching these entities; absent: the whole store. */
+  /** Only pairs touching these entities; absent: everything the run's scope reads. */
   entityIds?: string[];
   /** Propose pairs at or above this match weight (the resolver's default otherwise). */
   threshold?: number;
 }
 
 export interface RunResult extends SaveProposalsResult {
-  /** Records compared. */
+  /** Records compared (the people, phones and vehicles the scope reads). */
   records: number;
   /** Pairs the resolver proposed. */
   proposed: number;
-  /** Pairs now waiting for a decision (the whole queue). */
+  /** Pairs now waiting for a decision (the queue as the scope sees it). */
   waiting: number;
   ms: number;
 }
@@ -59,7 +63,11 @@ export class DuplicateRuns {
     return this.running;
   }
 
-  async run(req: RunRequest, ctx: WriteContext): Promise<RunResult> {
+  /**
+   * Runs the resolver over what `scope` reads: the request's read scope for a user, 'all' only for the
+   * system's own runs (the demo seed).
+   */
+  async run(req: RunRequest, ctx: WriteContext, scope: ReadScope): Promise<RunResult> {
     if (this.running) {
       throw new ApiError(
         409,
@@ -70,20 +78,21 @@ export class DuplicateRuns {
     this.running = true;
     const t0 = Date.now();
     try {
-      // A scoped run still reads every record: what an import brought in is compared with all the store
-      // holds, and only pairs touching the scope are kept (the resolver's onlyIds).
-      const scope: ResolverScope = {};
+      // A run on some entities still reads every record the scope reads: what an import brought in is
+      // compared with all of that, and only pairs touching those entities are kept (the resolver's onlyIds).
+      const records: ResolverScope = {};
       const options: Partial<ResolverOptions> = {
         ...(req.threshold !== undefined ? { threshold: req.threshold } : {}),
         ...(req.entityIds ? { onlyIds: req.entityIds } : {}),
       };
-      const found = await this.resolve(scope, options);
-      const saved = await this.stores.duplicates.saveProposals(
+      const found = await this.resolve(records, options, scope);
+      const queue = this.stores.duplicates.scoped(scope);
+      const saved = await queue.saveProposals(
         found.proposals.map(toInput),
         ctx,
         req.entityIds ? { entityIds: req.entityIds } : undefined,
       );
-      const waiting = (await this.stores.duplicates.listProposals({ state: 'new', limit: 1 })).total;
+      const waiting = (await queue.listProposals({ state: 'new', limit: 1 })).total;
       return {
         ...saved,
         records: found.records,
@@ -96,19 +105,23 @@ export class DuplicateRuns {
     }
   }
 
-  /** The records read and compared in a worker (the SQLite file read there too, on its own connection). */
+  /**
+   * The records `readScope` reads, read and compared in a worker (the SQLite file read there too, on its
+   * own connection, through the graph store scoped the same way).
+   */
   private async resolve(
     scope: ResolverScope,
     options: Partial<ResolverOptions>,
+    readScope: ReadScope,
   ): Promise<{ records: number; proposals: Found[] }> {
     const path = this.stores.readerPath;
     const records: ResolverRecord[] | undefined = path
       ? undefined
-      : await loadResolverRecords(this.stores.graph, scope);
+      : await loadResolverRecords(this.stores.graph.scoped(readScope), scope);
     const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
       const worker = spawnTsWorker(
         ENTRY,
-        { path, records, scope, options },
+        { path, records, scope, readScope, options },
         { resourceLimits: { maxOldGenerationSizeMb: this.bounds.memoryMb } },
       );
       const timer = setTimeout(() => {

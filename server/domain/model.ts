@@ -477,5 +477,7 @@ export interface ImportRun {
   importId: string;
   at: string;
   actor: string;
+  /** The operation the import wrote into (its working operation); runs from before operations: GENERAL's. */
+  operationId: string;
   report: Record<string, unknown>;
 }

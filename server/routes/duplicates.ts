@@ -2,7 +2,8 @@
 // merged, undoably), reject (remembered until the evidence changes), put off for later or undo; viewers read.
 //   GET  /duplicates                 the queue, highest score first (state, type, minWeight, cursor)
 //   GET  /duplicates/:id             one pair with both records side by side (attributes, links, reports)
-//   POST /duplicates/runs            run the resolver (whole store or some entities) in a worker; store its pairs
+//   POST /duplicates/runs            run the resolver (what the request reads, or pairs touching some entities
+//                                    of it) in a worker; store its pairs
 //   POST /duplicates/:id/accept      merge the pair      /reject   /defer   /undo
 //   POST /duplicates/bulk            accept or reject every waiting pair above a score
 // Every step is audited under its own action with the pair's record ids.
@@ -27,7 +28,7 @@ import { duplicateRunsFor } from '../dedupe/queue-run.ts';
 import type { DuplicateStore, Proposal } from '../store/duplicates-store.ts';
 import { StoreError } from '../store/common.ts';
 import type { GraphStore } from '../store/graph-store.ts';
-import { graphOf, writeContext, type GraphOf, type RouteDeps } from './context.ts';
+import { graphOf, readScope, writeContext, type GraphOf, type RouteDeps } from './context.ts';
 import { notFound, type ZodApp } from './crud.ts';
 
 const TAGS = ['duplicates'];
@@ -281,12 +282,14 @@ const duplicatesRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores 
       schema: {
         tags: TAGS,
         summary:
-          'Look for likely duplicates (the whole store, or pairs touching entityIds) in a worker thread and add them to the queue',
+          'Look for likely duplicates among the records of the working operations (or pairs touching entityIds) in a worker thread and add them to the queue',
         body: runBodySchema,
         response: { 200: runResultSchema, ...errorResponses },
       },
     },
-    async (request) => runs.run(request.body, await writeContext(request)),
+    // The run reads what the request reads (its working operations): an outsider's run never pairs a
+    // closed operation's record, and its counts are of what they may see.
+    async (request) => runs.run(request.body, await writeContext(request), await readScope(request)),
   );
 
   app.post(

@@ -7,6 +7,7 @@ import multipart, { type Multipart } from '@fastify/multipart';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ImportRun } from '../domain/model.ts';
+import type { Operation } from '../domain/operations.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
 import {
   importOptionsSchema,
@@ -16,11 +17,10 @@ import {
 } from '../api-types/imports.ts';
 import { previewImport, runImport, type ImportLimits, type PreviewArgs } from '../import/pipeline.ts';
 import { ImportWorker } from '../import/off-thread.ts';
-import type { ImportLog } from '../store/import-log.ts';
 import { ImportError } from '../import/errors.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { duplicatesAfterImport } from '../dedupe/queue-import.ts';
-import { actorOf, graphFor, writeContext, type RouteDeps } from './context.ts';
+import { graphFor, readScope, writeContext, type RouteDeps } from './context.ts';
 import { notFound, untyped, type ZodApp } from './crud.ts';
 
 const FILE_TYPES = [
@@ -37,11 +37,20 @@ interface Upload {
   name?: string;
 }
 
-/** A stored run as the API reports it: the pipeline's report, with who ran it and when. */
-const asReport = (r: ImportRun): ImportReport => ({
+/** The operation an import wrote into, as its report names it. */
+const operationOf = (op: Operation): NonNullable<ImportReport['operation']> => ({
+  id: op.id,
+  ref: op.ref,
+  name: op.name,
+  sensitivity: op.sensitivity,
+});
+
+/** A stored run as the API reports it: the pipeline's report, with who ran it, when, and in which operation. */
+const asReport = (r: ImportRun, op: Operation | null): ImportReport => ({
   ...(r.report as ImportReport),
   at: r.at,
   actor: r.actor,
+  ...(op ? { operation: operationOf(op) } : {}),
 });
 
 function fileBody(
@@ -174,28 +183,25 @@ function fileRoute<R extends z.ZodType>(
   );
 }
 
-/** The kept reports of past runs. */
 /**
- * Need-to-know over the kept reports: a run is shown to its own actor, and to anyone who may read every
- * entity it wrote or matched (the unscoped store is asked only how many there are). A run into a closed
- * operation that touched a subject shared with an open one is not shown outside it, not even its counts.
- * (The kept runs do not say their operation yet: when they do, that is the simpler test.)
+ * The kept reports of past runs, under need-to-know: each run records the operation it wrote into, and the
+ * request reads the runs of the operations it may read (narrowed to its working operations), whoever ran
+ * them; a run into a closed operation is absent for anyone outside it (its id answers 404, as an unknown one).
  */
-async function runVisible(
-  req: FastifyRequest,
-  deps: Pick<RouteDeps, 'stores'>,
-  r: ImportRun,
-): Promise<boolean> {
-  if (r.actor === actorOf(req)) return true;
-  const graph = await graphFor(req, deps);
-  const [seen, all] = await Promise.all([
-    graph.listEntities({ importId: r.importId, limit: 1 }),
-    deps.stores.graph.listEntities({ importId: r.importId, limit: 1 }),
-  ]);
-  return seen.total > 0 && seen.total === all.total;
-}
-
-function runRoutes(app: ZodApp, log: ImportLog, deps: Pick<RouteDeps, 'stores'>): void {
+function runRoutes(app: ZodApp, deps: Pick<RouteDeps, 'stores'>): void {
+  const { stores } = deps;
+  const logFor = async (req: FastifyRequest) => stores.imports.scoped(await readScope(req, deps));
+  /** Each run's report with its operation (looked up once per operation per request). */
+  const reports = async (runs: ImportRun[]): Promise<ImportReport[]> => {
+    const ops = new Map<string, Promise<Operation | null>>();
+    return Promise.all(
+      runs.map(async (r) => {
+        let op = ops.get(r.operationId);
+        if (!op) ops.set(r.operationId, (op = stores.operations.get(r.operationId)));
+        return asReport(r, await op);
+      }),
+    );
+  };
   app.get(
     '/imports',
     {
@@ -209,10 +215,8 @@ function runRoutes(app: ZodApp, log: ImportLog, deps: Pick<RouteDeps, 'stores'>)
       },
     },
     async (req) => {
-      const page = await log.listImportRuns(req.query);
-      const shown: ImportRun[] = [];
-      for (const r of page.items) if (await runVisible(req, deps, r)) shown.push(r);
-      return { ...page, total: page.total - (page.items.length - shown.length), items: shown.map(asReport) };
+      const page = await (await logFor(req)).listImportRuns(req.query);
+      return { ...page, items: await reports(page.items) };
     },
   );
   app.get(
@@ -227,9 +231,9 @@ function runRoutes(app: ZodApp, log: ImportLog, deps: Pick<RouteDeps, 'stores'>)
       },
     },
     async (req) => {
-      const r = (await log.listImportRuns({ importId: req.params.id, limit: 1 })).items[0];
-      if (!r || !(await runVisible(req, deps, r))) throw notFound('import', req.params.id);
-      return asReport(r);
+      const r = (await (await logFor(req)).listImportRuns({ importId: req.params.id, limit: 1 })).items[0];
+      if (!r) throw notFound('import', req.params.id);
+      return (await reports([r]))[0];
     },
   );
 }
@@ -277,17 +281,20 @@ const imports: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }
         ? await worker.run({ input: file.input, options: file.options, ctx, limits })
         : await runImport({ ...file, store: await graphFor(req, { stores }), ctx });
       const op = ctx.operationId ? await stores.operations.get(ctx.operationId) : null;
-      const operation = op
-        ? { operation: { id: op.id, ref: op.ref, name: op.name, sensitivity: op.sensitivity } }
-        : {};
+      const operation = op ? { operation: operationOf(op) } : {};
       if (!file.options.findDuplicates) return { ...report, ...operation };
       return {
         ...report,
         ...operation,
-        duplicates: await duplicatesAfterImport(stores, report.importId, ctx),
+        duplicates: await duplicatesAfterImport(
+          stores,
+          report.importId,
+          ctx,
+          await readScope(req, { stores }),
+        ),
       };
     },
   });
-  runRoutes(app, stores.imports, { stores });
+  runRoutes(app, { stores });
 };
 export default imports;

@@ -112,8 +112,9 @@ export interface DuplicateStore {
    */
   scoped(scope: ReadScope): DuplicateStore;
   /**
-   * Stores a resolver run's proposals in one transaction. Without a scope the run covered the whole store,
-   * so every waiting (new) pair it did not propose is removed; with one, only those touching the scope.
+   * Stores a resolver run's proposals in one transaction. Without a scope the run covered all the store's
+   * read scope sees, so every waiting (new) pair it sees and did not propose is removed; with one, only
+   * those touching the scope. A scoped store removes no pair it does not see (the run could not see it).
    */
   saveProposals(
     proposals: ProposalInput[],

@@ -1,5 +1,6 @@
-// A real server (random loopback port, real SQLite file in a temp dir, the audit on) with several signed-in
-// users, for the need-to-know and operations tests: each user calls through their own session.
+// A real server (random loopback port, real SQLite file in a temp dir, or the stores given, such as Neo4j's;
+// the audit on) with several signed-in users, for the need-to-know and operations tests: each user calls
+// through their own session.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +37,9 @@ export interface OpsHarness {
   close(): Promise<void>;
 }
 
-export async function startOpsHarness(): Promise<OpsHarness> {
+export async function startOpsHarness(given?: Stores): Promise<OpsHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'linkchart-ops-'));
-  const stores = await openStore({ LINKCHART_DB: join(dir, 'test.db') });
+  const stores = given ?? (await openStore({ LINKCHART_DB: join(dir, 'test.db') }));
   const config = {
     ...loadConfig({}, dir),
     webDist: '/nonexistent-linkchart-web',

@@ -245,6 +245,42 @@ export function duplicatesContract<S extends Stores>(name: string, setup: Contra
       expect(stores.duplicates.scoped('all')).toBe(stores.duplicates);
     });
 
+    it('a run under a read scope takes off the queue only waiting pairs it could see', async () => {
+      const { john, jon, kim, kym } = await people();
+      const closed = await stores.operations.create(
+        { ref: 'WREN', name: 'Closed one', sensitivity: 'closed' },
+        { actor: 'cara' },
+      );
+      const r = await stores.graph.writeBatch(
+        {
+          entities: [
+            person('John Smith', { key: 'js-3', properties: { dob: '1980-05-05' } }),
+            person('Jon Smyth', { key: 'js-4', properties: { dob: '1980-05-05' } }),
+          ],
+        },
+        { actor: 'cara', operationId: closed.id },
+      );
+      const [js3, js4] = r.entityIds;
+      // The member's run: a pair inside WREN, one across WREN and GENERAL, and GENERAL's own.
+      await stores.duplicates.saveProposals(
+        [prop(js3, js4, 13), prop(john, js3, 11), prop(john, jon, 12), prop(kim, kym, 4)],
+        ctx,
+      );
+      // An outsider's whole run proposes only GENERAL's john-jon: kim-kym (which it sees) goes, WREN's stay.
+      const outside = stores.duplicates.scoped({ operations: ['op1'] });
+      const res = await outside.saveProposals([prop(john, jon, 12)], ctx);
+      expect(res).toMatchObject({ updated: 1, removed: 1, created: 0 });
+      const left = (await stores.duplicates.listProposals()).items.map((p) => p.weight);
+      expect(left).toEqual([13, 12, 11]);
+      // Scoped to entities too: the outsider naming WREN's records takes none of WREN's pairs off.
+      expect((await outside.saveProposals([], ctx, { entityIds: [js3, js4, john] })).removed).toBe(1);
+      expect((await stores.duplicates.listProposals()).items.map((p) => p.weight)).toEqual([13, 11]);
+      // The member's run sees them all.
+      const inside = stores.duplicates.scoped({ operations: ['op1', closed.id] });
+      expect((await inside.saveProposals([prop(js3, js4, 13)], ctx)).removed).toBe(1);
+      expect((await stores.duplicates.listProposals()).items.map((p) => p.weight)).toEqual([13]);
+    });
+
     it('bulk accepts the waiting pairs above a weight in one step, passing over a record already merged', async () => {
       const { john, jon, kim, kym, ph } = await people();
       await stores.duplicates.saveProposals(

@@ -1,6 +1,6 @@
 // The ImportLog contract: the run an import leaves, written in the import's own transaction by
-// GraphStore.writeBatch and read back here, and the entities an import wrote or matched. Part of
-// stores-contract.ts.
+// GraphStore.writeBatch and read back here with the operation it wrote into, a scoped log showing only the
+// runs into its operations, and the entities an import wrote or matched. Part of stores-contract.ts.
 import { describe, expect, it } from 'vitest';
 import type { WriteContext } from '../../server/domain/model.ts';
 import type { WriteBatch } from '../../server/store/graph-store.ts';
@@ -54,6 +54,53 @@ export function importLogContract<S extends Stores>(name: string, setup: Contrac
           all.items[2].seq,
         ]);
         expect((await stores.imports.listImportRuns({ importId: 'imp-none' })).total).toBe(0);
+      });
+
+      it('records the operation each run wrote into; a scoped log reads only the runs into its operations', async () => {
+        const general = await stores.operations.defaultOperation();
+        const open = await stores.operations.create(
+          { ref: 'KESTREL', name: 'County lines', sensitivity: 'open' },
+          { actor: 'demo' },
+        );
+        const closed = await stores.operations.create(
+          { ref: 'HALYARD', name: 'Supplier', sensitivity: 'closed' },
+          { actor: 'dsmith' },
+        );
+        await stores.graph.writeBatch({ entities: [person('Gen Eral')] }, runCtx('imp-general'));
+        await stores.graph.writeBatch(network(), { ...runCtx('imp-open'), operationId: open.id });
+        await stores.graph.writeBatch(
+          { entities: [person('Zed Closed')] },
+          { ...runCtx('imp-closed'), operationId: closed.id },
+        );
+        // The same import id run again in another operation: each run keeps its own.
+        await stores.graph.writeBatch(
+          { entities: [person('Zed Closed')] },
+          { ...runCtx('imp-open'), operationId: closed.id },
+        );
+        const all = await stores.imports.listImportRuns();
+        expect(all.items.map((r) => [r.importId, r.operationId])).toEqual([
+          ['imp-open', closed.id],
+          ['imp-closed', closed.id],
+          ['imp-open', open.id],
+          ['imp-general', general.id],
+        ]);
+        expect(stores.imports.scoped('all')).toBe(stores.imports);
+        const outside = stores.imports.scoped({ operations: [general.id, open.id] });
+        const seen = await outside.listImportRuns();
+        expect([seen.total, seen.items.map((r) => r.importId)]).toEqual([2, ['imp-open', 'imp-general']]);
+        expect(seen.items.every((r) => r.operationId !== closed.id)).toBe(true);
+        expect((await outside.listImportRuns({ importId: 'imp-closed' })).total).toBe(0);
+        const one = await outside.listImportRuns({ importId: 'imp-open' });
+        expect([one.total, one.items[0].operationId]).toEqual([1, open.id]);
+        expect((await outside.listImportRuns({ offset: 1, limit: 1 })).items.map((r) => r.importId)).toEqual([
+          'imp-general',
+        ]);
+        const inside = stores.imports.scoped({ operations: [closed.id] });
+        expect((await inside.listImportRuns()).items.map((r) => r.importId)).toEqual([
+          'imp-open',
+          'imp-closed',
+        ]);
+        expect((await stores.imports.scoped({ operations: [] }).listImportRuns()).total).toBe(0);
       });
 
       it('lists the entities an import wrote or matched', async () => {

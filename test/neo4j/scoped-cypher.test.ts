@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { cypher } from '../../server/store/neo4j/queries.ts';
 
-/** The queries of the scoped reads (graph-read.ts, graph-walk.ts, events.ts, scope-facts.ts, listMerges, and the
- * GDS projection of a view naming operations). */
+/** The queries of the scoped reads (graph-read.ts, graph-walk.ts, events.ts, scope-facts.ts, listMerges, the
+ * GDS projection of a view naming operations, the duplicates queue and what a run takes off it, import runs). */
 const SCOPED_READS = [
   'entity-detail',
   'entities-by-id',
@@ -36,6 +36,12 @@ const SCOPED_READS = [
   'merges-list',
   'merges-count',
   'gds-project',
+  'dup-by-id',
+  'dup-list',
+  'dup-count',
+  'dup-waiting',
+  'import-runs-list',
+  'import-runs-count',
 ];
 
 describe('scoped reads filter by operation in their Cypher', () => {

@@ -1,6 +1,7 @@
 // A store holding two operations that share subjects, for the transfer tests: open KESTREL and closed HALYARD
 // share two phones and a car (so deconfliction notices exist), each writing its own properties, reports and
-// calls; HALYARD also keeps a chart, an annotation and a draft of its own. `scopedReads` is what a reader of a
+// calls, each as an import whose run records its operation; HALYARD also keeps a chart, an annotation and a
+// draft of its own. `scopedReads` is what a reader of a
 // scope sees of it, so a test can compare a transferred store with its source as a user would meet them.
 import type { EventColumns } from '../../server/domain/events.ts';
 import type { ReadScope } from '../../server/domain/operations.ts';
@@ -84,8 +85,9 @@ export async function writeOperations(s: Stores): Promise<OpsWorld> {
   await s.operations.setMember(h.id, 'ana', 'analyst', { actor: 'dsmith' });
   const inK = { actor: 'demo', operationId: k.id };
   const inH = { actor: 'dsmith', operationId: h.id };
-  const rk = await s.graph.writeBatch(kestrel(), inK);
-  const rh = await s.graph.writeBatch(halyard(), inH);
+  const run = (importId: string) => ({ importId, importRun: () => ({ importId, name: `${importId}.csv` }) });
+  const rk = await s.graph.writeBatch(kestrel(), { ...inK, ...run('imp-kestrel') });
+  const rh = await s.graph.writeBatch(halyard(), { ...inH, ...run('imp-halyard') });
   const [, t1, t2, car] = rk.entityIds;
   const [bruno, carl] = rh.entityIds;
   // The desk has taken the first notice up, and HALYARD's owner lets KESTREL know who holds the phone.
@@ -124,6 +126,7 @@ export async function scopedReads(s: Stores, w: OpsWorld, scope: ReadScope) {
     charts: byId((await ws.listCharts(page)).items),
     annotations: byId((await ws.listAnnotations(undefined, page)).items),
     draft: await ws.getDraft(w.draftId),
+    importRuns: (await s.imports.scoped(scope).listImportRuns(page)).items,
   };
 }
 

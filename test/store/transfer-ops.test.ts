@@ -44,6 +44,11 @@ describe('npm run transfer carries operations between SQLite files', () => {
     expect(before.member.calls.events).toHaveLength(5);
     expect(before.record.notices.length).toBe(3);
     expect(before.outsider.draft).toBeNull();
+    // Each import run keeps its operation: the outsider reads KESTREL's run only.
+    expect(before.outsider.importRuns.map((x) => [x.importId, x.operationId])).toEqual([
+      ['imp-kestrel', w.kestrel],
+    ]);
+    expect(before.member.importRuns.map((x) => x.importId)).toEqual(['imp-halyard', 'imp-kestrel']);
 
     const r = await transfer({ kind: 'sqlite', path: src }, { kind: 'sqlite', path: dst }, quiet);
     expect(r.status).toBe('copied');

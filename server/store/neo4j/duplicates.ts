@@ -196,7 +196,10 @@ export class Neo4jDuplicateStore implements DuplicateStore {
         });
       }
       const proposed = new Set(proposals.map((p) => p.id));
-      const waiting = (await tx.run('dup-waiting', { scope: scopeNs })).map((r) => r.id as string);
+      // Under a read scope the run saw only the pairs the scope sees: it takes off no other.
+      const waiting = (await tx.run('dup-waiting', { scope: scopeNs, ops: this.ops })).map(
+        (r) => r.id as string,
+      );
       const gone = waiting.filter((id) => !proposed.has(id));
       for (let i = 0; i < gone.length; i += 5000)
         await tx.run('dup-delete', { ids: gone.slice(i, i + 5000) });

@@ -52,6 +52,7 @@ async function recordImportRun(run: BatchRun, ctx: WriteContext): Promise<void> 
     importId: run.importId,
     at: run.now,
     actor: ctx.actor,
+    op: run.op,
     report: JSON.stringify(ctx.importRun(run.res)),
   });
 }

@@ -271,6 +271,8 @@ export function toImportRun(r: Row): ImportRun {
     importId: r.importId as string,
     at: r.at as string,
     actor: r.actor as string,
+    // A run recorded before operations has none: GENERAL's.
+    operationId: (r.op as string | null | undefined) ?? 'op1',
     report: JSON.parse(r.report as string) as Record<string, unknown>,
   };
 }

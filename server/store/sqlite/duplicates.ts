@@ -197,15 +197,17 @@ export class SqliteDuplicateStore implements DuplicateStore {
           this.log(id, 'reopen', ctx.actor, now, fingerprint, null);
         }
       }
-      // Waiting pairs of the run's scope that it no longer proposes: their evidence has gone.
+      // Waiting pairs of the run's scope that it no longer proposes: their evidence has gone. A run under a
+      // read scope saw only the pairs that scope sees: it takes off no other (an outsider's run leaves a
+      // closed operation's queue as it was).
       const where = scopeNs
-        ? "state = 'new' AND (a_n IN (SELECT value FROM json_each(?)) OR b_n IN (SELECT value FROM json_each(?)))"
-        : "state = 'new'";
+        ? "p.state = 'new' AND (p.a_n IN (SELECT value FROM json_each(?)) OR p.b_n IN (SELECT value FROM json_each(?)))"
+        : "p.state = 'new'";
       const params: Param[] = scopeNs ? [JSON.stringify(scopeNs), JSON.stringify(scopeNs)] : [];
       const waiting = this.c
-        .st(`SELECT id FROM duplicate_proposals WHERE ${where}`)
+        .st(`SELECT p.id FROM duplicate_proposals p WHERE ${where} AND ${VISIBLE}`)
         .pluck()
-        .all(...params) as string[];
+        .all(...params, ...this.visibleParams()) as string[];
       const gone = waiting.filter((id) => !proposed.has(id));
       const del = this.c.st('DELETE FROM duplicate_proposals WHERE id = ?');
       for (const id of gone) del.run(id);

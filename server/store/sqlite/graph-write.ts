@@ -61,6 +61,6 @@ function recordImportRun(b: Batch, ctx: WriteContext): void {
   if (!ctx.importRun) return;
   if (b.importId === null) throw invalid(['importId'], 'an import run needs the import id');
   b.c
-    .st('INSERT INTO import_runs (import_id, at, actor, report) VALUES (?, ?, ?, ?)')
-    .run(b.importId, b.now, ctx.actor, JSON.stringify(ctx.importRun(b.res)));
+    .st('INSERT INTO import_runs (import_id, at, actor, op_id, report) VALUES (?, ?, ?, ?, ?)')
+    .run(b.importId, b.now, ctx.actor, b.op, JSON.stringify(ctx.importRun(b.res)));
 }

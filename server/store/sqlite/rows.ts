@@ -306,6 +306,7 @@ export interface ImportRunRow {
   import_id: string;
   at: string;
   actor: string;
+  op_id: number;
   report: string;
 }
 
@@ -315,6 +316,7 @@ export function toImportRun(r: ImportRunRow): ImportRun {
     importId: r.import_id,
     at: r.at,
     actor: r.actor,
+    operationId: `op${r.op_id}`,
     report: JSON.parse(r.report) as Record<string, unknown>,
   };
 }

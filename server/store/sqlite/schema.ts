@@ -405,6 +405,19 @@ INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_
       if (!cols.some((c) => c.name === 'op_ids')) db.exec('ALTER TABLE audit ADD COLUMN op_ids TEXT');
     },
   },
+  {
+    version: 13,
+    description:
+      'an import run records the operation it wrote into (runs from before operations: GENERAL, op1)',
+    sql: '',
+    then: (db) => {
+      const cols = db.prepare('PRAGMA table_info(import_runs)').all() as Array<{ name: string }>;
+      if (!cols.some((c) => c.name === 'op_id'))
+        db.exec('ALTER TABLE import_runs ADD COLUMN op_id INTEGER NOT NULL DEFAULT 1');
+      // The runs of the operations a reader may read, newest first.
+      db.exec('CREATE INDEX IF NOT EXISTS import_runs_op ON import_runs (op_id, seq)');
+    },
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

@@ -2,10 +2,10 @@
 // (with what unmerge needs), annotations, charts, drafts, targets with their action logs, the calls and reads
 // behind links, the duplicate review queue, users and the audit chain, exactly as stored; and the operations
 // (issue 17): each operation with its members, which operations each entity and link belongs to (with what each
-// wrote of an entity's properties), the operation of each report, call, annotation, chart and draft, and the
+// wrote of an entity's properties), the operation of each report, call, annotation, chart, draft and import run, and the
 // deconfliction notices with their logs.
 import { createHash } from 'node:crypto';
-import type { AuditEvent, ImportRun, Properties } from '../../domain/model.ts';
+import type { AuditEvent, Properties } from '../../domain/model.ts';
 import { DEFAULT_OPERATION_REF } from '../../domain/operations.ts';
 import type {
   ALIAS_FIELDS,
@@ -15,6 +15,7 @@ import type {
   DRAFT_FIELDS,
   ENTITY_FIELDS,
   EVENT_FIELDS,
+  IMPORT_RUN_FIELDS,
   LINK_FIELDS,
   MERGE_FIELDS,
   NOTICE_EVENT_FIELDS,
@@ -62,6 +63,8 @@ export interface DumpSnapshot {
 export type DumpMerge = RecordOf<typeof MERGE_FIELDS> & { snapshot: DumpSnapshot };
 export type DumpAnnotation = RecordOf<typeof ANNOTATION_FIELDS>;
 export type DumpChart = RecordOf<typeof CHART_FIELDS>;
+/** An import run with the operation it wrote into. */
+export type DumpImportRun = RecordOf<typeof IMPORT_RUN_FIELDS>;
 export type DumpUser = RecordOf<typeof USER_FIELDS>;
 export type DumpTarget = RecordOf<typeof TARGET_FIELDS>;
 export type DumpTargetAction = RecordOf<typeof TARGET_ACTION_FIELDS>;
@@ -85,7 +88,7 @@ export interface Dump {
   charts: DumpChart[];
   users: DumpUser[];
   audit: AuditEvent[];
-  importRuns: ImportRun[];
+  importRuns: DumpImportRun[];
   targets: DumpTarget[];
   targetActions: DumpTargetAction[];
   drafts: DumpDraft[];

@@ -226,6 +226,8 @@ export const IMPORT_RUN_FIELDS = {
   importId: str('import_id'),
   at: str('at'),
   actor: str('actor'),
+  /** The operation the import wrote into (the domain's operationId; `op` in Neo4j as on other records). */
+  op: opOf('op_id'),
   report: json<Record<string, unknown>>('report'),
 };
 
@@ -384,7 +386,10 @@ const _auditMatches: Same<
   RecordOf<typeof AUDIT_FIELDS>,
   Omit<AuditEvent, 'operations'> & { operations: string[] | undefined }
 > = true;
-const _importRunMatches: Same<RecordOf<typeof IMPORT_RUN_FIELDS>, ImportRun> = true;
+const _importRunMatches: Same<
+  RecordOf<typeof IMPORT_RUN_FIELDS>,
+  Omit<ImportRun, 'operationId'> & { op: string }
+> = true;
 
 /** A SQLite row (columns by name) as a dump record. */
 export function fromSqlite<F extends Fields>(fields: F, row: Record<string, unknown>): RecordOf<F> {
