@@ -9,7 +9,14 @@ import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { toViewFilter } from '../state/filters.ts';
 import { bringOntoChart } from './bring.ts';
-import { describeBound, formatScore, rankedRows, staleReasons, type RankingRun } from './ranking.ts';
+import {
+  boundWords,
+  formatScore,
+  rankedRows,
+  staleReasons,
+  type ErrorBound,
+  type RankingRun,
+} from './ranking.ts';
 import { rankAmong, runRanking, showRanking } from './run.ts';
 import {
   describeSpec,
@@ -164,6 +171,23 @@ export function RanksPanel() {
   );
 }
 
+/**
+ * A sampled ranking's accuracy in words ("Sampled: top 100 separated"), the explanation in its tooltip
+ * (hover, or focus from the keyboard): the same words the briefing's analysis record prints.
+ */
+function BoundNote({ bound }: { bound: ErrorBound }) {
+  const w = boundWords(bound);
+  return (
+    <>
+      {' '}
+      <span className="rank-bound" data-testid="rank-bound" title={w.detail} tabIndex={0}>
+        {w.headline}
+      </span>
+      .
+    </>
+  );
+}
+
 function RunView({
   run,
   controls,
@@ -200,7 +224,7 @@ function RunView({
     <div>
       <p className="small" data-testid="rank-spec">
         {describeSpec(run.spec, run.facts)}
-        {run.errorBound !== null ? ` ${describeBound(run.errorBound)}.` : ''}
+        {run.errorBound !== null && <BoundNote bound={run.errorBound} />}
         {run.notes.length ? ` ${run.notes.join('; ')}.` : ''}
       </p>
       {differ.length > 0 && (

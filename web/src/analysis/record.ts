@@ -1,7 +1,14 @@
 // What the exports carry of the current ranking: the briefing's top table (the Ranks tab's own rows), the
 // analysis record stating what was actually computed, and the scores a data export writes. All three read
 // the one ranking, so the PDF, the CSV and the screen show the same value for the same entity.
-import { describeBound, formatScore, rankedRows, type RankingRun } from './ranking.ts';
+import {
+  boundWords,
+  describeBound,
+  formatScore,
+  rankedRows,
+  type ErrorBound,
+  type RankingRun,
+} from './ranking.ts';
 import { describeSpec, measureLabel, networkInWords, typesInWords } from './spec.ts';
 
 const TOP = 10;
@@ -30,8 +37,9 @@ export function analysisRecord(run: RankingRun | null, communities: boolean): Re
   return {
     Measure: `${measureLabel(run.metric)} (${run.metric})`,
     Accuracy: run.errorBound
-      ? `${describeBound(run.errorBound)} (${run.errorBound.samples} samples)`
+      ? `${describeBound(run.errorBound)} (${run.errorBound.samples.toLocaleString('en-GB')} samples)`
       : 'exact',
+    ...(run.errorBound ? { 'Accuracy explained': boundWords(run.errorBound).detail } : {}),
     'Computed over': describeSpec(run.spec, run.facts),
     Network: networkInWords(run.spec),
     'Ranked among': typesInWords(run.spec.types),
@@ -62,15 +70,19 @@ function parameters(run: RankingRun): Record<string, unknown> {
     exact: run.errorBound === null,
     ...(run.errorBound
       ? {
-          errorBound: {
-            epsilon: run.errorBound.epsilon,
-            delta: run.errorBound.delta,
-            samples: run.errorBound.samples,
-          },
+          errorBound: boundParameters(run.errorBound),
           accuracy: describeBound(run.errorBound),
         }
       : {}),
   };
+}
+
+/** The bound's figures an export carries (the server words them again from these: export/collect.ts). */
+function boundParameters(b: ErrorBound): Record<string, unknown> {
+  const out: Record<string, unknown> = { epsilon: b.epsilon, delta: b.delta, samples: b.samples };
+  for (const k of ['pivots', 'stoppedBy', 'topK', 'topKCertain', 'topKRelative'] as const)
+    if (b[k] !== undefined && b[k] !== null) out[k] = b[k];
+  return out;
 }
 
 /** The ranking's scores for the exported entities, with the parameters that made them. */
