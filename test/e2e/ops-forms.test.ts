@@ -105,7 +105,9 @@ describe.skipIf(!haveChromium)('operation forms (Chromium)', () => {
     await sup.getByTestId('new-op-save').click();
     const refError = sup.getByTestId('new-op-ref-error');
     await refError.waitFor();
-    expect(await refError.textContent()).toMatch(/KESTREL already exists; choose another reference/);
+    expect(await refError.textContent()).toBe(
+      'An operation KESTREL already exists; choose another reference.',
+    );
     expect(await sup.getByTestId('new-op-ref').getAttribute('aria-invalid')).toBe('true');
     await shot(sup, 'taken');
 
@@ -199,8 +201,8 @@ describe.skipIf(!haveChromium)('operation forms (Chromium)', () => {
     await page.getByTestId('members-screen').waitFor();
     await page.getByTestId('member-name').click();
     await page.getByTestId('member-name').pressSequentially('s', { delay: 30 });
-    const hit = page.locator('[data-testid=member-hit][data-user=dsmith]');
-    await hit.waitFor();
+    // The list answers what is typed (data-for), not an earlier answer.
+    await page.locator('[data-testid=member-hits][data-for="s"]').waitFor();
     const offered = await page
       .locator('[data-testid=member-hit]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-user')));
@@ -210,7 +212,7 @@ describe.skipIf(!haveChromium)('operation forms (Chromium)', () => {
     expect(offered.indexOf(SUPERVISOR.name)).toBeLessThan(offered.indexOf('dsmith'));
     await shot(page, 'member-picker');
     await page.getByTestId('member-name').pressSequentially('m', { delay: 30 });
-    await page.locator('[data-testid=member-hit]').first().waitFor();
+    await page.locator('[data-testid=member-hits][data-for="sm"]').waitFor();
     expect(
       await page
         .locator('[data-testid=member-hit]')
@@ -243,6 +245,45 @@ describe.skipIf(!haveChromium)('operation forms (Chromium)', () => {
     await page.getByTestId('members-close').click();
   });
 
+  it("the supervisor's audit filter names the operations' actions and finds their openings", async () => {
+    const sup = await open(SMALL);
+    await signIn(sup, server.url, SUPERVISOR.name, SUPERVISOR.password);
+    // They own two operations now: a new browser asks which to work in.
+    await sup.getByTestId('op-picker').waitFor();
+    await sup.locator('[data-testid=op-row][data-ref=NIGHTJAR]').click();
+    await sup.getByTestId('op-picker').waitFor({ state: 'detached' });
+    await sup.getByTestId('account-menu').click();
+    await sup.getByRole('menuitem', { name: 'Audit trail…' }).click();
+    await sup.getByTestId('audit-screen').waitFor();
+    const offered = await sup
+      .getByTestId('audit-action')
+      .locator('option')
+      .evaluateAll((els) => els.map((e) => [(e as HTMLOptionElement).value, e.textContent]));
+    const words = new Map(offered as Array<[string, string]>);
+    expect(words.get('operation.create')).toBe('Opened an operation');
+    expect(words.get('operation.member')).toBe('Added a member or changed their role');
+    expect(words.get('deconfliction.decide')).toBe('Acted on a deconfliction notice');
+    expect(words.get('duplicates.accept')).toBe('Accepted a likely duplicate');
+    expect(words.get('target.propose')).toBe('Proposed a target');
+    await sup.getByTestId('audit-action').selectOption('operation.create');
+    await sup.getByTestId('audit-search').click();
+    const rows = sup.getByTestId('audit-row');
+    await expect
+      .poll(async () =>
+        (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).join(),
+      )
+      .toMatch(/^operation\.create(,operation\.create)+$/);
+    // The two it opened, and the three refused (KESTREL and WAXWING taken, NIGHT JAR badly formed).
+    const outcomes = await rows.evaluateAll((els) =>
+      els.map((e) => e.querySelectorAll('td')[3]?.textContent ?? ''),
+    );
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(2);
+    expect(outcomes.filter((o) => o !== 'ok')).toHaveLength(3);
+    // Each row names the action in words, not its code.
+    expect(await rows.first().textContent()).toContain('Opened an operation');
+    await shot(sup, 'audit-filter');
+  });
+
   it('a sampled ranking says its accuracy in words, explained on hover', async () => {
     const page = analyst;
     // The demo ranks exactly; asking the job for 200 starting points makes the server sample.
@@ -265,7 +306,11 @@ describe.skipIf(!haveChromium)('operation forms (Chromium)', () => {
     expect(tip).toContain('counted from 200 starting points chosen at random');
     expect(tip).toContain('With 95% confidence every score is within ±');
     expect(tip).not.toMatch(/\de-\d/);
-    await bound.hover();
+    // Clicked, the explanation is spelt out under the ranking's description.
+    await bound.click();
+    const detail = page.getByTestId('rank-bound-detail');
+    await detail.waitFor();
+    expect(await detail.textContent()).toBe(tip);
     await shot(page, 'sampled-ranking');
     await page.setViewportSize(LARGE);
     await page.waitForTimeout(400);

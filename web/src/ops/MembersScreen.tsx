@@ -157,6 +157,8 @@ export function MembersScreen() {
 function UserPicker(props: { opId: string; value: string; onChange: (name: string) => void }) {
   const { opId, value, onChange } = props;
   const [hits, setHits] = useState<string[]>([]);
+  /** What the hits answer: Enter picks only from the answer to what is typed now, never a stale one. */
+  const [hitsFor, setHitsFor] = useState<string | null>(null);
   const [more, setMore] = useState(false);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -171,6 +173,7 @@ function UserPicker(props: { opId: string; value: string; onChange: (name: strin
         (r) => {
           if (mine !== seq.current) return;
           setHits(r.items.map((c) => c.name));
+          setHitsFor(value.trim());
           setMore(r.more);
           setActive(0);
           setErr(null);
@@ -207,7 +210,8 @@ function UserPicker(props: { opId: string; value: string; onChange: (name: strin
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
-          else if (e.key === 'Enter' && open && hits[active] && !picked) pick(hits[active]);
+          else if (e.key === 'Enter' && open && hitsFor === value.trim() && hits[active] && !picked)
+            pick(hits[active]);
           else if (e.key === 'Escape' && open) setOpen(false);
           else return;
           e.preventDefault();
@@ -215,7 +219,13 @@ function UserPicker(props: { opId: string; value: string; onChange: (name: strin
         }}
       />
       {open && !picked && (
-        <div className="suggestions" id="member-hits" role="listbox" data-testid="member-hits">
+        <div
+          className="suggestions"
+          id="member-hits"
+          role="listbox"
+          data-testid="member-hits"
+          data-for={hitsFor ?? undefined}
+        >
           {hits.map((h, i) => (
             <div
               key={h}

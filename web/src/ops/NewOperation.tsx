@@ -5,10 +5,27 @@
 // (a dialog) and from the operation picker (the same form in place of the list).
 import { useState } from 'react';
 import { FieldError, useFormError } from '../admin/form-error.tsx';
+import { ApiError } from '../api/client.ts';
+import { fieldWords } from '../api/messages.ts';
 import { Modal, closeDialog } from '../components/Modal.tsx';
 import type { OperationSensitivity } from '../state/operation.ts';
 import { opsApi } from './api.ts';
 import { workInNewOperation } from './working.ts';
+
+/**
+ * The server's refusal as said beside its field: without the field's name in front, which elsewhere
+ * reads "Report reference: …" (a report's ref), wrong and needless next to this form's Reference.
+ */
+function besideField(e: unknown): unknown {
+  if (!(e instanceof ApiError) || !e.field) return e;
+  const prefix = `${fieldWords(e.field)}: `;
+  if (!e.message.startsWith(prefix)) return e;
+  const text = e.message.slice(prefix.length);
+  return new ApiError(e.status, text.charAt(0).toUpperCase() + text.slice(1), e.body, {
+    field: e.field,
+    code: e.code,
+  });
+}
 
 /** The reference's shape, as the server checks it (domain/operations.ts operationRefSchema). */
 const REF_HINT = '2 to 40 letters, digits, - or _, starting with a letter or digit (e.g. KESTREL)';
@@ -30,7 +47,7 @@ export function NewOperationForm(props: { onCancel: () => void; cancelLabel?: st
       const op = await opsApi.create({ ref: ref.trim(), name: name.trim(), sensitivity });
       await workInNewOperation(op.id);
     } catch (e) {
-      err.show(e);
+      err.show(besideField(e));
       setBusy(false);
     }
   };
@@ -85,7 +102,7 @@ export function NewOperationForm(props: { onCancel: () => void; cancelLabel?: st
               checked={sensitivity === 'closed'}
               onChange={() => setSensitivity('closed')}
             />{' '}
-            <b>Closed</b>: its members only. Nobody else learns what it holds, not even that it exists.
+            <b>Closed</b>: read by its members only, whom you add.
           </label>
           <label>
             <input
