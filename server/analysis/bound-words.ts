@@ -130,6 +130,17 @@ export function describeSampledBound(b: BoundLike): BoundWords {
   return { headline, detail: parts.join(' ') };
 }
 
+/**
+ * The analysis record's lines on a ranking's accuracy (the briefing PDF's "Accuracy" and "Accuracy
+ * explained"), from its bound: null for an exact ranking.
+ */
+export function accuracyRecord(b: BoundLike | null | undefined): Record<string, string> {
+  if (!b) return { Accuracy: 'exact' };
+  const w = describeSampledBound(b);
+  const drawn = b.samples !== undefined ? ` (${count(b.samples)} samples)` : '';
+  return { Accuracy: `${w.headline}${drawn}`, 'Accuracy explained': w.detail };
+}
+
 /** The accuracy of a ranking in words: exact, or its sampled bound's headline. */
 export function accuracyWords(b: BoundLike | null | undefined): string {
   return b ? describeSampledBound(b).headline : 'exact';

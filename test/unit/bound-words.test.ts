@@ -8,7 +8,7 @@ import { sampledBetweenness } from '../../server/analysis/betweenness-sampled.ts
 import { samplingErrorBound } from '../../server/analysis/betweenness.ts';
 import { buildCSR } from '../../server/analysis/csr.ts';
 import { communityGraph } from '../../server/analysis/random-graph.ts';
-import { withAccuracyWords } from '../../server/export/collect.ts';
+import { withAccuracyRecord, withAccuracyWords } from '../../server/export/collect.ts';
 import { boundWords } from '../../web/src/analysis/ranking.ts';
 
 function star(leaves: number) {
@@ -70,6 +70,17 @@ describe('sampled ranking in words', () => {
     expect(params.accuracy).toBe(w.headline);
     expect(params.accuracyExplained).toBe(w.detail);
     expect(withAccuracyWords({ metric: 'degree' })).toEqual({ metric: 'degree' });
+    // The briefing PDF's record: its Accuracy lines worded again from the parameters, in place.
+    const record = withAccuracyRecord({
+      Measure: 'Betweenness',
+      Accuracy: 'stale',
+      'Accuracy explained': 'stale',
+      Parameters: { errorBound: figures },
+    });
+    expect(Object.keys(record)).toEqual(['Measure', 'Accuracy', 'Accuracy explained', 'Parameters']);
+    expect(record.Accuracy).toBe(`${w.headline} (400 samples)`);
+    expect(record['Accuracy explained']).toBe(w.detail);
+    expect(withAccuracyRecord({ Accuracy: 'exact' })).toEqual({ Accuracy: 'exact' });
   });
 
   it('reads a bound from k starting points, one without a top k, and exact rankings', () => {

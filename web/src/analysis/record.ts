@@ -1,14 +1,8 @@
 // What the exports carry of the current ranking: the briefing's top table (the Ranks tab's own rows), the
 // analysis record stating what was actually computed, and the scores a data export writes. All three read
 // the one ranking, so the PDF, the CSV and the screen show the same value for the same entity.
-import {
-  boundWords,
-  describeBound,
-  formatScore,
-  rankedRows,
-  type ErrorBound,
-  type RankingRun,
-} from './ranking.ts';
+import { accuracyRecord } from '../../../server/analysis/bound-words.ts';
+import { describeBound, formatScore, rankedRows, type ErrorBound, type RankingRun } from './ranking.ts';
 import { describeSpec, measureLabel, networkInWords, typesInWords } from './spec.ts';
 
 const TOP = 10;
@@ -36,10 +30,8 @@ export function analysisRecord(run: RankingRun | null, communities: boolean): Re
     };
   return {
     Measure: `${measureLabel(run.metric)} (${run.metric})`,
-    Accuracy: run.errorBound
-      ? `${describeBound(run.errorBound)} (${run.errorBound.samples.toLocaleString('en-GB')} samples)`
-      : 'exact',
-    ...(run.errorBound ? { 'Accuracy explained': boundWords(run.errorBound).detail } : {}),
+    // The server words these again from Parameters.errorBound for the PDF (routes/briefing.ts).
+    ...accuracyRecord(run.errorBound),
     'Computed over': describeSpec(run.spec, run.facts),
     Network: networkInWords(run.spec),
     'Ranked among': typesInWords(run.spec.types),
