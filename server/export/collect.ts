@@ -11,6 +11,7 @@ import { chartStateSchema } from '../api-types/graph.ts';
 import type { AnalysisRecord, ExportRequest } from '../api-types/exports.ts';
 import { exportRequestSchema } from '../api-types/exports.ts';
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
+import { accuracyRecord, describeSampledBound, isBoundLike } from '../analysis/bound-words.ts';
 import { ApiError } from '../routes/errors.ts';
 import { judgeDisclosure, type CarriedItem, type Disclosure } from '../security/handling.ts';
 
@@ -54,6 +55,31 @@ function marking(reports: Report[], own: Grading | null = null): Marking {
       : null,
     reports: reports.map((r) => r.ref),
   };
+}
+
+/**
+ * The parameters of the ranking behind the export, with a sampled ranking's accuracy worded here from its
+ * bound (analysis/bound-words.ts, the words the Ranks panel shows), whatever words the request carried.
+ */
+export function withAccuracyWords(parameters: Record<string, unknown>): Record<string, unknown> {
+  const bound = parameters.errorBound;
+  if (!isBoundLike(bound)) return parameters;
+  const words = describeSampledBound(bound);
+  return { ...parameters, accuracy: words.headline, accuracyExplained: words.detail };
+}
+
+/**
+ * A briefing's analysis record (name-value pairs from the web app) with its accuracy lines worded here
+ * from the ranking's bound (`Parameters.errorBound`), so the PDF says what the Ranks panel says.
+ */
+export function withAccuracyRecord(record: Record<string, unknown>): Record<string, unknown> {
+  const params = record['Parameters'];
+  const bound =
+    typeof params === 'object' && params !== null
+      ? (params as Record<string, unknown>).errorBound
+      : undefined;
+  if (!isBoundLike(bound)) return record;
+  return { ...record, ...accuracyRecord(bound) };
 }
 
 export interface CollectOptions {
@@ -205,7 +231,7 @@ export async function collectFrom(
     source,
     analysis: {
       metric: req.analysis?.metric ?? null,
-      parameters: req.analysis?.parameters ?? {},
+      parameters: withAccuracyWords(req.analysis?.parameters ?? {}),
       seeds: req.analysis?.seeds ?? [],
     },
     counts: { nodes: nodes.length, links: outLinks.length },

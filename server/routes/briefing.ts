@@ -12,6 +12,7 @@ import { reviewBodySchema } from '../api-types/cycle.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { reviewRequestFromBody } from '../api-types/review-request.ts';
 import { briefingPdf, UnreadableImageError } from '../export/briefing-pdf.ts';
+import { withAccuracyRecord } from '../export/collect.ts';
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from '../config.ts';
 import { reviewForBriefing } from '../cycle/briefing.ts';
 import { assessDisclosure, authoriseDisclosure } from '../security/handling.ts';
@@ -157,7 +158,7 @@ const briefing: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
         ['Exported by', user],
         ['Exported at', new Date().toISOString()],
         ['Operations', operations.join('; ') || 'none'],
-        ...Object.entries(b.record).map(([k, v]) => [k, show(v)] as [string, string]),
+        ...Object.entries(withAccuracyRecord(b.record)).map(([k, v]) => [k, show(v)] as [string, string]),
         ['Entities / links on chart', `${b.entityIds.length} / ${b.linkIds.length}`],
       ];
       let pdf: Buffer;

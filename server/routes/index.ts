@@ -22,6 +22,7 @@ import eventPatterns from './event-patterns.ts';
 import duplicates from './duplicates.ts';
 import deconfliction from './deconfliction.ts';
 import operations from './operations.ts';
+import operationCandidates from './operation-candidates.ts';
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stores, config }) => {
   // Only the dependencies: the options also carry this plugin's prefix, which must not nest.
@@ -48,4 +49,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store
   await app.register(duplicates, deps);
   await app.register(deconfliction, deps);
   await app.register(operations, deps);
+  await app.register(operationCandidates, deps);
 };

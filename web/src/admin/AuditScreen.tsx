@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { AuditEvent } from '@domain/model.ts';
 import { EntityPicker, type PickedEntity } from '../components/EntityPicker.tsx';
 import { download } from '../export.ts';
-import { AUDIT_ACTION_WORDS } from './access.ts';
+import { AUDIT_ACTION_WORDS, auditActionWords } from './access.ts';
 import { adminApi, type AuditFilter } from './api.ts';
 import { FieldError, useFormError } from './form-error.tsx';
 
@@ -256,7 +256,7 @@ export function AuditScreen() {
               <tr key={e.seq} data-testid="audit-row" data-action={e.action} data-actor={e.actor}>
                 <td className="nowrap">{new Date(e.at).toLocaleString('en-GB')}</td>
                 <td>{e.actor}</td>
-                <td title={e.action}>{AUDIT_ACTION_WORDS[e.action] ?? e.action}</td>
+                <td title={e.action}>{auditActionWords(e.action)}</td>
                 <td className={e.outcome === 'ok' ? '' : 'warn'}>{e.outcome}</td>
                 <td title={e.objectIds.join(', ')}>
                   {e.objectIds.length === 0

@@ -9,7 +9,14 @@ import { chart } from '../graph/controller.ts';
 import { appStore, useApp } from '../state/hooks.ts';
 import { toViewFilter } from '../state/filters.ts';
 import { bringOntoChart } from './bring.ts';
-import { describeBound, formatScore, rankedRows, staleReasons, type RankingRun } from './ranking.ts';
+import {
+  boundWords,
+  formatScore,
+  rankedRows,
+  staleReasons,
+  type ErrorBound,
+  type RankingRun,
+} from './ranking.ts';
 import { rankAmong, runRanking, showRanking } from './run.ts';
 import {
   describeSpec,
@@ -164,6 +171,37 @@ export function RanksPanel() {
   );
 }
 
+/**
+ * A sampled ranking's accuracy in words ("Sampled: top 100 separated"), the explanation in its tooltip
+ * (hover) and, clicked or pressed, spelt out under the paragraph: the same words the briefing's analysis
+ * record prints.
+ */
+function BoundNote({ bound, open, onToggle }: { bound: ErrorBound; open: boolean; onToggle: () => void }) {
+  const w = boundWords(bound);
+  return (
+    <>
+      {' '}
+      <span
+        className="rank-bound"
+        data-testid="rank-bound"
+        title={w.detail}
+        role="button"
+        tabIndex={0}
+        aria-expanded={open}
+        onClick={onToggle}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter' && e.key !== ' ') return;
+          e.preventDefault();
+          onToggle();
+        }}
+      >
+        {w.headline}
+      </span>
+      .
+    </>
+  );
+}
+
 function RunView({
   run,
   controls,
@@ -180,6 +218,7 @@ function RunView({
   const [page, setPage] = useState(0);
   const [ticked, setTicked] = useState<string[]>([]);
   const [n, setN] = useState(10);
+  const [explained, setExplained] = useState(false);
   const rows = rankedRows(run);
   useEffect(() => setPage(0), [run]);
   const stale = staleReasons(run, {
@@ -200,9 +239,16 @@ function RunView({
     <div>
       <p className="small" data-testid="rank-spec">
         {describeSpec(run.spec, run.facts)}
-        {run.errorBound !== null ? ` ${describeBound(run.errorBound)}.` : ''}
+        {run.errorBound !== null && (
+          <BoundNote bound={run.errorBound} open={explained} onToggle={() => setExplained((x) => !x)} />
+        )}
         {run.notes.length ? ` ${run.notes.join('; ')}.` : ''}
       </p>
+      {explained && run.errorBound !== null && (
+        <p className="small rank-bound-detail" data-testid="rank-bound-detail">
+          {boundWords(run.errorBound).detail}
+        </p>
+      )}
       {differ.length > 0 && (
         <p className="small conditions" data-testid="rank-differs">
           This list is from the last ranking; the settings above differ ({differ.join('; ')}). Rank again to

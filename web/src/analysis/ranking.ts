@@ -2,6 +2,11 @@
 // export that shows a rank (Ranks, Explain, the briefing's table, the disruption lab's targets) calls
 // `rankedRows`, so the same entity has the same rank and value everywhere.
 import type { EntityType } from '@domain/model.ts';
+import {
+  describeSampledBound,
+  type BoundLike,
+  type BoundWords,
+} from '../../../server/analysis/bound-words.ts';
 import type { AnalysisSpec, RunFacts } from './spec.ts';
 
 export interface ScoredEntity {
@@ -11,16 +16,22 @@ export interface ScoredEntity {
   score: number;
 }
 
-/** The server's statement of a sampled ranking's accuracy (server/analysis/betweenness-sampled.ts). */
-export interface ErrorBound {
-  epsilon: number;
-  delta: number;
+/**
+ * The server's statement of a sampled ranking's accuracy (server/analysis/betweenness-sampled.ts: with a
+ * top-k ranking, also how many of the k best are certain and why sampling stopped).
+ */
+export interface ErrorBound extends BoundLike {
   samples: number;
 }
 
-/** One line for an analyst, e.g. "approximate: ±0.001 with 99% confidence". */
+/** The bound in words, the same on screen and in every export (server/analysis/bound-words.ts). */
+export function boundWords(b: ErrorBound): BoundWords {
+  return describeSampledBound(b);
+}
+
+/** One line for an analyst, e.g. "Sampled: top 100 separated". */
 export function describeBound(b: ErrorBound): string {
-  return `approximate: ±${b.epsilon.toPrecision(2)} with ${+(100 * (1 - b.delta)).toPrecision(4)}% confidence`;
+  return describeSampledBound(b).headline;
 }
 
 export interface RankingRun {

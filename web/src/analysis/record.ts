@@ -1,7 +1,8 @@
 // What the exports carry of the current ranking: the briefing's top table (the Ranks tab's own rows), the
 // analysis record stating what was actually computed, and the scores a data export writes. All three read
 // the one ranking, so the PDF, the CSV and the screen show the same value for the same entity.
-import { describeBound, formatScore, rankedRows, type RankingRun } from './ranking.ts';
+import { accuracyRecord } from '../../../server/analysis/bound-words.ts';
+import { describeBound, formatScore, rankedRows, type ErrorBound, type RankingRun } from './ranking.ts';
 import { describeSpec, measureLabel, networkInWords, typesInWords } from './spec.ts';
 
 const TOP = 10;
@@ -29,9 +30,8 @@ export function analysisRecord(run: RankingRun | null, communities: boolean): Re
     };
   return {
     Measure: `${measureLabel(run.metric)} (${run.metric})`,
-    Accuracy: run.errorBound
-      ? `${describeBound(run.errorBound)} (${run.errorBound.samples} samples)`
-      : 'exact',
+    // The server words these again from Parameters.errorBound for the PDF (routes/briefing.ts).
+    ...accuracyRecord(run.errorBound),
     'Computed over': describeSpec(run.spec, run.facts),
     Network: networkInWords(run.spec),
     'Ranked among': typesInWords(run.spec.types),
@@ -62,15 +62,19 @@ function parameters(run: RankingRun): Record<string, unknown> {
     exact: run.errorBound === null,
     ...(run.errorBound
       ? {
-          errorBound: {
-            epsilon: run.errorBound.epsilon,
-            delta: run.errorBound.delta,
-            samples: run.errorBound.samples,
-          },
+          errorBound: boundParameters(run.errorBound),
           accuracy: describeBound(run.errorBound),
         }
       : {}),
   };
+}
+
+/** The bound's figures an export carries (the server words them again from these: export/collect.ts). */
+function boundParameters(b: ErrorBound): Record<string, unknown> {
+  const out: Record<string, unknown> = { epsilon: b.epsilon, delta: b.delta, samples: b.samples };
+  for (const k of ['pivots', 'stoppedBy', 'topK', 'topKCertain', 'topKRelative'] as const)
+    if (b[k] !== undefined && b[k] !== null) out[k] = b[k];
+  return out;
 }
 
 /** The ranking's scores for the exported entities, with the parameters that made them. */

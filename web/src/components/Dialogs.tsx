@@ -42,6 +42,7 @@ import { AccountDialog } from '../admin/AccountDialog.tsx';
 import { DuplicatesScreen } from '../dedupe/DuplicatesScreen.tsx';
 import { DeconflictionScreen } from '../ops/DeconflictionScreen.tsx';
 import { MembersScreen } from '../ops/MembersScreen.tsx';
+import { NewOperationDialog } from '../ops/NewOperation.tsx';
 import { Modal, closeDialog as close } from './Modal.tsx';
 import { markingLine, pictureMarking } from '../state/operation.ts';
 
@@ -67,6 +68,8 @@ export function Dialogs() {
       return <DeconflictionScreen />;
     case 'members':
       return <MembersScreen />;
+    case 'new-operation':
+      return <NewOperationDialog />;
     default:
       return null;
   }

@@ -1,7 +1,9 @@
 // The members of the working operation, for its owner and supervisors and for admins: add a user with a
-// role in the operation, change a role, remove a member. A closed operation is read by its members only,
-// so this is who may see it. Every change is audited by the server.
-import { useCallback, useEffect, useState } from 'react';
+// role in the operation (found by typing part of their name: the server lists the users one may add,
+// names only, GET /api/operations/:id/candidates), change a role, remove a member. A closed operation is
+// read by its members only, so this is who may see it. Every change is audited by the server.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { foldName } from '@domain/names.ts';
 import { messageOf } from '../api/client.ts';
 import { Modal, closeDialog } from '../components/Modal.tsx';
 import { useApp } from '../state/hooks.ts';
@@ -116,20 +118,15 @@ export function MembersScreen() {
           onSubmit={(e) => {
             e.preventDefault();
             const who = name.trim();
-            if (!who) return setErr('Give the user name of the person to add');
+            if (!who) return setErr('Type part of the name of the person to add, then choose them');
             void act(async () => {
               await opsApi.setMember(op.id, who, role);
               setName('');
             });
           }}
         >
-          <label>Add</label>
-          <input
-            data-testid="member-name"
-            placeholder="user name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <label htmlFor="member-name">Add</label>
+          <UserPicker opId={op.id} value={name} onChange={setName} />
           <select
             data-testid="member-role"
             value={role}
@@ -150,5 +147,110 @@ export function MembersScreen() {
         </button>
       </div>
     </Modal>
+  );
+}
+
+/**
+ * A user name field that offers the users the server lets this manager add (names holding what is typed,
+ * members left out, at most 20): pick one with the mouse or the arrow keys and Enter.
+ */
+function UserPicker(props: { opId: string; value: string; onChange: (name: string) => void }) {
+  const { opId, value, onChange } = props;
+  const [hits, setHits] = useState<string[]>([]);
+  /** What the hits answer: Enter picks only from the answer to what is typed now, never a stale one. */
+  const [hitsFor, setHitsFor] = useState<string | null>(null);
+  const [more, setMore] = useState(false);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const [err, setErr] = useState<string | null>(null);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    if (!open) return;
+    const mine = ++seq.current;
+    const t = setTimeout(() => {
+      opsApi.candidates(opId, value.trim()).then(
+        (r) => {
+          if (mine !== seq.current) return;
+          setHits(r.items.map((c) => c.name));
+          setHitsFor(value.trim());
+          setMore(r.more);
+          setActive(0);
+          setErr(null);
+        },
+        (e: unknown) => mine === seq.current && setErr(messageOf(e)),
+      );
+    }, 150);
+    return () => clearTimeout(t);
+  }, [opId, value, open]);
+
+  const pick = (name: string): void => {
+    onChange(name);
+    setOpen(false);
+  };
+  // The exact name once picked (any case or width typed counts as it).
+  const picked = hits.some((h) => foldName(h) === foldName(value));
+  return (
+    <div className="user-picker" data-testid="member-picker">
+      <input
+        id="member-name"
+        data-testid="member-name"
+        placeholder="type part of their name"
+        autoComplete="off"
+        role="combobox"
+        aria-expanded={open}
+        aria-controls="member-hits"
+        value={value}
+        onChange={(e) => {
+          onChange(e.target.value);
+          setOpen(true);
+        }}
+        onFocus={() => setOpen(true)}
+        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
+          else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
+          else if (e.key === 'Enter' && open && hitsFor === value.trim() && hits[active] && !picked)
+            pick(hits[active]);
+          else if (e.key === 'Escape' && open) setOpen(false);
+          else return;
+          e.preventDefault();
+          e.stopPropagation();
+        }}
+      />
+      {open && !picked && (
+        <div
+          className="suggestions"
+          id="member-hits"
+          role="listbox"
+          data-testid="member-hits"
+          data-for={hitsFor ?? undefined}
+        >
+          {hits.map((h, i) => (
+            <div
+              key={h}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : ''}
+              data-testid="member-hit"
+              data-user={h}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(h);
+              }}
+            >
+              <span>{h}</span>
+            </div>
+          ))}
+          {hits.length === 0 && !err && (
+            <div className="muted more">
+              {value.trim() ? `No one else is named like “${value.trim()}”` : 'Everyone is a member already'}
+            </div>
+          )}
+          {more && <div className="muted more">More match: type more of the name</div>}
+          {err && <div className="muted more">{err}</div>}
+        </div>
+      )}
+    </div>
   );
 }

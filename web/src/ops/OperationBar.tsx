@@ -4,7 +4,7 @@
 // dialog and screen, so the marking is always in view.
 import { useEffect } from 'react';
 import { useApp, appStore } from '../state/hooks.ts';
-import { markingBand, mayManageMembers } from '../state/operation.ts';
+import { markingBand, mayCreateOperation, mayManageMembers } from '../state/operation.ts';
 import { Menu, type MenuItem } from '../components/Menu.tsx';
 import { refreshNotices, showPicker, switchOperation } from './working.ts';
 import './operations.css';
@@ -41,6 +41,11 @@ export function OperationBar() {
     onClick: () => void switchOperation(o.id),
   }));
   items.push('sep', { label: 'All my operations…', onClick: showPicker });
+  if (mayCreateOperation(role))
+    items.push({
+      label: 'New operation…',
+      onClick: () => appStore.set((s) => ({ ...s, dialog: { kind: 'new-operation' } })),
+    });
   items.push({
     label: 'Deconfliction notices…',
     onClick: () => appStore.set((s) => ({ ...s, dialog: { kind: 'deconfliction' } })),

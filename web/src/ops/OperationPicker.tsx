@@ -1,8 +1,10 @@
 // The picker of the operations the user may read: shown at sign-in when there is no operation to open in
 // (none remembered and not a member of exactly one, or the remembered one is no longer open to them), and
 // from the operation menu. A closed operation is listed only to its members (the server decides).
+import { useState } from 'react';
 import { useApp, appStore } from '../state/hooks.ts';
-import { cancelPicker } from '../state/operation.ts';
+import { cancelPicker, mayCreateOperation } from '../state/operation.ts';
+import { NewOperationForm } from './NewOperation.tsx';
 import { switchOperation } from './working.ts';
 import './operations.css';
 
@@ -15,8 +17,22 @@ const ROLE_WORDS: Record<string, string> = {
 
 export function OperationPicker() {
   const { readable, current, picking, reason } = useApp((s) => s.operation);
+  const role = useApp((s) => s.user?.role);
+  const [creating, setCreating] = useState(false);
   if (!picking) return null;
-  const cancel = (): void => appStore.set((s) => ({ ...s, operation: cancelPicker(s.operation) }));
+  const cancel = (): void => {
+    setCreating(false);
+    appStore.set((s) => ({ ...s, operation: cancelPicker(s.operation) }));
+  };
+  if (creating)
+    return (
+      <div className="dialog-backdrop op-picker-backdrop">
+        <div className="dialog op-picker" role="dialog" aria-label="New operation" data-testid="op-picker">
+          <h2>New operation</h2>
+          <NewOperationForm onCancel={() => setCreating(false)} cancelLabel="Back to the list" />
+        </div>
+      </div>
+    );
   return (
     <div className="dialog-backdrop op-picker-backdrop">
       <div
@@ -78,11 +94,18 @@ export function OperationPicker() {
             </tbody>
           </table>
         )}
-        {current && (
+        {(current || mayCreateOperation(role)) && (
           <div className="buttons">
-            <button data-testid="op-picker-cancel" onClick={cancel}>
-              Stay in {current.ref}
-            </button>
+            {mayCreateOperation(role) && (
+              <button data-testid="op-picker-new" onClick={() => setCreating(true)}>
+                New operation…
+              </button>
+            )}
+            {current && (
+              <button data-testid="op-picker-cancel" onClick={cancel}>
+                Stay in {current.ref}
+              </button>
+            )}
           </div>
         )}
       </div>

@@ -2,6 +2,8 @@
 import { request } from '../api/client.ts';
 import type { NoticeOut as NoticeDto, NoticePageOut } from '@api/deconfliction.ts';
 import type { NoticeState } from '@domain/deconfliction.ts';
+import type { OperationSensitivity } from '@domain/operations.ts';
+import type { CandidateList } from '@api/operation-candidates.ts';
 import type { OperationRole, OperationSummary } from '../state/operation.ts';
 
 export interface OperationMemberDto {
@@ -22,6 +24,12 @@ export const opsApi = {
     request<{ items: OperationSummary[] } | OperationSummary[]>('GET', '/api/operations').then((r) =>
       Array.isArray(r) ? r : r.items,
     ),
+  /** Opens an operation (global supervisors and admins); the creator becomes its owner. */
+  create: (input: { ref: string; name: string; sensitivity: OperationSensitivity }) =>
+    request<OperationSummary>('POST', '/api/operations', input),
+  /** Users the manager of `opId` may add to it: names holding `q`, at most 20, members left out. */
+  candidates: (opId: string, q: string) =>
+    request<CandidateList>('GET', `/api/operations/${enc(opId)}/candidates?q=${enc(q)}`),
   members: (opId: string) =>
     request<{ items: OperationMemberDto[] } | OperationMemberDto[]>(
       'GET',

@@ -71,6 +71,12 @@ export async function switchOperation(id: string): Promise<void> {
   void refreshNotices();
 }
 
+/** After opening operation `id`: lists the operations again (it is among them now) and works in it. */
+export async function workInNewOperation(id: string): Promise<void> {
+  await relistOperations();
+  await switchOperation(id);
+}
+
 export function showPicker(): void {
   appStore.set((s) => ({ ...s, operation: askForOperation(s.operation) }));
 }

@@ -61,6 +61,7 @@ export interface AppState {
     | { kind: 'duplicates' }
     | { kind: 'deconfliction' }
     | { kind: 'members' }
+    | { kind: 'new-operation' }
     | { kind: 'account'; screen: AccountScreen };
   lastMerge: { id: string; keptId: string; mergedId: string } | null;
   /** The ranking every score on screen comes from (Ranks, sizing, Explain, disruption, exports). */

@@ -164,3 +164,14 @@ export function mayWriteIn(op: OperationSummary | null, globalRole: string | und
     (globalRole === 'analyst' || globalRole === 'supervisor' || globalRole === 'admin')
   );
 }
+
+/**
+ * The global roles that may open an operation (the server's operations:create: supervisors and admins;
+ * test/web/operation-forms.test.ts holds this to server/security/permissions.ts).
+ */
+export const OPERATION_CREATORS: readonly string[] = ['supervisor', 'admin'];
+
+/** Whether the user may open a new operation (and so sees "New operation…"). */
+export function mayCreateOperation(globalRole: string | undefined): boolean {
+  return !!globalRole && OPERATION_CREATORS.includes(globalRole);
+}

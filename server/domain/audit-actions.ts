@@ -1,0 +1,46 @@
+// The actions the audit records, one name each. Shared with the web app (its audit screen's filter names
+// every one in words, typed against this list), so an action added here without words fails to compile.
+// test/security/audit-actions.test.ts walks every route of the real app and every writer outside the
+// routes, and fails when one records an action missing here.
+
+export const AUDIT_ACTIONS = [
+  'login',
+  'logout',
+  'password.change',
+  'read',
+  'search',
+  'expand',
+  'analysis',
+  'import',
+  'export',
+  'change',
+  'delete',
+  'audit.read',
+  'audit.export',
+  'retention.read',
+  'retention.retain',
+  'retention.dispose',
+  'users.read',
+  'users.change',
+  'anonymous.failures',
+  'audit.keyed',
+  'audit.triggers',
+  'operation.create',
+  'operation.change',
+  'operation.member',
+  'operation.member.remove',
+  'deconfliction.read',
+  'deconfliction.decide',
+  'deconfliction.notice',
+  'duplicates.run',
+  'duplicates.bulk',
+  'duplicates.accept',
+  'duplicates.reject',
+  'duplicates.defer',
+  'duplicates.undo',
+  'target.propose',
+  'target.decide',
+  'target.action',
+  'target.review',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
