@@ -458,6 +458,8 @@ export interface WriteContext {
   importId?: string;
   /** The operation (id) the write is made in; absent: the GENERAL operation (DEFAULT_OPERATION_REF). */
   operationId?: string;
+  /** Operations (ids) the writer may read; absent: all (the system). Shared facts' force-wide parts need all. */
+  readableOperations?: readonly string[];
   /**
    * For an import: its report, built from the write's counts inside the write's transaction and kept with
    * it (an import run), so the data and the record of how it came in are committed together or not at all.

@@ -13,7 +13,7 @@ import {
   type Link,
   type WriteContext,
 } from '../domain/model.ts';
-import type { GraphStore, WriteBatch } from '../store/graph-store.ts';
+import type { FactRemoval, GraphStore, WriteBatch } from '../store/graph-store.ts';
 import { StoreError } from '../store/common.ts';
 import { filtersLinks } from '../store/shared/view-filter.ts';
 import { errorResponses, idParamsSchema, pageQuerySchema } from '../api-types/common.ts';
@@ -42,7 +42,7 @@ import {
 } from '../api-types/graph.ts';
 import { ApiError } from '../api-types/errors.ts';
 import type { Limits } from '../config.ts';
-import { graphOf, writeContext, type GraphOf, type RouteDeps } from './context.ts';
+import { accessOf, graphOf, writeContext, type GraphOf, type RouteDeps } from './context.ts';
 import { crudRoutes, notFound, type Kind, type ZodApp } from './crud.ts';
 
 export const writeBatchBodySchema = z.object({
@@ -191,6 +191,31 @@ function upsertOne<K extends keyof typeof BATCH_IDS>(g: GraphOf, key: K) {
   };
 }
 
+/**
+ * A change's context with the operations its writer may read: a shared fact's force-wide parts (an entity's
+ * name, a link's weight) change, and a merge goes ahead, only when the writer reads every operation holding it.
+ */
+async function readingAll(ctx: WriteContext, req: FastifyRequest): Promise<WriteContext> {
+  return { ...ctx, readableOperations: [...(await accessOf(req)).readable] };
+}
+
+/**
+ * The audit record of a delete says what went from which operation (the record already names the operation).
+ * The answer is the same { ok: true } whether other operations keep the fact or not: it tells the caller
+ * nothing about operations they cannot read.
+ */
+function noteRemoval(req: FastifyRequest, done: FactRemoval): void {
+  const audit = (req as unknown as { audit?: { details: Record<string, unknown> } | null }).audit;
+  if (!audit) return;
+  audit.details.removed = {
+    operationId: done.operationId,
+    entities: done.entities,
+    links: done.links,
+    reports: done.reports,
+    events: done.events,
+  };
+}
+
 const GRAPH_ACCESS = { read: 'graph:read', write: 'graph:write' } as const;
 const ENTITIES: Kind = { path: '/entities', tag: 'entities', what: 'entity', ...GRAPH_ACCESS };
 const LINKS: Kind = { path: '/links', tag: 'links', what: 'link', ...GRAPH_ACCESS };
@@ -236,11 +261,12 @@ function entityRoutes(app: ZodApp, g: GraphOf, limits: Limits): void {
   entities.update({
     summary: 'Update an entity (label, properties, review date, attach or detach reports)',
     body: entityPatchSchema,
-    update: async (id, patch, ctx, req) => (await g(req)).updateEntity(id, patch, ctx),
+    update: async (id, patch, ctx, req) => (await g(req)).updateEntity(id, patch, await readingAll(ctx, req)),
   });
   entities.remove({
-    summary: 'Delete an entity and its links',
-    remove: async (id, ctx, req) => (await g(req)).deleteEntity(id, ctx),
+    summary:
+      'Delete an entity from the working operation: what it holds of the entity and its links there; the entity and its links go when no other operation holds it',
+    remove: async (id, ctx, req) => noteRemoval(req, await (await g(req)).deleteEntity(id, ctx)),
   });
   app.get(
     '/entities/:id/neighbourhood',
@@ -278,11 +304,12 @@ function linkRoutes(app: ZodApp, g: GraphOf): void {
   links.update({
     summary: 'Update a link (weight, first/last seen, properties, reports)',
     body: linkPatchSchema,
-    update: async (id, patch, ctx, req) => (await g(req)).updateLink(id, patch, ctx),
+    update: async (id, patch, ctx, req) => (await g(req)).updateLink(id, patch, await readingAll(ctx, req)),
   });
   links.remove({
-    summary: 'Delete a link',
-    remove: async (id, ctx, req) => (await g(req)).deleteLink(id, ctx),
+    summary:
+      'Delete a link from the working operation (its reports, calls and reads there); the link goes when no other operation holds it',
+    remove: async (id, ctx, req) => noteRemoval(req, await (await g(req)).deleteLink(id, ctx)),
   });
 }
 
@@ -491,7 +518,7 @@ function mergeRoutes(app: ZodApp, g: GraphOf): void {
       const graph = await g(req);
       // Both records must be there for the caller (need-to-know): a hidden one is the 404 of a missing one.
       for (const id of [m.keepId, m.dropId]) if (!(await graph.getEntity(id))) throw notFound('entity', id);
-      return graph.merge(m.keepId, m.dropId, ctx);
+      return graph.merge(m.keepId, m.dropId, await readingAll(ctx, req));
     },
   });
   merges.remove({

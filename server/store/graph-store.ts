@@ -91,6 +91,23 @@ export interface MergeRecord {
   undone: boolean;
 }
 
+/**
+ * What a delete removed from its operation (the same shape whether other operations keep the fact or not, so
+ * it tells nobody about operations they cannot read). Ids in id order.
+ */
+export interface FactRemoval {
+  /** The operation it was removed from (id). */
+  operationId: string;
+  /** Entities removed from the operation. */
+  entities: string[];
+  /** Links removed from the operation. */
+  links: string[];
+  /** The operation's reports detached from them. */
+  reports: string[];
+  /** How many of the operation's calls and reads went with them. */
+  events: number;
+}
+
 export interface EntityPatch {
   label?: string;
   properties?: Properties;
@@ -125,9 +142,15 @@ export interface GraphStore {
   writeBatch(batch: WriteBatch, ctx: WriteContext): Promise<WriteResult>;
   updateEntity(id: string, patch: EntityPatch, ctx: WriteContext): Promise<EntityDetail>;
   updateLink(id: string, patch: LinkPatch, ctx: WriteContext): Promise<LinkDetail>;
-  /** Deletes the entity and its links. */
-  deleteEntity(id: string, ctx: WriteContext): Promise<void>;
-  deleteLink(id: string, ctx: WriteContext): Promise<void>;
+  /**
+   * Deletes the entity from the working operation: what that operation holds of it (its membership, its
+   * properties, its reports on it, its links there that no other operation holds, its calls and reads on them)
+   * goes; other operations keep the entity whole. When no other operation holds it, the entity and its links go.
+   * A conflict when the working operation does not hold it.
+   */
+  deleteEntity(id: string, ctx: WriteContext): Promise<FactRemoval>;
+  /** The same for one link (the link goes when only the working operation holds it). */
+  deleteLink(id: string, ctx: WriteContext): Promise<FactRemoval>;
   /** Removes a report; entities and links that rested on nothing else are removed too (retention disposal). */
   deleteReport(id: string, ctx: WriteContext): Promise<{ entities: string[]; links: string[] }>;
   /** Optional: sets a report's next review date (retention review: retain). Without it retention re-writes the report. */

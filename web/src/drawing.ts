@@ -159,14 +159,18 @@ export async function deleteSelectedFromStore(): Promise<void> {
   const sel = appStore.get().selection;
   try {
     if (sel.edge) {
-      if (!window.confirm('Delete this link from the store? (Everyone loses it, not only this chart.)'))
+      if (
+        !window.confirm(
+          'Delete this link from this operation? (Everyone in the operation loses it, not only this chart; other operations holding it keep theirs.)',
+        )
+      )
         return;
       await api.deleteLink(sel.edge);
       if (chart.graph.hasEdge(sel.edge)) chart.graph.dropEdge(sel.edge);
     } else if (sel.nodes.length) {
       if (
         !window.confirm(
-          `Delete ${sel.nodes.length} entit${sel.nodes.length > 1 ? 'ies' : 'y'} and their links from the store?`,
+          `Delete ${sel.nodes.length} entit${sel.nodes.length > 1 ? 'ies' : 'y'} and their links from this operation? (Other operations holding them keep theirs.)`,
         )
       )
         return;

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Report, WriteContext } from '../../domain/model.ts';
 import { reportInputSchema } from '../../domain/model.ts';
 import { normaliseName } from '../../domain/normalise.ts';
-import type { EntityPatch, LinkPatch } from '../graph-store.ts';
+import type { EntityPatch, FactRemoval, LinkPatch } from '../graph-store.ts';
+import { sharedEntityEdit, sharedLinkEdit, unreadableHolders } from '../shared/shared-facts.ts';
 import { dateMs, searchText } from '../shared/values.ts';
 import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
@@ -16,12 +17,21 @@ import { num, parseProps, seen, toReport, type LinkRel, type ReportNode } from '
 import { recordSharedSubjects } from './deconfliction.ts';
 import { joinOp, unionProps, withOpProps } from './op-membership.ts';
 import { writeOperation } from './operations.ts';
+import { removeEntityFrom, removeLinkFrom } from './op-removal.ts';
 
-async function reportsForRefs(tx: Tx, refs: string[], at: (string | number)[]): Promise<ReportNode[]> {
+/** Reports by ref; a report of an operation the writer cannot read is one that does not exist. */
+async function reportsForRefs(
+  tx: Tx,
+  refs: string[],
+  at: (string | number)[],
+  ctx: WriteContext,
+): Promise<ReportNode[]> {
   if (refs.length === 0) return [];
   const found = new Map<string, ReportNode>();
-  for (const r of await tx.run('reports-by-ref', { refs }))
-    found.set((r.r as ReportNode).ref, r.r as ReportNode);
+  for (const r of await tx.run('reports-by-ref', { refs })) {
+    const rep = r.r as ReportNode;
+    if (unreadableHolders([rep.op], ctx).length === 0) found.set(rep.ref, rep);
+  }
   return refs.map((ref, j) => {
     const r = found.get(ref);
     if (!r) throw invalid([...at, j], `report ${JSON.stringify(ref)} does not exist`);
@@ -34,9 +44,10 @@ async function patchReports(
   tx: Tx,
   current: string[],
   p: { addReports?: string[]; removeReports?: string[] },
+  ctx: WriteContext,
 ): Promise<{ reports: string[]; changed: boolean }> {
-  const add = await reportsForRefs(tx, p.addReports ?? [], ['addReports']);
-  const remove = await reportsForRefs(tx, p.removeReports ?? [], ['removeReports']);
+  const add = await reportsForRefs(tx, p.addReports ?? [], ['addReports'], ctx);
+  const remove = await reportsForRefs(tx, p.removeReports ?? [], ['removeReports'], ctx);
   let reports = current;
   let changed = false;
   for (const r of add)
@@ -73,7 +84,11 @@ export async function updateEntity(
     // What other operations hold of it stays in the whole entity; this operation's edit wins where they differ.
     const props = p.properties !== undefined ? JSON.stringify(unionProps(opProps, row.ops, op)) : row.props;
     const review = p.reviewDate !== undefined ? p.reviewDate : (row.reviewDate ?? null);
-    const { reports, changed } = await patchReports(tx, row.reports, p);
+    // The name and review date are the entity's in every operation: changed only by a writer who reads them all.
+    const hidden = unreadableHolders(row.ops, ctx).length > 0;
+    if (hidden && label !== row.label) throw sharedEntityEdit(id, 'label');
+    if (hidden && review !== (row.reviewDate ?? null)) throw sharedEntityEdit(id, 'reviewDate');
+    const { reports, changed } = await patchReports(tx, row.reports, p, ctx);
     if (
       !changed &&
       !joined &&
@@ -122,12 +137,14 @@ export async function updateLink(
       throw invalid(['lastSeen'], `lastSeen ${last} is before firstSeen ${first}`);
     }
     const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.props;
-    const { reports, changed } = await patchReports(tx, row.reports, p);
     const same =
       weight === row.weight &&
       first === (row.firstSeen ?? null) &&
       last === (row.lastSeen ?? null) &&
       props === row.props;
+    // A link keeps one weight, one pair of dates and one set of properties for every operation holding it.
+    if (!same && unreadableHolders(row.ops, ctx).length) throw sharedLinkEdit(id);
+    const { reports, changed } = await patchReports(tx, row.reports, p, ctx);
     const joined = joinOp(row, op);
     if (!changed && same && !joined) return;
     const grades = await gradesOf(tx, reports);
@@ -145,22 +162,22 @@ export async function updateLink(
   });
 }
 
-/** Deletes the entity and its links. */
-export async function deleteEntity(c: Neo4jContext, id: string): Promise<void> {
-  await c.write(async (tx, st) => {
-    await loadEntity(tx, id);
-    await deleteEventsOfLinks(tx, (await tx.one('links-of-entities', { ids: [id] }))!.ids as string[]);
-    await tx.run('entities-delete', { ids: [id] });
+/** Deletes the entity in the working operation (op-removal.ts: only that operation's part when others hold it). */
+export async function deleteEntity(c: Neo4jContext, id: string, ctx: WriteContext): Promise<FactRemoval> {
+  return c.write(async (tx, st) => {
+    const op = await writeOperation(tx, ctx);
+    const done = await removeEntityFrom(tx, await loadEntity(tx, id), op);
     st.bump();
+    return done;
   });
 }
 
-export async function deleteLink(c: Neo4jContext, id: string): Promise<void> {
-  await c.write(async (tx, st) => {
-    const l = await loadLink(tx, id);
-    await tx.run('link-delete', { from: l.from, to: l.to, id });
-    await deleteEventsOfLinks(tx, [id]);
+export async function deleteLink(c: Neo4jContext, id: string, ctx: WriteContext): Promise<FactRemoval> {
+  return c.write(async (tx, st) => {
+    const op = await writeOperation(tx, ctx);
+    const done = await removeLinkFrom(tx, await loadLink(tx, id), op);
     st.bump();
+    return done;
   });
 }
 

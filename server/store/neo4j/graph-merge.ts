@@ -11,6 +11,7 @@ import type { Row, Tx } from './executor.ts';
 import { recordSharedSubjects } from './deconfliction.ts';
 import { loadEntity } from './graph-load.ts';
 import { mergeOpProps } from './op-membership.ts';
+import { mergeWouldCombine, sameOperations, sharedMerge, unreadableHolders } from '../shared/shared-facts.ts';
 import { num, parseProps, relProps, toMergeRecord, type EntityNode, type LinkRel } from './rows.ts';
 
 interface MergeSnapshot {
@@ -91,6 +92,8 @@ async function moveLinks(tx: Tx, keep: EntityNode, drop: EntityNode, snap: Merge
       continue;
     }
     const ex = exRow.l as LinkRel;
+    // One operation's record of a link is never folded into another's (shared-facts.ts).
+    if (!sameOperations(ex.ops ?? [], dl.ops ?? [])) throw mergeWouldCombine(dl.id, ex.id);
     if (!snapped.has(ex.id)) {
       snap.links.push(ex);
       snapped.add(ex.id);
@@ -129,6 +132,9 @@ export async function mergeIn(
   ctx: WriteContext,
 ): Promise<string> {
   const { keep, drop } = await mergePair(tx, keepId, dropId);
+  // Both entities' records change: the merger must read every operation holding either.
+  if (unreadableHolders(keep.ops, ctx).length) throw sharedMerge(keepId, 'keepId');
+  if (unreadableHolders(drop.ops, ctx).length) throw sharedMerge(dropId, 'dropId');
   const now = new Date().toISOString();
   const n = st.next('merge');
   const snap = await snapshot(tx, keep, drop);

@@ -24,6 +24,7 @@ import type {
   NeighbourhoodOptions,
   PathOptions,
   SearchHit,
+  FactRemoval,
   WriteBatch,
   WriteResult,
 } from '../graph-store.ts';
@@ -82,11 +83,11 @@ export class Neo4jGraphStore implements GraphStore {
     await edit.updateLink(this.c, id, patch, ctx);
     return (await this.getLink(id)) ?? (await read.getLink(this.c, id, [ctx.operationId ?? GENERAL_OP_ID]))!;
   }
-  deleteEntity(id: string, _ctx: WriteContext): Promise<void> {
-    return edit.deleteEntity(this.c, id);
+  deleteEntity(id: string, ctx: WriteContext): Promise<FactRemoval> {
+    return edit.deleteEntity(this.c, id, ctx);
   }
-  deleteLink(id: string, _ctx: WriteContext): Promise<void> {
-    return edit.deleteLink(this.c, id);
+  deleteLink(id: string, ctx: WriteContext): Promise<FactRemoval> {
+    return edit.deleteLink(this.c, id, ctx);
   }
   deleteReport(id: string, _ctx: WriteContext): Promise<{ entities: string[]; links: string[] }> {
     return edit.deleteReport(this.c, id);

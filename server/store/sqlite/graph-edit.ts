@@ -6,7 +6,7 @@ import type { EntityDetail, LinkDetail, Report, WriteContext } from '../../domai
 import { reportInputSchema } from '../../domain/model.ts';
 import { normaliseName } from '../../domain/normalise.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
-import type { EntityPatch, LinkPatch, MergeRecord } from '../graph-store.ts';
+import type { EntityPatch, FactRemoval, LinkPatch, MergeRecord } from '../graph-store.ts';
 import type { SqliteConnection } from './connection.ts';
 import { entityRowId, getEntity, getLink, linkRowId, reportByRowId, reportRowId } from './graph-read.ts';
 import { mergeEntities, recomputeGrades, unmergeEntities } from './merge.ts';
@@ -18,16 +18,33 @@ import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/
 import { recordSharedSubjects } from './deconfliction.ts';
 import { writeOperation } from './operations.ts';
 import { entityVisible, type SqlScope } from './scope.ts';
+import { removeEntityFrom, removeLinkFrom } from './op-removal.ts';
+import { sharedEntityEdit, sharedLinkEdit, sharedMerge, unreadableHolders } from '../shared/shared-facts.ts';
+import { operationId } from '../shared/ids.ts';
 
 const reviewDateSchema = z.object({ reviewDate: reportInputSchema.shape.date });
 
-function reportIdsFor(c: SqliteConnection, refs: string[], at: (string | number)[]): number[] {
-  const byRef = c.st('SELECT id FROM reports WHERE ref = ?').pluck();
+/** Report row ids by ref; a report of an operation the writer cannot read is one that does not exist. */
+function reportIdsFor(
+  c: SqliteConnection,
+  refs: string[],
+  at: (string | number)[],
+  ctx: WriteContext,
+): number[] {
+  const byRef = c.st('SELECT id, op_id FROM reports WHERE ref = ?');
   return refs.map((ref, j) => {
-    const id = byRef.get(ref) as number | undefined;
-    if (id === undefined) throw invalid([...at, j], `report ${JSON.stringify(ref)} does not exist`);
-    return id;
+    const r = byRef.get(ref) as { id: number; op_id: number } | undefined;
+    if (r === undefined || unreadableHolders([operationId(r.op_id)], ctx).length)
+      throw invalid([...at, j], `report ${JSON.stringify(ref)} does not exist`);
+    return r.id;
   });
+}
+
+/** The operations (ids) holding entity or link `n`. */
+function holders(c: SqliteConnection, kind: 'entity' | 'link', n: number): string[] {
+  return (c.st(`SELECT op_id FROM ${kind}_ops WHERE ${kind}_id = ?`).pluck().all(n) as number[]).map(
+    operationId,
+  );
 }
 
 /**
@@ -39,9 +56,10 @@ function patchReports(
   kind: 'entity' | 'link',
   n: number,
   p: { addReports?: string[]; removeReports?: string[] },
+  ctx: WriteContext,
 ): boolean {
-  const add = reportIdsFor(c, p.addReports ?? [], ['addReports']);
-  const remove = reportIdsFor(c, p.removeReports ?? [], ['removeReports']);
+  const add = reportIdsFor(c, p.addReports ?? [], ['addReports'], ctx);
+  const remove = reportIdsFor(c, p.removeReports ?? [], ['removeReports'], ctx);
   let changed = false;
   for (const r of add)
     if (c.st(`INSERT OR IGNORE INTO ${kind}_reports VALUES (?, ?)`).run(n, r).changes) changed = true;
@@ -102,6 +120,8 @@ export function updateEntity(
   c.tx(() => {
     const op = writeOperation(c, ctx);
     const n = entityRowId(c, id);
+    // The name and review date are the entity's in every operation: changed only by a writer who reads them all.
+    const hidden = unreadableHolders(holders(c, 'entity', n), ctx).length > 0;
     const now = new Date().toISOString();
     const inOp = editInOperation(
       c,
@@ -118,8 +138,10 @@ export function updateEntity(
     const label = p.label !== undefined ? normaliseName(p.label) : row.label;
     const props = inOp.union ?? row.properties;
     const review = p.reviewDate !== undefined ? p.reviewDate : row.review_date;
+    if (hidden && label !== row.label) throw sharedEntityEdit(id, 'label');
+    if (hidden && review !== row.review_date) throw sharedEntityEdit(id, 'reviewDate');
     const changedRow = label !== row.label || props !== row.properties || review !== row.review_date;
-    const changedJoins = patchReports(c, 'entity', n, p);
+    const changedJoins = patchReports(c, 'entity', n, p, ctx);
     if (!changedRow && !changedJoins && !inOp.changed) return;
     c.st(
       'UPDATE entities SET label = ?, properties = ?, search_text = ?, review_date = ?, updated_at = ? WHERE id = ?',
@@ -153,7 +175,9 @@ export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch, ct
     const props = p.properties !== undefined ? JSON.stringify(p.properties) : row.properties;
     const changedRow =
       weight !== row.weight || first !== row.first_seen || last !== row.last_seen || props !== row.properties;
-    const changedJoins = patchReports(c, 'link', n, p);
+    // A link keeps one weight, one pair of dates and one set of properties for every operation holding it.
+    if (changedRow && unreadableHolders(holders(c, 'link', n), ctx).length) throw sharedLinkEdit(id);
+    const changedJoins = patchReports(c, 'link', n, p, ctx);
     if (!changedRow && !changedJoins && !joined) return;
     const s = seen(first, last);
     c.st(
@@ -166,23 +190,22 @@ export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch, ct
   return getLink(c, id)!;
 }
 
-export function deleteEntity(c: SqliteConnection, id: string): void {
-  c.tx(() => {
-    const n = entityRowId(c, id);
-    c.st(
-      'DELETE FROM events WHERE link_id IN (SELECT id FROM links WHERE from_id = ? UNION SELECT id FROM links WHERE to_id = ?)',
-    ).run(n, n);
-    c.st('DELETE FROM entities WHERE id = ?').run(n);
+/** Deletes the entity in the working operation (op-removal.ts: only that operation's part when others hold it). */
+export function deleteEntity(c: SqliteConnection, id: string, ctx: WriteContext): FactRemoval {
+  return c.tx(() => {
+    const op = writeOperation(c, ctx);
+    const done = removeEntityFrom(c, entityRowId(c, id), op);
     c.bump();
+    return done;
   });
 }
 
-export function deleteLink(c: SqliteConnection, id: string): void {
-  c.tx(() => {
-    const n = linkRowId(c, id);
-    c.st('DELETE FROM events WHERE link_id = ?').run(n);
-    c.st('DELETE FROM links WHERE id = ?').run(n);
+export function deleteLink(c: SqliteConnection, id: string, ctx: WriteContext): FactRemoval {
+  return c.tx(() => {
+    const op = writeOperation(c, ctx);
+    const done = removeLinkFrom(c, linkRowId(c, id), op);
     c.bump();
+    return done;
   });
 }
 
@@ -274,6 +297,9 @@ export function merge(c: SqliteConnection, keepId: string, dropId: string, ctx: 
       throw new StoreError('not_found', `entity ${JSON.stringify(keepId)} does not exist`, ['keepId']);
     if (drop === null)
       throw new StoreError('not_found', `entity ${JSON.stringify(dropId)} does not exist`, ['dropId']);
+    // Both entities' records change: the merger must read every operation holding either.
+    if (unreadableHolders(holders(c, 'entity', keep), ctx).length) throw sharedMerge(keepId, 'keepId');
+    if (unreadableHolders(holders(c, 'entity', drop), ctx).length) throw sharedMerge(dropId, 'dropId');
     const mid = mergeEntities(c.db, keep, drop, ctx.actor, new Date().toISOString());
     c.bump();
     return mid;

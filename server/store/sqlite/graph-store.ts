@@ -94,11 +94,11 @@ export class SqliteGraphStore implements GraphStore {
     if (seen === null) throw new StoreError('not_found', `${JSON.stringify(id)} does not exist`, ['id']);
     return seen;
   }
-  async deleteEntity(id: string, _ctx: WriteContext) {
-    await this.c.write(() => edit.deleteEntity(this.c, id));
+  async deleteEntity(id: string, ctx: WriteContext) {
+    return this.c.write(() => edit.deleteEntity(this.c, id, ctx));
   }
-  async deleteLink(id: string, _ctx: WriteContext) {
-    await this.c.write(() => edit.deleteLink(this.c, id));
+  async deleteLink(id: string, ctx: WriteContext) {
+    return this.c.write(() => edit.deleteLink(this.c, id, ctx));
   }
   async deleteReport(id: string, _ctx: WriteContext) {
     return this.c.write(() => edit.deleteReport(this.c, id));

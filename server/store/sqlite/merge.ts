@@ -3,7 +3,8 @@
 // Both functions run inside the caller's transaction.
 import type Database from 'better-sqlite3';
 import { StoreError } from '../common.ts';
-import { entityId } from '../shared/ids.ts';
+import { entityId, linkId } from '../shared/ids.ts';
+import { mergeWouldCombine, sameOperations } from '../shared/shared-facts.ts';
 import { parseProps, searchText } from '../shared/values.ts';
 import { INDEX_ENTITY_SQL } from './schema.ts';
 import { recordSharedSubjects } from './deconfliction.ts';
@@ -90,6 +91,12 @@ function linkSnap(db: Database.Database, row: Row): LinkSnap {
       >
     ).map(([op, at]) => [op, null, at]),
   };
+}
+
+function linkOps(db: Database.Database, link: number): string[] {
+  return (db.prepare('SELECT op_id FROM link_ops WHERE link_id = ?').pluck().all(link) as number[]).map(
+    String,
+  );
 }
 
 /** Recomputes a link's grading mask from the reports now behind it. */
@@ -206,6 +213,9 @@ function moveLinks(
       );
       continue;
     }
+    // One operation's record of a link is never folded into another's (shared-facts.ts).
+    if (!sameOperations(linkOps(db, ex.id as number), linkOps(db, dl.id as number)))
+      throw mergeWouldCombine(linkId(dl.id as number), linkId(ex.id as number));
     if (!snapped.has(ex.id as number)) {
       snap.links.push(linkSnap(db, ex));
       snapped.add(ex.id as number);
