@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { cypher } from '../../server/store/neo4j/queries.ts';
 
-/** The queries of the scoped reads (graph-read.ts, graph-walk.ts, events.ts, scope-facts.ts, listMerges, and the
- * GDS projection of a view naming operations). */
+/** The queries of the scoped reads (graph-read.ts, graph-walk.ts, events.ts, scope-facts.ts, listMerges, the
+ * GDS projection of a view naming operations, and the streamed analysis view's pages). */
 const SCOPED_READS = [
   'entity-detail',
   'entities-by-id',
@@ -36,6 +36,9 @@ const SCOPED_READS = [
   'merges-list',
   'merges-count',
   'gds-project',
+  'view-links-page',
+  'view-entities-page',
+  'view-entities-by-n',
 ];
 
 describe('scoped reads filter by operation in their Cypher', () => {

@@ -16,11 +16,25 @@ export interface ErrorBound {
   epsilon: number;
   delta: number;
   samples: number;
+  /** A top-k ranking (sampled betweenness past the exact limit): k, and how many of the k are certain. */
+  topK?: number | null;
+  topKCertain?: number | null;
+  /** Why sampling stopped; 'timeBudget' when its time ran out first. */
+  stoppedBy?: string;
 }
 
-/** One line for an analyst, e.g. "approximate: ±0.001 with 99% confidence". */
+/**
+ * One line for an analyst, e.g. "approximate: ±0.001 with 99% confidence", and for a top-k ranking how many
+ * of the k are certain to be in it (the bound a time-limited run reached, not the one it aimed at).
+ */
 export function describeBound(b: ErrorBound): string {
-  return `approximate: ±${b.epsilon.toPrecision(2)} with ${+(100 * (1 - b.delta)).toPrecision(4)}% confidence`;
+  const pct = `${+(100 * (1 - b.delta)).toPrecision(4)}%`;
+  const top =
+    b.topK !== undefined && b.topK !== null && b.topKCertain !== undefined && b.topKCertain !== null
+      ? `; ${b.topKCertain} of the top ${b.topK} certain to be in it`
+      : '';
+  const budget = b.stoppedBy === 'timeBudget' ? ' (stopped at its time budget)' : '';
+  return `approximate: ±${b.epsilon.toPrecision(2)} with ${pct} confidence${top}${budget}`;
 }
 
 export interface RankingRun {
