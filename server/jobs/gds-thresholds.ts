@@ -4,7 +4,7 @@
 // 0.34x, Louvain 4.07x / 2.96x / 0.82x and components 0.70x / 0.39x / 0.21x. Exact betweenness took 312 s in
 // GDS against the server's 124 s on a 100k-node view, so it goes to GDS only past the server's load bound.
 // Degree, weighted degree and core numbers are single linear passes like components, where reading the view
-// out of Neo4j is the server's whole cost.
+// out of Neo4j is the server's whole cost (by analogy with components, not measured on their own).
 import type { GdsMetric } from '../store/neo4j/gds.ts';
 
 /** The analyses the app can send to GDS: its metrics, and Louvain communities. */
