@@ -14,6 +14,7 @@ import { rankGdsRows } from '../../server/jobs/gds-analysis.ts';
 import { rankByScore, rankScores } from '../../server/analysis/registry.ts';
 import { buildCSR } from '../../server/analysis/csr.ts';
 import { mulberry32 } from '../../server/analysis/random.ts';
+import { describeBound } from '../../web/src/analysis/ranking.ts';
 
 describe('the GDS threshold per metric', () => {
   it('defaults to the measured crossovers: PageRank from 50k links, Louvain from 200k, betweenness never by size', () => {
@@ -71,5 +72,25 @@ describe('one ranking rule for the server and GDS', () => {
     expect(rankByScore(ids, scores)).toEqual(server);
     // Ties share the better rank: some do here.
     expect(new Set(server.map((r) => r.rank)).size).toBeLessThan(n);
+  });
+});
+
+describe("the bound a sampled ranking reached, in the analyst's words", () => {
+  it('says how many of the top k are certain, and that the time ran out', () => {
+    expect(describeBound({ epsilon: 0.001, delta: 0.01, samples: 10 })).toBe(
+      'approximate: ±0.0010 with 99% confidence',
+    );
+    expect(
+      describeBound({
+        epsilon: 0.00031,
+        delta: 0.01,
+        samples: 3594,
+        topK: 100,
+        topKCertain: 37,
+        stoppedBy: 'timeBudget',
+      }),
+    ).toBe(
+      'approximate: ±0.00031 with 99% confidence; 37 of the top 100 certain to be in it (stopped at its time budget)',
+    );
   });
 });
