@@ -10,6 +10,8 @@ import {
   JOB_LIMIT_VARIABLES,
   type JobLimits,
 } from './jobs/job-limits.ts';
+import { readGdsThresholds, type GdsThresholds } from './jobs/gds-thresholds.ts';
+import { sampledBudgetMs } from './jobs/parallel-sampled-betweenness.ts';
 import { DEFAULT_THROTTLE, THROTTLE_ENV, type ThrottleOptions } from './security/sessions.ts';
 import { ANONYMOUS_AUDIT_DEFAULTS, ANONYMOUS_AUDIT_ENV } from './security/audit-sampler.ts';
 
@@ -29,9 +31,12 @@ export interface Limits {
   maxAnalysisLinks: number;
   /**
    * On the Neo4j store, a whole-store analysis of at least this many links runs in Graph Data Science instead
-   * of pulling the view into the server (bench/suites/21-gds-crossover.ts measures where GDS wins).
+   * of pulling the view into the server, for every metric (LINKCHART_GDS_FROM_LINKS); null: each metric from
+   * its own measured crossover (jobs/gds-thresholds.ts, bench/suites/21-gds-crossover.ts).
    */
-  gdsFromLinks: number;
+  gdsFromLinks: number | null;
+  /** Per metric, overriding gdsFromLinks (LINKCHART_GDS_FROM_LINKS_PAGERANK …; null: never by size). */
+  gdsFromLinksByMetric?: GdsThresholds;
   /**
    * Most links an interactive answer carries (a view, an expansion): far below maxAnalysisLinks, so one is
    * built and sent in a few tens of milliseconds of the request thread; larger views go through the
@@ -105,7 +110,7 @@ export const DEFAULT_LIMITS: Limits = {
   uploadBytes: 100 * 1024 * 1024,
   maxExpansionNodes: 5_000,
   maxAnalysisLinks: 1_000_000,
-  gdsFromLinks: 200_000,
+  gdsFromLinks: null,
   maxViewLinks: 5_000,
   maxViewQueue: 32,
   maxImportErrors: 100,
@@ -187,9 +192,20 @@ function mapConfig(env: NodeJS.ProcessEnv, cwd: string): NonNullable<Config['map
   };
 }
 
+/** A module's own reading of its variables, its error (which names the variable) as a ConfigError. */
+function fromModule<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 /** Reads the environment. Throws ConfigError with the variable's name when a value is unusable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const dbPath = resolve(cwd, env['LINKCHART_DB'] || 'data/linkchart.db');
+  // Read by the analysis workers themselves; checked here so a bad value stops the start.
+  fromModule(() => sampledBudgetMs(env));
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
@@ -224,7 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         1,
         100_000_000,
       ),
-      gdsFromLinks: int(env, 'LINKCHART_GDS_FROM_LINKS', DEFAULT_LIMITS.gdsFromLinks, 1, 1_000_000_000),
+      gdsFromLinks: env.LINKCHART_GDS_FROM_LINKS?.trim()
+        ? int(env, 'LINKCHART_GDS_FROM_LINKS', 0, 1, 1_000_000_000)
+        : DEFAULT_LIMITS.gdsFromLinks,
+      gdsFromLinksByMetric: fromModule(() => readGdsThresholds(env)),
       maxViewLinks: int(env, 'LINKCHART_MAX_VIEW_LINKS', DEFAULT_LIMITS.maxViewLinks, 1, 100_000_000),
       maxViewQueue: int(env, 'LINKCHART_MAX_VIEW_QUEUE', DEFAULT_LIMITS.maxViewQueue, 0, 100_000),
       maxImportErrors: DEFAULT_LIMITS.maxImportErrors,

@@ -7,7 +7,8 @@
 // Metrics: degree, weighted PageRank (L1 change < 1e-6 over the whole vector for ours and graph-tool;
 // igraph's PRPACK solves directly), connected components, k-core, Louvain (graph-tool has none), and the
 // bounded-error betweenness (KADABRA) as a job runs it past the exact limit: the top-100 ranking
-// (SAMPLED_RANKING_DEFAULTS), with the bound it states; `--epsilon=` runs the absolute bound instead.
+// (SAMPLED_RANKING_DEFAULTS, its 45 s time budget included), with the bound it states; `--epsilon=` runs the
+// absolute bound instead.
 // `--betweenness-only` times the view's CSR build and the betweenness ranking, without the other metrics.
 // `npm run bench -- 31-analysis-million [--n=1000000] [--degree=10] [--epsilon=0.01] [--betweenness-only]`.
 import { execFileSync } from 'node:child_process';

@@ -30,15 +30,18 @@ export const BETWEENNESS_EXACT_LIMIT = 50_000;
  * What a job asks for past the exact limit: a ranking of the top 100. At a million nodes no score reaches
  * 0.001 (the largest on the 1M-node bench graph is 0.00033), so an absolute bound alone cannot rank; the run
  * stops when the top 100 are set apart, or each is within ±10% of its own score, or every score is within
- * ±0.0001, or after 100,000 sampled paths, and states the bound it reached in each of those terms.
- * Measured (bench 31 --betweenness-only, 1M nodes / 5M links, two workers): 150,000 paths took 136 s at
- * load 8-12 on the two shared cores, about 1,100 a second; the cap is set for a minute at a lighter load.
+ * ±0.0001, or after 100,000 sampled paths, or when its time budget is spent, and states the bound it reached
+ * in each of those terms. Measured (bench 31 --betweenness-only, 1M nodes / 5M links, two workers): 100,000
+ * paths took 124 s on the two shared cores and certified none of the top 100, so the budget (45 s, the jobs
+ * read LINKCHART_SAMPLED_BUDGET_MS) is what ends such a run, within 50 s with the planning and the threads'
+ * start.
  */
 export const SAMPLED_RANKING_DEFAULTS = {
   topK: 100,
   topKRelative: 0.1,
   epsilon: 0.0001,
   maxSamples: 100_000,
+  budgetMs: 45_000,
 };
 
 export interface SampledBetweennessOptions {
@@ -59,6 +62,12 @@ export interface SampledBetweennessOptions {
    * the bound it reached. Default null: the Riondato-Kornaropoulos count for epsilon.
    */
   maxSamples?: number | null;
+  /**
+   * Longest the run may take, in ms from its start (planning included). When spent, sampling stops with the
+   * bound reached so far, which holds at any stopping time (KADABRA's adaptive bound). A run stopped by its
+   * budget depends on the machine's speed, so it repeats only as far as the samples drawn. Default null.
+   */
+  budgetMs?: number | null;
   weighted?: boolean;
   normalized?: boolean;
   seed?: number;
@@ -71,6 +80,7 @@ export const SAMPLED_BETWEENNESS_DEFAULTS = {
   topK: null as number | null,
   topKRelative: null as number | null,
   maxSamples: null as number | null,
+  budgetMs: null as number | null,
   weighted: false,
   normalized: true,
   seed: 1,
@@ -83,7 +93,10 @@ export interface BetweennessBound {
   /** Pairs sampled. */
   samples: number;
   /** Why sampling stopped. */
-  stoppedBy: 'adaptive' | 'vertexDiameter' | 'topKSeparated' | 'topKRelative' | 'sampleCap' | 'trivial';
+  stoppedBy:
+    'adaptive' | 'vertexDiameter' | 'topKSeparated' | 'topKRelative' | 'sampleCap' | 'timeBudget' | 'trivial';
+  /** The time budget the run had (ms), or null. */
+  budgetMs?: number | null;
   /** The k of a top-k ranking, or null. */
   topK: number | null;
   /**
@@ -167,12 +180,16 @@ interface PathSampler {
   sample(s: number, t: number, rng: () => number): number;
 }
 
+/**
+ * Balanced bidirectional BFS. Both searches label nodes in one array, `mark`: d + 1 for a node at distance d
+ * from s, -(d + 1) for one at distance d from t, 0 unseen; and one array of path counts, as a node belongs to
+ * one side only. Each arc then costs one random read of `mark` (two arrays, one per side, cost two cache
+ * misses an arc at a million nodes), and nothing needs clearing but the marks of the nodes touched.
+ */
 class BfsPairSampler implements PathSampler {
   readonly path: Int32Array;
-  private readonly distS: Int32Array;
-  private readonly distT: Int32Array;
-  private readonly sigmaS: Float64Array;
-  private readonly sigmaT: Float64Array;
+  private readonly mark: Int32Array;
+  private readonly sigma: Float64Array;
   private readonly touched: Int32Array;
   private frontS: Int32Array;
   private frontT: Int32Array;
@@ -183,10 +200,8 @@ class BfsPairSampler implements PathSampler {
   constructor(private readonly g: CSR) {
     const n = g.n;
     this.path = new Int32Array(n);
-    this.distS = new Int32Array(n).fill(-1);
-    this.distT = new Int32Array(n).fill(-1);
-    this.sigmaS = new Float64Array(n);
-    this.sigmaT = new Float64Array(n);
+    this.mark = new Int32Array(n);
+    this.sigma = new Float64Array(n);
     this.touched = new Int32Array(n);
     this.frontS = new Int32Array(n);
     this.frontT = new Int32Array(n);
@@ -196,17 +211,17 @@ class BfsPairSampler implements PathSampler {
   }
 
   sample(s: number, t: number, rng: () => number): number {
-    const { g, distS, distT, sigmaS, sigmaT, touched } = this;
+    const { g, mark, sigma, touched } = this;
     // S searches along out-arcs from s, T along in-arcs towards t (the same arrays when undirected).
     const outOff = g.offsets;
     const outTgt = g.targets;
     const inOff = g.inOffsets;
     const inTgt = g.inTargets;
     let nTouched = 0;
-    distS[s] = 0;
-    sigmaS[s] = 1;
-    distT[t] = 0;
-    sigmaT[t] = 1;
+    mark[s] = 1;
+    sigma[s] = 1;
+    mark[t] = -1;
+    sigma[t] = 1;
     touched[nTouched++] = s;
     touched[nTouched++] = t;
     let nS = 1;
@@ -220,38 +235,37 @@ class BfsPairSampler implements PathSampler {
     while (nS > 0 && nT > 0 && bridges === 0) {
       // Expand the side whose next level reads fewer arcs: this is what keeps each sample small.
       const sideS = workS <= workT;
+      const step = sideS ? 1 : -1;
       const front = sideS ? this.frontS : this.frontT;
       const nF = sideS ? nS : nT;
       const off = sideS ? outOff : inOff;
       const tgt = sideS ? outTgt : inTgt;
-      const dist = sideS ? distS : distT;
-      const sigma = sideS ? sigmaS : sigmaT;
-      const other = sideS ? distT : distS;
-      const otherSigma = sideS ? sigmaT : sigmaS;
       const next = this.next;
       let nn = 0;
       let work = 0;
       for (let i = 0; i < nF; i++) {
         const v = front[i];
-        const dn = dist[v] + 1;
+        const dn = mark[v] + step;
         const sv = sigma[v];
         for (let p = off[v], end = off[v + 1]; p < end; p++) {
           const w = tgt[p];
-          if (other[w] >= 0) {
+          const mw = mark[w];
+          if (mw === 0) {
+            mark[w] = dn;
+            sigma[w] = sv;
+            touched[nTouched++] = w;
+            next[nn++] = w;
+            work += off[w + 1] - off[w];
+          } else if (mw === dn) sigma[w] += sv;
+          else if (mw * step < 0) {
             // Labels never overlap before the searches meet, so every w seen from the other side here lies
             // on its last level: each such arc closes a shortest path.
             if (bridges === this.bridgeV.length) this.growBridges();
             this.bridgeV[bridges] = v;
             this.bridgeW[bridges] = w;
             bridges++;
-            total += sv * otherSigma[w];
-          } else if (dist[w] < 0) {
-            dist[w] = dn;
-            sigma[w] = sv;
-            touched[nTouched++] = w;
-            next[nn++] = w;
-            work += off[w + 1] - off[w];
-          } else if (dist[w] === dn) sigma[w] += sv;
+            total += sv * sigma[w];
+          }
         }
       }
       this.next = front;
@@ -278,41 +292,37 @@ class BfsPairSampler implements PathSampler {
       let r = rng() * total;
       let b = 0;
       for (; b < bridges - 1; b++) {
-        r -= sigmaS[this.bridgeV[b]] * sigmaT[this.bridgeW[b]];
+        r -= sigma[this.bridgeV[b]] * sigma[this.bridgeW[b]];
         if (r < 0) break;
       }
-      len = this.walk(this.bridgeV[b], s, distS, sigmaS, inOff, inTgt, rng, len);
-      len = this.walk(this.bridgeW[b], t, distT, sigmaT, outOff, outTgt, rng, len);
+      len = this.walk(this.bridgeV[b], s, 1, inOff, inTgt, rng, len);
+      len = this.walk(this.bridgeW[b], t, -1, outOff, outTgt, rng, len);
     }
-    for (let i = 0; i < nTouched; i++) {
-      const v = touched[i];
-      distS[v] = -1;
-      distT[v] = -1;
-      sigmaS[v] = 0;
-      sigmaT[v] = 0;
-    }
+    // Path counts are written when a node is first reached, so only the marks need clearing.
+    for (let i = 0; i < nTouched; i++) mark[touched[i]] = 0;
     return len;
   }
 
+  /** Back from `from` to `end` on its side (`step` 1: s's, -1: t's), one predecessor at a time. */
   private walk(
     from: number,
     end: number,
-    dist: Int32Array,
-    sigma: Float64Array,
+    step: number,
     off: Int32Array,
     tgt: Int32Array,
     rng: () => number,
     len: number,
   ): number {
+    const { mark, sigma } = this;
     let cur = from;
     while (cur !== end) {
       this.path[len++] = cur;
-      const want = dist[cur] - 1;
+      const want = mark[cur] - step;
       let r = rng() * sigma[cur];
       let pick = -1;
       for (let p = off[cur], e = off[cur + 1]; p < e; p++) {
         const u = tgt[p];
-        if (dist[u] !== want) continue;
+        if (mark[u] !== want) continue;
         pick = u;
         r -= sigma[u];
         if (r < 0) break;
@@ -413,10 +423,16 @@ export interface SamplingPlan {
   logInv: number;
   topK: number | null;
   topKRelative: number | null;
+  /** Time budget (ms) and when the run started (performance.now()); null: no budget. */
+  budgetMs: number | null;
+  startedAt: number;
 }
 
 export function planSampling(g: CSR, options: SampledBetweennessOptions = {}): SamplingPlan {
   const o = { ...SAMPLED_BETWEENNESS_DEFAULTS, ...options };
+  const startedAt = performance.now();
+  if (o.budgetMs !== null && !(o.budgetMs > 0))
+    throw new RangeError(`betweenness: budgetMs must be above 0, got ${o.budgetMs}`);
   if (!(o.epsilon > 0)) throw new RangeError(`betweenness: epsilon must be above 0, got ${o.epsilon}`);
   if (!(o.delta > 0 && o.delta < 1))
     throw new RangeError(`betweenness: delta must be between 0 and 1, got ${o.delta}`);
@@ -441,6 +457,8 @@ export function planSampling(g: CSR, options: SampledBetweennessOptions = {}): S
     logInv: Math.log((4 * n) / o.delta),
     topK,
     topKRelative: topK !== null ? o.topKRelative : null,
+    budgetMs: o.budgetMs,
+    startedAt,
   };
 }
 
@@ -467,9 +485,25 @@ export function drawSamples(
   }
 }
 
-/** When to look again: checks grow geometrically so they cost little beside the sampling. */
-export function nextCheckpoint(plan: SamplingPlan, tau: number): number {
-  return Math.min(plan.omega, tau === 0 ? 1000 : Math.ceil(tau * 1.1) + 100);
+/**
+ * When to look again: checks grow geometrically so they cost little beside the sampling; with a time budget,
+ * no further than the samples the rate so far fits in the time left (so the run ends close to its budget).
+ */
+export function nextCheckpoint(plan: SamplingPlan, tau: number, now = performance.now()): number {
+  let next = Math.min(plan.omega, tau === 0 ? 1000 : Math.ceil(tau * 1.1) + 100);
+  if (plan.budgetMs !== null && tau > 0) {
+    const spent = now - plan.startedAt;
+    const rate = tau / Math.max(1, spent);
+    next = Math.min(next, tau + Math.max(100, Math.floor(rate * (plan.budgetMs - spent))));
+  }
+  return next;
+}
+
+/** Progress for a job's bar: the share of the samples, or of the time budget when that is further on. */
+export function samplingProgress(plan: SamplingPlan, tau: number, now = performance.now()): number {
+  const bySamples = plan.omega > 0 ? tau / plan.omega : 1;
+  const byTime = plan.budgetMs !== null ? (now - plan.startedAt) / plan.budgetMs : 0;
+  return Math.min(1, Math.max(bySamples, byTime));
 }
 
 /** Why to stop after `tau` samples, or null to go on. */
@@ -478,6 +512,7 @@ export function stopReason(
   hits: Float64Array,
   tau: number,
   maxHits: number,
+  now = performance.now(),
 ): BetweennessBound['stoppedBy'] | null {
   if (tau >= plan.omega) return plan.capped ? 'sampleCap' : 'vertexDiameter';
   // Both deviations grow with the estimate, so the node with the most hits decides for everyone.
@@ -487,6 +522,7 @@ export function stopReason(
     if (st.certain === plan.topK) return 'topKSeparated';
     if (plan.topKRelative !== null && st.relative <= plan.topKRelative) return 'topKRelative';
   }
+  if (plan.budgetMs !== null && now - plan.startedAt >= plan.budgetMs) return 'timeBudget';
   return null;
 }
 
@@ -526,6 +562,7 @@ export function finishSampling(
         topK: plan.topK,
         topKCertain: plan.topK,
         topKRelative: plan.topK !== null ? 0 : null,
+        budgetMs: plan.budgetMs,
         explanation: 'No shortest path here has a node in the middle: every score is exactly 0.',
       },
     };
@@ -553,6 +590,8 @@ export function finishSampling(
       `Top ${k} from ${tau} sampled shortest paths: ${certain}; each of the top ${k} is within ${rel} of ` +
       `its own score, and ${within}.`;
   } else explanation = `Sampled ${tau} shortest paths: ${within} with ${pct} confidence.`;
+  if (stoppedBy === 'timeBudget')
+    explanation += ` Sampling stopped at its time budget of ${+(plan.budgetMs! / 1000).toPrecision(2)} s; a longer budget tightens the bound.`;
   return {
     scores,
     bound: {
@@ -563,6 +602,7 @@ export function finishSampling(
       topK: plan.topK,
       topKCertain: st ? st.certain : null,
       topKRelative: st && Number.isFinite(st.relative) ? st.relative : null,
+      budgetMs: plan.budgetMs,
       explanation,
     },
   };
@@ -582,7 +622,7 @@ export function sampledBetweenness(g: CSR, options: SampledBetweennessOptions = 
     drawSamples(sampler, g.n, rng, hits, next - tau);
     tau = next;
     if (o.isCancelled?.()) throw new SampledBetweennessCancelled();
-    o.onProgress?.(tau, plan.omega);
+    o.onProgress?.(Math.floor(samplingProgress(plan, tau) * plan.omega), plan.omega);
     let maxHits = 0;
     for (let v = 0; v < hits.length; v++) if (hits[v] > maxHits) maxHits = hits[v];
     const why = stopReason(plan, hits, tau, maxHits);

@@ -85,15 +85,24 @@ export interface RankedNode {
   rank: number;
 }
 
-/** Scores sorted best first; equal scores (within 1e-9) share the best rank; ties go to the lower index. */
-export function rankScores(g: CSR, scores: ArrayLike<number>): RankedNode[] {
-  const idx = Array.from({ length: g.n }, (_, i) => i);
+/**
+ * Scores sorted best first; equal scores (within 1e-9) share the best rank; ties go to the lower index.
+ * The one ranking rule of every engine: the server's over a CSR (rankScores) and GDS's rows
+ * (jobs/gds-analysis.ts), which it hands over in the view's order.
+ */
+export function rankByScore(ids: readonly string[], scores: ArrayLike<number>): RankedNode[] {
+  const idx = Array.from({ length: ids.length }, (_, i) => i);
   idx.sort((a, b) => (Math.abs(scores[b] - scores[a]) <= 1e-9 ? a - b : scores[b] - scores[a]));
   const out: RankedNode[] = [];
   idx.forEach((i, pos) => {
     const prev = out[pos - 1];
     const tied = prev && Math.abs(prev.score - scores[i]) <= 1e-9;
-    out.push({ id: g.ids[i], index: i, score: scores[i], rank: tied ? prev.rank : pos + 1 });
+    out.push({ id: ids[i], index: i, score: scores[i], rank: tied ? prev.rank : pos + 1 });
   });
   return out;
+}
+
+/** A CSR's scores ranked (rankByScore): ties go to the earlier node of the view. */
+export function rankScores(g: CSR, scores: ArrayLike<number>): RankedNode[] {
+  return rankByScore(g.ids, scores);
 }

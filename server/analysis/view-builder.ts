@@ -158,6 +158,14 @@ export class ViewBuilder {
     if (this.needTimes) this.setDates(i, firstSeen, lastSeen);
   }
 
+  /**
+   * A link's grading as a scope reads it (a link shared with an operation outside the scope is graded by its
+   * in-scope reports alone): its quality weight only, as the store has applied the minimum grading already.
+   */
+  setGrading(i: number, grading: Grading | null): void {
+    this.quality.a[i] = gradingWeight(grading);
+  }
+
   private setDates(i: number, firstSeen: string | null, lastSeen: string | null): void {
     // As view.ts reads a link's span: either date stands for the other when missing; NaN both when undated.
     const undated = !firstSeen && !lastSeen;

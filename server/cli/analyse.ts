@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { samplingErrorBound } from '../analysis/betweenness.ts';
 import { BETWEENNESS_EXACT_LIMIT, SAMPLED_RANKING_DEFAULTS } from '../analysis/betweenness-sampled.ts';
-import { parallelSampledBetweenness } from '../jobs/parallel-sampled-betweenness.ts';
+import { parallelSampledBetweenness, sampledBudgetMs } from '../jobs/parallel-sampled-betweenness.ts';
 import { cutStructure } from '../analysis/cut.ts';
 import { EXPLAIN_DEFAULTS, explain } from '../analysis/explain.ts';
 import { louvain } from '../analysis/louvain.ts';
@@ -250,6 +250,7 @@ async function main(argv: string[]): Promise<number> {
     isBetweenness && k === null && csr.n > BETWEENNESS_EXACT_LIMIT
       ? await parallelSampledBetweenness(csr, {
           ...SAMPLED_RANKING_DEFAULTS,
+          budgetMs: sampledBudgetMs(),
           weighted: metric === 'betweennessWeighted',
           seed,
           threads,

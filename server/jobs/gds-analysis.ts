@@ -1,9 +1,9 @@
-// Analyses run inside Neo4j with Graph Data Science, for views the server does not load: on the Neo4j store, a
-// view holding more links than the server's analysis bound (LINKCHART_MAX_ANALYSIS_LINKS) is projected in the
-// database with exactly the view's filter (server/store/neo4j/gds.ts) and the metric runs there, with the same
-// result shape, scale and ranking rule as the server's. bench/suites/21-gds-crossover.ts measures where GDS
-// would win on smaller views; on this machine it does not (see the README), so GDS is the path for views past
-// the server's bound, not a faster path for the ones under it.
+// Analyses run inside Neo4j with Graph Data Science, for views the server should not load: on the Neo4j store,
+// a view holding more links than the server's analysis bound (LINKCHART_MAX_ANALYSIS_LINKS), or the whole
+// store from the metric's measured crossover (jobs/gds-thresholds.ts: PageRank from 50k links, Louvain from
+// 200k, degree and core numbers from 10k, exact betweenness never by size), is projected in the database with
+// exactly the view's filter (server/store/neo4j/gds.ts) and the metric runs there, with the same result shape,
+// scale and ranking rule as the server's.
 //
 // GDS runs what it computes the way the server does: degree, weighted degree, PageRank, exact betweenness (hop
 // counts), core numbers and Louvain communities, on the entity network or with phones folded into their users.
@@ -20,6 +20,7 @@ import {
   type GdsRow,
   type GdsTarget,
 } from '../store/neo4j/gds.ts';
+import { rankByScore } from '../analysis/registry.ts';
 import type { JobRequest } from './job-types.ts';
 import type { RemoteComputation } from './job-manager.ts';
 
@@ -47,22 +48,22 @@ export function gdsCanRun(request: JobRequest, view: ViewOptions): { ok: true } 
   return { ok: true };
 }
 
-/** Ties within 1e-9 share the better rank, as server/analysis/registry.ts rankScores does. */
-function ranked(
+/**
+ * GDS's rows ranked by the server's rule (registry.ts rankByScore), ties going to the earlier node of the view:
+ * the view's order is entity creation order, and ids are e1, e2 … in that order.
+ */
+export function rankGdsRows(
   rows: GdsRow[],
 ): Array<{ id: string; label: string; score: number; rank: number; type: string }> {
-  // The server breaks ties by view order, which is entity creation order: ids are e1, e2 … in that order.
   const order = (id: string) => Number(id.replace(/^\D+/, '')) || 0;
-  const sorted = [...rows].sort((a, b) =>
-    Math.abs(b.value - a.value) <= 1e-9 ? order(a.id) - order(b.id) : b.value - a.value,
-  );
-  const out: Array<{ id: string; label: string; score: number; rank: number; type: string }> = [];
-  sorted.forEach((r, pos) => {
-    const prev = out[pos - 1];
-    const tied = prev !== undefined && Math.abs(prev.score - r.value) <= 1e-9;
-    out.push({ id: r.id, label: r.label, score: r.value, rank: tied ? prev.rank : pos + 1, type: r.type });
+  const inView = [...rows].sort((a, b) => order(a.id) - order(b.id));
+  return rankByScore(
+    inView.map((r) => r.id),
+    inView.map((r) => r.value),
+  ).map((r) => {
+    const row = inView[r.index];
+    return { id: r.id, label: row.label, score: r.score, rank: r.rank, type: row.type };
   });
-  return out;
 }
 
 /**
@@ -115,7 +116,7 @@ export function gdsComputation(
           metric: request.metric,
           errorBound: null,
           engine: 'gds',
-          scores: ranked(r.rows),
+          scores: rankGdsRows(r.rows),
           view: { nodes: r.projection.nodes, links: r.projection.relationships, notes },
         },
       };

@@ -9,8 +9,10 @@ import {
   finishSampling,
   nextCheckpoint,
   planSampling,
+  samplingProgress,
   sampledBetweenness,
   SAMPLED_BETWEENNESS_DEFAULTS,
+  SAMPLED_RANKING_DEFAULTS,
   stopReason,
   type SampledBetweenness,
   type SampledBetweennessOptions,
@@ -21,6 +23,24 @@ export interface ParallelSampledOptions extends Omit<SampledBetweennessOptions, 
   /** Worker threads; default min(available cores, 4). 1 runs in this thread. */
   threads?: number;
   signal?: AbortSignal;
+}
+
+/** The variable that sets a job's time budget for sampled betweenness (ms). */
+export const SAMPLED_BUDGET_VARIABLE = 'LINKCHART_SAMPLED_BUDGET_MS';
+
+/**
+ * The time budget of a sampled betweenness job: LINKCHART_SAMPLED_BUDGET_MS, else the ranking's default
+ * (SAMPLED_RANKING_DEFAULTS.budgetMs). A bad value throws naming the variable (config.ts checks it at start).
+ */
+export function sampledBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[SAMPLED_BUDGET_VARIABLE]?.trim();
+  if (raw === undefined || raw === '') return SAMPLED_RANKING_DEFAULTS.budgetMs;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 100 || n > 86_400_000)
+    throw new RangeError(
+      `${SAMPLED_BUDGET_VARIABLE}=${JSON.stringify(raw)} is not a whole number of milliseconds from 100 to 86400000`,
+    );
+  return n;
 }
 
 const ENTRY = new URL('./sampled-betweenness-worker.ts', import.meta.url);
@@ -67,7 +87,7 @@ export async function parallelSampledBetweenness(
       await round(next - tau);
       tau = next;
       if (options.signal?.aborted) throw new Error('betweenness: cancelled');
-      options.onProgress?.(tau, plan.omega);
+      options.onProgress?.(Math.floor(samplingProgress(plan, tau) * plan.omega), plan.omega);
       hits.fill(0);
       let maxHits = 0;
       for (const row of rows) for (let v = 0; v < g.n; v++) hits[v] += row[v];

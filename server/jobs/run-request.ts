@@ -11,7 +11,7 @@ import { louvain } from '../analysis/louvain.ts';
 import { computeMetric, rankScores } from '../analysis/registry.ts';
 import type { JobRequest } from './job-types.ts';
 import { parallelBetweenness } from './parallel-betweenness.ts';
-import { parallelSampledBetweenness } from './parallel-sampled-betweenness.ts';
+import { parallelSampledBetweenness, sampledBudgetMs } from './parallel-sampled-betweenness.ts';
 import { runLab } from './lab-request.ts';
 
 export type Progress = (progress: number, phase: string) => void;
@@ -50,6 +50,7 @@ export async function runRequest(
       isBetweenness && req.k === null && g.n > BETWEENNESS_EXACT_LIMIT
         ? await parallelSampledBetweenness(g, {
             ...SAMPLED_RANKING_DEFAULTS,
+            budgetMs: sampledBudgetMs(),
             weighted: req.metric === 'betweennessWeighted',
             seed: req.seed,
             onProgress,

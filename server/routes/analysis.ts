@@ -25,6 +25,7 @@ import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
 import { labIdNotInView } from '../jobs/lab-request.ts';
 import { gdsCanRun, gdsComputation } from '../jobs/gds-analysis.ts';
+import { gdsFromLinksFor } from '../jobs/gds-thresholds.ts';
 import type { GdsTarget } from '../store/neo4j/gds.ts';
 import { windowsJobGraph } from '../jobs/window-views.ts';
 import { ApiError } from '../api-types/errors.ts';
@@ -122,7 +123,13 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     ...opts.jobs,
   });
   const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
-  const gdsFromLinks = opts.gdsFromLinks ?? opts.config?.limits.gdsFromLinks ?? Infinity;
+  const gdsFrom = (metric: string) =>
+    gdsFromLinksFor(metric, {
+      gdsFromLinks: opts.gdsFromLinks ?? opts.config?.limits.gdsFromLinks ?? null,
+      ...(opts.config?.limits.gdsFromLinksByMetric
+        ? { gdsFromLinksByMetric: opts.config.limits.gdsFromLinksByMetric }
+        : {}),
+    });
   /**
    * Built views keyed by data version, view options and (for a chart) its entities: packed, as they came
    * from the thread that built them (their strings are decoded only in the job workers).
@@ -214,13 +221,14 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
               gdsCanRun(request, view).ok
             ) {
               const total = (await graph.listLinks({ limit: 1 })).total;
+              const gdsFromLinks = request.kind === 'metric' ? gdsFrom(request.metric) : Infinity;
               if (total >= gdsFromLinks)
                 return {
                   remote: gdsComputation(
                     stores as unknown as GdsTarget,
                     request,
                     view,
-                    `the store holds ${total} links, past the ${gdsFromLinks} from which Graph Data Science is faster (LINKCHART_GDS_FROM_LINKS)`,
+                    `the store holds ${total} links, past the ${gdsFromLinks} from which Graph Data Science is faster for ${request.kind === 'metric' ? request.metric : request.kind}`,
                   ),
                   dataVersion,
                   viewKey,

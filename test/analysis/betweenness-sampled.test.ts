@@ -100,7 +100,8 @@ describe('sampled betweenness with a stated bound', () => {
       // A cap the run reaches: it stops there and states the bound it reached.
       [4, 4000],
     ]) {
-      const r = sampledBetweenness(g, { ...SAMPLED_RANKING_DEFAULTS, maxSamples, seed });
+      // Without the time budget, so the run is the same whatever the machine's load.
+      const r = sampledBetweenness(g, { ...SAMPLED_RANKING_DEFAULTS, budgetMs: null, maxSamples, seed });
       const b = r.bound;
       expect(b.topK).toBe(100);
       expect(b.samples).toBeLessThanOrEqual(maxSamples);
@@ -132,6 +133,36 @@ describe('sampled betweenness with a stated bound', () => {
       seen.add(approxTop.join());
     }
     expect(seen.size).toBe(4);
+  }, 600_000);
+
+  it('a time budget ends the run with the bound it reached, which holds (one thread and two workers)', async () => {
+    const { g, exact } = await tenThousand();
+    for (const [seed, threads] of [
+      [5, 1],
+      [6, 2],
+    ]) {
+      const budgetMs = 400;
+      const r = await parallelSampledBetweenness(g, {
+        ...SAMPLED_RANKING_DEFAULTS,
+        maxSamples: 10_000_000,
+        budgetMs,
+        seed,
+        threads,
+      });
+      const b = r.bound;
+      expect(b.stoppedBy).toBe('timeBudget');
+      expect(b.budgetMs).toBe(budgetMs);
+      expect(b.samples).toBeGreaterThan(0);
+      expect(b.explanation).toMatch(/stopped at its time budget of 0.4 s/);
+      expect(b.explanation).toMatch(/of the top 100 are certain|the top 100 are certain/);
+      // The bound it states is the one reached: every score within it, the certain ones in the exact top 100.
+      let worst = 0;
+      for (let i = 0; i < g.n; i++) worst = Math.max(worst, Math.abs(exact[i] - r.scores[i]));
+      expect(worst).toBeLessThanOrEqual(b.epsilon);
+      const exactTop = new Set(top(exact, 100));
+      for (const v of top(r.scores, 100).slice(0, b.topKCertain!)) expect(exactTop.has(v)).toBe(true);
+    }
+    expect(() => sampledBetweenness(generated(50, 3, 1), { budgetMs: 0 })).toThrow(/budgetMs/);
   }, 600_000);
 
   it('top-k: stops once the best k are set apart, with fewer samples, and they are the exact best k', () => {

@@ -82,7 +82,12 @@ describe.skipIf(!avail.ok)('analysis in Graph Data Science through the API', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(
+  /** A job through the first app, as its analyst. */
+  const run = (view: ViewOptions, request: Record<string, unknown>) => runAt(url, auth, view, request);
+
+  async function runAt(
+    url: string,
+    auth: Record<string, string>,
     view: ViewOptions,
     request: Record<string, unknown>,
   ): Promise<{ state: string; error: string | null; result?: JobResult }> {
@@ -220,6 +225,48 @@ describe.skipIf(!avail.ok)('analysis in Graph Data Science through the API', () 
     expect(gds.get(before.id)).toBe(mine.ranked.find((x) => x.id === before.id)!.score);
     expect(r.result!.view.nodes).toBe(mine.view.csr.n);
   }, 120_000);
+
+  it('each metric from its own threshold: PageRank past its own runs in GDS, degree set to never stays in the server', async () => {
+    const perMetric = await buildApp({
+      stores,
+      config: loadConfig({}, dir),
+      limits: {
+        gdsFromLinks: null,
+        gdsFromLinksByMetric: { pagerank: 1000, degree: null, communities: links * 10 },
+        maxAnalysisLinks: 1_000_000,
+      },
+      security: { audit: false },
+    });
+    try {
+      await perMetric.listen({ port: 0, host: '127.0.0.1' });
+      const addr = perMetric.server.address();
+      const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const user = await stores.security.createUser({
+        name: 'gds-per-metric',
+        role: 'analyst',
+        passwordHash: 'x',
+      });
+      const { id, session } = perMetric.security.sessions.create({
+        id: user.id,
+        name: user.name,
+        role: user.role,
+      });
+      const headers = { cookie: `${perMetric.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
+      const pr = await runAt(base, headers, plain, { kind: 'metric', metric: 'pagerank' });
+      expect(pr.error).toBeNull();
+      expect(pr.result!.engine).toBe('gds');
+      expect(pr.result!.view.notes.join(' ')).toMatch(
+        /past the 1000 from which Graph Data Science is faster for pagerank/,
+      );
+      for (const metric of ['degree', 'communities']) {
+        const r = await runAt(base, headers, plain, { kind: 'metric', metric });
+        expect(r.error, metric).toBeNull();
+        expect(r.result!.engine, metric).toBeUndefined();
+      }
+    } finally {
+      await perMetric.close();
+    }
+  }, 180_000);
 
   it('says in words when the Graph Data Science plugin is missing', async () => {
     // The same store, answering as a Neo4j without the plugin answers `gds.version()`.

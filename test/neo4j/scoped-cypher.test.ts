@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { cypher } from '../../server/store/neo4j/queries.ts';
 
 /** The queries of the scoped reads (graph-read.ts, graph-walk.ts, events.ts, scope-facts.ts, listMerges, the
- * GDS projection of a view naming operations, the duplicates queue and what a run takes off it, import runs). */
+ * GDS projection of a view naming operations, the duplicates queue and what a run takes off it, import runs,
+ * and the streamed analysis view's pages). */
 const SCOPED_READS = [
   'entity-detail',
   'entities-by-id',
@@ -42,6 +43,9 @@ const SCOPED_READS = [
   'dup-waiting',
   'import-runs-list',
   'import-runs-count',
+  'view-links-page',
+  'view-entities-page',
+  'view-entities-by-n',
 ];
 
 describe('scoped reads filter by operation in their Cypher', () => {

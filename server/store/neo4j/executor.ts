@@ -2,6 +2,7 @@
 // transient errors), sessions always closed, parameters and results converted between JS numbers and Neo4j
 // integers here and nowhere else, and driver errors turned into StoreErrors.
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import { LINK_TYPES } from '../../domain/model.ts';
 import { StoreError } from '../common.ts';
 import { Neo4jOutage } from './outage.ts';
 import { cypher } from './queries.ts';
@@ -64,6 +65,16 @@ export class Tx {
 
   async run(name: string, params: Row = {}): Promise<Row[]> {
     const res = await this.tx.run(cypher(name), toNeo(params) as Row);
+    return res.records.map((r) => fromNeo(r.toObject()) as Row);
+  }
+
+  /**
+   * A named query over one link type: `LINK_TYPE` in its text stands for the relationship type, taken only
+   * from the domain's allow-list, so an index on that type can serve it (Cypher takes no type as a parameter).
+   */
+  async runForType(name: string, type: string, params: Row = {}): Promise<Row[]> {
+    if (!(LINK_TYPES as readonly string[]).includes(type)) throw new Error(`not a link type: ${type}`);
+    const res = await this.tx.run(cypher(name).replaceAll('LINK_TYPE', type), toNeo(params) as Row);
     return res.records.map((r) => fromNeo(r.toObject()) as Row);
   }
 

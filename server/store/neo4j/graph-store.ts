@@ -15,7 +15,10 @@ import type {
   WriteContext,
 } from '../../domain/model.ts';
 import type { ListOptions, Page } from '../common.ts';
+import { packView, viewOptionsSchema, type ViewOptions } from '../../analysis/view.ts';
+import { streamView } from './view-load.ts';
 import type {
+  AnalysisView,
   EntityPatch,
   GraphStore,
   LinkListOptions,
@@ -145,5 +148,17 @@ export class Neo4jGraphStore implements GraphStore {
   }
   subgraph(filter: ViewFilter, opts?: { limit?: number }): Promise<Subgraph> {
     return walk.subgraph(this.c, filter, opts, this.scope);
+  }
+  /**
+   * The analysis view streamed into typed arrays (view-load.ts) a page at a time, never as Link or Entity
+   * objects; its arrays on shared memory for the job workers.
+   */
+  async analysisView(
+    options: ViewOptions,
+    opts: { limit?: number; only?: string[] } = {},
+  ): Promise<AnalysisView> {
+    const parsed = viewOptionsSchema.parse(options);
+    const view = await this.c.read((tx) => streamView(tx, parsed, { ...opts, shared: true }, this.scope));
+    return view ? { truncated: false, view: packView(view) } : { truncated: true };
   }
 }
