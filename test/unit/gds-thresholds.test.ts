@@ -14,7 +14,7 @@ import { rankGdsRows } from '../../server/jobs/gds-analysis.ts';
 import { rankByScore, rankScores } from '../../server/analysis/registry.ts';
 import { buildCSR } from '../../server/analysis/csr.ts';
 import { mulberry32 } from '../../server/analysis/random.ts';
-import { describeBound } from '../../web/src/analysis/ranking.ts';
+import { boundWords, describeBound } from '../../web/src/analysis/ranking.ts';
 
 describe('the GDS threshold per metric', () => {
   it('defaults to the measured crossovers: PageRank from 50k links, Louvain from 200k, betweenness never by size', () => {
@@ -78,19 +78,19 @@ describe('one ranking rule for the server and GDS', () => {
 describe("the bound a sampled ranking reached, in the analyst's words", () => {
   it('says how many of the top k are certain, and that the time ran out', () => {
     expect(describeBound({ epsilon: 0.001, delta: 0.01, samples: 10 })).toBe(
-      'approximate: ±0.0010 with 99% confidence',
+      'Sampled: scores ±0.001 at 99% confidence',
     );
-    expect(
-      describeBound({
-        epsilon: 0.00031,
-        delta: 0.01,
-        samples: 3594,
-        topK: 100,
-        topKCertain: 37,
-        stoppedBy: 'timeBudget',
-      }),
-    ).toBe(
-      'approximate: ±0.00031 with 99% confidence; 37 of the top 100 certain to be in it (stopped at its time budget)',
+    const budget = {
+      epsilon: 0.00031,
+      delta: 0.01,
+      samples: 3594,
+      topK: 100,
+      topKCertain: 37,
+      stoppedBy: 'timeBudget',
+    };
+    expect(describeBound(budget)).toBe(
+      'Sampled: 37 of the top 100 certain; scores ±0.00031 at 99% confidence',
     );
+    expect(boundWords(budget).detail).toContain('it reached the time a ranking may take');
   });
 });
