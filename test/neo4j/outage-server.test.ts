@@ -133,6 +133,7 @@ describe.skipIf(!avail.ok)('npm start through a Neo4j outage', () => {
       items: { entity: { id: string } }[];
     };
     const ann = found.items[0].entity.id;
+    let writes = 0;
     const requests: [string, () => Promise<{ status: number; ms: number; body: string }>][] = [
       ['health', () => timed(`${url}/api/health`)],
       ['health signed in', () => timed(`${url}/api/health`, { headers: { cookie } })],
@@ -144,7 +145,8 @@ describe.skipIf(!avail.ok)('npm start through a Neo4j outage', () => {
           timed(`${url}/api/entities`, {
             method: 'POST',
             headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', origin: url },
-            body: JSON.stringify({ type: 'Person', label: 'Bo Diaz' }),
+            // A new person each time: the same one again would be an upsert (200).
+            body: JSON.stringify({ type: 'Person', label: `Bo Diaz ${++writes}` }),
           }),
       ],
     ];
