@@ -69,11 +69,23 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
 const neo4jPid = (): number => Number(readFileSync(join(TEST_HOME, 'run', 'neo4j.pid'), 'utf8').trim());
 const script = join(REPO, 'cypher/server/neo4j.sh');
 
-afterAll(() => {
-  for (const p of running) if (p.exitCode === null) p.kill('SIGKILL');
+// SIGTERM first: tsx hands it on to the server it runs (a SIGKILL would end tsx alone and leave the server).
+afterAll(async () => {
+  await Promise.all(
+    running
+      .filter((p) => p.exitCode === null)
+      .map(async (p) => {
+        p.kill('SIGTERM');
+        const exited = new Promise((res) => p.once('exit', res));
+        if (!(await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)])))
+          p.kill('SIGKILL');
+      }),
+  );
 });
 
 describe('npm start with Neo4j not there', () => {
