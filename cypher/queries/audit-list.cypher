@@ -1,5 +1,10 @@
+// A page of the audit in sequence order, read along the audit_seq index (schema.cypher) from its start and
+// stopped once the page is full, instead of reading and sorting every record (the audit grows with every
+// request). Filters are checked on the records as they come.
 MATCH (a:Audit)
-WHERE ($actor IS NULL OR a.actor = $actor) AND ($action IS NULL OR a.action = $action)
+USING INDEX a:Audit(seq)
+WHERE a.seq >= 0
+  AND ($actor IS NULL OR a.actor = $actor) AND ($action IS NULL OR a.action = $action)
   AND ($objectId IS NULL OR $objectId IN a.objectIds) AND ($since IS NULL OR a.at >= $since)
   AND ($until IS NULL OR a.at <= $until)
   AND ($ops IS NULL OR a.operations IS NULL OR size(a.operations) = 0

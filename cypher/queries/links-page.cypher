@@ -2,14 +2,15 @@
 // at most $take of them after $after, so a page costs about $take index entries per type instead of a scan
 // and sort of every link. One branch per link type of the domain's allow-list (LINK_TYPES); the WITH before
 // each MATCH skips the branches of other types when $type is given. $take is offset + limit + 1 (one more
-// than the page, to say whether another follows).
+// than the page, to say whether another follows). The branches hand on the relationships alone, so only the
+// page's own links are read whole.
 CALL {
   WITH $type AS t
   WITH t WHERE t IS NULL OR t = 'ASSOCIATE_OF'
   MATCH (a:Entity)-[l:ASSOCIATE_OF]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -18,7 +19,7 @@ CALL {
   MATCH (a:Entity)-[l:RELATIVE_OF]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -27,7 +28,7 @@ CALL {
   MATCH (a:Entity)-[l:MEMBER_OF]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -36,7 +37,7 @@ CALL {
   MATCH (a:Entity)-[l:USES]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -45,7 +46,7 @@ CALL {
   MATCH (a:Entity)-[l:OWNS]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -54,7 +55,7 @@ CALL {
   MATCH (a:Entity)-[l:RESIDES_AT]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -63,7 +64,7 @@ CALL {
   MATCH (a:Entity)-[l:FREQUENTS]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -72,7 +73,7 @@ CALL {
   MATCH (a:Entity)-[l:CALLED]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -81,7 +82,7 @@ CALL {
   MATCH (a:Entity)-[l:SIGHTED_AT]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -90,7 +91,7 @@ CALL {
   MATCH (a:Entity)-[l:INVOLVED_IN]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -99,7 +100,7 @@ CALL {
   MATCH (a:Entity)-[l:OCCURRED_AT]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
   UNION ALL
@@ -108,12 +109,12 @@ CALL {
   MATCH (a:Entity)-[l:TRANSFERRED]->(b:Entity)
   WHERE l.n > $after AND ($ops IS NULL OR (any(o IN l.ops WHERE o IN $ops) AND any(o IN a.ops WHERE o IN $ops)
     AND any(o IN b.ops WHERE o IN $ops)))
-  RETURN a, l, b
+  RETURN l
   ORDER BY l.n
   LIMIT $take
 }
-WITH a, l, b
+WITH l
 ORDER BY l.n
 SKIP $offset
 LIMIT $limit
-RETURN l {.*, type: type(l), from: a.id, to: b.id} AS l
+RETURN l {.*, type: type(l), from: startNode(l).id, to: endNode(l).id} AS l

@@ -3,9 +3,11 @@
 // stack trace, and exits 1.
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { StoreError } from '../store/common.ts';
+import { redactUri } from '../store/neo4j/context.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Stores } from '../store/stores.ts';
 import { SqliteStores } from '../store/sqlite/stores.ts';
@@ -47,6 +49,34 @@ export async function seedIfEmpty(stores: Stores, say: (s: string) => void): Pro
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
 }
 
+/** The store could not be reached (Neo4j down): the server starts all the same and answers 503 meanwhile. */
+const storeDown = (e: unknown): boolean => e instanceof StoreError && e.code === 'unavailable';
+
+/**
+ * Runs `task` now and, while it finds the store down, again every `everyMs` in the background until it
+ * succeeds: what start-up does in the store (the demo network, the demo user) happens once Neo4j answers,
+ * without a restart. Any other failure is said and ends the retries.
+ */
+export function whenStoreAnswers(
+  task: () => Promise<void>,
+  say: (s: string) => void,
+  everyMs = 2_000,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const attempt = () =>
+      task().then(resolve, (e: unknown) => {
+        if (!storeDown(e)) {
+          say(`(start-up could not finish its work in the store: ${(e as Error).message})`);
+          resolve();
+          return;
+        }
+        // A retry must not keep a stopping process alive.
+        setTimeout(attempt, everyMs).unref();
+      });
+    attempt();
+  });
+}
+
 export function explainListenError(err: unknown, config: Config): string {
   const code = (err as { code?: string }).code;
   const where = `${config.host}:${config.port}`;
@@ -77,17 +107,35 @@ export async function start(
     if (e instanceof ConfigError) fail(`${e.message}. Fix the environment variable and start again.`);
     throw e;
   }
+  // What the store says while running (a Neo4j outage and its end) goes to the server's log once there is
+  // one, at LOG_LEVEL; before that, to stderr like every other start-up message.
+  let logger: FastifyBaseLogger | null = null;
+  const storeLog = (msg: string, level: 'error' | 'warn' = 'warn') => {
+    if (logger) logger[level](msg);
+    else process.stderr.write(`linkchart: ${msg}\n`);
+  };
   let stores: Stores;
   try {
-    stores = await openStore({ ...process.env, LINKCHART_DB: config.dbPath });
+    stores = await openStore({ ...process.env, LINKCHART_DB: config.dbPath }, { log: storeLog });
   } catch (e) {
     fail((e as Error).message);
   }
+  const where =
+    stores.kind === 'neo4j' ? `Neo4j at ${redactUri(process.env['NEO4J_URI'] ?? '')}` : config.dbPath;
+  let seeded = true;
   try {
     await seedIfEmpty(stores, say);
   } catch (e) {
-    await stores.close().catch(() => undefined);
-    fail(`could not load the demo network into ${config.dbPath}: ${(e as Error).message}`);
+    if (storeDown(e)) {
+      // The README's promise: with Neo4j down the server starts, says so, answers 503, and recovers.
+      seeded = false;
+      say(
+        `${where} cannot be reached: Linkchart starts all the same and answers 503 until it can; it tries every second and serves as soon as the database answers (an empty store gets the demo network then).`,
+      );
+    } else {
+      await stores.close().catch(() => undefined);
+      fail(`could not load the demo network into ${where}: ${(e as Error).message}`);
+    }
   }
   // A long-running server checkpoints the SQLite WAL from a worker thread, not inside request commits.
   // And walks the graph (expansions, paths) on worker threads, leaving the request thread to HTTP.
@@ -109,6 +157,7 @@ export async function start(
     config,
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
   });
+  logger = app.log;
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
@@ -116,34 +165,54 @@ export async function start(
     await stores.close().catch(() => undefined);
     fail(explainListenError(e, config));
   }
-  // Only once the port is ours: a second start on a taken port must not touch the store's accounts.
-  // The demo account is created once (an analyst, the creation audited) and never changed by a later start.
-  let demo: DemoUser | null = null;
-  if (process.env['LINKCHART_DEMO_USER'] !== '0') {
-    try {
-      demo = await ensureDemoUser(stores.security, { actor: `start:${osUser()}` });
-      // The demo's HALYARD owner (`npm run user -- reset dsmith` gives the account a password to sign in with).
-      if (await stores.operations.getByRef(HALYARD.ref))
-        await ensureDemoUser(stores.security, { name: HALYARD_OWNER, actor: `start:${osUser()}` });
-    } catch (e) {
-      say(`(could not set up the demo user: ${(e as Error).message})`);
-    }
-  }
-  const clashes = await nameClashes(stores.security).catch(() => []);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  say(`Linkchart is running at ${url}/  (store: ${stores.kind}, ${config.dbPath})`);
-  if (demo?.created)
-    say(
-      `Created the demo user: sign in as ${demo.name} (${demo.role}) with password ${demo.password} (shown once; npm run user -- reset ${demo.name} sets a new one; LINKCHART_DEMO_USER=0 turns this off)`,
-    );
-  else if (demo) say(`The demo user ${demo.name} exists.`);
-  for (const group of clashes)
-    say(
-      `Warning: user names that differ only in case or Unicode form: ${group.map((u) => `${JSON.stringify(u.name)} (id ${u.id})`).join(', ')}. All are kept; the first answers to any form of the name, the others to their exact names only. Disable the ones not wanted: npm run user -- disable NAME`,
-    );
+  say(`Linkchart is running at ${url}/  (store: ${stores.kind}, ${where})`);
+  // Only once the port is ours: a second start on a taken port must not touch the store's accounts.
+  // The demo account is created once (an analyst, the creation audited) and never changed by a later start.
+  // With the store down, this waits for it in the background (whenStoreAnswers) while the server answers 503.
+  const setUp = async (): Promise<void> => {
+    if (!seeded) {
+      await seedIfEmpty(stores, say);
+      seeded = true;
+    }
+    let demo: DemoUser | null = null;
+    if (process.env['LINKCHART_DEMO_USER'] !== '0') {
+      try {
+        demo = await ensureDemoUser(stores.security, { actor: `start:${osUser()}` });
+        // The demo's HALYARD owner (`npm run user -- reset dsmith` gives the account a password to sign in with).
+        if (await stores.operations.getByRef(HALYARD.ref))
+          await ensureDemoUser(stores.security, { name: HALYARD_OWNER, actor: `start:${osUser()}` });
+      } catch (e) {
+        if (storeDown(e)) throw e;
+        say(`(could not set up the demo user: ${(e as Error).message})`);
+      }
+    }
+    const clashes = await nameClashes(stores.security);
+    if (demo?.created)
+      say(
+        `Created the demo user: sign in as ${demo.name} (${demo.role}) with password ${demo.password} (shown once; npm run user -- reset ${demo.name} sets a new one; LINKCHART_DEMO_USER=0 turns this off)`,
+      );
+    else if (demo) say(`The demo user ${demo.name} exists.`);
+    for (const group of clashes)
+      say(
+        `Warning: user names that differ only in case or Unicode form: ${group.map((u) => `${JSON.stringify(u.name)} (id ${u.id})`).join(', ')}. All are kept; the first answers to any form of the name, the others to their exact names only. Disable the ones not wanted: npm run user -- disable NAME`,
+      );
+  };
+  const settled = await setUp().then(
+    () => true,
+    (e: unknown) => {
+      if (storeDown(e)) return false;
+      say(`(start-up could not finish its work in the store: ${(e as Error).message})`);
+      return true;
+    },
+  );
+  if (!settled) {
+    say(`(${where} cannot be reached yet: the demo user is set up as soon as it answers)`);
+    void whenStoreAnswers(setUp, say);
+  }
   say(`API: ${url}/api/health, ${url}/api/search?q=..., documentation at ${url}/api/docs`);
   const stop = async () => {
     await app.close().catch(() => undefined);

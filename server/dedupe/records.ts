@@ -44,10 +44,12 @@ async function loadAll(store: GraphStore, max: number): Promise<ResolverRecord[]
   }
   const links: Link[] = [];
   for (const type of TIE_TYPES) {
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await store.listLinks({ type, offset, limit: PAGE });
+    // By key (next), which reads one page whatever its position; offset is bounded (shared/link-cursor.ts).
+    for (let after: string | null | undefined; ;) {
+      const page = await store.listLinks({ type, limit: PAGE, ...(after ? { after } : {}) });
       links.push(...page.items);
-      if (page.items.length < PAGE) break;
+      after = page.next;
+      if (!after) break;
     }
   }
   const wanted = [...byId.values()].filter((e) => RESOLVED_TYPES.includes(e.type));

@@ -5,6 +5,7 @@
 // request still waits for its own record. No timer: a record waits at most until the loop's check phase
 // (setImmediate), or, on a store that answers asynchronously, until the group ahead of it commits.
 import type { AuditEvent, AuditInput } from '../domain/model.ts';
+import { StoreError } from '../store/common.ts';
 import type { SecurityStore } from '../store/security-store.ts';
 
 interface Pending {
@@ -70,8 +71,10 @@ export class AuditWriter {
       batch.forEach((p, i) => p.resolve(events[i]));
       return;
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0].reject(err);
+      // The store is down (a 503): no record of the group can be written, so all are refused at once. Retrying
+      // them one by one would keep each request waiting on the store's timeouts in turn (30-88 s seen).
+      if (batch.length === 1 || storeUnavailable(err)) {
+        for (const p of batch) p.reject(err);
         return;
       }
     }
@@ -85,4 +88,8 @@ export class AuditWriter {
       }
     }
   }
+}
+
+function storeUnavailable(err: unknown): boolean {
+  return err instanceof StoreError && err.code === 'unavailable';
 }

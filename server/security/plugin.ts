@@ -238,7 +238,11 @@ function authenticate(api: Security) {
     const session = sessions.get(readCookie(request.headers.cookie, names.session));
     if (session) {
       // Re-read the user each request: a disabled account or a changed role takes effect at once.
-      const u = await stores.security.getUser(session.user.id);
+      // The store down (a 503 follows): whoever the session names is who asked, not "anonymous".
+      const u = await stores.security.getUser(session.user.id).catch((e: unknown) => {
+        request.audit.actor = session.user.name;
+        throw e;
+      });
       if (!u || u.disabled) sessions.destroyUser(session.user.id);
       else {
         session.user = { id: u.id, name: u.name, role: u.role };
@@ -312,6 +316,11 @@ function guardObjects(stores: Stores) {
   };
 }
 
+/** Whether the response is the 503 of a store that cannot be reached (StoreError 'unavailable'). */
+function storeOutage(reply: FastifyReply, payload: unknown): boolean {
+  return reply.statusCode === 503 && typeof payload === 'string' && payload.includes('"code":"unavailable"');
+}
+
 /** The error body of a 5xx, with the request id the log line carries. */
 function serverErrorPayload(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
   const requestId = String(request.id);
@@ -383,11 +392,20 @@ function finishResponse(
       if (action) {
         const record = buildAuditRecord(request, reply, action, exportIdLimit);
         // A failure of someone not signed in: sampled and counted (audit-sampler.ts).
+        // A 503 of a store that cannot be reached is no anonymous failure (the session's user asked) and
+        // shows nothing: its record is tried at once, and if the store is still down the 503 stands.
+        const outage = storeOutage(reply, out);
         const records: AuditInput[] =
-          sampler && !request.user && record.outcome !== 'ok' ? sampler.note(request.ip, record) : [record];
+          sampler && !outage && !request.user && record.outcome !== 'ok'
+            ? sampler.note(request.ip, record)
+            : [record];
         try {
           await Promise.all(records.map((r) => auditWriter.append(r)));
         } catch (err) {
+          if (outage) {
+            request.log.warn({ err }, 'not audited: the store cannot be reached (answered 503)');
+            return out;
+          }
           // No record, no data: what is not audited is not shown.
           request.log.error({ err }, 'audit write failed; response withheld');
           serverErrorLogged.add(request);

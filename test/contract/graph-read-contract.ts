@@ -331,6 +331,11 @@ export function graphReadContract<S extends Stores>(name: string, setup: Contrac
         expect(
           (await storeError(stores.graph.listLinks({ after: seen[0], offset: 4 }), 'invalid')).path,
         ).toEqual(['offset']);
+        // Offset is kept for compatibility, bounded: past 10,000 the list is read by key (each page's next).
+        expect((await stores.graph.listLinks({ offset: 10_000 })).items).toEqual([]);
+        const deep = await storeError(stores.graph.listLinks({ offset: 10_001 }), 'invalid');
+        expect(deep.path).toEqual(['offset']);
+        expect(deep.message).toMatch(/after=/);
       });
 
       it('returns many equal shortest paths in one order on every store: by entity, then link, back from the end', async () => {
@@ -376,6 +381,71 @@ export function graphReadContract<S extends Stores>(name: string, setup: Contrac
         const sorted = [...all].sort((a, b) => cmp(key(a), key(b)));
         expect(all).toEqual(sorted);
         expect(await stores.graph.shortestPaths(s, z, { limit: 4 })).toEqual(sorted.slice(0, 4));
+      });
+
+      it('gives the same first 10 of 48 equal shortest paths on every store, and all 48 in the same order', async () => {
+        // S - 4 A - 4 B - 3 C - Z, every layer joined to the next: 4 x 4 x 3 = 48 paths of 4 links. The links
+        // are written shuffled and in both directions, so neither write order nor direction is the answer.
+        const layers = [
+          ['QS'],
+          ['QA1', 'QA2', 'QA3', 'QA4'],
+          ['QB1', 'QB2', 'QB3', 'QB4'],
+          ['QC1', 'QC2', 'QC3'],
+          ['QZ'],
+        ];
+        const names = layers.flat();
+        const pairs: [string, string][] = [];
+        for (let i = 0; i + 1 < layers.length; i++)
+          for (const a of layers[i]) for (const b of layers[i + 1]) pairs.push([a, b]);
+        let seed = 7;
+        const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+        for (let i = pairs.length - 1; i > 0; i--) {
+          const j = Math.floor(rand() * (i + 1));
+          [pairs[i], pairs[j]] = [pairs[j], pairs[i]];
+        }
+        const written = pairs.map(([a, b]) => (rand() < 0.5 ? [a, b] : [b, a]) as [string, string]);
+        const r = await stores.graph.writeBatch(
+          {
+            entities: names.map((n) => person(n)),
+            links: written.map(([a, b]) => ({
+              type: 'ASSOCIATE_OF' as const,
+              from: P(a.toLowerCase()),
+              to: P(b.toLowerCase()),
+            })),
+          },
+          ctx,
+        );
+        const id = new Map(names.map((n, i) => [n, r.entityIds[i]]));
+        const link = new Map(written.map(([a, b], i) => [[a, b].sort().join('|'), r.linkIds[i]]));
+        const via = (a: string, b: string) => link.get([a, b].sort().join('|'))!;
+        // Every path, worked out from the graph as written, then put in the defined order: compare the paths
+        // walked back from the end, at each step by entity number, then by link number.
+        const expected: { nodes: string[]; links: string[] }[] = [];
+        for (const a of layers[1])
+          for (const b of layers[2])
+            for (const c of layers[3]) {
+              const walk = ['QS', a, b, c, 'QZ'];
+              expected.push({
+                nodes: walk.map((n) => id.get(n)!),
+                links: walk.slice(1).map((n, i) => via(walk[i], n)),
+              });
+            }
+        const num = (x: string) => Number(/\d+$/.exec(x)![0]);
+        const key = (p: { nodes: string[]; links: string[] }) =>
+          p.links.flatMap((l, i) => [
+            num(p.nodes[p.nodes.length - 2 - i]),
+            num(p.links[p.links.length - 1 - i]),
+          ]);
+        expected.sort((x, y) => {
+          const kx = key(x);
+          const ky = key(y);
+          for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i]) return kx[i] - ky[i];
+          return 0;
+        });
+        expect(await stores.graph.shortestPaths(id.get('QS')!, id.get('QZ')!)).toEqual(expected.slice(0, 10));
+        expect(await stores.graph.shortestPaths(id.get('QS')!, id.get('QZ')!, { limit: 100 })).toEqual(
+          expected,
+        );
       });
 
       it('time window bounds are inclusive; undated links always pass; open ends are open', async () => {

@@ -1,11 +1,14 @@
 // Group commit of audit records on a real SQLite store: concurrent records share transactions, each caller
 // gets its own stored record, the chain holds, and a failure withholds only what it must.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 import type { SecurityStore } from '../../server/store/security-store.ts';
+import type { StoreError } from '../../server/store/common.ts';
+import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { AuditWriter } from '../../server/security/audit-writer.ts';
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import type { AuditInput } from '../../server/domain/model.ts';
@@ -90,6 +93,33 @@ describe('AuditWriter', () => {
     expect((await store.listAudit()).total).toBe(0);
     store.appendAuditBatch = real;
     expect((await w.append(rec(3))).seq).toBe(1);
+  });
+
+  it('a store that cannot be reached refuses the whole group at once, without retrying record by record', async () => {
+    // A real Neo4j store at an address where nothing listens: the first write finds it down (outage.ts).
+    const free = createServer();
+    await new Promise<void>((res) => free.listen(0, '127.0.0.1', () => res()));
+    const port = (free.address() as { port: number }).port;
+    await new Promise<void>((res) => free.close(() => res()));
+    const down = new Neo4jStores({ uri: `bolt://127.0.0.1:${port}`, password: 'x', log: () => {} });
+    try {
+      let singles = 0;
+      const single = down.security.appendAudit.bind(down.security);
+      down.security.appendAudit = (input) => {
+        singles++;
+        return single(input);
+      };
+      const w = new AuditWriter(down.security);
+      const t0 = performance.now();
+      const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => w.append(rec(i))));
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      expect(results.every((r) => r.status === 'rejected')).toBe(true);
+      const reason = (results[0] as PromiseRejectedResult).reason as StoreError;
+      expect(reason.code).toBe('unavailable');
+      expect(singles).toBe(0);
+    } finally {
+      await down.close();
+    }
   });
 
   it('refuses a nonsensical group size', () => {

@@ -4,7 +4,7 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { LINK_TYPES } from '../../domain/model.ts';
 import { StoreError } from '../common.ts';
-import { Neo4jOutage } from './outage.ts';
+import { Neo4jOutage, type OutageLog } from './outage.ts';
 import { cypher } from './queries.ts';
 
 export type Row = Record<string, unknown>;
@@ -45,7 +45,10 @@ export function mapError(e: unknown, where: string): unknown {
   const code = (e as { code?: string } | null)?.code ?? '';
   const msg = e instanceof Error ? e.message : String(e);
   if (UNAVAILABLE.has(code) || /ECONNREFUSED|connect|Pool is closed|ServiceUnavailable/i.test(code)) {
-    return new StoreError('unavailable', `the Neo4j database at ${where} cannot be reached: ${msg}`);
+    // The driver's "Failed to connect to server. Please ensure ... Caused by: connect ECONNREFUSED ..." says
+    // what happened in its last part; the advice about encryption settings only lengthens every 503.
+    const cause = /Caused by: (.+)$/s.exec(msg)?.[1] ?? msg;
+    return new StoreError('unavailable', `the Neo4j database at ${where} cannot be reached: ${cause}`);
   }
   if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
     return new StoreError('conflict', `the database refused a duplicate: ${msg}`);
@@ -58,6 +61,9 @@ export function mapError(e: unknown, where: string): unknown {
   }
   return e;
 }
+
+/** How long a call may wait before the database is probed (suspect()); well below the 2 s a 503 may take. */
+export const SUSPECT_AFTER_MS = 400;
 
 /** A transaction handed to store code: it can run named queries only. */
 export class Tx {
@@ -87,8 +93,8 @@ export interface ExecutorOptions {
   database?: string;
   /** How the server is named in error messages (never the password). */
   where: string;
-  /** Where an outage and the recovery are logged; stderr by default. */
-  log?: (line: string) => void;
+  /** Where an outage ('error') and the recovery ('warn') are logged; stderr by default. */
+  log?: OutageLog;
   /** Between probes while the database is down (outage.ts); 1 s by default. */
   probeEveryMs?: number;
 }
@@ -139,19 +145,56 @@ export class Neo4jExecutor {
     }
   }
 
+  /**
+   * A call still unanswered after SUSPECT_AFTER_MS has the database probed: killed, it refuses at once, and the
+   * outage trips, refusing this call and every other waiting one (onDown). Otherwise the first calls of an
+   * outage would wait out the driver's own retry (about 1 s, then the connection timeout) before their 503.
+   */
+  private suspecting = false;
+
+  private async suspect(): Promise<void> {
+    if (this.suspecting || this.outage.down) return;
+    this.suspecting = true;
+    try {
+      await this.driver.verifyConnectivity({ database: this.opts.database });
+    } catch (e) {
+      const mapped = mapError(e, this.opts.where);
+      if (mapped instanceof StoreError && mapped.code === 'unavailable')
+        await this.outage.trip(mapped, { probed: true });
+    } finally {
+      this.suspecting = false;
+    }
+  }
+
   private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
     this.outage.check();
     const session = this.driver.session({
       database: this.opts.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
     });
+    let off = (): void => {};
+    let refusedEarly = false;
+    const refused = new Promise<never>((_, reject) => {
+      off = this.outage.onDown((e) => {
+        refusedEarly = true;
+        reject(e);
+      });
+    });
+    const timer = setTimeout(() => void this.suspect(), SUSPECT_AFTER_MS);
     try {
       const fn = (tx: ManagedTransaction) => work(new Tx(tx));
-      return mode === 'READ' ? await session.executeRead(fn) : await session.executeWrite(fn);
+      const call = mode === 'READ' ? session.executeRead(fn) : session.executeWrite(fn);
+      // Refused early, the driver's call ends on its own (closing the session stops its retries).
+      call.catch(() => undefined);
+      return await Promise.race([call, refused]);
     } catch (e) {
       throw await this.failed(e);
     } finally {
-      await session.close();
+      clearTimeout(timer);
+      off();
+      // Not awaited when refused early: closing waits on a connection that may not answer.
+      if (refusedEarly) void session.close().catch(() => undefined);
+      else await session.close();
     }
   }
 }

@@ -8,7 +8,8 @@ import { linkCursor } from '../shared/link-cursor.ts';
 import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid } from '../shared/validate.ts';
-import type { Neo4jContext } from './context.ts';
+import { readDataVersion, type Neo4jContext } from './context.ts';
+import type { Tx } from './executor.ts';
 import { findReport } from './graph-load.ts';
 import { luceneFuzzyQuery, luceneQuery } from './query-params.ts';
 import { exactThenSimilar, ftsTokens } from '../shared/search-tokens.ts';
@@ -101,13 +102,40 @@ export async function listLinks(
     const more = rels.length > limit;
     if (more) rels.length = limit;
     const rows = await scopedLinks(tx, rels, scope);
-    const total = (
-      ops === null
-        ? await tx.one('links-page-count', { type: params.type })
-        : await tx.one('links-scoped-count', { type: params.type, ops })
-    )!.c as number;
+    const total = await linkTotal(c, tx, params.type, ops);
     return { items: rows, total, offset, limit, next: more ? rows[rows.length - 1].id : null };
   });
+}
+
+/**
+ * Scoped link totals already counted, per store, by data version, type and scope: the scan a scope that leaves
+ * out an operation needs is paid once per write, not on every page. Few scopes are live at once; the map
+ * is emptied past 256 of them.
+ */
+const scopedTotals = new WeakMap<Neo4jContext, Map<string, number>>();
+
+/**
+ * How many links a list reads. Unscoped, or scoped to every operation there is (the usual case), from the
+ * count store (a dozen lookups); a scope leaving an operation out is counted (links-scoped-count), once
+ * per data version.
+ */
+async function linkTotal(
+  c: Neo4jContext,
+  tx: Tx,
+  type: string | null,
+  ops: string[] | null,
+): Promise<number> {
+  const everything = async () => (await tx.one('links-page-count', { type }))!.c as number;
+  if (ops === null || ((await tx.one('operations-outside', { ops }))!.c as number) === 0) return everything();
+  let cache = scopedTotals.get(c);
+  if (!cache) scopedTotals.set(c, (cache = new Map()));
+  const key = `${await readDataVersion(tx)}|${type ?? ''}|${[...ops].sort().join(',')}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const n = (await tx.one('links-scoped-count', { type, ops }))!.c as number;
+  if (cache.size >= 256) cache.clear();
+  cache.set(key, n);
+  return n;
 }
 
 export async function getReport(c: Neo4jContext, idOrRef: string, scope: Scope): Promise<Report | null> {

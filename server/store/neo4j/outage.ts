@@ -11,9 +11,14 @@ export interface OutageOptions {
   where: string;
   /** Between probes while down. */
   probeEveryMs?: number;
-  /** Where the outage and the recovery are said (the server's log). */
-  log?: (line: string) => void;
+  /**
+   * Where the outage ('error') and the recovery ('warn', so the default LOG_LEVEL shows both) are said: the
+   * server's logger once it runs (server/cli/start.ts), stderr before.
+   */
+  log?: OutageLog;
 }
+
+export type OutageLog = (line: string, level: 'error' | 'warn') => void;
 
 export const OUTAGE_DEFAULTS = { probeEveryMs: 1_000 };
 
@@ -23,8 +28,9 @@ export class Neo4jOutage {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private confirming = false;
+  private readonly listeners = new Set<(e: StoreError) => void>();
   private readonly every: number;
-  private readonly log: (line: string) => void;
+  private readonly log: OutageLog;
 
   constructor(private readonly opts: OutageOptions) {
     this.every = opts.probeEveryMs ?? OUTAGE_DEFAULTS.probeEveryMs;
@@ -37,10 +43,24 @@ export class Neo4jOutage {
 
   /** Throws the 503 a caller gets while the database is down. */
   check(): void {
-    if (!this.since) return;
-    throw new StoreError(
+    if (this.since) throw this.error();
+  }
+
+  /**
+   * Calls `listener` with the 503 when the database is found down, so that a call still waiting on the
+   * driver (its retry, a connection that does not answer) is refused then instead of later. Returns the
+   * unsubscribe.
+   */
+  onDown(listener: (e: StoreError) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private error(): StoreError {
+    const since = (this.since ?? new Date()).toISOString();
+    return new StoreError(
       'unavailable',
-      `the Neo4j database at ${this.opts.where} cannot be reached (since ${this.since.toISOString()}: ` +
+      `the Neo4j database at ${this.opts.where} cannot be reached (since ${since}: ` +
         `${this.reason}); Linkchart tries it every ${this.every / 1000} s and serves again as soon as it answers`,
     );
   }
@@ -48,24 +68,29 @@ export class Neo4jOutage {
   /**
    * A call found the database unreachable. One probe first, so that a single dropped connection on a busy
    * server does not shut the service for a second; if the probe fails too, further calls are refused until
-   * a later probe reaches it.
+   * a later probe reaches it. `probed`: the caller's failure was itself a probe (executor.ts suspect()).
    */
-  async trip(e: StoreError): Promise<void> {
+  async trip(e: StoreError, opts: { probed?: boolean } = {}): Promise<void> {
     if (this.since || this.closed || this.confirming) return;
-    this.confirming = true;
-    try {
-      await this.opts.probe();
-      return;
-    } catch {
-      // Down indeed.
-    } finally {
-      this.confirming = false;
+    if (!opts.probed) {
+      this.confirming = true;
+      try {
+        await this.opts.probe();
+        return;
+      } catch {
+        // Down indeed.
+      } finally {
+        this.confirming = false;
+      }
     }
     if (this.since || this.closed) return;
     this.since = new Date();
-    this.reason = e.message;
-    this.log(`neo4j: ${e.message}; answering 503 until it is back`);
+    // The driver's own words after our "cannot be reached:" (check() says that part itself).
+    this.reason = e.message.replace(/^.*? cannot be reached: /, '');
+    this.log(`neo4j: ${e.message}; answering 503 until it is back`, 'error');
     this.schedule();
+    const refused = this.error();
+    for (const l of [...this.listeners]) l(refused);
   }
 
   close(): void {
@@ -87,7 +112,7 @@ export class Neo4jOutage {
       await this.opts.probe();
       const secs = ((Date.now() - this.since.getTime()) / 1000).toFixed(1);
       this.since = null;
-      this.log(`neo4j: ${this.opts.where} answers again after ${secs} s; serving`);
+      this.log(`neo4j: ${this.opts.where} answers again after ${secs} s; serving`, 'warn');
     } catch {
       if (!this.closed) this.schedule();
     }

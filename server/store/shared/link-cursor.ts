@@ -3,9 +3,24 @@ import type { LinkListOptions } from '../graph-store.ts';
 import { parseId } from './ids.ts';
 import { invalid } from './validate.ts';
 
+/**
+ * How far `offset` may reach into the whole list of links (kept for callers that page by offset): each
+ * page by offset reads every link before it, so past this a caller pages with `after` (the `next` of the
+ * page before), which reads one page's worth whatever its position.
+ */
+export const MAX_LINK_OFFSET = 10_000;
+
 /** The link number a cursor stands for (0 for none: numbers start at 1), or a 400 naming `after`. */
 export function linkCursor(opts: LinkListOptions): number {
-  if (opts.after === undefined) return 0;
+  if (opts.after === undefined) {
+    if (opts.entityId === undefined && (opts.offset ?? 0) > MAX_LINK_OFFSET)
+      throw invalid(
+        ['offset'],
+        `offset reaches at most ${MAX_LINK_OFFSET.toLocaleString('en-GB')} links into the list; to read further, ` +
+          'give after=<the last link id you have> (each page says it as next)',
+      );
+    return 0;
+  }
   const n = parseId(opts.after, 'l');
   if (n === null)
     throw invalid(['after'], `after must be a link id such as l12, not ${JSON.stringify(opts.after)}`);
