@@ -15,6 +15,7 @@ import { importLogContract } from './import-log-contract.ts';
 import { needToKnowContract } from './need-to-know-contract.ts';
 import { operationContract } from './operation-contract.ts';
 import { securityContract } from './security-contract.ts';
+import { tierContract } from './tier-contract.ts';
 import { workspaceContract } from './workspace-contract.ts';
 
 export type { ContractHooks, ContractSetup } from './fixtures.ts';
@@ -54,4 +55,5 @@ export function storesContract<S extends Stores>(
   operationContract(name, setup);
   needToKnowContract(name, setup);
   deconflictionContract(name, setup);
+  tierContract(name, setup);
 }

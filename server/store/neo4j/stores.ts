@@ -15,6 +15,7 @@ import { Neo4jOperationStore } from './operations.ts';
 import { Neo4jSecurityStore } from './security.ts';
 import { Neo4jJobStore } from './jobs.ts';
 import { Neo4jSessionStore } from './sessions.ts';
+import { ensureTierSchema } from './tier-schema.ts';
 import { Neo4jWorkspaceStore } from './workspace.ts';
 
 export type { Neo4jStoreOptions } from './context.ts';
@@ -62,6 +63,7 @@ export class Neo4jStores implements Stores {
   async init(): Promise<void> {
     await this.cycle.ensureReady();
     await this.duplicates.ensureReady();
+    await ensureTierSchema(this.c);
     if (this.opts.auditKey) await checkAuditTrail(this.security, this.opts);
   }
 

@@ -20,7 +20,8 @@ const CONSTRAINTS = [
 
 const readied = new WeakMap<Neo4jContext, Promise<void>>();
 
-function ensureTierSchema(c: Neo4jContext): Promise<void> {
+/** Applies the tier's constraints once per context (at init; again after a failure). */
+export function ensureTierSchema(c: Neo4jContext): Promise<void> {
   let p = readied.get(c);
   if (!p) {
     p = (async () => {
