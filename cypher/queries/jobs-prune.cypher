@@ -2,9 +2,10 @@
 MATCH (j:Job)
 WHERE NOT j.state IN ['queued', 'running']
 WITH j ORDER BY j.n DESC
-WITH collect(j) AS all
-UNWIND range(0, size(all) - 1) AS i
-WITH all[i] AS j, i
+WITH collect(j) AS finished
+UNWIND range(0, size(finished) - 1) AS i
+WITH finished[i] AS j, i
+ORDER BY i
 WITH j.ownerId AS owner, collect({j: j, i: i}) AS mine
 UNWIND range(0, size(mine) - 1) AS r
 WITH mine[r] AS e, r
