@@ -191,7 +191,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     auditExportIds: config.limits.auditExportIds,
     ...given,
     // The configured limits (LINKCHART_LOGIN_*, LINKCHART_AUDIT_ANON_*), unless the caller brings its own.
-    throttle: given.throttle ?? new LoginThrottle(loginThrottleOptions(config.limits)),
+    throttle:
+      given.throttle ??
+      new LoginThrottle({ ...loginThrottleOptions(config.limits), keep: opts.stores.sessions }),
     anonymousAudit:
       given.anonymousAudit === false
         ? false

@@ -74,6 +74,15 @@ export class JobLimitError extends Error {
   }
 }
 
+/** A job's status as it changed, with whose it is and which computation it waits on. */
+export interface JobChange {
+  id: string;
+  owner: JobOwner;
+  key: string;
+  notes: string[];
+  status: JobStatus;
+}
+
 /**
  * What a job runs over: a view packed off the request thread (the server's way: nothing in it is decoded
  * here), or a graph and its labels (tests and tools; packed when the job starts).
@@ -170,10 +179,30 @@ export class JobManager {
   private serveSeq = 0;
   private closing = false;
   private readonly o: Required<JobManagerOptions>;
+  /**
+   * Every job's status as it changes ('status', JobChange): what a tier of servers keeps in its store
+   * (job-board.ts). Progress is reported as often as the worker sends it.
+   */
+  readonly changes = new EventEmitter();
 
   constructor(options: JobManagerOptions = {}) {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.o = { ...JOB_MANAGER_DEFAULTS, ...given };
+  }
+
+  /** Whether a computation with this key is queued, running or done here (so joining it costs nothing). */
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** The ids of this server's queued and running jobs. */
+  liveIds(): string[] {
+    return [...this.jobs.values()].filter((j) => !j.final).map((j) => j.id);
+  }
+
+  private changed(j: Job, status: JobStatus): void {
+    const change: JobChange = { id: j.id, owner: j.owner, key: j.comp.key, notes: j.comp.notes, status };
+    this.changes.emit('status', change);
   }
 
   static key(spec: JobSpec): string {
@@ -442,6 +471,7 @@ export class JobManager {
     job.events.setMaxListeners(0);
     this.jobs.set(job.id, job);
     c.handles.add(job);
+    this.changed(job, this.status(job));
     if (c.state === 'queued') {
       const q = this.queues.get(owner.id);
       if (q) q.push(job);
@@ -480,6 +510,7 @@ export class JobManager {
     if (j.final.state === 'done') j.final.progress = 100;
     this.finished.push(j);
     j.events.emit('status', { ...j.final });
+    this.changed(j, { ...j.final });
   }
 
   private hasLive(c: Computation): boolean {
@@ -488,7 +519,12 @@ export class JobManager {
   }
 
   private emit(c: Computation): void {
-    for (const j of c.handles) if (!j.final) j.events.emit('status', this.status(j));
+    for (const j of c.handles)
+      if (!j.final) {
+        const s = this.status(j);
+        j.events.emit('status', s);
+        this.changed(j, s);
+      }
   }
 
   private finishComputation(

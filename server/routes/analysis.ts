@@ -21,6 +21,8 @@ import { ViewCache, viewOptionsSchema, type PackedView } from '../analysis/view.
 import { indexOfString } from '../analysis/packed-strings.ts';
 import { buildViewOffThread } from '../jobs/view-off-thread.ts';
 import { JobLimitError, JobManager, type JobManagerOptions, type JobOwner } from '../jobs/job-manager.ts';
+import { JobBoard, type BoardJob } from '../jobs/job-board.ts';
+import type { JobStore } from '../store/job-store.ts';
 import { resolveJobLimits } from '../jobs/job-limits.ts';
 import { jobRequestSchema, type JobStatus } from '../jobs/job-types.ts';
 import { labIdNotInView } from '../jobs/lab-request.ts';
@@ -39,6 +41,8 @@ export interface AnalysisRoutesOptions {
   maxViewLinks?: number;
   /** On Neo4j, whole-store analyses from this many links run in GDS (default: the config's gdsFromLinks). */
   gdsFromLinks?: number;
+  /** Where jobs are shared with the other servers (default: the stores'); null keeps them on this server. */
+  jobStore?: JobStore | null;
 }
 
 const startBodySchema = z.object({
@@ -90,7 +94,8 @@ function ownerOf(req: FastifyRequest): JobOwner & { role: string } {
  * sent through reply.send (not a hijacked reply), so the security plugin's onSend hook gives it the
  * security headers and writes its audit record before the first byte leaves, as for every other read.
  */
-function statusStream(manager: JobManager, id: string, first: JobStatus, follow: boolean): PassThrough {
+function statusStream(board: JobBoard, job: BoardJob, follow: boolean): PassThrough {
+  const first = job.status;
   const out = new PassThrough();
   const send = (s: JobStatus) => out.write(`event: status\ndata: ${JSON.stringify(s)}\n\n`);
   send(first);
@@ -98,7 +103,7 @@ function statusStream(manager: JobManager, id: string, first: JobStatus, follow:
     out.end();
     return out;
   }
-  const off = manager.subscribe(id, (s) => {
+  const off = board.subscribe(job, (s) => {
     if (out.destroyed) return;
     send(s);
     if (isFinal(s)) {
@@ -122,6 +127,11 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     maxJobMs: limits.maxJobSeconds * 1000,
     ...opts.jobs,
   });
+  // Jobs as every server on the store sees them (the manager runs this server's).
+  const board = new JobBoard(manager, opts.jobStore === undefined ? stores.jobs : opts.jobStore, {
+    keepFinished: opts.jobs?.keepFinished,
+    keepFinishedPerUser: opts.jobs?.keepFinishedPerUser,
+  });
   const maxViewLinks = opts.maxViewLinks ?? opts.config?.limits.maxAnalysisLinks;
   const gdsFrom = (metric: string) =>
     gdsFromLinksFor(metric, {
@@ -135,31 +145,25 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
    * from the thread that built them (their strings are decoded only in the job workers).
    */
   const views = new ViewCache<PackedView>(4);
-  /** The operations each job read (its view's effective scope), for overseers' need-to-know; bounded. */
-  const jobOperations = new Map<string, readonly string[]>();
-  const MAX_KEPT = 10_000;
-  app.addHook('onClose', async () => manager.close());
+  app.addHook('onClose', async () => board.close());
 
   /**
    * The job `id` if the caller may see it: its owner, or a supervisor/admin (whose record then names the
    * owner). Anyone else gets the 404 a job that never existed gets, so ids cannot be probed.
    */
-  const find = async (req: FastifyRequest, id: string): Promise<JobStatus> => {
-    const s = manager.get(id);
-    const owner = manager.ownerOf(id);
-    if (!s || !owner) {
-      jobOperations.delete(id);
-      throw notFound(id);
-    }
+  const find = async (req: FastifyRequest, id: string): Promise<BoardJob> => {
+    const job = await board.get(id);
+    if (!job) throw notFound(id);
+    const owner = job.owner;
     const me = ownerOf(req);
     if (owner.id !== me.id) {
       if (!OVERSEERS.has(me.role)) throw notFound(id);
       // Need-to-know binds overseers too: another's job over an operation they may not read is not there.
       const { readable } = await accessOf(req, deps);
-      if ((jobOperations.get(id) ?? []).some((op) => !readable.has(op))) throw notFound(id);
+      if (job.operations.some((op) => !readable.has(op))) throw notFound(id);
       req.audit.details.jobOwner = owner.name;
     }
-    return s;
+    return job;
   };
 
   const refuse = (reply: FastifyReply, e: JobLimitError): never => {
@@ -196,7 +200,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
         // Built only when no identical computation exists, after the caller's job caps are checked (a user
         // at their cap cannot start view builds), and off the request thread.
         let built: PackedView | undefined;
-        const { status, notes } = await manager.submit(
+        const { status, notes } = await board.submit(
           ownerOf(req),
           { dataVersion, viewKey, request },
           async () => {
@@ -291,10 +295,9 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
             }
             return { packed: built, dataVersion, viewKey, notes: built.notes };
           },
+          // The operations the job's view read (its effective scope), for overseers' need-to-know.
+          scope === 'all' ? [] : scope.operations,
         );
-        jobOperations.delete(status.id);
-        jobOperations.set(status.id, scope === 'all' ? [] : scope.operations);
-        if (jobOperations.size > MAX_KEPT) jobOperations.delete(jobOperations.keys().next().value!);
         return reply.code(202).send({ ...status, notes });
       } catch (e) {
         if (e instanceof JobLimitError) return refuse(reply, e);
@@ -309,7 +312,19 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       config: access,
       schema: { tags: ['analysis'], summary: 'Status of an analysis job', params: idParams },
     },
-    async (req) => find(req, req.params.id),
+    async (req) => (await find(req, req.params.id)).status,
+  );
+
+  app.get(
+    '/analysis/jobs',
+    {
+      config: access,
+      schema: {
+        tags: ['analysis'],
+        summary: 'My analysis jobs, newest first, whichever server runs them',
+      },
+    },
+    async (req) => ({ jobs: await board.list(ownerOf(req).id) }),
   );
 
   app.get(
@@ -324,7 +339,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       },
     },
     async (req, reply) => {
-      const s = await find(req, req.params.id);
+      const job = await find(req, req.params.id);
+      const s = job.status;
       if (s.state === 'failed') throw new ApiError(409, 'conflict', `the job failed: ${s.error}`);
       if (s.state === 'cancelled') throw new ApiError(409, 'conflict', 'the job was cancelled');
       if (s.state !== 'done')
@@ -336,7 +352,13 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
           : undefined;
       // The answer is the worker's bytes with the status around them, streamed as they are: no entry is
       // decoded, and the whole ranking's bytes are not even copied here.
-      const chunks = manager.resultJson(req.params.id, page)!;
+      const chunks = await board.resultJson(job, page);
+      if (!chunks)
+        throw new ApiError(
+          409,
+          'conflict',
+          'the result was too large to share and is kept only on the server that ran it; run the analysis again here',
+        );
       const body = Readable.from([
         Buffer.from(`{"status":${JSON.stringify(s)},"result":`),
         ...chunks,
@@ -350,13 +372,12 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
     '/analysis/jobs/:id',
     { config: access, schema: { tags: ['analysis'], summary: 'Cancel an analysis job', params: idParams } },
     async (req) => {
-      await find(req, req.params.id);
+      const job = await find(req, req.params.id);
       const by = ownerOf(req);
-      const owner = manager.ownerOf(req.params.id);
-      return manager.cancel(
-        req.params.id,
-        owner && owner.id !== by.id ? `cancelled by ${by.name} (${by.role})` : 'cancelled by request',
-      )!;
+      return (await board.cancel(
+        job,
+        job.owner.id !== by.id ? `cancelled by ${by.name} (${by.role})` : 'cancelled by request',
+      ))!;
     },
   );
 
@@ -367,10 +388,10 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
       schema: { tags: ['analysis'], summary: 'Progress of a job as server-sent events', params: idParams },
     },
     async (req, reply) => {
-      const first = await find(req, req.params.id);
+      const job = await find(req, req.params.id);
       reply.type('text/event-stream; charset=utf-8');
       // HEAD gets the headers only: nothing to follow.
-      return reply.send(statusStream(manager, req.params.id, first, req.method !== 'HEAD'));
+      return reply.send(statusStream(board, job, req.method !== 'HEAD'));
     },
   );
 };

@@ -83,7 +83,7 @@ function loginRoute(app: ZodApp, users: SecurityStore): void {
       const { name, password } = req.body;
       req.audit.actor = name;
       // Counted before the password is looked at, in this same turn of the event loop: see LoginThrottle.
-      const attempt = admit(reply, sec.throttle.begin(name, req.ip));
+      const attempt = admit(reply, await sec.throttle.begin(name, req.ip));
       try {
         // Found by its folded name: `Analyst1` and `analyst1` are one account.
         const user = await users.getUserByName(name);
@@ -91,7 +91,7 @@ function loginRoute(app: ZodApp, users: SecurityStore): void {
         if (user && !user.disabled) ok = await verifyPassword(password, user.passwordHash);
         else await burnVerification(password);
         if (!user || !ok) {
-          attempt.fail();
+          await attempt.fail();
           req.audit.outcome = 'failed';
           // One message for unknown name, wrong password and disabled account: no account enumeration.
           throw new ApiError(
@@ -100,18 +100,18 @@ function loginRoute(app: ZodApp, users: SecurityStore): void {
             'the name or the password is wrong, or the account is disabled',
           );
         }
-        attempt.succeed();
+        await attempt.succeed();
         req.audit.actor = user.name;
         if (needsRehash(user.passwordHash))
           await users.updateUser(user.id, { passwordHash: await hashPassword(password) });
         // A session the browser arrived with is dropped, so a planted session id cannot be promoted.
-        if (req.session) sec.endSession(req, reply);
-        const session = sec.startSession(reply, { id: user.id, name: user.name, role: user.role });
+        if (req.session) await sec.endSession(req, reply);
+        const session = await sec.startSession(reply, { id: user.id, name: user.name, role: user.role });
         req.user = session.user;
         req.audit.objectIds.push(user.id);
         return sessionInfo(sec, session);
       } finally {
-        attempt.release();
+        await attempt.release();
       }
     },
   );
@@ -135,18 +135,18 @@ function passwordRoute(app: ZodApp, users: SecurityStore): void {
       const me = req.user!;
       // The current-password check is a sign-in by another door: counted first, under the same limits
       // (and the same counts) as signing in as this user from this address.
-      const attempt = admit(reply, sec.throttle.begin(me.name, req.ip));
+      const attempt = admit(reply, await sec.throttle.begin(me.name, req.ip));
       let user: User | null;
       try {
         user = await users.getUser(me.id);
         if (!user || !(await verifyPassword(req.body.current, user.passwordHash))) {
-          attempt.fail();
+          await attempt.fail();
           req.audit.outcome = 'failed';
           throw new ApiError(403, 'bad_credentials', 'the current password is wrong');
         }
-        attempt.succeed();
+        await attempt.succeed();
       } finally {
-        attempt.release();
+        await attempt.release();
       }
       // scrypt hashes the NFKC form, so the same NFKC form is the same password.
       if (req.body.next.normalize('NFKC') === req.body.current.normalize('NFKC'))
@@ -157,8 +157,8 @@ function passwordRoute(app: ZodApp, users: SecurityStore): void {
       if (problems.length)
         throw new ApiError(400, 'weak_password', problems.join('; '), { path: ['body', 'next'] });
       await users.updateUser(user.id, { passwordHash: await hashPassword(req.body.next) });
-      sec.sessions.destroyUser(user.id);
-      const session = sec.startSession(reply, me);
+      await sec.sessions.destroyUser(user.id);
+      const session = await sec.startSession(reply, me);
       req.audit.objectIds.push(user.id);
       return sessionInfo(sec, session);
     },
@@ -179,7 +179,7 @@ const auth: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       },
     },
     async (req, reply) => {
-      sec.endSession(req, reply);
+      await sec.endSession(req, reply);
       return { ok: true as const };
     },
   );

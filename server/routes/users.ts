@@ -123,7 +123,7 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
           'you cannot disable or demote your own account; ask another administrator',
         );
       const user = await accounts.updateUser(existing.id, req.body);
-      if (user.disabled) app.security.sessions.destroyUser(user.id);
+      if (user.disabled) await app.security.sessions.destroyUser(user.id);
       req.audit.details.change = req.body;
       return publicUser(user);
     },
@@ -147,7 +147,7 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       if (!existing) throw notFound('user', req.params.id);
       mayManage(req.user!.role, existing.role, `reset ${existing.name}'s password (a ${existing.role})`);
       const out = await resetAccountPassword(accounts, req.params.id, req.body.password).catch(policy);
-      app.security.sessions.destroyUser(out.user.id);
+      await app.security.sessions.destroyUser(out.user.id);
       return out;
     },
   );

@@ -63,9 +63,9 @@ export interface Security {
   /** Every route registered after the plugin, with the permission it declared (or was given). */
   routes: Array<{ method: string; url: string; access: Permission }>;
   /** Starts a session for `user` and sets its cookies on `reply`. */
-  startSession(reply: FastifyReply, user: SessionUser): Session;
+  startSession(reply: FastifyReply, user: SessionUser): Promise<Session>;
   /** Ends the request's session (if any) and clears its cookies. */
-  endSession(request: FastifyRequest, reply: FastifyReply): void;
+  endSession(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -200,8 +200,9 @@ export function sameOrigin(request: FastifyRequest, secure: boolean): boolean {
 function securityApi(opts: SecurityOptions): Security {
   const secure = opts.secure ?? process.env.LINKCHART_TLS === '1';
   const names = cookieNames(secure);
-  const sessions = opts.sessions ?? new SessionStore();
-  const throttle = opts.throttle ?? new LoginThrottle();
+  // Kept in the store, so every server on it shares them (tests may bring their own, kept in memory).
+  const sessions = opts.sessions ?? new SessionStore({ keep: opts.stores.sessions });
+  const throttle = opts.throttle ?? new LoginThrottle({ keep: opts.stores.sessions });
   const { stores } = opts;
   return {
     stores,
@@ -210,8 +211,8 @@ function securityApi(opts: SecurityOptions): Security {
     secure,
     cookies: names,
     routes: [],
-    startSession(reply, user) {
-      const { id, session } = sessions.create(user);
+    async startSession(reply, user) {
+      const { id, session } = await sessions.create(user);
       const maxAge = Math.floor(sessions.limits.absoluteMs / 1000);
       reply.header('set-cookie', [
         setCookie(names.session, id, { httpOnly: true, secure, maxAge }),
@@ -220,8 +221,8 @@ function securityApi(opts: SecurityOptions): Security {
       ]);
       return session;
     },
-    endSession(request, reply) {
-      sessions.destroy(readCookie(request.headers.cookie, names.session));
+    async endSession(request, reply) {
+      await sessions.destroy(readCookie(request.headers.cookie, names.session));
       reply.header('set-cookie', [
         setCookie(names.session, '', { httpOnly: true, secure, maxAge: 0 }),
         setCookie(names.csrf, '', { httpOnly: false, secure, maxAge: 0 }),
@@ -235,7 +236,7 @@ function authenticate(api: Security) {
   const { sessions, stores, cookies: names } = api;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.audit = { objectIds: [], details: {} };
-    const session = sessions.get(readCookie(request.headers.cookie, names.session));
+    const session = await sessions.get(readCookie(request.headers.cookie, names.session));
     if (session) {
       // Re-read the user each request: a disabled account or a changed role takes effect at once.
       // The store down (a 503 follows): whoever the session names is who asked, not "anonymous".
@@ -243,7 +244,7 @@ function authenticate(api: Security) {
         request.audit.actor = session.user.name;
         throw e;
       });
-      if (!u || u.disabled) sessions.destroyUser(session.user.id);
+      if (!u || u.disabled) await sessions.destroyUser(session.user.id);
       else {
         session.user = { id: u.id, name: u.name, role: u.role };
         request.user = session.user;

@@ -1,9 +1,12 @@
-// Server-side sessions and the login throttle. Sessions live in this process's memory: Linkchart is a
-// single server, and a restart signing everyone out is the safe failure. The cookie carries only a
-// 128-bit random id; the map is keyed by its SHA-256 so a heap dump does not hand out live session ids.
+// Server-side sessions and the login throttle, kept in the store (server/store/session-store.ts) so that
+// every Linkchart server of a tier shares them: signed in on one, carry on on another; signed out (or the
+// password changed) on one, signed out everywhere. The cookie carries only a 128-bit random id; the store
+// holds its SHA-256, so a copy of the database does not hand out live session ids.
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../domain/model.ts';
 import { foldName } from '../domain/names.ts';
+import type { LoginCounter, SessionStore as SessionKeeping, StoredSession } from '../store/session-store.ts';
+import { MemorySessionStore } from './memory-sessions.ts';
 
 export interface SessionUser {
   id: string;
@@ -52,81 +55,104 @@ export interface SessionStoreOptions {
   limits?: Partial<SessionLimits>;
   /** Injected clock, so tests can expire a session without waiting. */
   now?: () => number;
+  /** Where sessions are kept: the stores' (every server shares them); in this process's memory if absent. */
+  keep?: SessionKeeping;
 }
+
+/** Expired sessions are swept at most this often (by whichever server notices first). */
+const SWEEP_EVERY_MS = 60_000;
 
 export class SessionStore {
   readonly limits: SessionLimits;
   readonly now: () => number;
-  readonly #sessions = new Map<string, Session>();
+  readonly #keep: SessionKeeping;
+  /**
+   * A request moves the stored idle timer only when it has moved this far, so most requests only read the
+   * session (reads stay reads); the idle timeout is then at most this much shorter than configured.
+   */
+  readonly #touchMs: number;
+  #sweptAt = -Infinity;
 
   constructor(opts: SessionStoreOptions = {}) {
     this.limits = { ...DEFAULT_SESSION_LIMITS, ...opts.limits };
     this.now = opts.now ?? Date.now;
+    this.#keep = opts.keep ?? new MemorySessionStore();
+    this.#touchMs = Math.min(60_000, Math.floor(this.limits.idleMs / 30));
   }
 
   /** A new session; returns the raw id (for the cookie) once. It is never stored. */
-  create(user: SessionUser): { id: string; session: Session } {
-    this.#sweep();
+  async create(user: SessionUser): Promise<{ id: string; session: Session }> {
+    await this.#sweep();
     const id = randomBytes(16).toString('base64url');
     const t = this.now();
     const session: Session = { user, csrf: randomBytes(16).toString('base64url'), createdAt: t, lastSeen: t };
-    this.#sessions.set(digest(id), session);
+    await this.#keep.putSession({
+      tokenHash: digest(id),
+      userId: user.id,
+      userName: user.name,
+      role: user.role,
+      csrf: session.csrf,
+      createdAt: t,
+      lastSeen: t,
+    });
     return { id, session };
   }
 
   /** The live session for a cookie value, touching its idle timer; null if unknown or expired. */
-  get(id: string | undefined): Session | null {
+  async get(id: string | undefined): Promise<Session | null> {
     // 16 bytes of base64url is exactly 22 characters; anything else is forged and not worth hashing.
     if (!id || !/^[A-Za-z0-9_-]{22}$/.test(id)) return null;
     const key = digest(id);
-    const s = this.#sessions.get(key);
+    const s = await this.#keep.getSession(key);
     if (!s) return null;
     const t = this.now();
-    if (t - s.lastSeen > this.limits.idleMs || t - s.createdAt > this.limits.absoluteMs) {
-      this.#sessions.delete(key);
+    if (this.#expired(s, t)) {
+      await this.#keep.deleteSession(key);
       return null;
     }
-    s.lastSeen = t;
-    return s;
+    if (t - s.lastSeen >= this.#touchMs) await this.#keep.touchSession(key, t);
+    return {
+      user: { id: s.userId, name: s.userName, role: s.role },
+      csrf: s.csrf,
+      createdAt: s.createdAt,
+      lastSeen: t,
+    };
   }
 
-  destroy(id: string | undefined): void {
-    if (id) this.#sessions.delete(digest(id));
+  async destroy(id: string | undefined): Promise<void> {
+    if (id) await this.#keep.deleteSession(digest(id));
   }
 
   /** Ends every session of a user: on disable, role change and password reset. Returns how many. */
-  destroyUser(userId: string): number {
-    let n = 0;
-    for (const [k, s] of this.#sessions) {
-      if (s.user.id === userId) {
-        this.#sessions.delete(k);
-        n++;
-      }
-    }
-    return n;
+  destroyUser(userId: string): Promise<number> {
+    return this.#keep.deleteUserSessions(userId);
   }
 
   /** Live sessions (after dropping expired ones). */
-  size(): number {
-    this.#sweep();
-    return this.#sessions.size;
+  async size(): Promise<number> {
+    this.#sweptAt = -Infinity;
+    await this.#sweep();
+    return this.#keep.countSessions();
   }
 
-  #sweep(): void {
+  #expired(s: StoredSession, t: number): boolean {
+    return t - s.lastSeen > this.limits.idleMs || t - s.createdAt > this.limits.absoluteMs;
+  }
+
+  async #sweep(): Promise<void> {
     const t = this.now();
-    for (const [k, s] of this.#sessions) {
-      if (t - s.lastSeen > this.limits.idleMs || t - s.createdAt > this.limits.absoluteMs)
-        this.#sessions.delete(k);
-    }
+    if (t - this.#sweptAt < SWEEP_EVERY_MS) return;
+    this.#sweptAt = t;
+    await this.#keep.sweepSessions(t - this.limits.idleMs, t - this.limits.absoluteMs);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Login throttle
 //
-// Every attempt is counted before its password is checked. `begin` reserves a place synchronously, in the
-// same turn of the event loop as the check (so no number of concurrent requests can all pass the check
-// before any is counted), and the attempt stays counted as pending until its outcome is known: a failure
+// Every attempt is counted before its password is checked. `begin` reserves a place in the same store
+// transaction as the check (so no number of concurrent requests, on any number of servers, can all pass the
+// check before any is counted), and the attempt stays counted as pending until its outcome is known: a failure
 // turns it into a recorded failure, a success or an error before any verdict frees it. While the recorded
 // failures and the pending attempts together reach a limit, further attempts are refused without their
 // password being looked at; once the recorded failures alone reach it, the key is locked.
@@ -169,86 +195,94 @@ export const THROTTLE_ENV = {
   lockMs: ['LINKCHART_LOGIN_LOCK_SECONDS', 1, 7 * 86_400],
 } as const satisfies Record<string, readonly [string, number, number]>;
 
-interface Counter {
-  /** Failures recorded in the current window. */
-  count: number;
-  /** Attempts begun and not yet settled. */
-  pending: number;
-  windowStart: number;
-  lockedUntil: number;
-}
+/**
+ * How long an attempt stays counted as pending: a server that stops mid-attempt (its settle never comes)
+ * holds the key busy no longer than this. A password check takes well under a second.
+ */
+export const PENDING_MS = 60_000;
 
 /** One begun attempt. Settle it once: `fail()` or `succeed()`; `release()` (in a finally) frees it otherwise. */
 export interface LoginAttempt {
   /** The password was wrong (or the account unknown or disabled): counts against every limit. */
-  fail(): void;
+  fail(): Promise<void>;
   /**
    * The password was right: frees its place, and forgets the failures for this name and address that were
    * recorded before it began. Failures of attempts that were in flight beside it stay counted, and so does
    * any lock; the per-name and per-address counts are left to their window.
    */
-  succeed(): void;
+  succeed(): Promise<void>;
   /** No verdict was reached (an error): frees its place, counts nothing. Does nothing once settled. */
-  release(): void;
+  release(): Promise<void>;
 }
 
 export type ThrottleGate = { attempt: LoginAttempt; waitMs: 0 } | { attempt: null; waitMs: number };
 
+export interface LoginThrottleOptions extends Partial<ThrottleOptions> {
+  /** Where the counters are kept: the stores' (every server counts together); this process's memory if absent. */
+  keep?: SessionKeeping;
+}
+
 /**
- * Per (name, address), per name and per address failure counting with temporary locks. Names are compared
- * folded (foldName), so `Victim` and `victim` share their counts, as they share their account.
+ * Per (name, address), per name and per address failure counting with temporary locks, kept in the store:
+ * each begin and settle is one transaction over the attempt's three counters, so attempts on any number of
+ * servers are counted together and no number of concurrent attempts can all pass a check before any is
+ * counted. Names are compared folded (foldName), so `Victim` and `victim` share their counts, as they share
+ * their account.
  */
 export class LoginThrottle {
   readonly opts: ThrottleOptions;
-  readonly #pair = new Map<string, Counter>();
-  readonly #name = new Map<string, Counter>();
-  readonly #address = new Map<string, Counter>();
+  readonly #keep: SessionKeeping;
+  #sweptAt = -Infinity;
 
-  constructor(opts: Partial<ThrottleOptions> = {}) {
-    this.opts = { ...DEFAULT_THROTTLE, ...opts };
+  constructor(opts: LoginThrottleOptions = {}) {
+    const { keep, ...rest } = opts;
+    this.opts = { ...DEFAULT_THROTTLE, ...rest };
+    this.#keep = keep ?? new MemorySessionStore();
   }
 
-  #keys(name: string, ip: string): Array<[Map<string, Counter>, string, number]> {
+  #keys(name: string, ip: string): Array<[string, number]> {
     const n = foldName(name);
     return [
-      [this.#pair, `${n}\u0000${ip}`, this.opts.maxFailures],
-      [this.#name, n, this.opts.maxPerName],
-      [this.#address, ip, this.opts.maxPerAddress],
+      [`pair\u0000${n}\u0000${ip}`, this.opts.maxFailures],
+      [`name\u0000${n}`, this.opts.maxPerName],
+      [`address\u0000${ip}`, this.opts.maxPerAddress],
     ];
   }
 
   /**
-   * The counter for a key, started afresh in place (so attempts in flight keep theirs) when its lock has
-   * ended or, unlocked, its window has run out.
+   * A key's counter as it stands at `t`: started afresh when its lock has ended or, unlocked, its window
+   * has run out (attempts in flight keep their places); pending attempts past PENDING_MS no longer count.
    */
-  #current(map: Map<string, Counter>, key: string, t: number, create: boolean): Counter | undefined {
-    let c = map.get(key);
-    if (!c) {
-      if (!create) return undefined;
-      c = { count: 0, pending: 0, windowStart: t, lockedUntil: 0 };
-      map.set(key, c);
-    } else if (c.lockedUntil > 0 ? c.lockedUntil <= t : t - c.windowStart > this.opts.windowMs) {
+  #current(c: LoginCounter | null, t: number): LoginCounter | null {
+    if (!c) return null;
+    const out = { ...c };
+    if (out.pendingUntil <= t) out.pending = 0;
+    if (out.lockedUntil > 0 ? out.lockedUntil <= t : t - out.windowStart > this.opts.windowMs) {
       // A lock that has run its course starts a fresh count, as does a window that has run out.
-      c.count = 0;
-      c.windowStart = t;
-      c.lockedUntil = 0;
+      out.count = 0;
+      out.windowStart = t;
+      out.lockedUntil = 0;
     }
-    return c;
+    return out;
   }
 
-  #wait(c: Counter | undefined, max: number, t: number): number {
+  #wait(c: LoginCounter | null, max: number, t: number): number {
     if (!c) return 0;
     if (c.lockedUntil > t) return c.lockedUntil - t;
     return c.count + c.pending >= max ? BUSY_WAIT_MS : 0;
   }
 
   /** Milliseconds until an attempt for this name from this address may be made; 0 when it may now. */
-  check(name: string, ip: string): number {
+  async check(name: string, ip: string): Promise<number> {
     const t = this.opts.now();
-    let wait = 0;
-    for (const [map, key, max] of this.#keys(name, ip))
-      wait = Math.max(wait, this.#wait(this.#current(map, key, t, false), max, t));
-    return wait;
+    const keys = this.#keys(name, ip);
+    return this.#keep.changeLoginCounters(
+      keys.map(([k]) => k),
+      (current) => ({
+        write: keys.map(() => null),
+        result: Math.max(0, ...current.map((c, i) => this.#wait(this.#current(c, t), keys[i][1], t))),
+      }),
+    );
   }
 
   /**
@@ -256,32 +290,48 @@ export class LoginThrottle {
    * the failures recorded and the attempts in flight already fill a limit; otherwise the attempt holds a
    * place under every limit until it is settled.
    */
-  begin(name: string, ip: string): ThrottleGate {
+  async begin(name: string, ip: string): Promise<ThrottleGate> {
     const t = this.opts.now();
-    if (this.#pair.size + this.#name.size + this.#address.size > 100_000) this.#sweep(t);
+    await this.#sweep(t);
     const keys = this.#keys(name, ip);
-    let wait = 0;
-    for (const [map, key, max] of keys)
-      wait = Math.max(wait, this.#wait(this.#current(map, key, t, false), max, t));
-    if (wait > 0) return { attempt: null, waitMs: wait };
-    const counters = keys.map(([map, key, max]) => ({ c: this.#current(map, key, t, true)!, max }));
-    for (const { c } of counters) c.pending++;
-    const pair = counters[0].c;
-    const before = { count: pair.count, windowStart: pair.windowStart };
+    const names = keys.map(([k]) => k);
+    type Begun = { wait: number; before: { count: number; windowStart: number } | null };
+    const begun = await this.#keep.changeLoginCounters<Begun>(names, (stored) => {
+      const current = stored.map((c) => this.#current(c, t));
+      const wait = Math.max(0, ...current.map((c, i) => this.#wait(c, keys[i][1], t)));
+      if (wait > 0) return { write: keys.map(() => null), result: { wait, before: null } };
+      const next = current.map((c) => {
+        const base = c ?? { count: 0, pending: 0, pendingUntil: 0, windowStart: t, lockedUntil: 0 };
+        return { ...base, pending: base.pending + 1, pendingUntil: t + PENDING_MS };
+      });
+      return {
+        write: next,
+        result: { wait: 0, before: { count: next[0].count, windowStart: next[0].windowStart } },
+      };
+    });
+    if (begun.before === null) return { attempt: null, waitMs: begun.wait };
+    const before = begun.before;
     let settled = false;
-    const settle = (outcome: 'fail' | 'succeed' | 'release') => {
+    const settle = async (outcome: 'fail' | 'succeed' | 'release'): Promise<void> => {
       if (settled) return;
       settled = true;
       const now = this.opts.now();
-      for (const { c, max } of counters) {
-        c.pending--;
-        if (outcome !== 'fail') continue;
-        c.count++;
-        if (c.count >= max) c.lockedUntil = Math.max(c.lockedUntil, now + this.opts.lockMs);
-      }
-      // Only failures that were already recorded when this attempt began, and only in the same window.
-      if (outcome === 'succeed' && pair.windowStart === before.windowStart)
-        pair.count = Math.max(0, pair.count - before.count);
+      await this.#keep.changeLoginCounters(names, (stored) => ({
+        result: undefined,
+        write: stored.map((s, i) => {
+          const c = this.#current(s, now);
+          if (!c) return null;
+          c.pending = Math.max(0, c.pending - 1);
+          if (outcome === 'fail') {
+            c.count++;
+            if (c.count >= keys[i][1]) c.lockedUntil = Math.max(c.lockedUntil, now + this.opts.lockMs);
+          }
+          // Only failures that were already recorded when this attempt began, and only in the same window.
+          if (outcome === 'succeed' && i === 0 && c.windowStart === before.windowStart)
+            c.count = Math.max(0, c.count - before.count);
+          return c;
+        }),
+      }));
     };
     return {
       attempt: {
@@ -293,9 +343,10 @@ export class LoginThrottle {
     };
   }
 
-  #sweep(t: number): void {
-    for (const map of [this.#pair, this.#name, this.#address])
-      for (const [k, c] of map)
-        if (c.pending === 0 && c.lockedUntil <= t && t - c.windowStart > this.opts.windowMs) map.delete(k);
+  /** Forgets counters that hold nothing any more (at most once a minute, by whichever server notices). */
+  async #sweep(t: number): Promise<void> {
+    if (t - this.#sweptAt < 60_000) return;
+    this.#sweptAt = t;
+    await this.#keep.sweepLoginCounters(t - this.opts.windowMs, t);
   }
 }

@@ -16,6 +16,8 @@ import type { GraphStore } from './graph-store.ts';
 import type { ImportLog } from './import-log.ts';
 import type { OperationStore } from './operation-store.ts';
 import type { SecurityStore } from './security-store.ts';
+import type { JobStore } from './job-store.ts';
+import type { SessionStore } from './session-store.ts';
 import type { WorkspaceStore } from './workspace-store.ts';
 
 export interface Stores {
@@ -36,6 +38,10 @@ export interface Stores {
   readonly operations: OperationStore;
   /** Notices that two operations hold the same subject, and the steps taken on them. */
   readonly deconfliction: DeconflictionStore;
+  /** Sessions and the sign-in throttle, shared by every server on the store. */
+  readonly sessions: SessionStore;
+  /** Analysis jobs' records and results, shared by every server on the store. */
+  readonly jobs: JobStore;
   /** Apply migrations / schema. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -37,7 +37,7 @@ beforeAll(async () => {
     ['sal', 'supervisor'],
   ] as Array<[string, Role]>) {
     const u = await stores.security.createUser({ name, role, passwordHash: 'not-used' });
-    const { id, session } = app.security.sessions.create({ id: u.id, name: u.name, role: u.role });
+    const { id, session } = await app.security.sessions.create({ id: u.id, name: u.name, role: u.role });
     who[name] = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
   }
 });

@@ -72,7 +72,7 @@ beforeAll(async () => {
   const addr = app.server.address();
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const u = await stores.security.createUser({ name: 'ann', role: 'analyst', passwordHash: 'not-used' });
-  const { id, session } = app.security.sessions.create({ id: u.id, name: u.name, role: u.role });
+  const { id, session } = await app.security.sessions.create({ id: u.id, name: u.name, role: u.role });
   headers = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
 }, 60_000);
 
@@ -237,7 +237,7 @@ describe('the windows job over HTTP', () => {
     });
     try {
       const u = await stores.security.createUser({ name: 'bea', role: 'analyst', passwordHash: 'not-used' });
-      const { id, session } = small.security.sessions.create({ id: u.id, name: u.name, role: u.role });
+      const { id, session } = await small.security.sessions.create({ id: u.id, name: u.name, role: u.role });
       const res = await small.inject({
         method: 'POST',
         url: '/api/analysis/jobs',

@@ -61,7 +61,11 @@ beforeAll(async () => {
   const addr = app.server.address();
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const user = await stores.security.createUser({ name: 'tester', role: 'admin', passwordHash: 'x' });
-  const { id, session } = app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+  const { id, session } = await app.security.sessions.create({
+    id: user.id,
+    name: user.name,
+    role: user.role,
+  });
   auth = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
 });
 afterAll(async () => {

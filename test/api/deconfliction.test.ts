@@ -50,7 +50,11 @@ const ids: Record<string, string> = {};
 
 async function signIn(name: string, role: Role): Promise<Session> {
   const user = await stores.security.createUser({ name, role, passwordHash: 'not-used' });
-  const { id, session } = app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+  const { id, session } = await app.security.sessions.create({
+    id: user.id,
+    name: user.name,
+    role: user.role,
+  });
   const auth = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
   return {
     async call(method, path, body, headers = {}) {

@@ -158,7 +158,11 @@ describe('duplicates API', () => {
 
   it('viewers read the queue but cannot decide', async () => {
     const user = await h.stores.security.createUser({ name: 'vic', role: 'viewer', passwordHash: 'x' });
-    const { id, session } = h.app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+    const { id, session } = await h.app.security.sessions.create({
+      id: user.id,
+      name: user.name,
+      role: user.role,
+    });
     const viewer = { cookie: `${h.app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
     expect((await h.call('GET', '/api/duplicates', undefined, viewer)).status).toBe(200);
     const r = await h.call('POST', `/api/duplicates/${pairId(ids.mq1, ids.mq2)}/accept`, {}, viewer);

@@ -61,7 +61,11 @@ export async function startOpsHarness(given?: Stores): Promise<OpsHarness> {
       const user =
         (await stores.security.getUserByName(name)) ??
         (await stores.security.createUser({ name, role, passwordHash: 'not-used' }));
-      const { id, session } = app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+      const { id, session } = await app.security.sessions.create({
+        id: user.id,
+        name: user.name,
+        role: user.role,
+      });
       const auth = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
       const caller: Caller = async (method, path, body, headers = {}) => {
         const isText = typeof body === 'string' || body instanceof Uint8Array;

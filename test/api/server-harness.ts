@@ -48,7 +48,11 @@ export async function startHarness(
     role: opts.role ?? 'admin',
     passwordHash: 'not-used',
   });
-  const { id, session } = app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+  const { id, session } = await app.security.sessions.create({
+    id: user.id,
+    name: user.name,
+    role: user.role,
+  });
   const auth = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
   return {
     app,

@@ -16,6 +16,7 @@ import { needToKnowContract } from './need-to-know-contract.ts';
 import { operationContract } from './operation-contract.ts';
 import { securityContract } from './security-contract.ts';
 import { sharedDeleteContract } from './shared-delete-contract.ts';
+import { tierContract } from './tier-contract.ts';
 import { workspaceContract } from './workspace-contract.ts';
 
 export type { ContractHooks, ContractSetup } from './fixtures.ts';
@@ -56,4 +57,5 @@ export function storesContract<S extends Stores>(
   needToKnowContract(name, setup);
   deconflictionContract(name, setup);
   sharedDeleteContract(name, setup);
+  tierContract(name, setup);
 }

@@ -62,7 +62,11 @@ describe('map API and CSP', () => {
       role: 'viewer',
       passwordHash: 'not-used',
     });
-    const { id, session } = s.app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+    const { id, session } = await s.app.security.sessions.create({
+      id: user.id,
+      name: user.name,
+      role: user.role,
+    });
     auth = { cookie: `${s.app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
   });
   afterAll(async () => {

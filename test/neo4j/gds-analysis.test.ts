@@ -70,7 +70,11 @@ describe.skipIf(!avail.ok)('analysis in Graph Data Science through the API', () 
       role: 'analyst',
       passwordHash: 'x',
     });
-    const { id, session } = app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+    const { id, session } = await app.security.sessions.create({
+      id: user.id,
+      name: user.name,
+      role: user.role,
+    });
     auth = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
   }, LOCK_WAIT_MS + 300_000);
 
@@ -246,7 +250,7 @@ describe.skipIf(!avail.ok)('analysis in Graph Data Science through the API', () 
         role: 'analyst',
         passwordHash: 'x',
       });
-      const { id, session } = perMetric.security.sessions.create({
+      const { id, session } = await perMetric.security.sessions.create({
         id: user.id,
         name: user.name,
         role: user.role,

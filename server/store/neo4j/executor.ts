@@ -1,7 +1,8 @@
 // The one place the Neo4j store talks to the driver: managed read and write transactions (the driver retries
-// transient errors), sessions always closed, parameters and results converted between JS numbers and Neo4j
+// transient errors), every session through one bookmark manager (causal consistency on a cluster), sessions
+// always closed, parameters and results converted between JS numbers and Neo4j
 // integers here and nowhere else, and driver errors turned into StoreErrors.
-import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { LINK_TYPES } from '../../domain/model.ts';
 import { StoreError } from '../common.ts';
 import { Neo4jOutage, type OutageLog } from './outage.ts';
@@ -103,6 +104,14 @@ export interface ExecutorOptions {
 export class Neo4jExecutor {
   /** Refuses calls at once while the database is down, and notices when it is back. */
   readonly outage: Neo4jOutage;
+  /**
+   * The one bookmark manager every session of this server passes through (the driver's own, which
+   * executeQuery uses too): on a cluster each read waits until the member it reads from has seen every
+   * write this server committed, so a user reads their own writes whichever member answers.
+   */
+  get bookmarks(): BookmarkManager {
+    return this.driver.executeQueryBookmarkManager;
+  }
 
   constructor(
     readonly driver: Driver,
@@ -134,7 +143,7 @@ export class Neo4jExecutor {
   /** A statement outside an explicit transaction: schema changes, which Neo4j runs in their own transaction. */
   async autoCommit(text: string, params: Row = {}): Promise<Row[]> {
     this.outage.check();
-    const session = this.driver.session({ database: this.opts.database });
+    const session = this.driver.session({ database: this.opts.database, bookmarkManager: this.bookmarks });
     try {
       const res = await session.run(text, toNeo(params) as Row);
       return res.records.map((r) => fromNeo(r.toObject()) as Row);
@@ -171,6 +180,7 @@ export class Neo4jExecutor {
     const session = this.driver.session({
       database: this.opts.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      bookmarkManager: this.bookmarks,
     });
     let off = (): void => {};
     let refusedEarly = false;

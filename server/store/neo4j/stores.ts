@@ -13,6 +13,9 @@ import { Neo4jGraphStore } from './graph-store.ts';
 import { Neo4jImportLog } from './import-log.ts';
 import { Neo4jOperationStore } from './operations.ts';
 import { Neo4jSecurityStore } from './security.ts';
+import { Neo4jJobStore } from './jobs.ts';
+import { Neo4jSessionStore } from './sessions.ts';
+import { ensureTierSchema } from './tier-schema.ts';
 import { Neo4jWorkspaceStore } from './workspace.ts';
 
 export type { Neo4jStoreOptions } from './context.ts';
@@ -32,6 +35,8 @@ export class Neo4jStores implements Stores {
   readonly imports: Neo4jImportLog;
   readonly operations: Neo4jOperationStore;
   readonly deconfliction: Neo4jDeconflictionStore;
+  readonly sessions: Neo4jSessionStore;
+  readonly jobs: Neo4jJobStore;
   private readonly c: Neo4jContext;
 
   constructor(readonly opts: Neo4jStoresOptions) {
@@ -45,6 +50,8 @@ export class Neo4jStores implements Stores {
     this.imports = new Neo4jImportLog(this.c);
     this.operations = new Neo4jOperationStore(this.c);
     this.deconfliction = new Neo4jDeconflictionStore(this.c);
+    this.sessions = new Neo4jSessionStore(this.c);
+    this.jobs = new Neo4jJobStore(this.c);
   }
 
   /**
@@ -56,6 +63,7 @@ export class Neo4jStores implements Stores {
   async init(): Promise<void> {
     await this.cycle.ensureReady();
     await this.duplicates.ensureReady();
+    await ensureTierSchema(this.c);
     if (this.opts.auditKey) await checkAuditTrail(this.security, this.opts);
   }
 

@@ -418,6 +418,55 @@ INSERT OR IGNORE INTO link_ops (link_id, op_id, added_at) SELECT id, 1, created_
       db.exec('CREATE INDEX IF NOT EXISTS import_runs_op ON import_runs (op_id, seq)');
     },
   },
+  {
+    version: 14,
+    description:
+      'sessions, the sign-in throttle and analysis jobs in the file, so several servers on one store share them',
+    sql: `
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+CREATE INDEX IF NOT EXISTS sessions_last_seen ON sessions (last_seen);
+CREATE INDEX IF NOT EXISTS sessions_created ON sessions (created_at);
+CREATE TABLE IF NOT EXISTS login_counters (
+  k TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  pending INTEGER NOT NULL,
+  pending_until INTEGER NOT NULL,
+  window_start INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_counters_window ON login_counters (window_start);
+CREATE TABLE IF NOT EXISTS jobs (
+  n INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  owner_id TEXT NOT NULL,
+  owner_name TEXT NOT NULL,
+  comp_key TEXT NOT NULL,
+  server TEXT NOT NULL,
+  lease_until INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  status TEXT NOT NULL,
+  operations TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  cancel_requested INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner_id, n);
+CREATE INDEX IF NOT EXISTS jobs_key ON jobs (comp_key, state);
+CREATE INDEX IF NOT EXISTS jobs_live ON jobs (state, lease_until);
+CREATE TABLE IF NOT EXISTS job_results (
+  comp_key TEXT PRIMARY KEY,
+  bytes BLOB NOT NULL
+);
+`,
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

@@ -2,6 +2,8 @@
 // default), plus what only a long-running server on a file asks for: checkpoints and graph walks on worker
 // threads. Every write method is one transaction; input is validated with the domain schemas first, and
 // errors name the batch index.
+import { SqliteJobStore } from './jobs.ts';
+import { SqliteSessionStore } from './sessions.ts';
 import type Database from 'better-sqlite3';
 import type { EntityType, LinkType } from '../../domain/model.ts';
 import type { StoreCounts } from '../common.ts';
@@ -44,6 +46,8 @@ export class SqliteStores implements Stores {
   readonly imports: SqliteImportLog;
   readonly operations: SqliteOperationStore;
   readonly deconfliction: SqliteDeconflictionStore;
+  readonly sessions: SqliteSessionStore;
+  readonly jobs: SqliteJobStore;
   private readonly conn: SqliteConnection;
   /** The key the audit is chained with: the one given, or the key file beside the database; null: unkeyed. */
   private readonly auditKey: AuditKey | null;
@@ -76,6 +80,8 @@ export class SqliteStores implements Stores {
     this.imports = new SqliteImportLog(this.conn);
     this.operations = new SqliteOperationStore(this.conn);
     this.deconfliction = new SqliteDeconflictionStore(this.conn);
+    this.sessions = new SqliteSessionStore(this.conn);
+    this.jobs = new SqliteJobStore(this.conn);
   }
 
   /**

@@ -80,6 +80,10 @@ export const SQLITE_TABLES_DERIVED: Record<string, string> = {
   entities_fts_data: 'part of the search index',
   entities_fts_docsize: 'part of the search index',
   entities_fts_idx: 'part of the search index',
+  sessions: "the servers' sign-ins: a moved store starts with everyone signed out",
+  login_counters: "the sign-in throttle's counts, which run out within their window",
+  jobs: "analysis jobs, recomputed on the target's own data version",
+  job_results: "analysis jobs' results, recomputed on the target's own data version",
 };
 type Db = SqliteStores['db'];
 

@@ -1,0 +1,3 @@
+// One analysis job.
+MATCH (j:Job {id: $id})
+RETURN j {.*} AS j

@@ -1,0 +1,3 @@
+// Ends one session.
+MATCH (s:Session {tokenHash: $tokenHash})
+DELETE s

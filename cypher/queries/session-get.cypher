@@ -1,0 +1,3 @@
+// One session by its token's SHA-256.
+MATCH (s:Session {tokenHash: $tokenHash})
+RETURN s {.*} AS s
