@@ -307,13 +307,11 @@ export function duplicatesContract<S extends Stores>(name: string, setup: Contra
       expect(await general.getProposal(jj.id)).toBeNull();
       expect((await general.listProposals()).items.map((p) => p.id)).toEqual([kk.id]);
       expect((await general.listProposals({ state: 'new' })).total).toBe(1);
-      for (const step of [
-        general.accept(jj.id, ctx),
-        general.reject(jj.id, ctx),
-        general.defer(jj.id, ctx),
-        general.undo(jj.id, ctx),
-      ])
-        await storeError(step, 'not_found');
+      // One at a time: each refusal is awaited before the next step is asked.
+      await storeError(general.accept(jj.id, ctx), 'not_found');
+      await storeError(general.reject(jj.id, ctx), 'not_found');
+      await storeError(general.defer(jj.id, ctx), 'not_found');
+      await storeError(general.undo(jj.id, ctx), 'not_found');
       expect((await general.bulk('reject', { minWeight: -100 }, ctx)).done.map((p) => p.id)).toEqual([kk.id]);
       expect((await stores.duplicates.getProposal(jj.id))?.state).toBe('new');
       // A reader of both operations sees the pair and may decide it.
