@@ -4,7 +4,7 @@ WHERE ($state IS NULL OR p.state = $state)
   AND ($minWeight IS NULL OR p.weight >= $minWeight)
   AND (p.state IN ['accepted', 'rejected']
     OR (EXISTS { MATCH (:Entity {id: p.aId}) } AND EXISTS { MATCH (:Entity {id: p.bId}) }))
-  AND ($ops IS NULL OR CASE WHEN p.state = 'accepted'
+  AND ($ops IS NULL OR p.ops IS NOT NULL AND all(o IN p.ops WHERE o IN $ops) AND CASE WHEN p.state = 'accepted'
     THEN EXISTS { MATCH (e:Entity) WHERE e.id IN [p.aId, p.bId] AND any(o IN coalesce(e.ops, []) WHERE o IN $ops) }
     ELSE EXISTS { MATCH (a:Entity {id: p.aId}) WHERE any(o IN coalesce(a.ops, []) WHERE o IN $ops) }
       AND EXISTS { MATCH (b:Entity {id: p.bId}) WHERE any(o IN coalesce(b.ops, []) WHERE o IN $ops) } END)

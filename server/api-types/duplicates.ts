@@ -15,6 +15,8 @@ export const proposalSchema = z.object({
   probability: z.number(),
   evidence: z.array(z.string()),
   fingerprint: z.string(),
+  /** The operations whose facts the evidence could have been built from; the pair is shown only to readers of all of them. */
+  ops: z.array(z.string()),
   state: z.enum(PROPOSAL_STATES),
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),

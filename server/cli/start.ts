@@ -42,9 +42,15 @@ export async function seedIfEmpty(stores: Stores, say: (s: string) => void): Pro
   // With its intervention (an arrest on 2024-07-01 and the network re-forming around successors), so the demo
   // shows the whole intelligence cycle: priorities, targets, and an operational review that finds the successors.
   // In the open operation KESTREL, with a few people recorded twice; and the closed HALYARD sharing three
-  // subjects with it (seed/demo-operations.ts). The search for duplicates runs once, so its queue has work.
+  // subjects with it (seed/demo-operations.ts). The search for duplicates runs so its queue has work: first
+  // over what the open operations hold, so pairs on the shared subjects carry evidence from open facts only
+  // and the force (the demo user) sees them; then over everything, adding the pairs only a closed operation's
+  // members may see (a pair already found from open facts keeps that evidence: narrower wins).
   await seedDemo(stores);
-  await duplicateRunsFor(stores).run({}, { actor: 'seed' }, 'all');
+  const runs = duplicateRunsFor(stores);
+  const open = (await stores.operations.list({ limit: 1000 })).items.filter((o) => o.sensitivity === 'open');
+  await runs.run({}, { actor: 'seed' }, { operations: open.map((o) => o.id) });
+  await runs.run({}, { actor: 'seed' }, 'all');
   const after = await stores.counts();
   say(`Loaded the demo network: ${after.entities} entities, ${after.links} links, ${after.reports} reports.`);
 }

@@ -8,7 +8,6 @@
 //   POST /duplicates/bulk            accept or reject every waiting pair above a score
 // Every step is audited under its own action with the pair's record ids.
 import type { FastifyRequest } from 'fastify';
-import type { EntityType, WriteContext } from '../domain/model.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses, idParamsSchema } from '../api-types/common.ts';
 import {
@@ -26,7 +25,6 @@ import {
 } from '../api-types/duplicates.ts';
 import { duplicateRunsFor } from '../dedupe/queue-run.ts';
 import type { DuplicateStore, Proposal } from '../store/duplicates-store.ts';
-import { StoreError } from '../store/common.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import { graphOf, readScope, writeContext, type GraphOf, type RouteDeps } from './context.ts';
 import { notFound, type ZodApp } from './crud.ts';
@@ -72,39 +70,24 @@ async function side(graph: GraphStore, id: string): Promise<SideOut> {
 }
 
 /**
- * Need-to-know: a pair is there for the caller only when they may read each of its records that still
- * exists (a record merged away by an accepted pair exists no more; the pair is still there to undo).
- * `all` is the unscoped store, asked only which records exist, never for what they hold.
+ * The queue as the caller may see it (need-to-know, in the store): a pair is there only when the caller may
+ * read every operation its evidence came from and both its records; any other is the 404 of a pair that does
+ * not exist, for reading and deciding alike.
  */
-async function bothVisible(
-  graph: GraphStore,
-  all: GraphStore,
-  p: Pick<Proposal, 'aId' | 'bId'>,
-): Promise<boolean> {
-  const ids = [...new Set([p.aId, p.bId])];
-  const [exist, seen] = await Promise.all([all.getEntities(ids), graph.getEntities(ids)]);
-  return exist.length > 0 && seen.length === exist.length;
+type QueueOf = (request: FastifyRequest) => Promise<DuplicateStore>;
+
+function queueOf(queue: DuplicateStore): QueueOf {
+  return async (request) => queue.scoped(await readScope(request));
 }
 
-/** The pair, when the caller may see both its records; else the 404 of a pair that does not exist. */
-async function visibleProposal(
-  graph: GraphStore,
-  all: GraphStore,
-  queue: DuplicateStore,
-  id: string,
-): Promise<Proposal> {
+async function visibleProposal(queue: DuplicateStore, id: string): Promise<Proposal> {
   const proposal = await queue.getProposal(id);
-  if (!proposal || !(await bothVisible(graph, all, proposal))) throw notFound('possible duplicate', id);
+  if (!proposal) throw notFound('possible duplicate', id);
   return proposal;
 }
 
-async function detail(
-  graph: GraphStore,
-  all: GraphStore,
-  queue: DuplicateStore,
-  id: string,
-): Promise<ProposalDetailOut> {
-  const proposal = await visibleProposal(graph, all, queue, id);
+async function detail(graph: GraphStore, queue: DuplicateStore, id: string): Promise<ProposalDetailOut> {
+  const proposal = await visibleProposal(queue, id);
   const [a, b, decisions] = await Promise.all([
     side(graph, proposal.aId),
     side(graph, proposal.bId),
@@ -128,7 +111,7 @@ const STEP_SUMMARY: Record<Step, string> = {
   undo: 'Undo the decision: an accepted pair is unmerged (both records as they were) and waits again',
 };
 
-function stepRoute(app: ZodApp, g: GraphOf, all: GraphStore, queue: DuplicateStore, step: Step): void {
+function stepRoute(app: ZodApp, q: QueueOf, step: Step): void {
   app.post(
     `/duplicates/:id/${step}`,
     {
@@ -143,7 +126,8 @@ function stepRoute(app: ZodApp, g: GraphOf, all: GraphStore, queue: DuplicateSto
     },
     async (request) => {
       const id = request.params.id;
-      await visibleProposal(await g(request), all, queue, id);
+      const queue = await q(request);
+      await visibleProposal(queue, id);
       const ctx = await writeContext(request);
       const body = (request.body ?? {}) as { keepId?: string };
       const p: Proposal =
@@ -160,7 +144,7 @@ function stepRoute(app: ZodApp, g: GraphOf, all: GraphStore, queue: DuplicateSto
   );
 }
 
-function readRoutes(app: ZodApp, g: GraphOf, all: GraphStore, queue: DuplicateStore): void {
+function readRoutes(app: ZodApp, g: GraphOf, q: QueueOf): void {
   app.get(
     '/duplicates',
     {
@@ -174,29 +158,23 @@ function readRoutes(app: ZodApp, g: GraphOf, all: GraphStore, queue: DuplicateSt
       },
     },
     async (request) => {
-      const q = request.query;
-      const page = await queue.listProposals({
-        limit: q.limit,
-        ...(q.state ? { state: q.state } : {}),
-        ...(q.type ? { type: q.type } : {}),
-        ...(q.minWeight !== undefined ? { minWeight: q.minWeight } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
+      const query = request.query;
+      const page = await (
+        await q(request)
+      ).listProposals({
+        limit: query.limit,
+        ...(query.state ? { state: query.state } : {}),
+        ...(query.type ? { type: query.type } : {}),
+        ...(query.minWeight !== undefined ? { minWeight: query.minWeight } : {}),
+        ...(query.cursor ? { cursor: query.cursor } : {}),
       });
       const graph = await g(request);
-      const pairIds = page.items.flatMap((p) => [p.aId, p.bId]);
-      const labels = new Map((await graph.getEntities([...new Set(pairIds)])).map((e) => [e.id, e.label]));
-      // Need-to-know: a pair is listed only when the caller may read both its records.
-      const exist = new Set((await all.getEntities([...new Set(pairIds)])).map((e) => e.id));
-      const shown = page.items.filter((p) => {
-        const sides = [p.aId, p.bId].filter((x) => exist.has(x));
-        return sides.length > 0 && sides.every((x) => labels.has(x));
-      });
-      const ids = shown.flatMap((p) => [p.aId, p.bId]);
+      const ids = page.items.flatMap((p) => [p.aId, p.bId]);
+      const labels = new Map((await graph.getEntities([...new Set(ids)])).map((e) => [e.id, e.label]));
       auditIds(request, ...ids);
       return {
         ...page,
-        total: page.total - (page.items.length - shown.length),
-        items: shown.map((p) => ({
+        items: page.items.map((p) => ({
           ...p,
           aLabel: labels.get(p.aId) ?? null,
           bLabel: labels.get(p.bId) ?? null,
@@ -216,64 +194,18 @@ function readRoutes(app: ZodApp, g: GraphOf, all: GraphStore, queue: DuplicateSt
       },
     },
     async (request) => {
-      const d = await detail(await g(request), all, queue, request.params.id);
+      const d = await detail(await g(request), await q(request), request.params.id);
       auditIds(request, d.proposal.aId, d.proposal.bId);
       return d;
     },
   );
 }
 
-/**
- * Bulk accept or reject over the waiting pairs the caller may see (both records readable), highest first:
- * the store's bulk step would also decide pairs of operations the caller may not read. Each pair is decided
- * in its own transaction; one that fails (merged away meanwhile) is skipped with the reason.
- */
-async function bulkVisible(
-  graph: GraphStore,
-  queue: DuplicateStore,
-  action: 'accept' | 'reject',
-  filter: { minWeight: number; limit: number; type?: EntityType | undefined },
-  ctx: WriteContext,
-): Promise<{ done: Proposal[]; skipped: Array<{ id: string; reason: string }> }> {
-  const picked: Proposal[] = [];
-  let cursor: string | undefined;
-  // Bounded: pages of the waiting list until `limit` visible pairs, or at most 20 pages looked at.
-  for (let pages = 0; pages < 20 && picked.length < filter.limit; pages++) {
-    const page = await queue.listProposals({
-      state: 'new',
-      minWeight: filter.minWeight,
-      limit: 200,
-      ...(filter.type ? { type: filter.type } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
-    const seen = new Set(
-      (await graph.getEntities([...new Set(page.items.flatMap((p) => [p.aId, p.bId]))])).map((e) => e.id),
-    );
-    for (const p of page.items)
-      if (picked.length < filter.limit && seen.has(p.aId) && seen.has(p.bId)) picked.push(p);
-    if (!page.next) break;
-    cursor = page.next;
-  }
-  const done: Proposal[] = [];
-  const skipped: Array<{ id: string; reason: string }> = [];
-  for (const p of picked) {
-    try {
-      done.push(action === 'accept' ? await queue.accept(p.id, ctx) : await queue.reject(p.id, ctx));
-    } catch (e) {
-      if (!(e instanceof StoreError)) throw e;
-      skipped.push({ id: p.id, reason: e.message });
-    }
-  }
-  return { done, skipped };
-}
-
 const duplicatesRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
-  const queue = stores.duplicates;
+  const q = queueOf(stores.duplicates);
   const runs = duplicateRunsFor(stores);
   const g = graphOf({ stores });
-  // The unscoped store answers only whether a pair's records still exist (see bothVisible).
-  const all = stores.graph;
-  readRoutes(app, g, all, queue);
+  readRoutes(app, g, q);
 
   app.post(
     '/duplicates/runs',
@@ -306,12 +238,13 @@ const duplicatesRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores 
     async (request) => {
       const { action, minWeight, type, limit } = request.body;
       const ctx = await writeContext(request);
-      const res = await bulkVisible(await g(request), queue, action, { minWeight, limit, type }, ctx);
+      // The scoped queue decides only pairs the caller may see, all in one transaction.
+      const res = await (await q(request)).bulk(action, { minWeight, limit, ...(type ? { type } : {}) }, ctx);
       auditIds(request, ...res.done.flatMap((p) => [p.aId, p.bId, p.mergeId]));
       return res;
     },
   );
 
-  for (const step of ['accept', 'reject', 'defer', 'undo'] as const) stepRoute(app, g, all, queue, step);
+  for (const step of ['accept', 'reject', 'defer', 'undo'] as const) stepRoute(app, q, step);
 };
 export default duplicatesRoutes;

@@ -38,6 +38,12 @@ export interface Proposal {
   evidence: string[];
   /** Changes when the evidence behind the pair changes: a rejected pair comes back only then. */
   fingerprint: string;
+  /**
+   * Need-to-know: the operations whose facts the evidence could have been built from (the memberships of
+   * the two records within the read scope of the run that wrote it), operation ids such as op3. The pair is
+   * shown to, and decided by, only a reader who may read every one of them.
+   */
+  ops: string[];
   state: ProposalState;
   decidedBy: string | null;
   decidedAt: string | null;
@@ -106,8 +112,9 @@ export const MAX_BULK = 200;
 
 export interface DuplicateStore {
   /**
-   * The same queue under a read scope: a pair is there only when both its records belong to one of the
-   * scope's operations (an accepted pair: the record kept); the others are absent (null, not_found).
+   * The same queue under a read scope: a pair is there only when every operation of its `ops` is in the
+   * scope and both its records belong to one of the scope's operations (an accepted pair: the record
+   * kept); the others are absent (null, not_found).
    * scoped('all') is the store itself.
    */
   scoped(scope: ReadScope): DuplicateStore;
@@ -115,6 +122,8 @@ export interface DuplicateStore {
    * Stores a resolver run's proposals in one transaction. Without a scope the run covered all the store's
    * read scope sees, so every waiting (new) pair it sees and did not propose is removed; with one, only
    * those touching the scope. A scoped store removes no pair it does not see (the run could not see it).
+   * Each pair records as `ops` its records' memberships within the store's scope; a pair already stored
+   * keeps its evidence unless this run's `ops` are fewer (a strict subset): narrower wins.
    */
   saveProposals(
     proposals: ProposalInput[],

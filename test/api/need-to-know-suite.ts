@@ -645,5 +645,127 @@ export function needToKnowSuite(store: string, start: () => Promise<OpsHarness>,
         expect(has(await pairs(mole), dupe.mqK, dupe.mqH)).toBe(true);
       });
     });
+
+    describe("a possible duplicate's evidence", () => {
+      type Pair = { id: string; aId: string; bId: string; state: string; evidence: string[]; ops: string[] };
+      /** What HALYARD alone holds of the two Orlas: no outsider may meet it in any duplicates answer. */
+      const HALYARD_ONLY = ['1979-11-23', 'HX99SEC', 'HALDUPNOTE'];
+      const orla: Record<string, string> = {};
+      let pairId = '';
+      const inK = () => ({ 'x-linkchart-operation': kestrel });
+      const inH = () => ({ 'x-linkchart-operation': halyard });
+      const pairsOf = async (caller: Caller, state = 'new') =>
+        ((await ok(caller('GET', `/api/duplicates?state=${state}&limit=200`))).json as Page<Pair>).items;
+      /** HALYARD's facts (the suite's own and the Orlas') anywhere in an answer. */
+      const secrets = (r: Reply) => [...leaks(r), ...HALYARD_ONLY.filter((w) => r.text.includes(w))];
+
+      /** Every duplicates read the caller can make: the queue in each state, and each pair listed, whole. */
+      async function everyRead(caller: Caller): Promise<Reply[]> {
+        const out: Reply[] = [];
+        for (const state of ['', 'new', 'deferred', 'accepted', 'rejected']) {
+          const list = await ok(caller('GET', `/api/duplicates?limit=200${state ? `&state=${state}` : ''}`));
+          out.push(list);
+          for (const p of (list.json as Page<Pair>).items)
+            out.push(await ok(caller('GET', `/api/duplicates/${p.id}`)));
+        }
+        return out;
+      }
+
+      beforeAll(async () => {
+        // KESTREL: Orla Penhallow recorded twice, both on one phone.
+        const k = await ok(
+          outsider(
+            'POST',
+            '/api/batch',
+            {
+              entities: [
+                { type: 'Person', label: 'Orla Penhallow', key: 'orla-1' },
+                { type: 'Person', label: 'Orla Penhallow', key: 'orla-2' },
+                { type: 'Phone', label: '07700 900777' },
+              ],
+              links: ['orla-1', 'orla-2'].map((key) => ({
+                type: 'USES',
+                from: { type: 'Person', key },
+                to: { type: 'Phone', key: '+447700900777' },
+              })),
+            },
+            inK(),
+          ),
+        );
+        [orla.one, orla.two, orla.phone] = (k.json as { entityIds: string[] }).entityIds;
+        // HALYARD writes the same two people and phone (so all three are shared) with what only it knows:
+        // their date of birth, a note on the phone and a car of its own both drive.
+        const h = await ok(
+          mole(
+            'POST',
+            '/api/batch',
+            {
+              entities: [
+                { type: 'Person', label: 'Orla Penhallow', key: 'orla-1', properties: { dob: '1979-11-23' } },
+                { type: 'Person', label: 'Orla Penhallow', key: 'orla-2', properties: { dob: '1979-11-23' } },
+                { type: 'Phone', label: '07700 900777', properties: { note: 'HALDUPNOTE' } },
+                { type: 'Vehicle', label: 'HX99SEC' },
+              ],
+              links: ['orla-1', 'orla-2'].map((key) => ({
+                type: 'OWNS',
+                from: { type: 'Person', key },
+                to: { type: 'Vehicle', key: 'HX99SEC' },
+              })),
+            },
+            inH(),
+          ),
+        );
+        const ids = (h.json as { entityIds: string[] }).entityIds;
+        expect(ids.slice(0, 3)).toEqual([orla.one, orla.two, orla.phone]);
+        pairId = [orla.one, orla.two].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))).join('-');
+      });
+
+      it("a member's run proposes the pair from HALYARD's facts: the member sees it, the outsider meets it nowhere", async () => {
+        await ok(mole('POST', '/api/duplicates/runs', {}));
+        const theirs = (await pairsOf(mole)).find((p) => p.id === pairId);
+        // The evidence holds what only HALYARD knows: the pair is HALYARD's to see.
+        expect(theirs?.evidence.join(' ')).toContain('1979-11-23');
+        expect(theirs?.ops).toEqual(expect.arrayContaining([kestrel, halyard]));
+        expect((await ok(mole('GET', `/api/duplicates/${pairId}`))).text).toContain('1979-11-23');
+
+        // Both records are KESTREL's too, so the outsider may read them; the pair, never.
+        await ok(outsider('GET', `/api/entities/${orla.one}`));
+        expect((await pairsOf(outsider)).map((p) => p.id)).not.toContain(pairId);
+        const missing = await outsider('GET', '/api/duplicates/e999998-e999999');
+        const hidden = await outsider('GET', `/api/duplicates/${pairId}`);
+        expect(hidden.status).toBe(404);
+        expect((hidden.json as Err).error.code).toBe((missing.json as Err).error.code);
+        for (const step of ['accept', 'reject', 'defer', 'undo']) {
+          const r = await outsider('POST', `/api/duplicates/${pairId}/${step}`, {});
+          expect(r.status, `${step}: ${r.text}`).toBe(404);
+          expect(secrets(r)).toEqual([]);
+        }
+        for (const r of await everyRead(outsider)) expect(secrets(r), r.text.slice(0, 300)).toEqual([]);
+        // Nor does the outsider's bulk step decide it (it rejects only what they see).
+        const bulk = await ok(
+          outsider('POST', '/api/duplicates/bulk', { action: 'reject', minWeight: 1000, type: 'Person' }),
+        );
+        expect(secrets(bulk)).toEqual([]);
+        const counts = await ok(outsider('GET', '/api/duplicates?state=new&limit=1'));
+        expect((counts.json as Page<Pair>).total).toBe((await pairsOf(outsider)).length);
+        expect((await pairsOf(mole)).map((p) => p.id)).toContain(pairId);
+      });
+
+      it("the outsider's own run finds the pair from KESTREL's facts: its evidence replaces the member's (narrower wins)", async () => {
+        await ok(outsider('POST', '/api/duplicates/runs', {}));
+        const seen = (await pairsOf(outsider)).find((p) => p.id === pairId);
+        expect(seen?.ops).toEqual([kestrel]);
+        for (const r of await everyRead(outsider)) expect(secrets(r), r.text.slice(0, 300)).toEqual([]);
+        // The member now sees the same, narrower evidence; their next run keeps it.
+        await ok(mole('POST', '/api/duplicates/runs', {}));
+        const theirs = (await pairsOf(mole)).find((p) => p.id === pairId);
+        expect(theirs).toMatchObject({ ops: [kestrel], evidence: seen?.evidence });
+        expect(theirs?.evidence.join(' ')).not.toContain('1979-11-23');
+        // A decision on it is the outsider's to make.
+        expect((await ok(outsider('POST', `/api/duplicates/${pairId}/defer`, {}))).json).toMatchObject({
+          state: 'deferred',
+        });
+      });
+    });
   });
 }

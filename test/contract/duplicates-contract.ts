@@ -281,6 +281,86 @@ export function duplicatesContract<S extends Stores>(name: string, setup: Contra
       expect((await stores.duplicates.listProposals()).items.map((p) => p.weight)).toEqual([13]);
     });
 
+    /** john and jon of people(), with jon written again by the closed WREN (so he belongs to both). */
+    async function sharedJon() {
+      const who = await people();
+      const wren = await stores.operations.create(
+        { ref: 'WREN', name: 'Closed one', sensitivity: 'closed' },
+        { actor: 'cara' },
+      );
+      await stores.graph.writeBatch(
+        { entities: [person('Jon Smith', { key: 'js-2', properties: { alias: 'WRENSECRET' } })] },
+        { actor: 'cara', operationId: wren.id },
+      );
+      return { ...who, wren: wren.id };
+    }
+
+    it('a pair records the operations its evidence could come from; only readers of all of them see or decide it', async () => {
+      const { john, jon, kim, kym, wren } = await sharedJon();
+      await stores.duplicates.saveProposals([prop(john, jon, 12), prop(kim, kym, 4)], ctx);
+      const [jj, kk] = (await stores.duplicates.listProposals()).items;
+      // The system's run read everything: john-jon's evidence could hold what WREN wrote of jon.
+      expect(jj.ops).toEqual(['op1', wren]);
+      expect(kk.ops).toEqual(['op1']);
+      // Both records are GENERAL's, so a GENERAL reader may read them; the evidence may not be theirs to read.
+      const general = stores.duplicates.scoped({ operations: ['op1'] });
+      expect(await general.getProposal(jj.id)).toBeNull();
+      expect((await general.listProposals()).items.map((p) => p.id)).toEqual([kk.id]);
+      expect((await general.listProposals({ state: 'new' })).total).toBe(1);
+      // One at a time: each refusal is awaited before the next step is asked.
+      await storeError(general.accept(jj.id, ctx), 'not_found');
+      await storeError(general.reject(jj.id, ctx), 'not_found');
+      await storeError(general.defer(jj.id, ctx), 'not_found');
+      await storeError(general.undo(jj.id, ctx), 'not_found');
+      expect((await general.bulk('reject', { minWeight: -100 }, ctx)).done.map((p) => p.id)).toEqual([kk.id]);
+      expect((await stores.duplicates.getProposal(jj.id))?.state).toBe('new');
+      // A reader of both operations sees the pair and may decide it.
+      const both = stores.duplicates.scoped({ operations: ['op1', wren] });
+      expect((await both.getProposal(jj.id))?.ops).toEqual(['op1', wren]);
+      expect((await both.defer(jj.id, ctx)).state).toBe('deferred');
+    });
+
+    it('a run records only the operations of its read scope: a pair from GENERAL facts alone is for GENERAL', async () => {
+      const { john, jon } = await sharedJon();
+      const general = stores.duplicates.scoped({ operations: ['op1'] });
+      expect(await general.saveProposals([prop(john, jon, 12)], ctx)).toMatchObject({ created: 1 });
+      expect((await general.getProposal(`${john}-${jon}`))?.ops).toEqual(['op1']);
+      expect((await stores.duplicates.getProposal(`${john}-${jon}`))?.ops).toEqual(['op1']);
+    });
+
+    it('narrower wins: a run from fewer operations replaces the evidence; one from more or others leaves it', async () => {
+      const { john, jon, wren } = await sharedJon();
+      const id = `${john}-${jon}`;
+      const wide = prop(john, jon, 14, { evidence: ['alias WRENSECRET on one record'], fingerprint: 'wide' });
+      const narrow = prop(john, jon, 10, { evidence: ['same name'], fingerprint: 'narrow' });
+      const inside = stores.duplicates.scoped({ operations: ['op1', wren] });
+      const outside = stores.duplicates.scoped({ operations: ['op1'] });
+      expect(await inside.saveProposals([wide], ctx)).toMatchObject({ created: 1 });
+      expect(await outside.getProposal(id)).toBeNull();
+      // The outsider's run finds the pair from GENERAL's facts only: its evidence replaces the wider one.
+      expect(await outside.saveProposals([narrow], ctx)).toMatchObject({ created: 0, updated: 1 });
+      const after = await outside.getProposal(id);
+      expect(after).toMatchObject({
+        ops: ['op1'],
+        evidence: ['same name'],
+        weight: 10,
+        fingerprint: 'narrow',
+      });
+      // Runs that read more (the member's, the system's) keep the narrower pair as it is.
+      for (const run of [inside, stores.duplicates]) {
+        expect(await run.saveProposals([wide], ctx)).toMatchObject({ created: 0, updated: 0, removed: 0 });
+        expect(await stores.duplicates.getProposal(id)).toMatchObject({
+          ops: ['op1'],
+          evidence: ['same name'],
+        });
+      }
+      // A run from other operations (WREN alone reads only jon's WREN side) is not narrower: the pair stays.
+      const wrenOnly = stores.duplicates.scoped({ operations: [wren] });
+      const other = prop(john, jon, 3, { evidence: ['alias WRENSECRET'], fingerprint: 'other' });
+      expect(await wrenOnly.saveProposals([other], ctx)).toMatchObject({ created: 0, updated: 0 });
+      expect(await stores.duplicates.getProposal(id)).toMatchObject({ ops: ['op1'], weight: 10 });
+    });
+
     it('bulk accepts the waiting pairs above a weight in one step, passing over a record already merged', async () => {
       const { john, jon, kim, kym, ph } = await people();
       await stores.duplicates.saveProposals(

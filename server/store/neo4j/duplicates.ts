@@ -28,8 +28,10 @@ import {
   parseProposalQuery,
   parseProposals,
   planSave,
+  proposalOps,
   scopeNumbers,
   type Pair,
+  type StoredPair,
 } from '../shared/duplicates.ts';
 import type { Neo4jContext, State } from './context.ts';
 import type { Row, Tx } from './executor.ts';
@@ -53,6 +55,7 @@ function toProposal(r: Row): Proposal {
     probability: r.probability as number,
     evidence: JSON.parse(r.evidence as string) as string[],
     fingerprint: r.fingerprint as string,
+    ops: Array.isArray(r.ops) ? (r.ops as string[]) : [],
     state: r.state as ProposalState,
     decidedBy: str(r.decidedBy),
     decidedAt: str(r.decidedAt),
@@ -88,6 +91,9 @@ export class Neo4jDuplicateStore implements DuplicateStore {
     this.ready ??= (async () => {
       await this.c.ensureReady();
       for (const s of CONSTRAINTS) await this.c.exec.autoCommit(s);
+      // Pairs from before they recorded their operations: every operation either record belongs to (what
+      // the run that found them could have read). Until then such a pair is shown to no scoped reader.
+      await this.c.exec.write((tx) => tx.run('dup-ops-backfill', {}));
     })().catch((e: unknown) => {
       this.ready = null;
       throw e;
@@ -150,17 +156,26 @@ export class Neo4jDuplicateStore implements DuplicateStore {
     const scopeNs = scope ? scopeNumbers(scope) : null;
     const now = new Date().toISOString();
     return this.write(async (tx) => {
-      const stored = new Map<string, { state: ProposalState; fingerprint: string }>();
+      const stored = new Map<string, StoredPair>();
       for (let i = 0; i < proposals.length; i += 5000) {
         const ids = proposals.slice(i, i + 5000).map((p) => p.id);
         for (const r of await tx.run('dup-by-ids', { ids })) {
           stored.set(r.id as string, {
             state: r.state as ProposalState,
             fingerprint: r.fingerprint as string,
+            ops: Array.isArray(r.ops) ? (r.ops as string[]) : [],
           });
         }
       }
-      const { steps, counts } = planSave(proposals, stored);
+      // Each record's operations within the store's scope: what a run under that scope could have read.
+      const members = new Map<string, string[]>();
+      const recordIds = [...new Set(proposals.flatMap((p) => [p.aId, p.bId]))];
+      for (let i = 0; i < recordIds.length; i += 5000) {
+        for (const r of await tx.run('dup-entity-ops', { ids: recordIds.slice(i, i + 5000) }))
+          members.set(r.id as string, r.ops as string[]);
+      }
+      const planned = proposals.map((p) => ({ ...p, ops: proposalOps(members, p, this.ops) }));
+      const { steps, counts } = planSave(planned, stored);
       const rows = { insert: [] as Row[], update: [] as Row[], reopen: [] as Row[] };
       for (const s of steps) {
         if (s.kind === 'skip') continue;
@@ -176,6 +191,7 @@ export class Neo4jDuplicateStore implements DuplicateStore {
           probability,
           fingerprint,
           evidence: JSON.stringify(s.p.evidence),
+          ops: s.p.ops,
         });
       }
       for (let i = 0; i < rows.insert.length; i += 5000) {

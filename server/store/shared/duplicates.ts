@@ -73,18 +73,52 @@ export function parseProposals(input: ProposalInput[]): Array<ProposalInput & Pa
   return [...byPair.values()];
 }
 
+/** A proposal of a run with the operations its evidence could have been built from (see Proposal.ops). */
+export type PlannedProposal = ProposalInput & Pair & { ops: string[] };
+
 export type SaveStep =
-  | { kind: 'insert' | 'update' | 'reopen'; p: ProposalInput & Pair }
-  | { kind: 'skip'; p: ProposalInput & Pair };
+  { kind: 'insert' | 'update' | 'reopen'; p: PlannedProposal } | { kind: 'skip'; p: PlannedProposal };
+
+/** What is stored of a pair a run proposes again. */
+export interface StoredPair {
+  state: ProposalState;
+  fingerprint: string;
+  ops: readonly string[];
+}
+
+function subsetOf(a: readonly string[], b: readonly string[]): boolean {
+  const inB = new Set(b);
+  return a.every((x) => inB.has(x));
+}
+
+/**
+ * The operations whose facts a proposal's evidence could have been built from: the memberships of its two
+ * records that lie within the run's read scope (every membership for the system's 'all'), sorted.
+ */
+export function proposalOps(
+  memberships: ReadonlyMap<string, readonly string[]>,
+  pair: Pick<Pair, 'aId' | 'bId'>,
+  scope: readonly string[] | null,
+): string[] {
+  const all = new Set([...(memberships.get(pair.aId) ?? []), ...(memberships.get(pair.bId) ?? [])]);
+  const inScope = scope ? [...all].filter((o) => scope.includes(o)) : [...all];
+  return inScope.sort((x, y) => (parseId(x, 'op') ?? 0) - (parseId(y, 'op') ?? 0) || x.localeCompare(y));
+}
 
 /**
  * How each proposal of a run meets what is stored: a new pair is inserted; a waiting one (new or deferred)
  * brought up to date; a rejected one with the same fingerprint left alone, with another reopened; an
  * accepted one (its merge still stands) left alone.
+ *
+ * Need-to-know, narrower wins: a pair is shown only to readers of every operation in its `ops`, so a run
+ * whose evidence came from more operations than the stored pair's (a closed operation's member's run, or
+ * the system's) leaves the stored pair as it is, and a run from fewer operations replaces the stored
+ * evidence with its own (the pair becomes visible to more readers, with only what they may read). A run
+ * from other operations, neither fewer nor more, leaves the stored pair too.
  */
 export function planSave(
-  proposals: Array<ProposalInput & Pair>,
-  stored: ReadonlyMap<string, { state: ProposalState; fingerprint: string }>,
+  proposals: PlannedProposal[],
+  stored: ReadonlyMap<string, StoredPair>,
 ): { steps: SaveStep[]; counts: Omit<SaveProposalsResult, 'removed'> } {
   const counts = { created: 0, updated: 0, reopened: 0, stillRejected: 0 };
   const steps: SaveStep[] = proposals.map((p) => {
@@ -93,10 +127,13 @@ export function planSave(
       counts.created++;
       return { kind: 'insert', p };
     }
+    const narrower = subsetOf(p.ops, s.ops) && p.ops.length < s.ops.length;
+    if (!narrower && !(subsetOf(p.ops, s.ops) && subsetOf(s.ops, p.ops))) return { kind: 'skip', p };
     if (s.state === 'rejected') {
       if (s.fingerprint === p.fingerprint) {
         counts.stillRejected++;
-        return { kind: 'skip', p };
+        // Same evidence from fewer operations: the pair stays rejected, shown to the wider readership.
+        return { kind: narrower ? 'update' : 'skip', p };
       }
       counts.reopened++;
       return { kind: 'reopen', p };

@@ -26,8 +26,10 @@ import {
   parseProposalQuery,
   parseProposals,
   planSave,
+  proposalOps,
   scopeNumbers,
   type Pair,
+  type StoredPair,
 } from '../shared/duplicates.ts';
 import type { ReadScope } from '../../domain/operations.ts';
 import type { Param, SqliteConnection } from './connection.ts';
@@ -43,6 +45,8 @@ interface ProposalRow {
   probability: number;
   evidence: string;
   fingerprint: string;
+  /** JSON list of operation row numbers. */
+  ops: string;
   state: ProposalState;
   decided_by: string | null;
   decided_at: string | null;
@@ -62,6 +66,7 @@ function toProposal(r: ProposalRow): Proposal {
     probability: r.probability,
     evidence: JSON.parse(r.evidence) as string[],
     fingerprint: r.fingerprint,
+    ops: (JSON.parse(r.ops) as number[]).map((n) => `op${n}`),
     state: r.state,
     decidedBy: r.decided_by,
     decidedAt: r.decided_at,
@@ -77,12 +82,14 @@ const BOTH_LIVE =
   'EXISTS (SELECT 1 FROM entities e WHERE e.id = p.a_n) AND EXISTS (SELECT 1 FROM entities e WHERE e.id = p.b_n)';
 
 /**
- * The pair is visible under the scope (its four parameters are all the scope: null for all, else the JSON
- * list of operation row numbers): both records belong to one of its operations; an accepted pair, whose merged-away record is
- * gone, when the record kept does.
+ * The pair is visible under the scope (its five parameters are all the scope: null for all, else the JSON
+ * list of operation row numbers): every operation its evidence came from (ops) is in the scope, and both
+ * records belong to one of its operations; an accepted pair, whose merged-away record is gone, when the
+ * record kept does.
  */
 const VISIBLE = `(? IS NULL OR (
-  CASE WHEN p.state = 'accepted'
+  NOT EXISTS (SELECT 1 FROM json_each(p.ops) j WHERE j.value NOT IN (SELECT value FROM json_each(?)))
+  AND CASE WHEN p.state = 'accepted'
     THEN EXISTS (SELECT 1 FROM entity_ops o WHERE o.entity_id IN (p.a_n, p.b_n) AND o.op_id IN (SELECT value FROM json_each(?)))
     ELSE EXISTS (SELECT 1 FROM entity_ops o WHERE o.entity_id = p.a_n AND o.op_id IN (SELECT value FROM json_each(?)))
      AND EXISTS (SELECT 1 FROM entity_ops o WHERE o.entity_id = p.b_n AND o.op_id IN (SELECT value FROM json_each(?)))
@@ -99,9 +106,31 @@ export class SqliteDuplicateStore implements DuplicateStore {
     this.ops = scope === 'all' ? null : JSON.stringify(scope.operations.map(opRow));
   }
 
-  /** VISIBLE's parameters (the scope, once for each of its four places). */
+  /** VISIBLE's parameters (the scope, once for each of its five places). */
   private visibleParams(): Param[] {
-    return [this.ops, this.ops, this.ops, this.ops];
+    return [this.ops, this.ops, this.ops, this.ops, this.ops];
+  }
+
+  /**
+   * The operations (ids) each record belongs to within this store's scope: what a run under that scope
+   * could have read of it.
+   */
+  private memberships(ids: readonly string[]): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const read = this.c.st(
+      `SELECT entity_id AS n, op_id AS o FROM entity_ops
+       WHERE entity_id IN (SELECT value FROM json_each(?)) AND (? IS NULL OR op_id IN (SELECT value FROM json_each(?)))`,
+    );
+    for (let i = 0; i < ids.length; i += 5000) {
+      const ns = ids.slice(i, i + 5000).map((id) => Number(id.slice(1)));
+      for (const r of read.all(JSON.stringify(ns), this.ops, this.ops) as Array<{ n: number; o: number }>) {
+        const key = `e${r.n}`;
+        const list = out.get(key) ?? [];
+        list.push(`op${r.o}`);
+        out.set(key, list);
+      }
+    }
+    return out;
   }
 
   /** The same queue showing only pairs both of whose records the scope's operations hold. */
@@ -146,9 +175,9 @@ export class SqliteDuplicateStore implements DuplicateStore {
     const scopeNs = scope ? scopeNumbers(scope) : null;
     const now = new Date().toISOString();
     return this.c.immediate(() => {
-      const stored = new Map<string, { state: ProposalState; fingerprint: string }>();
+      const stored = new Map<string, StoredPair>();
       const read = this.c.st(
-        'SELECT id, state, fingerprint FROM duplicate_proposals WHERE id IN (SELECT value FROM json_each(?))',
+        'SELECT id, state, fingerprint, ops FROM duplicate_proposals WHERE id IN (SELECT value FROM json_each(?))',
       );
       for (let i = 0; i < proposals.length; i += 5000) {
         const ids = proposals.slice(i, i + 5000).map((p) => p.id);
@@ -156,22 +185,26 @@ export class SqliteDuplicateStore implements DuplicateStore {
           id: string;
           state: ProposalState;
           fingerprint: string;
+          ops: string;
         }>)
-          stored.set(r.id, r);
+          stored.set(r.id, { ...r, ops: (JSON.parse(r.ops) as number[]).map((n) => `op${n}`) });
       }
-      const { steps, counts } = planSave(proposals, stored);
+      const members = this.memberships([...new Set(proposals.flatMap((p) => [p.aId, p.bId]))]);
+      const scopeOps = this.ops === null ? null : (JSON.parse(this.ops) as number[]).map((n) => `op${n}`);
+      const planned = proposals.map((p) => ({ ...p, ops: proposalOps(members, p, scopeOps) }));
+      const { steps, counts } = planSave(planned, stored);
       const insert = this.c.st(
-        `INSERT INTO duplicate_proposals (id, a_n, b_n, type, weight, probability, evidence, fingerprint, state,
-           created_at, updated_at)
-         VALUES (@id, @aN, @bN, @type, @weight, @probability, @evidence, @fingerprint, 'new', @now, @now)`,
+        `INSERT INTO duplicate_proposals (id, a_n, b_n, type, weight, probability, evidence, fingerprint, ops,
+           state, created_at, updated_at)
+         VALUES (@id, @aN, @bN, @type, @weight, @probability, @evidence, @fingerprint, @ops, 'new', @now, @now)`,
       );
       const update = this.c.st(
         `UPDATE duplicate_proposals SET weight = @weight, probability = @probability, evidence = @evidence,
-           fingerprint = @fingerprint, updated_at = @now WHERE id = @id`,
+           fingerprint = @fingerprint, ops = @ops, updated_at = @now WHERE id = @id`,
       );
       const reopen = this.c.st(
         `UPDATE duplicate_proposals SET weight = @weight, probability = @probability, evidence = @evidence,
-           fingerprint = @fingerprint, state = 'new', decided_by = NULL, decided_at = NULL, updated_at = @now
+           fingerprint = @fingerprint, ops = @ops, state = 'new', decided_by = NULL, decided_at = NULL, updated_at = @now
          WHERE id = @id`,
       );
       const proposed = new Set<string>();
@@ -188,6 +221,7 @@ export class SqliteDuplicateStore implements DuplicateStore {
           probability,
           fingerprint,
           evidence: JSON.stringify(s.p.evidence),
+          ops: JSON.stringify(s.p.ops.map(opRow)),
           now,
         };
         if (s.kind === 'insert') insert.run(cols);

@@ -467,6 +467,23 @@ CREATE TABLE IF NOT EXISTS job_results (
 );
 `,
   },
+  {
+    version: 15,
+    description:
+      "a possible duplicate records the operations its evidence could come from (pairs from before: both records' operations)",
+    sql: '',
+    then: (db) => {
+      const cols = db.prepare('PRAGMA table_info(duplicate_proposals)').all() as Array<{ name: string }>;
+      if (!cols.some((c) => c.name === 'ops'))
+        db.exec("ALTER TABLE duplicate_proposals ADD COLUMN ops TEXT NOT NULL DEFAULT '[]'");
+      // A pair from before could have been built from anything either record held: every operation of both.
+      db.exec(`UPDATE duplicate_proposals SET ops = (
+        SELECT coalesce(json_group_array(op_id), '[]') FROM (
+          SELECT DISTINCT o.op_id FROM entity_ops o
+          WHERE o.entity_id = duplicate_proposals.a_n OR o.entity_id = duplicate_proposals.b_n
+          ORDER BY o.op_id))`);
+    },
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

@@ -112,6 +112,19 @@ const maybeList = (col: string): Field<string[] | undefined> => ({
   toNeo: (v) => v ?? null,
 });
 
+/**
+ * Operations a record names (a duplicate pair's evidence operations): JSON text of their numbers in SQLite,
+ * a list of ids ('op3') in the dump and in Neo4j; absent in Neo4j (a pair from before it recorded them) reads
+ * as none, which the Neo4j store backfills on start.
+ */
+const opList = (col: string): Field<string[]> => ({
+  col,
+  fromSql: (v) => (JSON.parse((v as string | null) ?? '[]') as number[]).map((n) => `op${n}`),
+  toSql: (v) => JSON.stringify(v.map(idNum)),
+  fromNeo: (v) => (Array.isArray(v) ? (v as string[]) : []),
+  toNeo: (v) => v,
+});
+
 const opOf = (col: string): Field<string> => ({
   col,
   fromSql: (v) => `op${v as number}`,
@@ -358,6 +371,8 @@ export const PROPOSAL_FIELDS = {
   /** JSON text. */
   evidence: str('evidence'),
   fingerprint: str('fingerprint'),
+  /** The operations its evidence could come from: only their readers see the pair. */
+  ops: opList('ops'),
   state: str('state'),
   decidedBy: maybeStr('decided_by'),
   decidedAt: maybeStr('decided_at'),
