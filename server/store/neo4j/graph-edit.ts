@@ -8,7 +8,7 @@ import { normaliseName } from '../../domain/normalise.ts';
 import type { EntityPatch, LinkPatch } from '../graph-store.ts';
 import { dateMs, searchText } from '../shared/values.ts';
 import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
-import type { Neo4jContext } from './context.ts';
+import { lockEntities, lockWithNeighbours, type Neo4jContext } from './context.ts';
 import { deleteEventsOfLinks, dropReportEvents, linksWithEvents, recomputeLinks } from './events.ts';
 import type { Tx } from './executor.ts';
 import { gradesOf, loadEntity, loadLink, loadReport } from './graph-load.ts';
@@ -65,6 +65,7 @@ export async function updateEntity(
   const p = parseOr(entityPatchSchema, patch, []);
   await c.write(async (tx, st) => {
     const op = await writeOperation(tx, ctx);
+    await lockEntities(tx, [id]);
     const row = await loadEntity(tx, id);
     const label = p.label !== undefined ? normaliseName(p.label) : row.label;
     const joined = joinOp(row, op);
@@ -114,6 +115,8 @@ export async function updateLink(
   const p = parseOr(linkPatchSchema, patch, []);
   await c.write(async (tx, st) => {
     const op = await writeOperation(tx, ctx);
+    const ends = await loadLink(tx, id);
+    await lockEntities(tx, [ends.from, ends.to]);
     const row = await loadLink(tx, id);
     const weight = p.weight ?? row.weight;
     const first = p.firstSeen !== undefined ? p.firstSeen : (row.firstSeen ?? null);
@@ -149,6 +152,7 @@ export async function updateLink(
 export async function deleteEntity(c: Neo4jContext, id: string): Promise<void> {
   await c.write(async (tx, st) => {
     await loadEntity(tx, id);
+    await lockWithNeighbours(tx, [id]);
     await deleteEventsOfLinks(tx, (await tx.one('links-of-entities', { ids: [id] }))!.ids as string[]);
     await tx.run('entities-delete', { ids: [id] });
     st.bump();

@@ -5,6 +5,7 @@ import { naturalKey } from '../../domain/keys.ts';
 import { normaliseName } from '../../domain/normalise.ts';
 import { nfcKey, searchText } from '../shared/values.ts';
 import { invalid, type EntityParsed } from '../shared/validate.ts';
+import { lockEntities, WriteRace } from './context.ts';
 import type { Tx } from './executor.ts';
 import {
   citedReports,
@@ -54,8 +55,31 @@ export async function resolveKeys(tx: Tx, entities: EntityParsed[]): Promise<Res
   return { inputs, existing };
 }
 
+/**
+ * Locks the stored entities the batch names (so no other writer changes them until it commits) and takes
+ * them as they are now, not as first looked up; reserves numbers for the entities it will create.
+ */
+export async function lockEntitiesOf(run: BatchRun, keys: ResolvedKeys): Promise<void> {
+  const ids = new Set([...keys.existing.values()].map((e) => e.id));
+  const fresh = new Map(
+    (await lockEntities(run.tx, ids)).map((e) => [e.id as string, e as unknown as EntityNode]),
+  );
+  for (const [k, e] of keys.existing) {
+    const now = fresh.get(e.id);
+    // Removed or merged away since it was looked up: the batch starts again and finds what is there now.
+    if (!now || now.type !== e.type) throw new WriteRace(`or removed entity ${e.id}`);
+    keys.existing.set(k, now);
+  }
+  const fresh_keys = new Set<string>();
+  for (const p of keys.inputs) {
+    const k = kk(p.e.type, p.key);
+    if (!keys.existing.has(k)) fresh_keys.add(k);
+  }
+  await run.st.reserve('entity', fresh_keys.size);
+}
+
 function newEntity(run: BatchRun, { e, label, key }: KeyedInput): Slot<EntityNode> {
-  const n = run.st.next('entity');
+  const n = run.st.take('entity');
   return {
     fact: {
       id: `e${n}`,
@@ -152,6 +176,9 @@ export async function saveEntities(run: BatchRun, { byId }: EntityUpserts): Prom
   const slots = [...byId.values()];
   const creates = slots.filter((s) => s.isNew).map((s) => s.fact);
   const updates = slots.filter((s) => !s.isNew && s.dirty).map((s) => s.fact);
-  if (creates.length) await run.tx.run('entities-create', { rows: creates });
+  if (creates.length) {
+    const taken = await run.tx.run('entities-merge', { rows: creates });
+    if (taken.length) throw new WriteRace(`${taken[0].type as string} ${JSON.stringify(taken[0].key)}`);
+  }
   if (updates.length) await run.tx.run('entities-update', { rows: updates });
 }

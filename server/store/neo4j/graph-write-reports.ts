@@ -2,6 +2,7 @@
 import { defaultReviewDate } from '../../security/retention.ts';
 import { StoreError } from '../common.ts';
 import type { EntityParsed, LinkParsed, ReportParsed } from '../shared/validate.ts';
+import { WriteRace } from './context.ts';
 import type { BatchRun } from './graph-write-batch.ts';
 import { gradeCode, type ReportNode } from './rows.ts';
 
@@ -20,7 +21,7 @@ function sameReport(ex: ReportNode, r: ReportParsed): boolean {
 }
 
 function newReport(run: BatchRun, r: ReportParsed): ReportNode {
-  const n = run.st.next('report');
+  const n = run.st.take('report');
   return {
     id: `r${n}`,
     n,
@@ -56,6 +57,10 @@ export async function upsertReports(
       known.set((r.r as ReportNode).ref, r.r as ReportNode);
   }
   const created: ReportNode[] = [];
+  await run.st.reserve(
+    'report',
+    new Set(batch.reports.filter((r) => !known.has(r.ref)).map((r) => r.ref)).size,
+  );
   batch.reports.forEach((r, i) => {
     const ex = known.get(r.ref);
     if (ex && !sameReport(ex, r)) {
@@ -74,6 +79,9 @@ export async function upsertReports(
     run.res.reports[ex ? 'unchanged' : 'created']++;
     run.res.reportIds.push(node.id);
   });
-  if (created.length) await run.tx.run('reports-create', { rows: created });
+  if (created.length) {
+    const taken = await run.tx.run('reports-merge', { rows: created });
+    if (taken.length) throw new WriteRace(`report ${taken[0].ref as string}`);
+  }
   return known;
 }

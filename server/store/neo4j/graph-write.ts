@@ -15,9 +15,9 @@ import {
   type LinkParsed,
   type ReportParsed,
 } from '../shared/validate.ts';
-import type { Neo4jContext } from './context.ts';
+import type { Neo4jContext, State } from './context.ts';
 import { recordProvenance, type BatchRun } from './graph-write-batch.ts';
-import { resolveKeys, saveEntities, upsertEntities } from './graph-write-entities.ts';
+import { lockEntitiesOf, resolveKeys, saveEntities, upsertEntities } from './graph-write-entities.ts';
 import { saveLinks, upsertLinks } from './graph-write-links.ts';
 import { upsertReports } from './graph-write-reports.ts';
 import { writeEvents } from './events.ts';
@@ -39,9 +39,12 @@ function validate(batch: WriteBatch): ParsedBatch {
   };
 }
 
-/** The data version rises once for a batch that changed anything, and not at all for one that did not. */
+/**
+ * The data version rises once for a batch that changed anything, and not at all for one that did not; it
+ * rises after the commit (Neo4jContext.write), so the result takes it from the state then.
+ */
 function bumpVersion(run: BatchRun): void {
-  run.res.dataVersion = run.changed ? run.st.bump() : run.st.meta.dataVersion;
+  if (run.changed) run.st.bump();
 }
 
 /** A log of what was done, like the audit: it does not change the data version. */
@@ -62,33 +65,44 @@ export async function writeBatch(
   ctx: WriteContext,
 ): Promise<WriteResult> {
   const input = validate(batch);
-  return c.write(async (tx, st) => {
-    const run: BatchRun = {
-      tx,
-      st,
-      now: new Date().toISOString(),
-      importId: ctx.importId ?? null,
-      op: await writeOperation(tx, ctx),
-      res: emptyWriteResult(),
-      changed: false,
-    };
-    const reports = await upsertReports(run, input);
-    const keys = await resolveKeys(tx, input.entities);
-    const entities = upsertEntities(run, keys, reports);
-    recordProvenance(run, 'entities', entities.mentions);
-    await saveEntities(run, entities);
-    // Links come after the entities are written: a key that only matches once normalised is looked up in the
-    // database, and must find the batch's own entities there.
-    const linkFloor = st.meta.link;
-    const links = await upsertLinks(run, input.links, entities, reports);
-    recordProvenance(run, 'links', links.mentions);
-    await saveLinks(run, links);
-    // Deconfliction: entities this operation now shares with another are noted in the same transaction.
-    const joined = [...entities.joined, ...links.joinedEnds];
-    if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
-    await writeEvents(run, input.links, batch.events ?? [], reports, linkFloor);
-    bumpVersion(run);
-    await recordImportRun(run, ctx);
-    return run.res;
-  });
+  let done: State | null = null;
+  // No named lock: the batch locks the entities it writes and the ends of its links (lockEntities), creates
+  // entities and reports on their constraint-backed keys, and so runs beside other batches.
+  const res = await c.write(
+    async (tx, st) => {
+      done = st;
+      const run: BatchRun = {
+        tx,
+        st,
+        now: new Date().toISOString(),
+        importId: ctx.importId ?? null,
+        op: await writeOperation(tx, ctx),
+        res: emptyWriteResult(),
+        changed: false,
+      };
+      const reports = await upsertReports(run, input);
+      const keys = await resolveKeys(tx, input.entities);
+      await lockEntitiesOf(run, keys);
+      const entities = upsertEntities(run, keys, reports);
+      recordProvenance(run, 'entities', entities.mentions);
+      await saveEntities(run, entities);
+      // Links come after the entities are written: a key that only matches once normalised is looked up in the
+      // database, and must find the batch's own entities there.
+      const links = await upsertLinks(run, input.links, entities, reports);
+      recordProvenance(run, 'links', links.mentions);
+      await saveLinks(run, links);
+      // Deconfliction: entities this operation now shares with another are noted in the same transaction.
+      const joined = [...entities.joined, ...links.joinedEnds];
+      if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
+      const existed = new Set([...links.slots.values()].filter((s) => !s.isNew).map((s) => s.fact.id));
+      await writeEvents(run, input.links, batch.events ?? [], reports, existed);
+      bumpVersion(run);
+      await recordImportRun(run, ctx);
+      return run.res;
+    },
+    { lock: null },
+  );
+  const st = done as State | null;
+  res.dataVersion = st?.changed ? st.version : await c.dataVersion();
+  return res;
 }
