@@ -15,7 +15,7 @@ import {
   type LinkParsed,
   type ReportParsed,
 } from '../shared/validate.ts';
-import type { Neo4jContext, State } from './context.ts';
+import { readDataVersion, type Neo4jContext, type State } from './context.ts';
 import { recordProvenance, type BatchRun } from './graph-write-batch.ts';
 import { lockEntitiesOf, resolveKeys, saveEntities, upsertEntities } from './graph-write-entities.ts';
 import { saveLinks, upsertLinks } from './graph-write-links.ts';
@@ -41,22 +41,28 @@ function validate(batch: WriteBatch): ParsedBatch {
 
 /**
  * The data version rises once for a batch that changed anything, and not at all for one that did not; it
- * rises after the commit (Neo4jContext.write), so the result takes it from the state then.
+ * rises after the commit (Neo4jContext.write). Inside the transaction the result carries the version it
+ * expects (the one now, plus one), which the import run's record keeps: exact unless another write commits
+ * at the same moment. The caller gets the version the bump really gave.
  */
-function bumpVersion(run: BatchRun): void {
+async function bumpVersion(run: BatchRun): Promise<void> {
+  const now = await readDataVersion(run.tx);
   if (run.changed) run.st.bump();
+  run.res.dataVersion = run.changed ? now + 1 : now;
 }
 
-/** A log of what was done, like the audit: it does not change the data version. */
-async function recordImportRun(run: BatchRun, ctx: WriteContext): Promise<void> {
-  if (!ctx.importRun) return;
+/** A log of what was done, like the audit: it does not change the data version. Returns the record. */
+async function recordImportRun(run: BatchRun, ctx: WriteContext): Promise<Record<string, unknown> | null> {
+  if (!ctx.importRun) return null;
   if (run.importId === null) throw invalid(['importId'], 'an import run needs the import id');
+  const record = ctx.importRun(run.res);
   await run.tx.run('import-run-create', {
     importId: run.importId,
     at: run.now,
     actor: ctx.actor,
-    report: JSON.stringify(ctx.importRun(run.res)),
+    report: JSON.stringify(record),
   });
+  return record;
 }
 
 export async function writeBatch(
@@ -66,6 +72,7 @@ export async function writeBatch(
 ): Promise<WriteResult> {
   const input = validate(batch);
   let done: State | null = null;
+  let record: Record<string, unknown> | null = null;
   // No named lock: the batch locks the entities it writes and the ends of its links (lockEntities), creates
   // entities and reports on their constraint-backed keys, and so runs beside other batches.
   const res = await c.write(
@@ -103,6 +110,11 @@ export async function writeBatch(
     { lock: null },
   );
   const st = done as State | null;
-  res.dataVersion = st?.changed ? st.version : await c.dataVersion();
+  if (st?.changed) {
+    res.dataVersion = st.version;
+    // The import's report, as its caller holds it, names the version the write really made.
+    const r = record as Record<string, unknown> | null;
+    if (r && typeof r.dataVersion === 'number') r.dataVersion = st.version;
+  }
   return res;
 }
