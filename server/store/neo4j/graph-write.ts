@@ -103,8 +103,8 @@ export async function writeBatch(
       if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
       const existed = new Set([...links.slots.values()].filter((s) => !s.isNew).map((s) => s.fact.id));
       await writeEvents(run, input.links, batch.events ?? [], reports, existed);
-      bumpVersion(run);
-      await recordImportRun(run, ctx);
+      await bumpVersion(run);
+      record = await recordImportRun(run, ctx);
       return run.res;
     },
     { lock: null },
