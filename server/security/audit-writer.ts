@@ -3,8 +3,11 @@
 // commit on every read (about 60 µs of a single event loop on SQLite, a round trip on Neo4j); here the
 // records of all requests finishing in the same turn of the event loop share one transaction, and each
 // request still waits for its own record. No timer: a record waits at most until the loop's check phase
-// (setImmediate), or, on a store that answers asynchronously, until the group ahead of it commits.
+// (setImmediate), or, on a store that answers asynchronously, until the group ahead of it commits. On Neo4j
+// the group's transaction takes only the chain head's lock (store/neo4j/security.ts): graph writes and reads
+// never wait on it, and the groups of several servers take turns on it, so their records form one chain.
 import type { AuditEvent, AuditInput } from '../domain/model.ts';
+import { StoreError } from '../store/common.ts';
 import type { SecurityStore } from '../store/security-store.ts';
 
 interface Pending {
@@ -14,7 +17,7 @@ interface Pending {
 }
 
 export interface AuditWriterOptions {
-  /** Most records in one transaction (default 500): bounds the time one commit holds the write lock. */
+  /** Most records in one transaction (default 500): bounds the time one commit holds the chain head. */
   maxBatch?: number;
 }
 
@@ -70,8 +73,10 @@ export class AuditWriter {
       batch.forEach((p, i) => p.resolve(events[i]));
       return;
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0].reject(err);
+      // One record alone, or a store that cannot be reached: retrying one by one would only make each
+      // request wait for its own failure in turn (issue 21: a minute and more during an outage).
+      if (batch.length === 1 || (err instanceof StoreError && err.code === 'unavailable')) {
+        for (const p of batch) p.reject(err);
         return;
       }
     }
