@@ -30,6 +30,8 @@ export interface ResolvedKeys {
   inputs: KeyedInput[];
   /** Stored entities by natural key (kk). */
   existing: Map<string, EntityNode>;
+  /** Entities this batch creates, by natural key: claimed bare by lockEntitiesOf, filled in by saveEntities. */
+  claimed: Map<string, { id: string; n: number }>;
 }
 
 export interface EntityUpserts {
@@ -52,7 +54,7 @@ export async function resolveKeys(tx: Tx, entities: EntityParsed[]): Promise<Res
     tx,
     inputs.map((p) => ({ type: p.e.type, key: p.key })),
   );
-  return { inputs, existing };
+  return { inputs, existing, claimed: new Map() };
 }
 
 /**
@@ -70,20 +72,38 @@ export async function lockEntitiesOf(run: BatchRun, keys: ResolvedKeys): Promise
     if (!now || now.type !== e.type) throw new WriteRace(`or removed entity ${e.id}`);
     keys.existing.set(k, now);
   }
-  const fresh_keys = new Set<string>();
+  // The keys found nowhere are claimed (created bare, in key order) now, so a writer creating the same entity
+  // at the same moment waits here and then finds it, rather than both creating it.
+  const claim = new Map<string, { type: string; key: string }>();
   for (const p of keys.inputs) {
     const k = kk(p.e.type, p.key);
-    if (!keys.existing.has(k)) fresh_keys.add(k);
+    if (!keys.existing.has(k)) claim.set(k, { type: p.e.type, key: p.key });
   }
-  await run.st.reserve('entity', fresh_keys.size);
+  if (claim.size === 0) return;
+  await run.st.reserve('entity', claim.size);
+  const rows = [...claim.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, c]) => {
+      const n = run.st.take('entity');
+      return { ...c, id: `e${n}`, n };
+    });
+  for (const r of await run.tx.run('entities-claim', { rows })) {
+    const k = kk(r.type as string, r.key as string);
+    const e = r.e as unknown as EntityNode;
+    if (r.created) keys.claimed.set(k, { id: e.id, n: e.n });
+    else keys.existing.set(k, e);
+  }
 }
 
-function newEntity(run: BatchRun, { e, label, key }: KeyedInput): Slot<EntityNode> {
-  const n = run.st.take('entity');
+function newEntity(
+  run: BatchRun,
+  { e, label, key }: KeyedInput,
+  claimed: { id: string; n: number },
+): Slot<EntityNode> {
   return {
     fact: {
-      id: `e${n}`,
-      n,
+      id: claimed.id,
+      n: claimed.n,
       type: e.type,
       key,
       label,
@@ -133,7 +153,7 @@ function mergeEntity(
 /** Entities by natural key: one slot per entity however often the batch names it, in memory until saved. */
 export function upsertEntities(
   run: BatchRun,
-  { inputs, existing }: ResolvedKeys,
+  { inputs, existing, claimed }: ResolvedKeys,
   reports: Map<string, ReportNode>,
 ): EntityUpserts {
   const out: EntityUpserts = { byId: new Map(), keyed: new Map(), mentions: [], joined: [] };
@@ -148,7 +168,7 @@ export function upsertEntities(
     }
     let status: Mention<EntityNode>['status'];
     if (!slot) {
-      slot = newEntity(run, input);
+      slot = newEntity(run, input, claimed.get(k)!);
       out.byId.set(slot.fact.id, slot);
       status = 'created';
     } else {
@@ -171,14 +191,8 @@ export function upsertEntities(
   return out;
 }
 
-/** Writes the entities the batch created or changed: one query for each kind. */
+/** Writes the entities the batch created (claimed bare) or changed: one query. */
 export async function saveEntities(run: BatchRun, { byId }: EntityUpserts): Promise<void> {
-  const slots = [...byId.values()];
-  const creates = slots.filter((s) => s.isNew).map((s) => s.fact);
-  const updates = slots.filter((s) => !s.isNew && s.dirty).map((s) => s.fact);
-  if (creates.length) {
-    const taken = await run.tx.run('entities-merge', { rows: creates });
-    if (taken.length) throw new WriteRace(`${taken[0].type as string} ${JSON.stringify(taken[0].key)}`);
-  }
-  if (updates.length) await run.tx.run('entities-update', { rows: updates });
+  const rows = [...byId.values()].filter((s) => s.isNew || s.dirty).map((s) => s.fact);
+  if (rows.length) await run.tx.run('entities-update', { rows });
 }

@@ -2,7 +2,6 @@
 import { defaultReviewDate } from '../../security/retention.ts';
 import { StoreError } from '../common.ts';
 import type { EntityParsed, LinkParsed, ReportParsed } from '../shared/validate.ts';
-import { WriteRace } from './context.ts';
 import type { BatchRun } from './graph-write-batch.ts';
 import { gradeCode, type ReportNode } from './rows.ts';
 
@@ -80,8 +79,24 @@ export async function upsertReports(
     run.res.reportIds.push(node.id);
   });
   if (created.length) {
-    const taken = await run.tx.run('reports-merge', { rows: created });
-    if (taken.length) throw new WriteRace(`report ${taken[0].ref as string}`);
+    // Reports another writer created at the same moment: the same report is simply cited (and counted
+    // unchanged); another with the same ref is the conflict it would have been had it come first.
+    for (const t of await run.tx.run('reports-merge', { rows: created })) {
+      const stored = t.r as ReportNode;
+      const i = batch.reports.findIndex((r) => r.ref === stored.ref);
+      if (!sameReport(stored, batch.reports[i])) {
+        throw new StoreError(
+          'conflict',
+          `reports[${i}]: report ${stored.ref} already exists with different content; reports cannot be changed once recorded`,
+          ['reports', i, 'ref'],
+        );
+      }
+      const mine = known.get(stored.ref)!;
+      known.set(stored.ref, stored);
+      run.res.reports.created--;
+      run.res.reports.unchanged++;
+      run.res.reportIds = run.res.reportIds.map((id) => (id === mine.id ? stored.id : id));
+    }
   }
   return known;
 }
