@@ -1,9 +1,15 @@
-// One run of an import, created in the import's own write transaction. That transaction holds the Meta
-// lock, so reading the last seq and creating the next cannot race another writer. `op` is the operation the
-// import wrote into.
-OPTIONAL MATCH (last:ImportRun)
-WITH last
-ORDER BY last.seq DESC
-LIMIT 1
-CREATE (r:ImportRun {seq: coalesce(last.seq, 0) + 1, importId: $importId, at: $at, actor: $actor, op: $op,
-  report: $report})
+// One run of an import (`op`: the operation it wrote into), created in the import's own write transaction,
+// numbered from its own counter,
+// (:Seq {name: 'importRun'}): runs of imports writing at once queue only on this node, only from here to their
+// commit. The counter starts after the last run recorded before it existed (the seq constraint's index).
+CALL {
+  OPTIONAL MATCH (last:ImportRun)
+  WITH last
+  ORDER BY last.seq DESC
+  LIMIT 1
+  RETURN coalesce(last.seq, 0) AS top
+}
+MERGE (s:Seq {name: 'importRun'})
+ON CREATE SET s.v = top
+SET s.v = s.v + 1
+CREATE (r:ImportRun {seq: s.v, importId: $importId, at: $at, actor: $actor, op: $op, report: $report})

@@ -3,7 +3,9 @@
 // commit on every read (about 60 µs of a single event loop on SQLite, a round trip on Neo4j); here the
 // records of all requests finishing in the same turn of the event loop share one transaction, and each
 // request still waits for its own record. No timer: a record waits at most until the loop's check phase
-// (setImmediate), or, on a store that answers asynchronously, until the group ahead of it commits.
+// (setImmediate), or, on a store that answers asynchronously, until the group ahead of it commits. On Neo4j
+// the group's transaction takes only the chain head's lock (store/neo4j/security.ts): graph writes and reads
+// never wait on it, and the groups of several servers take turns on it, so their records form one chain.
 import type { AuditEvent, AuditInput } from '../domain/model.ts';
 import { StoreError } from '../store/common.ts';
 import type { SecurityStore } from '../store/security-store.ts';
@@ -15,7 +17,7 @@ interface Pending {
 }
 
 export interface AuditWriterOptions {
-  /** Most records in one transaction (default 500): bounds the time one commit holds the write lock. */
+  /** Most records in one transaction (default 500): bounds the time one commit holds the chain head. */
   maxBatch?: number;
 }
 

@@ -1,9 +1,9 @@
-// What every aggregate of the Neo4j store shares: one driver and executor, the schema applied once, and the
-// transaction helper. A (:Meta {k: 'state'}) node holds the data version and the id counters; every write
-// transaction locks it first, so writers queue there and check-then-create (links have no database-level
-// key) stays race-free.
+// What every aggregate of the Neo4j store shares: one driver and executor, the schema applied once, the id
+// numbers and the write helper. A (:Meta {k: 'state'}) node holds the data version and the id counters; no
+// write holds it while it runs (issue 21): ids are reserved and the version raised in short transactions of
+// their own, and each write locks only what it touches (see write()).
 import neo4j, { type Driver } from 'neo4j-driver';
-import type { ListOptions, Page } from '../common.ts';
+import { StoreError, type ListOptions, type Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { listOptionsSchema, parseOr } from '../shared/validate.ts';
 import { Neo4jExecutor, type Row, type Tx } from './executor.ts';
@@ -27,40 +27,128 @@ export function redactUri(uri: string): string {
   return uri.replace(/\/\/[^@/]*@/, '//');
 }
 
-interface Meta {
-  k: string;
-  dataVersion: number;
-  entity: number;
-  link: number;
-  report: number;
-  merge: number;
-  annotation: number;
-  chart: number;
-  user: number;
-  audit: number;
-  operation: number;
-  auditHash: string;
-}
-
 export type Counter =
-  'entity' | 'link' | 'report' | 'merge' | 'annotation' | 'chart' | 'user' | 'audit' | 'operation';
+  'entity' | 'link' | 'report' | 'merge' | 'annotation' | 'chart' | 'user' | 'audit' | 'operation' | 'event';
+
+const COUNTERS = new Set<string>([
+  'entity',
+  'link',
+  'report',
+  'merge',
+  'annotation',
+  'chart',
+  'user',
+  'audit',
+  'operation',
+  'event',
+]);
 
 /** The open operation everything written before operations belongs to, and where unscoped writes land. */
 export const GENERAL_OP_ID = 'op1';
 
-/** Counters and data version, read under the Meta lock and written back at the end of the transaction. */
-export class State {
-  dirty = false;
-  constructor(readonly meta: Meta) {}
-  next(kind: Counter): number {
-    this.meta[kind] = (this.meta[kind] ?? 0) + 1;
-    this.dirty = true;
-    return this.meta[kind];
+/** Neo4j's code for a deadlock it broke by failing one of the transactions: that one is simply run again. */
+const DEADLOCK = 'Neo.TransientError.Transaction.DeadlockDetected';
+/** Attempts of one write that deadlocks or loses a race for a new key before the error reaches the caller. */
+const WRITE_ATTEMPTS = 8;
+
+/**
+ * A write met a fact another writer created after this one looked (an entity's natural key, a report's ref):
+ * the whole transaction is undone and run again, and then finds it.
+ */
+export class WriteRace extends Error {
+  constructor(what: string) {
+    super(`another writer created ${what} at the same moment`);
   }
-  bump(): number {
-    this.meta.dataVersion += 1;
-    this.dirty = true;
-    return this.meta.dataVersion;
+}
+
+/**
+ * Id numbers handed out by this server. Numbers come from the Meta node's counters in a short transaction of
+ * their own (ids-reserve), exactly as many as a write asks for, so no write holds the counters while it runs;
+ * numbers of a write that failed come back here and are handed out first, so a refused write leaves no gap
+ * while the process lives.
+ */
+export class IdPool {
+  private readonly spare = new Map<Counter, number[]>();
+  constructor(private readonly exec: Neo4jExecutor) {}
+
+  async take(kind: Counter, count: number): Promise<number[]> {
+    if (!COUNTERS.has(kind)) throw new Error(`unknown id counter ${kind}`);
+    const spare = this.spare.get(kind) ?? [];
+    const out = spare.splice(0, count);
+    const more = count - out.length;
+    if (more > 0) {
+      const top = (await this.exec.write((tx) => tx.one('ids-reserve', { kind, count: more })))!
+        .top as number;
+      for (let n = top - more + 1; n <= top; n++) out.push(n);
+    }
+    return out;
+  }
+
+  giveBack(kind: Counter, numbers: number[]): void {
+    if (numbers.length === 0) return;
+    const spare = this.spare.get(kind) ?? [];
+    spare.push(...numbers);
+    spare.sort((a, b) => a - b);
+    this.spare.set(kind, spare);
+  }
+}
+
+/**
+ * What one attempt of a write transaction draws on: id numbers (reserved outside it) and whether it changed
+ * the data (then the data version rises once it has committed). A new State for every attempt.
+ */
+export class State {
+  /** Numbers reserved and not yet used, by kind. */
+  private readonly ready = new Map<Counter, number[]>();
+  /** Numbers used, by kind: they go back to the pool if the attempt does not commit. */
+  private readonly used = new Map<Counter, number[]>();
+  /** Whether the data changed: the data version rises after the commit. */
+  changed = false;
+  /** The data version after this write committed, when it changed the data (set by Neo4jContext.write). */
+  version = 0;
+
+  constructor(private readonly pool: IdPool) {}
+
+  /** Makes `count` numbers of `kind` ready for take(), which can then be called without waiting. */
+  async reserve(kind: Counter, count: number): Promise<void> {
+    const have = this.ready.get(kind)?.length ?? 0;
+    if (count <= have) return;
+    const got = await this.pool.take(kind, count - have);
+    this.ready.set(kind, [...(this.ready.get(kind) ?? []), ...got]);
+  }
+
+  /** The next reserved number of `kind`; reserve() first. */
+  take(kind: Counter): number {
+    const n = this.ready.get(kind)?.shift();
+    if (n === undefined) throw new Error(`no ${kind} number reserved for this write`);
+    const used = this.used.get(kind) ?? [];
+    used.push(n);
+    this.used.set(kind, used);
+    return n;
+  }
+
+  /** The next number of `kind`. */
+  async next(kind: Counter): Promise<number> {
+    await this.reserve(kind, 1);
+    return this.take(kind);
+  }
+
+  /** The data changed: the data version rises when the transaction has committed. */
+  bump(): void {
+    this.changed = true;
+  }
+
+  /** After the commit: numbers reserved and not used go back. */
+  committed(): void {
+    for (const [kind, ns] of this.ready) this.pool.giveBack(kind, ns);
+    this.ready.clear();
+  }
+
+  /** The attempt did not commit: every number it drew goes back. */
+  undone(): void {
+    for (const [kind, ns] of this.used) this.pool.giveBack(kind, ns);
+    this.used.clear();
+    this.committed();
   }
 }
 
@@ -80,6 +168,8 @@ function makeDriver(opts: Neo4jStoreOptions): Driver {
 
 export class Neo4jContext {
   readonly exec: Neo4jExecutor;
+  /** Id numbers for this server's writes. */
+  readonly pool: IdPool;
   private readonly ownDriver: boolean;
   /** Schema applied once per process; a failure (Neo4j down) is retried on the next call. */
   private ready: Promise<void> | null = null;
@@ -91,6 +181,7 @@ export class Neo4jContext {
       where: redactUri(opts.uri),
       ...(opts.log ? { log: opts.log } : {}),
     });
+    this.pool = new IdPool(this.exec);
   }
 
   ensureReady(): Promise<void> {
@@ -115,16 +206,75 @@ export class Neo4jContext {
     return this.exec.read(work);
   }
 
-  /** A write transaction holding the Meta lock; counters and data version are saved at its end. */
-  async write<T>(work: (tx: Tx, st: State) => Promise<T>): Promise<T> {
+  /**
+   * A write transaction. It locks only what it touches: `lock` names one lock node the write queues on
+   * (writes that must not interleave with others of their kind: editing, user names); the default, 'edit',
+   * keeps the rare hand edits (merges, charts, drafts, operations, deletions) in one queue as before, apart
+   * from imports, batches and the audit, which pass `lock: null` and lock the facts they write themselves.
+   * A write that deadlocks with another (Neo4j fails one of the two) or loses a race for a new key
+   * (WriteRace) is run again from the start; the caller's `work` must therefore only touch the database.
+   *
+   * The data version rises after the commit, in a short transaction of its own, not inside the write: inside,
+   * every writer would queue on the one node that holds it for as long as its whole transaction lasts. Every
+   * reader of the version uses it to key or label what it computed from the data (the job and analysis
+   * caches, window views, exports, the health answer), so what matters is that a version never names data
+   * older than what a reader computed under it. Rising after the commit keeps that: a reader that saw the old
+   * version with the new data caches the new data under the old number, which the bump then retires; a bump
+   * inside the transaction could be seen before the data it stands for and cache the old data under the new
+   * number for good. Two writes committing together may each see the version rise by one or by two.
+   */
+  async write<T>(work: (tx: Tx, st: State) => Promise<T>, opts: { lock?: string | null } = {}): Promise<T> {
     await this.ensureReady();
-    return this.exec.write(async (tx) => {
-      const m = (await tx.one('meta-lock'))!.m as Meta;
-      const st = new State({ ...m });
-      const out = await work(tx, st);
-      if (st.dirty) await tx.run('meta-save', { m: st.meta });
-      return out;
-    });
+    const lock = opts.lock === undefined ? 'edit' : opts.lock;
+    for (let attempt = 1; ; attempt++) {
+      const attempts: State[] = [];
+      try {
+        const out = await this.exec.write(async (tx) => {
+          const st = new State(this.pool);
+          attempts.push(st);
+          if (lock !== null) await tx.run('lock-named', { k: `lock:${lock}` });
+          const r = await work(tx, st);
+          return { r, st };
+        });
+        // The driver may have run `work` more than once (a transient error): only the last attempt committed.
+        for (const st of attempts) if (st !== out.st) st.undone();
+        out.st.committed();
+        if (out.st.changed) out.st.version = await this.bumpVersion();
+        return out.r;
+      } catch (e) {
+        for (const st of attempts) st.undone();
+        const again = e instanceof WriteRace || (e as { code?: string } | null)?.code === DEADLOCK;
+        if (!again || attempt >= WRITE_ATTEMPTS) {
+          if (e instanceof WriteRace) throw new StoreError('conflict', `${e.message}; try again`);
+          throw e;
+        }
+        // A little random wait, so the two writers that met do not meet again at once.
+        await new Promise((res) => setTimeout(res, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /** Data version bumps that could not be written yet (the database went away just after a commit). */
+  private pendingBumps = 0;
+
+  /** Raises the data version after a committed write; returns the new version. */
+  private async bumpVersion(): Promise<number> {
+    const by = this.pendingBumps + 1;
+    try {
+      const v = (await this.exec.write((tx) => tx.one('data-version-bump', { by })))!.v as number;
+      this.pendingBumps = 0;
+      return v;
+    } catch {
+      // The write itself has committed: it must not be reported failed (a retry would write it twice). The
+      // bump is owed and paid with the next one; until then caches may keep serving the older version.
+      this.pendingBumps = by;
+      return this.dataVersion().catch(() => 0);
+    }
+  }
+
+  /** The data version now. */
+  async dataVersion(): Promise<number> {
+    return this.exec.read((tx) => readDataVersion(tx));
   }
 
   /** Offset and limit of a list call, checked. */
@@ -174,6 +324,22 @@ async function migrateOperations(exec: Neo4jExecutor): Promise<void> {
     .id as string;
   for (const name of ['ops-migrate-entities', 'ops-migrate-links', 'ops-migrate-reports'])
     await exec.autoCommit(cypher(name), { op });
+}
+
+/** Write-locks entities by id (in id order, so writers cannot take them crosswise); returns those found. */
+export async function lockEntities(tx: Tx, ids: Iterable<string>): Promise<Row[]> {
+  const sorted = [...new Set(ids)].sort();
+  if (sorted.length === 0) return [];
+  return (await tx.run('entities-lock', { ids: sorted })).map((r) => r.e as Row);
+}
+
+/**
+ * Write-locks entities and every entity linked to them: what a merge or a removal changes (their links too, and
+ * a batch creating a link holds both its ends, so it cannot add one while these run).
+ */
+export async function lockWithNeighbours(tx: Tx, ids: string[]): Promise<void> {
+  const near = ((await tx.one('entities-neighbours', { ids }))?.ids as string[] | undefined) ?? [];
+  await lockEntities(tx, [...ids, ...near]);
 }
 
 /** The data version as this transaction sees it. */

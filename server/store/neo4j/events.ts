@@ -19,7 +19,7 @@ import type { Neo4jContext } from './context.ts';
 import type { Tx } from './executor.ts';
 import type { BatchRun } from './graph-write-batch.ts';
 import { opsParam, type Scope } from './op-membership.ts';
-import { num, type ReportNode } from './rows.ts';
+import { type ReportNode } from './rows.ts';
 
 /** Events per query: one import must not become one huge parameter. */
 const CHUNK = 10_000;
@@ -27,7 +27,7 @@ const DIRECTIONS = [null, 'outgoing', 'incoming'] as const;
 
 /**
  * Writes the batch's events after its links (ids in run.res.linkIds, input order); each rests on its link's
- * first report and the batch's import. Links that were there before (numbered up to `linkFloor`), or that
+ * first report and the batch's import. Links that were there before (`existed`), or that
  * lost a repeated event to the identity key, have their counts recomputed from all their events.
  */
 /** An event's identity: the same call from the same report is one node, so a file imported again adds none. */
@@ -47,7 +47,7 @@ export async function writeEvents(
   links: LinkParsed[],
   all: Iterable<EventColumns>,
   reports: Map<string, ReportNode>,
-  linkFloor: number,
+  existed: ReadonlySet<string>,
 ): Promise<void> {
   const linkIds = run.res.linkIds;
   const reportOf = links.map((l) =>
@@ -56,21 +56,18 @@ export async function writeEvents(
   const recompute = new Set<string>();
   let sent = 0;
   let created = 0;
-  const meta = run.st.meta as unknown as { event?: number };
   for (const cols of all) {
     const kind = EVENT_KIND_CODE[cols.kind];
     for (let start = 0; start < cols.count; start += CHUNK) {
       const rows = [];
       const end = Math.min(cols.count, start + CHUNK);
       // Numbers for every row sent: those of rows found already are simply not used.
-      const base = meta.event ?? 0;
-      meta.event = base + (end - start);
-      run.st.dirty = true;
+      await run.st.reserve('event', end - start);
       for (let k = start; k < end; k++) {
         const li = cols.link[k];
         if (li >= links.length) throw invalid(['events', k, 'link'], `event ${k} names no link of the batch`);
         const linkId = linkIds[li];
-        if (num(linkId) <= linkFloor) recompute.add(linkId);
+        if (existed.has(linkId)) recompute.add(linkId);
         const d = cols.duration[k];
         const duration = Number.isNaN(d) ? null : d;
         const p = cols.place[k];
@@ -79,7 +76,7 @@ export async function writeEvents(
         const report = reportOf[li];
         rows.push({
           key: eventKey({ linkId, at, kind, duration, place, report }),
-          n: base + (k - start) + 1,
+          n: run.st.take('event'),
           linkId,
           kind,
           at,

@@ -9,7 +9,7 @@ import type { EntityPatch, FactRemoval, LinkPatch } from '../graph-store.ts';
 import { sharedEntityEdit, sharedLinkEdit, unreadableHolders } from '../shared/shared-facts.ts';
 import { dateMs, searchText } from '../shared/values.ts';
 import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
-import type { Neo4jContext } from './context.ts';
+import { lockEntities, lockWithNeighbours, type Neo4jContext } from './context.ts';
 import { deleteEventsOfLinks, dropReportEvents, linksWithEvents, recomputeLinks } from './events.ts';
 import type { Tx } from './executor.ts';
 import { gradesOf, loadEntity, loadLink, loadReport } from './graph-load.ts';
@@ -76,6 +76,7 @@ export async function updateEntity(
   const p = parseOr(entityPatchSchema, patch, []);
   await c.write(async (tx, st) => {
     const op = await writeOperation(tx, ctx);
+    await lockEntities(tx, [id]);
     const row = await loadEntity(tx, id);
     const label = p.label !== undefined ? normaliseName(p.label) : row.label;
     const joined = joinOp(row, op);
@@ -129,6 +130,8 @@ export async function updateLink(
   const p = parseOr(linkPatchSchema, patch, []);
   await c.write(async (tx, st) => {
     const op = await writeOperation(tx, ctx);
+    const ends = await loadLink(tx, id);
+    await lockEntities(tx, [ends.from, ends.to]);
     const row = await loadLink(tx, id);
     const weight = p.weight ?? row.weight;
     const first = p.firstSeen !== undefined ? p.firstSeen : (row.firstSeen ?? null);
@@ -166,6 +169,8 @@ export async function updateLink(
 export async function deleteEntity(c: Neo4jContext, id: string, ctx: WriteContext): Promise<FactRemoval> {
   return c.write(async (tx, st) => {
     const op = await writeOperation(tx, ctx);
+    // Its neighbours locked first: a batch writing a link to it cannot interleave with the removal.
+    await lockWithNeighbours(tx, [id]);
     const done = await removeEntityFrom(tx, await loadEntity(tx, id), op);
     st.bump();
     return done;

@@ -6,7 +6,7 @@ import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { MergeRecord } from '../graph-store.ts';
 import { parseId, parsePlainId } from '../shared/ids.ts';
 import { searchText } from '../shared/values.ts';
-import type { Neo4jContext, State } from './context.ts';
+import { lockWithNeighbours, type Neo4jContext, type State } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { recordSharedSubjects } from './deconfliction.ts';
 import { loadEntity } from './graph-load.ts';
@@ -131,12 +131,13 @@ export async function mergeIn(
   dropId: string,
   ctx: WriteContext,
 ): Promise<string> {
+  await lockWithNeighbours(tx, [keepId, dropId]);
   const { keep, drop } = await mergePair(tx, keepId, dropId);
   // Both entities' records change: the merger must read every operation holding either.
   if (unreadableHolders(keep.ops, ctx).length) throw sharedMerge(keepId, 'keepId');
   if (unreadableHolders(drop.ops, ctx).length) throw sharedMerge(dropId, 'dropId');
   const now = new Date().toISOString();
-  const n = st.next('merge');
+  const n = await st.next('merge');
   const snap = await snapshot(tx, keep, drop);
   await moveLinks(tx, keep, drop, snap, now);
   // The kept entity's own properties win; the merged one's fill the gaps.

@@ -5,6 +5,7 @@ import { naturalKey } from '../../domain/keys.ts';
 import { normaliseName } from '../../domain/normalise.ts';
 import { nfcKey, searchText } from '../shared/values.ts';
 import { invalid, type EntityParsed } from '../shared/validate.ts';
+import { lockEntities, WriteRace } from './context.ts';
 import type { Tx } from './executor.ts';
 import {
   citedReports,
@@ -29,6 +30,8 @@ export interface ResolvedKeys {
   inputs: KeyedInput[];
   /** Stored entities by natural key (kk). */
   existing: Map<string, EntityNode>;
+  /** Entities this batch creates, by natural key: claimed bare by lockEntitiesOf, filled in by saveEntities. */
+  claimed: Map<string, { id: string; n: number }>;
 }
 
 export interface EntityUpserts {
@@ -51,15 +54,56 @@ export async function resolveKeys(tx: Tx, entities: EntityParsed[]): Promise<Res
     tx,
     inputs.map((p) => ({ type: p.e.type, key: p.key })),
   );
-  return { inputs, existing };
+  return { inputs, existing, claimed: new Map() };
 }
 
-function newEntity(run: BatchRun, { e, label, key }: KeyedInput): Slot<EntityNode> {
-  const n = run.st.next('entity');
+/**
+ * Locks the stored entities the batch names (so no other writer changes them until it commits) and takes
+ * them as they are now, not as first looked up; reserves numbers for the entities it will create.
+ */
+export async function lockEntitiesOf(run: BatchRun, keys: ResolvedKeys): Promise<void> {
+  const ids = new Set([...keys.existing.values()].map((e) => e.id));
+  const fresh = new Map(
+    (await lockEntities(run.tx, ids)).map((e) => [e.id as string, e as unknown as EntityNode]),
+  );
+  for (const [k, e] of keys.existing) {
+    const now = fresh.get(e.id);
+    // Removed or merged away since it was looked up: the batch starts again and finds what is there now.
+    if (!now || now.type !== e.type) throw new WriteRace(`or removed entity ${e.id}`);
+    keys.existing.set(k, now);
+  }
+  // The keys found nowhere are claimed (created bare, in key order) now, so a writer creating the same entity
+  // at the same moment waits here and then finds it, rather than both creating it.
+  const claim = new Map<string, { type: string; key: string }>();
+  for (const p of keys.inputs) {
+    const k = kk(p.e.type, p.key);
+    if (!keys.existing.has(k)) claim.set(k, { type: p.e.type, key: p.key });
+  }
+  if (claim.size === 0) return;
+  await run.st.reserve('entity', claim.size);
+  const rows = [...claim.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, c]) => {
+      const n = run.st.take('entity');
+      return { ...c, id: `e${n}`, n };
+    });
+  for (const r of await run.tx.run('entities-claim', { rows })) {
+    const k = kk(r.type as string, r.key as string);
+    const e = r.e as unknown as EntityNode;
+    if (r.created) keys.claimed.set(k, { id: e.id, n: e.n });
+    else keys.existing.set(k, e);
+  }
+}
+
+function newEntity(
+  run: BatchRun,
+  { e, label, key }: KeyedInput,
+  claimed: { id: string; n: number },
+): Slot<EntityNode> {
   return {
     fact: {
-      id: `e${n}`,
-      n,
+      id: claimed.id,
+      n: claimed.n,
       type: e.type,
       key,
       label,
@@ -109,7 +153,7 @@ function mergeEntity(
 /** Entities by natural key: one slot per entity however often the batch names it, in memory until saved. */
 export function upsertEntities(
   run: BatchRun,
-  { inputs, existing }: ResolvedKeys,
+  { inputs, existing, claimed }: ResolvedKeys,
   reports: Map<string, ReportNode>,
 ): EntityUpserts {
   const out: EntityUpserts = { byId: new Map(), keyed: new Map(), mentions: [], joined: [] };
@@ -124,7 +168,7 @@ export function upsertEntities(
     }
     let status: Mention<EntityNode>['status'];
     if (!slot) {
-      slot = newEntity(run, input);
+      slot = newEntity(run, input, claimed.get(k)!);
       out.byId.set(slot.fact.id, slot);
       status = 'created';
     } else {
@@ -147,11 +191,8 @@ export function upsertEntities(
   return out;
 }
 
-/** Writes the entities the batch created or changed: one query for each kind. */
+/** Writes the entities the batch created (claimed bare) or changed: one query. */
 export async function saveEntities(run: BatchRun, { byId }: EntityUpserts): Promise<void> {
-  const slots = [...byId.values()];
-  const creates = slots.filter((s) => s.isNew).map((s) => s.fact);
-  const updates = slots.filter((s) => !s.isNew && s.dirty).map((s) => s.fact);
-  if (creates.length) await run.tx.run('entities-create', { rows: creates });
-  if (updates.length) await run.tx.run('entities-update', { rows: updates });
+  const rows = [...byId.values()].filter((s) => s.isNew || s.dirty).map((s) => s.fact);
+  if (rows.length) await run.tx.run('entities-update', { rows });
 }

@@ -6,6 +6,7 @@ import { LINK_RULES } from '../../domain/model.ts';
 import { naturalKey } from '../../domain/keys.ts';
 import { dateMs, nfcKey } from '../shared/values.ts';
 import { invalid, type LinkParsed } from '../shared/validate.ts';
+import { lockEntities, WriteRace } from './context.ts';
 import type { EntityUpserts } from './graph-write-entities.ts';
 import {
   citedReports,
@@ -168,7 +169,7 @@ async function existingLinks(
 }
 
 function newLink(run: BatchRun, { l, rule, from, to, cited }: ResolvedLink): Slot<LinkRel> {
-  const n = run.st.next('link');
+  const n = run.st.take('link');
   return {
     fact: {
       id: `l${n}`,
@@ -232,7 +233,15 @@ export async function upsertLinks(
 ): Promise<LinkUpserts> {
   const ends = await Ends.load(run, links, entities);
   const resolved = links.map((l, i) => resolveLink(ends, reports, l, i));
+  // Ends that are not the batch's own entities (those are locked already) are locked before the links between
+  // them are looked for: whoever creates a link holds both its ends, so "not there, create it" cannot race.
+  const outside = new Set<string>();
+  for (const r of resolved) for (const id of [r.from, r.to]) if (!entities.byId.has(id)) outside.add(id);
+  const locked = await lockEntities(run.tx, outside);
+  if (locked.length < outside.size) throw new WriteRace('or removed a linked entity');
   const slots = await existingLinks(run, resolved, entities);
+  const fresh = new Set(resolved.map((r) => linkKey(r.from, r.l.type, r.to)).filter((k) => !slots.has(k)));
+  await run.st.reserve('link', fresh.size);
   const mentions: Mention<LinkRel>[] = [];
   for (const r of resolved) {
     const k = linkKey(r.from, r.l.type, r.to);
@@ -255,8 +264,6 @@ export async function upsertLinks(
     run.res.linkIds.push(slot.fact.id);
   }
   // Ends that are not the batch's own entities join its operation here (the batch's own joined already).
-  const outside = new Set<string>();
-  for (const r of resolved) for (const id of [r.from, r.to]) if (!entities.byId.has(id)) outside.add(id);
   const joinedEnds = outside.size
     ? (await run.tx.run('entities-join-op', { ids: [...outside], op: run.op, now: run.now })).map(
         (x) => x.id as string,

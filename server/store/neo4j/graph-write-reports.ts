@@ -20,7 +20,7 @@ function sameReport(ex: ReportNode, r: ReportParsed): boolean {
 }
 
 function newReport(run: BatchRun, r: ReportParsed): ReportNode {
-  const n = run.st.next('report');
+  const n = run.st.take('report');
   return {
     id: `r${n}`,
     n,
@@ -56,6 +56,10 @@ export async function upsertReports(
       known.set((r.r as ReportNode).ref, r.r as ReportNode);
   }
   const created: ReportNode[] = [];
+  await run.st.reserve(
+    'report',
+    new Set(batch.reports.filter((r) => !known.has(r.ref)).map((r) => r.ref)).size,
+  );
   batch.reports.forEach((r, i) => {
     const ex = known.get(r.ref);
     if (ex && !sameReport(ex, r)) {
@@ -74,6 +78,25 @@ export async function upsertReports(
     run.res.reports[ex ? 'unchanged' : 'created']++;
     run.res.reportIds.push(node.id);
   });
-  if (created.length) await run.tx.run('reports-create', { rows: created });
+  if (created.length) {
+    // Reports another writer created at the same moment: the same report is simply cited (and counted
+    // unchanged); another with the same ref is the conflict it would have been had it come first.
+    for (const t of await run.tx.run('reports-merge', { rows: created })) {
+      const stored = t.r as ReportNode;
+      const i = batch.reports.findIndex((r) => r.ref === stored.ref);
+      if (!sameReport(stored, batch.reports[i])) {
+        throw new StoreError(
+          'conflict',
+          `reports[${i}]: report ${stored.ref} already exists with different content; reports cannot be changed once recorded`,
+          ['reports', i, 'ref'],
+        );
+      }
+      const mine = known.get(stored.ref)!;
+      known.set(stored.ref, stored);
+      run.res.reports.created--;
+      run.res.reports.unchanged++;
+      run.res.reportIds = run.res.reportIds.map((id) => (id === mine.id ? stored.id : id));
+    }
+  }
   return known;
 }

@@ -15,9 +15,9 @@ import {
   type LinkParsed,
   type ReportParsed,
 } from '../shared/validate.ts';
-import type { Neo4jContext } from './context.ts';
+import { readDataVersion, type Neo4jContext, type State } from './context.ts';
 import { recordProvenance, type BatchRun } from './graph-write-batch.ts';
-import { resolveKeys, saveEntities, upsertEntities } from './graph-write-entities.ts';
+import { lockEntitiesOf, resolveKeys, saveEntities, upsertEntities } from './graph-write-entities.ts';
 import { saveLinks, upsertLinks } from './graph-write-links.ts';
 import { upsertReports } from './graph-write-reports.ts';
 import { writeEvents } from './events.ts';
@@ -39,22 +39,31 @@ function validate(batch: WriteBatch): ParsedBatch {
   };
 }
 
-/** The data version rises once for a batch that changed anything, and not at all for one that did not. */
-function bumpVersion(run: BatchRun): void {
-  run.res.dataVersion = run.changed ? run.st.bump() : run.st.meta.dataVersion;
+/**
+ * The data version rises once for a batch that changed anything, and not at all for one that did not; it
+ * rises after the commit (Neo4jContext.write). Inside the transaction the result carries the version it
+ * expects (the one now, plus one), which the import run's record keeps: exact unless another write commits
+ * at the same moment. The caller gets the version the bump really gave.
+ */
+async function bumpVersion(run: BatchRun): Promise<void> {
+  const now = await readDataVersion(run.tx);
+  if (run.changed) run.st.bump();
+  run.res.dataVersion = run.changed ? now + 1 : now;
 }
 
-/** A log of what was done, like the audit: it does not change the data version. */
-async function recordImportRun(run: BatchRun, ctx: WriteContext): Promise<void> {
-  if (!ctx.importRun) return;
+/** A log of what was done, like the audit: it does not change the data version. Returns the record. */
+async function recordImportRun(run: BatchRun, ctx: WriteContext): Promise<Record<string, unknown> | null> {
+  if (!ctx.importRun) return null;
   if (run.importId === null) throw invalid(['importId'], 'an import run needs the import id');
+  const record = ctx.importRun(run.res);
   await run.tx.run('import-run-create', {
     importId: run.importId,
     at: run.now,
     actor: ctx.actor,
     op: run.op,
-    report: JSON.stringify(ctx.importRun(run.res)),
+    report: JSON.stringify(record),
   });
+  return record;
 }
 
 export async function writeBatch(
@@ -63,33 +72,50 @@ export async function writeBatch(
   ctx: WriteContext,
 ): Promise<WriteResult> {
   const input = validate(batch);
-  return c.write(async (tx, st) => {
-    const run: BatchRun = {
-      tx,
-      st,
-      now: new Date().toISOString(),
-      importId: ctx.importId ?? null,
-      op: await writeOperation(tx, ctx),
-      res: emptyWriteResult(),
-      changed: false,
-    };
-    const reports = await upsertReports(run, input);
-    const keys = await resolveKeys(tx, input.entities);
-    const entities = upsertEntities(run, keys, reports);
-    recordProvenance(run, 'entities', entities.mentions);
-    await saveEntities(run, entities);
-    // Links come after the entities are written: a key that only matches once normalised is looked up in the
-    // database, and must find the batch's own entities there.
-    const linkFloor = st.meta.link;
-    const links = await upsertLinks(run, input.links, entities, reports);
-    recordProvenance(run, 'links', links.mentions);
-    await saveLinks(run, links);
-    // Deconfliction: entities this operation now shares with another are noted in the same transaction.
-    const joined = [...entities.joined, ...links.joinedEnds];
-    if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
-    await writeEvents(run, input.links, batch.events ?? [], reports, linkFloor);
-    bumpVersion(run);
-    await recordImportRun(run, ctx);
-    return run.res;
-  });
+  let done: State | null = null;
+  let record: Record<string, unknown> | null = null;
+  // No named lock: the batch locks the entities it writes and the ends of its links (lockEntities), creates
+  // entities and reports on their constraint-backed keys, and so runs beside other batches.
+  const res = await c.write(
+    async (tx, st) => {
+      done = st;
+      const run: BatchRun = {
+        tx,
+        st,
+        now: new Date().toISOString(),
+        importId: ctx.importId ?? null,
+        op: await writeOperation(tx, ctx),
+        res: emptyWriteResult(),
+        changed: false,
+      };
+      const reports = await upsertReports(run, input);
+      const keys = await resolveKeys(tx, input.entities);
+      await lockEntitiesOf(run, keys);
+      const entities = upsertEntities(run, keys, reports);
+      recordProvenance(run, 'entities', entities.mentions);
+      await saveEntities(run, entities);
+      // Links come after the entities are written: a key that only matches once normalised is looked up in the
+      // database, and must find the batch's own entities there.
+      const links = await upsertLinks(run, input.links, entities, reports);
+      recordProvenance(run, 'links', links.mentions);
+      await saveLinks(run, links);
+      // Deconfliction: entities this operation now shares with another are noted in the same transaction.
+      const joined = [...entities.joined, ...links.joinedEnds];
+      if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
+      const existed = new Set([...links.slots.values()].filter((s) => !s.isNew).map((s) => s.fact.id));
+      await writeEvents(run, input.links, batch.events ?? [], reports, existed);
+      await bumpVersion(run);
+      record = await recordImportRun(run, ctx);
+      return run.res;
+    },
+    { lock: null },
+  );
+  const st = done as State | null;
+  if (st?.changed) {
+    res.dataVersion = st.version;
+    // The import's report, as its caller holds it, names the version the write really made.
+    const r = record as Record<string, unknown> | null;
+    if (r && typeof r.dataVersion === 'number') r.dataVersion = st.version;
+  }
+  return res;
 }

@@ -71,7 +71,7 @@ export class Neo4jOperationStore implements OperationStore {
       if (await tx.one('operation-by-ref', { ref: o.ref }))
         throw new StoreError('conflict', `an operation with reference ${o.ref} already exists`, ['ref']);
       const now = new Date().toISOString();
-      const n = st.next('operation');
+      const n = await st.next('operation');
       const op = {
         id: operationId(n),
         n,

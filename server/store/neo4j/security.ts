@@ -1,5 +1,7 @@
-// SecurityStore on Neo4j: users as (:User) nodes, and the append-only audit as (:Audit) nodes chained by hash;
-// the chain's last hash and the counters live on the Meta node, so appends queue on its lock.
+// SecurityStore on Neo4j: users as (:User) nodes, and the append-only audit as (:Audit) nodes chained by hash.
+// The chain's head (last seq and hash) lives on its own lock node, (:Meta {k: 'audit'}), taken only by the
+// audit's group transactions (server/security/audit-writer.ts): one chain however many servers append to it,
+// and no graph write or read waits on it.
 import type { AuditEvent, AuditInput, Role, User } from '../../domain/model.ts';
 import { bindAuditKey, chainAudit, GENESIS_HASH, type AuditKey } from '../../security/audit-chain.ts';
 import { z } from 'zod';
@@ -55,32 +57,35 @@ export class Neo4jSecurityStore implements SecurityStore {
 
   async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
     const u = parseOr(userInputSchema, user, []);
-    return this.c.write(async (tx, st) => {
-      // Writes queue on the Meta lock, so this check and the create cannot interleave with another's;
-      // the user_name_key constraint holds it in the database as well.
-      await fillNameKeys(tx);
-      const same = await userByName(tx, u.name);
-      if (same) {
-        throw new StoreError(
-          'conflict',
-          `a user named ${JSON.stringify(same.name)} already exists (names are compared ignoring case and Unicode form)`,
-          ['name'],
-        );
-      }
-      const n = st.next('user');
-      const row = {
-        id: String(n),
-        n,
-        name: u.name,
-        nameKey: foldName(u.name),
-        role: u.role,
-        passwordHash: u.passwordHash,
-        disabled: false,
-        createdAt: new Date().toISOString(),
-      };
-      await tx.run('user-save', { row });
-      return toUser(row);
-    });
+    return this.c.write(
+      async (tx, st) => {
+        // Writes of users queue on the 'users' lock, so this check and the create cannot interleave with
+        // another's; the user_name_key constraint holds it in the database as well.
+        await fillNameKeys(tx);
+        const same = await userByName(tx, u.name);
+        if (same) {
+          throw new StoreError(
+            'conflict',
+            `a user named ${JSON.stringify(same.name)} already exists (names are compared ignoring case and Unicode form)`,
+            ['name'],
+          );
+        }
+        const n = await st.next('user');
+        const row = {
+          id: String(n),
+          n,
+          name: u.name,
+          nameKey: foldName(u.name),
+          role: u.role,
+          passwordHash: u.passwordHash,
+          disabled: false,
+          createdAt: new Date().toISOString(),
+        };
+        await tx.run('user-save', { row });
+        return toUser(row);
+      },
+      { lock: 'users' },
+    );
   }
 
   async updateUser(
@@ -126,18 +131,25 @@ export class Neo4jSecurityStore implements SecurityStore {
     // Every record is checked before any is written, so a bad one leaves the batch unwritten.
     const valid = inputs.map((input, i) => parseOr(auditInputSchema, input, inputs.length > 1 ? [i] : []));
     if (valid.length === 0) return [];
-    return this.c.write(async (tx, st) => {
-      const at = new Date().toISOString();
-      const events: AuditEvent[] = [];
-      for (const a of valid) {
-        const prev = st.meta.auditHash ?? GENESIS_HASH;
-        const { event } = chainAudit(a, st.next('audit'), at, prev, this.auditKey);
-        st.meta.auditHash = event.hash;
-        events.push(event);
-      }
-      await tx.run('audit-append', { rows: events.map(auditRow) });
-      return events;
-    });
+    // The only lock is the chain head's, held by this group's transaction alone (no named lock).
+    return this.c.write(
+      async (tx) => {
+        const head = (await tx.one('audit-head-lock', { genesis: GENESIS_HASH }))!;
+        let seq = head.seq as number;
+        let prev = head.hash as string;
+        const at = new Date().toISOString();
+        const events: AuditEvent[] = [];
+        for (const a of valid) {
+          const { event } = chainAudit(a, ++seq, at, prev, this.auditKey);
+          prev = event.hash;
+          events.push(event);
+        }
+        await tx.run('audit-append', { rows: events.map(auditRow) });
+        await tx.run('audit-head-save', { seq, hash: prev });
+        return events;
+      },
+      { lock: null },
+    );
   }
 
   async listAudit(q: AuditQuery = {}): Promise<Page<AuditEvent>> {

@@ -70,7 +70,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
     const a = parseOr(annotationInputSchema, input, []);
     return this.c.write(async (tx, st) => {
       const now = new Date().toISOString();
-      const n = st.next('annotation');
+      const n = await st.next('annotation');
       const row = {
         id: String(n),
         n,
@@ -145,7 +145,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
         if (!r) throw missing('chart', id);
         row = { ...r, name: c.name, state: JSON.stringify(c.state), updatedAt: now };
       } else {
-        const n = st.next('chart');
+        const n = await st.next('chart');
         const state = JSON.stringify(c.state);
         row = {
           id: String(n),
