@@ -180,6 +180,8 @@ export async function transfer(
   const stream: StreamOptions = {
     batch: opts.batch ?? (Number(process.env.LINKCHART_TRANSFER_BATCH) || DEFAULT_BATCH),
     say,
+    // How often progress is said (a test sets 0, to see every batch).
+    progressEveryMs: Number(process.env.LINKCHART_TRANSFER_PROGRESS_MS ?? 1000),
   };
   const t0 = performance.now();
   if (from.kind === to.kind && (from.kind === 'sqlite' ? from.path === (to as typeof from).path : true)) {
