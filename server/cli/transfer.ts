@@ -39,7 +39,7 @@ import { Neo4jStores } from '../store/neo4j/stores.ts';
 import { neo4jConfigFromEnv } from '../store/neo4j/open.ts';
 import { DUMP_PARTS, type DumpPart } from '../store/transfer/parts.ts';
 import { SqliteReader, SqliteWriter, sqliteIsEmpty } from '../store/transfer/sqlite.ts';
-import { Neo4jReader, Neo4jWriter, wipeNeo4j } from '../store/transfer/neo4j.ts';
+import { Neo4jReader, Neo4jWriter, setCounters, wipeNeo4j } from '../store/transfer/neo4j.ts';
 import { ChainBroken, copy, scan, type StreamOptions } from '../store/transfer/pipeline.ts';
 import type { DumpReader, DumpWriter, Marker } from '../store/transfer/stream.ts';
 import { importNeo4j, localNeo4jHome } from '../store/transfer/neo4j-import.ts';
@@ -260,12 +260,17 @@ export async function transfer(
     let copied: { digest: string; counts: Record<DumpPart, number> };
     try {
       if (method === 'import') {
-        copied = await importNeo4j(src.reader(), dst.neo4j!, {
-          ...stream,
-          key,
-          home: localNeo4jHome()!,
-          log,
-        });
+        // The importer replaces the database under a stopped server: the driver is closed first and opened
+        // again on the new database, which then gets the schema (constraints and indexes) and the counters.
+        await dst.close();
+        dst = null;
+        const port = Number(new URL((to as Extract<Endpoint, { kind: 'neo4j' }>).uri).port || 7687);
+        const got = await importNeo4j(src.reader(), { ...stream, key, home: localNeo4jHome()!, port, log });
+        const t = performance.now();
+        dst = await open(to, false);
+        await setCounters(dst.neo4j!, got.dataVersion, got.highest);
+        log(`schema and counters set in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+        copied = got;
       } else {
         copied = await copy(src.reader(), dst.writer(), route, key, { ...stream, resume });
       }
@@ -273,6 +278,8 @@ export async function transfer(
       if (e instanceof ChainBroken) throw new TransferError(`${e.message}; not copying further`, 2);
       throw e;
     }
+    if (!dst) throw new TransferError('the target could not be opened again', 1);
+    if (!dst) throw new TransferError('the target could not be opened again', 1);
     const after = await scan(dst.reader(), key, { ...stream, verb: 'verifying' });
     const rows = DUMP_PARTS.map(
       (k) => `${k.padEnd(20)} ${String(copied.counts[k]).padStart(9)} ${String(after.counts[k]).padStart(9)}`,

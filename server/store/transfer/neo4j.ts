@@ -226,6 +226,12 @@ export async function dumpNeo4j(stores: Neo4jStores): Promise<Dump> {
   return out;
 }
 
+/** A snapshot row as the store keeps it: no memberships at all (not null ones) when it has none. */
+function bare(row: Row): Row {
+  const { ops, opProps, ...rest } = row;
+  return ops === null ? rest : { ...rest, ops, ...(opProps === undefined ? {} : { opProps }) };
+}
+
 /**
  * Each part's records as Neo4j nodes and relationships (what both the online load and the offline importer
  * write), with what the store derives: search text, link grades, dates in milliseconds, event identities.
@@ -239,7 +245,9 @@ export class Neo4jRows {
     const { ops, opProps, ...rest } = x;
     return {
       ...rest,
-      ...(ops.length > 0 ? { ops, opProps: JSON.stringify(opProps) } : {}),
+      // Null (no property) when it has none; always a key, so every row of a kind has the same keys.
+      ops: ops.length > 0 ? ops : null,
+      opProps: ops.length > 0 ? JSON.stringify(opProps) : null,
       n: idNum(x.id),
       search: searchText(parseProps(x.props), x.label),
     };
@@ -249,7 +257,7 @@ export class Neo4jRows {
     const { from: _f, to: _t, type: _ty, ops, ...rest } = x;
     return {
       ...rest,
-      ...(ops.length > 0 ? { ops } : {}),
+      ops: ops.length > 0 ? ops : null,
       n: idNum(x.id),
       firstMs: x.firstSeen ? dateMs(x.firstSeen) : null,
       lastMs: x.lastSeen ? dateMs(x.lastSeen, true) : null,
@@ -289,10 +297,10 @@ export class Neo4jRows {
           ...toNeo4j(MERGE_FIELDS, m),
           n: Number(m.id),
           snapshot: JSON.stringify({
-            keep: this.entityNode(m.snapshot.keep),
-            drop: { ...this.entityNode(m.snapshot.drop), aliases: m.snapshot.drop.aliases },
+            keep: bare(this.entityNode(m.snapshot.keep)),
+            drop: { ...bare(this.entityNode(m.snapshot.drop)), aliases: m.snapshot.drop.aliases },
             links: m.snapshot.links.map((x) => ({
-              ...this.linkRel(x),
+              ...bare(this.linkRel(x)),
               from: x.from,
               to: x.to,
               type: x.type,
