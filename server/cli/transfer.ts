@@ -196,6 +196,7 @@ export async function transfer(
     const route = `${src.name} -> ${dst.name}`;
     const marker = await dst.writer().marker();
     let resume: Marker | null = null;
+    const method = to.kind === 'neo4j' ? chooseMethod(opts, opts.resume === true, log) : undefined;
     if (opts.resume) {
       if (!marker) throw new TransferError(`${dst.name} holds no interrupted transfer to resume`, 2);
       if (marker.route !== route)
@@ -249,11 +250,18 @@ export async function transfer(
               'keep a copy of it (npm run transfer to another file) and give --replace twice if that is what you mean',
             2,
           );
-        log(`emptying ${dst.name} (--replace${opts.replaceAudit ? ' --replace: its audit trail too' : ''})`);
-        await dst.wipe();
+        if (method === 'import') {
+          log(
+            `${dst.name} will be replaced by the importer (--replace${opts.replaceAudit ? ' --replace: its audit trail too' : ''})`,
+          );
+        } else {
+          log(
+            `emptying ${dst.name} (--replace${opts.replaceAudit ? ' --replace: its audit trail too' : ''})`,
+          );
+          await dst.wipe();
+        }
       }
     }
-    const method = to.kind === 'neo4j' ? chooseMethod(opts, resume !== null, log) : undefined;
     log(
       `copying ${route}${method ? ` (${method === 'import' ? 'neo4j-admin database import' : 'batched MERGE'})` : ''}`,
     );
