@@ -9,6 +9,7 @@
 // `npm run bench -- 22-transfer [--n=100000] [--merge]` (1M: --n=1000000). Uses the project's test server
 // (LINKCHART_TEST_NEO4J_HOME / LINKCHART_TEST_NEO4J_PORT, .neo4j/test on 7688 by default) and replaces its database.
 import { spawnSync } from 'node:child_process';
+import neo4j from 'neo4j-driver';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,7 @@ async function makeSource(path: string, links: number): Promise<void> {
 interface Run {
   seconds: number;
   rssMb: number;
+  treeMb: number;
   digest: string;
   links: number;
   ok: boolean;
@@ -60,12 +62,15 @@ function transferRun(args: string[], env: NodeJS.ProcessEnv): Run {
     { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 << 20 },
   );
   const seconds = (performance.now() - t0) / 1000;
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+  // The transfer's own peak (its report); GNU time's figure also counts the importer's JVM, a child it waits for.
+  const own = /peak memory (\d+) MB/.exec(r.stdout)?.[1];
+  const tree = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
   const digest = /content digest ([0-9a-f]+)/.exec(r.stdout)?.[1] ?? '';
   const links = Number(/^links\s+(\d+)\s+(\d+)$/m.exec(r.stdout)?.[2] ?? NaN);
   return {
     seconds,
-    rssMb: rss ? Number(rss) / 1024 : NaN,
+    rssMb: own ? Number(own) : NaN,
+    treeMb: tree ? Number(tree) / 1024 : NaN,
     digest,
     links,
     ok: r.status === 0,
@@ -111,7 +116,7 @@ const suite: BenchSuite = {
       const rows: string[] = [];
       const say = (name: string, r: Run) => {
         rows.push(
-          `${name.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s ${r.rssMb.toFixed(0).padStart(6)} MB  ` +
+          `${name.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s ${r.rssMb.toFixed(0).padStart(6)} MB ${r.treeMb.toFixed(0).padStart(6)} MB  ` +
             `${(r.links / r.seconds).toFixed(0).padStart(7)} links/s  ${r.ok ? 'verified' : 'FAILED'} ${r.digest.slice(0, 12)}`,
         );
         if (!r.ok) console.log(r.tail);
@@ -125,15 +130,21 @@ const suite: BenchSuite = {
       const back = transferRun(['--from', 'neo4j', '--to', `sqlite:${join(dir, 'back.db')}`], env);
       say('Neo4j -> SQLite', back);
       if (args.includes('--merge')) {
-        const merge = transferRun(
-          ['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace', '--replace', '--method=merge'],
-          env,
-        );
+        // Emptied first, so the online path writes every row (an identical target is left alone).
+        const d = neo4j.driver(avail.server.uri, neo4j.auth.basic('neo4j', avail.server.password));
+        for (;;) {
+          const r = await d.executeQuery('MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS c');
+          if (Number(r.records[0].get('c')) === 0) break;
+        }
+        await d.close();
+        const merge = transferRun(['--from', `sqlite:${src}`, '--to', 'neo4j', '--method=merge'], env);
         say('SQLite -> Neo4j (online MERGE)', merge);
       }
       const up = spawnSync('bash', [join(REPO, 'cypher/server/neo4j.sh'), 'status'], { env: scriptEnv() });
       const heap = /heap[^\n]*/i.exec(readFileSync(join(TEST_HOME, 'conf', 'neo4j.conf'), 'utf8'))?.[0] ?? '';
-      console.log(`${'direction'.padEnd(34)} ${'time'.padStart(9)} ${'peak RSS'.padStart(9)}`);
+      console.log(
+        `${'direction'.padEnd(34)} ${'time'.padStart(9)} ${'peak RSS'.padStart(9)} ${'+children'.padStart(9)}`,
+      );
       for (const r of rows) console.log(r);
       console.log(
         `same digest both ways: ${into.digest !== '' && into.digest === back.digest ? 'yes' : 'NO'}; ` +

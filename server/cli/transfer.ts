@@ -319,7 +319,8 @@ export async function transfer(
     carryExportIdLists(from, to, log);
     const seconds = (performance.now() - t0) / 1000;
     log(
-      `verified: counts, content digest ${copied.digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s)`,
+      `verified: counts, content digest ${copied.digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s, ` +
+        `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
     );
     return {
       status: 'copied',
