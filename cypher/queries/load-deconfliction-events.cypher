@@ -1,4 +1,5 @@
-// Rows copied by npm run transfer, each step numbered in its notice's log as it was.
+// Rows copied by npm run transfer, ids as they were. MERGE on the kind's key, so a batch written again (a resumed
+// transfer, a target that already holds some of the rows) changes nothing.
 UNWIND $rows AS row
-CREATE (x:DeconflictionEvent)
+MERGE (x:DeconflictionEvent {noticeId: row.noticeId, i: row.i})
 SET x = row

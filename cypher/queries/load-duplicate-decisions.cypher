@@ -1,4 +1,5 @@
-// Rows copied by npm run transfer, ids as they were.
+// Rows copied by npm run transfer, ids as they were. MERGE on the kind's key, so a batch written again (a resumed
+// transfer, a target that already holds some of the rows) changes nothing.
 UNWIND $rows AS row
-CREATE (x:DuplicateDecision)
+MERGE (x:DuplicateDecision {proposalId: row.proposalId, seq: row.seq})
 SET x = row

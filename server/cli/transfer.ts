@@ -1,13 +1,23 @@
-// npm run transfer -- --from sqlite:PATH --to neo4j [--replace [--replace]]
-// npm run transfer -- --from neo4j --to sqlite:PATH [--replace [--replace]]
+// npm run transfer -- --from sqlite:PATH --to neo4j [--replace [--replace]] [--resume] [--method=import|merge --restart]
+// npm run transfer -- --from neo4j --to sqlite:PATH [--replace [--replace]] [--resume]
 //
 // Copies everything one store holds into the other: entities, links, reports, aliases and merge records (so
-// a merge can still be undone), annotations, charts, users and the audit trail, with the same ids and
-// timestamps, so the audit hash chain still verifies. Then reads the target back and checks the counts of
-// every kind and a digest of the whole content. Running it again changes nothing: a target that already
-// holds the same content is left alone. A target holding other data is refused unless --replace (which
-// empties it first); a target with an audit trail of its own needs --replace twice, because emptying it
-// destroys that trail, the one record nobody may rewrite. Neo4j is addressed by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or
+// a merge can still be undone), annotations, charts, drafts, targets and their actions, calls, the duplicate
+// queue, operations and deconfliction notices, users and the audit trail, with the same ids and timestamps, so
+// the audit hash chain still verifies. It streams: each kind is read, written and verified in batches
+// (--batch, 5,000 by default), so memory stays flat whatever the size, and progress with a rate and the time
+// left is said on stderr. Each batch is written with a marker in the target saying how far the copy got: a
+// transfer that was stopped goes on from there with --resume (to the same digest). Then it reads the target back
+// and checks the counts of every kind, a digest of the whole content and the audit chain.
+//
+// Into Neo4j it writes batches of UNWIND ... MERGE on each kind's key. An EMPTY Neo4j of our own (its folder in
+// LINKCHART_NEO4J_HOME, as cypher/server/neo4j.sh runs it) can instead be loaded by Neo4j's offline importer
+// (neo4j-admin database import), several times faster: that stops the server, replaces its database, starts it
+// again and applies the schema, so it needs --restart as well (--method=import to insist, --method=merge to
+// stay online). Running it again changes nothing: a target that already holds the same content is left alone. A
+// target holding other data is refused unless --replace (which empties it first); a target with an audit trail
+// of its own needs --replace twice, because emptying it destroys that trail, the one record nobody may
+// rewrite. Neo4j is addressed by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, or
 // `neo4j:bolt://host:7687` on the command line (password still from NEO4J_PASSWORD).
 // Exit codes: 0 copied or already identical; 1 verification failed; 2 bad arguments or a refused target.
 import {
@@ -21,15 +31,18 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GENESIS_HASH, verifyAuditChain, type AuditKey } from '../security/audit-chain.ts';
+import type { AuditKey } from '../security/audit-chain.ts';
 import { defaultAuditKeyFile, resolveAuditKey } from '../security/audit-key.ts';
 import { defaultExportIdsDir } from '../security/audit-export-ids.ts';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/stores.ts';
 import { Neo4jStores } from '../store/neo4j/stores.ts';
 import { neo4jConfigFromEnv } from '../store/neo4j/open.ts';
-import { dumpCounts, dumpDigest, isEmptyDump, DUMP_PARTS, type Dump } from '../store/transfer/dump.ts';
-import { dumpSqlite, loadSqlite } from '../store/transfer/sqlite.ts';
-import { dumpNeo4j, loadNeo4j, wipeNeo4j } from '../store/transfer/neo4j.ts';
+import { DUMP_PARTS, type DumpPart } from '../store/transfer/parts.ts';
+import { SqliteReader, SqliteWriter, sqliteIsEmpty } from '../store/transfer/sqlite.ts';
+import { Neo4jReader, Neo4jWriter, setCounters, wipeNeo4j } from '../store/transfer/neo4j.ts';
+import { ChainBroken, copy, scan, type StreamOptions } from '../store/transfer/pipeline.ts';
+import type { DumpReader, DumpWriter, Marker } from '../store/transfer/stream.ts';
+import { importNeo4j, localNeo4jHome } from '../store/transfer/neo4j-import.ts';
 
 export type Endpoint =
   | { kind: 'sqlite'; path: string }
@@ -68,11 +81,13 @@ export function parseEndpoint(spec: string, env: NodeJS.ProcessEnv = process.env
 }
 
 interface Opened {
-  dump(): Promise<Dump>;
-  load(d: Dump): Promise<void>;
+  name: string;
+  reader(): DumpReader;
+  writer(): DumpWriter;
+  isEmpty(): Promise<boolean>;
   wipe(): Promise<void>;
   close(): Promise<void>;
-  name: string;
+  neo4j?: Neo4jStores;
 }
 
 async function open(ep: Endpoint, mustExist: boolean): Promise<Opened> {
@@ -80,10 +95,12 @@ async function open(ep: Endpoint, mustExist: boolean): Promise<Opened> {
     if (mustExist && !existsSync(ep.path))
       throw new TransferError(`no SQLite file at ${resolve(ep.path)}`, 2);
     let stores: SqliteStores = await openSqliteStores(ep.path);
+    const name = `sqlite:${ep.path}`;
     return {
-      name: `sqlite:${ep.path}`,
-      dump: async () => dumpSqlite(stores),
-      load: async (d) => loadSqlite(stores, d),
+      name,
+      reader: () => new SqliteReader(stores.db, name),
+      writer: () => new SqliteWriter(stores.db, name),
+      isEmpty: async () => sqliteIsEmpty(stores.db),
       wipe: async () => {
         await stores.close();
         for (const s of ['', '-wal', '-shm']) rmSync(ep.path + s, { force: true });
@@ -99,18 +116,23 @@ async function open(ep: Endpoint, mustExist: boolean): Promise<Opened> {
     await stores.close();
     throw new TransferError(e instanceof Error ? e.message : String(e), 2);
   }
+  const name = `neo4j:${ep.uri}`;
   return {
-    name: `neo4j:${ep.uri}`,
-    dump: () => dumpNeo4j(stores),
-    load: (d) => loadNeo4j(stores, d),
+    name,
+    reader: () => new Neo4jReader(stores, name),
+    writer: () => new Neo4jWriter(stores, name),
+    isEmpty: () => new Neo4jReader(stores, name).isEmpty(),
     wipe: () => wipeNeo4j(stores),
     close: () => stores.close(),
+    neo4j: stores,
   };
 }
 
 export interface TransferResult {
   status: 'copied' | 'identical';
-  counts: ReturnType<typeof dumpCounts>;
+  counts: Record<DumpPart, number>;
+  /** How the rows went into Neo4j (absent for SQLite). */
+  method?: 'import' | 'merge';
   digest: string;
   seconds: number;
 }
@@ -127,75 +149,159 @@ export function transferAuditKey(from: Endpoint, env: NodeJS.ProcessEnv = proces
 const KEY_NEEDED =
   'the audit trail is keyed: set LINKCHART_AUDIT_KEY or LINKCHART_AUDIT_KEY_FILE (or keep the key file beside the source database)';
 
+export interface TransferOptions {
+  replace?: boolean;
+  /** Also allows emptying a target whose audit trail holds records (--replace given twice). */
+  replaceAudit?: boolean;
+  /** Goes on from the marker an interrupted transfer left in the target. */
+  resume?: boolean;
+  /** Into Neo4j: the offline importer (an empty database) or MERGE batches; chosen by itself when absent. */
+  method?: 'import' | 'merge';
+  /** Consent to stop and start the local Neo4j server, which the offline importer needs. */
+  restart?: boolean;
+  /** Records per batch. */
+  batch?: number;
+  log?: (s: string) => void;
+  /** Progress lines (stderr by default; `log` when one is given). */
+  progress?: (s: string) => void;
+  auditKey?: AuditKey | null;
+}
+
+const DEFAULT_BATCH = 5_000;
+
 export async function transfer(
   from: Endpoint,
   to: Endpoint,
-  opts: {
-    replace?: boolean;
-    /** Also allows emptying a target whose audit trail holds records (--replace given twice). */
-    replaceAudit?: boolean;
-    log?: (s: string) => void;
-    auditKey?: AuditKey | null;
-  } = {},
+  opts: TransferOptions = {},
 ): Promise<TransferResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
+  const say = opts.progress ?? opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const key = opts.auditKey === undefined ? transferAuditKey(from) : opts.auditKey;
+  const stream: StreamOptions = {
+    batch: opts.batch ?? (Number(process.env.LINKCHART_TRANSFER_BATCH) || DEFAULT_BATCH),
+    say,
+    // How often progress is said (a test sets 0, to see every batch).
+    progressEveryMs: Number(process.env.LINKCHART_TRANSFER_PROGRESS_MS ?? 1000),
+  };
   const t0 = performance.now();
   if (from.kind === to.kind && (from.kind === 'sqlite' ? from.path === (to as typeof from).path : true)) {
     throw new TransferError('the source and the target are the same store', 2);
   }
+  if (opts.method === 'import' && to.kind !== 'neo4j')
+    throw new TransferError('--method=import loads Neo4j only', 2);
   const src = await open(from, true);
-  const dst = await open(to, false);
+  let dst: Opened | null = null;
   try {
-    const data = await src.dump();
-    const digest = dumpDigest(data);
-    const counts = dumpCounts(data);
-    const brk = verifyAuditChain(data.audit, GENESIS_HASH, key);
-    if (brk?.needsKey) throw new TransferError(`cannot check the source's audit: ${KEY_NEEDED}`, 2);
-    if (brk)
-      throw new TransferError(
-        `the source's audit chain is broken at record ${brk.seq} (${brk.reason}); not copying`,
-        2,
-      );
-    const before = await dst.dump();
-    if (!isEmptyDump(before)) {
-      if (dumpDigest(before) === digest) {
-        log(`${dst.name} already holds the same content (digest ${digest.slice(0, 12)}): nothing changed`);
-        return { status: 'identical', counts, digest, seconds: (performance.now() - t0) / 1000 };
-      }
-      if (!opts.replace) {
-        const c = dumpCounts(before);
+    dst = await open(to, false);
+    const route = `${src.name} -> ${dst.name}`;
+    const marker = await dst.writer().marker();
+    let resume: Marker | null = null;
+    const method = to.kind === 'neo4j' ? chooseMethod(opts, opts.resume === true, log) : undefined;
+    if (opts.resume) {
+      if (!marker) throw new TransferError(`${dst.name} holds no interrupted transfer to resume`, 2);
+      if (marker.route !== route)
         throw new TransferError(
-          `${dst.name} holds other data (${c.entities} entities, ${c.links} links, ${c.audit} audit records); ` +
-            'use --replace to empty it first',
+          `${dst.name} holds an interrupted transfer of ${marker.route}, not of this one`,
           2,
         );
-      }
-      if (before.audit.length > 0 && !opts.replaceAudit) {
+      resume = marker;
+      log(`resuming ${route} at ${marker.part} (${marker.tally[marker.part]?.count ?? 0} written)`);
+    } else {
+      // The source's audit trail is checked before anything is written.
+      const audit = await scan(src.reader(), key, { ...stream, parts: ['audit'], verb: 'checking' });
+      if (audit.chain?.needsKey) throw new TransferError(`cannot check the source's audit: ${KEY_NEEDED}`, 2);
+      if (audit.chain)
         throw new TransferError(
-          `${dst.name} holds an audit trail of ${before.audit.length} records, which --replace would destroy; ` +
-            'keep a copy of it (npm run transfer to another file) and give --replace twice if that is what you mean',
+          `the source's audit chain is broken at record ${audit.chain.seq} (${audit.chain.reason}); not copying`,
           2,
         );
+      if (marker && !opts.replace)
+        throw new TransferError(
+          `${dst.name} holds an interrupted transfer (${marker.route}, stopped in ${marker.part}): ` +
+            'give --resume to go on from there, or --replace to start again',
+          2,
+        );
+      if (!(await dst.isEmpty())) {
+        const there = await scan(dst.reader(), null, { ...stream, verb: 'comparing target' });
+        if (!marker) {
+          const here = await scan(src.reader(), key, { ...stream, verb: 'comparing source' });
+          if (here.digest === there.digest) {
+            log(
+              `${dst.name} already holds the same content (digest ${here.digest.slice(0, 12)}): nothing changed`,
+            );
+            return {
+              status: 'identical',
+              counts: here.counts,
+              digest: here.digest,
+              seconds: (performance.now() - t0) / 1000,
+            };
+          }
+        }
+        const c = there.counts;
+        if (!opts.replace)
+          throw new TransferError(
+            `${dst.name} holds other data (${c.entities} entities, ${c.links} links, ${c.audit} audit records); ` +
+              'use --replace to empty it first',
+            2,
+          );
+        if (c.audit > 0 && !opts.replaceAudit)
+          throw new TransferError(
+            `${dst.name} holds an audit trail of ${c.audit} records, which --replace would destroy; ` +
+              'keep a copy of it (npm run transfer to another file) and give --replace twice if that is what you mean',
+            2,
+          );
+        if (method === 'import') {
+          log(
+            `${dst.name} will be replaced by the importer (--replace${opts.replaceAudit ? ' --replace: its audit trail too' : ''})`,
+          );
+        } else {
+          log(
+            `emptying ${dst.name} (--replace${opts.replaceAudit ? ' --replace: its audit trail too' : ''})`,
+          );
+          await dst.wipe();
+        }
       }
-      log(`emptying ${dst.name} (--replace${opts.replaceAudit ? ' --replace: its audit trail too' : ''})`);
-      await dst.wipe();
     }
-    log(`copying ${src.name} -> ${dst.name}`);
-    await dst.load(data);
-    const after = await dst.dump();
-    const got = dumpCounts(after);
-    const rows = DUMP_PARTS.map(
-      (k) => `${k.padEnd(12)} ${String(counts[k]).padStart(9)} ${String(got[k]).padStart(9)}`,
+    log(
+      `copying ${route}${method ? ` (${method === 'import' ? 'neo4j-admin database import' : 'batched MERGE'})` : ''}`,
     );
-    log(`${'kind'.padEnd(12)} ${'source'.padStart(9)} ${'target'.padStart(9)}\n${rows.join('\n')}`);
-    const bad = DUMP_PARTS.filter((k) => counts[k] !== got[k]);
+    let copied: { digest: string; counts: Record<DumpPart, number> };
+    try {
+      if (method === 'import') {
+        // The importer replaces the database under a stopped server: the driver is closed first and opened
+        // again on the new database, which then gets the schema (constraints and indexes) and the counters.
+        await dst.close();
+        dst = null;
+        const port = Number(new URL((to as Extract<Endpoint, { kind: 'neo4j' }>).uri).port || 7687);
+        const got = await importNeo4j(src.reader(), { ...stream, key, home: localNeo4jHome()!, port, log });
+        const t = performance.now();
+        dst = await open(to, false);
+        await setCounters(dst.neo4j!, got.dataVersion, got.highest);
+        log(`schema and counters set in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+        copied = got;
+      } else {
+        copied = await copy(src.reader(), dst.writer(), route, key, { ...stream, resume });
+      }
+    } catch (e) {
+      if (e instanceof ChainBroken) throw new TransferError(`${e.message}; not copying further`, 2);
+      throw e;
+    }
+    if (!dst) throw new TransferError('the target could not be opened again', 1);
+    if (!dst) throw new TransferError('the target could not be opened again', 1);
+    const after = await scan(dst.reader(), key, { ...stream, verb: 'verifying' });
+    const rows = DUMP_PARTS.map(
+      (k) => `${k.padEnd(20)} ${String(copied.counts[k]).padStart(9)} ${String(after.counts[k]).padStart(9)}`,
+    );
+    log(`${'kind'.padEnd(20)} ${'source'.padStart(9)} ${'target'.padStart(9)}\n${rows.join('\n')}`);
+    const bad = DUMP_PARTS.filter((k) => copied.counts[k] !== after.counts[k]);
     if (bad.length) throw new TransferError(`verification failed: counts differ for ${bad.join(', ')}`, 1);
-    if (dumpDigest(after) !== digest)
+    if (after.digest !== copied.digest)
       throw new TransferError('verification failed: the content differs after copying', 1);
-    const chain = verifyAuditChain(after.audit, GENESIS_HASH, key);
-    if (chain)
-      throw new TransferError(`verification failed: the target's audit chain breaks at ${chain.seq}`, 1);
+    if (after.chain)
+      throw new TransferError(
+        `verification failed: the target's audit chain breaks at ${after.chain.seq}`,
+        1,
+      );
     // A SQLite target keyed by the key file beside the source needs it beside itself too (npm start would
     // otherwise make a new key, which the trail's last record would refuse).
     if (
@@ -213,13 +319,52 @@ export async function transfer(
     carryExportIdLists(from, to, log);
     const seconds = (performance.now() - t0) / 1000;
     log(
-      `verified: counts, content digest ${digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s)`,
+      `verified: counts, content digest ${copied.digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s, ` +
+        `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
     );
-    return { status: 'copied', counts, digest, seconds };
+    return {
+      status: 'copied',
+      counts: copied.counts,
+      digest: copied.digest,
+      seconds,
+      ...(method ? { method } : {}),
+    };
   } finally {
     await src.close();
-    await dst.close();
+    await dst?.close();
   }
+}
+
+/**
+ * Into Neo4j: the offline importer when asked for, or when the target is empty, its folder is known
+ * (LINKCHART_NEO4J_HOME) and --restart allows stopping it; otherwise MERGE batches, online.
+ */
+function chooseMethod(
+  opts: TransferOptions,
+  resuming: boolean,
+  log: (s: string) => void,
+): 'import' | 'merge' {
+  const home = localNeo4jHome();
+  if (opts.method === 'merge' || resuming) return 'merge';
+  if (opts.method === 'import') {
+    if (!home)
+      throw new TransferError(
+        "--method=import runs neo4j-admin on the server's own folder: set LINKCHART_NEO4J_HOME (as for cypher/server/neo4j.sh)",
+        2,
+      );
+    if (!opts.restart)
+      throw new TransferError(
+        '--method=import stops the Neo4j server, replaces its database and starts it again: give --restart too if that is what you mean',
+        2,
+      );
+    return 'import';
+  }
+  if (home && opts.restart) return 'import';
+  if (home)
+    log(
+      'loading online (batched MERGE); give --restart to load through neo4j-admin import instead (faster; stops and starts the server)',
+    );
+  return 'merge';
 }
 
 /**
@@ -255,9 +400,13 @@ function carryExportIdLists(from: Endpoint, to: Endpoint, log: (s: string) => vo
 
 function usage(): string {
   return (
-    'usage: npm run transfer -- --from sqlite:PATH|neo4j[:URI] --to sqlite:PATH|neo4j[:URI] [--replace [--replace]]\n' +
-    '  --replace          empty a target that holds other data first\n' +
-    '  --replace --replace  also when the target has an audit trail of its own (it is destroyed)'
+    'usage: npm run transfer -- --from sqlite:PATH|neo4j[:URI] --to sqlite:PATH|neo4j[:URI] [options]\n' +
+    '  --replace            empty a target that holds other data first\n' +
+    '  --replace --replace  also when the target has an audit trail of its own (it is destroyed)\n' +
+    '  --resume             go on with a transfer that was stopped, from where it got to\n' +
+    '  --method=import|merge  into Neo4j: the offline importer (an empty database) or batched MERGE online\n' +
+    '  --restart            allow stopping and starting the local Neo4j server for the importer\n' +
+    '  --batch=N            records per batch (5000)'
   );
 }
 
@@ -265,11 +414,17 @@ async function main(argv: string[]): Promise<number> {
   let from: string | undefined;
   let to: string | undefined;
   let replace = 0;
+  const opts: TransferOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--from') from = argv[++i];
     else if (a === '--to') to = argv[++i];
     else if (a === '--replace') replace++;
+    else if (a === '--resume') opts.resume = true;
+    else if (a === '--restart') opts.restart = true;
+    else if (a === '--method=import' || a === '--method=merge')
+      opts.method = a.slice('--method='.length) as 'import' | 'merge';
+    else if (/^--batch=\d+$/.test(a) && Number(a.slice(8)) > 0) opts.batch = Number(a.slice(8));
     else if (a === '--help' || a === '-h') {
       console.log(usage());
       return 0;
@@ -284,6 +439,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     await transfer(parseEndpoint(from), parseEndpoint(to), {
+      ...opts,
       replace: replace > 0,
       replaceAudit: replace > 1,
     });

@@ -1,14 +1,21 @@
-// Dump and load of the Neo4j store for `npm run transfer`, with the same ids, timestamps, merge snapshots and
-// audit chain. Loads run in slices of 5,000 rows per transaction so a large graph fits Neo4j's transaction
-// memory; the Meta node (data version, counters) is written last, and the CLI verifies the copy. Neo4j keeps
-// every field under its dump name; how each is read and written is in fields.ts.
+// Reading and writing the Neo4j store for `npm run transfer`, with the same ids, timestamps, merge snapshots and
+// audit chain. The large kinds (entities, links, reports, calls, audit, import runs) are read a page at a time in
+// the order of an index (keyset), each page its own short read transaction, so neither side holds a kind in
+// memory; the small kinds (users, charts, targets, ...) are read whole and handed out in batches. Writes are
+// batched UNWIND ... MERGE on each kind's key (constraint-backed where the schema has one), each batch with the
+// resume marker in one transaction; the Meta node (data version, counters) is written last, and the CLI
+// verifies the copy. Neo4j keeps every field under its dump name; how each is read and written is in fields.ts.
 import type { IntelAssessment, SourceEvaluation } from '../../domain/model.ts';
 import type { Row } from '../neo4j/executor.ts';
 import type { Neo4jStores } from '../neo4j/stores.ts';
 import { eventKey } from '../neo4j/events.ts';
 import { dateMs, parseProps, searchText } from '../shared/values.ts';
 import type { Properties } from '../../domain/model.ts';
-import type { Dump, DumpEntity, DumpLink, DumpSnapshot, Provenance } from './dump.ts';
+import { LINK_TYPES } from '../../domain/model.ts';
+import type { Dump, DumpEntity, DumpLink, DumpPart, DumpSnapshot, PartRecord, Provenance } from './parts.ts';
+import { DUMP_PARTS, LOAD_ORDER } from './parts.ts';
+import type { Batch, Cursor, DumpReader, DumpWriter, Highest, Marker } from './stream.ts';
+import { noHighest, seeHighest } from './highest.ts';
 import {
   ALIAS_FIELDS,
   ANNOTATION_FIELDS,
@@ -35,8 +42,6 @@ import {
   USER_FIELDS,
 } from './fields.ts';
 
-const SLICE = 5_000;
-
 const provenance = (x: Row): Provenance => ({
   reports: (x.reports as string[] | undefined) ?? [],
   imports: (x.imports as string[] | undefined) ?? [],
@@ -47,13 +52,17 @@ function opPropsFrom(text: unknown): Record<string, Properties> {
   return Object.fromEntries(Object.entries(all).filter(([, p]) => Object.keys(p).length > 0));
 }
 const opsFrom = (x: Row): string[] => (x.ops as string[] | undefined) ?? [];
-const entityFrom = (x: Row): DumpEntity => ({
+export const entityFrom = (x: Row): DumpEntity => ({
   ...fromNeo4j(ENTITY_FIELDS, x),
   ...provenance(x),
   ops: opsFrom(x),
   opProps: opPropsFrom(x.opProps),
 });
-const linkFrom = (x: Row): DumpLink => ({ ...fromNeo4j(LINK_FIELDS, x), ...provenance(x), ops: opsFrom(x) });
+export const linkFrom = (x: Row): DumpLink => ({
+  ...fromNeo4j(LINK_FIELDS, x),
+  ...provenance(x),
+  ops: opsFrom(x),
+});
 
 function snapshotFrom(text: string): DumpSnapshot {
   const s = JSON.parse(text) as {
@@ -70,224 +79,383 @@ function snapshotFrom(text: string): DumpSnapshot {
   };
 }
 
-export async function dumpNeo4j(stores: Neo4jStores): Promise<Dump> {
-  await stores.init();
-  return stores.exec.read(async (tx) => {
-    const rows = async (name: string) => (await tx.run(name)).map((r) => r.x as Row);
-    const meta = (await tx.one('dump-meta'))?.x as Row | undefined;
-    return {
-      dataVersion: (meta?.dataVersion as number | undefined) ?? 0,
-      reports: (await rows('dump-reports')).map((x) => fromNeo4j(REPORT_FIELDS, x)),
-      entities: (await rows('dump-entities')).map(entityFrom),
-      aliases: (await rows('dump-aliases')).map((x) => fromNeo4j(ALIAS_FIELDS, x)),
-      links: (await rows('dump-links')).map(linkFrom),
-      merges: (await rows('dump-merges')).map((x) => ({
-        ...fromNeo4j(MERGE_FIELDS, x),
-        snapshot: snapshotFrom(x.snapshot as string),
-      })),
-      annotations: (await rows('dump-annotations')).map((x) => fromNeo4j(ANNOTATION_FIELDS, x)),
-      charts: (await rows('dump-charts')).map((x) => fromNeo4j(CHART_FIELDS, x)),
-      users: (await rows('dump-users')).map((x) => fromNeo4j(USER_FIELDS, x)),
-      audit: (await rows('dump-audit')).map((x) => fromNeo4j(AUDIT_FIELDS, x)),
-      importRuns: (await rows('dump-import-runs')).map((x) => fromNeo4j(IMPORT_RUN_FIELDS, x)),
-      targets: (await rows('dump-targets')).map((x) => fromNeo4j(TARGET_FIELDS, x)),
-      targetActions: (await rows('dump-target-actions')).map((x) => fromNeo4j(TARGET_ACTION_FIELDS, x)),
-      drafts: (await rows('dump-drafts')).map((x) => fromNeo4j(DRAFT_FIELDS, x)),
-      events: (await rows('dump-events')).map((x) => fromNeo4j(EVENT_FIELDS, x)),
-      duplicateProposals: (await rows('dump-duplicate-proposals')).map((x) => fromNeo4j(PROPOSAL_FIELDS, x)),
-      duplicateDecisions: (await rows('dump-duplicate-decisions')).map((x) => ({
-        ...fromNeo4j(DECISION_FIELDS, x),
-        step: x.seq as number,
-      })),
-      operations: (await rows('dump-operations')).map((x) => fromNeo4j(OPERATION_FIELDS, x)),
-      operationMembers: (await rows('dump-operation-members')).map((x) =>
-        fromNeo4j(OPERATION_MEMBER_FIELDS, x),
-      ),
-      deconflictionNotices: (await rows('dump-deconfliction-notices')).map((x) =>
-        fromNeo4j(NOTICE_FIELDS, x),
-      ),
-      deconflictionEvents: (await rows('dump-deconfliction-events')).map((x) => ({
-        ...fromNeo4j(NOTICE_EVENT_FIELDS, x),
-        step: x.i as number,
-      })),
-    };
-  });
+/** Kinds read a page at a time by an indexed key: the query, the key's property and where it starts. */
+const KEYSET: Partial<Record<DumpPart, { query: string; key: string; start: number | string }>> = {
+  entities: { query: 'dump-entities', key: 'n', start: -1 },
+  reports: { query: 'dump-reports', key: 'n', start: -1 },
+  audit: { query: 'dump-audit', key: 'seq', start: -1 },
+  importRuns: { query: 'dump-import-runs', key: 'seq', start: -1 },
+  events: { query: 'dump-events', key: 'key', start: '' },
+};
+
+/** The small kinds, read whole: their query and how a row becomes a record. */
+const WHOLE: Partial<Record<DumpPart, string>> = {
+  aliases: 'dump-aliases',
+  merges: 'dump-merges',
+  annotations: 'dump-annotations',
+  charts: 'dump-charts',
+  users: 'dump-users',
+  targets: 'dump-targets',
+  targetActions: 'dump-target-actions',
+  drafts: 'dump-drafts',
+  duplicateProposals: 'dump-duplicate-proposals',
+  duplicateDecisions: 'dump-duplicate-decisions',
+  operations: 'dump-operations',
+  operationMembers: 'dump-operation-members',
+  deconflictionNotices: 'dump-deconfliction-notices',
+  deconflictionEvents: 'dump-deconfliction-events',
+};
+
+/** A Neo4j row of a part as its dump record. */
+function recordOf(part: DumpPart, x: Row): unknown {
+  switch (part) {
+    case 'reports':
+      return fromNeo4j(REPORT_FIELDS, x);
+    case 'entities':
+      return entityFrom(x);
+    case 'aliases':
+      return fromNeo4j(ALIAS_FIELDS, x);
+    case 'links':
+      return linkFrom(x);
+    case 'merges':
+      return { ...fromNeo4j(MERGE_FIELDS, x), snapshot: snapshotFrom(x.snapshot as string) };
+    case 'annotations':
+      return fromNeo4j(ANNOTATION_FIELDS, x);
+    case 'charts':
+      return fromNeo4j(CHART_FIELDS, x);
+    case 'users':
+      return fromNeo4j(USER_FIELDS, x);
+    case 'audit':
+      return fromNeo4j(AUDIT_FIELDS, x);
+    case 'importRuns':
+      return fromNeo4j(IMPORT_RUN_FIELDS, x);
+    case 'targets':
+      return fromNeo4j(TARGET_FIELDS, x);
+    case 'targetActions':
+      return fromNeo4j(TARGET_ACTION_FIELDS, x);
+    case 'drafts':
+      return fromNeo4j(DRAFT_FIELDS, x);
+    case 'events':
+      return fromNeo4j(EVENT_FIELDS, x);
+    case 'duplicateProposals':
+      return fromNeo4j(PROPOSAL_FIELDS, x);
+    case 'duplicateDecisions':
+      return { ...fromNeo4j(DECISION_FIELDS, x), step: x.seq as number };
+    case 'operations':
+      return fromNeo4j(OPERATION_FIELDS, x);
+    case 'operationMembers':
+      return fromNeo4j(OPERATION_MEMBER_FIELDS, x);
+    case 'deconflictionNotices':
+      return fromNeo4j(NOTICE_FIELDS, x);
+    case 'deconflictionEvents':
+      return { ...fromNeo4j(NOTICE_EVENT_FIELDS, x), step: x.i as number };
+  }
 }
 
-/** Entity nodes and link relationships as a load writes them, with what the store derives (search text, grades). */
-function nodeMakers(d: Dump) {
-  const grade = new Map(
-    d.reports.map((r) => [r.id, `${r.source as SourceEvaluation}${r.intel as IntelAssessment}`]),
-  );
-  // A merge snapshot from before operations keeps no memberships: the store's unmerge then leaves them be.
-  const entityNode = (x: DumpEntity): Row => {
+export class Neo4jReader implements DumpReader {
+  constructor(
+    private readonly stores: Neo4jStores,
+    readonly name: string,
+  ) {}
+
+  async dataVersion(): Promise<number> {
+    const meta = await this.stores.exec.read((tx) => tx.one('dump-meta'));
+    return ((meta?.x as Row | undefined)?.dataVersion as number | undefined) ?? 0;
+  }
+
+  async sizes(): Promise<Record<DumpPart, number>> {
+    const x = (await this.stores.exec.read((tx) => tx.one('transfer-sizes')))?.x as Record<string, number>;
+    return Object.fromEntries(DUMP_PARTS.map((p) => [p, x[p] ?? 0])) as Record<DumpPart, number>;
+  }
+
+  /** Whether the database holds nothing of its own (a new store's GENERAL operation aside). */
+  async isEmpty(): Promise<boolean> {
+    const x = (await this.stores.exec.read((tx) => tx.one('transfer-sizes')))?.x as Record<string, number>;
+    return DUMP_PARTS.every((p) => (p === 'operations' ? x.ownOperations === 0 : (x[p] ?? 0) === 0));
+  }
+
+  async *batches<P extends DumpPart>(part: P, after: Cursor, size: number): AsyncIterable<Batch<P>> {
+    const page = async (query: string, params: Row) =>
+      (await this.stores.exec.read((tx) => tx.run(query, { ...params, take: size }))).map((r) => r.x as Row);
+    const ks = KEYSET[part];
+    if (ks) {
+      let at = (after?.[0] as number | string | undefined) ?? ks.start;
+      for (;;) {
+        const rows = await page(ks.query, { after: at });
+        if (rows.length === 0) return;
+        at = rows[rows.length - 1][ks.key] as number | string;
+        yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [at] };
+        if (rows.length < size) return;
+      }
+    }
+    if (part === 'links') {
+      // Type by type (in LINK_TYPES order), each type's links by number.
+      let t = (after?.[0] as number | undefined) ?? 0;
+      let at = (after?.[1] as number | undefined) ?? -1;
+      for (; t < LINK_TYPES.length; t++, at = -1) {
+        for (;;) {
+          const rows = await page(`dump-links-${LINK_TYPES[t].toLowerCase().replace(/_/g, '-')}`, {
+            after: at,
+          });
+          if (rows.length === 0) break;
+          at = rows[rows.length - 1].n as number;
+          yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [t, at] };
+          if (rows.length < size) break;
+        }
+      }
+      return;
+    }
+    const all = (await this.stores.exec.read((tx) => tx.run(WHOLE[part]!))).map((r) => r.x as Row);
+    for (let i = (after?.[0] as number | undefined) ?? 0; i < all.length; i += size) {
+      const rows = all.slice(i, i + size);
+      yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [i + rows.length] };
+    }
+  }
+}
+
+/** Everything the store holds, in memory (for small stores and tests; the transfer streams instead). */
+export async function dumpNeo4j(stores: Neo4jStores): Promise<Dump> {
+  await stores.init();
+  const reader = new Neo4jReader(stores, 'neo4j');
+  const out = { dataVersion: await reader.dataVersion() } as Dump;
+  for (const p of DUMP_PARTS) {
+    const all: unknown[] = [];
+    for await (const b of reader.batches(p, null, 5_000)) for (const x of b.rows) all.push(x);
+    (out as unknown as Record<string, unknown[]>)[p] = all;
+  }
+  return out;
+}
+
+/** A snapshot row as the store keeps it: no memberships at all (not null ones) when it has none. */
+function bare(row: Row): Row {
+  const { ops, opProps, ...rest } = row;
+  return ops === null ? rest : { ...rest, ops, ...(opProps === undefined ? {} : { opProps }) };
+}
+
+/**
+ * Each part's records as Neo4j nodes and relationships (what both the online load and the offline importer
+ * write), with what the store derives: search text, link grades, dates in milliseconds, event identities.
+ */
+export class Neo4jRows {
+  /** Each report's grading ('1A'), for the grades of the links that rest on it. */
+  readonly grade = new Map<string, string>();
+
+  entityNode = (x: DumpEntity): Row => {
+    // A merge snapshot from before operations keeps no memberships: the store's unmerge then leaves them be.
     const { ops, opProps, ...rest } = x;
     return {
       ...rest,
-      ...(ops.length > 0 ? { ops, opProps: JSON.stringify(opProps) } : {}),
+      // Null (no property) when it has none; always a key, so every row of a kind has the same keys.
+      ops: ops.length > 0 ? ops : null,
+      opProps: ops.length > 0 ? JSON.stringify(opProps) : null,
       n: idNum(x.id),
       search: searchText(parseProps(x.props), x.label),
     };
   };
-  const linkRel = (x: DumpLink): Row => {
+
+  linkRel = (x: DumpLink): Row => {
     const { from: _f, to: _t, type: _ty, ops, ...rest } = x;
     return {
       ...rest,
-      ...(ops.length > 0 ? { ops } : {}),
+      ops: ops.length > 0 ? ops : null,
       n: idNum(x.id),
       firstMs: x.firstSeen ? dateMs(x.firstSeen) : null,
       lastMs: x.lastSeen ? dateMs(x.lastSeen, true) : null,
-      grades: [...new Set(x.reports.map((r) => grade.get(r)).filter((g): g is string => g !== undefined))],
+      grades: [
+        ...new Set(x.reports.map((r) => this.grade.get(r)).filter((g): g is string => g !== undefined)),
+      ],
     };
   };
-  return { grade, entityNode, linkRel };
-}
 
-/** The highest number among ids such as 'e12' (0 for none): where a counter goes on after a load. */
-const highestNum = (ids: string[]): number => ids.reduce((m, id) => Math.max(m, idNum(id)), 0);
-
-/** The Meta node after a load: the data version, the id counters and the head of the audit chain. */
-function metaAfter(d: Dump): Row {
-  const last = d.audit[d.audit.length - 1];
-  return {
-    dataVersion: d.dataVersion,
-    entity: highestNum(d.entities.map((x) => x.id).concat(d.merges.map((m) => m.mergedId))),
-    link: highestNum(
-      d.links.map((x) => x.id).concat(d.merges.flatMap((m) => m.snapshot.links.map((k) => k.id))),
-    ),
-    report: highestNum(d.reports.map((x) => x.id)),
-    merge: highestNum(d.merges.map((x) => x.id)),
-    annotation: highestNum(d.annotations.map((x) => x.id)),
-    chart: highestNum(d.charts.map((x) => x.id)),
-    user: highestNum(d.users.map((x) => x.id)),
-    audit: last?.seq ?? 0,
-    // The events' counter (neo4j/events.ts numbers new calls after it).
-    event: d.events.reduce((m, e) => Math.max(m, e.n), 0),
-    operation: highestNum(d.operations.map((x) => x.id)),
-    auditHash: last?.hash ?? '0'.repeat(64),
-  };
-}
-
-/** Writes a dump into an empty Neo4j store. */
-export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
-  await stores.init();
-  const { grade, entityNode, linkRel } = nodeMakers(d);
-  const sliced = async (name: string, rows: Row[]) => {
-    for (let i = 0; i < rows.length; i += SLICE) {
-      const part = rows.slice(i, i + SLICE);
-      await stores.exec.write((tx) => tx.run(name, { rows: part }));
+  /** A part's rows as the load query of that part takes them. */
+  rows(part: DumpPart, records: readonly unknown[]): Row[] {
+    const d = records as never[];
+    switch (part) {
+      case 'operations':
+        return (d as Dump['operations']).map((o) => ({ ...toNeo4j(OPERATION_FIELDS, o), n: idNum(o.id) }));
+      case 'operationMembers':
+        return (d as Dump['operationMembers']).map((m) => toNeo4j(OPERATION_MEMBER_FIELDS, m));
+      case 'reports':
+        return (d as Dump['reports']).map((r) => {
+          const grade = `${r.source as SourceEvaluation}${r.intel as IntelAssessment}`;
+          this.grade.set(r.id, grade);
+          return { ...toNeo4j(REPORT_FIELDS, r), n: idNum(r.id), grade };
+        });
+      case 'entities':
+        return (d as Dump['entities']).map(this.entityNode);
+      case 'links':
+        return (d as Dump['links']).map((x) => ({
+          from: x.from,
+          to: x.to,
+          type: x.type,
+          props: this.linkRel(x),
+        }));
+      case 'aliases':
+        return (d as Dump['aliases']).map((a) => toNeo4j(ALIAS_FIELDS, a));
+      case 'merges':
+        return (d as Dump['merges']).map((m) => ({
+          ...toNeo4j(MERGE_FIELDS, m),
+          n: Number(m.id),
+          snapshot: JSON.stringify({
+            keep: bare(this.entityNode(m.snapshot.keep)),
+            drop: { ...bare(this.entityNode(m.snapshot.drop)), aliases: m.snapshot.drop.aliases },
+            links: m.snapshot.links.map((x) => ({
+              ...bare(this.linkRel(x)),
+              from: x.from,
+              to: x.to,
+              type: x.type,
+            })),
+            annotations: m.snapshot.annotations,
+          }),
+        }));
+      case 'annotations':
+        return (d as Dump['annotations']).map((a) => ({ ...toNeo4j(ANNOTATION_FIELDS, a), n: Number(a.id) }));
+      case 'charts':
+        return (d as Dump['charts']).map((c) => ({ ...toNeo4j(CHART_FIELDS, c), n: Number(c.id) }));
+      case 'users':
+        return (d as Dump['users']).map((u) => ({ ...toNeo4j(USER_FIELDS, u), n: Number(u.id) }));
+      case 'audit':
+        return (d as Dump['audit']).map((a) => toNeo4j(AUDIT_FIELDS, { ...a, operations: a.operations }));
+      case 'importRuns':
+        return (d as Dump['importRuns']).map((r) => toNeo4j(IMPORT_RUN_FIELDS, r));
+      case 'targets':
+        return (d as Dump['targets']).map((t) => ({ ...toNeo4j(TARGET_FIELDS, t), n: idNum(t.id) }));
+      case 'targetActions':
+        return (d as Dump['targetActions']).map((a) => ({
+          ...toNeo4j(TARGET_ACTION_FIELDS, a),
+          n: idNum(a.id),
+        }));
+      case 'drafts':
+        return (d as Dump['drafts']).map((x) => toNeo4j(DRAFT_FIELDS, x));
+      case 'events':
+        // The identity the store finds a call again by (neo4j/events.ts writeEvents).
+        return (d as Dump['events']).map((e) => ({ ...toNeo4j(EVENT_FIELDS, e), key: eventKey(e) }));
+      case 'duplicateProposals':
+        return (d as Dump['duplicateProposals']).map((p) => ({
+          ...toNeo4j(PROPOSAL_FIELDS, p),
+          aId: `e${p.an}`,
+          bId: `e${p.bn}`,
+        }));
+      case 'duplicateDecisions':
+        return (d as Dump['duplicateDecisions']).map((x) => ({
+          ...toNeo4j(DECISION_FIELDS, x),
+          seq: x.step,
+        }));
+      case 'deconflictionNotices':
+        // `steps` (how many its log holds) is counted once the logs are in (load-notice-steps).
+        return (d as Dump['deconflictionNotices']).map((x) => ({
+          ...toNeo4j(NOTICE_FIELDS, x),
+          n: idNum(x.id),
+        }));
+      case 'deconflictionEvents':
+        return (d as Dump['deconflictionEvents']).map((x) => ({
+          ...toNeo4j(NOTICE_EVENT_FIELDS, x),
+          i: x.step,
+        }));
     }
-  };
-  await sliced(
-    'load-operations',
-    d.operations.map((o) => ({ ...toNeo4j(OPERATION_FIELDS, o), n: idNum(o.id) })),
-  );
-  await sliced(
-    'load-operation-members',
-    d.operationMembers.map((m) => toNeo4j(OPERATION_MEMBER_FIELDS, m)),
-  );
-  await sliced(
-    'reports-create',
-    d.reports.map((r) => ({ ...toNeo4j(REPORT_FIELDS, r), n: idNum(r.id), grade: grade.get(r.id)! })),
-  );
-  await sliced('entities-create', d.entities.map(entityNode));
-  await sliced(
-    'links-create',
-    d.links.map((x) => ({ from: x.from, to: x.to, type: x.type, props: linkRel(x) })),
-  );
-  await sliced(
-    'load-aliases',
-    d.aliases.map((a) => toNeo4j(ALIAS_FIELDS, a)),
-  );
-  await sliced(
-    'load-merges',
-    d.merges.map((m) => ({
-      ...toNeo4j(MERGE_FIELDS, m),
-      n: Number(m.id),
-      snapshot: JSON.stringify({
-        keep: entityNode(m.snapshot.keep),
-        drop: { ...entityNode(m.snapshot.drop), aliases: m.snapshot.drop.aliases },
-        links: m.snapshot.links.map((x) => ({ ...linkRel(x), from: x.from, to: x.to, type: x.type })),
-        annotations: m.snapshot.annotations,
-      }),
-    })),
-  );
-  await sliced(
-    'load-annotations',
-    d.annotations.map((a) => ({ ...toNeo4j(ANNOTATION_FIELDS, a), n: Number(a.id) })),
-  );
-  await sliced(
-    'load-charts',
-    d.charts.map((c) => ({ ...toNeo4j(CHART_FIELDS, c), n: Number(c.id) })),
-  );
-  await sliced(
-    'load-users',
-    d.users.map((u) => ({ ...toNeo4j(USER_FIELDS, u), n: Number(u.id) })),
-  );
-  await sliced(
-    'load-audits',
-    d.audit.map((a) => toNeo4j(AUDIT_FIELDS, { ...a, operations: a.operations })),
-  );
-  await sliced(
-    'load-import-runs',
-    d.importRuns.map((r) => toNeo4j(IMPORT_RUN_FIELDS, r)),
-  );
-  await sliced(
-    'load-targets',
-    d.targets.map((t) => ({ ...toNeo4j(TARGET_FIELDS, t), n: idNum(t.id) })),
-  );
-  await sliced(
-    'load-target-actions',
-    d.targetActions.map((a) => ({ ...toNeo4j(TARGET_ACTION_FIELDS, a), n: idNum(a.id) })),
-  );
-  await sliced(
-    'load-drafts',
-    d.drafts.map((x) => toNeo4j(DRAFT_FIELDS, x)),
-  );
-  await sliced(
-    'load-events',
-    d.events.map((e) => ({
-      ...toNeo4j(EVENT_FIELDS, e),
-      // The identity the store finds a call again by (neo4j/events.ts writeEvents).
-      key: eventKey(e),
-    })),
-  );
-  await sliced(
-    'load-duplicate-proposals',
-    d.duplicateProposals.map((p) => ({ ...toNeo4j(PROPOSAL_FIELDS, p), aId: `e${p.an}`, bId: `e${p.bn}` })),
-  );
-  await sliced(
-    'load-duplicate-decisions',
-    d.duplicateDecisions.map((x) => ({ ...toNeo4j(DECISION_FIELDS, x), seq: x.step })),
-  );
-  const steps = new Map<string, number>();
-  for (const x of d.deconflictionEvents) steps.set(x.noticeId, (steps.get(x.noticeId) ?? 0) + 1);
-  await sliced(
-    'load-deconfliction-notices',
-    d.deconflictionNotices.map((x) => ({
-      ...toNeo4j(NOTICE_FIELDS, x),
-      n: idNum(x.id),
-      // How many steps its log holds: the next step is numbered after them (deconfliction-decide.cypher).
-      steps: steps.get(x.id) ?? 0,
-    })),
-  );
-  await sliced(
-    'load-deconfliction-events',
-    d.deconflictionEvents.map((x) => ({ ...toNeo4j(NOTICE_EVENT_FIELDS, x), i: x.step })),
-  );
+  }
+}
+
+const LOAD_QUERY: Record<DumpPart, string> = {
+  operations: 'load-operations',
+  operationMembers: 'load-operation-members',
+  reports: 'load-reports',
+  entities: 'load-entities',
+  links: 'load-links',
+  aliases: 'load-aliases',
+  merges: 'load-merges',
+  annotations: 'load-annotations',
+  charts: 'load-charts',
+  users: 'load-users',
+  audit: 'load-audits',
+  importRuns: 'load-import-runs',
+  targets: 'load-targets',
+  targetActions: 'load-target-actions',
+  drafts: 'load-drafts',
+  events: 'load-events',
+  duplicateProposals: 'load-duplicate-proposals',
+  duplicateDecisions: 'load-duplicate-decisions',
+  deconflictionNotices: 'load-deconfliction-notices',
+  deconflictionEvents: 'load-deconfliction-events',
+};
+
+/** The Meta node and the counters after a load: where the store numbers new records from. */
+export async function setCounters(stores: Neo4jStores, dataVersion: number, h: Highest): Promise<void> {
   await stores.exec.write(async (tx) => {
-    await tx.run('seq-set', {
-      name: 'deconfliction',
-      v: highestNum(d.deconflictionNotices.map((x) => x.id)),
-    });
+    await tx.run('load-notice-steps');
+    await tx.run('seq-set', { name: 'deconfliction', v: h.deconfliction });
     // The cycle store numbers targets and actions from these counters (cypher/queries/target-next-n.cypher).
-    await tx.run('seq-set', { name: 'target', v: highestNum(d.targets.map((t) => t.id)) });
-    await tx.run('seq-set', { name: 'target_action', v: highestNum(d.targetActions.map((a) => a.id)) });
+    await tx.run('seq-set', { name: 'target', v: h.target });
+    await tx.run('seq-set', { name: 'target_action', v: h.targetAction });
   });
   await stores.exec.write(async (tx) => {
     await tx.run('meta-lock');
-    await tx.run('meta-save', { m: metaAfter(d) });
+    await tx.run('meta-save', {
+      m: {
+        dataVersion,
+        entity: h.entity,
+        link: h.link,
+        report: h.report,
+        merge: h.merge,
+        annotation: h.annotation,
+        chart: h.chart,
+        user: h.user,
+        audit: h.audit,
+        // The events' counter (neo4j/events.ts numbers new calls after it).
+        event: h.event,
+        operation: h.operation,
+        auditHash: h.auditHash,
+      },
+    });
+    await tx.run('transfer-mark-drop');
   });
+}
+
+/** Writes batches into Neo4j online: UNWIND ... MERGE per batch, with the resume marker in the same transaction. */
+export class Neo4jWriter implements DumpWriter {
+  private readonly make = new Neo4jRows();
+
+  constructor(
+    private readonly stores: Neo4jStores,
+    readonly name: string,
+  ) {}
+
+  async marker(): Promise<Marker | null> {
+    const v = (await this.stores.exec.read((tx) => tx.one('transfer-mark-get')))?.v;
+    return typeof v === 'string' ? (JSON.parse(v) as Marker) : null;
+  }
+
+  async start(): Promise<void> {
+    await this.stores.init();
+    // A resumed load needs the grading of reports already written, for the links still to come.
+    for await (const b of new Neo4jReader(this.stores, this.name).batches('reports', null, 10_000))
+      for (const r of b.rows) this.make.grade.set(r.id, `${r.source}${r.intel}`);
+  }
+
+  async write<P extends DumpPart>(part: P, records: PartRecord<P>[], mark: Marker | null): Promise<void> {
+    const rows = this.make.rows(part, records);
+    await this.stores.exec.write(async (tx) => {
+      if (rows.length > 0) await tx.run(LOAD_QUERY[part], { rows });
+      if (mark) await tx.run('transfer-mark-set', { v: JSON.stringify(mark) });
+    });
+  }
+
+  async finish(dataVersion: number, highest: Highest): Promise<void> {
+    await setCounters(this.stores, dataVersion, highest);
+  }
+}
+
+/** Writes a dump held in memory into an empty Neo4j store. */
+export async function loadNeo4j(stores: Neo4jStores, d: Dump): Promise<void> {
+  const w = new Neo4jWriter(stores, 'neo4j');
+  await w.start();
+  const h = noHighest();
+  for (const p of LOAD_ORDER) {
+    const rows = d[p] as never[];
+    seeHighest(h, p, rows);
+    for (let i = 0; i < rows.length; i += 5_000) await w.write(p, rows.slice(i, i + 5_000), null);
+  }
+  await w.finish(d.dataVersion, h);
 }
 
 /** Deletes every node and relationship (the schema stays), in slices. */

@@ -1,5 +1,7 @@
-// Dump and load of the SQLite store for `npm run transfer`, on its tables directly (server/store/sqlite/schema.ts),
-// so ids, timestamps, merge snapshots and the audit chain are copied exactly. A load is one transaction.
+// Reading and writing the SQLite store for `npm run transfer`, on its tables directly (server/store/sqlite/schema.ts),
+// so ids, timestamps, merge snapshots and the audit chain are copied exactly. Reads go a page at a time by key
+// (rowid, or the primary key of a table without one), with the provenance and memberships of just that page's
+// facts; a load writes each batch in one transaction together with its resume marker (a row of `meta`).
 // Which column holds which field is in fields.ts. When an entity or link joined each of its operations is kept
 // here only as the order it joined them (what scoped reads use; Neo4j keeps no more): a load writes times
 // that keep that order.
@@ -8,7 +10,19 @@ import type { SqliteStores } from '../sqlite/stores.ts';
 import { gradeBit } from '../sqlite/rows.ts';
 import { dateMs, parseProps, searchText } from '../shared/values.ts';
 import { INDEX_NEW_ENTITIES_SQL } from '../sqlite/schema.ts';
-import type { Dump, DumpEntity, DumpLink, DumpSnapshot, EntityMemberships, Memberships } from './dump.ts';
+import { DEFAULT_OPERATION_REF } from '../../domain/operations.ts';
+import type {
+  Dump,
+  DumpEntity,
+  DumpLink,
+  DumpPart,
+  DumpSnapshot,
+  EntityMemberships,
+  Memberships,
+  PartRecord,
+} from './parts.ts';
+import { DUMP_PARTS, LOAD_ORDER } from './parts.ts';
+import type { Batch, Cursor, DumpReader, DumpWriter, Highest, Marker } from './stream.ts';
 import {
   ALIAS_FIELDS,
   ANNOTATION_FIELDS,
@@ -104,19 +118,6 @@ interface SqliteSnapshot {
   annotations: number[];
 }
 
-function joins(db: Db, table: string, col: string, value: string): Map<number, string[]> {
-  const m = new Map<number, string[]>();
-  for (const row of db.prepare(`SELECT ${col} AS k, ${value} AS v FROM ${table}`).all() as {
-    k: number;
-    v: string | number;
-  }[]) {
-    let list = m.get(row.k);
-    if (!list) m.set(row.k, (list = []));
-    list.push(String(row.v));
-  }
-  return m;
-}
-
 const NO_OPS: EntityMemberships = { ops: [], opProps: {} };
 
 /** A fact's memberships from its rows [op number, properties or null, added at], in the order it joined them. */
@@ -189,202 +190,428 @@ function snapshotFrom(text: string): DumpSnapshot {
   };
 }
 
-/** Every fact's memberships, by fact number. */
-function memberships(db: Db, table: 'entity_ops' | 'link_ops', col: string): Map<number, EntityMemberships> {
-  const props = table === 'entity_ops' ? 'properties' : 'NULL';
-  const rows = db
-    .prepare(`SELECT ${col}, op_id, ${props}, added_at FROM ${table} ORDER BY ${col}`)
-    .raw()
-    .all() as Array<[number, number, string | null, string]>;
+/** A fact's membership rows [op number, properties or null, added at], grouped by fact. */
+function groupOps(rows: Array<[number, number, string | null, string]>) {
   const byFact = new Map<number, Array<[number, string | null, string]>>();
   for (const [fact, op, p, at] of rows) {
     let list = byFact.get(fact);
     if (!list) byFact.set(fact, (list = []));
     list.push([op, p, at]);
   }
-  return new Map([...byFact].map(([fact, list]) => [fact, membershipsOf(list)]));
+  return byFact;
 }
 
-/** Each decision's place in its pair's log, from 0, in the order given. */
-function withSteps<T extends { proposalId: string }>(xs: T[]): (T & { step: number })[] {
-  const next = new Map<string, number>();
-  return xs.map((x) => {
-    const step = next.get(x.proposalId) ?? 0;
-    next.set(x.proposalId, step + 1);
-    return { ...x, step };
+function groupPairs(rows: Array<[number, string | number]>): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const [k, v] of rows) {
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(String(v));
+  }
+  return m;
+}
+
+/** How one part is read: its table, the key it pages by, and how a page of rows becomes records. */
+interface SqlPart {
+  table: string;
+  /** Columns of the key, in order (`rowid` for a table that has one). */
+  key: string[];
+  /** More columns to select beside `*`. */
+  extra?: string;
+  build(db: Db, rows: Row[]): unknown[];
+}
+
+const plain =
+  <F extends Parameters<typeof fromSqlite>[0]>(fields: F) =>
+  (_db: Db, rows: Row[]) =>
+    rows.map((x) => fromSqlite(fields, x));
+
+/** Provenance and memberships of the facts numbered lo..hi, from the join tables' primary keys. */
+function factExtras(db: Db, kind: 'entity' | 'link', lo: number, hi: number) {
+  const pairs = (table: string, value: string) =>
+    groupPairs(
+      db
+        .prepare(`SELECT ${kind}_id, ${value} FROM ${table} WHERE ${kind}_id BETWEEN ? AND ?`)
+        .raw()
+        .all(lo, hi) as Array<[number, string | number]>,
+    );
+  const props = kind === 'entity' ? 'properties' : 'NULL';
+  return {
+    reports: pairs(`${kind}_reports`, 'report_id'),
+    imports: pairs(`${kind}_imports`, 'import_id'),
+    ops: groupOps(
+      db
+        .prepare(
+          `SELECT ${kind}_id, op_id, ${props}, added_at FROM ${kind}_ops WHERE ${kind}_id BETWEEN ? AND ?`,
+        )
+        .raw()
+        .all(lo, hi) as Array<[number, number, string | null, string]>,
+    ),
+  };
+}
+
+function facts<T>(
+  db: Db,
+  rows: Row[],
+  kind: 'entity' | 'link',
+  make: (row: Row, reports: string[], imports: string[], m: EntityMemberships) => T,
+): T[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((x) => x.id as number);
+  const x = factExtras(db, kind, Math.min(...ids), Math.max(...ids));
+  return rows.map((row) => {
+    const id = row.id as number;
+    const ops = x.ops.get(id);
+    return make(
+      row,
+      (x.reports.get(id) ?? []).map(r),
+      x.imports.get(id) ?? [],
+      ops ? membershipsOf(ops) : NO_OPS,
+    );
   });
 }
 
+/** A step's place in its pair's or notice's log: how many steps of that log came before it. */
+const stepOf = (table: string, col: string) =>
+  `(SELECT COUNT(*) FROM ${table} s2 WHERE s2.${col} = t.${col} AND s2.seq < t.seq) AS step`;
+
+const SQL_PARTS: Record<DumpPart, SqlPart> = {
+  reports: { table: 'reports', key: ['rowid'], build: plain(REPORT_FIELDS) },
+  entities: { table: 'entities', key: ['rowid'], build: (db, rows) => facts(db, rows, 'entity', entityFrom) },
+  aliases: { table: 'entity_aliases', key: ['type', 'key'], build: plain(ALIAS_FIELDS) },
+  links: { table: 'links', key: ['rowid'], build: (db, rows) => facts(db, rows, 'link', linkFrom) },
+  merges: {
+    table: 'merges',
+    key: ['rowid'],
+    build: (_db, rows) =>
+      rows.map((x) => ({ ...fromSqlite(MERGE_FIELDS, x), snapshot: snapshotFrom(x.snapshot as string) })),
+  },
+  annotations: { table: 'annotations', key: ['rowid'], build: plain(ANNOTATION_FIELDS) },
+  charts: { table: 'charts', key: ['rowid'], build: plain(CHART_FIELDS) },
+  users: { table: 'users', key: ['rowid'], build: plain(USER_FIELDS) },
+  audit: { table: 'audit', key: ['rowid'], build: plain(AUDIT_FIELDS) },
+  importRuns: { table: 'import_runs', key: ['rowid'], build: plain(IMPORT_RUN_FIELDS) },
+  targets: { table: 'targets', key: ['rowid'], build: plain(TARGET_FIELDS) },
+  targetActions: { table: 'target_actions', key: ['rowid'], build: plain(TARGET_ACTION_FIELDS) },
+  drafts: { table: 'drafts', key: ['rowid'], build: plain(DRAFT_FIELDS) },
+  events: { table: 'events', key: ['rowid'], build: plain(EVENT_FIELDS) },
+  duplicateProposals: { table: 'duplicate_proposals', key: ['rowid'], build: plain(PROPOSAL_FIELDS) },
+  duplicateDecisions: {
+    table: 'duplicate_decisions',
+    key: ['rowid'],
+    extra: stepOf('duplicate_decisions', 'proposal_id'),
+    build: (_db, rows) => rows.map((x) => ({ ...fromSqlite(DECISION_FIELDS, x), step: x.step as number })),
+  },
+  operations: { table: 'operations', key: ['rowid'], build: plain(OPERATION_FIELDS) },
+  operationMembers: {
+    table: 'operation_members',
+    key: ['op_id', 'user'],
+    build: plain(OPERATION_MEMBER_FIELDS),
+  },
+  deconflictionNotices: { table: 'deconfliction_notices', key: ['rowid'], build: plain(NOTICE_FIELDS) },
+  deconflictionEvents: {
+    table: 'deconfliction_events',
+    key: ['rowid'],
+    extra: stepOf('deconfliction_events', 'notice_id'),
+    build: (_db, rows) =>
+      rows.map((x) => ({ ...fromSqlite(NOTICE_EVENT_FIELDS, x), step: x.step as number })),
+  },
+};
+
+/** One part's records after `after`, a page at a time, by key. */
+export function* sqliteBatches<P extends DumpPart>(
+  db: Db,
+  part: P,
+  after: Cursor,
+  size: number,
+): Generator<Batch<P>> {
+  const spec = SQL_PARTS[part];
+  const keys = spec.key.map((k, i) => `t.${k} AS _k${i}`).join(', ');
+  const tuple = (xs: string[]) => (xs.length === 1 ? xs[0] : `(${xs.join(', ')})`);
+  const keyCols = spec.key.map((k) => `t.${k}`);
+  const select = `SELECT ${keys}, t.*${spec.extra ? `, ${spec.extra}` : ''} FROM ${spec.table} t`;
+  const first = db.prepare(`${select} ORDER BY ${keyCols.join(', ')} LIMIT ?`);
+  const next = db.prepare(
+    `${select} WHERE ${tuple(keyCols)} > ${tuple(spec.key.map(() => '?'))} ORDER BY ${keyCols.join(', ')} LIMIT ?`,
+  );
+  let cursor = after;
+  for (;;) {
+    const rows = (cursor === null ? first.all(size) : next.all(...([...cursor, size] as unknown[]))) as Row[];
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1];
+    cursor = spec.key.map((_, i) => last[`_k${i}`] as string | number);
+    yield { rows: spec.build(db, rows) as PartRecord<P>[], cursor };
+    if (rows.length < size) return;
+  }
+}
+
+export function sqliteDataVersion(db: Db): number {
+  return (db.prepare("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number) ?? 0;
+}
+
+export function sqliteSizes(db: Db): Record<DumpPart, number> {
+  return Object.fromEntries(
+    DUMP_PARTS.map((p) => [
+      p,
+      db.prepare(`SELECT COUNT(*) FROM ${SQL_PARTS[p].table}`).pluck().get() as number,
+    ]),
+  ) as Record<DumpPart, number>;
+}
+
+export class SqliteReader implements DumpReader {
+  constructor(
+    private readonly db: Db,
+    readonly name: string,
+  ) {}
+  async dataVersion() {
+    return sqliteDataVersion(this.db);
+  }
+  async sizes() {
+    return sqliteSizes(this.db);
+  }
+  async *batches<P extends DumpPart>(part: P, after: Cursor, size: number): AsyncIterable<Batch<P>> {
+    yield* sqliteBatches(this.db, part, after, size);
+  }
+}
+
+/** Everything the store holds, in memory (for small stores and tests; the transfer streams instead). */
 export function dumpSqlite(stores: SqliteStores): Dump {
   const db = stores.db;
   return db.transaction((): Dump => {
-    const er = joins(db, 'entity_reports', 'entity_id', 'report_id');
-    const ei = joins(db, 'entity_imports', 'entity_id', 'import_id');
-    const lr = joins(db, 'link_reports', 'link_id', 'report_id');
-    const li = joins(db, 'link_imports', 'link_id', 'import_id');
-    const eo = memberships(db, 'entity_ops', 'entity_id');
-    const lo = memberships(db, 'link_ops', 'link_id');
-    const rows = (table: string, order: string) =>
-      db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all() as Row[];
-    return {
-      dataVersion: (db.prepare("SELECT v FROM meta WHERE k = 'data_version'").pluck().get() as number) ?? 0,
-      reports: rows('reports', 'id').map((x) => fromSqlite(REPORT_FIELDS, x)),
-      entities: rows('entities', 'id').map((x) =>
-        entityFrom(
-          x,
-          (er.get(x.id as number) ?? []).map(r),
-          ei.get(x.id as number) ?? [],
-          eo.get(x.id as number),
-        ),
-      ),
-      aliases: rows('entity_aliases', 'type, key').map((x) => fromSqlite(ALIAS_FIELDS, x)),
-      links: rows('links', 'id').map((x) =>
-        linkFrom(
-          x,
-          (lr.get(x.id as number) ?? []).map(r),
-          li.get(x.id as number) ?? [],
-          lo.get(x.id as number),
-        ),
-      ),
-      merges: rows('merges', 'id').map((x) => ({
-        ...fromSqlite(MERGE_FIELDS, x),
-        snapshot: snapshotFrom(x.snapshot as string),
-      })),
-      annotations: rows('annotations', 'id').map((x) => fromSqlite(ANNOTATION_FIELDS, x)),
-      charts: rows('charts', 'id').map((x) => fromSqlite(CHART_FIELDS, x)),
-      users: rows('users', 'id').map((x) => fromSqlite(USER_FIELDS, x)),
-      audit: rows('audit', 'seq').map((x) => fromSqlite(AUDIT_FIELDS, x)),
-      importRuns: rows('import_runs', 'seq').map((x) => fromSqlite(IMPORT_RUN_FIELDS, x)),
-      targets: rows('targets', 'id').map((x) => fromSqlite(TARGET_FIELDS, x)),
-      targetActions: rows('target_actions', 'id').map((x) => fromSqlite(TARGET_ACTION_FIELDS, x)),
-      drafts: rows('drafts', 'id').map((x) => fromSqlite(DRAFT_FIELDS, x)),
-      events: rows('events', 'id').map((x) => fromSqlite(EVENT_FIELDS, x)),
-      duplicateProposals: rows('duplicate_proposals', 'id').map((x) => fromSqlite(PROPOSAL_FIELDS, x)),
-      duplicateDecisions: withSteps(
-        rows('duplicate_decisions', 'seq').map((x) => fromSqlite(DECISION_FIELDS, x)),
-      ),
-      operations: rows('operations', 'id').map((x) => fromSqlite(OPERATION_FIELDS, x)),
-      operationMembers: rows('operation_members', 'op_id, user').map((x) =>
-        fromSqlite(OPERATION_MEMBER_FIELDS, x),
-      ),
-      deconflictionNotices: rows('deconfliction_notices', 'id').map((x) => fromSqlite(NOTICE_FIELDS, x)),
-      deconflictionEvents: withSteps(
-        rows('deconfliction_events', 'seq')
-          .map((x) => fromSqlite(NOTICE_EVENT_FIELDS, x))
-          .map((x) => ({ ...x, proposalId: x.noticeId })),
-      ).map(({ proposalId: _p, ...x }) => x),
-    };
+    const out = { dataVersion: sqliteDataVersion(db) } as Dump;
+    for (const p of DUMP_PARTS) {
+      const all: unknown[] = [];
+      for (const b of sqliteBatches(db, p, null, 10_000)) for (const x of b.rows) all.push(x);
+      (out as unknown as Record<string, unknown[]>)[p] = all;
+    }
+    return out;
   })();
 }
 
-/** The rows a load writes for entities and links, with the columns the store derives (search text, grades). */
-function rowMakers(d: Dump) {
-  const bits = new Map<string, number>();
-  for (const x of d.reports)
-    bits.set(x.id, gradeBit(x.source as SourceEvaluation, x.intel as IntelAssessment));
-  const mask = (reports: string[]) => reports.reduce((m, id) => m | (bits.get(id) ?? 0), 0);
-  return {
-    reportRow: (x: Dump['reports'][number]): Row => ({
-      ...toSqlite(REPORT_FIELDS, x),
-      grade_bit: bits.get(x.id)!,
-    }),
-    entityRow: (x: DumpEntity): Row => ({
-      ...toSqlite(ENTITY_FIELDS, x),
-      search_text: searchText(parseProps(x.props), x.label),
-    }),
-    linkRow: (x: DumpLink): Row => ({
-      ...toSqlite(LINK_FIELDS, x),
-      first_ms: x.firstSeen ? dateMs(x.firstSeen) : null,
-      last_ms: x.lastSeen ? dateMs(x.lastSeen, true) : null,
-      grades: mask(x.reports),
-    }),
-  };
+/** Whether a SQLite store holds nothing of its own (a new file's GENERAL operation aside). */
+export function sqliteIsEmpty(db: Db): boolean {
+  return DUMP_PARTS.every((p) =>
+    p === 'operations'
+      ? (db
+          .prepare('SELECT COUNT(*) FROM operations WHERE ref <> ?')
+          .pluck()
+          .get(DEFAULT_OPERATION_REF) as number) === 0
+      : db.prepare(`SELECT 1 FROM ${SQL_PARTS[p].table} LIMIT 1`).get() === undefined,
+  );
 }
 
-/** Writes a dump into an empty SQLite store, in one transaction. */
-export function loadSqlite(stores: SqliteStores, d: Dump): void {
-  const db = stores.db;
-  const { reportRow, entityRow, linkRow } = rowMakers(d);
-  const insert = (table: string, row: Row) => {
-    const cols = Object.keys(row);
-    db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
-      ...cols.map((c) => row[c]),
-    );
-  };
-  db.transaction(() => {
+const MARKER_KEY = 'transfer_resume';
+
+/**
+ * Writes batches into a SQLite store: each batch and its resume marker in one transaction. The columns the
+ * store derives (search text and its index, grade bits, dates in milliseconds) are derived here as the
+ * store's writers do.
+ */
+export class SqliteWriter implements DumpWriter {
+  private readonly bits = new Map<string, number>();
+  private readonly statements = new Map<string, { run(...p: unknown[]): unknown }>();
+
+  constructor(
+    private readonly db: Db,
+    readonly name: string,
+  ) {}
+
+  async marker(): Promise<Marker | null> {
+    const v = this.db.prepare('SELECT v FROM meta WHERE k = ?').pluck().get(MARKER_KEY) as string | undefined;
+    return v === undefined ? null : (JSON.parse(v) as Marker);
+  }
+
+  async start(fresh: boolean): Promise<void> {
+    this.startSync(fresh);
+  }
+
+  startSync(fresh: boolean): void {
     // A new file holds the GENERAL operation its schema makes: the source's own replaces it.
-    db.prepare('DELETE FROM operations').run();
-    for (const x of d.operations) insert('operations', toSqlite(OPERATION_FIELDS, x));
-    for (const x of d.operationMembers) insert('operation_members', toSqlite(OPERATION_MEMBER_FIELDS, x));
-    for (const x of d.reports) insert('reports', reportRow(x));
-    for (const x of d.entities) {
-      insert('entities', entityRow(x));
-      for (const rep of x.reports)
-        insert('entity_reports', { entity_id: idNum(x.id), report_id: idNum(rep) });
-      for (const imp of x.imports) insert('entity_imports', { entity_id: idNum(x.id), import_id: imp });
-      for (const [op, props, at] of snapshotOps(x) ?? [])
-        insert('entity_ops', { entity_id: idNum(x.id), op_id: op, properties: props, added_at: at });
+    if (fresh) this.db.prepare('DELETE FROM operations').run();
+    for (const [id, bit] of this.db.prepare('SELECT id, grade_bit FROM reports').raw().all() as [
+      number,
+      number,
+    ][])
+      this.bits.set(`r${id}`, bit);
+  }
+
+  private insert(table: string, row: Row): void {
+    const cols = Object.keys(row);
+    const sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    st.run(...cols.map((c) => row[c]));
+  }
+
+  private entityRow = (x: DumpEntity): Row => ({
+    ...toSqlite(ENTITY_FIELDS, x),
+    search_text: searchText(parseProps(x.props), x.label),
+  });
+
+  private linkRow = (x: DumpLink): Row => ({
+    ...toSqlite(LINK_FIELDS, x),
+    first_ms: x.firstSeen ? dateMs(x.firstSeen) : null,
+    last_ms: x.lastSeen ? dateMs(x.lastSeen, true) : null,
+    grades: x.reports.reduce((m, id) => m | (this.bits.get(id) ?? 0), 0),
+  });
+
+  async write<P extends DumpPart>(part: P, rows: PartRecord<P>[], mark: Marker | null): Promise<void> {
+    this.writeSync(part, rows, mark);
+  }
+
+  writeSync<P extends DumpPart>(part: P, rows: PartRecord<P>[], mark: Marker | null): void {
+    this.db.transaction(() => {
+      this.writeRows(part, rows as unknown[]);
+      if (mark)
+        this.db
+          .prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v')
+          .run(MARKER_KEY, JSON.stringify(mark));
+    })();
+  }
+
+  private writeRows(part: DumpPart, rows: unknown[]): void {
+    const d = rows as never[];
+    switch (part) {
+      case 'operations':
+        for (const x of d as Dump['operations']) this.insert('operations', toSqlite(OPERATION_FIELDS, x));
+        return;
+      case 'operationMembers':
+        for (const x of d as Dump['operationMembers'])
+          this.insert('operation_members', toSqlite(OPERATION_MEMBER_FIELDS, x));
+        return;
+      case 'reports':
+        for (const x of d as Dump['reports']) {
+          const bit = gradeBit(x.source as SourceEvaluation, x.intel as IntelAssessment);
+          this.bits.set(x.id, bit);
+          this.insert('reports', { ...toSqlite(REPORT_FIELDS, x), grade_bit: bit });
+        }
+        return;
+      case 'entities': {
+        const ents = d as Dump['entities'];
+        for (const x of ents) {
+          this.insert('entities', this.entityRow(x));
+          for (const rep of x.reports)
+            this.insert('entity_reports', { entity_id: idNum(x.id), report_id: idNum(rep) });
+          for (const imp of x.imports)
+            this.insert('entity_imports', { entity_id: idNum(x.id), import_id: imp });
+          for (const [op, props, at] of snapshotOps(x) ?? [])
+            this.insert('entity_ops', { entity_id: idNum(x.id), op_id: op, properties: props, added_at: at });
+        }
+        // The store's writers add new entities to the full-text index themselves (schema migration 2); both
+        // readers hand entities out in id order, so this batch's are the ones from its first id on.
+        if (ents.length > 0)
+          this.db.prepare(INDEX_NEW_ENTITIES_SQL).run(Math.min(...ents.map((x) => idNum(x.id))));
+        return;
+      }
+      case 'links':
+        for (const x of d as Dump['links']) {
+          this.insert('links', this.linkRow(x));
+          for (const rep of x.reports)
+            this.insert('link_reports', { link_id: idNum(x.id), report_id: idNum(rep) });
+          for (const imp of x.imports) this.insert('link_imports', { link_id: idNum(x.id), import_id: imp });
+          for (const [op, , at] of snapshotOps(x) ?? [])
+            this.insert('link_ops', { link_id: idNum(x.id), op_id: op, added_at: at });
+        }
+        return;
+      case 'merges':
+        for (const x of d as Dump['merges']) {
+          const s = x.snapshot;
+          const snapshot: SqliteSnapshot = {
+            keep: {
+              row: this.entityRow(s.keep),
+              reports: s.keep.reports.map(idNum),
+              imports: s.keep.imports,
+              ops: snapshotOps(s.keep),
+            },
+            drop: {
+              row: this.entityRow(s.drop),
+              reports: s.drop.reports.map(idNum),
+              imports: s.drop.imports,
+              ops: snapshotOps(s.drop),
+              aliases: s.drop.aliases,
+            },
+            links: s.links.map((k) => ({
+              row: this.linkRow(k),
+              reports: k.reports.map(idNum),
+              imports: k.imports,
+              ops: snapshotOps(k),
+            })),
+            annotations: s.annotations.map(Number),
+          };
+          this.insert('merges', { ...toSqlite(MERGE_FIELDS, x), snapshot: JSON.stringify(snapshot) });
+        }
+        return;
+      case 'aliases':
+        for (const x of d as Dump['aliases']) this.insert('entity_aliases', toSqlite(ALIAS_FIELDS, x));
+        return;
+      case 'annotations':
+        for (const x of d as Dump['annotations']) this.insert('annotations', toSqlite(ANNOTATION_FIELDS, x));
+        return;
+      case 'charts':
+        for (const x of d as Dump['charts']) this.insert('charts', toSqlite(CHART_FIELDS, x));
+        return;
+      case 'users':
+        for (const x of d as Dump['users']) this.insert('users', toSqlite(USER_FIELDS, x));
+        return;
+      case 'audit':
+        for (const x of d as Dump['audit'])
+          this.insert('audit', toSqlite(AUDIT_FIELDS, { ...x, operations: x.operations }));
+        return;
+      case 'importRuns':
+        for (const x of d as Dump['importRuns']) this.insert('import_runs', toSqlite(IMPORT_RUN_FIELDS, x));
+        return;
+      case 'targets':
+        for (const x of d as Dump['targets']) this.insert('targets', toSqlite(TARGET_FIELDS, x));
+        return;
+      case 'targetActions':
+        // Explicit ids keep sqlite_sequence ahead of them, so the next action gets a new number.
+        for (const x of d as Dump['targetActions'])
+          this.insert('target_actions', toSqlite(TARGET_ACTION_FIELDS, x));
+        return;
+      case 'drafts':
+        for (const x of d as Dump['drafts']) this.insert('drafts', toSqlite(DRAFT_FIELDS, x));
+        return;
+      case 'events':
+        for (const x of d as Dump['events']) this.insert('events', toSqlite(EVENT_FIELDS, x));
+        return;
+      case 'duplicateProposals':
+        for (const x of d as Dump['duplicateProposals'])
+          this.insert('duplicate_proposals', toSqlite(PROPOSAL_FIELDS, x));
+        return;
+      case 'duplicateDecisions':
+        // Numbered afresh in the order they come (each pair's log in its own order).
+        for (const x of d as Dump['duplicateDecisions'])
+          this.insert('duplicate_decisions', toSqlite(DECISION_FIELDS, x));
+        return;
+      case 'deconflictionNotices':
+        for (const x of d as Dump['deconflictionNotices'])
+          this.insert('deconfliction_notices', toSqlite(NOTICE_FIELDS, x));
+        return;
+      case 'deconflictionEvents':
+        for (const x of d as Dump['deconflictionEvents'])
+          this.insert('deconfliction_events', toSqlite(NOTICE_EVENT_FIELDS, x));
+        return;
     }
-    // The store's writers add new entities to the full-text index themselves (schema migration 2).
-    db.prepare(INDEX_NEW_ENTITIES_SQL).run(0);
-    for (const x of d.links) {
-      insert('links', linkRow(x));
-      for (const rep of x.reports) insert('link_reports', { link_id: idNum(x.id), report_id: idNum(rep) });
-      for (const imp of x.imports) insert('link_imports', { link_id: idNum(x.id), import_id: imp });
-      for (const [op, , at] of snapshotOps(x) ?? [])
-        insert('link_ops', { link_id: idNum(x.id), op_id: op, added_at: at });
-    }
-    for (const x of d.merges) {
-      const s = x.snapshot;
-      const snapshot: SqliteSnapshot = {
-        keep: {
-          row: entityRow(s.keep),
-          reports: s.keep.reports.map(idNum),
-          imports: s.keep.imports,
-          ops: snapshotOps(s.keep),
-        },
-        drop: {
-          row: entityRow(s.drop),
-          reports: s.drop.reports.map(idNum),
-          imports: s.drop.imports,
-          ops: snapshotOps(s.drop),
-          aliases: s.drop.aliases,
-        },
-        links: s.links.map((k) => ({
-          row: linkRow(k),
-          reports: k.reports.map(idNum),
-          imports: k.imports,
-          ops: snapshotOps(k),
-        })),
-        annotations: s.annotations.map(Number),
-      };
-      insert('merges', { ...toSqlite(MERGE_FIELDS, x), snapshot: JSON.stringify(snapshot) });
-    }
-    for (const x of d.aliases) insert('entity_aliases', toSqlite(ALIAS_FIELDS, x));
-    for (const x of d.annotations) insert('annotations', toSqlite(ANNOTATION_FIELDS, x));
-    for (const x of d.charts) insert('charts', toSqlite(CHART_FIELDS, x));
-    for (const x of d.users) insert('users', toSqlite(USER_FIELDS, x));
-    for (const x of d.audit) insert('audit', toSqlite(AUDIT_FIELDS, { ...x, operations: x.operations }));
-    for (const x of d.importRuns) insert('import_runs', toSqlite(IMPORT_RUN_FIELDS, x));
-    for (const x of d.targets) insert('targets', toSqlite(TARGET_FIELDS, x));
-    // Explicit ids keep sqlite_sequence ahead of them, so the next action gets a new number.
-    for (const x of d.targetActions) insert('target_actions', toSqlite(TARGET_ACTION_FIELDS, x));
-    for (const x of d.drafts) insert('drafts', toSqlite(DRAFT_FIELDS, x));
-    for (const x of d.events) insert('events', toSqlite(EVENT_FIELDS, x));
-    for (const x of d.duplicateProposals) insert('duplicate_proposals', toSqlite(PROPOSAL_FIELDS, x));
-    // Numbered afresh in the order they were taken: by time, each pair's log in its own order.
-    const decisions = [...d.duplicateDecisions].sort(
-      (a, b) =>
-        (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || (a.proposalId < b.proposalId ? -1 : 1) || a.step - b.step,
-    );
-    for (const x of decisions) insert('duplicate_decisions', toSqlite(DECISION_FIELDS, x));
-    for (const x of d.deconflictionNotices) insert('deconfliction_notices', toSqlite(NOTICE_FIELDS, x));
-    // Numbered afresh like the decisions: by time, each notice's log in its own order.
-    const steps = [...d.deconflictionEvents].sort(
-      (a, b) =>
-        (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || idNum(a.noticeId) - idNum(b.noticeId) || a.step - b.step,
-    );
-    for (const x of steps) insert('deconfliction_events', toSqlite(NOTICE_EVENT_FIELDS, x));
-    db.prepare("UPDATE meta SET v = ? WHERE k = 'data_version'").run(d.dataVersion);
+  }
+
+  async finish(dataVersion: number, _highest: Highest): Promise<void> {
+    this.finishSync(dataVersion);
+  }
+
+  finishSync(dataVersion: number): void {
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE meta SET v = ? WHERE k = 'data_version'").run(dataVersion);
+      this.db.prepare('DELETE FROM meta WHERE k = ?').run(MARKER_KEY);
+    })();
+  }
+}
+
+/** Writes a dump held in memory into an empty SQLite store, in one transaction. */
+export function loadSqlite(stores: SqliteStores, d: Dump): void {
+  const w = new SqliteWriter(stores.db, 'sqlite');
+  stores.db.transaction(() => {
+    w.startSync(true);
+    for (const p of LOAD_ORDER) w.writeSync(p, d[p] as never[], null);
+    w.finishSync(d.dataVersion);
   })();
 }

@@ -1,0 +1,3 @@
+// A finished npm run transfer drops its resume marker.
+MATCH (m:Meta {k: 'transfer'})
+DELETE m
