@@ -22,7 +22,9 @@ describe('SQLite migration 13 (import runs record their operation)', () => {
     await s.close();
     const up = await openSqliteStores(path);
     try {
-      expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBeGreaterThanOrEqual(13);
+      expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBeGreaterThanOrEqual(
+        13,
+      );
       expect(up.db.prepare('SELECT op_id FROM import_runs').pluck().all()).toEqual([1]);
       const closed = await up.operations.create(
         { ref: 'HALYARD', name: 'Supplier', sensitivity: 'closed' },
