@@ -256,6 +256,12 @@ describe.skipIf(!avail.ok)('analysis in Graph Data Science through the API', () 
         role: user.role,
       });
       const headers = { cookie: `${perMetric.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
+      // A new data version: the results of the same requests made above are in the store's job board, and any
+      // server joins a finished result of the same data rather than computing it again.
+      await stores.graph.writeBatch(
+        { entities: [{ type: 'Person', key: 'gds-per-metric', label: 'Per Metric', properties: {} }] },
+        { actor: 'test' },
+      );
       const pr = await runAt(base, headers, plain, { kind: 'metric', metric: 'pagerank' });
       expect(pr.error).toBeNull();
       expect(pr.result!.engine).toBe('gds');

@@ -165,7 +165,11 @@ export class Neo4jExecutor {
     if (this.suspecting || this.outage.down) return;
     this.suspecting = true;
     try {
-      await this.driver.verifyConnectivity({ database: this.opts.database });
+      // Probed twice: a connection cut under the first probe (a dropped pooled connection, which the driver's
+      // retry of the waiting call also survives) is not an outage; a server that is gone refuses both at once.
+      await this.driver
+        .verifyConnectivity({ database: this.opts.database })
+        .catch(() => this.driver.verifyConnectivity({ database: this.opts.database }));
     } catch (e) {
       const mapped = mapError(e, this.opts.where);
       if (mapped instanceof StoreError && mapped.code === 'unavailable')

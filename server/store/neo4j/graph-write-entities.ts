@@ -81,12 +81,15 @@ export async function lockEntitiesOf(run: BatchRun, keys: ResolvedKeys): Promise
   }
   if (claim.size === 0) return;
   await run.st.reserve('entity', claim.size);
+  // Numbered in input order (as SQLite numbers them), claimed in key order (two writers claiming overlapping
+  // keys take their locks in one order, so neither waits on the other in a cycle).
   const rows = [...claim.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, c]) => {
+    .map(([k, c]) => {
       const n = run.st.take('entity');
-      return { ...c, id: `e${n}`, n };
-    });
+      return { k, row: { ...c, id: `e${n}`, n } };
+    })
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((r) => r.row);
   for (const r of await run.tx.run('entities-claim', { rows })) {
     const k = kk(r.type as string, r.key as string);
     const e = r.e as unknown as EntityNode;
