@@ -1,8 +1,8 @@
 // The demo's single calls and ANPR reads: each CALLED or SIGHTED_AT link of a seed batch gets as many
 // events as its count says, the first on its first day and the last on its last day, so the timeline, call
 // patterns and windowed views have something to show without an import. Deterministic: each link's events
-// come from the seed and the link's two ends alone, whatever the chunking. The links' own figures (count,
-// first and last day) are left as generated; a CALLED link gains the total duration of its calls.
+// come from the seed and the link's two ends alone, whatever the chunking. Each link then carries the figures
+// its events give: count, first and last call to the second, and for a CALLED link the total duration.
 import type { EventColumns } from '../server/domain/events.ts';
 import type { LinkInput } from '../server/domain/model.ts';
 import type { WriteBatch } from '../server/store/graph-store.ts';
@@ -25,6 +25,8 @@ function linkSeed(seed: number, text: string): number {
 
 const endKey = (e: LinkInput['from']): string => ('id' in e ? e.id : `${e.type}:${e.key}`);
 const dayMs = (d: string): number => Date.parse(d.slice(0, 10) + 'T00:00:00Z');
+/** An instant to the second, as the stores write a link's first and last call: 2024-03-01T10:00:00Z. */
+const isoSecond = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * `n` distinct instants over the days from `first` to `last` (both dates): the first on the first day,
@@ -83,9 +85,12 @@ export function withCalls(batch: WriteBatch, seed: number, size: 'demo' | number
     const first = dayMs(l.firstSeen);
     const last = Math.max(first, dayMs(l.lastSeen));
     const at = instants(rng, Math.max(1, Math.round(l.weight ?? 1)), first, last);
+    // The link's figures are those its events give (as the store derives them on a later write), so loading
+    // the demo again finds nothing to change and the data version stays.
+    const seen = { weight: at.length, firstSeen: isoSecond(at[0]), lastSeen: isoSecond(at[at.length - 1]) };
     if (l.type === 'SIGHTED_AT') {
       for (const t of at) reads.push([i, t, NaN]);
-      return l;
+      return { ...l, ...seen, properties: { ...l.properties, reads: at.length } };
     }
     let total = 0;
     for (const t of at) {
@@ -93,7 +98,7 @@ export function withCalls(batch: WriteBatch, seed: number, size: 'demo' | number
       total += s;
       calls.push([i, t, s]);
     }
-    return { ...l, properties: { ...l.properties, totalDuration: total } };
+    return { ...l, ...seen, properties: { ...l.properties, calls: at.length, totalDuration: total } };
   });
   const events: EventColumns[] = [];
   if (calls.length) events.push(columns('call', calls));
