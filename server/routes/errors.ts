@@ -16,6 +16,7 @@ const STORE_STATUS: Record<StoreError['code'], number> = {
   not_found: 404,
   conflict: 409,
   unavailable: 503,
+  busy: 503,
   too_large: 413,
 };
 

@@ -10,6 +10,7 @@ export type StoreErrorCode =
   | 'not_found' // an id or key that does not exist (404)
   | 'conflict' // e.g. a duplicate report ref with different content, merging an entity with itself (409)
   | 'unavailable' // the database cannot be reached (503)
+  | 'busy' // the database is there but could not take the work now, after retries: try again (503)
   | 'too_large'; // an answer past a bound the caller set, e.g. NeighbourhoodOptions.maxLinks (413)
 
 /** The error every store throws for anything the caller did wrong or cannot have. */

@@ -159,8 +159,10 @@ function makeDriver(opts: Neo4jStoreOptions): Driver {
     // that does not answer, and the driver's retries of a call that found no server.
     connectionTimeout: 1_500,
     connectionAcquisitionTimeout: 10_000,
-    // The driver's first retry waits about 1 s: one retry, then the 503.
-    maxTransactionRetryTime: 800,
+    // Transient errors (deadlocks between writers, a full transaction memory pool) are retried for up to 5 s.
+    // An outage does not wait for this: a call unanswered after 400 ms has the server probed, and a server
+    // that is gone refuses the waiting calls at once (executor.ts suspect()).
+    maxTransactionRetryTime: 5_000,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's logger type is not exported
     logging: { level: 'error', logger: (() => undefined) as any },
   });

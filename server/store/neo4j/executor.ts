@@ -51,6 +51,12 @@ export function mapError(e: unknown, where: string): unknown {
     const cause = /Caused by: (.+)$/s.exec(msg)?.[1] ?? msg;
     return new StoreError('unavailable', `the Neo4j database at ${where} cannot be reached: ${cause}`);
   }
+  if (code.startsWith('Neo.TransientError.')) {
+    // Still transient after the driver's retries (its memory pool full, a lock it kept losing): the database
+    // is there, so this is no outage (the breaker stays closed), but the caller may try again (503).
+    const what = code.slice('Neo.TransientError.'.length);
+    return new StoreError('busy', `the Neo4j database is busy (${what}); try again in a moment`);
+  }
   if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
     return new StoreError('conflict', `the database refused a duplicate: ${msg}`);
   }
