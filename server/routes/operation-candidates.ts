@@ -43,7 +43,8 @@ const candidates: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => 
       const { readable, roles } = await accessOf(req);
       const role = globalRole(req) ?? 'viewer';
       // An operation the caller may not read is one that does not exist (admins reach every one).
-      if (!op || (!readable.has(op.id) && role !== 'admin')) throw operationNotFound(req.params.id);
+      if (!op || (!readable.has(op.id) && role !== 'admin'))
+        throw operationNotFound(req.params.id, ['params', 'id']);
       req.audit.objectIds.push(op.id);
       req.audit.operations = [op.id];
       Object.assign(req.audit.details, { operation: op.ref, q: req.query.q });

@@ -77,9 +77,9 @@ const operations: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => 
    */
   const reachable = async (req: FastifyRequest, id: string): Promise<Operation> => {
     const op = await ops.get(id);
-    if (!op) throw operationNotFound(id);
+    if (!op) throw operationNotFound(id, ['params', 'id']);
     const { readable } = await accessOf(req);
-    if (!readable.has(op.id) && !isAdmin(req)) throw operationNotFound(id);
+    if (!readable.has(op.id) && !isAdmin(req)) throw operationNotFound(id, ['params', 'id']);
     auditOperation(req, op);
     return op;
   };

@@ -26,12 +26,16 @@ export interface Access {
 const accessCache = new WeakMap<FastifyRequest, Promise<Access>>();
 const scopeCache = new WeakMap<FastifyRequest, Promise<ReadScope>>();
 
-export function operationNotFound(id: string): ApiError {
+export function operationNotFound(
+  id: string,
+  /** Where the id came from: the working-operation header, or e.g. ['params', 'id'] for a route's own id. */
+  path: (string | number)[] = ['headers', OPERATION_HEADER],
+): ApiError {
   return new ApiError(
     404,
     'operation_not_found',
     `no operation ${JSON.stringify(id)} that you may read; choose one from your operations`,
-    { path: ['headers', OPERATION_HEADER] },
+    { path },
   );
 }
 

@@ -82,7 +82,13 @@ describe('who may be added to an operation', () => {
     expect((v.json as { error: { message: string } }).error.message).toMatch(/owner \(boss\)/);
     const o = await outsider('GET', `/api/operations/${opId}/candidates?q=cand`);
     expect(o.status).toBe(404);
-    expect((await outsider('GET', '/api/operations/op999/candidates')).status).toBe(404);
+    // The same answer as an operation that does not exist, naming the id in the address as the one not found.
+    const none = await outsider('GET', '/api/operations/op999/candidates');
+    expect(none.status).toBe(404);
+    expect((o.json as { error: { path: unknown } }).error.path).toEqual(['params', 'id']);
+    expect((none.json as { error: { code: string } }).error.code).toBe(
+      (o.json as { error: { code: string } }).error.code,
+    );
     const long = await runner('GET', `/api/operations/${opId}/candidates?q=${'x'.repeat(65)}`);
     expect(long.status).toBe(400);
   });
