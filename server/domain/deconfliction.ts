@@ -5,8 +5,21 @@ import { z } from 'zod';
 export const NOTICE_STATES = ['new', 'contacted', 'resolved'] as const;
 export type NoticeState = (typeof NOTICE_STATES)[number];
 
-/** What a step on a notice did: its creation, a state it moved to, disclosure on or off, or a note. */
-export const NOTICE_ACTIONS = ['created', 'contacted', 'resolved', 'disclosed', 'withdrawn', 'note'] as const;
+/**
+ * What a step on a notice did: its creation, a state it moved to, disclosure on or off, or a note; and the two
+ * steps the stores take themselves: `left` (one side deleted its part of the subject, so it is no longer shared
+ * and the notice is resolved) and `rejoined` (that side holds it again, so the notice is new again).
+ */
+export const NOTICE_ACTIONS = [
+  'created',
+  'contacted',
+  'resolved',
+  'disclosed',
+  'withdrawn',
+  'note',
+  'left',
+  'rejoined',
+] as const;
 export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 
 export interface Notice {

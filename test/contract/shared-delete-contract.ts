@@ -166,6 +166,41 @@ export function sharedDeleteContract<S extends Stores>(name: string, setup: Cont
       await storeError(stores.graph.deleteEntity(w.e.t1, w.inA), 'conflict');
     });
 
+    it('the notice on a subject A leaves is resolved with a left step; it is new again when A holds it again', async () => {
+      const w = await load();
+      const onT1 = async () => (await stores.deconfliction.list({ entityId: w.e.t1 })).items;
+      const [notice] = await onT1();
+      expect([notice.newOpId, notice.heldOpId, notice.state]).toEqual([w.b, w.a, 'new']);
+      await stores.deconfliction.decide(notice.id, { state: 'contacted' }, { actor: 'desk' });
+      await stores.graph.deleteEntity(w.e.t1, w.inA);
+      const [left] = await onT1();
+      expect(left.state).toBe('resolved');
+      const steps = await stores.deconfliction.events(notice.id);
+      expect(steps.map((e) => [e.action, e.actor])).toEqual([
+        ['created', 'dsmith'],
+        ['contacted', 'desk'],
+        ['left', 'demo'],
+      ]);
+      expect(steps[2].note).toBe(`${w.a} no longer holds the subject`);
+      // The other subjects A and B share keep their notices as they were.
+      const t2 = (await stores.deconfliction.list({ entityId: w.e.t2 })).items;
+      expect(t2.map((n) => n.state)).toEqual(['new']);
+      // A notice the desk resolved itself is not reopened by a later write; one the store closed is.
+      await stores.graph.writeBatch(batchA(), { actor: 'demo', operationId: w.a });
+      const again = await onT1();
+      expect(again.map((n) => [n.id, n.state])).toEqual([[notice.id, 'new']]);
+      expect((await stores.deconfliction.events(notice.id)).map((e) => e.action)).toEqual([
+        'created',
+        'contacted',
+        'left',
+        'rejoined',
+      ]);
+      expect((await stores.deconfliction.unaudited(100)).map((n) => n.id)).toContain(notice.id);
+      await stores.deconfliction.decide(notice.id, { state: 'resolved' }, { actor: 'desk' });
+      await stores.graph.writeBatch(batchA(), { actor: 'demo', operationId: w.a });
+      expect((await onT1()).map((n) => n.state)).toEqual(['resolved']);
+    });
+
     it('a delete where A is the only holder removes the entity and its links, as before operations', async () => {
       const w = await load();
       const before = await bView(w);

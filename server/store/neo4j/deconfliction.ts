@@ -57,6 +57,7 @@ export async function recordSharedSubjects(
   if (entityIds.length === 0) return [];
   const op = publicId(operationId, 'op');
   const ids = [...new Set(entityIds.map((e) => publicId(e, 'e')))];
+  await tx.run('deconfliction-rejoined', { ids, op, at, actor });
   const shared = await tx.run('deconfliction-shared', { ids, op });
   const out: Notice[] = [];
   for (const s of shared) {
@@ -64,6 +65,20 @@ export async function recordSharedSubjects(
     out.push(toNotice(r!.d as Row));
   }
   return out;
+}
+
+/**
+ * Inside the caller's write transaction: operation `op` has left entity `entityId` while others keep it, so its
+ * notices on the subject not yet resolved are resolved with a `left` step (sqlite/deconfliction.ts's rule).
+ */
+export async function closeLeftSubject(
+  tx: Tx,
+  op: string,
+  entityId: string,
+  at: string,
+  actor: string,
+): Promise<number> {
+  return Number((await tx.one('deconfliction-left', { op, entityId, at, actor }))?.n ?? 0);
 }
 
 export class Neo4jDeconflictionStore implements DeconflictionStore {

@@ -171,7 +171,7 @@ export async function deleteEntity(c: Neo4jContext, id: string, ctx: WriteContex
     const op = await writeOperation(tx, ctx);
     // Its neighbours locked first: a batch writing a link to it cannot interleave with the removal.
     await lockWithNeighbours(tx, [id]);
-    const done = await removeEntityFrom(tx, await loadEntity(tx, id), op);
+    const done = await removeEntityFrom(tx, await loadEntity(tx, id), op, ctx.actor);
     st.bump();
     return done;
   });

@@ -7,6 +7,7 @@
 import type { FactRemoval } from '../graph-store.ts';
 import { notInOperation } from '../shared/shared-facts.ts';
 import { searchText } from '../shared/values.ts';
+import { closeLeftSubject } from './deconfliction.ts';
 import { linksWithEvents, recomputeLinks } from './events.ts';
 import type { Tx } from './executor.ts';
 import { gradesOf } from './graph-load.ts';
@@ -85,8 +86,16 @@ function removal(
   };
 }
 
-/** Entity `e` deleted in operation `op` (see the head of this file). */
-export async function removeEntityFrom(tx: Tx, e: EntityNode, op: string): Promise<FactRemoval> {
+/**
+ * Entity `e` deleted in operation `op` by `actor` (see the head of this file). When others keep it, the
+ * deconfliction notices between `op` and them on it are resolved: it is no longer shared.
+ */
+export async function removeEntityFrom(
+  tx: Tx,
+  e: EntityNode,
+  op: string,
+  actor: string,
+): Promise<FactRemoval> {
   if (e.ops.length > 0 && !e.ops.includes(op)) throw notInOperation('entity', e.id, op);
   const links = (await tx.run('links-of-entity-all', { id: e.id })).map((r) => linkRel(r.l as LinkRel));
   if (e.ops.length <= 1) {
@@ -128,6 +137,7 @@ export async function removeEntityFrom(tx: Tx, e: EntityNode, op: string): Promi
       },
     ],
   });
+  await closeLeftSubject(tx, op, e.id, now, actor);
   return removal(
     op,
     [e.id],

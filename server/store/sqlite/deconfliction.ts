@@ -90,6 +90,7 @@ export function recordSharedSubjects(
         ORDER BY eo.entity_id, eo.op_id`,
     )
     .all(JSON.stringify(ids), op, op, op) as Array<{ e: number; held: number }>;
+  reopenRejoined(db, op, ids, at, actor);
   if (shared.length === 0) return [];
   const insert = db.prepare(
     `INSERT INTO deconfliction_notices (entity_id, new_op_id, held_op_id, created_at, updated_at)
@@ -103,6 +104,66 @@ export function recordSharedSubjects(
     event.run(row.id, actor, at);
     return toNotice(row);
   });
+}
+
+/** The last step on a notice was `left`: the notice was closed by the store, not by the desk. */
+const CLOSED_BY_LEAVING = `(SELECT action FROM deconfliction_events v WHERE v.notice_id = n.id
+  ORDER BY seq DESC LIMIT 1) = 'left'`;
+
+/**
+ * Notices the store closed when `op` left a subject (closeLeftSubject) that `op` now holds again beside the
+ * other side: new again, with a `rejoined` step, and due for the audit again (the desk's sweep records them).
+ */
+function reopenRejoined(db: Db, op: number, ids: number[], at: string, actor: string): void {
+  const due = db
+    .prepare(
+      `SELECT n.id FROM deconfliction_notices n
+        WHERE n.entity_id IN (SELECT value FROM json_each(?)) AND n.state = 'resolved'
+          AND (n.new_op_id = ? OR n.held_op_id = ?)
+          AND EXISTS (SELECT 1 FROM entity_ops eo WHERE eo.entity_id = n.entity_id
+            AND eo.op_id = CASE WHEN n.new_op_id = ? THEN n.held_op_id ELSE n.new_op_id END)
+          AND ${CLOSED_BY_LEAVING}`,
+    )
+    .pluck()
+    .all(JSON.stringify(ids), op, op, op) as number[];
+  for (const n of due) {
+    db.prepare(
+      "UPDATE deconfliction_notices SET state = 'new', updated_at = ?, audited = 0 WHERE id = ?",
+    ).run(at, n);
+    db.prepare(
+      "INSERT INTO deconfliction_events (notice_id, actor, at, action, note) VALUES (?, ?, ?, 'rejoined', ?)",
+    ).run(n, actor, at, `${opId(op)} holds the subject again`);
+  }
+}
+
+/**
+ * Inside the caller's write transaction: operation `op` has left entity `entity` (deleted its part while others
+ * keep it), so its notices on that subject that are not yet resolved describe a sharing that has ended. Each is
+ * resolved with a `left` step naming the operation (the note is shown only to readers who see both sides, as
+ * every step's is). Returns how many.
+ */
+export function closeLeftSubject(
+  tx: SqliteConnection | Db,
+  op: number,
+  entity: number,
+  at: string,
+  actor: string,
+): number {
+  const db = dbOf(tx);
+  const open = db
+    .prepare(
+      `SELECT id FROM deconfliction_notices
+        WHERE entity_id = ? AND (new_op_id = ? OR held_op_id = ?) AND state <> 'resolved'`,
+    )
+    .pluck()
+    .all(entity, op, op) as number[];
+  for (const n of open) {
+    db.prepare("UPDATE deconfliction_notices SET state = 'resolved', updated_at = ? WHERE id = ?").run(at, n);
+    db.prepare(
+      "INSERT INTO deconfliction_events (notice_id, actor, at, action, note) VALUES (?, ?, ?, 'left', ?)",
+    ).run(n, actor, at, `${opId(op)} no longer holds the subject`);
+  }
+  return open.length;
 }
 
 export class SqliteDeconflictionStore implements DeconflictionStore {

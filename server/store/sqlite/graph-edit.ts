@@ -194,7 +194,7 @@ export function updateLink(c: SqliteConnection, id: string, patch: LinkPatch, ct
 export function deleteEntity(c: SqliteConnection, id: string, ctx: WriteContext): FactRemoval {
   return c.tx(() => {
     const op = writeOperation(c, ctx);
-    const done = removeEntityFrom(c, entityRowId(c, id), op);
+    const done = removeEntityFrom(c, entityRowId(c, id), op, ctx.actor);
     c.bump();
     return done;
   });

@@ -10,6 +10,7 @@ import { entityId, linkId, operationId, reportId } from '../shared/ids.ts';
 import { notInOperation } from '../shared/shared-facts.ts';
 import { parseProps, searchText } from '../shared/values.ts';
 import type { SqliteConnection } from './connection.ts';
+import { closeLeftSubject } from './deconfliction.ts';
 import { recomputeLinks } from './events.ts';
 import { recomputeGrades } from './merge.ts';
 
@@ -112,8 +113,11 @@ function removal(
   };
 }
 
-/** Entity `n` deleted in operation `op` (see the head of this file). */
-export function removeEntityFrom(c: SqliteConnection, n: number, op: number): FactRemoval {
+/**
+ * Entity `n` deleted in operation `op` by `actor` (see the head of this file). When others keep it, the
+ * deconfliction notices between `op` and them on it are resolved: it is no longer shared.
+ */
+export function removeEntityFrom(c: SqliteConnection, n: number, op: number, actor: string): FactRemoval {
   const ops = opsOf(c, 'entity', n);
   if (ops.length > 0 && !ops.includes(op)) throw notInOperation('entity', entityId(n), operationId(op));
   const links = c
@@ -148,6 +152,7 @@ export function removeEntityFrom(c: SqliteConnection, n: number, op: number): Fa
   }
   events += dropLinks(c, sole);
   c.st('DELETE FROM entity_ops WHERE entity_id = ? AND op_id = ?').run(n, op);
+  closeLeftSubject(c, op, n, now, actor);
   rebuildUnion(c, n, now);
   return removal(op, [n], [...sole, ...left], reports, events);
 }
