@@ -5,6 +5,7 @@
 import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { LINK_TYPES } from '../../domain/model.ts';
 import { StoreError } from '../common.ts';
+import { currentReadAfter, type ReadAfter } from '../read-after.ts';
 import { Neo4jOutage, type OutageLog } from './outage.ts';
 import { cypher } from './queries.ts';
 
@@ -185,12 +186,67 @@ export class Neo4jExecutor {
     }
   }
 
+  /**
+   * Waits, at most `ra.waitMs`, for the database to have every transaction the request's user last wrote
+   * (their signed bookmarks, which another server may have given them): one empty transaction begun with
+   * them, once per request. Neo4j itself would wait up to db.transaction.bookmark_ready_timeout (30 s) at
+   * the start of every transaction, and the driver would retry; past the bound the request answers 503 and
+   * the bookmarks are dropped. A bookmark the database refuses (another database's, after a restore) is
+   * dropped and the request goes on without it.
+   */
+  private catchUp(ra: ReadAfter): Promise<void> {
+    ra.caughtUp ??= (async () => {
+      const session = this.driver.session({
+        database: this.opts.database,
+        defaultAccessMode: neo4j.session.READ,
+        bookmarks: [...ra.incoming],
+      });
+      let timer: NodeJS.Timeout | undefined;
+      let late = false;
+      try {
+        const begun = session.beginTransaction();
+        const bound = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), ra.waitMs);
+        });
+        const first = await Promise.race([begun.then(() => 'begun' as const), bound]);
+        if (first === 'late') {
+          late = true;
+          // Ended by the database's own timeout later; nothing waits on it here.
+          begun.then((tx) => tx.rollback()).catch(() => undefined);
+          throw new StoreError(
+            'busy',
+            `the database has not yet caught up with your last change (waited ${ra.waitMs} ms); ` +
+              'try again in a moment',
+          );
+        }
+        await (await begun).rollback();
+      } catch (e) {
+        ra.incoming = [];
+        ra.dropped = true;
+        if (e instanceof StoreError) throw e;
+        const code = (e as { code?: string } | null)?.code ?? '';
+        // Bookmarks it cannot use (unknown database, malformed): read without them rather than fail.
+        if (code.startsWith('Neo.ClientError.Transaction.')) return;
+        throw await this.failed(e);
+      } finally {
+        clearTimeout(timer);
+        if (late) void session.close().catch(() => undefined);
+        else await session.close().catch(() => undefined);
+      }
+    })();
+    return ra.caughtUp;
+  }
+
   private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
     this.outage.check();
+    // Read-your-writes across servers: the request's user's bookmarks (from any server) join this server's.
+    const ra = currentReadAfter();
+    if (ra && ra.incoming.length > 0) await this.catchUp(ra);
     const session = this.driver.session({
       database: this.opts.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       bookmarkManager: this.bookmarks,
+      ...(ra && ra.incoming.length > 0 ? { bookmarks: [...ra.incoming] } : {}),
     });
     let off = (): void => {};
     let refusedEarly = false;
@@ -206,7 +262,12 @@ export class Neo4jExecutor {
       const call = mode === 'READ' ? session.executeRead(fn) : session.executeWrite(fn);
       // Refused early, the driver's call ends on its own (closing the session stops its retries).
       call.catch(() => undefined);
-      return await Promise.race([call, refused]);
+      const out = await Promise.race([call, refused]);
+      // The answer carries the request's last write, so its user reads it on whichever server comes next.
+      // Writes of one request running side by side may finish out of order: the last few are kept.
+      if (ra && mode === 'WRITE')
+        ra.written = [...new Set([...(ra.written ?? []), ...session.lastBookmarks()])].slice(-4);
+      return out;
     } catch (e) {
       throw await this.failed(e);
     } finally {
