@@ -123,15 +123,18 @@ function twoServers(name: string, open: () => Promise<[Stores, Stores]>, cleanup
     const dir = mkdtempSync(join(tmpdir(), 'linkchart-two-'));
     let a: Server;
     let b: Server;
+    let anaId = '';
 
     beforeAll(async () => {
       const [sa, sb] = await open();
       await sa.graph.writeBatch(network(), { actor: 'test' });
-      await sa.security.createUser({
-        name: 'ana',
-        role: 'analyst',
-        passwordHash: await hashPassword(PASSWORD),
-      });
+      anaId = (
+        await sa.security.createUser({
+          name: 'ana',
+          role: 'analyst',
+          passwordHash: await hashPassword(PASSWORD),
+        })
+      ).id;
       a = await serve(sa, dir);
       b = await serve(sb, dir);
     }, 120_000);
@@ -197,7 +200,7 @@ function twoServers(name: string, open: () => Promise<[Stores, Stores]>, cleanup
         (here.json.result as { scores: unknown[] }).scores.slice(1, 3),
       );
       // The same analysis asked on the other server joins the finished computation (the cache holds there).
-      const again = await c.call(b, 'POST', '/api/analysis/jobs', {
+      const again = await c.call(a, 'POST', '/api/analysis/jobs', {
         request: { kind: 'metric', metric: 'degree' },
       });
       expect(again.status).toBe(202);
@@ -264,6 +267,59 @@ function twoServers(name: string, open: () => Promise<[Stores, Stores]>, cleanup
         expect(r.status, forged.slice(0, 40)).toBe(200);
         expect(Date.now() - t1).toBeLessThan(READ_AFTER_WAIT_MS);
       }
+    });
+
+    it('holds a user to their job limit on all servers together', async () => {
+      const c = client();
+      expect(await c.signIn(a)).toBe(200);
+      // Three live jobs of hers on servers elsewhere in the tier (the default cap is four).
+      const planted = ['elsewhere-1', 'elsewhere-2', 'elsewhere-3'];
+      for (const id of planted)
+        await a.stores.jobs.putJob({
+          id,
+          ownerId: anaId,
+          ownerName: 'ana',
+          key: `k-${id}`,
+          server: 'another-server',
+          leaseUntil: Date.now() + 120_000,
+          status: { state: 'running', error: null, id, createdAt: new Date().toISOString() },
+          operations: [],
+          notes: [],
+          cancelRequested: false,
+        });
+      // Four different analyses asked at once, two on each server: one place is left, so one starts.
+      const metrics = ['inDegree', 'outDegree', 'weightedDegree', 'closeness'];
+      const answers = await Promise.all(
+        metrics.map((metric, i) =>
+          c.call(i % 2 ? b : a, 'POST', '/api/analysis/jobs', { request: { kind: 'metric', metric } }),
+        ),
+      );
+      const statuses = answers.map((r) => r.status);
+      expect(
+        statuses.filter((x) => x === 202),
+        JSON.stringify(statuses),
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((x) => x === 429),
+        JSON.stringify(statuses),
+      ).toHaveLength(3);
+      const refused = answers.find((r) => r.status === 429)!;
+      expect((refused.json.error as { message: string }).message).toMatch(
+        /you have 4 analysis jobs queued or running \(on every server together\); each user may have 4/,
+      );
+      // Once one of them is gone, a place frees on either server.
+      const started = answers.find((r) => r.status === 202)!;
+      await until(
+        () => c.call(b, 'GET', `/api/analysis/jobs/${String(started.json.id)}`),
+        (r) => r.json.state === 'done' || r.json.state === 'failed',
+      );
+      // The first server is asked, which refused her before: it counts the store, not its own jobs.
+      await a.stores.jobs.dropJob(planted[0]!);
+      const again = await c.call(a, 'POST', '/api/analysis/jobs', {
+        request: { kind: 'metric', metric: 'harmonic' },
+      });
+      expect(again.status, JSON.stringify(again.json)).toBe(202);
+      for (const id of planted.slice(1)) await a.stores.jobs.dropJob(id);
     });
 
     it('a job whose server stopped fails once its lease has run out', async () => {
