@@ -7,7 +7,7 @@
 //     against the same read on an idle server (the peer).
 // The network is the seed generator's, written through the store, sized in links. Uses the project's test
 // server (LINKCHART_TEST_NEO4J_HOME/_PORT, started if needed) and wipes its database.
-// `npm run bench -- 38-neo4j-view-block [--links=100000] [--keep] [--rounds=3]`
+// `npm run bench -- 38-neo4j-view-block [--links=100000] [--keep] [--rounds=3] [--view='{"projection":{}}']`
 import { loadavg } from 'node:os';
 import type { BenchSuite } from '../run.ts';
 import { ViewBuilder } from '../../server/analysis/view-builder.ts';
@@ -112,7 +112,11 @@ const suite: BenchSuite = {
         console.log(`loaded ${loaded} links in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       }
       const stores = new Neo4jStores({ uri: avail.server.uri, password: avail.server.password });
-      const options = viewOptionsSchema.parse({ projection: { foldPhones: true } });
+      // --view='<json>': the view's options (default: phones folded into their people, as the app opens).
+      const vArg = args.find((a) => a.startsWith('--view='));
+      const options = viewOptionsSchema.parse(
+        vArg ? (JSON.parse(vArg.slice(7)) as unknown) : { projection: { foldPhones: true } },
+      );
       const someone = (await stores.graph.listEntities({ limit: 1 })).items[0]!.id;
       // Warm: the driver's pool, the page cache, the JIT.
       await stores.graph.analysisView(options);
