@@ -37,6 +37,7 @@ import { ApiError, errorHandler } from './routes/errors.ts';
 import { registerRoutes } from './routes/index.ts';
 import type { RouteDeps } from './routes/context.ts';
 import { securityHeaders, securityPlugin, type SecurityOptions } from './security/plugin.ts';
+import { readAfterCookiePlugin } from './security/read-after-cookie.ts';
 
 export const DOCS_PREFIX = '/api/docs';
 
@@ -186,6 +187,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   app.addHook('onRoute', accessGuard);
   const given = opts.security ?? {};
+  // Before the security plugin: the session read follows the user's last write too (read-after-cookie.ts).
+  if (opts.stores.readAfter)
+    await app.register(readAfterCookiePlugin, {
+      signer: opts.stores.readAfter,
+      waitMs: config.limits.readAfterWaitMs,
+      secure: given.secure ?? secure,
+    });
   await app.register(securityPlugin, {
     tileOrigin: config.map?.tiles?.origin,
     auditExportIds: config.limits.auditExportIds,

@@ -60,6 +60,11 @@ export interface Limits {
    * file in auditExportIdsDir) and the record carries their digest and counts.
    */
   auditExportIds: number;
+  /**
+   * Longest a request waits, ms, for a Neo4j member to catch up with its user's last write (the signed
+   * bookmark another server gave them) before answering 503 'busy' (server/security/read-after-cookie.ts).
+   */
+  readAfterWaitMs: number;
   /** Analysis jobs: per-user cap, queue bound, workers at once, seconds one may run (server/jobs/job-limits.ts). */
   maxJobsPerUser: number;
   maxQueuedJobs: number;
@@ -119,6 +124,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxNetworkFileBytes: 256 * 1024,
   maxProjectionPairs: 100_000,
   auditExportIds: 1000,
+  readAfterWaitMs: 3000,
   ...DEFAULT_JOB_LIMITS,
   loginMaxFailures: DEFAULT_THROTTLE.maxFailures,
   loginMaxPerName: DEFAULT_THROTTLE.maxPerName,
@@ -276,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         1_000_000_000,
       ),
       auditExportIds: int(env, 'LINKCHART_AUDIT_EXPORT_IDS', DEFAULT_LIMITS.auditExportIds, 0, 1_000_000),
+      readAfterWaitMs: int(env, 'LINKCHART_READ_AFTER_WAIT_MS', DEFAULT_LIMITS.readAfterWaitMs, 100, 60_000),
       ...jobLimitsFrom(env),
       loginMaxFailures: ranged(env, THROTTLE_ENV.maxFailures, DEFAULT_LIMITS.loginMaxFailures),
       loginMaxPerName: ranged(env, THROTTLE_ENV.maxPerName, DEFAULT_LIMITS.loginMaxPerName),

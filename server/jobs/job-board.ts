@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { JobStore, StoredJob } from '../store/job-store.ts';
 import type { JobChange, JobGraph, JobManager, JobOwner, JobSpec } from './job-manager.ts';
-import { JobManager as Manager } from './job-manager.ts';
+import { JobLimitError, JobManager as Manager } from './job-manager.ts';
+import { JOB_LIMIT_VARIABLES } from './job-limits.ts';
 import type { JobStatus } from './job-types.ts';
 import { encodeResult, resultChunks, type EncodedResult, type ResultPage } from './result-encoding.ts';
 
@@ -34,6 +35,8 @@ export interface BoardJob {
 
 export const LEASE_LOST = 'the server running this analysis stopped before it finished; start it again';
 const FINAL = new Set(['done', 'failed', 'cancelled']);
+/** When a user refused by the tier-wide count may try again, s (their jobs may run on other servers). */
+const CLAIM_RETRY_S = 10;
 /** Progress is written to the store at most this often per job (state changes at once). */
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -50,6 +53,8 @@ export class JobBoard {
   private readonly operations = new Map<string, readonly string[]>();
   /** Results read back from the store (another server's), the last few. */
   private readonly results = new Map<string, EncodedResult>();
+  /** Places claimed in the store for jobs whose view is still being built. */
+  private readonly claims = new Set<string>();
   /** Computations whose result this server has already put in the store. */
   private readonly saved = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -82,7 +87,19 @@ export class JobBoard {
       const done = await this.store.findDone(key);
       if (done) return this.joinDone(owner, done, operations);
     }
-    const out = await this.manager.submit(owner, spec, build);
+    const claim =
+      this.store && this.manager.takesPlace(owner, key) ? await this.claim(owner, spec, key) : null;
+    let out: { status: JobStatus; notes: string[] };
+    try {
+      out = await this.manager.submit(owner, spec, build, claim ?? undefined);
+    } catch (e) {
+      if (claim) await this.release(claim);
+      throw e;
+    } finally {
+      if (claim) this.claims.delete(claim);
+    }
+    // The owner's own job on this computation came back instead (asked twice at once): the place is freed.
+    if (claim && out.status.id !== claim) await this.release(claim);
     this.operations.set(out.status.id, operations);
     if (this.store) {
       // Written before the answer, so every server lists it from the moment its id is known.
@@ -90,6 +107,70 @@ export class JobBoard {
       await this.flush(out.status.id);
     }
     return out;
+  }
+
+  /**
+   * Holds one of the owner's places in the store before the view is built, counting their live jobs on
+   * every server (the cap is per user, not per server). Throws the manager's JobLimitError when they have
+   * none left. The returned id becomes the job's; its record says 'starting' until the job is made.
+   */
+  private async claim(owner: JobOwner, spec: JobSpec, key: string): Promise<string> {
+    const max = this.manager.maxJobsPerUser;
+    const id = randomUUID();
+    const now = Date.now();
+    const createdAt = new Date(now).toISOString();
+    const status: JobStatus = {
+      id,
+      kind: spec.request.kind,
+      state: 'queued',
+      progress: 0,
+      phase: 'starting',
+      error: null,
+      dataVersion: spec.dataVersion,
+      nodes: 0,
+      links: 0,
+      owner: owner.name,
+      createdAt,
+      startedAt: null,
+      finishedAt: null,
+    };
+    // Renewed with this server's jobs while the view is built (renew()).
+    this.claims.add(id);
+    const held = await this.store!.claimJob(
+      {
+        id,
+        ownerId: owner.id,
+        ownerName: owner.name,
+        key,
+        server: this.server,
+        leaseUntil: now + this.leaseMs,
+        status: status as unknown as StoredJob['status'],
+        operations: [],
+        notes: [],
+        cancelRequested: false,
+      },
+      max,
+      now,
+    ).catch((e: unknown) => {
+      this.claims.delete(id);
+      throw e;
+    });
+    if (held < max) return id;
+    this.claims.delete(id);
+    throw new JobLimitError(
+      'user',
+      `you have ${held} analysis job${held === 1 ? '' : 's'} queued or running (on every server together); ` +
+        `each user may have ${max} at once (${JOB_LIMIT_VARIABLES.maxJobsPerUser}). ` +
+        'Wait for one to finish or cancel one, then try again',
+      CLAIM_RETRY_S,
+    );
+  }
+
+  /** Gives back a place held by claim() that no job took. */
+  private async release(id: string): Promise<void> {
+    await this.store!.dropJob(id).catch(() => {
+      // The store is down: the claim's lease runs out and it is failed like any job of a stopped server.
+    });
   }
 
   /** A job, here or on any server of the tier; null when there is none. */
@@ -264,7 +345,8 @@ export class JobBoard {
     const store = this.store!;
     try {
       const now = Date.now();
-      const cancel = await store.renewLeases(this.server, this.manager.liveIds(), now + this.leaseMs);
+      const live = [...this.manager.liveIds(), ...this.claims];
+      const cancel = await store.renewLeases(this.server, live, now + this.leaseMs);
       for (const id of cancel) this.manager.cancel(id, 'cancelled from another server');
       await store.failExpired(now, LEASE_LOST);
     } catch {

@@ -195,6 +195,23 @@ export class JobManager {
     return this.byKey.has(key);
   }
 
+  /** Queued + running jobs one user may hold (the cap a tier counts in its store: job-board.ts). */
+  get maxJobsPerUser(): number {
+    return this.o.maxJobsPerUser;
+  }
+
+  /**
+   * Whether submitting `key` for `owner` would give them a new live job (taking one of their places), rather
+   * than hand back their own job on it or join a finished computation.
+   */
+  takesPlace(owner: JobOwner, key: string): boolean {
+    const c = this.byKey.get(key);
+    if (!c) return true;
+    if (c.state === 'done') return false;
+    for (const j of c.handles) if (j.owner.id === owner.id && j.final?.state !== 'cancelled') return false;
+    return true;
+  }
+
   /** The ids of this server's queued and running jobs. */
   liveIds(): string[] {
     return [...this.jobs.values()].filter((j) => !j.final).map((j) => j.id);
@@ -229,9 +246,11 @@ export class JobManager {
     owner: JobOwner,
     spec: JobSpec,
     build: () => Promise<JobGraph>,
+    /** The new job's id when it makes one (a place the tier's store already holds for it). */
+    id?: string,
   ): Promise<{ status: JobStatus; notes: string[] }> {
     const key = JobManager.key(spec);
-    const joined = this.join(owner, key);
+    const joined = this.join(owner, key, id);
     if (joined) return { status: joined, notes: this.byKey.get(key)?.notes ?? [] };
     this.admit(owner);
     this.reserve(owner, 1);
@@ -242,9 +261,9 @@ export class JobManager {
       this.reserve(owner, -1);
     }
     // Someone may have started the same computation while the view was built.
-    const again = this.join(owner, key);
+    const again = this.join(owner, key, id);
     if (again) return { status: again, notes: this.byKey.get(key)?.notes ?? [] };
-    const job = this.create(owner, key, graph, spec.request);
+    const job = this.create(owner, key, graph, spec.request, id);
     return { status: this.status(job), notes: job.comp.notes };
   }
 
@@ -359,14 +378,14 @@ export class JobManager {
   // --- admission -------------------------------------------------------------------------------------
 
   /** The owner's existing job for `key`, or a new job of theirs on an existing computation; else null. */
-  private join(owner: JobOwner, key: string): JobStatus | null {
+  private join(owner: JobOwner, key: string, id?: string): JobStatus | null {
     const c = this.byKey.get(key);
     if (!c) return null;
     for (const j of c.handles)
       if (j.owner.id === owner.id && j.final?.state !== 'cancelled') return this.status(j);
     // Joining a finished computation costs nothing; joining a live one takes one of the owner's places.
     if (c.state !== 'done') this.checkUser(owner);
-    return this.status(this.attach(owner, c));
+    return this.status(this.attach(owner, c, id));
   }
 
   /** Throws unless the owner has room for another job and the queue room for another computation. */
@@ -429,7 +448,7 @@ export class JobManager {
 
   // --- jobs and computations -------------------------------------------------------------------------
 
-  private create(owner: JobOwner, key: string, graph: JobGraph, request: JobRequest): Job {
+  private create(owner: JobOwner, key: string, graph: JobGraph, request: JobRequest, id?: string): Job {
     const c: Computation = {
       key,
       graph,
@@ -452,14 +471,14 @@ export class JobManager {
       handles: new Set(),
     };
     this.byKey.set(key, c);
-    const job = this.attach(owner, c);
+    const job = this.attach(owner, c, id);
     this.pump();
     return job;
   }
 
-  private attach(owner: JobOwner, c: Computation): Job {
+  private attach(owner: JobOwner, c: Computation, id?: string): Job {
     const job: Job = {
-      id: randomUUID(),
+      id: id && !this.jobs.has(id) ? id : randomUUID(),
       seq: ++this.seq,
       owner: { id: owner.id, name: owner.name },
       comp: c,

@@ -31,6 +31,15 @@ export interface StoredJob {
 export interface JobStore {
   /** Creates or replaces a job's record (its cancel request is kept). */
   putJob(job: StoredJob): Promise<void>;
+  /**
+   * Writes a new job's record only while its owner holds fewer than `maxLive` live jobs (queued or running,
+   * lease not run out at `now`) on every server together: counted and written in one transaction, which
+   * other claims for the same owner wait for. Returns how many live jobs the owner held before; the job was
+   * written when that is below `maxLive`.
+   */
+  claimJob(job: StoredJob, maxLive: number, now: number): Promise<number>;
+  /** Removes a job's record (a claim its request did not need after all). */
+  dropJob(id: string): Promise<void>;
   getJob(id: string): Promise<StoredJob | null>;
   /** A user's jobs, newest first. */
   listJobs(ownerId: string, limit: number): Promise<StoredJob[]>;

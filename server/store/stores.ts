@@ -19,6 +19,7 @@ import type { SecurityStore } from './security-store.ts';
 import type { JobStore } from './job-store.ts';
 import type { SessionStore } from './session-store.ts';
 import type { WorkspaceStore } from './workspace-store.ts';
+import type { ReadAfterSigner } from './read-after.ts';
 
 export interface Stores {
   readonly kind: StoreKind;
@@ -52,4 +53,9 @@ export interface Stores {
    * reads such as a whole-view export run off the request thread. Absent when there is none.
    */
   readonly readerPath?: string;
+  /**
+   * Signs the bookmarks a request hands its user for read-your-writes across servers (server/store/
+   * read-after.ts), under a key every server shares. Absent where reads need no bookmarks (SQLite).
+   */
+  readonly readAfter?: ReadAfterSigner;
 }

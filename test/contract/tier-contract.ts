@@ -114,5 +114,29 @@ export function tierContract<S extends Stores>(name: string, setup: ContractSetu
       expect(await j.getResult('key-j2')).toBeNull();
       expect(await j.getJob('j1')).not.toBeNull();
     });
+
+    it('claims a job only while its owner has places left, counting every server, one claim at a time', async () => {
+      const j = stores.jobs;
+      const now = Date.now();
+      // Live on two servers: u5 holds two; a finished job and one whose lease ran out hold nothing.
+      await j.putJob(job('c1', 'u5', 'running', { server: 's1' }));
+      await j.putJob(job('c2', 'u5', 'queued', { server: 's2' }));
+      await j.putJob(job('c3', 'u5', 'done', { leaseUntil: 0 }));
+      await j.putJob(job('c4', 'u5', 'running', { leaseUntil: now - 1 }));
+      await j.putJob(job('c5', 'u6', 'running'));
+      // Ten claims at once for a cap of four: two are written, whatever the order, and each says what it saw.
+      const claims = Array.from({ length: 10 }, (_, i) => job(`claim-${i}`, 'u5', 'queued'));
+      const held = await Promise.all(claims.map((c) => j.claimJob(c, 4, now)));
+      const written = claims.filter((_, i) => held[i]! < 4).map((c) => c.id);
+      expect(written).toHaveLength(2);
+      expect([...held].sort((x, y) => x - y)).toEqual([2, 3, 4, 4, 4, 4, 4, 4, 4, 4]);
+      for (const c of claims) expect((await j.getJob(c.id)) !== null, c.id).toBe(written.includes(c.id));
+      // Another owner's jobs do not count against u5, nor u5's against them.
+      expect(await j.claimJob(job('claim-u6', 'u6', 'queued'), 2, now)).toBe(1);
+      // A claim given back frees its place.
+      await j.dropJob(written[0]!);
+      expect(await j.getJob(written[0]!)).toBeNull();
+      expect(await j.claimJob(job('claim-again', 'u5', 'queued'), 4, now)).toBe(3);
+    });
   });
 }

@@ -5,6 +5,7 @@
 import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { LINK_TYPES } from '../../domain/model.ts';
 import { StoreError } from '../common.ts';
+import { currentReadAfter, type ReadAfter } from '../read-after.ts';
 import { Neo4jOutage, type OutageLog } from './outage.ts';
 import { cypher } from './queries.ts';
 
@@ -71,6 +72,8 @@ export function mapError(e: unknown, where: string): unknown {
 
 /** How long a call may wait before the database is probed (suspect()); well below the 2 s a 503 may take. */
 export const SUSPECT_AFTER_MS = 400;
+/** Bookmarks a server remembers having handed out. */
+const HANDED_OUT_KEPT = 4_096;
 
 /** A transaction handed to store code: it can run named queries only. */
 export class Tx {
@@ -166,6 +169,8 @@ export class Neo4jExecutor {
    * outage would wait out the driver's own retry (about 1 s, then the connection timeout) before their 503.
    */
   private suspecting = false;
+  /** Bookmarks of writes this server made for requests (so a user's next request here skips the check). */
+  private readonly handedOut = new Set<string>();
 
   private async suspect(): Promise<void> {
     if (this.suspecting || this.outage.down) return;
@@ -185,12 +190,70 @@ export class Neo4jExecutor {
     }
   }
 
+  /**
+   * Waits, at most `ra.waitMs`, for the database to have every transaction the request's user last wrote
+   * (their signed bookmarks, which another server may have given them): one empty transaction begun with
+   * them, once per request. Neo4j itself would wait up to db.transaction.bookmark_ready_timeout (30 s) at
+   * the start of every transaction, and the driver would retry; past the bound the request answers 503 and
+   * the bookmarks are dropped. A bookmark the database refuses (another database's, after a restore) is
+   * dropped and the request goes on without it.
+   */
+  private catchUp(ra: ReadAfter): Promise<void> {
+    ra.caughtUp ??= (async () => {
+      const session = this.driver.session({
+        database: this.opts.database,
+        defaultAccessMode: neo4j.session.READ,
+        bookmarks: [...ra.incoming],
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const begun = session.beginTransaction();
+      /** Ends the empty transaction and the session without holding the request up. */
+      const endLater = () =>
+        void begun
+          .then((tx) => tx.rollback())
+          .catch(() => undefined)
+          .finally(() => session.close().catch(() => undefined));
+      try {
+        const bound = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), ra.waitMs);
+        });
+        const first = await Promise.race([begun.then(() => 'begun' as const), bound]);
+        // Caught up, or given up on (the database's own timeout ends the wait later): nothing waits on it.
+        endLater();
+        if (first === 'late')
+          throw new StoreError(
+            'busy',
+            `the database has not yet caught up with your last change (waited ${ra.waitMs} ms); ` +
+              'try again in a moment',
+          );
+      } catch (e) {
+        ra.incoming = [];
+        ra.dropped = true;
+        if (e instanceof StoreError) throw e;
+        endLater();
+        const code = (e as { code?: string } | null)?.code ?? '';
+        // Bookmarks it cannot use (unknown database, malformed): read without them rather than fail.
+        if (code.startsWith('Neo.ClientError.Transaction.')) return;
+        throw await this.failed(e);
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return ra.caughtUp;
+  }
+
   private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
     this.outage.check();
+    // Read-your-writes across servers: the request's user's bookmarks (from any server) join this server's.
+    const ra = currentReadAfter();
+    // Bookmarks this server handed out itself need no check: its bookmark manager holds them or later ones.
+    if (ra && ra.incoming.length > 0 && ra.incoming.every((b) => this.handedOut.has(b))) ra.incoming = [];
+    if (ra && ra.incoming.length > 0) await this.catchUp(ra);
     const session = this.driver.session({
       database: this.opts.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       bookmarkManager: this.bookmarks,
+      ...(ra && ra.incoming.length > 0 ? { bookmarks: [...ra.incoming] } : {}),
     });
     let off = (): void => {};
     let refusedEarly = false;
@@ -206,7 +269,18 @@ export class Neo4jExecutor {
       const call = mode === 'READ' ? session.executeRead(fn) : session.executeWrite(fn);
       // Refused early, the driver's call ends on its own (closing the session stops its retries).
       call.catch(() => undefined);
-      return await Promise.race([call, refused]);
+      const out = await Promise.race([call, refused]);
+      // The answer carries the request's last write, so its user reads it on whichever server comes next.
+      // Writes of one request running side by side may finish out of order: the last few are kept.
+      if (ra && mode === 'WRITE') {
+        const last = session.lastBookmarks();
+        ra.written = [...new Set([...(ra.written ?? []), ...last])].slice(-4);
+        for (const b of last) this.handedOut.add(b);
+        // The last few thousand: older ones come back rarely, and are then checked like another server's.
+        if (this.handedOut.size > HANDED_OUT_KEPT)
+          this.handedOut.delete(this.handedOut.values().next().value!);
+      }
+      return out;
     } catch (e) {
       throw await this.failed(e);
     } finally {

@@ -18,6 +18,21 @@ const toJob = (j: Row): StoredJob => ({
   cancelRequested: j.cancelRequested === true,
 });
 
+const putParams = (j: StoredJob): Row => ({
+  id: j.id,
+  // Newest first by when it was made (ids are random).
+  n: Date.parse(String(j.status.createdAt ?? '')) || Date.now(),
+  ownerId: j.ownerId,
+  ownerName: j.ownerName,
+  key: j.key,
+  operations: j.operations,
+  server: j.server,
+  leaseUntil: j.leaseUntil,
+  state: j.status.state,
+  status: JSON.stringify(j.status),
+  notes: j.notes,
+});
+
 export class Neo4jJobStore implements JobStore {
   private readonly db: TierAccess;
 
@@ -26,22 +41,22 @@ export class Neo4jJobStore implements JobStore {
   }
 
   async putJob(j: StoredJob): Promise<void> {
-    await this.db.write((tx) =>
-      tx.run('job-put', {
-        id: j.id,
-        // Newest first by when it was made (ids are random).
-        n: Date.parse(String(j.status.createdAt ?? '')) || Date.now(),
-        ownerId: j.ownerId,
-        ownerName: j.ownerName,
-        key: j.key,
-        operations: j.operations,
-        server: j.server,
-        leaseUntil: j.leaseUntil,
-        state: j.status.state,
-        status: JSON.stringify(j.status),
-        notes: j.notes,
-      }),
-    );
+    await this.db.write((tx) => tx.run('job-put', putParams(j)));
+  }
+
+  async claimJob(j: StoredJob, maxLive: number, now: number): Promise<number> {
+    return this.db.write(async (tx) => {
+      // The owner's lock node first: a claim for the same owner on any server waits here, then counts
+      // what the one before it committed.
+      await tx.run('job-owner-lock', { ownerId: j.ownerId, now });
+      const held = ((await tx.one('jobs-live-count', { ownerId: j.ownerId, now }))?.held as number) ?? 0;
+      if (held < maxLive) await tx.run('job-put', putParams(j));
+      return held;
+    });
+  }
+
+  async dropJob(id: string): Promise<void> {
+    await this.db.write((tx) => tx.run('job-drop', { id }));
   }
 
   async getJob(id: string): Promise<StoredJob | null> {

@@ -17,6 +17,7 @@ import { Neo4jJobStore } from './jobs.ts';
 import { Neo4jSessionStore } from './sessions.ts';
 import { ensureTierSchema } from './tier-schema.ts';
 import { Neo4jWorkspaceStore } from './workspace.ts';
+import type { ReadAfterSigner } from '../read-after.ts';
 
 export type { Neo4jStoreOptions } from './context.ts';
 
@@ -38,8 +39,12 @@ export class Neo4jStores implements Stores {
   readonly sessions: Neo4jSessionStore;
   readonly jobs: Neo4jJobStore;
   private readonly c: Neo4jContext;
+  /** Bookmarks signed under the audit key, which every server of the tier holds (README: more than one machine). */
+  readonly readAfter: ReadAfterSigner | undefined;
 
   constructor(readonly opts: Neo4jStoresOptions) {
+    const key = opts.auditKey;
+    this.readAfter = key ? { mac: (data) => key.mac(`linkchart bookmark ${data}`) } : undefined;
     this.c = new Neo4jContext(opts);
     this.exec = this.c.exec;
     this.graph = new Neo4jGraphStore(this.c);

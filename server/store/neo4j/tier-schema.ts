@@ -16,6 +16,7 @@ const CONSTRAINTS = [
   'CREATE INDEX job_key IF NOT EXISTS FOR (j:Job) ON (j.key)',
   'CREATE INDEX job_state IF NOT EXISTS FOR (j:Job) ON (j.state)',
   'CREATE CONSTRAINT job_result_key IF NOT EXISTS FOR (r:JobResult) REQUIRE r.key IS UNIQUE',
+  'CREATE CONSTRAINT job_owner_lock IF NOT EXISTS FOR (q:JobOwner) REQUIRE q.ownerId IS UNIQUE',
 ];
 
 const readied = new WeakMap<Neo4jContext, Promise<void>>();

@@ -34,27 +34,45 @@ export class SqliteJobStore implements JobStore {
   constructor(private readonly c: SqliteConnection) {}
 
   async putJob(j: StoredJob): Promise<void> {
-    await this.c.write(() =>
-      this.c
-        .st(
-          `INSERT INTO jobs (id, owner_id, owner_name, comp_key, server, lease_until, state, status, operations, notes)
+    await this.c.write(() => this.put(j));
+  }
+
+  async claimJob(j: StoredJob, maxLive: number, now: number): Promise<number> {
+    // BEGIN IMMEDIATE: another process's claim on the same file waits for this one, so both count alike.
+    return this.c.writeImmediate(() => {
+      const held = this.c
+        .st(`SELECT count(*) FROM jobs WHERE owner_id = ? AND ${LIVE} AND lease_until >= ?`)
+        .pluck()
+        .get(j.ownerId, now) as number;
+      if (held < maxLive) this.put(j);
+      return held;
+    });
+  }
+
+  async dropJob(id: string): Promise<void> {
+    await this.c.write(() => this.c.st('DELETE FROM jobs WHERE id = ?').run(id));
+  }
+
+  private put(j: StoredJob): void {
+    this.c
+      .st(
+        `INSERT INTO jobs (id, owner_id, owner_name, comp_key, server, lease_until, state, status, operations, notes)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET server = excluded.server, lease_until = excluded.lease_until,
              state = excluded.state, status = excluded.status, notes = excluded.notes`,
-        )
-        .run(
-          j.id,
-          j.ownerId,
-          j.ownerName,
-          j.key,
-          j.server,
-          j.leaseUntil,
-          j.status.state,
-          JSON.stringify(j.status),
-          JSON.stringify(j.operations),
-          JSON.stringify(j.notes),
-        ),
-    );
+      )
+      .run(
+        j.id,
+        j.ownerId,
+        j.ownerName,
+        j.key,
+        j.server,
+        j.leaseUntil,
+        j.status.state,
+        JSON.stringify(j.status),
+        JSON.stringify(j.operations),
+        JSON.stringify(j.notes),
+      );
   }
 
   async getJob(id: string): Promise<StoredJob | null> {
