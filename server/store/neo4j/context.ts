@@ -84,6 +84,37 @@ export class IdPool {
     return out;
   }
 
+  /**
+   * Numbers of several kinds at once, in one short transaction (one write's whole need: see
+   * State.reserveMany), which also reads the data version as it then stands.
+   */
+  async takeMany(want: Partial<Record<Counter, number>>): Promise<{
+    numbers: Map<Counter, number[]>;
+    dataVersion: number | null;
+  }> {
+    const numbers = new Map<Counter, number[]>();
+    const ask: { kind: Counter; count: number }[] = [];
+    for (const [kind, count] of Object.entries(want) as [Counter, number][]) {
+      if (!COUNTERS.has(kind)) throw new Error(`unknown id counter ${kind}`);
+      if (count <= 0) continue;
+      const out = (this.spare.get(kind) ?? []).splice(0, count);
+      numbers.set(kind, out);
+      if (count > out.length) ask.push({ kind, count: count - out.length });
+    }
+    if (ask.length === 0) return { numbers, dataVersion: null };
+    const rows = await this.exec.write((tx) => tx.run('ids-reserve-many', { kinds: ask }));
+    let dataVersion: number | null = null;
+    for (const r of rows) {
+      const kind = r.kind as Counter;
+      const top = r.top as number;
+      const more = ask.find((a) => a.kind === kind)!.count;
+      const out = numbers.get(kind)!;
+      for (let n = top - more + 1; n <= top; n++) out.push(n);
+      dataVersion = r.dataVersion as number;
+    }
+    return { numbers, dataVersion };
+  }
+
   giveBack(kind: Counter, numbers: number[]): void {
     if (numbers.length === 0) return;
     const spare = this.spare.get(kind) ?? [];
@@ -115,6 +146,29 @@ export class State {
     if (count <= have) return;
     const got = await this.pool.take(kind, count - have);
     this.ready.set(kind, [...(this.ready.get(kind) ?? []), ...got]);
+  }
+
+  /**
+   * Makes numbers of several kinds ready at once: one short transaction for a whole write batch (none when this
+   * server holds enough spare numbers). Returns the data version as it stood then (null if not read).
+   */
+  async reserveMany(want: Partial<Record<Counter, number>>): Promise<number | null> {
+    const need: Partial<Record<Counter, number>> = {};
+    for (const [kind, count] of Object.entries(want) as [Counter, number][]) {
+      const have = this.ready.get(kind)?.length ?? 0;
+      if (count > have) need[kind] = count - have;
+    }
+    const got = await this.pool.takeMany(need);
+    for (const [kind, ns] of got.numbers) this.ready.set(kind, [...(this.ready.get(kind) ?? []), ...ns]);
+    return got.dataVersion;
+  }
+
+  /** A number taken and, after all, not used (the fact it was for turned out to exist): it goes back. */
+  release(kind: Counter, n: number): void {
+    const used = this.used.get(kind);
+    const i = used?.indexOf(n) ?? -1;
+    if (i >= 0) used!.splice(i, 1);
+    this.pool.giveBack(kind, [n]);
   }
 
   /** The next reserved number of `kind`; reserve() first. */

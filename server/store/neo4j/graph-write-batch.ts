@@ -25,6 +25,32 @@ export interface Slot<T> {
   fact: T;
   isNew: boolean;
   dirty: boolean;
+  /** A stored fact as it was read (before the batch changed `fact`): only what differs is written back. */
+  orig?: T;
+}
+
+const same = (a: unknown, b: unknown): boolean =>
+  a === b ||
+  ((a ?? null) === null && (b ?? null) === null) ||
+  (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/**
+ * The fields of a stored fact the batch changed, for `SET x += $set`: writing only these spares the store
+ * rewriting every property (and re-indexing the unchanged text) of each fact met again. A field set to null
+ * is removed, as the whole fact written with `+=` would remove it.
+ */
+export function changedFields<T extends object>(
+  orig: T,
+  fact: T,
+  skip: readonly string[] = [],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const o = orig as Record<string, unknown>;
+  for (const [k, v] of Object.entries(fact)) {
+    if (skip.includes(k) || same(v, o[k])) continue;
+    out[k] = v ?? null;
+  }
+  return out;
 }
 
 /** One mention of a fact in the batch (in input order), the reports it cites and what it did to the fact. */

@@ -9,6 +9,7 @@ import { invalid, type LinkParsed } from '../shared/validate.ts';
 import { lockEntities, WriteRace } from './context.ts';
 import type { EntityUpserts } from './graph-write-entities.ts';
 import {
+  changedFields,
   citedReports,
   kk,
   lookupKeys,
@@ -162,8 +163,13 @@ async function existingLinks(
   const ask = pairs.filter((p) => !(entities.byId.get(p.from)?.isNew || entities.byId.get(p.to)?.isNew));
   if (ask.length === 0) return slots;
   for (const r of await run.tx.run('links-between', { pairs: ask })) {
-    const rel = r.l as LinkRel;
-    slots.set(linkKey(rel.from, rel.type, rel.to), { fact: linkRel(rel), isNew: false, dirty: false });
+    const rel = linkRel(r.l as LinkRel);
+    slots.set(linkKey(rel.from, rel.type, rel.to), {
+      fact: { ...rel },
+      isNew: false,
+      dirty: false,
+      orig: rel,
+    });
   }
   return slots;
 }
@@ -279,9 +285,16 @@ export async function saveLinks(run: BatchRun, { slots }: LinkUpserts): Promise<
   const created = all
     .filter((s) => s.isNew)
     .map((s) => ({ from: s.fact.from, to: s.fact.to, type: s.fact.type, props: relProps(s.fact) }));
+  // Links met again: only the fields the batch changed are written back.
   const changed = all
     .filter((s) => !s.isNew && s.dirty)
-    .map((s) => ({ from: s.fact.from, to: s.fact.to, id: s.fact.id, props: relProps(s.fact) }));
+    .map((s) => ({
+      from: s.fact.from,
+      to: s.fact.to,
+      id: s.fact.id,
+      props: changedFields(s.orig!, s.fact, ['from', 'to', 'type']),
+    }))
+    .filter((r) => Object.keys(r.props).length > 0);
   for (let i = 0; i < created.length; i += CHUNK)
     await run.tx.run('links-create', { rows: created.slice(i, i + CHUNK) });
   for (let i = 0; i < changed.length; i += CHUNK)

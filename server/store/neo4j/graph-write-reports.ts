@@ -39,14 +39,10 @@ function newReport(run: BatchRun, r: ReportParsed): ReportNode {
   };
 }
 
-/**
- * Reports are immutable once written: the same ref with other content is a conflict. Returns every report the
- * batch may cite by ref: its own and the stored ones its entities and links name.
- */
-export async function upsertReports(
-  run: BatchRun,
-  batch: { reports: ReportParsed[]; entities: EntityParsed[]; links: LinkParsed[] },
-): Promise<Map<string, ReportNode>> {
+type BatchInput = { reports: ReportParsed[]; entities: EntityParsed[]; links: LinkParsed[] };
+
+/** The stored reports the batch names (its own and those its entities and links cite), by ref. */
+export async function lookupReports(run: BatchRun, batch: BatchInput): Promise<Map<string, ReportNode>> {
   const wanted = new Set<string>(batch.reports.map((r) => r.ref));
   for (const e of batch.entities) for (const r of e.reports) wanted.add(r);
   for (const l of batch.links) for (const r of l.reports) wanted.add(r);
@@ -55,11 +51,25 @@ export async function upsertReports(
     for (const r of await run.tx.run('reports-by-ref', { refs: [...wanted] }))
       known.set((r.r as ReportNode).ref, r.r as ReportNode);
   }
+  return known;
+}
+
+/** How many reports the batch creates (refs not stored): numbers to reserve. */
+export function newReportCount(batch: BatchInput, known: Map<string, ReportNode>): number {
+  return new Set(batch.reports.filter((r) => !known.has(r.ref)).map((r) => r.ref)).size;
+}
+
+/**
+ * Reports are immutable once written: the same ref with other content is a conflict. Returns every report the
+ * batch may cite by ref: its own and the stored ones its entities and links name (`known`, from lookupReports).
+ */
+export async function upsertReports(
+  run: BatchRun,
+  batch: BatchInput,
+  known: Map<string, ReportNode>,
+): Promise<Map<string, ReportNode>> {
   const created: ReportNode[] = [];
-  await run.st.reserve(
-    'report',
-    new Set(batch.reports.filter((r) => !known.has(r.ref)).map((r) => r.ref)).size,
-  );
+  await run.st.reserve('report', newReportCount(batch, known));
   batch.reports.forEach((r, i) => {
     const ex = known.get(r.ref);
     if (ex && !sameReport(ex, r)) {
