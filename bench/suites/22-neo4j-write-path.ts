@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
 import { countStatements, statementTable } from '../neo4j-statements.ts';
+import { readStored, writeFloor, type FloorVariant } from '../neo4j-floor.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -190,7 +191,8 @@ const suite: BenchSuite = {
     const seconds = arg(args, 'seconds', 8);
     // --writers=1,4 (the default); --breakdown: statements and transactions per batch for Neo4j's runs;
     // --profile: also a run of one writer with every statement under PROFILE (database hits; slower, not timed);
-    // --sizes=1000,2000,5000,10000: Neo4j with one writer at each batch size; --no-expansion: writes only.
+    // --sizes=1000,2000,5000,10000: Neo4j with one writer at each batch size; --no-expansion: writes only;
+    // --floor: the stored entities and links written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts).
     const writersList = list(args, 'writers', [1, 4]);
     const breakdown = flag(args, 'breakdown') || flag(args, 'profile');
     const sizes = list(args, 'sizes', []);
@@ -313,6 +315,39 @@ const suite: BenchSuite = {
         console.log(
           `\naudited 1-hop expansion, 10 clients, ${seconds} s each, ${links} links:\n` +
             `  SQLite ${rs.toFixed(0)} req/s   Neo4j ${rn.toFixed(0)} req/s   Neo4j/SQLite ${(rn / rs).toFixed(2)}`,
+        );
+      }
+      if (flag(args, 'floor') && neo) {
+        // The floor: what the write path stored, written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts).
+        const stored = await readStored(avail.server.driver);
+        const one = rate.get('Neo4j/1') ?? rate.get(`Neo4j/${writersList[0]}`) ?? 0;
+        const fl: string[][] = [
+          ['variant', 'entity s', 'link s', 'links/s', 'db cpu', 'db wr/l', 'path/floor', 'load'],
+        ];
+        for (const variant of ['as stored', 'no full-text index', 'links: id and n only'] as FloorVariant[]) {
+          await neo.close();
+          neo = await avail.server.freshStore();
+          const u0 = neo4jUse();
+          const r = await writeFloor(avail.server.driver, stored, batch, variant);
+          const u1 = neo4jUse();
+          const n = stored.links.length;
+          const lps = n / (r.entitySeconds + r.linkSeconds);
+          fl.push([
+            variant,
+            r.entitySeconds.toFixed(1),
+            r.linkSeconds.toFixed(1),
+            lps.toFixed(0),
+            u0 && u1 ? perK(u1.cpu - u0.cpu, n) : '',
+            u0 && u1 ? ((u1.wchar - u0.wchar) / n).toFixed(0) : '',
+            variant === 'as stored' && one ? (one / lps).toFixed(2) : '',
+            loadavg()[0].toFixed(1),
+          ]);
+        }
+        console.log(
+          `\nThe floor: the ${stored.entities.length} entities and ${stored.links.length} links the write path ` +
+            `stored, written again with bare UNWIND ... CREATE, ${batch} a transaction (path/floor: the write ` +
+            `path's rate with one writer over this one):\n` +
+            fl.map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(21))).join(' ')).join('\n'),
         );
       }
       await sqlite?.close();

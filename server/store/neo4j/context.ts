@@ -124,13 +124,37 @@ export class IdPool {
   }
 }
 
+/** Numbers reserved for one write, handed out in order (a batch takes thousands: no shifting of an array). */
+class Ready {
+  private list: number[] = [];
+  private at = 0;
+
+  get size(): number {
+    return this.list.length - this.at;
+  }
+
+  add(ns: number[]): void {
+    this.list = [...this.list.slice(this.at), ...ns];
+    this.at = 0;
+  }
+
+  take(): number | undefined {
+    return this.at < this.list.length ? this.list[this.at++] : undefined;
+  }
+
+  /** The numbers not handed out. */
+  rest(): number[] {
+    return this.list.slice(this.at);
+  }
+}
+
 /**
  * What one attempt of a write transaction draws on: id numbers (reserved outside it) and whether it changed
  * the data (then the data version rises once it has committed). A new State for every attempt.
  */
 export class State {
   /** Numbers reserved and not yet used, by kind. */
-  private readonly ready = new Map<Counter, number[]>();
+  private readonly ready = new Map<Counter, Ready>();
   /** Numbers used, by kind: they go back to the pool if the attempt does not commit. */
   private readonly used = new Map<Counter, number[]>();
   /** Whether the data changed: the data version rises after the commit. */
@@ -140,12 +164,17 @@ export class State {
 
   constructor(private readonly pool: IdPool) {}
 
+  private readyOf(kind: Counter): Ready {
+    let r = this.ready.get(kind);
+    if (!r) this.ready.set(kind, (r = new Ready()));
+    return r;
+  }
+
   /** Makes `count` numbers of `kind` ready for take(), which can then be called without waiting. */
   async reserve(kind: Counter, count: number): Promise<void> {
-    const have = this.ready.get(kind)?.length ?? 0;
+    const have = this.ready.get(kind)?.size ?? 0;
     if (count <= have) return;
-    const got = await this.pool.take(kind, count - have);
-    this.ready.set(kind, [...(this.ready.get(kind) ?? []), ...got]);
+    this.readyOf(kind).add(await this.pool.take(kind, count - have));
   }
 
   /**
@@ -155,11 +184,11 @@ export class State {
   async reserveMany(want: Partial<Record<Counter, number>>): Promise<number | null> {
     const need: Partial<Record<Counter, number>> = {};
     for (const [kind, count] of Object.entries(want) as [Counter, number][]) {
-      const have = this.ready.get(kind)?.length ?? 0;
+      const have = this.ready.get(kind)?.size ?? 0;
       if (count > have) need[kind] = count - have;
     }
     const got = await this.pool.takeMany(need);
-    for (const [kind, ns] of got.numbers) this.ready.set(kind, [...(this.ready.get(kind) ?? []), ...ns]);
+    for (const [kind, ns] of got.numbers) this.readyOf(kind).add(ns);
     return got.dataVersion;
   }
 
@@ -173,7 +202,7 @@ export class State {
 
   /** The next reserved number of `kind`; reserve() first. */
   take(kind: Counter): number {
-    const n = this.ready.get(kind)?.shift();
+    const n = this.ready.get(kind)?.take();
     if (n === undefined) throw new Error(`no ${kind} number reserved for this write`);
     const used = this.used.get(kind) ?? [];
     used.push(n);
@@ -194,7 +223,7 @@ export class State {
 
   /** After the commit: numbers reserved and not used go back. */
   committed(): void {
-    for (const [kind, ns] of this.ready) this.pool.giveBack(kind, ns);
+    for (const [kind, ns] of this.ready) this.pool.giveBack(kind, ns.rest());
     this.ready.clear();
   }
 

@@ -194,6 +194,9 @@ export function upsertEntities(
   return out;
 }
 
+/** The fields of an entity the batch creates that every other one it creates has alike. */
+const COMMON = ['createdAt', 'updatedAt', 'ops', 'imports'] as const;
+
 /**
  * Creates the batch's new entities, whole, in key order (two writers creating overlapping keys take the
  * constraint's locks in one order, so neither waits on the other in a cycle). A key another writer created
@@ -201,14 +204,31 @@ export function upsertEntities(
  * its entity (locked for this batch in turn), which is returned, by natural key, to be met as a stored one.
  */
 async function createEntities(run: BatchRun, { byId }: EntityUpserts): Promise<Map<string, EntityNode>> {
-  const rows = [...byId.values()]
-    .filter((s) => s.isNew)
-    .map((s) => ({ k: kk(s.fact.type, s.fact.key), row: { type: s.fact.type, key: s.fact.key, e: s.fact } }))
+  const fresh = [...byId.values()].filter((s) => s.isNew).map((s) => s.fact);
+  const lost = new Map<string, EntityNode>();
+  if (fresh.length === 0) return lost;
+  // What every new entity of the batch has alike (its operation, import and time) is sent once ($common), not
+  // entity by entity; type and key go only in the row's own fields.
+  const first = fresh[0];
+  const alike = fresh.every((e) =>
+    COMMON.every((k) => {
+      const a = e[k];
+      const b = first[k];
+      return Array.isArray(a) && Array.isArray(b) ? a.join('\u0000') === b.join('\u0000') : a === b;
+    }),
+  );
+  const common: Record<string, unknown> = {};
+  if (alike) for (const k of COMMON) common[k] = first[k];
+  const rows = fresh
+    .map((f) => {
+      const { type, key, ...rest } = f;
+      const e: Record<string, unknown> = rest;
+      if (alike) for (const k of COMMON) delete e[k];
+      return { k: kk(type, key), row: { type, key, e } };
+    })
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((r) => r.row);
-  const lost = new Map<string, EntityNode>();
-  if (rows.length === 0) return lost;
-  for (const r of await run.tx.run('entities-merge-new', { rows }))
+  for (const r of await run.tx.run('entities-merge-new', { rows, common }))
     lost.set(kk(r.type as string, r.key as string), r.e as unknown as EntityNode);
   return lost;
 }
