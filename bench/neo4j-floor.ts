@@ -1,8 +1,9 @@
 // The floor under the Neo4j write path: the very entities and links a run of writeBatch stored, read back and
 // written again into an emptied database with nothing but UNWIND ... CREATE in batches of the same size (no
 // lookups, locks, merges or id numbers). What the write path costs beyond this is its own; what this costs is
-// the stored form itself. Two variants say where that goes: without the entity full-text index, and with links
-// stripped to their id and number (what the other properties of a link cost to store).
+// the stored form itself. Three variants say where that goes: without the entity full-text index; links
+// without their four string lists (grades, reports, imports, ops: Neo4j keeps each in a dynamic array record
+// of its own); and links stripped to their id and number (what all their other properties cost to store).
 import type { Driver } from 'neo4j-driver';
 import { fromNeo, toNeo, type Row } from '../server/store/neo4j/executor.ts';
 
@@ -30,7 +31,10 @@ export async function readStored(driver: Driver): Promise<Stored> {
   return { entities, links };
 }
 
-export type FloorVariant = 'as stored' | 'no full-text index' | 'links: id and n only';
+export type FloorVariant = 'as stored' | 'no full-text index' | 'links: no lists' | 'links: id and n only';
+
+/** A link's list properties: string lists, which Neo4j keeps in its dynamic array store, a record each. */
+const LISTS = new Set(['grades', 'reports', 'imports', 'ops']);
 
 const ENTITIES = 'UNWIND $rows AS row CREATE (e:Entity) SET e = row SET e:$(row.type)';
 /** As links-create does it: the ends by id, properties set one by one (`keys`: every property any link has). */
@@ -50,7 +54,12 @@ export async function writeFloor(
   const links =
     variant === 'links: id and n only'
       ? stored.links.map((l) => ({ ...l, props: { id: l.props.id, n: l.props.n } }))
-      : stored.links;
+      : variant === 'links: no lists'
+        ? stored.links.map((l) => ({
+            ...l,
+            props: Object.fromEntries(Object.entries(l.props).filter(([k]) => !LISTS.has(k))),
+          }))
+        : stored.links;
   const session = driver.session();
   try {
     const run = async (text: string, rows: unknown[]) => {

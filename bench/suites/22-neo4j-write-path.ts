@@ -189,12 +189,13 @@ const suite: BenchSuite = {
     const links = arg(args, 'links', 100_000);
     const batch = arg(args, 'batch', 2_000);
     const seconds = arg(args, 'seconds', 8);
-    // --writers=1,4 (the default); --breakdown: statements and transactions per batch for Neo4j's runs;
+    // --writers=1,4 (the default); statements and transactions per batch for Neo4j's runs (--no-breakdown: not);
     // --profile: also a run of one writer with every statement under PROFILE (database hits; slower, not timed);
     // --sizes=1000,2000,5000,10000: Neo4j with one writer at each batch size; --no-expansion: writes only;
-    // --floor: the stored entities and links written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts).
+    // the floor: the stored entities and links written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts;
+    // --no-floor: not).
     const writersList = list(args, 'writers', [1, 4]);
-    const breakdown = flag(args, 'breakdown') || flag(args, 'profile');
+    const breakdown = !flag(args, 'no-breakdown');
     const sizes = list(args, 'sizes', []);
     const script = join(REPO, 'cypher/server/neo4j.sh');
     const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
@@ -317,14 +318,19 @@ const suite: BenchSuite = {
             `  SQLite ${rs.toFixed(0)} req/s   Neo4j ${rn.toFixed(0)} req/s   Neo4j/SQLite ${(rn / rs).toFixed(2)}`,
         );
       }
-      if (flag(args, 'floor') && neo) {
+      if (!flag(args, 'no-floor') && neo) {
         // The floor: what the write path stored, written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts).
         const stored = await readStored(avail.server.driver);
         const one = rate.get('Neo4j/1') ?? rate.get(`Neo4j/${writersList[0]}`) ?? 0;
         const fl: string[][] = [
           ['variant', 'entity s', 'link s', 'links/s', 'db cpu', 'db wr/l', 'path/floor', 'load'],
         ];
-        for (const variant of ['as stored', 'no full-text index', 'links: id and n only'] as FloorVariant[]) {
+        for (const variant of [
+          'as stored',
+          'no full-text index',
+          'links: no lists',
+          'links: id and n only',
+        ] as FloorVariant[]) {
           await neo.close();
           neo = await avail.server.freshStore();
           const u0 = neo4jUse();

@@ -15,6 +15,7 @@ import {
   kk,
   lookupKeys,
   recordProvenance,
+  type EntityRef as StoredRef,
   type BatchRun,
   type Keyed,
   type Mention,
@@ -32,8 +33,10 @@ export interface KeyedInput {
 export interface ResolvedKeys {
   /** The batch's entities with their normalised labels and natural keys, in input order. */
   inputs: KeyedInput[];
-  /** Stored entities by natural key (kk). */
+  /** Stored entities by natural key (kk): as looked up (id and type), then whole once locked (lockExisting). */
   existing: Map<string, EntityNode>;
+  /** What the lookup found, by natural key. */
+  found: Map<string, StoredRef>;
   /** Entities this batch creates, by natural key, with the numbers they take (numberNewEntities). */
   claimed: Map<string, { id: string; n: number }>;
 }
@@ -54,11 +57,11 @@ export async function resolveKeys(tx: Tx, entities: EntityParsed[]): Promise<Res
     if (!key) throw invalid(['entities', i, 'key'], 'the natural key is empty');
     return { e, label, key };
   });
-  const existing = await lookupKeys(
+  const found = await lookupKeys(
     tx,
     inputs.map((p) => ({ type: p.e.type, key: p.key })),
   );
-  return { inputs, existing, claimed: new Map() };
+  return { inputs, existing: new Map(), found, claimed: new Map() };
 }
 
 /**
@@ -66,11 +69,11 @@ export async function resolveKeys(tx: Tx, entities: EntityParsed[]): Promise<Res
  * them as they are now, not as first looked up.
  */
 export async function lockExisting(run: BatchRun, keys: ResolvedKeys): Promise<void> {
-  const ids = new Set([...keys.existing.values()].map((e) => e.id));
+  const ids = new Set([...keys.found.values()].map((e) => e.id));
   const fresh = new Map(
     (await lockEntities(run.tx, ids)).map((e) => [e.id as string, e as unknown as EntityNode]),
   );
-  for (const [k, e] of keys.existing) {
+  for (const [k, e] of keys.found) {
     const now = fresh.get(e.id);
     // Removed or merged away since it was looked up: the batch starts again and finds what is there now.
     if (!now || now.type !== e.type) throw new WriteRace(`or removed entity ${e.id}`);

@@ -13,6 +13,7 @@ import {
   citedReports,
   kk,
   lookupKeys,
+  type EntityRef as StoredRef,
   type BatchRun,
   type Keyed,
   type Mention,
@@ -20,16 +21,7 @@ import {
   type Slot,
 } from './graph-write-batch.ts';
 import { joinOp } from './op-membership.ts';
-import {
-  linkRel,
-  num,
-  parseProps,
-  relProps,
-  seen,
-  type EntityNode,
-  type LinkRel,
-  type ReportNode,
-} from './rows.ts';
+import { linkRel, num, parseProps, relProps, seen, type LinkRel, type ReportNode } from './rows.ts';
 
 /** Rows per query when links are written: one huge batch must not become one huge parameter. */
 const CHUNK = 10_000;
@@ -59,7 +51,7 @@ class Ends {
   private constructor(
     private readonly keyed: Keyed,
     private readonly typeById: Map<string, EntityType>,
-    private readonly byKey: Map<string, EntityNode>,
+    private readonly byKey: Map<string, StoredRef>,
   ) {}
 
   /** Every end of the batch's links looked up at once: ids by id, keys by key (and by the key's normalised form). */
