@@ -1,9 +1,11 @@
 // GraphStore.writeBatch on Neo4j: one transaction, as a pipeline of named steps, as on SQLite:
-//   validate -> upsertReports -> resolveKeys -> upsertEntities -> upsertLinks (each followed by
-//   recordProvenance) -> events -> bumpVersion -> import run record.
+//   validate -> lookupReports -> resolveKeys -> lockExisting -> (reserve ids) -> upsertReports ->
+//   writeEntities -> upsertLinks (each followed by recordProvenance) -> events -> bumpVersion -> import run.
 // Each step has its file (graph-write-reports.ts, -entities.ts, -links.ts); what they share (the batch's state,
 // resolving report refs, joining provenance) is in graph-write-batch.ts. Each step reads and writes its rows in
-// a few batched (UNWIND) queries, never one query a row (bench/suites/20-neo4j.ts measures it).
+// one batched (UNWIND) query, never one query a row. A batch of new facts is three transactions (its id numbers,
+// itself, the data version after it) and about eight statements; bench/suites/22-neo4j-write-path.ts counts
+// them, times them, profiles them and sets the path beside a bare load of the same records (its floor).
 import type { WriteContext } from '../../domain/model.ts';
 import { entityInputSchema, linkInputSchema, reportInputSchema } from '../../domain/model.ts';
 import type { WriteBatch, WriteResult } from '../graph-store.ts';
