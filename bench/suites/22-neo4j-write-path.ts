@@ -10,11 +10,13 @@
 // chunk here carries every entity and report its links name (so the writers overlap, as parallel imports of
 // one force's data do), the same input for every run.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
+import { countStatements, statementTable } from '../neo4j-statements.ts';
+import { readStored, writeFloor, type FloorVariant } from '../neo4j-floor.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -23,7 +25,7 @@ import type { GraphStore, WriteBatch } from '../../server/store/graph-store.ts';
 import type { Stores } from '../../server/store/stores.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
-import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
+import { REPO, TEST_HOME, scriptEnv } from '../../test/setup/neo4j.ts';
 
 function arg(args: string[], name: string, dflt: number): number {
   const a = args.find((x) => x.startsWith(`--${name}=`));
@@ -66,13 +68,44 @@ function selfContained(links: number, batch: number): WriteBatch[] {
   return out;
 }
 
+/** What a process has used so far, from /proc: CPU seconds, and bytes passed to write() (files and sockets). */
+function procUse(pid: string): { cpu: number; wchar: number } | null {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const io = /wchar: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 1/100 s.
+    return { cpu: (Number(f[11]) + Number(f[12])) / 100, wchar: Number(io?.[1] ?? 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** The same for the test Neo4j server (its JVM); null where there is none. */
+function neo4jUse(): { cpu: number; wchar: number } | null {
+  try {
+    return procUse(readFileSync(join(TEST_HOME, 'run', 'neo4j.pid'), 'utf8').trim());
+  } catch {
+    return null;
+  }
+}
+
+interface WriteRun {
+  seconds: number;
+  links: number;
+  /** CPU seconds of this process and of the Neo4j server over the run: steadier than wall time under load. */
+  nodeCpu: number;
+  dbCpu: number | null;
+  /** Bytes this process wrote (to Neo4j: its requests) and the Neo4j server wrote (its log, store, answers). */
+  nodeBytes: number;
+  dbBytes: number | null;
+}
+
 /** Writes the batches with `writers` loops at once (batch i to writer i mod writers); links created per s. */
-async function write(
-  store: GraphStore,
-  batches: WriteBatch[],
-  writers: number,
-): Promise<{ seconds: number; links: number }> {
+async function write(store: GraphStore, batches: WriteBatch[], writers: number): Promise<WriteRun> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const db0 = neo4jUse();
+  const me0 = procUse('self');
   let links = 0;
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
@@ -82,7 +115,17 @@ async function write(
       }
     }),
   );
-  return { seconds: (performance.now() - t0) / 1000, links };
+  const cpu = process.cpuUsage(cpu0);
+  const db1 = neo4jUse();
+  const me1 = procUse('self');
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    links,
+    nodeCpu: (cpu.user + cpu.system) / 1e6,
+    dbCpu: db0 === null || db1 === null ? null : db1.cpu - db0.cpu,
+    nodeBytes: (me1?.wchar ?? 0) - (me0?.wchar ?? 0),
+    dbBytes: db0 === null || db1 === null ? null : db1.wchar - db0.wchar,
+  };
 }
 
 /** Audited GET /api/entities/:id/neighbourhood?hops=1 with `clients` loops for `seconds`: requests per s. */
@@ -126,12 +169,34 @@ async function expansion(stores: Stores, dir: string, clients: number, seconds: 
   }
 }
 
+function flag(args: string[], name: string): boolean {
+  return args.includes(`--${name}`);
+}
+
+function list(args: string[], name: string, dflt: number[]): number[] {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? a.split('=')[1].split(',').map(Number) : dflt;
+}
+
+const load = (): string =>
+  `load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`;
+
 const suite: BenchSuite = {
   title: 'Neo4j write path with parallel writers (no global lock), audited expansion beside SQLite',
   async run(args) {
     const links = arg(args, 'links', 100_000);
     const batch = arg(args, 'batch', 2_000);
     const seconds = arg(args, 'seconds', 8);
+    // --writers=1,4 (the default); statements and transactions per batch for Neo4j's runs (--no-breakdown: not);
+    // --profile: also a run of one writer with every statement under PROFILE (database hits; slower, not timed);
+    // --sizes=1000,2000,5000,10000: Neo4j with one writer at each batch size; --no-expansion: writes only;
+    // the floor: the stored entities and links written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts;
+    // --no-floor: not).
+    const writersList = list(args, 'writers', [1, 4]);
+    const breakdown = !flag(args, 'no-breakdown');
+    const sizes = list(args, 'sizes', []);
     const script = join(REPO, 'cypher/server/neo4j.sh');
     const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
     const avail = await neo4jForTests();
@@ -143,39 +208,156 @@ const suite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'lc-bench-neo4j-write-'));
     try {
       const batches = selfContained(links, batch);
-      console.log(`${batches.length} batches of about ${batch} links (${links} links generated)`);
-      const rows: string[][] = [['store', 'writers', 'links', 'seconds', 'links/s']];
-      const row = (store: string, writers: number, r: { seconds: number; links: number }) =>
+      console.log(`${batches.length} batches of about ${batch} links (${links} links generated); ${load()}`);
+      // CPU seconds per 1k links (this process; the Neo4j server) hold better than wall time on a loaded machine.
+      const rows: string[][] = [
+        [
+          'store',
+          'writers',
+          'links',
+          'seconds',
+          'links/s',
+          'vs SQLite',
+          'node cpu',
+          'db cpu',
+          'sent/l',
+          'db wr/l',
+          'load',
+        ],
+      ];
+      const rate = new Map<string, number>();
+      const perK = (cpu: number | null, n: number) => (cpu === null ? '' : ((cpu * 1000) / n).toFixed(3));
+      const row = (store: string, writers: number, r: WriteRun) => {
+        const lps = r.links / r.seconds;
+        rate.set(`${store}/${writers}`, lps);
+        const peer = rate.get(`SQLite/${writers}`);
         rows.push([
           store,
           String(writers),
           String(r.links),
           r.seconds.toFixed(1),
-          (r.links / r.seconds).toFixed(0),
+          lps.toFixed(0),
+          store === 'SQLite' || !peer ? '' : (lps / peer).toFixed(2),
+          perK(r.nodeCpu, r.links),
+          store === 'SQLite' ? '' : perK(r.dbCpu, r.links),
+          store === 'SQLite' ? '' : (r.nodeBytes / r.links).toFixed(0),
+          store === 'SQLite' || r.dbBytes === null ? '' : (r.dbBytes / r.links).toFixed(0),
+          loadavg()[0].toFixed(1),
         ]);
+      };
       let sqlite: Stores | null = null;
-      for (const writers of [1, 4]) {
+      for (const writers of writersList) {
         await sqlite?.close();
         rmSync(join(dir, 'bench.db'), { force: true });
         sqlite = await openSqliteStores(join(dir, 'bench.db'));
         row('SQLite', writers, await write(sqlite.graph, batches, writers));
       }
       let neo: Stores | null = null;
-      for (const writers of [1, 4]) {
+      const notes: string[] = [];
+      for (const writers of writersList) {
         await neo?.close();
         neo = await avail.server.freshStore();
-        row('Neo4j', writers, await write(neo.graph, batches, writers));
+        const store = neo.graph;
+        const { result, figures } = await countStatements(() => write(store, batches, writers), {
+          profile: false,
+        });
+        row('Neo4j', writers, result);
+        if (breakdown)
+          notes.push(
+            `Neo4j, ${writers} writer(s), ${batches.length} batches, ${result.links} links, ${load()}:\n` +
+              statementTable(figures, batches.length, result.links, result.seconds),
+          );
       }
-      console.log(rows.map((r) => r.map((c, i) => (i ? c.padStart(9) : c.padEnd(7))).join(' ')).join('\n'));
-
-      const rs = await expansion(sqlite!, dir, 10, seconds);
-      const rn = await expansion(neo!, dir, 10, seconds);
+      console.log(table(rows));
       console.log(
-        `\naudited 1-hop expansion, 10 clients, ${seconds} s each, ${links} links:\n` +
-          `  SQLite ${rs.toFixed(0)} req/s   Neo4j ${rn.toFixed(0)} req/s   Neo4j/SQLite ${(rn / rs).toFixed(2)}`,
+        '(node cpu, db cpu: CPU seconds per 1k links of this process and of the Neo4j server; sent/l: bytes this ' +
+          'process wrote per link, its requests to Neo4j; db wr/l: bytes Neo4j wrote per link: transaction log, ' +
+          'store files, indexes, answers)',
       );
-      await sqlite!.close();
-      await neo!.close();
+      for (const n of notes) console.log(`\n${n}`);
+      if (flag(args, 'profile')) {
+        // Database hits come from PROFILE, which slows every statement: a run of its own, not timed.
+        await neo?.close();
+        neo = await avail.server.freshStore();
+        const store = neo.graph;
+        const { result, figures } = await countStatements(() => write(store, batches, 1), { profile: true });
+        console.log(
+          `\nNeo4j under PROFILE, 1 writer (times include PROFILE's own cost), ${load()}:\n` +
+            statementTable(figures, batches.length, result.links, result.seconds),
+        );
+      }
+      if (sizes.length) {
+        const bs: string[][] = [
+          ['batch', 'batches', 'seconds', 'links/s', 'node cpu', 'db cpu', 'sent/l', 'db wr/l', 'load'],
+        ];
+        for (const size of sizes) {
+          await neo?.close();
+          neo = await avail.server.freshStore();
+          const those = selfContained(links, size);
+          const r = await write(neo.graph, those, 1);
+          bs.push([
+            String(size),
+            String(those.length),
+            r.seconds.toFixed(1),
+            (r.links / r.seconds).toFixed(0),
+            perK(r.nodeCpu, r.links),
+            perK(r.dbCpu, r.links),
+            (r.nodeBytes / r.links).toFixed(0),
+            r.dbBytes === null ? '' : (r.dbBytes / r.links).toFixed(0),
+            loadavg()[0].toFixed(1),
+          ]);
+        }
+        console.log(`\nNeo4j, one writer, by batch size (${links} links):\n${table(bs)}`);
+      }
+
+      if (!flag(args, 'no-expansion')) {
+        const rs = await expansion(sqlite!, dir, 10, seconds);
+        const rn = await expansion(neo!, dir, 10, seconds);
+        console.log(
+          `\naudited 1-hop expansion, 10 clients, ${seconds} s each, ${links} links:\n` +
+            `  SQLite ${rs.toFixed(0)} req/s   Neo4j ${rn.toFixed(0)} req/s   Neo4j/SQLite ${(rn / rs).toFixed(2)}`,
+        );
+      }
+      if (!flag(args, 'no-floor') && neo) {
+        // The floor: what the write path stored, written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts).
+        const stored = await readStored(avail.server.driver);
+        const one = rate.get('Neo4j/1') ?? rate.get(`Neo4j/${writersList[0]}`) ?? 0;
+        const fl: string[][] = [
+          ['variant', 'entity s', 'link s', 'links/s', 'db cpu', 'db wr/l', 'path/floor', 'load'],
+        ];
+        for (const variant of [
+          'as stored',
+          'no full-text index',
+          'links: no lists',
+          'links: id and n only',
+        ] as FloorVariant[]) {
+          await neo.close();
+          neo = await avail.server.freshStore();
+          const u0 = neo4jUse();
+          const r = await writeFloor(avail.server.driver, stored, batch, variant);
+          const u1 = neo4jUse();
+          const n = stored.links.length;
+          const lps = n / (r.entitySeconds + r.linkSeconds);
+          fl.push([
+            variant,
+            r.entitySeconds.toFixed(1),
+            r.linkSeconds.toFixed(1),
+            lps.toFixed(0),
+            u0 && u1 ? perK(u1.cpu - u0.cpu, n) : '',
+            u0 && u1 ? ((u1.wchar - u0.wchar) / n).toFixed(0) : '',
+            variant === 'as stored' && one ? (one / lps).toFixed(2) : '',
+            loadavg()[0].toFixed(1),
+          ]);
+        }
+        console.log(
+          `\nThe floor: the ${stored.entities.length} entities and ${stored.links.length} links the write path ` +
+            `stored, written again with bare UNWIND ... CREATE, ${batch} a transaction (path/floor: the write ` +
+            `path's rate with one writer over this one):\n` +
+            fl.map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(21))).join(' ')).join('\n'),
+        );
+      }
+      await sqlite?.close();
+      await neo?.close();
       await avail.server.wipe();
     } finally {
       release();
@@ -185,5 +367,9 @@ const suite: BenchSuite = {
     }
   },
 };
+
+function table(rows: string[][]): string {
+  return rows.map((r) => r.map((c, i) => (i ? c.padStart(9) : c.padEnd(7))).join(' ')).join('\n');
+}
 
 export default suite;

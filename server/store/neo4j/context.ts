@@ -84,6 +84,37 @@ export class IdPool {
     return out;
   }
 
+  /**
+   * Numbers of several kinds at once, in one short transaction (one write's whole need: see
+   * State.reserveMany), which also reads the data version as it then stands.
+   */
+  async takeMany(want: Partial<Record<Counter, number>>): Promise<{
+    numbers: Map<Counter, number[]>;
+    dataVersion: number | null;
+  }> {
+    const numbers = new Map<Counter, number[]>();
+    const ask: { kind: Counter; count: number }[] = [];
+    for (const [kind, count] of Object.entries(want) as [Counter, number][]) {
+      if (!COUNTERS.has(kind)) throw new Error(`unknown id counter ${kind}`);
+      if (count <= 0) continue;
+      const out = (this.spare.get(kind) ?? []).splice(0, count);
+      numbers.set(kind, out);
+      if (count > out.length) ask.push({ kind, count: count - out.length });
+    }
+    if (ask.length === 0) return { numbers, dataVersion: null };
+    const rows = await this.exec.write((tx) => tx.run('ids-reserve-many', { kinds: ask }));
+    let dataVersion: number | null = null;
+    for (const r of rows) {
+      const kind = r.kind as Counter;
+      const top = r.top as number;
+      const more = ask.find((a) => a.kind === kind)!.count;
+      const out = numbers.get(kind)!;
+      for (let n = top - more + 1; n <= top; n++) out.push(n);
+      dataVersion = r.dataVersion as number;
+    }
+    return { numbers, dataVersion };
+  }
+
   giveBack(kind: Counter, numbers: number[]): void {
     if (numbers.length === 0) return;
     const spare = this.spare.get(kind) ?? [];
@@ -93,13 +124,37 @@ export class IdPool {
   }
 }
 
+/** Numbers reserved for one write, handed out in order (a batch takes thousands: no shifting of an array). */
+class Ready {
+  private list: number[] = [];
+  private at = 0;
+
+  get size(): number {
+    return this.list.length - this.at;
+  }
+
+  add(ns: number[]): void {
+    this.list = [...this.list.slice(this.at), ...ns];
+    this.at = 0;
+  }
+
+  take(): number | undefined {
+    return this.at < this.list.length ? this.list[this.at++] : undefined;
+  }
+
+  /** The numbers not handed out. */
+  rest(): number[] {
+    return this.list.slice(this.at);
+  }
+}
+
 /**
  * What one attempt of a write transaction draws on: id numbers (reserved outside it) and whether it changed
  * the data (then the data version rises once it has committed). A new State for every attempt.
  */
 export class State {
   /** Numbers reserved and not yet used, by kind. */
-  private readonly ready = new Map<Counter, number[]>();
+  private readonly ready = new Map<Counter, Ready>();
   /** Numbers used, by kind: they go back to the pool if the attempt does not commit. */
   private readonly used = new Map<Counter, number[]>();
   /** Whether the data changed: the data version rises after the commit. */
@@ -109,17 +164,45 @@ export class State {
 
   constructor(private readonly pool: IdPool) {}
 
+  private readyOf(kind: Counter): Ready {
+    let r = this.ready.get(kind);
+    if (!r) this.ready.set(kind, (r = new Ready()));
+    return r;
+  }
+
   /** Makes `count` numbers of `kind` ready for take(), which can then be called without waiting. */
   async reserve(kind: Counter, count: number): Promise<void> {
-    const have = this.ready.get(kind)?.length ?? 0;
+    const have = this.ready.get(kind)?.size ?? 0;
     if (count <= have) return;
-    const got = await this.pool.take(kind, count - have);
-    this.ready.set(kind, [...(this.ready.get(kind) ?? []), ...got]);
+    this.readyOf(kind).add(await this.pool.take(kind, count - have));
+  }
+
+  /**
+   * Makes numbers of several kinds ready at once: one short transaction for a whole write batch (none when this
+   * server holds enough spare numbers). Returns the data version as it stood then (null if not read).
+   */
+  async reserveMany(want: Partial<Record<Counter, number>>): Promise<number | null> {
+    const need: Partial<Record<Counter, number>> = {};
+    for (const [kind, count] of Object.entries(want) as [Counter, number][]) {
+      const have = this.ready.get(kind)?.size ?? 0;
+      if (count > have) need[kind] = count - have;
+    }
+    const got = await this.pool.takeMany(need);
+    for (const [kind, ns] of got.numbers) this.readyOf(kind).add(ns);
+    return got.dataVersion;
+  }
+
+  /** A number taken and, after all, not used (the fact it was for turned out to exist): it goes back. */
+  release(kind: Counter, n: number): void {
+    const used = this.used.get(kind);
+    const i = used?.indexOf(n) ?? -1;
+    if (i >= 0) used!.splice(i, 1);
+    this.pool.giveBack(kind, [n]);
   }
 
   /** The next reserved number of `kind`; reserve() first. */
   take(kind: Counter): number {
-    const n = this.ready.get(kind)?.shift();
+    const n = this.ready.get(kind)?.take();
     if (n === undefined) throw new Error(`no ${kind} number reserved for this write`);
     const used = this.used.get(kind) ?? [];
     used.push(n);
@@ -140,7 +223,7 @@ export class State {
 
   /** After the commit: numbers reserved and not used go back. */
   committed(): void {
-    for (const [kind, ns] of this.ready) this.pool.giveBack(kind, ns);
+    for (const [kind, ns] of this.ready) this.pool.giveBack(kind, ns.rest());
     this.ready.clear();
   }
 

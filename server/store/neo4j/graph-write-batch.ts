@@ -5,7 +5,7 @@ import type { UpsertCounts, WriteResult } from '../graph-store.ts';
 import { invalid } from '../shared/validate.ts';
 import type { State } from './context.ts';
 import type { Tx } from './executor.ts';
-import type { EntityNode, ReportNode } from './rows.ts';
+import type { ReportNode } from './rows.ts';
 
 /** One batch in its transaction: what every step reads and adds to. */
 export interface BatchRun {
@@ -25,6 +25,32 @@ export interface Slot<T> {
   fact: T;
   isNew: boolean;
   dirty: boolean;
+  /** A stored fact as it was read (before the batch changed `fact`): only what differs is written back. */
+  orig?: T;
+}
+
+const same = (a: unknown, b: unknown): boolean =>
+  a === b ||
+  ((a ?? null) === null && (b ?? null) === null) ||
+  (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/**
+ * The fields of a stored fact the batch changed, for `SET x += $set`: writing only these spares the store
+ * rewriting every property (and re-indexing the unchanged text) of each fact met again. A field set to null
+ * is removed, as the whole fact written with `+=` would remove it.
+ */
+export function changedFields<T extends object>(
+  orig: T,
+  fact: T,
+  skip: readonly string[] = [],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const o = orig as Record<string, unknown>;
+  for (const [k, v] of Object.entries(fact)) {
+    if (skip.includes(k) || same(v, o[k])) continue;
+    out[k] = v ?? null;
+  }
+  return out;
 }
 
 /** One mention of a fact in the batch (in input order), the reports it cites and what it did to the fact. */
@@ -41,16 +67,22 @@ export const kk = (type: string, key: string): string => `${type}\u0000${key}`;
 /** Entities of the batch by natural key (kk), as written or found. */
 export type Keyed = Map<string, { id: string; type: EntityType }>;
 
+/** A stored entity as a natural key names it: its id and type (the batch reads whole only what it locks). */
+export interface EntityRef {
+  id: string;
+  type: EntityType;
+}
+
 /** Stored entities by natural key (kk): found by their own key or by one merged into them. */
 export async function lookupKeys(
   tx: Tx,
   keys: { type: string; key: string }[],
-): Promise<Map<string, EntityNode>> {
+): Promise<Map<string, EntityRef>> {
   const uniq = [...new Map(keys.map((k) => [kk(k.type, k.key), k])).values()];
-  const found = new Map<string, EntityNode>();
+  const found = new Map<string, EntityRef>();
   if (uniq.length === 0) return found;
-  for (const r of await tx.run('entities-by-key', { keys: uniq, ops: null })) {
-    found.set(kk(r.type as string, r.key as string), r.e as EntityNode);
+  for (const r of await tx.run('entity-ids-by-key', { keys: uniq })) {
+    found.set(kk(r.type as string, r.key as string), { id: r.id as string, type: r.etype as EntityType });
   }
   return found;
 }

@@ -1,5 +1,7 @@
 // The entity steps of a write batch: resolve every entity's natural key (and find the stored entities those
-// keys already name), then upsert them by key. Provenance and the counts follow in graph-write-batch.ts.
+// keys already name), lock the stored ones, then upsert them by key: each new entity is created once, whole, on
+// its (type, key) constraint; each stored one met again has only the fields the batch changed written back.
+// Provenance and the counts follow in graph-write-batch.ts.
 import type { Properties } from '../../domain/model.ts';
 import { naturalKey } from '../../domain/keys.ts';
 import { normaliseName } from '../../domain/normalise.ts';
@@ -8,9 +10,12 @@ import { invalid, type EntityParsed } from '../shared/validate.ts';
 import { lockEntities, WriteRace } from './context.ts';
 import type { Tx } from './executor.ts';
 import {
+  changedFields,
   citedReports,
   kk,
   lookupKeys,
+  recordProvenance,
+  type EntityRef as StoredRef,
   type BatchRun,
   type Keyed,
   type Mention,
@@ -28,9 +33,11 @@ export interface KeyedInput {
 export interface ResolvedKeys {
   /** The batch's entities with their normalised labels and natural keys, in input order. */
   inputs: KeyedInput[];
-  /** Stored entities by natural key (kk). */
+  /** Stored entities by natural key (kk): as looked up (id and type), then whole once locked (lockExisting). */
   existing: Map<string, EntityNode>;
-  /** Entities this batch creates, by natural key: claimed bare by lockEntitiesOf, filled in by saveEntities. */
+  /** What the lookup found, by natural key. */
+  found: Map<string, StoredRef>;
+  /** Entities this batch creates, by natural key, with the numbers they take (numberNewEntities). */
   claimed: Map<string, { id: string; n: number }>;
 }
 
@@ -50,51 +57,46 @@ export async function resolveKeys(tx: Tx, entities: EntityParsed[]): Promise<Res
     if (!key) throw invalid(['entities', i, 'key'], 'the natural key is empty');
     return { e, label, key };
   });
-  const existing = await lookupKeys(
+  const found = await lookupKeys(
     tx,
     inputs.map((p) => ({ type: p.e.type, key: p.key })),
   );
-  return { inputs, existing, claimed: new Map() };
+  return { inputs, existing: new Map(), found, claimed: new Map() };
 }
 
 /**
  * Locks the stored entities the batch names (so no other writer changes them until it commits) and takes
- * them as they are now, not as first looked up; reserves numbers for the entities it will create.
+ * them as they are now, not as first looked up.
  */
-export async function lockEntitiesOf(run: BatchRun, keys: ResolvedKeys): Promise<void> {
-  const ids = new Set([...keys.existing.values()].map((e) => e.id));
+export async function lockExisting(run: BatchRun, keys: ResolvedKeys): Promise<void> {
+  const ids = new Set([...keys.found.values()].map((e) => e.id));
   const fresh = new Map(
     (await lockEntities(run.tx, ids)).map((e) => [e.id as string, e as unknown as EntityNode]),
   );
-  for (const [k, e] of keys.existing) {
+  for (const [k, e] of keys.found) {
     const now = fresh.get(e.id);
     // Removed or merged away since it was looked up: the batch starts again and finds what is there now.
     if (!now || now.type !== e.type) throw new WriteRace(`or removed entity ${e.id}`);
     keys.existing.set(k, now);
   }
-  // The keys found nowhere are claimed (created bare, in key order) now, so a writer creating the same entity
-  // at the same moment waits here and then finds it, rather than both creating it.
-  const claim = new Map<string, { type: string; key: string }>();
+}
+
+/** The natural keys found nowhere, in input order (of their first mention): the entities the batch creates. */
+export function newKeys(keys: ResolvedKeys): string[] {
+  const out = new Set<string>();
   for (const p of keys.inputs) {
     const k = kk(p.e.type, p.key);
-    if (!keys.existing.has(k)) claim.set(k, { type: p.e.type, key: p.key });
+    if (!keys.existing.has(k)) out.add(k);
   }
-  if (claim.size === 0) return;
-  await run.st.reserve('entity', claim.size);
-  // Numbered in input order (as SQLite numbers them), claimed in key order (two writers claiming overlapping
-  // keys take their locks in one order, so neither waits on the other in a cycle).
-  const rows = [...claim.entries()]
-    .map(([k, c]) => {
-      const n = run.st.take('entity');
-      return { k, row: { ...c, id: `e${n}`, n } };
-    })
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map((r) => r.row);
-  for (const r of await run.tx.run('entities-claim', { rows })) {
-    const k = kk(r.type as string, r.key as string);
-    const e = r.e as unknown as EntityNode;
-    if (r.created) keys.claimed.set(k, { id: e.id, n: e.n });
-    else keys.existing.set(k, e);
+  return [...out];
+}
+
+/** Numbers for the entities the batch creates, in input order (as SQLite numbers them); reserved before. */
+function numberNewEntities(run: BatchRun, keys: ResolvedKeys): void {
+  for (const k of newKeys(keys)) {
+    if (keys.claimed.has(k)) continue;
+    const n = run.st.take('entity');
+    keys.claimed.set(k, { id: `e${n}`, n });
   }
 }
 
@@ -166,7 +168,8 @@ export function upsertEntities(
     const hitId = out.keyed.get(k)?.id ?? existing.get(k)?.id;
     let slot = hitId ? out.byId.get(hitId) : undefined;
     if (!slot && hitId) {
-      slot = { fact: entityNode(existing.get(k)!), isNew: false, dirty: false };
+      const stored = entityNode(existing.get(k)!);
+      slot = { fact: { ...stored }, isNew: false, dirty: false, orig: stored };
       out.byId.set(hitId, slot);
     }
     let status: Mention<EntityNode>['status'];
@@ -194,8 +197,83 @@ export function upsertEntities(
   return out;
 }
 
-/** Writes the entities the batch created (claimed bare) or changed: one query. */
-export async function saveEntities(run: BatchRun, { byId }: EntityUpserts): Promise<void> {
-  const rows = [...byId.values()].filter((s) => s.isNew || s.dirty).map((s) => s.fact);
-  if (rows.length) await run.tx.run('entities-update', { rows });
+/** The fields of an entity the batch creates that every other one it creates has alike. */
+const COMMON = ['createdAt', 'updatedAt', 'ops', 'imports'] as const;
+
+/**
+ * Creates the batch's new entities, whole, in key order (two writers creating overlapping keys take the
+ * constraint's locks in one order, so neither waits on the other in a cycle). A key another writer created
+ * after the lookup is not created again: MERGE waits on the constraint until that writer commits, then finds
+ * its entity (locked for this batch in turn), which is returned, by natural key, to be met as a stored one.
+ */
+async function createEntities(run: BatchRun, { byId }: EntityUpserts): Promise<Map<string, EntityNode>> {
+  const fresh = [...byId.values()].filter((s) => s.isNew).map((s) => s.fact);
+  const lost = new Map<string, EntityNode>();
+  if (fresh.length === 0) return lost;
+  // What every new entity of the batch has alike (its operation, import and time) is sent once ($common), not
+  // entity by entity; type and key go only in the row's own fields.
+  const first = fresh[0];
+  const alike = fresh.every((e) =>
+    COMMON.every((k) => {
+      const a = e[k];
+      const b = first[k];
+      return Array.isArray(a) && Array.isArray(b) ? a.join('\u0000') === b.join('\u0000') : a === b;
+    }),
+  );
+  const common: Record<string, unknown> = {};
+  if (alike) for (const k of COMMON) common[k] = first[k];
+  const rows = fresh
+    .map((f) => {
+      const { type, key, ...rest } = f;
+      const e: Record<string, unknown> = rest;
+      if (alike) for (const k of COMMON) delete e[k];
+      return { k: kk(type, key), row: { type, key, e } };
+    })
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((r) => r.row);
+  for (const r of await run.tx.run('entities-merge-new', { rows, common }))
+    lost.set(kk(r.type as string, r.key as string), r.e as unknown as EntityNode);
+  return lost;
+}
+
+/** Writes back the fields the batch changed on the stored entities it met again: one query. */
+async function saveChanged(run: BatchRun, { byId }: EntityUpserts): Promise<void> {
+  const rows = [];
+  for (const s of byId.values()) {
+    if (s.isNew || !s.dirty) continue;
+    const set = changedFields(s.orig!, s.fact);
+    if (Object.keys(set).length) rows.push({ id: s.fact.id, set });
+  }
+  if (rows.length) await run.tx.run('entities-set', { rows });
+}
+
+/** The entity steps after the lookup and the locks: plan in memory, create the new ones, save the changed. */
+export async function writeEntities(
+  run: BatchRun,
+  keys: ResolvedKeys,
+  reports: Map<string, ReportNode>,
+): Promise<EntityUpserts> {
+  numberNewEntities(run, keys);
+  const before = { res: structuredClone(run.res), changed: run.changed };
+  const plan = (): EntityUpserts => {
+    const u = upsertEntities(run, keys, reports);
+    recordProvenance(run, 'entities', u.mentions);
+    return u;
+  };
+  let entities = plan();
+  const lost = await createEntities(run, entities);
+  if (lost.size) {
+    // Created by another writer since the lookup: planned again as stored entities (the batch's own new
+    // entities come out as before, numbers and all); the number each would have taken goes back.
+    for (const [k, e] of lost) {
+      keys.existing.set(k, e);
+      run.st.release('entity', keys.claimed.get(k)!.n);
+      keys.claimed.delete(k);
+    }
+    run.res = before.res;
+    run.changed = before.changed;
+    entities = plan();
+  }
+  await saveChanged(run, entities);
+  return entities;
 }

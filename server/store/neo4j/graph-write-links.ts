@@ -9,9 +9,11 @@ import { invalid, type LinkParsed } from '../shared/validate.ts';
 import { lockEntities, WriteRace } from './context.ts';
 import type { EntityUpserts } from './graph-write-entities.ts';
 import {
+  changedFields,
   citedReports,
   kk,
   lookupKeys,
+  type EntityRef as StoredRef,
   type BatchRun,
   type Keyed,
   type Mention,
@@ -19,16 +21,7 @@ import {
   type Slot,
 } from './graph-write-batch.ts';
 import { joinOp } from './op-membership.ts';
-import {
-  linkRel,
-  num,
-  parseProps,
-  relProps,
-  seen,
-  type EntityNode,
-  type LinkRel,
-  type ReportNode,
-} from './rows.ts';
+import { linkRel, num, parseProps, relProps, seen, type LinkRel, type ReportNode } from './rows.ts';
 
 /** Rows per query when links are written: one huge batch must not become one huge parameter. */
 const CHUNK = 10_000;
@@ -58,7 +51,7 @@ class Ends {
   private constructor(
     private readonly keyed: Keyed,
     private readonly typeById: Map<string, EntityType>,
-    private readonly byKey: Map<string, EntityNode>,
+    private readonly byKey: Map<string, StoredRef>,
   ) {}
 
   /** Every end of the batch's links looked up at once: ids by id, keys by key (and by the key's normalised form). */
@@ -162,8 +155,13 @@ async function existingLinks(
   const ask = pairs.filter((p) => !(entities.byId.get(p.from)?.isNew || entities.byId.get(p.to)?.isNew));
   if (ask.length === 0) return slots;
   for (const r of await run.tx.run('links-between', { pairs: ask })) {
-    const rel = r.l as LinkRel;
-    slots.set(linkKey(rel.from, rel.type, rel.to), { fact: linkRel(rel), isNew: false, dirty: false });
+    const rel = linkRel(r.l as LinkRel);
+    slots.set(linkKey(rel.from, rel.type, rel.to), {
+      fact: { ...rel },
+      isNew: false,
+      dirty: false,
+      orig: rel,
+    });
   }
   return slots;
 }
@@ -273,17 +271,71 @@ export async function upsertLinks(
   return { slots, mentions, joinedEnds };
 }
 
+/** The fields every link a batch creates has alike (its operation, import and time), sent once, not per link. */
+const COMMON = ['imports', 'ops', 'createdAt', 'updatedAt'] as const;
+
+/**
+ * Creates the batch's new links, in chunks. The fields they all share are sent once for the whole chunk
+ * (links-create-batch), which spares building, sending and decoding them link by link; a chunk whose links
+ * differ in one of them (none the write path makes today) goes through links-create, each link whole.
+ */
+async function createLinks(run: BatchRun, fresh: LinkRel[]): Promise<void> {
+  for (let i = 0; i < fresh.length; i += CHUNK) {
+    const chunk = fresh.slice(i, i + CHUNK);
+    const first = chunk[0];
+    const alike = chunk.every((l) =>
+      COMMON.every((k) => {
+        const a = l[k];
+        const b = first[k];
+        return Array.isArray(a) && Array.isArray(b) ? a.join('\u0000') === b.join('\u0000') : a === b;
+      }),
+    );
+    if (!alike) {
+      const rows = chunk.map((l) => ({ from: l.from, to: l.to, type: l.type, props: relProps(l) }));
+      await run.tx.run('links-create', { rows });
+      continue;
+    }
+    const rows = chunk.map((l) => ({
+      from: l.from,
+      to: l.to,
+      type: l.type,
+      id: l.id,
+      n: l.n,
+      directed: l.directed,
+      weight: l.weight,
+      firstSeen: l.firstSeen ?? null,
+      lastSeen: l.lastSeen ?? null,
+      firstMs: l.firstMs ?? null,
+      lastMs: l.lastMs ?? null,
+      props: l.props,
+      grades: l.grades,
+      reports: l.reports,
+    }));
+    await run.tx.run('links-create-batch', {
+      rows,
+      imports: first.imports,
+      ops: first.ops,
+      createdAt: first.createdAt,
+      updatedAt: first.updatedAt,
+    });
+  }
+}
+
 /** Writes the links the batch created or changed, in chunks; still one transaction. */
 export async function saveLinks(run: BatchRun, { slots }: LinkUpserts): Promise<void> {
   const all = [...slots.values()];
-  const created = all
-    .filter((s) => s.isNew)
-    .map((s) => ({ from: s.fact.from, to: s.fact.to, type: s.fact.type, props: relProps(s.fact) }));
+  const fresh = all.filter((s) => s.isNew).map((s) => s.fact);
+  // Links met again: only the fields the batch changed are written back.
   const changed = all
     .filter((s) => !s.isNew && s.dirty)
-    .map((s) => ({ from: s.fact.from, to: s.fact.to, id: s.fact.id, props: relProps(s.fact) }));
-  for (let i = 0; i < created.length; i += CHUNK)
-    await run.tx.run('links-create', { rows: created.slice(i, i + CHUNK) });
+    .map((s) => ({
+      from: s.fact.from,
+      to: s.fact.to,
+      id: s.fact.id,
+      props: changedFields(s.orig!, s.fact, ['from', 'to', 'type']),
+    }))
+    .filter((r) => Object.keys(r.props).length > 0);
+  await createLinks(run, fresh);
   for (let i = 0; i < changed.length; i += CHUNK)
     await run.tx.run('links-update', { rows: changed.slice(i, i + CHUNK) });
 }

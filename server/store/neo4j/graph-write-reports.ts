@@ -39,30 +39,76 @@ function newReport(run: BatchRun, r: ReportParsed): ReportNode {
   };
 }
 
+type BatchInput = { reports: ReportParsed[]; entities: EntityParsed[]; links: LinkParsed[] };
+
+/** Stored reports a batch names: by ref, and whether each it gives content for is the one given. */
+export interface KnownReports {
+  known: Map<string, ReportNode>;
+  same: Map<string, boolean>;
+}
+
+/**
+ * The stored reports the batch names (its own and those its entities and links cite), by ref. Each is compared
+ * with the batch's own content for it in the database (reports-check), so only its id and grading come back,
+ * not its text: `known` holds those, `same` whether each stored report of the batch's own is the one it gives.
+ * A ref the batch gives twice comes back whole and is compared here, each time.
+ */
+export async function lookupReports(run: BatchRun, batch: BatchInput): Promise<KnownReports> {
+  const given = new Map<string, ReportParsed | null>();
+  for (const r of batch.reports) given.set(r.ref, given.has(r.ref) ? null : r);
+  const wanted = new Set<string>(given.keys());
+  for (const e of batch.entities) for (const r of e.reports) wanted.add(r);
+  for (const l of batch.links) for (const r of l.reports) wanted.add(r);
+  const out: KnownReports = { known: new Map(), same: new Map() };
+  if (wanted.size === 0) return out;
+  const refs = [...wanted].map((ref) => {
+    const r = given.get(ref);
+    const c = r
+      ? {
+          date: r.date,
+          author: r.author,
+          text: r.text,
+          source: r.source,
+          intel: r.intel,
+          handling: r.handling,
+          conditions: r.conditions ?? null,
+          hasReview: r.reviewDate !== undefined,
+          reviewDate: r.reviewDate ?? null,
+        }
+      : null;
+    return { ref, c, full: r === null };
+  });
+  for (const row of await run.tx.run('reports-check', { refs })) {
+    const ref = row.ref as string;
+    const full = row.full as ReportNode | null;
+    // Only the id and grading of a report cited are used (provenance, a link's gradings, its events).
+    out.known.set(ref, full ?? ({ id: row.id, ref, grade: row.grade } as ReportNode));
+    if (typeof row.same === 'boolean') out.same.set(ref, row.same);
+  }
+  return out;
+}
+
+/** How many reports the batch creates (refs not stored): numbers to reserve. */
+export function newReportCount(batch: BatchInput, { known }: KnownReports): number {
+  return new Set(batch.reports.filter((r) => !known.has(r.ref)).map((r) => r.ref)).size;
+}
+
 /**
  * Reports are immutable once written: the same ref with other content is a conflict. Returns every report the
- * batch may cite by ref: its own and the stored ones its entities and links name.
+ * batch may cite by ref: its own and the stored ones its entities and links name (`known`, from lookupReports).
  */
 export async function upsertReports(
   run: BatchRun,
-  batch: { reports: ReportParsed[]; entities: EntityParsed[]; links: LinkParsed[] },
+  batch: BatchInput,
+  stored: KnownReports,
 ): Promise<Map<string, ReportNode>> {
-  const wanted = new Set<string>(batch.reports.map((r) => r.ref));
-  for (const e of batch.entities) for (const r of e.reports) wanted.add(r);
-  for (const l of batch.links) for (const r of l.reports) wanted.add(r);
-  const known = new Map<string, ReportNode>();
-  if (wanted.size) {
-    for (const r of await run.tx.run('reports-by-ref', { refs: [...wanted] }))
-      known.set((r.r as ReportNode).ref, r.r as ReportNode);
-  }
   const created: ReportNode[] = [];
-  await run.st.reserve(
-    'report',
-    new Set(batch.reports.filter((r) => !known.has(r.ref)).map((r) => r.ref)).size,
-  );
+  const { known, same } = stored;
+  await run.st.reserve('report', newReportCount(batch, stored));
   batch.reports.forEach((r, i) => {
     const ex = known.get(r.ref);
-    if (ex && !sameReport(ex, r)) {
+    // A stored report given once was compared in the database; one created by this batch, or given twice, here.
+    if (ex && !(same.get(r.ref) ?? sameReport(ex, r))) {
       throw new StoreError(
         'conflict',
         `reports[${i}]: report ${r.ref} already exists with different content; reports cannot be changed once recorded`,

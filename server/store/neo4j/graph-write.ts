@@ -1,9 +1,11 @@
 // GraphStore.writeBatch on Neo4j: one transaction, as a pipeline of named steps, as on SQLite:
-//   validate -> upsertReports -> resolveKeys -> upsertEntities -> upsertLinks (each followed by
-//   recordProvenance) -> events -> bumpVersion -> import run record.
+//   validate -> lookupReports -> resolveKeys -> lockExisting -> (reserve ids) -> upsertReports ->
+//   writeEntities -> upsertLinks (each followed by recordProvenance) -> events -> bumpVersion -> import run.
 // Each step has its file (graph-write-reports.ts, -entities.ts, -links.ts); what they share (the batch's state,
 // resolving report refs, joining provenance) is in graph-write-batch.ts. Each step reads and writes its rows in
-// a few batched (UNWIND) queries, never one query a row (bench/suites/20-neo4j.ts measures it).
+// one batched (UNWIND) query, never one query a row. A batch of new facts is three transactions (its id numbers,
+// itself, the data version after it) and about eight statements; bench/suites/22-neo4j-write-path.ts counts
+// them, times them, profiles them and sets the path beside a bare load of the same records (its floor).
 import type { WriteContext } from '../../domain/model.ts';
 import { entityInputSchema, linkInputSchema, reportInputSchema } from '../../domain/model.ts';
 import type { WriteBatch, WriteResult } from '../graph-store.ts';
@@ -17,9 +19,9 @@ import {
 } from '../shared/validate.ts';
 import { readDataVersion, type Neo4jContext, type State } from './context.ts';
 import { recordProvenance, type BatchRun } from './graph-write-batch.ts';
-import { lockEntitiesOf, resolveKeys, saveEntities, upsertEntities } from './graph-write-entities.ts';
+import { lockExisting, newKeys, resolveKeys, writeEntities } from './graph-write-entities.ts';
 import { saveLinks, upsertLinks } from './graph-write-links.ts';
-import { upsertReports } from './graph-write-reports.ts';
+import { lookupReports, newReportCount, upsertReports } from './graph-write-reports.ts';
 import { writeEvents } from './events.ts';
 import { writeOperation } from './operations.ts';
 import { recordSharedSubjects } from './deconfliction.ts';
@@ -43,12 +45,20 @@ function validate(batch: WriteBatch): ParsedBatch {
  * The data version rises once for a batch that changed anything, and not at all for one that did not; it
  * rises after the commit (Neo4jContext.write). Inside the transaction the result carries the version it
  * expects (the one now, plus one), which the import run's record keeps: exact unless another write commits
- * at the same moment. The caller gets the version the bump really gave.
+ * at the same moment. The caller gets the version the bump really gave. `now` is the version the batch's id
+ * reservation read, if it made one (saving a statement); otherwise it is read here.
  */
-async function bumpVersion(run: BatchRun): Promise<void> {
-  const now = await readDataVersion(run.tx);
+async function bumpVersion(run: BatchRun, now: number | null): Promise<void> {
+  const v = now ?? (await readDataVersion(run.tx));
   if (run.changed) run.st.bump();
-  run.res.dataVersion = run.changed ? now + 1 : now;
+  run.res.dataVersion = run.changed ? v + 1 : v;
+}
+
+/** Events the batch carries: numbers to reserve for them (those found stored already go back). */
+function eventCount(batch: WriteBatch): number {
+  let n = 0;
+  for (const cols of batch.events ?? []) n += cols.count;
+  return n;
 }
 
 /** A log of what was done, like the audit: it does not change the data version. Returns the record. */
@@ -88,12 +98,19 @@ export async function writeBatch(
         res: emptyWriteResult(),
         changed: false,
       };
-      const reports = await upsertReports(run, input);
+      // Reads and locks first, then one short transaction reserving every number the batch may use (the links'
+      // and events' counts are bounds: the numbers not used go back to this server's pool for the next write).
+      const known = await lookupReports(run, input);
       const keys = await resolveKeys(tx, input.entities);
-      await lockEntitiesOf(run, keys);
-      const entities = upsertEntities(run, keys, reports);
-      recordProvenance(run, 'entities', entities.mentions);
-      await saveEntities(run, entities);
+      await lockExisting(run, keys);
+      const version = await st.reserveMany({
+        report: newReportCount(input, known),
+        entity: newKeys(keys).length,
+        link: input.links.length,
+        event: eventCount(batch),
+      });
+      const reports = await upsertReports(run, input, known);
+      const entities = await writeEntities(run, keys, reports);
       // Links come after the entities are written: a key that only matches once normalised is looked up in the
       // database, and must find the batch's own entities there.
       const links = await upsertLinks(run, input.links, entities, reports);
@@ -104,7 +121,7 @@ export async function writeBatch(
       if (joined.length) await recordSharedSubjects(tx, run.op, [...new Set(joined)], run.now, ctx.actor);
       const existed = new Set([...links.slots.values()].filter((s) => !s.isNew).map((s) => s.fact.id));
       await writeEvents(run, input.links, batch.events ?? [], reports, existed);
-      await bumpVersion(run);
+      await bumpVersion(run, version);
       record = await recordImportRun(run, ctx);
       return run.res;
     },
