@@ -23,6 +23,7 @@ const SCOPED_READS = [
   'links-of-entity-list',
   'links-of-entity-count',
   'neighbours',
+  'walk-seeds',
   'subgraph-links',
   'search',
   'report-by-id-or-ref',

@@ -13,6 +13,7 @@ import type { Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { foldName } from '../../domain/names.ts';
 import { auditRow, toAuditEvent, toUser } from './rows.ts';
+import { ShortCache } from './short-cache.ts';
 
 const userPatchSchema = userInputSchema
   .pick({ role: true, passwordHash: true })
@@ -47,6 +48,9 @@ async function fillNameKeys(tx: Tx): Promise<void> {
 }
 
 export class Neo4jSecurityStore implements SecurityStore {
+  /** Users by id: every request re-reads its user (a disabled account or changed role): kept briefly. */
+  private readonly users = new ShortCache<User | null>();
+
   /** `auditKey`: the key the audit chain is keyed with (server/security/audit-key.ts); none: unkeyed. */
   constructor(
     private readonly c: Neo4jContext,
@@ -57,6 +61,10 @@ export class Neo4jSecurityStore implements SecurityStore {
 
   async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
     const u = parseOr(userInputSchema, user, []);
+    return this.users.changing(() => this.createUserTx(u));
+  }
+
+  private createUserTx(u: { name: string; role: Role; passwordHash: string }): Promise<User> {
     return this.c.write(
       async (tx, st) => {
         // Writes of users queue on the 'users' lock, so this check and the create cannot interleave with
@@ -93,6 +101,10 @@ export class Neo4jSecurityStore implements SecurityStore {
     patch: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled'>>,
   ): Promise<User> {
     const p = parseOr(userPatchSchema, patch, []);
+    return this.users.changing(() => this.updateUserTx(id, p));
+  }
+
+  private updateUserTx(id: string, p: z.infer<typeof userPatchSchema>): Promise<User> {
     return this.c.write(async (tx) => {
       const r = parsePlainId(id) === null ? undefined : await tx.one('user-by-id', { id });
       if (!r) throw new StoreError('not_found', `user ${JSON.stringify(id)} does not exist`, ['id']);
@@ -116,7 +128,8 @@ export class Neo4jSecurityStore implements SecurityStore {
   }
 
   async getUser(id: string): Promise<User | null> {
-    return this.c.byPlainId('user-by-id', id, 'u', toUser);
+    const u = await this.users.get(id, () => this.c.byPlainId('user-by-id', id, 'u', toUser));
+    return u ? { ...u } : null;
   }
 
   async listUsers(opts: ListOptions = {}): Promise<Page<User>> {
@@ -144,8 +157,7 @@ export class Neo4jSecurityStore implements SecurityStore {
           prev = event.hash;
           events.push(event);
         }
-        await tx.run('audit-append', { rows: events.map(auditRow) });
-        await tx.run('audit-head-save', { seq, hash: prev });
+        await tx.run('audit-append', { rows: events.map(auditRow), seq, hash: prev });
         return events;
       },
       { lock: null },
