@@ -30,6 +30,8 @@ const SCOPED_READS = [
   'reports-by-id',
   'reports-list',
   'reports-count',
+  'reports-due-list',
+  'reports-due-count',
   'report-grades',
   'events-page',
   'events-distinct',
