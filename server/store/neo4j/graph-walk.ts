@@ -72,6 +72,8 @@ export async function neighbourhood(
       ops: opsParam(scope),
     });
     const dataVersion = (start[0]?.v as number | undefined) ?? 0;
+    // A scope reading every operation there is sees every fact: the walk's queries skip the scope's tests.
+    if (start[0]?.outside === 0) fp.ops = null;
     const found = new Map<string, EntityNode>();
     for (const r of start) if (r.e) found.set((r.e as EntityNode).id, r.e as EntityNode);
     seedIds.forEach((s, i) => {
