@@ -65,8 +65,8 @@ export async function neighbourhood(
   };
   return c.read(async (tx) => {
     // The seeds (whole) and the data version in one query (a seed the scope does not see is not found, as one
-    // that never existed); then one query per ring, each handing back the
-    // entities it reaches, and one for the links among the outermost ring: three round trips for one hop.
+    // that never existed); then one query per ring, each handing back the entities it reaches, and one for
+    // the links among the outermost ring: three round trips for one hop.
     const start = await tx.run('walk-seeds', {
       ids: seedIds.filter((s) => typeof s === 'string'),
       ops: opsParam(scope),
