@@ -49,7 +49,9 @@ export async function keptNeo4jStore(
     console.log(`reusing the Neo4j store: ${have.rels} relationships`);
   } else {
     const t0 = performance.now();
-    console.log(`loading ${links} links into Neo4j through npm run transfer (neo4j-admin import): some minutes`);
+    console.log(
+      `loading ${links} links into Neo4j through npm run transfer (neo4j-admin import): some minutes`,
+    );
     const r = spawnSync(
       process.execPath,
       [
