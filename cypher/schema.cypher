@@ -59,6 +59,8 @@ CREATE INDEX report_n IF NOT EXISTS FOR (r:Report) ON (r.n);
 CREATE INDEX report_review IF NOT EXISTS FOR (r:Report) ON (r.reviewDate);
 CREATE INDEX annotation_target IF NOT EXISTS FOR (a:Annotation) ON (a.targetKind, a.targetId);
 CREATE INDEX audit_actor IF NOT EXISTS FOR (a:Audit) ON (a.actor);
+CREATE INDEX audit_action IF NOT EXISTS FOR (a:Audit) ON (a.action);
+CREATE INDEX audit_at IF NOT EXISTS FOR (a:Audit) ON (a.at);
 CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (e:Entity) ON EACH [e.label, e.key, e.search]
   OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: false}};
 // Events: every call and ANPR read behind a CALLED or SIGHTED_AT link, as (:LinkEvent) nodes (not :Event, the

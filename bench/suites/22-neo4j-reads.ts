@@ -1,19 +1,29 @@
-// Neo4j reads that must not scan the whole graph, measured where they run: a page of GET /api/links (the
-// store's listLinks) at the start, middle and end of the list, read by key (`after`) and, for comparison,
-// by offset; the link total, unscoped and for a scope reading every operation; and the counts behind health
-// and start-up. Each read is timed (median of 15 after one warm-up) and its Cypher PROFILEd: the database
-// hits say whether the cost grows with the store (a scan) or stays flat (index and count-store reads).
+// Neo4j reads that must not scan the whole graph, measured where they run: a page of GET /api/links at the
+// start, middle and end of the list by key (`after`) and by offset up to its 10,000 bound, unscoped, scoped to
+// every operation and to all but one (a closed operation the reader is not in), both in the store (listLinks)
+// and through the API as a signed-in analyst, Neo4j beside SQLite of the same network; the link totals; the
+// reports due for review (retention); audit totals filtered by actor, action and time; and the counts behind
+// health and start-up. Each read is timed (median of 15 after one warm-up) and its Cypher PROFILEd: the
+// database hits say whether the cost grows with the store (a scan) or stays flat (index and count-store reads).
 //
-// `npm run bench -- 22-neo4j-reads [--links=100000] [--keep]`. Uses the project's test server (its home and
-// port from LINKCHART_TEST_NEO4J_HOME / _PORT); wipes its database and loads the seeded network, or with
-// --keep reuses a store that already holds at least that many links (so a 1M-link store is loaded once).
+// `npm run bench -- 22-neo4j-reads [--links=1000000] [--keep]`. Uses the project's test server (its home and
+// port from LINKCHART_TEST_NEO4J_HOME / _PORT); loads the generated network once (bench/neo4j-kept-store.ts)
+// and with --keep reuses it.
 import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
-import { planNetwork } from '../../seed/generate.ts';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { Stores } from '../../server/store/stores.ts';
+import { linkPageRanges } from '../../server/store/neo4j/graph-read.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { cypher } from '../../server/store/neo4j/queries.ts';
 import { toNeo } from '../../server/store/neo4j/executor.ts';
-import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
+import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
+import { keptNeo4jStore } from '../neo4j-kept-store.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
 
@@ -35,7 +45,11 @@ async function median(f: () => Promise<unknown>, runs = 15): Promise<number> {
 }
 
 /** Database hits of one named query, PROFILEd with the parameters the store would pass. */
-async function dbHits(stores: Neo4jStores, name: string, params: Record<string, unknown>): Promise<number> {
+async function dbHits(
+  stores: Neo4jStores,
+  name: string,
+  params: Record<string, unknown>,
+): Promise<{ hits: number; rows: number }> {
   const session = stores.exec.driver.session();
   try {
     const res = await session.run(`PROFILE ${cypher(name)}`, toNeo(params) as Record<string, unknown>);
@@ -45,16 +59,60 @@ async function dbHits(stores: Neo4jStores, name: string, params: Record<string, 
       for (const c of p.children) walk(c as { dbHits: number; children: unknown[] });
     };
     walk(res.summary.profile as unknown as { dbHits: number; children: unknown[] });
-    return hits;
+    return { hits, rows: res.records.length };
   } finally {
     await session.close();
   }
 }
 
+/** A closed operation (made once): a scope that leaves it out is one the count store cannot answer. */
+async function closedOperation(stores: Stores) {
+  return (
+    (await stores.operations.getByRef('BENCH-CLOSED')) ??
+    (await stores.operations.create(
+      { ref: 'BENCH-CLOSED', name: 'Bench closed operation', sensitivity: 'closed' },
+      { actor: 'bench' },
+    ))
+  );
+}
+
+/**
+ * A started app on `stores` with a signed-in analyst who is a member of the closed operation (so reads every
+ * operation unless a request names fewer): GET a path, the answer read whole.
+ */
+async function signedIn(stores: Stores) {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-bench-reads-'));
+  const app: FastifyInstance = await buildApp({ stores, config: loadConfig({}, dir) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const user = await stores.security.createUser({
+    name: `bench-${Math.random().toString(36).slice(2, 8)}`,
+    role: 'analyst',
+    passwordHash: 'x',
+  });
+  await stores.operations.setMember((await closedOperation(stores)).id, user.name, 'analyst', {
+    actor: 'bench',
+  });
+  const { id } = await app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
+  const cookie = `${app.security.cookies.session}=${id}`;
+  return {
+    async get(path: string, headers: Record<string, string> = {}) {
+      const res = await fetch(`${url}${path}`, { headers: { cookie, ...headers } });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`${path}: ${res.status} ${body.slice(0, 300)}`);
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 const suite: BenchSuite = {
   title: 'Neo4j reads without scans: link pages by key, totals and counts from the count store',
   async run(args) {
-    const links = arg(args, 'links', 100_000);
+    const links = arg(args, 'links', 1_000_000);
     const keep = args.includes('--keep');
     const script = join(REPO, 'cypher/server/neo4j.sh');
     const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
@@ -65,81 +123,144 @@ const suite: BenchSuite = {
     }
     const release = await lockDatabase();
     try {
-      let stores: Neo4jStores;
-      const have = keep ? await avail.server.dbCounts() : { nodes: 0, rels: 0 };
-      if (keep && have.rels >= links) {
-        stores = new Neo4jStores({ uri: avail.server.uri, password: avail.server.password });
-        await stores.init();
-        console.log(`reusing the store: ${have.rels} relationships`);
-      } else {
-        stores = await avail.server.freshStore();
-        const t0 = performance.now();
-        for (const chunk of planNetwork({ seed: 42, size: links }).chunks())
-          await stores.graph.writeBatch(chunk, { actor: 'bench', importId: 'bench' });
-        console.log(`loaded ${links} links in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      }
+      const { stores, source } = await keptNeo4jStore(avail.server, links, keep);
+      const sqlite = await openSqliteStores(source);
       const counts = await stores.counts();
       const n = counts.links;
       const all = stores.graph;
-      // What a signed-in analyst's request reads: scoped to the operations they may read (here all of them).
+      // What a signed-in analyst's request reads: scoped to the operations they may read, all of them (the usual
+      // case, totals from the count store), or all but a closed one they are not in (no count store answer).
+      const closed = await closedOperation(stores);
       const ops = (await stores.operations.list({ limit: 1000 })).items.map((o) => o.id);
-      const scoped = all.scoped({ operations: ops });
+      const open = ops.filter((o) => o !== closed.id);
+      const scopes: Array<[string, string[] | null]> = [
+        ['unscoped', null],
+        ['every operation', ops],
+        ['one left out', open],
+      ];
       const take = 100;
-      const rows: string[][] = [['read', 'ms (median)', 'db hits']];
-      const pageParams = (after: number, offset = 0) => ({
-        type: null,
-        after,
-        offset,
-        limit: take + 1,
-        take: offset + take + 1,
-        ops: null,
-      });
-      for (const [label, at] of [
-        ['first', 0],
-        ['middle', Math.floor(n / 2)],
-        ['last', n - take],
-      ] as const) {
-        const after = at === 0 ? undefined : `l${at}`;
-        const opts = { limit: take, ...(after ? { after } : {}) };
-        rows.push([
-          `page by key, ${label} (after=l${at})`,
-          (await median(() => all.listLinks(opts))).toFixed(1),
-          String(await dbHits(stores, 'links-page', pageParams(at))),
-        ]);
-        rows.push([
-          `  same, scoped to every operation`,
-          (await median(() => scoped.listLinks(opts))).toFixed(1),
-          String(await dbHits(stores, 'links-page', { ...pageParams(at), ops })),
-        ]);
+      const rows: string[][] = [['read', 'store ms', 'db hits', 'API Neo4j', 'API SQLite', 'ratio']];
+      /**
+       * Database hits of a page as listLinks reads it: each range tried until one holds the page; a scope of
+       * every operation read as unscoped.
+       */
+      const pageHits = async (after: number, offset: number, scopeAsked: string[] | null) => {
+        const scope = scopeAsked === ops ? null : scopeAsked;
+        let hits = 0;
+        for (const upto of linkPageRanges(after, offset + take + 1)) {
+          const p = { type: null, after, offset, limit: take + 1, take: offset + take + 1, ops: scope, upto };
+          const h = await dbHits(stores, 'links-page', p);
+          hits += h.hits;
+          if (h.rows > take) break;
+        }
+        return hits;
+      };
+      const neoApi = await signedIn(stores);
+      const sqlApi = await signedIn(sqlite);
+      const pages: Array<[string, number, number]> = [
+        ['by key, first', 0, 0],
+        ['by key, middle', Math.floor(n / 2), 0],
+        ['by key, last', n - take, 0],
+        ['by offset 5,000', 0, 5_000],
+        ['by offset 10,000 (the bound)', 0, 10_000],
+      ];
+      for (const [label, at, offset] of pages) {
+        for (const [scopeName, scope] of scopes) {
+          const g = scope === null ? all : all.scoped({ operations: scope });
+          const opts = { limit: take, offset, ...(at ? { after: `l${at}` } : {}) };
+          const qs = `limit=${take}&offset=${offset}${at ? `&after=l${at}` : ''}`;
+          // Every operation: no header (the member reads them all); one left out: only the general one named.
+          const header: Record<string, string> = scope === open ? { 'x-linkchart-operation': 'op1' } : {};
+          // The API reads as the signed-in analyst: every operation they may read, or the ones named.
+          const apiNeo = scope === null ? NaN : await median(() => neoApi.get(`/api/links?${qs}`, header));
+          const apiSql = scope === null ? NaN : await median(() => sqlApi.get(`/api/links?${qs}`, header));
+          rows.push([
+            `page ${label}, ${scopeName}`,
+            (await median(() => g.listLinks(opts))).toFixed(1),
+            String(await pageHits(at, offset, scope)),
+            Number.isNaN(apiNeo) ? '-' : apiNeo.toFixed(1),
+            Number.isNaN(apiSql) ? '-' : apiSql.toFixed(1),
+            Number.isNaN(apiNeo) ? '-' : (apiSql / apiNeo).toFixed(2),
+          ]);
+        }
       }
-      for (const offset of [0, 5_000, 10_000]) {
-        rows.push([
-          `page by offset=${offset} (bounded at 10,000)`,
-          (await median(() => all.listLinks({ limit: take, offset }))).toFixed(1),
-          String(await dbHits(stores, 'links-page', pageParams(0, offset))),
-        ]);
-      }
+      const scopedPage = await all.scoped({ operations: open }).listLinks({ limit: take });
       rows.push([
         'link total (count store)',
         '-',
-        String(await dbHits(stores, 'links-page-count', { type: null })),
+        String((await dbHits(stores, 'links-page-count', { type: null })).hits),
       ]);
       rows.push([
-        'link total a scope counts (what the count store replaces)',
+        `link total, one operation left out (${scopedPage.totalAtLeast ? 'at least ' : ''}${scopedPage.total})`,
         '-',
-        String(await dbHits(stores, 'links-scoped-count', { type: null, ops })),
+        '-',
       ]);
+      rows.push([
+        '  what counting that scope would read',
+        '-',
+        String((await dbHits(stores, 'links-scoped-count', { type: null, ops: open })).hits),
+      ]);
+      const due = { due: '2025-01-01', ops: null };
+      rows.push([
+        'reports due for review (retention), list + total',
+        (await median(() => all.listReports({ dueBefore: '2025-01-01', limit: take }))).toFixed(1),
+        String(
+          (await dbHits(stores, 'reports-due-list', { ...due, offset: 0, limit: take })).hits +
+            (await dbHits(stores, 'reports-due-count', due)).hits,
+        ),
+      ]);
+      const since = new Date(Date.now() - 60_000).toISOString();
+      for (const [label, q] of [
+        ['audit total, all', {}],
+        ['audit total, one actor', { actor: 'bench' }],
+        ['audit total, one action', { action: 'expand' }],
+        ['audit total, the last minute', { since }],
+      ] as const) {
+        const p = {
+          actor: null,
+          action: null,
+          objectId: null,
+          since: null,
+          until: null,
+          ops: null,
+          within: null,
+          ...q,
+        };
+        const name =
+          'actor' in q
+            ? 'audit-count-actor'
+            : 'action' in q
+              ? 'audit-count-action'
+              : 'since' in q
+                ? 'audit-count-time'
+                : 'audit-count';
+        rows.push([
+          `${label} (${(await stores.security.listAudit({ ...q, limit: 1 })).total} records)`,
+          (await median(() => stores.security.listAudit({ ...q, limit: take }))).toFixed(1),
+          String((await dbHits(stores, name, p)).hits),
+        ]);
+      }
       rows.push([
         'store counts (health, start-up)',
         (await median(() => stores.counts())).toFixed(1),
         String(
-          (await dbHits(stores, 'count-entities-by-type', {})) +
-            (await dbHits(stores, 'count-links-by-type', {})) +
-            (await dbHits(stores, 'count-others', {})),
+          (await dbHits(stores, 'count-entities-by-type', {})).hits +
+            (await dbHits(stores, 'count-links-by-type', {})).hits +
+            (await dbHits(stores, 'count-others', {})).hits,
         ),
       ]);
-      console.log(`${n} links, ${counts.entities} entities; pages of ${take}`);
-      console.log(rows.map((r) => r.map((c, i) => (i ? c.padStart(12) : c.padEnd(58))).join(' ')).join('\n'));
+      console.log(
+        `${n} links, ${counts.entities} entities; pages of ${take}; load average ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
+      );
+      console.log(
+        'API: GET /api/links as a signed-in analyst (session, need-to-know, audit record), median ms; ratio: SQLite ms / Neo4j ms',
+      );
+      console.log(rows.map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(62))).join(' ')).join('\n'));
+      await neoApi.close();
+      await sqlApi.close();
+      await sqlite.close();
       await stores.close();
     } finally {
       release();

@@ -1,9 +1,12 @@
 // Each frontier entity's links that pass a view filter, with the entity at the other end. Time window: a
 // CALLED or SIGHTED_AT link with its calls or reads kept is crossed when one of them is in the window (as
 // subgraph-links.cypher and the SQLite store's walks); any other link when its first-to-last span overlaps it.
+// $among (or null): only links whose other end is one of these ids, for the links among a walk's outermost ring,
+// so a ring entity with thousands of links hands back only the few inside the result, not every one. $ends: the
+// entity at the other end comes back whole too (a walk's result holds it; one query fewer than reading it after).
 UNWIND $ids AS uid
 MATCH (u:Entity {id: uid})-[l]-(o:Entity)
-WHERE ($linkTypes IS NULL OR type(l) IN $linkTypes)
+WHERE ($among IS NULL OR o.id IN $among) AND ($linkTypes IS NULL OR type(l) IN $linkTypes)
   AND (NOT $windowed OR CASE
     WHEN type(l) IN ['CALLED', 'SIGHTED_AT'] AND EXISTS { MATCH (v:LinkEvent {linkId: l.id}) }
     THEN EXISTS {
@@ -26,4 +29,9 @@ WHERE ($linkTypes IS NULL OR type(l) IN $linkTypes)
   AND ($ops IS NULL OR (any(x IN l.ops WHERE x IN $ops) AND any(x IN o.ops WHERE x IN $ops)))
   AND ($types IS NULL OR o.type IN $types)
 WITH uid, o, l, startNode(l) AS a, endNode(l) AS b
-RETURN uid AS u, o.id AS other, l {.*, type: type(l), from: a.id, to: b.id} AS l
+// What a walk's result shows of each (rows.ts toLink, toEntity, scope-facts.ts), not the import and search lists.
+RETURN uid AS u, o.id AS other,
+  l {.id, .n, .directed, .weight, .firstSeen, .lastSeen, .props, .grades, .reports, .ops, .createdAt, .updatedAt,
+    type: type(l), from: a.id, to: b.id} AS l,
+  CASE WHEN $ends THEN o {.id, .n, .type, .key, .label, .props, .reviewDate, .createdAt, .updatedAt, .ops, .opProps}
+  END AS o

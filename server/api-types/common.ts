@@ -52,6 +52,8 @@ export function pageSchema<T extends z.ZodType>(item: T) {
     limit: z.number().int(),
     /** Lists read by key (links): the `after` of the next page, null at the end. */
     next: z.string().nullable().optional(),
+    /** True when `total` is only a lower bound (a need-to-know scope on a large Neo4j store): at least that many. */
+    totalAtLeast: z.boolean().optional(),
   });
 }
 

@@ -33,6 +33,8 @@ export interface Page<T> {
   limit: number;
   /** For lists that page by key (links): the value of `after` that reads the next page; null at the end. */
   next?: string | null;
+  /** The total is a lower bound: a scope on a large Neo4j store is not counted whole (graph-read.ts linkTotal). */
+  totalAtLeast?: boolean;
 }
 
 export interface ListOptions {

@@ -157,6 +157,43 @@ export function securityContract<S extends Stores>(name: string, setup: Contract
         await storeError(stores.security.appendAudit({ actor: '', action: 'x', outcome: 'ok' }), 'invalid');
       });
 
+      it('counts a filtered audit list as its items: by actor, action, time span, object, and together', async () => {
+        const acts = ['entity.read', 'expand', 'search'];
+        for (let i = 0; i < 9; i++)
+          await stores.security.appendAudit({
+            actor: i % 2 ? 'alice' : 'bob',
+            action: acts[i % 3],
+            objectIds: [`obj-${i % 4}`],
+            outcome: 'ok',
+          });
+        const all = (await stores.security.listAudit({ limit: 100 })).items;
+        const at = all[4].at;
+        const cases = [
+          { action: 'expand' },
+          { actor: 'alice', action: 'search' },
+          { since: at },
+          { until: at, objectId: 'obj-1' },
+          { objectId: 'obj-2' },
+          { action: 'expand', since: at },
+        ];
+        for (const q of cases) {
+          const page = await stores.security.listAudit({ ...q, limit: 100 });
+          const want = all.filter(
+            (e) =>
+              (!('actor' in q) || e.actor === q.actor) &&
+              (!('action' in q) || e.action === q.action) &&
+              (!('since' in q) || e.at >= q.since!) &&
+              (!('until' in q) || e.at <= q.until!) &&
+              (!('objectId' in q) || e.objectIds.includes(q.objectId!)),
+          );
+          expect(
+            page.items.map((e) => e.seq),
+            JSON.stringify(q),
+          ).toEqual(want.map((e) => e.seq));
+          expect(page.total, JSON.stringify(q)).toBe(want.length);
+        }
+      });
+
       it('appends a batch in one go, chained in order after what is there; a bad record writes none', async () => {
         const first = await stores.security.appendAudit({ actor: 'ana', action: 'login', outcome: 'ok' });
         expect(await stores.security.appendAuditBatch([])).toEqual([]);

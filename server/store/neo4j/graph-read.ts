@@ -96,46 +96,91 @@ export async function listLinks(
   // Each type's index on n gives its links in order (links-page.cypher), the scope's filter applied as they
   // are read; the count store gives the total, or for a scope a count of what it sees.
   const { offset, limit } = c.page(opts);
-  const params = { type: opts.type ?? null, after, offset, limit: limit + 1, take: offset + limit + 1, ops };
   return c.read(async (tx) => {
-    const rels = (await tx.run('links-page', params)).map((r) => r.l as LinkRel);
+    // A scope reading every operation there is (the usual case) sees every link: its page is read as an
+    // unscoped one, without testing each link and both its ends against the scope.
+    const every = ops !== null && ((await tx.one('operations-outside', { ops }))!.c as number) === 0;
+    const pageOps = every ? null : ops;
+    const params = {
+      type: opts.type ?? null,
+      after,
+      offset,
+      limit: limit + 1,
+      take: offset + limit + 1,
+      ops: pageOps,
+    };
+    let rels: LinkRel[] = [];
+    for (const upto of linkPageRanges(after, params.take)) {
+      rels = (await tx.run('links-page', { ...params, upto })).map((r) => r.l as LinkRel);
+      if (rels.length > limit) break;
+    }
     const more = rels.length > limit;
     if (more) rels.length = limit;
     const rows = await scopedLinks(tx, rels, scope);
-    const total = await linkTotal(c, tx, params.type, ops);
-    return { items: rows, total, offset, limit, next: more ? rows[rows.length - 1].id : null };
+    // Links known to be in the list: up to the end of this page (and one more if another follows). Read from
+    // the start (no `after`) that is exact at the end of the list.
+    // (An offset past the end shows nothing: then only "at least none" is known.)
+    const seen = rows.length
+      ? { n: offset + rows.length + (more ? 1 : 0), exact: after === 0 && !more }
+      : { n: 0, exact: after === 0 && offset === 0 };
+    const { total, atLeast } = await linkTotal(c, tx, params.type, pageOps, seen);
+    const next = more ? rows[rows.length - 1].id : null;
+    return { items: rows, total, offset, limit, next, ...(atLeast ? { totalAtLeast: true } : {}) };
   });
 }
 
 /**
- * Scoped link totals already counted, per store, by data version, type and scope: the scan a scope that leaves
- * out an operation needs is paid once per write, not on every page. Few scopes are live at once; the map
- * is emptied past 256 of them.
+ * The upper ends of the ranges of link numbers a page is looked for in, one after another until a range holds
+ * the page. Link numbers run as one sequence over every type with few gaps, so the `take` links after `after`
+ * lie a little past it: a range about the page's size first (each type reads only its share of it), ten times
+ * that if it held too few (gaps, a narrow scope), and only then no bound (each type's next `take`: the end of
+ * the list, or a scope that sees few links).
+ */
+export function linkPageRanges(after: number, take: number): Array<number | null> {
+  return [after + Math.ceil(take * 1.25) + 100, after + take * 10 + 1000, null];
+}
+
+/**
+ * A scope that leaves out an operation is counted only on a store of at most this many links (the count reads
+ * each of them); past it the total says only what the pages read so far show: at least that many.
+ */
+export const SCOPED_COUNT_MAX = 20_000;
+
+/**
+ * Scoped link totals already counted, per store, by data version, type and scope: the count a scope that
+ * leaves out an operation needs is paid once per write, not on every page. Few scopes are live at once; the
+ * map is emptied past 256 of them.
  */
 const scopedTotals = new WeakMap<Neo4jContext, Map<string, number>>();
 
 /**
  * How many links a list reads. Unscoped, or scoped to every operation there is (the usual case), from the
- * count store (a dozen lookups); a scope leaving an operation out is counted (links-scoped-count), once
- * per data version.
+ * count store (a dozen lookups). A scope leaving an operation out cannot be answered by the count store:
+ * on a store of up to SCOPED_COUNT_MAX links it is counted (links-scoped-count, once per data version);
+ * on a larger one no page reads the whole store, so the total is what the page shows (`seen`) and, unless
+ * that is the whole list, a lower bound (`atLeast`).
  */
 async function linkTotal(
   c: Neo4jContext,
   tx: Tx,
   type: string | null,
   ops: string[] | null,
-): Promise<number> {
+  seen: { n: number; exact: boolean },
+): Promise<{ total: number; atLeast: boolean }> {
   const everything = async () => (await tx.one('links-page-count', { type }))!.c as number;
-  if (ops === null || ((await tx.one('operations-outside', { ops }))!.c as number) === 0) return everything();
+  // `ops` null: unscoped, or a scope reading every operation (listLinks).
+  if (ops === null) return { total: await everything(), atLeast: false };
+  const stored = (await tx.one('links-page-count', { type: null }))!.c as number;
+  if (stored > SCOPED_COUNT_MAX) return { total: seen.n, atLeast: !seen.exact };
   let cache = scopedTotals.get(c);
   if (!cache) scopedTotals.set(c, (cache = new Map()));
   const key = `${await readDataVersion(tx)}|${type ?? ''}|${[...ops].sort().join(',')}`;
   const known = cache.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined) return { total: known, atLeast: false };
   const n = (await tx.one('links-scoped-count', { type, ops }))!.c as number;
   if (cache.size >= 256) cache.clear();
   cache.set(key, n);
-  return n;
+  return { total: n, atLeast: false };
 }
 
 export async function getReport(c: Neo4jContext, idOrRef: string, scope: Scope): Promise<Report | null> {
@@ -152,7 +197,9 @@ export async function listReports(
   scope: Scope = null,
 ): Promise<Page<Report>> {
   const params = { due: opts.dueBefore ?? null, ops: opsParam(scope) };
-  return c.listPage('reports', opts, params, 'r', (r) => toReport(r as unknown as ReportNode));
+  // Reports due for review (retention) are read along the review-date index, never the whole list.
+  const name = opts.dueBefore === undefined ? 'reports' : 'reports-due';
+  return c.listPage(name, opts, params, 'r', (r) => toReport(r as unknown as ReportNode));
 }
 
 /** Plain text, never a query language: see luceneQuery. */

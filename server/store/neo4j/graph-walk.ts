@@ -15,7 +15,7 @@ import { narrowScope, opsParam, type Scope } from './op-membership.ts';
 import type { EntityNode, LinkRel } from './rows.ts';
 import { scopedEntity, scopedLinks } from './scope-facts.ts';
 
-type Neighbours = Map<string, { other: string; l: LinkRel }[]>;
+type Neighbours = Map<string, { other: string; l: LinkRel; o: EntityNode | null }[]>;
 
 /**
  * Each frontier node's links that pass the filter, with the entity at the other end, grouped by node. The
@@ -27,12 +27,16 @@ async function neighbours(
   ids: string[],
   fp: Row,
   otherTypes: readonly string[] | undefined,
+  among: readonly string[] | null = null,
+  ends = false,
 ): Promise<Neighbours> {
   const out: Neighbours = new Map();
   for (const id of ids) out.set(id, []);
   if (ids.length === 0) return out;
-  for (const r of await tx.run('neighbours', { ids, ...fp, types: otherTypes ?? null })) {
-    out.get(r.u as string)!.push({ other: r.other as string, l: r.l as LinkRel });
+  for (const r of await tx.run('neighbours', { ids, ...fp, types: otherTypes ?? null, among, ends })) {
+    out
+      .get(r.u as string)!
+      .push({ other: r.other as string, l: r.l as LinkRel, o: (r.o as EntityNode) ?? null });
   }
   for (const list of out.values()) list.sort((a, b) => a.l.n - b.l.n);
   return out;
@@ -44,19 +48,6 @@ async function entitiesById(tx: Tx, ids: Iterable<string>, scope: Scope): Promis
     .map((r) => r.e as EntityNode)
     .sort((a, b) => a.n - b.n)
     .map((e) => scopedEntity(e, scope));
-}
-
-/** A seed the scope does not see is not found, as one that never existed. */
-async function checkSeeds(tx: Tx, seedIds: string[], scope: Scope): Promise<void> {
-  const asked = seedIds.filter((s) => typeof s === 'string');
-  const present = new Set(
-    (await tx.run('entity-types-by-id', { ids: asked, ops: opsParam(scope) })).map((r) => r.id as string),
-  );
-  seedIds.forEach((s, i) => {
-    if (parseId(s, 'e') === null || !present.has(s)) {
-      throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
-    }
-  });
 }
 
 export async function neighbourhood(
@@ -73,15 +64,29 @@ export async function neighbourhood(
     if (links.size > maxLinks) throw tooManyLinks(maxLinks);
   };
   return c.read(async (tx) => {
-    await checkSeeds(tx, seedIds, scope);
-    const dataVersion = await readDataVersion(tx);
+    // The seeds (whole) and the data version in one query (a seed the scope does not see is not found, as one
+    // that never existed); then one query per ring, each handing back the entities it reaches, and one for
+    // the links among the outermost ring: three round trips for one hop.
+    const start = await tx.run('walk-seeds', {
+      ids: seedIds.filter((s) => typeof s === 'string'),
+      ops: opsParam(scope),
+    });
+    const dataVersion = (start[0]?.v as number | undefined) ?? 0;
+    // A scope reading every operation there is sees every fact: the walk's queries skip the scope's tests.
+    if (start[0]?.outside === 0) fp.ops = null;
+    const found = new Map<string, EntityNode>();
+    for (const r of start) if (r.e) found.set((r.e as EntityNode).id, r.e as EntityNode);
+    seedIds.forEach((s, i) => {
+      if (parseId(s, 'e') === null || !found.has(s))
+        throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
+    });
     const nodes = new Set<string>(seedIds);
     const links = new Map<string, LinkRel>();
     let truncated = false;
     let frontier = [...nodes];
     for (let h = 0; h < hops && frontier.length > 0; h++) {
       const next: string[] = [];
-      const nb = await neighbours(tx, frontier, fp, types);
+      const nb = await neighbours(tx, frontier, fp, types, null, true);
       for (const u of frontier) {
         for (const r of nb.get(u)!) {
           if (!nodes.has(r.other)) {
@@ -91,19 +96,26 @@ export async function neighbourhood(
             }
             nodes.add(r.other);
             next.push(r.other);
+            if (r.o) found.set(r.other, r.o);
           }
           keep(links, r.l);
         }
       }
       frontier = next;
     }
-    // Links among the outermost ring, so the result is the whole graph induced on its nodes.
-    const nb = await neighbours(tx, frontier, fp, types);
-    for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
+    // Links among the outermost ring, so the result is the whole graph induced on its nodes: only those whose
+    // other end is in the result come back.
+    if (frontier.length > 0) {
+      const nb = await neighbours(tx, frontier, fp, types, [...nodes]);
+      for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
+    }
     const sorted = [...links.values()].sort((a, b) => a.n - b.n);
     return {
       dataVersion,
-      nodes: await entitiesById(tx, nodes, scope),
+      nodes: [...nodes]
+        .map((id) => found.get(id)!)
+        .sort((a, b) => a.n - b.n)
+        .map((e) => scopedEntity(e, scope)),
       links: await scopedLinks(tx, sorted, scope),
       truncated,
     };

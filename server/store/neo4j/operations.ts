@@ -21,6 +21,7 @@ import { parseOr } from '../shared/validate.ts';
 import { checkMemberName, checkMemberRemovable, checkOperationPatch } from '../shared/operation-rules.ts';
 import { GENERAL_OP_ID, type Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
+import { ShortCache } from './short-cache.ts';
 
 const toOperation = (r: Row): Operation => ({
   id: r.id as string,
@@ -57,7 +58,16 @@ export async function writeOperation(tx: Tx, ctx: WriteContext): Promise<string>
 }
 
 export class Neo4jOperationStore implements OperationStore {
+  /** Every request reads these two for its user (need-to-know): kept briefly (short-cache.ts). */
+  private readonly readable = new ShortCache<string[]>();
+  private readonly memberships = new ShortCache<OperationMember[]>();
+
   constructor(private readonly c: Neo4jContext) {}
+
+  /** A change to operations or members: the cached reads go before and after it. */
+  private changing<T>(write: () => Promise<T>): Promise<T> {
+    return this.readable.changing(() => this.memberships.changing(write));
+  }
 
   private async must(tx: Tx, opId: string, at: string[] = ['operationId']): Promise<Operation> {
     const r = parseId(opId, 'op') === null ? undefined : await tx.one('operation-by-id', { id: opId });
@@ -67,24 +77,26 @@ export class Neo4jOperationStore implements OperationStore {
 
   async create(input: OperationInput, ctx: WriteContext): Promise<Operation> {
     const o = parseOr(operationInputSchema, input, []);
-    return this.c.write(async (tx, st) => {
-      if (await tx.one('operation-by-ref', { ref: o.ref }))
-        throw new StoreError('conflict', `an operation with reference ${o.ref} already exists`, ['ref']);
-      const now = new Date().toISOString();
-      const n = await st.next('operation');
-      const op = {
-        id: operationId(n),
-        n,
-        ref: o.ref,
-        name: o.name,
-        owner: ctx.actor,
-        sensitivity: o.sensitivity,
-        state: 'active',
-        createdAt: now,
-        updatedAt: now,
-      };
-      return toOperation((await tx.one('operation-create', { op }))!.o as Row);
-    });
+    return this.changing(() =>
+      this.c.write(async (tx, st) => {
+        if (await tx.one('operation-by-ref', { ref: o.ref }))
+          throw new StoreError('conflict', `an operation with reference ${o.ref} already exists`, ['ref']);
+        const now = new Date().toISOString();
+        const n = await st.next('operation');
+        const op = {
+          id: operationId(n),
+          n,
+          ref: o.ref,
+          name: o.name,
+          owner: ctx.actor,
+          sensitivity: o.sensitivity,
+          state: 'active',
+          createdAt: now,
+          updatedAt: now,
+        };
+        return toOperation((await tx.one('operation-create', { op }))!.o as Row);
+      }),
+    );
   }
 
   async get(id: string): Promise<Operation | null> {
@@ -111,19 +123,21 @@ export class Neo4jOperationStore implements OperationStore {
 
   async update(id: string, patch: OperationPatch, _ctx: WriteContext): Promise<Operation> {
     const p = parseOr(operationPatchSchema, patch, []);
-    return this.c.write(async (tx) => {
-      const cur = await this.must(tx, id, ['id']);
-      checkOperationPatch(cur, p);
-      const r = await tx.one('operation-update', {
-        id: cur.id,
-        name: p.name ?? cur.name,
-        sensitivity: p.sensitivity ?? cur.sensitivity,
-        state: p.state ?? cur.state,
-        owner: p.owner ?? cur.owner,
-        now: new Date().toISOString(),
-      });
-      return toOperation(r!.o as Row);
-    });
+    return this.changing(() =>
+      this.c.write(async (tx) => {
+        const cur = await this.must(tx, id, ['id']);
+        checkOperationPatch(cur, p);
+        const r = await tx.one('operation-update', {
+          id: cur.id,
+          name: p.name ?? cur.name,
+          sensitivity: p.sensitivity ?? cur.sensitivity,
+          state: p.state ?? cur.state,
+          owner: p.owner ?? cur.owner,
+          now: new Date().toISOString(),
+        });
+        return toOperation(r!.o as Row);
+      }),
+    );
   }
 
   async setMember(
@@ -134,25 +148,29 @@ export class Neo4jOperationStore implements OperationStore {
   ): Promise<OperationMember> {
     const m = parseOr(memberInputSchema, { role }, []);
     checkMemberName(user);
-    return this.c.write(async (tx) => {
-      await this.must(tx, opId);
-      const r = await tx.one('operation-member-set', {
-        opId,
-        user,
-        role: m.role,
-        addedBy: ctx.actor,
-        now: new Date().toISOString(),
-      });
-      return toMember(r!.m as Row);
-    });
+    return this.changing(() =>
+      this.c.write(async (tx) => {
+        await this.must(tx, opId);
+        const r = await tx.one('operation-member-set', {
+          opId,
+          user,
+          role: m.role,
+          addedBy: ctx.actor,
+          now: new Date().toISOString(),
+        });
+        return toMember(r!.m as Row);
+      }),
+    );
   }
 
   async removeMember(opId: string, user: string, _ctx: WriteContext): Promise<void> {
-    await this.c.write(async (tx) => {
-      const op = await this.must(tx, opId);
-      checkMemberRemovable(op, user);
-      await tx.run('operation-member-remove', { opId, user });
-    });
+    await this.changing(() =>
+      this.c.write(async (tx) => {
+        const op = await this.must(tx, opId);
+        checkMemberRemovable(op, user);
+        await tx.run('operation-member-remove', { opId, user });
+      }),
+    );
   }
 
   async listMembers(opId: string): Promise<OperationMember[]> {
@@ -163,17 +181,21 @@ export class Neo4jOperationStore implements OperationStore {
   }
 
   async membershipsOf(user: string): Promise<OperationMember[]> {
-    return this.c.read(async (tx) =>
-      (await tx.run('operation-memberships-of', { user }))
-        .map((r) => toMember(r.m as Row))
-        .sort((a, b) => opNumber(a.operationId) - opNumber(b.operationId)),
+    const members = await this.memberships.get(user, () =>
+      this.c.read(async (tx) =>
+        (await tx.run('operation-memberships-of', { user }))
+          .map((r) => toMember(r.m as Row))
+          .sort((a, b) => opNumber(a.operationId) - opNumber(b.operationId)),
+      ),
     );
+    return members.map((m) => ({ ...m }));
   }
 
   async readableBy(user: string): Promise<string[]> {
-    return this.c.read(async (tx) =>
-      (await tx.run('operations-readable', { user })).map((r) => r.id as string),
+    const ids = await this.readable.get(user, () =>
+      this.c.read(async (tx) => (await tx.run('operations-readable', { user })).map((r) => r.id as string)),
     );
+    return [...ids];
   }
 
   async defaultOperation(): Promise<Operation> {

@@ -13,6 +13,7 @@ import type { Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { foldName } from '../../domain/names.ts';
 import { auditRow, toAuditEvent, toUser } from './rows.ts';
+import { ShortCache } from './short-cache.ts';
 
 const userPatchSchema = userInputSchema
   .pick({ role: true, passwordHash: true })
@@ -46,7 +47,30 @@ async function fillNameKeys(tx: Tx): Promise<void> {
   }
 }
 
+/**
+ * The query that counts an audit list: the count store when nothing filters it, else along the index of its
+ * narrowest filter (the actor's, the action's, the time span's); only an object or a supervisor's operations
+ * alone are counted over every record.
+ */
+function auditCount(p: {
+  actor: unknown;
+  action: unknown;
+  since: unknown;
+  until: unknown;
+  objectId: unknown;
+  ops: unknown;
+}): string {
+  if (p.actor !== null) return 'audit-count-actor';
+  if (p.action !== null) return 'audit-count-action';
+  if (p.since !== null || p.until !== null) return 'audit-count-time';
+  if (p.objectId !== null || p.ops !== null) return 'audit-count-filtered';
+  return 'audit-count';
+}
+
 export class Neo4jSecurityStore implements SecurityStore {
+  /** Users by id: every request re-reads its user (a disabled account or changed role): kept briefly. */
+  private readonly users = new ShortCache<User | null>();
+
   /** `auditKey`: the key the audit chain is keyed with (server/security/audit-key.ts); none: unkeyed. */
   constructor(
     private readonly c: Neo4jContext,
@@ -57,6 +81,10 @@ export class Neo4jSecurityStore implements SecurityStore {
 
   async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
     const u = parseOr(userInputSchema, user, []);
+    return this.users.changing(() => this.createUserTx(u));
+  }
+
+  private createUserTx(u: { name: string; role: Role; passwordHash: string }): Promise<User> {
     return this.c.write(
       async (tx, st) => {
         // Writes of users queue on the 'users' lock, so this check and the create cannot interleave with
@@ -93,6 +121,10 @@ export class Neo4jSecurityStore implements SecurityStore {
     patch: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled'>>,
   ): Promise<User> {
     const p = parseOr(userPatchSchema, patch, []);
+    return this.users.changing(() => this.updateUserTx(id, p));
+  }
+
+  private updateUserTx(id: string, p: z.infer<typeof userPatchSchema>): Promise<User> {
     return this.c.write(async (tx) => {
       const r = parsePlainId(id) === null ? undefined : await tx.one('user-by-id', { id });
       if (!r) throw new StoreError('not_found', `user ${JSON.stringify(id)} does not exist`, ['id']);
@@ -116,7 +148,8 @@ export class Neo4jSecurityStore implements SecurityStore {
   }
 
   async getUser(id: string): Promise<User | null> {
-    return this.c.byPlainId('user-by-id', id, 'u', toUser);
+    const u = await this.users.get(id, () => this.c.byPlainId('user-by-id', id, 'u', toUser));
+    return u ? { ...u } : null;
   }
 
   async listUsers(opts: ListOptions = {}): Promise<Page<User>> {
@@ -144,8 +177,7 @@ export class Neo4jSecurityStore implements SecurityStore {
           prev = event.hash;
           events.push(event);
         }
-        await tx.run('audit-append', { rows: events.map(auditRow) });
-        await tx.run('audit-head-save', { seq, hash: prev });
+        await tx.run('audit-append', { rows: events.map(auditRow), seq, hash: prev });
         return events;
       },
       { lock: null },
@@ -162,6 +194,12 @@ export class Neo4jSecurityStore implements SecurityStore {
       ops: q.supervised ? [...q.supervised.operations] : null,
       within: q.supervised ? [...q.supervised.within] : null,
     };
-    return this.c.listPage('audit', q, params, 'a', toAuditEvent);
+    const { offset, limit } = this.c.page(q);
+    return this.c.read(async (tx) => {
+      const items = (await tx.run('audit-list', { ...params, offset, limit })).map((r) =>
+        toAuditEvent(r.a as Row),
+      );
+      return { items, total: (await tx.one(auditCount(params), params))!.c as number, offset, limit };
+    });
   }
 }

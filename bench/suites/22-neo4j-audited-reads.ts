@@ -1,0 +1,252 @@
+// Audited 1-hop expansion at scale (issue 21: at least a quarter of SQLite's rate on a 1M-link store with 10
+// clients): GET /api/entities/:id/neighbourhood?hops=1 through the real API (session, need-to-know, the
+// audit record written before the answer leaves), SQLite and Neo4j of the same generated network in the same
+// run. For Neo4j it also says where a request's time goes: transactions and queries per request, each named
+// query's calls per request and mean time in flight, the expansion query's database hits (PROFILE), and the
+// CPU the bench process (Node, the server in it) and the Neo4j server each spent per request.
+//
+// `npm run bench -- 22-neo4j-audited-reads [--links=1000000] [--keep] [--seconds=10] [--clients=10]`. Uses the
+// project's test server (LINKCHART_TEST_NEO4J_HOME / _PORT); the store is loaded once (bench/neo4j-kept-store.ts)
+// and with --keep reused; the SQLite file of the same network is kept beside it.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { BenchSuite } from '../run.ts';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { Stores } from '../../server/store/stores.ts';
+import { Neo4jExecutor, Tx, toNeo } from '../../server/store/neo4j/executor.ts';
+import { cypher } from '../../server/store/neo4j/queries.ts';
+import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
+import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
+import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
+import { REPO, scriptEnv, TEST_HOME } from '../../test/setup/neo4j.ts';
+import { keptNeo4jStore } from '../neo4j-kept-store.ts';
+
+function arg(args: string[], name: string, dflt: number): number {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : dflt;
+}
+
+/** Every transaction and named query of the Neo4j store, counted and timed (wall clock while in flight). */
+const seen = { reads: 0, writes: 0, queries: new Map<string, { n: number; ms: number }>() };
+let counting = false;
+function instrument(): void {
+  const proto = Neo4jExecutor.prototype;
+  const read = proto.read;
+  const write = proto.write;
+  proto.read = function <T>(this: Neo4jExecutor, work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (counting) seen.reads++;
+    return read.call(this, work) as Promise<T>;
+  };
+  proto.write = function <T>(this: Neo4jExecutor, work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (counting) seen.writes++;
+    return write.call(this, work) as Promise<T>;
+  };
+  const timed = <A extends unknown[]>(f: (this: Tx, name: string, ...a: A) => Promise<unknown>) =>
+    async function (this: Tx, name: string, ...a: A) {
+      const t0 = performance.now();
+      try {
+        return await f.call(this, name, ...a);
+      } finally {
+        if (counting) {
+          const q = seen.queries.get(name) ?? { n: 0, ms: 0 };
+          q.n++;
+          q.ms += performance.now() - t0;
+          seen.queries.set(name, q);
+        }
+      }
+    };
+  Tx.prototype.run = timed(Tx.prototype.run) as Tx['run'];
+  Tx.prototype.runForType = timed(Tx.prototype.runForType) as Tx['runForType'];
+}
+
+/** CPU seconds the Neo4j server has used so far (utime + stime of its JVM). */
+function neo4jCpu(): number {
+  try {
+    const pid = readFileSync(join(TEST_HOME, 'run', 'neo4j.pid'), 'utf8').trim();
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Run {
+  rate: number;
+  requests: number;
+  failed: number;
+  nodeCpuMs: number;
+  neo4jCpuMs: number;
+  p50: number;
+  p95: number;
+}
+
+/** Audited 1-hop expansions with `clients` loops for `seconds`, through the real API. */
+async function expansion(stores: Stores, dir: string, clients: number, seconds: number): Promise<Run> {
+  const app: FastifyInstance = await buildApp({ stores, config: loadConfig({}, dir) });
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const user = await stores.security.createUser({
+      name: `bench-${Math.random().toString(36).slice(2, 8)}`,
+      role: 'analyst',
+      passwordHash: 'x',
+    });
+    const { id, session } = await app.security.sessions.create({
+      id: user.id,
+      name: user.name,
+      role: user.role,
+    });
+    const headers = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
+    const seeds = (await stores.graph.listEntities({ limit: 500 })).items.map((e) => e.id);
+    // Warm-up (plans, page cache, connections), not counted.
+    const get = (i: number) =>
+      fetch(`${url}/api/entities/${seeds[i % seeds.length]}/neighbourhood?hops=1`, { headers });
+    await Promise.all(Array.from({ length: clients * 5 }, async (_, i) => (await get(i)).arrayBuffer()));
+    seen.reads = 0;
+    seen.writes = 0;
+    seen.queries.clear();
+    counting = true;
+    const cpu0 = process.cpuUsage();
+    const neo0 = neo4jCpu();
+    const end = performance.now() + seconds * 1000;
+    let done = 0;
+    let failed = 0;
+    const lat: number[] = [];
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        for (let i = c; performance.now() < end; i += clients) {
+          const t0 = performance.now();
+          const res = await get(i);
+          await res.arrayBuffer();
+          lat.push(performance.now() - t0);
+          if (res.status === 200) done++;
+          else failed++;
+        }
+      }),
+    );
+    counting = false;
+    const cpu = process.cpuUsage(cpu0);
+    const neo = neo4jCpu() - neo0;
+    lat.sort((a, b) => a - b);
+    const per = Math.max(1, done + failed);
+    return {
+      rate: done / seconds,
+      requests: done,
+      failed,
+      nodeCpuMs: (cpu.user + cpu.system) / 1000 / per,
+      neo4jCpuMs: (neo * 1000) / per,
+      p50: lat[Math.floor(lat.length / 2)] ?? NaN,
+      p95: lat[Math.floor(lat.length * 0.95)] ?? NaN,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+/** Database hits of one named query, PROFILEd. */
+async function dbHits(stores: Neo4jStores, name: string, params: Record<string, unknown>): Promise<number> {
+  const session = stores.exec.driver.session();
+  try {
+    const res = await session.run(`PROFILE ${cypher(name)}`, toNeo(params) as Record<string, unknown>);
+    let hits = 0;
+    const walk = (p: { dbHits: number; children: unknown[] }): void => {
+      hits += p.dbHits;
+      for (const c of p.children) walk(c as { dbHits: number; children: unknown[] });
+    };
+    walk(res.summary.profile as unknown as { dbHits: number; children: unknown[] });
+    return hits;
+  } finally {
+    await session.close();
+  }
+}
+
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+const suite: BenchSuite = {
+  title: 'Audited 1-hop expansion through the API, 10 clients: Neo4j beside SQLite, where the time goes',
+  async run(args) {
+    const links = arg(args, 'links', 1_000_000);
+    const seconds = arg(args, 'seconds', 10);
+    const clients = arg(args, 'clients', 10);
+    const keep = args.includes('--keep');
+    const script = join(REPO, 'cypher/server/neo4j.sh');
+    const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
+    const avail = await neo4jForTests();
+    if (!avail.ok) {
+      console.log(`skipped: ${avail.reason}`);
+      return;
+    }
+    const release = await lockDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'lc-bench-audited-'));
+    try {
+      const { stores: neo, source } = await keptNeo4jStore(avail.server, links, keep);
+      const sqlite = await openSqliteStores(source);
+      instrument();
+      console.log(`${links} links; ${clients} clients, ${seconds} s each; load average before: ${load()}`);
+      const rs = await expansion(sqlite, dir, clients, seconds);
+      const loadMid = load();
+      const rn = await expansion(neo, dir, clients, seconds);
+      const per = Math.max(1, rn.requests + rn.failed);
+      const row = (name: string, r: Run) =>
+        `${name.padEnd(8)} ${r.rate.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ` +
+        `${r.nodeCpuMs.toFixed(2).padStart(10)} ${Number.isNaN(r.neo4jCpuMs) ? '-' : r.neo4jCpuMs.toFixed(2).padStart(10)}` +
+        (r.failed ? `  (${r.failed} failed)` : '');
+      console.log(
+        `store       req/s  p50 ms   p95 ms  Node CPU ms/req  Neo4j CPU ms/req\n${row('SQLite', { ...rs, neo4jCpuMs: NaN })}\n${row('Neo4j', rn)}`,
+      );
+      console.log(
+        `Neo4j/SQLite: ${(rn.rate / rs.rate).toFixed(2)} (goal 0.25)   load average: ${loadMid} -> ${load()}`,
+      );
+      console.log(
+        `Neo4j per request: ${(seen.reads / per).toFixed(2)} read and ${(seen.writes / per).toFixed(2)} write transactions, ` +
+          `${([...seen.queries.values()].reduce((s, q) => s + q.n, 0) / per).toFixed(2)} queries`,
+      );
+      console.log('  query                          calls/req   mean ms in flight');
+      for (const [name, q] of [...seen.queries].sort((a, b) => b[1].ms - a[1].ms))
+        console.log(
+          `  ${name.padEnd(30)} ${(q.n / per).toFixed(3).padStart(9)} ${(q.ms / q.n).toFixed(2).padStart(12)}`,
+        );
+      // The expansion's two walks for the first seed, PROFILEd: its links, then the links among its ring (what
+      // makes the result the induced graph), each with and without the ring's filter on the other end.
+      const seed = (await neo.graph.listEntities({ limit: 1 })).items[0].id;
+      const ops = (await neo.operations.list({ limit: 1000 })).items.map((o) => o.id);
+      const fp = {
+        linkTypes: null,
+        windowed: false,
+        fromMs: null,
+        toMs: null,
+        grades: null,
+        ops,
+        types: null,
+        ends: false,
+      };
+      const ring = [
+        ...new Set((await neo.graph.neighbourhood([seed], { hops: 1 })).nodes.map((e) => e.id)),
+      ].filter((id) => id !== seed);
+      const hop = await dbHits(neo, 'neighbours', { ...fp, ids: [seed], among: null });
+      const among = await dbHits(neo, 'neighbours', { ...fp, ids: ring, among: [seed, ...ring] });
+      const all = await dbHits(neo, 'neighbours', { ...fp, ids: ring, among: null });
+      console.log(
+        `expansion of ${seed} (${ring.length} neighbours), scoped to every operation: db hits ${hop} (its links) + ` +
+          `${among} (links among its ring; ${all} reading every link of the ring)`,
+      );
+      await sqlite.close();
+      await neo.close();
+    } finally {
+      release();
+      await avail.server.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (!wasRunning) execFileSync('bash', [script, 'stop'], { env: scriptEnv(), stdio: 'inherit' });
+    }
+  },
+};
+
+export default suite;
