@@ -107,7 +107,7 @@ describe('analysis jobs over HTTP: ownership, caps, the event stream', () => {
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((third.json.error as { code: string; message: string }).code).toBe('too_many_jobs');
     expect((third.json.error as { message: string }).message).toMatch(
-      /you have 2 analysis jobs queued or running \(\d running, \d queued\); each user may have 2/,
+      /you have 2 analysis jobs queued or running \(on every server together\); each user may have 2 at once/,
     );
     // Another user is not held by ann's cap.
     const ben = await call('ben', 'POST', '/api/analysis/jobs', heavy(14));
