@@ -6,7 +6,9 @@
 // resume marker in one transaction; the Meta node (data version, counters) is written last, and the CLI
 // verifies the copy. Neo4j keeps every field under its dump name; how each is read and written is in fields.ts.
 import type { IntelAssessment, SourceEvaluation } from '../../domain/model.ts';
-import type { Row } from '../neo4j/executor.ts';
+import neo4j from 'neo4j-driver';
+import { fromNeo, toNeo, type Row } from '../neo4j/executor.ts';
+import { cypher } from '../neo4j/queries.ts';
 import type { Neo4jStores } from '../neo4j/stores.ts';
 import { eventKey } from '../neo4j/events.ts';
 import { dateMs, parseProps, searchText } from '../shared/values.ts';
@@ -210,6 +212,91 @@ export class Neo4jReader implements DumpReader {
       const rows = all.slice(i, i + size);
       yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [i + rows.length] };
     }
+  }
+}
+
+/** Records handed on at a time by a streamed read. */
+const STREAM_BATCH = 2_000;
+
+/**
+ * The parts a verification reads in streams of their own, in no order (scanSlices): the large kinds, each split
+ * over `of` reads by their numbers; what is not here is read in order (batches), the audit always (its chain).
+ */
+const SCANS: Partial<Record<DumpPart, { query: string; of: number }>> = {
+  entities: { query: 'scan-entities', of: 2 },
+  reports: { query: 'scan-reports', of: 1 },
+  events: { query: 'scan-events', of: 2 },
+  importRuns: { query: 'scan-import-runs', of: 1 },
+};
+/** Link types with more links than this (by the count store) are read in two streams. */
+const SPLIT_LINKS_FROM = 200_000;
+
+/** One streamed read of part of a kind: its records in batches, in no order. */
+export interface Slice {
+  part: DumpPart;
+  name: string;
+  read(): AsyncIterable<unknown[]>;
+}
+
+export class Neo4jScanner {
+  constructor(
+    private readonly stores: Neo4jStores,
+    /** Integers come back as numbers (a driver made with disableLosslessIntegers): no conversion per record. */
+    private readonly numbers: boolean,
+  ) {}
+
+  /** A query's rows (`x`) as they stream in, STREAM_BATCH at a time, in one read transaction. */
+  private async *stream(text: string, params: Row): AsyncIterable<Row[]> {
+    const exec = this.stores.exec;
+    const session = exec.driver.session({
+      database: exec.opts.database,
+      defaultAccessMode: neo4j.session.READ,
+      bookmarkManager: exec.bookmarks,
+      fetchSize: STREAM_BATCH,
+    });
+    try {
+      let rows: Row[] = [];
+      for await (const r of session.run(text, toNeo(params) as Row)) {
+        rows.push((this.numbers ? r.get('x') : fromNeo(r.get('x'))) as Row);
+        if (rows.length >= STREAM_BATCH) {
+          yield rows;
+          rows = [];
+        }
+      }
+      if (rows.length > 0) yield rows;
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * The streamed reads that together hold every record of `part` once (none for the parts read in order). No
+   * index is used, so they run as soon as the importer's database is up, while the schema is built.
+   */
+  async slices(part: DumpPart): Promise<Slice[]> {
+    const spread = (name: string, text: string, of: number): Slice[] =>
+      Array.from({ length: of }, (_, k) => ({
+        part,
+        name: of > 1 ? `${name} ${k + 1}/${of}` : name,
+        read: () => this.records(part, text, { k, of }),
+      }));
+    const scan = SCANS[part];
+    if (scan) return spread(part, cypher(scan.query), scan.of);
+    if (part !== 'links') return [];
+    const counts = await this.stores.exec.read((tx) => tx.run('count-links-by-type'));
+    return LINK_TYPES.flatMap((t) => {
+      const c = (counts.find((r) => r.t === t)?.c as number | undefined) ?? 0;
+      if (c === 0) return [];
+      return spread(
+        `links ${t}`,
+        cypher('scan-links').replaceAll('LINK_TYPE', t),
+        c > SPLIT_LINKS_FROM ? 2 : 1,
+      );
+    });
+  }
+
+  private async *records(part: DumpPart, text: string, params: Row): AsyncIterable<unknown[]> {
+    for await (const rows of this.stream(text, params)) yield rows.map((x) => recordOf(part, x));
   }
 }
 
