@@ -152,7 +152,7 @@ async function open(ep: Endpoint, mustExist: boolean, init = true): Promise<Open
   }
   const name = `neo4j:${ep.uri}`;
   const reader = () => new Neo4jReader(stores, name);
-  const scanner = new Neo4jScanner(stores, true);
+  const scanner = new Neo4jScanner(stores);
   return {
     name,
     reader,

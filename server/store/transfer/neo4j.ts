@@ -176,33 +176,29 @@ export class Neo4jReader implements DumpReader {
     return DUMP_PARTS.every((p) => (p === 'operations' ? x.ownOperations === 0 : (x[p] ?? 0) === 0));
   }
 
+  /**
+   * The large kinds in the order of their index, from `after` on: one query per kind (per link type) whose rows
+   * stream in, each batch with the key of its last record as the cursor a resumed transfer starts after.
+   */
   async *batches<P extends DumpPart>(part: P, after: Cursor, size: number): AsyncIterable<Batch<P>> {
-    const page = async (query: string, params: Row) =>
-      (await this.stores.exec.read((tx) => tx.run(query, { ...params, take: size }))).map((r) => r.x as Row);
     const ks = KEYSET[part];
     if (ks) {
-      let at = (after?.[0] as number | string | undefined) ?? ks.start;
-      for (;;) {
-        const rows = await page(ks.query, { after: at });
-        if (rows.length === 0) return;
-        at = rows[rows.length - 1][ks.key] as number | string;
-        yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [at] };
-        if (rows.length < size) return;
+      const at = (after?.[0] as number | string | undefined) ?? ks.start;
+      for await (const rows of streamRows(this.stores, cypher(ks.query), { after: at, take: ALL }, size)) {
+        const last = rows[rows.length - 1][ks.key] as number | string;
+        yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [last] };
       }
+      return;
     }
     if (part === 'links') {
       // Type by type (in LINK_TYPES order), each type's links by number.
       let t = (after?.[0] as number | undefined) ?? 0;
       let at = (after?.[1] as number | undefined) ?? -1;
       for (; t < LINK_TYPES.length; t++, at = -1) {
-        for (;;) {
-          const rows = await page(`dump-links-${LINK_TYPES[t].toLowerCase().replace(/_/g, '-')}`, {
-            after: at,
-          });
-          if (rows.length === 0) break;
-          at = rows[rows.length - 1].n as number;
-          yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [t, at] };
-          if (rows.length < size) break;
+        const query = cypher(`dump-links-${LINK_TYPES[t].toLowerCase().replace(/_/g, '-')}`);
+        for await (const rows of streamRows(this.stores, query, { after: at, take: ALL }, size)) {
+          const last = rows[rows.length - 1].n as number;
+          yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [t, last] };
         }
       }
       return;
@@ -238,36 +234,44 @@ export interface Slice {
   read(): AsyncIterable<unknown[]>;
 }
 
-export class Neo4jScanner {
-  constructor(
-    private readonly stores: Neo4jStores,
-    /** Integers come back as numbers (a driver made with disableLosslessIntegers): no conversion per record. */
-    private readonly numbers: boolean,
-  ) {}
-
-  /** A query's rows (`x`) as they stream in, STREAM_BATCH at a time, in one read transaction. */
-  private async *stream(text: string, params: Row): AsyncIterable<Row[]> {
-    const exec = this.stores.exec;
-    const session = exec.driver.session({
-      database: exec.opts.database,
-      defaultAccessMode: neo4j.session.READ,
-      bookmarkManager: exec.bookmarks,
-      fetchSize: STREAM_BATCH,
-    });
-    try {
-      let rows: Row[] = [];
-      for await (const r of session.run(text, toNeo(params) as Row)) {
-        rows.push((this.numbers ? r.get('x') : fromNeo(r.get('x'))) as Row);
-        if (rows.length >= STREAM_BATCH) {
-          yield rows;
-          rows = [];
-        }
+/**
+ * A query's rows (`x`) as they stream in, `batch` at a time, in one read transaction: the driver fetches ahead
+ * only a batch or two, so memory stays flat however many rows the query returns.
+ */
+async function* streamRows(
+  stores: Neo4jStores,
+  text: string,
+  params: Row,
+  batch = STREAM_BATCH,
+): AsyncIterable<Row[]> {
+  const exec = stores.exec;
+  const session = exec.driver.session({
+    database: exec.opts.database,
+    defaultAccessMode: neo4j.session.READ,
+    bookmarkManager: exec.bookmarks,
+    fetchSize: batch,
+  });
+  try {
+    let rows: Row[] = [];
+    for await (const r of session.run(text, toNeo(params) as Row)) {
+      // fromNeo leaves numbers as they are, so it is cheap on a driver that already returns numbers.
+      rows.push(fromNeo(r.get('x')) as Row);
+      if (rows.length >= batch) {
+        yield rows;
+        rows = [];
       }
-      if (rows.length > 0) yield rows;
-    } finally {
-      await session.close();
     }
+    if (rows.length > 0) yield rows;
+  } finally {
+    await session.close();
   }
+}
+
+/** Past any number of records: a keyset query with this LIMIT streams the rest of its kind in index order. */
+const ALL = 2 ** 50;
+
+export class Neo4jScanner {
+  constructor(private readonly stores: Neo4jStores) {}
 
   /**
    * The streamed reads that together hold every record of `part` once (none for the parts read in order). No
@@ -296,7 +300,7 @@ export class Neo4jScanner {
   }
 
   private async *records(part: DumpPart, text: string, params: Row): AsyncIterable<unknown[]> {
-    for await (const rows of this.stream(text, params)) yield rows.map((x) => recordOf(part, x));
+    for await (const rows of streamRows(this.stores, text, params)) yield rows.map((x) => recordOf(part, x));
   }
 }
 
