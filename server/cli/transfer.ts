@@ -372,8 +372,9 @@ export async function transfer(
         const stores = dst.neo4j!;
         const tSchema = performance.now();
         const schema = applySchema(stores).then(() => {
-          phases.schema = (performance.now() - tSchema) / 1000;
-          log(`schema applied and every index online in ${phases.schema.toFixed(1)} s`);
+          // Inside schemaAndVerify (the bench leaves `overlapped` phases out of its sums).
+          phases.overlappedSchema = (performance.now() - tSchema) / 1000;
+          log(`schema applied and every index online in ${phases.overlappedSchema.toFixed(1)} s`);
         });
         schema.catch(() => undefined);
         after = await dst.scan(key, { ...stream, verb: 'verifying', ordered: schema });
