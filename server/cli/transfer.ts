@@ -52,6 +52,7 @@ import {
 } from '../store/transfer/pipeline.ts';
 import type { DumpReader, DumpWriter, Marker } from '../store/transfer/stream.ts';
 import { importNeo4j, localNeo4jHome } from '../store/transfer/neo4j-import.ts';
+import { linksInWorker } from './transfer-files.ts';
 
 export type Endpoint =
   | { kind: 'sqlite'; path: string }
@@ -362,6 +363,17 @@ export async function transfer(
           port,
           route,
           log,
+          ...(from.kind === 'sqlite'
+            ? {
+                linksElsewhere: linksInWorker({
+                  path: from.path,
+                  name: src.name,
+                  batch: stream.batch,
+                  key,
+                  route,
+                }),
+              }
+            : {}),
         });
         phases.files = got.phases.files;
         phases.stopAfterFiles = got.phases.stopWait;

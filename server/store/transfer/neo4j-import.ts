@@ -134,6 +134,8 @@ export async function importNeo4j(
     port: number;
     route: string;
     log: (s: string) => void;
+    /** Writes the links' file in a worker thread of its own (a SQLite source: server/cli/transfer-files.ts). */
+    linksElsewhere?: LinksElsewhere;
   },
 ): Promise<Imported> {
   const dir = mkdtempSync(join(tmpdir(), 'lc-neo4j-import-'));
@@ -150,7 +152,7 @@ export async function importNeo4j(
     stopping.catch(() => undefined);
 
     let t = performance.now();
-    const files = await writeFiles(reader, dir, opts);
+    const files = await writeAll(reader, dir, opts);
     const phases: ImportPhases = { files: since(t), stop: 0, stopWait: 0, importer: 0, start: 0 };
     const mb = (files.bytes / 2 ** 20).toFixed(0);
     opts.log(`files written in ${phases.files.toFixed(1)} s (${mb} MB of CSV)`);
@@ -220,7 +222,7 @@ export async function importNeo4j(
   }
 }
 
-interface Files {
+export interface Files {
   digest: StreamDigest;
   highest: Highest;
   /** The importer's --nodes and --relationships arguments. */
@@ -230,19 +232,73 @@ interface Files {
   bytes: number;
 }
 
-/** One CSV file per kind (and one for the targets' HAS_ACTION relationships), digesting as rows pass. */
-async function writeFiles(
+/** What a worker that wrote the links' file hands back (a digest's tally crosses threads, the digest does not). */
+export interface FilesDone {
+  tally: ReturnType<StreamDigest['tally']>;
+  highest: Highest;
+  args: string[];
+  multiline: string[];
+  bytes: number;
+}
+export type LinksElsewhere = (dir: string) => Promise<FilesDone>;
+
+export function filesDone(f: Files): FilesDone {
+  return {
+    tally: f.digest.tally(),
+    highest: f.highest,
+    args: f.args,
+    multiline: f.multiline,
+    bytes: f.bytes,
+  };
+}
+
+/**
+ * Every file: the links (most of the work) in a worker when the caller can run one, the rest here at the same
+ * time, each side digesting what it writes; the two digests add up (the digest is a sum).
+ */
+async function writeAll(
   reader: DumpReader,
   dir: string,
-  opts: StreamOptions & { key: AuditKey | null; route: string },
+  opts: StreamOptions & { key: AuditKey | null; route: string; linksElsewhere?: LinksElsewhere },
+): Promise<Files> {
+  if (!opts.linksElsewhere) return writeFiles(reader, dir, opts);
+  const links = opts.linksElsewhere(dir);
+  links.catch(() => undefined);
+  const here = await writeFiles(reader, dir, { ...opts, parts: LOAD_ORDER.filter((p) => p !== 'links') });
+  const there = await links;
+  here.digest.merge(new StreamDigest(there.tally));
+  for (const k of Object.keys(here.highest) as (keyof Highest)[])
+    if (k !== 'auditHash') here.highest[k] = Math.max(here.highest[k], there.highest[k]);
+  // Nodes before relationships does not matter to the importer; the links' file is one more argument.
+  here.args.push(...there.args);
+  here.multiline.push(...there.multiline);
+  here.bytes += there.bytes;
+  return here;
+}
+
+/** One CSV file per kind (and one for the targets' HAS_ACTION relationships), digesting as rows pass. */
+export async function writeFiles(
+  reader: DumpReader,
+  dir: string,
+  opts: StreamOptions & {
+    key: AuditKey | null;
+    route: string;
+    /** The parts to write (all by default); links need the reports' gradings, which are read for them. */
+    parts?: readonly DumpPart[];
+  },
 ): Promise<Files> {
   const make = new Neo4jRows();
+  const parts = opts.parts ?? LOAD_ORDER;
+  // The file of the Meta marker and of HAS_ACTION go with the first part (the rest of the files, not the links').
+  const whole = parts.includes(LOAD_ORDER[0]);
+  if (parts.includes('links') && !parts.includes('reports'))
+    for await (const b of reader.batches('reports', null, opts.batch)) make.rows('reports', b.rows);
   const digest = new StreamDigest();
   const highest = noHighest();
   const chain = new ChainCheck(opts.key);
   const progress = new Progress(opts.say, 'writing files', await reader.sizes(), opts.progressEveryMs);
   const out: Files = { digest, highest, args: [], multiline: [], bytes: 0 };
-  const hasAction = new CsvFile(join(dir, 'has-action.csv'), {
+  const hasAction = new CsvFile(join(dir, `has-action${whole ? '' : `-${parts.join('-')}`}.csv`), {
     from: ':START_ID(Target)',
     to: ':END_ID(TargetAction)',
   });
@@ -252,7 +308,7 @@ async function writeFiles(
     if (header && file.multiline) out.multiline.push(file.path);
     return header;
   };
-  for (const part of LOAD_ORDER) {
+  for (const part of LOAD_ORDER.filter((p) => parts.includes(p))) {
     const file = new CsvFile(join(dir, `${part}.csv`), SPECIAL[part], part === 'links' ? 'props' : undefined);
     progress.begin(part);
     for await (const b of reader.batches(part, null, opts.batch)) {
@@ -277,6 +333,7 @@ async function writeFiles(
   }
   const ha = done(hasAction);
   if (ha) out.args.push(`--relationships=HAS_ACTION=${ha},${hasAction.path}`);
+  if (!whole) return out;
   // The database carries a resume marker until the transfer has set its schema and counters and verified it
   // (setCounters drops it), so a load that stops after the importer is not taken for a finished one.
   const mark: Marker = {
