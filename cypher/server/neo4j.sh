@@ -73,6 +73,10 @@ server.directories.plugins=$jars/plugins
 server.directories.lib=$jars/lib
 db.tx_log.rotation.retention_policy=1 files
 server.logs.gc.enabled=false
+# A stop waits for open Bolt connections and its worker threads; 5 s each by default, for connections that a
+# local server stopped on purpose (for the importer, or at the end of the tests) does not need to keep.
+internal.server.bolt.connection_shutdown_wait_time=1s
+internal.server.bolt.thread_pool_shutdown_wait_time=1s
 EOF
 }
 
@@ -108,6 +112,10 @@ fetch() {
     (umask 077 && printf '%s' "$pw" >"$home/password")
     say "initial password set (stored in $home/password)"
   fi
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
 }
 
 bolt_ready() {
@@ -151,7 +159,8 @@ start() {
   pid=$!
   echo "$pid" >"$pidfile"
   local deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-180}))
-  until bolt_ready; do
+  # The port opens when the server is nearly up: probing (a node process) only from then on, and often.
+  until port_open && bolt_ready; do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$pidfile"
       tail -n 40 "$logfile" >&2
@@ -162,7 +171,7 @@ start() {
       kill "$pid" 2>/dev/null || true
       die "Bolt did not answer within ${NEO4J_START_TIMEOUT:-180}s (log: $logfile)"
     fi
-    sleep 1
+    sleep 0.25
   done
   say "started (pid $pid, bolt://127.0.0.1:$port) in $((SECONDS - t0))s"
   exec 9>&-
@@ -183,7 +192,7 @@ stop() {
       kill -KILL "$pid" 2>/dev/null || true
       break
     fi
-    sleep 0.5
+    sleep 0.2
   done
   rm -f "$pidfile"
   say "stopped"

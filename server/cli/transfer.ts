@@ -34,15 +34,25 @@ import { pathToFileURL } from 'node:url';
 import type { AuditKey } from '../security/audit-chain.ts';
 import { defaultAuditKeyFile, resolveAuditKey } from '../security/audit-key.ts';
 import { defaultExportIdsDir } from '../security/audit-export-ids.ts';
+import neo4j from 'neo4j-driver';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/stores.ts';
 import { Neo4jStores } from '../store/neo4j/stores.ts';
 import { neo4jConfigFromEnv } from '../store/neo4j/open.ts';
+import { schemaStatements } from '../store/neo4j/queries.ts';
 import { DUMP_PARTS, type DumpPart } from '../store/transfer/parts.ts';
 import { SqliteReader, SqliteWriter, sqliteIsEmpty } from '../store/transfer/sqlite.ts';
-import { Neo4jReader, Neo4jWriter, setCounters, wipeNeo4j } from '../store/transfer/neo4j.ts';
-import { ChainBroken, copy, scan, type StreamOptions } from '../store/transfer/pipeline.ts';
+import { Neo4jReader, Neo4jScanner, Neo4jWriter, setCounters, wipeNeo4j } from '../store/transfer/neo4j.ts';
+import {
+  ChainBroken,
+  copy,
+  scan,
+  scanParallel,
+  type Scan,
+  type StreamOptions,
+} from '../store/transfer/pipeline.ts';
 import type { DumpReader, DumpWriter, Marker } from '../store/transfer/stream.ts';
 import { importNeo4j, localNeo4jHome } from '../store/transfer/neo4j-import.ts';
+import { linksInWorker } from './transfer-files.ts';
 
 export type Endpoint =
   | { kind: 'sqlite'; path: string }
@@ -87,18 +97,31 @@ interface Opened {
   isEmpty(): Promise<boolean>;
   wipe(): Promise<void>;
   close(): Promise<void>;
+  /** Reads every record and digests it: in parallel streams where the store can. */
+  scan(
+    key: AuditKey | null,
+    opts: StreamOptions & { verb: string; ordered?: Promise<unknown> },
+  ): Promise<Scan>;
   neo4j?: Neo4jStores;
 }
 
-async function open(ep: Endpoint, mustExist: boolean): Promise<Opened> {
+/** Parallel reads of a Neo4j verification: the server reads on one core while this process digests. */
+const VERIFY_STREAMS = 3;
+
+/**
+ * Opens a store. A Neo4j store's schema is applied (init) unless `init` is false: the importer's database gets
+ * it from applySchema, while it is verified.
+ */
+async function open(ep: Endpoint, mustExist: boolean, init = true): Promise<Opened> {
   if (ep.kind === 'sqlite') {
     if (mustExist && !existsSync(ep.path))
       throw new TransferError(`no SQLite file at ${resolve(ep.path)}`, 2);
     let stores: SqliteStores = await openSqliteStores(ep.path);
     const name = `sqlite:${ep.path}`;
+    const reader = () => new SqliteReader(stores.db, name);
     return {
       name,
-      reader: () => new SqliteReader(stores.db, name),
+      reader,
       writer: () => new SqliteWriter(stores.db, name),
       isEmpty: async () => sqliteIsEmpty(stores.db),
       wipe: async () => {
@@ -107,25 +130,65 @@ async function open(ep: Endpoint, mustExist: boolean): Promise<Opened> {
         stores = await openSqliteStores(ep.path);
       },
       close: () => stores.close(),
+      scan: (key, opts) => scan(reader(), key, opts),
     };
   }
-  const stores = new Neo4jStores(ep);
-  try {
-    await stores.init();
-  } catch (e) {
+  // Integers come back as numbers: a verification decodes millions of records, none near 2^53.
+  const driver = neo4j.driver(ep.uri, neo4j.auth.basic(ep.user, ep.password), {
+    disableLosslessIntegers: true,
+    connectionAcquisitionTimeout: 60_000,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's logger type is not exported
+    logging: { level: 'error', logger: (() => undefined) as any },
+  });
+  const stores = new Neo4jStores({ ...ep, driver });
+  const close = async () => {
     await stores.close();
+    await driver.close();
+  };
+  try {
+    if (init) await stores.init();
+  } catch (e) {
+    await close();
     throw new TransferError(e instanceof Error ? e.message : String(e), 2);
   }
   const name = `neo4j:${ep.uri}`;
+  const reader = () => new Neo4jReader(stores, name);
+  const scanner = new Neo4jScanner(stores);
   return {
     name,
-    reader: () => new Neo4jReader(stores, name),
+    reader,
     writer: () => new Neo4jWriter(stores, name),
-    isEmpty: () => new Neo4jReader(stores, name).isEmpty(),
+    isEmpty: () => reader().isEmpty(),
     wipe: () => wipeNeo4j(stores),
-    close: () => stores.close(),
+    close,
+    scan: (key, opts) =>
+      scanParallel(reader(), (p) => scanner.slices(p), key, { ...opts, streams: VERIFY_STREAMS }),
     neo4j: stores,
   };
+}
+
+/**
+ * The schema on the importer's new database, as fast as Neo4j builds it: every plain index in one transaction
+ * (populated together, in one pass over the store), the constraints at once (each builds and checks its own
+ * index), then the stores' own start-up (the rest of the schema, the Meta node) and a wait until every index is
+ * online, so the server answers from its indexes once the transfer says it is done.
+ */
+async function applySchema(stores: Neo4jStores): Promise<void> {
+  const exec = stores.exec;
+  const statements = schemaStatements();
+  for (const s of statements.filter((x) => x.startsWith('DROP'))) await exec.autoCommit(s);
+  const session = exec.driver.session({ database: exec.opts.database, bookmarkManager: exec.bookmarks });
+  try {
+    await session.executeWrite(async (tx) => {
+      for (const s of statements.filter((x) => /^CREATE (FULLTEXT )?INDEX/.test(x))) await tx.run(s);
+    });
+  } finally {
+    await session.close();
+  }
+  // One after another: two constraints built at once deadlock on the schema, even on other labels.
+  for (const s of statements.filter((x) => x.startsWith('CREATE CONSTRAINT'))) await exec.autoCommit(s);
+  await stores.init();
+  await exec.autoCommit('CALL db.awaitIndexes(600)');
 }
 
 export interface TransferResult {
@@ -135,6 +198,8 @@ export interface TransferResult {
   method?: 'import' | 'merge';
   digest: string;
   seconds: number;
+  /** Seconds each phase took, by name, in the order they ran (phases that overlap say so in the log). */
+  phases: Record<string, number>;
 }
 
 /**
@@ -184,6 +249,14 @@ export async function transfer(
     progressEveryMs: Number(process.env.LINKCHART_TRANSFER_PROGRESS_MS ?? 1000),
   };
   const t0 = performance.now();
+  const phases: Record<string, number> = {};
+  let tPhase = t0;
+  /** Ends a phase: its time is kept (for the result and the bench) and said. */
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = (phases[name] ?? 0) + (now - tPhase) / 1000;
+    tPhase = now;
+  };
   if (from.kind === to.kind && (from.kind === 'sqlite' ? from.path === (to as typeof from).path : true)) {
     throw new TransferError('the source and the target are the same store', 2);
   }
@@ -192,11 +265,12 @@ export async function transfer(
   const src = await open(from, true);
   let dst: Opened | null = null;
   try {
-    dst = await open(to, false);
+    const method = to.kind === 'neo4j' ? chooseMethod(opts, opts.resume === true, log) : undefined;
+    // A database the importer replaces is not prepared first (its schema and start-up would be thrown away).
+    dst = await open(to, false, method !== 'import');
     const route = `${src.name} -> ${dst.name}`;
     const marker = await dst.writer().marker();
     let resume: Marker | null = null;
-    const method = to.kind === 'neo4j' ? chooseMethod(opts, opts.resume === true, log) : undefined;
     if (opts.resume) {
       if (!marker) throw new TransferError(`${dst.name} holds no interrupted transfer to resume`, 2);
       if (marker.route !== route)
@@ -222,9 +296,14 @@ export async function transfer(
           2,
         );
       if (!(await dst.isEmpty())) {
-        const there = await scan(dst.reader(), null, { ...stream, verb: 'comparing target' });
-        if (!marker) {
-          const here = await scan(src.reader(), key, { ...stream, verb: 'comparing source' });
+        // Stores of other sizes cannot hold the same content: the digests are read only when the sizes match.
+        const [a, b] = [await src.reader().sizes(), await dst.reader().sizes()];
+        const sameSizes = DUMP_PARTS.every((p) => a[p] === b[p]);
+        const there: { counts: Record<DumpPart, number>; digest?: string } = sameSizes
+          ? await dst.scan(null, { ...stream, verb: 'comparing target' })
+          : { counts: b };
+        if (!marker && sameSizes) {
+          const here = await src.scan(key, { ...stream, verb: 'comparing source' });
           if (here.digest === there.digest) {
             log(
               `${dst.name} already holds the same content (digest ${here.digest.slice(0, 12)}): nothing changed`,
@@ -234,6 +313,7 @@ export async function transfer(
               counts: here.counts,
               digest: here.digest,
               seconds: (performance.now() - t0) / 1000,
+              phases,
             };
           }
         }
@@ -262,33 +342,69 @@ export async function transfer(
         }
       }
     }
+    phase('checks');
     log(
       `copying ${route}${method ? ` (${method === 'import' ? 'neo4j-admin database import' : 'batched MERGE'})` : ''}`,
     );
     let copied: { digest: string; counts: Record<DumpPart, number> };
+    let after: Scan;
     try {
       if (method === 'import') {
         // The importer replaces the database under a stopped server: the driver is closed first and opened
-        // again on the new database, which then gets the schema (constraints and indexes) and the counters.
+        // again on the new database. The schema is built while the copy is read back (the verification's
+        // streams need no index), then the counters are set.
         await dst.close();
         dst = null;
         const port = Number(new URL((to as Extract<Endpoint, { kind: 'neo4j' }>).uri).port || 7687);
-        const got = await importNeo4j(src.reader(), { ...stream, key, home: localNeo4jHome()!, port, log });
-        const t = performance.now();
-        dst = await open(to, false);
-        await setCounters(dst.neo4j!, got.dataVersion, got.highest);
-        log(`schema and counters set in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+        const got = await importNeo4j(src.reader(), {
+          ...stream,
+          key,
+          home: localNeo4jHome()!,
+          port,
+          route,
+          log,
+          ...(from.kind === 'sqlite'
+            ? {
+                linksElsewhere: linksInWorker({
+                  path: from.path,
+                  name: src.name,
+                  batch: stream.batch,
+                  key,
+                  route,
+                }),
+              }
+            : {}),
+        });
+        phases.files = got.phases.files;
+        phases.stopAfterFiles = got.phases.stopWait;
+        phases.importer = got.phases.importer;
+        phases.start = got.phases.start;
+        tPhase = performance.now();
+        dst = await open(to, false, false);
+        const stores = dst.neo4j!;
+        const tSchema = performance.now();
+        const schema = applySchema(stores).then(() => {
+          // Inside schemaAndVerify (the bench leaves `overlapped` phases out of its sums).
+          phases.overlappedSchema = (performance.now() - tSchema) / 1000;
+          log(`schema applied and every index online in ${phases.overlappedSchema.toFixed(1)} s`);
+        });
+        schema.catch(() => undefined);
+        after = await dst.scan(key, { ...stream, verb: 'verifying', ordered: schema });
+        await schema;
+        phase('schemaAndVerify');
+        await setCounters(stores, got.dataVersion, got.highest);
+        phase('counters');
         copied = got;
       } else {
         copied = await copy(src.reader(), dst.writer(), route, key, { ...stream, resume });
+        phase('copy');
+        after = await dst.scan(key, { ...stream, verb: 'verifying' });
+        phase('verify');
       }
     } catch (e) {
       if (e instanceof ChainBroken) throw new TransferError(`${e.message}; not copying further`, 2);
       throw e;
     }
-    if (!dst) throw new TransferError('the target could not be opened again', 1);
-    if (!dst) throw new TransferError('the target could not be opened again', 1);
-    const after = await scan(dst.reader(), key, { ...stream, verb: 'verifying' });
     const rows = DUMP_PARTS.map(
       (k) => `${k.padEnd(20)} ${String(copied.counts[k]).padStart(9)} ${String(after.counts[k]).padStart(9)}`,
     );
@@ -319,6 +435,11 @@ export async function transfer(
     carryExportIdLists(from, to, log);
     const seconds = (performance.now() - t0) / 1000;
     log(
+      `phases: ${Object.entries(phases)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+    );
+    log(
       `verified: counts, content digest ${copied.digest.slice(0, 12)} and audit chain match (${seconds.toFixed(1)} s, ` +
         `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
     );
@@ -327,6 +448,7 @@ export async function transfer(
       counts: copied.counts,
       digest: copied.digest,
       seconds,
+      phases,
       ...(method ? { method } : {}),
     };
   } finally {

@@ -406,30 +406,38 @@ const _importRunMatches: Same<
   Omit<ImportRun, 'operationId'> & { op: string }
 > = true;
 
+/** Each table's fields as [dump name, field] pairs, listed once (the conversions below run per record). */
+const entriesOf = new WeakMap<Fields, Array<[string, Field<unknown>]>>();
+function entries(fields: Fields): Array<[string, Field<unknown>]> {
+  let e = entriesOf.get(fields);
+  if (!e) entriesOf.set(fields, (e = Object.entries(fields)));
+  return e;
+}
+
 /** A SQLite row (columns by name) as a dump record. */
 export function fromSqlite<F extends Fields>(fields: F, row: Record<string, unknown>): RecordOf<F> {
   const out: Record<string, unknown> = {};
-  for (const [k, f] of Object.entries(fields)) out[k] = f.fromSql(row[f.col]);
+  for (const [k, f] of entries(fields)) out[k] = f.fromSql(row[f.col]);
   return out as RecordOf<F>;
 }
 
 /** A dump record as a SQLite row (columns by name). */
 export function toSqlite<F extends Fields>(fields: F, x: RecordOf<F>): Record<string, SqlValue> {
   const out: Record<string, SqlValue> = {};
-  for (const [k, f] of Object.entries(fields)) out[f.col] = f.toSql((x as Record<string, unknown>)[k]);
+  for (const [k, f] of entries(fields)) out[f.col] = f.toSql((x as Record<string, unknown>)[k]);
   return out;
 }
 
 /** A Neo4j row (fields by their dump names) as a dump record. */
 export function fromNeo4j<F extends Fields>(fields: F, row: Record<string, unknown>): RecordOf<F> {
   const out: Record<string, unknown> = {};
-  for (const [k, f] of Object.entries(fields)) out[k] = f.fromNeo(row[k]);
+  for (const [k, f] of entries(fields)) out[k] = f.fromNeo(row[k]);
   return out as RecordOf<F>;
 }
 
 /** A dump record as a Neo4j load writes it. */
 export function toNeo4j<F extends Fields>(fields: F, x: RecordOf<F>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, f] of Object.entries(fields)) out[k] = f.toNeo((x as Record<string, unknown>)[k]);
+  for (const [k, f] of entries(fields)) out[k] = f.toNeo((x as Record<string, unknown>)[k]);
   return out;
 }

@@ -6,7 +6,9 @@
 // resume marker in one transaction; the Meta node (data version, counters) is written last, and the CLI
 // verifies the copy. Neo4j keeps every field under its dump name; how each is read and written is in fields.ts.
 import type { IntelAssessment, SourceEvaluation } from '../../domain/model.ts';
-import type { Row } from '../neo4j/executor.ts';
+import neo4j from 'neo4j-driver';
+import { fromNeo, toNeo, type Row } from '../neo4j/executor.ts';
+import { cypher } from '../neo4j/queries.ts';
 import type { Neo4jStores } from '../neo4j/stores.ts';
 import { eventKey } from '../neo4j/events.ts';
 import { dateMs, parseProps, searchText } from '../shared/values.ts';
@@ -174,33 +176,29 @@ export class Neo4jReader implements DumpReader {
     return DUMP_PARTS.every((p) => (p === 'operations' ? x.ownOperations === 0 : (x[p] ?? 0) === 0));
   }
 
+  /**
+   * The large kinds in the order of their index, from `after` on: one query per kind (per link type) whose rows
+   * stream in, each batch with the key of its last record as the cursor a resumed transfer starts after.
+   */
   async *batches<P extends DumpPart>(part: P, after: Cursor, size: number): AsyncIterable<Batch<P>> {
-    const page = async (query: string, params: Row) =>
-      (await this.stores.exec.read((tx) => tx.run(query, { ...params, take: size }))).map((r) => r.x as Row);
     const ks = KEYSET[part];
     if (ks) {
-      let at = (after?.[0] as number | string | undefined) ?? ks.start;
-      for (;;) {
-        const rows = await page(ks.query, { after: at });
-        if (rows.length === 0) return;
-        at = rows[rows.length - 1][ks.key] as number | string;
-        yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [at] };
-        if (rows.length < size) return;
+      const at = (after?.[0] as number | string | undefined) ?? ks.start;
+      for await (const rows of streamRows(this.stores, cypher(ks.query), { after: at, take: ALL }, size)) {
+        const last = rows[rows.length - 1][ks.key] as number | string;
+        yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [last] };
       }
+      return;
     }
     if (part === 'links') {
       // Type by type (in LINK_TYPES order), each type's links by number.
       let t = (after?.[0] as number | undefined) ?? 0;
       let at = (after?.[1] as number | undefined) ?? -1;
       for (; t < LINK_TYPES.length; t++, at = -1) {
-        for (;;) {
-          const rows = await page(`dump-links-${LINK_TYPES[t].toLowerCase().replace(/_/g, '-')}`, {
-            after: at,
-          });
-          if (rows.length === 0) break;
-          at = rows[rows.length - 1].n as number;
-          yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [t, at] };
-          if (rows.length < size) break;
+        const query = cypher(`dump-links-${LINK_TYPES[t].toLowerCase().replace(/_/g, '-')}`);
+        for await (const rows of streamRows(this.stores, query, { after: at, take: ALL }, size)) {
+          const last = rows[rows.length - 1].n as number;
+          yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [t, last] };
         }
       }
       return;
@@ -210,6 +208,99 @@ export class Neo4jReader implements DumpReader {
       const rows = all.slice(i, i + size);
       yield { rows: rows.map((x) => recordOf(part, x)) as PartRecord<P>[], cursor: [i + rows.length] };
     }
+  }
+}
+
+/** Records handed on at a time by a streamed read. */
+const STREAM_BATCH = 2_000;
+
+/**
+ * The parts a verification reads in streams of their own, in no order (scanSlices): the large kinds, each split
+ * over `of` reads by their numbers; what is not here is read in order (batches), the audit always (its chain).
+ */
+const SCANS: Partial<Record<DumpPart, { query: string; of: number }>> = {
+  entities: { query: 'scan-entities', of: 2 },
+  reports: { query: 'scan-reports', of: 1 },
+  events: { query: 'scan-events', of: 2 },
+  importRuns: { query: 'scan-import-runs', of: 1 },
+};
+/** Link types with more links than this (by the count store) are read in two streams. */
+const SPLIT_LINKS_FROM = 200_000;
+
+/** One streamed read of part of a kind: its records in batches, in no order. */
+export interface Slice {
+  part: DumpPart;
+  name: string;
+  read(): AsyncIterable<unknown[]>;
+}
+
+/**
+ * A query's rows (`x`) as they stream in, `batch` at a time, in one read transaction: the driver fetches ahead
+ * only a batch or two, so memory stays flat however many rows the query returns.
+ */
+async function* streamRows(
+  stores: Neo4jStores,
+  text: string,
+  params: Row,
+  batch = STREAM_BATCH,
+): AsyncIterable<Row[]> {
+  const exec = stores.exec;
+  const session = exec.driver.session({
+    database: exec.opts.database,
+    defaultAccessMode: neo4j.session.READ,
+    bookmarkManager: exec.bookmarks,
+    fetchSize: batch,
+  });
+  try {
+    let rows: Row[] = [];
+    for await (const r of session.run(text, toNeo(params) as Row)) {
+      // fromNeo leaves numbers as they are, so it is cheap on a driver that already returns numbers.
+      rows.push(fromNeo(r.get('x')) as Row);
+      if (rows.length >= batch) {
+        yield rows;
+        rows = [];
+      }
+    }
+    if (rows.length > 0) yield rows;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Past any number of records: a keyset query with this LIMIT streams the rest of its kind in index order. */
+const ALL = 2 ** 50;
+
+export class Neo4jScanner {
+  constructor(private readonly stores: Neo4jStores) {}
+
+  /**
+   * The streamed reads that together hold every record of `part` once (none for the parts read in order). No
+   * index is used, so they run as soon as the importer's database is up, while the schema is built.
+   */
+  async slices(part: DumpPart): Promise<Slice[]> {
+    const spread = (name: string, text: string, of: number): Slice[] =>
+      Array.from({ length: of }, (_, k) => ({
+        part,
+        name: of > 1 ? `${name} ${k + 1}/${of}` : name,
+        read: () => this.records(part, text, { k, of }),
+      }));
+    const scan = SCANS[part];
+    if (scan) return spread(part, cypher(scan.query), scan.of);
+    if (part !== 'links') return [];
+    const counts = await this.stores.exec.read((tx) => tx.run('count-links-by-type'));
+    return LINK_TYPES.flatMap((t) => {
+      const c = (counts.find((r) => r.t === t)?.c as number | undefined) ?? 0;
+      if (c === 0) return [];
+      return spread(
+        `links ${t}`,
+        cypher('scan-links').replaceAll('LINK_TYPE', t),
+        c > SPLIT_LINKS_FROM ? 2 : 1,
+      );
+    });
+  }
+
+  private async *records(part: DumpPart, text: string, params: Row): AsyncIterable<unknown[]> {
+    for await (const rows of streamRows(this.stores, text, params)) yield rows.map((x) => recordOf(part, x));
   }
 }
 

@@ -30,7 +30,7 @@ export interface Scan {
 }
 
 /** Follows the audit chain across batches (records in seq order). */
-class ChainCheck {
+export class ChainCheck {
   private prev: string;
   private lastSeq: number | null;
   brk: ChainBreak | null = null;
@@ -77,6 +77,81 @@ export async function scan(
     }
     progress.end();
   }
+  return {
+    digest: digest.digest(),
+    counts: digest.allCounts(),
+    chain: chain.brk,
+    dataVersion: await reader.dataVersion(),
+  };
+}
+
+/** A streamed read of part of a kind, in no order (neo4j.ts Neo4jScanner). */
+export interface ScanSlice {
+  part: DumpPart;
+  name: string;
+  read(): AsyncIterable<unknown[]>;
+}
+
+/**
+ * scan(), with the large kinds read as several streams at once (`slices`: none for a part read in order by
+ * `reader`), `streams` of them at a time, so the database reads on one core while this process decodes and
+ * digests on another. The digest is a sum, so the order records arrive in does not matter; the audit (its chain
+ * is followed record by record) and the other parts without slices are read in order, once `ordered` resolves
+ * (their reads follow indexes the schema may still be building).
+ */
+export async function scanParallel(
+  reader: DumpReader,
+  slices: (part: DumpPart) => Promise<ScanSlice[]>,
+  key: AuditKey | null,
+  opts: StreamOptions & { verb: string; streams: number; ordered?: Promise<unknown> },
+): Promise<Scan> {
+  const digest = new StreamDigest();
+  const chain = new ChainCheck(key);
+  const sizes = await reader.sizes();
+  const total = DUMP_PARTS.reduce((n, p) => n + sizes[p], 0);
+  const t0 = performance.now();
+  let done = 0;
+  let said = t0;
+  const seen = (part: DumpPart, rows: readonly unknown[]) => {
+    digest.add(part, rows as never[]);
+    done += rows.length;
+    const now = performance.now();
+    if (now - said < (opts.progressEveryMs ?? 1000)) return;
+    said = now;
+    const rate = done / ((now - t0) / 1000);
+    opts.say(
+      `${opts.verb}: ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} records, ${Math.round(rate).toLocaleString('en-GB')} a second`,
+    );
+  };
+  const queue: ScanSlice[] = [];
+  const inOrder: DumpPart[] = [];
+  for (const part of DUMP_PARTS) {
+    const s = await slices(part);
+    if (s.length > 0) queue.push(...s);
+    else inOrder.push(part);
+  }
+  const lane = async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      const t = performance.now();
+      let n = 0;
+      for await (const rows of s.read()) {
+        seen(s.part, rows);
+        n += rows.length;
+      }
+      opts.say(
+        `${opts.verb} ${s.name}: ${n.toLocaleString('en-GB')} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+    }
+  };
+  const ordered = async () => {
+    await opts.ordered;
+    for (const part of inOrder)
+      for await (const b of reader.batches(part, null, opts.batch)) {
+        seen(part, b.rows);
+        if (part === 'audit') chain.see(b.rows as AuditEvent[]);
+      }
+  };
+  await Promise.all([ordered(), ...Array.from({ length: Math.max(1, opts.streams) }, lane)]);
   return {
     digest: digest.digest(),
     counts: digest.allCounts(),
