@@ -50,7 +50,7 @@ describe.skipIf(!avail.ok)('operations migration on Neo4j', () => {
       'MATCH (r:Report) REMOVE r.op',
       'MATCH (o:Operation) DETACH DELETE o',
       'MATCH (m:OperationMember) DETACH DELETE m',
-      "MATCH (m:Meta {k: 'state'}) REMOVE m.operation",
+      "MATCH (m:Meta {k: 'state'}) REMOVE m.operation, m.opsMigrated",
     ])
       await driver.executeQuery(q);
     const stateOf = async () =>

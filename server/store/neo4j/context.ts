@@ -402,13 +402,16 @@ export class Neo4jContext {
 /**
  * Operations (issue 17), idempotent: the GENERAL operation, then every entity, link, report and event from
  * before operations into it, in batches outside one transaction (a large graph must not become one huge one).
- * Facts written since carry their operation, so after the first start-up these find nothing to do.
+ * Facts written since carry their operation, so once it has run to its end the Meta node says so and later
+ * start-ups skip it: its scans of every entity and link took seconds each on a million links.
  */
 async function migrateOperations(exec: Neo4jExecutor): Promise<void> {
+  if ((await exec.read((tx) => tx.one('ops-migrated')))?.done === true) return;
   const op = (await exec.write((tx) => tx.one('ops-migrate-general', { now: new Date().toISOString() })))!
     .id as string;
   for (const name of ['ops-migrate-entities', 'ops-migrate-links', 'ops-migrate-reports'])
     await exec.autoCommit(cypher(name), { op });
+  await exec.write((tx) => tx.run('ops-migrated-mark'));
 }
 
 /** Write-locks entities by id (in id order, so writers cannot take them crosswise); returns those found. */
