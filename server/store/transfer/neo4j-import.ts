@@ -175,7 +175,8 @@ export async function importNeo4j(
     const imported = await run(
       'java',
       [
-        '-Xmx1g',
+        // The importer's heap and its off-heap caches are bounded so the transfer with it stays under 1 GB.
+        '-Xmx512m',
         '-cp',
         `${jars}/lib/*`,
         'org.neo4j.cli.AdminTool',
@@ -184,6 +185,7 @@ export async function importNeo4j(
         'full',
         'neo4j',
         '--overwrite-destination=true',
+        '--max-off-heap-memory=256m',
         // Multi-line reading cannot be split between threads: only the files that need it get it.
         ...(multiline.length
           ? ['--multiline-fields-format=v2', `--multiline-fields=${multiline.join(',')}`]
