@@ -9,17 +9,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { mulberry32 } from '../../server/analysis/random.ts';
 import type { WriteBatch } from '../../server/store/graph-store.ts';
 import { openSqliteStores, type SqliteStores } from '../../server/store/sqlite/stores.ts';
 import { buildView } from '../../server/analysis/view.ts';
 import type { EntityType } from '../../server/domain/model.ts';
-
-function arg(args: string[], name: string, dflt: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split('=')[1]) : dflt;
-}
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import type { GraphStore } from '../../server/store/graph-store.ts';
@@ -18,11 +19,6 @@ import { pagerank } from '../../server/analysis/pagerank.ts';
 import { betweenness } from '../../server/analysis/betweenness.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
-
-function arg(args: string[], name: string, dflt: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split('=')[1]) : dflt;
-}
 
 async function importInto(
   store: GraphStore,

@@ -10,16 +10,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import type { GraphStore } from '../../server/store/graph-store.ts';
 import { buildView } from '../../server/analysis/view.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
-
-function arg(args: string[], name: string, dflt: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split('=')[1]) : dflt;
-}
 
 const quantile = (sorted: number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Stores } from '../../server/store/stores.ts';
@@ -24,11 +25,6 @@ import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 import { REPO, scriptEnv, TEST_HOME } from '../../test/setup/neo4j.ts';
 import { keptNeo4jStore } from '../neo4j-kept-store.ts';
-
-function arg(args: string[], name: string, dflt: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split('=')[1]) : dflt;
-}
 
 /** Every transaction and named query of the Neo4j store, counted and timed (wall clock while in flight). */
 const seen = { reads: 0, writes: 0, queries: new Map<string, { n: number; ms: number }>() };

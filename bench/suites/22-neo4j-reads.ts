@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Stores } from '../../server/store/stores.ts';
@@ -26,11 +27,6 @@ import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { keptNeo4jStore } from '../neo4j-kept-store.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
-
-function arg(args: string[], name: string, dflt: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split('=')[1]) : dflt;
-}
 
 async function median(f: () => Promise<unknown>, runs = 15): Promise<number> {
   await f();

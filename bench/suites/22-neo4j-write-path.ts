@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { countStatements, statementTable } from '../neo4j-statements.ts';
 import { readStored, writeFloor, type FloorVariant } from '../neo4j-floor.ts';
 import { planNetwork } from '../../seed/generate.ts';
@@ -26,11 +27,6 @@ import type { Stores } from '../../server/store/stores.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 import { REPO, TEST_HOME, scriptEnv } from '../../test/setup/neo4j.ts';
-
-function arg(args: string[], name: string, dflt: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split('=')[1]) : dflt;
-}
 
 /** The network in self-contained batches of `batch` links: each with the entities and reports it names. */
 function selfContained(links: number, batch: number): WriteBatch[] {

@@ -20,16 +20,12 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 import { proposal } from '../../test/contract/cycle-contract.ts';
 import { REPO, scriptEnv, TEST_HOME, TEST_PORT } from '../../test/setup/neo4j.ts';
-
-function arg(args: string[], name: string, dflt: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split('=')[1]) : dflt;
-}
 
 /** Bumped when the generated source changes, so a kept file of an older shape is not reused. */
 const SOURCE_VERSION = 1;

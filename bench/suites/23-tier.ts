@@ -10,6 +10,7 @@
 // `npm run bench -- 23-tier [--calls=300]`
 import { loadavg } from 'node:os';
 import type { BenchSuite } from '../run.ts';
+import { arg } from '../args.ts';
 import { ReadAfter, runWithReadAfter } from '../../server/store/read-after.ts';
 import type { StoredJob } from '../../server/store/job-store.ts';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
@@ -49,8 +50,7 @@ const job = (id: string, ownerId: string): StoredJob => ({
 const suite: BenchSuite = {
   title: 'Stateless tier on Neo4j: read-your-writes across servers, per-user job limit in the store',
   async run(args) {
-    const cArg = args.find((a) => a.startsWith('--calls='));
-    const calls = cArg ? Number(cArg.slice(8)) : 300;
+    const calls = arg(args, 'calls', 300);
     const avail = await neo4jForTests();
     if (!avail.ok) {
       console.log(`skipped: ${avail.reason}`);

@@ -12,9 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchSuite } from '../run.ts';
+import { arg, loadSeededNetwork } from '../args.ts';
 import { buildView, unpackView, viewOptionsSchema, type View } from '../../server/analysis/view.ts';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
-import { planNetwork } from '../../seed/generate.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 
 const CHILD = 'LINKCHART_NEO4J_VIEW_BENCH_CHILD';
@@ -90,8 +90,7 @@ function runChild(mode: string, uri: string, password: string): ChildResult | nu
 const suite: BenchSuite = {
   title: 'Analysis view from the Neo4j store: streamed pages vs whole subgraph',
   async run(args) {
-    const lArg = args.find((a) => a.startsWith('--links='));
-    const size = lArg ? Number(lArg.slice(8)) : 100_000;
+    const size = arg(args, 'links', 100_000);
     const avail = await neo4jForTests();
     if (!avail.ok) {
       console.log(`skipped: ${avail.reason}`);
@@ -102,11 +101,7 @@ const suite: BenchSuite = {
       if (!args.includes('--keep')) {
         const store = await avail.server.freshStore();
         const t0 = performance.now();
-        let loaded = 0;
-        for (const c of planNetwork({ seed: 7, size }, 2_000).chunks()) {
-          const r = await store.graph.writeBatch(c, { actor: 'bench', importId: 'bench' });
-          loaded += r.links.created + r.links.updated + r.links.unchanged;
-        }
+        const loaded = await loadSeededNetwork(store, size);
         await store.close();
         console.log(`loaded ${loaded} links in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       }

@@ -10,10 +10,10 @@
 // `npm run bench -- 38-neo4j-view-block [--links=100000] [--keep] [--rounds=3] [--view='{"projection":{}}']`
 import { loadavg } from 'node:os';
 import type { BenchSuite } from '../run.ts';
+import { arg, loadSeededNetwork } from '../args.ts';
 import { ViewBuilder } from '../../server/analysis/view-builder.ts';
 import { viewOptionsSchema } from '../../server/analysis/view.ts';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
-import { planNetwork } from '../../seed/generate.ts';
 import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
 
 const load = () =>
@@ -89,10 +89,8 @@ async function readLatencies(stores: Neo4jStores, id: string, busy: () => boolea
 const suite: BenchSuite = {
   title: 'Neo4j analysis view: how long its build holds up other requests',
   async run(args) {
-    const lArg = args.find((a) => a.startsWith('--links='));
-    const size = lArg ? Number(lArg.slice(8)) : 100_000;
-    const rArg = args.find((a) => a.startsWith('--rounds='));
-    const rounds = rArg ? Number(rArg.slice(9)) : 3;
+    const size = arg(args, 'links', 100_000);
+    const rounds = arg(args, 'rounds', 3);
     const avail = await neo4jForTests();
     if (!avail.ok) {
       console.log(`skipped: ${avail.reason}`);
@@ -103,11 +101,7 @@ const suite: BenchSuite = {
       if (!args.includes('--keep')) {
         const store = await avail.server.freshStore();
         const t0 = performance.now();
-        let loaded = 0;
-        for (const c of planNetwork({ seed: 7, size }, 2_000).chunks()) {
-          const r = await store.graph.writeBatch(c, { actor: 'bench', importId: 'bench' });
-          loaded += r.links.created + r.links.updated + r.links.unchanged;
-        }
+        const loaded = await loadSeededNetwork(store, size);
         await store.close();
         console.log(`loaded ${loaded} links in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       }
