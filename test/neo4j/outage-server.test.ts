@@ -4,14 +4,14 @@
 // (LOG_LEVEL), nothing is audited as "anonymous", and once Neo4j is back the same process serves the same
 // session again, without a restart. Also: started while Neo4j is not there, it starts and says so.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
-import { REPO, STARTED_BY_TESTS, TEST_HOME, scriptEnv } from '../setup/neo4j.ts';
+import { REPO, TEST_HOME, noteTestServerRestarted, scriptEnv } from '../setup/neo4j.ts';
 
 const avail = await neo4jForTests();
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -192,7 +192,7 @@ describe.skipIf(!avail.ok)('npm start through a Neo4j outage', () => {
     await promisify(execFile)('bash', [script, 'start'], {
       env: { ...scriptEnv(), NEO4J_START_TIMEOUT: process.env.NEO4J_START_TIMEOUT ?? '500' },
     });
-    if (existsSync(STARTED_BY_TESTS)) writeFileSync(STARTED_BY_TESTS, String(neo4jPid()));
+    noteTestServerRestarted();
     let back = false;
     for (let i = 0; i < 60 && !back; i++) {
       back = await timed(`${url}/api/entities/${ann}`, { headers: { cookie } }).then(

@@ -13,7 +13,7 @@ import { transfer, TransferError, type Endpoint } from '../../server/cli/transfe
 import { verifyAuditChain } from '../../server/security/audit-chain.ts';
 import { operationsRecord, scopedReads, writeOperations } from '../store/transfer-ops-fixture.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
-import { TEST_HOME } from '../setup/neo4j.ts';
+import { TEST_HOME, noteTestServerRestarted } from '../setup/neo4j.ts';
 
 const avail = await neo4jForTests();
 const quiet = { log: () => {}, auditKey: null };
@@ -65,7 +65,9 @@ describe.skipIf(!avail.ok)('transfer into an empty Neo4j through neo4j-admin imp
     expect(refused).toBeInstanceOf(TransferError);
     expect((refused as TransferError).message).toMatch(/--restart/);
 
-    const r = await transfer({ kind: 'sqlite', path: src }, neo, { ...quiet, restart: true });
+    const r = await transfer({ kind: 'sqlite', path: src }, neo, { ...quiet, restart: true }).finally(
+      noteTestServerRestarted,
+    );
     expect(r).toMatchObject({ status: 'copied', method: 'import' });
     expect(r.counts).toMatchObject({ operations: 3, deconflictionNotices: 3, audit: 3 });
     const stores = new Neo4jStores({ uri: avail.server.uri, user: 'neo4j', password: avail.server.password });

@@ -3,7 +3,7 @@
 // at teardown the run drops its lease and, if no other live run holds one and the server was started by
 // tests (not by a developer's `npm run neo4j:start`), stops it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,17 @@ export default async function setupNeo4j(): Promise<() => Promise<void>> {
       stdio: 'inherit',
     });
   };
+}
+
+/**
+ * After a test stopped and started the test server itself (an outage, the offline importer's restart): the
+ * server now running is still the tests' own, so teardown must stop it. Without this its new pid no longer
+ * matches the marker and the server outlives `npm test`.
+ */
+export function noteTestServerRestarted(): void {
+  const pidFile = join(TEST_HOME, 'run', 'neo4j.pid');
+  if (existsSync(STARTED_BY_TESTS) && existsSync(pidFile))
+    writeFileSync(STARTED_BY_TESTS, readFileSync(pidFile, 'utf8').trim());
 }
 
 /** The generated password of the test server. */
