@@ -130,6 +130,11 @@ export function needToKnowContract<S extends Stores>(name: string, setup: Contra
         4,
         [...(await aLinks(stores.graph, w))].sort(),
       ]);
+      // A type's total counts what the scope sees of that type (counted from the hidden facts, not the store).
+      for (const type of new Set(links.items.map((l) => l.type))) {
+        const ofType = await g.listLinks({ type, limit: 1 });
+        expect([type, ofType.total]).toEqual([type, links.items.filter((l) => l.type === type).length]);
+      }
       // Paged by key the same.
       const first = await g.listLinks({ limit: 2 });
       const second = await g.listLinks({ limit: 2, after: first.next! });
@@ -274,12 +279,27 @@ export function needToKnowContract<S extends Stores>(name: string, setup: Contra
         note: 'seen',
       });
       // Carl edited in A joins A: the outsider now sees him, with only what A wrote.
+      const before = (await w.outsider.listLinks()).total;
       await stores.graph.updateEntity(
         w.e.carl,
         { label: 'Carl Courier' },
         { actor: 'demo', operationId: w.ops.a },
       );
       expect((await w.outsider.getEntity(w.e.carl))!.properties).toEqual({});
+      // His links stay B's own; a link A records to him adds one to the outsider's total (counted again after
+      // each write: the count follows the data, not a cached figure).
+      expect((await w.outsider.listLinks()).total).toBe(before);
+      await stores.graph.writeBatch(
+        { links: [{ type: 'ASSOCIATE_OF', from: P('alice archer'), to: P('carl courier') }] },
+        { actor: 'demo', operationId: w.ops.a },
+      );
+      // And one B records stays hidden: the total does not move.
+      await stores.graph.writeBatch(
+        { links: [{ type: 'ASSOCIATE_OF', from: P('bruno supplier'), to: P('alice archer') }] },
+        { actor: 'dsmith', operationId: w.ops.b },
+      );
+      const after = await w.outsider.listLinks({ limit: 100 });
+      expect([before, after.total, after.items.length]).toEqual([4, 5, 5]);
     });
 
     it('a merge across operations keeps each side’s facts to itself, and undoing it puts memberships back', async () => {

@@ -205,12 +205,55 @@ function listLinksIn(c: SqliteConnection, opts: LinkListOptions, s: SqlScope | n
     const more = rows.length > at.limit;
     if (more) rows.length = at.limit;
     const items = rows.map(toLink);
-    const total = c
-      .st(`SELECT COUNT(*) FROM links l WHERE ${where}`)
-      .pluck()
-      .get(...params) as number;
+    const total = s
+      ? storedLinks(c, opts.type ?? null) - hiddenLinkCount(c, s, opts.type ?? null)
+      : (c
+          .st(`SELECT COUNT(*) FROM links l WHERE ${where}`)
+          .pluck()
+          .get(...params) as number);
     return { items, total, ...at, next: more ? items[items.length - 1].id : null };
   });
+}
+
+function storedLinks(c: SqliteConnection, type: string | null): number {
+  return (
+    type === null
+      ? c.st('SELECT COUNT(*) FROM links').pluck().get()
+      : c.st('SELECT COUNT(*) FROM links WHERE type = ?').pluck().get(type)
+  ) as number;
+}
+
+const hiddenCounts = new WeakMap<SqliteConnection, { version: number; counts: Map<string, number> }>();
+
+/**
+ * How many links (of `type`) scope `s` hides: its hidden links and every link of a hidden entity. Read from
+ * the hidden facts only (the size of the operations left out, not the store's), so a scoped page's total
+ * costs what an unscoped one does; before, it tested every link of the store (0.75 s at 1M links).
+ * Cached until the data version moves.
+ */
+function hiddenLinkCount(c: SqliteConnection, s: SqlScope, type: string | null): number {
+  const version = c.version();
+  let entry = hiddenCounts.get(c);
+  if (!entry || entry.version !== version) hiddenCounts.set(c, (entry = { version, counts: new Map() }));
+  const key = `${s.key}|${type ?? ''}`;
+  const known = entry.counts.get(key);
+  if (known !== undefined) return known;
+  const sets = scopeSets(c, s);
+  const links = JSON.stringify([...sets.hiddenLinks]);
+  const ends = JSON.stringify([...sets.hiddenEntities]);
+  const n = c
+    .st(
+      `SELECT COUNT(*) FROM (
+         SELECT value AS id FROM json_each(?)
+         UNION SELECT l.id FROM json_each(?) e JOIN links l ON l.from_id = e.value
+         UNION SELECT l.id FROM json_each(?) e JOIN links l ON l.to_id = e.value
+       ) h JOIN links l ON l.id = h.id WHERE ? IS NULL OR l.type = ?`,
+    )
+    .pluck()
+    .get(links, ends, ends, type, type) as number;
+  if (entry.counts.size >= 256) entry.counts.clear();
+  entry.counts.set(key, n);
+  return n;
 }
 
 export function getReport(c: SqliteConnection, idOrRef: string, s: SqlScope | null = null): Report | null {
