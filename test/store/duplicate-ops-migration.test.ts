@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../server/store/sqlite/schema.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkchart-dup-ops-migration-'));
@@ -58,7 +59,7 @@ describe('SQLite migration 15 (possible duplicates record their operations)', ()
     await s.close();
     const up = await openSqliteStores(path);
     try {
-      expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(15);
+      expect(up.db.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
       const all = (await up.duplicates.listProposals()).items;
       expect(all.map((p) => p.ops)).toEqual([
         ['op1', closed.id],

@@ -484,6 +484,15 @@ CREATE TABLE IF NOT EXISTS job_results (
           ORDER BY o.op_id))`);
     },
   },
+  {
+    version: 16,
+    description:
+      'the audit trail filtered by action or by time is read along an index, not record by record (it grows with every request)',
+    sql: `
+CREATE INDEX IF NOT EXISTS audit_action ON audit (action, seq);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+`,
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */
