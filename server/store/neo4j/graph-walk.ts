@@ -42,6 +42,18 @@ async function neighbours(
   return out;
 }
 
+/** A row of walk-one-hop.cypher's hop or among: the frontier entity, the other end, the link, the other entity. */
+type HopRow = [string, string, LinkRel, EntityNode?];
+
+/** The one-hop query's links grouped by frontier entity, in link order (as neighbours() gives them). */
+function grouped(ids: string[], rows: HopRow[]): Neighbours {
+  const out: Neighbours = new Map();
+  for (const id of ids) out.set(id, []);
+  for (const [u, other, l, o] of rows) out.get(u)?.push({ other, l, o: o ?? null });
+  for (const list of out.values()) list.sort((a, b) => a.l.n - b.l.n);
+  return out;
+}
+
 /** Entities by id the scope sees, in the order they were created. */
 async function entitiesById(tx: Tx, ids: Iterable<string>, scope: Scope): Promise<Entity[]> {
   return (await tx.run('entities-by-id', { ids: [...ids], ops: opsParam(scope) }))
@@ -64,18 +76,19 @@ export async function neighbourhood(
     if (links.size > maxLinks) throw tooManyLinks(maxLinks);
   };
   return c.read(async (tx) => {
-    // The seeds (whole) and the data version in one query (a seed the scope does not see is not found, as one
-    // that never existed); then one query per ring, each handing back the entities it reaches, and one for
-    // the links among the outermost ring: three round trips for one hop.
-    const start = await tx.run('walk-seeds', {
-      ids: seedIds.filter((s) => typeof s === 'string'),
-      ops: opsParam(scope),
-    });
-    const dataVersion = (start[0]?.v as number | undefined) ?? 0;
+    const ids = seedIds.filter((s) => typeof s === 'string');
+    // One hop, the usual expansion, is one query (walk-one-hop.cypher); deeper walks go ring by ring.
+    const one =
+      hops === 1 && !process.env.LC_WALK_OLD
+        ? await tx.one('walk-one-hop', { ...fp, ids, types: types ?? null, limit })
+        : null;
+    const start = one ? null : await tx.run('walk-seeds', { ids, ops: opsParam(scope) });
+    const dataVersion = ((one ?? start![0])?.v as number | undefined) ?? 0;
     // A scope reading every operation there is sees every fact: the walk's queries skip the scope's tests.
-    if (start[0]?.outside === 0) fp.ops = null;
+    if ((one ?? start![0])?.outside === 0) fp.ops = null;
     const found = new Map<string, EntityNode>();
-    for (const r of start) if (r.e) found.set((r.e as EntityNode).id, r.e as EntityNode);
+    for (const e of one ? (one.seeds as EntityNode[]) : start!.map((r) => r.e as EntityNode | null))
+      if (e) found.set(e.id, e);
     seedIds.forEach((s, i) => {
       if (parseId(s, 'e') === null || !found.has(s))
         throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
@@ -86,7 +99,9 @@ export async function neighbourhood(
     let frontier = [...nodes];
     for (let h = 0; h < hops && frontier.length > 0; h++) {
       const next: string[] = [];
-      const nb = await neighbours(tx, frontier, fp, types, null, true);
+      const nb = one
+        ? grouped(frontier, one.hop as HopRow[])
+        : await neighbours(tx, frontier, fp, types, null, true);
       for (const u of frontier) {
         for (const r of nb.get(u)!) {
           if (!nodes.has(r.other)) {
@@ -104,8 +119,10 @@ export async function neighbourhood(
       frontier = next;
     }
     // Links among the outermost ring, so the result is the whole graph induced on its nodes: only those whose
-    // other end is in the result come back.
-    if (frontier.length > 0) {
+    // other end is in the result come back. The one-hop query read them already unless it was cut short.
+    if (one?.among) {
+      for (const [u, other, l] of one.among as HopRow[]) if (nodes.has(u) && nodes.has(other)) keep(links, l);
+    } else if (frontier.length > 0) {
       const nb = await neighbours(tx, frontier, fp, types, [...nodes]);
       for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
     }
