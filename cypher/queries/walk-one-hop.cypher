@@ -6,6 +6,9 @@
 // - among: the links between two entities of the ring, each once (the ring's links back to the seeds are in hop
 //   already), or null when seeds and ring together pass $limit: the walk is then cut short, and the caller
 //   reads the links among the part of the ring it keeps (neighbours.cypher), so the work stays bounded.
+// Links and entities come back as lists, not maps (the fields of rows.ts LinkRel and EntityNode that a walk's
+// result shows, in the order graph-walk.ts reads them): the driver then decodes no key names, a large part of a
+// walk's cost in Node at 10 clients.
 // The filter is neighbours.cypher's, written twice (Cypher has no functions): keep the three in step.
 OPTIONAL MATCH (m:Meta {k: 'state'})
 WITH coalesce(m.dataVersion, 0) AS v,
@@ -45,9 +48,10 @@ CALL {
     AND (ops IS NULL OR (any(x IN l.ops WHERE x IN ops) AND any(x IN o.ops WHERE x IN ops)))
     AND ($types IS NULL OR o.type IN $types)
   WITH u, o, l, startNode(l) AS a, endNode(l) AS b
-  RETURN collect([u.id, o.id, l {.id, .n, .directed, .weight, .firstSeen, .lastSeen, .props, .grades, .reports, .ops,
-      .createdAt, .updatedAt, type: type(l), from: a.id, to: b.id},
-    o {.id, .n, .type, .key, .label, .props, .reviewDate, .createdAt, .updatedAt, .ops, .opProps}]) AS hop,
+  RETURN collect([u.id, o.id,
+    [l.id, l.n, l.directed, l.weight, l.firstSeen, l.lastSeen, l.props, l.grades, l.reports, l.ops,
+      l.createdAt, l.updatedAt, type(l), a.id, b.id],
+    [o.id, o.n, o.type, o.key, o.label, o.props, o.reviewDate, o.createdAt, o.updatedAt, o.ops, o.opProps]]) AS hop,
     collect(DISTINCT o) AS reached
 }
 WITH v, outside, ops, seedNodes, hop, [x IN reached WHERE NOT x IN seedNodes] AS ring
@@ -79,9 +83,10 @@ CALL {
     AND (ops IS NULL OR (any(x IN l.ops WHERE x IN ops) AND any(x IN o.ops WHERE x IN ops)))
     AND ($types IS NULL OR o.type IN $types)
   WITH u, o, l, startNode(l) AS a, endNode(l) AS b
-  RETURN collect([u.id, o.id, l {.id, .n, .directed, .weight, .firstSeen, .lastSeen, .props, .grades, .reports, .ops,
-      .createdAt, .updatedAt, type: type(l), from: a.id, to: b.id}]) AS among
+  RETURN collect([u.id, o.id,
+    [l.id, l.n, l.directed, l.weight, l.firstSeen, l.lastSeen, l.props, l.grades, l.reports, l.ops,
+      l.createdAt, l.updatedAt, type(l), a.id, b.id]]) AS among
 }
 RETURN v, outside,
-  [e IN seedNodes | e {.id, .n, .type, .key, .label, .props, .reviewDate, .createdAt, .updatedAt, .ops, .opProps}] AS seeds,
+  [o IN seedNodes | [o.id, o.n, o.type, o.key, o.label, o.props, o.reviewDate, o.createdAt, o.updatedAt, o.ops, o.opProps]] AS seeds,
   hop, CASE WHEN size(seedNodes) + size(ring) <= $limit THEN among END AS among

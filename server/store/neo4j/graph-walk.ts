@@ -42,14 +42,75 @@ async function neighbours(
   return out;
 }
 
+/** A link of walk-one-hop.cypher, as a list in the order of its query. */
+type LinkList = [
+  string,
+  number,
+  boolean,
+  number,
+  string | null,
+  string | null,
+  string,
+  string[] | null,
+  string[] | null,
+  string[] | null,
+  string,
+  string,
+  LinkRel['type'],
+  string,
+  string,
+];
+/** An entity of walk-one-hop.cypher, as a list in the order of its query. */
+type EntityList = [
+  string,
+  number,
+  EntityNode['type'],
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string[] | null,
+  string,
+];
 /** A row of walk-one-hop.cypher's hop or among: the frontier entity, the other end, the link, the other entity. */
-type HopRow = [string, string, LinkRel, EntityNode?];
+type HopRow = [string, string, LinkList, EntityList?];
+
+function linkOf(x: LinkList): LinkRel {
+  const [id, n, directed, weight, firstSeen, lastSeen, props, grades, reports, ops, createdAt, updatedAt] = x;
+  const [type, from, to] = [x[12], x[13], x[14]];
+  return {
+    ...{ id, n, directed, weight, firstSeen, lastSeen, props, createdAt, updatedAt, type, from, to },
+    ...{ grades: grades!, reports: reports!, imports: [], ops: ops! },
+  };
+}
+
+function entityOf(x: EntityList): EntityNode {
+  const [id, n, type, key, label, props, reviewDate, createdAt, updatedAt, ops, opProps] = x;
+  return {
+    id,
+    n,
+    type,
+    key,
+    label,
+    props,
+    reviewDate,
+    createdAt,
+    updatedAt,
+    ops: ops!,
+    opProps,
+    search: '',
+    reports: [],
+    imports: [],
+  };
+}
 
 /** The one-hop query's links grouped by frontier entity, in link order (as neighbours() gives them). */
 function grouped(ids: string[], rows: HopRow[]): Neighbours {
   const out: Neighbours = new Map();
   for (const id of ids) out.set(id, []);
-  for (const [u, other, l, o] of rows) out.get(u)?.push({ other, l, o: o ?? null });
+  for (const [u, other, l, o] of rows) out.get(u)?.push({ other, l: linkOf(l), o: o ? entityOf(o) : null });
   for (const list of out.values()) list.sort((a, b) => a.l.n - b.l.n);
   return out;
 }
@@ -78,16 +139,15 @@ export async function neighbourhood(
   return c.read(async (tx) => {
     const ids = seedIds.filter((s) => typeof s === 'string');
     // One hop, the usual expansion, is one query (walk-one-hop.cypher); deeper walks go ring by ring.
-    const one =
-      hops === 1 && !process.env.LC_WALK_OLD
-        ? await tx.one('walk-one-hop', { ...fp, ids, types: types ?? null, limit })
-        : null;
+    const one = hops === 1 ? await tx.one('walk-one-hop', { ...fp, ids, types: types ?? null, limit }) : null;
     const start = one ? null : await tx.run('walk-seeds', { ids, ops: opsParam(scope) });
     const dataVersion = ((one ?? start![0])?.v as number | undefined) ?? 0;
     // A scope reading every operation there is sees every fact: the walk's queries skip the scope's tests.
     if ((one ?? start![0])?.outside === 0) fp.ops = null;
     const found = new Map<string, EntityNode>();
-    for (const e of one ? (one.seeds as EntityNode[]) : start!.map((r) => r.e as EntityNode | null))
+    for (const e of one
+      ? (one.seeds as EntityList[]).map(entityOf)
+      : start!.map((r) => r.e as EntityNode | null))
       if (e) found.set(e.id, e);
     seedIds.forEach((s, i) => {
       if (parseId(s, 'e') === null || !found.has(s))
@@ -121,7 +181,8 @@ export async function neighbourhood(
     // Links among the outermost ring, so the result is the whole graph induced on its nodes: only those whose
     // other end is in the result come back. The one-hop query read them already unless it was cut short.
     if (one?.among) {
-      for (const [u, other, l] of one.among as HopRow[]) if (nodes.has(u) && nodes.has(other)) keep(links, l);
+      for (const [u, other, l] of one.among as HopRow[])
+        if (nodes.has(u) && nodes.has(other)) keep(links, linkOf(l));
     } else if (frontier.length > 0) {
       const nb = await neighbours(tx, frontier, fp, types, [...nodes]);
       for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
