@@ -18,7 +18,7 @@ import { arg } from '../args.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Stores } from '../../server/store/stores.ts';
-import { Neo4jExecutor, Tx, toNeo } from '../../server/store/neo4j/executor.ts';
+import { Neo4jExecutor, Tx, toNeo, type Row } from '../../server/store/neo4j/executor.ts';
 import { cypher } from '../../server/store/neo4j/queries.ts';
 import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
@@ -40,6 +40,22 @@ function instrument(): void {
   proto.write = function <T>(this: Neo4jExecutor, work: (tx: Tx) => Promise<T>): Promise<T> {
     if (counting) seen.writes++;
     return write.call(this, work) as Promise<T>;
+  };
+  // A query that is a transaction of its own (auto-commit): a transaction and a query.
+  const query = proto.query;
+  proto.query = async function (this: Neo4jExecutor, mode: 'READ' | 'WRITE', name: string, params?: Row) {
+    if (counting) seen[mode === 'READ' ? 'reads' : 'writes']++;
+    const t0 = performance.now();
+    try {
+      return await query.call(this, mode, name, params);
+    } finally {
+      if (counting) {
+        const q = seen.queries.get(name) ?? { n: 0, ms: 0 };
+        q.n++;
+        q.ms += performance.now() - t0;
+        seen.queries.set(name, q);
+      }
+    }
   };
   const timed = <A extends unknown[]>(f: (this: Tx, name: string, ...a: A) => Promise<unknown>) =>
     async function (this: Tx, name: string, ...a: A) {

@@ -11,8 +11,8 @@ import { readDataVersion, type Neo4jContext } from './context.ts';
 import { countInWindow } from './events.ts';
 import type { Row, Tx } from './executor.ts';
 import { filterParams } from './query-params.ts';
-import { narrowScope, opsParam, type Scope } from './op-membership.ts';
-import type { EntityNode, LinkRel } from './rows.ts';
+import { narrowScope, opsParam, wholeInScope, type Scope } from './op-membership.ts';
+import { toLink, type EntityNode, type LinkRel } from './rows.ts';
 import { scopedEntity, scopedLinks } from './scope-facts.ts';
 
 type Neighbours = Map<string, { other: string; l: LinkRel; o: EntityNode | null }[]>;
@@ -136,11 +136,19 @@ export async function neighbourhood(
     links.set(l.id, l);
     if (links.size > maxLinks) throw tooManyLinks(maxLinks);
   };
-  return c.read(async (tx) => {
-    const ids = seedIds.filter((s) => typeof s === 'string');
-    // One hop, the usual expansion, is one query (walk-one-hop.cypher); deeper walks go ring by ring.
-    const one = hops === 1 ? await tx.one('walk-one-hop', { ...fp, ids, types: types ?? null, limit }) : null;
-    const start = one ? null : await tx.run('walk-seeds', { ids, ops: opsParam(scope) });
+  const ids = seedIds.filter((s) => typeof s === 'string');
+  // One hop, the usual expansion, is one query (walk-one-hop.cypher) in a transaction of its own; a later step
+  // that needs the store (a walk cut short, links shared with an operation outside the scope) reads in one
+  // more. Deeper walks go ring by ring, in one transaction.
+  if (hops === 1) {
+    await c.ensureReady();
+    const [one] = await c.exec.query('READ', 'walk-one-hop', { ...fp, ids, types: types ?? null, limit });
+    return walked(one, (work) => c.read(work));
+  }
+  return c.read((tx) => walked(null, (work) => work(tx)));
+
+  async function walked(one: Row | null, read: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>) {
+    const start = one ? null : await read((tx) => tx.run('walk-seeds', { ids, ops: opsParam(scope) }));
     const dataVersion = ((one ?? start![0])?.v as number | undefined) ?? 0;
     // A scope reading every operation there is sees every fact: the walk's queries skip the scope's tests.
     if ((one ?? start![0])?.outside === 0) fp.ops = null;
@@ -161,7 +169,7 @@ export async function neighbourhood(
       const next: string[] = [];
       const nb = one
         ? grouped(frontier, one.hop as HopRow[])
-        : await neighbours(tx, frontier, fp, types, null, true);
+        : await read((tx) => neighbours(tx, frontier, fp, types, null, true));
       for (const u of frontier) {
         for (const r of nb.get(u)!) {
           if (!nodes.has(r.other)) {
@@ -184,7 +192,7 @@ export async function neighbourhood(
       for (const [u, other, l] of one.among as HopRow[])
         if (nodes.has(u) && nodes.has(other)) keep(links, linkOf(l));
     } else if (frontier.length > 0) {
-      const nb = await neighbours(tx, frontier, fp, types, [...nodes]);
+      const nb = await read((tx) => neighbours(tx, frontier, fp, types, [...nodes]));
       for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
     }
     const sorted = [...links.values()].sort((a, b) => a.n - b.n);
@@ -194,10 +202,12 @@ export async function neighbourhood(
         .map((id) => found.get(id)!)
         .sort((a, b) => a.n - b.n)
         .map((e) => scopedEntity(e, scope)),
-      links: await scopedLinks(tx, sorted, scope),
+      links: sorted.every((l) => wholeInScope(l.ops, scope))
+        ? sorted.map(toLink)
+        : await read((tx) => scopedLinks(tx, sorted, scope)),
       truncated,
     };
-  });
+  }
 }
 
 /** Every shortest path from `fromId` to `toId` as recorded by `preds`, walked back from the target. */
