@@ -86,6 +86,19 @@ function neo4jCpu(): number {
   }
 }
 
+/**
+ * Bytes the Neo4j server has read so far through read calls (rchar): its page cache's misses, from the disk or
+ * the OS's cache (which often holds the store, so the disk alone would not show them), and its Bolt sockets.
+ */
+function neo4jDiskReads(): number {
+  try {
+    const pid = readFileSync(join(TEST_HOME, 'run', 'neo4j.pid'), 'utf8').trim();
+    return Number(/rchar: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 interface Run {
   rate: number;
   requests: number;
@@ -94,6 +107,8 @@ interface Run {
   neo4jCpuMs: number;
   p50: number;
   p95: number;
+  /** Per request: KB the Neo4j server read (a cold page cache's misses; its sockets' few KB). */
+  diskKb: number;
   /** Per request: read and write transactions, queries. */
   reads: number;
   writes: number;
@@ -140,6 +155,7 @@ async function expansion(
       counting = true;
       const cpu0 = process.cpuUsage();
       const neo0 = neo4jCpu();
+      const disk0 = neo4jDiskReads();
       const end = performance.now() + seconds * 1000;
       let done = 0;
       let failed = 0;
@@ -159,6 +175,7 @@ async function expansion(
       counting = false;
       const cpu = process.cpuUsage(cpu0);
       const neo = neo4jCpu() - neo0;
+      const disk = neo4jDiskReads() - disk0;
       lat.sort((a, b) => a - b);
       const per = Math.max(1, done + failed);
       runs.push({
@@ -169,6 +186,7 @@ async function expansion(
         neo4jCpuMs: (neo * 1000) / per,
         p50: lat[Math.floor(lat.length / 2)] ?? NaN,
         p95: lat[Math.floor(lat.length * 0.95)] ?? NaN,
+        diskKb: disk / 1024 / per,
         reads: seen.reads / per,
         writes: seen.writes / per,
         queries: [...seen.queries.values()].reduce((s, q) => s + q.n, 0) / per,
@@ -234,12 +252,12 @@ const suite: BenchSuite = {
       const row = (name: string, r: Run) =>
         `${name.padEnd(13)} ${r.rate.toFixed(0).padStart(6)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ` +
         `${r.nodeCpuMs.toFixed(2).padStart(9)} ${Number.isNaN(r.neo4jCpuMs) ? '        -' : r.neo4jCpuMs.toFixed(2).padStart(9)} ` +
-        `${r.reads.toFixed(2).padStart(6)} ${r.writes.toFixed(2).padStart(6)} ${r.queries.toFixed(2).padStart(7)}` +
+        `${Number.isNaN(r.diskKb) ? '     -' : r.diskKb.toFixed(0).padStart(6)} ${r.reads.toFixed(2).padStart(6)} ${r.writes.toFixed(2).padStart(6)} ${r.queries.toFixed(2).padStart(7)}` +
         (r.failed ? `  (${r.failed} failed)` : '');
       console.log(
-        'store          req/s   p50 ms   p95 ms  Node CPU Neo4j CPU  reads writes queries\n' +
-          '                                        ms/req    ms/req  (transactions and queries per request)\n' +
-          `${row('SQLite', { ...rs, neo4jCpuMs: NaN, reads: 0, writes: 0, queries: 0 })}\n` +
+        'store          req/s   p50 ms   p95 ms  Node CPU Neo4j CPU  read  reads writes queries\n' +
+          '                                        ms/req    ms/req  KB/req (transactions and queries per request)\n' +
+          `${row('SQLite', { ...rs, neo4jCpuMs: NaN, diskKb: NaN, reads: 0, writes: 0, queries: 0 })}\n` +
           `${row('Neo4j first', cold)}\n${row('Neo4j warm', warm)}`,
       );
       console.log(
