@@ -2,7 +2,12 @@
 // transient errors), every session through one bookmark manager (causal consistency on a cluster), sessions
 // always closed, parameters and results converted between JS numbers and Neo4j
 // integers here and nowhere else, and driver errors turned into StoreErrors.
-import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, {
+  type BookmarkManager,
+  type Driver,
+  type ManagedTransaction,
+  type Session,
+} from 'neo4j-driver';
 import { LINK_TYPES } from '../../domain/model.ts';
 import { StoreError } from '../common.ts';
 import { currentReadAfter, type ReadAfter } from '../read-after.ts';
@@ -107,6 +112,8 @@ export interface ExecutorOptions {
   log?: OutageLog;
   /** Between probes while the database is down (outage.ts); 1 s by default. */
   probeEveryMs?: number;
+  /** How long query() retries transient errors (as the driver's maxTransactionRetryTime); 5 s by default. */
+  retryMs?: number;
 }
 
 /** The driver and the database every aggregate of the Neo4j store shares (see stores.ts). */
@@ -142,11 +149,38 @@ export class Neo4jExecutor {
   }
 
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.session('READ', work);
+    return this.session('READ', (s) => s.executeRead((tx) => work(new Tx(tx))));
   }
 
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.session('WRITE', work);
+    return this.session('WRITE', (s) => s.executeWrite((tx) => work(new Tx(tx))));
+  }
+
+  /**
+   * One named query as a transaction of its own (auto-commit): one message each way, where a managed
+   * transaction exchanges four (begin, run, pull, commit). On 2 cores at 10 clients each message costs CPU on
+   * both sides (issue 21: audited 1-hop expansion), so the requests every call makes (the walk, the audit)
+   * use this. Transient errors are retried as the driver retries a managed transaction's; a connection lost
+   * while a write was in flight is not, since it may have committed.
+   */
+  query(mode: 'READ' | 'WRITE', name: string, params: Row = {}): Promise<Row[]> {
+    return this.session(mode, async (s) => {
+      const text = cypher(name);
+      const p = toNeo(params) as Row;
+      const until = Date.now() + (this.opts.retryMs ?? 5_000);
+      for (let wait = 50; ; wait *= 2) {
+        try {
+          const res = await s.run(text, p);
+          return res.records.map((r) => fromNeo(r.toObject()) as Row);
+        } catch (e) {
+          const code = (e as { code?: string } | null)?.code ?? '';
+          const again =
+            code.startsWith('Neo.TransientError.') || (mode === 'READ' && neo4j.isRetryableError(e));
+          if (!again || Date.now() + wait > until) throw e;
+          await new Promise((res) => setTimeout(res, wait * (0.8 + Math.random() * 0.4)));
+        }
+      }
+    });
   }
 
   /** A statement outside an explicit transaction: schema changes, which Neo4j runs in their own transaction. */
@@ -242,7 +276,7 @@ export class Neo4jExecutor {
     return ra.caughtUp;
   }
 
-  private async session<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> {
+  private async session<T>(mode: 'READ' | 'WRITE', work: (s: Session) => Promise<T>): Promise<T> {
     this.outage.check();
     // Read-your-writes across servers: the request's user's bookmarks (from any server) join this server's.
     const ra = currentReadAfter();
@@ -265,8 +299,7 @@ export class Neo4jExecutor {
     });
     const timer = setTimeout(() => void this.suspect(), SUSPECT_AFTER_MS);
     try {
-      const fn = (tx: ManagedTransaction) => work(new Tx(tx));
-      const call = mode === 'READ' ? session.executeRead(fn) : session.executeWrite(fn);
+      const call = work(session);
       // Refused early, the driver's call ends on its own (closing the session stops its retries).
       call.catch(() => undefined);
       const out = await Promise.race([call, refused]);

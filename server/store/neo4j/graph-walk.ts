@@ -11,8 +11,8 @@ import { readDataVersion, type Neo4jContext } from './context.ts';
 import { countInWindow } from './events.ts';
 import type { Row, Tx } from './executor.ts';
 import { filterParams } from './query-params.ts';
-import { narrowScope, opsParam, type Scope } from './op-membership.ts';
-import type { EntityNode, LinkRel } from './rows.ts';
+import { narrowScope, opsParam, wholeInScope, type Scope } from './op-membership.ts';
+import { toLink, type EntityNode, type LinkRel } from './rows.ts';
 import { scopedEntity, scopedLinks } from './scope-facts.ts';
 
 type Neighbours = Map<string, { other: string; l: LinkRel; o: EntityNode | null }[]>;
@@ -42,6 +42,79 @@ async function neighbours(
   return out;
 }
 
+/** A link of walk-one-hop.cypher, as a list in the order of its query. */
+type LinkList = [
+  string,
+  number,
+  boolean,
+  number,
+  string | null,
+  string | null,
+  string,
+  string[] | null,
+  string[] | null,
+  string[] | null,
+  string,
+  string,
+  LinkRel['type'],
+  string,
+  string,
+];
+/** An entity of walk-one-hop.cypher, as a list in the order of its query. */
+type EntityList = [
+  string,
+  number,
+  EntityNode['type'],
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string[] | null,
+  string,
+];
+/** A row of walk-one-hop.cypher's hop or among: the frontier entity, the other end, the link, the other entity. */
+type HopRow = [string, string, LinkList, EntityList?];
+
+function linkOf(x: LinkList): LinkRel {
+  const [id, n, directed, weight, firstSeen, lastSeen, props, grades, reports, ops, createdAt, updatedAt] = x;
+  const [type, from, to] = [x[12], x[13], x[14]];
+  return {
+    ...{ id, n, directed, weight, firstSeen, lastSeen, props, createdAt, updatedAt, type, from, to },
+    ...{ grades: grades!, reports: reports!, imports: [], ops: ops! },
+  };
+}
+
+function entityOf(x: EntityList): EntityNode {
+  const [id, n, type, key, label, props, reviewDate, createdAt, updatedAt, ops, opProps] = x;
+  return {
+    id,
+    n,
+    type,
+    key,
+    label,
+    props,
+    reviewDate,
+    createdAt,
+    updatedAt,
+    ops: ops!,
+    opProps,
+    search: '',
+    reports: [],
+    imports: [],
+  };
+}
+
+/** The one-hop query's links grouped by frontier entity, in link order (as neighbours() gives them). */
+function grouped(ids: string[], rows: HopRow[]): Neighbours {
+  const out: Neighbours = new Map();
+  for (const id of ids) out.set(id, []);
+  for (const [u, other, l, o] of rows) out.get(u)?.push({ other, l: linkOf(l), o: o ? entityOf(o) : null });
+  for (const list of out.values()) list.sort((a, b) => a.l.n - b.l.n);
+  return out;
+}
+
 /** Entities by id the scope sees, in the order they were created. */
 async function entitiesById(tx: Tx, ids: Iterable<string>, scope: Scope): Promise<Entity[]> {
   return (await tx.run('entities-by-id', { ids: [...ids], ops: opsParam(scope) }))
@@ -63,19 +136,27 @@ export async function neighbourhood(
     links.set(l.id, l);
     if (links.size > maxLinks) throw tooManyLinks(maxLinks);
   };
-  return c.read(async (tx) => {
-    // The seeds (whole) and the data version in one query (a seed the scope does not see is not found, as one
-    // that never existed); then one query per ring, each handing back the entities it reaches, and one for
-    // the links among the outermost ring: three round trips for one hop.
-    const start = await tx.run('walk-seeds', {
-      ids: seedIds.filter((s) => typeof s === 'string'),
-      ops: opsParam(scope),
-    });
-    const dataVersion = (start[0]?.v as number | undefined) ?? 0;
+  const ids = seedIds.filter((s) => typeof s === 'string');
+  // One hop, the usual expansion, is one query (walk-one-hop.cypher) in a transaction of its own; a later step
+  // that needs the store (a walk cut short, links shared with an operation outside the scope) reads in one
+  // more. Deeper walks go ring by ring, in one transaction.
+  if (hops === 1) {
+    await c.ensureReady();
+    const [one] = await c.exec.query('READ', 'walk-one-hop', { ...fp, ids, types: types ?? null, limit });
+    return walked(one, (work) => c.read(work));
+  }
+  return c.read((tx) => walked(null, (work) => work(tx)));
+
+  async function walked(one: Row | null, read: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>) {
+    const start = one ? null : await read((tx) => tx.run('walk-seeds', { ids, ops: opsParam(scope) }));
+    const dataVersion = ((one ?? start![0])?.v as number | undefined) ?? 0;
     // A scope reading every operation there is sees every fact: the walk's queries skip the scope's tests.
-    if (start[0]?.outside === 0) fp.ops = null;
+    if ((one ?? start![0])?.outside === 0) fp.ops = null;
     const found = new Map<string, EntityNode>();
-    for (const r of start) if (r.e) found.set((r.e as EntityNode).id, r.e as EntityNode);
+    for (const e of one
+      ? (one.seeds as EntityList[]).map(entityOf)
+      : start!.map((r) => r.e as EntityNode | null))
+      if (e) found.set(e.id, e);
     seedIds.forEach((s, i) => {
       if (parseId(s, 'e') === null || !found.has(s))
         throw new StoreError('not_found', `entity ${JSON.stringify(s)} does not exist`, ['seedIds', i]);
@@ -86,7 +167,9 @@ export async function neighbourhood(
     let frontier = [...nodes];
     for (let h = 0; h < hops && frontier.length > 0; h++) {
       const next: string[] = [];
-      const nb = await neighbours(tx, frontier, fp, types, null, true);
+      const nb = one
+        ? grouped(frontier, one.hop as HopRow[])
+        : await read((tx) => neighbours(tx, frontier, fp, types, null, true));
       for (const u of frontier) {
         for (const r of nb.get(u)!) {
           if (!nodes.has(r.other)) {
@@ -104,9 +187,12 @@ export async function neighbourhood(
       frontier = next;
     }
     // Links among the outermost ring, so the result is the whole graph induced on its nodes: only those whose
-    // other end is in the result come back.
-    if (frontier.length > 0) {
-      const nb = await neighbours(tx, frontier, fp, types, [...nodes]);
+    // other end is in the result come back. The one-hop query read them already unless it was cut short.
+    if (one?.among) {
+      for (const [u, other, l] of one.among as HopRow[])
+        if (nodes.has(u) && nodes.has(other)) keep(links, linkOf(l));
+    } else if (frontier.length > 0) {
+      const nb = await read((tx) => neighbours(tx, frontier, fp, types, [...nodes]));
       for (const u of frontier) for (const r of nb.get(u)!) if (nodes.has(r.other)) keep(links, r.l);
     }
     const sorted = [...links.values()].sort((a, b) => a.n - b.n);
@@ -116,10 +202,12 @@ export async function neighbourhood(
         .map((id) => found.get(id)!)
         .sort((a, b) => a.n - b.n)
         .map((e) => scopedEntity(e, scope)),
-      links: await scopedLinks(tx, sorted, scope),
+      links: sorted.every((l) => wholeInScope(l.ops, scope))
+        ? sorted.map(toLink)
+        : await read((tx) => scopedLinks(tx, sorted, scope)),
       truncated,
     };
-  });
+  }
 }
 
 /** Every shortest path from `fromId` to `toId` as recorded by `preds`, walked back from the target. */

@@ -160,28 +160,56 @@ export class Neo4jSecurityStore implements SecurityStore {
     return (await this.appendAuditBatch([input]))[0];
   }
 
+  /** The chain's head after the last group this server appended (null: not known, read it under the lock). */
+  private head: { seq: number; hash: string } | null = null;
+
+  /** `inputs` chained onto the record `seq` with hash `prev`, stamped `at`. */
+  private chain(inputs: AuditInput[], seq: number, prev: string, at: string): AuditEvent[] {
+    return inputs.map((a) => {
+      const { event } = chainAudit(a, ++seq, at, prev, this.auditKey);
+      prev = event.hash;
+      return event;
+    });
+  }
+
   async appendAuditBatch(inputs: AuditInput[]): Promise<AuditEvent[]> {
     // Every record is checked before any is written, so a bad one leaves the batch unwritten.
     const valid = inputs.map((input, i) => parseOr(auditInputSchema, input, inputs.length > 1 ? [i] : []));
     if (valid.length === 0) return [];
+    // Usually this server wrote the chain's last record: the group is chained onto it here and appended in
+    // one round trip (audit-append-after.cypher), which refuses it if another server appended in between.
+    const known = this.head;
+    if (known) {
+      this.head = null;
+      const events = this.chain(valid, known.seq, known.hash, new Date().toISOString());
+      const last = events[events.length - 1];
+      await this.c.ensureReady();
+      const [r] = await this.c.exec.query('WRITE', 'audit-append-after', {
+        prevSeq: known.seq,
+        prevHash: known.hash,
+        rows: events.map(auditRow),
+        seq: last.seq,
+        hash: last.hash,
+      });
+      if (r?.ok === true) {
+        this.head = { seq: last.seq, hash: last.hash };
+        return events;
+      }
+    }
     // The only lock is the chain head's, held by this group's transaction alone (no named lock).
-    return this.c.write(
+    const events = await this.c.write(
       async (tx) => {
         const head = (await tx.one('audit-head-lock', { genesis: GENESIS_HASH }))!;
-        let seq = head.seq as number;
-        let prev = head.hash as string;
-        const at = new Date().toISOString();
-        const events: AuditEvent[] = [];
-        for (const a of valid) {
-          const { event } = chainAudit(a, ++seq, at, prev, this.auditKey);
-          prev = event.hash;
-          events.push(event);
-        }
-        await tx.run('audit-append', { rows: events.map(auditRow), seq, hash: prev });
+        const events = this.chain(valid, head.seq as number, head.hash as string, new Date().toISOString());
+        const last = events[events.length - 1];
+        await tx.run('audit-append', { rows: events.map(auditRow), seq: last.seq, hash: last.hash });
         return events;
       },
       { lock: null },
     );
+    const last = events[events.length - 1];
+    this.head = { seq: last.seq, hash: last.hash };
+    return events;
   }
 
   async listAudit(q: AuditQuery = {}): Promise<Page<AuditEvent>> {
