@@ -177,7 +177,7 @@ async function open(ep: Endpoint, mustExist: boolean, init = true): Promise<Open
  *
  * The operations migration is marked as done before that start-up: every record came from a store that has
  * operations and carries its memberships as that store holds them, so the migration's scans of every entity
- * and link (while the copy is being verified) would find nothing to do, or change what is being verified.
+ * and link would find nothing to do, or change what is about to be verified.
  */
 async function applySchema(stores: Neo4jStores): Promise<void> {
   const exec = stores.exec;

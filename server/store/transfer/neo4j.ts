@@ -324,7 +324,8 @@ export class Neo4jScanner {
 
   /**
    * The streamed reads that together hold every record of `part` once (none for the parts read in order). No
-   * index is used, so they run as soon as the importer's database is up, while the schema is built.
+   * index is used (the importer's copy is read after its schema is built: side by side the two fought over the
+   * page cache).
    */
   async slices(part: DumpPart): Promise<Slice[]> {
     const spread = (name: string, text: string, of: number, columns?: readonly string[]): Slice[] =>
