@@ -14,7 +14,7 @@ import { eventKey } from '../neo4j/events.ts';
 import { dateMs, parseProps, searchText } from '../shared/values.ts';
 import type { Properties } from '../../domain/model.ts';
 import { LINK_TYPES } from '../../domain/model.ts';
-import type { Dump, DumpEntity, DumpLink, DumpPart, DumpSnapshot, PartRecord, Provenance } from './parts.ts';
+import type { Dump, DumpEntity, DumpLink, DumpPart, DumpSnapshot, PartRecord } from './parts.ts';
 import { DUMP_PARTS, LOAD_ORDER } from './parts.ts';
 import type { Batch, Cursor, DumpReader, DumpWriter, Highest, Marker } from './stream.ts';
 import { noHighest, seeHighest } from './highest.ts';
@@ -44,27 +44,28 @@ import {
   USER_FIELDS,
 } from './fields.ts';
 
-const provenance = (x: Row): Provenance => ({
-  reports: (x.reports as string[] | undefined) ?? [],
-  imports: (x.imports as string[] | undefined) ?? [],
-});
 /** What each operation wrote of an entity (`opProps`, JSON), less the empty copies (see Memberships). */
 function opPropsFrom(text: unknown): Record<string, Properties> {
   const all = typeof text === 'string' && text ? (JSON.parse(text) as Record<string, Properties>) : {};
   return Object.fromEntries(Object.entries(all).filter(([, p]) => Object.keys(p).length > 0));
 }
 const opsFrom = (x: Row): string[] => (x.ops as string[] | undefined) ?? [];
-export const entityFrom = (x: Row): DumpEntity => ({
-  ...fromNeo4j(ENTITY_FIELDS, x),
-  ...provenance(x),
-  ops: opsFrom(x),
-  opProps: opPropsFrom(x.opProps),
-});
-export const linkFrom = (x: Row): DumpLink => ({
-  ...fromNeo4j(LINK_FIELDS, x),
-  ...provenance(x),
-  ops: opsFrom(x),
-});
+// The fields' record gets the rest set in place (a verification reads a million: one object each, no copies).
+export const entityFrom = (x: Row): DumpEntity => {
+  const e = fromNeo4j(ENTITY_FIELDS, x) as DumpEntity;
+  e.reports = (x.reports as string[] | undefined) ?? [];
+  e.imports = (x.imports as string[] | undefined) ?? [];
+  e.ops = opsFrom(x);
+  e.opProps = opPropsFrom(x.opProps);
+  return e;
+};
+export const linkFrom = (x: Row): DumpLink => {
+  const l = fromNeo4j(LINK_FIELDS, x) as DumpLink;
+  l.reports = (x.reports as string[] | undefined) ?? [];
+  l.imports = (x.imports as string[] | undefined) ?? [];
+  l.ops = opsFrom(x);
+  return l;
+};
 
 function snapshotFrom(text: string): DumpSnapshot {
   const s = JSON.parse(text) as {
@@ -211,6 +212,41 @@ export class Neo4jReader implements DumpReader {
   }
 }
 
+/**
+ * The fields of a link and of an entity, in the order scan-links.cypher and scan-entities.cypher return them
+ * as lists (a million rows decode far faster as lists than as maps, whose keys are decoded on every row).
+ */
+const LINK_SCAN_COLUMNS = [
+  'id',
+  'type',
+  'from',
+  'to',
+  'directed',
+  'weight',
+  'firstSeen',
+  'lastSeen',
+  'props',
+  'createdAt',
+  'updatedAt',
+  'reports',
+  'imports',
+  'ops',
+] as const;
+const ENTITY_SCAN_COLUMNS = [
+  'id',
+  'type',
+  'key',
+  'label',
+  'props',
+  'reviewDate',
+  'createdAt',
+  'updatedAt',
+  'reports',
+  'imports',
+  'ops',
+  'opProps',
+] as const;
+
 /** Records handed on at a time by a streamed read. */
 const STREAM_BATCH = 2_000;
 
@@ -218,8 +254,8 @@ const STREAM_BATCH = 2_000;
  * The parts a verification reads in streams of their own, in no order (scanSlices): the large kinds, each split
  * over `of` reads by their numbers; what is not here is read in order (batches), the audit always (its chain).
  */
-const SCANS: Partial<Record<DumpPart, { query: string; of: number }>> = {
-  entities: { query: 'scan-entities', of: 2 },
+const SCANS: Partial<Record<DumpPart, { query: string; of: number; columns?: readonly string[] }>> = {
+  entities: { query: 'scan-entities', of: 2, columns: ENTITY_SCAN_COLUMNS },
   reports: { query: 'scan-reports', of: 1 },
   events: { query: 'scan-events', of: 2 },
   importRuns: { query: 'scan-import-runs', of: 1 },
@@ -243,6 +279,7 @@ async function* streamRows(
   text: string,
   params: Row,
   batch = STREAM_BATCH,
+  columns?: readonly string[],
 ): AsyncIterable<Row[]> {
   const exec = stores.exec;
   const session = exec.driver.session({
@@ -255,7 +292,7 @@ async function* streamRows(
     let rows: Row[] = [];
     for await (const r of session.run(text, toNeo(params) as Row)) {
       // fromNeo leaves numbers as they are, so it is cheap on a driver that already returns numbers.
-      rows.push(fromNeo(r.get('x')) as Row);
+      rows.push(columns ? fromColumns(columns, r.get('x') as unknown[]) : (fromNeo(r.get('x')) as Row));
       if (rows.length >= batch) {
         yield rows;
         rows = [];
@@ -267,6 +304,18 @@ async function* streamRows(
   }
 }
 
+/** A row returned as a list (a scan's `columns` order) as the map recordOf reads; lists of ids stay as sent. */
+function fromColumns(columns: readonly string[], values: unknown[]): Row {
+  if (values.length !== columns.length)
+    throw new Error(`a scan returned ${values.length} fields where ${columns.length} were expected`);
+  const row: Row = {};
+  for (let i = 0; i < columns.length; i++) {
+    const v = values[i];
+    row[columns[i]] = Array.isArray(v) ? v : fromNeo(v);
+  }
+  return row;
+}
+
 /** Past any number of records: a keyset query with this LIMIT streams the rest of its kind in index order. */
 const ALL = 2 ** 50;
 
@@ -275,17 +324,18 @@ export class Neo4jScanner {
 
   /**
    * The streamed reads that together hold every record of `part` once (none for the parts read in order). No
-   * index is used, so they run as soon as the importer's database is up, while the schema is built.
+   * index is used (the importer's copy is read after its schema is built: side by side the two fought over the
+   * page cache).
    */
   async slices(part: DumpPart): Promise<Slice[]> {
-    const spread = (name: string, text: string, of: number): Slice[] =>
+    const spread = (name: string, text: string, of: number, columns?: readonly string[]): Slice[] =>
       Array.from({ length: of }, (_, k) => ({
         part,
         name: of > 1 ? `${name} ${k + 1}/${of}` : name,
-        read: () => this.records(part, text, { k, of }),
+        read: () => this.records(part, text, { k, of }, columns),
       }));
     const scan = SCANS[part];
-    if (scan) return spread(part, cypher(scan.query), scan.of);
+    if (scan) return spread(part, cypher(scan.query), scan.of, scan.columns);
     if (part !== 'links') return [];
     const counts = await this.stores.exec.read((tx) => tx.run('count-links-by-type'));
     return LINK_TYPES.flatMap((t) => {
@@ -295,12 +345,19 @@ export class Neo4jScanner {
         `links ${t}`,
         cypher('scan-links').replaceAll('LINK_TYPE', t),
         c > SPLIT_LINKS_FROM ? 2 : 1,
+        LINK_SCAN_COLUMNS,
       );
     });
   }
 
-  private async *records(part: DumpPart, text: string, params: Row): AsyncIterable<unknown[]> {
-    for await (const rows of streamRows(this.stores, text, params)) yield rows.map((x) => recordOf(part, x));
+  private async *records(
+    part: DumpPart,
+    text: string,
+    params: Row,
+    columns?: readonly string[],
+  ): AsyncIterable<unknown[]> {
+    for await (const rows of streamRows(this.stores, text, params, STREAM_BATCH, columns))
+      yield rows.map((x) => recordOf(part, x));
   }
 }
 
@@ -314,6 +371,13 @@ export async function dumpNeo4j(stores: Neo4jStores): Promise<Dump> {
     for await (const b of reader.batches(p, null, 5_000)) for (const x of b.rows) all.push(x);
     (out as unknown as Record<string, unknown[]>)[p] = all;
   }
+  return out;
+}
+
+/** A record's own fields but the named ones, in their order. */
+function copyExcept(x: object, ...skip: string[]): Row {
+  const out: Row = {};
+  for (const k in x) if (!skip.includes(k)) out[k] = (x as Row)[k];
   return out;
 }
 
@@ -331,31 +395,33 @@ export class Neo4jRows {
   /** Each report's grading ('1A'), for the grades of the links that rest on it. */
   readonly grade = new Map<string, string>();
 
+  // Both copy a record's fields by a loop, not by `{ a, ...rest }`: V8 copies with excluded keys on a slow path,
+  // and these run once per entity and per link (a million links on an import).
   entityNode = (x: DumpEntity): Row => {
     // A merge snapshot from before operations keeps no memberships: the store's unmerge then leaves them be.
-    const { ops, opProps, ...rest } = x;
-    return {
-      ...rest,
-      // Null (no property) when it has none; always a key, so every row of a kind has the same keys.
-      ops: ops.length > 0 ? ops : null,
-      opProps: ops.length > 0 ? JSON.stringify(opProps) : null,
-      n: idNum(x.id),
-      search: searchText(parseProps(x.props), x.label),
-    };
+    const out = copyExcept(x, 'ops', 'opProps');
+    const has = x.ops.length > 0;
+    // Null (no property) when it has none; always a key, so every row of a kind has the same keys.
+    out.ops = has ? x.ops : null;
+    out.opProps = has ? JSON.stringify(x.opProps) : null;
+    out.n = idNum(x.id);
+    out.search = searchText(parseProps(x.props), x.label);
+    return out;
   };
 
   linkRel = (x: DumpLink): Row => {
-    const { from: _f, to: _t, type: _ty, ops, ...rest } = x;
-    return {
-      ...rest,
-      ops: ops.length > 0 ? ops : null,
-      n: idNum(x.id),
-      firstMs: x.firstSeen ? dateMs(x.firstSeen) : null,
-      lastMs: x.lastSeen ? dateMs(x.lastSeen, true) : null,
-      grades: [
-        ...new Set(x.reports.map((r) => this.grade.get(r)).filter((g): g is string => g !== undefined)),
-      ],
-    };
+    const out = copyExcept(x, 'from', 'to', 'type', 'ops');
+    out.ops = x.ops.length > 0 ? x.ops : null;
+    out.n = idNum(x.id);
+    out.firstMs = x.firstSeen ? dateMs(x.firstSeen) : null;
+    out.lastMs = x.lastSeen ? dateMs(x.lastSeen, true) : null;
+    const grades: string[] = [];
+    for (const r of x.reports) {
+      const g = this.grade.get(r);
+      if (g !== undefined && !grades.includes(g)) grades.push(g);
+    }
+    out.grades = grades;
+    return out;
   };
 
   /** A part's rows as the load query of that part takes them. */

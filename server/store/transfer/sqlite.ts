@@ -156,24 +156,27 @@ function snapshotOps(
   return x.ops.map((op, i) => [idNum(op), x.opProps ? JSON.stringify(x.opProps[op] ?? {}) : null, at[i]]);
 }
 
+// The fields' record gets the rest set in place (a million links: one object each, not a copy of it).
 const entityFrom = (
   row: Row,
   reports: string[],
   imports: string[],
   m: EntityMemberships = NO_OPS,
-): DumpEntity => ({
-  ...fromSqlite(ENTITY_FIELDS, row),
-  reports,
-  imports,
-  ops: m.ops,
-  opProps: m.opProps,
-});
-const linkFrom = (row: Row, reports: string[], imports: string[], m: Memberships = NO_OPS): DumpLink => ({
-  ...fromSqlite(LINK_FIELDS, row),
-  reports,
-  imports,
-  ops: m.ops,
-});
+): DumpEntity => {
+  const e = fromSqlite(ENTITY_FIELDS, row) as DumpEntity;
+  e.reports = reports;
+  e.imports = imports;
+  e.ops = m.ops;
+  e.opProps = m.opProps;
+  return e;
+};
+const linkFrom = (row: Row, reports: string[], imports: string[], m: Memberships = NO_OPS): DumpLink => {
+  const l = fromSqlite(LINK_FIELDS, row) as DumpLink;
+  l.reports = reports;
+  l.imports = imports;
+  l.ops = m.ops;
+  return l;
+};
 
 function snapshotFrom(text: string): DumpSnapshot {
   const s = JSON.parse(text) as SqliteSnapshot;
