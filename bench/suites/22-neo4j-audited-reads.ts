@@ -14,11 +14,9 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
 import { arg } from '../args.ts';
-import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { signedInApp } from '../signed-in-app.ts';
 import type { Stores } from '../../server/store/stores.ts';
 import { Neo4jExecutor, Tx, toNeo, type Row } from '../../server/store/neo4j/executor.ts';
 import { cypher } from '../../server/store/neo4j/queries.ts';
@@ -128,22 +126,8 @@ async function expansion(
   seconds: number,
   passes = 1,
 ): Promise<Run[]> {
-  const app: FastifyInstance = await buildApp({ stores, config: loadConfig({}, dir) });
+  const { app, url, headers } = await signedInApp(stores, dir);
   try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const user = await stores.security.createUser({
-      name: `bench-${Math.random().toString(36).slice(2, 8)}`,
-      role: 'analyst',
-      passwordHash: 'x',
-    });
-    const { id, session } = await app.security.sessions.create({
-      id: user.id,
-      name: user.name,
-      role: user.role,
-    });
-    const headers = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
     const seeds = (await stores.graph.listEntities({ limit: 500 })).items.map((e) => e.id);
     // Warm-up (plans, connections), not counted: a few requests per client, too few to fill a cold page cache.
     const get = (i: number) =>

@@ -13,11 +13,9 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
 import { arg } from '../args.ts';
-import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { signedInApp } from '../signed-in-app.ts';
 import type { Stores } from '../../server/store/stores.ts';
 import { linkPageRanges } from '../../server/store/neo4j/graph-read.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
@@ -78,20 +76,11 @@ async function closedOperation(stores: Stores) {
  */
 async function signedIn(stores: Stores) {
   const dir = mkdtempSync(join(tmpdir(), 'lc-bench-reads-'));
-  const app: FastifyInstance = await buildApp({ stores, config: loadConfig({}, dir) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const user = await stores.security.createUser({
-    name: `bench-${Math.random().toString(36).slice(2, 8)}`,
-    role: 'analyst',
-    passwordHash: 'x',
-  });
+  const { app, url, headers: signed, user } = await signedInApp(stores, dir);
   await stores.operations.setMember((await closedOperation(stores)).id, user.name, 'analyst', {
     actor: 'bench',
   });
-  const { id } = await app.security.sessions.create({ id: user.id, name: user.name, role: user.role });
-  const cookie = `${app.security.cookies.session}=${id}`;
+  const { cookie } = signed;
   return {
     async get(path: string, headers: Record<string, string> = {}) {
       const res = await fetch(`${url}${path}`, { headers: { cookie, ...headers } });

@@ -13,14 +13,12 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { BenchSuite } from '../run.ts';
 import { arg } from '../args.ts';
 import { countStatements, statementTable } from '../neo4j-statements.ts';
 import { readStored, writeFloor, type FloorVariant } from '../neo4j-floor.ts';
 import { planNetwork } from '../../seed/generate.ts';
-import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { signedInApp } from '../signed-in-app.ts';
 import type { EntityInput, ReportInput } from '../../server/domain/model.ts';
 import type { GraphStore, WriteBatch } from '../../server/store/graph-store.ts';
 import type { Stores } from '../../server/store/stores.ts';
@@ -126,22 +124,8 @@ async function write(store: GraphStore, batches: WriteBatch[], writers: number):
 
 /** Audited GET /api/entities/:id/neighbourhood?hops=1 with `clients` loops for `seconds`: requests per s. */
 async function expansion(stores: Stores, dir: string, clients: number, seconds: number): Promise<number> {
-  const app: FastifyInstance = await buildApp({ stores, config: loadConfig({}, dir) });
+  const { app, url, headers } = await signedInApp(stores, dir);
   try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const user = await stores.security.createUser({
-      name: `bench-${Math.random().toString(36).slice(2, 8)}`,
-      role: 'analyst',
-      passwordHash: 'x',
-    });
-    const { id, session } = await app.security.sessions.create({
-      id: user.id,
-      name: user.name,
-      role: user.role,
-    });
-    const headers = { cookie: `${app.security.cookies.session}=${id}`, 'x-csrf-token': session.csrf };
     const seeds = (await stores.graph.listEntities({ limit: 500 })).items.map((e) => e.id);
     const end = performance.now() + seconds * 1000;
     let done = 0;
