@@ -98,10 +98,7 @@ interface Opened {
   wipe(): Promise<void>;
   close(): Promise<void>;
   /** Reads every record and digests it: in parallel streams where the store can. */
-  scan(
-    key: AuditKey | null,
-    opts: StreamOptions & { verb: string; ordered?: Promise<unknown> },
-  ): Promise<Scan>;
+  scan(key: AuditKey | null, opts: StreamOptions & { verb: string }): Promise<Scan>;
   neo4j?: Neo4jStores;
 }
 

@@ -96,14 +96,13 @@ export interface ScanSlice {
  * scan(), with the large kinds read as several streams at once (`slices`: none for a part read in order by
  * `reader`), `streams` of them at a time, so the database reads on one core while this process decodes and
  * digests on another. The digest is a sum, so the order records arrive in does not matter; the audit (its chain
- * is followed record by record) and the other parts without slices are read in order, once `ordered` resolves
- * (their reads follow indexes the schema may still be building).
+ * is followed record by record) and the other parts without slices are read in order.
  */
 export async function scanParallel(
   reader: DumpReader,
   slices: (part: DumpPart) => Promise<ScanSlice[]>,
   key: AuditKey | null,
-  opts: StreamOptions & { verb: string; streams: number; ordered?: Promise<unknown> },
+  opts: StreamOptions & { verb: string; streams: number },
 ): Promise<Scan> {
   const digest = new StreamDigest();
   const chain = new ChainCheck(key);
@@ -144,7 +143,6 @@ export async function scanParallel(
     }
   };
   const ordered = async () => {
-    await opts.ordered;
     for (const part of inOrder)
       for await (const b of reader.batches(part, null, opts.batch)) {
         seen(part, b.rows);
