@@ -30,6 +30,7 @@ import {
   scopeEntities,
   scopeLinks,
   scopeSets,
+  type ScopeSets,
   type SqlScope,
 } from './scope.ts';
 
@@ -223,22 +224,20 @@ function storedLinks(c: SqliteConnection, type: string | null): number {
   ) as number;
 }
 
-const hiddenCounts = new WeakMap<SqliteConnection, { version: number; counts: Map<string, number> }>();
+/** Hidden link counts by type ('' for all), kept with the scope's sets: they go when the data version moves. */
+const hiddenCounts = new WeakMap<ScopeSets, Map<string, number>>();
 
 /**
  * How many links (of `type`) scope `s` hides: its hidden links and every link of a hidden entity. Read from
  * the hidden facts only (the size of the operations left out, not the store's), so a scoped page's total
  * costs what an unscoped one does; before, it tested every link of the store (0.75 s at 1M links).
- * Cached until the data version moves.
  */
 function hiddenLinkCount(c: SqliteConnection, s: SqlScope, type: string | null): number {
-  const version = c.version();
-  let entry = hiddenCounts.get(c);
-  if (!entry || entry.version !== version) hiddenCounts.set(c, (entry = { version, counts: new Map() }));
-  const key = `${s.key}|${type ?? ''}`;
-  const known = entry.counts.get(key);
-  if (known !== undefined) return known;
   const sets = scopeSets(c, s);
+  let counts = hiddenCounts.get(sets);
+  if (!counts) hiddenCounts.set(sets, (counts = new Map()));
+  const known = counts.get(type ?? '');
+  if (known !== undefined) return known;
   const links = JSON.stringify([...sets.hiddenLinks]);
   const ends = JSON.stringify([...sets.hiddenEntities]);
   const n = c
@@ -251,8 +250,7 @@ function hiddenLinkCount(c: SqliteConnection, s: SqlScope, type: string | null):
     )
     .pluck()
     .get(links, ends, ends, type, type) as number;
-  if (entry.counts.size >= 256) entry.counts.clear();
-  entry.counts.set(key, n);
+  counts.set(type ?? '', n);
   return n;
 }
 
