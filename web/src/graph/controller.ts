@@ -980,6 +980,11 @@ export class ChartController {
 
   private cancelAnimation: (() => void) | null = null;
 
+  /** Whether nodes or the camera are still moving to where a layout or a fit sends them. */
+  animating(): boolean {
+    return this.cancelAnimation !== null || !!this.sigma?.getCamera().isAnimated();
+  }
+
   /** Stops a running layout animation: it writes positions every frame and must not outlive its nodes. */
   stopAnimation(): void {
     const c = this.cancelAnimation;
