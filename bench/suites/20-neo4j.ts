@@ -4,7 +4,6 @@
 //
 // `npm run bench -- 20-neo4j [--links=100000] [--analysis-links=10000]`. Uses the project's test server
 // (.neo4j/test, port 7688: started if needed, stopped again if this run started it) and wipes its database.
-import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +16,7 @@ import { gdsBetweenness, gdsPageRank } from '../../server/store/neo4j/gds.ts';
 import { buildView } from '../../server/analysis/view.ts';
 import { pagerank } from '../../server/analysis/pagerank.ts';
 import { betweenness } from '../../server/analysis/betweenness.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
-import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
 
 async function importInto(
   store: GraphStore,
@@ -47,79 +45,74 @@ const suite: BenchSuite = {
   async run(args) {
     const links = arg(args, 'links', 100_000);
     const analysisLinks = arg(args, 'analysis-links', 10_000);
-    const script = join(REPO, 'cypher/server/neo4j.sh');
-    const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    const dir = mkdtempSync(join(tmpdir(), 'lc-bench-neo4j-'));
-    try {
-      const rows: string[][] = [['store', 'links', 'entities', 'seconds', 'links/s']];
-      const sqlite = await openSqliteStores(join(dir, 'bench.db'));
-      const s = await importInto(sqlite.graph, links);
-      await sqlite.close();
-      rows.push([
-        'SQLite',
-        String(s.links),
-        String(s.entities),
-        s.seconds.toFixed(1),
-        (s.links / s.seconds).toFixed(0),
-      ]);
-      const neo = await avail.server.freshStore();
-      const n = await importInto(neo.graph, links);
-      rows.push([
-        'Neo4j',
-        String(n.links),
-        String(n.entities),
-        n.seconds.toFixed(1),
-        (n.links / n.seconds).toFixed(0),
-      ]);
-      console.log(rows.map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(8))).join(' ')).join('\n'));
-      console.log(`Neo4j / SQLite throughput: ${(n.links / n.seconds / (s.links / s.seconds)).toFixed(2)}x`);
+    await withTestNeo4j(async ({ server }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'lc-bench-neo4j-'));
+      try {
+        const rows: string[][] = [['store', 'links', 'entities', 'seconds', 'links/s']];
+        const sqlite = await openSqliteStores(join(dir, 'bench.db'));
+        const s = await importInto(sqlite.graph, links);
+        await sqlite.close();
+        rows.push([
+          'SQLite',
+          String(s.links),
+          String(s.entities),
+          s.seconds.toFixed(1),
+          (s.links / s.seconds).toFixed(0),
+        ]);
+        const neo = await server.freshStore();
+        const n = await importInto(neo.graph, links);
+        rows.push([
+          'Neo4j',
+          String(n.links),
+          String(n.entities),
+          n.seconds.toFixed(1),
+          (n.links / n.seconds).toFixed(0),
+        ]);
+        console.log(
+          rows.map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(8))).join(' ')).join('\n'),
+        );
+        console.log(
+          `Neo4j / SQLite throughput: ${(n.links / n.seconds / (s.links / s.seconds)).toFixed(2)}x`,
+        );
 
-      // Analysis on a smaller network: exact betweenness on the whole 100k-link view takes minutes either way.
-      const a = await avail.server.freshStore();
-      await importInto(a.graph, analysisLinks);
-      const [tPull, sg] = await time(() => a.graph.subgraph({}));
-      const view = buildView(sg);
-      console.log(
-        `\nanalysis view: ${view.csr.n} nodes, ${view.csr.m} edges (${analysisLinks} links generated)`,
-      );
-      const [tPr, pr] = await time(() => pagerank(view.csr, { weighted: true }));
-      const [tGpr, gpr] = await time(() => gdsPageRank(a, { weighted: true }));
-      const [tBc, bc] = await time(() => betweenness(view.csr, { weighted: false, normalized: true }));
-      const [tGbc, gbc] = await time(() => gdsBetweenness(a, { normalized: true }));
-      let dPr = 0;
-      let dBc = 0;
-      view.csr.ids.forEach((id, i) => {
-        dPr = Math.max(dPr, Math.abs(gpr.get(id)! - pr[i]));
-        dBc = Math.max(dBc, Math.abs(gbc.get(id)! - bc[i]));
-      });
-      console.log(
-        [
-          ['metric', 'server s', 'GDS s', 'max |diff|'],
-          ['subgraph pull', tPull.toFixed(2), '-', '-'],
-          ['PageRank', tPr.toFixed(2), tGpr.toFixed(2), dPr.toExponential(1)],
-          ['betweenness', tBc.toFixed(2), tGbc.toFixed(2), dBc.toExponential(1)],
-        ]
-          .map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(14))).join(' '))
-          .join('\n'),
-      );
-      console.log(
-        '(server: in-process over the pulled view; GDS: projection + stream + drop, in the database)',
-      );
-      await neo.close();
-      await a.close();
-      await avail.server.wipe();
-    } finally {
-      release();
-      await avail.server.close();
-      rmSync(dir, { recursive: true, force: true });
-      if (!wasRunning) execFileSync('bash', [script, 'stop'], { env: scriptEnv(), stdio: 'inherit' });
-    }
+        // Analysis on a smaller network: exact betweenness on the whole 100k-link view takes minutes either way.
+        const a = await server.freshStore();
+        await importInto(a.graph, analysisLinks);
+        const [tPull, sg] = await time(() => a.graph.subgraph({}));
+        const view = buildView(sg);
+        console.log(
+          `\nanalysis view: ${view.csr.n} nodes, ${view.csr.m} edges (${analysisLinks} links generated)`,
+        );
+        const [tPr, pr] = await time(() => pagerank(view.csr, { weighted: true }));
+        const [tGpr, gpr] = await time(() => gdsPageRank(a, { weighted: true }));
+        const [tBc, bc] = await time(() => betweenness(view.csr, { weighted: false, normalized: true }));
+        const [tGbc, gbc] = await time(() => gdsBetweenness(a, { normalized: true }));
+        let dPr = 0;
+        let dBc = 0;
+        view.csr.ids.forEach((id, i) => {
+          dPr = Math.max(dPr, Math.abs(gpr.get(id)! - pr[i]));
+          dBc = Math.max(dBc, Math.abs(gbc.get(id)! - bc[i]));
+        });
+        console.log(
+          [
+            ['metric', 'server s', 'GDS s', 'max |diff|'],
+            ['subgraph pull', tPull.toFixed(2), '-', '-'],
+            ['PageRank', tPr.toFixed(2), tGpr.toFixed(2), dPr.toExponential(1)],
+            ['betweenness', tBc.toFixed(2), tGbc.toFixed(2), dBc.toExponential(1)],
+          ]
+            .map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(14))).join(' '))
+            .join('\n'),
+        );
+        console.log(
+          '(server: in-process over the pulled view; GDS: projection + stream + drop, in the database)',
+        );
+        await neo.close();
+        await a.close();
+        await server.wipe();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   },
 };
 

@@ -5,7 +5,6 @@
 //
 // `npm run bench -- 21-gds-crossover [--sizes=20000,100000,300000]` (sizes in generated links; entities come
 // to about 0.4 per link). Uses the project's test server (started if needed) and wipes its database.
-import { execFileSync, spawnSync } from 'node:child_process';
 import type { BenchSuite } from '../run.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { buildView } from '../../server/analysis/view.ts';
@@ -13,8 +12,7 @@ import { pagerank } from '../../server/analysis/pagerank.ts';
 import { louvain } from '../../server/analysis/louvain.ts';
 import { connectedComponents } from '../../server/analysis/components.ts';
 import { gdsComponents, gdsLouvain, gdsPageRank, gdsVersion } from '../../server/store/neo4j/gds.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
-import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
 
 function sizesArg(args: string[]): number[] {
   const a = args.find((x) => x.startsWith('--sizes='));
@@ -39,16 +37,8 @@ const suite: BenchSuite = {
   title: 'GDS crossover: whole-view metrics on the Neo4j store, server (pull + build + run) beside GDS',
   async run(args) {
     const sizes = sizesArg(args);
-    const script = `${REPO}cypher/server/neo4j.sh`;
-    const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    try {
-      const store = await avail.server.freshStore();
+    await withTestNeo4j(async ({ server }) => {
+      const store = await server.freshStore();
       const version = await gdsVersion(store);
       if (!version) {
         console.log('skipped: the Graph Data Science plugin is not installed in the test server');
@@ -116,12 +106,8 @@ const suite: BenchSuite = {
         '(GDS/server below 1x means GDS is faster end to end; pull = the view read from Neo4j into the server)',
       );
       await store.close();
-      await avail.server.wipe();
-    } finally {
-      release();
-      await avail.server.close();
-      if (!wasRunning) execFileSync('bash', [script, 'stop'], { env: scriptEnv(), stdio: 'inherit' });
-    }
+      await server.wipe();
+    });
   },
 };
 

@@ -10,7 +10,6 @@
 // rate (a server just started still compiles its query code and fills its page cache for a minute). Uses the
 // project's test server (LINKCHART_TEST_NEO4J_HOME / _PORT); the store is loaded once (bench/neo4j-kept-store.ts)
 // and with --keep reused; the SQLite file of the same network is kept beside it.
-import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +21,8 @@ import { Neo4jExecutor, Tx, toNeo, type Row } from '../../server/store/neo4j/exe
 import { cypher } from '../../server/store/neo4j/queries.ts';
 import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
-import { REPO, scriptEnv, TEST_HOME } from '../../test/setup/neo4j.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
+import { TEST_HOME } from '../../test/setup/neo4j.ts';
 import { keptNeo4jStore } from '../neo4j-kept-store.ts';
 
 /** Every transaction and named query of the Neo4j store, counted and timed (wall clock while in flight). */
@@ -222,89 +221,80 @@ const suite: BenchSuite = {
     const passes = Math.max(2, arg(args, 'passes', 4));
     const clients = arg(args, 'clients', 10);
     const keep = args.includes('--keep');
-    const script = join(REPO, 'cypher/server/neo4j.sh');
-    const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    const dir = mkdtempSync(join(tmpdir(), 'lc-bench-audited-'));
-    try {
-      const { stores: neo, source } = await keptNeo4jStore(avail.server, links, keep);
-      const sqlite = await openSqliteStores(source);
-      instrument();
-      console.log(
-        `${links} links; ${clients} clients, ${seconds} s a pass; Neo4j ${wasRunning ? 'was running already' : 'started by this run'}; ` +
-          `load average before: ${load()}`,
-      );
-      const [rs] = await expansion(sqlite, dir, clients, seconds);
-      const loadMid = load();
-      // Two Neo4j passes: the first is what a user meets after a start (the page cache cold when this run
-      // started the server), the second, after every seed has been read once more, the warm rate, the figure
-      // the goal is about.
-      const neoRuns = await expansion(neo, dir, clients, seconds, passes);
-      const [cold, warm] = [neoRuns[0], neoRuns[neoRuns.length - 1]];
-      const row = (name: string, r: Run) =>
-        `${name.padEnd(13)} ${r.rate.toFixed(0).padStart(6)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ` +
-        `${r.nodeCpuMs.toFixed(2).padStart(9)} ${Number.isNaN(r.neo4jCpuMs) ? '        -' : r.neo4jCpuMs.toFixed(2).padStart(9)} ` +
-        `${Number.isNaN(r.diskKb) ? '     -' : r.diskKb.toFixed(0).padStart(6)} ${r.reads.toFixed(2).padStart(6)} ${r.writes.toFixed(2).padStart(6)} ${r.queries.toFixed(2).padStart(7)}` +
-        (r.failed ? `  (${r.failed} failed)` : '');
-      console.log(
-        'store          req/s   p50 ms   p95 ms  Node CPU Neo4j CPU  read  reads writes queries\n' +
-          '                                        ms/req    ms/req  KB/req (transactions and queries per request)\n' +
-          `${row('SQLite', { ...rs, neo4jCpuMs: NaN, diskKb: NaN, reads: 0, writes: 0, queries: 0 })}\n` +
-          neoRuns
-            .map((r, i) =>
-              row(i === 0 ? 'Neo4j first' : i === neoRuns.length - 1 ? 'Neo4j warm' : `Neo4j ${i + 1}`, r),
-            )
-            .join('\n'),
-      );
-      console.log(
-        `Neo4j/SQLite: ${(warm.rate / rs.rate).toFixed(2)} warm (goal 0.25), ${(cold.rate / rs.rate).toFixed(2)} first pass` +
-          `   load average: ${loadMid} -> ${load()}`,
-      );
-      const per = Math.max(1, warm.requests + warm.failed);
-      console.log('  warm pass: query                calls/req   mean ms in flight');
-      for (const [name, q] of [...seen.queries].sort((a, b) => b[1].ms - a[1].ms))
+    await withTestNeo4j(async ({ server, wasRunning }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'lc-bench-audited-'));
+      try {
+        const { stores: neo, source } = await keptNeo4jStore(server, links, keep);
+        const sqlite = await openSqliteStores(source);
+        instrument();
         console.log(
-          `  ${name.padEnd(30)} ${(q.n / per).toFixed(3).padStart(9)} ${(q.ms / q.n).toFixed(2).padStart(12)}`,
+          `${links} links; ${clients} clients, ${seconds} s a pass; Neo4j ${wasRunning ? 'was running already' : 'started by this run'}; ` +
+            `load average before: ${load()}`,
         );
-      // The expansion of the first seed, PROFILEd: the one query a 1-hop walk now runs, then the two walks it
-      // replaced (its links, then the links among its ring, what makes the result the induced graph).
-      const seed = (await neo.graph.listEntities({ limit: 1 })).items[0].id;
-      const ops = (await neo.operations.list({ limit: 1000 })).items.map((o) => o.id);
-      const fp = {
-        linkTypes: null,
-        windowed: false,
-        fromMs: null,
-        toMs: null,
-        grades: null,
-        ops,
-        types: null,
-        ends: false,
-      };
-      const ring = [
-        ...new Set((await neo.graph.neighbourhood([seed], { hops: 1 })).nodes.map((e) => e.id)),
-      ].filter((id) => id !== seed);
-      const one = await dbHits(neo, 'walk-one-hop', { ...fp, ids: [seed], limit: 2000 });
-      const hop = await dbHits(neo, 'neighbours', { ...fp, ids: [seed], among: null });
-      const among = await dbHits(neo, 'neighbours', { ...fp, ids: ring, among: [seed, ...ring] });
-      const all = await dbHits(neo, 'neighbours', { ...fp, ids: ring, among: null });
-      console.log(
-        `expansion of ${seed} (${ring.length} neighbours), scoped to every operation: db hits ${one} in ` +
-          `one query (walk-one-hop); the two walks it replaced: ${hop} (its links) + ${among} (links among its ` +
-          `ring; ${all} reading every link of the ring)`,
-      );
-      await sqlite.close();
-      await neo.close();
-    } finally {
-      release();
-      await avail.server.close();
-      rmSync(dir, { recursive: true, force: true });
-      if (!wasRunning) execFileSync('bash', [script, 'stop'], { env: scriptEnv(), stdio: 'inherit' });
-    }
+        const [rs] = await expansion(sqlite, dir, clients, seconds);
+        const loadMid = load();
+        // Two Neo4j passes: the first is what a user meets after a start (the page cache cold when this run
+        // started the server), the second, after every seed has been read once more, the warm rate, the figure
+        // the goal is about.
+        const neoRuns = await expansion(neo, dir, clients, seconds, passes);
+        const [cold, warm] = [neoRuns[0], neoRuns[neoRuns.length - 1]];
+        const row = (name: string, r: Run) =>
+          `${name.padEnd(13)} ${r.rate.toFixed(0).padStart(6)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ` +
+          `${r.nodeCpuMs.toFixed(2).padStart(9)} ${Number.isNaN(r.neo4jCpuMs) ? '        -' : r.neo4jCpuMs.toFixed(2).padStart(9)} ` +
+          `${Number.isNaN(r.diskKb) ? '     -' : r.diskKb.toFixed(0).padStart(6)} ${r.reads.toFixed(2).padStart(6)} ${r.writes.toFixed(2).padStart(6)} ${r.queries.toFixed(2).padStart(7)}` +
+          (r.failed ? `  (${r.failed} failed)` : '');
+        console.log(
+          'store          req/s   p50 ms   p95 ms  Node CPU Neo4j CPU  read  reads writes queries\n' +
+            '                                        ms/req    ms/req  KB/req (transactions and queries per request)\n' +
+            `${row('SQLite', { ...rs, neo4jCpuMs: NaN, diskKb: NaN, reads: 0, writes: 0, queries: 0 })}\n` +
+            neoRuns
+              .map((r, i) =>
+                row(i === 0 ? 'Neo4j first' : i === neoRuns.length - 1 ? 'Neo4j warm' : `Neo4j ${i + 1}`, r),
+              )
+              .join('\n'),
+        );
+        console.log(
+          `Neo4j/SQLite: ${(warm.rate / rs.rate).toFixed(2)} warm (goal 0.25), ${(cold.rate / rs.rate).toFixed(2)} first pass` +
+            `   load average: ${loadMid} -> ${load()}`,
+        );
+        const per = Math.max(1, warm.requests + warm.failed);
+        console.log('  warm pass: query                calls/req   mean ms in flight');
+        for (const [name, q] of [...seen.queries].sort((a, b) => b[1].ms - a[1].ms))
+          console.log(
+            `  ${name.padEnd(30)} ${(q.n / per).toFixed(3).padStart(9)} ${(q.ms / q.n).toFixed(2).padStart(12)}`,
+          );
+        // The expansion of the first seed, PROFILEd: the one query a 1-hop walk now runs, then the two walks it
+        // replaced (its links, then the links among its ring, what makes the result the induced graph).
+        const seed = (await neo.graph.listEntities({ limit: 1 })).items[0].id;
+        const ops = (await neo.operations.list({ limit: 1000 })).items.map((o) => o.id);
+        const fp = {
+          linkTypes: null,
+          windowed: false,
+          fromMs: null,
+          toMs: null,
+          grades: null,
+          ops,
+          types: null,
+          ends: false,
+        };
+        const ring = [
+          ...new Set((await neo.graph.neighbourhood([seed], { hops: 1 })).nodes.map((e) => e.id)),
+        ].filter((id) => id !== seed);
+        const one = await dbHits(neo, 'walk-one-hop', { ...fp, ids: [seed], limit: 2000 });
+        const hop = await dbHits(neo, 'neighbours', { ...fp, ids: [seed], among: null });
+        const among = await dbHits(neo, 'neighbours', { ...fp, ids: ring, among: [seed, ...ring] });
+        const all = await dbHits(neo, 'neighbours', { ...fp, ids: ring, among: null });
+        console.log(
+          `expansion of ${seed} (${ring.length} neighbours), scoped to every operation: db hits ${one} in ` +
+            `one query (walk-one-hop); the two walks it replaced: ${hop} (its links) + ${among} (links among its ` +
+            `ring; ${all} reading every link of the ring)`,
+        );
+        await sqlite.close();
+        await neo.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   },
 };
 

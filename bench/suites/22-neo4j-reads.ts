@@ -9,7 +9,6 @@
 // `npm run bench -- 22-neo4j-reads [--links=1000000] [--keep]`. Uses the project's test server (its home and
 // port from LINKCHART_TEST_NEO4J_HOME / _PORT); loads the generated network once (bench/neo4j-kept-store.ts)
 // and with --keep reuses it.
-import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +23,7 @@ import { cypher } from '../../server/store/neo4j/queries.ts';
 import { toNeo } from '../../server/store/neo4j/executor.ts';
 import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { keptNeo4jStore } from '../neo4j-kept-store.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
-import { REPO, scriptEnv } from '../../test/setup/neo4j.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
 
 async function median(f: () => Promise<unknown>, runs = 15): Promise<number> {
   await f();
@@ -103,16 +101,8 @@ const suite: BenchSuite = {
   async run(args) {
     const links = arg(args, 'links', 1_000_000);
     const keep = args.includes('--keep');
-    const script = join(REPO, 'cypher/server/neo4j.sh');
-    const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    try {
-      const { stores, source } = await keptNeo4jStore(avail.server, links, keep);
+    await withTestNeo4j(async ({ server }) => {
+      const { stores, source } = await keptNeo4jStore(server, links, keep);
       const sqlite = await openSqliteStores(source);
       const counts = await stores.counts();
       const n = counts.links;
@@ -269,11 +259,7 @@ const suite: BenchSuite = {
       await sqlApi.close();
       await sqlite.close();
       await stores.close();
-    } finally {
-      release();
-      await avail.server.close();
-      if (!wasRunning) execFileSync('bash', [script, 'stop'], { env: scriptEnv(), stdio: 'inherit' });
-    }
+    });
   },
 };
 

@@ -15,7 +15,7 @@ import { ReadAfter, runWithReadAfter } from '../../server/store/read-after.ts';
 import type { StoredJob } from '../../server/store/job-store.ts';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { network } from '../../test/contract/fixtures.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
 
 const load = () =>
   loadavg()
@@ -51,16 +51,10 @@ const suite: BenchSuite = {
   title: 'Stateless tier on Neo4j: read-your-writes across servers, per-user job limit in the store',
   async run(args) {
     const calls = arg(args, 'calls', 300);
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    try {
-      await avail.server.wipe();
-      const a = new Neo4jStores({ uri: avail.server.uri, password: avail.server.password });
-      const b = new Neo4jStores({ uri: avail.server.uri, password: avail.server.password });
+    await withTestNeo4j(async ({ server }) => {
+      await server.wipe();
+      const a = new Neo4jStores({ uri: server.uri, password: server.password });
+      const b = new Neo4jStores({ uri: server.uri, password: server.password });
       await a.init();
       await b.init();
       await a.graph.writeBatch(network(), { actor: 'bench' });
@@ -105,10 +99,7 @@ const suite: BenchSuite = {
       console.log(`load average at end: ${load()}`);
       await a.close();
       await b.close();
-    } finally {
-      release();
-      await avail.server.close();
-    }
+    });
   },
 };
 

@@ -15,7 +15,7 @@ import type { BenchSuite } from '../run.ts';
 import { arg, loadSeededNetwork } from '../args.ts';
 import { buildView, unpackView, viewOptionsSchema, type View } from '../../server/analysis/view.ts';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
 
 const CHILD = 'LINKCHART_NEO4J_VIEW_BENCH_CHILD';
 const SELF = fileURLToPath(import.meta.url);
@@ -91,15 +91,9 @@ const suite: BenchSuite = {
   title: 'Analysis view from the Neo4j store: streamed pages vs whole subgraph',
   async run(args) {
     const size = arg(args, 'links', 100_000);
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    try {
+    await withTestNeo4j(async ({ server }) => {
       if (!args.includes('--keep')) {
-        const store = await avail.server.freshStore();
+        const store = await server.freshStore();
         const t0 = performance.now();
         const loaded = await loadSeededNetwork(store, size);
         await store.close();
@@ -108,7 +102,7 @@ const suite: BenchSuite = {
       console.log(`load average at start: ${load()} (2 cores)`);
       const results: ChildResult[] = [];
       for (const mode of ['streamed', 'subgraph', 'streamed', 'subgraph']) {
-        const r = runChild(mode, avail.server.uri, avail.server.password);
+        const r = runChild(mode, server.uri, server.password);
         if (r) results.push(r);
         console.log(
           `${mode}: ${r ? `${r.seconds.toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB` : '-'} (load ${load()})`,
@@ -134,10 +128,7 @@ const suite: BenchSuite = {
         console.log(
           `same view: ${a.digest === b.digest && a.n === b.n && a.m === b.m ? 'yes' : 'NO'}; streamed ${(a.seconds / b.seconds).toFixed(2)}x the speed, peak RSS ${(a.peakRssMb / b.peakRssMb).toFixed(2)}x lower; load at end ${load()}`,
         );
-    } finally {
-      release();
-      await avail.server.close();
-    }
+    });
   },
 };
 

@@ -14,7 +14,7 @@ import { arg, loadSeededNetwork } from '../args.ts';
 import { ViewBuilder } from '../../server/analysis/view-builder.ts';
 import { viewOptionsSchema } from '../../server/analysis/view.ts';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
 
 const load = () =>
   loadavg()
@@ -91,21 +91,15 @@ const suite: BenchSuite = {
   async run(args) {
     const size = arg(args, 'links', 100_000);
     const rounds = arg(args, 'rounds', 3);
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    try {
+    await withTestNeo4j(async ({ server }) => {
       if (!args.includes('--keep')) {
-        const store = await avail.server.freshStore();
+        const store = await server.freshStore();
         const t0 = performance.now();
         const loaded = await loadSeededNetwork(store, size);
         await store.close();
         console.log(`loaded ${loaded} links in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       }
-      const stores = new Neo4jStores({ uri: avail.server.uri, password: avail.server.password });
+      const stores = new Neo4jStores({ uri: server.uri, password: server.password });
       // --view='<json>': the view's options (default: phones folded into their people, as the app opens).
       const vArg = args.find((a) => a.startsWith('--view='));
       const options = viewOptionsSchema.parse(
@@ -156,10 +150,7 @@ const suite: BenchSuite = {
       }
       console.log(`load average at end: ${load()}`);
       await stores.close();
-    } finally {
-      release();
-      await avail.server.close();
-    }
+    });
   },
 };
 
