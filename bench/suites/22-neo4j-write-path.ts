@@ -1,8 +1,10 @@
 // Neo4j without a global lock (issue 21): the online write path (writeBatch, as imports and the batch API
-// use it) with 1 and 4 writers at once beside SQLite, then audited 1-hop expansion through the API with 10
+// use it) with 1, 2 and 4 writers at once beside SQLite, its floor (the same records written bare, with as many
+// writers, several ways: bench/neo4j-floor.ts), then audited 1-hop expansion through the API with 10
 // clients, Neo4j beside SQLite in the same run.
 //
-// `npm run bench -- 22-neo4j-write-path [--links=100000] [--batch=2000] [--seconds=8]`. Uses the project's test
+// `npm run bench -- 22-neo4j-write-path [--links=100000] [--batch=2000] [--seconds=8] [--writers=1,2,4]
+// [--floor=writers|queries|batches|forms|all, several with commas; writers by default]`. Uses the project's test
 // server (LINKCHART_TEST_NEO4J_HOME / _PORT; started if needed, stopped again if this run started it) and wipes
 // its database.
 //
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import type { BenchSuite } from '../run.ts';
 import { arg } from '../args.ts';
 import { countStatements, statementTable } from '../neo4j-statements.ts';
-import { readStored, writeFloor, type FloorVariant } from '../neo4j-floor.ts';
+import { floorName, readStored, writeFloor, type FloorRun } from '../neo4j-floor.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { signedInApp } from '../signed-in-app.ts';
 import type { EntityInput, ReportInput } from '../../server/domain/model.ts';
@@ -169,12 +171,12 @@ const suite: BenchSuite = {
     const links = arg(args, 'links', 100_000);
     const batch = arg(args, 'batch', 2_000);
     const seconds = arg(args, 'seconds', 8);
-    // --writers=1,4 (the default); statements and transactions per batch for Neo4j's runs (--no-breakdown: not);
+    // --writers=1,2,4 (the default); statements and transactions per batch for Neo4j's runs (--no-breakdown: not);
     // --profile: also a run of one writer with every statement under PROFILE (database hits; slower, not timed);
     // --sizes=1000,2000,5000,10000: Neo4j with one writer at each batch size; --no-expansion: writes only;
     // the floor: the stored entities and links written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts;
     // --no-floor: not).
-    const writersList = list(args, 'writers', [1, 4]);
+    const writersList = list(args, 'writers', [1, 2, 4]);
     const breakdown = !flag(args, 'no-breakdown');
     const sizes = list(args, 'sizes', []);
     const script = join(REPO, 'cypher/server/neo4j.sh');
@@ -303,37 +305,37 @@ const suite: BenchSuite = {
         const stored = await readStored(avail.server.driver);
         const one = rate.get('Neo4j/1') ?? rate.get(`Neo4j/${writersList[0]}`) ?? 0;
         const fl: string[][] = [
-          ['variant', 'entity s', 'link s', 'links/s', 'db cpu', 'db wr/l', 'path/floor', 'load'],
+          ['floor run', 'entity s', 'link s', 'links/s', 'retries', 'node cpu', 'db cpu', 'db wr/l', 'load'],
         ];
-        for (const variant of [
-          'as stored',
-          'no full-text index',
-          'links: no lists',
-          'links: id and n only',
-        ] as FloorVariant[]) {
+        for (const run of floorRuns(args, batch)) {
           await neo.close();
           neo = await avail.server.freshStore();
           const u0 = neo4jUse();
-          const r = await writeFloor(avail.server.driver, stored, batch, variant);
+          const c0 = process.cpuUsage();
+          const r = await writeFloor(avail.server.driver, stored, run);
+          const c = process.cpuUsage(c0);
           const u1 = neo4jUse();
           const n = stored.links.length;
           const lps = n / (r.entitySeconds + r.linkSeconds);
           fl.push([
-            variant,
+            floorName(run),
             r.entitySeconds.toFixed(1),
             r.linkSeconds.toFixed(1),
             lps.toFixed(0),
+            String(r.attempts - r.transactions),
+            perK((c.user + c.system) / 1e6, n),
             u0 && u1 ? perK(u1.cpu - u0.cpu, n) : '',
             u0 && u1 ? ((u1.wchar - u0.wchar) / n).toFixed(0) : '',
-            variant === 'as stored' && one ? (one / lps).toFixed(2) : '',
             loadavg()[0].toFixed(1),
           ]);
+          console.log(`  floor: ${fl[fl.length - 1].join(' ')}`);
         }
         console.log(
           `\nThe floor: the ${stored.entities.length} entities and ${stored.links.length} links the write path ` +
-            `stored, written again with bare UNWIND ... CREATE, ${batch} a transaction (path/floor: the write ` +
-            `path's rate with one writer over this one):\n` +
-            fl.map((r) => r.map((c, i) => (i ? c.padStart(10) : c.padEnd(21))).join(' ')).join('\n'),
+            `stored, written again with bare UNWIND ... CREATE (form, link query, writers at once on disjoint ` +
+            `batches, rows a transaction; the write path with one writer ran ${one.toFixed(0)} links/s; ` +
+            `retries: transactions run again after a deadlock):\n` +
+            fl.map((r) => r.map((c, i) => (i ? c.padStart(9) : c.padEnd(44))).join(' ')).join('\n'),
         );
       }
       await sqlite?.close();
@@ -347,6 +349,35 @@ const suite: BenchSuite = {
     }
   },
 };
+
+/**
+ * The floor runs asked for (--floor=GROUP,...; default writers; all: every group):
+ * writers: as stored with 1, 2 and 4 writers; queries: each way of creating links with 1 and 2 writers;
+ * batches: 1k, 5k and 10k rows a transaction with 2 writers; forms: each stored form with 2 writers.
+ */
+function floorRuns(args: string[], batch: number): FloorRun[] {
+  const a = args.find((x) => x.startsWith('--floor='));
+  const groups = new Set((a ? a.split('=')[1] : 'writers').split(','));
+  const all = groups.has('all');
+  const base: FloorRun = { form: 'as stored', query: 'dynamic type', writers: 1, batch };
+  const runs: FloorRun[] = [];
+  if (all || groups.has('writers')) for (const writers of [1, 2, 4]) runs.push({ ...base, writers });
+  if (all || groups.has('queries'))
+    for (const writers of [1, 2])
+      for (const query of ['static types', 'SET l = row', 'SET l += row'] as const)
+        runs.push({ ...base, query, writers });
+  if (all || groups.has('batches'))
+    for (const size of [1_000, 5_000, 10_000]) runs.push({ ...base, writers: 2, batch: size });
+  if (all || groups.has('forms'))
+    for (const form of [
+      'no full-text index',
+      'links: no lists',
+      'links: int lists',
+      'links: id and n only',
+    ] as const)
+      runs.push({ ...base, form, writers: 2 });
+  return runs;
+}
 
 function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i ? c.padStart(9) : c.padEnd(7))).join(' ')).join('\n');

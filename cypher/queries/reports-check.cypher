@@ -1,9 +1,10 @@
 // Index hints keep the plan an index seek even when it was first planned on an empty database.
-// The stored reports a write batch names ($refs: [{ref, c}]), each compared here with the content the batch
+// The stored reports a write batch names ($refs: [{ref, c, full, review}]), each compared here with the content the batch
 // gives for it (c; null for a report only cited), so only what the batch needs comes back: its id and grading,
 // whether it is the same report (same: null when nothing was given), and the whole report when asked (full).
 // The same report: the same date, author, text, source, intel, handling and conditions, and the review date
-// the batch gives if it gives one (hasReview), as sameReport in graph-write-reports.ts.
+// the batch gives if it gives one (hasReview), as sameReport in graph-write-reports.ts. A report the server saw
+// stored with the content given (SeenReports) comes with no c, and only its review date back when asked (review).
 UNWIND $refs AS x
 MATCH (r:Report {ref: x.ref})
 USING INDEX r:Report(ref)
@@ -14,4 +15,5 @@ RETURN r.id AS id, r.ref AS ref, r.grade AS grade,
     coalesce(r.conditions = x.c.conditions, r.conditions IS NULL AND x.c.conditions IS NULL) AND
     (NOT x.c.hasReview OR coalesce(r.reviewDate = x.c.reviewDate, r.reviewDate IS NULL AND x.c.reviewDate IS NULL))
   END AS same,
-  CASE WHEN x.full THEN r {.*} ELSE null END AS full
+  CASE WHEN x.full THEN r {.*} ELSE null END AS full,
+  CASE WHEN x.review THEN r.reviewDate ELSE null END AS reviewDate

@@ -41,6 +41,42 @@ function newReport(run: BatchRun, r: ReportParsed): ReportNode {
 
 type BatchInput = { reports: ReportParsed[]; entities: EntityParsed[]; links: LinkParsed[] };
 
+/** What is compared of a report given again: all of it but the review date (the one field that may change). */
+const content = (r: ReportParsed | ReportNode): string =>
+  JSON.stringify([r.date, r.author, r.text, r.source, r.intel, r.handling, r.conditions ?? null]);
+
+/** Reports a server knows stored, as committed: the id and grading each had, and its content. */
+interface SeenReport {
+  id: string;
+  grade: string;
+  content: string;
+}
+
+/** Reports remembered per server (a bound: the oldest are dropped first). */
+const SEEN_MAX = 200_000;
+
+/**
+ * Reports this server has seen committed, by ref. A report's content never changes once written (only its
+ * review date, which is read each time), and its id is never given to another report once committed, so a
+ * stored report with the id remembered for a ref is that report: a batch giving it again with the same content
+ * need not send that content for comparing (most batches of an import cite the same reports again and again).
+ * A report deleted and made again has a new id and is compared in full.
+ */
+export class SeenReports {
+  private readonly byRef = new Map<string, SeenReport>();
+
+  get(ref: string): SeenReport | undefined {
+    return this.byRef.get(ref);
+  }
+
+  /** After a commit: what that write found or created. */
+  add(ref: string, seen: SeenReport): void {
+    this.byRef.delete(ref);
+    this.byRef.set(ref, seen);
+    if (this.byRef.size > SEEN_MAX) this.byRef.delete(this.byRef.keys().next().value!);
+  }
+}
+
 /** Stored reports a batch names: by ref, and whether each it gives content for is the one given. */
 export interface KnownReports {
   known: Map<string, ReportNode>;
@@ -53,7 +89,11 @@ export interface KnownReports {
  * not its text: `known` holds those, `same` whether each stored report of the batch's own is the one it gives.
  * A ref the batch gives twice comes back whole and is compared here, each time.
  */
-export async function lookupReports(run: BatchRun, batch: BatchInput): Promise<KnownReports> {
+export async function lookupReports(
+  run: BatchRun,
+  batch: BatchInput,
+  seen: SeenReports,
+): Promise<KnownReports> {
   const given = new Map<string, ReportParsed | null>();
   for (const r of batch.reports) given.set(r.ref, given.has(r.ref) ? null : r);
   const wanted = new Set<string>(given.keys());
@@ -61,8 +101,31 @@ export async function lookupReports(run: BatchRun, batch: BatchInput): Promise<K
   for (const l of batch.links) for (const r of l.reports) wanted.add(r);
   const out: KnownReports = { known: new Map(), same: new Map() };
   if (wanted.size === 0) return out;
-  const refs = [...wanted].map((ref) => {
-    const r = given.get(ref);
+  // Reports given with the content this server saw stored under that ref: only their id (and review date) is
+  // read, and the content is not sent. The rest are compared in the database.
+  const light = new Map<string, SeenReport>();
+  for (const [ref, r] of given) {
+    const m = r ? seen.get(ref) : undefined;
+    if (m && r && m.content === content(r)) light.set(ref, m);
+  }
+  const full = await checkReports(run, [...wanted], given, light, out);
+  // A remembered report whose id changed was deleted and made again: compared in full after all.
+  if (full.length) await checkReports(run, full, given, new Map(), out);
+  return out;
+}
+
+/** One reports-check over `refs`; returns the refs of `light` found stored under another id. */
+async function checkReports(
+  run: BatchRun,
+  wanted: string[],
+  given: Map<string, ReportParsed | null>,
+  light: Map<string, SeenReport>,
+  out: KnownReports,
+): Promise<string[]> {
+  const again: string[] = [];
+  const refs = wanted.map((ref) => {
+    const r = light.has(ref) ? null : given.get(ref);
+    const review = light.has(ref) && given.get(ref)?.reviewDate !== undefined;
     const c = r
       ? {
           date: r.date,
@@ -76,16 +139,39 @@ export async function lookupReports(run: BatchRun, batch: BatchInput): Promise<K
           reviewDate: r.reviewDate ?? null,
         }
       : null;
-    return { ref, c, full: r === null };
+    return { ref, c, full: given.get(ref) === null, review };
   });
   for (const row of await run.tx.run('reports-check', { refs })) {
     const ref = row.ref as string;
     const full = row.full as ReportNode | null;
+    const m = light.get(ref);
+    if (m && m.id !== row.id) {
+      again.push(ref);
+      continue;
+    }
     // Only the id and grading of a report cited are used (provenance, a link's gradings, its events).
     out.known.set(ref, full ?? ({ id: row.id, ref, grade: row.grade } as ReportNode));
-    if (typeof row.same === 'boolean') out.same.set(ref, row.same);
+    if (m) {
+      const r = given.get(ref)!;
+      out.same.set(ref, r.reviewDate === undefined || (row.reviewDate ?? null) === r.reviewDate);
+    } else if (typeof row.same === 'boolean') out.same.set(ref, row.same);
   }
-  return out;
+  return again;
+}
+
+/**
+ * After the batch committed: the reports it gave, each now stored with that content (created by it, or found
+ * the same, or the batch would have been refused), are remembered with the id they are stored under.
+ */
+export function rememberReports(
+  seen: SeenReports,
+  given: readonly ReportParsed[],
+  known: ReadonlyMap<string, ReportNode>,
+): void {
+  for (const r of given) {
+    const node = known.get(r.ref);
+    if (node) seen.add(r.ref, { id: node.id, grade: node.grade, content: content(r) });
+  }
 }
 
 /** How many reports the batch creates (refs not stored): numbers to reserve. */

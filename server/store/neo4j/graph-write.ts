@@ -3,8 +3,8 @@
 //   writeEntities -> upsertLinks (each followed by recordProvenance) -> events -> bumpVersion -> import run.
 // Each step has its file (graph-write-reports.ts, -entities.ts, -links.ts); what they share (the batch's state,
 // resolving report refs, joining provenance) is in graph-write-batch.ts. Each step reads and writes its rows in
-// one batched (UNWIND) query, never one query a row. A batch of new facts is three transactions (its id numbers,
-// itself, the data version after it) and about eight statements; bench/suites/22-neo4j-write-path.ts counts
+// one batched (UNWIND) query, never one query a row. A batch of new facts is three transactions (its id numbers
+// and the data version after it, each one auto-commit statement; itself) and about eight statements; bench/suites/22-neo4j-write-path.ts counts
 // them, times them, profiles them and sets the path beside a bare load of the same records (its floor).
 import type { WriteContext } from '../../domain/model.ts';
 import { entityInputSchema, linkInputSchema, reportInputSchema } from '../../domain/model.ts';
@@ -18,10 +18,17 @@ import {
   type ReportParsed,
 } from '../shared/validate.ts';
 import { readDataVersion, type Neo4jContext, type State } from './context.ts';
+import type { ReportNode } from './rows.ts';
 import { recordProvenance, type BatchRun } from './graph-write-batch.ts';
 import { lockExisting, newKeys, resolveKeys, writeEntities } from './graph-write-entities.ts';
 import { saveLinks, upsertLinks } from './graph-write-links.ts';
-import { lookupReports, newReportCount, upsertReports } from './graph-write-reports.ts';
+import {
+  lookupReports,
+  newReportCount,
+  rememberReports,
+  SeenReports,
+  upsertReports,
+} from './graph-write-reports.ts';
 import { writeEvents } from './events.ts';
 import { writeOperation } from './operations.ts';
 import { recordSharedSubjects } from './deconfliction.ts';
@@ -76,6 +83,9 @@ async function recordImportRun(run: BatchRun, ctx: WriteContext): Promise<Record
   return record;
 }
 
+/** Each server's reports seen stored (graph-write-reports.ts), by store. */
+const seenReports = new WeakMap<Neo4jContext, SeenReports>();
+
 export async function writeBatch(
   c: Neo4jContext,
   batch: WriteBatch,
@@ -84,6 +94,9 @@ export async function writeBatch(
   const input = validate(batch);
   let done: State | null = null;
   let record: Record<string, unknown> | null = null;
+  let seen = seenReports.get(c);
+  if (!seen) seenReports.set(c, (seen = new SeenReports()));
+  let cited: Map<string, ReportNode> | null = null;
   // No named lock: the batch locks the entities it writes and the ends of its links (lockEntities), creates
   // entities and reports on their constraint-backed keys, and so runs beside other batches.
   const res = await c.write(
@@ -100,7 +113,7 @@ export async function writeBatch(
       };
       // Reads and locks first, then one short transaction reserving every number the batch may use (the links'
       // and events' counts are bounds: the numbers not used go back to this server's pool for the next write).
-      const known = await lookupReports(run, input);
+      const known = await lookupReports(run, input, seen);
       const keys = await resolveKeys(tx, input.entities);
       await lockExisting(run, keys);
       const version = await st.reserveMany({
@@ -110,6 +123,7 @@ export async function writeBatch(
         event: eventCount(batch),
       });
       const reports = await upsertReports(run, input, known);
+      cited = reports;
       const entities = await writeEntities(run, keys, reports);
       // Links come after the entities are written: a key that only matches once normalised is looked up in the
       // database, and must find the batch's own entities there.
@@ -128,6 +142,7 @@ export async function writeBatch(
     { lock: null },
   );
   const st = done as State | null;
+  if (cited) rememberReports(seen, input.reports, cited);
   if (st?.changed) {
     res.dataVersion = st.version;
     // The import's report, as its caller holds it, names the version the write really made.
