@@ -11,7 +11,6 @@
 // The generated network's chunks name entities of earlier chunks by key; for writers running at once each
 // chunk here carries every entity and report its links name (so the writers overlap, as parallel imports of
 // one force's data do), the same input for every run.
-import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +24,8 @@ import type { EntityInput, ReportInput } from '../../server/domain/model.ts';
 import type { GraphStore, WriteBatch } from '../../server/store/graph-store.ts';
 import type { Stores } from '../../server/store/stores.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
-import { REPO, TEST_HOME, scriptEnv } from '../../test/setup/neo4j.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
+import { TEST_HOME } from '../../test/setup/neo4j.ts';
 
 /** The network in self-contained batches of `batch` links: each with the entities and reports it names. */
 function selfContained(links: number, batch: number): WriteBatch[] {
@@ -179,174 +178,179 @@ const suite: BenchSuite = {
     const writersList = list(args, 'writers', [1, 2, 4]);
     const breakdown = !flag(args, 'no-breakdown');
     const sizes = list(args, 'sizes', []);
-    const script = join(REPO, 'cypher/server/neo4j.sh');
-    const wasRunning = spawnSync('bash', [script, 'status'], { env: scriptEnv() }).status === 0;
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    const dir = mkdtempSync(join(tmpdir(), 'lc-bench-neo4j-write-'));
-    try {
-      const batches = selfContained(links, batch);
-      console.log(`${batches.length} batches of about ${batch} links (${links} links generated); ${load()}`);
-      // CPU seconds per 1k links (this process; the Neo4j server) hold better than wall time on a loaded machine.
-      const rows: string[][] = [
-        [
-          'store',
-          'writers',
-          'links',
-          'seconds',
-          'links/s',
-          'vs SQLite',
-          'node cpu',
-          'db cpu',
-          'sent/l',
-          'db wr/l',
-          'load',
-        ],
-      ];
-      const rate = new Map<string, number>();
-      const perK = (cpu: number | null, n: number) => (cpu === null ? '' : ((cpu * 1000) / n).toFixed(3));
-      const row = (store: string, writers: number, r: WriteRun) => {
-        const lps = r.links / r.seconds;
-        rate.set(`${store}/${writers}`, lps);
-        const peer = rate.get(`SQLite/${writers}`);
-        rows.push([
-          store,
-          String(writers),
-          String(r.links),
-          r.seconds.toFixed(1),
-          lps.toFixed(0),
-          store === 'SQLite' || !peer ? '' : (lps / peer).toFixed(2),
-          perK(r.nodeCpu, r.links),
-          store === 'SQLite' ? '' : perK(r.dbCpu, r.links),
-          store === 'SQLite' ? '' : (r.nodeBytes / r.links).toFixed(0),
-          store === 'SQLite' || r.dbBytes === null ? '' : (r.dbBytes / r.links).toFixed(0),
-          loadavg()[0].toFixed(1),
-        ]);
-      };
-      let sqlite: Stores | null = null;
-      for (const writers of writersList) {
-        await sqlite?.close();
-        rmSync(join(dir, 'bench.db'), { force: true });
-        sqlite = await openSqliteStores(join(dir, 'bench.db'));
-        row('SQLite', writers, await write(sqlite.graph, batches, writers));
-      }
-      let neo: Stores | null = null;
-      const notes: string[] = [];
-      for (const writers of writersList) {
-        await neo?.close();
-        neo = await avail.server.freshStore();
-        const store = neo.graph;
-        const { result, figures } = await countStatements(() => write(store, batches, writers), {
-          profile: false,
-        });
-        row('Neo4j', writers, result);
-        if (breakdown)
-          notes.push(
-            `Neo4j, ${writers} writer(s), ${batches.length} batches, ${result.links} links, ${load()}:\n` +
+    await withTestNeo4j(async ({ server }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'lc-bench-neo4j-write-'));
+      try {
+        const batches = selfContained(links, batch);
+        console.log(
+          `${batches.length} batches of about ${batch} links (${links} links generated); ${load()}`,
+        );
+        // CPU seconds per 1k links (this process; the Neo4j server) hold better than wall time on a loaded machine.
+        const rows: string[][] = [
+          [
+            'store',
+            'writers',
+            'links',
+            'seconds',
+            'links/s',
+            'vs SQLite',
+            'node cpu',
+            'db cpu',
+            'sent/l',
+            'db wr/l',
+            'load',
+          ],
+        ];
+        const rate = new Map<string, number>();
+        const perK = (cpu: number | null, n: number) => (cpu === null ? '' : ((cpu * 1000) / n).toFixed(3));
+        const row = (store: string, writers: number, r: WriteRun) => {
+          const lps = r.links / r.seconds;
+          rate.set(`${store}/${writers}`, lps);
+          const peer = rate.get(`SQLite/${writers}`);
+          rows.push([
+            store,
+            String(writers),
+            String(r.links),
+            r.seconds.toFixed(1),
+            lps.toFixed(0),
+            store === 'SQLite' || !peer ? '' : (lps / peer).toFixed(2),
+            perK(r.nodeCpu, r.links),
+            store === 'SQLite' ? '' : perK(r.dbCpu, r.links),
+            store === 'SQLite' ? '' : (r.nodeBytes / r.links).toFixed(0),
+            store === 'SQLite' || r.dbBytes === null ? '' : (r.dbBytes / r.links).toFixed(0),
+            loadavg()[0].toFixed(1),
+          ]);
+        };
+        let sqlite: Stores | null = null;
+        for (const writers of writersList) {
+          await sqlite?.close();
+          rmSync(join(dir, 'bench.db'), { force: true });
+          sqlite = await openSqliteStores(join(dir, 'bench.db'));
+          row('SQLite', writers, await write(sqlite.graph, batches, writers));
+        }
+        let neo: Stores | null = null;
+        const notes: string[] = [];
+        for (const writers of writersList) {
+          await neo?.close();
+          neo = await server.freshStore();
+          const store = neo.graph;
+          const { result, figures } = await countStatements(() => write(store, batches, writers), {
+            profile: false,
+          });
+          row('Neo4j', writers, result);
+          if (breakdown)
+            notes.push(
+              `Neo4j, ${writers} writer(s), ${batches.length} batches, ${result.links} links, ${load()}:\n` +
+                statementTable(figures, batches.length, result.links, result.seconds),
+            );
+        }
+        console.log(table(rows));
+        console.log(
+          '(node cpu, db cpu: CPU seconds per 1k links of this process and of the Neo4j server; sent/l: bytes this ' +
+            'process wrote per link, its requests to Neo4j; db wr/l: bytes Neo4j wrote per link: transaction log, ' +
+            'store files, indexes, answers)',
+        );
+        for (const n of notes) console.log(`\n${n}`);
+        if (flag(args, 'profile')) {
+          // Database hits come from PROFILE, which slows every statement: a run of its own, not timed.
+          await neo?.close();
+          neo = await server.freshStore();
+          const store = neo.graph;
+          const { result, figures } = await countStatements(() => write(store, batches, 1), {
+            profile: true,
+          });
+          console.log(
+            `\nNeo4j under PROFILE, 1 writer (times include PROFILE's own cost), ${load()}:\n` +
               statementTable(figures, batches.length, result.links, result.seconds),
           );
-      }
-      console.log(table(rows));
-      console.log(
-        '(node cpu, db cpu: CPU seconds per 1k links of this process and of the Neo4j server; sent/l: bytes this ' +
-          'process wrote per link, its requests to Neo4j; db wr/l: bytes Neo4j wrote per link: transaction log, ' +
-          'store files, indexes, answers)',
-      );
-      for (const n of notes) console.log(`\n${n}`);
-      if (flag(args, 'profile')) {
-        // Database hits come from PROFILE, which slows every statement: a run of its own, not timed.
-        await neo?.close();
-        neo = await avail.server.freshStore();
-        const store = neo.graph;
-        const { result, figures } = await countStatements(() => write(store, batches, 1), { profile: true });
-        console.log(
-          `\nNeo4j under PROFILE, 1 writer (times include PROFILE's own cost), ${load()}:\n` +
-            statementTable(figures, batches.length, result.links, result.seconds),
-        );
-      }
-      if (sizes.length) {
-        const bs: string[][] = [
-          ['batch', 'batches', 'seconds', 'links/s', 'node cpu', 'db cpu', 'sent/l', 'db wr/l', 'load'],
-        ];
-        for (const size of sizes) {
-          await neo?.close();
-          neo = await avail.server.freshStore();
-          const those = selfContained(links, size);
-          const r = await write(neo.graph, those, 1);
-          bs.push([
-            String(size),
-            String(those.length),
-            r.seconds.toFixed(1),
-            (r.links / r.seconds).toFixed(0),
-            perK(r.nodeCpu, r.links),
-            perK(r.dbCpu, r.links),
-            (r.nodeBytes / r.links).toFixed(0),
-            r.dbBytes === null ? '' : (r.dbBytes / r.links).toFixed(0),
-            loadavg()[0].toFixed(1),
-          ]);
         }
-        console.log(`\nNeo4j, one writer, by batch size (${links} links):\n${table(bs)}`);
-      }
+        if (sizes.length) {
+          const bs: string[][] = [
+            ['batch', 'batches', 'seconds', 'links/s', 'node cpu', 'db cpu', 'sent/l', 'db wr/l', 'load'],
+          ];
+          for (const size of sizes) {
+            await neo?.close();
+            neo = await server.freshStore();
+            const those = selfContained(links, size);
+            const r = await write(neo.graph, those, 1);
+            bs.push([
+              String(size),
+              String(those.length),
+              r.seconds.toFixed(1),
+              (r.links / r.seconds).toFixed(0),
+              perK(r.nodeCpu, r.links),
+              perK(r.dbCpu, r.links),
+              (r.nodeBytes / r.links).toFixed(0),
+              r.dbBytes === null ? '' : (r.dbBytes / r.links).toFixed(0),
+              loadavg()[0].toFixed(1),
+            ]);
+          }
+          console.log(`\nNeo4j, one writer, by batch size (${links} links):\n${table(bs)}`);
+        }
 
-      if (!flag(args, 'no-expansion')) {
-        const rs = await expansion(sqlite!, dir, 10, seconds);
-        const rn = await expansion(neo!, dir, 10, seconds);
-        console.log(
-          `\naudited 1-hop expansion, 10 clients, ${seconds} s each, ${links} links:\n` +
-            `  SQLite ${rs.toFixed(0)} req/s   Neo4j ${rn.toFixed(0)} req/s   Neo4j/SQLite ${(rn / rs).toFixed(2)}`,
-        );
-      }
-      if (!flag(args, 'no-floor') && neo) {
-        // The floor: what the write path stored, written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts).
-        const stored = await readStored(avail.server.driver);
-        const one = rate.get('Neo4j/1') ?? rate.get(`Neo4j/${writersList[0]}`) ?? 0;
-        const fl: string[][] = [
-          ['floor run', 'entity s', 'link s', 'links/s', 'retries', 'node cpu', 'db cpu', 'db wr/l', 'load'],
-        ];
-        for (const run of floorRuns(args, batch)) {
-          await neo.close();
-          neo = await avail.server.freshStore();
-          const u0 = neo4jUse();
-          const c0 = process.cpuUsage();
-          const r = await writeFloor(avail.server.driver, stored, run);
-          const c = process.cpuUsage(c0);
-          const u1 = neo4jUse();
-          const n = stored.links.length;
-          const lps = n / (r.entitySeconds + r.linkSeconds);
-          fl.push([
-            floorName(run),
-            r.entitySeconds.toFixed(1),
-            r.linkSeconds.toFixed(1),
-            lps.toFixed(0),
-            String(r.attempts - r.transactions),
-            perK((c.user + c.system) / 1e6, n),
-            u0 && u1 ? perK(u1.cpu - u0.cpu, n) : '',
-            u0 && u1 ? ((u1.wchar - u0.wchar) / n).toFixed(0) : '',
-            loadavg()[0].toFixed(1),
-          ]);
-          console.log(`  floor: ${fl[fl.length - 1].join(' ')}`);
+        if (!flag(args, 'no-expansion')) {
+          const rs = await expansion(sqlite!, dir, 10, seconds);
+          const rn = await expansion(neo!, dir, 10, seconds);
+          console.log(
+            `\naudited 1-hop expansion, 10 clients, ${seconds} s each, ${links} links:\n` +
+              `  SQLite ${rs.toFixed(0)} req/s   Neo4j ${rn.toFixed(0)} req/s   Neo4j/SQLite ${(rn / rs).toFixed(2)}`,
+          );
         }
-        console.log(
-          `\nThe floor: the ${stored.entities.length} entities and ${stored.links.length} links the write path ` +
-            `stored, written again with bare UNWIND ... CREATE (form, link query, writers at once on disjoint ` +
-            `batches, rows a transaction; the write path with one writer ran ${one.toFixed(0)} links/s; ` +
-            `retries: transactions run again after a deadlock):\n` +
-            fl.map((r) => r.map((c, i) => (i ? c.padStart(9) : c.padEnd(44))).join(' ')).join('\n'),
-        );
+        if (!flag(args, 'no-floor') && neo) {
+          // The floor: what the write path stored, written again with bare UNWIND ... CREATE (bench/neo4j-floor.ts).
+          const stored = await readStored(server.driver);
+          const one = rate.get('Neo4j/1') ?? rate.get(`Neo4j/${writersList[0]}`) ?? 0;
+          const fl: string[][] = [
+            [
+              'floor run',
+              'entity s',
+              'link s',
+              'links/s',
+              'retries',
+              'node cpu',
+              'db cpu',
+              'db wr/l',
+              'load',
+            ],
+          ];
+          for (const run of floorRuns(args, batch)) {
+            await neo.close();
+            neo = await server.freshStore();
+            const u0 = neo4jUse();
+            const c0 = process.cpuUsage();
+            const r = await writeFloor(server.driver, stored, run);
+            const c = process.cpuUsage(c0);
+            const u1 = neo4jUse();
+            const n = stored.links.length;
+            const lps = n / (r.entitySeconds + r.linkSeconds);
+            fl.push([
+              floorName(run),
+              r.entitySeconds.toFixed(1),
+              r.linkSeconds.toFixed(1),
+              lps.toFixed(0),
+              String(r.attempts - r.transactions),
+              perK((c.user + c.system) / 1e6, n),
+              u0 && u1 ? perK(u1.cpu - u0.cpu, n) : '',
+              u0 && u1 ? ((u1.wchar - u0.wchar) / n).toFixed(0) : '',
+              loadavg()[0].toFixed(1),
+            ]);
+            console.log(`  floor: ${fl[fl.length - 1].join(' ')}`);
+          }
+          console.log(
+            `\nThe floor: the ${stored.entities.length} entities and ${stored.links.length} links the write path ` +
+              `stored, written again with bare UNWIND ... CREATE (form, link query, writers at once on disjoint ` +
+              `batches, rows a transaction; the write path with one writer ran ${one.toFixed(0)} links/s; ` +
+              `retries: transactions run again after a deadlock):\n` +
+              fl.map((r) => r.map((c, i) => (i ? c.padStart(9) : c.padEnd(44))).join(' ')).join('\n'),
+          );
+        }
+        await sqlite?.close();
+        await neo?.close();
+        await server.wipe();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      await sqlite?.close();
-      await neo?.close();
-      await avail.server.wipe();
-    } finally {
-      release();
-      await avail.server.close();
-      rmSync(dir, { recursive: true, force: true });
-      if (!wasRunning) execFileSync('bash', [script, 'stop'], { env: scriptEnv(), stdio: 'inherit' });
-    }
+    });
   },
 };
 

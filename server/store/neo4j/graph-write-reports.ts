@@ -1,4 +1,5 @@
 // The reports step of a write batch: reports are immutable once written, so one met again must be the same.
+import { createHash } from 'node:crypto';
 import { defaultReviewDate } from '../../security/retention.ts';
 import { StoreError } from '../common.ts';
 import type { EntityParsed, LinkParsed, ReportParsed } from '../shared/validate.ts';
@@ -41,9 +42,14 @@ function newReport(run: BatchRun, r: ReportParsed): ReportNode {
 
 type BatchInput = { reports: ReportParsed[]; entities: EntityParsed[]; links: LinkParsed[] };
 
-/** What is compared of a report given again: all of it but the review date (the one field that may change). */
+/**
+ * What is compared of a report given again: all of it but the review date (the one field that may change), as
+ * a SHA-256 of its fields: a report's text may run to many kilobytes, and up to SEEN_MAX are remembered.
+ */
 const content = (r: ReportParsed | ReportNode): string =>
-  JSON.stringify([r.date, r.author, r.text, r.source, r.intel, r.handling, r.conditions ?? null]);
+  createHash('sha256')
+    .update(JSON.stringify([r.date, r.author, r.text, r.source, r.intel, r.handling, r.conditions ?? null]))
+    .digest('base64');
 
 /** Reports a server knows stored, as committed: the id and grading each had, and its content. */
 interface SeenReport {
