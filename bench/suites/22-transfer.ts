@@ -87,16 +87,7 @@ function transferRun(args: string[], env: NodeJS.ProcessEnv): Run {
   const t0 = performance.now();
   const r = spawnSync(
     '/usr/bin/time',
-    // As `npm run transfer` runs it (package.json): 32 MB semi-spaces, less of the CPU in the collector.
-    [
-      '-v',
-      process.execPath,
-      '--max-semi-space-size=32',
-      '--import',
-      'tsx',
-      'server/cli/transfer.ts',
-      ...args,
-    ],
+    ['-v', process.execPath, '--import', 'tsx', 'server/cli/transfer.ts', ...args],
     { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 << 20 },
   );
   const seconds = (performance.now() - t0) / 1000;

@@ -7,9 +7,6 @@ import type { FilesDone, LinksElsewhere } from '../store/transfer/neo4j-import.t
 
 const ENTRY = new URL('./transfer-files-worker.ts', import.meta.url);
 
-/** V8's semi-space for the transfer's threads, in MB (`--max-semi-space-size` in package.json and the bench). */
-export const SEMI_SPACE_MB = 32;
-
 export interface LinksJob {
   path: string;
   name: string;
@@ -24,14 +21,7 @@ export function linksInWorker(job: Omit<LinksJob, 'dir'>): LinksElsewhere {
   return (dir) =>
     new Promise<FilesDone>((resolve, reject) => {
       // Normal priority: this is the work the user waits for, not a background analysis.
-      const w = spawnTsWorker(
-        ENTRY,
-        { job: { ...job, dir } },
-        // A young generation as large as the main thread's (npm run transfer gives it 32 MB semi-spaces, as npm
-        // start does): reading, shaping and digesting 300k links took 5.2 s of CPU against 6.2 s with V8's 16 MB,
-        // most of the difference the collector's.
-        { nice: 0, resourceLimits: { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } },
-      );
+      const w = spawnTsWorker(ENTRY, { job: { ...job, dir } }, { nice: 0 });
       w.once('message', (m: { ok: FilesDone } | { error: string }) => {
         if ('ok' in m) resolve(m.ok);
         else reject(new Error(m.error));
