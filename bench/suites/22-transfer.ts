@@ -78,6 +78,8 @@ interface Run {
   ok: boolean;
   tail: string;
   phases: Array<[string, number]>;
+  /** CPU seconds of each phase as the transfer logged them (this process / its children / the Neo4j server). */
+  cpu: string;
 }
 
 /** One transfer as a child node process under GNU time. */
@@ -102,6 +104,7 @@ function transferRun(args: string[], env: NodeJS.ProcessEnv): Run {
     links,
     ok: r.status === 0,
     phases: phasesOf(r.stdout),
+    cpu: /^cpu: (.*)$/m.exec(r.stdout)?.[1] ?? '',
     tail: `${r.stdout.slice(-600)}\n${r.stderr
       .split('\n')
       .filter((l) => !/^\s/.test(l))
@@ -158,6 +161,7 @@ const suite: BenchSuite = {
         phaseRows.push(
           `${name.padEnd(34)} ${r.phases.map(([k, v]) => `${k} ${v.toFixed(1)} s (${((100 * v) / (sum || 1)).toFixed(0)}%)`).join(', ')}`,
         );
+        if (r.cpu) phaseRows.push(`${''.padEnd(34)} CPU s (transfer/importer/Neo4j): ${r.cpu}`);
         if (!r.ok) console.log(r.tail);
       };
       t0 = performance.now();

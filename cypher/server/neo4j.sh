@@ -143,8 +143,14 @@ start() {
   fi
   local t0=$SECONDS
   : >"$logfile"
+  # Class data sharing: the classes the server loaded in its last run, archived by the JVM when it stopped and
+  # mapped in at the next start instead of read and verified from the jars again (a start after the importer
+  # waits on it). The first start of a home writes the archive at its stop; one made from other jars (a new
+  # fetch) has another name, and one the JVM cannot use it ignores (-Xshare:auto).
+  local cds="$home/run/classes-$(cut -c1-12 "$jars/.fetched" 2>/dev/null || echo none).jsa" cdsopt
+  if [ -s "$cds" ]; then cdsopt="-XX:SharedArchiveFile=$cds"; else cdsopt="-XX:ArchiveClassesAtExit=$cds"; fi
   # The JVM options Neo4j's own launcher uses; the heap is small so the server fits beside the tests.
-  nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+DisableExplicitGC \
+  nohup java "$cdsopt" -Xshare:auto -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+DisableExplicitGC \
     -XX:+UnlockExperimentalVMOptions -XX:+TrustFinalNonStaticFields \
     -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true \
     -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8 \

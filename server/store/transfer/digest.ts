@@ -98,10 +98,25 @@ function plain(v: unknown, sorted: boolean): boolean {
   return true;
 }
 
+/** A primitive as JSON.stringify and canonicalJson write it; undefined for anything else. */
+function primitive(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return v === null ? 'null' : undefined;
+  }
+}
+
 /**
- * recordText for one part, fast for a record of the usual shape: one whose values are primitives, lists of
- * primitives (sorted where `sorted` says) or empty objects is written by JSON.stringify with its keys listed
- * in order (native, no copy); anything else goes through canonicalJson. The keys are checked for every record.
+ * recordText for one part, fast for a record of the usual shape: the keys' order and their quoted names are
+ * worked out once per shape (checked for every record), and each value is written by itself: a primitive
+ * directly, a list of primitives (sorted where `sorted` says) or an empty object by JSON.stringify (native),
+ * anything else through canonicalJson. One pass, no replacer list and no copy of the record.
  */
 function flatText(part: DumpPart): (x: unknown) => string {
   const top = TOP[part];
@@ -120,17 +135,17 @@ function flatText(part: DumpPart): (x: unknown) => string {
       sorted = order.map((k) => top?.sorted?.includes(k) === true);
       quoted = order.map((k) => `${JSON.stringify(k)}:`);
     }
-    let i = 0;
-    while (i < order.length && plain(o[order[i]], sorted[i])) i++;
-    if (i === order.length) return JSON.stringify(o, order);
-    // A nested value: the record written key by key in the same order, each value canonically.
     let s = '{';
     let first = true;
     for (let j = 0; j < order.length; j++) {
-      let v = o[order[j]];
-      if (sorted[j] && Array.isArray(v)) v = [...(v as string[])].sort();
-      const e = canonicalJson(v);
-      if (e === undefined) continue;
+      const v = o[order[j]];
+      let e = primitive(v);
+      if (e === undefined) {
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+        if (plain(v, sorted[j])) e = JSON.stringify(v);
+        else e = canonicalJson(sorted[j] && Array.isArray(v) ? [...(v as string[])].sort() : v);
+        if (e === undefined) continue;
+      }
       s += first ? quoted[j] + e : `,${quoted[j]}${e}`;
       first = false;
     }
