@@ -77,7 +77,8 @@ export class IdPool {
     const out = spare.splice(0, count);
     const more = count - out.length;
     if (more > 0) {
-      const top = (await this.exec.query('WRITE', 'ids-reserve', { kind, count: more }))[0].top as number;
+      const top = (await this.exec.write((tx) => tx.one('ids-reserve', { kind, count: more })))!
+        .top as number;
       for (let n = top - more + 1; n <= top; n++) out.push(n);
     }
     return out;
@@ -101,8 +102,7 @@ export class IdPool {
       if (count > out.length) ask.push({ kind, count: count - out.length });
     }
     if (ask.length === 0) return { numbers, dataVersion: null };
-    // One statement, so one auto-commit query: one message each way instead of a managed transaction's four.
-    const rows = await this.exec.query('WRITE', 'ids-reserve-many', { kinds: ask });
+    const rows = await this.exec.write((tx) => tx.run('ids-reserve-many', { kinds: ask }));
     let dataVersion: number | null = null;
     for (const r of rows) {
       const kind = r.kind as Counter;
@@ -346,7 +346,7 @@ export class Neo4jContext {
   private async bumpVersion(): Promise<number> {
     const by = this.pendingBumps + 1;
     try {
-      const v = (await this.exec.query('WRITE', 'data-version-bump', { by }))[0].v as number;
+      const v = (await this.exec.write((tx) => tx.one('data-version-bump', { by })))!.v as number;
       this.pendingBumps = 0;
       return v;
     } catch {
