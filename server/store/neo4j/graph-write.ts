@@ -3,9 +3,11 @@
 //   writeEntities -> upsertLinks (each followed by recordProvenance) -> events -> bumpVersion -> import run.
 // Each step has its file (graph-write-reports.ts, -entities.ts, -links.ts); what they share (the batch's state,
 // resolving report refs, joining provenance) is in graph-write-batch.ts. Each step reads and writes its rows in
-// one batched (UNWIND) query, never one query a row. A batch of new facts is three transactions (its id numbers
-// and the data version after it, each one auto-commit statement; itself) and about eight statements; bench/suites/22-neo4j-write-path.ts counts
-// them, times them, profiles them and sets the path beside a bare load of the same records (its floor).
+// one batched (UNWIND) query, never one query a row. A batch of new facts is three transactions (its id numbers,
+// itself, the data version after it) and about eight statements; bench/suites/22-neo4j-write-path.ts counts
+// them, times them, profiles them and sets the path beside a bare load of the same records (its floor). The
+// two small ones stay managed transactions: as auto-commit queries they deadlocked past their retries when
+// 200 audited writes came at once over two servers (test/neo4j/no-global-lock.test.ts).
 import type { WriteContext } from '../../domain/model.ts';
 import { entityInputSchema, linkInputSchema, reportInputSchema } from '../../domain/model.ts';
 import type { WriteBatch, WriteResult } from '../graph-store.ts';
