@@ -23,7 +23,7 @@ import type { BenchSuite } from '../run.ts';
 import { arg } from '../args.ts';
 import { planNetwork } from '../../seed/generate.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
-import { lockDatabase, neo4jForTests } from '../../test/neo4j/harness.ts';
+import { withTestNeo4j } from '../with-test-neo4j.ts';
 import { proposal } from '../../test/contract/cycle-contract.ts';
 import { REPO, scriptEnv, TEST_HOME, TEST_PORT } from '../../test/setup/neo4j.ts';
 
@@ -118,97 +118,95 @@ const suite: BenchSuite = {
     'npm run transfer: SQLite -> empty Neo4j (neo4j-admin import) and Neo4j -> SQLite, time and peak RSS',
   async run(args) {
     const n = arg(args, 'n', 100_000);
-    const avail = await neo4jForTests();
-    if (!avail.ok) {
-      console.log(`skipped: ${avail.reason}`);
-      return;
-    }
-    const release = await lockDatabase();
-    const dir = mkdtempSync(join(tmpdir(), 'lc-bench-transfer-'));
-    try {
-      const src = join(tmpdir(), `linkchart-bench-transfer-${n}-v${SOURCE_VERSION}.db`);
-      let t0 = performance.now();
-      if (args.includes('--fresh')) for (const x of ['', '-wal', '-shm']) rmSync(src + x, { force: true });
-      if (!existsSync(src)) {
-        await makeSource(src, n);
+    await withTestNeo4j(async ({ server }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'lc-bench-transfer-'));
+      try {
+        const src = join(tmpdir(), `linkchart-bench-transfer-${n}-v${SOURCE_VERSION}.db`);
+        let t0 = performance.now();
+        if (args.includes('--fresh')) for (const x of ['', '-wal', '-shm']) rmSync(src + x, { force: true });
+        if (!existsSync(src)) {
+          await makeSource(src, n);
+          console.log(
+            `source: ${n.toLocaleString('en-GB')} links generated in ${((performance.now() - t0) / 1000).toFixed(0)} s (${src})`,
+          );
+        } else console.log(`source: ${src} (kept from an earlier run; --fresh makes it again)`);
         console.log(
-          `source: ${n.toLocaleString('en-GB')} links generated in ${((performance.now() - t0) / 1000).toFixed(0)} s (${src})`,
-        );
-      } else console.log(`source: ${src} (kept from an earlier run; --fresh makes it again)`);
-      console.log(
-        `load average before: ${loadavg()
-          .map((x) => x.toFixed(1))
-          .join(' ')} (${TEST_HOME}, port ${TEST_PORT})`,
-      );
-      const env = {
-        ...scriptEnv(),
-        NEO4J_URI: avail.server.uri,
-        NEO4J_PASSWORD: avail.server.password,
-        LINKCHART_AUDIT_KEY: '',
-      };
-      await avail.server.driver.close();
-      console.log(
-        `Neo4j emptied (stopped, database removed, started) in ${emptyNeo4j().toFixed(1)} s, untimed`,
-      );
-      const rows: string[] = [];
-      const phaseRows: string[] = [];
-      const say = (name: string, r: Run) => {
-        rows.push(
-          `${name.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s ${r.rssMb.toFixed(0).padStart(6)} MB ${r.treeMb.toFixed(0).padStart(6)} MB  ` +
-            `${(r.links / r.seconds).toFixed(0).padStart(7)} links/s  ${r.ok ? 'verified' : 'FAILED'} ${r.digest.slice(0, 12)}`,
-        );
-        const sum = r.phases.reduce((a, [, v]) => a + v, 0);
-        phaseRows.push(
-          `${name.padEnd(34)} ${r.phases.map(([k, v]) => `${k} ${v.toFixed(1)} s (${((100 * v) / (sum || 1)).toFixed(0)}%)`).join(', ')}`,
-        );
-        if (r.cpu) phaseRows.push(`${''.padEnd(34)} CPU s (transfer/importer/Neo4j): ${r.cpu}`);
-        if (!r.ok) console.log(r.tail);
-      };
-      t0 = performance.now();
-      const into = transferRun(
-        ['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace', '--replace', '--restart'],
-        env,
-      );
-      say('SQLite -> empty Neo4j (import)', into);
-      const back = transferRun(['--from', 'neo4j', '--to', `sqlite:${join(dir, 'back.db')}`], env);
-      say('Neo4j -> SQLite', back);
-      if (args.includes('--merge')) {
-        // Emptied first, so the online path writes every row (an identical target is left alone).
-        const d = neo4j.driver(avail.server.uri, neo4j.auth.basic('neo4j', avail.server.password));
-        for (;;) {
-          const r = await d.executeQuery('MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS c');
-          if (Number(r.records[0].get('c')) === 0) break;
-        }
-        await d.close();
-        const merge = transferRun(['--from', `sqlite:${src}`, '--to', 'neo4j', '--method=merge'], env);
-        say('SQLite -> Neo4j (online MERGE)', merge);
-      }
-      const up = spawnSync('bash', [join(REPO, 'cypher/server/neo4j.sh'), 'status'], { env: scriptEnv() });
-      const heap = /heap[^\n]*/i.exec(readFileSync(join(TEST_HOME, 'conf', 'neo4j.conf'), 'utf8'))?.[0] ?? '';
-      console.log(
-        `${'direction'.padEnd(34)} ${'time'.padStart(9)} ${'peak RSS'.padStart(9)} ${'+children'.padStart(9)}`,
-      );
-      for (const r of rows) console.log(r);
-      console.log(
-        '\nphases (as each transfer logged them; overlapping work is inside the phase it ended in)',
-      );
-      for (const r of phaseRows) console.log(r);
-      console.log(
-        `into Neo4j / back to SQLite: ${(into.seconds / back.seconds).toFixed(2)}x the time; goal into an empty Neo4j: < 60 s at 1M links`,
-      );
-      console.log(
-        `same digest both ways: ${into.digest !== '' && into.digest === back.digest ? 'yes' : 'NO'}; ` +
-          `Neo4j still up afterwards: ${up.status === 0 ? 'yes' : 'NO'} ${heap}; ` +
-          `load average after: ${loadavg()
+          `load average before: ${loadavg()
             .map((x) => x.toFixed(1))
-            .join(' ')}`,
-      );
-    } finally {
-      // The tests wipe the database in slices, which a million links would take minutes over: leave it empty.
-      emptyNeo4j();
-      release();
-      rmSync(dir, { recursive: true, force: true });
-    }
+            .join(' ')} (${TEST_HOME}, port ${TEST_PORT})`,
+        );
+        const env = {
+          ...scriptEnv(),
+          NEO4J_URI: server.uri,
+          NEO4J_PASSWORD: server.password,
+          LINKCHART_AUDIT_KEY: '',
+        };
+        await server.driver.close();
+        console.log(
+          `Neo4j emptied (stopped, database removed, started) in ${emptyNeo4j().toFixed(1)} s, untimed`,
+        );
+        const rows: string[] = [];
+        const phaseRows: string[] = [];
+        const say = (name: string, r: Run) => {
+          rows.push(
+            `${name.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s ${r.rssMb.toFixed(0).padStart(6)} MB ${r.treeMb.toFixed(0).padStart(6)} MB  ` +
+              `${(r.links / r.seconds).toFixed(0).padStart(7)} links/s  ${r.ok ? 'verified' : 'FAILED'} ${r.digest.slice(0, 12)}`,
+          );
+          const sum = r.phases.reduce((a, [, v]) => a + v, 0);
+          phaseRows.push(
+            `${name.padEnd(34)} ${r.phases.map(([k, v]) => `${k} ${v.toFixed(1)} s (${((100 * v) / (sum || 1)).toFixed(0)}%)`).join(', ')}`,
+          );
+          if (r.cpu) phaseRows.push(`${''.padEnd(34)} CPU s (transfer/importer/Neo4j): ${r.cpu}`);
+          if (!r.ok) console.log(r.tail);
+        };
+        t0 = performance.now();
+        const into = transferRun(
+          ['--from', `sqlite:${src}`, '--to', 'neo4j', '--replace', '--replace', '--restart'],
+          env,
+        );
+        say('SQLite -> empty Neo4j (import)', into);
+        const back = transferRun(['--from', 'neo4j', '--to', `sqlite:${join(dir, 'back.db')}`], env);
+        say('Neo4j -> SQLite', back);
+        if (args.includes('--merge')) {
+          // Emptied first, so the online path writes every row (an identical target is left alone).
+          const d = neo4j.driver(server.uri, neo4j.auth.basic('neo4j', server.password));
+          for (;;) {
+            const r = await d.executeQuery(
+              'MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS c',
+            );
+            if (Number(r.records[0].get('c')) === 0) break;
+          }
+          await d.close();
+          const merge = transferRun(['--from', `sqlite:${src}`, '--to', 'neo4j', '--method=merge'], env);
+          say('SQLite -> Neo4j (online MERGE)', merge);
+        }
+        const up = spawnSync('bash', [join(REPO, 'cypher/server/neo4j.sh'), 'status'], { env: scriptEnv() });
+        const heap =
+          /heap[^\n]*/i.exec(readFileSync(join(TEST_HOME, 'conf', 'neo4j.conf'), 'utf8'))?.[0] ?? '';
+        console.log(
+          `${'direction'.padEnd(34)} ${'time'.padStart(9)} ${'peak RSS'.padStart(9)} ${'+children'.padStart(9)}`,
+        );
+        for (const r of rows) console.log(r);
+        console.log(
+          '\nphases (as each transfer logged them; overlapping work is inside the phase it ended in)',
+        );
+        for (const r of phaseRows) console.log(r);
+        console.log(
+          `into Neo4j / back to SQLite: ${(into.seconds / back.seconds).toFixed(2)}x the time; goal into an empty Neo4j: < 60 s at 1M links`,
+        );
+        console.log(
+          `same digest both ways: ${into.digest !== '' && into.digest === back.digest ? 'yes' : 'NO'}; ` +
+            `Neo4j still up afterwards: ${up.status === 0 ? 'yes' : 'NO'} ${heap}; ` +
+            `load average after: ${loadavg()
+              .map((x) => x.toFixed(1))
+              .join(' ')}`,
+        );
+      } finally {
+        // The tests wipe the database in slices, which a million links would take minutes over: leave it empty.
+        emptyNeo4j();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   },
 };
 
