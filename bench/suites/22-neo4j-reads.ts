@@ -158,7 +158,7 @@ const suite: BenchSuite = {
             await sqlApi.get(path, h);
           }
       console.log(
-        `the first page asked of a server just started: Neo4j ${cold[0].toFixed(1)} ms, SQLite ${cold[1].toFixed(1)} ms` +
+        `the first page asked of an app just started: Neo4j ${cold[0].toFixed(1)} ms, SQLite ${cold[1].toFixed(1)} ms` +
           ' (then every page twice through each API before timing)',
       );
       for (const [label, at, offset] of pages) {
