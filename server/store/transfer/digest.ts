@@ -23,6 +23,20 @@ function orderedKeys(o: object): string[] {
   return [...idx, ...keys.filter((k) => !isIndex(k))];
 }
 
+/** A primitive as JSON.stringify and canonicalJson write it; undefined for anything else. */
+function primitive(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return v === null ? 'null' : undefined;
+  }
+}
+
 /**
  * JSON.stringify(v) with every object's keys sorted (undefined where JSON.stringify gives undefined). `skip`
  * and `sorted` name top-level keys to leave out and string lists to sort (sets whose order differs between
@@ -32,39 +46,30 @@ export function canonicalJson(
   v: unknown,
   top?: { skip?: string; sorted?: readonly string[] },
 ): string | undefined {
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'object': {
-      if (v === null) return 'null';
-      if (Array.isArray(v)) {
-        let s = '[';
-        for (let i = 0; i < v.length; i++) {
-          if (i > 0) s += ',';
-          s += canonicalJson(v[i]) ?? 'null';
-        }
-        return `${s}]`;
-      }
-      let s = '{';
-      let first = true;
-      for (const k of orderedKeys(v)) {
-        if (top?.skip === k) continue;
-        let x = (v as Record<string, unknown>)[k];
-        if (top?.sorted?.includes(k) && Array.isArray(x)) x = [...(x as string[])].sort();
-        const e = canonicalJson(x);
-        if (e === undefined) continue;
-        s += `${first ? '' : ','}${JSON.stringify(k)}:${e}`;
-        first = false;
-      }
-      return `${s}}`;
+  const p = primitive(v);
+  if (p !== undefined) return p;
+  // Anything else JSON.stringify leaves out (undefined, a function, a symbol) gives undefined.
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) s += ',';
+      s += canonicalJson(v[i]) ?? 'null';
     }
-    default:
-      return undefined;
+    return `${s}]`;
   }
+  let s = '{';
+  let first = true;
+  for (const k of orderedKeys(v)) {
+    if (top?.skip === k) continue;
+    let x = (v as Record<string, unknown>)[k];
+    if (top?.sorted?.includes(k) && Array.isArray(x)) x = [...(x as string[])].sort();
+    const e = canonicalJson(x);
+    if (e === undefined) continue;
+    s += `${first ? '' : ','}${JSON.stringify(k)}:${e}`;
+    first = false;
+  }
+  return `${s}}`;
 }
 
 /**
@@ -96,20 +101,6 @@ function plain(v: unknown, sorted: boolean): boolean {
   if (Object.getPrototypeOf(v) !== Object.prototype) return false;
   for (const _ in v) return false;
   return true;
-}
-
-/** A primitive as JSON.stringify and canonicalJson write it; undefined for anything else. */
-function primitive(v: unknown): string | undefined {
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    default:
-      return v === null ? 'null' : undefined;
-  }
 }
 
 /**
