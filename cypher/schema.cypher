@@ -61,6 +61,9 @@ CREATE INDEX annotation_target IF NOT EXISTS FOR (a:Annotation) ON (a.targetKind
 CREATE INDEX audit_actor IF NOT EXISTS FOR (a:Audit) ON (a.actor);
 CREATE INDEX audit_action IF NOT EXISTS FOR (a:Audit) ON (a.action);
 CREATE INDEX audit_at IF NOT EXISTS FOR (a:Audit) ON (a.at);
+// (:AuditObject {o, seq}): one per object an audit record names, written with the record (no index holds the
+// members of a list): who read or changed a record is read along this index, not over every audit record.
+CREATE INDEX audit_object IF NOT EXISTS FOR (x:AuditObject) ON (x.o, x.seq);
 CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (e:Entity) ON EACH [e.label, e.key, e.search]
   OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', `fulltext.eventually_consistent`: false}};
 // Events: every call and ANPR read behind a CALLED or SIGHTED_AT link, as (:LinkEvent) nodes (not :Event, the

@@ -16,5 +16,6 @@ CALL {
   UNWIND $rows AS row
   CREATE (a:Audit)
   SET a = row
+  FOREACH (o IN coalesce(row.objectIds, []) | CREATE (:AuditObject {o: o, seq: row.seq}))
 }
 RETURN ok

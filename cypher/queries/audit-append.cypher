@@ -8,3 +8,4 @@ WITH h
 UNWIND $rows AS row
 CREATE (a:Audit)
 SET a = row
+FOREACH (o IN coalesce(row.objectIds, []) | CREATE (:AuditObject {o: o, seq: row.seq}))

@@ -3,3 +3,4 @@
 UNWIND $rows AS row
 MERGE (x:Audit {seq: row.seq})
 SET x = row
+FOREACH (o IN coalesce(row.objectIds, []) | MERGE (:AuditObject {o: o, seq: row.seq}))

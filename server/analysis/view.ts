@@ -114,6 +114,11 @@ export class ViewCache<V = View> {
     return v;
   }
 
+  /** Drops every view (the store's data was replaced: its data versions name other data now). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   set(key: string, view: V): void {
     this.entries.delete(key);
     this.entries.set(key, view);

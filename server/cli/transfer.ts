@@ -29,6 +29,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditKey } from '../security/audit-chain.ts';
@@ -198,7 +199,7 @@ async function applySchema(stores: Neo4jStores): Promise<{ late: string[]; onlin
   // Created, not populated: the statement returns at once and the population runs in the server.
   for (const s of statements.filter(populatesLate)) await exec.autoCommit(s);
   await exec.write(async (tx) => {
-    await tx.run('meta-init');
+    await tx.run('meta-init', { epoch: randomUUID() });
     await tx.run('ops-migrated-mark');
   });
   await stores.init();

@@ -195,6 +195,14 @@ export class JobManager {
     return this.byKey.has(key);
   }
 
+  /**
+   * New requests no longer join the computations there are (the store's data was replaced, so the data
+   * version in their keys may now name other data); the jobs on them are kept, and finish as they would.
+   */
+  forgetComputations(): void {
+    this.byKey.clear();
+  }
+
   /** Queued + running jobs one user may hold (the cap a tier counts in its store: job-board.ts). */
   get maxJobsPerUser(): number {
     return this.o.maxJobsPerUser;

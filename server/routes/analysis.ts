@@ -145,6 +145,10 @@ export const analysisRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = asyn
    * from the thread that built them (their strings are decoded only in the job workers).
    */
   const views = new ViewCache<PackedView>(4);
+  stores.onReplaced?.(() => {
+    views.clear();
+    manager.forgetComputations();
+  });
   app.addHook('onClose', async () => board.close());
 
   /**

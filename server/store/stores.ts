@@ -58,4 +58,10 @@ export interface Stores {
    * read-after.ts), under a key every server shares. Absent where reads need no bookmarks (SQLite).
    */
   readonly readAfter?: ReadAfterSigner;
+  /**
+   * `fn` runs when this server finds the store's data replaced under it (a transfer with --replace into a
+   * Neo4j it serves): what it keeps keyed by data version or id must go. Absent where a transfer cannot
+   * replace the data under a running server (SQLite: the README says to stop it).
+   */
+  onReplaced?(fn: () => void): void;
 }

@@ -2,6 +2,7 @@
 // numbers and the write helper. A (:Meta {k: 'state'}) node holds the data version and the id counters; no
 // write holds it while it runs (issue 21): ids are reserved and the version raised in short transactions of
 // their own, and each write locks only what it touches (see write()).
+import { randomUUID } from 'node:crypto';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
@@ -113,6 +114,11 @@ export class IdPool {
       dataVersion = r.dataVersion as number;
     }
     return { numbers, dataVersion };
+  }
+
+  /** Drops every spare number: they were reserved from counters a transfer has since replaced. */
+  clear(): void {
+    this.spare.clear();
   }
 
   giveBack(kind: Counter, numbers: number[]): void {
@@ -258,6 +264,10 @@ export class Neo4jContext {
   private readonly ownDriver: boolean;
   /** Schema applied once per process; a failure (Neo4j down) is retried on the next call. */
   private ready: Promise<void> | null = null;
+  /** The epoch of the data this server last read (seeEpoch); null before the first read. */
+  private epoch: string | null = null;
+  /** What to forget when the data is replaced (seeEpoch). */
+  private readonly forgetters: (() => void)[] = [];
 
   constructor(opts: Neo4jStoreOptions) {
     this.ownDriver = !opts.driver;
@@ -272,8 +282,9 @@ export class Neo4jContext {
   ensureReady(): Promise<void> {
     this.ready ??= (async () => {
       for (const s of schemaStatements()) await this.exec.autoCommit(s);
-      await this.exec.write((tx) => tx.run('meta-init'));
+      await this.exec.write((tx) => tx.run('meta-init', { epoch: randomUUID() }));
       await migrateOperations(this.exec);
+      await fillAuditObjects(this.exec);
     })().catch((e: unknown) => {
       this.ready = null;
       throw e;
@@ -315,6 +326,8 @@ export class Neo4jContext {
       const attempts: State[] = [];
       try {
         const out = await this.exec.write(async (tx) => {
+          // Before the pool hands out a number or the write trusts what this server remembers of the data.
+          await this.versionIn(tx);
           const st = new State(this.pool);
           attempts.push(st);
           if (lock !== null) await tx.run('lock-named', { k: `lock:${lock}` });
@@ -359,7 +372,38 @@ export class Neo4jContext {
 
   /** The data version now. */
   async dataVersion(): Promise<number> {
-    return this.exec.read((tx) => readDataVersion(tx));
+    return this.exec.read((tx) => this.versionIn(tx));
+  }
+
+  /** The data version as this transaction sees it, noting the data's epoch (seeEpoch). */
+  async versionIn(tx: Tx): Promise<number> {
+    const r = await tx.one('data-version');
+    if (typeof r?.epoch === 'string') this.seeEpoch(r.epoch);
+    return (r?.v as number | undefined) ?? 0;
+  }
+
+  /**
+   * `fn` runs when this server finds the data replaced (a transfer with --replace, or the importer's new
+   * database, under a server left running): it forgets what it remembered of the old data.
+   */
+  onReplaced(fn: () => void): void {
+    this.forgetters.push(fn);
+  }
+
+  /**
+   * Every load by a transfer gives the store a new epoch (transfer/neo4j.ts setCounters). The data version
+   * comes from the source, so it may name a version this server already saw of the old data; and the ids come
+   * from the source too, so a report it remembers may now be another under the same id, and spare numbers
+   * may now belong to records. A server that finds a new epoch therefore drops its spare numbers and every
+   * memory keyed by data version or id (onReplaced) before it reads or writes anything else.
+   */
+  seeEpoch(epoch: string): void {
+    if (epoch === this.epoch) return;
+    const before = this.epoch;
+    this.epoch = epoch;
+    if (before === null) return;
+    this.pool.clear();
+    for (const fn of this.forgetters) fn();
   }
 
   /** Offset and limit of a list call, checked. */
@@ -412,6 +456,16 @@ async function migrateOperations(exec: Neo4jExecutor): Promise<void> {
   for (const name of ['ops-migrate-entities', 'ops-migrate-links', 'ops-migrate-reports'])
     await exec.autoCommit(cypher(name), { op });
   await exec.write((tx) => tx.run('ops-migrated-mark'));
+}
+
+/**
+ * The audit's object index (cypher/schema.cypher audit_object) for records written without it: those of a store
+ * from before it, and those the offline importer loaded. Idempotent; once done, the Meta node says so.
+ */
+async function fillAuditObjects(exec: Neo4jExecutor): Promise<void> {
+  if ((await exec.read((tx) => tx.one('audit-objects-filled')))?.done === true) return;
+  await exec.autoCommit(cypher('audit-objects-fill'));
+  await exec.write((tx) => tx.run('audit-objects-filled-mark'));
 }
 
 /** Write-locks entities by id (in id order, so writers cannot take them crosswise); returns those found. */

@@ -8,7 +8,7 @@ import { linkCursor } from '../shared/link-cursor.ts';
 import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid } from '../shared/validate.ts';
-import { readDataVersion, type Neo4jContext } from './context.ts';
+import type { Neo4jContext } from './context.ts';
 import type { Tx } from './executor.ts';
 import { findReport } from './graph-load.ts';
 import { luceneFuzzyQuery, luceneQuery } from './query-params.ts';
@@ -173,8 +173,12 @@ async function linkTotal(
   const stored = (await tx.one('links-page-count', { type: null }))!.c as number;
   if (stored > SCOPED_COUNT_MAX) return { total: seen.n, atLeast: !seen.exact };
   let cache = scopedTotals.get(c);
-  if (!cache) scopedTotals.set(c, (cache = new Map()));
-  const key = `${await readDataVersion(tx)}|${type ?? ''}|${[...ops].sort().join(',')}`;
+  if (!cache) {
+    const made = new Map<string, number>();
+    scopedTotals.set(c, (cache = made));
+    c.onReplaced(() => made.clear());
+  }
+  const key = `${await c.versionIn(tx)}|${type ?? ''}|${[...ops].sort().join(',')}`;
   const known = cache.get(key);
   if (known !== undefined) return { total: known, atLeast: false };
   const n = (await tx.one('links-scoped-count', { type, ops }))!.c as number;

@@ -31,7 +31,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../graph-store.ts';
-import { GENERAL_OP_ID, readDataVersion, type Neo4jContext } from './context.ts';
+import { GENERAL_OP_ID, type Neo4jContext } from './context.ts';
 import { writeBatch } from './graph-write.ts';
 import * as edit from './graph-edit.ts';
 import * as events from './events.ts';
@@ -67,7 +67,7 @@ export class Neo4jGraphStore implements GraphStore {
   }
 
   async dataVersion(): Promise<number> {
-    return this.c.read(readDataVersion);
+    return this.c.read((tx) => this.c.versionIn(tx));
   }
 
   // --- writes (each one transaction) ---

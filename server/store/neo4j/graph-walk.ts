@@ -7,7 +7,7 @@ import type { NeighbourhoodOptions, PathOptions } from '../graph-store.ts';
 import { checkFilter, filtersLinks } from '../shared/view-filter.ts';
 import { parseId } from '../shared/ids.ts';
 import { invalid, neighbourhoodOptions, tooManyLinks } from '../shared/validate.ts';
-import { readDataVersion, type Neo4jContext } from './context.ts';
+import type { Neo4jContext } from './context.ts';
 import { countInWindow } from './events.ts';
 import type { Row, Tx } from './executor.ts';
 import { filterParams } from './query-params.ts';
@@ -307,7 +307,7 @@ export async function subgraph(
   const fp = { ...filterParams(filter), ops: opsParam(scope) };
   const types = filter.entityTypes ?? null;
   return c.read(async (tx) => {
-    const dataVersion = await readDataVersion(tx);
+    const dataVersion = await c.versionIn(tx);
     const rows = await tx.run('subgraph-links', {
       ...fp,
       types,

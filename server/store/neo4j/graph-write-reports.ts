@@ -75,6 +75,11 @@ export class SeenReports {
     return this.byRef.get(ref);
   }
 
+  /** Forgets every report (the store's data was replaced: Neo4jContext.seeEpoch). */
+  clear(): void {
+    this.byRef.clear();
+  }
+
   /** After a commit: what that write found or created. */
   add(ref: string, seen: SeenReport): void {
     this.byRef.delete(ref);

@@ -97,7 +97,11 @@ export async function writeBatch(
   let done: State | null = null;
   let record: Record<string, unknown> | null = null;
   let seen = seenReports.get(c);
-  if (!seen) seenReports.set(c, (seen = new SeenReports()));
+  if (!seen) {
+    const made = new SeenReports();
+    seenReports.set(c, (seen = made));
+    c.onReplaced(() => made.clear());
+  }
   let cited: Map<string, ReportNode> | null = null;
   // No named lock: the batch locks the entities it writes and the ends of its links (lockEntities), creates
   // entities and reports on their constraint-backed keys, and so runs beside other batches.

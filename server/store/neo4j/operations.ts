@@ -62,7 +62,12 @@ export class Neo4jOperationStore implements OperationStore {
   private readonly readable = new ShortCache<string[]>();
   private readonly memberships = new ShortCache<OperationMember[]>();
 
-  constructor(private readonly c: Neo4jContext) {}
+  constructor(private readonly c: Neo4jContext) {
+    c.onReplaced(() => {
+      this.readable.clear();
+      this.memberships.clear();
+    });
+  }
 
   /** A change to operations or members: the cached reads go before and after it. */
   private changing<T>(write: () => Promise<T>): Promise<T> {

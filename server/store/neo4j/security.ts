@@ -49,7 +49,7 @@ async function fillNameKeys(tx: Tx): Promise<void> {
 
 /**
  * The query that counts an audit list: the count store when nothing filters it, else along the index of its
- * narrowest filter (the actor's, the action's, the time span's); only an object or a supervisor's operations
+ * narrowest filter (the object's, the actor's, the action's, the time span's); only a supervisor's operations
  * alone are counted over every record.
  */
 function auditCount(p: {
@@ -60,6 +60,7 @@ function auditCount(p: {
   objectId: unknown;
   ops: unknown;
 }): string {
+  if (p.objectId !== null) return 'audit-count-object';
   if (p.actor !== null) return 'audit-count-actor';
   if (p.action !== null) return 'audit-count-action';
   if (p.since !== null || p.until !== null) return 'audit-count-time';
@@ -77,6 +78,7 @@ export class Neo4jSecurityStore implements SecurityStore {
     private readonly auditKey: AuditKey | null = null,
   ) {
     bindAuditKey(this, auditKey);
+    c.onReplaced(() => this.users.clear());
   }
 
   async createUser(user: { name: string; role: Role; passwordHash: string }): Promise<User> {
@@ -224,9 +226,9 @@ export class Neo4jSecurityStore implements SecurityStore {
     };
     const { offset, limit } = this.c.page(q);
     return this.c.read(async (tx) => {
-      const items = (await tx.run('audit-list', { ...params, offset, limit })).map((r) =>
-        toAuditEvent(r.a as Row),
-      );
+      // Records naming an object are read along its index (audit-list-object); the rest along the sequence.
+      const list = params.objectId !== null ? 'audit-list-object' : 'audit-list';
+      const items = (await tx.run(list, { ...params, offset, limit })).map((r) => toAuditEvent(r.a as Row));
       return { items, total: (await tx.one(auditCount(params), params))!.c as number, offset, limit };
     });
   }

@@ -76,6 +76,10 @@ export class Neo4jStores implements Stores {
     await this.c.close();
   }
 
+  onReplaced(fn: () => void): void {
+    this.c.onReplaced(fn);
+  }
+
   async counts(): Promise<StoreCounts> {
     return this.c.read(async (tx) => {
       const entitiesByType: StoreCounts['entitiesByType'] = {};

@@ -493,6 +493,27 @@ CREATE INDEX IF NOT EXISTS audit_action ON audit (action, seq);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 `,
   },
+  {
+    version: 17,
+    description:
+      'the audit trail filtered by the object a record names (who read or changed this record) is read along an index: audit_object, filled from each record as it is appended',
+    sql: `
+CREATE TABLE IF NOT EXISTS audit_object (
+  object_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (object_id, seq)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO audit_object (object_id, seq)
+  SELECT j.value, a.seq FROM audit a, json_each(a.object_ids) j WHERE typeof(j.value) = 'text';
+CREATE TRIGGER IF NOT EXISTS audit_object_fill AFTER INSERT ON audit
+  BEGIN INSERT OR IGNORE INTO audit_object (object_id, seq)
+    SELECT value, NEW.seq FROM json_each(NEW.object_ids) WHERE typeof(value) = 'text'; END;
+CREATE TRIGGER IF NOT EXISTS audit_object_no_update BEFORE UPDATE ON audit_object
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only: update refused'); END;
+CREATE TRIGGER IF NOT EXISTS audit_object_no_delete BEFORE DELETE ON audit_object
+  BEGIN SELECT RAISE(ABORT, 'audit records are append-only: delete refused'); END;
+`,
+  },
 ];
 
 /** Adds entities inserted with id >= `firstId` (or the listed ids) to the full-text index. */

@@ -204,7 +204,8 @@ export class SqliteSecurityStore implements SecurityStore {
     };
     add('actor = ?', q.actor);
     add('action = ?', q.action);
-    add('EXISTS (SELECT 1 FROM json_each(object_ids) WHERE value = ?)', q.objectId);
+    // Along audit_object (schema.ts, migration 17): only the records naming the object are read.
+    add('seq IN (SELECT seq FROM audit_object WHERE object_id = ?)', q.objectId);
     add('at >= ?', q.since);
     add('at <= ?', q.until);
     if (q.supervised) {

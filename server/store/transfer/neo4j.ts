@@ -5,6 +5,7 @@
 // batched UNWIND ... MERGE on each kind's key (constraint-backed where the schema has one), each batch with the
 // resume marker in one transaction; the Meta node (data version, counters) is written last, and the CLI
 // verifies the copy. Neo4j keeps every field under its dump name; how each is read and written is in fields.ts.
+import { randomUUID } from 'node:crypto';
 import type { IntelAssessment, SourceEvaluation } from '../../domain/model.ts';
 import neo4j from 'neo4j-driver';
 import { fromNeo, toNeo, type Row } from '../neo4j/executor.ts';
@@ -562,6 +563,9 @@ export async function setCounters(stores: Neo4jStores, dataVersion: number, h: H
         event: h.event,
         operation: h.operation,
         auditHash: h.auditHash,
+        // Other data now: a Linkchart server still running on this store drops what it remembered of the
+        // data before (context.ts seeEpoch), whose versions and ids the source's may repeat.
+        epoch: randomUUID(),
       },
     });
     await tx.run('transfer-mark-drop');

@@ -96,6 +96,8 @@ export const SQLITE_TABLES_DERIVED: Record<string, string> = {
   entities_fts_idx: 'part of the search index',
   sessions: "the servers' sign-ins: a moved store starts with everyone signed out",
   login_counters: "the sign-in throttle's counts, which run out within their window",
+  audit_object:
+    'the objects each audit record names, filled by a trigger from the audit records a load inserts',
   jobs: "analysis jobs, recomputed on the target's own data version",
   job_results: "analysis jobs' results, recomputed on the target's own data version",
 };
