@@ -211,25 +211,37 @@ describe.skipIf(!haveChromium)('a legible chart and handled pictures (Chromium)'
       });
       expect(n).toBe(c.legend.length);
       // Members readable: hardly any two nodes drawn on top of each other.
-      const overlapping = await page.evaluate(() => {
-        const c = window.__linkchart!;
-        const s = c.sigma!;
-        const pts = c.visibleNodeIds().map((id) => {
-          const d = s.getNodeDisplayData(id)!;
-          const v = s.framedGraphToViewport(d);
-          return { x: v.x, y: v.y, r: s.scaleSize(d.size) };
+      const touching = () =>
+        page.evaluate(() => {
+          const c = window.__linkchart!;
+          const s = c.sigma!;
+          const pts = c.visibleNodeIds().map((id) => {
+            const d = s.getNodeDisplayData(id)!;
+            const v = s.framedGraphToViewport(d);
+            return { x: v.x, y: v.y, r: s.scaleSize(d.size) };
+          });
+          let bad = 0;
+          for (let i = 0; i < pts.length; i++)
+            for (let j = i + 1; j < pts.length; j++)
+              if (Math.hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y) < (pts[i].r + pts[j].r) * 0.7) bad++;
+          return { bad, n: pts.length };
         });
-        let bad = 0;
-        for (let i = 0; i < pts.length; i++)
-          for (let j = i + 1; j < pts.length; j++)
-            if (Math.hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y) < (pts[i].r + pts[j].r) * 0.7) bad++;
-        return { bad, n: pts.length };
-      });
       // The whole demo view (549 entities, sized by betweenness, phones coloured with their users'
       // communities) on a 1366x768 screen: a few pairs still touch where a community's phones crowd round a
       // busy user. Measured: 34-56 of 549 at 1366 (the fitted zoom varies with what the tests before left on
       // screen and when the legend settled) and 11-14 at 1920; the bound is a regression alarm, not a goal.
       // A layout not applied, or read part way, touches nearly all (539 of 549, once, on a loaded machine).
+      let overlapping = await touching();
+      // On a loaded machine (the full suite beside it) the fit can run before the chart has taken its new size,
+      // or the layout land after the wait: fitted again, a sound layout comes under the bound; a broken one never.
+      for (let i = 0; i < 8 && overlapping.bad >= overlapping.n * 0.12; i++) {
+        console.log(
+          `community layout at ${w}: ${overlapping.bad} of ${overlapping.n} nodes touch; fitting again`,
+        );
+        await page.evaluate(() => window.__linkchart!.fit());
+        await settle(1000);
+        overlapping = await touching();
+      }
       console.log(`community layout at ${w}: ${overlapping.bad} of ${overlapping.n} nodes touch`);
       expect(overlapping.bad).toBeLessThan(overlapping.n * 0.12);
     }

@@ -7,7 +7,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { listOptionsSchema, parseOr } from '../shared/validate.ts';
-import { Neo4jExecutor, type Row, type Tx } from './executor.ts';
+import { BusyError, Neo4jExecutor, type Row, type Tx } from './executor.ts';
 import { cypher, schemaStatements } from './queries.ts';
 
 const DEFAULT_PAGE = 50;
@@ -51,6 +51,8 @@ export const GENERAL_OP_ID = 'op1';
 const DEADLOCK = 'Neo.TransientError.Transaction.DeadlockDetected';
 /** Attempts of one write that deadlocks or loses a race for a new key before the error reaches the caller. */
 const WRITE_ATTEMPTS = 8;
+/** No attempt of a write starts this long after its first: a request under that much contention gets its 503. */
+const WRITE_RETRY_MS = 10_000;
 
 /**
  * A write met a fact another writer created after this one looked (an entity's natural key, a report's ref):
@@ -322,6 +324,7 @@ export class Neo4jContext {
   async write<T>(work: (tx: Tx, st: State) => Promise<T>, opts: { lock?: string | null } = {}): Promise<T> {
     await this.ensureReady();
     const lock = opts.lock === undefined ? 'edit' : opts.lock;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const attempts: State[] = [];
       try {
@@ -341,8 +344,13 @@ export class Neo4jContext {
         return out.r;
       } catch (e) {
         for (const st of attempts) st.undone();
-        const again = e instanceof WriteRace || (e as { code?: string } | null)?.code === DEADLOCK;
-        if (!again || attempt >= WRITE_ATTEMPTS) {
+        // A deadlock comes back mapped (BusyError) once the driver's own retries, which back off from about a
+        // second, have run out: run again from the start here, with a short random wait instead.
+        const deadlock =
+          (e as { code?: string } | null)?.code === DEADLOCK ||
+          (e instanceof BusyError && e.neo4jCode === DEADLOCK);
+        const again = e instanceof WriteRace || deadlock;
+        if (!again || attempt >= WRITE_ATTEMPTS || Date.now() - started > WRITE_RETRY_MS) {
           if (e instanceof WriteRace) throw new StoreError('conflict', `${e.message}; try again`);
           throw e;
         }

@@ -47,6 +47,16 @@ const UNAVAILABLE = new Set([
 ]);
 
 /** A driver error as a StoreError where the caller can act on it; anything else unchanged. */
+/** A transient error the driver's own retries did not get past: a 503, with Neo4j's code kept for callers. */
+export class BusyError extends StoreError {
+  constructor(
+    readonly neo4jCode: string,
+    message: string,
+  ) {
+    super('busy', message);
+  }
+}
+
 export function mapError(e: unknown, where: string): unknown {
   if (e instanceof StoreError) return e;
   const code = (e as { code?: string } | null)?.code ?? '';
@@ -61,7 +71,7 @@ export function mapError(e: unknown, where: string): unknown {
     // Still transient after the driver's retries (its memory pool full, a lock it kept losing): the database
     // is there, so this is no outage (the breaker stays closed), but the caller may try again (503).
     const what = code.slice('Neo.TransientError.'.length);
-    return new StoreError('busy', `the Neo4j database is busy (${what}); try again in a moment`);
+    return new BusyError(code, `the Neo4j database is busy (${what}); try again in a moment`);
   }
   if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
     return new StoreError('conflict', `the database refused a duplicate: ${msg}`);
