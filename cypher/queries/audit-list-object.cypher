@@ -1,8 +1,9 @@
-// A page of the audit records naming one object, in sequence order, read along the audit_object index: only
-// those records are read, however long the audit (filters on the rest are checked on them as they come).
+// A page of the audit records naming one object, oldest first from its key ($after < seq < $before), read along
+// the audit_object index: only those records are read, however long the audit (filters on the rest are checked
+// on them as they come). audit-list-object-desc reads the same newest first.
 MATCH (x:AuditObject {o: $objectId})
 USING INDEX x:AuditObject(o, seq)
-WHERE x.seq >= 0
+WHERE x.seq > $after AND x.seq < $before
 WITH x.seq AS seq
 ORDER BY seq
 MATCH (a:Audit {seq: seq})

@@ -45,6 +45,16 @@ export const auditQuerySchema = z.object({
 });
 
 /**
+ * Where a page of the list starts: by key (each page's `next`: `after` oldest first, `before` newest first), so
+ * a deep page costs what the first does; `offset` reaches only the first MAX_AUDIT_OFFSET records.
+ */
+const auditPageQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  before: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  order: z.enum(['oldest', 'newest']).default('oldest'),
+});
+
+/**
  * Which records the reader may see: all (null) for an administrator. A supervisor sees the records of the
  * operations they own or supervise, and of GENERAL (the force's own, which nobody owns), plus those that
  * carry no operation (signing in, accounts); never a record that also touched a closed operation they are
@@ -69,13 +79,14 @@ export async function auditSupervisionOf(
   return { operations, within: [...new Set([...operations, ...open])] };
 }
 
-/** Every record matching `query`, in seq order, a page at a time. */
+/** Every record matching `query`, in seq order, a page at a time (each read from the last one's key). */
 export async function* allAudit(security: SecurityStore, query: AuditQuery = {}): AsyncGenerator<AuditEvent> {
   const limit = 1000;
-  for (let offset = 0; ; offset += limit) {
-    const page = await security.listAudit({ ...query, offset, limit });
+  for (let after = 0; ;) {
+    const page = await security.listAudit({ ...query, after, limit });
     yield* page.items;
-    if (page.items.length < limit || offset + limit >= page.total) return;
+    if (!page.next) return;
+    after = Number(page.next);
   }
 }
 
@@ -114,13 +125,18 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) 
       schema: {
         tags: ['audit'],
         summary: 'Search the audit trail',
-        querystring: pageQuerySchema.extend(auditQuerySchema.shape),
+        querystring: pageQuerySchema.extend(auditQuerySchema.shape).extend(auditPageQuerySchema.shape),
         response: { 200: pageSchema(auditEventSchema), ...errorResponses },
       },
     },
     async (req) => {
       const supervised = await auditSupervisionOf(req, stores);
-      return security.listAudit({ ...req.query, ...(supervised ? { supervised } : {}) });
+      const { order, ...q } = req.query;
+      return security.listAudit({
+        ...q,
+        ...(order === 'newest' ? { newestFirst: true } : {}),
+        ...(supervised ? { supervised } : {}),
+      });
     },
   );
 
@@ -174,7 +190,7 @@ const audit: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores, config }) 
     async (req) => {
       const { seq } = req.params;
       const { offset, limit } = req.query;
-      const page = await security.listAudit({ offset: seq - 1, limit: 1 });
+      const page = await security.listAudit({ after: seq - 1, limit: 1 });
       const record = page.items[0];
       if (!record || record.seq !== seq || !inSupervision(record, await auditSupervisionOf(req, stores)))
         throw new ApiError(404, 'not_found', `no audit record ${seq}`);

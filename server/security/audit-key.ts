@@ -169,8 +169,7 @@ export async function checkAuditTrail(
   let head: AuditEvent | null;
   if (lastRecord) head = await lastRecord();
   else {
-    const total = (await security.listAudit({ limit: 1 })).total;
-    head = total === 0 ? null : (await security.listAudit({ offset: total - 1, limit: 1 })).items[0];
+    head = (await security.listAudit({ newestFirst: true, limit: 1 })).items[0] ?? null;
   }
   if (!head) return { records: 0, appendable: true };
   // Records up to the head, as its seq numbers them (audit:verify finds any that are missing).

@@ -43,8 +43,9 @@ export async function verifyStoreAudit(
   let records = 0;
   let keyed = 0;
   let firstSeq = 1;
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await security.listAudit({ offset, limit: pageSize });
+  for (;;) {
+    // Each page from the last one's key: a deep page costs what the first does.
+    const page = await security.listAudit({ after: last?.seq ?? 0, limit: pageSize });
     const items = page.items;
     if (items.length === 0) break;
     if (!last) firstSeq = items[0].seq;

@@ -31,7 +31,10 @@ export interface Page<T> {
   total: number;
   offset: number;
   limit: number;
-  /** For lists that page by key (links): the value of `after` that reads the next page; null at the end. */
+  /**
+   * For lists that page by key (links, the audit): the key that reads the next page in the same order (`after`;
+   * the audit newest first: `before`); null at the end.
+   */
   next?: string | null;
   /** The total is a lower bound: a scope on a large Neo4j store is not counted whole (graph-read.ts linkTotal). */
   totalAtLeast?: boolean;

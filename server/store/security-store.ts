@@ -27,6 +27,12 @@ export interface AuditQuery extends ListOptions {
    * hidden). Absent: all records (an administrator's view).
    */
   supervised?: AuditSupervision;
+  /** Read by key: only records after this sequence number (the `next` of the page before, oldest first). */
+  after?: number;
+  /** Read by key: only records before this sequence number (the `next` of the page before, newest first). */
+  before?: number;
+  /** Newest first (read backwards along the same index); oldest first by default. */
+  newestFirst?: boolean;
 }
 
 export interface SecurityStore {

@@ -157,6 +157,69 @@ export function securityContract<S extends Stores>(name: string, setup: Contract
         await storeError(stores.security.appendAudit({ actor: '', action: 'x', outcome: 'ok' }), 'invalid');
       });
 
+      it('pages the audit by key, oldest or newest first, filtered or not; deep offsets are refused', async () => {
+        for (let i = 0; i < 23; i++)
+          await stores.security.appendAudit({
+            actor: i % 3 ? 'alice' : 'bob',
+            action: 'entity.read',
+            objectIds: i % 4 === 0 ? [`obj-${i}`, 'watched'] : [`obj-${i}`],
+            outcome: 'ok',
+          });
+        const all = (await stores.security.listAudit({ limit: 100 })).items;
+        expect(all).toHaveLength(23);
+        const filters = [
+          {},
+          { actor: 'bob' },
+          { objectId: 'watched' },
+          { objectId: 'watched', actor: 'alice' },
+        ];
+        for (const f of filters) {
+          const want = all
+            .filter(
+              (e) =>
+                (!('actor' in f) || e.actor === f.actor) &&
+                (!('objectId' in f) || e.objectIds.includes(f.objectId!)),
+            )
+            .map((e) => e.seq);
+          const label = JSON.stringify(f);
+          // Oldest first, each page from the last one's `next` (after).
+          const forwards: number[] = [];
+          for (let after = 0, pages = 0; ; pages++) {
+            expect(pages, label).toBeLessThan(10);
+            const page = await stores.security.listAudit({ ...f, after, limit: 4 });
+            expect(page.total, label).toBe(want.length);
+            forwards.push(...page.items.map((e) => e.seq));
+            if (!page.next) break;
+            expect(page.next, label).toBe(String(page.items[3].seq));
+            after = Number(page.next);
+          }
+          expect(forwards, label).toEqual(want);
+          // Newest first, each page from the last one's `next` (before).
+          const backwards: number[] = [];
+          let before: number | undefined;
+          for (let pages = 0; ; pages++) {
+            expect(pages, label).toBeLessThan(10);
+            const page = await stores.security.listAudit({
+              ...f,
+              newestFirst: true,
+              ...(before !== undefined ? { before } : {}),
+              limit: 4,
+            });
+            backwards.push(...page.items.map((e) => e.seq));
+            if (!page.next) break;
+            before = Number(page.next);
+          }
+          expect(backwards, label).toEqual([...want].reverse());
+        }
+        // The newest record, as a server reads the chain's head.
+        expect((await stores.security.listAudit({ newestFirst: true, limit: 1 })).items[0]).toEqual(all[22]);
+        // A page exactly at the end says so: no cursor to an empty page.
+        expect((await stores.security.listAudit({ after: all[18].seq, limit: 4 })).next).toBeNull();
+        await storeError(stores.security.listAudit({ offset: 5_001 }), 'invalid');
+        await storeError(stores.security.listAudit({ after: -1 }), 'invalid');
+        await storeError(stores.security.listAudit({ before: 1.5 }), 'invalid');
+      });
+
       it('counts a filtered audit list as its items: by actor, action, time span, object, and together', async () => {
         const acts = ['entity.read', 'expand', 'search'];
         for (let i = 0; i < 9; i++)

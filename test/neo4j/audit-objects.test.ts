@@ -75,10 +75,18 @@ describe.skipIf(!avail.ok)('the Neo4j audit by the object a record names', () =>
       until: null,
       ops: null,
       within: null,
+      after: neo4j.int(0),
+      before: neo4j.int(Number.MAX_SAFE_INTEGER),
       offset: neo4j.int(0),
-      limit: neo4j.int(50),
+      limit: neo4j.int(11),
     };
-    for (const name of ['audit-list-object', 'audit-count-object']) {
+    // The newest page (audit-list-desc) is read backwards along the sequence index, not after every other.
+    for (const name of [
+      'audit-list-object',
+      'audit-list-object-desc',
+      'audit-count-object',
+      'audit-list-desc',
+    ]) {
       const session = avail.server.driver.session({ defaultAccessMode: neo4j.session.READ });
       try {
         const r = await session.run(`PROFILE ${cypher(name)}`, params);

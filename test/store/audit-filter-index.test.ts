@@ -30,9 +30,17 @@ describe('the audit filtered by action or time on SQLite', () => {
           .map((r) => r.detail)
           .join(' | ');
       // The statements Connection.pageOf runs for listAudit({ action }) and listAudit({ since, until }).
-      expect(plan('SELECT * FROM audit WHERE action = ? ORDER BY seq LIMIT ? OFFSET ?', 'x', 10, 0)).toMatch(
-        /USING (COVERING )?INDEX audit_action/,
-      );
+      for (const order of ['ASC', 'DESC'])
+        expect(
+          plan(
+            `SELECT * FROM audit WHERE action = ? AND seq > ? AND seq < ? ORDER BY seq ${order} LIMIT ? OFFSET ?`,
+            'x',
+            0,
+            1e9,
+            10,
+            0,
+          ),
+        ).toMatch(/USING (COVERING )?INDEX audit_action \(action=\? AND seq>\? AND seq<\?\)$/);
       expect(plan('SELECT COUNT(*) FROM audit WHERE action = ?', 'x')).toMatch(
         /USING COVERING INDEX audit_action/,
       );
@@ -103,7 +111,8 @@ describe('the audit filtered by action or time on SQLite', () => {
           .join(' | ');
       const where = 'seq IN (SELECT seq FROM audit_object WHERE object_id = ?)';
       for (const sql of [
-        `SELECT * FROM audit WHERE ${where} ORDER BY seq LIMIT 10 OFFSET 0`,
+        `SELECT * FROM audit WHERE ${where} AND seq > 0 AND seq < 1e9 ORDER BY seq ASC LIMIT 10 OFFSET 0`,
+        `SELECT * FROM audit WHERE ${where} AND seq > 0 AND seq < 1e9 ORDER BY seq DESC LIMIT 10 OFFSET 0`,
         `SELECT COUNT(*) FROM audit WHERE ${where}`,
       ]) {
         const p = plan(sql, 'shared');

@@ -14,6 +14,7 @@ import type { Row, Tx } from './executor.ts';
 import { foldName } from '../../domain/names.ts';
 import { auditRow, toAuditEvent, toUser } from './rows.ts';
 import { ShortCache } from './short-cache.ts';
+import { auditRange } from '../shared/audit-cursor.ts';
 
 const userPatchSchema = userInputSchema
   .pick({ role: true, passwordHash: true })
@@ -225,11 +226,16 @@ export class Neo4jSecurityStore implements SecurityStore {
       within: q.supervised ? [...q.supervised.within] : null,
     };
     const { offset, limit } = this.c.page(q);
+    const { after, before, newestFirst } = auditRange(q);
     return this.c.read(async (tx) => {
       // Records naming an object are read along its index (audit-list-object); the rest along the sequence.
-      const list = params.objectId !== null ? 'audit-list-object' : 'audit-list';
-      const items = (await tx.run(list, { ...params, offset, limit })).map((r) => toAuditEvent(r.a as Row));
-      return { items, total: (await tx.one(auditCount(params), params))!.c as number, offset, limit };
+      // One record past the page says whether there is more.
+      const list = `${params.objectId !== null ? 'audit-list-object' : 'audit-list'}${newestFirst ? '-desc' : ''}`;
+      const rows = await tx.run(list, { ...params, after, before, offset, limit: limit + 1 });
+      const items = rows.slice(0, limit).map((r) => toAuditEvent(r.a as Row));
+      const total = (await tx.one(auditCount(params), params))!.c as number;
+      const next = rows.length > limit ? String(items[items.length - 1].seq) : null;
+      return { items, total, offset, limit, next };
     });
   }
 }

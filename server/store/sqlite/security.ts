@@ -9,6 +9,7 @@ import { placeholders, type Param, type SqliteConnection } from './connection.ts
 import { fillNameKeys } from './schema.ts';
 import { foldName } from '../../domain/names.ts';
 import { toAuditEvent, toUser, type AuditRow, type UserRow } from './rows.ts';
+import { auditRange } from '../shared/audit-cursor.ts';
 import { parsePlainId } from '../shared/ids.ts';
 import { auditInputSchema, parseOr, userInputSchema } from '../shared/validate.ts';
 
@@ -216,10 +217,20 @@ export class SqliteSecurityStore implements SecurityStore {
       params.push(JSON.stringify(q.supervised.operations), JSON.stringify(q.supervised.within));
     }
     const where = conds.length ? conds.join(' AND ') : '1';
-    return this.c.pageOf<AuditRow, AuditEvent>(
-      at,
-      { cols: '*', from: 'audit', where, params, order: 'seq' },
-      toAuditEvent,
-    );
+    // The page reads from its key along the same index, one record past the page (whether there is more);
+    // the total counts the filter as a whole.
+    const r = auditRange(q);
+    const rows = this.c
+      .st(
+        `SELECT * FROM audit WHERE ${where} AND seq > ? AND seq < ? ORDER BY seq ${r.newestFirst ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, r.after, r.before, at.limit + 1, at.offset) as AuditRow[];
+    const total = this.c
+      .st(`SELECT COUNT(*) FROM audit WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
+    const more = rows.length > at.limit;
+    const items = rows.slice(0, at.limit).map(toAuditEvent);
+    return { items, total, ...at, next: more ? String(items[items.length - 1].seq) : null };
   }
 }

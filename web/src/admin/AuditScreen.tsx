@@ -76,20 +76,42 @@ export function AuditScreen() {
   const [applied, setApplied] = useState<AuditFilter>({});
   const [rows, setRows] = useState<AuditEvent[] | null>(null);
   const [total, setTotal] = useState(0);
-  const [offset, setOffset] = useState(0);
+  /** Where the rows shown stand among the matching records, counted from the oldest (1): stays put as more are written. */
+  const [at, setAt] = useState({ low: 0, high: 0 });
+  const [more, setMore] = useState({ older: false, newer: false });
   const [busy, setBusy] = useState(false);
   const err = useFormError();
 
-  /** Loads the page at `at` (records in order of writing); null: the newest page. */
-  const load = async (f: AuditFilter, at: number | null): Promise<void> => {
+  /**
+   * Loads a page read by key (the server reads one page's worth wherever it is): the newest, the one older than
+   * the rows shown, or the one newer than them. Shown newest first.
+   */
+  const load = async (f: AuditFilter, step: 'newest' | 'older' | 'newer'): Promise<void> => {
     setBusy(true);
     err.clear();
     try {
-      let page = await adminApi.audit(f, at ?? 0, PAGE);
-      if (at === null && page.total > PAGE) page = await adminApi.audit(f, page.total - PAGE, PAGE);
-      setRows([...page.items].reverse());
+      const shown = step === 'newest' ? null : rows;
+      if (step === 'newer' && shown?.length) {
+        const page = await adminApi.audit(f, { newest: false, after: shown[0].seq }, PAGE);
+        if (page.items.length > 0) {
+          setRows([...page.items].reverse());
+          setTotal(page.total);
+          setAt({ low: at.high + 1, high: at.high + page.items.length });
+          setMore({ older: true, newer: page.next !== null && page.next !== undefined });
+          return;
+        }
+      }
+      const before = step === 'older' && shown?.length ? shown[shown.length - 1].seq : undefined;
+      const page = await adminApi.audit(
+        f,
+        { newest: true, ...(before !== undefined ? { before } : {}) },
+        PAGE,
+      );
+      const high = before !== undefined ? at.low - 1 : page.total;
+      setRows(page.items);
       setTotal(page.total);
-      setOffset(page.offset);
+      setAt({ low: high - page.items.length + 1, high });
+      setMore({ older: page.next !== null && page.next !== undefined, newer: before !== undefined });
       setApplied(f);
     } catch (e) {
       err.show(e);
@@ -97,7 +119,7 @@ export function AuditScreen() {
       setBusy(false);
     }
   };
-  useEffect(() => void load({}, null), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => void load({}, 'newest'), []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const exportAs = async (format: 'csv' | 'jsonl'): Promise<void> => {
     try {
@@ -114,7 +136,6 @@ export function AuditScreen() {
       err.show(e);
     }
   };
-  const newest = Math.max(0, total - PAGE);
 
   return (
     <div className="admin-screen" data-testid="audit-screen">
@@ -123,7 +144,7 @@ export function AuditScreen() {
         data-testid="audit-filters"
         onSubmit={(e) => {
           e.preventDefault();
-          void load(filterOf(form), null);
+          void load(filterOf(form), 'newest');
         }}
       >
         <label>
@@ -187,7 +208,7 @@ export function AuditScreen() {
             type="button"
             onClick={() => {
               setForm(EMPTY);
-              void load({}, null);
+              void load({}, 'newest');
             }}
           >
             Clear
@@ -206,24 +227,25 @@ export function AuditScreen() {
             ? 'Loading…'
             : total === 0
               ? 'No records match.'
-              : `Records ${offset + 1}–${offset + rows.length} of ${total}, newest first`}
+              : `Records ${Math.max(1, at.low)}–${at.high} of ${total}, newest first`}
         </span>
         <span className="spacer" />
-        <button type="button" disabled={busy || offset >= newest} onClick={() => void load(applied, null)}>
+        <button type="button" disabled={busy || !more.newer} onClick={() => void load(applied, 'newest')}>
           Newest
         </button>
         <button
           type="button"
-          disabled={busy || offset >= newest}
-          onClick={() => void load(applied, Math.min(newest, offset + PAGE))}
+          data-testid="audit-newer"
+          disabled={busy || !more.newer}
+          onClick={() => void load(applied, 'newer')}
         >
           Newer
         </button>
         <button
           type="button"
           data-testid="audit-older"
-          disabled={busy || offset === 0}
-          onClick={() => void load(applied, Math.max(0, offset - PAGE))}
+          disabled={busy || !more.older}
+          onClick={() => void load(applied, 'older')}
         >
           Older
         </button>
@@ -253,7 +275,13 @@ export function AuditScreen() {
           </thead>
           <tbody>
             {rows.map((e) => (
-              <tr key={e.seq} data-testid="audit-row" data-action={e.action} data-actor={e.actor}>
+              <tr
+                key={e.seq}
+                data-testid="audit-row"
+                data-seq={e.seq}
+                data-action={e.action}
+                data-actor={e.actor}
+              >
                 <td className="nowrap">{new Date(e.at).toLocaleString('en-GB')}</td>
                 <td>{e.actor}</td>
                 <td title={e.action}>{auditActionWords(e.action)}</td>

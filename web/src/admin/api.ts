@@ -15,7 +15,12 @@ export interface Page<T> {
   total: number;
   offset: number;
   limit: number;
+  /** Lists read by key (the audit): the key of the next page in the same order; null at the end. */
+  next?: string | null;
 }
+
+/** Where a page of the audit starts: newest first before a record, or oldest first after one. */
+export type AuditFrom = { newest: true; before?: number } | { newest: false; after: number };
 
 export interface WithPassword {
   user: PublicUser;
@@ -62,8 +67,15 @@ export const adminApi = {
   resetPassword: (id: string, password?: string) =>
     request<WithPassword>('POST', `/api/users/${enc(id)}/password`, password ? { password } : {}),
 
-  audit: (f: AuditFilter, offset: number, limit: number) =>
-    request<Page<AuditEvent>>('GET', `/api/audit${query({ ...f, offset, limit })}`),
+  audit: (f: AuditFilter, from: AuditFrom, limit: number) =>
+    request<Page<AuditEvent>>(
+      'GET',
+      `/api/audit${query(
+        from.newest
+          ? { ...f, order: 'newest', ...(from.before !== undefined ? { before: from.before } : {}), limit }
+          : { ...f, order: 'oldest', after: from.after, limit },
+      )}`,
+    ),
   /** The matching records as a file (CSV or JSON lines), for download. */
   auditExport: async (f: AuditFilter, format: 'csv' | 'jsonl'): Promise<Blob> =>
     (
