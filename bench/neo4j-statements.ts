@@ -3,7 +3,7 @@
 // with its database hits summed over the plan. It wraps the store's own Tx and executor methods for the time of
 // one measurement and puts them back after, so the store's code is what is measured, unchanged.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ManagedTransaction } from 'neo4j-driver';
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { Neo4jExecutor, Tx, fromNeo, toNeo, type Row } from '../server/store/neo4j/executor.ts';
 import { cypher } from '../server/store/neo4j/queries.ts';
 
@@ -35,6 +35,21 @@ interface PlanNode {
 function hits(p: PlanNode | null | undefined): number {
   if (!p) return 0;
   return (p.dbHits ?? 0) + (p.children ?? []).reduce((s, c) => s + hits(c), 0);
+}
+
+/** One named query run once under PROFILE with the parameters the store would pass: its database hits and rows. */
+export async function profileNamed(
+  driver: Driver,
+  name: string,
+  params: Record<string, unknown>,
+): Promise<{ hits: number; rows: number }> {
+  const session = driver.session();
+  try {
+    const res = await session.run(`PROFILE ${cypher(name)}`, toNeo(params) as Record<string, unknown>);
+    return { hits: hits((res.summary.profile || null) as PlanNode | null), rows: res.records.length };
+  } finally {
+    await session.close();
+  }
 }
 
 /** 'outer' inside a transaction's work; 'nested' inside a short one opened there. */

@@ -17,8 +17,8 @@ import type { BenchSuite } from '../run.ts';
 import { arg } from '../args.ts';
 import { signedInApp } from '../signed-in-app.ts';
 import type { Stores } from '../../server/store/stores.ts';
-import { Neo4jExecutor, Tx, toNeo, type Row } from '../../server/store/neo4j/executor.ts';
-import { cypher } from '../../server/store/neo4j/queries.ts';
+import { Neo4jExecutor, Tx, type Row } from '../../server/store/neo4j/executor.ts';
+import { profileNamed } from '../neo4j-statements.ts';
 import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { withTestNeo4j } from '../with-test-neo4j.ts';
@@ -192,21 +192,8 @@ async function expansion(
 }
 
 /** Database hits of one named query, PROFILEd. */
-async function dbHits(stores: Neo4jStores, name: string, params: Record<string, unknown>): Promise<number> {
-  const session = stores.exec.driver.session();
-  try {
-    const res = await session.run(`PROFILE ${cypher(name)}`, toNeo(params) as Record<string, unknown>);
-    let hits = 0;
-    const walk = (p: { dbHits: number; children: unknown[] }): void => {
-      hits += p.dbHits;
-      for (const c of p.children) walk(c as { dbHits: number; children: unknown[] });
-    };
-    walk(res.summary.profile as unknown as { dbHits: number; children: unknown[] });
-    return hits;
-  } finally {
-    await session.close();
-  }
-}
+const dbHits = async (stores: Neo4jStores, name: string, params: Record<string, unknown>): Promise<number> =>
+  (await profileNamed(stores.exec.driver, name, params)).hits;
 
 const load = () =>
   loadavg()

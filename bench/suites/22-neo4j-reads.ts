@@ -19,8 +19,7 @@ import type { Stores } from '../../server/store/stores.ts';
 import { linkPageRanges } from '../../server/store/neo4j/graph-read.ts';
 import { MAX_LINK_OFFSET } from '../../server/store/shared/link-cursor.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
-import { cypher } from '../../server/store/neo4j/queries.ts';
-import { toNeo } from '../../server/store/neo4j/executor.ts';
+import { profileNamed } from '../neo4j-statements.ts';
 import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { keptNeo4jStore } from '../neo4j-kept-store.ts';
 import { withTestNeo4j } from '../with-test-neo4j.ts';
@@ -38,25 +37,8 @@ async function median(f: () => Promise<unknown>, runs = 15): Promise<number> {
 }
 
 /** Database hits of one named query, PROFILEd with the parameters the store would pass. */
-async function dbHits(
-  stores: Neo4jStores,
-  name: string,
-  params: Record<string, unknown>,
-): Promise<{ hits: number; rows: number }> {
-  const session = stores.exec.driver.session();
-  try {
-    const res = await session.run(`PROFILE ${cypher(name)}`, toNeo(params) as Record<string, unknown>);
-    let hits = 0;
-    const walk = (p: { dbHits: number; children: unknown[] }): void => {
-      hits += p.dbHits;
-      for (const c of p.children) walk(c as { dbHits: number; children: unknown[] });
-    };
-    walk(res.summary.profile as unknown as { dbHits: number; children: unknown[] });
-    return { hits, rows: res.records.length };
-  } finally {
-    await session.close();
-  }
-}
+const dbHits = (stores: Neo4jStores, name: string, params: Record<string, unknown>) =>
+  profileNamed(stores.exec.driver, name, params);
 
 /** A closed operation (made once): a scope that leaves it out is one the count store cannot answer. */
 async function closedOperation(stores: Stores) {

@@ -3,10 +3,9 @@
 // queries listAudit runs touch a number of records set by the matches, not by the audit's length (PROFILE);
 // pages and totals match a count made by hand; and a store whose records have no index entries (from before
 // the index, or loaded by the offline importer) gets them at start-up.
-import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditInput } from '../../server/domain/model.ts';
-import { cypher } from '../../server/store/neo4j/queries.ts';
+import { profileNamed } from '../../bench/neo4j-statements.ts';
 import { Neo4jStores } from '../../server/store/neo4j/stores.ts';
 import { LOCK_WAIT_MS, lockDatabase, neo4jForTests } from './harness.ts';
 
@@ -26,12 +25,6 @@ const byHand = (q: { objectId: string; actor?: string }): number[] =>
     .map((x, i) => ({ ...x, seq: i + 1 }))
     .filter((x) => x.objectIds!.includes(q.objectId) && (!q.actor || x.actor === q.actor))
     .map((x) => x.seq);
-
-interface Plan {
-  dbHits: number;
-  children: Plan[];
-}
-const hits = (p: Plan): number => p.dbHits + p.children.reduce((n, c) => n + hits(c), 0);
 
 describe.skipIf(!avail.ok)('the Neo4j audit by the object a record names', () => {
   let release: () => void = () => {};
@@ -75,10 +68,10 @@ describe.skipIf(!avail.ok)('the Neo4j audit by the object a record names', () =>
       until: null,
       ops: null,
       within: null,
-      after: neo4j.int(0),
-      before: neo4j.int(Number.MAX_SAFE_INTEGER),
-      offset: neo4j.int(0),
-      limit: neo4j.int(11),
+      after: 0,
+      before: Number.MAX_SAFE_INTEGER,
+      offset: 0,
+      limit: 11,
     };
     // The newest page (audit-list-desc) is read backwards along the sequence index, not after every other.
     for (const name of [
@@ -87,16 +80,9 @@ describe.skipIf(!avail.ok)('the Neo4j audit by the object a record names', () =>
       'audit-count-object',
       'audit-list-desc',
     ]) {
-      const session = avail.server.driver.session({ defaultAccessMode: neo4j.session.READ });
-      try {
-        const r = await session.run(`PROFILE ${cypher(name)}`, params);
-        const plan = r.summary.profile as unknown as Plan;
-        // 30 records name it: about 20 hits each, most reading a listed record's properties. Testing every
-        // record would take at least two per record: 6,000.
-        expect(hits(plan), name).toBeLessThan(RECORDS / 2);
-      } finally {
-        await session.close();
-      }
+      // 30 records name it: about 20 hits each, most reading a listed record's properties. Testing every
+      // record would take at least two per record: 6,000.
+      expect((await profileNamed(avail.server.driver, name, params)).hits, name).toBeLessThan(RECORDS / 2);
     }
   });
 
