@@ -6,12 +6,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AuditInput } from '../../server/domain/model.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-audit-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ACTIONS = ['entity.read', 'link.read', 'export.csv', 'sign-in'];
+
+type Stores = Awaited<ReturnType<typeof openSqliteStores>>;
+
+/** Appends the records as the server's group commit does, 250 at a time. */
+async function append(s: Stores, inputs: AuditInput[]): Promise<void> {
+  for (let i = 0; i < inputs.length; i += 250) await s.security.appendAuditBatch(inputs.slice(i, i + 250));
+}
+
+/** SQLite's plan of a statement, its steps joined. */
+const plan = (s: Stores, sql: string, ...p: unknown[]): string =>
+  (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as { detail: string }[])
+    .map((r) => r.detail)
+    .join(' | ');
 
 describe('the audit filtered by action or time on SQLite', () => {
   it('reads along audit_action and audit_at, and its pages and totals are exact', async () => {
@@ -23,16 +37,12 @@ describe('the audit filtered by action or time on SQLite', () => {
         outcome: 'ok' as const,
         objectIds: [`e${i}`],
       }));
-      for (let i = 0; i < inputs.length; i += 250)
-        await s.security.appendAuditBatch(inputs.slice(i, i + 250));
-      const plan = (sql: string, ...p: unknown[]) =>
-        (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as { detail: string }[])
-          .map((r) => r.detail)
-          .join(' | ');
+      await append(s, inputs);
       // The statements Connection.pageOf runs for listAudit({ action }) and listAudit({ since, until }).
       for (const order of ['ASC', 'DESC'])
         expect(
           plan(
+            s,
             `SELECT * FROM audit WHERE action = ? AND seq > ? AND seq < ? ORDER BY seq ${order} LIMIT ? OFFSET ?`,
             'x',
             0,
@@ -41,10 +51,10 @@ describe('the audit filtered by action or time on SQLite', () => {
             0,
           ),
         ).toMatch(/USING (COVERING )?INDEX audit_action \(action=\? AND seq>\? AND seq<\?\)$/);
-      expect(plan('SELECT COUNT(*) FROM audit WHERE action = ?', 'x')).toMatch(
+      expect(plan(s, 'SELECT COUNT(*) FROM audit WHERE action = ?', 'x')).toMatch(
         /USING COVERING INDEX audit_action/,
       );
-      expect(plan('SELECT COUNT(*) FROM audit WHERE at >= ? AND at <= ?', 'a', 'b')).toMatch(
+      expect(plan(s, 'SELECT COUNT(*) FROM audit WHERE at >= ? AND at <= ?', 'a', 'b')).toMatch(
         /USING COVERING INDEX audit_at/,
       );
 
@@ -103,19 +113,14 @@ describe('the audit filtered by action or time on SQLite', () => {
       expect((await s.security.listAudit({ objectId: 'nothing' })).total).toBe(0);
     };
     try {
-      for (let i = 0; i < inputs.length; i += 250)
-        await s.security.appendAuditBatch(inputs.slice(i, i + 250));
-      const plan = (sql: string, ...p: unknown[]) =>
-        (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as { detail: string }[])
-          .map((r) => r.detail)
-          .join(' | ');
+      await append(s, inputs);
       const where = 'seq IN (SELECT seq FROM audit_object WHERE object_id = ?)';
       for (const sql of [
         `SELECT * FROM audit WHERE ${where} AND seq > 0 AND seq < 1e9 ORDER BY seq ASC LIMIT 10 OFFSET 0`,
         `SELECT * FROM audit WHERE ${where} AND seq > 0 AND seq < 1e9 ORDER BY seq DESC LIMIT 10 OFFSET 0`,
         `SELECT COUNT(*) FROM audit WHERE ${where}`,
       ]) {
-        const p = plan(sql, 'shared');
+        const p = plan(s, sql, 'shared');
         expect(p).toMatch(/SEARCH audit_object USING PRIMARY KEY \(object_id=\?\)/);
         expect(p).not.toMatch(/SCAN audit\b/);
       }
