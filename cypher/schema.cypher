@@ -57,6 +57,11 @@ CREATE INDEX entity_type IF NOT EXISTS FOR (e:Entity) ON (e.type);
 CREATE INDEX alias_entity IF NOT EXISTS FOR (a:Alias) ON (a.entityId);
 CREATE INDEX report_n IF NOT EXISTS FOR (r:Report) ON (r.n);
 CREATE INDEX report_review IF NOT EXISTS FOR (r:Report) ON (r.reviewDate);
+// Lists read by key (shared/list-key.ts): each seeks along its number from the last row a caller has.
+CREATE INDEX chart_n IF NOT EXISTS FOR (c:Chart) ON (c.n);
+CREATE INDEX annotation_n IF NOT EXISTS FOR (a:Annotation) ON (a.n);
+CREATE INDEX user_n IF NOT EXISTS FOR (u:User) ON (u.n);
+CREATE INDEX merge_n IF NOT EXISTS FOR (m:Merge) ON (m.n);
 CREATE INDEX annotation_target IF NOT EXISTS FOR (a:Annotation) ON (a.targetKind, a.targetId);
 CREATE INDEX audit_actor IF NOT EXISTS FOR (a:Audit) ON (a.actor);
 CREATE INDEX audit_action IF NOT EXISTS FOR (a:Audit) ON (a.action);

@@ -39,10 +39,15 @@ export const pageQuerySchema = z.object({
     .number()
     .int()
     .min(1)
-    .max(MAX_PAGE, `limit is at most ${MAX_PAGE}; page through with offset`)
+    .max(MAX_PAGE, `limit is at most ${MAX_PAGE}; page through with after (each page's next) or offset`)
     .default(100),
 });
 export type PageQuery = z.infer<typeof pageQuerySchema>;
+/**
+ * A list read by key (server/store/shared/list-key.ts): `after` is the id of the last row a caller has (each
+ * page's `next`), and the page costs the same however deep it is; `offset` reaches only the first pages.
+ */
+export const keyedPageQuerySchema = pageQuerySchema.extend({ after: z.string().min(1).max(40).optional() });
 
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({
@@ -50,7 +55,7 @@ export function pageSchema<T extends z.ZodType>(item: T) {
     total: z.number().int(),
     offset: z.number().int(),
     limit: z.number().int(),
-    /** Lists read by key (links): the `after` of the next page, null at the end. */
+    /** Lists read by key (entities, links, reports, notes, ...): the `after` of the next page, null at the end. */
     next: z.string().nullable().optional(),
     /** True when `total` is only a lower bound (a need-to-know scope on a large Neo4j store): at least that many. */
     totalAtLeast: z.boolean().optional(),

@@ -215,4 +215,6 @@ export const targetListQuerySchema = z.object({
   entityId: z.string().min(1).max(200).optional(),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** A target id (a page's `next`): the older targets after it, read by key. */
+  after: z.string().min(1).max(40).optional(),
 });

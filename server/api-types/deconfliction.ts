@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { ENTITY_TYPES } from '../domain/model.ts';
 import { OPERATION_SENSITIVITIES } from '../domain/operations.ts';
 import { NOTICE_ACTIONS, NOTICE_STATES, noticeDecisionSchema } from '../domain/deconfliction.ts';
-import { pageQuerySchema, pageSchema } from './common.ts';
+import { keyedPageQuerySchema, pageSchema } from './common.ts';
 
-export const noticeListQuerySchema = pageQuerySchema.extend({
+export const noticeListQuerySchema = keyedPageQuerySchema.extend({
   /** One operation's notices (an operation id such as op3); absent: every notice the reader may see. */
   operation: z.string().min(1).max(40).optional(),
   state: z

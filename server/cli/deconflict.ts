@@ -53,15 +53,16 @@ export async function sharedSubjects(
   state?: NoticeState,
 ): Promise<DeconflictReport> {
   const notices: Notice[] = [];
-  for (let offset = 0; ; offset += PAGE) {
+  for (let after: string | null | undefined; ;) {
     const page = await stores.deconfliction.list({
       operations: [op.id],
-      offset,
       limit: PAGE,
+      ...(after ? { after } : {}),
       ...(state ? { state } : {}),
     });
     notices.push(...page.items);
-    if (page.items.length < PAGE) break;
+    after = page.next;
+    if (!after) break;
   }
   const ops = new Map<string, Operation | null>();
   const opOf = async (id: string) => {

@@ -26,10 +26,12 @@ export async function duplicatesAfterImport(
 ): Promise<ImportDuplicates> {
   const ids: string[] = [];
   const graph = stores.graph.scoped(scope);
-  for (let offset = 0; offset < MAX_IMPORT_ENTITIES; offset += PAGE) {
-    const page = await graph.listEntities({ importId, offset, limit: PAGE });
+  // By key (next): a page by offset read every entity before it, so the walk was quadratic in the import.
+  for (let after: string | null | undefined; ids.length < MAX_IMPORT_ENTITIES;) {
+    const page = await graph.listEntities({ importId, limit: PAGE, ...(after ? { after } : {}) });
     ids.push(...page.items.map((e) => e.id));
-    if (page.items.length < PAGE) break;
+    after = page.next;
+    if (!after) break;
   }
   if (ids.length === 0) return { proposed: 0, created: 0, waiting: 0 };
   const r = await duplicateRunsFor(stores).run({ entityIds: ids.slice(0, MAX_IMPORT_ENTITIES) }, ctx, scope);

@@ -35,16 +35,18 @@ export async function loadResolverRecords(
 async function loadAll(store: GraphStore, max: number): Promise<ResolverRecord[]> {
   const byId = new Map<string, Entity>();
   for (const type of LINKED_TYPES) {
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await store.listEntities({ type, offset, limit: PAGE });
+    // Entities and links are read by key (next): each page costs one page's worth wherever it lies, where an
+    // offset read every entity before it (shared/list-key.ts).
+    for (let after: string | null | undefined; ;) {
+      const page = await store.listEntities({ type, limit: PAGE, ...(after ? { after } : {}) });
       for (const e of page.items) byId.set(e.id, e);
       if (byId.size > max) tooMany(max);
-      if (page.items.length < PAGE) break;
+      after = page.next;
+      if (!after) break;
     }
   }
   const links: Link[] = [];
   for (const type of TIE_TYPES) {
-    // By key (next), which reads one page whatever its position; offset is bounded (shared/link-cursor.ts).
     for (let after: string | null | undefined; ;) {
       const page = await store.listLinks({ type, limit: PAGE, ...(after ? { after } : {}) });
       links.push(...page.items);

@@ -178,6 +178,8 @@ export interface TargetQuery {
   entityId?: string;
   offset?: number;
   limit?: number;
+  /** A target id (a page's `next`): the older targets after it, read by key. */
+  after?: string;
 }
 
 /** Which status each step may start from. */

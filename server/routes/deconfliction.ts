@@ -147,6 +147,7 @@ const deconflictionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
       const page = await stores.deconfliction.list({
         offset: q.offset,
         limit: q.limit,
+        ...(q.after === undefined ? {} : { after: q.after }),
         ...(operations ? { operations } : {}),
         ...(q.state ? { state: q.state } : {}),
       });

@@ -16,7 +16,12 @@ import {
 import type { FactRemoval, GraphStore, WriteBatch } from '../store/graph-store.ts';
 import { StoreError } from '../store/common.ts';
 import { filtersLinks } from '../store/shared/view-filter.ts';
-import { errorResponses, idParamsSchema, pageQuerySchema } from '../api-types/common.ts';
+import {
+  errorResponses,
+  idParamsSchema,
+  keyedPageQuerySchema,
+  pageQuerySchema,
+} from '../api-types/common.ts';
 import {
   entityDetailSchema,
   entityListQuerySchema,
@@ -248,7 +253,7 @@ function entityRoutes(app: ZodApp, g: GraphOf, limits: Limits): void {
   });
   entities.list({
     summary: 'List entities',
-    query: pageQuerySchema.extend(entityListQuerySchema.shape),
+    query: keyedPageQuerySchema.extend(entityListQuerySchema.shape),
     item: entitySchema,
     list: async (q, req) => (await g(req)).listEntities(q),
   });
@@ -320,7 +325,7 @@ function reportRoutes(app: ZodApp, g: GraphOf): void {
   });
   reports.list({
     summary: 'List intelligence reports (dueBefore: review date before)',
-    query: pageQuerySchema.extend(reportListQuerySchema.shape),
+    query: keyedPageQuerySchema.extend(reportListQuerySchema.shape),
     item: reportSchema,
     list: async (q, req) => (await g(req)).listReports(q),
   });
@@ -495,10 +500,11 @@ function viewRoute(app: ZodApp, g: GraphOf, limits: Limits): void {
 
 /** Whether the caller's scoped store lists the merge (merges are few: a page at a time, newest first). */
 async function mergeVisible(graph: GraphStore, id: string): Promise<boolean> {
-  for (let offset = 0; ; offset += 500) {
-    const page = await graph.listMerges({ offset, limit: 500 });
+  for (let after: string | undefined; ;) {
+    const page = await graph.listMerges({ limit: 500, ...(after === undefined ? {} : { after }) });
     if (page.items.some((m) => m.id === id)) return true;
-    if (page.items.length < 500 || offset + 500 >= page.total) return false;
+    if (!page.next) return false;
+    after = page.next;
   }
 }
 
@@ -506,7 +512,7 @@ function mergeRoutes(app: ZodApp, g: GraphOf): void {
   const merges = crudRoutes(app, MERGES, { schema: mergeRecordSchema });
   merges.list({
     summary: 'Merges, newest first',
-    query: pageQuerySchema,
+    query: keyedPageQuerySchema,
     item: mergeRecordSchema,
     list: async (q, req) => (await g(req)).listMerges(q),
   });

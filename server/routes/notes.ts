@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { annotationInputSchema, chartInputSchema } from '../domain/model.ts';
 import { ownerOverride } from '../security/ownership.ts';
-import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
+import { errorResponses, idParamsSchema, keyedPageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { annotationListQuerySchema, annotationSchema, chartSchema } from '../api-types/graph.ts';
 import { ApiError } from '../api-types/errors.ts';
 import { readScope, writeContext, type RouteDeps } from './context.ts';
@@ -67,12 +67,12 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       schema: {
         tags: ['annotations'],
         summary: 'List annotations, optionally on one target (kind and targetId together)',
-        querystring: pageQuerySchema.extend(annotationListQuerySchema.shape),
+        querystring: keyedPageQuerySchema.extend(annotationListQuerySchema.shape),
         response: { 200: pageSchema(annotationSchema), ...errorResponses },
       },
     },
     async (req) => {
-      const { kind, targetId, offset, limit } = req.query;
+      const { kind, targetId, offset, limit, after } = req.query;
       if ((kind === undefined) !== (targetId === undefined)) {
         throw new ApiError(400, 'invalid', 'give kind and targetId together, or neither', {
           path: ['querystring', kind === undefined ? 'kind' : 'targetId'],
@@ -81,6 +81,7 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       return (await ws(req)).listAnnotations(kind && targetId ? { kind, id: targetId } : undefined, {
         offset,
         limit,
+        ...(after === undefined ? {} : { after }),
       });
     },
   );
@@ -109,7 +110,7 @@ const notes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
   });
   charts.list({
     summary: 'Saved charts',
-    query: pageQuerySchema,
+    query: keyedPageQuerySchema,
     item: chartSchema,
     list: async (q, req) => (await ws(req)).listCharts(q),
   });

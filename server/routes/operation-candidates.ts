@@ -58,10 +58,9 @@ const candidates: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => 
       const q = foldName(req.query.q);
       const found: Array<{ name: string; starts: boolean }> = [];
       let scanned = 0;
-      let total = Infinity;
-      for (let offset = 0; offset < total && scanned < MAX_SCANNED; offset += PAGE) {
-        const page = await stores.security.listUsers({ offset, limit: PAGE });
-        total = page.total;
+      let unread = false;
+      for (let after: string | null | undefined; scanned < MAX_SCANNED;) {
+        const page = await stores.security.listUsers({ limit: PAGE, ...(after ? { after } : {}) });
         scanned += page.items.length;
         for (const u of page.items) {
           const key = foldName(u.name);
@@ -69,13 +68,15 @@ const candidates: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => 
           const at = key.indexOf(q);
           if (at >= 0) found.push({ name: u.name, starts: at === 0 });
         }
-        if (page.items.length < PAGE) break;
+        after = page.next;
+        if (!after) break;
+        unread = scanned >= MAX_SCANNED;
       }
       found.sort((a, b) => Number(b.starts) - Number(a.starts) || a.name.localeCompare(b.name, 'en-GB'));
       req.audit.details.listed = Math.min(found.length, CANDIDATE_LIMIT);
       return {
         items: found.slice(0, CANDIDATE_LIMIT).map((c) => ({ name: c.name })),
-        more: found.length > CANDIDATE_LIMIT || scanned < total,
+        more: found.length > CANDIDATE_LIMIT || unread,
       };
     },
   );

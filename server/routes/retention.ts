@@ -2,7 +2,7 @@
 // date, dispose. Each call is audited by the security plugin with the reviewer, the reason and the ids.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
+import { errorResponses, idParamsSchema, keyedPageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { reportSchema } from '../api-types/graph.ts';
 import { REVIEW_TABLE, disposeReport, retainReport, reviewQueue } from '../security/retention.ts';
 import { graphOf, writeContext, type RouteDeps } from './context.ts';
@@ -23,7 +23,7 @@ const retention: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       schema: {
         tags: ['retention'],
         summary: 'Reports whose review date is before a date (default: today)',
-        querystring: pageQuerySchema.extend({ before: isoDay.optional() }),
+        querystring: keyedPageQuerySchema.extend({ before: isoDay.optional() }),
         response: { 200: pageSchema(reportSchema), ...errorResponses },
       },
     },

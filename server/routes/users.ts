@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteDeps } from './context.ts';
 import { ROLES, type Role } from '../domain/model.ts';
 import { ROLE_PERMISSIONS } from '../security/permissions.ts';
-import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
+import { errorResponses, idParamsSchema, keyedPageQuerySchema, pageSchema } from '../api-types/common.ts';
 import { MAX_PASSWORD_LENGTH, PasswordPolicyError } from '../security/passwords.ts';
 import { createAccount, publicUser, resetAccountPassword } from '../security/users.ts';
 import { ApiError } from '../api-types/errors.ts';
@@ -67,7 +67,7 @@ const users: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => {
       schema: {
         tags: ['users'],
         summary: 'List users',
-        querystring: pageQuerySchema,
+        querystring: keyedPageQuerySchema,
         response: { 200: pageSchema(publicUserSchema), ...errorResponses },
       },
     },

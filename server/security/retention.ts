@@ -64,10 +64,11 @@ export function withReviewDates(batch: WriteBatch): WriteBatch {
 /** Reports whose review date is before `before` (default: today, UTC). */
 export async function reviewQueue(
   graph: GraphStore,
-  opts: { before?: string; offset?: number; limit?: number } = {},
+  opts: { before?: string; offset?: number; limit?: number; after?: string } = {},
 ): Promise<Page<Report>> {
   const before = opts.before ?? new Date().toISOString().slice(0, 10);
-  return graph.listReports({ dueBefore: before, offset: opts.offset, limit: opts.limit });
+  const { offset, limit, after } = opts;
+  return graph.listReports({ dueBefore: before, offset, limit, ...(after === undefined ? {} : { after }) });
 }
 
 export interface RetainDecision {

@@ -132,14 +132,14 @@ export async function ensureDemoUser(
  */
 export async function nameClashes(users: SecurityStore): Promise<PublicUser[][]> {
   const groups = new Map<string, PublicUser[]>();
-  for (let offset = 0; ;) {
-    const page = await users.listUsers({ offset, limit: 1000 });
+  for (let after: string | null | undefined; ;) {
+    const page = await users.listUsers({ limit: 1000, ...(after ? { after } : {}) });
     for (const u of page.items) {
       const key = foldName(u.name);
       groups.set(key, [...(groups.get(key) ?? []), publicUser(u)]);
     }
-    offset += page.items.length;
-    if (page.items.length === 0 || offset >= page.total) break;
+    after = page.next;
+    if (!after) break;
   }
   return [...groups.values()].filter((g) => g.length > 1);
 }

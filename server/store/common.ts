@@ -32,7 +32,7 @@ export interface Page<T> {
   offset: number;
   limit: number;
   /**
-   * For lists that page by key (links, the audit): the key that reads the next page in the same order (`after`;
+   * For lists that page by key (entities, links, reports, the audit, ...): the key that reads the next page in the same order (`after`;
    * the audit newest first: `before`); null at the end.
    */
   next?: string | null;
@@ -43,6 +43,8 @@ export interface Page<T> {
 export interface ListOptions {
   offset?: number;
   limit?: number;
+  /** Lists read by key: the id of the last row the caller has (the page before's `next`); see shared/list-key.ts. */
+  after?: string;
 }
 
 export interface StoreCounts {

@@ -15,7 +15,7 @@ export function inSupervision(record: { operations?: string[] }, s: AuditSupervi
   return ops.some((op) => s.operations.includes(op)) && ops.every((op) => s.within.includes(op));
 }
 
-export interface AuditQuery extends ListOptions {
+export interface AuditQuery extends Omit<ListOptions, 'after'> {
   actor?: string;
   action?: string;
   objectId?: string;

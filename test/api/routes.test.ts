@@ -129,13 +129,34 @@ describe('graph CRUD with provenance and grading', () => {
     ]) {
       const r = await h.call('GET', `${path}?limit=1&offset=0`);
       expect(r.status, path).toBe(200);
-      // Links also page by key: their pages say what comes next.
-      const keys = ['items', 'limit', ...(path === '/api/links' ? ['next'] : []), 'offset', 'total'];
+      // The lists that grow with the data also page by key: their pages say what comes next.
+      const keys = ['items', 'limit', ...(path === '/api/imports' ? [] : ['next']), 'offset', 'total'];
       expect(Object.keys(r.json as object).sort(), path).toEqual(keys);
     }
     expect((await h.call('GET', '/api/entities?limit=5000')).json).toMatchObject({
       error: { code: 'invalid', path: ['querystring', 'limit'] },
     });
+    // By key through the API: each page's next is the after of the one following it, to the end.
+    const people: string[] = [];
+    for (let after = ''; ;) {
+      const r = await h.call('GET', `/api/entities?type=Person&limit=3${after ? `&after=${after}` : ''}`);
+      const p = r.json as { items: Array<{ id: string }>; next: string | null };
+      people.push(...p.items.map((e) => e.id));
+      if (!p.next) break;
+      after = p.next;
+    }
+    expect(people).toHaveLength(8);
+    const whole = (await h.call('GET', '/api/entities?type=Person&limit=100')).json as {
+      items: Array<{ id: string }>;
+    };
+    expect(people).toEqual(whole.items.map((e) => e.id));
+    const bad = await h.call('GET', '/api/reports?after=e1');
+    expect(bad.status).toBe(400);
+    expect((bad.json as Err).error).toMatchObject({ code: 'invalid', path: ['after'] });
+    expect((bad.json as Err).error.message).toMatch(/such as r12/);
+    const deep = await h.call('GET', '/api/charts?offset=6000');
+    expect(deep.status).toBe(400);
+    expect((deep.json as Err).error.message).toMatch(/after=/);
   });
 
   it('searches, expands within the cap, and refuses an expansion over it with how to narrow it', async () => {

@@ -12,6 +12,7 @@ import { eventsContract } from './events-contract.ts';
 import { graphReadContract } from './graph-read-contract.ts';
 import { graphWriteContract } from './graph-write-contract.ts';
 import { importLogContract } from './import-log-contract.ts';
+import { listKeysContract } from './list-keys-contract.ts';
 import { needToKnowContract } from './need-to-know-contract.ts';
 import { operationContract } from './operation-contract.ts';
 import { securityContract } from './security-contract.ts';
@@ -47,6 +48,7 @@ export function storesContract<S extends Stores>(
   wholeStoresContract(name, setup);
   graphWriteContract(name, setup);
   graphReadContract(name, setup);
+  listKeysContract(name, setup);
   workspaceContract(name, setup);
   securityContract(name, setup);
   cycleContract(name, setup);
@@ -58,4 +60,20 @@ export function storesContract<S extends Stores>(
   deconflictionContract(name, setup);
   sharedDeleteContract(name, setup);
   tierContract(name, setup);
+}
+
+/**
+ * The parts of the contract that expand, search paths or read subgraphs (the reads a SQLite server hands to its
+ * read workers: READ_POOL_METHODS): the graph reads, the events and need-to-know. The others never reach a
+ * worker, so running them again with workers would only repeat them.
+ */
+export function walksContract<S extends Stores>(
+  name: string,
+  create: () => Promise<S>,
+  destroy?: (stores: S) => Promise<void>,
+): void {
+  const setup: ContractSetup<S> = { create, destroy, hooks: {} };
+  graphReadContract(name, setup);
+  eventsContract(name, setup);
+  needToKnowContract(name, setup);
 }

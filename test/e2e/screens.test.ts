@@ -512,4 +512,51 @@ describe.skipIf(!haveChromium)('screens for everyone (Chromium)', () => {
       await page.screenshot({ path: join(OUT, `screens-${width}-cycle-propose.png`) });
     });
   }
+
+  // Last: the accounts it adds would push the others' rows onto a second page.
+  it('pages the users by key: Next shows the rest, Previous the first page again', async () => {
+    const { page } = await browser();
+    await signIn(page, server.url, ADMIN.name, ADMIN.password);
+    const made = await page.evaluate(async () => {
+      const csrf = document.cookie
+        .split(';')
+        .map((c) => c.trim().split('='))
+        .find(([k]) => k === '__Host-linkchart-csrf' || k === 'linkchart_csrf')?.[1];
+      const statuses: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const r = await fetch('/api/users', {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf ?? '') },
+          body: JSON.stringify({ name: `paged.viewer${String(i).padStart(3, '0')}`, role: 'viewer' }),
+        });
+        statuses.push(r.status);
+      }
+      const all = (await (await fetch('/api/users?limit=1000', { credentials: 'include' })).json()) as {
+        total: number;
+        items: Array<{ name: string }>;
+      };
+      return {
+        statuses: [...new Set(statuses)],
+        total: all.total,
+        last: all.items[all.items.length - 1].name,
+      };
+    });
+    expect(made.statuses).toEqual([200]);
+    expect(made.last).toBe('paged.viewer099');
+    await accountItem(page, 'Users…');
+    await page.getByTestId('users-screen').waitFor();
+    const pager = page.locator('[data-testid=users-screen] .pager');
+    await pager.getByText(`1–100 of ${made.total}`).waitFor();
+    expect(await page.getByTestId('user-row').count()).toBe(100);
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await pager.getByText(`101–${made.total} of ${made.total}`).waitFor();
+    expect(await page.getByTestId('user-row').count()).toBe(made.total - 100);
+    await page.locator('[data-testid=user-row][data-name="paged.viewer099"]').waitFor();
+    expect(await pager.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: join(OUT, 'screens-users-page2.png') });
+    await pager.getByRole('button', { name: 'Previous' }).click();
+    await pager.getByText(`1–100 of ${made.total}`).waitFor();
+    await page.locator(`[data-testid=user-row][data-name="${ADMIN.name}"]`).waitFor();
+  });
 });

@@ -6,11 +6,21 @@ import { randomUUID } from 'node:crypto';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
+import { type ListKey, cursorBound, listCursor } from '../shared/list-key.ts';
 import { listOptionsSchema, parseOr } from '../shared/validate.ts';
 import { BusyError, Neo4jExecutor, type Row, type Tx } from './executor.ts';
 import { cypher, schemaStatements } from './queries.ts';
 
 const DEFAULT_PAGE = 50;
+
+/**
+ * The rows a keyed page knows are in the list: up to the end of this page, and one more if another follows.
+ * Read from the start (no cursor) and with none after it, that is the exact total.
+ */
+export interface SeenRows {
+  n: number;
+  exact: boolean;
+}
 
 export interface Neo4jStoreOptions {
   uri: string;
@@ -415,7 +425,7 @@ export class Neo4jContext {
   }
 
   /** Offset and limit of a list call, checked. */
-  page(opts: ListOptions): { offset: number; limit: number } {
+  page(opts: Pick<ListOptions, 'offset' | 'limit'>): { offset: number; limit: number } {
     const o = parseOr(listOptionsSchema, { offset: opts.offset, limit: opts.limit }, []);
     return { offset: o.offset ?? 0, limit: o.limit ?? DEFAULT_PAGE };
   }
@@ -438,6 +448,51 @@ export class Neo4jContext {
       );
       const total = (await tx.one(`${name}-count`, params))!.c as number;
       return { items, total, offset, limit };
+    });
+  }
+
+  /**
+   * One page of a list read by key (shared/list-key.ts). `<name>-list` seeks along the list's index on n from
+   * `$after` (exclusive; a bound below or above every number when there is no cursor) and returns each row's
+   * number as `k`; it is asked for one row more than the page, which says whether another follows. The total
+   * is `<name>-count`'s unless `total` says how to count it (from the count store, say).
+   */
+  async keyedPage<T>(
+    name: string,
+    opts: ListOptions,
+    listKey: ListKey,
+    params: Row,
+    key: string,
+    map: (r: Row) => T,
+    total?: (tx: Tx, seen: SeenRows) => Promise<{ total: number; atLeast?: boolean }>,
+  ): Promise<Page<T>> {
+    const { offset, limit } = this.page(opts);
+    const after = listCursor(opts, listKey);
+    return this.read(async (tx) => {
+      const rows = await tx.run(`${name}-list`, {
+        ...params,
+        after: cursorBound(after, listKey),
+        offset,
+        limit: limit + 1,
+      });
+      const more = rows.length > limit;
+      if (more) rows.length = limit;
+      const items = rows.map((r) => map(r[key] as Row));
+      const seen = rows.length
+        ? { n: offset + rows.length + (more ? 1 : 0), exact: after === null && !more }
+        : { n: 0, exact: after === null && offset === 0 };
+      const counted = total
+        ? await total(tx, seen)
+        : { total: (await tx.one(`${name}-count`, params))!.c as number };
+      const next = more ? listKey.format(rows[rows.length - 1].k as number) : null;
+      return {
+        items,
+        total: counted.total,
+        offset,
+        limit,
+        next,
+        ...(counted.atLeast ? { totalAtLeast: true } : {}),
+      };
     });
   }
 

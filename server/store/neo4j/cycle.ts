@@ -13,6 +13,7 @@ import type {
 } from '../../domain/target.ts';
 import { StoreError, type Page } from '../common.ts';
 import type { CycleStore } from '../cycle-store.ts';
+import { TARGET_KEY, cursorBound, listCursor } from '../shared/list-key.ts';
 import { writeOperation } from '../workspace-store.ts';
 import { checkActionable, parseTargetAction, parseTargetRecord } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
@@ -139,13 +140,21 @@ export class Neo4jCycleStore implements CycleStore {
   }
 
   async listTargets(q: TargetQuery = {}): Promise<Page<Target>> {
-    const offset = Math.max(0, Math.floor(q.offset ?? 0));
-    const limit = Math.min(1000, Math.max(1, Math.floor(q.limit ?? 100)));
+    const { offset, limit } = this.c.page(q);
+    const after = listCursor(q, TARGET_KEY);
     const where = { status: q.status ?? null, entityId: q.entityId ?? null, ops: this.ops };
     await this.ensureReady();
     return this.c.exec.read(async (tx) => {
       const total = (await tx.one('targets-count', where))!.c as number;
-      const rows = (await tx.run('targets-list', { ...where, offset, limit })).map((r) => r.t as Row);
+      const found = await tx.run('targets-list', {
+        ...where,
+        after: cursorBound(after, TARGET_KEY),
+        offset,
+        limit: limit + 1,
+      });
+      const more = found.length > limit;
+      if (more) found.length = limit;
+      const rows = found.map((r) => r.t as Row);
       const ids = rows.map((r) => r.id as string);
       const actions = new Map<string, TargetAction[]>();
       for (const r of await tx.run('target-actions-of', { ids })) {
@@ -154,7 +163,9 @@ export class Neo4jCycleStore implements CycleStore {
         if (!list) actions.set(a.targetId, (list = []));
         list.push(a);
       }
-      return { items: rows.map((r) => toTarget(r, actions.get(r.id as string) ?? [])), total, offset, limit };
+      const items = rows.map((r) => toTarget(r, actions.get(r.id as string) ?? []));
+      const next = more ? TARGET_KEY.format(found[found.length - 1].k as number) : null;
+      return { items, total, offset, limit, next };
     });
   }
 

@@ -23,6 +23,7 @@ import {
   type NoticeState,
 } from '../deconfliction-store.ts';
 import { parseOr } from '../shared/validate.ts';
+import { NOTICE_KEY } from '../shared/list-key.ts';
 import type { Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 
@@ -85,9 +86,10 @@ export class Neo4jDeconflictionStore implements DeconflictionStore {
   constructor(private readonly c: Neo4jContext) {}
 
   async list(q: NoticeQuery = {}): Promise<Page<Notice>> {
-    return this.c.listPage(
+    return this.c.keyedPage(
       'deconfliction',
       q,
+      NOTICE_KEY,
       {
         ops: q.operations ? [...q.operations] : null,
         state: q.state ?? null,

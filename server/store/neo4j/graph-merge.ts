@@ -5,6 +5,7 @@ import type { WriteContext } from '../../domain/model.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { MergeRecord } from '../graph-store.ts';
 import { parseId, parsePlainId } from '../shared/ids.ts';
+import { MERGE_KEY } from '../shared/list-key.ts';
 import { searchText } from '../shared/values.ts';
 import { lockWithNeighbours, type Neo4jContext, type State } from './context.ts';
 import type { Row, Tx } from './executor.ts';
@@ -272,5 +273,5 @@ export async function listMerges(
   opts: ListOptions = {},
   ops: string[] | null = null,
 ): Promise<Page<MergeRecord>> {
-  return c.listPage('merges', opts, { ops }, 'm', toMergeRecord);
+  return c.keyedPage('merges', opts, MERGE_KEY, { ops }, 'm', toMergeRecord);
 }

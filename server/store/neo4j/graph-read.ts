@@ -7,9 +7,10 @@ import type { LinkListOptions, SearchHit } from '../graph-store.ts';
 import { linkCursor } from '../shared/link-cursor.ts';
 import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
+import { ENTITY_KEY, REPORT_KEY } from '../shared/list-key.ts';
 import { invalid } from '../shared/validate.ts';
-import type { Neo4jContext } from './context.ts';
-import type { Tx } from './executor.ts';
+import type { Neo4jContext, SeenRows } from './context.ts';
+import type { Row, Tx } from './executor.ts';
 import { findReport } from './graph-load.ts';
 import { luceneFuzzyQuery, luceneQuery } from './query-params.ts';
 import { exactThenSimilar, ftsTokens } from '../shared/search-tokens.ts';
@@ -63,8 +64,31 @@ export async function listEntities(
   opts: ListOptions & { type?: EntityType; importId?: string } = {},
   scope: Scope = null,
 ): Promise<Page<Entity>> {
-  const where = { type: opts.type ?? null, importId: opts.importId ?? null, ops: opsParam(scope) };
-  return c.listPage('entities', opts, where, 'e', (r) => scopedEntity(r as unknown as EntityNode, scope));
+  const type = opts.type ?? null;
+  const importId = opts.importId ?? null;
+  const ops = opsParam(scope);
+  const map = (r: Row) => scopedEntity(r as unknown as EntityNode, scope);
+  // The page is read along entity_n; the total is the count store's when nothing but a type filters the list,
+  // else a bounded count (boundedTotal), like the links'.
+  return c.keyedPage('entities', opts, ENTITY_KEY, { type, importId, ops }, 'e', map, async (tx, seen) => {
+    const sees = (await readsEverything(tx, ops)) ? null : ops;
+    const byType = async (t: string | null) => {
+      const rows = await tx.run('count-entities-by-type');
+      return rows.reduce((n, r) => (t === null || r.t === t ? n + (r.c as number) : n), 0);
+    };
+    if (sees === null && importId === null) return { total: await byType(type) };
+    return boundedTotal(c, tx, {
+      stored: () => byType(null),
+      exact: async () => (await tx.one('entities-count', { type, importId, ops: sees }))!.c as number,
+      key: `entities|${type ?? ''}|${importId ?? ''}|${sees ? [...sees].sort().join(',') : '*'}`,
+      seen,
+    });
+  });
+}
+
+/** Whether a scope reads every operation there is (the usual case): then it sees every fact, and counts as none. */
+async function readsEverything(tx: Tx, ops: string[] | null): Promise<boolean> {
+  return ops === null || ((await tx.one('operations-outside', { ops }))!.c as number) === 0;
 }
 
 export async function getLink(c: Neo4jContext, id: string, scope: Scope): Promise<LinkDetail | null> {
@@ -99,8 +123,7 @@ export async function listLinks(
   return c.read(async (tx) => {
     // A scope reading every operation there is (the usual case) sees every link: its page is read as an
     // unscoped one, without testing each link and both its ends against the scope.
-    const every = ops !== null && ((await tx.one('operations-outside', { ops }))!.c as number) === 0;
-    const pageOps = every ? null : ops;
+    const pageOps = (await readsEverything(tx, ops)) ? null : ops;
     const params = {
       type: opts.type ?? null,
       after,
@@ -165,23 +188,41 @@ async function linkTotal(
   tx: Tx,
   type: string | null,
   ops: string[] | null,
-  seen: { n: number; exact: boolean },
+  seen: SeenRows,
 ): Promise<{ total: number; atLeast: boolean }> {
-  const everything = async () => (await tx.one('links-page-count', { type }))!.c as number;
+  const count = async (t: string | null) => (await tx.one('links-page-count', { type: t }))!.c as number;
   // `ops` null: unscoped, or a scope reading every operation (listLinks).
-  if (ops === null) return { total: await everything(), atLeast: false };
-  const stored = (await tx.one('links-page-count', { type: null }))!.c as number;
-  if (stored > SCOPED_COUNT_MAX) return { total: seen.n, atLeast: !seen.exact };
+  if (ops === null) return { total: await count(type), atLeast: false };
+  return boundedTotal(c, tx, {
+    stored: () => count(null),
+    exact: async () => (await tx.one('links-scoped-count', { type, ops }))!.c as number,
+    key: `links|${type ?? ''}|${[...ops].sort().join(',')}`,
+    seen,
+  });
+}
+
+/**
+ * The total of a list the count store cannot answer (a scope leaving an operation out, or entities of one
+ * import). On a store of up to SCOPED_COUNT_MAX (`stored`, from the count store) it is counted (`exact`, once
+ * per data version and `key`); on a larger one no page reads the whole store, so the total is what the pages
+ * show (`seen`) and, unless that is the whole list, a lower bound (`atLeast`).
+ */
+async function boundedTotal(
+  c: Neo4jContext,
+  tx: Tx,
+  o: { stored: () => Promise<number>; exact: () => Promise<number>; key: string; seen: SeenRows },
+): Promise<{ total: number; atLeast: boolean }> {
+  if ((await o.stored()) > SCOPED_COUNT_MAX) return { total: o.seen.n, atLeast: !o.seen.exact };
   let cache = scopedTotals.get(c);
   if (!cache) {
     const made = new Map<string, number>();
     scopedTotals.set(c, (cache = made));
     c.onReplaced(() => made.clear());
   }
-  const key = `${await c.versionIn(tx)}|${type ?? ''}|${[...ops].sort().join(',')}`;
+  const key = `${await c.versionIn(tx)}|${o.key}`;
   const known = cache.get(key);
   if (known !== undefined) return { total: known, atLeast: false };
-  const n = (await tx.one('links-scoped-count', { type, ops }))!.c as number;
+  const n = await o.exact();
   if (cache.size >= 256) cache.clear();
   cache.set(key, n);
   return { total: n, atLeast: false };
@@ -200,10 +241,22 @@ export async function listReports(
   opts: ListOptions & { dueBefore?: string } = {},
   scope: Scope = null,
 ): Promise<Page<Report>> {
-  const params = { due: opts.dueBefore ?? null, ops: opsParam(scope) };
-  // Reports due for review (retention) are read along the review-date index, never the whole list.
-  const name = opts.dueBefore === undefined ? 'reports' : 'reports-due';
-  return c.listPage(name, opts, params, 'r', (r) => toReport(r as unknown as ReportNode));
+  const ops = opsParam(scope);
+  const params = { due: opts.dueBefore ?? null, ops };
+  const map = (r: Row) => toReport(r as unknown as ReportNode);
+  // Reports due for review (retention) are read along the review-date index, never the whole list; the
+  // whole list along report_n, counted by the count store unless a scope leaves an operation out.
+  if (opts.dueBefore !== undefined) return c.keyedPage('reports-due', opts, REPORT_KEY, params, 'r', map);
+  return c.keyedPage('reports', opts, REPORT_KEY, params, 'r', map, async (tx, seen) => {
+    const all = async () => (await tx.one('reports-stored'))!.c as number;
+    if (await readsEverything(tx, ops)) return { total: await all() };
+    return boundedTotal(c, tx, {
+      stored: all,
+      exact: async () => (await tx.one('reports-count', params))!.c as number,
+      key: `reports|${[...ops!].sort().join(',')}`,
+      seen,
+    });
+  });
 }
 
 /** Plain text, never a query language: see luceneQuery. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import type { AuditQuery, SecurityStore } from '../security-store.ts';
 import { parsePlainId } from '../shared/ids.ts';
+import { USER_KEY } from '../shared/list-key.ts';
 import { auditInputSchema, parseOr, userInputSchema } from '../shared/validate.ts';
 import type { Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
@@ -156,7 +157,7 @@ export class Neo4jSecurityStore implements SecurityStore {
   }
 
   async listUsers(opts: ListOptions = {}): Promise<Page<User>> {
-    return this.c.listPage('users', opts, {}, 'u', toUser);
+    return this.c.keyedPage('users', opts, USER_KEY, {}, 'u', toUser);
   }
 
   async appendAudit(input: AuditInput): Promise<AuditEvent> {

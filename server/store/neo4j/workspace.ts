@@ -15,6 +15,7 @@ import { annotationInputSchema, chartInputSchema, draftInputSchema } from '../..
 import type { ReadScope } from '../../domain/operations.ts';
 import { StoreError, type ListOptions, type Page } from '../common.ts';
 import { parsePlainId } from '../shared/ids.ts';
+import { ANNOTATION_KEY, CHART_KEY } from '../shared/list-key.ts';
 import { parseOr } from '../shared/validate.ts';
 import { draftMoved } from '../shared/drafts.ts';
 import { writeOperation, type WorkspaceStore } from '../workspace-store.ts';
@@ -132,7 +133,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
     opts: ListOptions = {},
   ): Promise<Page<Annotation>> {
     const params = { kind: target?.kind ?? null, target: target?.id ?? null, ops: this.ops };
-    return this.c.listPage('annotations', opts, params, 'a', toAnnotation);
+    return this.c.keyedPage('annotations', opts, ANNOTATION_KEY, params, 'a', toAnnotation);
   }
 
   async saveChart(input: ChartInput, ctx: WriteContext, id?: string): Promise<Chart> {
@@ -172,7 +173,7 @@ export class Neo4jWorkspaceStore implements WorkspaceStore {
   }
 
   async listCharts(opts: ListOptions = {}): Promise<Page<Chart>> {
-    return this.c.listPage('charts', opts, { ops: this.ops }, 'c', toChart);
+    return this.c.keyedPage('charts', opts, CHART_KEY, { ops: this.ops }, 'c', toChart);
   }
 
   async deleteChart(id: string, _ctx: WriteContext): Promise<void> {

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ListOptions, Page } from '../common.ts';
 import type { AuditTrailOptions } from '../../security/audit-key.ts';
+import { type ListKey, listCursor } from '../shared/list-key.ts';
 import { listOptionsSchema, parseOr } from '../shared/validate.ts';
 import { WriteGate, type WriteLock } from './write-gate.ts';
 
@@ -132,7 +133,7 @@ export class SqliteConnection {
   }
 
   /** Offset and limit of a list call, checked, with the defaults filled in. */
-  page(opts: ListOptions): { offset: number; limit: number } {
+  page(opts: Pick<ListOptions, 'offset' | 'limit'>): { offset: number; limit: number } {
     const o = parseOr(listOptionsSchema, { offset: opts.offset, limit: opts.limit }, []);
     return { offset: o.offset ?? 0, limit: o.limit ?? DEFAULT_PAGE };
   }
@@ -149,6 +150,39 @@ export class SqliteConnection {
       .pluck()
       .get(...params) as number;
     return { items: rows.map(map), total, offset, limit };
+  }
+
+  /**
+   * One page of a list read by key (shared/list-key.ts): the rows after the cursor along `keyCol`, an integer
+   * primary key, so a deep page is a seek rather than a walk over every row before it; one row more than the
+   * page says whether another follows (`next`, exact).
+   */
+  keyedPageOf<R, T>(
+    opts: ListOptions,
+    key: ListKey,
+    q: Omit<PageQuery, 'order'> & { keyCol: string },
+    map: (row: R) => T,
+  ): Page<T> {
+    const at = this.page(opts);
+    const after = listCursor(opts, key);
+    const where = q.where ?? '1';
+    const params = q.params ?? [];
+    const seek = after === null ? '' : ` AND ${q.keyCol} ${key.desc ? '<' : '>'} ?`;
+    const order = `${q.keyCol} ${key.desc ? 'DESC' : 'ASC'}`;
+    return this.tx(() => {
+      const rows = this.st(
+        `SELECT ${q.cols}, ${q.keyCol} AS page_key FROM ${q.from} WHERE ${where}${seek} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      ).all(...params, ...(after === null ? [] : [after]), at.limit + 1, at.offset) as (R & {
+        page_key: number;
+      })[];
+      const more = rows.length > at.limit;
+      if (more) rows.length = at.limit;
+      const total = this.st(`SELECT COUNT(*) FROM ${q.from} WHERE ${where}`)
+        .pluck()
+        .get(...params) as number;
+      const next = more ? key.format(rows[rows.length - 1].page_key) : null;
+      return { items: rows.map(map), total, ...at, next };
+    });
   }
 
   close(): void {

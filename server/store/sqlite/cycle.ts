@@ -18,6 +18,7 @@ import { opRow, scopeCondition } from './workspace.ts';
 import type { Param, SqliteConnection } from './connection.ts';
 import { toTarget, toTargetAction, type TargetActionRow, type TargetRow } from './rows.ts';
 import { parseTargetId } from '../shared/ids.ts';
+import { TARGET_KEY } from '../shared/list-key.ts';
 import { checkActionable, parseTargetAction, parseTargetRecord } from '../shared/validate.ts';
 
 /** The tables, made idempotently; migration 12 makes them too (before it gives targets their operation). */
@@ -195,8 +196,6 @@ export class SqliteCycleStore implements CycleStore {
   }
 
   async listTargets(q: TargetQuery = {}): Promise<Page<Target>> {
-    const offset = Math.max(0, Math.floor(q.offset ?? 0));
-    const limit = Math.min(1000, Math.max(1, Math.floor(q.limit ?? 100)));
     const where: string[] = [this.inScope];
     const params: Param[] = [...this.scopeParams];
     if (q.status) {
@@ -207,9 +206,10 @@ export class SqliteCycleStore implements CycleStore {
       where.push('entity_id = ?');
       params.push(q.entityId);
     }
-    const page = this.c.pageOf(
-      { offset, limit },
-      { cols: '*', from: 'targets', where: where.join(' AND '), params, order: 'id DESC' },
+    const page = this.c.keyedPageOf(
+      q,
+      TARGET_KEY,
+      { cols: '*', from: 'targets', where: where.join(' AND '), params, keyCol: 'id' },
       (r: TargetRow) => r,
     );
     const actions = this.actionsOf(page.items.map((r) => r.id));

@@ -26,6 +26,7 @@ import {
 } from '../deconfliction-store.ts';
 import { entityId, parseId } from '../shared/ids.ts';
 import { parseOr } from '../shared/validate.ts';
+import { NOTICE_KEY } from '../shared/list-key.ts';
 import type { Param, SqliteConnection } from './connection.ts';
 
 interface NoticeRow {
@@ -174,7 +175,6 @@ export class SqliteDeconflictionStore implements DeconflictionStore {
   }
 
   async list(q: NoticeQuery = {}): Promise<Page<Notice>> {
-    const at = this.c.page(q);
     const conds: string[] = [];
     const params: Param[] = [];
     if (q.operations !== undefined) {
@@ -192,9 +192,10 @@ export class SqliteDeconflictionStore implements DeconflictionStore {
       conds.push('entity_id = ?');
       params.push(rowNumber(q.entityId, 'e') ?? 0);
     }
-    return this.c.pageOf<NoticeRow, Notice>(
-      at,
-      { cols: '*', from: 'deconfliction_notices', where: conds.join(' AND ') || '1', params, order: 'id' },
+    return this.c.keyedPageOf<NoticeRow, Notice>(
+      q,
+      NOTICE_KEY,
+      { cols: '*', from: 'deconfliction_notices', where: conds.join(' AND ') || '1', params, keyCol: 'id' },
       toNotice,
     );
   }

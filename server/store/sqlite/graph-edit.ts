@@ -14,6 +14,7 @@ import { dropReportEvents, linksWithEvents, recomputeLinks } from './events.ts';
 import { MERGE_COLS, toMerge, type MergeRow } from './rows.ts';
 import { dateMs, parseProps, searchText, seen } from '../shared/values.ts';
 import { entityId, linkId, parseId, parsePlainId } from '../shared/ids.ts';
+import { MERGE_KEY } from '../shared/list-key.ts';
 import { entityPatchSchema, invalid, linkPatchSchema, parseOr } from '../shared/validate.ts';
 import { recordSharedSubjects } from './deconfliction.ts';
 import { writeOperation } from './operations.ts';
@@ -324,5 +325,5 @@ export function listMerges(
   s: SqlScope | null = null,
 ): Page<MergeRecord> {
   const where = s ? entityVisible('merges.kept_id', s) : '1';
-  return c.pageOf(c.page(opts), { cols: MERGE_COLS, from: 'merges', where, order: 'id DESC' }, toMerge);
+  return c.keyedPageOf(opts, MERGE_KEY, { cols: MERGE_COLS, from: 'merges', where, keyCol: 'id' }, toMerge);
 }

@@ -22,6 +22,7 @@ import {
 } from './rows.ts';
 import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
+import { ENTITY_KEY, REPORT_KEY } from '../shared/list-key.ts';
 import { invalid } from '../shared/validate.ts';
 import {
   entityVisible,
@@ -135,20 +136,20 @@ export function listEntities(
   opts: ListOptions & { type?: EntityType; importId?: string },
   s: SqlScope | null = null,
 ): Page<Entity> {
-  const at = c.page(opts);
   const t = typeCondition('e.type', opts.type ? [opts.type] : undefined);
   const byImport = opts.importId !== undefined;
   const where = byImport
     ? `${t.sql} AND e.id IN (SELECT entity_id FROM entity_imports WHERE import_id = ?)`
     : t.sql;
-  const page = c.pageOf(
-    at,
+  const page = c.keyedPageOf(
+    opts,
+    ENTITY_KEY,
     {
       cols: ENTITY_COLS,
       from: 'entities e',
       where: s ? `${where} AND ${entityVisible('e.id', s)}` : where,
       params: byImport ? [...t.params, opts.importId!] : t.params,
-      order: 'e.id',
+      keyCol: 'e.id',
     },
     toEntity,
   );
@@ -279,14 +280,15 @@ export function listReports(
   s: SqlScope | null = null,
 ): Page<Report> {
   const due = opts.dueBefore ? 'r.review_date IS NOT NULL AND r.review_date < ?' : '1';
-  return c.pageOf(
-    c.page(opts),
+  return c.keyedPageOf(
+    opts,
+    REPORT_KEY,
     {
       cols: REPORT_COLS,
       from: 'reports r',
       where: s ? `${due} AND ${opVisible('r.op_id', s)}` : due,
       params: opts.dueBefore ? [opts.dueBefore] : [],
-      order: 'r.id',
+      keyCol: 'r.id',
     },
     toReport,
   );

@@ -11,6 +11,7 @@ import { foldName } from '../../domain/names.ts';
 import { toAuditEvent, toUser, type AuditRow, type UserRow } from './rows.ts';
 import { auditRange } from '../shared/audit-cursor.ts';
 import { parsePlainId } from '../shared/ids.ts';
+import { USER_KEY } from '../shared/list-key.ts';
 import { auditInputSchema, parseOr, userInputSchema } from '../shared/validate.ts';
 
 const userPatchSchema = userInputSchema
@@ -132,7 +133,7 @@ export class SqliteSecurityStore implements SecurityStore {
   }
 
   async listUsers(opts: ListOptions = {}): Promise<Page<User>> {
-    return this.c.pageOf(this.c.page(opts), { cols: '*', from: 'users', order: 'id' }, toUser);
+    return this.c.keyedPageOf(opts, USER_KEY, { cols: '*', from: 'users', keyCol: 'id' }, toUser);
   }
 
   async appendAudit(input: AuditInput): Promise<AuditEvent> {

@@ -18,6 +18,7 @@ import { writeOperation, type WorkspaceStore } from '../workspace-store.ts';
 import type { Param, SqliteConnection } from './connection.ts';
 import { toAnnotation, toChart, type AnnotationRow, type ChartRow } from './rows.ts';
 import { parsePlainId } from '../shared/ids.ts';
+import { ANNOTATION_KEY, CHART_KEY } from '../shared/list-key.ts';
 import { parseOr } from '../shared/validate.ts';
 import { draftMoved } from '../shared/drafts.ts';
 
@@ -175,14 +176,15 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     target?: { kind: string; id: string },
     opts: ListOptions = {},
   ): Promise<Page<Annotation>> {
-    return this.c.pageOf(
-      this.c.page(opts),
+    return this.c.keyedPageOf(
+      opts,
+      ANNOTATION_KEY,
       {
         cols: '*',
         from: 'annotations',
         where: target ? `target_kind = ? AND target_id = ? AND ${this.inScope}` : this.inScope,
         params: target ? [target.kind, target.id, ...this.scopeParams] : this.scopeParams,
-        order: 'id',
+        keyCol: 'id',
       },
       toAnnotation,
     );
@@ -225,9 +227,10 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   async listCharts(opts: ListOptions = {}): Promise<Page<Chart>> {
-    return this.c.pageOf(
-      this.c.page(opts),
-      { cols: '*', from: 'charts', where: this.inScope, params: this.scopeParams, order: 'id' },
+    return this.c.keyedPageOf(
+      opts,
+      CHART_KEY,
+      { cols: '*', from: 'charts', where: this.inScope, params: this.scopeParams, keyCol: 'id' },
       toChart,
     );
   }

@@ -1,22 +1,46 @@
-// Previous / next over a list the server pages with offset and limit (users, the retention queue).
+// Previous / next over a list the server reads by key (users, the retention queue): each page's `next` is the
+// key of the page after it, and going back pops the key of the page before, so no page is read by offset
+// (an offset reads every row before it, and the server bounds how far it reaches).
+import { useState } from 'react';
+
+/** The keys of the pages before the one shown (empty: the first page), and how to move along them. */
+export function useKeyTrail(load: (after: string | undefined, trail: string[]) => void) {
+  const [trail, setTrail] = useState<string[]>([]);
+  const go = (to: string[]): void => load(to[to.length - 1], to);
+  return {
+    trail,
+    /** Call from the load once its page is in, so the trail moves only with a page shown. */
+    arrived: setTrail,
+    reload: () => go(trail),
+    first: () => go([]),
+    next: (key: string) => go([...trail, key]),
+    previous: () => go(trail.slice(0, -1)),
+  };
+}
+
 export function Pager(props: {
-  offset: number;
+  /** Pages before the one shown. */
+  before: number;
   shown: number;
   total: number;
   pageSize: number;
-  load: (offset: number) => void;
+  /** The page's `next`: null on the last page. */
+  next: string | null | undefined;
+  onPrevious: () => void;
+  onNext: (key: string) => void;
 }) {
-  const { offset, shown, total, pageSize, load } = props;
-  if (total <= pageSize) return null;
+  const { before, shown, total, pageSize, next } = props;
+  if (before === 0 && !next) return null;
+  const start = before * pageSize;
   return (
     <div className="pager">
-      <button type="button" disabled={offset === 0} onClick={() => load(Math.max(0, offset - pageSize))}>
+      <button type="button" disabled={before === 0} onClick={props.onPrevious}>
         Previous
       </button>
       <span className="muted">
-        {offset + 1}–{offset + shown} of {total}
+        {start + 1}–{start + shown} of {total}
       </span>
-      <button type="button" disabled={offset + pageSize >= total} onClick={() => load(offset + pageSize)}>
+      <button type="button" disabled={!next} onClick={() => next && props.onNext(next)}>
         Next
       </button>
     </div>

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Report } from '@domain/model.ts';
 import { adminApi, type Page } from './api.ts';
 import { FieldError, useFormError } from './form-error.tsx';
-import { Pager } from './Pager.tsx';
+import { Pager, useKeyTrail } from './Pager.tsx';
 
 const PAGE = 50;
 const today = (): string => new Date().toISOString().slice(0, 10);
@@ -13,28 +13,27 @@ const today = (): string => new Date().toISOString().slice(0, 10);
 export function RetentionScreen() {
   const [before, setBefore] = useState(today());
   const [page, setPage] = useState<Page<Report> | null>(null);
-  const [offset, setOffset] = useState(0);
   const [rules, setRules] = useState<Array<{ years: number; why: string }>>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [open, setOpen] = useState<{ id: string; what: 'retain' | 'dispose' } | null>(null);
   const err = useFormError();
 
-  const load = (at = offset, due = before): void => {
+  const pages = useKeyTrail((after, trail) => {
     err.clear();
-    adminApi.retentionQueue(due, at, PAGE).then((p) => {
+    adminApi.retentionQueue(before, after, PAGE).then((p) => {
       setPage(p);
-      setOffset(at);
+      pages.arrived(trail);
     }, err.show);
-  };
+  });
   useEffect(() => {
-    load(0);
+    pages.first();
     adminApi.retentionPolicy().then((p) => setRules(p.rules), err.show);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const decided = (text: string): void => {
     setNotice(text);
     setOpen(null);
-    load();
+    pages.reload();
   };
 
   return (
@@ -53,7 +52,7 @@ export function RetentionScreen() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          load(0);
+          pages.first();
         }}
       >
         <label className="row">
@@ -113,7 +112,15 @@ export function RetentionScreen() {
         </table>
       )}
       {page && (
-        <Pager offset={offset} shown={page.items.length} total={page.total} pageSize={PAGE} load={load} />
+        <Pager
+          before={pages.trail.length}
+          shown={page.items.length}
+          total={page.total}
+          pageSize={PAGE}
+          next={page.next}
+          onPrevious={pages.previous}
+          onNext={pages.next}
+        />
       )}
     </div>
   );

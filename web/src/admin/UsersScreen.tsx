@@ -5,7 +5,7 @@ import type { Role } from '@domain/model.ts';
 import { manageableRoles } from './access.ts';
 import { adminApi, type Page, type PublicUser } from './api.ts';
 import { FieldError, useFormError } from './form-error.tsx';
-import { Pager } from './Pager.tsx';
+import { Pager, useKeyTrail } from './Pager.tsx';
 
 const ROLE_WORDS: Record<Role, string> = {
   viewer: 'Viewer: reads, no sources',
@@ -18,16 +18,16 @@ const PAGE = 100;
 export function UsersScreen(props: { me: string; role: string | undefined }) {
   const roles = manageableRoles(props.role);
   const [page, setPage] = useState<Page<PublicUser> | null>(null);
-  const [offset, setOffset] = useState(0);
   const [notice, setNotice] = useState<{ text: string; password?: string } | null>(null);
   const list = useFormError();
-  const load = (at = offset): void => {
-    adminApi.users(at, PAGE).then((p) => {
+  const pages = useKeyTrail((after, trail) => {
+    adminApi.users(after, PAGE).then((p) => {
       setPage(p);
-      setOffset(at);
+      pages.arrived(trail);
     }, list.show);
-  };
-  useEffect(() => load(0), []); // eslint-disable-line react-hooks/exhaustive-deps
+  });
+  const load = pages.reload;
+  useEffect(() => pages.first(), []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const change = async (
     u: PublicUser,
@@ -190,7 +190,15 @@ export function UsersScreen(props: { me: string; role: string | undefined }) {
         </table>
       )}
       {page && (
-        <Pager offset={offset} shown={page.items.length} total={page.total} pageSize={PAGE} load={load} />
+        <Pager
+          before={pages.trail.length}
+          shown={page.items.length}
+          total={page.total}
+          pageSize={PAGE}
+          next={page.next}
+          onPrevious={pages.previous}
+          onNext={pages.next}
+        />
       )}
     </div>
   );

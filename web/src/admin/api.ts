@@ -15,7 +15,7 @@ export interface Page<T> {
   total: number;
   offset: number;
   limit: number;
-  /** Lists read by key (the audit): the key of the next page in the same order; null at the end. */
+  /** Lists read by key (users, reports, the audit, ...): the key of the next page in the same order; null at the end. */
   next?: string | null;
 }
 
@@ -58,8 +58,9 @@ export interface AuditIdsPage {
 }
 
 export const adminApi = {
-  users: (offset = 0, limit = 100) =>
-    request<Page<PublicUser>>('GET', `/api/users${query({ offset, limit })}`),
+  /** A page of users: the first, or the one after the key `after` (a page's `next`). */
+  users: (after: string | undefined, limit = 100) =>
+    request<Page<PublicUser>>('GET', `/api/users${query({ after, limit })}`),
   createUser: (body: { name: string; role: Role; password?: string }) =>
     request<WithPassword>('POST', '/api/users', body),
   updateUser: (id: string, change: { role?: Role; disabled?: boolean }) =>
@@ -86,8 +87,8 @@ export const adminApi = {
   auditIds: (seq: number, offset: number, limit: number) =>
     request<AuditIdsPage>('GET', `/api/audit/${seq}/ids${query({ offset, limit })}`),
 
-  retentionQueue: (before: string, offset: number, limit: number) =>
-    request<Page<Report>>('GET', `/api/retention/queue${query({ before, offset, limit })}`),
+  retentionQueue: (before: string, after: string | undefined, limit: number) =>
+    request<Page<Report>>('GET', `/api/retention/queue${query({ before, after, limit })}`),
   retentionPolicy: () =>
     request<{ rules: Array<{ years: number; why: string }> }>('GET', '/api/retention/policy'),
   retain: (id: string, reason: string, nextReview?: string) =>

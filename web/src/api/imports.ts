@@ -41,7 +41,7 @@ export function importQuery(file: { name: string }, c: ImportChoices): string {
 export const importsApi = {
   /** The entities an import wrote or matched (the first `limit`), and how many there are. */
   entities: (importId: string, limit = 1000) =>
-    request<{ items: Entity[]; total: number }>(
+    request<{ items: Entity[]; total: number; totalAtLeast?: boolean }>(
       'GET',
       `/api/entities?importId=${encodeURIComponent(importId)}&limit=${limit}`,
     ),

@@ -84,7 +84,9 @@ async function showOnChart(r: ImportReport): Promise<void> {
     `import ${r.name}`,
   );
   if (added && page.total > page.items.length)
-    notify(`import ${r.name}: the first ${page.items.length} of its ${page.total} entities are on the chart`);
+    notify(
+      `import ${r.name}: the first ${page.items.length} of its ${page.totalAtLeast ? 'at least ' : ''}${page.total} entities are on the chart`,
+    );
 }
 
 function Counts({ r }: { r: ImportReport }) {
