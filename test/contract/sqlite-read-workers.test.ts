@@ -1,9 +1,11 @@
-// The stores contract again, with expansions and path searches answered by read worker threads (as `npm start`
-// runs them): the same answers, the same errors, and a client's own writes seen by the next read.
+// The parts of the stores contract that walk the graph, again with expansions, path searches and subgraphs
+// answered by read worker threads (as `npm start` runs them): the same answers, the same errors, and a
+// client's own writes seen by the next read. The rest of the contract never reaches a worker (each test's
+// store starts its own, about a second each), so it is not run twice.
 import { afterAll, expect } from 'vitest';
 import { SqliteStores } from '../../server/store/sqlite/stores.ts';
 import { sqliteTempFiles } from './sqlite-files.ts';
-import { storesContract } from './stores-contract.ts';
+import { walksContract } from './stores-contract.ts';
 
 const files = sqliteTempFiles('linkchart-contract-rw-');
 let answered = 0;
@@ -24,4 +26,4 @@ class WorkerReadStores extends SqliteStores {
   }
 }
 
-storesContract('sqlite with read workers', async () => new WorkerReadStores(files.next()), files.remove);
+walksContract('sqlite with read workers', async () => new WorkerReadStores(files.next()), files.remove);
