@@ -1,5 +1,6 @@
 // Neo4j reads that must not scan the whole graph, measured where they run: a page of GET /api/links at the
-// start, middle and end of the list by key (`after`) and by offset up to its 5,000 bound, unscoped, scoped to
+// start, middle and end of the list by key (`after`) and by offset up to its 5,000 bound (and of GET /api/entities
+// the same way), unscoped, scoped to
 // every operation and to all but one (a closed operation the reader is not in), both in the store (listLinks)
 // and through the API as a signed-in analyst, Neo4j beside SQLite of the same network; the link totals; the
 // reports due for review (retention); audit totals filtered by actor, action and time; and the counts behind
@@ -18,6 +19,7 @@ import { signedInApp } from '../signed-in-app.ts';
 import type { Stores } from '../../server/store/stores.ts';
 import { linkPageRanges } from '../../server/store/neo4j/graph-read.ts';
 import { MAX_LINK_OFFSET } from '../../server/store/shared/link-cursor.ts';
+import { MAX_LIST_OFFSET } from '../../server/store/shared/list-key.ts';
 import { openSqliteStores } from '../../server/store/sqlite/stores.ts';
 import { profileNamed } from '../neo4j-statements.ts';
 import type { Neo4jStores } from '../../server/store/neo4j/stores.ts';
@@ -163,6 +165,37 @@ const suite: BenchSuite = {
           ]);
         }
       }
+      // Entities read by key (shared/list-key.ts), as the analyst (every operation: the total from the count
+      // store), beside SQLite.
+      const e = counts.entities;
+      const entityPages: Array<[string, number, number]> = [
+        ['by key, first', 0, 0],
+        ['by key, middle', Math.floor(e / 2), 0],
+        ['by key, last', e - take, 0],
+        [`by offset ${bound} (the bound)`, 0, MAX_LIST_OFFSET],
+      ];
+      for (const [label, at, offset] of entityPages) {
+        const qs = `limit=${take}&offset=${offset}${at ? `&after=e${at}` : ''}`;
+        for (let i = 0; i < 2; i++) {
+          await neoApi.get(`/api/entities?${qs}`);
+          await sqlApi.get(`/api/entities?${qs}`);
+        }
+        const apiNeo = await median(() => neoApi.get(`/api/entities?${qs}`));
+        const apiSql = await median(() => sqlApi.get(`/api/entities?${qs}`));
+        const opts = { limit: take, offset, ...(at ? { after: `e${at}` } : {}) };
+        const p = { type: null, importId: null, ops: null, after: at, offset, limit: take + 1 };
+        rows.push([
+          `entities page ${label}, every operation`,
+          (await median(() => all.listEntities(opts))).toFixed(1),
+          String(
+            (await dbHits(stores, 'entities-list', p)).hits +
+              (await dbHits(stores, 'count-entities-by-type', {})).hits,
+          ),
+          apiNeo.toFixed(1),
+          apiSql.toFixed(1),
+          (apiSql / apiNeo).toFixed(2),
+        ]);
+      }
       const scopedPage = await all.scoped({ operations: open }).listLinks({ limit: take });
       rows.push([
         'link total (count store)',
@@ -184,7 +217,7 @@ const suite: BenchSuite = {
         'reports due for review (retention), list + total',
         (await median(() => all.listReports({ dueBefore: '2025-01-01', limit: take }))).toFixed(1),
         String(
-          (await dbHits(stores, 'reports-due-list', { ...due, offset: 0, limit: take })).hits +
+          (await dbHits(stores, 'reports-due-list', { ...due, after: 0, offset: 0, limit: take })).hits +
             (await dbHits(stores, 'reports-due-count', due)).hits,
         ),
       ]);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ImportRun } from '../domain/model.ts';
 import type { Operation } from '../domain/operations.ts';
-import { errorResponses, idParamsSchema, pageQuerySchema, pageSchema } from '../api-types/common.ts';
+import { errorResponses, idParamsSchema, keyedPageQuerySchema, pageSchema } from '../api-types/common.ts';
 import {
   importOptionsSchema,
   importPreviewSchema,
@@ -210,7 +210,7 @@ function runRoutes(app: ZodApp, deps: Pick<RouteDeps, 'stores'>): void {
         tags: ['imports'],
         summary:
           'Reports of imports, newest first (each run of an import, through the API or the CLI); importId keeps one import',
-        querystring: pageQuerySchema.extend({ importId: z.string().max(200).optional() }),
+        querystring: keyedPageQuerySchema.extend({ importId: z.string().max(200).optional() }),
         response: { 200: pageSchema(importReportSchema), ...errorResponses },
       },
     },

@@ -94,6 +94,20 @@ export function listKeysContract<S extends Stores>(name: string, setup: Contract
       await walk((o) => stores.deconfliction.list({ ...o, operations: [b.id] }), 5, false, '12');
     });
 
+    it('import runs, newest first, keyed by their sequence number', async () => {
+      for (let i = 0; i < 5; i++)
+        await stores.graph.writeBatch(
+          { entities: [person(`Run Person ${i}`)] },
+          { actor: 'importer', importId: `imp-${i % 2}`, importRun: () => ({ importId: `imp-${i % 2}` }) },
+        );
+      const runs = (o: ListOptions, importId?: string) =>
+        stores.imports
+          .listImportRuns({ ...o, ...(importId ? { importId } : {}) })
+          .then((p) => ({ ...p, items: p.items.map((r) => ({ id: String(r.seq) })) }));
+      await walk((o) => runs(o), 5, true, 'e1');
+      await walk((o) => runs(o, 'imp-0'), 3, true, 'r1');
+    });
+
     it('notes, charts, users, merges (newest first) and targets (newest first)', async () => {
       await stores.graph.writeBatch(
         { entities: ['Mo A', 'Mo B', 'Mo C', 'Mo D', 'Mo E'].map((n) => person(n)) },

@@ -100,7 +100,8 @@ async function connect(): Promise<Neo4jAvailability> {
     async dbCounts() {
       const r = await driver.executeQuery(
         // The store's own bookkeeping (lock and counter nodes, made on first use) is not data.
-        'MATCH (n) WHERE NOT n:Meta AND NOT n:Seq WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS rels',
+        // Counted apart: a MATCH of the relationships after the nodes' count gives no row at all when there are none.
+        'RETURN COUNT { MATCH (n) WHERE NOT n:Meta AND NOT n:Seq } AS nodes, COUNT { ()-[r]->() } AS rels',
       );
       return { nodes: Number(r.records[0].get('nodes')), rels: Number(r.records[0].get('rels')) };
     },

@@ -2,6 +2,7 @@
 // (graph-write.ts), each with the operation it wrote into (`op`); read here, newest first, a scoped log
 // testing `op` against its operations in the Cypher.
 import type { ImportRun } from '../../domain/model.ts';
+import { IMPORT_RUN_KEY } from '../shared/list-key.ts';
 import type { ReadScope } from '../../domain/operations.ts';
 import type { ListOptions, Page } from '../common.ts';
 import type { ImportLog } from '../import-log.ts';
@@ -24,9 +25,10 @@ export class Neo4jImportLog implements ImportLog {
   }
 
   async listImportRuns(q: ListOptions & { importId?: string } = {}): Promise<Page<ImportRun>> {
-    return this.c.listPage(
+    return this.c.keyedPage(
       'import-runs',
       q,
+      IMPORT_RUN_KEY,
       { importId: q.importId ?? null, ops: this.ops },
       'r',
       toImportRun,

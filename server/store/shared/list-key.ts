@@ -64,6 +64,8 @@ export const CHART_KEY = plain('charts');
 export const USER_KEY = plain('users');
 export const ANNOTATION_KEY = plain('notes');
 export const MERGE_KEY = plain('merges', true);
+/** Import runs, newest first, keyed by their sequence number. */
+export const IMPORT_RUN_KEY = plain('import runs', true);
 
 /**
  * The number a page starts after (exclusive; null: from the start of the list), or a 400 naming what was

@@ -1,6 +1,7 @@
 // ImportLog on SQLite: reads the import_runs table, which GraphStore.writeBatch writes in the import's own
 // transaction (graph-write.ts, recordImportRun), each run with the operation it wrote into (op_id).
 import type { ImportRun } from '../../domain/model.ts';
+import { IMPORT_RUN_KEY } from '../shared/list-key.ts';
 import type { ReadScope } from '../../domain/operations.ts';
 import type { ListOptions, Page } from '../common.ts';
 import type { ImportLog } from '../import-log.ts';
@@ -34,14 +35,15 @@ export class SqliteImportLog implements ImportLog {
       where.push('op_id IN (SELECT value FROM json_each(?))');
       params.push(this.ops);
     }
-    return this.c.pageOf(
-      this.c.page(q),
+    return this.c.keyedPageOf(
+      q,
+      IMPORT_RUN_KEY,
       {
         cols: '*',
         from: 'import_runs',
         where: where.length ? where.join(' AND ') : '1',
         params,
-        order: 'seq DESC',
+        keyCol: 'seq',
       },
       toImportRun,
     );
