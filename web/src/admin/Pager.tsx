@@ -9,8 +9,18 @@ export function useKeyTrail(load: (after: string | undefined, trail: string[]) =
   const go = (to: string[]): void => load(to[to.length - 1], to);
   return {
     trail,
-    /** Call from the load once its page is in, so the trail moves only with a page shown. */
-    arrived: setTrail,
+    /**
+     * Call from the load once its page is in, so the trail moves only with a page shown; false when the page
+     * came back empty (its last rows were just disposed of or removed), and the page before it is loaded instead.
+     */
+    arrived: (to: string[], shown: number): boolean => {
+      if (shown === 0 && to.length > 0) {
+        go(to.slice(0, -1));
+        return false;
+      }
+      setTrail(to);
+      return true;
+    },
     reload: () => go(trail),
     first: () => go([]),
     next: (key: string) => go([...trail, key]),

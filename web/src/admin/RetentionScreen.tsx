@@ -21,8 +21,7 @@ export function RetentionScreen() {
   const pages = useKeyTrail((after, trail) => {
     err.clear();
     adminApi.retentionQueue(before, after, PAGE).then((p) => {
-      setPage(p);
-      pages.arrived(trail);
+      if (pages.arrived(trail, p.items.length)) setPage(p);
     }, err.show);
   });
   useEffect(() => {

@@ -22,8 +22,7 @@ export function UsersScreen(props: { me: string; role: string | undefined }) {
   const list = useFormError();
   const pages = useKeyTrail((after, trail) => {
     adminApi.users(after, PAGE).then((p) => {
-      setPage(p);
-      pages.arrived(trail);
+      if (pages.arrived(trail, p.items.length)) setPage(p);
     }, list.show);
   });
   const load = pages.reload;
