@@ -22,6 +22,29 @@ export interface SeenRows {
   exact: boolean;
 }
 
+/**
+ * The rows of one page read by key: `<name>-list` from the cursor (see Neo4jContext.keyedPage), asked for one
+ * row more than the page; cut to the page, with whether another follows and the key that reads it.
+ */
+export async function keyedRows(
+  tx: Tx,
+  name: string,
+  at: { offset: number; limit: number },
+  after: number | null,
+  listKey: ListKey,
+  params: Row,
+): Promise<{ rows: Row[]; more: boolean; next: string | null }> {
+  const rows = await tx.run(`${name}-list`, {
+    ...params,
+    after: cursorBound(after, listKey),
+    offset: at.offset,
+    limit: at.limit + 1,
+  });
+  const more = rows.length > at.limit;
+  if (more) rows.length = at.limit;
+  return { rows, more, next: more ? listKey.format(rows[rows.length - 1].k as number) : null };
+}
+
 export interface Neo4jStoreOptions {
   uri: string;
   user?: string;
@@ -469,14 +492,7 @@ export class Neo4jContext {
     const { offset, limit } = this.page(opts);
     const after = listCursor(opts, listKey);
     return this.read(async (tx) => {
-      const rows = await tx.run(`${name}-list`, {
-        ...params,
-        after: cursorBound(after, listKey),
-        offset,
-        limit: limit + 1,
-      });
-      const more = rows.length > limit;
-      if (more) rows.length = limit;
+      const { rows, more, next } = await keyedRows(tx, name, { offset, limit }, after, listKey, params);
       const items = rows.map((r) => map(r[key] as Row));
       const seen = rows.length
         ? { n: offset + rows.length + (more ? 1 : 0), exact: after === null && !more }
@@ -484,7 +500,6 @@ export class Neo4jContext {
       const counted = total
         ? await total(tx, seen)
         : { total: (await tx.one(`${name}-count`, params))!.c as number };
-      const next = more ? listKey.format(rows[rows.length - 1].k as number) : null;
       return {
         items,
         total: counted.total,

@@ -13,10 +13,10 @@ import type {
 } from '../../domain/target.ts';
 import { StoreError, type Page } from '../common.ts';
 import type { CycleStore } from '../cycle-store.ts';
-import { TARGET_KEY, cursorBound, listCursor } from '../shared/list-key.ts';
+import { TARGET_KEY, listCursor } from '../shared/list-key.ts';
 import { writeOperation } from '../workspace-store.ts';
 import { checkActionable, parseTargetAction, parseTargetRecord } from '../shared/validate.ts';
-import type { Neo4jContext } from './context.ts';
+import { keyedRows, type Neo4jContext } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { toTarget, toTargetAction } from './rows.ts';
 
@@ -146,15 +146,8 @@ export class Neo4jCycleStore implements CycleStore {
     await this.ensureReady();
     return this.c.exec.read(async (tx) => {
       const total = (await tx.one('targets-count', where))!.c as number;
-      const found = await tx.run('targets-list', {
-        ...where,
-        after: cursorBound(after, TARGET_KEY),
-        offset,
-        limit: limit + 1,
-      });
-      const more = found.length > limit;
-      if (more) found.length = limit;
-      const rows = found.map((r) => r.t as Row);
+      const found = await keyedRows(tx, 'targets', { offset, limit }, after, TARGET_KEY, where);
+      const rows = found.rows.map((r) => r.t as Row);
       const ids = rows.map((r) => r.id as string);
       const actions = new Map<string, TargetAction[]>();
       for (const r of await tx.run('target-actions-of', { ids })) {
@@ -164,8 +157,7 @@ export class Neo4jCycleStore implements CycleStore {
         list.push(a);
       }
       const items = rows.map((r) => toTarget(r, actions.get(r.id as string) ?? []));
-      const next = more ? TARGET_KEY.format(found[found.length - 1].k as number) : null;
-      return { items, total, offset, limit, next };
+      return { items, total, offset, limit, next: found.next };
     });
   }
 

@@ -28,29 +28,28 @@ export function useKeyTrail(load: (after: string | undefined, trail: string[]) =
   };
 }
 
+export type KeyTrail = ReturnType<typeof useKeyTrail>;
+
+/** Previous, the rows shown ("51–100 of 130") and Next, for a page read by key along `trail`. */
 export function Pager(props: {
-  /** Pages before the one shown. */
-  before: number;
-  shown: number;
-  total: number;
+  trail: KeyTrail;
+  page: { items: unknown[]; total: number; next?: string | null };
   pageSize: number;
-  /** The page's `next`: null on the last page. */
-  next: string | null | undefined;
-  onPrevious: () => void;
-  onNext: (key: string) => void;
 }) {
-  const { before, shown, total, pageSize, next } = props;
+  const { trail, page, pageSize } = props;
+  const before = trail.trail.length;
+  const next = page.next;
   if (before === 0 && !next) return null;
   const start = before * pageSize;
   return (
     <div className="pager">
-      <button type="button" disabled={before === 0} onClick={props.onPrevious}>
+      <button type="button" disabled={before === 0} onClick={trail.previous}>
         Previous
       </button>
       <span className="muted">
-        {start + 1}–{start + shown} of {total}
+        {start + 1}–{start + page.items.length} of {page.total}
       </span>
-      <button type="button" disabled={!next} onClick={() => next && props.onNext(next)}>
+      <button type="button" disabled={!next} onClick={() => next && trail.next(next)}>
         Next
       </button>
     </div>

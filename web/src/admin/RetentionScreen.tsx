@@ -110,17 +110,7 @@ export function RetentionScreen() {
           </tbody>
         </table>
       )}
-      {page && (
-        <Pager
-          before={pages.trail.length}
-          shown={page.items.length}
-          total={page.total}
-          pageSize={PAGE}
-          next={page.next}
-          onPrevious={pages.previous}
-          onNext={pages.next}
-        />
-      )}
+      {page && <Pager trail={pages} page={page} pageSize={PAGE} />}
     </div>
   );
 }

@@ -188,17 +188,7 @@ export function UsersScreen(props: { me: string; role: string | undefined }) {
           </tbody>
         </table>
       )}
-      {page && (
-        <Pager
-          before={pages.trail.length}
-          shown={page.items.length}
-          total={page.total}
-          pageSize={PAGE}
-          next={page.next}
-          onPrevious={pages.previous}
-          onNext={pages.next}
-        />
-      )}
+      {page && <Pager trail={pages} page={page} pageSize={PAGE} />}
     </div>
   );
 }
