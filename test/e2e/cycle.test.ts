@@ -114,7 +114,7 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     await expect(row.innerText()).resolves.toMatch(/Dean Cole/);
     await row.getByRole('button', { name: 'Propose' }).click();
     // The proposal names Dean by the entity picker (his name, not his id).
-    await expect(page.getByTestId('propose-entity-picked').innerText()).resolves.toMatch(/Dean Cole/);
+    await expect.poll(() => page.getByTestId('propose-entity-picked').innerText()).toMatch(/Dean Cole/);
     await expect(page.getByTestId('propose-reason').inputValue()).resolves.toMatch(/high harm, central/);
     await page.getByTestId('propose-submit').click();
     let card = await targetCard(page);
@@ -144,7 +144,8 @@ describe.skipIf(!haveChromium)('intelligence cycle in Chromium', () => {
     // Analyst: open the operational review around the arrest, run it, look at it.
     await card.getByTestId('open-review').click();
     await expect(page.getByTestId('review-before').inputValue()).resolves.toBe('2024-01-01..2024-06-30');
-    await expect(page.getByTestId('review-targets-picked').innerText()).resolves.toMatch(/Dean Cole/);
+    // The picker shows "…" until it has looked the prefilled entity up.
+    await expect.poll(() => page.getByTestId('review-targets-picked').innerText()).toMatch(/Dean Cole/);
     await page.getByLabel('people and phones only').check();
     await page.getByTestId('review-run').click();
     await page.getByTestId('review-risers').waitFor();
