@@ -12,6 +12,7 @@ import type { Operation } from '../domain/operations.ts';
 import type { Notice } from '../store/deconfliction-store.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Stores } from '../store/stores.ts';
+import { pagesByKey } from '../store/shared/list-key.ts';
 
 export const DECONFLICT_USAGE = `usage: npm run deconflict -- --operation REF [--state new|contacted|resolved] [--json]
   lists every subject the operation shares with another operation, each with the other operation
@@ -53,17 +54,10 @@ export async function sharedSubjects(
   state?: NoticeState,
 ): Promise<DeconflictReport> {
   const notices: Notice[] = [];
-  for (let after: string | null | undefined; ;) {
-    const page = await stores.deconfliction.list({
-      operations: [op.id],
-      limit: PAGE,
-      ...(after ? { after } : {}),
-      ...(state ? { state } : {}),
-    });
-    notices.push(...page.items);
-    after = page.next;
-    if (!after) break;
-  }
+  const pages = pagesByKey((after) =>
+    stores.deconfliction.list({ operations: [op.id], limit: PAGE, after, ...(state ? { state } : {}) }),
+  );
+  for await (const page of pages) notices.push(...page.items);
   const ops = new Map<string, Operation | null>();
   const opOf = async (id: string) => {
     if (!ops.has(id)) ops.set(id, await stores.operations.get(id));

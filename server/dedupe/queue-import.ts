@@ -4,6 +4,7 @@ import type { WriteContext } from '../domain/model.ts';
 import type { ReadScope } from '../domain/operations.ts';
 import type { Stores } from '../store/stores.ts';
 import { duplicateRunsFor } from './queue-run.ts';
+import { pagesByKey } from '../store/shared/list-key.ts';
 
 /** Entities of one import read for a run, at most. */
 export const MAX_IMPORT_ENTITIES = 100_000;
@@ -27,11 +28,9 @@ export async function duplicatesAfterImport(
   const ids: string[] = [];
   const graph = stores.graph.scoped(scope);
   // By key (next): a page by offset read every entity before it, so the walk was quadratic in the import.
-  for (let after: string | null | undefined; ids.length < MAX_IMPORT_ENTITIES;) {
-    const page = await graph.listEntities({ importId, limit: PAGE, ...(after ? { after } : {}) });
+  for await (const page of pagesByKey((after) => graph.listEntities({ importId, limit: PAGE, after }))) {
     ids.push(...page.items.map((e) => e.id));
-    after = page.next;
-    if (!after) break;
+    if (ids.length >= MAX_IMPORT_ENTITIES) break;
   }
   if (ids.length === 0) return { proposed: 0, created: 0, waiting: 0 };
   const r = await duplicateRunsFor(stores).run({ entityIds: ids.slice(0, MAX_IMPORT_ENTITIES) }, ctx, scope);

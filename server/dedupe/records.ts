@@ -5,6 +5,7 @@ import type { Entity, EntityType, Link } from '../domain/model.ts';
 import type { GraphStore } from '../store/graph-store.ts';
 import { StoreError } from '../store/common.ts';
 import type { ResolverRecord } from './types.ts';
+import { pagesByKey } from '../store/shared/list-key.ts';
 
 /** Entity types the resolver compares. */
 export const RESOLVED_TYPES: readonly EntityType[] = ['Person', 'Phone', 'Vehicle'];
@@ -37,22 +38,15 @@ async function loadAll(store: GraphStore, max: number): Promise<ResolverRecord[]
   for (const type of LINKED_TYPES) {
     // Entities and links are read by key (next): each page costs one page's worth wherever it lies, where an
     // offset read every entity before it (shared/list-key.ts).
-    for (let after: string | null | undefined; ;) {
-      const page = await store.listEntities({ type, limit: PAGE, ...(after ? { after } : {}) });
+    for await (const page of pagesByKey((after) => store.listEntities({ type, limit: PAGE, after }))) {
       for (const e of page.items) byId.set(e.id, e);
       if (byId.size > max) tooMany(max);
-      after = page.next;
-      if (!after) break;
     }
   }
   const links: Link[] = [];
   for (const type of TIE_TYPES) {
-    for (let after: string | null | undefined; ;) {
-      const page = await store.listLinks({ type, limit: PAGE, ...(after ? { after } : {}) });
+    for await (const page of pagesByKey((after) => store.listLinks({ type, limit: PAGE, after })))
       links.push(...page.items);
-      after = page.next;
-      if (!after) break;
-    }
   }
   const wanted = [...byId.values()].filter((e) => RESOLVED_TYPES.includes(e.type));
   return toRecords(wanted, links, byId);

@@ -49,6 +49,7 @@ import { ApiError } from '../api-types/errors.ts';
 import type { Limits } from '../config.ts';
 import { accessOf, graphOf, writeContext, type GraphOf, type RouteDeps } from './context.ts';
 import { crudRoutes, notFound, type Kind, type ZodApp } from './crud.ts';
+import { pagesByKey } from '../store/shared/list-key.ts';
 
 export const writeBatchBodySchema = z.object({
   reports: z.array(reportInputSchema).max(10_000).optional(),
@@ -500,12 +501,9 @@ function viewRoute(app: ZodApp, g: GraphOf, limits: Limits): void {
 
 /** Whether the caller's scoped store lists the merge (merges are few: a page at a time, newest first). */
 async function mergeVisible(graph: GraphStore, id: string): Promise<boolean> {
-  for (let after: string | undefined; ;) {
-    const page = await graph.listMerges({ limit: 500, ...(after === undefined ? {} : { after }) });
+  for await (const page of pagesByKey((after) => graph.listMerges({ limit: 500, after })))
     if (page.items.some((m) => m.id === id)) return true;
-    if (!page.next) return false;
-    after = page.next;
-  }
+  return false;
 }
 
 function mergeRoutes(app: ZodApp, g: GraphOf): void {

@@ -16,6 +16,7 @@ import { operationParamsSchema } from '../api-types/operations.ts';
 import { foldName } from '../domain/names.ts';
 import { mayManageOperation } from '../security/permissions.ts';
 import { accessOf, globalRole, operationNotFound, type RouteDeps } from './context.ts';
+import { pagesByKey } from '../store/shared/list-key.ts';
 
 /**
  * Most accounts one request reads, in pages of PAGE: a force's whole roll is a few thousand; past this
@@ -59,8 +60,7 @@ const candidates: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => 
       const found: Array<{ name: string; starts: boolean }> = [];
       let scanned = 0;
       let unread = false;
-      for (let after: string | null | undefined; scanned < MAX_SCANNED;) {
-        const page = await stores.security.listUsers({ limit: PAGE, ...(after ? { after } : {}) });
+      for await (const page of pagesByKey((after) => stores.security.listUsers({ limit: PAGE, after }))) {
         scanned += page.items.length;
         for (const u of page.items) {
           const key = foldName(u.name);
@@ -68,9 +68,10 @@ const candidates: FastifyPluginAsyncZod<RouteDeps> = async (app, { stores }) => 
           const at = key.indexOf(q);
           if (at >= 0) found.push({ name: u.name, starts: at === 0 });
         }
-        after = page.next;
-        if (!after) break;
-        unread = scanned >= MAX_SCANNED;
+        if (scanned >= MAX_SCANNED) {
+          unread = page.next !== null && page.next !== undefined;
+          break;
+        }
       }
       found.sort((a, b) => Number(b.starts) - Number(a.starts) || a.name.localeCompare(b.name, 'en-GB'));
       req.audit.details.listed = Math.min(found.length, CANDIDATE_LIMIT);

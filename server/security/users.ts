@@ -7,6 +7,7 @@ import { ROLES } from '../domain/model.ts';
 import { StoreError } from '../store/common.ts';
 import type { SecurityStore } from '../store/security-store.ts';
 import { PasswordPolicyError, generatePassword, hashPassword, passwordProblems } from './passwords.ts';
+import { pagesByKey } from '../store/shared/list-key.ts';
 
 export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
 
@@ -132,14 +133,11 @@ export async function ensureDemoUser(
  */
 export async function nameClashes(users: SecurityStore): Promise<PublicUser[][]> {
   const groups = new Map<string, PublicUser[]>();
-  for (let after: string | null | undefined; ;) {
-    const page = await users.listUsers({ limit: 1000, ...(after ? { after } : {}) });
+  for await (const page of pagesByKey((after) => users.listUsers({ limit: 1000, after }))) {
     for (const u of page.items) {
       const key = foldName(u.name);
       groups.set(key, [...(groups.get(key) ?? []), publicUser(u)]);
     }
-    after = page.next;
-    if (!after) break;
   }
   return [...groups.values()].filter((g) => g.length > 1);
 }

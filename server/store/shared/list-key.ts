@@ -2,7 +2,7 @@
 // it, so a list that grows with the data (entities, reports, notes, targets, ...) is read deep by key: `after`
 // is the id of the last row a caller has (each page's `next`), and the page reads one page's worth along the
 // list's index wherever it lies. Offsets stay for the first pages (a screen's "page 3"), bounded.
-import type { ListOptions } from '../common.ts';
+import type { ListOptions, Page } from '../common.ts';
 import { parseId, parsePlainId } from './ids.ts';
 import { invalid } from './validate.ts';
 
@@ -83,4 +83,19 @@ export function listCursor(opts: ListOptions, key: ListKey): number | null {
 /** The bound a keyed query compares with when there is no cursor: below every number, or above them all. */
 export function cursorBound(after: number | null, key: ListKey): number {
   return after ?? (key.desc ? Number.MAX_SAFE_INTEGER : 0);
+}
+
+/**
+ * Every page of a list read by key, from the first: `read` is given the `after` of each page (undefined for the
+ * first) and the walk ends at the page whose `next` is null. For the server's walks over whole lists.
+ */
+export async function* pagesByKey<T>(
+  read: (after: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<Page<T>> {
+  for (let after: string | undefined; ;) {
+    const page = await read(after);
+    yield page;
+    if (!page.next) return;
+    after = page.next;
+  }
 }
