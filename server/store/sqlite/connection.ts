@@ -155,13 +155,15 @@ export class SqliteConnection {
   /**
    * One page of a list read by key (shared/list-key.ts): the rows after the cursor along `keyCol`, an integer
    * primary key, so a deep page is a seek rather than a walk over every row before it; one row more than the
-   * page says whether another follows (`next`, exact).
+   * page says whether another follows (`next`, exact). The total is a count of the rows the query matches,
+   * unless `total` says how to count them more cheaply.
    */
   keyedPageOf<R, T>(
     opts: ListOptions,
     key: ListKey,
     q: Omit<PageQuery, 'order'> & { keyCol: string },
     map: (row: R) => T,
+    total?: () => number,
   ): Page<T> {
     const at = this.page(opts);
     const after = listCursor(opts, key);
@@ -177,11 +179,13 @@ export class SqliteConnection {
       })[];
       const more = rows.length > at.limit;
       if (more) rows.length = at.limit;
-      const total = this.st(`SELECT COUNT(*) FROM ${q.from} WHERE ${where}`)
-        .pluck()
-        .get(...params) as number;
+      const counted = total
+        ? total()
+        : (this.st(`SELECT COUNT(*) FROM ${q.from} WHERE ${where}`)
+            .pluck()
+            .get(...params) as number);
       const next = more ? key.format(rows[rows.length - 1].page_key) : null;
-      return { items: rows.map(map), total, ...at, next };
+      return { items: rows.map(map), total: counted, ...at, next };
     });
   }
 

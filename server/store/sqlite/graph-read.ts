@@ -22,7 +22,7 @@ import {
 } from './rows.ts';
 import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
-import { ENTITY_KEY, REPORT_KEY } from '../shared/list-key.ts';
+import { ENTITY_KEY, LINK_KEY, REPORT_KEY } from '../shared/list-key.ts';
 import { invalid } from '../shared/validate.ts';
 import {
   entityVisible,
@@ -179,8 +179,6 @@ export function listLinks(c: SqliteConnection, opts: LinkListOptions, s: SqlScop
 }
 
 function listLinksIn(c: SqliteConnection, opts: LinkListOptions, s: SqlScope | null): Page<Link> {
-  const at = c.page(opts);
-  const after = linkCursor(opts);
   const conds: string[] = [];
   const params: Param[] = [];
   if (s) conds.push(linkVisible('l', s).sql);
@@ -192,6 +190,8 @@ function listLinksIn(c: SqliteConnection, opts: LinkListOptions, s: SqlScope | n
     const n = parseId(opts.entityId, 'e') ?? -1;
     conds.push('l.id IN (SELECT id FROM links WHERE from_id = ? UNION SELECT id FROM links WHERE to_id = ?)');
     params.push(n, n);
+    const at = c.page(opts);
+    linkCursor(opts); // an entity's links page with offset only
     return c.pageOf(
       at,
       { cols: LINK_COLS, from: 'links l', where: conds.join(' AND '), params, order: 'l.id' },
@@ -199,22 +199,17 @@ function listLinksIn(c: SqliteConnection, opts: LinkListOptions, s: SqlScope | n
     );
   }
   const where = conds.length ? conds.join(' AND ') : '1';
-  return c.tx(() => {
-    // One more than the page says whether another follows; the primary key answers `l.id > ?` directly.
-    const rows = c
-      .st(`SELECT ${LINK_COLS} FROM links l WHERE ${where} AND l.id > ? ORDER BY l.id LIMIT ? OFFSET ?`)
-      .all(...params, after, at.limit + 1, at.offset) as LinkRow[];
-    const more = rows.length > at.limit;
-    if (more) rows.length = at.limit;
-    const items = rows.map(toLink);
-    const total = s
-      ? storedLinks(c, opts.type ?? null) - hiddenLinkCount(c, s, opts.type ?? null)
-      : (c
-          .st(`SELECT COUNT(*) FROM links l WHERE ${where}`)
-          .pluck()
-          .get(...params) as number);
-    return { items, total, ...at, next: more ? items[items.length - 1].id : null };
-  });
+  // The primary key answers `l.id > ?` directly; a scope's total is the store's less what it hides.
+  const scoped = s
+    ? () => storedLinks(c, opts.type ?? null) - hiddenLinkCount(c, s, opts.type ?? null)
+    : undefined;
+  return c.keyedPageOf(
+    opts,
+    LINK_KEY,
+    { cols: LINK_COLS, from: 'links l', where, params, keyCol: 'l.id' },
+    toLink,
+    scoped,
+  );
 }
 
 function storedLinks(c: SqliteConnection, type: string | null): number {
