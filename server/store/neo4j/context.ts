@@ -23,6 +23,16 @@ export interface SeenRows {
 }
 
 /**
+ * What a page shows of its list: `shown` rows from `offset`, `more` if another follows, `fromStart` if it was
+ * read without a cursor. (An offset past the end shows nothing: then only "at least none" is known.)
+ */
+export function seenRows(offset: number, shown: number, more: boolean, fromStart: boolean): SeenRows {
+  return shown
+    ? { n: offset + shown + (more ? 1 : 0), exact: fromStart && !more }
+    : { n: 0, exact: fromStart && offset === 0 };
+}
+
+/**
  * The rows of one page read by key: `<name>-list` from the cursor (see Neo4jContext.keyedPage), asked for one
  * row more than the page; cut to the page, with whether another follows and the key that reads it.
  */
@@ -494,9 +504,7 @@ export class Neo4jContext {
     return this.read(async (tx) => {
       const { rows, more, next } = await keyedRows(tx, name, { offset, limit }, after, listKey, params);
       const items = rows.map((r) => map(r[key] as Row));
-      const seen = rows.length
-        ? { n: offset + rows.length + (more ? 1 : 0), exact: after === null && !more }
-        : { n: 0, exact: after === null && offset === 0 };
+      const seen = seenRows(offset, rows.length, more, after === null);
       const counted = total
         ? await total(tx, seen)
         : { total: (await tx.one(`${name}-count`, params))!.c as number };

@@ -46,7 +46,6 @@ const UNAVAILABLE = new Set([
   'Neo.TransientError.General.DatabaseUnavailable',
 ]);
 
-/** A driver error as a StoreError where the caller can act on it; anything else unchanged. */
 /** A transient error the driver's own retries did not get past: a 503, with Neo4j's code kept for callers. */
 export class BusyError extends StoreError {
   constructor(
@@ -57,6 +56,7 @@ export class BusyError extends StoreError {
   }
 }
 
+/** A driver error as a StoreError where the caller can act on it; anything else unchanged. */
 export function mapError(e: unknown, where: string): unknown {
   if (e instanceof StoreError) return e;
   const code = (e as { code?: string } | null)?.code ?? '';

@@ -9,7 +9,7 @@ import { nfcKey, searchText } from '../shared/values.ts';
 import { parseId } from '../shared/ids.ts';
 import { ENTITY_KEY, REPORT_KEY } from '../shared/list-key.ts';
 import { invalid } from '../shared/validate.ts';
-import type { Neo4jContext, SeenRows } from './context.ts';
+import { seenRows, type Neo4jContext, type SeenRows } from './context.ts';
 import type { Row, Tx } from './executor.ts';
 import { findReport } from './graph-load.ts';
 import { luceneFuzzyQuery, luceneQuery } from './query-params.ts';
@@ -140,12 +140,7 @@ export async function listLinks(
     const more = rels.length > limit;
     if (more) rels.length = limit;
     const rows = await scopedLinks(tx, rels, scope);
-    // Links known to be in the list: up to the end of this page (and one more if another follows). Read from
-    // the start (no `after`) that is exact at the end of the list.
-    // (An offset past the end shows nothing: then only "at least none" is known.)
-    const seen = rows.length
-      ? { n: offset + rows.length + (more ? 1 : 0), exact: after === 0 && !more }
-      : { n: 0, exact: after === 0 && offset === 0 };
+    const seen = seenRows(offset, rows.length, more, after === 0);
     const { total, atLeast } = await linkTotal(c, tx, params.type, pageOps, seen);
     const next = more ? rows[rows.length - 1].id : null;
     return { items: rows, total, offset, limit, next, ...(atLeast ? { totalAtLeast: true } : {}) };
